@@ -1,0 +1,63 @@
+/**
+ * Names shared by the program and the reconciler Lambda. Both sides must agree on them byte for byte, so they are
+ * computed here and nowhere else.
+ */
+import { createHash } from "crypto";
+
+/** Tag that marks everything a stack owns; its value is `<project>/<stack>`. */
+export const STACK_TAG_KEY = "container-insights:stack";
+export const CLUSTER_ARN_TAG_KEY = "container-insights:cluster-arn";
+export const REGION_TAG_KEY = "container-insights:region";
+
+const ROLE_PREFIX = "nops-ccost-";
+const MAX_ROLE_NAME = 64;
+const HASH_LENGTH = 10;
+
+/**
+ * The IAM role name for one cluster's agents. The vendor's `nops-ccost-<cluster>_<region>` when it fits IAM's
+ * 64-character limit; otherwise, or when the cluster name has capitals (IAM names are unique regardless of case, EKS
+ * names are not), the cluster name cut to fit and followed by a hash of the full cluster name and region.
+ */
+export function clusterRoleName(clusterName: string, region: string): string {
+    const vendorName = `${ROLE_PREFIX}${clusterName}_${region}`;
+    if (vendorName.length <= MAX_ROLE_NAME && clusterName === clusterName.toLowerCase()) {
+        return vendorName;
+    }
+    const hash = createHash("sha256").update(`${clusterName}_${region}`).digest("hex").slice(0, HASH_LENGTH);
+    const room = MAX_ROLE_NAME - ROLE_PREFIX.length - 1 - HASH_LENGTH - 1 - region.length;
+    return `${ROLE_PREFIX}${clusterName.slice(0, room)}-${hash}_${region}`;
+}
+
+/** The IAM path under which a stack keeps its per-cluster roles; IAM permissions are scoped to it. */
+export function clusterRolePath(stackName: string): string {
+    return `/container-insights/${stackName}/`;
+}
+
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) {
+        return "aws-cn";
+    }
+    if (region.startsWith("us-gov-")) {
+        return "aws-us-gov";
+    }
+    return "aws";
+}
+
+export function clusterRoleArn(args: { accountId: string; partition: string; stackName: string; roleName: string }): string {
+    return `arn:${args.partition}:iam::${args.accountId}:role${clusterRolePath(args.stackName)}${args.roleName}`;
+}
+
+/** ARN pattern covering every per-cluster role of a stack, for IAM policies. */
+export function clusterRoleArnPattern(args: { accountId: string; partition: string; stackName: string }): string {
+    return `arn:${args.partition}:iam::${args.accountId}:role${clusterRolePath(args.stackName)}*`;
+}
+
+export function bucketNameFor(accountId: string): string {
+    return `nops-container-cost-${accountId}`;
+}
+
+/** Physical names of the two reconciler functions (64 characters at most, stable per stack). */
+export function reconcilerFunctionNames(stackName: string): { creation: string; management: string } {
+    const base = `nops-ccost-${stackName}`.slice(0, 40);
+    return { creation: `${base}-role-creation`, management: `${base}-role-management` };
+}

@@ -1,0 +1,71 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { bucketArn, policy } from "../../common/documents";
+
+export const AGENT_USER_NAME = "nops-container-cost-s3";
+
+export interface AgentUserArgs {
+    bucketName: pulumi.Input<string>;
+    partition: pulumi.Input<string>;
+    tags: Record<string, string>;
+}
+
+/**
+ * The IAM-user fallback for clusters without an OIDC provider: a user that may write the bucket and an access key.
+ * The key's secret lives in Secrets Manager and in Pulumi secret outputs, nowhere else.
+ */
+export class AgentUser extends pulumi.ComponentResource {
+    readonly userName: pulumi.Output<string>;
+    readonly accessKeyId: pulumi.Output<string>;
+    readonly secretAccessKey: pulumi.Output<string>;
+    /** Secrets Manager secret holding `{"accessKeyId", "secretAccessKey"}`. */
+    readonly credentialsSecretArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AgentUserArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("container-insights:iam:AgentUser", name, {}, opts);
+        const parent = { parent: this };
+
+        const user = new aws.iam.User(name, { name: AGENT_USER_NAME, tags: args.tags }, parent);
+        new aws.iam.UserPolicy(
+            name,
+            {
+                user: user.name,
+                policy: pulumi.all([args.partition, args.bucketName]).apply(([partition, bucket]) => {
+                    const arn = bucketArn(partition, bucket);
+                    return JSON.stringify(
+                        policy({
+                            Sid: "ParquetFiles",
+                            Effect: "Allow",
+                            Action: ["s3:PutObject", "s3:GetObject", "s3:ListBucket"],
+                            Resource: [arn, `${arn}/*`],
+                        }),
+                    );
+                }),
+            },
+            parent,
+        );
+        const accessKey = new aws.iam.AccessKey(name, { user: user.name }, parent);
+
+        const credentials = new aws.secretsmanager.Secret(
+            `${name}-credentials`,
+            { description: `Access key of IAM user ${AGENT_USER_NAME} for the container insights agents`, tags: args.tags },
+            parent,
+        );
+        new aws.secretsmanager.SecretVersion(
+            `${name}-credentials`,
+            {
+                secretId: credentials.id,
+                secretString: pulumi.secret(
+                    pulumi.jsonStringify({ accessKeyId: accessKey.id, secretAccessKey: accessKey.secret }),
+                ),
+            },
+            parent,
+        );
+
+        this.userName = user.name;
+        this.accessKeyId = pulumi.secret(accessKey.id);
+        this.secretAccessKey = pulumi.secret(accessKey.secret);
+        this.credentialsSecretArn = credentials.arn;
+        this.registerOutputs({ userName: this.userName, credentialsSecretArn: this.credentialsSecretArn });
+    }
+}

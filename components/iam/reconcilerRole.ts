@@ -1,0 +1,80 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyDocument, policy } from "../../common/documents";
+import { CLUSTER_ROLE_READ_ACTIONS, CLUSTER_ROLE_WRITE_ACTIONS, StackScope, ownedArns } from "./scope";
+
+export interface ReconcilerRoleArgs {
+    scope: pulumi.Input<StackScope>;
+    /** Secrets Manager secret with the platform token, the only secret the reconciler may read. */
+    tokenSecretArn: pulumi.Input<string>;
+    tags: Record<string, string>;
+}
+
+export function lambdaTrust(accountId: string): PolicyDocument {
+    return policy({
+        Effect: "Allow",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    });
+}
+
+/** Least privilege for the reconciler: read the fleet, write only the stack's per-cluster roles, read its token. */
+export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string): PolicyDocument {
+    const arns = ownedArns(scope);
+    return policy(
+        // ListClusters, ListRoles and ListOpenIDConnectProviders have no resource-level permissions.
+        {
+            Sid: "ListFleet",
+            Effect: "Allow",
+            Action: ["eks:ListClusters", "iam:ListRoles", "iam:ListOpenIDConnectProviders"],
+            Resource: "*",
+        },
+        { Sid: "DescribeClusters", Effect: "Allow", Action: "eks:DescribeCluster", Resource: arns.clusters },
+        {
+            Sid: "ManageClusterRoles",
+            Effect: "Allow",
+            Action: [...CLUSTER_ROLE_READ_ACTIONS, ...CLUSTER_ROLE_WRITE_ACTIONS],
+            Resource: arns.clusterRoles,
+        },
+        { Sid: "ReadToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenSecretArn },
+        {
+            Sid: "WriteLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: arns.logGroups,
+        },
+    );
+}
+
+/** Execution role of the two reconciler Lambdas. */
+export class ReconcilerRole extends pulumi.ComponentResource {
+    readonly role: aws.iam.Role;
+    readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ReconcilerRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("container-insights:iam:ReconcilerRole", name, {}, opts);
+        const scope = pulumi.output(args.scope);
+        this.role = new aws.iam.Role(
+            name,
+            {
+                description: "Runs the container insights per-cluster role reconciler",
+                assumeRolePolicy: scope.apply((s) => JSON.stringify(lambdaTrust(s.accountId))),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            name,
+            {
+                role: this.role.name,
+                policy: pulumi
+                    .all([scope, args.tokenSecretArn])
+                    .apply(([s, secretArn]) => JSON.stringify(reconcilerPermissions(s, secretArn))),
+            },
+            { parent: this },
+        );
+        this.roleArn = this.role.arn;
+        this.registerOutputs({ roleArn: this.roleArn });
+    }
+}

@@ -1,0 +1,102 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { tlsOnlyBucketPolicy } from "../../common/documents";
+
+export interface InsightsBucketArgs {
+    /** Physical bucket name, `nops-container-cost-<accountId>`. */
+    bucketName: pulumi.Input<string>;
+    /** AWS partition of the account (aws, aws-cn, aws-us-gov). */
+    partition: pulumi.Input<string>;
+    /** KMS key for default encryption; SSE-S3 (AES256) when absent. */
+    kmsKeyId?: string;
+    /** Expire objects after this many days; objects are kept forever when absent. */
+    lifecycleDays?: number;
+    tags: Record<string, string>;
+}
+
+/** The bucket the agents write their hourly Parquet files to: encrypted, private, owner-enforced and TLS-only. */
+export class InsightsBucket extends pulumi.ComponentResource {
+    readonly bucket: aws.s3.Bucket;
+    readonly bucketName: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    /** https URL of the bucket. */
+    readonly secureUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: InsightsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("container-insights:storage:InsightsBucket", name, {}, opts);
+        const parent = { parent: this };
+
+        this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, tags: args.tags }, parent);
+        const bucketId = this.bucket.id;
+
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            name,
+            {
+                bucket: bucketId,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: args.kmsKeyId
+                            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyId }
+                            : { sseAlgorithm: "AES256" },
+                        bucketKeyEnabled: args.kmsKeyId ? true : undefined,
+                    },
+                ],
+            },
+            parent,
+        );
+
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            name,
+            {
+                bucket: bucketId,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            parent,
+        );
+
+        new aws.s3.BucketOwnershipControls(
+            name,
+            { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            parent,
+        );
+
+        new aws.s3.BucketPolicy(
+            name,
+            {
+                bucket: bucketId,
+                policy: pulumi
+                    .all([args.partition, this.bucket.bucket])
+                    .apply(([partition, bucket]) => JSON.stringify(tlsOnlyBucketPolicy(partition, bucket))),
+            },
+            // S3 rejects a bucket policy while the public access block is still being applied.
+            { parent: this, dependsOn: [publicAccessBlock] },
+        );
+
+        if (args.lifecycleDays !== undefined) {
+            new aws.s3.BucketLifecycleConfiguration(
+                name,
+                {
+                    bucket: bucketId,
+                    rules: [
+                        {
+                            id: "expire-parquet-files",
+                            status: "Enabled",
+                            filter: { prefix: "" },
+                            expiration: { days: args.lifecycleDays },
+                            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                        },
+                    ],
+                },
+                parent,
+            );
+        }
+
+        this.bucketName = this.bucket.bucket;
+        this.arn = this.bucket.arn;
+        this.secureUrl = pulumi.interpolate`https://${this.bucket.bucketDomainName}`;
+        this.registerOutputs({ bucketName: this.bucketName, arn: this.arn, secureUrl: this.secureUrl });
+    }
+}

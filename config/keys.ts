@@ -1,0 +1,150 @@
+/**
+ * Every config key the program reads, in one table. Pulumi.yaml, the README, the validator and the Automation API
+ * all follow this table (test/config.pulumi-yaml.test.ts holds Pulumi.yaml and the README to it).
+ */
+import { ENVIRONMENTS } from "./environments";
+
+export const NAMESPACE = "container-insights";
+
+/** The value types Pulumi.yaml can declare; `structured` keys accept a YAML list or map and are declared untyped. */
+export type ConfigValueType = "string" | "boolean" | "integer" | "structured";
+
+export interface ConfigKeySpec {
+    key: string;
+    type: ConfigValueType;
+    description: string;
+    /** The default as Pulumi.yaml declares it; absent only for required keys (the Pulumi CLI then demands a value). */
+    default?: string | boolean | number | Record<string, never>;
+    required?: boolean;
+    /**
+     * Treated as a secret: wrapped as a Pulumi secret when read and never shown in errors. Pulumi.yaml marks it
+     * `secret: true` only when the key is required, since the CLI then insists the stored value is encrypted.
+     */
+    secret?: boolean;
+    /** JSON Schema for the value after it has been coerced from its config string. */
+    schema: Record<string, unknown>;
+    /** What an allowed value looks like, quoted in error messages. */
+    allowed: string;
+}
+
+export const AWS_REGION_PATTERN = "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$";
+const IAM_NAME_PATTERN = "^[A-Za-z0-9+=,.@_-]{1,64}$";
+const ACCOUNT_ID_PATTERN = "^[0-9]{12}$";
+
+export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
+    {
+        key: "environment",
+        type: "string",
+        default: "PROD",
+        description: "Platform environment to onboard to: PROD or UAT. Selects the platform account, API host and SQS queues.",
+        schema: { enum: [...ENVIRONMENTS] },
+        allowed: ENVIRONMENTS.join(", "),
+    },
+    {
+        key: "includeRegions",
+        type: "structured",
+        default: "",
+        description:
+            "Regions whose EKS clusters are onboarded: a comma-separated list or a YAML list. Blank means the stack's aws:region.",
+        schema: { type: "array", items: { type: "string", pattern: AWS_REGION_PATTERN }, uniqueItems: true },
+        allowed: "AWS region names such as us-east-1 or eu-west-2",
+    },
+    {
+        key: "roleName",
+        type: "string",
+        required: true,
+        description: "Name of the existing platform integration IAM role that receives the bucket read policy.",
+        schema: { type: "string", pattern: IAM_NAME_PATTERN },
+        allowed: "an IAM role name: 1-64 characters of letters, digits and + = , . @ _ -",
+    },
+    {
+        key: "createIamUser",
+        type: "boolean",
+        default: false,
+        description: "Create the IAM user nops-container-cost-s3 with an access key instead of per-cluster IRSA roles.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "token",
+        type: "string",
+        required: true,
+        secret: true,
+        description: "Platform API token. Set it with `pulumi config set --secret container-insights:token`.",
+        schema: { type: "string", minLength: 1 },
+        allowed: "a non-empty secret string",
+    },
+    {
+        key: "autoUpdate",
+        type: "boolean",
+        default: true,
+        description: "Create the cross-account role the platform assumes to keep this stack's resources up to date.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "externalId",
+        type: "string",
+        default: "",
+        secret: true,
+        description: "External id the platform presents when it assumes the auto-update role. Required when autoUpdate is true.",
+        schema: { type: "string", pattern: "^[A-Za-z0-9+=,.@:/_-]{2,1224}$" },
+        allowed: "2-1224 characters of letters, digits and + = , . @ : / _ -",
+    },
+    {
+        key: "kmsKeyId",
+        type: "string",
+        default: "",
+        description: "KMS key id or ARN for the bucket's default encryption. Blank means SSE-S3 (AES256).",
+        schema: { type: "string", pattern: "^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})?$" },
+        allowed: "a KMS key id, key ARN, alias/NAME or alias ARN",
+    },
+    {
+        key: "lifecycleDays",
+        type: "integer",
+        default: 0,
+        description: "Delete the agents' Parquet files after this many days. 0 keeps them forever.",
+        schema: { type: "integer", minimum: 0, maximum: 36500 },
+        allowed: "a whole number of days from 0 to 36500",
+    },
+    {
+        key: "tags",
+        type: "structured",
+        default: {},
+        description: "Tags added to every taggable resource, as a YAML map or a JSON object of strings.",
+        schema: {
+            type: "object",
+            additionalProperties: { type: "string", maxLength: 256 },
+            propertyNames: { minLength: 1, maxLength: 128, not: { pattern: "^aws:" } },
+        },
+        allowed: "a map of tag names (1-128 characters, not starting with aws:) to string values",
+    },
+    {
+        key: "platformAccountId",
+        type: "string",
+        default: "",
+        description: "Override of the environment's platform AWS account id (private platforms). Blank uses the environment's.",
+        schema: { type: "string", pattern: `(${ACCOUNT_ID_PATTERN})|^$` },
+        allowed: "a 12-digit AWS account id",
+    },
+    {
+        key: "platformApiUrl",
+        type: "string",
+        default: "",
+        description: "Override of the environment's platform API base URL. Blank uses the environment's.",
+        schema: { type: "string", pattern: "^(https://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\\s]*)?)?$" },
+        allowed: "an https:// URL",
+    },
+    {
+        key: "platformQueueArnPattern",
+        type: "string",
+        default: "",
+        description: "Override of the environment's Data Fetcher SQS queue ARN pattern. Blank uses the environment's.",
+        schema: { type: "string", pattern: "^(arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_*?-]+)?$" },
+        allowed: "an SQS queue ARN, wildcards allowed in the queue name",
+    },
+];
+
+export function fullKey(key: string): string {
+    return `${NAMESPACE}:${key}`;
+}

@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE } from "./keys";
+import { ParsedConfig, RawConfig, parseConfig } from "./parse";
+
+/** Validated config as the program uses it: secret values are Pulumi secrets from the moment they are read. */
+export interface Settings extends Omit<ParsedConfig, "token" | "externalId"> {
+    token: pulumi.Output<string>;
+    externalId?: pulumi.Output<string>;
+    /** `<project>/<stack>`: the value of the ownership tag on everything this stack creates. */
+    stackId: string;
+    /** The stack name alone, used in physical names and the per-cluster role path. */
+    stackName: string;
+}
+
+/** Reads this project's config namespace and validates it; throws ConfigError before any resource is registered. */
+export function loadSettings(): Settings {
+    const all = pulumi.runtime.allConfig();
+    const prefix = `${NAMESPACE}:`;
+    const raw: RawConfig = {};
+    for (const [key, value] of Object.entries(all)) {
+        if (key.startsWith(prefix)) {
+            raw[key.slice(prefix.length)] = value;
+        }
+    }
+    const parsed = parseConfig(raw, { awsRegion: all["aws:region"] });
+    return {
+        ...parsed,
+        token: pulumi.secret(parsed.token),
+        externalId: parsed.externalId === undefined ? undefined : pulumi.secret(parsed.externalId),
+        stackId: `${pulumi.getProject()}/${pulumi.getStack()}`,
+        stackName: pulumi.getStack(),
+    };
+}

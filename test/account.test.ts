@@ -1,0 +1,243 @@
+import { strict as assert } from "assert";
+import { ConfigError } from "../config";
+import { ACCOUNT_ID, ProgramRun, baseConfig, doc, lastRegistrations, plaintextStrings, runProgram, unwrap } from "./harness";
+
+const BUCKET = `nops-container-cost-${ACCOUNT_ID}`;
+const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
+const TAGGABLE = [
+    "aws:s3/bucket:Bucket",
+    "aws:iam/role:Role",
+    "aws:iam/user:User",
+    "aws:secretsmanager/secret:Secret",
+];
+
+function allStatements(run: ProgramRun) {
+    const policies = run.resources.flatMap((r) =>
+        ["policy", "assumeRolePolicy"].filter((key) => r.inputs[key] !== undefined).map((key) => ({ r, key })),
+    );
+    return policies.flatMap(({ r, key }) => doc(r.inputs[key]).Statement.map((s) => ({ resource: r, key, s })));
+}
+
+const asList = (value: unknown) => (Array.isArray(value) ? value : [value]);
+
+describe("account side", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram({ ...baseConfig(), tags: '{"team":"platform"}' });
+    });
+
+    it("registers components with container-insights:<module>:<Type> tokens", () => {
+        const components = run.resources.filter((r) => r.type.startsWith("container-insights:")).map((r) => r.type);
+        assert.deepEqual(components.sort(), [
+            "container-insights:iam:AutoUpdateRole",
+            "container-insights:iam:PlatformReadPolicy",
+            "container-insights:iam:ReconcilerRole",
+            "container-insights:secrets:PlatformToken",
+            "container-insights:storage:InsightsBucket",
+        ]);
+    });
+
+    describe("bucket", () => {
+        it("is named after the account", () => {
+            assert.equal(unwrap(run.one("aws:s3/bucket:Bucket").inputs.bucket), BUCKET);
+            assert.equal(run.outputs.bucketName.value, BUCKET);
+            assert.equal(run.outputs.s3BucketSecureUrl.value, `https://${BUCKET}.s3.amazonaws.com`);
+        });
+
+        it("is encrypted with AES256 by default", () => {
+            const sse = unwrap(run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs) as any;
+            assert.equal(sse.bucket, `insights-id`);
+            assert.deepEqual(sse.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
+        });
+
+        it("blocks all public access and enforces bucket ownership", () => {
+            const block = unwrap(run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs) as any;
+            for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
+                assert.equal(block[flag], true, flag);
+            }
+            const ownership = unwrap(run.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs) as any;
+            assert.equal(ownership.rule.objectOwnership, "BucketOwnerEnforced");
+        });
+
+        it("denies every request that is not over TLS, on the bucket and its objects", () => {
+            const statements = doc(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy).Statement;
+            assert.equal(statements.length, 1);
+            assert.deepEqual(statements[0], {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            });
+        });
+
+        it("has no lifecycle rule unless lifecycleDays is set", () => {
+            assert.equal(run.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").length, 0);
+        });
+
+        it("uses the KMS key and the lifecycle expiry when configured", async () => {
+            const kms = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+            const custom = await runProgram({ ...baseConfig(), kmsKeyId: kms, lifecycleDays: "90" });
+            const sse = unwrap(custom.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs) as any;
+            assert.deepEqual(sse.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "aws:kms", kmsMasterKeyId: kms });
+            assert.equal(sse.rules[0].bucketKeyEnabled, true);
+            const lifecycle = unwrap(custom.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs) as any;
+            assert.equal(lifecycle.rules[0].expiration.days, 90);
+            assert.equal(lifecycle.rules[0].status, "Enabled");
+        });
+    });
+
+    it("attaches the read policy to the platform's integration role", () => {
+        const rolePolicies = run.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.inputs.role === "NopsIntegrationRole");
+        assert.equal(rolePolicies.length, 1);
+        assert.equal(rolePolicies[0].inputs.name, "nops-container-cost-read-prod");
+        assert.deepEqual(doc(rolePolicies[0].inputs.policy).Statement, [
+            { Sid: "ReadParquetFiles", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`] },
+        ]);
+        assert.equal(run.outputs.readPolicyName.value, "nops-container-cost-read-prod");
+    });
+
+    describe("auto-update role", () => {
+        const trustOf = (r: ProgramRun) =>
+            r.ofType("aws:iam/role:Role").map((role) => doc(role.inputs.assumeRolePolicy).Statement[0]).find((s) => s.Principal.AWS);
+
+        it("is trusted by the PROD platform account with the external id", () => {
+            assert.deepEqual(trustOf(run), {
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::202279780353:root" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "sts:ExternalId": "ext-id-SECRET-456" } },
+            });
+            assert.ok(run.outputs.crossAccountRoleArn.value);
+        });
+
+        it("is trusted by the UAT platform account in a UAT stack", async () => {
+            const uat = await runProgram({ ...baseConfig(), environment: "UAT" }, { stack: "uat" });
+            assert.equal(trustOf(uat)!.Principal.AWS, "arn:aws:iam::844856862745:root");
+        });
+
+        it("may change only this stack's roles, bucket and functions", () => {
+            const role = run.one("container-insights:iam:AutoUpdateRole");
+            assert.ok(role);
+            const statements = allStatements(run).filter(({ s }) => asList(s.Action).some((a: string) => a.startsWith("lambda:")));
+            const lambdaResources = statements.flatMap(({ s }) => asList(s.Resource));
+            assert.deepEqual(lambdaResources, [
+                `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-creation`,
+                `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-management`,
+            ]);
+        });
+
+        it("is absent when autoUpdate is off", async () => {
+            const off = await runProgram({ ...baseConfig(), autoUpdate: "false" });
+            assert.equal(off.ofType("container-insights:iam:AutoUpdateRole").length, 0);
+            assert.equal(off.outputs.crossAccountRoleArn, undefined);
+            assert.equal(trustOf(off), undefined);
+        });
+    });
+
+    it("grants no IAM or S3 write action on every resource (*) in any policy", () => {
+        for (const { resource, s } of allStatements(run)) {
+            if (s.Effect !== "Allow" || !asList(s.Resource).includes("*")) {
+                continue;
+            }
+            const writes = asList(s.Action).filter((a: string) => !/^(eks:(List|Describe)|iam:List)/.test(a));
+            assert.deepEqual(writes, [], `${resource.name}: ${JSON.stringify(s)}`);
+        }
+    });
+
+    it("limits the reconciler's IAM writes to the stack's per-cluster role path", () => {
+        const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!;
+        const writers = doc(policy.inputs.policy).Statement.filter((s) => asList(s.Action).includes("iam:CreateRole"));
+        assert.equal(writers.length, 1);
+        assert.equal(writers[0].Resource, `arn:aws:iam::${ACCOUNT_ID}:role/container-insights/prod/*`);
+        const secretRead = doc(policy.inputs.policy).Statement.find((s) => s.Action === "secretsmanager:GetSecretValue")!;
+        assert.match(secretRead.Resource, /^arn:aws:secretsmanager:.*platform-token/);
+        const trust = doc(run.ofType("aws:iam/role:Role").find((r) => r.name === "reconciler")!.inputs.assumeRolePolicy).Statement[0];
+        assert.deepEqual(trust.Principal, { Service: "lambda.amazonaws.com" });
+        assert.deepEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } });
+    });
+
+    it("keeps the token in Secrets Manager as a secret", () => {
+        const version = run.ofType("aws:secretsmanager/secretVersion:SecretVersion").find((r) => r.name === "platform-token")!;
+        assert.ok(plaintextStrings(version.inputs.secretString).length === 0, "secretString must be a secret");
+        assert.equal(unwrap(version.inputs.secretString), "tok-SECRET-123");
+    });
+
+    it("tags every taggable resource with the stack and the user's tags", () => {
+        const taggable = run.resources.filter((r) => TAGGABLE.includes(r.type));
+        assert.equal(taggable.length, 4, taggable.map((r) => r.name).join(", "));
+        for (const r of taggable) {
+            assert.deepEqual(unwrap(r.inputs.tags), { team: "platform", "container-insights:stack": "container-insights/prod" }, r.name);
+        }
+    });
+
+    it("does not let a user tag override the ownership tag", async () => {
+        const sneaky = await runProgram({ ...baseConfig(), tags: '{"container-insights:stack":"other/stack"}' });
+        assert.equal((unwrap(sneaky.one("aws:s3/bucket:Bucket").inputs.tags) as any)["container-insights:stack"], "container-insights/prod");
+    });
+
+    describe("IAM-user mode", () => {
+        let userRun: ProgramRun;
+        before(async () => {
+            userRun = await runProgram({ ...baseConfig(), createIamUser: "true" });
+        });
+
+        it("creates the user with a write policy and an access key", () => {
+            assert.equal(userRun.one("aws:iam/user:User").inputs.name, "nops-container-cost-s3");
+            const statements = doc(userRun.one("aws:iam/userPolicy:UserPolicy").inputs.policy).Statement;
+            assert.deepEqual(statements[0].Action, ["s3:PutObject", "s3:GetObject", "s3:ListBucket"]);
+            assert.deepEqual(statements[0].Resource, [BUCKET_ARN, `${BUCKET_ARN}/*`]);
+            assert.equal(userRun.ofType("aws:iam/accessKey:AccessKey").length, 1);
+            assert.equal(userRun.outputs.iamUserName.value, "nops-container-cost-s3");
+        });
+
+        it("keeps the key's secret in Secrets Manager and secret outputs only", () => {
+            const version = userRun.one("aws:secretsmanager/secretVersion:SecretVersion");
+            assert.deepEqual(plaintextStrings(version.inputs.secretString), []);
+            assert.deepEqual(JSON.parse(unwrap(version.inputs.secretString) as string), {
+                accessKeyId: "agent-user-id",
+                secretAccessKey: "mock-secret-access-key",
+            });
+            assert.equal(userRun.outputs.iamUserSecretAccessKey.secret, true);
+            assert.equal(userRun.outputs.iamUserAccessKeyId.secret, true);
+            for (const [key, output] of Object.entries(userRun.outputs)) {
+                if (!output.secret) {
+                    assert.ok(!JSON.stringify(output.value).includes("mock-secret-access-key"), key);
+                }
+            }
+        });
+
+        it("creates no reconciler role or token secret (there is nothing to reconcile)", () => {
+            assert.equal(userRun.ofType("container-insights:iam:ReconcilerRole").length, 0);
+            assert.equal(userRun.ofType("container-insights:secrets:PlatformToken").length, 0);
+        });
+
+        it("is off by default", () => {
+            assert.equal(run.ofType("aws:iam/user:User").length, 0);
+            assert.equal(run.outputs.iamUserName, undefined);
+        });
+    });
+
+    it("never shows the token or external id outside Pulumi secrets", async () => {
+        const runs = [run, await runProgram({ ...baseConfig(), createIamUser: "true" }), await runProgram({ ...baseConfig(), environment: "UAT" })];
+        for (const r of runs) {
+            for (const resource of r.resources) {
+                const leaked = plaintextStrings(resource.inputs).filter((s) => s.includes("SECRET-"));
+                assert.deepEqual(leaked, [], `${resource.type} ${resource.name}`);
+            }
+            for (const [key, output] of Object.entries(r.outputs)) {
+                assert.ok(output.secret || !JSON.stringify(output.value).includes("SECRET-"), key);
+            }
+        }
+    });
+
+    it("fails on bad config before registering any resource", async () => {
+        await assert.rejects(runProgram({ ...baseConfig(), environment: "DEV" }), (error: unknown) => {
+            assert.ok(error instanceof ConfigError);
+            assert.match(error.message, /"DEV" is not allowed; allowed: PROD, UAT/);
+            return true;
+        });
+        assert.deepEqual(lastRegistrations(), []);
+    });
+});

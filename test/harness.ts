@@ -1,0 +1,174 @@
+/** Runs the program under Pulumi mocks and records every registered resource, invoke and output. */
+import * as pulumi from "@pulumi/pulumi";
+import { loadSettings } from "../config";
+import { createContainerInsights } from "../program";
+
+export const ACCOUNT_ID = "111122223333";
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface Registration {
+    type: string;
+    name: string;
+    /** Inputs as the engine received them: secret values still wrapped in Pulumi's secret envelope. */
+    inputs: Record<string, unknown>;
+}
+
+export interface Invoke {
+    token: string;
+    inputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    stack?: string;
+    /** The stack's aws:region; `null` leaves it unset. */
+    awsRegion?: string | null;
+    /** Answers invokes other than getCallerIdentity; return undefined for "not mine". */
+    call?: (invoke: Invoke) => Record<string, unknown> | undefined;
+}
+
+export interface ProgramRun {
+    resources: Registration[];
+    invokes: Invoke[];
+    outputs: Record<string, { value: unknown; secret: boolean }>;
+    ofType(type: string): Registration[];
+    one(type: string): Registration;
+}
+
+/** Config for a valid stack; tests override what they are about. */
+export function baseConfig(): Record<string, string> {
+    return { roleName: "NopsIntegrationRole", token: "tok-SECRET-123", externalId: "ext-id-SECRET-456" };
+}
+
+export const SECRET_KEYS = ["token", "externalId"];
+
+export function isSecretEnvelope(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** Drops the secret envelopes, for asserting on values. */
+export function unwrap(value: unknown): unknown {
+    if (isSecretEnvelope(value)) {
+        return unwrap(value.value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(unwrap);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
+    }
+    return value;
+}
+
+/** Every string reachable without opening a secret envelope. */
+export function plaintextStrings(value: unknown): string[] {
+    if (isSecretEnvelope(value)) {
+        return [];
+    }
+    if (typeof value === "string") {
+        return [value];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap(plaintextStrings);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.entries(value).flatMap(([k, v]) => [k, ...plaintextStrings(v)]);
+    }
+    return [];
+}
+
+function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const physical = (unwrap(inputs.name) as string | undefined) ?? `${name}-physical`;
+    const state: Record<string, unknown> = { ...inputs, name: inputs.name ?? physical };
+    const service = type.split(":")[1].split("/")[0];
+    if (type === "aws:s3/bucket:Bucket") {
+        const bucket = unwrap(inputs.bucket) as string;
+        state.bucketDomainName = `${bucket}.s3.amazonaws.com`;
+        state.arn = `arn:aws:s3:::${bucket}`;
+    } else if (type === "aws:iam/accessKey:AccessKey") {
+        state.secret = { [SECRET_SIG_KEY]: SECRET_SIG, value: "mock-secret-access-key" };
+    } else {
+        state.arn = `arn:aws:${service}:us-east-1:${ACCOUNT_ID}:${type.split(":")[2].toLowerCase()}/${physical}`;
+    }
+    return state;
+}
+
+function setConfig(config: Record<string, string>, awsRegion: string | null) {
+    const all: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        all[key.includes(":") ? key : `container-insights:${key}`] = value;
+    }
+    if (awsRegion !== null) {
+        all["aws:region"] = awsRegion;
+    }
+    pulumi.runtime.setAllConfig(
+        all,
+        SECRET_KEYS.map((key) => `container-insights:${key}`).filter((key) => key in all),
+    );
+}
+
+let registrations: Registration[] = [];
+
+/** What the latest run registered, even when it failed. */
+export function lastRegistrations(): Registration[] {
+    return registrations.filter((r) => r.type !== "pulumi:pulumi:Stack");
+}
+
+export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
+    const resources: Registration[] = [];
+    registrations = resources;
+    const invokes: Invoke[] = [];
+    setConfig(config, options.awsRegion === undefined ? "us-east-1" : options.awsRegion);
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+                return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+            },
+            call: (args) => {
+                invokes.push({ token: args.token, inputs: args.inputs });
+                if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
+                    return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDA" };
+                }
+                const answer = options.call?.({ token: args.token, inputs: args.inputs });
+                if (answer === undefined) {
+                    throw new Error(`unexpected invoke ${args.token}`);
+                }
+                return answer;
+            },
+        },
+        "container-insights",
+        options.stack ?? "prod",
+    );
+
+    const outputs: ProgramRun["outputs"] = {};
+    const programOutputs = createContainerInsights(loadSettings());
+    for (const [key, output] of Object.entries(programOutputs)) {
+        if (output !== undefined) {
+            const value = await new Promise((resolve) => (output as pulumi.Output<unknown>).apply(resolve));
+            outputs[key] = { value, secret: await pulumi.isSecret(output) };
+        }
+    }
+    // Registrations that wait on other resources' outputs finish after the outputs above: drain the RPC queue.
+    await pulumi.runtime.disconnect();
+
+    const own = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    return {
+        resources: own,
+        invokes,
+        outputs,
+        ofType: (type) => own.filter((r) => r.type === type),
+        one: (type) => {
+            const found = own.filter((r) => r.type === type);
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type}, found ${found.length}`);
+            }
+            return found[0];
+        },
+    };
+}
+
+/** Parses a JSON policy document input. */
+export function doc(value: unknown): { Statement: Array<Record<string, any>> } {
+    return JSON.parse(unwrap(value) as string);
+}
