@@ -1,0 +1,29 @@
+/** Comparing policy documents the way IAM means them, not the way they happen to be spelled. */
+
+/** IAM hands policy documents back URL-encoded (RFC 3986); decode before parsing. */
+export function decodePolicy(encoded: string): unknown {
+    return JSON.parse(decodeURIComponent(encoded));
+}
+
+/** Sorted keys, one-element lists as scalars, lists of strings sorted: equal meaning gives equal text. */
+export function canonical(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        const items = value.map(canonical);
+        if (items.length === 1) {
+            return items[0];
+        }
+        return items.every((item) => typeof item === "string") ? [...(items as string[])].sort() : items;
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(
+            Object.keys(value)
+                .sort()
+                .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+        );
+    }
+    return value;
+}
+
+export function samePolicy(a: unknown, b: unknown): boolean {
+    return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}

@@ -1,0 +1,224 @@
+/** The only place the reconciler talks to AWS. Every call is retried on throttling and counted. */
+import { DescribeClusterCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
+import {
+    CreateRoleCommand,
+    DeleteRoleCommand,
+    DeleteRolePolicyCommand,
+    DetachRolePolicyCommand,
+    GetRoleCommand,
+    GetRolePolicyCommand,
+    IAMClient,
+    ListAttachedRolePoliciesCommand,
+    ListOpenIDConnectProvidersCommand,
+    ListRolePoliciesCommand,
+    ListRoleTagsCommand,
+    PutRolePolicyCommand,
+    UpdateAssumeRolePolicyCommand,
+    ListRolesCommand,
+} from "@aws-sdk/client-iam";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { PolicyDocument } from "../../common/documents";
+import { decodePolicy } from "./documents";
+import { Account } from "./desired";
+import { Clock, RetryPolicy, DEFAULT_RETRY, withRetry } from "./timing";
+import { ActualRole, ClusterFacts, DesiredRole } from "./types";
+
+export const AGENT_POLICY_NAME = "container-insights-agent";
+
+export interface Clients {
+    eks(region: string): EKSClient;
+    iam: IAMClient;
+    sts: STSClient;
+    secrets: SecretsManagerClient;
+}
+
+/** SDK clients as the Lambda uses them. The SDK's own retries are off: `withRetry` is the one retry layer. */
+export function sdkClients(homeRegion: string): Clients {
+    const eksClients = new Map<string, EKSClient>();
+    return {
+        eks: (region) => {
+            if (!eksClients.has(region)) {
+                eksClients.set(region, new EKSClient({ region, maxAttempts: 1 }));
+            }
+            return eksClients.get(region)!;
+        },
+        iam: new IAMClient({ region: homeRegion, maxAttempts: 1 }),
+        sts: new STSClient({ region: homeRegion }),
+        secrets: new SecretsManagerClient({ region: homeRegion }),
+    };
+}
+
+export function errorName(error: unknown): string | undefined {
+    return (error as { name?: string })?.name;
+}
+
+export class Gateway {
+    calls = 0;
+    writes = 0;
+
+    constructor(
+        private readonly clients: Clients,
+        private readonly clock: Clock,
+        private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    ) {}
+
+    private read<T>(call: () => Promise<T>): Promise<T> {
+        return withRetry(() => {
+            this.calls++;
+            return call();
+        }, this.clock, this.retry);
+    }
+
+    private write<T>(call: () => Promise<T>): Promise<T> {
+        return withRetry(() => {
+            this.calls++;
+            this.writes++;
+            return call();
+        }, this.clock, this.retry);
+    }
+
+    async account(): Promise<Account> {
+        const identity = await this.read(() => this.clients.sts.send(new GetCallerIdentityCommand({})));
+        return { accountId: identity.Account!, partition: identity.Arn!.split(":")[1] };
+    }
+
+    /** Pages by hand rather than with the SDK paginator, so that one throttled page is retried on its own. */
+    async listClusterNames(region: string): Promise<string[]> {
+        const names: string[] = [];
+        let nextToken: string | undefined;
+        do {
+            const page = await this.read(() =>
+                this.clients.eks(region).send(new ListClustersCommand({ maxResults: 100, nextToken })),
+            );
+            names.push(...(page.clusters ?? []));
+            nextToken = page.nextToken;
+        } while (nextToken);
+        return names;
+    }
+
+    async describeCluster(region: string, name: string): Promise<ClusterFacts> {
+        const { cluster } = await this.read(() => this.clients.eks(region).send(new DescribeClusterCommand({ name })));
+        if (!cluster?.arn || !cluster.status) {
+            throw Object.assign(new Error(`DescribeCluster returned no ARN or status for ${name}`), { name: "MalformedCluster" });
+        }
+        return { name, region, arn: cluster.arn, status: cluster.status, oidcIssuer: cluster.identity?.oidc?.issuer };
+    }
+
+    async listOidcProviderArns(): Promise<string[]> {
+        const result = await this.read(() => this.clients.iam.send(new ListOpenIDConnectProvidersCommand({})));
+        return (result.OpenIDConnectProviderList ?? []).map((p) => p.Arn!).filter(Boolean);
+    }
+
+    /** Roles under the stack's path: ownership by path costs no extra call per role. */
+    async listOwnedRoles(path: string): Promise<ActualRole[]> {
+        const roles: ActualRole[] = [];
+        let marker: string | undefined;
+        do {
+            const page = await this.read(() =>
+                this.clients.iam.send(new ListRolesCommand({ PathPrefix: path, MaxItems: 1000, Marker: marker })),
+            );
+            for (const role of page.Roles ?? []) {
+                // PathPrefix is a plain string prefix: keep the exact path only.
+                if (role.Path === path) {
+                    roles.push({
+                        roleName: role.RoleName!,
+                        arn: role.Arn!,
+                        trust: role.AssumeRolePolicyDocument ? decodePolicy(role.AssumeRolePolicyDocument) : undefined,
+                    });
+                }
+            }
+            marker = page.IsTruncated ? page.Marker : undefined;
+        } while (marker);
+        return roles;
+    }
+
+    /** The role's path, or undefined when there is no such role. */
+    async rolePath(roleName: string): Promise<string | undefined> {
+        try {
+            const { Role } = await this.read(() => this.clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
+            return Role?.Path;
+        } catch (error) {
+            if (errorName(error) === "NoSuchEntity") {
+                return undefined;
+            }
+            throw error;
+        }
+    }
+
+    async roleTags(roleName: string): Promise<Record<string, string>> {
+        const { Tags } = await this.read(() => this.clients.iam.send(new ListRoleTagsCommand({ RoleName: roleName })));
+        return Object.fromEntries((Tags ?? []).map((tag) => [tag.Key!, tag.Value!]));
+    }
+
+    async inlinePolicy(roleName: string): Promise<unknown | undefined> {
+        try {
+            const result = await this.read(() =>
+                this.clients.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: AGENT_POLICY_NAME })),
+            );
+            return result.PolicyDocument ? decodePolicy(result.PolicyDocument) : undefined;
+        } catch (error) {
+            if (errorName(error) === "NoSuchEntity") {
+                return undefined;
+            }
+            throw error;
+        }
+    }
+
+    async createRole(role: DesiredRole, path: string): Promise<void> {
+        await this.write(() =>
+            this.clients.iam.send(
+                new CreateRoleCommand({
+                    RoleName: role.roleName,
+                    Path: path,
+                    AssumeRolePolicyDocument: JSON.stringify(role.trust),
+                    Description: `Container insights agents of EKS cluster ${role.cluster.arn}`,
+                    Tags: Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })),
+                }),
+            ),
+        );
+    }
+
+    async updateTrust(roleName: string, trust: PolicyDocument): Promise<void> {
+        await this.write(() =>
+            this.clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(trust) })),
+        );
+    }
+
+    async putInlinePolicy(roleName: string, permissions: PolicyDocument): Promise<void> {
+        await this.write(() =>
+            this.clients.iam.send(
+                new PutRolePolicyCommand({
+                    RoleName: roleName,
+                    PolicyName: AGENT_POLICY_NAME,
+                    PolicyDocument: JSON.stringify(permissions),
+                }),
+            ),
+        );
+    }
+
+    /** Deletes a role: IAM refuses while inline or attached policies remain, so those go first. */
+    async deleteRole(roleName: string): Promise<void> {
+        const inline = await this.read(() => this.clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName })));
+        for (const policyName of inline.PolicyNames ?? []) {
+            await this.write(() =>
+                this.clients.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+            );
+        }
+        const attached = await this.read(() => this.clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })));
+        for (const policy of attached.AttachedPolicies ?? []) {
+            await this.write(() =>
+                this.clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.PolicyArn! })),
+            );
+        }
+        await this.write(() => this.clients.iam.send(new DeleteRoleCommand({ RoleName: roleName })));
+    }
+
+    async secretString(secretId: string): Promise<string> {
+        const result = await this.read(() => this.clients.secrets.send(new GetSecretValueCommand({ SecretId: secretId })));
+        if (!result.SecretString) {
+            throw new Error(`secret ${secretId} has no string value`);
+        }
+        return result.SecretString;
+    }
+}

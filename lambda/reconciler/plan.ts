@@ -1,0 +1,59 @@
+import { samePolicy } from "./documents";
+import { ActualRole, DesiredRole } from "./types";
+
+export type Step =
+    | { kind: "create"; role: DesiredRole }
+    /** The role exists; its trust and/or inline policy are checked against the desired ones. */
+    | { kind: "converge"; role: DesiredRole; trustDrifted: boolean }
+    | { kind: "delete"; actual: ActualRole; reason: string };
+
+/** Region of a per-cluster role, from its name (`..._<region>`; regions never contain `_`). */
+export function regionOfRole(roleName: string): string {
+    return roleName.slice(roleName.lastIndexOf("_") + 1);
+}
+
+/**
+ * Decides what to do from the desired roles and the roles this stack owns. A role is an orphan only when its region
+ * was scanned completely and no cluster there maps to it, or when its region is no longer managed: clusters that
+ * exist but were skipped or failed keep their roles.
+ */
+export function plan(args: {
+    desired: DesiredRole[];
+    actual: ActualRole[];
+    /** Every role name that belongs to a cluster that exists, including skipped and failed ones. */
+    keep: Set<string>;
+    managedRegions: string[];
+    /** Regions whose cluster list could not be read: nothing there is deleted. */
+    unreadRegions: Set<string>;
+}): Step[] {
+    const actualByName = new Map(args.actual.map((role) => [role.roleName.toLowerCase(), role]));
+    const desiredNames = new Set(args.desired.map((role) => role.roleName.toLowerCase()));
+    const steps: Step[] = [];
+    for (const role of args.desired) {
+        const actual = actualByName.get(role.roleName.toLowerCase());
+        steps.push(
+            actual
+                ? { kind: "converge", role, trustDrifted: !samePolicy(actual.trust, role.trust) }
+                : { kind: "create", role },
+        );
+    }
+    const keep = new Set([...args.keep].map((name) => name.toLowerCase()));
+    for (const actual of args.actual) {
+        const name = actual.roleName.toLowerCase();
+        if (desiredNames.has(name) || keep.has(name)) {
+            continue;
+        }
+        const region = regionOfRole(actual.roleName);
+        if (!args.managedRegions.includes(region)) {
+            steps.push({ kind: "delete", actual, reason: `region ${region} is no longer managed` });
+        } else if (!args.unreadRegions.has(region)) {
+            steps.push({ kind: "delete", actual, reason: `no cluster in ${region} maps to this role` });
+        }
+    }
+    return steps;
+}
+
+/** Stack deletion: every role this stack owns goes. */
+export function planTeardown(actual: ActualRole[]): Step[] {
+    return actual.map((role) => ({ kind: "delete", actual: role, reason: "stack is being deleted" }));
+}

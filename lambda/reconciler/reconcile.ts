@@ -1,0 +1,176 @@
+import { STACK_TAG_KEY, clusterRoleName, clusterRolePath } from "../../common/naming";
+import { desiredRoles } from "./desired";
+import { samePolicy } from "./documents";
+import { Gateway, errorName } from "./gateway";
+import { Step, plan, planTeardown } from "./plan";
+import { limiter, settleAll } from "./timing";
+import { ClusterFacts, ClusterResult, Outcome, ReconcileResult, ReconcilerSettings } from "./types";
+
+export interface Log {
+    info(message: string, ...extra: Array<Record<string, unknown>>): void;
+    warn(message: string, ...extra: Array<Record<string, unknown>>): void;
+    error(message: string, ...extra: Array<Record<string, unknown>>): void;
+}
+
+export interface Concurrency {
+    regions: number;
+    describes: number;
+    /** Steps (per-cluster role work) in flight at once. */
+    steps: number;
+    /** IAM writes in flight at once: IAM's write quota is per account and low. */
+    writes: number;
+}
+
+export const DEFAULT_CONCURRENCY: Concurrency = { regions: 5, describes: 16, steps: 16, writes: 4 };
+
+const describeError = (error: unknown) => `${errorName(error) ?? "Error"}: ${(error as Error)?.message ?? String(error)}`;
+
+interface Fleet {
+    clusters: ClusterFacts[];
+    failed: ClusterResult[];
+    regions: ReconcileResult["regions"];
+    unreadRegions: Set<string>;
+}
+
+async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency, log: Log): Promise<Fleet> {
+    const describeLimit = limiter(concurrency.describes);
+    const fleet: Fleet = { clusters: [], failed: [], regions: {}, unreadRegions: new Set() };
+    const scans = await settleAll(settings.regions, concurrency.regions, async (region) => {
+        const names = await gateway.listClusterNames(region);
+        const described = await Promise.allSettled(names.map((name) => describeLimit(() => gateway.describeCluster(region, name))));
+        return { names, described };
+    });
+    scans.forEach((scan, index) => {
+        const region = settings.regions[index];
+        if (scan.status === "rejected") {
+            fleet.regions[region] = { clusters: 0, error: describeError(scan.reason) };
+            fleet.unreadRegions.add(region);
+            log.error("could not list the clusters of a region; its roles are left as they are", { region, error: describeError(scan.reason) });
+            return;
+        }
+        fleet.regions[region] = { clusters: scan.value.names.length };
+        scan.value.described.forEach((result, i) => {
+            const name = scan.value.names[i];
+            if (result.status === "fulfilled") {
+                fleet.clusters.push(result.value);
+            } else {
+                fleet.failed.push({ cluster: name, region, roleName: clusterRoleName(name, region), outcome: "failed", reason: describeError(result.reason) });
+            }
+        });
+    });
+    return fleet;
+}
+
+/** Carries out one step; every failure stays inside the step's own result. */
+async function execute(step: Step, settings: ReconcilerSettings, gateway: Gateway, writeLimit: ReturnType<typeof limiter>): Promise<ClusterResult> {
+    const path = clusterRolePath(settings.stackName);
+    if (step.kind === "delete") {
+        const base = { roleName: step.actual.roleName, reason: step.reason };
+        const tags = await gateway.roleTags(step.actual.roleName);
+        if (tags[STACK_TAG_KEY] !== settings.stackId) {
+            return { ...base, outcome: "skipped", reason: `not tagged ${STACK_TAG_KEY}=${settings.stackId}; left alone` };
+        }
+        try {
+            await writeLimit(() => gateway.deleteRole(step.actual.roleName));
+        } catch (error) {
+            if (errorName(error) !== "NoSuchEntity") {
+                throw error;
+            }
+        }
+        return { ...base, outcome: "deleted" };
+    }
+
+    const role = step.role;
+    const base = { cluster: role.cluster.name, region: role.cluster.region, clusterArn: role.cluster.arn, roleName: role.roleName };
+    let trustDrifted = step.kind === "converge" && step.trustDrifted;
+    if (step.kind === "create") {
+        try {
+            await writeLimit(() => gateway.createRole(role, path));
+            await writeLimit(() => gateway.putInlinePolicy(role.roleName, role.permissions));
+            return { ...base, outcome: "created" };
+        } catch (error) {
+            if (errorName(error) !== "EntityAlreadyExists") {
+                throw error;
+            }
+            const existingPath = await gateway.rolePath(role.roleName);
+            if (existingPath !== path) {
+                return { ...base, outcome: "skipped", reason: `role name is taken by a role this stack does not own (path ${existingPath})` };
+            }
+            // Another run created it a moment ago: converge it like any existing role.
+            trustDrifted = true;
+        }
+    }
+    let wrote = false;
+    if (trustDrifted) {
+        await writeLimit(() => gateway.updateTrust(role.roleName, role.trust));
+        wrote = true;
+    }
+    const current = await gateway.inlinePolicy(role.roleName);
+    if (!samePolicy(current, role.permissions)) {
+        await writeLimit(() => gateway.putInlinePolicy(role.roleName, role.permissions));
+        wrote = true;
+    }
+    return { ...base, outcome: wrote ? "updated" : "unchanged" };
+}
+
+function stepIdentity(step: Step): Omit<ClusterResult, "outcome"> {
+    if (step.kind === "delete") {
+        return { roleName: step.actual.roleName };
+    }
+    const { cluster } = step.role;
+    return { cluster: cluster.name, region: cluster.region, clusterArn: cluster.arn, roleName: step.role.roleName };
+}
+
+function summarize(action: ReconcileResult["action"], regions: ReconcileResult["regions"], results: ClusterResult[], gateway: Gateway): ReconcileResult {
+    const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 };
+    for (const result of results) {
+        counts[result.outcome]++;
+    }
+    return { action, regions, results, counts, calls: gateway.calls, writes: gateway.writes };
+}
+
+async function runSteps(steps: Step[], settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency, log: Log): Promise<ClusterResult[]> {
+    const writeLimit = limiter(concurrency.writes);
+    const settled = await settleAll(steps, concurrency.steps, (step) => execute(step, settings, gateway, writeLimit));
+    return settled.map((result, index) => {
+        if (result.status === "fulfilled") {
+            if (result.value.outcome !== "unchanged") {
+                log.info(`role ${result.value.outcome}`, { ...result.value });
+            }
+            return result.value;
+        }
+        const failed: ClusterResult = { ...stepIdentity(steps[index]), outcome: "failed", reason: describeError(result.reason) };
+        log.error("role step failed; the run goes on", { ...failed });
+        return failed;
+    });
+}
+
+/** Brings the stack's per-cluster roles in step with the fleet. Never throws for one cluster's trouble. */
+export async function reconcile(
+    settings: ReconcilerSettings,
+    gateway: Gateway,
+    log: Log,
+    concurrency: Concurrency = DEFAULT_CONCURRENCY,
+): Promise<ReconcileResult> {
+    const [account, fleet, providers, actual] = await Promise.all([
+        gateway.account(),
+        scanFleet(settings, gateway, concurrency, log),
+        gateway.listOidcProviderArns(),
+        gateway.listOwnedRoles(clusterRolePath(settings.stackName)),
+    ]);
+    const { desired, skipped } = desiredRoles(fleet.clusters, providers, account, settings);
+    for (const skip of skipped) {
+        log.warn("cluster skipped", { ...skip });
+    }
+    const keep = new Set([...fleet.clusters.map((c) => clusterRoleName(c.name, c.region)), ...fleet.failed.map((f) => f.roleName)]);
+    const steps = plan({ desired, actual, keep, managedRegions: settings.regions, unreadRegions: fleet.unreadRegions });
+    const results = await runSteps(steps, settings, gateway, concurrency, log);
+    return summarize("reconcile", fleet.regions, [...results, ...skipped, ...fleet.failed], gateway);
+}
+
+/** Stack deletion: removes exactly the roles this stack owns, whatever region they were for. */
+export async function teardown(settings: ReconcilerSettings, gateway: Gateway, log: Log, concurrency: Concurrency = DEFAULT_CONCURRENCY): Promise<ReconcileResult> {
+    const actual = await gateway.listOwnedRoles(clusterRolePath(settings.stackName));
+    const results = await runSteps(planTeardown(actual), settings, gateway, concurrency, log);
+    return summarize("delete", {}, results, gateway);
+}

@@ -1,0 +1,56 @@
+import { PolicyDocument } from "../../common/documents";
+
+/** What the reconciler is told about its stack (from the Lambda's environment). */
+export interface ReconcilerSettings {
+    stackId: string;
+    stackName: string;
+    regions: string[];
+    bucketName: string;
+    queueArnPattern: string;
+    namespace: string;
+    serviceAccount: string;
+}
+
+export interface ClusterFacts {
+    name: string;
+    region: string;
+    arn: string;
+    status: string;
+    /** Issuer URL (https://oidc.eks...) or undefined when the cluster has no OIDC issuer. */
+    oidcIssuer?: string;
+}
+
+export interface DesiredRole {
+    roleName: string;
+    cluster: ClusterFacts;
+    trust: PolicyDocument;
+    permissions: PolicyDocument;
+    tags: Record<string, string>;
+}
+
+export interface ActualRole {
+    roleName: string;
+    arn: string;
+    /** Trust policy as IAM returned it, already URL-decoded and parsed. */
+    trust: unknown;
+}
+
+export type Outcome = "created" | "updated" | "unchanged" | "deleted" | "skipped" | "failed";
+
+export interface ClusterResult {
+    cluster?: string;
+    region?: string;
+    clusterArn?: string;
+    roleName: string;
+    outcome: Outcome;
+    reason?: string;
+}
+
+export interface ReconcileResult {
+    action: "reconcile" | "delete";
+    regions: Record<string, { clusters: number; error?: string }>;
+    results: ClusterResult[];
+    counts: Record<Outcome, number>;
+    calls: number;
+    writes: number;
+}

@@ -1,0 +1,353 @@
+/**
+ * An in-memory AWS account that answers EKS, IAM, STS and Secrets Manager the way AWS does: paginated lists,
+ * URL-encoded policy documents, case-insensitive role names, IAM's size limits and its real error names.
+ * Optional per-call latency and an IAM write-rate limit (on an injectable clock) make it a benchmark account too.
+ */
+import { Clock } from "../../lambda/reconciler/timing";
+
+export type ErrorName =
+    | "NoSuchEntity"
+    | "EntityAlreadyExists"
+    | "Throttling"
+    | "LimitExceeded"
+    | "ValidationError"
+    | "DeleteConflict"
+    | "AccessDenied"
+    | "ResourceNotFoundException"
+    | "InvalidParameterException"
+    | "ResourceNotFoundException";
+
+export function awsError(name: ErrorName | string, message: string, status = 400): Error {
+    return Object.assign(new Error(message), { name, Code: name, $fault: "client", $metadata: { httpStatusCode: status } });
+}
+
+interface FakeCluster {
+    arn: string;
+    status: string;
+    issuer?: string;
+}
+
+export interface FakeRole {
+    RoleName: string;
+    Path: string;
+    Arn: string;
+    RoleId: string;
+    trust: string;
+    Description?: string;
+    tags: Record<string, string>;
+    inline: Map<string, string>;
+    attached: string[];
+}
+
+export interface FakeAccountOptions {
+    accountId?: string;
+    clock?: Clock;
+    readLatencyMs?: number;
+    writeLatencyMs?: number;
+    /** IAM writes per second the account accepts; more are answered with Throttling. Unlimited when absent. */
+    iamWritesPerSecond?: number;
+}
+
+/** A hook that may fail a call before it happens: return an Error to throw it. */
+export type Fault = (operation: string, input: Record<string, any>) => Error | undefined;
+
+const IAM_WRITES = new Set([
+    "CreateRole",
+    "DeleteRole",
+    "UpdateAssumeRolePolicy",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+    "DetachRolePolicy",
+    "TagRole",
+]);
+
+export class FakeAccount {
+    readonly accountId: string;
+    readonly clusters = new Map<string, Map<string, FakeCluster>>();
+    readonly oidcProviders = new Set<string>();
+    readonly roles = new Map<string, FakeRole>();
+    readonly secrets = new Map<string, string>();
+    readonly calls: Array<{ operation: string; input: Record<string, any> }> = [];
+    faults: Fault[] = [];
+    private tokens: number;
+    private lastRefill: number;
+    private issuerCounter = 0;
+
+    constructor(private readonly options: FakeAccountOptions = {}) {
+        this.accountId = options.accountId ?? "111122223333";
+        this.tokens = options.iamWritesPerSecond ?? 0;
+        this.lastRefill = options.clock?.now() ?? 0;
+    }
+
+    // ---- building the world ----
+
+    addCluster(region: string, name: string, opts: { status?: string; oidc?: boolean; provider?: boolean } = {}): string {
+        const issuer = opts.oidc === false ? undefined : this.newIssuer(region);
+        if (!this.clusters.has(region)) {
+            this.clusters.set(region, new Map());
+        }
+        const arn = `arn:aws:eks:${region}:${this.accountId}:cluster/${name}`;
+        this.clusters.get(region)!.set(name, { arn, status: opts.status ?? "ACTIVE", issuer });
+        if (issuer && opts.provider !== false) {
+            this.oidcProviders.add(this.providerArn(issuer));
+        }
+        return arn;
+    }
+
+    /** Deletes and recreates a cluster under the same name: it gets a new OIDC issuer. */
+    recreateCluster(region: string, name: string): void {
+        this.clusters.get(region)!.delete(name);
+        this.addCluster(region, name);
+    }
+
+    removeCluster(region: string, name: string): void {
+        this.clusters.get(region)?.delete(name);
+    }
+
+    providerArn(issuer: string): string {
+        return `arn:aws:iam::${this.accountId}:oidc-provider/${issuer.replace(/^https:\/\//, "")}`;
+    }
+
+    issuerOf(region: string, name: string): string | undefined {
+        return this.clusters.get(region)?.get(name)?.issuer;
+    }
+
+    role(name: string): FakeRole | undefined {
+        return this.roles.get(name.toLowerCase());
+    }
+
+    writeCount(): number {
+        return this.calls.filter((c) => IAM_WRITES.has(c.operation)).length;
+    }
+
+    private newIssuer(region: string): string {
+        this.issuerCounter++;
+        return `https://oidc.eks.${region}.amazonaws.com/id/${this.issuerCounter.toString(16).toUpperCase().padStart(32, "0")}`;
+    }
+
+    // ---- the API ----
+
+    /** Every call enters here: records it, applies faults, latency and the IAM write quota. */
+    async handle(operation: string, input: Record<string, any>, region?: string): Promise<any> {
+        this.calls.push({ operation, input });
+        const isWrite = IAM_WRITES.has(operation);
+        const latency = isWrite ? this.options.writeLatencyMs : this.options.readLatencyMs;
+        if (latency && this.options.clock) {
+            await this.options.clock.sleep(latency);
+        }
+        for (const fault of this.faults) {
+            const error = fault(operation, input);
+            if (error) {
+                throw error;
+            }
+        }
+        if (isWrite && this.options.iamWritesPerSecond !== undefined && !this.takeWriteToken()) {
+            throw awsError("Throttling", "Rate exceeded");
+        }
+        const method = (this as unknown as Record<string, (input: any, region?: string) => any>)[`op${operation}`];
+        return method.call(this, input, region);
+    }
+
+    private takeWriteToken(): boolean {
+        const rate = this.options.iamWritesPerSecond!;
+        const now = this.options.clock!.now();
+        this.tokens = Math.min(rate, this.tokens + ((now - this.lastRefill) * rate) / 1000);
+        this.lastRefill = now;
+        if (this.tokens >= 1) {
+            this.tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+
+    private requireRole(name: string): FakeRole {
+        const role = this.role(name);
+        if (!role) {
+            throw awsError("NoSuchEntity", `The role with name ${name} cannot be found.`, 404);
+        }
+        return role;
+    }
+
+    opGetCallerIdentity() {
+        return { Account: this.accountId, Arn: `arn:aws:sts::${this.accountId}:assumed-role/reconciler/fn`, UserId: "AROA" };
+    }
+
+    opListClusters(input: { maxResults?: number; nextToken?: string }, region: string) {
+        const max = input.maxResults ?? 100;
+        if (max < 1 || max > 100) {
+            throw awsError("InvalidParameterException", "maxResults must be between 1 and 100");
+        }
+        const names = [...(this.clusters.get(region)?.keys() ?? [])].sort();
+        const start = input.nextToken ? Number(Buffer.from(input.nextToken, "base64").toString()) : 0;
+        const page = names.slice(start, start + max);
+        const next = start + max < names.length ? Buffer.from(String(start + max)).toString("base64") : undefined;
+        return { clusters: page, nextToken: next };
+    }
+
+    opDescribeCluster(input: { name: string }, region: string) {
+        const cluster = this.clusters.get(region)?.get(input.name);
+        if (!cluster) {
+            throw awsError("ResourceNotFoundException", `No cluster found for name: ${input.name}.`, 404);
+        }
+        return {
+            cluster: {
+                name: input.name,
+                arn: cluster.arn,
+                status: cluster.status,
+                identity: cluster.issuer ? { oidc: { issuer: cluster.issuer } } : undefined,
+            },
+        };
+    }
+
+    opListOpenIDConnectProviders() {
+        return { OpenIDConnectProviderList: [...this.oidcProviders].map((Arn) => ({ Arn })) };
+    }
+
+    opListRoles(input: { PathPrefix?: string; MaxItems?: number; Marker?: string }) {
+        const prefix = input.PathPrefix ?? "/";
+        const all = [...this.roles.values()].filter((r) => r.Path.startsWith(prefix)).sort((a, b) => a.RoleName.localeCompare(b.RoleName));
+        const start = input.Marker ? Number(input.Marker) : 0;
+        const max = input.MaxItems ?? 100;
+        const page = all.slice(start, start + max);
+        const truncated = start + max < all.length;
+        return {
+            // ListRoles returns no tags.
+            Roles: page.map((r) => ({
+                RoleName: r.RoleName,
+                Path: r.Path,
+                Arn: r.Arn,
+                RoleId: r.RoleId,
+                Description: r.Description,
+                AssumeRolePolicyDocument: encodeURIComponent(r.trust),
+            })),
+            IsTruncated: truncated,
+            Marker: truncated ? String(start + max) : undefined,
+        };
+    }
+
+    opGetRole(input: { RoleName: string }) {
+        const r = this.requireRole(input.RoleName);
+        return { Role: { RoleName: r.RoleName, Path: r.Path, Arn: r.Arn, AssumeRolePolicyDocument: encodeURIComponent(r.trust) } };
+    }
+
+    opCreateRole(input: { RoleName: string; Path?: string; AssumeRolePolicyDocument: string; Description?: string; Tags?: Array<{ Key: string; Value: string }> }) {
+        if (input.RoleName.length > 64 || !/^[\w+=,.@-]+$/.test(input.RoleName)) {
+            throw awsError("ValidationError", `1 validation error detected: Value '${input.RoleName}' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64`);
+        }
+        if (this.role(input.RoleName)) {
+            throw awsError("EntityAlreadyExists", `Role with name ${input.RoleName} already exists.`, 409);
+        }
+        this.checkTrust(input.AssumeRolePolicyDocument);
+        if ((input.Tags?.length ?? 0) > 50) {
+            throw awsError("LimitExceeded", "Cannot exceed quota for TagsPerRole: 50");
+        }
+        const path = input.Path ?? "/";
+        this.roles.set(input.RoleName.toLowerCase(), {
+            RoleName: input.RoleName,
+            Path: path,
+            Arn: `arn:aws:iam::${this.accountId}:role${path}${input.RoleName}`,
+            RoleId: `AROA${this.roles.size}`,
+            trust: input.AssumeRolePolicyDocument,
+            Description: input.Description,
+            tags: Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value])),
+            inline: new Map(),
+            attached: [],
+        });
+        return {};
+    }
+
+    /** Adds a role the way someone else would (the vendor's stack, another team), for ownership tests. */
+    putForeignRole(name: string, path: string, tags: Record<string, string> = {}): void {
+        this.roles.set(name.toLowerCase(), {
+            RoleName: name,
+            Path: path,
+            Arn: `arn:aws:iam::${this.accountId}:role${path}${name}`,
+            RoleId: "AROAFOREIGN",
+            trust: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+            tags,
+            inline: new Map([["foreign", "{}"]]),
+            attached: [],
+        });
+    }
+
+    private checkTrust(document: string) {
+        JSON.parse(document);
+        if (document.replace(/\s/g, "").length > 2048) {
+            throw awsError("LimitExceeded", "Cannot exceed quota for ACLSizePerRole: 2048");
+        }
+    }
+
+    opUpdateAssumeRolePolicy(input: { RoleName: string; PolicyDocument: string }) {
+        const role = this.requireRole(input.RoleName);
+        this.checkTrust(input.PolicyDocument);
+        role.trust = input.PolicyDocument;
+        return {};
+    }
+
+    opPutRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }) {
+        const role = this.requireRole(input.RoleName);
+        JSON.parse(input.PolicyDocument);
+        const others = [...role.inline].filter(([name]) => name !== input.PolicyName).reduce((n, [, doc]) => n + doc.length, 0);
+        if (others + input.PolicyDocument.replace(/\s/g, "").length > 10240) {
+            throw awsError("LimitExceeded", "Maximum policy size of 10240 bytes exceeded for role");
+        }
+        role.inline.set(input.PolicyName, input.PolicyDocument);
+        return {};
+    }
+
+    opGetRolePolicy(input: { RoleName: string; PolicyName: string }) {
+        const role = this.requireRole(input.RoleName);
+        const document = role.inline.get(input.PolicyName);
+        if (document === undefined) {
+            throw awsError("NoSuchEntity", `The role policy with name ${input.PolicyName} cannot be found.`, 404);
+        }
+        return { RoleName: role.RoleName, PolicyName: input.PolicyName, PolicyDocument: encodeURIComponent(document) };
+    }
+
+    opListRolePolicies(input: { RoleName: string }) {
+        return { PolicyNames: [...this.requireRole(input.RoleName).inline.keys()], IsTruncated: false };
+    }
+
+    opListAttachedRolePolicies(input: { RoleName: string }) {
+        return { AttachedPolicies: this.requireRole(input.RoleName).attached.map((PolicyArn) => ({ PolicyArn })), IsTruncated: false };
+    }
+
+    opListRoleTags(input: { RoleName: string }) {
+        return { Tags: Object.entries(this.requireRole(input.RoleName).tags).map(([Key, Value]) => ({ Key, Value })), IsTruncated: false };
+    }
+
+    opDeleteRolePolicy(input: { RoleName: string; PolicyName: string }) {
+        const role = this.requireRole(input.RoleName);
+        if (!role.inline.delete(input.PolicyName)) {
+            throw awsError("NoSuchEntity", `The role policy with name ${input.PolicyName} cannot be found.`, 404);
+        }
+        return {};
+    }
+
+    opDetachRolePolicy(input: { RoleName: string; PolicyArn: string }) {
+        const role = this.requireRole(input.RoleName);
+        role.attached = role.attached.filter((arn) => arn !== input.PolicyArn);
+        return {};
+    }
+
+    opDeleteRole(input: { RoleName: string }) {
+        const role = this.requireRole(input.RoleName);
+        if (role.inline.size > 0 || role.attached.length > 0) {
+            throw awsError("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
+        }
+        this.roles.delete(input.RoleName.toLowerCase());
+        return {};
+    }
+
+    opTagRole() {
+        return {};
+    }
+
+    opGetSecretValue(input: { SecretId: string }) {
+        const value = this.secrets.get(input.SecretId);
+        if (value === undefined) {
+            throw awsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+        }
+        return { ARN: input.SecretId, SecretString: value };
+    }
+}

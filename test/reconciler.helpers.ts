@@ -1,0 +1,52 @@
+import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
+import { Log } from "../lambda/reconciler/reconcile";
+import { Clock } from "../lambda/reconciler/timing";
+import { ReconcilerSettings } from "../lambda/reconciler/types";
+import { FakeAccount, FakeAccountOptions } from "./fakes/awsAccount";
+import { mockAws } from "./fakes/sdkMocks";
+
+/** A clock whose sleeps return at once, so back-off costs no real time. */
+export function instantClock(): Clock & { slept: number } {
+    let now = 0;
+    const clock = {
+        slept: 0,
+        now: () => now,
+        sleep: async (ms: number) => {
+            now += ms;
+            clock.slept += ms;
+        },
+    };
+    return clock;
+}
+
+export function settingsFor(regions: string[], overrides: Partial<ReconcilerSettings> = {}): ReconcilerSettings {
+    return {
+        stackId: "container-insights/prod",
+        stackName: "prod",
+        regions,
+        bucketName: "nops-container-cost-111122223333",
+        queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
+        namespace: "nops",
+        serviceAccount: "nops-container-insights",
+        ...overrides,
+    };
+}
+
+export interface RecordingLog extends Log {
+    lines: Array<{ level: string; message: string; extra: unknown[] }>;
+}
+
+export function recordingLog(): RecordingLog {
+    const lines: RecordingLog["lines"] = [];
+    const record = (level: string) => (message: string, ...extra: unknown[]) => lines.push({ level, message, extra });
+    return { lines, info: record("info"), warn: record("warn"), error: record("error") };
+}
+
+/** A fake account with the SDK pointed at it; `restore` puts the real clients back. */
+export function fakeWorld(options: FakeAccountOptions = {}) {
+    const account = new FakeAccount(options);
+    const restore = mockAws(account);
+    const clock = options.clock ?? instantClock();
+    const gateway = () => new Gateway(sdkClients("us-east-1"), clock);
+    return { account, restore, clock, gateway };
+}

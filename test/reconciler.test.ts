@@ -1,0 +1,270 @@
+import { strict as assert } from "assert";
+import { decodePolicy } from "../lambda/reconciler/documents";
+import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
+import { reconcile, teardown } from "../lambda/reconciler/reconcile";
+import { ReconcileResult } from "../lambda/reconciler/types";
+import { STACK_TAG_KEY, clusterRoleName } from "../common/naming";
+import { awsError } from "./fakes/awsAccount";
+import { fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+
+const byCluster = (result: ReconcileResult, name: string) => result.results.find((r) => r.cluster === name)!;
+
+describe("reconciler", () => {
+    let world: ReturnType<typeof fakeWorld>;
+    beforeEach(() => {
+        world = fakeWorld();
+    });
+    afterEach(() => world.restore());
+
+    const run = (regions: string[], log = recordingLog()) => reconcile(settingsFor(regions), world.gateway(), log);
+
+    it("creates one IRSA role per active cluster across several regions", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("us-east-1", "beta");
+        world.account.addCluster("eu-west-1", "gamma");
+        world.account.addCluster("ap-south-1", "other"); // not an included region
+        const result = await run(["us-east-1", "eu-west-1"]);
+
+        assert.equal(result.counts.created, 3);
+        assert.deepEqual(Object.keys(result.regions).sort(), ["eu-west-1", "us-east-1"]);
+        const role = world.account.role("nops-ccost-gamma_eu-west-1")!;
+        assert.equal(role.Path, "/container-insights/prod/");
+        const issuer = world.account.issuerOf("eu-west-1", "gamma")!.replace("https://", "");
+        assert.deepEqual(JSON.parse(role.trust).Statement, [
+            {
+                Effect: "Allow",
+                Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${issuer}` },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${issuer}:sub`]: "system:serviceaccount:nops:nops-container-insights",
+                        [`${issuer}:aud`]: "sts.amazonaws.com",
+                    },
+                },
+            },
+        ]);
+        const permissions = JSON.parse(role.inline.get(AGENT_POLICY_NAME)!);
+        assert.deepEqual(permissions.Statement[0].Resource, [
+            "arn:aws:s3:::nops-container-cost-111122223333",
+            "arn:aws:s3:::nops-container-cost-111122223333/*",
+        ]);
+        assert.deepEqual(permissions.Statement[1].Action, ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]);
+        assert.equal(permissions.Statement[1].Resource, "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*");
+        assert.deepEqual(role.tags, {
+            [STACK_TAG_KEY]: "container-insights/prod",
+            "container-insights:cluster-arn": "arn:aws:eks:eu-west-1:111122223333:cluster/gamma",
+            "container-insights:region": "eu-west-1",
+        });
+        assert.equal(world.account.role("nops-ccost-other_ap-south-1"), undefined);
+    });
+
+    it("uses the configured namespace and service account in the trust policy", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        await reconcile(settingsFor(["us-east-1"], { namespace: "insights", serviceAccount: "agent" }), world.gateway(), recordingLog());
+        const trust = JSON.parse(world.account.role("nops-ccost-alpha_us-east-1")!.trust);
+        assert.ok(Object.values(trust.Statement[0].Condition.StringEquals).includes("system:serviceaccount:insights:agent"));
+    });
+
+    it("handles an account with no clusters", async () => {
+        const result = await run(["us-east-1", "eu-west-1"]);
+        assert.deepEqual(result.results, []);
+        assert.equal(result.writes, 0);
+    });
+
+    it("pages through 250 clusters in one region", async () => {
+        for (let i = 0; i < 250; i++) {
+            world.account.addCluster("us-east-1", `c${String(i).padStart(3, "0")}`);
+        }
+        const result = await run(["us-east-1"]);
+        assert.equal(result.counts.created, 250);
+        assert.equal(world.account.roles.size, 250);
+        assert.equal(world.account.calls.filter((c) => c.operation === "ListClusters").length, 3);
+    });
+
+    it("gives 100-character cluster names distinct roles within IAM's 64 characters", async () => {
+        const long1 = `${"a".repeat(95)}-0001`;
+        const long2 = `${"a".repeat(95)}-0002`;
+        world.account.addCluster("ap-southeast-2", long1);
+        world.account.addCluster("ap-southeast-2", long2);
+        const result = await run(["ap-southeast-2"]);
+        assert.equal(result.counts.created, 2, JSON.stringify(result.results));
+        const names = result.results.map((r) => r.roleName);
+        assert.notEqual(names[0], names[1]);
+        for (const name of names) {
+            assert.ok(name.length <= 64, name);
+            assert.ok(name.endsWith("_ap-southeast-2"), name);
+        }
+    });
+
+    it("skips a cluster whose OIDC provider is not registered, and goes on with the others", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("us-east-1", "no-provider", { provider: false });
+        world.account.addCluster("us-east-1", "no-issuer", { oidc: false });
+        world.account.addCluster("us-east-1", "creating", { status: "CREATING" });
+        const log = recordingLog();
+        const result = await run(["us-east-1"], log);
+        assert.equal(byCluster(result, "alpha").outcome, "created");
+        assert.equal(byCluster(result, "no-provider").outcome, "skipped");
+        assert.match(byCluster(result, "no-provider").reason!, /OIDC provider .* is not registered/);
+        assert.match(byCluster(result, "no-issuer").reason!, /no OIDC issuer/);
+        assert.match(byCluster(result, "creating").reason!, /CREATING/);
+        assert.ok(log.lines.some((l) => l.level === "warn" && JSON.stringify(l.extra).includes("no-provider")));
+    });
+
+    it("updates the trust policy of a recreated cluster", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        await run(["us-east-1"]);
+        world.account.recreateCluster("us-east-1", "alpha");
+        const writesBefore = world.account.writeCount();
+        const result = await run(["us-east-1"]);
+        assert.equal(byCluster(result, "alpha").outcome, "updated");
+        const newIssuer = world.account.issuerOf("us-east-1", "alpha")!.replace("https://", "");
+        assert.ok(world.account.role("nops-ccost-alpha_us-east-1")!.trust.includes(newIssuer));
+        const writes = world.account.calls.slice(-20).filter((c) => c.operation === "UpdateAssumeRolePolicy");
+        assert.equal(writes.length, 1);
+        assert.equal(world.account.writeCount() - writesBefore, 1);
+    });
+
+    it("restores an inline policy edited out of band", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        await run(["us-east-1"]);
+        world.account.role("nops-ccost-alpha_us-east-1")!.inline.set(AGENT_POLICY_NAME, '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}');
+        const result = await run(["us-east-1"]);
+        assert.equal(byCluster(result, "alpha").outcome, "updated");
+        assert.ok(!world.account.role("nops-ccost-alpha_us-east-1")!.inline.get(AGENT_POLICY_NAME)!.includes("s3:*"));
+    });
+
+    it("makes zero IAM writes when nothing changed", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("eu-west-1", "beta");
+        await run(["us-east-1", "eu-west-1"]);
+        const before = world.account.writeCount();
+        const second = await run(["us-east-1", "eu-west-1"]);
+        assert.equal(world.account.writeCount(), before);
+        assert.equal(second.writes, 0);
+        assert.equal(second.counts.unchanged, 2);
+    });
+
+    it("removes orphaned roles, inline policies first", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("us-east-1", "gone");
+        await run(["us-east-1"]);
+        world.account.removeCluster("us-east-1", "gone");
+        const result = await run(["us-east-1"]);
+        assert.equal(world.account.role("nops-ccost-gone_us-east-1"), undefined);
+        assert.ok(world.account.role("nops-ccost-alpha_us-east-1"));
+        const deleted = result.results.find((r) => r.outcome === "deleted")!;
+        assert.equal(deleted.roleName, "nops-ccost-gone_us-east-1");
+        const ops = world.account.calls.map((c) => c.operation);
+        assert.ok(ops.lastIndexOf("DeleteRolePolicy") < ops.lastIndexOf("DeleteRole"));
+    });
+
+    it("removes the roles of a region that is no longer included", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("eu-west-1", "beta");
+        await run(["us-east-1", "eu-west-1"]);
+        await run(["us-east-1"]);
+        assert.equal(world.account.role("nops-ccost-beta_eu-west-1"), undefined);
+        assert.ok(world.account.role("nops-ccost-alpha_us-east-1"));
+    });
+
+    it("never touches roles this stack does not own, however alike their names", async () => {
+        world.account.putForeignRole("nops-ccost-gone_us-east-1", "/");
+        world.account.putForeignRole("nops-ccost-old_us-east-1", "/container-insights/prod-2/", { [STACK_TAG_KEY]: "container-insights/prod-2" });
+        world.account.putForeignRole("nops-ccost-planted_us-east-1", "/container-insights/prod/", { [STACK_TAG_KEY]: "someone/else" });
+        world.account.addCluster("us-east-1", "alpha");
+        const result = await run(["us-east-1"]);
+        await teardown(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
+        assert.ok(world.account.role("nops-ccost-gone_us-east-1"));
+        assert.ok(world.account.role("nops-ccost-old_us-east-1"));
+        assert.ok(world.account.role("nops-ccost-planted_us-east-1"));
+        assert.match(result.results.find((r) => r.roleName === "nops-ccost-planted_us-east-1")!.reason!, /left alone/);
+        const touched = world.account.calls.filter((c) => /Delete|Put|Update/.test(c.operation)).map((c) => c.input.RoleName);
+        assert.ok(!touched.includes("nops-ccost-gone_us-east-1") && !touched.includes("nops-ccost-old_us-east-1"));
+    });
+
+    it("skips a cluster whose role name is held by someone else's role", async () => {
+        world.account.putForeignRole("nops-ccost-alpha_us-east-1", "/");
+        world.account.addCluster("us-east-1", "alpha");
+        const result = await run(["us-east-1"]);
+        assert.equal(byCluster(result, "alpha").outcome, "skipped");
+        assert.match(byCluster(result, "alpha").reason!, /taken by a role this stack does not own/);
+        assert.equal(world.account.role("nops-ccost-alpha_us-east-1")!.Path, "/");
+    });
+
+    it("rides out a throttling storm", async () => {
+        for (let i = 0; i < 30; i++) {
+            world.account.addCluster("us-east-1", `c${i}`);
+        }
+        let n = 0;
+        world.account.faults.push((operation) => (++n % 2 === 0 && operation !== "GetCallerIdentity" ? awsError(n % 4 === 0 ? "Throttling" : "LimitExceeded", "Rate exceeded") : undefined));
+        const result = await run(["us-east-1"]);
+        assert.equal(result.counts.created, 30, JSON.stringify(result.results.filter((r) => r.outcome !== "created")));
+        assert.ok(world.clock.now() > 0, "backed off");
+    });
+
+    it("reports one failing cluster and carries on with the rest", async () => {
+        for (const name of ["a", "b", "broken", "c"]) {
+            world.account.addCluster("us-east-1", name);
+        }
+        world.account.faults.push((operation, input) =>
+            operation === "CreateRole" && input.RoleName.includes("broken") ? awsError("AccessDenied", "not allowed", 403) : undefined,
+        );
+        world.account.faults.push((operation, input) =>
+            operation === "DescribeCluster" && input.name === "c" ? awsError("Throttling", "Rate exceeded") : undefined,
+        );
+        const log = recordingLog();
+        const result = await run(["us-east-1"], log);
+        assert.equal(result.counts.created, 2);
+        assert.match(byCluster(result, "broken").reason!, /AccessDenied/);
+        assert.equal(byCluster(result, "c").outcome, "failed");
+        assert.match(byCluster(result, "c").reason!, /Throttling/);
+        assert.ok(log.lines.some((l) => l.level === "error"));
+    });
+
+    it("deletes nothing in a region whose clusters could not be listed", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("eu-west-1", "beta");
+        await run(["us-east-1", "eu-west-1"]);
+        world.account.removeCluster("eu-west-1", "beta");
+        world.account.faults.push((operation) => (operation === "ListClusters" ? awsError("AccessDenied", "denied", 403) : undefined));
+        const result = await run(["us-east-1", "eu-west-1"]);
+        assert.match(result.regions["eu-west-1"].error!, /AccessDenied/);
+        assert.ok(world.account.role("nops-ccost-beta_eu-west-1"));
+        assert.ok(world.account.role("nops-ccost-alpha_us-east-1"));
+    });
+
+    it("removes exactly this stack's roles on stack deletion, in every region", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("eu-west-1", "beta");
+        await run(["us-east-1", "eu-west-1"]);
+        world.account.putForeignRole("nops-ccost-vendor_us-east-1", "/");
+        const result = await teardown(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
+        assert.equal(result.counts.deleted, 2);
+        assert.deepEqual([...world.account.roles.values()].map((r) => r.RoleName), ["nops-ccost-vendor_us-east-1"]);
+    });
+
+    it("converges when another run created the same role a moment earlier", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        let first = true;
+        world.account.faults.push((operation, input) => {
+            if (operation === "CreateRole" && first) {
+                first = false;
+                world.account.opCreateRole({ ...input, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' } as any);
+                return awsError("EntityAlreadyExists", "exists", 409);
+            }
+            return undefined;
+        });
+        const result = await run(["us-east-1"]);
+        assert.equal(byCluster(result, "alpha").outcome, "updated");
+        const role = world.account.role("nops-ccost-alpha_us-east-1")!;
+        assert.ok(role.trust.includes("AssumeRoleWithWebIdentity"));
+        assert.ok(role.inline.has(AGENT_POLICY_NAME));
+    });
+
+    it("reads IAM's URL-encoded documents (no false drift)", () => {
+        const encoded = encodeURIComponent('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}');
+        assert.deepEqual(decodePolicy(encoded), { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject" }] });
+        assert.equal(clusterRoleName("alpha", "us-east-1"), "nops-ccost-alpha_us-east-1");
+    });
+});
