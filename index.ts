@@ -2,7 +2,7 @@ import { loadSettings } from "./config";
 import { createContainerInsights } from "./program";
 
 const settings = loadSettings();
-const outputs = createContainerInsights(settings);
+const { outputs } = createContainerInsights(settings);
 
 export const bucketName = outputs.bucketName;
 export const s3BucketSecureUrl = outputs.s3BucketSecureUrl;
@@ -13,3 +13,4 @@ export const iamUserSecretAccessKey = outputs.iamUserSecretAccessKey;
 export const iamUserCredentialsSecretArn = outputs.iamUserCredentialsSecretArn;
 export const crossAccountRoleArn = outputs.crossAccountRoleArn;
 export const reconcilerRoleArn = outputs.reconcilerRoleArn;
+export const reconcilerLastRun = outputs.reconcilerLastRun;

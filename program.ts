@@ -9,6 +9,8 @@ import { AutoUpdateRole } from "./components/iam/autoUpdateRole";
 import { ReconcilerRole } from "./components/iam/reconcilerRole";
 import { StackScope } from "./components/iam/scope";
 import { PlatformToken } from "./components/secrets/platformToken";
+import { RoleReconciler } from "./components/reconciler/roleReconciler";
+import { version } from "./package.json";
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -20,6 +22,13 @@ export interface ProgramOutputs {
     iamUserCredentialsSecretArn?: pulumi.Output<string>;
     crossAccountRoleArn?: pulumi.Output<string>;
     reconcilerRoleArn?: pulumi.Output<string>;
+    reconcilerLastRun?: pulumi.Output<string>;
+}
+
+export interface ContainerInsights {
+    outputs: ProgramOutputs;
+    /** The reconciler, in IRSA mode: in-cluster work waits for its deploy-time run. */
+    reconciler?: RoleReconciler;
 }
 
 /** Tags every taggable resource carries: the user's, then the ownership tag (which the user cannot override). */
@@ -28,7 +37,7 @@ export function resourceTags(settings: Pick<Settings, "tags" | "stackId">): Reco
 }
 
 /** Composes the account side of an onboarding from validated settings. */
-export function createContainerInsights(settings: Settings): ProgramOutputs {
+export function createContainerInsights(settings: Settings): ContainerInsights {
     const stackRegion = settings.stackRegion;
     const tags = resourceTags(settings);
     const identity = aws.getCallerIdentityOutput();
@@ -60,6 +69,7 @@ export function createContainerInsights(settings: Settings): ProgramOutputs {
             bucketName,
         }));
 
+    let reconciler: RoleReconciler | undefined;
     const outputs: ProgramOutputs = {
         bucketName: bucket.bucketName,
         s3BucketSecureUrl: bucket.secureUrl,
@@ -76,6 +86,26 @@ export function createContainerInsights(settings: Settings): ProgramOutputs {
         const token = new PlatformToken("platform-token", { token: settings.token, tags });
         const reconcilerRole = new ReconcilerRole("reconciler", { scope, tokenSecretArn: token.secretArn, tags });
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;
+        reconciler = new RoleReconciler("reconciler", {
+            stackName: settings.stackName,
+            environment: pulumi.all([bucket.bucketName, token.secretArn]).apply(([bucketName, tokenSecretArn]) => ({
+                stackId: settings.stackId,
+                stackName: settings.stackName,
+                regions: settings.regions,
+                bucketName,
+                queueArnPattern: settings.platform.queueArnPattern,
+                namespace: settings.agentNamespace,
+                serviceAccount: settings.agentServiceAccount,
+                apiUrl: settings.platform.apiUrl,
+                tokenSecretArn,
+                version,
+            })),
+            roleArn: reconcilerRole.roleArn,
+            ready: [reconcilerRole.policy],
+            logRetentionDays: settings.logRetentionDays,
+            tags,
+        });
+        outputs.reconcilerLastRun = reconciler.lastRun;
     }
 
     if (settings.autoUpdate) {
@@ -87,5 +117,5 @@ export function createContainerInsights(settings: Settings): ProgramOutputs {
         });
         outputs.crossAccountRoleArn = autoUpdate.roleArn;
     }
-    return outputs;
+    return { outputs, reconciler };
 }

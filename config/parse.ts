@@ -19,6 +19,9 @@ export interface ParsedConfig {
     kmsKeyId?: string;
     lifecycleDays?: number;
     tags: Record<string, string>;
+    agentNamespace: string;
+    agentServiceAccount: string;
+    logRetentionDays: number;
 }
 
 export interface ParseContext {
@@ -149,5 +152,8 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
         kmsKeyId: values.kmsKeyId as string | undefined,
         lifecycleDays: (values.lifecycleDays as number) > 0 ? (values.lifecycleDays as number) : undefined,
         tags: (values.tags as Record<string, string> | undefined) ?? {},
+        agentNamespace: values.agentNamespace as string,
+        agentServiceAccount: values.agentServiceAccount as string,
+        logRetentionDays: values.logRetentionDays as number,
     };
 }

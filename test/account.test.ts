@@ -32,6 +32,7 @@ describe("account side", () => {
             "container-insights:iam:AutoUpdateRole",
             "container-insights:iam:PlatformReadPolicy",
             "container-insights:iam:ReconcilerRole",
+            "container-insights:reconciler:RoleReconciler",
             "container-insights:secrets:PlatformToken",
             "container-insights:storage:InsightsBucket",
         ]);
@@ -227,7 +228,7 @@ describe("account side", () => {
                 assert.deepEqual(leaked, [], `${resource.type} ${resource.name}`);
             }
             for (const [key, output] of Object.entries(r.outputs)) {
-                assert.ok(output.secret || !JSON.stringify(output.value).includes("SECRET-"), key);
+                assert.ok(output.secret || !String(JSON.stringify(output.value)).includes("SECRET-"), key);
             }
         }
     });

@@ -31,7 +31,12 @@ async function platform(behaviour: (attempt: number) => { status: number; delayM
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { url, received, close: () => new Promise<void>((resolve) => server.closeAllConnections() || server.close(() => resolve())) };
+    return { url, received, close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
+    };
 }
 
 /** Captures everything written to stdout and stderr while `body` runs (Powertools logs and EMF go there). */

@@ -85,6 +85,8 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
         const bucket = unwrap(inputs.bucket) as string;
         state.bucketDomainName = `${bucket}.s3.amazonaws.com`;
         state.arn = `arn:aws:s3:::${bucket}`;
+    } else if (type === "aws:lambda/invocation:Invocation") {
+        state.result = JSON.stringify({ action: "reconcile", counts: { created: 0 } });
     } else if (type === "aws:iam/accessKey:AccessKey") {
         state.secret = { [SECRET_SIG_KEY]: SECRET_SIG, value: "mock-secret-access-key" };
     } else {
@@ -142,7 +144,7 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
     );
 
     const outputs: ProgramRun["outputs"] = {};
-    const programOutputs = createContainerInsights(loadSettings());
+    const programOutputs = createContainerInsights(loadSettings()).outputs;
     for (const [key, output] of Object.entries(programOutputs)) {
         if (output !== undefined) {
             const value = await new Promise((resolve) => (output as pulumi.Output<unknown>).apply(resolve));

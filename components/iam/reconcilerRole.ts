@@ -50,6 +50,8 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string)
 /** Execution role of the two reconciler Lambdas. */
 export class ReconcilerRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
+    /** The role's permissions; anything that runs as the role must wait for it. */
+    readonly policy: aws.iam.RolePolicy;
     readonly roleArn: pulumi.Output<string>;
 
     constructor(name: string, args: ReconcilerRoleArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -64,7 +66,7 @@ export class ReconcilerRole extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new aws.iam.RolePolicy(
+        this.policy = new aws.iam.RolePolicy(
             name,
             {
                 role: this.role.name,

@@ -35,8 +35,15 @@ export const CLUSTER_ROLE_WRITE_ACTIONS = [
     "iam:UpdateAssumeRolePolicy",
     "iam:PutRolePolicy",
     "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
     "iam:TagRole",
     "iam:UntagRole",
 ];
 
-export const CLUSTER_ROLE_READ_ACTIONS = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListRoleTags"];
+export const CLUSTER_ROLE_READ_ACTIONS = [
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListRolePolicies",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRoleTags",
+];

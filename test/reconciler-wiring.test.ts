@@ -1,0 +1,88 @@
+import { strict as assert } from "assert";
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { reconcilerBundle } from "../components/reconciler/bundle";
+import { ProgramRun, baseConfig, runProgram, unwrap } from "./harness";
+
+const FUNCTION = "aws:lambda/function:Function";
+
+describe("reconciler wiring", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram({ ...baseConfig(), includeRegions: "us-east-1,eu-west-1", logRetentionDays: "14" });
+    });
+
+    const fn = (kind: string) => run.ofType(FUNCTION).find((r) => r.name === `reconciler-${kind}`)!;
+
+    it("builds both functions from one bundle for Node.js 22 on arm64, one run at a time", () => {
+        const functions = run.ofType(FUNCTION);
+        assert.equal(functions.length, 2);
+        for (const f of functions) {
+            const inputs = unwrap(f.inputs) as any;
+            assert.equal(inputs.runtime, "nodejs22.x");
+            assert.deepEqual(inputs.architectures, ["arm64"]);
+            assert.equal(inputs.reservedConcurrentExecutions, 1);
+            assert.equal(inputs.timeout, 900);
+        }
+        assert.equal(fn("creation").inputs.handler, "index.creationHandler");
+        assert.equal(fn("management").inputs.handler, "index.managementHandler");
+        assert.equal(fn("creation").inputs.name, "nops-ccost-prod-role-creation");
+    });
+
+    it("tells the functions where to work, with the token's secret ARN and never the token", () => {
+        const variables = (unwrap(fn("management").inputs.environment) as any).variables;
+        assert.equal(variables.CI_REGIONS, "us-east-1,eu-west-1");
+        assert.equal(variables.CI_BUCKET_NAME, "nops-container-cost-111122223333");
+        assert.equal(variables.CI_STACK_ID, "container-insights/prod");
+        assert.equal(variables.CI_PLATFORM_API_URL, "https://app.nops.io");
+        assert.equal(variables.CI_AGENT_NAMESPACE, "nops");
+        assert.match(variables.CI_TOKEN_SECRET_ARN, /^arn:aws:secretsmanager:/);
+        assert.ok(!JSON.stringify(variables).includes("tok-SECRET"));
+    });
+
+    it("keeps each function's logs in its own log group with the configured retention", () => {
+        const groups = run.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => unwrap(g.inputs) as any);
+        assert.deepEqual(groups.map((g) => g.name).sort(), ["/aws/lambda/nops-ccost-prod-role-creation", "/aws/lambda/nops-ccost-prod-role-management"]);
+        assert.ok(groups.every((g) => g.retentionInDays === 14));
+    });
+
+    it("runs the creation function on create, update and delete (CRUD invocation)", () => {
+        const invocation = unwrap(run.one("aws:lambda/invocation:Invocation").inputs) as any;
+        assert.equal(invocation.lifecycleScope, "CRUD");
+        assert.equal(invocation.functionName, "nops-ccost-prod-role-creation");
+        assert.equal(invocation.triggers.bundle, reconcilerBundle().sha256);
+    });
+
+    it("runs the management function every two hours", () => {
+        const rule = unwrap(run.one("aws:cloudwatch/eventRule:EventRule").inputs) as any;
+        assert.equal(rule.scheduleExpression, "rate(2 hours)");
+        const target = unwrap(run.one("aws:cloudwatch/eventTarget:EventTarget").inputs) as any;
+        assert.match(target.arn, /nops-ccost-prod-role-management$/);
+        const permission = unwrap(run.one("aws:lambda/permission:Permission").inputs) as any;
+        assert.equal(permission.principal, "events.amazonaws.com");
+        assert.equal(permission.function, "nops-ccost-prod-role-management");
+        assert.equal(permission.action, "lambda:InvokeFunction");
+    });
+
+    it("creates no functions in IAM-user mode", async () => {
+        const userMode = await runProgram({ ...baseConfig(), createIamUser: "true" });
+        assert.equal(userMode.ofType(FUNCTION).length, 0);
+        assert.equal(userMode.ofType("aws:lambda/invocation:Invocation").length, 0);
+        assert.equal(userMode.ofType("aws:cloudwatch/eventRule:EventRule").length, 0);
+    });
+
+    it("bundles deterministically, leaving the AWS SDK to the runtime", () => {
+        const { code, sha256 } = reconcilerBundle();
+        assert.match(code, /require\("@aws-sdk\/client-iam"\)/);
+        assert.doesNotMatch(code, /require\("@aws-lambda-powertools/);
+        assert.doesNotMatch(code, /\/work\/|\/home\//, "no absolute paths in the bundle");
+        const dir = join(__dirname, "..", "node_modules", ".cache", "reconciler-bundle");
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, "index.js"), code);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const loaded = require(join(dir, "index.js"));
+        assert.equal(typeof loaded.creationHandler, "function");
+        assert.equal(typeof loaded.managementHandler, "function");
+        assert.equal(sha256.length, 64);
+    });
+});
