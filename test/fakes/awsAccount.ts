@@ -69,6 +69,8 @@ export class FakeAccount {
     readonly secrets = new Map<string, string>();
     readonly calls: Array<{ operation: string; input: Record<string, any> }> = [];
     faults: Fault[] = [];
+    /** IAM writes that passed the quota and took effect. */
+    acceptedWrites = 0;
     private tokens: number;
     private lastRefill: number;
     private issuerCounter = 0;
@@ -145,7 +147,11 @@ export class FakeAccount {
             throw awsError("Throttling", "Rate exceeded");
         }
         const method = (this as unknown as Record<string, (input: any, region?: string) => any>)[`op${operation}`];
-        return method.call(this, input, region);
+        const result = method.call(this, input, region);
+        if (isWrite) {
+            this.acceptedWrites++;
+        }
+        return result;
     }
 
     private takeWriteToken(): boolean {
