@@ -1,16 +1,16 @@
 import { loadSettings } from "./config";
 import { createContainerInsights } from "./program";
 
-const settings = loadSettings();
-const { outputs } = createContainerInsights(settings);
+const program = createContainerInsights(loadSettings()).then((result) => result.outputs);
 
-export const bucketName = outputs.bucketName;
-export const s3BucketSecureUrl = outputs.s3BucketSecureUrl;
-export const readPolicyName = outputs.readPolicyName;
-export const iamUserName = outputs.iamUserName;
-export const iamUserAccessKeyId = outputs.iamUserAccessKeyId;
-export const iamUserSecretAccessKey = outputs.iamUserSecretAccessKey;
-export const iamUserCredentialsSecretArn = outputs.iamUserCredentialsSecretArn;
-export const crossAccountRoleArn = outputs.crossAccountRoleArn;
-export const reconcilerRoleArn = outputs.reconcilerRoleArn;
-export const reconcilerLastRun = outputs.reconcilerLastRun;
+export const bucketName = program.then((o) => o.bucketName);
+export const s3BucketSecureUrl = program.then((o) => o.s3BucketSecureUrl);
+export const readPolicyName = program.then((o) => o.readPolicyName);
+export const iamUserName = program.then((o) => o.iamUserName);
+export const iamUserAccessKeyId = program.then((o) => o.iamUserAccessKeyId);
+export const iamUserSecretAccessKey = program.then((o) => o.iamUserSecretAccessKey);
+export const iamUserCredentialsSecretArn = program.then((o) => o.iamUserCredentialsSecretArn);
+export const crossAccountRoleArn = program.then((o) => o.crossAccountRoleArn);
+export const reconcilerRoleArn = program.then((o) => o.reconcilerRoleArn);
+export const reconcilerLastRun = program.then((o) => o.reconcilerLastRun);
+export const clusters = program.then((o) => o.clusters);

@@ -11,6 +11,12 @@ import { StackScope } from "./components/iam/scope";
 import { PlatformToken } from "./components/secrets/platformToken";
 import { RoleReconciler } from "./components/reconciler/roleReconciler";
 import { version } from "./package.json";
+import { ClusterAgent } from "./components/cluster/clusterAgent";
+import { discoverClusters } from "./components/cluster/discovery";
+import { selectClusters } from "./components/cluster/selection";
+import { ClusterStatus } from "./components/cluster/types";
+import { AgentIdentity } from "./components/cluster/values";
+import { clusterRoleArn, clusterRoleName } from "./common/naming";
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -23,6 +29,8 @@ export interface ProgramOutputs {
     crossAccountRoleArn?: pulumi.Output<string>;
     reconcilerRoleArn?: pulumi.Output<string>;
     reconcilerLastRun?: pulumi.Output<string>;
+    /** Per cluster: name, region, ARN, role ARN and whether the agent was installed or why not. */
+    clusters: ClusterStatus[];
 }
 
 export interface ContainerInsights {
@@ -36,13 +44,13 @@ export function resourceTags(settings: Pick<Settings, "tags" | "stackId">): Reco
     return { ...settings.tags, [STACK_TAG_KEY]: settings.stackId };
 }
 
-/** Composes the account side of an onboarding from validated settings. */
-export function createContainerInsights(settings: Settings): ContainerInsights {
+/** Composes an onboarding from validated settings: the account side, then the agent in every selected cluster. */
+export async function createContainerInsights(settings: Settings): Promise<ContainerInsights> {
     const stackRegion = settings.stackRegion;
     const tags = resourceTags(settings);
-    const identity = aws.getCallerIdentityOutput();
-    const partition = pulumi.output(partitionOf(stackRegion));
-    const bucketName = identity.accountId.apply(bucketNameFor);
+    const { accountId } = await aws.getCallerIdentity();
+    const partition = partitionOf(stackRegion);
+    const bucketName = bucketNameFor(accountId);
 
     const bucket = new InsightsBucket("insights", {
         bucketName,
@@ -59,22 +67,16 @@ export function createContainerInsights(settings: Settings): ContainerInsights {
         policyName: `nops-container-cost-read-${settings.stackName}`,
     });
 
-    const scope: pulumi.Output<StackScope> = pulumi
-        .all([identity.accountId, bucket.bucketName])
-        .apply(([accountId, bucketName]) => ({
-            accountId,
-            partition: partitionOf(stackRegion),
-            region: stackRegion,
-            stackName: settings.stackName,
-            bucketName,
-        }));
+    const scope: StackScope = { accountId, partition, region: stackRegion, stackName: settings.stackName, bucketName };
 
     let reconciler: RoleReconciler | undefined;
     const outputs: ProgramOutputs = {
         bucketName: bucket.bucketName,
         s3BucketSecureUrl: bucket.secureUrl,
         readPolicyName: readPolicy.policyName,
+        clusters: [],
     };
+    let agentIdentity: ((cluster: { name: string; region: string }) => AgentIdentity) | undefined;
 
     if (settings.createIamUser) {
         const user = new AgentUser("agent-user", { bucketName: bucket.bucketName, partition, tags });
@@ -82,13 +84,14 @@ export function createContainerInsights(settings: Settings): ContainerInsights {
         outputs.iamUserAccessKeyId = user.accessKeyId;
         outputs.iamUserSecretAccessKey = user.secretAccessKey;
         outputs.iamUserCredentialsSecretArn = user.credentialsSecretArn;
+        agentIdentity = () => ({ kind: "iamUser", accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey });
     } else {
         const token = new PlatformToken("platform-token", { token: settings.token, tags });
         const reconcilerRole = new ReconcilerRole("reconciler", { scope, tokenSecretArn: token.secretArn, tags });
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;
         reconciler = new RoleReconciler("reconciler", {
             stackName: settings.stackName,
-            environment: pulumi.all([bucket.bucketName, token.secretArn]).apply(([bucketName, tokenSecretArn]) => ({
+            environment: token.secretArn.apply((tokenSecretArn) => ({
                 stackId: settings.stackId,
                 stackName: settings.stackName,
                 regions: settings.regions,
@@ -106,6 +109,11 @@ export function createContainerInsights(settings: Settings): ContainerInsights {
             tags,
         });
         outputs.reconcilerLastRun = reconciler.lastRun;
+        agentIdentity = (cluster) => ({
+            kind: "irsa",
+            roleArn: clusterRoleArn({ accountId, partition, stackName: settings.stackName, roleName: clusterRoleName(cluster.name, cluster.region) }),
+            serviceAccount: settings.agentServiceAccount,
+        });
     }
 
     if (settings.autoUpdate) {
@@ -117,5 +125,48 @@ export function createContainerInsights(settings: Settings): ContainerInsights {
         });
         outputs.crossAccountRoleArn = autoUpdate.roleArn;
     }
+    if (settings.agent.install) {
+        outputs.clusters = await installAgents(settings, {
+            bucketName,
+            identity: agentIdentity!,
+            dependsOn: reconciler ? [reconciler.invocation] : [],
+        });
+    }
     return { outputs, reconciler };
+}
+
+/** Discovers the fleet and installs the agent in every selected cluster; says why the others are skipped. */
+async function installAgents(
+    settings: Settings,
+    context: { bucketName: string; identity: (cluster: { name: string; region: string }) => AgentIdentity; dependsOn: pulumi.Resource[] },
+): Promise<ClusterStatus[]> {
+    const clusters = await discoverClusters(settings.regions);
+    const irsa = !settings.createIamUser;
+    const { selected, skipped } = selectClusters(clusters, settings.clusters, irsa);
+    const statuses: ClusterStatus[] = [];
+    for (const { cluster, reason } of skipped) {
+        pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}) skipped: ${reason}`);
+        statuses.push({ name: cluster.name, region: cluster.region, arn: cluster.arn, status: "skipped", reason });
+    }
+    for (const cluster of selected) {
+        const identity = context.identity(cluster);
+        new ClusterAgent(`${cluster.region}-${cluster.name}`, {
+            cluster,
+            namespace: settings.agentNamespace,
+            bucketName: context.bucketName,
+            token: settings.token,
+            identity,
+            agent: settings.agent,
+            assumeRoleArn: settings.clusters.assumeRoleArn,
+            dependsOn: context.dependsOn,
+        });
+        statuses.push({
+            name: cluster.name,
+            region: cluster.region,
+            arn: cluster.arn,
+            roleArn: identity.kind === "irsa" ? identity.roleArn : undefined,
+            status: "installed",
+        });
+    }
+    return statuses;
 }

@@ -22,6 +22,23 @@ export interface ParsedConfig {
     agentNamespace: string;
     agentServiceAccount: string;
     logRetentionDays: number;
+    clusters: ClusterFilters & { assumeRoleArn?: string };
+    agent: AgentOptions;
+}
+
+export interface ClusterFilters {
+    include: string[];
+    exclude: string[];
+    tags: Record<string, string>;
+}
+
+export interface AgentOptions {
+    install: boolean;
+    chart: string;
+    chartVersion: string;
+    karpenops: boolean;
+    dataFetcher: boolean;
+    values: Record<string, unknown>;
 }
 
 export interface ParseContext {
@@ -155,5 +172,19 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
         agentNamespace: values.agentNamespace as string,
         agentServiceAccount: values.agentServiceAccount as string,
         logRetentionDays: values.logRetentionDays as number,
+        clusters: {
+            include: (values["clusters.include"] as string[] | undefined) ?? [],
+            exclude: (values["clusters.exclude"] as string[] | undefined) ?? [],
+            tags: values["clusters.tags"] as Record<string, string>,
+            assumeRoleArn: values["clusters.assumeRoleArn"] as string | undefined,
+        },
+        agent: {
+            install: values["agent.install"] as boolean,
+            chart: values["agent.chart"] as string,
+            chartVersion: values["agent.chartVersion"] as string,
+            karpenops: values["agent.karpenops"] as boolean,
+            dataFetcher: values["agent.dataFetcher"] as boolean,
+            values: values["agent.values"] as Record<string, unknown>,
+        },
     };
 }

@@ -19,8 +19,23 @@ export interface Invoke {
     inputs: Record<string, unknown>;
 }
 
+/** A cluster as the mocked getClusters/getCluster invokes report it. */
+export interface FleetCluster {
+    name: string;
+    status?: string;
+    /** false: the cluster has no OIDC issuer. */
+    oidc?: boolean;
+    tags?: Record<string, string>;
+}
+
+export type Fleet = Record<string, FleetCluster[]>;
+
 export interface RunOptions {
     stack?: string;
+    /** Clusters per region for the discovery invokes; none by default. */
+    fleet?: Fleet;
+    /** An in-process stack transformation, to look at resource options (dependsOn) that mocks do not show. */
+    transformation?: pulumi.ResourceTransformation;
     /** The stack's aws:region; `null` leaves it unset. */
     awsRegion?: string | null;
     /** Answers invokes other than getCallerIdentity; return undefined for "not mine". */
@@ -109,6 +124,29 @@ function setConfig(config: Record<string, string>, awsRegion: string | null) {
     );
 }
 
+function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): Record<string, unknown> | undefined {
+    if (token === "aws:eks/getClusters:getClusters") {
+        return { id: inputs.region, names: (fleet[inputs.region] ?? []).map((c) => c.name), region: inputs.region };
+    }
+    if (token === "aws:eks/getCluster:getCluster") {
+        const cluster = (fleet[inputs.region] ?? []).find((c) => c.name === inputs.name);
+        if (!cluster) {
+            throw new Error(`no cluster ${inputs.name} in ${inputs.region}`);
+        }
+        const id = Buffer.from(`${inputs.region}/${cluster.name}`).toString("hex").toUpperCase().slice(0, 32);
+        return {
+            name: cluster.name,
+            arn: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${cluster.name}`,
+            status: cluster.status ?? "ACTIVE",
+            endpoint: `https://${id}.gr7.${inputs.region}.eks.amazonaws.com`,
+            certificateAuthorities: [{ data: "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" }],
+            identities: cluster.oidc === false ? [] : [{ oidcs: [{ issuer: `https://oidc.eks.${inputs.region}.amazonaws.com/id/${id}` }] }],
+            tags: cluster.tags ?? {},
+        };
+    }
+    return undefined;
+}
+
 let registrations: Registration[] = [];
 
 /** What the latest run registered, even when it failed. */
@@ -132,6 +170,10 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
                 if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
                     return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDA" };
                 }
+                const fleetAnswer = answerFleet(options.fleet ?? {}, args.token, args.inputs);
+                if (fleetAnswer) {
+                    return fleetAnswer;
+                }
                 const answer = options.call?.({ token: args.token, inputs: args.inputs });
                 if (answer === undefined) {
                     throw new Error(`unexpected invoke ${args.token}`);
@@ -144,12 +186,27 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
     );
 
     const outputs: ProgramRun["outputs"] = {};
-    const programOutputs = createContainerInsights(loadSettings()).outputs;
-    for (const [key, output] of Object.entries(programOutputs)) {
-        if (output !== undefined) {
-            const value = await new Promise((resolve) => (output as pulumi.Output<unknown>).apply(resolve));
-            outputs[key] = { value, secret: await pulumi.isSecret(output) };
+    const buildProgram = async () => {
+        const programOutputs = (await createContainerInsights(loadSettings())).outputs;
+        for (const [key, output] of Object.entries(programOutputs)) {
+            if (pulumi.Output.isInstance(output)) {
+                const value = await new Promise((resolve) => output.apply(resolve));
+                outputs[key] = { value, secret: await pulumi.isSecret(output) };
+            } else if (output !== undefined) {
+                outputs[key] = { value: output, secret: false };
+            }
         }
+    };
+    const transformation = options.transformation;
+    if (transformation) {
+        // Stack transformations need the root stack resource.
+        await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation(transformation);
+            await buildProgram();
+            return {};
+        });
+    } else {
+        await buildProgram();
     }
     // Registrations that wait on other resources' outputs finish after the outputs above: drain the RPC queue.
     await pulumi.runtime.disconnect();

@@ -1,0 +1,46 @@
+/**
+ * npm run bench:program
+ * Wall time and peak memory of the whole program under Pulumi mocks, at 100 and 1,000 clusters over 17 regions.
+ * Each size runs in a child process of its own so that one size's memory does not colour the other's.
+ */
+import { execFileSync } from "child_process";
+import { Fleet, baseConfig, runProgram } from "../test/harness";
+
+const REGIONS = [
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
+    "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1", "me-south-1",
+];
+
+async function measure(clusters: number) {
+    const fleet: Fleet = {};
+    for (let i = 0; i < clusters; i++) {
+        (fleet[REGIONS[i % REGIONS.length]] ??= []).push({ name: `cluster-${i}` });
+    }
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const start = process.hrtime.bigint();
+    const run = await runProgram({ ...baseConfig(), includeRegions: REGIONS.join(",") }, { fleet });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { clusters, resources: run.resources.length, wallMs: Math.round(ms), peakRssMiB: Math.round(peak / 2 ** 20) };
+}
+
+async function main() {
+    const size = process.argv[2];
+    if (size) {
+        process.stdout.write(`${JSON.stringify(await measure(Number(size)))}\n`);
+        return;
+    }
+    console.log("clusters | resources registered | wall ms | peak RSS MiB");
+    for (const clusters of [100, 1000]) {
+        const output = execFileSync(process.execPath, [...process.execArgv, __filename, String(clusters)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const figures = JSON.parse(output.trim().split("\n").pop()!);
+        console.log(`${String(figures.clusters).padStart(8)} | ${String(figures.resources).padStart(20)} | ${String(figures.wallMs).padStart(7)} | ${String(figures.peakRssMiB).padStart(12)}`);
+    }
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});

@@ -1,0 +1,64 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AgentOptions } from "../../config";
+import { kubeconfig } from "./kubeconfig";
+import { DiscoveredCluster } from "./types";
+import { AgentIdentity, agentValues } from "./values";
+
+export const AGENT_RELEASE_NAME = "nops-kubernetes-agent";
+
+export interface ClusterAgentArgs {
+    cluster: DiscoveredCluster;
+    namespace: string;
+    bucketName: string;
+    /** The platform token, a Pulumi secret; it reaches the cluster only inside the chart's values. */
+    token: pulumi.Output<string>;
+    identity: AgentIdentity;
+    agent: AgentOptions;
+    /** Role the deploying identity assumes for `aws eks get-token`. */
+    assumeRoleArn?: string;
+    /** What must exist before the agents start (the reconciler's deploy-time run, which creates their roles). */
+    dependsOn?: pulumi.Resource[];
+}
+
+/** The agent in one cluster: its own Kubernetes provider, the namespace and the agent chart. */
+export class ClusterAgent extends pulumi.ComponentResource {
+    readonly chart: k8s.helm.v4.Chart;
+
+    constructor(name: string, args: ClusterAgentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("container-insights:cluster:ClusterAgent", name, {}, opts);
+        const { cluster } = args;
+        const provider = new k8s.Provider(
+            name,
+            {
+                kubeconfig: kubeconfig({ ...cluster, assumeRoleArn: args.assumeRoleArn }),
+                // A cluster deleted since the last deploy must not block `pulumi up`.
+                deleteUnreachable: true,
+            },
+            { parent: this },
+        );
+        const namespace = new k8s.core.v1.Namespace(
+            name,
+            { metadata: { name: args.namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } } },
+            { parent: this, provider },
+        );
+        this.chart = new k8s.helm.v4.Chart(
+            name,
+            {
+                name: AGENT_RELEASE_NAME,
+                chart: args.agent.chart,
+                version: args.agent.chartVersion,
+                namespace: namespace.metadata.name,
+                values: agentValues({
+                    clusterArn: cluster.arn,
+                    bucketName: args.bucketName,
+                    token: args.token,
+                    identity: args.identity,
+                    agent: args.agent,
+                }),
+            },
+            { parent: this, provider, dependsOn: args.dependsOn },
+        );
+        this.registerOutputs({});
+    }
+}
