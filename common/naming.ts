@@ -56,8 +56,12 @@ export function bucketNameFor(accountId: string): string {
     return `nops-container-cost-${accountId}`;
 }
 
-/** Physical names of the two reconciler functions (64 characters at most, stable per stack). */
+/** Physical names of the two reconciler functions (64 characters at most, stable and distinct per stack). */
 export function reconcilerFunctionNames(stackName: string): { creation: string; management: string } {
-    const base = `nops-ccost-${stackName}`.slice(0, 40);
+    let base = `nops-ccost-${stackName}`;
+    if (base.length > 40) {
+        const hash = createHash("sha256").update(stackName).digest("hex").slice(0, 8);
+        base = `${base.slice(0, 31)}-${hash}`;
+    }
     return { creation: `${base}-role-creation`, management: `${base}-role-management` };
 }

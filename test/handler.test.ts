@@ -101,6 +101,7 @@ describe("reconciler handler", () => {
         assert.equal(request.body.account_id, "111122223333");
         assert.equal(request.body.version, "0.1.0");
         assert.ok(!output.includes(TOKEN), "the token must never be logged");
+        assert.equal(world.account.calls.filter((c) => c.operation === "GetCallerIdentity").length, 1, "STS is asked once per run");
         const summaryLine = output.split("\n").find((line) => line.includes("reconcile finished"))!;
         assert.equal(JSON.parse(summaryLine).counts.created, 2);
         assert.ok(output.includes('"IamWrites"'), "EMF metrics are printed");

@@ -78,9 +78,15 @@ export class Gateway {
         }, this.clock, this.retry);
     }
 
-    async account(): Promise<Account> {
-        const identity = await this.read(() => this.clients.sts.send(new GetCallerIdentityCommand({})));
-        return { accountId: identity.Account!, partition: identity.Arn!.split(":")[1] };
+    private accountLookup?: Promise<Account>;
+
+    /** Who the reconciler runs as; asked of STS once per run. */
+    account(): Promise<Account> {
+        this.accountLookup ??= this.read(() => this.clients.sts.send(new GetCallerIdentityCommand({}))).then((identity) => ({
+            accountId: identity.Account!,
+            partition: identity.Arn!.split(":")[1],
+        }));
+        return this.accountLookup;
     }
 
     /** Pages by hand rather than with the SDK paginator, so that one throttled page is retried on its own. */
