@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./config";
-import { STACK_TAG_KEY, bucketNameFor, partitionOf } from "./common/naming";
+import { STACK_TAG_KEY, bucketNameFor, clusterRoleArn, clusterRoleName, partitionOf } from "./common/naming";
 import { InsightsBucket } from "./components/storage/insightsBucket";
 import { PlatformReadPolicy } from "./components/iam/platformReadPolicy";
 import { AgentUser } from "./components/iam/agentUser";
@@ -16,7 +16,6 @@ import { discoverClusters } from "./components/cluster/discovery";
 import { selectClusters } from "./components/cluster/selection";
 import { ClusterStatus } from "./components/cluster/types";
 import { AgentIdentity } from "./components/cluster/values";
-import { clusterRoleArn, clusterRoleName } from "./common/naming";
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -76,7 +75,7 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
         readPolicyName: readPolicy.policyName,
         clusters: [],
     };
-    let agentIdentity: ((cluster: { name: string; region: string }) => AgentIdentity) | undefined;
+    let agentIdentity: (cluster: { name: string; region: string }) => AgentIdentity;
 
     if (settings.createIamUser) {
         const user = new AgentUser("agent-user", { bucketName: bucket.bucketName, partition, tags });
@@ -128,7 +127,7 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
     if (settings.agent.install) {
         outputs.clusters = await installAgents(settings, {
             bucketName,
-            identity: agentIdentity!,
+            identity: agentIdentity,
             dependsOn: reconciler ? [reconciler.invocation] : [],
         });
     }

@@ -119,14 +119,25 @@ describe("account side", () => {
         });
 
         it("may change only this stack's roles, bucket and functions", () => {
-            const role = run.one("container-insights:iam:AutoUpdateRole");
-            assert.ok(role);
-            const statements = allStatements(run).filter(({ s }) => asList(s.Action).some((a: string) => a.startsWith("lambda:")));
-            const lambdaResources = statements.flatMap(({ s }) => asList(s.Resource));
-            assert.deepEqual(lambdaResources, [
-                `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-creation`,
-                `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-management`,
-            ]);
+            const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "auto-update")!;
+            const allowed: Record<string, unknown[]> = {
+                "lambda:": [
+                    `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-creation`,
+                    `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-management`,
+                ],
+                "iam:": [`arn:aws:iam::${ACCOUNT_ID}:role/container-insights/prod/*`],
+                "s3:": [BUCKET_ARN],
+                "eks:": ["*"],
+            };
+            for (const statement of doc(policy.inputs.policy).Statement) {
+                const services = new Set(asList(statement.Action).map((a: string) => a.slice(0, a.indexOf(":") + 1)));
+                assert.equal(services.size, 1, JSON.stringify(statement));
+                const [service] = services;
+                assert.deepEqual(asList(statement.Resource), allowed[service], JSON.stringify(statement));
+                if (service === "eks:") {
+                    assert.ok(asList(statement.Action).every((a: string) => /^eks:(List|Describe)/.test(a)));
+                }
+            }
         });
 
         it("is absent when autoUpdate is off", async () => {

@@ -36,7 +36,9 @@ describe("in-cluster side", () => {
         for (const type of [AGENT, PROVIDER, NAMESPACE, CHART]) {
             assert.deepEqual(run.ofType(type).map((r) => r.name).sort(), ["ap-south-1-sandbox-1", "eu-west-1-prod-eu", "us-east-1-prod-a", "us-east-1-prod-b"], type);
         }
-        assert.equal(unwrap(run.ofType(NAMESPACE)[0].inputs.metadata) && (unwrap(run.ofType(NAMESPACE)[0].inputs.metadata) as any).name, "nops");
+        for (const namespace of run.ofType(NAMESPACE)) {
+            assert.equal((unwrap(namespace.inputs.metadata) as any).name, "nops");
+        }
     });
 
     it("pins the chart and sets exactly the documented values", () => {

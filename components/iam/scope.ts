@@ -23,7 +23,6 @@ export function ownedArns(scope: StackScope) {
         functions: [functionArn(functions.creation), functionArn(functions.management)],
         logGroups: [logGroupArn(functions.creation), logGroupArn(functions.management)],
         bucket,
-        bucketObjects: `${bucket}/*`,
         clusters: `arn:${scope.partition}:eks:*:${scope.accountId}:cluster/*`,
     };
 }

@@ -22,9 +22,9 @@ export interface HandlerDeps {
     confirmation?: { timeoutMs: number; attempts: number };
 }
 
-export interface RunSummary extends Omit<ReconcileResult, "results"> {
-    results: ReconcileResult["results"];
-    confirmation?: ConfirmOutcome | { sent: false; error: "no clusters to confirm"; attempts: 0 };
+export interface RunSummary extends ReconcileResult {
+    /** Absent when the run found no cluster to confirm, or was a teardown. */
+    confirmation?: ConfirmOutcome;
 }
 
 /** The CRUD lifecycle key that aws.lambda.Invocation adds to the payload. */

@@ -14,8 +14,7 @@ export type ErrorName =
     | "DeleteConflict"
     | "AccessDenied"
     | "ResourceNotFoundException"
-    | "InvalidParameterException"
-    | "ResourceNotFoundException";
+    | "InvalidParameterException";
 
 export function awsError(name: ErrorName | string, message: string, status = 400): Error {
     return Object.assign(new Error(message), { name, Code: name, $fault: "client", $metadata: { httpStatusCode: status } });
