@@ -1,0 +1,106 @@
+/**
+ * The offline policy check, for CI without cloud credentials:
+ *   npm run --silent policy-check -- [--json] [--config <policy-config.json>] <path>...
+ * Exit 0: no mandatory violation; 1: at least one; 2: bad arguments, or input that cannot be read or parsed.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { policies } from "../policies";
+import { checkResources, PolicyRunError } from "./engine";
+import { readInputs } from "./inputs";
+import { effectiveConfig } from "./policyConfig";
+import { humanReport, jsonReport } from "./report";
+import { InputError } from "./types";
+
+export const USAGE = "usage: npm run --silent policy-check -- [--json] [--config <policy-config.json>] <path>... (a path may be - for stdin)";
+
+export interface CliArguments {
+    json: boolean;
+    configFile?: string;
+    paths: string[];
+}
+
+export class UsageError extends Error {}
+
+export function parseArguments(argv: string[]): CliArguments {
+    const parsed: CliArguments = { json: false, paths: [] };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") {
+            parsed.json = true;
+        } else if (arg === "--config") {
+            const file = argv[++i];
+            if (file === undefined || (file.startsWith("-") && file !== "-")) {
+                throw new UsageError("--config needs a file");
+            }
+            parsed.configFile = file;
+        } else if (arg.startsWith("--config=")) {
+            parsed.configFile = arg.slice("--config=".length);
+        } else if (arg.startsWith("-") && arg !== "-") {
+            throw new UsageError(`unknown option ${arg}`);
+        } else {
+            parsed.paths.push(arg);
+        }
+    }
+    if (parsed.paths.length === 0) {
+        throw new UsageError("name at least one file, directory or -");
+    }
+    return parsed;
+}
+
+function readConfig(file: string | undefined): unknown {
+    if (file === undefined) {
+        return undefined;
+    }
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (error) {
+        throw new InputError(file, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    try {
+        return parseYaml(text);
+    } catch (error) {
+        throw new InputError(file, `not valid JSON or YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+}
+
+export interface CliIo {
+    stdout: (text: string) => void;
+    stderr: (text: string) => void;
+    readStdin?: () => string;
+}
+
+/** Runs the check and returns the exit code; everything printed goes through io. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+    let args: CliArguments;
+    try {
+        args = parseArguments(argv);
+    } catch (error) {
+        io.stderr(`policy-check: ${(error as Error).message}\n${USAGE}\n`);
+        return 2;
+    }
+    try {
+        const config = effectiveConfig(readConfig(args.configFile), policies, args.configFile);
+        const groups = readInputs(args.paths, io.readStdin);
+        const result = await checkResources(groups, policies, config);
+        io.stdout(`${args.json ? jsonReport(result) : humanReport(result)}\n`);
+        return result.violations.some((v) => v.level === "mandatory") ? 1 : 0;
+    } catch (error) {
+        if (error instanceof InputError || error instanceof PolicyRunError) {
+            io.stderr(`policy-check: ${error.message}\n`);
+            return 2;
+        }
+        throw error;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+            process.stderr.write(`policy-check: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+            process.exit(2);
+        },
+    );
+}

@@ -1,0 +1,60 @@
+/**
+ * The policy config file, in the format `pulumi preview --policy-pack-config` takes: `{"all": level, "<policy>": level
+ * or {"enforcementLevel": level, ...settings}}`. Validated against each policy's configSchema, defaults filled in.
+ */
+import { EnforcementLevel, Policy } from "@pulumi/policy";
+import Ajv from "ajv";
+import { InputError } from "./types";
+
+const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
+
+export interface EffectiveConfig {
+    level: EnforcementLevel;
+    settings: Record<string, unknown>;
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function levelOf(value: unknown, where: string, source: string): EnforcementLevel | undefined {
+    const level = typeof value === "string" ? value : asObject(value).enforcementLevel;
+    if (level !== undefined && !LEVELS.includes(level as string)) {
+        throw new InputError(source, `${where}: enforcementLevel ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`);
+    }
+    return level as EnforcementLevel | undefined;
+}
+
+/** Every policy's level and settings; throws InputError naming the policy, the key and what is allowed. */
+export function effectiveConfig(raw: unknown, policies: Policy[], source = "policy config"): Map<string, EffectiveConfig> {
+    if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw))) {
+        throw new InputError(source, "expected a JSON object keyed by policy name");
+    }
+    const file = asObject(raw);
+    const known = new Set(policies.map((p) => p.name));
+    const unknown = Object.keys(file).filter((key) => key !== "all" && !known.has(key));
+    if (unknown.length > 0) {
+        throw new InputError(source, `unknown policy ${unknown.join(", ")}; the pack's policies are ${[...known].join(", ")}`);
+    }
+    const all = levelOf(file.all, "all", source);
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+    const result = new Map<string, EffectiveConfig>();
+    for (const policy of policies) {
+        const entry = file[policy.name];
+        const settings = structuredClone(typeof entry === "object" && entry !== null ? asObject(entry) : {});
+        const level = levelOf(entry, policy.name, source) ?? all ?? policy.enforcementLevel ?? "mandatory";
+        const validate = ajv.compile({
+            type: "object",
+            additionalProperties: false,
+            properties: { enforcementLevel: { enum: LEVELS }, ...(policy.configSchema?.properties ?? {}) },
+            required: policy.configSchema?.required ?? [],
+        });
+        if (!validate(settings)) {
+            const problems = (validate.errors ?? []).map((e) => `${policy.name}${e.instancePath.replaceAll("/", ".")} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+            throw new InputError(source, problems.join("; "));
+        }
+        delete settings.enforcementLevel;
+        result.set(policy.name, { level, settings });
+    }
+    return result;
+}

@@ -1,0 +1,50 @@
+/** Runs the pack's policies the way the offline check does, over fixtures or resources built in a test. */
+import { join } from "node:path";
+import { policies } from "../../policies/policies";
+import { checkResources } from "../../policies/offline/engine";
+import { readInputs } from "../../policies/offline/inputs";
+import { effectiveConfig } from "../../policies/offline/policyConfig";
+import { CheckResult, OfflineResource, Violation } from "../../policies/offline/types";
+
+export const FIXTURES = join(__dirname, "fixtures");
+export const fixture = (name: string) => join(FIXTURES, name);
+
+/** Config every test starts from: a fixed account, so no test reaches for AWS credentials. */
+export const ACCOUNT = "123456789012";
+export const baseConfig = () => ({ "ecr-image-allowed-registry": { accountId: ACCOUNT, region: "us-east-1" } });
+
+export async function checkFixtures(names: string[], config: Record<string, unknown> = baseConfig()): Promise<CheckResult> {
+    return checkResources(readInputs(names.map(fixture)), policies, effectiveConfig(config, policies));
+}
+
+export interface ResourceSpec {
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+    propertyDependencies?: Record<string, string[]>;
+}
+
+export const urnOf = (type: string, name: string) => `urn:pulumi:test::project::${type}::${name}`;
+
+/** One stack's worth of resources, as a stack export would give them. */
+export async function checkStack(specs: ResourceSpec[], config: Record<string, unknown> = baseConfig()): Promise<CheckResult> {
+    const resources: OfflineResource[] = specs.map((s) => ({
+        id: urnOf(s.type, s.name),
+        urn: urnOf(s.type, s.name),
+        type: s.type,
+        name: s.name,
+        props: s.props,
+        propertyDependencies: s.propertyDependencies ?? {},
+    }));
+    return checkResources([{ source: "test", resources }], policies, effectiveConfig(config, policies));
+}
+
+export const of = (result: CheckResult, policy: string): Violation[] => result.violations.filter((v) => v.policy === policy);
+
+/** `resource [rule]` for each non-root violation, sorted: what broke where, without the prose. */
+export function ruleHits(result: CheckResult): string[] {
+    return of(result, "k8s-containers-non-root")
+        .filter((v) => v.level === "mandatory")
+        .map((v) => `${v.resource} ${/container (\S+)/.exec(v.message)?.[1]} ${/\[(\w+)\]$/.exec(v.message)?.[1]}`)
+        .sort();
+}
