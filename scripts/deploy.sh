@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deploys one stack: npm run up -- <prod|uat> [extra `pulumi up` flags]
 # Uses the configured Pulumi backend, or a local file backend in .pulumi-state/ when none is configured,
-# and applies the policy pack in policies/ when it is there.
+# and applies the policy pack in policies/, with policies/config.<stack>.json as its config when that file exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,5 +30,8 @@ pulumi stack select --create "$stack"
 policy=()
 if [[ -f policies/PulumiPolicy.yaml ]]; then
     policy=(--policy-pack policies)
+    if [[ -f "policies/config.$stack.json" ]]; then
+        policy+=(--policy-pack-config "policies/config.$stack.json")
+    fi
 fi
 exec pulumi up --stack "$stack" "${policy[@]}" "$@"

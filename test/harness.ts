@@ -12,6 +12,9 @@ export interface Registration {
     name: string;
     /** Inputs as the engine received them: secret values still wrapped in Pulumi's secret envelope. */
     inputs: Record<string, unknown>;
+    /** The mocked id and state (inputs plus the outputs the mocks compute, such as a bucket's ARN). */
+    id: string;
+    state: Record<string, unknown>;
 }
 
 export interface Invoke {
@@ -162,8 +165,9 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-                return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+                const registration = { type: args.type, name: args.name, inputs: args.inputs, id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+                resources.push(registration);
+                return { id: registration.id, state: registration.state };
             },
             call: (args) => {
                 invokes.push({ token: args.token, inputs: args.inputs });

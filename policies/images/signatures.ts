@@ -12,7 +12,10 @@ export const EVIDENCE_KINDS = ["digest-list", "ecr-signing-status"] as const;
 
 export interface SignatureSettings {
     signatureEvidence: (typeof EVIDENCE_KINDS)[number];
-    /** digest-list: a file of `sha256:<hex>` or `<repository>@sha256:<hex>` entries (JSON list, {"digests": [...]}, or one per line). */
+    /**
+     * digest-list: a file of `sha256:<hex>` or `<repository>@sha256:<hex>` entries (JSON list, {"digests": [...]}, or one
+     * per line); a relative path starts from policies/.
+     */
     signedDigestsFile?: string;
     /** digest-list: entries as in the file, inline. */
     signedDigests?: string[];
@@ -35,9 +38,12 @@ function entriesOf(text: string, file: string): string[] {
     return trimmed.split(/\r?\n/).map((line) => line.replace(/#.*/, "").trim()).filter(Boolean);
 }
 
-/** The entries of a signed-digests file, read once per process. Relative paths resolve from the working directory. */
+/** The pack's own directory: relative paths resolve from it, in preview and offline alike, whatever the working directory. */
+const PACK_DIRECTORY = resolve(__dirname, "..");
+
+/** The entries of a signed-digests file, read once per process. */
 export function signedDigestsFrom(file: string): string[] {
-    const path = resolve(file);
+    const path = resolve(PACK_DIRECTORY, file);
     let entries = digestFiles.get(path);
     if (!entries) {
         let text: string;

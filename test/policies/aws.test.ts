@@ -1,0 +1,168 @@
+import * as assert from "node:assert/strict";
+import { deniesInsecureTransport } from "../../policies/aws/tlsStatement";
+import { secretVariableProblem } from "../../policies/aws/lambdaEnvironment";
+import { UNKNOWN_STRING } from "../../policies/lib/unknown";
+import { checkStack, of, ResourceSpec, urnOf } from "./check";
+
+const BUCKET = "aws:s3/bucket:Bucket";
+const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+const PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+
+const TLS_STATEMENT = {
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: ["arn:aws:s3:::data", "arn:aws:s3:::data/*"],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+};
+const doc = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const ALL_FLAGS = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+
+/** A bucket with every setting right; tests replace one piece. */
+function bucketStack(overrides: { sse?: ResourceSpec | null; pab?: ResourceSpec | null; policy?: ResourceSpec | null; bucket?: Record<string, unknown> } = {}): ResourceSpec[] {
+    const pick = (value: ResourceSpec | null | undefined, fallback: ResourceSpec) => (value === null ? [] : [value ?? fallback]);
+    return [
+        { type: BUCKET, name: "data", props: { bucket: "data", id: "data", ...overrides.bucket } },
+        ...pick(overrides.sse, { type: SSE, name: "data", props: { bucket: "data", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] } }),
+        ...pick(overrides.pab, { type: PAB, name: "data", props: { bucket: "data", ...ALL_FLAGS } }),
+        ...pick(overrides.policy, { type: POLICY, name: "data", props: { bucket: "data", policy: doc(TLS_STATEMENT) } }),
+    ];
+}
+
+const levels = async (policy: string, specs: ResourceSpec[]) => of(await checkStack(specs), policy).map((v) => v.level);
+
+describe("policy s3-bucket-tls-only", () => {
+    it("passes the AWS Config statement, and its equivalent spellings", () => {
+        const variants: unknown[] = [
+            TLS_STATEMENT,
+            { ...TLS_STATEMENT, Principal: { AWS: "*" }, Action: ["s3:*"], Condition: { Bool: { "aws:SecureTransport": false } } },
+            { ...TLS_STATEMENT, Action: "*", Condition: { BoolIfExists: { "aws:SecureTransport": "false" } } },
+            { ...TLS_STATEMENT, Resource: "arn:aws:s3:::data*", Condition: { bool: { "aws:securetransport": ["false"] } } },
+            { ...TLS_STATEMENT, Resource: "*" },
+        ];
+        variants.forEach((statement, i) => assert.ok(deniesInsecureTransport(statement, "data"), `variant ${i}`));
+    });
+
+    it("rejects every wrong shape of the statement", () => {
+        const wrong: Record<string, unknown> = {
+            "an Allow on true": { ...TLS_STATEMENT, Effect: "Allow", Condition: { Bool: { "aws:SecureTransport": "true" } } },
+            "only the bucket ARN": { ...TLS_STATEMENT, Resource: "arn:aws:s3:::data" },
+            "only the objects": { ...TLS_STATEMENT, Resource: "arn:aws:s3:::data/*" },
+            "another bucket": { ...TLS_STATEMENT, Resource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] },
+            "a named principal": { ...TLS_STATEMENT, Principal: { AWS: "arn:aws:iam::123456789012:root" } },
+            "one action": { ...TLS_STATEMENT, Action: "s3:GetObject" },
+            "condition true": { ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": "true" } } },
+            "StringEquals": { ...TLS_STATEMENT, Condition: { StringEquals: { "aws:SecureTransport": "false" } } },
+            "a narrowing extra condition": { ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": "false" }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } },
+            "no condition": { ...TLS_STATEMENT, Condition: undefined },
+            "NotPrincipal": { ...TLS_STATEMENT, NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" } },
+            "NotResource": { ...TLS_STATEMENT, NotResource: "arn:aws:s3:::data/public/*" },
+        };
+        for (const [name, statement] of Object.entries(wrong)) {
+            assert.ok(!deniesInsecureTransport(statement, "data"), name);
+        }
+    });
+
+    it("fails a bucket with no policy, or a policy with only an Allow on true", async () => {
+        assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ policy: null })), ["mandatory"]);
+        const allowOnTrue = { type: POLICY, name: "data", props: { bucket: "data", policy: doc({ ...TLS_STATEMENT, Effect: "Allow", Condition: { Bool: { "aws:SecureTransport": "true" } } }) } };
+        const [violation] = of(await checkStack(bucketStack({ policy: allowOnTrue })), "s3-bucket-tls-only");
+        assert.equal(violation.resource, urnOf(BUCKET, "data"));
+        assert.match(violation.message, /Effect Deny, Principal "\*", Action s3:\*, Resource arn:aws:s3:::data and arn:aws:s3:::data\/\*/);
+    });
+
+    it("does not count a policy that targets another bucket", async () => {
+        const other = { type: POLICY, name: "other", props: { bucket: "other", policy: doc({ ...TLS_STATEMENT, Resource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] }) } };
+        assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ policy: other })), ["mandatory"]);
+    });
+
+    it("accepts the legacy inline bucket policy, as an object", async () => {
+        assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ policy: null, bucket: { policy: { Statement: [TLS_STATEMENT] } } })), []);
+    });
+
+    it("reports a policy document unknown during preview as such", async () => {
+        const unknownDoc = { type: POLICY, name: "data", props: { bucket: "data", policy: UNKNOWN_STRING } };
+        const result = of(await checkStack(bucketStack({ policy: unknownDoc })), "s3-bucket-tls-only");
+        assert.deepEqual(result.map((v) => v.level), ["advisory"]);
+        assert.match(result[0].message, /bucket policy of bucket data is unknown during preview/);
+    });
+});
+
+describe("policy s3-bucket-encrypted", () => {
+    it("passes a bucket encrypted through a separate configuration or inline", async () => {
+        assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack()), []);
+        const inline = { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } } };
+        assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack({ sse: null, bucket: inline })), []);
+    });
+
+    it("fails a bucket with no encryption, or whose configuration targets another bucket", async () => {
+        assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack({ sse: null })), ["mandatory"]);
+        const elsewhere = { type: SSE, name: "other", props: { bucket: "other", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] } };
+        assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack({ sse: elsewhere })), ["mandatory"]);
+    });
+
+    it("correlates by property dependency while the bucket name is unknown (preview of a new bucket)", async () => {
+        const specs = bucketStack({ bucket: { bucket: UNKNOWN_STRING, id: UNKNOWN_STRING } });
+        specs[1] = { ...specs[1], props: { ...specs[1].props, bucket: UNKNOWN_STRING }, propertyDependencies: { bucket: [urnOf(BUCKET, "data")] } };
+        assert.deepEqual(await levels("s3-bucket-encrypted", specs), []);
+        delete specs[1].propertyDependencies;
+        assert.deepEqual(await levels("s3-bucket-encrypted", specs), ["advisory"], "an unknown target is reported as unknown, not as a violation");
+    });
+});
+
+describe("policy s3-bucket-public-access-blocked", () => {
+    it("needs all four flags on the bucket's block, or an account-wide block", async () => {
+        assert.deepEqual(await levels("s3-bucket-public-access-blocked", bucketStack()), []);
+        assert.deepEqual(await levels("s3-bucket-public-access-blocked", bucketStack({ pab: null })), ["mandatory"]);
+        const leaky = { type: PAB, name: "data", props: { bucket: "data", ...ALL_FLAGS, restrictPublicBuckets: false } };
+        assert.deepEqual(await levels("s3-bucket-public-access-blocked", bucketStack({ pab: leaky })), ["mandatory"]);
+        const account = { type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", name: "account", props: ALL_FLAGS };
+        assert.deepEqual(await levels("s3-bucket-public-access-blocked", [...bucketStack({ pab: null }), account]), []);
+    });
+});
+
+describe("policies sqs-queue-encrypted and sns-topic-encrypted", () => {
+    it("pass SSE-SQS or a KMS key, and fail plain queues and topics", async () => {
+        const result = await checkStack([
+            { type: "aws:sqs/queue:Queue", name: "sse", props: { sqsManagedSseEnabled: true } },
+            { type: "aws:sqs/queue:Queue", name: "kms", props: { kmsMasterKeyId: "alias/aws/sqs" } },
+            { type: "aws:sqs/queue:Queue", name: "plain", props: { sqsManagedSseEnabled: false } },
+            { type: "aws:sns/topic:Topic", name: "kms", props: { kmsMasterKeyId: "alias/aws/sns" } },
+            { type: "aws:sns/topic:Topic", name: "plain", props: {} },
+            { type: "aws:secretsmanager/secret:Secret", name: "default-key", props: {} },
+        ]);
+        assert.deepEqual(result.violations.map((v) => `${v.policy} ${v.resource.split("::").pop()}`), ["sqs-queue-encrypted plain", "sns-topic-encrypted plain"]);
+    });
+});
+
+describe("policy lambda-no-literal-secrets", () => {
+    it("tells secret-looking names with literal values from references", () => {
+        const cases: [string, unknown, string | undefined][] = [
+            ["API_TOKEN", "tok-123", "literal"],
+            ["db_password", "hunter2", "literal"],
+            ["NOPS_API_KEY", "k", "literal"],
+            ["AWS_SECRET_ACCESS_KEY", "abc", "literal"],
+            ["TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:t", undefined],
+            ["TOKEN_SECRET_ARN", "tok-123", "literal"],
+            ["TOKEN_SECRET_ARN", UNKNOWN_STRING, undefined],
+            ["API_TOKEN", UNKNOWN_STRING, "unknown"],
+            ["API_TOKEN", "", undefined],
+            ["PLATFORM_API_URL", "https://app.nops.io", undefined],
+            ["BUCKET_NAME", "data", undefined],
+        ];
+        for (const [name, value, expected] of cases) {
+            assert.equal(secretVariableProblem(name, value), expected, `${name}=${String(value)}`);
+        }
+    });
+
+    it("fails a function carrying a token literally, naming the variable but not its value", async () => {
+        const result = of(
+            await checkStack([{ type: "aws:lambda/function:Function", name: "fn", props: { environment: { variables: { NOPS_TOKEN: "tok-SECRET", CI_STACK_NAME: "prod" } } } }]),
+            "lambda-no-literal-secrets",
+        );
+        assert.equal(result.length, 1);
+        assert.match(result[0].message, /NOPS_TOKEN looks like a secret/);
+        assert.doesNotMatch(result[0].message, /tok-SECRET/);
+    });
+});

@@ -1,0 +1,127 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main, parseArguments } from "../../policies/offline/cli";
+import { fixture } from "./check";
+
+const CONFIG = ["--config", fixture("policy-config.json")];
+
+async function run(argv: string[], stdin?: string) {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: () => stdin ?? "" });
+    return { code, stdout, stderr };
+}
+
+function assertContract(stdout: string) {
+    const report = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(report), ["violations", "checked"]);
+    assert.equal(typeof report.checked, "number");
+    for (const v of report.violations) {
+        assert.deepEqual(Object.keys(v), ["policy", "resource", "message", "level"]);
+        assert.ok(["mandatory", "advisory"].includes(v.level));
+    }
+    return report as { violations: { policy: string; resource: string; message: string; level: string }[]; checked: number };
+}
+
+describe("offline policy check (npm run policy-check)", () => {
+    it("exits 0 on clean manifests and prints exactly one JSON object with --json", async () => {
+        const { code, stdout, stderr } = await run(["--json", ...CONFIG, fixture("nonroot-good.yaml"), fixture("vendor-exceptions.yaml")]);
+        assert.equal(stderr, "");
+        assert.equal(code, 0);
+        assert.deepEqual(assertContract(stdout), { violations: [], checked: 5 });
+    });
+
+    it("exits 1 on a mandatory violation, naming Kubernetes objects <kind>/<namespace>/<name>", async () => {
+        const { code, stdout } = await run(["--json", ...CONFIG, fixture("nonroot-bad.yaml")]);
+        assert.equal(code, 1);
+        const report = assertContract(stdout);
+        assert.equal(report.checked, 5);
+        assert.ok(report.violations.some((v) => v.resource === "CronJob/shop/privileged-job" && v.policy === "k8s-containers-non-root"));
+    });
+
+    it("prints a readable report by default, ending with the totals", async () => {
+        const { code, stdout } = await run([...CONFIG, fixture("vendor-elsewhere.yaml")]);
+        assert.equal(code, 1);
+        assert.match(stdout, /^MANDATORY {2}k8s-containers-non-root {2}DaemonSet\/default\/nops-datadog\n {4}DaemonSet default\/nops-datadog, container agent/m);
+        assert.match(stdout, /checked 2 resources: 6 mandatory violations, 0 advisory violations \(failed\)\n$/);
+    });
+
+    it("reads directories recursively (.yaml, .yml, .json; Kubernetes List objects too)", async () => {
+        const { code, stdout } = await run(["--json", ...CONFIG, fixture("good-dir")]);
+        assert.deepEqual({ code, ...assertContract(stdout) }, { code: 0, violations: [], checked: 2 });
+    });
+
+    it("reads stdin for -", async () => {
+        const { code, stdout } = await run(["--json", ...CONFIG, "-"], readFileSync(fixture("nonroot-bad.yaml"), "utf8"));
+        assert.equal(code, 1);
+        assert.equal(assertContract(stdout).checked, 5);
+    });
+
+    it("checks a pulumi stack export, naming resources by URN and correlating bucket settings", async () => {
+        const { code, stdout } = await run(["--json", ...CONFIG, fixture("stack-export.json")]);
+        assert.equal(code, 1);
+        const report = assertContract(stdout);
+        assert.equal(report.checked, 5, "the resource pending deletion is not checked");
+        assert.deepEqual(report.violations.map((v) => `${v.policy} ${v.resource}`).sort(), [
+            "lambda-no-literal-secrets urn:pulumi:prod::container-insights::aws:lambda/function:Function::fn",
+            "s3-bucket-encrypted urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::data",
+            "s3-bucket-tls-only urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::data",
+        ]);
+    });
+
+    it("exits 2 on unparseable or unreadable input, saying which file and why, and prints nothing on stdout", async () => {
+        const cases: [string[], RegExp][] = [
+            [[fixture("broken.yaml")], /broken\.yaml: document 1 is not valid YAML/],
+            [[fixture("not-kubernetes.yaml")], /not-kubernetes\.yaml: document 1 is not a Kubernetes object/],
+            [[fixture("missing.yaml")], /missing\.yaml: cannot be read: ENOENT/],
+            [[fixture("nonroot-good.yaml"), fixture("broken.yaml")], /broken\.yaml/],
+            [["--config", fixture("policy-config-no-reason.json"), fixture("nonroot-good.yaml")], /policy-config-no-reason\.json: k8s-containers-non-root\.exceptions\.0 must have required property 'reason'/],
+            [["--config", fixture("broken.yaml"), fixture("nonroot-good.yaml")], /broken\.yaml/],
+        ];
+        for (const [argv, message] of cases) {
+            const { code, stdout, stderr } = await run(["--json", ...argv]);
+            assert.equal(code, 2, argv.join(" "));
+            assert.equal(stdout, "", argv.join(" "));
+            assert.match(stderr, message);
+        }
+    });
+
+    it("rejects a stack export that is not one, and a config naming a policy the pack does not have", async () => {
+        const notExport = await run(["-"], '{"deployment": {"resources": {}}}');
+        assert.equal(notExport.code, 2);
+        assert.match(notExport.stderr, /stdin: not a stack export/);
+        const directory = mkdtempSync(join(tmpdir(), "policy-config-"));
+        writeFileSync(join(directory, "config.json"), JSON.stringify({ "k8s-non-root": "advisory" }));
+        const misspelt = await run(["--config", join(directory, "config.json"), fixture("nonroot-good.yaml")]);
+        assert.equal(misspelt.code, 2);
+        assert.match(misspelt.stderr, /unknown policy k8s-non-root; the pack's policies are .*k8s-containers-non-root/);
+    });
+
+    it("demands signature evidence by default: clean manifests fail without a signed-digest list", async () => {
+        const { code, stdout } = await run(["--json", fixture("good-dir/app.yaml")]);
+        assert.equal(code, 1);
+        assert.deepEqual([...new Set(assertContract(stdout).violations.map((v) => v.policy))], ["ecr-image-signed"]);
+    });
+
+    it("parses its arguments strictly", () => {
+        assert.deepEqual(parseArguments(["--json", "--config=c.json", "a", "-"]), { json: true, configFile: "c.json", paths: ["a", "-"] });
+        assert.throws(() => parseArguments([]), /name at least one file/);
+        assert.throws(() => parseArguments(["--jsn", "a"]), /unknown option --jsn/);
+        assert.throws(() => parseArguments(["--config"]), /--config needs a file/);
+    });
+
+    it("runs as the README says: npm run --silent policy-check, with exit codes 1 and 2", function () {
+        this.timeout(60000);
+        const npm = (args: string[]) => spawnSync("npm", ["run", "--silent", "policy-check", "--", ...args], { encoding: "utf8" });
+        const failing = npm(["--json", ...CONFIG, fixture("nonroot-bad.yaml")]);
+        assert.equal(failing.status, 1, failing.stderr);
+        assert.ok(assertContract(failing.stdout).violations.length > 0);
+        const broken = npm(["--json", fixture("broken.yaml")]);
+        assert.equal(broken.status, 2);
+        assert.equal(broken.stdout, "");
+        assert.match(broken.stderr, /broken\.yaml: document 1 is not valid YAML/);
+    });
+});

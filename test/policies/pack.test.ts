@@ -1,0 +1,50 @@
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+import { parse } from "yaml";
+import { policies } from "../../policies/policies";
+
+const POLICIES_DIR = join(__dirname, "..", "..", "policies");
+const read = (...path: string[]) => readFileSync(join(...path), "utf8");
+
+describe("policy pack definition", () => {
+    it("is a Node.js policy pack in policies/, installed by the root npm install as a workspace", () => {
+        assert.equal(parse(read(POLICIES_DIR, "PulumiPolicy.yaml")).runtime, "nodejs");
+        const root = JSON.parse(read(POLICIES_DIR, "..", "package.json"));
+        assert.deepEqual(root.workspaces, ["policies"]);
+        assert.ok("@pulumi/policy" in JSON.parse(read(POLICIES_DIR, "package.json")).dependencies);
+    });
+
+    it("constructs the PolicyPack only in policies/index.ts, from the shared list", () => {
+        const index = read(POLICIES_DIR, "index.ts");
+        assert.match(index, /new PolicyPack\(POLICY_PACK_NAME, \{ enforcementLevel: "mandatory", policies \}\)/);
+    });
+
+    it("describes every policy: unique name, description, severity, remediation, mandatory unless said otherwise", () => {
+        assert.equal(new Set(policies.map((p) => p.name)).size, policies.length);
+        for (const policy of policies) {
+            assert.match(policy.name, /^[a-z0-9-]+$/);
+            assert.ok(policy.description && policy.severity && policy.remediationSteps, policy.name);
+            const expected = policy.name === "helm-release-values" ? "advisory" : "mandatory";
+            assert.equal(policy.enforcementLevel, expected, policy.name);
+        }
+    });
+
+    it("gives every configurable policy a config schema that compiles, and defaults that satisfy it", () => {
+        const ajv = new Ajv({ strict: false });
+        for (const policy of policies.filter((p) => p.configSchema)) {
+            const schema = { type: "object", ...policy.configSchema };
+            const defaults = Object.fromEntries(Object.entries(policy.configSchema!.properties).filter(([, s]) => typeof s === "object" && "default" in s).map(([k, s]) => [k, (s as { default: unknown }).default]));
+            assert.ok(ajv.validate(schema, defaults), `${policy.name}: ${ajv.errorsText()}`);
+        }
+    });
+});
+
+describe("policies/config.example.json", () => {
+    it("is a valid policy config for this pack", async () => {
+        const { effectiveConfig } = await import("../../policies/offline/policyConfig");
+        const config = effectiveConfig(JSON.parse(read(POLICIES_DIR, "config.example.json")), policies, "config.example.json");
+        assert.equal(config.get("ecr-image-signed")?.settings.signatureEvidence, "digest-list");
+    });
+});
