@@ -1,0 +1,101 @@
+/** What can go wrong when a service drives the program; each error says what to do about it. */
+import type { PolicyViolation } from "./events";
+
+export type AutomationErrorCode =
+    | "PULUMI_CLI_MISSING"
+    | "TOKEN_MISSING"
+    | "INVALID_ENVIRONMENT"
+    | "INVALID_REQUEST"
+    | "STACK_LOCKED"
+    | "POLICY_VIOLATION"
+    | "CANCELLED"
+    | "OPERATION_FAILED";
+
+export abstract class AutomationError extends Error {
+    abstract readonly code: AutomationErrorCode;
+}
+
+export class PulumiCliMissingError extends AutomationError {
+    readonly code = "PULUMI_CLI_MISSING";
+    constructor(searched: string) {
+        super(
+            `the Pulumi CLI was not found (looked for ${searched}): install it (https://www.pulumi.com/docs/install/), ` +
+                "put it on PATH, or pass options.pulumiHome",
+        );
+        this.name = "PulumiCliMissingError";
+    }
+}
+
+export class MissingTokenError extends AutomationError {
+    readonly code = "TOKEN_MISSING";
+    constructor(action: string) {
+        super(`${action} needs the platform API token: pass it as request.secrets.token (it is stored as a Pulumi secret)`);
+        this.name = "MissingTokenError";
+    }
+}
+
+export class InvalidEnvironmentError extends AutomationError {
+    readonly code = "INVALID_ENVIRONMENT";
+    constructor(value: unknown, allowed: readonly string[]) {
+        super(`environment ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`);
+        this.name = "InvalidEnvironmentError";
+    }
+}
+
+/** The request's config, stack name or action is wrong; `problems` lists each, as the config validator words them. */
+export class InvalidRequestError extends AutomationError {
+    readonly code = "INVALID_REQUEST";
+    constructor(readonly problems: string[]) {
+        super(`invalid request:\n  - ${problems.join("\n  - ")}`);
+        this.name = "InvalidRequestError";
+    }
+}
+
+export class StackLockedError extends AutomationError {
+    readonly code = "STACK_LOCKED";
+    constructor(stackName: string, attempts: number) {
+        super(
+            `stack ${stackName} is locked by another update (tried ${attempts} times): wait for it to finish; if no ` +
+                `update is running, clear the stale lock with \`pulumi cancel --stack ${stackName}\``,
+        );
+        this.name = "StackLockedError";
+    }
+}
+
+export class PolicyViolationError extends AutomationError {
+    readonly code = "POLICY_VIOLATION";
+    constructor(
+        stackName: string,
+        readonly violations: PolicyViolation[],
+    ) {
+        const mandatory = violations.filter((v) => v.level === "mandatory");
+        super(
+            `${stackName}: ${mandatory.length} mandatory policy violation(s) blocked the operation:\n` +
+                mandatory.map((v) => `  - ${v.policy}${v.urn ? ` on ${v.urn}` : ""}: ${v.message}`).join("\n") +
+                "\nfix the resources, or change the policy config (README, Policy pack)",
+        );
+        this.name = "PolicyViolationError";
+    }
+}
+
+export class CancelledError extends AutomationError {
+    readonly code = "CANCELLED";
+    constructor(stackName: string) {
+        super(`${stackName}: the operation was cancelled; run refresh before the next update if resources were in flight`);
+        this.name = "CancelledError";
+    }
+}
+
+export class OperationFailedError extends AutomationError {
+    readonly code = "OPERATION_FAILED";
+    constructor(
+        stackName: string,
+        action: string,
+        readonly diagnostics: string[],
+        cause?: unknown,
+    ) {
+        const detail = diagnostics.length > 0 ? diagnostics.join("\n") : cause instanceof Error ? cause.message : String(cause);
+        super(`${stackName}: ${action} failed:\n${detail}`);
+        this.name = "OperationFailedError";
+    }
+}

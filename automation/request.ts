@@ -1,0 +1,124 @@
+/**
+ * What a service asks for, turned into stack config. The keys, their types and their validation are the project's
+ * own (config/keys.ts, config/parse.ts): there is no second list here.
+ */
+import { CONFIG_KEYS, ConfigError, ENVIRONMENTS, Environment, fullKey, parseConfig } from "../config";
+import { InvalidEnvironmentError, InvalidRequestError, MissingTokenError } from "./errors";
+
+export const ACTIONS = ["preview", "up", "refresh", "destroy"] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** A config value as a caller writes it: lists and maps for the structured keys, booleans and numbers as such. */
+export type ConfigValue = string | number | boolean | string[] | Record<string, unknown>;
+
+/** Keys the request carries in their own fields, never in `config`. */
+const DEDICATED_KEYS: Record<string, string> = { environment: "request.environment", token: "request.secrets.token", externalId: "request.secrets.externalId" };
+
+export interface RunRequest {
+    action: Action;
+    /** PROD or UAT (any case). */
+    environment: string;
+    /** The AWS account the stack onboards; names the default stack. */
+    accountId?: string;
+    /** Default: `<environment>-<accountId>` in lower case, or `prod` / `uat` without an account. */
+    stackName?: string;
+    /** The stack's aws:region; left as the stack has it when unset. */
+    awsRegion?: string;
+    /** Any key of Pulumi.yaml's config block except environment, token and externalId. */
+    config?: Record<string, ConfigValue>;
+    /** Stored as Pulumi secrets, never written in plain text or printed. */
+    secrets?: { token?: string; externalId?: string };
+}
+
+export interface StackConfigValue {
+    value: string;
+    secret: boolean;
+}
+
+const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+export function environmentOf(request: Pick<RunRequest, "environment">): Environment {
+    const upper = typeof request.environment === "string" ? request.environment.toUpperCase() : "";
+    if (!(ENVIRONMENTS as readonly string[]).includes(upper)) {
+        throw new InvalidEnvironmentError(request.environment, ENVIRONMENTS);
+    }
+    return upper as Environment;
+}
+
+export function stackNameOf(request: RunRequest): string {
+    const environment = environmentOf(request).toLowerCase();
+    const problems: string[] = [];
+    if (request.accountId !== undefined && !/^\d{12}$/.test(request.accountId)) {
+        problems.push(`accountId: ${JSON.stringify(request.accountId)} is not a 12-digit AWS account id`);
+    }
+    const name = request.stackName ?? (request.accountId ? `${environment}-${request.accountId}` : environment);
+    if (!STACK_NAME.test(name)) {
+        problems.push(`stackName: ${JSON.stringify(name)} is not allowed; allowed: 1-100 letters, digits, _, . and -`);
+    }
+    if (problems.length > 0) {
+        throw new InvalidRequestError(problems);
+    }
+    return name;
+}
+
+function asConfigString(value: ConfigValue): string {
+    return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** The stack config the request sets, keyed `container-insights:<key>` (and `aws:region`). */
+export function requestedConfig(request: RunRequest): Record<string, StackConfigValue> {
+    const problems: string[] = [];
+    const known = new Set(CONFIG_KEYS.map((spec) => spec.key));
+    const result: Record<string, StackConfigValue> = {
+        [fullKey("environment")]: { value: environmentOf(request), secret: false },
+    };
+    for (const [key, value] of Object.entries(request.config ?? {})) {
+        if (key in DEDICATED_KEYS) {
+            problems.push(`config.${key}: pass it as ${DEDICATED_KEYS[key]}`);
+        } else if (!known.has(key)) {
+            problems.push(`config.${key} is not a known key; known keys: ${[...known].filter((k) => !(k in DEDICATED_KEYS)).join(", ")}`);
+        } else if (value !== undefined) {
+            result[fullKey(key)] = { value: asConfigString(value), secret: false };
+        }
+    }
+    for (const key of ["token", "externalId"] as const) {
+        const secret = request.secrets?.[key];
+        if (secret !== undefined) {
+            result[fullKey(key)] = { value: secret, secret: true };
+        }
+    }
+    if (request.awsRegion !== undefined) {
+        result["aws:region"] = { value: request.awsRegion, secret: false };
+    }
+    if (problems.length > 0) {
+        throw new InvalidRequestError(problems);
+    }
+    return result;
+}
+
+/**
+ * Validates the config the stack will run with (what it has, overlaid with the request) exactly as the program will,
+ * so a bad value fails here, before any engine starts. Only preview and up run the program.
+ */
+export function validateStackConfig(action: Action, existing: Record<string, string>, requested: Record<string, StackConfigValue>): void {
+    if (action !== "preview" && action !== "up") {
+        return;
+    }
+    const merged: Record<string, string> = { ...existing };
+    for (const [key, { value }] of Object.entries(requested)) {
+        merged[key] = value;
+    }
+    if (!merged[fullKey("token")]) {
+        throw new MissingTokenError(action);
+    }
+    const prefix = fullKey("");
+    const raw = Object.fromEntries(Object.entries(merged).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+    try {
+        parseConfig(raw, { awsRegion: merged["aws:region"] });
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            throw new InvalidRequestError(error.problems);
+        }
+        throw error;
+    }
+}

@@ -1,0 +1,64 @@
+/** Opening a stack through LocalWorkspace: the project directory (or an inline program) and its state backend. */
+import { LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { InvalidRequestError } from "./errors";
+import { findPulumiCli } from "./pulumiCli";
+
+/** The project's root: where Pulumi.yaml and policies/ are. */
+export const PROJECT_DIR = resolve(__dirname, "..");
+
+/** The subset of a Pulumi Stack that runStack uses (tests supply their own). */
+export type StackHandle = Pick<Stack, "name" | "getAllConfig" | "setAllConfig" | "preview" | "up" | "refresh" | "destroy" | "outputs">;
+
+export type Backend = "configured" | { stateDirectory: string };
+
+export interface WorkspaceOptions {
+    /** Where Pulumi.yaml lives; default: this package's root. */
+    projectDir?: string;
+    /** An inline program instead of the project's (tools, the integration test): same queue, events and errors. */
+    program?: { projectName: string; run: PulumiFn };
+    /** Default: a local file backend in `<projectDir>/.pulumi-state` (no Pulumi Cloud account needed). */
+    backend?: Backend;
+    /** Encrypts a file backend's secrets; default: PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE. */
+    passphrase?: string;
+    /** A Pulumi installation to use instead of the `pulumi` on PATH. */
+    pulumiHome?: string;
+}
+
+export interface OpenedStack {
+    stack: StackHandle;
+    /** Identifies the backend, so one stack name on two backends does not share a queue. */
+    backendKey: string;
+}
+
+function environmentFor(options: WorkspaceOptions, projectDir: string): { envVars: Record<string, string>; backendKey: string } {
+    const backend = options.backend ?? { stateDirectory: resolve(projectDir, ".pulumi-state") };
+    if (backend === "configured") {
+        return { envVars: options.passphrase ? { PULUMI_CONFIG_PASSPHRASE: options.passphrase } : {}, backendKey: process.env.PULUMI_BACKEND_URL ?? "configured" };
+    }
+    const passphrase = options.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE;
+    if (passphrase === undefined && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+        throw new InvalidRequestError([
+            "a local file backend encrypts stack secrets with a passphrase: pass options.passphrase or set PULUMI_CONFIG_PASSPHRASE",
+        ]);
+    }
+    const directory = resolve(backend.stateDirectory);
+    mkdirSync(directory, { recursive: true });
+    const url = `file://${directory}`;
+    return { envVars: { PULUMI_BACKEND_URL: url, ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}) }, backendKey: url };
+}
+
+export async function openLocalStack(stackName: string, options: WorkspaceOptions): Promise<OpenedStack> {
+    const projectDir = resolve(options.projectDir ?? PROJECT_DIR);
+    const cli = findPulumiCli(options.pulumiHome);
+    const { envVars, backendKey } = environmentFor(options, projectDir);
+    const pulumiCommand = await PulumiCommand.get({ root: dirname(dirname(cli)) });
+    const stack = options.program
+        ? await LocalWorkspace.createOrSelectStack(
+              { stackName, projectName: options.program.projectName, program: options.program.run },
+              { envVars, pulumiCommand, ...(options.projectDir ? { workDir: projectDir } : {}) },
+          )
+        : await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir }, { envVars, pulumiCommand });
+    return { stack, backendKey };
+}

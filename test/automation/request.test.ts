@@ -1,0 +1,91 @@
+import * as assert from "node:assert/strict";
+import { parseConfig } from "../../config";
+import { InvalidEnvironmentError, InvalidRequestError, MissingTokenError } from "../../automation/errors";
+import { requestedConfig, RunRequest, stackNameOf, validateStackConfig } from "../../automation/request";
+
+const base = (overrides: Partial<RunRequest> = {}): RunRequest => ({
+    action: "preview",
+    environment: "PROD",
+    awsRegion: "us-east-1",
+    config: { roleName: "NopsIntegrationRole" },
+    secrets: { token: "tok-SECRET", externalId: "ext-SECRET" },
+    ...overrides,
+});
+
+const plainValues = (config: Record<string, { value: string }>) => Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value]));
+
+describe("automation request", () => {
+    it("derives the stack name from environment and account, or takes the one given", () => {
+        assert.equal(stackNameOf(base({ accountId: "111122223333" })), "prod-111122223333");
+        assert.equal(stackNameOf(base({ environment: "uat" })), "uat");
+        assert.equal(stackNameOf(base({ stackName: "team-a.prod" })), "team-a.prod");
+        assert.throws(() => stackNameOf(base({ accountId: "12" })), (e: unknown) => e instanceof InvalidRequestError && /12-digit/.test(e.message));
+        assert.throws(() => stackNameOf(base({ stackName: "a b" })), InvalidRequestError);
+    });
+
+    it("rejects an environment other than PROD or UAT with its own error", () => {
+        assert.throws(() => stackNameOf(base({ environment: "DEV" })), (e: unknown) => e instanceof InvalidEnvironmentError && e.code === "INVALID_ENVIRONMENT" && /"DEV" is not one of PROD, UAT/.test(e.message));
+    });
+
+    it("maps config values to the project's keys, lists and maps as JSON, secrets as secrets", () => {
+        const config = requestedConfig(base({
+            environment: "uat",
+            config: { roleName: "R", includeRegions: ["us-east-1", "eu-west-1"], createIamUser: false, lifecycleDays: 30, tags: { team: "platform" }, "clusters.include": ["prod-*"] },
+            secrets: { token: "tok-SECRET", externalId: "ext-SECRET" },
+        }));
+        assert.deepEqual(config, {
+            "container-insights:environment": { value: "UAT", secret: false },
+            "container-insights:roleName": { value: "R", secret: false },
+            "container-insights:includeRegions": { value: '["us-east-1","eu-west-1"]', secret: false },
+            "container-insights:createIamUser": { value: "false", secret: false },
+            "container-insights:lifecycleDays": { value: "30", secret: false },
+            "container-insights:tags": { value: '{"team":"platform"}', secret: false },
+            "container-insights:clusters.include": { value: '["prod-*"]', secret: false },
+            "container-insights:token": { value: "tok-SECRET", secret: true },
+            "container-insights:externalId": { value: "ext-SECRET", secret: true },
+            "aws:region": { value: "us-east-1", secret: false },
+        });
+    });
+
+    it("produces strings the program's own parser reads back to the values given", () => {
+        const config = requestedConfig(base({ config: { roleName: "R", includeRegions: ["us-east-1", "eu-west-1"], lifecycleDays: 30, "agent.values": { image: { tag: "x" } } } }));
+        const raw = Object.fromEntries(Object.entries(plainValues(config)).filter(([k]) => k.startsWith("container-insights:")).map(([k, v]) => [k.slice("container-insights:".length), v]));
+        const parsed = parseConfig(raw, { awsRegion: "us-east-1" });
+        assert.deepEqual([parsed.regions, parsed.lifecycleDays, parsed.agent.values], [["us-east-1", "eu-west-1"], 30, { image: { tag: "x" } }]);
+    });
+
+    it("rejects unknown keys, naming the known ones, and the keys that have their own fields", () => {
+        assert.throws(() => requestedConfig(base({ config: { rolename: "x", token: "t", environment: "UAT" } })), (e: unknown) => {
+            assert.ok(e instanceof InvalidRequestError);
+            assert.deepEqual(e.problems.map((p) => p.split(":")[0]), ["config.rolename is not a known key; known keys", "config.token", "config.environment"]);
+            assert.match(e.problems[0], /roleName, createIamUser/);
+            assert.match(e.problems[1], /pass it as request\.secrets\.token/);
+            return true;
+        });
+    });
+
+    it("validates what the stack will run with, as the program does, before any engine starts", () => {
+        const stored = { "container-insights:roleName": "R", "container-insights:token": "[stored secret]", "container-insights:autoUpdate": "false", "aws:region": "eu-west-1" };
+        assert.doesNotThrow(() => validateStackConfig("up", stored, requestedConfig(base({ config: {}, secrets: {}, awsRegion: undefined }))));
+        assert.throws(
+            () => validateStackConfig("up", stored, requestedConfig(base({ config: { lifecycleDays: "soon", includeRegions: ["mars-1"] } }))),
+            (e: unknown) => e instanceof InvalidRequestError && /container-insights:lifecycleDays: "soon" is not a whole number/.test(e.message) && /includeRegions\[0\]: "mars-1"/.test(e.message),
+        );
+    });
+
+    it("demands a token for preview and up only, with its own error", () => {
+        const noToken = requestedConfig(base({ secrets: {} }));
+        assert.throws(() => validateStackConfig("preview", {}, noToken), (e: unknown) => e instanceof MissingTokenError && e.code === "TOKEN_MISSING" && /request\.secrets\.token/.test(e.message));
+        assert.doesNotThrow(() => validateStackConfig("destroy", {}, noToken));
+        assert.doesNotThrow(() => validateStackConfig("refresh", {}, noToken));
+    });
+
+    it("never puts a secret in an error message", () => {
+        try {
+            validateStackConfig("up", {}, requestedConfig(base({ config: { roleName: "" }, secrets: { token: "tok-SECRET", externalId: "ext-SECRET" } })));
+            assert.fail("expected a validation error");
+        } catch (error) {
+            assert.doesNotMatch((error as Error).message, /SECRET/);
+        }
+    });
+});
