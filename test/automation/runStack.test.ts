@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { mkdtempSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -75,7 +75,6 @@ describe("runStack", () => {
         const fake = await stack("uat");
         await run(request({ action: "refresh", environment: "UAT", accountId: undefined }));
         assert.equal(fake.calls[0].options.policyPacks, undefined);
-        const { mkdirSync } = await import("node:fs");
         mkdirSync(join(projectDir, "policies"));
         writeFileSync(join(projectDir, "policies", "config.uat.json"), "{}");
         await run(request({ action: "up", environment: "UAT", accountId: undefined }));
@@ -183,7 +182,6 @@ describe("finding the Pulumi CLI", () => {
 
     it("finds an executable pulumi on PATH or under a given home", () => {
         const home = mkdtempSync(join(tmpdir(), "pulumi-home-"));
-        const { mkdirSync } = require("node:fs");
         mkdirSync(join(home, "bin"));
         writeFileSync(join(home, "bin", "pulumi"), "#!/bin/sh\n");
         chmodSync(join(home, "bin", "pulumi"), 0o755);

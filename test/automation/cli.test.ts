@@ -1,0 +1,97 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { PolicyViolationError, StackLockedError } from "../../automation/errors";
+import { main, parseCliArguments } from "../../automation/cli";
+import { RunRequest } from "../../automation/request";
+import { RunOptions, RunResult } from "../../automation/runStack";
+import { SecretValue } from "../../automation/outputs";
+
+async function cli(argv: string[], run: (request: RunRequest, options: RunOptions) => Promise<RunResult>, env: NodeJS.ProcessEnv = {}) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env, run });
+    return { code, out, err };
+}
+
+const ok = (overrides: Partial<RunResult> = {}) => async (request: RunRequest, options: RunOptions): Promise<RunResult> => {
+    options.onEvent?.({ type: "resource-started", urn: "urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::insights", resourceType: "aws:s3/bucket:Bucket", op: "create" });
+    options.onEvent?.({ type: "resource-started", urn: "urn:pulumi:prod::container-insights::pulumi:pulumi:Stack::s", resourceType: "pulumi:pulumi:Stack", op: "same" });
+    options.onEvent?.({ type: "policy-violation", policy: "helm-release-values", policyPack: "container-insights", message: "not visible", level: "advisory" });
+    options.onEvent?.({ type: "summary", changes: { create: 1, same: 1 }, durationSeconds: 3 });
+    return {
+        action: request.action,
+        stackName: "prod",
+        environment: "PROD",
+        changes: { create: 1 },
+        outputs: { bucketName: { secret: false, value: "b" }, key: { secret: true, value: new SecretValue("s3cr3t") } },
+        policyViolations: [{ policy: "helm-release-values", policyPack: "container-insights", message: "not visible", level: "advisory" }],
+        ...overrides,
+    };
+};
+
+describe("container-insights CLI", () => {
+    it("turns arguments into a request; the token comes from the environment, never the command line", () => {
+        const parsed = parseCliArguments(["up", "--env", "prod", "--stack=team-a", "--regions", "us-east-1, eu-west-1", "--yes"], { CONTAINER_INSIGHTS_TOKEN: "tok", CONTAINER_INSIGHTS_EXTERNAL_ID: "ext" });
+        assert.deepEqual(parsed, {
+            action: "up",
+            environment: "prod",
+            stackName: "team-a",
+            config: { includeRegions: ["us-east-1", "eu-west-1"] },
+            secrets: { token: "tok", externalId: "ext" },
+            yes: true,
+        });
+        assert.deepEqual(parseCliArguments(["preview", "--env", "uat", "--account", "111122223333"]), { action: "preview", environment: "uat", accountId: "111122223333", secrets: {}, yes: false });
+    });
+
+    it("refuses bad usage with exit code 2 and the usage line", async () => {
+        const never = async (): Promise<RunResult> => assert.fail("must not run");
+        for (const [argv, message] of [
+            [[], /name an action/],
+            [["deploy", "--env", "prod"], /unknown action deploy; allowed: preview, up, refresh, destroy/],
+            [["preview"], /--env is required/],
+            [["preview", "--env"], /--env needs a value/],
+            [["preview", "--env", "prod", "--token", "x"], /unknown argument --token/],
+            [["up", "--env", "prod"], /run preview first, then add --yes/],
+            [["destroy", "--env", "prod"], /add --yes/],
+        ] as [string[], RegExp][]) {
+            const { code, err } = await cli(argv, never);
+            assert.equal(code, 2, argv.join(" "));
+            assert.match(err.join("\n"), message);
+            assert.match(err.join("\n"), /usage: npx container-insights/);
+        }
+    });
+
+    it("prints live progress lines, the policy summary and outputs (secrets masked), and exits 0", async () => {
+        const { code, out } = await cli(["preview", "--env", "prod"], ok());
+        assert.equal(code, 0);
+        assert.deepEqual(out, [
+            "+ create   urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::insights",
+            "! advisory  helm-release-values: not visible",
+            "changes: create 1, same 1 (3s)",
+            "policy: 0 mandatory, 1 advisory violation(s)",
+            'output bucketName: "b"',
+            "output key: [secret]",
+        ]);
+    });
+
+    it("exits 1 on a blocking policy violation or a failure, saying why", async () => {
+        const blocked = await cli(["up", "--env", "prod", "--yes"], async () => {
+            throw new PolicyViolationError("prod", [{ policy: "s3-bucket-tls-only", policyPack: "container-insights", message: "no TLS", level: "mandatory" }]);
+        });
+        assert.equal(blocked.code, 1);
+        assert.match(blocked.err.join("\n"), /policy: 1 mandatory, 0 advisory violation\(s\)\n.*1 mandatory policy violation\(s\) blocked the operation/);
+        const locked = await cli(["refresh", "--env", "prod"], async () => {
+            throw new StackLockedError("prod", 5);
+        });
+        assert.equal(locked.code, 1);
+        assert.match(locked.err[0], /stack prod is locked by another update/);
+    });
+
+    it("runs as npx container-insights", function () {
+        this.timeout(60000);
+        const result = spawnSync("npx", ["container-insights", "preview", "--env", "dev"], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stderr, /environment "dev" is not one of PROD, UAT/);
+    });
+});
