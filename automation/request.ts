@@ -73,10 +73,10 @@ export function requestedConfig(request: RunRequest): Record<string, StackConfig
         [fullKey("environment")]: { value: environmentOf(request), secret: false },
     };
     for (const [key, value] of Object.entries(request.config ?? {})) {
-        if (key in DEDICATED_KEYS) {
+        if (Object.hasOwn(DEDICATED_KEYS, key)) {
             problems.push(`config.${key}: pass it as ${DEDICATED_KEYS[key]}`);
         } else if (!known.has(key)) {
-            problems.push(`config.${key} is not a known key; known keys: ${[...known].filter((k) => !(k in DEDICATED_KEYS)).join(", ")}`);
+            problems.push(`config.${key} is not a known key; known keys: ${[...known].filter((k) => !Object.hasOwn(DEDICATED_KEYS, k)).join(", ")}`);
         } else if (value !== undefined) {
             result[fullKey(key)] = { value: asConfigString(value), secret: false };
         }

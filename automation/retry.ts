@@ -31,6 +31,10 @@ export async function retryWhileLocked<T>(stackName: string, operation: () => Pr
                 throw new StackLockedError(stackName, attempt);
             }
             await sleep(retry.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.5), signal);
+            if (signal?.aborted) {
+                // Cancelled while waiting for the lock: the caller turns this into its cancellation error.
+                throw new StackLockedError(stackName, attempt);
+            }
         }
     }
 }

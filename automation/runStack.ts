@@ -9,7 +9,7 @@ import { CancelledError, OperationFailedError, PolicyViolationError } from "./er
 import { InsightsEvent, PolicyViolation, toInsightsEvent } from "./events";
 import { StackOutput, toStackOutputs } from "./outputs";
 import { StackQueue } from "./queue";
-import { environmentOf, requestedConfig, RunRequest, stackNameOf, validateStackConfig } from "./request";
+import { environmentOf, requestedConfig, RunRequest, StackConfigValue, stackNameOf, validateStackConfig } from "./request";
 import { DEFAULT_LOCK_RETRY, LockRetry, retryWhileLocked } from "./retry";
 import { OpenedStack, openLocalStack, PROJECT_DIR, StackHandle, WorkspaceOptions } from "./workspace";
 
@@ -77,9 +77,13 @@ async function perform(stack: StackHandle, request: RunRequest, options: RunOpti
     }
 }
 
-async function runQueued(request: RunRequest, stackName: string, opened: OpenedStack, options: RunOptions): Promise<RunResult> {
-    const { stack } = opened;
-    const requested = requestedConfig(request);
+async function runQueued(
+    request: RunRequest,
+    requested: Record<string, StackConfigValue>,
+    stack: StackHandle,
+    options: RunOptions,
+): Promise<RunResult> {
+    const stackName = stack.name;
     const existing = Object.fromEntries(Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value]));
     validateStackConfig(request.action, existing, requested);
     await stack.setAllConfig(requested);
@@ -134,7 +138,7 @@ async function runQueued(request: RunRequest, stackName: string, opened: OpenedS
  */
 export async function runStack(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
     const stackName = stackNameOf(request);
-    requestedConfig(request);
+    const requested = requestedConfig(request);
     if (options.signal?.aborted) {
         throw new CancelledError(stackName);
     }
@@ -144,6 +148,6 @@ export async function runStack(request: RunRequest, options: RunOptions = {}): P
         if (options.signal?.aborted) {
             throw new CancelledError(stackName);
         }
-        return runQueued(request, stackName, opened, options);
+        return runQueued(request, requested, opened.stack, options);
     });
 }

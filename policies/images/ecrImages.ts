@@ -12,23 +12,19 @@ function references(subject: Subject): { images: { where: string; image: string;
 }
 
 async function checkRegistry(subject: Subject, settings: RegistrySettings): Promise<Finding[]> {
-    const { images, unknown } = containerImages(subject);
+    const { images, unknown } = references(subject);
     if (images.length === 0) {
         return unknown;
     }
     let { prefixes, unresolved } = await resolveRegistries(settings);
     const allowed = (reference: ImageReference) => prefixes.some((prefix) => isUnderPrefix(reference, prefix));
-    const needsAccount = images.some(({ image }) => {
-        const reference = parseImageReference(image);
-        return reference !== undefined && privateEcrRegistry(reference) !== undefined && !allowed(reference);
-    });
+    const needsAccount = images.some(({ reference }) => reference && privateEcrRegistry(reference) && !allowed(reference));
     if (needsAccount && unresolved.length > 0) {
         ({ prefixes, unresolved } = await resolveRegistries(settings, true));
     }
     const hint = unresolved.length > 0 ? ` (${unresolved.join(", ")} is inactive: set accountId in this policy's config)` : "";
     const findings = [...unknown];
-    for (const { where, image } of images) {
-        const reference = parseImageReference(image);
+    for (const { where, image, reference } of images) {
         if (!reference) {
             findings.push(violation(`${where}: "${image}" is not a valid image reference`));
         } else if (!allowed(reference)) {

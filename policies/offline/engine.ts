@@ -95,6 +95,7 @@ export async function checkResources(groups: InputGroup[], policies: Policies, c
     for (const group of groups) {
         const ids = new Map(group.resources.map((r) => [r.urn, r.id]));
         const idOf = (urn?: string) => (urn ? (ids.get(urn) ?? urn) : group.source);
+        let resources: PolicyResource[] | undefined;
         for (const policy of policies) {
             const effective = config.get(policy.name)!;
             const level = levelOf(effective);
@@ -103,7 +104,7 @@ export async function checkResources(groups: InputGroup[], policies: Policies, c
             }
             if ("validateStack" in policy) {
                 const stack = (policy as StackValidationPolicy).validateStack;
-                const resources = stackResources(group);
+                resources ??= stackResources(group);
                 const args = { resources, stackTags: new Map(), getConfig: <T extends object>() => structuredClone(effective.settings) as T, notApplicable: () => { throw new Error("not applicable"); } };
                 violations.push(...(await collect(policy.name, level, group.source, idOf, (report) => stack(args, report))));
                 continue;

@@ -114,6 +114,17 @@ describe("runStack", () => {
         assert.equal(fake.calls.length, 6);
     });
 
+    it("stops waiting for another process's lock when cancelled", async () => {
+        const controller = new AbortController();
+        const { run, stack } = setup({ lockRetry: { attempts: 5, baseDelayMs: 1, sleep: async () => controller.abort() } });
+        const fake = await stack();
+        fake.script = () => {
+            throw lockedError();
+        };
+        await assert.rejects(run(request(), { signal: controller.signal }), CancelledError);
+        assert.equal(fake.calls.length, 1);
+    });
+
     it("reports other failures with the engine's error diagnostics", async () => {
         const { run, stack } = setup();
         (await stack()).script = ({ emit }) => {
