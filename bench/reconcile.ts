@@ -1,12 +1,17 @@
 /**
- * npm run bench:reconcile [-- --json]
+ * npm run bench:reconcile [-- --json] [-- --seed <n>] [-- --repeat <n>]
  * Runs our reconciler and the vendor's algorithm on the same simulated account (per-call latency, an IAM write
- * quota), for a first run and a steady-state run, on simulated time.
+ * quota), for a first run and a steady-state run, on simulated time. The 1,000-cluster case runs `--repeat` times
+ * (default 5), each repetition with its own seeded back-off jitter; the targets in bench/targets.ts are checked on
+ * every repetition and the process exits non-zero when one fails.
  */
+import { randomInt } from "crypto";
 import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
 import { reconcile } from "../lambda/reconciler/reconcile";
 import { FakeAccount } from "../test/fakes/awsAccount";
 import { mockAws } from "../test/fakes/sdkMocks";
+import { seededRandom } from "./seededRandom";
+import { BOUNDED_CLUSTERS, CaseFigures, Figures, checkTargets } from "./targets";
 import { VirtualClock } from "./virtualClock";
 import { vendorReconcile } from "./vendorAlgorithm";
 
@@ -17,13 +22,14 @@ const CASES: Array<[number, number]> = [
     [10, 1000],
 ];
 const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-south-1", "ap-northeast-1", "sa-east-1"];
+/** A Lambda's 15 minutes less the handler's reserve: the bench runs with the deadline a real run has. */
+const BUDGET_MS = 14 * 60_000;
 
 const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-interface Figures {
-    calls: number;
-    writes: number;
-    ms: number;
+function option(name: string): number | undefined {
+    const index = process.argv.indexOf(`--${name}`);
+    return index >= 0 ? Number(process.argv[index + 1]) : undefined;
 }
 
 function account(clock: VirtualClock, regions: string[], clusters: number): FakeAccount {
@@ -34,61 +40,98 @@ function account(clock: VirtualClock, regions: string[], clusters: number): Fake
     return fake;
 }
 
-async function measure(fake: FakeAccount, clock: VirtualClock, body: () => Promise<unknown>): Promise<Figures> {
+async function measure(fake: FakeAccount, clock: VirtualClock, body: () => Promise<Pick<Figures, "failed" | "deferred">>): Promise<Figures> {
     const restore = mockAws(fake);
     const [calls, writes, start] = [fake.calls.length, fake.acceptedWrites, clock.now()];
     try {
-        await clock.run(body());
+        const outcome = await clock.run(body());
+        return { calls: fake.calls.length - calls, writes: fake.acceptedWrites - writes, ms: Math.round(clock.now() - start), ...outcome };
     } finally {
         restore();
     }
-    return { calls: fake.calls.length - calls, writes: fake.acceptedWrites - writes, ms: Math.round(clock.now() - start) };
+}
+
+function settingsFor(regions: string[]) {
+    return {
+        stackId: "container-insights/bench",
+        stackName: "bench",
+        regions,
+        bucketName: "nops-container-cost-111122223333",
+        queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
+        namespace: "nops",
+        serviceAccount: "nops-container-insights",
+    };
+}
+
+/** Our first and steady runs on a fresh account. */
+async function ours(regions: string[], clusters: number, seed: number): Promise<Record<"first" | "steady", Figures>> {
+    const clock = new VirtualClock();
+    const fake = account(clock, regions, clusters);
+    const random = seededRandom(seed);
+    const once = () =>
+        measure(fake, clock, async () => {
+            const gateway = new Gateway(sdkClients("us-east-1"), clock, { deadline: clock.now() + BUDGET_MS, random });
+            const { counts } = await reconcile(settingsFor(regions), gateway, quietLog);
+            return { failed: counts.failed, deferred: counts.deferred };
+        });
+    return { first: await once(), steady: await once() };
+}
+
+/** The vendor's runs; it stops at its first error, so `failed` counts the clusters left without their policies. */
+async function vendor(regions: string[], clusters: number, seed: number): Promise<Record<"first" | "steady", Figures>> {
+    const clock = new VirtualClock();
+    const fake = account(clock, regions, clusters);
+    const random = seededRandom(seed);
+    const once = () =>
+        measure(fake, clock, async () => {
+            await vendorReconcile(settingsFor(regions), clock, fake.accountId, random).catch(() => undefined);
+            const done = [...fake.roles.values()].filter((role) => role.inline.size >= 2).length;
+            return { failed: Math.max(0, clusters - done), deferred: 0 };
+        });
+    return { first: await once(), steady: await once() };
 }
 
 async function main() {
     const json = process.argv.includes("--json");
-    const cases = [];
+    const seed = option("seed") ?? randomInt(1, 2 ** 31);
+    const repetitions = option("repeat") ?? 5;
+    const cases: CaseFigures[] = [];
     for (const [regionCount, clusters] of CASES) {
         const regions = REGIONS.slice(0, regionCount);
-        const settings = {
-            stackId: "container-insights/bench",
-            stackName: "bench",
-            regions,
-            bucketName: "nops-container-cost-111122223333",
-            queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
-            namespace: "nops",
-            serviceAccount: "nops-container-insights",
-        };
-        const oursClock = new VirtualClock();
-        const oursAccount = account(oursClock, regions, clusters);
-        const vendorClock = new VirtualClock();
-        const vendorAccount = account(vendorClock, regions, clusters);
-        for (const run of ["first", "steady"] as const) {
-            const ours = await measure(oursAccount, oursClock, () =>
-                reconcile(settings, new Gateway(sdkClients("us-east-1"), oursClock), quietLog),
-            );
-            const vendor = await measure(vendorAccount, vendorClock, () => vendorReconcile(settings, vendorClock, vendorAccount.accountId));
-            const lowerBoundMs = Math.round((ours.writes / SIMULATION.iamWritesPerSecond) * 1000);
-            cases.push({ regions: regionCount, clusters, run, ours, vendor, lowerBoundMs });
+        const theirs = await vendor(regions, clusters, seed);
+        for (let repetition = 1; repetition <= (clusters === BOUNDED_CLUSTERS ? repetitions : 1); repetition++) {
+            const repetitionSeed = seed + repetition - 1;
+            const mine = await ours(regions, clusters, repetitionSeed);
+            for (const run of ["first", "steady"] as const) {
+                const lowerBoundMs = Math.round((mine[run].writes / SIMULATION.iamWritesPerSecond) * 1000);
+                cases.push({ regions: regionCount, clusters, run, repetition, seed: repetitionSeed, ours: mine[run], vendor: theirs[run], lowerBoundMs });
+            }
             if (!json) {
-                console.error(`(${regionCount}, ${clusters}) ${run}: done`);
+                console.error(`(${regionCount}, ${clusters}) repetition ${repetition}: done`);
             }
         }
     }
+    const targets = checkTargets(cases);
+    process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
     if (json) {
-        process.stdout.write(`${JSON.stringify({ cases })}\n`);
+        process.stdout.write(`${JSON.stringify({ seed, cases, targets })}\n`);
         return;
     }
     console.log(`simulated account: reads ${SIMULATION.readLatencyMs} ms, writes ${SIMULATION.writeLatencyMs} ms, IAM quota ${SIMULATION.iamWritesPerSecond} writes/s (simulated time)`);
-    console.log("regions clusters run     | ours calls writes ms        | vendor calls writes ms      | lower bound ms | calls ours/vendor | ms ours/bound");
+    console.log(`seed ${seed} (replay with --seed ${seed})`);
+    console.log("regions clusters run    rep | ours calls writes failed deferred ms | vendor calls writes failed ms | lower bound ms | calls ours/vendor | ms ours/bound");
+    const n = (value: number, width: number) => String(value).padStart(width);
     for (const c of cases) {
         const ratio = c.lowerBoundMs > 0 ? (c.ours.ms / c.lowerBoundMs).toFixed(2) : "-";
         console.log(
-            `${String(c.regions).padStart(7)} ${String(c.clusters).padStart(8)} ${c.run.padEnd(7)} | ` +
-                `${String(c.ours.calls).padStart(10)} ${String(c.ours.writes).padStart(6)} ${String(c.ours.ms).padStart(9)} | ` +
-                `${String(c.vendor.calls).padStart(12)} ${String(c.vendor.writes).padStart(6)} ${String(c.vendor.ms).padStart(9)} | ` +
-                `${String(c.lowerBoundMs).padStart(14)} | ${(c.ours.calls / c.vendor.calls).toFixed(2).padStart(17)} | ${ratio.padStart(13)}`,
+            `${n(c.regions, 7)} ${n(c.clusters, 8)} ${c.run.padEnd(6)} ${n(c.repetition, 3)} | ` +
+                `${n(c.ours.calls, 10)} ${n(c.ours.writes, 6)} ${n(c.ours.failed, 6)} ${n(c.ours.deferred, 8)} ${n(c.ours.ms, 6)} | ` +
+                `${n(c.vendor.calls, 12)} ${n(c.vendor.writes, 6)} ${n(c.vendor.failed, 6)} ${n(c.vendor.ms, 6)} | ` +
+                `${n(c.lowerBoundMs, 14)} | ${(c.ours.calls / c.vendor.calls).toFixed(2).padStart(17)} | ${ratio.padStart(13)}`,
         );
+    }
+    for (const t of targets) {
+        console.log(`${t.pass ? "PASS" : "FAIL"} ${t.target} (${t.detail})`);
     }
 }
 

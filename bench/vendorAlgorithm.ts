@@ -2,7 +2,7 @@
  * The vendor's reconcile as FACTS.md describes it, for comparison only: regions and clusters one at a time,
  * an OIDC provider check per cluster, CreateRole falling back to UpdateAssumeRolePolicy, both inline policies put
  * unconditionally on every run, then an orphan pass that describes the cluster of every nops-ccost role.
- * It is given the same throttling retry as ours so that the comparison is about the algorithm.
+ * It is given the same throttling back-off as ours (not our write pacing) so that the comparison is about the algorithm.
  */
 import { DescribeClusterCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
 import {
@@ -17,9 +17,9 @@ import { agentPermissions, irsaTrust } from "../common/documents";
 import { Clock, withRetry } from "../lambda/reconciler/timing";
 import { ReconcilerSettings } from "../lambda/reconciler/types";
 
-export async function vendorReconcile(settings: ReconcilerSettings, clock: Clock, accountId: string): Promise<void> {
+export async function vendorReconcile(settings: ReconcilerSettings, clock: Clock, accountId: string, random: () => number): Promise<void> {
     const iam = new IAMClient({ region: "us-east-1" });
-    const send = <T>(call: () => Promise<T>) => withRetry(call, clock);
+    const send = <T>(call: () => Promise<T>) => withRetry(call, clock, { random });
     const existing = new Set<string>();
     for (const region of settings.regions) {
         const eks = new EKSClient({ region });

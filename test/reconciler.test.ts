@@ -211,15 +211,38 @@ describe("reconciler", () => {
             operation === "CreateRole" && input.RoleName.includes("broken") ? awsError("AccessDenied", "not allowed", 403) : undefined,
         );
         world.account.faults.push((operation, input) =>
-            operation === "DescribeCluster" && input.name === "c" ? awsError("Throttling", "Rate exceeded") : undefined,
+            operation === "DescribeCluster" && input.name === "c" ? awsError("ValidationError", "bad request") : undefined,
         );
         const log = recordingLog();
         const result = await run(["us-east-1"], log);
         assert.equal(result.counts.created, 2);
+        assert.equal(byCluster(result, "broken").outcome, "failed");
         assert.match(byCluster(result, "broken").reason!, /AccessDenied/);
         assert.equal(byCluster(result, "c").outcome, "failed");
-        assert.match(byCluster(result, "c").reason!, /Throttling/);
-        assert.ok(log.lines.some((l) => l.level === "error"));
+        assert.match(byCluster(result, "c").reason!, /ValidationError/);
+        assert.ok(log.lines.some((l) => l.level === "error" && JSON.stringify(l.extra).includes("broken")));
+    });
+
+    it("defers, never fails, a cluster throttled until the run's deadline, and the next run picks it up", async () => {
+        for (const name of ["a", "b", "c"]) {
+            world.account.addCluster("us-east-1", name);
+        }
+        let storm = true;
+        world.account.faults.push((operation, input) =>
+            storm && operation === "DescribeCluster" && input.name === "c" ? awsError("Throttling", "Rate exceeded") : undefined,
+        );
+        const log = recordingLog();
+        const result = await run(["us-east-1"], log);
+        assert.equal(result.counts.created, 2);
+        assert.equal(result.counts.failed, 0);
+        assert.equal(byCluster(result, "c").outcome, "deferred");
+        assert.match(byCluster(result, "c").reason!, /DeadlineReached: .*time ran out while throttled \(Throttling: Rate exceeded\)/);
+        assert.ok(result.throttled > 10, "retried for as long as the deadline allowed");
+        assert.ok(world.account.role("nops-ccost-c_us-east-1") === undefined);
+        storm = false;
+        const next = await run(["us-east-1"], log);
+        assert.equal(byCluster(next, "c").outcome, "created");
+        assert.equal(next.counts.deferred, 0);
     });
 
     it("deletes nothing in a region whose clusters could not be listed", async () => {

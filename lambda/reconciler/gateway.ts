@@ -1,4 +1,8 @@
-/** The only place the reconciler talks to AWS. Every call is retried on throttling and counted. */
+/**
+ * The only place the reconciler talks to AWS. Every call is retried on throttling until the run's deadline and
+ * counted; IAM writes are paced by an adaptive token bucket so that IAM's write quota slows the run down instead of
+ * failing it.
+ */
 import { DescribeClusterCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
 import {
     CreateRoleCommand,
@@ -21,7 +25,8 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { PolicyDocument } from "../../common/documents";
 import { decodePolicy } from "./documents";
 import { Account } from "./desired";
-import { Clock, RetryPolicy, DEFAULT_RETRY, withRetry } from "./timing";
+import { AdaptiveRateLimiter, AdaptiveRateSettings, IAM_WRITE_PACING } from "./rateLimiter";
+import { Clock, RetryPolicy, DEFAULT_RETRY, isThrottling, withRetry } from "./timing";
 import { ActualRole, ClusterFacts, DesiredRole } from "./types";
 
 export const AGENT_POLICY_NAME = "container-insights-agent";
@@ -53,29 +58,64 @@ export function errorName(error: unknown): string | undefined {
     return (error as { name?: string })?.name;
 }
 
+/** Time a run may take when its caller gives no deadline (a Lambda runs for at most 15 minutes). */
+export const DEFAULT_BUDGET_MS = 14 * 60_000;
+
+export interface GatewayOptions {
+    /** Clock time after which no call or retry is started: the work left is deferred to the next run. */
+    deadline?: number;
+    retry?: RetryPolicy;
+    /** Back-off jitter in [0, 1); the benchmark seeds it. */
+    random?: () => number;
+    writePacing?: AdaptiveRateSettings;
+}
+
 export class Gateway {
     calls = 0;
     writes = 0;
+    /** Calls answered with a throttling error (each was retried or deferred). */
+    throttled = 0;
+    readonly deadline: number;
+    readonly writePacing: AdaptiveRateLimiter;
 
     constructor(
         private readonly clients: Clients,
         private readonly clock: Clock,
-        private readonly retry: RetryPolicy = DEFAULT_RETRY,
-    ) {}
+        private readonly options: GatewayOptions = {},
+    ) {
+        this.deadline = options.deadline ?? clock.now() + DEFAULT_BUDGET_MS;
+        this.writePacing = new AdaptiveRateLimiter(options.writePacing ?? IAM_WRITE_PACING, clock.now());
+    }
+
+    private send<T>(call: () => Promise<T>, kind: "read" | "write"): Promise<T> {
+        const { retry = DEFAULT_RETRY, random } = this.options;
+        const pacing = kind === "write" ? this.writePacing : undefined;
+        return withRetry(
+            async () => {
+                this.calls++;
+                if (kind === "write") {
+                    this.writes++;
+                }
+                try {
+                    return await call();
+                } catch (error) {
+                    if (isThrottling(error)) {
+                        this.throttled++;
+                    }
+                    throw error;
+                }
+            },
+            this.clock,
+            { policy: retry, deadline: this.deadline, random, pacing },
+        );
+    }
 
     private read<T>(call: () => Promise<T>): Promise<T> {
-        return withRetry(() => {
-            this.calls++;
-            return call();
-        }, this.clock, this.retry);
+        return this.send(call, "read");
     }
 
     private write<T>(call: () => Promise<T>): Promise<T> {
-        return withRetry(() => {
-            this.calls++;
-            this.writes++;
-            return call();
-        }, this.clock, this.retry);
+        return this.send(call, "write");
     }
 
     private accountLookup?: Promise<Account>;

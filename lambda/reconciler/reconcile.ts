@@ -3,7 +3,7 @@ import { desiredRoles } from "./desired";
 import { samePolicy } from "./documents";
 import { Gateway, errorName } from "./gateway";
 import { Step, plan, planTeardown } from "./plan";
-import { limiter, settleAll } from "./timing";
+import { DeadlineReached, limiter, settleAll } from "./timing";
 import { ClusterFacts, ClusterResult, Outcome, ReconcileResult, ReconcilerSettings } from "./types";
 
 export interface Log {
@@ -24,6 +24,8 @@ export interface Concurrency {
 export const DEFAULT_CONCURRENCY: Concurrency = { regions: 5, describes: 16, steps: 16, writes: 4 };
 
 const describeError = (error: unknown) => `${errorName(error) ?? "Error"}: ${(error as Error)?.message ?? String(error)}`;
+/** Work cut short by the run's deadline is deferred to the next run, not failed. */
+const outcomeOf = (error: unknown): Outcome => (error instanceof DeadlineReached ? "deferred" : "failed");
 
 interface Fleet {
     clusters: ClusterFacts[];
@@ -54,7 +56,7 @@ async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
             if (result.status === "fulfilled") {
                 fleet.clusters.push(result.value);
             } else {
-                fleet.failed.push({ cluster: name, region, roleName: clusterRoleName(name, region), outcome: "failed", reason: describeError(result.reason) });
+                fleet.failed.push({ cluster: name, region, roleName: clusterRoleName(name, region), outcome: outcomeOf(result.reason), reason: describeError(result.reason) });
             }
         });
     });
@@ -122,11 +124,11 @@ function stepIdentity(step: Step): Omit<ClusterResult, "outcome"> {
 }
 
 function summarize(action: ReconcileResult["action"], regions: ReconcileResult["regions"], results: ClusterResult[], gateway: Gateway): ReconcileResult {
-    const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 };
+    const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0, deferred: 0 };
     for (const result of results) {
         counts[result.outcome]++;
     }
-    return { action, regions, results, counts, calls: gateway.calls, writes: gateway.writes };
+    return { action, regions, results, counts, calls: gateway.calls, writes: gateway.writes, throttled: gateway.throttled };
 }
 
 async function runSteps(steps: Step[], settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency, log: Log): Promise<ClusterResult[]> {
@@ -139,8 +141,12 @@ async function runSteps(steps: Step[], settings: ReconcilerSettings, gateway: Ga
             }
             return result.value;
         }
-        const failed: ClusterResult = { ...stepIdentity(steps[index]), outcome: "failed", reason: describeError(result.reason) };
-        log.error("role step failed; the run goes on", { ...failed });
+        const failed: ClusterResult = { ...stepIdentity(steps[index]), outcome: outcomeOf(result.reason), reason: describeError(result.reason) };
+        if (failed.outcome === "deferred") {
+            log.warn("role step deferred to the next run", { ...failed });
+        } else {
+            log.error("role step failed; the run goes on", { ...failed });
+        }
         return failed;
     });
 }

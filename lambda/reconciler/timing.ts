@@ -1,4 +1,5 @@
-/** Clock, back-off and concurrency limits. The clock is injected so the benchmark can run on simulated time. */
+/** Clock, back-off, deadlines and concurrency limits. The clock is injected so the benchmark can run on simulated time. */
+import { AdaptiveRateLimiter } from "./rateLimiter";
 
 export interface Clock {
     now(): number;
@@ -26,33 +27,75 @@ export function isThrottling(error: unknown): boolean {
 }
 
 export interface RetryPolicy {
+    /** Tries per call. Unbounded by default: the run's deadline is what bounds retries. */
     attempts: number;
     baseMs: number;
     capMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 10, baseMs: 100, capMs: 5_000 };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: Infinity, baseMs: 100, capMs: 5_000 };
+
+/** Thrown instead of starting a call or a wait past the run's deadline: the work is deferred to the next run. */
+export class DeadlineReached extends Error {
+    override name = "DeadlineReached";
+
+    constructor(readonly lastError?: unknown) {
+        const throttled = lastError === undefined ? "" : ` while throttled (${(lastError as Error).name}: ${(lastError as Error).message})`;
+        super(`the run's time ran out${throttled}; the next run picks this up`);
+    }
+}
+
+export interface RetryOptions {
+    policy?: RetryPolicy;
+    /** Clock time after which no attempt and no wait is started. */
+    deadline?: number;
+    /** Jitter source in [0, 1): seeded in the benchmark. */
+    random?: () => number;
+    /** Paces every attempt and learns from its outcome. */
+    pacing?: AdaptiveRateLimiter;
+}
 
 /**
- * Retries throttled calls with capped exponential back-off and full jitter. Anything else fails at once: AccessDenied
- * or a validation error will not get better by asking again.
+ * Retries throttled calls with capped exponential back-off and full jitter, for as long as the deadline allows.
+ * Anything else fails at once: AccessDenied or a validation error will not get better by asking again.
  */
-export async function withRetry<T>(
-    call: () => Promise<T>,
-    clock: Clock,
-    policy: RetryPolicy = DEFAULT_RETRY,
-    random: () => number = Math.random,
-): Promise<T> {
+export async function withRetry<T>(call: () => Promise<T>, clock: Clock, options: RetryOptions = {}): Promise<T> {
+    const { policy = DEFAULT_RETRY, deadline = Infinity, random = Math.random, pacing } = options;
+    let lastError: unknown;
     for (let attempt = 1; ; attempt++) {
+        await waitForTurn(clock, deadline, pacing, lastError);
         try {
-            return await call();
+            const result = await call();
+            pacing?.onSuccess(clock.now());
+            return result;
         } catch (error) {
-            if (!isThrottling(error) || attempt >= policy.attempts) {
+            if (!isThrottling(error)) {
                 throw error;
             }
-            const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-            await clock.sleep(random() * ceiling);
+            pacing?.onThrottle(clock.now());
+            if (attempt >= policy.attempts) {
+                throw error;
+            }
+            lastError = error;
+            const backoff = random() * Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt - 1, 30));
+            if (clock.now() + backoff >= deadline) {
+                throw new DeadlineReached(error);
+            }
+            await clock.sleep(backoff);
         }
+    }
+}
+
+async function waitForTurn(clock: Clock, deadline: number, pacing: AdaptiveRateLimiter | undefined, lastError: unknown): Promise<void> {
+    for (;;) {
+        const wait = clock.now() >= deadline ? Infinity : (pacing?.tryAcquire(clock.now()) ?? 0);
+        if (wait === 0) {
+            return;
+        }
+        if (clock.now() + wait >= deadline) {
+            throw new DeadlineReached(lastError);
+        }
+        await clock.sleep(wait);
     }
 }
 

@@ -35,7 +35,8 @@ export interface ActualRole {
     trust: unknown;
 }
 
-export type Outcome = "created" | "updated" | "unchanged" | "deleted" | "skipped" | "failed";
+/** `deferred`: the run's time ran out (throttling, a large fleet) before this work was done; the next run does it. */
+export type Outcome = "created" | "updated" | "unchanged" | "deleted" | "skipped" | "failed" | "deferred";
 
 export interface ClusterResult {
     cluster?: string;
@@ -53,4 +54,6 @@ export interface ReconcileResult {
     counts: Record<Outcome, number>;
     calls: number;
     writes: number;
+    /** Calls answered with a throttling error. */
+    throttled: number;
 }

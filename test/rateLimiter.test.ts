@@ -1,0 +1,197 @@
+import { strict as assert } from "assert";
+import { VirtualClock } from "../bench/virtualClock";
+import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
+import { AdaptiveRateLimiter, AdaptiveRateSettings, IAM_WRITE_PACING } from "../lambda/reconciler/rateLimiter";
+import { reconcile } from "../lambda/reconciler/reconcile";
+import { DeadlineReached, withRetry } from "../lambda/reconciler/timing";
+import { awsError } from "./fakes/awsAccount";
+import { fakeWorld, instantClock, recordingLog, settingsFor } from "./reconciler.helpers";
+
+const SETTINGS: AdaptiveRateSettings = { initialRate: 10, minRate: 0.5, maxRate: 50, increasePerSecond: 1, decrease: 0.7, cooldownMs: 1_000, burstSeconds: 1 };
+
+/** Sends as fast as the limiter lets them, on virtual time; returns the send times. */
+function drain(limiter: AdaptiveRateLimiter, sends: number, start = 0): number[] {
+    const times: number[] = [];
+    let now = start;
+    while (times.length < sends) {
+        const wait = limiter.tryAcquire(now);
+        if (wait === 0) {
+            times.push(now);
+        } else {
+            now += wait;
+        }
+    }
+    return times;
+}
+
+describe("adaptive rate limiter (pure, virtual time)", () => {
+    it("allows a burst of one second's worth, then paces at the rate", () => {
+        const limiter = new AdaptiveRateLimiter(SETTINGS, 0);
+        const times = drain(limiter, 30);
+        assert.ok(times.slice(0, 10).every((t) => t === 0), "the first 10 go at once");
+        const gaps = times.slice(10).map((t, i) => t - times[9 + i]);
+        assert.ok(gaps.every((gap) => gap >= 99 && gap <= 101), `paced at 10/s: ${gaps}`);
+        assert.ok(limiter.tryAcquire(times[29]) > 0, "no token left");
+    });
+
+    it("climbs by about increasePerSecond per second of successes, up to the ceiling", () => {
+        const limiter = new AdaptiveRateLimiter(SETTINGS, 0);
+        let now = 0;
+        for (let second = 0; second < 10; second++) {
+            const perSecond = Math.floor(limiter.rate);
+            for (let i = 0; i < perSecond; i++) {
+                limiter.onSuccess(now);
+            }
+            now += 1_000;
+        }
+        assert.ok(limiter.rate > 19 && limiter.rate < 21, `10 s of full-rate successes: ${limiter.rate}`);
+        for (let i = 0; i < 10_000; i++) {
+            limiter.onSuccess(now);
+        }
+        assert.equal(limiter.rate, SETTINGS.maxRate);
+    });
+
+    it("cuts the rate once per cooldown however many throttles arrive together, and never below the floor", () => {
+        const limiter = new AdaptiveRateLimiter(SETTINGS, 0);
+        for (let i = 0; i < 4; i++) {
+            limiter.onThrottle(100 + i);
+        }
+        assert.equal(limiter.rate, 7);
+        assert.equal(limiter.throttles, 4);
+        assert.equal(limiter.decreases, 1);
+        assert.ok(limiter.tryAcquire(104) > 0, "a throttle empties the bucket");
+        limiter.onThrottle(1_100);
+        assert.ok(Math.abs(limiter.rate - 4.9) < 1e-9);
+        for (let t = 2_100; t < 100_000; t += 1_000) {
+            limiter.onThrottle(t);
+        }
+        assert.equal(limiter.rate, SETTINGS.minRate);
+    });
+
+    it("settles near a quota it was not told about (no waste, no storm)", () => {
+        // A 20/s bucket like the fake account's, 300 s of demand.
+        const quota = 20;
+        const limiter = new AdaptiveRateLimiter(IAM_WRITE_PACING, 0);
+        let tokens = quota;
+        let last = 0;
+        let accepted = 0;
+        let throttled = 0;
+        let now = 0;
+        while (now < 300_000) {
+            const wait = limiter.tryAcquire(now);
+            if (wait > 0) {
+                now += wait;
+                continue;
+            }
+            tokens = Math.min(quota, tokens + ((now - last) * quota) / 1000);
+            last = now;
+            if (tokens >= 1) {
+                tokens--;
+                accepted++;
+                limiter.onSuccess(now);
+            } else {
+                throttled++;
+                limiter.onThrottle(now);
+            }
+        }
+        assert.ok(accepted / 300 > 0.9 * quota, `throughput ${accepted / 300}/s`);
+        assert.ok(throttled / (accepted + throttled) < 0.02, `throttled ${throttled} of ${accepted + throttled}`);
+    });
+});
+
+describe("retries bounded by the deadline", () => {
+    it("retries throttling past any fixed count, then gives up at the deadline with DeadlineReached", async () => {
+        const clock = instantClock();
+        let attempts = 0;
+        const error = await withRetry(
+            async () => {
+                attempts++;
+                throw awsError("Throttling", "Rate exceeded");
+            },
+            clock,
+            { deadline: 60_000, random: () => 0.5 },
+        ).catch((e) => e);
+        assert.ok(error instanceof DeadlineReached, String(error));
+        assert.match(error.message, /time ran out while throttled \(Throttling: Rate exceeded\)/);
+        assert.ok(attempts > 10, `${attempts} attempts`);
+        assert.ok(clock.now() < 60_000, "never sleeps past the deadline");
+    });
+
+    it("fails at once on an error that retrying cannot fix", async () => {
+        const clock = instantClock();
+        let attempts = 0;
+        const error = await withRetry(
+            async () => {
+                attempts++;
+                throw awsError("AccessDenied", "no", 403);
+            },
+            clock,
+            { deadline: 60_000 },
+        ).catch((e) => e);
+        assert.equal(error.name, "AccessDenied");
+        assert.equal(attempts, 1);
+    });
+
+    it("starts nothing once the deadline has passed", async () => {
+        const clock = instantClock();
+        await clock.sleep(10);
+        let called = false;
+        const error = await withRetry(async () => (called = true), clock, { deadline: 5 }).catch((e) => e);
+        assert.ok(error instanceof DeadlineReached);
+        assert.equal(called, false);
+    });
+});
+
+describe("reconciler under an IAM write quota (virtual time)", () => {
+    const regions = ["us-east-1", "eu-west-1"];
+
+    it("slows down to a quota below its starting rate instead of failing: 0 failed, then 0 writes", async () => {
+        const clock = new VirtualClock();
+        const world = fakeWorld({ clock, writeLatencyMs: 40, readLatencyMs: 20, iamWritesPerSecond: 4 });
+        try {
+            for (let i = 0; i < 60; i++) {
+                world.account.addCluster(regions[i % 2], `c${i}`);
+            }
+            const first = await clock.run(reconcile(settingsFor(regions), world.gateway(), recordingLog()));
+            assert.equal(first.counts.created, 60, JSON.stringify(first.counts));
+            assert.equal(first.counts.failed + first.counts.deferred, 0);
+            assert.ok(first.throttled > 0, "the quota was met");
+            assert.ok(first.throttled < 0.25 * world.account.acceptedWrites, `paced, not hammered: ${first.throttled} throttles`);
+            assert.ok(clock.now() < 1.5 * (120 / 4) * 1000, `near the bound of 30 s: ${clock.now()} ms`);
+            const writes = world.account.acceptedWrites;
+            const steady = await clock.run(reconcile(settingsFor(regions), world.gateway(), recordingLog()));
+            assert.equal(steady.counts.unchanged, 60);
+            assert.equal(world.account.acceptedWrites, writes);
+        } finally {
+            world.restore();
+        }
+    });
+
+    it("defers what the deadline leaves undone, starts no call after it, and the next run finishes", async () => {
+        const clock = new VirtualClock();
+        const world = fakeWorld({ clock, writeLatencyMs: 40, readLatencyMs: 20, iamWritesPerSecond: 1 });
+        const started: number[] = [];
+        world.account.faults.push(() => (started.push(clock.now() - 40), undefined));
+        try {
+            for (let i = 0; i < 30; i++) {
+                world.account.addCluster("us-east-1", `c${i}`);
+            }
+            const deadline = 20_000;
+            const gateway = new Gateway(sdkClients("us-east-1"), clock, { deadline });
+            const log = recordingLog();
+            const first = await clock.run(reconcile(settingsFor(["us-east-1"]), gateway, log));
+            assert.equal(first.counts.failed, 0, JSON.stringify(first.results.filter((r) => r.outcome === "failed")));
+            assert.ok(first.counts.created > 0 && first.counts.deferred > 0, JSON.stringify(first.counts));
+            assert.equal(first.counts.created + first.counts.deferred, 30);
+            assert.ok(Math.max(...started) <= deadline, "no call starts after the deadline");
+            assert.ok(log.lines.some((l) => l.level === "warn" && l.message === "role step deferred to the next run"));
+
+            const next = await clock.run(reconcile(settingsFor(["us-east-1"]), new Gateway(sdkClients("us-east-1"), clock), recordingLog()));
+            assert.equal(next.counts.deferred + next.counts.failed, 0);
+            assert.equal(world.account.roles.size, 30);
+            assert.ok([...world.account.roles.values()].every((role) => role.inline.size === 1), "half-done roles were completed");
+        } finally {
+            world.restore();
+        }
+    });
+});
