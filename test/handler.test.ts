@@ -5,7 +5,10 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { CONFIRMATION_PATH } from "../lambda/reconciler/confirm";
 import { sdkClients } from "../lambda/reconciler/gateway";
-import { HandlerDeps, lifecycleAction, run } from "../lambda/reconciler/handler";
+import { HandlerDeps, LambdaContext, RESERVE_MS, lambdaHandlers, lifecycleAction, run } from "../lambda/reconciler/handler";
+import { nothingHandled } from "../lambda/reconciler/outcome";
+import { ReconcileResult } from "../lambda/reconciler/types";
+import { awsError } from "./fakes/awsAccount";
 import { fakeWorld, settingsFor } from "./reconciler.helpers";
 
 const TOKEN = "tok-VERY-SECRET-789";
@@ -54,14 +57,48 @@ async function capture<T>(body: () => Promise<T>): Promise<{ value: T; output: s
     }
 }
 
+function lambdaContext(requestId: string, remainingMs = 900_000): LambdaContext & Record<string, unknown> {
+    return {
+        awsRequestId: requestId,
+        functionName: "nops-ccost-prod-role-creation",
+        functionVersion: "$LATEST",
+        invokedFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:nops-ccost-prod-role-creation",
+        memoryLimitInMB: "512",
+        getRemainingTimeInMillis: () => remainingMs,
+    };
+}
+
+/** Output lines as JSON: Powertools log entries have a `level`, EMF blobs an `_aws` key. */
+function entries(output: string): Array<Record<string, any>> {
+    return output
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line));
+}
+const logLines = (output: string) => entries(output).filter((e) => e.level);
+const metricBlobs = (output: string) => entries(output).filter((e) => e._aws);
+const summaryOf = (output: string) => {
+    const summaries = logLines(output).filter((e) => e.message === "reconcile finished");
+    assert.equal(summaries.length, 1, "one summary entry per run");
+    return summaries[0];
+};
+
 describe("reconciler handler", () => {
     let world: ReturnType<typeof fakeWorld>;
     let server: Awaited<ReturnType<typeof platform>> | undefined;
+    const initType = process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
     beforeEach(() => {
+        // What Lambda sets for on-demand environments; Powertools tracks cold starts only then.
+        process.env.AWS_LAMBDA_INITIALIZATION_TYPE = "on-demand";
         world = fakeWorld();
         world.account.secrets.set(SECRET_ARN, TOKEN);
     });
     afterEach(async () => {
+        if (initType === undefined) {
+            delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+        } else {
+            process.env.AWS_LAMBDA_INITIALIZATION_TYPE = initType;
+        }
         world.restore();
         await server?.close();
         server = undefined;
@@ -149,5 +186,120 @@ describe("reconciler handler", () => {
         assert.equal(value.counts.deleted, 1);
         assert.equal(world.account.roles.size, 0);
         assert.equal(server.received.length, 1);
+    });
+    it("puts cold start, request id and function in every log line of the real entry points", async () => {
+        server = await platform(() => ({ status: 200 }));
+        world.account.addCluster("us-east-1", "alpha");
+        const testDeps = deps(server.url);
+        const handlers = lambdaHandlers(() => testDeps);
+        const first = await capture(() => handlers.creationHandler({ tf: { action: "create" } }, lambdaContext("req-1")));
+        const second = await capture(() => handlers.managementHandler({ source: "aws.events" }, lambdaContext("req-2")));
+        for (const [output, requestId, coldStart] of [[first.output, "req-1", true], [second.output, "req-2", false]] as const) {
+            const lines = logLines(output);
+            assert.ok(lines.length >= 3, output);
+            for (const line of lines) {
+                assert.equal(line.function_request_id, requestId, JSON.stringify(line));
+                assert.equal(line.cold_start, coldStart, JSON.stringify(line));
+                assert.equal(line.function_name, "nops-ccost-prod-role-creation");
+            }
+        }
+        assert.ok(metricBlobs(first.output).some((blob) => blob.ColdStart === 1), "cold start metric on the first invocation");
+        assert.ok(!metricBlobs(second.output).some((blob) => "ColdStart" in blob));
+    });
+
+    it("logs one summary entry with every count, and publishes every count as a metric", async () => {
+        server = await platform(() => ({ status: 200 }));
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("eu-west-1", "beta", { provider: false });
+        const { output } = await capture(() => run("schedule", {}, deps(server!.url), lambdaContext("req-3")));
+        const summary = summaryOf(output);
+        assert.equal(summary.level, "INFO");
+        assert.equal(summary.outcome, "succeeded");
+        assert.deepEqual(summary.counts, { created: 1, updated: 0, unchanged: 0, deleted: 0, skipped: 1, failed: 0, deferred: 0 });
+        assert.deepEqual(Object.keys(summary.regions).sort(), ["eu-west-1", "us-east-1"]);
+        for (const key of ["calls", "writes", "throttled", "durationMs", "writeRate"]) {
+            assert.equal(typeof summary[key], "number", key);
+        }
+        assert.equal(summary.confirmation.sent, true);
+        const [blob] = metricBlobs(output);
+        for (const name of ["ClustersSeen", "RolesCreated", "RolesSkipped", "RolesFailed", "RolesDeferred", "IamWrites", "AwsCalls", "Throttled", "RunFailed"]) {
+            assert.ok(name in blob, name);
+        }
+        assert.equal(blob.RolesCreated, 1);
+        assert.equal(blob.RunFailed, 0);
+    });
+
+    it("fails the deploy loudly when no region can be read, and still publishes its counts", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.faults.push((operation) => (operation === "ListClusters" ? awsError("AccessDenied", "not authorized to perform eks:ListClusters", 403) : undefined));
+        const handlers = lambdaHandlers(() => deps("http://127.0.0.1:9"));
+        const { output, value: error } = await capture(() => handlers.creationHandler({ tf: { action: "create" } }, lambdaContext("req-4")).then(() => undefined, (e) => e));
+        assert.equal(error?.name, "ReconcileFailed");
+        assert.match(error.message, /no region could be read: us-east-1: AccessDenied: not authorized .*; eu-west-1: AccessDenied/);
+        const summary = summaryOf(output);
+        assert.equal(summary.level, "ERROR");
+        assert.equal(summary.outcome, "failed");
+        assert.match(summary.error, /^ReconcileFailed: no region could be read/);
+        assert.equal(summary.function_request_id, "req-4");
+        const [blob] = metricBlobs(output).filter((b) => "RunFailed" in b);
+        assert.equal(blob.RunFailed, 1);
+        assert.ok(blob.AwsCalls > 0);
+
+        const scheduled = await capture(() => handlers.managementHandler({}, lambdaContext("req-5")));
+        assert.match(scheduled.value.regions["us-east-1"].error!, /AccessDenied/);
+        assert.equal(summaryOf(scheduled.output).outcome, "succeeded", "the schedule reports, it does not throw");
+    });
+
+    it("fails the deploy when every step failed, but not the scheduled run", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("eu-west-1", "beta");
+        world.account.faults.push((operation) => (operation === "CreateRole" ? awsError("AccessDenied", "not authorized to perform iam:CreateRole", 403) : undefined));
+        const error = await capture(() => run("deploy", { tf: { action: "create" } }, deps("http://127.0.0.1:9"), lambdaContext("req-6")).then(() => undefined, (e) => e));
+        assert.equal(error.value?.name, "ReconcileFailed");
+        assert.match(error.value.message, /not one of 2 roles could be handled: nops-ccost-\w+_[\w-]+ failed: AccessDenied/);
+        const scheduled = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9"), lambdaContext("req-7")));
+        assert.equal(scheduled.value.counts.failed, 2);
+        assert.equal(summaryOf(scheduled.output).counts.failed, 2);
+    });
+
+    it("does not fail the deploy for one cluster's trouble", async () => {
+        server = await platform(() => ({ status: 200 }));
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("us-east-1", "broken");
+        world.account.faults.push((operation, input) =>
+            operation === "CreateRole" && input.RoleName.includes("broken") ? awsError("AccessDenied", "denied", 403) : undefined,
+        );
+        const { value, output } = await capture(() => run("deploy", { tf: { action: "create" } }, deps(server!.url), lambdaContext("req-8")));
+        assert.equal(value.counts.created, 1);
+        assert.equal(value.results.find((r) => r.cluster === "broken")!.outcome, "failed");
+        assert.equal(summaryOf(output).counts.failed, 1);
+    });
+
+    it("stops starting work before the Lambda's time runs out: the rest is deferred", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.faults.push((operation) => (operation === "CreateRole" ? awsError("Throttling", "Rate exceeded") : undefined));
+        const started = world.clock.now();
+        const { value } = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9"), lambdaContext("req-9", RESERVE_MS + 60_000)));
+        assert.equal(value.counts.deferred, 1);
+        assert.equal(value.counts.failed, 0);
+        assert.ok(world.clock.now() - started <= 60_000, `stopped at the deadline: ${world.clock.now() - started} ms`);
+        const error = await capture(() => run("deploy", { tf: { action: "update" } }, deps("http://127.0.0.1:9"), lambdaContext("req-10", RESERVE_MS + 60_000)).then(() => undefined, (e) => e));
+        assert.match(error.value?.message, /not one of 1 roles could be handled: nops-ccost-alpha_us-east-1 deferred: DeadlineReached/);
+    });
+
+    it("judges a run by whether anything could be handled", () => {
+        const result = (outcomes: string[], regions: ReconcileResult["regions"] = { "us-east-1": { clusters: outcomes.length } }): ReconcileResult => {
+            const counts = { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0, deferred: 0 } as ReconcileResult["counts"];
+            outcomes.forEach((o) => counts[o as keyof typeof counts]++);
+            return { action: "reconcile", regions, counts, calls: 0, writes: 0, throttled: 0, results: outcomes.map((outcome, i) => ({ roleName: `r${i}`, outcome, reason: "x" }) as any) };
+        };
+        assert.equal(nothingHandled(result([])), undefined, "an empty fleet is fine");
+        assert.equal(nothingHandled(result(["skipped", "skipped"])), undefined, "skips are decisions, not trouble");
+        assert.equal(nothingHandled(result(["unchanged", "failed", "deferred"])), undefined, "partial trouble");
+        assert.match(nothingHandled(result(["failed", "deferred", "skipped"]))!, /not one of 2 roles/);
+        assert.match(nothingHandled(result(["failed", "failed", "failed", "failed", "failed"]))!, /; and 2 more$/);
+        assert.match(nothingHandled(result([], { a: { clusters: 0, error: "e1" }, b: { clusters: 0, error: "e2" } }))!, /no region could be read: a: e1; b: e2/);
+        assert.equal(nothingHandled(result(["created"], { a: { clusters: 1 }, b: { clusters: 0, error: "e2" } })), undefined, "one region unread");
+        assert.equal(nothingHandled({ ...result(["deleted"]), regions: {}, action: "delete" }), undefined, "teardown has no regions");
     });
 });

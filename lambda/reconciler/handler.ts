@@ -8,6 +8,7 @@ import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
 import { sendConfirmation, ConfirmOutcome } from "./confirm";
 import { LambdaEnvironment, readEnvironment } from "./environment";
 import { Clients, Gateway, sdkClients } from "./gateway";
+import { nothingHandled, ReconcileFailed } from "./outcome";
 import { reconcile, teardown } from "./reconcile";
 import { Clock, realClock } from "./timing";
 import { ReconcileResult } from "./types";
@@ -33,38 +34,83 @@ export function lifecycleAction(event: unknown): "create" | "update" | "delete" 
     return action === "create" || action === "update" || action === "delete" ? action : undefined;
 }
 
-export async function run(trigger: "deploy" | "schedule", event: unknown, deps: HandlerDeps): Promise<RunSummary> {
-    const { env, logger, metrics } = deps;
-    const gateway = new Gateway(deps.clients, deps.clock);
+/** The parts of the Lambda context the reconciler uses (the whole object goes to the logger). */
+export interface LambdaContext {
+    awsRequestId: string;
+    functionName: string;
+    getRemainingTimeInMillis(): number;
+}
+
+/** Kept back from the Lambda's remaining time for the confirmation, the summary and the metrics flush. */
+export const RESERVE_MS = 30_000;
+
+export async function run(trigger: "deploy" | "schedule", event: unknown, deps: HandlerDeps, context?: LambdaContext): Promise<RunSummary> {
+    const { env, logger } = deps;
+    const started = deps.clock.now();
+    const deadline = context ? started + context.getRemainingTimeInMillis() - RESERVE_MS : undefined;
+    const gateway = new Gateway(deps.clients, deps.clock, { deadline });
     const deleting = lifecycleAction(event) === "delete";
     logger.info("reconcile starting", { trigger, action: deleting ? "delete" : "reconcile", stackId: env.stackId, regions: env.regions });
 
-    const result = deleting ? await teardown(env, gateway, logger) : await reconcile(env, gateway, logger);
-    const summary: RunSummary = { ...result };
-
-    const onboarded = result.results.filter((r) => r.clusterArn && ["created", "updated", "unchanged"].includes(r.outcome));
-    if (!deleting && onboarded.length > 0) {
-        summary.confirmation = await confirm(onboarded.map((r) => r.clusterArn!), gateway, deps);
+    let summary: RunSummary | undefined;
+    let failure: unknown;
+    try {
+        const result = deleting ? await teardown(env, gateway, logger) : await reconcile(env, gateway, logger);
+        summary = { ...result };
+        const onboarded = result.results.filter((r) => r.clusterArn && ["created", "updated", "unchanged"].includes(r.outcome));
+        if (!deleting && onboarded.length > 0) {
+            summary.confirmation = await confirm(onboarded.map((r) => r.clusterArn!), gateway, deps);
+        }
+        // The schedule reports trouble in its counts; a deploy that achieved nothing must fail `pulumi up`.
+        const reason = trigger === "deploy" ? nothingHandled(result) : undefined;
+        if (reason) {
+            throw new ReconcileFailed(reason);
+        }
+        return summary;
+    } catch (error) {
+        failure = error;
+        throw error;
+    } finally {
+        report(trigger, summary, gateway, failure, deps.clock.now() - started, deps);
     }
+}
 
-    metrics.addMetric("ClustersSeen", MetricUnit.Count, Object.values(result.regions).reduce((n, r) => n + r.clusters, 0));
-    for (const [outcome, count] of Object.entries(result.counts)) {
-        metrics.addMetric(`Roles${outcome[0].toUpperCase()}${outcome.slice(1)}`, MetricUnit.Count, count);
+/** One summary entry with every count, and the metrics: also when the run failed. */
+function report(trigger: string, summary: RunSummary | undefined, gateway: Gateway, failure: unknown, durationMs: number, deps: HandlerDeps) {
+    const { logger, metrics } = deps;
+    try {
+        if (summary) {
+            metrics.addMetric("ClustersSeen", MetricUnit.Count, Object.values(summary.regions).reduce((n, r) => n + r.clusters, 0));
+            for (const [outcome, count] of Object.entries(summary.counts)) {
+                metrics.addMetric(`Roles${outcome[0].toUpperCase()}${outcome.slice(1)}`, MetricUnit.Count, count);
+            }
+        }
+        metrics.addMetric("IamWrites", MetricUnit.Count, gateway.writes);
+        metrics.addMetric("AwsCalls", MetricUnit.Count, gateway.calls);
+        metrics.addMetric("Throttled", MetricUnit.Count, gateway.throttled);
+        metrics.addMetric("RunFailed", MetricUnit.Count, failure === undefined ? 0 : 1);
+        metrics.publishStoredMetrics();
+    } finally {
+        const entry = {
+            trigger,
+            outcome: failure === undefined ? "succeeded" : "failed",
+            error: failure === undefined ? undefined : `${(failure as Error).name}: ${(failure as Error).message}`,
+            action: summary?.action,
+            counts: summary?.counts,
+            regions: summary?.regions,
+            calls: gateway.calls,
+            writes: gateway.writes,
+            throttled: gateway.throttled,
+            writeRate: Math.round(gateway.writePacing.rate * 10) / 10,
+            durationMs: Math.round(durationMs),
+            confirmation: summary?.confirmation,
+        };
+        if (failure === undefined) {
+            logger.info("reconcile finished", entry);
+        } else {
+            logger.error("reconcile finished", entry);
+        }
     }
-    metrics.addMetric("IamWrites", MetricUnit.Count, result.writes);
-    metrics.addMetric("AwsCalls", MetricUnit.Count, result.calls);
-    metrics.publishStoredMetrics();
-
-    logger.info("reconcile finished", {
-        trigger,
-        action: result.action,
-        counts: result.counts,
-        regions: result.regions,
-        calls: result.calls,
-        writes: result.writes,
-        confirmation: summary.confirmation,
-    });
-    return summary;
 }
 
 async function confirm(clusterArns: string[], gateway: Gateway, deps: HandlerDeps): Promise<ConfirmOutcome> {
@@ -94,21 +140,31 @@ async function confirm(clusterArns: string[], gateway: Gateway, deps: HandlerDep
     }
 }
 
-let lambdaDeps: HandlerDeps | undefined;
-
-function deps(): HandlerDeps {
-    if (!lambdaDeps) {
-        const env = readEnvironment(process.env);
-        lambdaDeps = {
-            env,
-            clients: sdkClients(env.homeRegion),
-            clock: realClock,
-            logger: new Logger({ serviceName: "container-insights-reconciler" }),
-            metrics: new Metrics({ namespace: "ContainerInsights", serviceName: "container-insights-reconciler" }),
-        };
-    }
-    return lambdaDeps;
+function lambdaDeps(): HandlerDeps {
+    const env = readEnvironment(process.env);
+    return {
+        env,
+        clients: sdkClients(env.homeRegion),
+        clock: realClock,
+        logger: new Logger({ serviceName: "container-insights-reconciler" }),
+        metrics: new Metrics({ namespace: "ContainerInsights", serviceName: "container-insights-reconciler" }),
+    };
 }
 
-export const creationHandler = (event: unknown) => run("deploy", event, deps());
-export const managementHandler = (event: unknown) => run("schedule", event, deps());
+/**
+ * The entry points over deps made once per execution environment. Plain function handlers, so the Lambda context
+ * goes to the logger by hand (what Powertools' injectLambdaContext does): cold start, request id and function name
+ * in every log line of the invocation.
+ */
+export function lambdaHandlers(makeDeps: () => HandlerDeps) {
+    let deps: HandlerDeps | undefined;
+    const handler = (trigger: "deploy" | "schedule") => async (event: unknown, context: LambdaContext) => {
+        deps ??= makeDeps();
+        deps.logger.addContext(context);
+        deps.metrics.captureColdStartMetric(context.functionName);
+        return run(trigger, event, deps, context);
+    };
+    return { creationHandler: handler("deploy"), managementHandler: handler("schedule") };
+}
+
+export const { creationHandler, managementHandler } = lambdaHandlers(lambdaDeps);
