@@ -71,7 +71,7 @@ describe("reconciler wiring", () => {
         assert.equal(userMode.ofType("aws:cloudwatch/eventRule:EventRule").length, 0);
     });
 
-    it("bundles deterministically, leaving the AWS SDK to the runtime", () => {
+    it("bundles both handlers, leaving the AWS SDK to the runtime", () => {
         const { code, sha256 } = reconcilerBundle();
         assert.match(code, /require\("@aws-sdk\/client-iam"\)/);
         assert.doesNotMatch(code, /require\("@aws-lambda-powertools/);

@@ -3,29 +3,52 @@ import * as esbuild from "esbuild";
 import { join } from "path";
 
 const projectRoot = join(__dirname, "..", "..");
-let cached: { code: string; sha256: string } | undefined;
+
+/** At most this many bytes of code go to Lambda (checked by a test). */
+export const BUNDLE_LIMIT_BYTES = 100 * 1024;
+
+export interface ReconcilerBundle {
+    /** index.js as deployed: minified, with no source map and no reference to one. */
+    code: string;
+    /** The source map of `code`, kept out of the deployed code: it maps a minified stack trace back to the sources. */
+    sourceMap: string;
+    /** sha256 of `code`. */
+    sha256: string;
+}
 
 /**
- * The reconciler's handler bundled into one CommonJS file. The AWS SDK v3 is left out (the Node.js 22 runtime
- * ships it); everything else, Powertools included, goes in. Same sources, same bytes: paths are relative to the
- * project and nothing time-dependent is emitted.
+ * Builds the reconciler's handler into one minified CommonJS file. The AWS SDK v3 is left out (the Node.js 22
+ * runtime ships it); everything else, Powertools included, goes in. Names are kept so that stack traces stay
+ * readable without the map. Same sources, same bytes: paths are relative to the project and nothing
+ * time-dependent is emitted.
  */
-export function reconcilerBundle(): { code: string; sha256: string } {
-    if (!cached) {
-        const result = esbuild.buildSync({
-            absWorkingDir: projectRoot,
-            entryPoints: ["lambda/reconciler/handler.ts"],
-            bundle: true,
-            platform: "node",
-            target: "node22",
-            format: "cjs",
-            external: ["@aws-sdk/*"],
-            write: false,
-            legalComments: "none",
-            logLevel: "silent",
-        });
-        const code = result.outputFiles[0].text;
-        cached = { code, sha256: createHash("sha256").update(code).digest("hex") };
-    }
-    return cached;
+export function buildReconcilerBundle(): ReconcilerBundle {
+    const result = esbuild.buildSync({
+        absWorkingDir: projectRoot,
+        entryPoints: ["lambda/reconciler/handler.ts"],
+        outfile: "index.js",
+        bundle: true,
+        platform: "node",
+        target: "node22",
+        format: "cjs",
+        external: ["@aws-sdk/*"],
+        minify: true,
+        keepNames: true,
+        // "external" writes the map beside the code and adds no sourceMappingURL comment to it.
+        sourcemap: "external",
+        write: false,
+        legalComments: "none",
+        logLevel: "silent",
+    });
+    const output = (suffix: string) => result.outputFiles.find((file) => file.path.endsWith(suffix))!.text;
+    const code = output("index.js");
+    return { code, sourceMap: output("index.js.map"), sha256: createHash("sha256").update(code).digest("hex") };
+}
+
+let built: ReconcilerBundle | undefined;
+
+/** The bundle, built once per process. */
+export function reconcilerBundle(): ReconcilerBundle {
+    built ??= buildReconcilerBundle();
+    return built;
 }
