@@ -132,6 +132,24 @@ describe("retries bounded by the deadline", () => {
         assert.equal(attempts, 1);
     });
 
+    it("fails an IAM quota error at once, without slowing the other writes down", async () => {
+        const world = fakeWorld();
+        try {
+            world.account.addCluster("us-east-1", "alpha");
+            world.account.faults.push((operation) =>
+                operation === "PutRolePolicy" ? awsError("LimitExceeded", "Maximum policy size of 10240 bytes exceeded for role") : undefined,
+            );
+            const gateway = world.gateway();
+            const result = await reconcile(settingsFor(["us-east-1"]), gateway, recordingLog());
+            assert.equal(result.counts.failed, 1);
+            assert.match(result.results[0].reason!, /LimitExceeded: Maximum policy size/);
+            assert.equal(world.account.calls.filter((c) => c.operation === "PutRolePolicy").length, 1, "not retried");
+            assert.equal(gateway.writePacing.rate > IAM_WRITE_PACING.initialRate, true, "the pace was not cut");
+        } finally {
+            world.restore();
+        }
+    });
+
     it("starts nothing once the deadline has passed", async () => {
         const clock = instantClock();
         await clock.sleep(10);

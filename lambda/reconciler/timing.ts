@@ -11,18 +11,20 @@ export const realClock: Clock = {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Error names AWS uses for "slow down"; the SDK treats LimitExceeded as throttling for IAM too. */
-const THROTTLING = new Set([
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "LimitExceeded",
-    "LimitExceededException",
-]);
+/** Error names AWS uses for "slow down". */
+const THROTTLING = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"]);
+/**
+ * IAM's LimitExceeded (LimitExceededException in SDK v3, which classifies it as throttling) mostly means a quota
+ * (policy size, tags per role): asking again cannot help, and retrying it until the deadline would also slow every
+ * other write down. Only its "Rate exceeded" form is throttling.
+ */
+const LIMIT_EXCEEDED = new Set(["LimitExceeded", "LimitExceededException"]);
 
 export function isThrottling(error: unknown): boolean {
-    const name = (error as { name?: string })?.name;
+    const { name, message } = (error ?? {}) as { name?: string; message?: string };
+    if (name !== undefined && LIMIT_EXCEEDED.has(name)) {
+        return /rate exceeded/i.test(message ?? "");
+    }
     return name !== undefined && THROTTLING.has(name);
 }
 
