@@ -57,6 +57,7 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
         kmsKeyId: settings.kmsKeyId,
         lifecycleDays: settings.lifecycleDays,
         tags,
+        retainOnDestroy: settings.retainBucket,
     });
 
     const readPolicy = new PlatformReadPolicy("platform-read", {

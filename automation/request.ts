@@ -2,7 +2,9 @@
  * What a service asks for, turned into stack config. The keys, their types and their validation are the project's
  * own (config/keys.ts, config/parse.ts): there is no second list here.
  */
-import { CONFIG_KEYS, ConfigError, ENVIRONMENTS, Environment, fullKey, parseConfig } from "../config";
+import { CONFIG_KEYS, ConfigError, ENVIRONMENTS, Environment, NAMESPACE, RawConfig, fullKey, parseConfig, stackNameProblem } from "../config";
+import { ConfigMap, applyProjectConfig, configSet, newObjectValue, newSecureValue, newValue, goJson, nodeFromJson, programConfig } from "../config/cliConfig";
+import { pulumiYamlConfig } from "../config/projectConfig";
 import { InvalidEnvironmentError, InvalidRequestError, MissingTokenError } from "./errors";
 
 export const ACTIONS = ["preview", "up", "refresh", "destroy"] as const;
@@ -35,7 +37,8 @@ export interface StackConfigValue {
     secret: boolean;
 }
 
-const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** A stored value as `pulumi config --json` (the Automation API's getAllConfig) reports it. */
+export type ExistingConfigValue = string | { value?: string; objectValue?: unknown; secret?: boolean };
 
 export function environmentOf(request: Pick<RunRequest, "environment">): Environment {
     const upper = typeof request.environment === "string" ? request.environment.toUpperCase() : "";
@@ -52,8 +55,9 @@ export function stackNameOf(request: RunRequest): string {
         problems.push(`accountId: ${JSON.stringify(request.accountId)} is not a 12-digit AWS account id`);
     }
     const name = request.stackName ?? (request.accountId ? `${environment}-${request.accountId}` : environment);
-    if (!STACK_NAME.test(name)) {
-        problems.push(`stackName: ${JSON.stringify(name)} is not allowed; allowed: 1-100 letters, digits, _, . and -`);
+    const nameProblem = stackNameProblem(name);
+    if (nameProblem) {
+        problems.push(nameProblem.replace(/^stack name/, "stackName:"));
     }
     if (problems.length > 0) {
         throw new InvalidRequestError(problems);
@@ -65,7 +69,11 @@ function asConfigString(value: ConfigValue): string {
     return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-/** The stack config the request sets, keyed `container-insights:<key>` (and `aws:region`). */
+/**
+ * The stack config the request sets, keyed `container-insights:<key>` (and `aws:region`). Set it with property-path
+ * semantics (`setAllConfig(config, true)`, i.e. `pulumi config set-all --path`): dotted keys such as
+ * `clusters.include` are fields of the object keys `clusters` and `agent`.
+ */
 export function requestedConfig(request: RunRequest): Record<string, StackConfigValue> {
     const problems: string[] = [];
     const known = new Set(CONFIG_KEYS.map((spec) => spec.key));
@@ -97,24 +105,51 @@ export function requestedConfig(request: RunRequest): Record<string, StackConfig
 }
 
 /**
+ * The config the program will receive (keys without the namespace, object keys as JSON): the stack's stored config
+ * with the request set on it as `pulumi config set-all --path` does, then Pulumi.yaml's defaults merged as
+ * `pulumi up` does (config/cliConfig.ts).
+ */
+export function configForRun(existing: Record<string, ExistingConfigValue>, requested: Record<string, StackConfigValue>): { raw: RawConfig; awsRegion?: string } {
+    const stack = new ConfigMap();
+    for (const [key, stored] of Object.entries(existing)) {
+        if (typeof stored === "string") {
+            stack.set(key, newValue(stored), false);
+        } else if (stored.objectValue !== undefined) {
+            const json = goJson(nodeFromJson(stored.objectValue), true);
+            stack.set(key, stored.secret ? { ...newObjectValue(json), secure: true } : newObjectValue(json), false);
+        } else if (stored.value !== undefined) {
+            stack.set(key, stored.secret ? newSecureValue(stored.value) : newValue(stored.value), false);
+        }
+    }
+    for (const [key, { value, secret }] of Object.entries(requested)) {
+        configSet(stack, NAMESPACE, { key, value, secret, path: true });
+    }
+    applyProjectConfig(NAMESPACE, pulumiYamlConfig(), stack, { validate: false });
+    const { config } = programConfig(stack);
+    const prefix = fullKey("");
+    const raw = Object.fromEntries(Object.entries(config).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+    return { raw, awsRegion: config["aws:region"] };
+}
+
+/**
  * Validates the config the stack will run with (what it has, overlaid with the request) exactly as the program will,
  * so a bad value fails here, before any engine starts. Only preview and up run the program.
  */
-export function validateStackConfig(action: Action, existing: Record<string, string>, requested: Record<string, StackConfigValue>): void {
+export function validateStackConfig(
+    action: Action,
+    existing: Record<string, ExistingConfigValue>,
+    requested: Record<string, StackConfigValue>,
+    stackName?: string,
+): void {
     if (action !== "preview" && action !== "up") {
         return;
     }
-    const merged: Record<string, string> = { ...existing };
-    for (const [key, { value }] of Object.entries(requested)) {
-        merged[key] = value;
-    }
-    if (!merged[fullKey("token")]) {
+    const { raw, awsRegion } = configForRun(existing, requested);
+    if (!raw.token) {
         throw new MissingTokenError(action);
     }
-    const prefix = fullKey("");
-    const raw = Object.fromEntries(Object.entries(merged).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
     try {
-        parseConfig(raw, { awsRegion: merged["aws:region"] });
+        parseConfig(raw, { awsRegion, stackName });
     } catch (error) {
         if (error instanceof ConfigError) {
             throw new InvalidRequestError(error.problems);

@@ -84,9 +84,9 @@ async function runQueued(
     options: RunOptions,
 ): Promise<RunResult> {
     const stackName = stack.name;
-    const existing = Object.fromEntries(Object.entries(await stack.getAllConfig()).map(([key, { value }]) => [key, value]));
-    validateStackConfig(request.action, existing, requested);
-    await stack.setAllConfig(requested);
+    validateStackConfig(request.action, await stack.getAllConfig(), requested, stackName);
+    // --path: dotted keys are fields of the object keys `agent` and `clusters`.
+    await stack.setAllConfig(requested, true);
 
     const violations: PolicyViolation[] = [];
     const errors: string[] = [];

@@ -30,7 +30,7 @@ function coerceStructured(spec: ConfigKeySpec, text: string): Coerced {
     }
     if (text.startsWith("[") || text.startsWith("{")) {
         try {
-            return { ok: true, value: JSON.parse(text) };
+            return { ok: true, value: stringifyScalars(spec.schema, JSON.parse(text)) };
         } catch {
             return { ok: false, problem: "is not valid JSON" };
         }
@@ -40,4 +40,26 @@ function coerceStructured(spec: ConfigKeySpec, text: string): Coerced {
         return { ok: true, value: items };
     }
     return { ok: false, problem: "is not a map" };
+}
+
+/**
+ * Where the schema wants a string and the value holds a boolean or number (what `pulumi config set --path` makes of
+ * `true` or `1234`, and YAML of an unquoted `1234`), the text the user typed.
+ */
+export function stringifyScalars(schema: Record<string, unknown>, value: unknown): unknown {
+    if (typeof value === "boolean" || typeof value === "number") {
+        return schema.type === "string" ? String(value) : value;
+    }
+    if (Array.isArray(value)) {
+        const items = schema.items as Record<string, unknown> | undefined;
+        return items ? value.map((item) => stringifyScalars(items, item)) : value;
+    }
+    if (typeof value === "object" && value !== null) {
+        const members = schema.additionalProperties;
+        if (typeof members !== "object" || members === null) {
+            return value;
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stringifyScalars(members as Record<string, unknown>, v)]));
+    }
+    return value;
 }

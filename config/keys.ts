@@ -1,6 +1,10 @@
 /**
  * Every config key the program reads, in one table. Pulumi.yaml, the README, the validator and the Automation API
- * all follow this table (test/config.pulumi-yaml.test.ts holds Pulumi.yaml and the README to it).
+ * all follow this table (test/project-files.test.ts holds Pulumi.yaml and the README to it).
+ *
+ * A dotted key such as `agent.karpenops` is a field of an object-valued key (`agent`): Pulumi.yaml declares it
+ * dotted, the CLI merges its default into the object as a property path, `pulumi config set --path` sets it, and
+ * the program receives `container-insights:agent` as one JSON object (see config/cliConfig.ts).
  */
 import { ENVIRONMENTS } from "./environments";
 
@@ -98,6 +102,15 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         description: "KMS key id or ARN for the bucket's default encryption. Blank means SSE-S3 (AES256).",
         schema: { type: "string", pattern: "^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})?$" },
         allowed: "a KMS key id, key ARN, alias/NAME or alias ARN",
+    },
+    {
+        key: "retainBucket",
+        type: "boolean",
+        default: true,
+        description:
+            "Keep the bucket, its data and its settings when the stack is destroyed. false (then pulumi up) lets pulumi destroy empty and delete it.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
     },
     {
         key: "lifecycleDays",
@@ -251,4 +264,24 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
 
 export function fullKey(key: string): string {
     return `${NAMESPACE}:${key}`;
+}
+
+/** The object-valued key a dotted key is a field of (`agent` for `agent.karpenops`); undefined for a plain key. */
+export function groupOf(spec: Pick<ConfigKeySpec, "key">): string | undefined {
+    const dot = spec.key.indexOf(".");
+    return dot === -1 ? undefined : spec.key.slice(0, dot);
+}
+
+/** The field name of a dotted key inside its object (`karpenops` for `agent.karpenops`). */
+export function fieldOf(spec: Pick<ConfigKeySpec, "key">): string {
+    return spec.key.slice(spec.key.indexOf(".") + 1);
+}
+
+/** The object-valued keys, in table order. */
+export const CONFIG_GROUPS: readonly string[] = [...new Set(CONFIG_KEYS.map(groupOf).filter((g): g is string => g !== undefined))];
+
+/** How a user sets a key from the command line: dotted keys need `--path`. */
+export function configSetCommand(spec: Pick<ConfigKeySpec, "key" | "secret">, value = "<value>"): string {
+    const flags = [groupOf(spec) ? "--path" : "", spec.secret ? "--secret" : ""].filter((f) => f !== "").join(" ");
+    return `pulumi config set ${flags ? `${flags} ` : ""}${fullKey(spec.key)} ${value}`;
 }

@@ -12,7 +12,10 @@ export interface Settings extends Omit<ParsedConfig, "token" | "externalId"> {
     stackName: string;
 }
 
-/** Reads this project's config namespace and validates it; throws ConfigError before any resource is registered. */
+/**
+ * Reads this project's config namespace as the language host hands it over (top-level keys, object-valued keys
+ * as JSON) and validates it; throws ConfigError, a RunError, before any resource is registered.
+ */
 export function loadSettings(): Settings {
     const all = pulumi.runtime.allConfig();
     const prefix = `${NAMESPACE}:`;
@@ -22,7 +25,7 @@ export function loadSettings(): Settings {
             raw[key.slice(prefix.length)] = value;
         }
     }
-    const parsed = parseConfig(raw, { awsRegion: all["aws:region"] });
+    const parsed = parseConfig(raw, { awsRegion: all["aws:region"], stackName: pulumi.getStack() });
     return {
         ...parsed,
         token: pulumi.secret(parsed.token),

@@ -1,7 +1,8 @@
 import Ajv, { ErrorObject } from "ajv";
 import { ConfigError } from "./errors";
-import { coerce } from "./coerce";
-import { AWS_REGION_PATTERN, CONFIG_KEYS, ConfigKeySpec, fullKey } from "./keys";
+import { coerce, stringifyScalars } from "./coerce";
+import { AWS_REGION_PATTERN, CONFIG_GROUPS, CONFIG_KEYS, ConfigKeySpec, configSetCommand, fieldOf, fullKey, groupOf } from "./keys";
+import { stackNameProblem } from "./stackName";
 import { Environment, PLATFORM_ENDPOINTS, PlatformEndpoints } from "./environments";
 
 /** Config after validation. Secret values are plain strings here; `load.ts` wraps them as Pulumi secrets at once. */
@@ -14,6 +15,8 @@ export interface ParsedConfig {
     roleName: string;
     createIamUser: boolean;
     token: string;
+    /** Keep the bucket (retainOnDelete) when the stack is destroyed. */
+    retainBucket: boolean;
     autoUpdate: boolean;
     externalId?: string;
     kmsKeyId?: string;
@@ -41,29 +44,44 @@ export interface AgentOptions {
     values: Record<string, unknown>;
 }
 
+/**
+ * Config as the program receives it (namespace removed): every top-level key as a string, object-valued keys
+ * (`agent`, `clusters`) as JSON text.
+ */
+export type RawConfig = Record<string, string | undefined>;
+
 export interface ParseContext {
     /** The stack's `aws:region`, used when includeRegions is blank. */
     awsRegion?: string;
+    /** The stack's name; checked when given, since physical names derive from it. */
+    stackName?: string;
 }
-
-export type RawConfig = Record<string, string | undefined>;
 
 const ajv = new Ajv({ allErrors: true });
 const validators = new Map(CONFIG_KEYS.map((spec) => [spec.key, ajv.compile(spec.schema)]));
+const TOP_LEVEL_KEYS = CONFIG_KEYS.filter((spec) => groupOf(spec) === undefined);
 
-/** Validates raw config strings (keys without the namespace). Throws one ConfigError naming every bad key. */
+/** Validates the config the program receives. Throws one ConfigError naming every bad key. */
 export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedConfig {
     const problems: string[] = [];
     const values: Record<string, unknown> = {};
-    for (const spec of CONFIG_KEYS) {
+    for (const spec of TOP_LEVEL_KEYS) {
         const value = readKey(spec, raw[spec.key], problems);
         if (value !== undefined) {
             values[spec.key] = value;
         }
     }
-    const unknownKeys = Object.keys(raw).filter((key) => raw[key] !== undefined && !CONFIG_KEYS.some((s) => s.key === key));
-    for (const key of unknownKeys) {
-        problems.push(`${fullKey(key)} is not a known key; known keys: ${CONFIG_KEYS.map((s) => s.key).join(", ")}`);
+    for (const group of CONFIG_GROUPS) {
+        const fields = readGroup(group, raw[group], problems);
+        for (const spec of CONFIG_KEYS.filter((s) => groupOf(s) === group)) {
+            const value = readKey(spec, fields[fieldOf(spec)], problems);
+            if (value !== undefined) {
+                values[spec.key] = value;
+            }
+        }
+    }
+    for (const key of Object.keys(raw).filter((k) => raw[k] !== undefined && !isKnownTopLevel(k))) {
+        problems.push(unknownKeyProblem(key));
     }
     if (values.autoUpdate === true && values.externalId === undefined && !problems.some((p) => p.includes(":externalId"))) {
         problems.push(
@@ -76,28 +94,85 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
     } else if (!new RegExp(AWS_REGION_PATTERN).test(context.awsRegion)) {
         problems.push(`aws:region: ${JSON.stringify(context.awsRegion)} is not allowed; allowed: AWS region names such as us-east-1`);
     }
+    const stackProblem = context.stackName === undefined ? undefined : stackNameProblem(context.stackName);
+    if (stackProblem) {
+        problems.push(stackProblem);
+    }
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
     return toParsedConfig(values, context);
 }
 
-function readKey(spec: ConfigKeySpec, raw: string | undefined, problems: string[]): unknown {
+function isKnownTopLevel(key: string): boolean {
+    return TOP_LEVEL_KEYS.some((s) => s.key === key) || CONFIG_GROUPS.includes(key);
+}
+
+function unknownKeyProblem(key: string): string {
+    const spec = CONFIG_KEYS.find((s) => s.key === key);
+    if (spec) {
+        // `pulumi config set` without --path stores `agent.karpenops` as a key of its own, which no code reads.
+        return (
+            `${fullKey(key)} is set as a key of its own (pulumi config set without --path); it is a field of ${fullKey(groupOf(spec)!)}: ` +
+            `run pulumi config rm ${fullKey(key)}, then ${configSetCommand(spec)}`
+        );
+    }
+    return `${fullKey(key)} is not a known key; known keys: ${CONFIG_KEYS.map((s) => s.key).join(", ")}`;
+}
+
+/** The fields of an object-valued key: its JSON object, or no fields (all defaults) when it is unset. */
+function readGroup(group: string, raw: string | undefined, problems: string[]): Record<string, unknown> {
+    const fieldSpecs = CONFIG_KEYS.filter((s) => groupOf(s) === group);
+    const howToSet = `set its fields with ${configSetCommand({ key: `${group}.<field>` })}, or as a YAML map in the stack file`;
+    if (raw === undefined || raw.trim() === "") {
+        return {};
+    }
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw);
+    } catch {
+        parsed = undefined;
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        problems.push(`${fullKey(group)}: ${JSON.stringify(raw)} is not a map; ${howToSet}`);
+        return {};
+    }
+    const fields = parsed as Record<string, unknown>;
+    for (const field of Object.keys(fields).filter((f) => !fieldSpecs.some((s) => fieldOf(s) === f))) {
+        problems.push(`${fullKey(`${group}.${field}`)} is not a known key; known fields of ${fullKey(group)}: ${fieldSpecs.map(fieldOf).join(", ")}`);
+    }
+    return fields;
+}
+
+/**
+ * One key's value: a string as the program receives top-level keys, or, for a field of an object-valued key, any
+ * JSON value. `pulumi config set --path` stores `true`/`false` and integers as JSON booleans and numbers; they are
+ * read back as the text the user typed.
+ */
+function readKey(spec: ConfigKeySpec, given: unknown, problems: string[]): unknown {
     const name = fullKey(spec.key);
     const shown = (value: unknown) => (spec.secret ? "(secret value)" : JSON.stringify(value));
-    if (raw === undefined || (raw.trim() === "" && spec.required)) {
+    if (given === undefined || given === null || (typeof given === "string" && given.trim() === "" && spec.required)) {
         if (spec.required) {
-            const how = spec.secret ? `pulumi config set --secret ${name} <value>` : `pulumi config set ${name} <value>`;
-            problems.push(`${name} is required (${spec.allowed}): set it with ${how}`);
+            problems.push(`${name} is required (${spec.allowed}): set it with ${configSetCommand(spec)}`);
         }
         return spec.default === "" ? undefined : structuredClone(spec.default);
     }
-    const coerced = coerce(spec, raw);
-    if (!coerced.ok) {
-        problems.push(`${name}: ${shown(raw)} ${coerced.problem}; allowed: ${spec.allowed}`);
-        return undefined;
+    let value: unknown;
+    if (typeof given === "object") {
+        if (spec.type !== "structured") {
+            problems.push(`${name}: ${shown(given)} is not a single value; allowed: ${spec.allowed}`);
+            return undefined;
+        }
+        value = stringifyScalars(spec.schema, given);
+    } else {
+        const coerced = coerce(spec, String(given));
+        if (!coerced.ok) {
+            problems.push(`${name}: ${shown(given)} ${coerced.problem}; allowed: ${spec.allowed}`);
+            return undefined;
+        }
+        value = coerced.value;
     }
-    let value = coerced.value;
     if (spec.key === "environment" && typeof value === "string") {
         value = value.toUpperCase();
     }
@@ -164,6 +239,7 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
         roleName: values.roleName as string,
         createIamUser: values.createIamUser as boolean,
         token: values.token as string,
+        retainBucket: values.retainBucket as boolean,
         autoUpdate: values.autoUpdate as boolean,
         externalId: values.externalId as string | undefined,
         kmsKeyId: values.kmsKeyId as string | undefined,

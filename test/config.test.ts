@@ -134,7 +134,9 @@ describe("config validation", () => {
 
     it("validates tags as a map of strings", () => {
         assert.deepEqual(parseConfig({ ...baseConfig(), tags: '{"team":"platform"}' }, { awsRegion: "us-east-1" }).tags, { team: "platform" });
-        assert.match(onlyProblem({ ...baseConfig(), tags: '{"team":3}' }), /tags\.team: 3 is not allowed/);
+        // A YAML `team: 3` or `pulumi config set --path container-insights:tags.team 3` stores a number: read as typed.
+        assert.deepEqual(parseConfig({ ...baseConfig(), tags: '{"team":3,"on":true}' }, { awsRegion: "us-east-1" }).tags, { team: "3", on: "true" });
+        assert.match(onlyProblem({ ...baseConfig(), tags: '{"team":{"a":"b"}}' }), /tags\.team: \{"a":"b"\} is not allowed/);
         assert.match(onlyProblem({ ...baseConfig(), tags: '{"aws:reserved":"x"}' }), /tags: "aws:reserved" is not allowed/);
         assert.match(onlyProblem({ ...baseConfig(), tags: "team=platform" }), /tags: "team=platform" is not a map/);
     });

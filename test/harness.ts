@@ -2,6 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "../config";
 import { createContainerInsights } from "../program";
+import { ConfigMap, configSet } from "../config/cliConfig";
+import { PROJECT, configForProgram, handToRuntime } from "./cliReplay";
 
 export const ACCOUNT_ID = "111122223333";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -113,18 +115,20 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     return state;
 }
 
+/**
+ * Hands the program its config the way a real `pulumi up` would: each entry set as by `pulumi config set` (dotted
+ * keys such as `agent.karpenops` with --path, the secret keys with --secret), Pulumi.yaml's defaults merged with
+ * property-path semantics, and the result passed on as the language host does (config/cliConfig.ts).
+ */
 function setConfig(config: Record<string, string>, awsRegion: string | null) {
-    const all: Record<string, string> = {};
+    const stack = new ConfigMap();
     for (const [key, value] of Object.entries(config)) {
-        all[key.includes(":") ? key : `container-insights:${key}`] = value;
+        configSet(stack, PROJECT, { key, value, path: key.includes("."), secret: SECRET_KEYS.includes(key) });
     }
     if (awsRegion !== null) {
-        all["aws:region"] = awsRegion;
+        configSet(stack, PROJECT, { key: "aws:region", value: awsRegion });
     }
-    pulumi.runtime.setAllConfig(
-        all,
-        SECRET_KEYS.map((key) => `container-insights:${key}`).filter((key) => key in all),
-    );
+    handToRuntime(configForProgram(stack, { validate: false }));
 }
 
 function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): Record<string, unknown> | undefined {

@@ -12,6 +12,12 @@ export interface InsightsBucketArgs {
     /** Expire objects after this many days; objects are kept forever when absent. */
     lifecycleDays?: number;
     tags: Record<string, string>;
+    /**
+     * Keep the bucket, and every setting that protects it, when the stack is destroyed (retainOnDelete); the data
+     * outlives the stack. false: `pulumi destroy` deletes the bucket with its objects (forceDestroy). Either choice
+     * is recorded in the state by `pulumi up`, and destroy acts on what the state says.
+     */
+    retainOnDestroy: boolean;
 }
 
 /** The bucket the agents write their hourly Parquet files to: encrypted, private, owner-enforced and TLS-only. */
@@ -24,9 +30,15 @@ export class InsightsBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: InsightsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:storage:InsightsBucket", name, {}, opts);
-        const parent = { parent: this };
+        // The bucket's settings are kept with it: a retained bucket without its public access block or TLS-only
+        // policy would be weaker than the one the stack made.
+        const parent = { parent: this, retainOnDelete: args.retainOnDestroy };
 
-        this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, tags: args.tags }, parent);
+        this.bucket = new aws.s3.Bucket(
+            name,
+            { bucket: args.bucketName, forceDestroy: !args.retainOnDestroy, tags: args.tags },
+            parent,
+        );
         const bucketId = this.bucket.id;
 
         new aws.s3.BucketServerSideEncryptionConfiguration(
@@ -72,7 +84,7 @@ export class InsightsBucket extends pulumi.ComponentResource {
                     .apply(([partition, bucket]) => JSON.stringify(tlsOnlyBucketPolicy(partition, bucket))),
             },
             // S3 rejects a bucket policy while the public access block is still being applied.
-            { parent: this, dependsOn: [publicAccessBlock] },
+            { ...parent, dependsOn: [publicAccessBlock] },
         );
 
         if (args.lifecycleDays !== undefined) {

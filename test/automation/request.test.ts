@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { parseConfig } from "../../config";
 import { InvalidEnvironmentError, InvalidRequestError, MissingTokenError } from "../../automation/errors";
-import { requestedConfig, RunRequest, stackNameOf, validateStackConfig } from "../../automation/request";
+import { configForRun, requestedConfig, RunRequest, stackNameOf, validateStackConfig } from "../../automation/request";
 
 const base = (overrides: Partial<RunRequest> = {}): RunRequest => ({
     action: "preview",
@@ -12,13 +12,13 @@ const base = (overrides: Partial<RunRequest> = {}): RunRequest => ({
     ...overrides,
 });
 
-const plainValues = (config: Record<string, { value: string }>) => Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value]));
 
 describe("automation request", () => {
     it("derives the stack name from environment and account, or takes the one given", () => {
         assert.equal(stackNameOf(base({ accountId: "111122223333" })), "prod-111122223333");
         assert.equal(stackNameOf(base({ environment: "uat" })), "uat");
-        assert.equal(stackNameOf(base({ stackName: "team-a.prod" })), "team-a.prod");
+        assert.equal(stackNameOf(base({ stackName: "team-a_prod" })), "team-a_prod");
+        assert.throws(() => stackNameOf(base({ stackName: "team-a.prod" })), (e: unknown) => e instanceof InvalidRequestError && /Lambda functions are named after it/.test(e.message));
         assert.throws(() => stackNameOf(base({ accountId: "12" })), (e: unknown) => e instanceof InvalidRequestError && /12-digit/.test(e.message));
         assert.throws(() => stackNameOf(base({ stackName: "a b" })), InvalidRequestError);
     });
@@ -47,11 +47,32 @@ describe("automation request", () => {
         });
     });
 
-    it("produces strings the program's own parser reads back to the values given", () => {
-        const config = requestedConfig(base({ config: { roleName: "R", includeRegions: ["us-east-1", "eu-west-1"], lifecycleDays: 30, "agent.values": { image: { tag: "x" } } } }));
-        const raw = Object.fromEntries(Object.entries(plainValues(config)).filter(([k]) => k.startsWith("container-insights:")).map(([k, v]) => [k.slice("container-insights:".length), v]));
-        const parsed = parseConfig(raw, { awsRegion: "us-east-1" });
-        assert.deepEqual([parsed.regions, parsed.lifecycleDays, parsed.agent.values], [["us-east-1", "eu-west-1"], 30, { image: { tag: "x" } }]);
+    it("produces strings the program's own parser reads back to the values given, once set with --path", () => {
+        const config = requestedConfig(
+            base({ config: { roleName: "R", includeRegions: ["us-east-1", "eu-west-1"], lifecycleDays: 30, "agent.values": { image: { tag: "x" } }, "agent.karpenops": false, "clusters.include": ["prod-*"] } }),
+        );
+        const { raw, awsRegion } = configForRun({}, config);
+        assert.equal(raw["agent.values"], undefined, "dotted keys land in their object key");
+        const parsed = parseConfig(raw, { awsRegion });
+        assert.deepEqual(
+            [parsed.regions, parsed.lifecycleDays, parsed.agent.values, parsed.agent.karpenops, parsed.agent.dataFetcher, parsed.clusters.include],
+            [["us-east-1", "eu-west-1"], 30, { image: { tag: "x" } }, false, true, ["prod-*"]],
+        );
+    });
+
+    it("keeps the stack's stored object fields that the request does not set", () => {
+        const stored = {
+            "container-insights:agent": { value: '{"chartVersion":"0.0.70","karpenops":false}', objectValue: { chartVersion: "0.0.70", karpenops: false }, secret: false },
+        };
+        const { raw } = configForRun(stored, requestedConfig(base({ config: { roleName: "R", "agent.dataFetcher": false } })));
+        assert.deepEqual(JSON.parse(raw.agent!), {
+            chart: "oci://public.ecr.aws/nops/kubernetes-agent",
+            chartVersion: "0.0.70",
+            dataFetcher: false,
+            install: true,
+            karpenops: false,
+            values: {},
+        });
     });
 
     it("rejects unknown keys, naming the known ones, and the keys that have their own fields", () => {
