@@ -43,6 +43,8 @@ export interface RunOptions {
     transformation?: pulumi.ResourceTransformation;
     /** The stack's aws:region; `null` leaves it unset. */
     awsRegion?: string | null;
+    /** The config exactly as the language host hands it over (test/cliReplay.ts); replaces the `config` argument. */
+    received?: { config: Record<string, string>; secretKeys: string[] };
     /** Answers invokes other than getCallerIdentity; return undefined for "not mine". */
     call?: (invoke: Invoke) => Record<string, unknown> | undefined;
 }
@@ -165,7 +167,11 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
     const resources: Registration[] = [];
     registrations = resources;
     const invokes: Invoke[] = [];
-    setConfig(config, options.awsRegion === undefined ? "us-east-1" : options.awsRegion);
+    if (options.received) {
+        handToRuntime(options.received);
+    } else {
+        setConfig(config, options.awsRegion === undefined ? "us-east-1" : options.awsRegion);
+    }
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
