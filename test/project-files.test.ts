@@ -2,8 +2,10 @@ import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";
 import * as YAML from "yaml";
-import { CONFIG_KEYS, fullKey } from "../config";
-import { pulumiYamlConfig } from "../scripts/pulumi-yaml-config";
+import { CONFIG_GROUPS, CONFIG_KEYS, fullKey, groupOf } from "../config";
+import { validateProjectConfig } from "../config/cliConfig";
+import { pulumiYamlConfig } from "../config/projectConfig";
+import { parseConfigSetLine } from "./cliReplay";
 
 const root = join(__dirname, "..");
 const read = (file: string) => readFileSync(join(root, file), "utf8");
@@ -19,6 +21,23 @@ describe("project files", () => {
 
     it("declares every config key exactly as the key table does", () => {
         assert.deepEqual(project.config, pulumiYamlConfig());
+    });
+
+    it("declares config the Pulumi CLI loads (typed defaults of the declared type)", () => {
+        assert.deepEqual(validateProjectConfig(project.name, project.config), []);
+    });
+
+    it("sets the table's dotted keys with --path wherever the README shows pulumi config set", () => {
+        const lines = read("README.md").split("\n").filter((l) => l.trim().startsWith("pulumi config set"));
+        assert.ok(lines.length > 0);
+        for (const line of lines) {
+            const parsed = parseConfigSetLine(line.replace(/<[^>]+>/g, "x"));
+            const key = parsed.key.replace(/^container-insights:/, "");
+            const spec = CONFIG_KEYS.find((s) => s.key === key || key.startsWith(`${s.key}.`) || key.startsWith(`${s.key}[`));
+            assert.ok(spec || key.startsWith("aws:"), `README sets an unknown key: ${line}`);
+            assert.equal(parsed.path, spec !== undefined && groupOf(spec) !== undefined, `--path where the key is a field, and only there: ${line}`);
+            assert.equal(parsed.secret, spec?.secret === true, `--secret exactly for the secret keys: ${line}`);
+        }
     });
 
     it("explains every config key in the README's table, with its default", () => {
@@ -49,6 +68,11 @@ describe("project files", () => {
                 assert.equal(config[fullKey(spec.key)], undefined, `${spec.key} must be set with --secret, not committed`);
             }
             assert.ok(!/secure:/.test(text));
+            for (const key of Object.keys(config).filter((k) => k.startsWith(fullKey("")))) {
+                const name = key.slice(fullKey("").length);
+                const topLevel = CONFIG_KEYS.some((s) => s.key === name && groupOf(s) === undefined) || CONFIG_GROUPS.includes(name);
+                assert.ok(topLevel, `${key} is not a top-level key; fields of ${CONFIG_GROUPS.join(", ")} go in a YAML map`);
+            }
         });
     }
 });

@@ -47,6 +47,16 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
             ]);
         });
 
+        it("says the same in the stack file's comments", () => {
+            const text = readFileSync(join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8");
+            const commented = text
+                .split("\n")
+                .map((l) => l.replace(/^#\s*/, ""))
+                .filter((l) => l.startsWith("pulumi config set --stack"))
+                .map((l) => parseConfigSetLine(l, SAMPLES));
+            assert.deepEqual(commented, firstDeploy);
+        });
+
         it("hands the program exactly this config", () => {
             const config = stackConfig(stack);
             applyConfigSetLines(config, firstDeploy);
