@@ -5,6 +5,8 @@ import { STACK_TAG_KEY, bucketNameFor, clusterRoleArn, clusterRoleName, partitio
 import { InsightsBucket } from "./components/storage/insightsBucket";
 import { PlatformReadPolicy } from "./components/iam/platformReadPolicy";
 import { AgentUser } from "./components/iam/agentUser";
+import { AgentBoundary } from "./components/iam/agentBoundary";
+import { resolveBucketKey } from "./components/iam/bucketKey";
 import { AutoUpdateRole } from "./components/iam/autoUpdateRole";
 import { ReconcilerRole } from "./components/iam/reconcilerRole";
 import { StackScope } from "./components/iam/scope";
@@ -50,6 +52,7 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
     const { accountId } = await aws.getCallerIdentity();
     const partition = partitionOf(stackRegion);
     const bucketName = bucketNameFor(accountId);
+    const kms = await resolveBucketKey(settings.kmsKeyId);
 
     const bucket = new InsightsBucket("insights", {
         bucketName,
@@ -65,6 +68,15 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
         bucketName: bucket.bucketName,
         partition,
         policyName: `nops-container-cost-read-${settings.stackName}`,
+        kms,
+    });
+    const boundary = new AgentBoundary("agent-boundary", {
+        stackName: settings.stackName,
+        partition,
+        bucketName: bucket.bucketName,
+        queueArnPattern: settings.platform.queueArnPattern,
+        kms,
+        tags,
     });
 
     const scope: StackScope = { accountId, partition, region: stackRegion, stackName: settings.stackName, bucketName };
@@ -79,7 +91,13 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
     let agentIdentity: (cluster: { name: string; region: string }) => AgentIdentity;
 
     if (settings.createIamUser) {
-        const user = new AgentUser("agent-user", { bucketName: bucket.bucketName, partition, tags });
+        const user = new AgentUser("agent-user", {
+            bucketName: bucket.bucketName,
+            partition,
+            queueArnPattern: settings.platform.queueArnPattern,
+            kms,
+            tags,
+        });
         outputs.iamUserName = user.userName;
         outputs.iamUserAccessKeyId = user.accessKeyId;
         outputs.iamUserSecretAccessKey = user.secretAccessKey;
@@ -91,7 +109,7 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;
         reconciler = new RoleReconciler("reconciler", {
             stackName: settings.stackName,
-            environment: token.secretArn.apply((tokenSecretArn) => ({
+            environment: pulumi.all([token.secretArn, boundary.policyArn]).apply(([tokenSecretArn, boundaryPolicyArn]) => ({
                 stackId: settings.stackId,
                 stackName: settings.stackName,
                 regions: settings.regions,
@@ -99,6 +117,9 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
                 queueArnPattern: settings.platform.queueArnPattern,
                 namespace: settings.agentNamespace,
                 serviceAccount: settings.agentServiceAccount,
+                boundaryPolicyArn,
+                clusters: { include: settings.clusters.include, exclude: settings.clusters.exclude, tags: settings.clusters.tags },
+                kmsKeyArn: kms?.keyArn,
                 apiUrl: settings.platform.apiUrl,
                 tokenSecretArn,
                 version,

@@ -32,8 +32,11 @@ function option(name: string): number | undefined {
     return index >= 0 ? Number(process.argv[index + 1]) : undefined;
 }
 
+const BENCH_BOUNDARY = "arn:aws:iam::111122223333:policy/container-insights/bench/nops-ccost-bench-agent-boundary";
+
 function account(clock: VirtualClock, regions: string[], clusters: number): FakeAccount {
     const fake = new FakeAccount({ clock, ...SIMULATION });
+    fake.managedPolicies.add(BENCH_BOUNDARY);
     for (let i = 0; i < clusters; i++) {
         fake.addCluster(regions[i % regions.length], `cluster-${String(i).padStart(4, "0")}`);
     }
@@ -60,6 +63,8 @@ function settingsFor(regions: string[]) {
         queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
         namespace: "nops",
         serviceAccount: "nops-container-insights",
+        boundaryPolicyArn: BENCH_BOUNDARY,
+        clusters: { include: [], exclude: [], tags: {} },
     };
 }
 

@@ -22,10 +22,45 @@ export function bucketArn(partition: string, bucketName: string): string {
     return `arn:${partition}:s3:::${bucketName}`;
 }
 
-/** What an agent may do: write and read its Parquet files, and use the platform's Data Fetcher queues. */
-export function agentPermissions(args: { partition: string; bucketName: string; queueArnPattern: string }): PolicyDocument {
+/** The bucket's KMS key (its key ARN, never an alias: key policies and IAM match key use on the key ARN). */
+export interface BucketKey {
+    keyArn: string;
+    /** Region of the bucket: the key may be used only by S3 there (kms:ViaService). */
+    region: string;
+}
+
+/** The key's region is the bucket's: S3 uses only a KMS key in the bucket's own region. */
+export function bucketKeyOf(keyArn: string): BucketKey {
+    return { keyArn, region: keyArn.split(":")[3] };
+}
+
+/** Use of the bucket's key, and only by S3 on the caller's behalf. */
+export function bucketKeyStatement(sid: string, actions: string[], key: BucketKey): PolicyStatement {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Action: actions,
+        Resource: key.keyArn,
+        Condition: { StringEquals: { "kms:ViaService": `s3.${key.region}.amazonaws.com` } },
+    };
+}
+
+export interface AgentPermissionArgs {
+    partition: string;
+    bucketName: string;
+    queueArnPattern: string;
+    /** Present when the bucket is encrypted with a customer KMS key. */
+    kms?: BucketKey;
+}
+
+/**
+ * What an agent may do: write and read its Parquet files, use the platform's Data Fetcher queues, and the bucket's
+ * KMS key through S3. The same document is the permissions boundary of every per-cluster role, so nothing that can
+ * change a role's policies can lift an agent role above it.
+ */
+export function agentPermissions(args: AgentPermissionArgs): PolicyDocument {
     const bucket = bucketArn(args.partition, args.bucketName);
-    return policy(
+    const statements: PolicyStatement[] = [
         {
             Sid: "ParquetFiles",
             Effect: "Allow",
@@ -38,7 +73,11 @@ export function agentPermissions(args: { partition: string; bucketName: string; 
             Action: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
             Resource: args.queueArnPattern,
         },
-    );
+    ];
+    if (args.kms) {
+        statements.push(bucketKeyStatement("BucketKey", ["kms:GenerateDataKey", "kms:Decrypt"], args.kms));
+    }
+    return policy(...statements);
 }
 
 /** IRSA trust: only the agent's service account, with the STS audience, through the cluster's OIDC provider. */
@@ -74,12 +113,18 @@ export function tlsOnlyBucketPolicy(partition: string, bucketName: string): Poli
     });
 }
 
-export function bucketReadPolicy(partition: string, bucketName: string): PolicyDocument {
+export function bucketReadPolicy(partition: string, bucketName: string, kms?: BucketKey): PolicyDocument {
     const bucket = bucketArn(partition, bucketName);
-    return policy({
-        Sid: "ReadParquetFiles",
-        Effect: "Allow",
-        Action: ["s3:GetObject", "s3:ListBucket"],
-        Resource: [bucket, `${bucket}/*`],
-    });
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "ReadParquetFiles",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:ListBucket"],
+            Resource: [bucket, `${bucket}/*`],
+        },
+    ];
+    if (kms) {
+        statements.push(bucketKeyStatement("DecryptParquetFiles", ["kms:Decrypt"], kms));
+    }
+    return policy(...statements);
 }

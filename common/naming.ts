@@ -52,6 +52,18 @@ export function clusterRoleArnPattern(args: { accountId: string; partition: stri
     return `arn:${args.partition}:iam::${args.accountId}:role${clusterRolePath(args.stackName)}*`;
 }
 
+/**
+ * Name of the managed policy that is the permissions boundary of every per-cluster role of a stack. It lives under
+ * the stack's role path; the roles that may write per-cluster roles may do so only with this boundary.
+ */
+export function agentBoundaryPolicyName(stackName: string): string {
+    return `nops-ccost-${stackName}-agent-boundary`;
+}
+
+export function agentBoundaryPolicyArn(args: { accountId: string; partition: string; stackName: string }): string {
+    return `arn:${args.partition}:iam::${args.accountId}:policy${clusterRolePath(args.stackName)}${agentBoundaryPolicyName(args.stackName)}`;
+}
+
 export function bucketNameFor(accountId: string): string {
     return `nops-container-cost-${accountId}`;
 }

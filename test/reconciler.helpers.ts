@@ -2,6 +2,7 @@ import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
 import { Log } from "../lambda/reconciler/reconcile";
 import { Clock } from "../lambda/reconciler/timing";
 import { ReconcilerSettings } from "../lambda/reconciler/types";
+import { NO_FILTERS } from "../common/selection";
 import { FakeAccount, FakeAccountOptions } from "./fakes/awsAccount";
 import { mockAws } from "./fakes/sdkMocks";
 
@@ -19,6 +20,8 @@ export function instantClock(): Clock & { slept: number } {
     return clock;
 }
 
+export const BOUNDARY_ARN = "arn:aws:iam::111122223333:policy/container-insights/prod/nops-ccost-prod-agent-boundary";
+
 export function settingsFor(regions: string[], overrides: Partial<ReconcilerSettings> = {}): ReconcilerSettings {
     return {
         stackId: "container-insights/prod",
@@ -28,6 +31,8 @@ export function settingsFor(regions: string[], overrides: Partial<ReconcilerSett
         queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
         namespace: "nops",
         serviceAccount: "nops-container-insights",
+        boundaryPolicyArn: BOUNDARY_ARN,
+        clusters: NO_FILTERS,
         ...overrides,
     };
 }
@@ -45,6 +50,7 @@ export function recordingLog(): RecordingLog {
 /** A fake account with the SDK pointed at it; `restore` puts the real clients back. */
 export function fakeWorld(options: FakeAccountOptions = {}) {
     const account = new FakeAccount(options);
+    account.managedPolicies.add(BOUNDARY_ARN);
     const restore = mockAws(account);
     const clock = options.clock ?? instantClock();
     const gateway = () => new Gateway(sdkClients("us-east-1"), clock);

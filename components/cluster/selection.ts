@@ -1,5 +1,4 @@
-import { minimatch } from "minimatch";
-import { ClusterFilters } from "../../config";
+import { ClusterFilters, filterReason } from "../../common/selection";
 import { DiscoveredCluster } from "./types";
 
 export interface Selection {
@@ -9,17 +8,9 @@ export interface Selection {
 
 /** Why a cluster gets no agent, or undefined when it gets one. */
 export function skipReason(cluster: DiscoveredCluster, filters: ClusterFilters, irsa: boolean): string | undefined {
-    const excludedBy = filters.exclude.find((glob) => minimatch(cluster.name, glob));
-    if (excludedBy) {
-        return `excluded by clusters.exclude pattern ${excludedBy}`;
-    }
-    if (filters.include.length > 0 && !filters.include.some((glob) => minimatch(cluster.name, glob))) {
-        return `matches no clusters.include pattern (${filters.include.join(", ")})`;
-    }
-    for (const [key, value] of Object.entries(filters.tags)) {
-        if (cluster.tags[key] !== value) {
-            return `tag ${key} is ${cluster.tags[key] === undefined ? "missing" : `"${cluster.tags[key]}"`}, clusters.tags wants "${value}"`;
-        }
+    const filtered = filterReason(cluster, filters);
+    if (filtered) {
+        return filtered;
     }
     if (cluster.status !== "ACTIVE") {
         return `cluster status is ${cluster.status}, not ACTIVE`;

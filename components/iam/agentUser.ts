@@ -1,17 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketArn, policy } from "../../common/documents";
+import { BucketKey, agentPermissions } from "../../common/documents";
 
 export const AGENT_USER_NAME = "nops-container-cost-s3";
 
 export interface AgentUserArgs {
     bucketName: pulumi.Input<string>;
     partition: pulumi.Input<string>;
+    /** The platform's Data Fetcher queues, which the agents use in this mode as with their roles. */
+    queueArnPattern: string;
+    /** The bucket's KMS key, when it has one. */
+    kms?: BucketKey;
     tags: Record<string, string>;
 }
 
 /**
- * The IAM-user fallback for clusters without an OIDC provider: a user that may write the bucket and an access key.
+ * The IAM-user fallback for clusters without an OIDC provider: a user with exactly an agent role's permissions (the
+ * bucket, the Data Fetcher queues, the bucket's key) and an access key.
  * The key's secret lives in Secrets Manager and in Pulumi secret outputs, nowhere else.
  */
 export class AgentUser extends pulumi.ComponentResource {
@@ -30,17 +35,11 @@ export class AgentUser extends pulumi.ComponentResource {
             name,
             {
                 user: user.name,
-                policy: pulumi.all([args.partition, args.bucketName]).apply(([partition, bucket]) => {
-                    const arn = bucketArn(partition, bucket);
-                    return JSON.stringify(
-                        policy({
-                            Sid: "ParquetFiles",
-                            Effect: "Allow",
-                            Action: ["s3:PutObject", "s3:GetObject", "s3:ListBucket"],
-                            Resource: [arn, `${arn}/*`],
-                        }),
-                    );
-                }),
+                policy: pulumi
+                    .all([args.partition, args.bucketName])
+                    .apply(([partition, bucketName]) =>
+                        JSON.stringify(agentPermissions({ partition, bucketName, queueArnPattern: args.queueArnPattern, kms: args.kms })),
+                    ),
             },
             parent,
         );

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, policy } from "../../common/documents";
-import { CLUSTER_ROLE_READ_ACTIONS, CLUSTER_ROLE_WRITE_ACTIONS, StackScope, ownedArns } from "./scope";
+import { StackScope, clusterRoleStatements, guardStatements, ownedArns } from "./scope";
 
 export interface AutoUpdateRoleArgs {
     scope: pulumi.Input<StackScope>;
@@ -22,28 +22,20 @@ export function autoUpdateTrust(partition: string, platformAccountId: string, ex
     });
 }
 
-/** What the platform may do when it updates the onboarding: this stack's resources and nothing else. */
+/**
+ * What the platform may do when it updates the onboarding: run the reconciler (never change its code), keep the
+ * stack's per-cluster roles within their boundary, and maintain the bucket. Nothing that could raise its own access.
+ */
 export function autoUpdatePermissions(scope: StackScope): PolicyDocument {
     const arns = ownedArns(scope);
     return policy(
         {
-            Sid: "RunAndUpdateReconciler",
+            Sid: "RunReconciler",
             Effect: "Allow",
-            Action: [
-                "lambda:InvokeFunction",
-                "lambda:GetFunction",
-                "lambda:GetFunctionConfiguration",
-                "lambda:UpdateFunctionCode",
-                "lambda:UpdateFunctionConfiguration",
-            ],
+            Action: ["lambda:InvokeFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration"],
             Resource: arns.functions,
         },
-        {
-            Sid: "MaintainClusterRoles",
-            Effect: "Allow",
-            Action: [...CLUSTER_ROLE_READ_ACTIONS, ...CLUSTER_ROLE_WRITE_ACTIONS],
-            Resource: arns.clusterRoles,
-        },
+        ...clusterRoleStatements(scope),
         {
             Sid: "MaintainBucket",
             Effect: "Allow",
@@ -58,6 +50,7 @@ export function autoUpdatePermissions(scope: StackScope): PolicyDocument {
             Resource: arns.bucket,
         },
         { Sid: "ReadFleet", Effect: "Allow", Action: ["eks:ListClusters", "eks:DescribeCluster"], Resource: "*" },
+        ...guardStatements(scope),
     );
 }
 

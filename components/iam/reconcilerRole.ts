@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, policy } from "../../common/documents";
-import { CLUSTER_ROLE_READ_ACTIONS, CLUSTER_ROLE_WRITE_ACTIONS, StackScope, ownedArns } from "./scope";
+import { StackScope, clusterRoleStatements, guardStatements, ownedArns } from "./scope";
 
 export interface ReconcilerRoleArgs {
     scope: pulumi.Input<StackScope>;
@@ -19,7 +19,10 @@ export function lambdaTrust(accountId: string): PolicyDocument {
     });
 }
 
-/** Least privilege for the reconciler: read the fleet, write only the stack's per-cluster roles, read its token. */
+/**
+ * Least privilege for the reconciler: read the fleet, write only the stack's per-cluster roles and only within their
+ * boundary, read its token.
+ */
 export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string): PolicyDocument {
     const arns = ownedArns(scope);
     return policy(
@@ -31,12 +34,7 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string)
             Resource: "*",
         },
         { Sid: "DescribeClusters", Effect: "Allow", Action: "eks:DescribeCluster", Resource: arns.clusters },
-        {
-            Sid: "ManageClusterRoles",
-            Effect: "Allow",
-            Action: [...CLUSTER_ROLE_READ_ACTIONS, ...CLUSTER_ROLE_WRITE_ACTIONS],
-            Resource: arns.clusterRoles,
-        },
+        ...clusterRoleStatements(scope),
         { Sid: "ReadToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenSecretArn },
         {
             Sid: "WriteLogs",
@@ -44,6 +42,7 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string)
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: arns.logGroups,
         },
+        ...guardStatements(scope),
     );
 }
 

@@ -1,5 +1,12 @@
-import { bucketArn } from "../../common/documents";
-import { clusterRoleArnPattern, reconcilerFunctionNames } from "../../common/naming";
+import { PolicyStatement, bucketArn } from "../../common/documents";
+import {
+    CLUSTER_ARN_TAG_KEY,
+    REGION_TAG_KEY,
+    STACK_TAG_KEY,
+    agentBoundaryPolicyArn,
+    clusterRoleArnPattern,
+    reconcilerFunctionNames,
+} from "../../common/naming";
 
 /** Where this stack lives; IAM policies are scoped to the ARNs derived from it. */
 export interface StackScope {
@@ -20,24 +27,13 @@ export function ownedArns(scope: StackScope) {
     const bucket = bucketArn(scope.partition, scope.bucketName);
     return {
         clusterRoles: clusterRoleArnPattern(scope),
+        boundaryPolicy: agentBoundaryPolicyArn(scope),
         functions: [functionArn(functions.creation), functionArn(functions.management)],
         logGroups: [logGroupArn(functions.creation), logGroupArn(functions.management)],
         bucket,
         clusters: `arn:${scope.partition}:eks:*:${scope.accountId}:cluster/*`,
     };
 }
-
-/** IAM actions that create, change and remove per-cluster roles. */
-export const CLUSTER_ROLE_WRITE_ACTIONS = [
-    "iam:CreateRole",
-    "iam:DeleteRole",
-    "iam:UpdateAssumeRolePolicy",
-    "iam:PutRolePolicy",
-    "iam:DeleteRolePolicy",
-    "iam:DetachRolePolicy",
-    "iam:TagRole",
-    "iam:UntagRole",
-];
 
 export const CLUSTER_ROLE_READ_ACTIONS = [
     "iam:GetRole",
@@ -46,3 +42,96 @@ export const CLUSTER_ROLE_READ_ACTIONS = [
     "iam:ListAttachedRolePolicies",
     "iam:ListRoleTags",
 ];
+
+/**
+ * IAM writes to per-cluster roles. IAM authorizes each of them with the `iam:PermissionsBoundary` condition key (the
+ * boundary in the request for CreateRole and PutRolePermissionsBoundary, the role's current boundary otherwise;
+ * Service Authorization Reference, IAM), so each is allowed only where that key is the stack's boundary.
+ */
+export const BOUNDED_ROLE_WRITE_ACTIONS = [
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+];
+
+/** The only tags the per-cluster roles carry (TagRole has no boundary key: it is limited to these tag keys). */
+export const CLUSTER_ROLE_TAG_KEYS = [STACK_TAG_KEY, CLUSTER_ARN_TAG_KEY, REGION_TAG_KEY];
+
+/** Role writes an escalation would need and that the stack's identities must never make, on any role. */
+export const FORBIDDEN_ACTIONS = [
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:AttachRolePolicy",
+    "iam:PassRole",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "lambda:UpdateFunctionCode",
+    "lambda:UpdateFunctionConfiguration",
+];
+
+/** Reading and writing the stack's per-cluster roles, each write bounded by the stack's boundary. */
+export function clusterRoleStatements(scope: StackScope): PolicyStatement[] {
+    const arns = ownedArns(scope);
+    return [
+        { Sid: "ReadClusterRoles", Effect: "Allow", Action: CLUSTER_ROLE_READ_ACTIONS, Resource: arns.clusterRoles },
+        {
+            Sid: "WriteBoundedClusterRoles",
+            Effect: "Allow",
+            Action: BOUNDED_ROLE_WRITE_ACTIONS,
+            Resource: arns.clusterRoles,
+            Condition: { StringEquals: { "iam:PermissionsBoundary": arns.boundaryPolicy } },
+        },
+        {
+            Sid: "TagClusterRoles",
+            Effect: "Allow",
+            Action: "iam:TagRole",
+            Resource: arns.clusterRoles,
+            Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": CLUSTER_ROLE_TAG_KEYS } },
+        },
+    ];
+}
+
+/**
+ * Explicit denies that hold whatever else is ever allowed to the same identity: no role without the stack's
+ * boundary, no removing or replacing a boundary, no change to the boundary policy, no passing roles, no new code
+ * for the reconciler.
+ */
+export function guardStatements(scope: StackScope): PolicyStatement[] {
+    const arns = ownedArns(scope);
+    return [
+        {
+            Sid: "DenyRoleWritesWithoutBoundary",
+            Effect: "Deny",
+            Action: BOUNDED_ROLE_WRITE_ACTIONS,
+            Resource: "*",
+            Condition: { StringNotEquals: { "iam:PermissionsBoundary": arns.boundaryPolicy } },
+        },
+        // A role's boundary only ever goes; managed policies are never attached to per-cluster roles.
+        { Sid: "DenyBoundaryRemovalAndAttach", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy"], Resource: "*" },
+        {
+            Sid: "DenyBoundaryPolicyChanges",
+            Effect: "Deny",
+            Action: [
+                "iam:CreatePolicyVersion",
+                "iam:SetDefaultPolicyVersion",
+                "iam:DeletePolicy",
+                "iam:DeletePolicyVersion",
+                "iam:TagPolicy",
+                "iam:UntagPolicy",
+            ],
+            Resource: arns.boundaryPolicy,
+        },
+        { Sid: "DenyPassRole", Effect: "Deny", Action: "iam:PassRole", Resource: "*" },
+        {
+            Sid: "DenyReconcilerCodeChanges",
+            Effect: "Deny",
+            Action: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:PublishVersion", "lambda:CreateAlias", "lambda:UpdateAlias"],
+            Resource: arns.functions,
+        },
+    ];
+}

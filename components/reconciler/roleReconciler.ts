@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { reconcilerFunctionNames } from "../../common/naming";
-import { ENVIRONMENT_VARIABLES, LambdaEnvironment } from "../../lambda/reconciler/environment";
+import { LambdaEnvironment, environmentVariables } from "../../lambda/reconciler/environment";
 import { reconcilerBundle } from "./bundle";
 
 export interface RoleReconcilerArgs {
@@ -34,14 +34,7 @@ export class RoleReconciler extends pulumi.ComponentResource {
         const bundle = reconcilerBundle();
         const code = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) });
         const names = reconcilerFunctionNames(args.stackName);
-        const variables = pulumi.output(args.environment).apply((env) =>
-            Object.fromEntries(
-                (Object.keys(ENVIRONMENT_VARIABLES) as Array<keyof typeof ENVIRONMENT_VARIABLES>).map((key) => {
-                    const value = env[key as keyof typeof env];
-                    return [ENVIRONMENT_VARIABLES[key], Array.isArray(value) ? value.join(",") : String(value)];
-                }),
-            ),
-        );
+        const variables = pulumi.output(args.environment).apply((env) => environmentVariables(env));
 
         const lambda = (kind: "creation" | "management", handler: string, description: string) => {
             const logGroup = new aws.cloudwatch.LogGroup(

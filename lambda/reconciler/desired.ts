@@ -1,5 +1,6 @@
-import { agentPermissions, irsaTrust } from "../../common/documents";
+import { agentPermissions, bucketKeyOf, irsaTrust } from "../../common/documents";
 import { CLUSTER_ARN_TAG_KEY, REGION_TAG_KEY, STACK_TAG_KEY, clusterRoleName } from "../../common/naming";
+import { filterReason } from "../../common/selection";
 import { ClusterFacts, ClusterResult, DesiredRole, ReconcilerSettings } from "./types";
 
 export interface Account {
@@ -7,20 +8,36 @@ export interface Account {
     partition: string;
 }
 
+export interface Desired {
+    desired: DesiredRole[];
+    skipped: ClusterResult[];
+    /**
+     * Role names of the selected clusters, including those skipped for their state (not ACTIVE, no OIDC provider):
+     * their roles stay. A cluster the selection leaves out is not here, so its role goes as an orphan.
+     */
+    selected: string[];
+}
+
 /** The role each cluster should have, or why it gets none. `providers` are the account's OIDC provider ARNs. */
-export function desiredRoles(
-    clusters: ClusterFacts[],
-    providers: string[],
-    account: Account,
-    settings: ReconcilerSettings,
-): { desired: DesiredRole[]; skipped: ClusterResult[] } {
+export function desiredRoles(clusters: ClusterFacts[], providers: string[], account: Account, settings: ReconcilerSettings): Desired {
     const providerByHostPath = new Map(providers.map((arn) => [arn.slice(arn.indexOf("oidc-provider/") + "oidc-provider/".length), arn]));
-    const desired: DesiredRole[] = [];
-    const skipped: ClusterResult[] = [];
+    const permissions = agentPermissions({
+        partition: account.partition,
+        bucketName: settings.bucketName,
+        queueArnPattern: settings.queueArnPattern,
+        kms: settings.kmsKeyArn ? bucketKeyOf(settings.kmsKeyArn) : undefined,
+    });
+    const result: Desired = { desired: [], skipped: [], selected: [] };
     for (const cluster of clusters) {
         const roleName = clusterRoleName(cluster.name, cluster.region);
         const skip = (reason: string) =>
-            skipped.push({ cluster: cluster.name, region: cluster.region, clusterArn: cluster.arn, roleName, outcome: "skipped", reason });
+            result.skipped.push({ cluster: cluster.name, region: cluster.region, clusterArn: cluster.arn, roleName, outcome: "skipped", reason });
+        const filtered = filterReason(cluster, settings.clusters);
+        if (filtered) {
+            skip(filtered);
+            continue;
+        }
+        result.selected.push(roleName);
         if (cluster.status !== "ACTIVE") {
             skip(`cluster status is ${cluster.status}, not ACTIVE`);
             continue;
@@ -35,7 +52,7 @@ export function desiredRoles(
             skip(`OIDC provider for ${issuerHostPath} is not registered in IAM (eksctl utils associate-iam-oidc-provider)`);
             continue;
         }
-        desired.push({
+        result.desired.push({
             roleName,
             cluster,
             trust: irsaTrust({
@@ -44,13 +61,10 @@ export function desiredRoles(
                 namespace: settings.namespace,
                 serviceAccount: settings.serviceAccount,
             }),
-            permissions: agentPermissions({
-                partition: account.partition,
-                bucketName: settings.bucketName,
-                queueArnPattern: settings.queueArnPattern,
-            }),
+            permissions,
+            boundary: settings.boundaryPolicyArn,
             tags: { [STACK_TAG_KEY]: settings.stackId, [CLUSTER_ARN_TAG_KEY]: cluster.arn, [REGION_TAG_KEY]: cluster.region },
         });
     }
-    return { desired, skipped };
+    return result;
 }

@@ -1,3 +1,4 @@
+import { ClusterFilters } from "../../common/selection";
 import { ReconcilerSettings } from "./types";
 
 /** Everything the Lambda reads from its environment. No secret is ever put there: the token is fetched at run time. */
@@ -19,14 +20,51 @@ export const ENVIRONMENT_VARIABLES = {
     apiUrl: "CI_PLATFORM_API_URL",
     tokenSecretArn: "CI_TOKEN_SECRET_ARN",
     version: "CI_VERSION",
+    boundaryPolicyArn: "CI_BOUNDARY_POLICY_ARN",
+    clusters: "CI_CLUSTER_FILTERS",
+    kmsKeyArn: "CI_KMS_KEY_ARN",
 } as const;
 
+type Key = keyof typeof ENVIRONMENT_VARIABLES;
+
+/** Variables that may be absent: the bucket's KMS key exists only when the bucket uses one. */
+const OPTIONAL: ReadonlySet<Key> = new Set<Key>(["kmsKeyArn"]);
+
+/** The variables the functions are given: the exact inverse of `readEnvironment`. */
+export function environmentVariables(env: Omit<LambdaEnvironment, "homeRegion">): Record<string, string> {
+    const variables: Record<string, string> = {};
+    for (const key of Object.keys(ENVIRONMENT_VARIABLES) as Key[]) {
+        const value = env[key];
+        if (value === undefined) {
+            continue;
+        }
+        variables[ENVIRONMENT_VARIABLES[key]] = Array.isArray(value)
+            ? value.join(",")
+            : typeof value === "object"
+              ? JSON.stringify(value)
+              : String(value);
+    }
+    return variables;
+}
+
+function parseFilters(text: string): ClusterFilters {
+    const parsed = JSON.parse(text) as Partial<ClusterFilters>;
+    const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === "string");
+    const tags = parsed.tags ?? {};
+    if (!strings(parsed.include ?? []) || !strings(parsed.exclude ?? []) || typeof tags !== "object" || Object.values(tags).some((v) => typeof v !== "string")) {
+        throw new Error(`${ENVIRONMENT_VARIABLES.clusters} must be {"include": [globs], "exclude": [globs], "tags": {name: value}}`);
+    }
+    return { include: parsed.include ?? [], exclude: parsed.exclude ?? [], tags };
+}
+
 export function readEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
-    const missing = Object.values(ENVIRONMENT_VARIABLES).filter((name) => !env[name]);
+    const missing = (Object.keys(ENVIRONMENT_VARIABLES) as Key[])
+        .filter((key) => !OPTIONAL.has(key) && !env[ENVIRONMENT_VARIABLES[key]])
+        .map((key) => ENVIRONMENT_VARIABLES[key]);
     if (missing.length > 0) {
         throw new Error(`missing environment variables: ${missing.join(", ")}`);
     }
-    const value = (key: keyof typeof ENVIRONMENT_VARIABLES) => env[ENVIRONMENT_VARIABLES[key]]!;
+    const value = (key: Key) => env[ENVIRONMENT_VARIABLES[key]]!;
     return {
         stackId: value("stackId"),
         stackName: value("stackName"),
@@ -35,6 +73,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
         queueArnPattern: value("queueArnPattern"),
         namespace: value("namespace"),
         serviceAccount: value("serviceAccount"),
+        boundaryPolicyArn: value("boundaryPolicyArn"),
+        clusters: parseFilters(value("clusters")),
+        kmsKeyArn: env[ENVIRONMENT_VARIABLES.kmsKeyArn] || undefined,
         apiUrl: value("apiUrl"),
         tokenSecretArn: value("tokenSecretArn"),
         version: value("version"),

@@ -19,6 +19,7 @@ import {
     PutRolePolicyCommand,
     UpdateAssumeRolePolicyCommand,
     ListRolesCommand,
+    PutRolePermissionsBoundaryCommand,
 } from "@aws-sdk/client-iam";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -148,7 +149,7 @@ export class Gateway {
         if (!cluster?.arn || !cluster.status) {
             throw Object.assign(new Error(`DescribeCluster returned no ARN or status for ${name}`), { name: "MalformedCluster" });
         }
-        return { name, region, arn: cluster.arn, status: cluster.status, oidcIssuer: cluster.identity?.oidc?.issuer };
+        return { name, region, arn: cluster.arn, status: cluster.status, oidcIssuer: cluster.identity?.oidc?.issuer, tags: cluster.tags ?? {} };
     }
 
     async listOidcProviderArns(): Promise<string[]> {
@@ -179,7 +180,10 @@ export class Gateway {
         return roles;
     }
 
-    /** The role's path, or undefined when there is no such role. */
+    /**
+     * The role's path, or undefined when there is no such role. A role outside the stack's path is outside what the
+     * reconciler may read, so IAM's AccessDenied means "someone else's".
+     */
     async rolePath(roleName: string): Promise<string | undefined> {
         try {
             const { Role } = await this.read(() => this.clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
@@ -188,8 +192,23 @@ export class Gateway {
             if (errorName(error) === "NoSuchEntity") {
                 return undefined;
             }
+            if (errorName(error) === "AccessDenied") {
+                return "(outside this stack's path)";
+            }
             throw error;
         }
+    }
+
+    /** ARN of the role's permissions boundary, undefined when it has none (only GetRole returns it). */
+    async roleBoundary(roleName: string): Promise<string | undefined> {
+        const { Role } = await this.read(() => this.clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
+        return Role?.PermissionsBoundary?.PermissionsBoundaryArn;
+    }
+
+    async putBoundary(roleName: string, boundaryArn: string): Promise<void> {
+        await this.write(() =>
+            this.clients.iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: roleName, PermissionsBoundary: boundaryArn })),
+        );
     }
 
     async roleTags(roleName: string): Promise<Record<string, string>> {
@@ -218,6 +237,7 @@ export class Gateway {
                     RoleName: role.roleName,
                     Path: path,
                     AssumeRolePolicyDocument: JSON.stringify(role.trust),
+                    PermissionsBoundary: role.boundary,
                     Description: `Container insights agents of EKS cluster ${role.cluster.arn}`,
                     Tags: Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })),
                 }),

@@ -4,7 +4,7 @@ import { samePolicy } from "./documents";
 import { Gateway, errorName } from "./gateway";
 import { Step, plan, planTeardown } from "./plan";
 import { DeadlineReached, limiter, settleAll } from "./timing";
-import { ClusterFacts, ClusterResult, Outcome, ReconcileResult, ReconcilerSettings } from "./types";
+import { ActualRole, ClusterFacts, ClusterResult, Outcome, ReconcileResult, ReconcilerSettings } from "./types";
 
 export interface Log {
     info(message: string, ...extra: Array<Record<string, unknown>>): void;
@@ -63,6 +63,19 @@ async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
     return fleet;
 }
 
+/**
+ * The owned roles with their permissions boundaries (one GetRole each: ListRoles does not return boundaries). A role
+ * whose boundary cannot be read counts as having none: putting the stack's boundary back is harmless.
+ */
+async function ownedRoles(settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency): Promise<ActualRole[]> {
+    const roles = await gateway.listOwnedRoles(clusterRolePath(settings.stackName));
+    const boundaries = await settleAll(roles, concurrency.describes, (role) => gateway.roleBoundary(role.roleName));
+    return roles.map((role, i) => {
+        const boundary = boundaries[i];
+        return { ...role, boundary: boundary.status === "fulfilled" ? boundary.value : undefined };
+    });
+}
+
 /** Carries out one step; every failure stays inside the step's own result. */
 async function execute(step: Step, settings: ReconcilerSettings, gateway: Gateway, writeLimit: ReturnType<typeof limiter>): Promise<ClusterResult> {
     const path = clusterRolePath(settings.stackName);
@@ -71,6 +84,10 @@ async function execute(step: Step, settings: ReconcilerSettings, gateway: Gatewa
         const tags = await gateway.roleTags(step.actual.roleName);
         if (tags[STACK_TAG_KEY] !== settings.stackId) {
             return { ...base, outcome: "skipped", reason: `not tagged ${STACK_TAG_KEY}=${settings.stackId}; left alone` };
+        }
+        if (step.boundaryMissing) {
+            // IAM lets the reconciler change only roles that carry the stack's boundary, deleting included.
+            await writeLimit(() => gateway.putBoundary(step.actual.roleName, settings.boundaryPolicyArn));
         }
         try {
             await writeLimit(() => gateway.deleteRole(step.actual.roleName));
@@ -85,6 +102,7 @@ async function execute(step: Step, settings: ReconcilerSettings, gateway: Gatewa
     const role = step.role;
     const base = { cluster: role.cluster.name, region: role.cluster.region, clusterArn: role.cluster.arn, roleName: role.roleName };
     let trustDrifted = step.kind === "converge" && step.trustDrifted;
+    let boundaryMissing = step.kind === "converge" && step.boundaryMissing;
     if (step.kind === "create") {
         try {
             await writeLimit(() => gateway.createRole(role, path));
@@ -100,9 +118,15 @@ async function execute(step: Step, settings: ReconcilerSettings, gateway: Gatewa
             }
             // Another run created it a moment ago: converge it like any existing role.
             trustDrifted = true;
+            boundaryMissing = (await gateway.roleBoundary(role.roleName)) !== role.boundary;
         }
     }
     let wrote = false;
+    if (boundaryMissing) {
+        // First: until the boundary is back, IAM refuses every other write to the role.
+        await writeLimit(() => gateway.putBoundary(role.roleName, role.boundary));
+        wrote = true;
+    }
     if (trustDrifted) {
         await writeLimit(() => gateway.updateTrust(role.roleName, role.trust));
         wrote = true;
@@ -162,21 +186,28 @@ export async function reconcile(
         gateway.account(),
         scanFleet(settings, gateway, concurrency, log),
         gateway.listOidcProviderArns(),
-        gateway.listOwnedRoles(clusterRolePath(settings.stackName)),
+        ownedRoles(settings, gateway, concurrency),
     ]);
-    const { desired, skipped } = desiredRoles(fleet.clusters, providers, account, settings);
+    const { desired, skipped, selected } = desiredRoles(fleet.clusters, providers, account, settings);
     for (const skip of skipped) {
         log.warn("cluster skipped", { ...skip });
     }
-    const keep = new Set([...fleet.clusters.map((c) => clusterRoleName(c.name, c.region)), ...fleet.failed.map((f) => f.roleName)]);
-    const steps = plan({ desired, actual, keep, managedRegions: settings.regions, unreadRegions: fleet.unreadRegions });
+    const keep = new Set([...selected, ...fleet.failed.map((f) => f.roleName)]);
+    const steps = plan({
+        desired,
+        actual,
+        keep,
+        managedRegions: settings.regions,
+        unreadRegions: fleet.unreadRegions,
+        boundary: settings.boundaryPolicyArn,
+    });
     const results = await runSteps(steps, settings, gateway, concurrency, log);
     return summarize("reconcile", fleet.regions, [...results, ...skipped, ...fleet.failed], gateway);
 }
 
 /** Stack deletion: removes exactly the roles this stack owns, whatever region they were for. */
 export async function teardown(settings: ReconcilerSettings, gateway: Gateway, log: Log, concurrency: Concurrency = DEFAULT_CONCURRENCY): Promise<ReconcileResult> {
-    const actual = await gateway.listOwnedRoles(clusterRolePath(settings.stackName));
-    const results = await runSteps(planTeardown(actual), settings, gateway, concurrency, log);
+    const actual = await ownedRoles(settings, gateway, concurrency);
+    const results = await runSteps(planTeardown(actual, settings.boundaryPolicyArn), settings, gateway, concurrency, log);
     return summarize("delete", {}, results, gateway);
 }

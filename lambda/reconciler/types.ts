@@ -1,4 +1,5 @@
 import { PolicyDocument } from "../../common/documents";
+import { ClusterFilters } from "../../common/selection";
 
 /** What the reconciler is told about its stack (from the Lambda's environment). */
 export interface ReconcilerSettings {
@@ -9,6 +10,12 @@ export interface ReconcilerSettings {
     queueArnPattern: string;
     namespace: string;
     serviceAccount: string;
+    /** The managed policy every per-cluster role carries as its permissions boundary. */
+    boundaryPolicyArn: string;
+    /** The program's cluster selection: clusters it leaves out get no role. */
+    clusters: ClusterFilters;
+    /** Key ARN of the bucket's KMS key, when the bucket uses one. */
+    kmsKeyArn?: string;
 }
 
 export interface ClusterFacts {
@@ -18,6 +25,7 @@ export interface ClusterFacts {
     status: string;
     /** Issuer URL (https://oidc.eks...) or undefined when the cluster has no OIDC issuer. */
     oidcIssuer?: string;
+    tags: Record<string, string>;
 }
 
 export interface DesiredRole {
@@ -25,6 +33,8 @@ export interface DesiredRole {
     cluster: ClusterFacts;
     trust: PolicyDocument;
     permissions: PolicyDocument;
+    /** ARN of the permissions boundary the role must carry. */
+    boundary: string;
     tags: Record<string, string>;
 }
 
@@ -33,6 +43,8 @@ export interface ActualRole {
     arn: string;
     /** Trust policy as IAM returned it, already URL-decoded and parsed. */
     trust: unknown;
+    /** ARN of the role's permissions boundary (GetRole; ListRoles does not return it); undefined when it has none. */
+    boundary?: string;
 }
 
 /** `deferred`: the run's time ran out (throttling, a large fleet) before this work was done; the next run does it. */

@@ -2,8 +2,13 @@
  * An in-memory AWS account that answers EKS, IAM, STS and Secrets Manager the way AWS does: paginated lists,
  * URL-encoded policy documents, case-insensitive role names, IAM's size limits and its real error names.
  * Optional per-call latency and an IAM write-rate limit (on an injectable clock) make it a benchmark account too.
+ * Roles carry permissions boundaries as IAM stores them (GetRole returns one, ListRoles never does). With `identity`
+ * set, every call is authorized against that identity-based policy the way IAM does it, `iam:PermissionsBoundary`
+ * and `aws:TagKeys` included, so a test can show what a role's real policy allows and refuses.
  */
+import { PolicyDocument } from "../../common/documents";
 import { Clock } from "../../lambda/reconciler/timing";
+import { AuthRequest, evaluate } from "./iamPolicy";
 
 export type ErrorName =
     | "NoSuchEntity"
@@ -24,6 +29,7 @@ interface FakeCluster {
     arn: string;
     status: string;
     issuer?: string;
+    tags: Record<string, string>;
 }
 
 export interface FakeRole {
@@ -36,6 +42,8 @@ export interface FakeRole {
     tags: Record<string, string>;
     inline: Map<string, string>;
     attached: string[];
+    /** ARN of the permissions boundary, if the role has one. */
+    boundary?: string;
 }
 
 export interface FakeAccountOptions {
@@ -58,7 +66,24 @@ const IAM_WRITES = new Set([
     "DeleteRolePolicy",
     "DetachRolePolicy",
     "TagRole",
+    "PutRolePermissionsBoundary",
+    "DeleteRolePermissionsBoundary",
+    "AttachRolePolicy",
 ]);
+
+/** IAM actions on a role that IAM authorizes with the role's current boundary as `iam:PermissionsBoundary`. */
+const CURRENT_BOUNDARY_KEY = new Set([
+    "DeleteRole",
+    "UpdateAssumeRolePolicy",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+    "DetachRolePolicy",
+    "AttachRolePolicy",
+    "DeleteRolePermissionsBoundary",
+]);
+
+/** Calls that need no permission. */
+const UNAUTHORIZED_OPERATIONS = new Set(["GetCallerIdentity"]);
 
 export class FakeAccount {
     readonly accountId: string;
@@ -66,6 +91,10 @@ export class FakeAccount {
     readonly oidcProviders = new Set<string>();
     readonly roles = new Map<string, FakeRole>();
     readonly secrets = new Map<string, string>();
+    /** ARNs of the managed policies that exist (a boundary must exist to be set). */
+    readonly managedPolicies = new Set<string>();
+    /** The identity-based policy of the caller; when set, every call is authorized against it. */
+    identity?: PolicyDocument;
     readonly calls: Array<{ operation: string; input: Record<string, any> }> = [];
     faults: Fault[] = [];
     /** IAM writes that passed the quota and took effect. */
@@ -82,13 +111,17 @@ export class FakeAccount {
 
     // ---- building the world ----
 
-    addCluster(region: string, name: string, opts: { status?: string; oidc?: boolean; provider?: boolean } = {}): string {
+    addCluster(
+        region: string,
+        name: string,
+        opts: { status?: string; oidc?: boolean; provider?: boolean; tags?: Record<string, string> } = {},
+    ): string {
         const issuer = opts.oidc === false ? undefined : this.newIssuer(region);
         if (!this.clusters.has(region)) {
             this.clusters.set(region, new Map());
         }
         const arn = `arn:aws:eks:${region}:${this.accountId}:cluster/${name}`;
-        this.clusters.get(region)!.set(name, { arn, status: opts.status ?? "ACTIVE", issuer });
+        this.clusters.get(region)!.set(name, { arn, status: opts.status ?? "ACTIVE", issuer, tags: opts.tags ?? {} });
         if (issuer && opts.provider !== false) {
             this.oidcProviders.add(this.providerArn(issuer));
         }
@@ -145,6 +178,9 @@ export class FakeAccount {
         if (isWrite && this.options.iamWritesPerSecond !== undefined && !this.takeWriteToken()) {
             throw awsError("Throttling", "Rate exceeded");
         }
+        if (this.identity && !UNAUTHORIZED_OPERATIONS.has(operation)) {
+            this.authorize(operation, input, region);
+        }
         const method = (this as unknown as Record<string, (input: any, region?: string) => any>)[`op${operation}`];
         const result = method.call(this, input, region);
         if (isWrite) {
@@ -163,6 +199,60 @@ export class FakeAccount {
             return true;
         }
         return false;
+    }
+
+    // ---- authorization ----
+
+    /** The requests IAM authorizes for one call: the action itself, plus iam:TagRole for a CreateRole with tags. */
+    authRequests(operation: string, input: Record<string, any>, region?: string): AuthRequest[] {
+        const service = SERVICE_OF[operation];
+        if (!service) {
+            throw new Error(`the fake does not know which service ${operation} belongs to`);
+        }
+        const action = `${service}:${operation}`;
+        if (service === "eks") {
+            const resource = operation === "DescribeCluster" ? `arn:aws:eks:${region}:${this.accountId}:cluster/${input.name}` : "*";
+            return [{ action, resource, context: {} }];
+        }
+        if (service === "secretsmanager") {
+            return [{ action, resource: input.SecretId, context: {} }];
+        }
+        if (!input.RoleName) {
+            return [{ action, resource: "*", context: {} }];
+        }
+        const existing = this.role(input.RoleName);
+        const resource =
+            operation === "CreateRole"
+                ? `arn:aws:iam::${this.accountId}:role${input.Path ?? "/"}${input.RoleName}`
+                : (existing?.Arn ?? `arn:aws:iam::${this.accountId}:role/${input.RoleName}`);
+        const context: AuthRequest["context"] = {};
+        if (operation === "CreateRole" || operation === "PutRolePermissionsBoundary") {
+            context["iam:PermissionsBoundary"] = input.PermissionsBoundary;
+        } else if (CURRENT_BOUNDARY_KEY.has(operation)) {
+            context["iam:PermissionsBoundary"] = existing?.boundary;
+        }
+        if (operation === "AttachRolePolicy" || operation === "DetachRolePolicy") {
+            context["iam:PolicyARN"] = input.PolicyArn;
+        }
+        const tagKeys = (input.Tags as Array<{ Key: string }> | undefined)?.map((tag) => tag.Key);
+        if (operation === "TagRole" || operation === "CreateRole") {
+            context["aws:TagKeys"] = tagKeys;
+        }
+        const requests = [{ action, resource, context }];
+        if (operation === "CreateRole" && tagKeys && tagKeys.length > 0) {
+            requests.push({ action: "iam:TagRole", resource, context: { "aws:TagKeys": tagKeys } });
+        }
+        return requests;
+    }
+
+    private authorize(operation: string, input: Record<string, any>, region?: string): void {
+        for (const request of this.authRequests(operation, input, region)) {
+            const decision = evaluate(this.identity!, request);
+            if (decision !== "Allow") {
+                const how = decision === "ExplicitDeny" ? "with an explicit deny" : "because no identity-based policy allows the action";
+                throw awsError("AccessDenied", `User is not authorized to perform: ${request.action} on resource: ${request.resource} ${how}`, 403);
+            }
+        }
     }
 
     private requireRole(name: string): FakeRole {
@@ -200,6 +290,7 @@ export class FakeAccount {
                 arn: cluster.arn,
                 status: cluster.status,
                 identity: cluster.issuer ? { oidc: { issuer: cluster.issuer } } : undefined,
+                tags: cluster.tags,
             },
         };
     }
@@ -232,10 +323,54 @@ export class FakeAccount {
 
     opGetRole(input: { RoleName: string }) {
         const r = this.requireRole(input.RoleName);
-        return { Role: { RoleName: r.RoleName, Path: r.Path, Arn: r.Arn, AssumeRolePolicyDocument: encodeURIComponent(r.trust) } };
+        return {
+            Role: {
+                RoleName: r.RoleName,
+                Path: r.Path,
+                Arn: r.Arn,
+                AssumeRolePolicyDocument: encodeURIComponent(r.trust),
+                PermissionsBoundary: r.boundary ? { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.boundary } : undefined,
+            },
+        };
     }
 
-    opCreateRole(input: { RoleName: string; Path?: string; AssumeRolePolicyDocument: string; Description?: string; Tags?: Array<{ Key: string; Value: string }> }) {
+    private requireAttachable(policyArn: string | undefined) {
+        if (!policyArn || !this.managedPolicies.has(policyArn)) {
+            throw awsError("NoSuchEntity", `Policy ${policyArn} does not exist or is not attachable.`, 404);
+        }
+    }
+
+    opPutRolePermissionsBoundary(input: { RoleName: string; PermissionsBoundary: string }) {
+        const role = this.requireRole(input.RoleName);
+        this.requireAttachable(input.PermissionsBoundary);
+        role.boundary = input.PermissionsBoundary;
+        return {};
+    }
+
+    opDeleteRolePermissionsBoundary(input: { RoleName: string }) {
+        this.requireRole(input.RoleName).boundary = undefined;
+        return {};
+    }
+
+    opAttachRolePolicy(input: { RoleName: string; PolicyArn: string }) {
+        const role = this.requireRole(input.RoleName);
+        if (!input.PolicyArn.startsWith("arn:aws:iam::aws:policy/")) {
+            this.requireAttachable(input.PolicyArn);
+        }
+        if (!role.attached.includes(input.PolicyArn)) {
+            role.attached.push(input.PolicyArn);
+        }
+        return {};
+    }
+
+    opCreateRole(input: {
+        RoleName: string;
+        Path?: string;
+        AssumeRolePolicyDocument: string;
+        Description?: string;
+        PermissionsBoundary?: string;
+        Tags?: Array<{ Key: string; Value: string }>;
+    }) {
         if (input.RoleName.length > 64 || !/^[\w+=,.@-]+$/.test(input.RoleName)) {
             throw awsError("ValidationError", `1 validation error detected: Value '${input.RoleName}' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64`);
         }
@@ -243,6 +378,9 @@ export class FakeAccount {
             throw awsError("EntityAlreadyExists", `Role with name ${input.RoleName} already exists.`, 409);
         }
         this.checkTrust(input.AssumeRolePolicyDocument);
+        if (input.PermissionsBoundary !== undefined) {
+            this.requireAttachable(input.PermissionsBoundary);
+        }
         if ((input.Tags?.length ?? 0) > 50) {
             throw awsError("LimitExceeded", "Cannot exceed quota for TagsPerRole: 50");
         }
@@ -257,12 +395,13 @@ export class FakeAccount {
             tags: Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value])),
             inline: new Map(),
             attached: [],
+            boundary: input.PermissionsBoundary,
         });
         return {};
     }
 
     /** Adds a role the way someone else would (the vendor's stack, another team), for ownership tests. */
-    putForeignRole(name: string, path: string, tags: Record<string, string> = {}): void {
+    putForeignRole(name: string, path: string, tags: Record<string, string> = {}, boundary?: string): void {
         this.roles.set(name.toLowerCase(), {
             RoleName: name,
             Path: path,
@@ -272,6 +411,7 @@ export class FakeAccount {
             tags,
             inline: new Map([["foreign", "{}"]]),
             attached: [],
+            boundary,
         });
     }
 
@@ -344,7 +484,11 @@ export class FakeAccount {
         return {};
     }
 
-    opTagRole() {
+    opTagRole(input: { RoleName: string; Tags: Array<{ Key: string; Value: string }> }) {
+        const role = this.requireRole(input.RoleName);
+        for (const tag of input.Tags) {
+            role.tags[tag.Key] = tag.Value;
+        }
         return {};
     }
 
@@ -356,3 +500,30 @@ export class FakeAccount {
         return { ARN: input.SecretId, SecretString: value };
     }
 }
+
+const SERVICE_OF: Record<string, string> = {
+    ListClusters: "eks",
+    DescribeCluster: "eks",
+    GetSecretValue: "secretsmanager",
+    ...Object.fromEntries(
+        [
+            "ListOpenIDConnectProviders",
+            "ListRoles",
+            "GetRole",
+            "CreateRole",
+            "UpdateAssumeRolePolicy",
+            "PutRolePolicy",
+            "GetRolePolicy",
+            "ListRolePolicies",
+            "ListAttachedRolePolicies",
+            "ListRoleTags",
+            "DeleteRolePolicy",
+            "DetachRolePolicy",
+            "AttachRolePolicy",
+            "DeleteRole",
+            "TagRole",
+            "PutRolePermissionsBoundary",
+            "DeleteRolePermissionsBoundary",
+        ].map((operation) => [operation, "iam"]),
+    ),
+};

@@ -21,6 +21,9 @@ const IAM_COMMANDS = {
     DetachRolePolicy: iam.DetachRolePolicyCommand,
     DeleteRole: iam.DeleteRoleCommand,
     TagRole: iam.TagRoleCommand,
+    PutRolePermissionsBoundary: iam.PutRolePermissionsBoundaryCommand,
+    DeleteRolePermissionsBoundary: iam.DeleteRolePermissionsBoundaryCommand,
+    AttachRolePolicy: iam.AttachRolePolicyCommand,
 };
 
 /** Installs the mocks; call the returned function to restore the real clients. */

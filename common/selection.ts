@@ -1,0 +1,35 @@
+/**
+ * Which clusters the stack onboards, by name globs and tags. The program (installing the agent) and the reconciler
+ * (creating the agents' roles) both decide with this one function, so they can never disagree.
+ */
+import { minimatch } from "minimatch";
+
+/** `clusters.include` / `clusters.exclude` / `clusters.tags` as the config validates them. */
+export interface ClusterFilters {
+    /** Name globs; empty means every cluster. */
+    include: string[];
+    /** Name globs that win over `include`. */
+    exclude: string[];
+    /** Tags a cluster must carry, all of them, with exactly these values. */
+    tags: Record<string, string>;
+}
+
+export const NO_FILTERS: ClusterFilters = { include: [], exclude: [], tags: {} };
+
+/** Why the filters leave a cluster out, or undefined when they select it. */
+export function filterReason(cluster: { name: string; tags?: Record<string, string> }, filters: ClusterFilters): string | undefined {
+    const excludedBy = filters.exclude.find((glob) => minimatch(cluster.name, glob));
+    if (excludedBy) {
+        return `excluded by clusters.exclude pattern ${excludedBy}`;
+    }
+    if (filters.include.length > 0 && !filters.include.some((glob) => minimatch(cluster.name, glob))) {
+        return `matches no clusters.include pattern (${filters.include.join(", ")})`;
+    }
+    const tags = cluster.tags ?? {};
+    for (const [key, value] of Object.entries(filters.tags)) {
+        if (tags[key] !== value) {
+            return `tag ${key} is ${tags[key] === undefined ? "missing" : `"${tags[key]}"`}, clusters.tags wants "${value}"`;
+        }
+    }
+    return undefined;
+}

@@ -1,0 +1,44 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BucketKey, agentPermissions } from "../../common/documents";
+import { agentBoundaryPolicyName, clusterRolePath } from "../../common/naming";
+
+export interface AgentBoundaryArgs {
+    stackName: string;
+    partition: string;
+    bucketName: pulumi.Input<string>;
+    queueArnPattern: string;
+    /** The bucket's KMS key, when it has one. */
+    kms?: BucketKey;
+    tags: Record<string, string>;
+}
+
+/**
+ * The ceiling of every per-cluster agent role: a managed policy used as their permissions boundary. Whoever may write
+ * those roles (the reconciler, the platform's auto-update role) may do so only with this boundary in place, so no
+ * inline policy they put can grant more than the agents need.
+ */
+export class AgentBoundary extends pulumi.ComponentResource {
+    readonly policyArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AgentBoundaryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("container-insights:iam:AgentBoundary", name, {}, opts);
+        const boundary = new aws.iam.Policy(
+            name,
+            {
+                name: agentBoundaryPolicyName(args.stackName),
+                path: clusterRolePath(args.stackName),
+                description: "Permissions boundary of the container insights per-cluster agent roles",
+                policy: pulumi.output(args.bucketName).apply((bucketName) =>
+                    JSON.stringify(
+                        agentPermissions({ partition: args.partition, bucketName, queueArnPattern: args.queueArnPattern, kms: args.kms }),
+                    ),
+                ),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.policyArn = boundary.arn;
+        this.registerOutputs({ policyArn: this.policyArn });
+    }
+}
