@@ -3,6 +3,7 @@ import { Log } from "../lambda/reconciler/reconcile";
 import { Clock } from "../lambda/reconciler/timing";
 import { ReconcilerSettings } from "../lambda/reconciler/types";
 import { NO_FILTERS } from "../common/selection";
+import { agentBoundaryPolicyArn } from "../common/naming";
 import { FakeAccount, FakeAccountOptions } from "./fakes/awsAccount";
 import { mockAws } from "./fakes/sdkMocks";
 
@@ -20,7 +21,7 @@ export function instantClock(): Clock & { slept: number } {
     return clock;
 }
 
-export const BOUNDARY_ARN = "arn:aws:iam::111122223333:policy/container-insights/prod/nops-ccost-prod-agent-boundary";
+export const BOUNDARY_ARN = agentBoundaryPolicyArn({ accountId: "111122223333", partition: "aws", stackName: "prod" });
 
 export function settingsFor(regions: string[], overrides: Partial<ReconcilerSettings> = {}): ReconcilerSettings {
     return {

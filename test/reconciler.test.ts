@@ -5,7 +5,7 @@ import { reconcile, teardown } from "../lambda/reconciler/reconcile";
 import { ReconcileResult } from "../lambda/reconciler/types";
 import { STACK_TAG_KEY, clusterRoleName } from "../common/naming";
 import { awsError } from "./fakes/awsAccount";
-import { fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+import { BOUNDARY_ARN, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const byCluster = (result: ReconcileResult, name: string) => result.results.find((r) => r.cluster === name)!;
 
@@ -283,6 +283,84 @@ describe("reconciler", () => {
         const role = world.account.role("nops-ccost-alpha_us-east-1")!;
         assert.ok(role.trust.includes("AssumeRoleWithWebIdentity"));
         assert.ok(role.inline.has(AGENT_POLICY_NAME));
+    });
+
+    it("creates every role with the stack's permissions boundary, which only GetRole reports", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        await run(["us-east-1"]);
+        assert.equal(world.account.role("nops-ccost-alpha_us-east-1")!.boundary, BOUNDARY_ARN);
+        const create = world.account.calls.find((c) => c.operation === "CreateRole")!;
+        assert.equal(create.input.PermissionsBoundary, BOUNDARY_ARN);
+        const listed = world.account.opListRoles({ PathPrefix: "/container-insights/prod/" }).Roles[0] as Record<string, unknown>;
+        assert.equal(listed.PermissionsBoundary, undefined);
+        assert.equal(world.account.opGetRole({ RoleName: "nops-ccost-alpha_us-east-1" }).Role.PermissionsBoundary!.PermissionsBoundaryArn, BOUNDARY_ARN);
+    });
+
+    it("puts back a boundary removed out of band before any other write to the role, and stays quiet afterwards", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        await run(["us-east-1"]);
+        const role = world.account.role("nops-ccost-alpha_us-east-1")!;
+        role.boundary = undefined;
+        role.inline.set(AGENT_POLICY_NAME, '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}');
+        const before = world.account.calls.length;
+        const result = await run(["us-east-1"]);
+        assert.equal(byCluster(result, "alpha").outcome, "updated");
+        assert.equal(role.boundary, BOUNDARY_ARN);
+        const writes = world.account.calls.slice(before).filter((c) => /^(Put|Update|Delete|Create)/.test(c.operation)).map((c) => c.operation);
+        assert.deepEqual(writes, ["PutRolePermissionsBoundary", "PutRolePolicy"]);
+        const third = await run(["us-east-1"]);
+        assert.equal(third.writes, 0);
+    });
+
+    it("gives the boundary back to a legacy role before deleting it as an orphan", async () => {
+        world.account.putForeignRole("nops-ccost-old_us-east-1", "/container-insights/prod/", { [STACK_TAG_KEY]: "container-insights/prod" });
+        const before = world.account.calls.length;
+        const result = await run(["us-east-1"]);
+        assert.equal(result.counts.deleted, 1);
+        const ops = world.account.calls.slice(before).map((c) => c.operation).filter((o) => /^(Put|Delete)/.test(o));
+        assert.deepEqual(ops, ["PutRolePermissionsBoundary", "DeleteRolePolicy", "DeleteRole"]);
+    });
+
+    describe("cluster selection", () => {
+        const filters = { include: ["prod-*"], exclude: ["prod-sandbox*"], tags: { insights: "on" } };
+        const select = (regions: string[]) => reconcile(settingsFor(regions, { clusters: filters }), world.gateway(), recordingLog());
+
+        it("gives a cluster the selection leaves out no role and no onboarded outcome, and says why", async () => {
+            world.account.addCluster("us-east-1", "prod-a", { tags: { insights: "on" } });
+            world.account.addCluster("us-east-1", "prod-b", { tags: { insights: "off" } });
+            world.account.addCluster("us-east-1", "prod-sandbox-1", { tags: { insights: "on" } });
+            world.account.addCluster("us-east-1", "dev-a", { tags: { insights: "on" } });
+            const result = await select(["us-east-1"]);
+            assert.equal(byCluster(result, "prod-a").outcome, "created");
+            for (const name of ["prod-b", "prod-sandbox-1", "dev-a"]) {
+                assert.equal(byCluster(result, name).outcome, "skipped", name);
+                assert.equal(world.account.role(clusterRoleName(name, "us-east-1")), undefined, name);
+            }
+            assert.match(byCluster(result, "prod-b").reason!, /tag insights is "off", clusters.tags wants "on"/);
+            assert.match(byCluster(result, "prod-sandbox-1").reason!, /excluded by clusters.exclude pattern prod-sandbox\*/);
+            assert.match(byCluster(result, "dev-a").reason!, /matches no clusters.include pattern/);
+        });
+
+        it("removes the role of a cluster that was selected and no longer is", async () => {
+            world.account.addCluster("us-east-1", "prod-a", { tags: { insights: "on" } });
+            world.account.addCluster("us-east-1", "prod-b", { tags: { insights: "on" } });
+            await run(["us-east-1"]);
+            assert.ok(world.account.role("nops-ccost-prod-b_us-east-1"));
+            world.account.clusters.get("us-east-1")!.get("prod-b")!.tags = { insights: "off" };
+            const result = await select(["us-east-1"]);
+            assert.equal(world.account.role("nops-ccost-prod-b_us-east-1"), undefined);
+            assert.equal(result.results.find((r) => r.roleName === "nops-ccost-prod-b_us-east-1" && r.outcome === "deleted")!.outcome, "deleted");
+            assert.ok(world.account.role("nops-ccost-prod-a_us-east-1"));
+        });
+
+        it("keeps the role of a selected cluster that is skipped for its state", async () => {
+            world.account.addCluster("us-east-1", "prod-a", { tags: { insights: "on" } });
+            await select(["us-east-1"]);
+            world.account.clusters.get("us-east-1")!.get("prod-a")!.status = "UPDATING";
+            const result = await select(["us-east-1"]);
+            assert.equal(byCluster(result, "prod-a").outcome, "skipped");
+            assert.ok(world.account.role("nops-ccost-prod-a_us-east-1"));
+        });
     });
 
     it("reads IAM's URL-encoded documents (no false drift)", () => {

@@ -1,0 +1,124 @@
+/**
+ * The roles this stack hands out cannot be turned into more access than an agent role has. The fake account enforces
+ * each identity's real policy (as the program builds it) the way IAM does, with `iam:PermissionsBoundary`.
+ */
+import { strict as assert } from "assert";
+import * as iam from "@aws-sdk/client-iam";
+import { PolicyDocument, agentPermissions } from "../common/documents";
+import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
+import { reconcile, teardown } from "../lambda/reconciler/reconcile";
+import { autoUpdatePermissions } from "../components/iam/autoUpdateRole";
+import { reconcilerPermissions } from "../components/iam/reconcilerRole";
+import { StackScope } from "../components/iam/scope";
+import { STACK_TAG_KEY } from "../common/naming";
+import { evaluate } from "./fakes/iamPolicy";
+import { BOUNDARY_ARN, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+
+const ACCOUNT = "111122223333";
+const SCOPE: StackScope = { accountId: ACCOUNT, partition: "aws", region: "us-east-1", stackName: "prod", bucketName: `nops-container-cost-${ACCOUNT}` };
+const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:platform-token-AbCdEf`;
+const PATH = "/container-insights/prod/";
+const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+const ADMIN_DOCUMENT = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+const SELF_TRUST = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }],
+});
+
+const IDENTITIES: Array<[string, PolicyDocument]> = [
+    ["reconciler", reconcilerPermissions(SCOPE, SECRET_ARN)],
+    ["auto-update role", autoUpdatePermissions(SCOPE)],
+];
+
+const denied = async (call: Promise<unknown>) =>
+    assert.rejects(call, (error: Error) => {
+        assert.equal(error.name, "AccessDenied", error.message);
+        return true;
+    });
+
+describe("no privilege escalation through the stack's roles", () => {
+    let world: ReturnType<typeof fakeWorld>;
+    beforeEach(() => {
+        world = fakeWorld();
+        world.account.managedPolicies.add(`arn:aws:iam::${ACCOUNT}:policy${PATH}other-boundary`);
+    });
+    afterEach(() => world.restore());
+
+    it("the reconciler does its whole job under its own policy: create, repair, converge, remove, tear down", async () => {
+        world.account.identity = reconcilerPermissions(SCOPE, SECRET_ARN);
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("us-east-1", "gone");
+        world.account.addCluster("eu-west-1", "beta");
+        const regions = ["us-east-1", "eu-west-1"];
+        const first = await reconcile(settingsFor(regions), world.gateway(), recordingLog());
+        assert.equal(first.counts.created, 3, JSON.stringify(first.results));
+
+        world.account.role("nops-ccost-alpha_us-east-1")!.boundary = undefined; // removed out of band
+        world.account.recreateCluster("eu-west-1", "beta");
+        world.account.removeCluster("us-east-1", "gone");
+        world.account.role("nops-ccost-gone_us-east-1")!.boundary = undefined;
+        const second = await reconcile(settingsFor(regions), world.gateway(), recordingLog());
+        assert.equal(second.counts.failed, 0, JSON.stringify(second.results));
+        assert.deepEqual([second.counts.updated, second.counts.deleted], [2, 1]);
+        assert.equal(world.account.role("nops-ccost-alpha_us-east-1")!.boundary, BOUNDARY_ARN);
+
+        const gone = await teardown(settingsFor(regions), world.gateway(), recordingLog());
+        assert.equal(gone.counts.deleted, 2, JSON.stringify(gone.results));
+        assert.equal(world.account.roles.size, 0);
+    });
+
+    for (const [who, identity] of IDENTITIES) {
+        describe(`the ${who}`, () => {
+            const client = () => new iam.IAMClient({ region: "us-east-1", maxAttempts: 1 });
+            const send = (command: any) => client().send(command);
+
+            beforeEach(async () => {
+                world.account.addCluster("us-east-1", "alpha");
+                await reconcile(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
+                world.account.putForeignRole("nops-ccost-legacy_us-east-1", PATH, { [STACK_TAG_KEY]: "container-insights/prod" });
+                world.account.identity = identity;
+            });
+
+            it("cannot create a role without the stack's boundary, with another boundary, or outside its path", async () => {
+                const create = (extra: Partial<iam.CreateRoleCommandInput>) =>
+                    send(new iam.CreateRoleCommand({ RoleName: "escalate", Path: PATH, AssumeRolePolicyDocument: SELF_TRUST, ...extra }));
+                await denied(create({}));
+                await denied(create({ PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy${PATH}other-boundary` }));
+                await denied(create({ PermissionsBoundary: BOUNDARY_ARN, Path: "/" }));
+                await denied(create({ PermissionsBoundary: BOUNDARY_ARN, Tags: [{ Key: "team", Value: "admins" }] }));
+                assert.equal(world.account.role("escalate"), undefined);
+            });
+
+            it("cannot write to a role that lacks the boundary", async () => {
+                const RoleName = "nops-ccost-legacy_us-east-1";
+                await denied(send(new iam.PutRolePolicyCommand({ RoleName, PolicyName: "x", PolicyDocument: ADMIN_DOCUMENT })));
+                await denied(send(new iam.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: SELF_TRUST })));
+                await denied(send(new iam.DeleteRolePolicyCommand({ RoleName, PolicyName: "foreign" })));
+            });
+
+            it("cannot remove, replace or sidestep the boundary of a bounded role", async () => {
+                const RoleName = "nops-ccost-alpha_us-east-1";
+                await denied(send(new iam.DeleteRolePermissionsBoundaryCommand({ RoleName })));
+                await denied(
+                    send(new iam.PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy${PATH}other-boundary` })),
+                );
+                await denied(send(new iam.AttachRolePolicyCommand({ RoleName, PolicyArn: ADMIN })));
+                await denied(send(new iam.TagRoleCommand({ RoleName, Tags: [{ Key: "team", Value: "admins" }] })));
+                assert.equal(world.account.role(RoleName)!.boundary, BOUNDARY_ARN);
+            });
+
+            it("gains nothing from an Action * policy on a bounded role: the boundary caps it at an agent's permissions", async () => {
+                const RoleName = "nops-ccost-alpha_us-east-1";
+                await send(new iam.PutRolePolicyCommand({ RoleName, PolicyName: AGENT_POLICY_NAME, PolicyDocument: ADMIN_DOCUMENT }));
+                await send(new iam.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: SELF_TRUST }));
+                const role = world.account.role(RoleName)!;
+                const boundary = agentPermissions({ partition: "aws", bucketName: SCOPE.bucketName, queueArnPattern: settingsFor([]).queueArnPattern });
+                const effective = (action: string, resource: string) =>
+                    [JSON.parse(role.inline.get(AGENT_POLICY_NAME)!), boundary].every((doc) => evaluate(doc, { action, resource, context: {} }) === "Allow");
+                assert.equal(effective("iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/admin`), false);
+                assert.equal(effective("s3:DeleteBucket", `arn:aws:s3:::${SCOPE.bucketName}`), false);
+                assert.equal(effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/x.parquet`), true);
+            });
+        });
+    }
+});
