@@ -1,6 +1,10 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "../config";
+import { PolicyDocument, PolicyStatement, agentPermissions } from "../common/documents";
+import { StackScope } from "../components/iam/scope";
+import { evaluate, wildcardMatch } from "./fakes/iamPolicy";
 import { ACCOUNT_ID, ProgramRun, baseConfig, doc, lastRegistrations, plaintextStrings, runProgram, unwrap } from "./harness";
+import { roleRules, ruleViolations } from "./roleRules";
 
 const BUCKET = `nops-container-cost-${ACCOUNT_ID}`;
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
@@ -29,6 +33,7 @@ describe("account side", () => {
     it("registers components with container-insights:<module>:<Type> tokens", () => {
         const components = run.resources.filter((r) => r.type.startsWith("container-insights:")).map((r) => r.type);
         assert.deepEqual(components.sort(), [
+            "container-insights:iam:AgentBoundary",
             "container-insights:iam:AutoUpdateRole",
             "container-insights:iam:PlatformReadPolicy",
             "container-insights:iam:ReconcilerRole",
@@ -89,6 +94,57 @@ describe("account side", () => {
         });
     });
 
+    describe("with a KMS key", () => {
+        const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const keyStatement = (actions: string[]) => ({
+            Effect: "Allow",
+            Action: actions,
+            Resource: KEY_ARN,
+            Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+        });
+        const withoutSid = (statements: Array<Record<string, unknown>>) => statements.map(({ Sid: _sid, ...rest }) => rest);
+        const answerGetKey = (keyIds: string[]) => (invoke: { token: string; inputs: Record<string, unknown> }) => {
+            if (invoke.token !== "aws:kms/getKey:getKey") {
+                return undefined;
+            }
+            keyIds.push(invoke.inputs.keyId as string);
+            return { id: "1234abcd-12ab-34cd-56ef-1234567890ab", keyId: invoke.inputs.keyId, arn: KEY_ARN };
+        };
+
+        it("lets agent roles, the agent user and the platform use exactly that key, and only through S3", async () => {
+            const keyed = await runProgram({ ...baseConfig(), kmsKeyId: KEY_ARN });
+            const read = keyed.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.inputs.role === "NopsIntegrationRole")!;
+            assert.deepEqual(withoutSid(doc(read.inputs.policy).Statement.slice(1)), [keyStatement(["kms:Decrypt"])]);
+            const boundary = doc(keyed.one("aws:iam/policy:Policy").inputs.policy).Statement;
+            assert.deepEqual(withoutSid(boundary.filter((st) => String(st.Action).includes("kms"))), [keyStatement(["kms:GenerateDataKey", "kms:Decrypt"])]);
+            const fn = keyed.ofType("aws:lambda/function:Function")[0];
+            assert.equal((unwrap(fn.inputs.environment) as any).variables.CI_KMS_KEY_ARN, KEY_ARN);
+
+            const user = await runProgram({ ...baseConfig(), kmsKeyId: KEY_ARN, createIamUser: "true" });
+            const userStatements = doc(user.one("aws:iam/userPolicy:UserPolicy").inputs.policy).Statement;
+            assert.deepEqual(withoutSid(userStatements.filter((st) => String(st.Action).includes("kms"))), [keyStatement(["kms:GenerateDataKey", "kms:Decrypt"])]);
+            assert.equal(keyed.invokes.filter((i) => i.token === "aws:kms/getKey:getKey").length, 0, "a key ARN needs no lookup");
+        });
+
+        it("resolves an alias to its key ARN, since key use is never authorized against an alias", async () => {
+            for (const alias of ["alias/insights", "arn:aws:kms:us-east-1:111122223333:alias/insights", "1234abcd-12ab-34cd-56ef-1234567890ab"]) {
+                const asked: string[] = [];
+                const keyed = await runProgram({ ...baseConfig(), kmsKeyId: alias }, { call: answerGetKey(asked) });
+                assert.deepEqual(asked, [alias]);
+                const policies = keyed.ofType("aws:iam/rolePolicy:RolePolicy").concat(keyed.ofType("aws:iam/policy:Policy"));
+                const kmsResources = policies.flatMap((p) => doc(p.inputs.policy).Statement.filter((st) => String(st.Action).includes("kms:")).map((st) => st.Resource));
+                assert.deepEqual([...new Set(kmsResources)], [KEY_ARN], alias);
+                const sse = unwrap(keyed.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs) as any;
+                assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId, alias, "the bucket keeps what the user configured");
+            }
+        });
+
+        it("grants no KMS action without a key", () => {
+            const kmsStatements = allStatements(run).filter(({ s }) => asList(s.Action).some((a: string) => a.startsWith("kms:")));
+            assert.deepEqual(kmsStatements, []);
+        });
+    });
+
     it("attaches the read policy to the platform's integration role", () => {
         const rolePolicies = run.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.inputs.role === "NopsIntegrationRole");
         assert.equal(rolePolicies.length, 1);
@@ -118,28 +174,6 @@ describe("account side", () => {
             assert.equal(trustOf(uat)!.Principal.AWS, "arn:aws:iam::844856862745:root");
         });
 
-        it("may change only this stack's roles, bucket and functions", () => {
-            const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "auto-update")!;
-            const allowed: Record<string, unknown[]> = {
-                "lambda:": [
-                    `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-creation`,
-                    `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-management`,
-                ],
-                "iam:": [`arn:aws:iam::${ACCOUNT_ID}:role/container-insights/prod/*`],
-                "s3:": [BUCKET_ARN],
-                "eks:": ["*"],
-            };
-            for (const statement of doc(policy.inputs.policy).Statement) {
-                const services = new Set(asList(statement.Action).map((a: string) => a.slice(0, a.indexOf(":") + 1)));
-                assert.equal(services.size, 1, JSON.stringify(statement));
-                const [service] = services;
-                assert.deepEqual(asList(statement.Resource), allowed[service], JSON.stringify(statement));
-                if (service === "eks:") {
-                    assert.ok(asList(statement.Action).every((a: string) => /^eks:(List|Describe)/.test(a)));
-                }
-            }
-        });
-
         it("is absent when autoUpdate is off", async () => {
             const off = await runProgram({ ...baseConfig(), autoUpdate: "false" });
             assert.equal(off.ofType("container-insights:iam:AutoUpdateRole").length, 0);
@@ -158,11 +192,67 @@ describe("account side", () => {
         }
     });
 
-    it("limits the reconciler's IAM writes to the stack's per-cluster role path", () => {
+    describe("no privilege escalation: every statement of the reconciler's and the auto-update role's policies", () => {
+        const scope: StackScope = { accountId: ACCOUNT_ID, partition: "aws", region: "us-east-1", stackName: "prod", bucketName: BUCKET };
+        const tokenSecretArn = () => run.ofType("aws:secretsmanager/secret:Secret").find((r) => r.name === "platform-token")!.state.arn as string;
+        const documents = () =>
+            ["reconciler", "auto-update"].map((name) => ({
+                name,
+                document: doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === name)!.inputs.policy) as unknown as PolicyDocument,
+            }));
+        const rules = () => roleRules(scope, { tokenSecretArn: tokenSecretArn() });
+
+        it("meets the rule: bounded role writes on the stack's path only, no code changes, no PassRole, every deny in place", () => {
+            for (const { name, document } of documents()) {
+                assert.deepEqual(ruleViolations(document, scope, rules()), [], name);
+            }
+        });
+
+        it("gives the platform no way to change the reconciler's code or pass a role", () => {
+            const autoUpdate = documents().find((d) => d.name === "auto-update")!.document;
+            const allowed = autoUpdate.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action));
+            for (const action of ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "iam:PassRole"]) {
+                assert.ok(!allowed.some((a: string) => wildcardMatch(a, action, true)), action);
+                assert.equal(evaluate(autoUpdate, { action, resource: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-creation`, context: {} }), "ExplicitDeny");
+            }
+            const boundary = `arn:aws:iam::${ACCOUNT_ID}:policy/container-insights/prod/nops-ccost-prod-agent-boundary`;
+            for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) {
+                assert.equal(evaluate(autoUpdate, { action, resource: boundary, context: {} }), "ExplicitDeny", action);
+            }
+        });
+
+        it("catches any widening of any statement (the rule is not vacuous)", () => {
+            for (const { name, document } of documents()) {
+                document.Statement.forEach((statement, index) => {
+                    const variants: PolicyStatement[][] = [];
+                    const replace = (changed: PolicyStatement | undefined) =>
+                        document.Statement.flatMap((s, i) => (i !== index ? [s] : changed ? [changed] : []));
+                    if (statement.Effect === "Deny") {
+                        variants.push(replace(undefined));
+                        variants.push(replace({ ...statement, Action: asList(statement.Action).slice(1) }));
+                    } else {
+                        variants.push(replace({ ...statement, Action: [...asList(statement.Action), "iam:PassRole"] }));
+                        variants.push(replace({ ...statement, Action: [...asList(statement.Action).slice(1), "iam:*"] }));
+                        variants.push(replace({ ...statement, Action: [...asList(statement.Action), "lambda:UpdateFunctionCode"] }));
+                        if (!asList(statement.Resource).includes("*")) {
+                            variants.push(replace({ ...statement, Resource: "*" }));
+                            variants.push(replace({ ...statement, Resource: [...asList(statement.Resource), `arn:aws:iam::${ACCOUNT_ID}:role/*`] }));
+                        }
+                        if (statement.Condition) {
+                            variants.push(replace({ ...statement, Condition: undefined }));
+                        }
+                    }
+                    for (const variant of variants) {
+                        const widened = { Version: "2012-10-17" as const, Statement: variant };
+                        assert.notDeepEqual(ruleViolations(widened, scope, rules()), [], `${name}: widening ${JSON.stringify(statement)} went unnoticed`);
+                    }
+                });
+            }
+        });
+    });
+
+    it("runs the reconciler as a Lambda-only role that reads only its own token", () => {
         const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!;
-        const writers = doc(policy.inputs.policy).Statement.filter((s) => asList(s.Action).includes("iam:CreateRole"));
-        assert.equal(writers.length, 1);
-        assert.equal(writers[0].Resource, `arn:aws:iam::${ACCOUNT_ID}:role/container-insights/prod/*`);
         const secretRead = doc(policy.inputs.policy).Statement.find((s) => s.Action === "secretsmanager:GetSecretValue")!;
         assert.match(secretRead.Resource, /^arn:aws:secretsmanager:.*platform-token/);
         const trust = doc(run.ofType("aws:iam/role:Role").find((r) => r.name === "reconciler")!.inputs.assumeRolePolicy).Statement[0];
@@ -201,6 +291,13 @@ describe("account side", () => {
             assert.deepEqual(statements[0].Action, ["s3:PutObject", "s3:GetObject", "s3:ListBucket"]);
             assert.deepEqual(statements[0].Resource, [BUCKET_ARN, `${BUCKET_ARN}/*`]);
             assert.equal(userRun.ofType("aws:iam/accessKey:AccessKey").length, 1);
+        });
+
+        it("gives the user the same Data Fetcher queue permissions as the agent roles", () => {
+            const user = doc(userRun.one("aws:iam/userPolicy:UserPolicy").inputs.policy).Statement;
+            const roles = agentPermissions({ partition: "aws", bucketName: BUCKET, queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*" });
+            assert.deepEqual(user, roles.Statement);
+            assert.deepEqual(user.find((st) => st.Sid === "DataFetcherQueues")!.Action, ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]);
             assert.equal(userRun.outputs.iamUserName.value, "nops-container-cost-s3");
         });
 

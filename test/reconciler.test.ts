@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { decodePolicy } from "../lambda/reconciler/documents";
 import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
 import { reconcile, teardown } from "../lambda/reconciler/reconcile";
+import { environmentVariables, readEnvironment } from "../lambda/reconciler/environment";
 import { ReconcileResult } from "../lambda/reconciler/types";
 import { STACK_TAG_KEY, clusterRoleName } from "../common/naming";
 import { awsError } from "./fakes/awsAccount";
@@ -361,6 +362,37 @@ describe("reconciler", () => {
             assert.equal(byCluster(result, "prod-a").outcome, "skipped");
             assert.ok(world.account.role("nops-ccost-prod-a_us-east-1"));
         });
+    });
+
+    it("lets the agents use the bucket's KMS key through S3 when there is one", async () => {
+        const keyArn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        world.account.addCluster("us-east-1", "alpha");
+        await reconcile(settingsFor(["us-east-1"], { kmsKeyArn: keyArn }), world.gateway(), recordingLog());
+        const statements = JSON.parse(world.account.role("nops-ccost-alpha_us-east-1")!.inline.get(AGENT_POLICY_NAME)!).Statement;
+        assert.deepEqual(statements[2], {
+            Sid: "BucketKey",
+            Effect: "Allow",
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: keyArn,
+            Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+        });
+    });
+
+    it("reads back from its environment exactly what the program put there", () => {
+        const env = {
+            ...settingsFor(["us-east-1", "eu-west-1"], { clusters: { include: ["prod-*"], exclude: [], tags: { insights: "on" } } }),
+            apiUrl: "https://app.nops.io",
+            tokenSecretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:t",
+            version: "1.0.0",
+        };
+        const variables = environmentVariables(env);
+        assert.equal(variables.CI_KMS_KEY_ARN, undefined, "no key, no variable");
+        assert.deepEqual(readEnvironment({ ...variables, AWS_REGION: "eu-west-1" }), { ...env, kmsKeyArn: undefined, homeRegion: "eu-west-1" });
+        const keyed = { ...env, kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/k" };
+        assert.equal(readEnvironment(environmentVariables(keyed)).kmsKeyArn, keyed.kmsKeyArn);
+        const { CI_BOUNDARY_POLICY_ARN: _boundary, ...withoutBoundary } = variables;
+        assert.throws(() => readEnvironment(withoutBoundary), /missing environment variables: CI_BOUNDARY_POLICY_ARN/);
+        assert.throws(() => readEnvironment({ ...variables, CI_CLUSTER_FILTERS: '{"include":"prod-*"}' }), /CI_CLUSTER_FILTERS must be/);
     });
 
     it("reads IAM's URL-encoded documents (no false drift)", () => {

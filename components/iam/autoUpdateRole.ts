@@ -49,7 +49,9 @@ export function autoUpdatePermissions(scope: StackScope): PolicyDocument {
             ],
             Resource: arns.bucket,
         },
-        { Sid: "ReadFleet", Effect: "Allow", Action: ["eks:ListClusters", "eks:DescribeCluster"], Resource: "*" },
+        // ListClusters has no resource-level permissions.
+        { Sid: "ListFleet", Effect: "Allow", Action: "eks:ListClusters", Resource: "*" },
+        { Sid: "DescribeClusters", Effect: "Allow", Action: "eks:DescribeCluster", Resource: arns.clusters },
         ...guardStatements(scope),
     );
 }

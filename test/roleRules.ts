@@ -1,0 +1,105 @@
+/**
+ * The rule every statement of the reconciler's and the auto-update role's policies must meet, as data: each allowed
+ * action belongs to exactly one rule, on at most the rule's resources, with exactly the rule's condition. Any
+ * widening (another action, a wildcard, a broader resource, a dropped condition, a missing deny) breaks the rule.
+ */
+import { isDeepStrictEqual } from "util";
+import { PolicyDocument, PolicyStatement } from "../common/documents";
+import { BOUNDED_ROLE_WRITE_ACTIONS, CLUSTER_ROLE_READ_ACTIONS, CLUSTER_ROLE_TAG_KEYS, StackScope, guardStatements, ownedArns } from "../components/iam/scope";
+
+export interface ActionRule {
+    name: string;
+    actions: string[];
+    resources: string[];
+    /** When present, the statement's Condition must be exactly this. */
+    condition?: PolicyStatement["Condition"];
+}
+
+export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string } = {}): ActionRule[] {
+    const arns = ownedArns(scope);
+    const rules: ActionRule[] = [
+        { name: "read cluster roles", actions: CLUSTER_ROLE_READ_ACTIONS, resources: [arns.clusterRoles] },
+        {
+            name: "write cluster roles within the boundary",
+            actions: BOUNDED_ROLE_WRITE_ACTIONS,
+            resources: [arns.clusterRoles],
+            condition: { StringEquals: { "iam:PermissionsBoundary": arns.boundaryPolicy } },
+        },
+        {
+            name: "tag cluster roles with the stack's keys",
+            actions: ["iam:TagRole"],
+            resources: [arns.clusterRoles],
+            condition: { "ForAllValues:StringEquals": { "aws:TagKeys": CLUSTER_ROLE_TAG_KEYS } },
+        },
+        // No resource-level permissions exist for these (Service Authorization Reference).
+        { name: "list", actions: ["iam:ListRoles", "iam:ListOpenIDConnectProviders", "eks:ListClusters"], resources: ["*"] },
+        { name: "describe clusters", actions: ["eks:DescribeCluster"], resources: [arns.clusters] },
+        { name: "run the reconciler", actions: ["lambda:InvokeFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration"], resources: arns.functions },
+        {
+            name: "maintain the bucket",
+            actions: [
+                "s3:GetBucketLocation",
+                "s3:GetBucketPolicy",
+                "s3:GetEncryptionConfiguration",
+                "s3:GetLifecycleConfiguration",
+                "s3:PutLifecycleConfiguration",
+                "s3:GetBucketTagging",
+            ],
+            resources: [arns.bucket],
+        },
+        { name: "write logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: arns.logGroups },
+    ];
+    if (extra.tokenSecretArn) {
+        rules.push({ name: "read the token", actions: ["secretsmanager:GetSecretValue"], resources: [extra.tokenSecretArn] });
+    }
+    return rules;
+}
+
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Every way the document breaks the rule; empty when it meets it. */
+export function ruleViolations(document: PolicyDocument, scope: StackScope, rules: ActionRule[]): string[] {
+    const problems: string[] = [];
+    for (const statement of document.Statement) {
+        const where = JSON.stringify(statement);
+        const raw = statement as unknown as Record<string, unknown>;
+        if (raw.NotAction !== undefined || raw.NotResource !== undefined || raw.NotPrincipal !== undefined) {
+            problems.push(`NotAction/NotResource/NotPrincipal: ${where}`);
+        }
+        if (statement.Effect !== "Allow") {
+            continue;
+        }
+        const actions = list(statement.Action);
+        const matched = new Set<ActionRule>();
+        for (const action of actions) {
+            const rule = rules.find((r) => r.actions.includes(action));
+            if (!rule) {
+                problems.push(`${action} is not an action these roles may have: ${where}`);
+            } else {
+                matched.add(rule);
+            }
+        }
+        if (matched.size > 1) {
+            problems.push(`one statement mixes rules (${[...matched].map((r) => r.name).join(", ")}): ${where}`);
+        }
+        for (const rule of matched) {
+            for (const resource of list(statement.Resource)) {
+                if (!rule.resources.includes(resource)) {
+                    problems.push(`${rule.name}: resource ${resource} is outside ${rule.resources.join(", ")}: ${where}`);
+                }
+            }
+            if (list(statement.Resource).length === 0) {
+                problems.push(`${rule.name}: no Resource: ${where}`);
+            }
+            if (rule.condition && !isDeepStrictEqual(statement.Condition, rule.condition)) {
+                problems.push(`${rule.name}: condition must be ${JSON.stringify(rule.condition)}: ${where}`);
+            }
+        }
+    }
+    for (const guard of guardStatements(scope)) {
+        if (!document.Statement.some((statement) => isDeepStrictEqual(statement, guard))) {
+            problems.push(`deny ${guard.Sid} is missing or changed`);
+        }
+    }
+    return problems;
+}
