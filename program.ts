@@ -92,6 +92,7 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
 
     if (settings.createIamUser) {
         const user = new AgentUser("agent-user", {
+            stackName: settings.stackName,
             bucketName: bucket.bucketName,
             partition,
             queueArnPattern: settings.platform.queueArnPattern,
@@ -104,7 +105,7 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
         outputs.iamUserCredentialsSecretArn = user.credentialsSecretArn;
         agentIdentity = () => ({ kind: "iamUser", accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey });
     } else {
-        const token = new PlatformToken("platform-token", { token: settings.token, tags });
+        const token = new PlatformToken("platform-token", { stackName: settings.stackName, token: settings.token, tags });
         const reconcilerRole = new ReconcilerRole("reconciler", { scope, tokenSecretArn: token.secretArn, tags });
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;
         reconciler = new RoleReconciler("reconciler", {

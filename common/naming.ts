@@ -68,12 +68,40 @@ export function bucketNameFor(accountId: string): string {
     return `nops-container-cost-${accountId}`;
 }
 
-/** Physical names of the two reconciler functions (64 characters at most, stable and distinct per stack). */
-export function reconcilerFunctionNames(stackName: string): { creation: string; management: string } {
+/** A stack's name cut to fit physical-name limits (40 characters at most, stable and distinct per stack). */
+function stackBase(stackName: string): string {
     let base = `nops-ccost-${stackName}`;
     if (base.length > 40) {
         const hash = createHash("sha256").update(stackName).digest("hex").slice(0, 8);
         base = `${base.slice(0, 31)}-${hash}`;
     }
+    return base;
+}
+
+/** Physical names of the two reconciler functions (64 characters at most, stable and distinct per stack). */
+export function reconcilerFunctionNames(stackName: string): { creation: string; management: string } {
+    const base = stackBase(stackName);
     return { creation: `${base}-role-creation`, management: `${base}-role-management` };
+}
+
+/** The EventBridge rule that runs the management function. */
+export function reconcilerScheduleName(stackName: string): string {
+    return `${stackBase(stackName)}-schedule`;
+}
+
+/** The stack's own roles, at the root path: never under the per-cluster path, which the reconciler owns. */
+export function stackRoleNames(stackName: string): { reconciler: string; autoUpdate: string } {
+    const base = stackBase(stackName);
+    return { reconciler: `${base}-reconciler`, autoUpdate: `${base}-auto-update` };
+}
+
+/**
+ * Name prefixes of the stack's Secrets Manager secrets. A prefix, not a name: a deleted secret keeps its name for its
+ * recovery window, and Secrets Manager appends a random suffix to every ARN anyway.
+ */
+export function secretNamePrefixes(stackName: string): { platformToken: string; agentUserCredentials: string } {
+    return {
+        platformToken: `container-insights/${stackName}/platform-token-`,
+        agentUserCredentials: `container-insights/${stackName}/agent-user-credentials-`,
+    };
 }

@@ -1,10 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BucketKey, agentPermissions } from "../../common/documents";
+import { secretNamePrefixes } from "../../common/naming";
 
 export const AGENT_USER_NAME = "nops-container-cost-s3";
 
 export interface AgentUserArgs {
+    stackName: string;
     bucketName: pulumi.Input<string>;
     partition: pulumi.Input<string>;
     /** The platform's Data Fetcher queues, which the agents use in this mode as with their roles. */
@@ -47,7 +49,11 @@ export class AgentUser extends pulumi.ComponentResource {
 
         const credentials = new aws.secretsmanager.Secret(
             `${name}-credentials`,
-            { description: `Access key of IAM user ${AGENT_USER_NAME} for the container insights agents`, tags: args.tags },
+            {
+                namePrefix: secretNamePrefixes(args.stackName).agentUserCredentials,
+                description: `Access key of IAM user ${AGENT_USER_NAME} for the container insights agents`,
+                tags: args.tags,
+            },
             parent,
         );
         new aws.secretsmanager.SecretVersion(

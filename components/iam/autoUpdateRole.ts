@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, policy } from "../../common/documents";
+import { stackRoleNames } from "../../common/naming";
 import { StackScope, clusterRoleStatements, guardStatements, ownedArns } from "./scope";
 
 export interface AutoUpdateRoleArgs {
@@ -66,6 +67,7 @@ export class AutoUpdateRole extends pulumi.ComponentResource {
         const role = new aws.iam.Role(
             name,
             {
+                name: scope.apply((s) => stackRoleNames(s.stackName).autoUpdate),
                 description: "Assumed by the container insights platform to keep this onboarding up to date",
                 assumeRolePolicy: pulumi
                     .all([scope, args.externalId])

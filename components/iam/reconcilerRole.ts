@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, policy } from "../../common/documents";
+import { stackRoleNames } from "../../common/naming";
 import { StackScope, clusterRoleStatements, guardStatements, ownedArns } from "./scope";
 
 export interface ReconcilerRoleArgs {
@@ -59,6 +60,7 @@ export class ReconcilerRole extends pulumi.ComponentResource {
         this.role = new aws.iam.Role(
             name,
             {
+                name: scope.apply((s) => stackRoleNames(s.stackName).reconciler),
                 description: "Runs the container insights per-cluster role reconciler",
                 assumeRolePolicy: scope.apply((s) => JSON.stringify(lambdaTrust(s.accountId))),
                 tags: args.tags,

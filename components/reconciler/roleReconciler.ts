@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { reconcilerFunctionNames } from "../../common/naming";
+import { reconcilerFunctionNames, reconcilerScheduleName } from "../../common/naming";
 import { LambdaEnvironment, environmentVariables } from "../../lambda/reconciler/environment";
 import { reconcilerBundle } from "./bundle";
 
@@ -81,7 +81,12 @@ export class RoleReconciler extends pulumi.ComponentResource {
 
         const schedule = new aws.cloudwatch.EventRule(
             name,
-            { description: "Runs the container insights role reconciler", scheduleExpression: "rate(2 hours)", tags: args.tags },
+            {
+                name: reconcilerScheduleName(args.stackName),
+                description: "Runs the container insights role reconciler",
+                scheduleExpression: "rate(2 hours)",
+                tags: args.tags,
+            },
             { parent: this },
         );
         new aws.lambda.Permission(

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { secretNamePrefixes } from "../../common/naming";
 
 export interface PlatformTokenArgs {
+    stackName: string;
     /** The platform API token, a Pulumi secret. */
     token: pulumi.Output<string>;
     tags: Record<string, string>;
@@ -15,7 +17,12 @@ export class PlatformToken extends pulumi.ComponentResource {
         super("container-insights:secrets:PlatformToken", name, {}, opts);
         const secret = new aws.secretsmanager.Secret(
             name,
-            { description: "Container insights platform API token", recoveryWindowInDays: 7, tags: args.tags },
+            {
+                namePrefix: secretNamePrefixes(args.stackName).platformToken,
+                description: "Container insights platform API token",
+                recoveryWindowInDays: 7,
+                tags: args.tags,
+            },
             { parent: this },
         );
         new aws.secretsmanager.SecretVersion(

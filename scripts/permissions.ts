@@ -1,0 +1,363 @@
+/**
+ * `npm run --silent permissions -- <stack> [--account <id>] [--set key=value ...]` prints the least-privilege IAM
+ * policy the identity running `pulumi up` (and `destroy`) needs for that stack's configuration. Every ARN comes from
+ * the naming functions the program itself uses; without --account the policy names the caller's own account with
+ * the ${aws:PrincipalAccount} policy variable.
+ */
+import { join } from "path";
+import { PolicyDocument, PolicyStatement, bucketArn, policy } from "../common/documents";
+import {
+    agentBoundaryPolicyArn,
+    bucketNameFor,
+    partitionOf,
+    reconcilerFunctionNames,
+    reconcilerScheduleName,
+    secretNamePrefixes,
+    stackRoleNames,
+} from "../common/naming";
+import { AGENT_USER_NAME } from "../components/iam/agentUser";
+import { ConfigError, ParsedConfig, parseConfig } from "../config";
+import { SECRET_PLACEHOLDER, readStackConfig } from "./stackConfig";
+
+/**
+ * The provider calls behind each resource type the program registers (create, read, update, delete, tags), by IAM
+ * action. Adding a resource type to the program without adding it here fails the permissions test.
+ */
+export const PROVIDER_ACTIONS: Record<string, string[]> = {
+    "aws:s3/bucket:Bucket": [
+        "s3:CreateBucket",
+        "s3:DeleteBucket",
+        "s3:ListBucket",
+        "s3:GetBucketLocation",
+        "s3:GetBucketPolicy",
+        "s3:GetBucketAcl",
+        "s3:GetBucketCORS",
+        "s3:GetBucketWebsite",
+        "s3:GetBucketVersioning",
+        "s3:GetAccelerateConfiguration",
+        "s3:GetBucketRequestPayment",
+        "s3:GetBucketLogging",
+        "s3:GetLifecycleConfiguration",
+        "s3:GetReplicationConfiguration",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetBucketObjectLockConfiguration",
+        "s3:GetBucketTagging",
+        "s3:PutBucketTagging",
+    ],
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": [
+        "s3:PutEncryptionConfiguration",
+        "s3:GetEncryptionConfiguration",
+    ],
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"],
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ["s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls"],
+    "aws:s3/bucketPolicy:BucketPolicy": ["s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"],
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ["s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration"],
+    "aws:iam/role:Role": [
+        "iam:CreateRole",
+        "iam:GetRole",
+        "iam:DeleteRole",
+        "iam:UpdateRole",
+        "iam:UpdateRoleDescription",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole",
+    ],
+    "aws:iam/rolePolicy:RolePolicy": ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
+    "aws:iam/policy:Policy": [
+        "iam:CreatePolicy",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:ListPolicyVersions",
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:TagPolicy",
+        "iam:UntagPolicy",
+    ],
+    "aws:iam/user:User": ["iam:CreateUser", "iam:GetUser", "iam:DeleteUser", "iam:TagUser", "iam:UntagUser", "iam:ListGroupsForUser"],
+    "aws:iam/userPolicy:UserPolicy": ["iam:PutUserPolicy", "iam:GetUserPolicy", "iam:DeleteUserPolicy"],
+    "aws:iam/accessKey:AccessKey": ["iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:DeleteAccessKey"],
+    "aws:secretsmanager/secret:Secret": [
+        "secretsmanager:CreateSecret",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetResourcePolicy",
+        "secretsmanager:UpdateSecret",
+        "secretsmanager:DeleteSecret",
+        "secretsmanager:TagResource",
+        "secretsmanager:UntagResource",
+    ],
+    "aws:secretsmanager/secretVersion:SecretVersion": [
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:UpdateSecretVersionStage",
+    ],
+    "aws:cloudwatch/logGroup:LogGroup": [
+        "logs:CreateLogGroup",
+        "logs:DeleteLogGroup",
+        "logs:PutRetentionPolicy",
+        "logs:DeleteRetentionPolicy",
+        "logs:TagResource",
+        "logs:UntagResource",
+        "logs:ListTagsForResource",
+    ],
+    "aws:lambda/function:Function": [
+        "lambda:CreateFunction",
+        "lambda:GetFunction",
+        "lambda:GetFunctionConfiguration",
+        "lambda:GetFunctionCodeSigningConfig",
+        "lambda:ListVersionsByFunction",
+        "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:PutFunctionConcurrency",
+        "lambda:DeleteFunctionConcurrency",
+        "lambda:DeleteFunction",
+        "lambda:TagResource",
+        "lambda:UntagResource",
+        "lambda:ListTags",
+    ],
+    "aws:lambda/invocation:Invocation": ["lambda:InvokeFunction"],
+    "aws:lambda/permission:Permission": ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"],
+    "aws:cloudwatch/eventRule:EventRule": [
+        "events:PutRule",
+        "events:DescribeRule",
+        "events:DeleteRule",
+        "events:TagResource",
+        "events:UntagResource",
+        "events:ListTagsForResource",
+        "events:ListTargetsByRule",
+    ],
+    "aws:cloudwatch/eventTarget:EventTarget": ["events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule"],
+};
+
+/** Calls behind each invoke the program makes; GetCallerIdentity needs no permission (AWS STS API reference). */
+export const INVOKE_ACTIONS: Record<string, string[]> = {
+    "aws:index/getCallerIdentity:getCallerIdentity": [],
+    "aws:eks/getClusters:getClusters": ["eks:ListClusters"],
+    "aws:eks/getCluster:getCluster": ["eks:DescribeCluster"],
+    "aws:kms/getKey:getKey": ["kms:DescribeKey"],
+};
+
+/** Actions for which IAM has no resource-level permissions (Service Authorization Reference): only "*" works. */
+export const UNSCOPED_ACTIONS = ["eks:ListClusters"];
+
+/** What a deploy of this stack touches. */
+export interface DeployTarget {
+    stackName: string;
+    /** The stack's aws:region: where the bucket, functions, logs, rule and secrets live. */
+    stackRegion: string;
+    /** An account id, or the ${aws:PrincipalAccount} policy variable. */
+    accountId: string;
+    config: Pick<ParsedConfig, "regions" | "roleName" | "createIamUser" | "autoUpdate" | "kmsKeyId" | "lifecycleDays" | "agent" | "clusters">;
+}
+
+const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
+
+function actions(...types: string[]): string[] {
+    return [...new Set(types.flatMap((type) => PROVIDER_ACTIONS[type]))].sort();
+}
+
+export function deployerPolicy(target: DeployTarget): PolicyDocument {
+    const { stackName, stackRegion: region, accountId, config } = target;
+    const partition = partitionOf(region);
+    const account = { accountId, partition, stackName };
+    const iamArn = (kind: string, path: string) => `arn:${partition}:iam::${accountId}:${kind}${path}`;
+    const bucket = bucketArn(partition, bucketNameFor(accountId));
+    const roles = stackRoleNames(stackName);
+    const functions = reconcilerFunctionNames(stackName);
+    const secrets = secretNamePrefixes(stackName);
+    const secretArn = (prefix: string) => `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${prefix}*`;
+    const irsa = !config.createIamUser;
+
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "Bucket",
+            Effect: "Allow",
+            Action: actions(
+                "aws:s3/bucket:Bucket",
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+                "aws:s3/bucketPolicy:BucketPolicy",
+                ...(config.lifecycleDays ? ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"] : []),
+            ),
+            Resource: bucket,
+        },
+        {
+            Sid: "PlatformReadPolicy",
+            Effect: "Allow",
+            Action: actions("aws:iam/rolePolicy:RolePolicy"),
+            // The platform's integration role, at the root path or any other.
+            Resource: [iamArn("role/", config.roleName), iamArn("role/*/", config.roleName)],
+        },
+        {
+            Sid: "AgentBoundaryPolicy",
+            Effect: "Allow",
+            Action: actions("aws:iam/policy:Policy"),
+            Resource: agentBoundaryPolicyArn(account),
+        },
+    ];
+    const stackRoles = [...(irsa ? [roles.reconciler] : []), ...(config.autoUpdate ? [roles.autoUpdate] : [])];
+    if (stackRoles.length > 0) {
+        statements.push({
+            Sid: "StackRoles",
+            Effect: "Allow",
+            Action: actions("aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"),
+            Resource: stackRoles.map((name) => iamArn("role/", name)),
+        });
+    }
+    if (irsa) {
+        const functionArns = [functions.creation, functions.management].map((fn) => `arn:${partition}:lambda:${region}:${accountId}:function:${fn}`);
+        statements.push(
+            {
+                Sid: "PassReconcilerRoleToLambda",
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: iamArn("role/", roles.reconciler),
+                Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+            },
+            { Sid: "PlatformToken", Effect: "Allow", Action: actions("aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion"), Resource: secretArn(secrets.platformToken) },
+            {
+                Sid: "ReconcilerFunctions",
+                Effect: "Allow",
+                Action: actions("aws:lambda/function:Function", "aws:lambda/invocation:Invocation", "aws:lambda/permission:Permission"),
+                Resource: functionArns,
+            },
+            {
+                Sid: "ReconcilerLogs",
+                Effect: "Allow",
+                Action: actions("aws:cloudwatch/logGroup:LogGroup"),
+                Resource: [functions.creation, functions.management].flatMap((fn) => {
+                    const group = `arn:${partition}:logs:${region}:${accountId}:log-group:/aws/lambda/${fn}`;
+                    return [group, `${group}:*`];
+                }),
+            },
+            {
+                // The provider finds a log group by listing with its name as prefix; the list is authorized on log-group:*.
+                Sid: "FindLogGroups",
+                Effect: "Allow",
+                Action: "logs:DescribeLogGroups",
+                Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
+            },
+            {
+                Sid: "ReconcilerSchedule",
+                Effect: "Allow",
+                Action: actions("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget"),
+                Resource: `arn:${partition}:events:${region}:${accountId}:rule/${reconcilerScheduleName(stackName)}`,
+            },
+        );
+    } else {
+        statements.push(
+            {
+                Sid: "AgentUser",
+                Effect: "Allow",
+                Action: actions("aws:iam/user:User", "aws:iam/userPolicy:UserPolicy", "aws:iam/accessKey:AccessKey"),
+                Resource: iamArn("user/", AGENT_USER_NAME),
+            },
+            {
+                Sid: "AgentUserCredentials",
+                Effect: "Allow",
+                Action: actions("aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion"),
+                Resource: secretArn(secrets.agentUserCredentials),
+            },
+        );
+    }
+    const key = config.kmsKeyId;
+    if (key && !/^arn:[^:]+:kms:[^:]+:[0-9]{12}:key\//.test(key)) {
+        // Resolving an alias or key id to the key ARN (aws.kms.getKey = DescribeKey).
+        const alias = key.includes("alias/") ? key.slice(key.indexOf("alias/")) : undefined;
+        statements.push({
+            Sid: "ResolveBucketKey",
+            Effect: "Allow",
+            Action: "kms:DescribeKey",
+            Resource: alias ? `arn:${partition}:kms:${region}:${accountId}:key/*` : `arn:${partition}:kms:${region}:${accountId}:key/${key}`,
+            ...(alias ? { Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias } } } : {}),
+        });
+    }
+    if (config.agent.install) {
+        statements.push(
+            {
+                Sid: "ListClustersInIncludedRegions",
+                Effect: "Allow",
+                Action: "eks:ListClusters",
+                Resource: "*",
+                Condition: { StringEquals: { "aws:RequestedRegion": config.regions } },
+            },
+            {
+                // Discovery, and the cluster endpoint `aws eks get-token` kubeconfigs point at.
+                Sid: "DescribeClustersInIncludedRegions",
+                Effect: "Allow",
+                Action: "eks:DescribeCluster",
+                Resource: config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:cluster/*`),
+            },
+        );
+        if (config.clusters.assumeRoleArn) {
+            statements.push({ Sid: "AssumeClusterAccessRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: config.clusters.assumeRoleArn });
+        }
+    }
+    return policy(...statements);
+}
+
+/** Reads a stack's config like the program does and builds its deployer policy. */
+export function stackDeployerPolicy(stack: string, options: { projectDir: string; accountId?: string; overrides?: Record<string, string> }): PolicyDocument {
+    const { raw, awsRegion } = readStackConfig(stack, options.projectDir);
+    Object.assign(raw, options.overrides ?? {});
+    // Secrets do not shape the policy, and the reader never sees their values: stand-ins let the config validate.
+    for (const key of ["token", "externalId"]) {
+        if (!raw[key] || raw[key] === SECRET_PLACEHOLDER) {
+            raw[key] = "placeholder";
+        }
+    }
+    const config = parseConfig(raw, { awsRegion });
+    return deployerPolicy({ stackName: stack, stackRegion: config.stackRegion, accountId: options.accountId ?? PRINCIPAL_ACCOUNT, config });
+}
+
+function main(argv: string[]): number {
+    const args = [...argv];
+    const overrides: Record<string, string> = {};
+    let accountId: string | undefined;
+    let stack: string | undefined;
+    while (args.length > 0) {
+        const arg = args.shift()!;
+        if (arg === "--account") {
+            accountId = args.shift();
+            if (!accountId || !/^[0-9]{12}$/.test(accountId)) {
+                process.stderr.write("--account takes a 12-digit AWS account id\n");
+                return 2;
+            }
+        } else if (arg === "--set") {
+            const pair = args.shift() ?? "";
+            const eq = pair.indexOf("=");
+            if (eq < 1) {
+                process.stderr.write(`--set takes key=value (a key of the container-insights namespace), got ${JSON.stringify(pair)}\n`);
+                return 2;
+            }
+            overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
+        } else if (!stack && !arg.startsWith("-")) {
+            stack = arg;
+        } else {
+            process.stderr.write(`unknown argument ${arg}\n`);
+            return 2;
+        }
+    }
+    if (!stack) {
+        process.stderr.write("usage: npm run --silent permissions -- <stack> [--account <id>] [--set key=value ...]\n");
+        return 2;
+    }
+    try {
+        const document = stackDeployerPolicy(stack, { projectDir: join(__dirname, ".."), accountId, overrides });
+        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+        return 0;
+    } catch (error) {
+        const hint = error instanceof ConfigError ? " (keys that are not committed can be given with --set key=value, e.g. --set roleName=NopsIntegrationRole)" : "";
+        process.stderr.write(`${(error as Error).message}${hint}\n`);
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    process.exitCode = main(process.argv.slice(2));
+}

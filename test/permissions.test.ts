@@ -1,0 +1,189 @@
+import { strict as assert } from "assert";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { PolicyDocument } from "../common/documents";
+import { parseConfig } from "../config";
+import { INVOKE_ACTIONS, PROVIDER_ACTIONS, UNSCOPED_ACTIONS, deployerPolicy, stackDeployerPolicy } from "../scripts/permissions";
+import { evaluate } from "./fakes/iamPolicy";
+import { ACCOUNT_ID, Fleet, Invoke, ProgramRun, Registration, baseConfig, runProgram, unwrap } from "./harness";
+
+const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const FLEET: Fleet = { "us-east-1": [{ name: "alpha" }], "eu-west-1": [{ name: "beta" }] };
+const answerGetKey = (invoke: Invoke) =>
+    invoke.token === "aws:kms/getKey:getKey" ? { id: "k", keyId: invoke.inputs.keyId, arn: KEY_ARN } : undefined;
+
+const CASES: Array<[string, Record<string, string>]> = [
+    [
+        "IRSA, auto-update, KMS alias, lifecycle, cluster access role",
+        {
+            ...baseConfig(),
+            includeRegions: "us-east-1,eu-west-1",
+            kmsKeyId: "alias/insights",
+            lifecycleDays: "30",
+            "clusters.assumeRoleArn": `arn:aws:iam::${ACCOUNT_ID}:role/eks-admin`,
+        },
+    ],
+    ["IAM user, KMS key id, no auto-update", { ...baseConfig(), createIamUser: "true", autoUpdate: "false", kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }],
+    ["IRSA, KMS key ARN, no agent install", { ...baseConfig(), kmsKeyId: KEY_ARN, "agent.install": "false" }],
+];
+
+const iam = (path: string) => `arn:aws:iam::${ACCOUNT_ID}:${path}`;
+
+/** The ARN IAM authorizes each registration's calls against, from what the program registered. */
+function arnsOf(run: ProgramRun, r: Registration): string[] {
+    const inputs = unwrap(r.inputs) as Record<string, any>;
+    const regional = (service: string, rest: string) => `arn:aws:${service}:us-east-1:${ACCOUNT_ID}:${rest}`;
+    const [, module] = r.type.split(":");
+    if (module.startsWith("s3/")) {
+        return [`arn:aws:s3:::${unwrap(run.one("aws:s3/bucket:Bucket").inputs.bucket)}`];
+    }
+    switch (r.type) {
+        case "aws:iam/role:Role":
+            return [iam(`role${inputs.path ?? "/"}${inputs.name}`)];
+        case "aws:iam/rolePolicy:RolePolicy":
+            return [iam(`role/${inputs.role}`)];
+        case "aws:iam/policy:Policy":
+            return [iam(`policy${inputs.path ?? "/"}${inputs.name}`)];
+        case "aws:iam/user:User":
+            return [iam(`user/${inputs.name}`)];
+        case "aws:iam/userPolicy:UserPolicy":
+        case "aws:iam/accessKey:AccessKey":
+            return [iam(`user/${inputs.user}`)];
+        case "aws:secretsmanager/secret:Secret":
+        case "aws:secretsmanager/secretVersion:SecretVersion": {
+            const secret = run.ofType("aws:secretsmanager/secret:Secret").find((s) => s.name === r.name)!;
+            return [regional("secretsmanager", `secret:${unwrap(secret.inputs.namePrefix)}AbCdEf`)];
+        }
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return [regional("logs", `log-group:${inputs.name}`), regional("logs", `log-group:${inputs.name}:*`)];
+        case "aws:lambda/function:Function":
+            return [regional("lambda", `function:${inputs.name}`)];
+        case "aws:lambda/invocation:Invocation":
+            return [regional("lambda", `function:${inputs.functionName}`)];
+        case "aws:lambda/permission:Permission":
+            return [regional("lambda", `function:${inputs.function}`)];
+        case "aws:cloudwatch/eventRule:EventRule":
+            return [regional("events", `rule/${inputs.name}`)];
+        case "aws:cloudwatch/eventTarget:EventTarget":
+            return [regional("events", `rule/${inputs.rule}`)];
+    }
+    throw new Error(`the test does not know the ARN of a ${r.type}`);
+}
+
+function invokeRequests(invoke: Invoke): Array<{ resource: string; context: Record<string, string | string[]> }> {
+    const inputs = invoke.inputs as Record<string, string>;
+    switch (invoke.token) {
+        case "aws:eks/getClusters:getClusters":
+            return [{ resource: "*", context: { "aws:RequestedRegion": inputs.region } }];
+        case "aws:eks/getCluster:getCluster":
+            return [{ resource: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${inputs.name}`, context: { "aws:RequestedRegion": inputs.region } }];
+        case "aws:kms/getKey:getKey":
+            return [{ resource: KEY_ARN, context: inputs.keyId.startsWith("alias/") ? { "kms:ResourceAliases": [inputs.keyId] } : {} }];
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return [];
+    }
+    throw new Error(`the test does not know the resource of invoke ${invoke.token}`);
+}
+
+describe("permissions: the deploying identity's least-privilege policy", () => {
+    for (const [label, config] of CASES) {
+        describe(label, () => {
+            let run: ProgramRun;
+            let document: PolicyDocument;
+            before(async () => {
+                run = await runProgram(config, { fleet: FLEET, call: answerGetKey });
+                const parsed = parseConfig(config, { awsRegion: "us-east-1" });
+                document = deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", accountId: ACCOUNT_ID, config: parsed });
+            });
+
+            it("covers every AWS resource the program registers, on that resource's own ARN", () => {
+                const awsResources = run.resources.filter((r) => r.type.startsWith("aws:"));
+                assert.ok(awsResources.length > 5);
+                for (const r of awsResources) {
+                    const needed = PROVIDER_ACTIONS[r.type];
+                    assert.ok(needed, `no provider actions listed for ${r.type}`);
+                    for (const resource of arnsOf(run, r)) {
+                        for (const action of needed) {
+                            assert.equal(evaluate(document, { action, resource, context: {} }), "Allow", `${action} on ${resource} (${r.type} ${r.name})`);
+                        }
+                    }
+                }
+                for (const fn of run.ofType("aws:lambda/function:Function")) {
+                    const roleArn = String(unwrap(fn.inputs.role));
+                    const role = run.ofType("aws:iam/role:Role").find((r) => roleArn.endsWith(`/${unwrap(r.inputs.name)}`))!;
+                    const request = { action: "iam:PassRole", resource: arnsOf(run, role)[0], context: { "iam:PassedToService": "lambda.amazonaws.com" } };
+                    assert.equal(evaluate(document, request), "Allow");
+                    assert.equal(evaluate(document, { ...request, context: { "iam:PassedToService": "ec2.amazonaws.com" } }), "ImplicitDeny");
+                }
+            });
+
+            it("covers every invoke the program makes", () => {
+                assert.ok(run.invokes.length > 0);
+                for (const invoke of run.invokes) {
+                    const needed = INVOKE_ACTIONS[invoke.token];
+                    assert.ok(needed, `no actions listed for invoke ${invoke.token}`);
+                    for (const { resource, context } of invokeRequests(invoke)) {
+                        for (const action of needed) {
+                            assert.equal(evaluate(document, { action, resource, context }), "Allow", `${action} on ${resource}`);
+                        }
+                    }
+                }
+            });
+
+            it("puts an action on * only where AWS offers no resource scoping", () => {
+                for (const statement of document.Statement) {
+                    const resources = [statement.Resource].flat();
+                    if (resources.includes("*")) {
+                        const actions = [statement.Action].flat();
+                        assert.deepEqual(actions.filter((a) => !UNSCOPED_ACTIONS.includes(a)), [], JSON.stringify(statement));
+                    }
+                    for (const action of [statement.Action].flat()) {
+                        assert.doesNotMatch(action, /\*/, "no wildcard actions");
+                    }
+                }
+            });
+
+            it("allows nothing beyond the stack's own resources", () => {
+                const denied = (action: string, resource: string, context = {}) =>
+                    assert.notEqual(evaluate(document, { action, resource, context }), "Allow", `${action} on ${resource}`);
+                denied("iam:CreateRole", iam("role/admin"));
+                denied("iam:PutRolePolicy", iam("role/container-insights/prod/nops-ccost-alpha_us-east-1"));
+                denied("iam:PassRole", iam("role/admin"), { "iam:PassedToService": "lambda.amazonaws.com" });
+                denied("s3:DeleteBucket", "arn:aws:s3:::someone-elses-bucket");
+                denied("lambda:UpdateFunctionCode", `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:other`);
+                denied("eks:ListClusters", "*", { "aws:RequestedRegion": "ap-south-1" });
+                denied("eks:DescribeCluster", `arn:aws:eks:ap-south-1:${ACCOUNT_ID}:cluster/x`);
+            });
+        });
+    }
+
+    it("reads a stack's file and the project's defaults, never printing a secure value", () => {
+        const dir = mkdtempSync(join(tmpdir(), "permissions-"));
+        writeFileSync(join(dir, "Pulumi.yaml"), readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+        mkdirSync(join(dir, "stacks"));
+        writeFileSync(
+            join(dir, "stacks", "Pulumi.team.yaml"),
+            [
+                "config:",
+                "  aws:region: eu-west-1",
+                "  container-insights:roleName: TeamIntegrationRole",
+                "  container-insights:token:",
+                "    secure: v1:SECRET-CIPHERTEXT",
+                "  container-insights:createIamUser: true",
+                "  container-insights:autoUpdate: false",
+                "",
+            ].join("\n"),
+        );
+        const document = stackDeployerPolicy("team", { projectDir: dir, accountId: ACCOUNT_ID });
+        const text = JSON.stringify(document);
+        assert.ok(!text.includes("SECRET-CIPHERTEXT"));
+        assert.ok(text.includes(iam("role/TeamIntegrationRole")));
+        assert.ok(text.includes(iam("user/nops-container-cost-s3")));
+        assert.ok(!text.includes("lambda:"), "IAM-user mode deploys no functions");
+        assert.ok(text.includes("secretsmanager:eu-west-1"), "the stack's own region");
+        const unbound = stackDeployerPolicy("team", { projectDir: dir });
+        assert.ok(JSON.stringify(unbound).includes("arn:aws:s3:::nops-container-cost-${aws:PrincipalAccount}"));
+        assert.throws(() => stackDeployerPolicy("missing", { projectDir: dir }), /no stack file .*Pulumi.missing.yaml/);
+    });
+});
