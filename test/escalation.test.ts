@@ -67,6 +67,17 @@ describe("no privilege escalation through the stack's roles", () => {
         assert.equal(world.account.roles.size, 0);
     });
 
+    it("the reconciler skips a cluster whose role name another team's role holds, which it may not even read", async () => {
+        world.account.identity = reconcilerPermissions(SCOPE, SECRET_ARN);
+        world.account.putForeignRole("nops-ccost-alpha_us-east-1", "/");
+        world.account.addCluster("us-east-1", "alpha");
+        const result = await reconcile(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
+        const alpha = result.results.find((r) => r.cluster === "alpha")!;
+        assert.equal(alpha.outcome, "skipped", JSON.stringify(alpha));
+        assert.match(alpha.reason!, /taken by a role this stack does not own/);
+        assert.equal(world.account.role("nops-ccost-alpha_us-east-1")!.Path, "/");
+    });
+
     for (const [who, identity] of IDENTITIES) {
         describe(`the ${who}`, () => {
             const client = () => new iam.IAMClient({ region: "us-east-1", maxAttempts: 1 });
