@@ -6,7 +6,7 @@ import { join } from "path";
 import { promisify } from "util";
 import { BUNDLE_LIMIT_BYTES, ReconcilerBundle, reconcilerBundle } from "../components/reconciler/bundle";
 import { ENVIRONMENT_VARIABLES } from "../lambda/reconciler/environment";
-import { fakeWorld } from "./reconciler.helpers";
+import { BOUNDARY_ARN, fakeWorld } from "./reconciler.helpers";
 
 const projectRoot = join(__dirname, "..");
 
@@ -61,6 +61,8 @@ describe("reconciler bundle", () => {
             [ENVIRONMENT_VARIABLES.apiUrl]: "http://127.0.0.1:9",
             [ENVIRONMENT_VARIABLES.tokenSecretArn]: "arn:aws:secretsmanager:us-east-1:111122223333:secret:t",
             [ENVIRONMENT_VARIABLES.version]: "0.1.0",
+            [ENVIRONMENT_VARIABLES.boundaryPolicyArn]: BOUNDARY_ARN,
+            [ENVIRONMENT_VARIABLES.clusters]: '{"include":[],"exclude":[],"tags":{}}',
         };
         Object.assign(process.env, variables);
         const [out, err] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
