@@ -311,7 +311,7 @@ export function stackDeployerPolicy(stack: string, options: { projectDir: string
             raw[key] = "placeholder";
         }
     }
-    const config = parseConfig(raw, { awsRegion });
+    const config = parseConfig(raw, { awsRegion, stackName: stack });
     return deployerPolicy({ stackName: stack, stackRegion: config.stackRegion, accountId: options.accountId ?? PRINCIPAL_ACCOUNT, config });
 }
 

@@ -5,8 +5,10 @@ import { join } from "path";
 import { PolicyDocument } from "../common/documents";
 import { parseConfig } from "../config";
 import { INVOKE_ACTIONS, PROVIDER_ACTIONS, UNSCOPED_ACTIONS, deployerPolicy, stackDeployerPolicy } from "../scripts/permissions";
+import { ConfigMap, configSet } from "../config/cliConfig";
+import { PROJECT, configForProgram } from "./cliReplay";
 import { evaluate } from "./fakes/iamPolicy";
-import { ACCOUNT_ID, Fleet, Invoke, ProgramRun, Registration, baseConfig, runProgram, unwrap } from "./harness";
+import { ACCOUNT_ID, Fleet, Invoke, ProgramRun, Registration, SECRET_KEYS, baseConfig, runProgram, unwrap } from "./harness";
 
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const FLEET: Fleet = { "us-east-1": [{ name: "alpha" }], "eu-west-1": [{ name: "beta" }] };
@@ -27,6 +29,18 @@ const CASES: Array<[string, Record<string, string>]> = [
     ["IAM user, KMS key id, no auto-update", { ...baseConfig(), createIamUser: "true", autoUpdate: "false", kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }],
     ["IRSA, KMS key ARN, no agent install", { ...baseConfig(), kmsKeyId: KEY_ARN, "agent.install": "false" }],
 ];
+
+/** The config as the CLI hands it over (dotted keys set with --path, Pulumi.yaml defaults merged), then parsed. */
+function parsedAsTheProgramSeesIt(config: Record<string, string>) {
+    const stack = new ConfigMap();
+    for (const [key, value] of Object.entries(config)) {
+        configSet(stack, PROJECT, { key, value, path: key.includes("."), secret: SECRET_KEYS.includes(key) });
+    }
+    const received = configForProgram(stack, { validate: false }).config;
+    const prefix = "container-insights:";
+    const raw = Object.fromEntries(Object.entries(received).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return parseConfig(raw, { awsRegion: "us-east-1", stackName: "prod" });
+}
 
 const iam = (path: string) => `arn:aws:iam::${ACCOUNT_ID}:${path}`;
 
@@ -93,7 +107,7 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
             let document: PolicyDocument;
             before(async () => {
                 run = await runProgram(config, { fleet: FLEET, call: answerGetKey });
-                const parsed = parseConfig(config, { awsRegion: "us-east-1" });
+                const parsed = parsedAsTheProgramSeesIt(config);
                 document = deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", accountId: ACCOUNT_ID, config: parsed });
             });
 
