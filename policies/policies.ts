@@ -7,7 +7,7 @@ import { s3BucketPublicAccessBlocked } from "./aws/s3PublicAccessBlock";
 import { s3BucketTlsOnly } from "./aws/s3TlsOnly";
 import { helmReleaseVisibleValues } from "./helm/release";
 import { ecrImageAllowedRegistry, ecrImageDigestPinned, ecrImageSigned } from "./images/ecrImages";
-import { k8sContainersNonRoot } from "./kubernetes/nonRoot";
+import { k8sPodSecurityRestricted } from "./kubernetes/podSecurityRestricted";
 
 export const POLICY_PACK_NAME = "container-insights";
 
@@ -18,7 +18,7 @@ export const policies: Policies = [
     sqsQueueEncrypted,
     snsTopicEncrypted,
     lambdaNoLiteralSecrets,
-    k8sContainersNonRoot,
+    k8sPodSecurityRestricted,
     ecrImageAllowedRegistry,
     ecrImageDigestPinned,
     ecrImageSigned,

@@ -16,12 +16,17 @@ export function containerImages(subject: Subject): { images: ContainerImage[]; u
         return { images: [], unknown: [] };
     }
     const label = `${workload.kind} ${workload.namespace}/${workload.name}`;
-    if (!workload.podSpec) {
-        return { images: [], unknown: [unknownValue(`${label}: the pod spec at ${workload.podSpecPath}`)] };
-    }
-    const { containers, unknownPaths } = containersOf(workload);
-    const unknown = unknownPaths.map((path) => unknownValue(`${label}: ${path}`));
+    const unknown: Finding[] = [];
     const images: ContainerImage[] = [];
+    const containers = workload.podSpecs.flatMap((site) => {
+        if (!site.spec) {
+            unknown.push(unknownValue(`${label}: the pod spec at ${site.path}`));
+            return [];
+        }
+        const found = containersOf(site);
+        unknown.push(...found.unknownPaths.map((path) => unknownValue(`${label}: ${path}`)));
+        return found.containers;
+    });
     for (const { name, path, container } of containers) {
         const where = `${label}, container ${name} (${path})`;
         if (isUnknown(container.image)) {

@@ -1,7 +1,10 @@
-/** Documented waivers of non-root rules: who they apply to, which rules they waive, and why. */
+/**
+ * Documented waivers of Pod Security Standards controls: who they apply to, which controls they waive, and why.
+ * The defaults cover exactly what the vendor's agent chart needs (test/policies/fixtures/agent-chart.yaml).
+ */
 import { parseImageReference } from "../images/reference";
 import { wildcardMatch } from "../lib/wildcard";
-import { Rule, RULES } from "./securityContext";
+import { Rule, RULES } from "./podSecurity";
 import { Workload, WorkloadContainer } from "./workloads";
 
 export interface ExceptionSelector {
@@ -15,27 +18,41 @@ export interface ExceptionSelector {
     image?: string;
 }
 
-export interface NonRootException {
+export interface PodSecurityException {
     selector: ExceptionSelector;
     rules: Rule[];
     reason: string;
 }
 
-export const DEFAULT_EXCEPTIONS: NonRootException[] = [
-    {
-        selector: { namespace: "nops", image: "public.ecr.aws/nops/nvidia/dcgm-exporter" },
-        rules: ["runAsNonRoot", "runAsUser", "capabilities", "allowPrivilegeEscalation"],
-        reason:
-            "NVIDIA's DCGM exporter runs as root with SYS_ADMIN to read GPU profiling metrics and the kubelet's " +
-            "pod-resources socket; Kubernetes rejects allowPrivilegeEscalation: false alongside SYS_ADMIN.",
-    },
-    {
-        selector: { namespace: "nops", image: "public.ecr.aws/nops/datadog/agent" },
-        rules: ["privileged", "allowPrivilegeEscalation"],
-        reason:
-            "The Datadog agent runs as a non-root user but privileged, to read host-level metrics; Kubernetes rejects " +
-            "allowPrivilegeEscalation: false on a privileged container.",
-    },
+/** What a container of the vendor's chart gets when the chart sets no securityContext for it. */
+const UNHARDENED: Rule[] = ["runAsNonRoot", "allowPrivilegeEscalation", "capabilities", "seccomp"];
+const NOT_RESTRICTED = "its chart sets no container securityContext (no drop ALL, no allowPrivilegeEscalation: false, no seccomp profile)";
+
+const nops = (image: string, rules: Rule[], reason: string): PodSecurityException => ({
+    selector: { namespace: "nops", image: `public.ecr.aws/${image}` },
+    rules,
+    reason,
+});
+
+export const DEFAULT_EXCEPTIONS: PodSecurityException[] = [
+    nops("nops/nvidia/dcgm-exporter", ["runAsNonRoot", "runAsUser", "capabilities", "allowPrivilegeEscalation", "seccomp", "hostPathVolumes", "volumeTypes"],
+        "NVIDIA's DCGM exporter runs as root with SYS_ADMIN to read GPU profiling metrics and mounts the kubelet's " +
+        "pod-resources socket (hostPath /var/lib/kubelet/pod-resources); Kubernetes rejects allowPrivilegeEscalation: false alongside SYS_ADMIN."),
+    nops("nops/datadog/agent", ["privileged", "runAsNonRoot", "runAsUser", "hostNamespaces", "hostPathVolumes", "volumeTypes", "allowPrivilegeEscalation", "capabilities", "seccomp"],
+        "The Datadog agent DaemonSet runs as root (pod runAsUser 0) and privileged, shares the host PID namespace for " +
+        "process and origin detection, and mounts host paths (/proc, /sys/fs/cgroup, the container runtime socket, logs)."),
+    nops("nops/prom/node-exporter", ["hostNamespaces", "hostPathVolumes", "volumeTypes", ...UNHARDENED.filter((r) => r !== "runAsNonRoot")],
+        "The node exporter reads node metrics: it uses the host network and PID namespaces and mounts /, /proc and /sys " +
+        "read-only; it runs as 65534, but " + NOT_RESTRICTED + "."),
+    nops("nops/prom/prometheus", UNHARDENED.filter((r) => r !== "runAsNonRoot"),
+        "The Prometheus server runs as 65534 (pod runAsNonRoot: true), but " + NOT_RESTRICTED + "."),
+    nops("nops/prom/config-reloader", UNHARDENED.filter((r) => r !== "runAsNonRoot"),
+        "The Prometheus config reloader sidecar inherits the server pod's non-root user, but " + NOT_RESTRICTED + "."),
+    nops("nops/container-insights-agent", UNHARDENED, `The container insights CronJobs: ${NOT_RESTRICTED} and no runAsNonRoot.`),
+    nops("nops/opencost", UNHARDENED, `OpenCost: ${NOT_RESTRICTED} and no runAsNonRoot (the chart's podSecurityContext is empty).`),
+    nops("nops/karpenops", UNHARDENED, `KarpenOps: ${NOT_RESTRICTED} and no runAsNonRoot.`),
+    nops("nops/alpine/k8s", UNHARDENED, `The auto-updater CronJob (kubectl/helm image): ${NOT_RESTRICTED} and no runAsNonRoot.`),
+    nops("docker/library/busybox", UNHARDENED, `The busybox log cleaner: ${NOT_RESTRICTED} and no runAsNonRoot.`),
 ];
 
 export const EXCEPTION_SCHEMA = {
@@ -70,41 +87,58 @@ function imageMatches(pattern: string, image: unknown): boolean {
     return wildcardMatch(pattern, image) || (reference !== undefined && wildcardMatch(pattern, reference.repository));
 }
 
-export function selects(selector: ExceptionSelector, workload: Workload, container: WorkloadContainer): boolean {
+function selectsWorkload(selector: ExceptionSelector, workload: Workload): boolean {
     return (
         (selector.namespace === undefined || wildcardMatch(selector.namespace, workload.namespace)) &&
-        (selector.workload === undefined || wildcardMatch(selector.workload, workload.name)) &&
+        (selector.workload === undefined || wildcardMatch(selector.workload, workload.name))
+    );
+}
+
+export function selects(selector: ExceptionSelector, workload: Workload, container: WorkloadContainer): boolean {
+    return (
+        selectsWorkload(selector, workload) &&
         (selector.container === undefined || wildcardMatch(selector.container, container.name)) &&
         (selector.image === undefined || imageMatches(selector.image, container.container.image))
     );
 }
 
-/** The exception that waives this rule for this container, if any. */
-export function waiverFor(
-    exceptions: NonRootException[],
-    rule: Rule,
-    workload: Workload,
-    container: WorkloadContainer,
-): NonRootException | undefined {
+/** The exception that waives this control for this container, if any. */
+export function containerWaiver(exceptions: PodSecurityException[], rule: Rule, workload: Workload, container: WorkloadContainer) {
     return exceptions.find((e) => e.rules.includes(rule) && selects(e.selector, workload, container));
 }
 
+/**
+ * The exception that waives a pod-level control: one that selects every container of the pod (so a sidecar with a
+ * waived image cannot lend its waiver to the rest of the pod), or, for a pod spec without containers (a patch), one
+ * that selects by namespace and workload alone.
+ */
+export function podWaiver(exceptions: PodSecurityException[], rule: Rule, workload: Workload, containers: WorkloadContainer[]) {
+    return exceptions.find(
+        (e) =>
+            e.rules.includes(rule) &&
+            (containers.length > 0
+                ? containers.every((c) => selects(e.selector, workload, c))
+                : e.selector.container === undefined && e.selector.image === undefined && selectsWorkload(e.selector, workload)),
+    );
+}
+
 /** Rejects exceptions without a reason or selector (the pack's config schema does too; this guards direct use). */
-export function assertValidExceptions(exceptions: unknown): asserts exceptions is NonRootException[] {
+export function assertValidExceptions(exceptions: unknown): asserts exceptions is PodSecurityException[] {
     if (!Array.isArray(exceptions)) {
-        throw new Error("k8s-containers-non-root: exceptions must be a list");
+        throw new Error("k8s-pod-security-restricted: exceptions must be a list");
     }
     exceptions.forEach((e, index) => {
-        const reason = (e as NonRootException | undefined)?.reason;
+        const reason = (e as PodSecurityException | undefined)?.reason;
         if (typeof reason !== "string" || reason.trim().length < 10) {
-            throw new Error(`k8s-containers-non-root: exceptions[${index}] needs a reason (at least 10 characters) saying why the rule is waived`);
+            throw new Error(`k8s-pod-security-restricted: exceptions[${index}] needs a reason (at least 10 characters) saying why the controls are waived`);
         }
-        if (Object.keys((e as NonRootException).selector ?? {}).length === 0) {
-            throw new Error(`k8s-containers-non-root: exceptions[${index}] needs a selector (namespace, workload, container or image)`);
+        if (Object.keys((e as PodSecurityException).selector ?? {}).length === 0) {
+            throw new Error(`k8s-pod-security-restricted: exceptions[${index}] needs a selector (namespace, workload, container or image)`);
         }
-        const unknownRules = asArrayOfStrings((e as NonRootException).rules).filter((r) => !(RULES as readonly string[]).includes(r));
-        if (asArrayOfStrings((e as NonRootException).rules).length === 0 || unknownRules.length > 0) {
-            throw new Error(`k8s-containers-non-root: exceptions[${index}].rules must name rules from ${RULES.join(", ")}`);
+        const rules = asArrayOfStrings((e as PodSecurityException).rules);
+        const unknownRules = rules.filter((r) => !(RULES as string[]).includes(r));
+        if (rules.length === 0 || unknownRules.length > 0) {
+            throw new Error(`k8s-pod-security-restricted: exceptions[${index}].rules must name controls from ${RULES.join(", ")}`);
         }
     });
 }

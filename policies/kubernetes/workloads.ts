@@ -1,9 +1,17 @@
-/** Finding pod specs and their containers in Kubernetes objects, whatever the workload kind. */
+/**
+ * Finding pod specs in Kubernetes objects by their shape, not by a list of kinds: a Pod's `spec`, and every
+ * `…template.spec` that holds containers (Deployments, CronJobs, PodTemplates, ReplicationControllers, Argo Rollouts,
+ * Knative Services, KEDA ScaledJobs, any custom resource), in objects and in server-side apply patches alike.
+ */
 import { asArray, asRecord, isUnknown } from "../lib/unknown";
 
+export const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
+
+/** Where the built-in kinds keep their pod spec: used to say "unknown" when a parent of it is unknown in preview. */
 const TEMPLATE = ["spec", "template", "spec"];
-const POD_SPEC_PATHS: Record<string, string[]> = {
+const KNOWN_PATHS: Record<string, string[]> = {
     Pod: ["spec"],
+    PodTemplate: ["template", "spec"],
     Deployment: TEMPLATE,
     StatefulSet: TEMPLATE,
     DaemonSet: TEMPLATE,
@@ -13,22 +21,35 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
     CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
 
-export const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
+/** Component resources whose inputs describe objects registered separately (and so checked separately). */
+const COMPONENT_GROUPS = /^(helm\.sh|yaml|kustomize)\//;
 
-/** `kubernetes:apps/v1:Deployment` → `Deployment`; undefined for anything that is not a Kubernetes object. */
+/**
+ * `kubernetes:apps/v1:Deployment` → `Deployment`; `kubernetes:apps/v1:DeploymentPatch` → `Deployment` (a server-side
+ * apply patch carries the fields it sets in the object's own shape); undefined for anything that is not an object.
+ */
 export function kubernetesKind(type: string): string | undefined {
-    const match = /^kubernetes:[^:]+:([A-Za-z0-9]+)$/.exec(type);
-    return match ? match[1] : undefined;
+    const match = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(type);
+    if (!match || COMPONENT_GROUPS.test(match[1])) {
+        return undefined;
+    }
+    return match[2].endsWith("Patch") && match[2] !== "Patch" ? match[2].slice(0, -"Patch".length) : match[2];
+}
+
+export interface PodSpecSite {
+    /** Dotted path of the pod spec inside the object, for messages (e.g. spec.jobTemplate.spec.template.spec). */
+    path: string;
+    /** undefined when the pod spec (or a parent of it) is unknown during preview. */
+    spec: Record<string, unknown> | undefined;
+    /** The pod's metadata.annotations (AppArmor's annotation form lives there). */
+    annotations: Record<string, unknown>;
 }
 
 export interface Workload {
     kind: string;
     namespace: string;
     name: string;
-    /** undefined when the pod spec (or a parent of it) is unknown during preview. */
-    podSpec: Record<string, unknown> | undefined;
-    /** Dotted path of the pod spec inside the object, for messages. */
-    podSpecPath: string;
+    podSpecs: PodSpecSite[];
 }
 
 export interface WorkloadContainer {
@@ -39,41 +60,115 @@ export interface WorkloadContainer {
     container: Record<string, unknown>;
 }
 
-/** The workload behind a resource, or undefined when the resource runs no pods. */
+const holdsContainers = (spec: Record<string, unknown>) => CONTAINER_LISTS.some((list) => list in spec);
+
+/** Every `template.spec` with containers, found without recursion (inputs can nest deeply). */
+function templatedPodSpecs(props: Record<string, unknown>): PodSpecSite[] {
+    const sites: PodSpecSite[] = [];
+    const stack: [unknown, string][] = [[props, ""]];
+    const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
+    while (stack.length > 0) {
+        const [node, path] = stack.pop()!;
+        if (Array.isArray(node)) {
+            node.forEach((child, index) => stack.push([child, `${path}[${index}]`]));
+            continue;
+        }
+        const record = asRecord(node);
+        if (!record) {
+            continue;
+        }
+        const template = asRecord(record.template);
+        const spec = asRecord(template?.spec);
+        const isPodTemplate = template !== undefined && (isUnknown(template.spec) || (spec !== undefined && holdsContainers(spec)));
+        if (isPodTemplate) {
+            sites.push({ path: at(path, "template.spec"), spec, annotations: asRecord(asRecord(template.metadata)?.annotations) ?? {} });
+        }
+        for (const [key, child] of Object.entries(record)) {
+            const skipped = (isPodTemplate && key === "template") || (node === props && (key === "metadata" || key === "status"));
+            if (!skipped) {
+                stack.push([child, at(path, key)]);
+            }
+        }
+    }
+    return sites.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * A built-in kind's pod spec at its usual path, even without containers (a patch may set only hostNetwork), or
+ * unknown when a parent of it is unknown during preview.
+ */
+function knownKindSite(kind: string, props: Record<string, unknown>): PodSpecSite | undefined {
+    const path = KNOWN_PATHS[kind];
+    if (!path) {
+        return undefined;
+    }
+    let node: unknown = props;
+    for (const key of path) {
+        if (isUnknown(node)) {
+            return { path: path.join("."), spec: undefined, annotations: {} };
+        }
+        node = asRecord(node)?.[key];
+    }
+    if (!isUnknown(node) && !asRecord(node)) {
+        return undefined;
+    }
+    // The pod's metadata sits beside its spec: the object's own for a Pod, the template's otherwise.
+    const metadata = asRecord(navigate(props, path.slice(0, -1)))?.metadata;
+    return { path: path.join("."), spec: asRecord(node), annotations: asRecord(asRecord(metadata)?.annotations) ?? {} };
+}
+
+function navigate(root: unknown, path: string[]): unknown {
+    return path.reduce<unknown>((node, key) => asRecord(node)?.[key], root);
+}
+
+const sites = new WeakMap<object, PodSpecSite[]>();
+
+function podSpecSites(kind: string, props: Record<string, unknown>): PodSpecSite[] {
+    let found = sites.get(props);
+    if (!found) {
+        found = templatedPodSpecs(props);
+        const known = knownKindSite(kind, props);
+        if (known && !found.some((s) => s.path === known.path)) {
+            found.unshift(known);
+        }
+        sites.set(props, found);
+    }
+    return found;
+}
+
+/** The workload behind a resource, or undefined when the resource holds no pod spec. */
 export function workloadOf(type: string, props: Record<string, unknown>, fallbackName: string): Workload | undefined {
     const kind = kubernetesKind(type);
-    const path = kind ? POD_SPEC_PATHS[kind] : undefined;
-    if (!kind || !path) {
+    if (!kind) {
+        return undefined;
+    }
+    const podSpecs = podSpecSites(kind, props);
+    if (podSpecs.length === 0) {
         return undefined;
     }
     const metadata = asRecord(props.metadata);
     const namespace = metadata?.namespace;
     const name = metadata?.name;
-    let node: unknown = props;
-    for (const key of path) {
-        node = isUnknown(node) ? node : asRecord(node)?.[key];
-    }
     return {
-        kind,
+        kind: type.slice(type.lastIndexOf(":") + 1),
         namespace: typeof namespace === "string" && namespace !== "" ? namespace : "default",
         name: typeof name === "string" && name !== "" ? name : fallbackName,
-        podSpec: isUnknown(node) ? undefined : (asRecord(node) ?? {}),
-        podSpecPath: path.join("."),
+        podSpecs,
     };
 }
 
-/** Every container of every list, or the unknown lists' paths. */
-export function containersOf(workload: Workload): { containers: WorkloadContainer[]; unknownPaths: string[] } {
+/** Every container of every list of one pod spec, and the paths of lists or entries unknown during preview. */
+export function containersOf(site: PodSpecSite): { containers: WorkloadContainer[]; unknownPaths: string[] } {
     const containers: WorkloadContainer[] = [];
     const unknownPaths: string[] = [];
     for (const list of CONTAINER_LISTS) {
-        const entries = workload.podSpec?.[list];
+        const entries = site.spec?.[list];
         if (isUnknown(entries)) {
-            unknownPaths.push(`${workload.podSpecPath}.${list}`);
+            unknownPaths.push(`${site.path}.${list}`);
             continue;
         }
         asArray(entries).forEach((entry, index) => {
-            const path = `${workload.podSpecPath}.${list}[${index}]`;
+            const path = `${site.path}.${list}[${index}]`;
             const container = asRecord(entry);
             if (!container) {
                 unknownPaths.push(path);

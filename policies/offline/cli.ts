@@ -87,11 +87,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         io.stdout(`${args.json ? jsonReport(result) : humanReport(result)}\n`);
         return result.violations.some((v) => v.level === "mandatory") ? 1 : 0;
     } catch (error) {
-        if (error instanceof InputError || error instanceof PolicyRunError) {
-            io.stderr(`policy-check: ${error.message}\n`);
-            return 2;
-        }
-        throw error;
+        // Every failure is exit 2 with one line naming what and why; never a stack trace.
+        const known = error instanceof InputError || error instanceof PolicyRunError;
+        io.stderr(`policy-check: ${known ? "" : "unexpected error: "}${error instanceof Error ? error.message : String(error)}\n`);
+        return 2;
     }
 }
 
@@ -99,7 +98,7 @@ if (require.main === module) {
     main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then(
         (code) => process.exit(code),
         (error: unknown) => {
-            process.stderr.write(`policy-check: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+            process.stderr.write(`policy-check: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
             process.exit(2);
         },
     );

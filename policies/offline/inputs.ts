@@ -1,7 +1,11 @@
-/** Reads Kubernetes manifests (multi-document YAML, directories of them) and `pulumi stack export` files. */
+/**
+ * Reads Kubernetes manifests (multi-document YAML, directories of them) and `pulumi stack export` files, with the
+ * semantics the cluster applies: YAML 1.1 as sigs.k8s.io/yaml reads it (yes/no/on/off booleans, `<<` merge keys,
+ * duplicate keys rejected), any object with an `items` list is a list, and nothing at all is an error.
+ */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { Composer, Parser, Tags } from "yaml";
 import { InputError, InputGroup, OfflineResource } from "./types";
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -10,91 +14,159 @@ const CLUSTER_SCOPED = new Set([
     "PriorityClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService", "CSIDriver", "IngressClass", "RuntimeClass",
 ]);
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** Deeper than any real object; recursion in policies stays far from the stack limit. */
+export const MAX_DEPTH = 256;
+/** Expanded aliases per document: a billion-laughs document stops here instead of exhausting memory. */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * go-yaml v2 (under sigs.k8s.io/yaml) keeps timestamps and 1:20-style numbers as strings when decoding into
+ * untyped maps; the `yaml` package's 1.1 schema would turn them into Dates and sexagesimal numbers.
+ */
+const withoutTimestamps = (tags: Tags) =>
+    tags.filter((t) => typeof t === "string" || (t.tag !== "tag:yaml.org,2002:timestamp" && (t as { format?: string }).format !== "TIME"));
+const YAML_OPTIONS = { version: "1.1", merge: true, uniqueKeys: true, customTags: withoutTimestamps } as const;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Throws when a value nests deeper than MAX_DEPTH (checked without recursion). */
+function assertDepth(value: unknown, source: string, where: string): void {
+    const stack: [unknown, number][] = [[value, 1]];
+    while (stack.length > 0) {
+        const [node, depth] = stack.pop()!;
+        if (typeof node !== "object" || node === null) {
+            continue;
+        }
+        if (depth > MAX_DEPTH) {
+            throw new InputError(source, `${where} nests deeper than ${MAX_DEPTH} levels`);
+        }
+        for (const child of Object.values(node)) {
+            stack.push([child, depth + 1]);
+        }
+    }
+}
 
 /** `apps/v1` + `Deployment` → `kubernetes:apps/v1:Deployment`; `v1` → `kubernetes:core/v1:…`, as Pulumi types them. */
 function pulumiType(apiVersion: string, kind: string): string {
     return `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`;
 }
 
-function kubernetesResource(object: Json, source: string, index: number): OfflineResource {
+function kubernetesResource(object: Json, source: string, where: string): OfflineResource {
     const { apiVersion, kind } = object;
     const metadata = isObject(object.metadata) ? object.metadata : {};
-    if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof metadata.name !== "string") {
-        throw new InputError(source, `document ${index + 1} is not a Kubernetes object (it needs apiVersion, kind and metadata.name)`);
+    const name = typeof metadata.name === "string" && metadata.name !== "" ? metadata.name : metadata.generateName;
+    if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof name !== "string" || name === "") {
+        throw new InputError(source, `${where} is not a Kubernetes object (it needs apiVersion, kind and metadata.name)`);
     }
-    const namespace = CLUSTER_SCOPED.has(kind) ? "" : typeof metadata.namespace === "string" ? metadata.namespace : "default";
+    const namespace = CLUSTER_SCOPED.has(kind) ? "" : typeof metadata.namespace === "string" && metadata.namespace ? metadata.namespace : "default";
     const type = pulumiType(apiVersion, kind);
-    const qualified = namespace ? `${namespace}/${metadata.name}` : metadata.name;
+    const qualified = namespace ? `${namespace}/${name}` : name;
     return {
-        id: `${kind}/${namespace}/${metadata.name}`,
+        id: `${kind}/${namespace}/${name}`,
         type,
         urn: `urn:pulumi:offline::manifests::${type}::${qualified}`,
-        name: metadata.name,
+        name,
         props: object,
         propertyDependencies: {},
     };
 }
 
-/** Kubernetes `List` objects stand for their items. */
-function expandLists(object: Json): Json[] {
-    return object.kind === "List" && Array.isArray(object.items) ? object.items.filter(isObject).flatMap(expandLists) : [object];
+/** Any object with an `items` list stands for its items, whatever its kind (List, DeploymentList, …), as kubectl reads it. */
+function expandLists(object: Json, source: string, where: string): [Json, string][] {
+    if (!Array.isArray(object.items)) {
+        return [[object, where]];
+    }
+    return object.items.flatMap((item: unknown, index: number) => {
+        const path = `${where} items[${index}]`;
+        if (!isObject(item)) {
+            throw new InputError(source, `${path} is not a Kubernetes object`);
+        }
+        return expandLists(item, source, path);
+    });
 }
 
 function manifestResources(text: string, source: string): OfflineResource[] {
-    const documents = parseAllDocuments(text);
-    if (!Array.isArray(documents)) {
-        return [];
-    }
     const resources: OfflineResource[] = [];
-    documents.forEach((document, index) => {
-        const error = document.errors[0];
-        if (error) {
-            throw new InputError(source, `document ${index + 1} is not valid YAML: ${error.message.split("\n")[0]}`);
+    let index = 0;
+    try {
+        // Streamed one document at a time: a 20,000-object file never holds every document's syntax tree at once.
+        for (const document of new Composer(YAML_OPTIONS).compose(new Parser().parse(text), true)) {
+            index += 1;
+            const where = `document ${index}`;
+            const error = document.errors[0];
+            if (error) {
+                throw new InputError(source, `${where} is not valid YAML: ${error.message.split("\n")[0]}`);
+            }
+            let value: unknown;
+            try {
+                value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+            } catch (failure) {
+                throw new InputError(source, `${where} cannot be read: ${(failure as Error).message}`);
+            }
+            if (value === null || value === undefined) {
+                continue;
+            }
+            if (!isObject(value)) {
+                throw new InputError(source, `${where} is not a Kubernetes object`);
+            }
+            assertDepth(value, source, where);
+            resources.push(...expandLists(value, source, where).map(([object, path]) => kubernetesResource(object, source, path)));
         }
-        const value: unknown = document.toJS();
-        if (value === null || value === undefined) {
-            return;
+    } catch (failure) {
+        if (failure instanceof InputError) {
+            throw failure;
         }
-        if (!isObject(value)) {
-            throw new InputError(source, `document ${index + 1} is not a Kubernetes object`);
-        }
-        resources.push(...expandLists(value).map((object) => kubernetesResource(object, source, index)));
-    });
+        const reason = failure instanceof RangeError ? "nests too deeply to parse" : (failure as Error).message;
+        throw new InputError(source, `document ${index + 1} cannot be read: ${reason}`);
+    }
     return resources;
 }
 
-/** Secret values in an export: plaintext ones (--show-secrets) opened, encrypted ones kept as an opaque literal. */
-function openSecrets(value: unknown): unknown {
+/** Secret values in an export, opened (exports made with --show-secrets carry their plaintext). */
+function openSecrets(value: unknown, source: string, where: string): unknown {
     if (Array.isArray(value)) {
-        return value.map(openSecrets);
+        return value.map((v, i) => openSecrets(v, source, `${where}[${i}]`));
     }
     if (!isObject(value)) {
         return value;
     }
-    if (SECRET_SIG_KEY in value) {
-        return typeof value.plaintext === "string" ? openSecrets(JSON.parse(value.plaintext)) : "[secret]";
+    if (value[SECRET_SIG_KEY] === SECRET_SIG) {
+        if (typeof value.plaintext !== "string") {
+            throw new InputError(source, `${where} is an encrypted secret the check cannot read: export with --show-secrets`);
+        }
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(value.plaintext);
+        } catch {
+            throw new InputError(source, `${where} is a secret whose plaintext is not JSON`);
+        }
+        return openSecrets(parsed, source, where);
     }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, openSecrets(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, openSecrets(v, source, `${where}.${k}`)]));
 }
 
-function stackExportResources(exported: Json, source: string): OfflineResource[] {
-    const deployment = isObject(exported.deployment) ? exported.deployment : exported;
-    if (!Array.isArray(deployment.resources)) {
-        throw new InputError(source, "not a stack export: no deployment.resources list");
+/** The shape `pulumi stack export` writes: {"version": N, "deployment": {"manifest": …, "resources": […]}}. */
+function isStackExport(parsed: unknown): parsed is { version: number; deployment: Json } {
+    return isObject(parsed) && typeof parsed.version === "number" && isObject(parsed.deployment) && !("apiVersion" in parsed) && !("kind" in parsed);
+}
+
+function stackExportResources(exported: { deployment: Json }, source: string): OfflineResource[] {
+    const listed = exported.deployment.resources ?? [];
+    if (!Array.isArray(listed)) {
+        throw new InputError(source, "not a stack export: deployment.resources is not a list");
     }
-    return deployment.resources.flatMap((entry: unknown, index: number): OfflineResource[] => {
+    return listed.flatMap((entry: unknown, index: number): OfflineResource[] => {
         if (!isObject(entry) || typeof entry.urn !== "string" || typeof entry.type !== "string") {
-            throw new InputError(source, `resources[${index}] has no urn or type`);
+            throw new InputError(source, `deployment.resources[${index}] has no urn or type`);
         }
         if (entry.delete === true) {
             return [];
         }
         const inputs = isObject(entry.inputs) ? entry.inputs : {};
         const outputs = isObject(entry.outputs) ? entry.outputs : {};
-        const props = openSecrets({ ...inputs, ...outputs, ...(typeof entry.id === "string" ? { id: entry.id } : {}) }) as Json;
+        const props = openSecrets({ ...inputs, ...outputs, ...(typeof entry.id === "string" ? { id: entry.id } : {}) }, source, `resource ${entry.urn}`) as Json;
         const dependencies = isObject(entry.propertyDependencies) ? entry.propertyDependencies : {};
         return [{
             id: entry.urn,
@@ -109,21 +181,33 @@ function stackExportResources(exported: Json, source: string): OfflineResource[]
     });
 }
 
-/** One input's resources: a stack export when the JSON has deployment.resources, Kubernetes objects otherwise. */
-export function parseInput(text: string, source: string): InputGroup {
-    const trimmed = text.trimStart();
-    if (trimmed.startsWith("{")) {
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(text);
-        } catch (error) {
-            throw new InputError(source, `not valid JSON: ${(error as Error).message}`);
-        }
-        if (isObject(parsed) && (isObject(parsed.deployment) || Array.isArray(parsed.resources))) {
-            return { source, resources: stackExportResources(parsed, source) };
-        }
+/** The parsed JSON when the text is JSON with a stack export's shape; undefined for anything else (YAML, manifests). */
+function asStackExport(text: string, source: string): { deployment: Json } | undefined {
+    if (!text.trimStart().startsWith("{")) {
+        return undefined;
     }
-    return { source, resources: manifestResources(text, source) };
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch {
+        return undefined; // a YAML flow mapping, or broken JSON: the YAML reader says which
+    }
+    if (!isStackExport(parsed)) {
+        return undefined;
+    }
+    assertDepth(parsed, source, "the stack export");
+    return parsed;
+}
+
+/** One input's resources: a stack export when the JSON has an export's shape, Kubernetes objects otherwise. */
+export function parseInput(raw: string, source: string): InputGroup {
+    const text = raw.replace(/^\uFEFF/, "");
+    const exported = asStackExport(text, source);
+    const resources = exported ? stackExportResources(exported, source) : manifestResources(text, source);
+    if (resources.length === 0) {
+        throw new InputError(source, `no resources in ${source}`, { bare: true });
+    }
+    return { source, resources };
 }
 
 function filesUnder(directory: string): string[] {

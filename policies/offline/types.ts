@@ -32,11 +32,13 @@ export interface CheckResult {
 
 /** Input that cannot be read or parsed: the check stops with exit code 2 and says which file and why. */
 export class InputError extends Error {
+    /** `bare`: the reason already names the source. */
     constructor(
         readonly source: string,
         why: string,
+        options: { bare?: boolean } = {},
     ) {
-        super(`${source}: ${why}`);
+        super(options.bare ? why : `${source}: ${why}`);
         this.name = "InputError";
     }
 }

@@ -41,10 +41,12 @@ export async function checkStack(specs: ResourceSpec[], config: Record<string, u
 
 export const of = (result: CheckResult, policy: string): Violation[] => result.violations.filter((v) => v.policy === policy);
 
-/** `resource [rule]` for each non-root violation, sorted: what broke where, without the prose. */
+export const PSS_POLICY = "k8s-pod-security-restricted";
+
+/** `resource container-or-pod rule` for each Pod Security Standards violation, sorted: what broke where, without the prose. */
 export function ruleHits(result: CheckResult): string[] {
-    return of(result, "k8s-containers-non-root")
+    return of(result, PSS_POLICY)
         .filter((v) => v.level === "mandatory")
-        .map((v) => `${v.resource} ${/container (\S+)/.exec(v.message)?.[1]} ${/\[(\w+)\]$/.exec(v.message)?.[1]}`)
+        .map((v) => `${v.resource} ${/container (\S+)/.exec(v.message)?.[1] ?? "pod"} ${/\[(\w+)\]$/.exec(v.message)?.[1]}`)
         .sort();
 }
