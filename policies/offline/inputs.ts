@@ -97,7 +97,8 @@ function manifestResources(text: string, source: string): OfflineResource[] {
             const where = `document ${index}`;
             const error = document.errors[0];
             if (error) {
-                throw new InputError(source, `${where} is not valid YAML: ${error.message.split("\n")[0]}`);
+                const tooDeep = /call stack/i.test(error.message);
+                throw new InputError(source, tooDeep ? `${where} nests too deeply to parse` : `${where} is not valid YAML: ${error.message.split("\n")[0]}`);
             }
             let value: unknown;
             try {

@@ -28,10 +28,10 @@ function assertContract(stdout: string) {
 
 describe("offline policy check (npm run policy-check)", () => {
     it("exits 0 on clean manifests and prints exactly one JSON object with --json", async () => {
-        const { code, stdout, stderr } = await run(["--json", ...CONFIG, fixture("nonroot-good.yaml"), fixture("vendor-exceptions.yaml")]);
+        const { code, stdout, stderr } = await run(["--json", ...CONFIG, fixture("nonroot-good.yaml")]);
         assert.equal(stderr, "");
         assert.equal(code, 0);
-        assert.deepEqual(assertContract(stdout), { violations: [], checked: 5 });
+        assert.deepEqual(assertContract(stdout), { violations: [], checked: 3 });
     });
 
     it("exits 1 on a mandatory violation, naming Kubernetes objects <kind>/<namespace>/<name>", async () => {
@@ -39,14 +39,14 @@ describe("offline policy check (npm run policy-check)", () => {
         assert.equal(code, 1);
         const report = assertContract(stdout);
         assert.equal(report.checked, 5);
-        assert.ok(report.violations.some((v) => v.resource === "CronJob/shop/privileged-job" && v.policy === "k8s-containers-non-root"));
+        assert.ok(report.violations.some((v) => v.resource === "CronJob/shop/privileged-job" && v.policy === "k8s-pod-security-restricted"));
     });
 
     it("prints a readable report by default, ending with the totals", async () => {
-        const { code, stdout } = await run([...CONFIG, fixture("vendor-elsewhere.yaml")]);
+        const { code, stdout } = await run([...CONFIG, fixture("nonroot-bad.yaml")]);
         assert.equal(code, 1);
-        assert.match(stdout, /^MANDATORY {2}k8s-containers-non-root {2}DaemonSet\/default\/nops-datadog\n {4}DaemonSet default\/nops-datadog, container agent/m);
-        assert.match(stdout, /checked 2 resources: 6 mandatory violations, 0 advisory violations \(failed\)\n$/);
+        assert.match(stdout, /^MANDATORY {2}k8s-pod-security-restricted {2}Pod\/shop\/bare\n {4}Pod shop\/bare, container app \(spec\.containers\[0\]\) does not set runAsNonRoot: true/m);
+        assert.match(stdout, /\nchecked 5 resources: \d+ mandatory violations, 0 advisory violations \(failed\)\n$/);
     });
 
     it("reads directories recursively (.yaml, .yml, .json; Kubernetes List objects too)", async () => {
@@ -78,7 +78,7 @@ describe("offline policy check (npm run policy-check)", () => {
             [[fixture("not-kubernetes.yaml")], /not-kubernetes\.yaml: document 1 is not a Kubernetes object/],
             [[fixture("missing.yaml")], /missing\.yaml: cannot be read: ENOENT/],
             [[fixture("nonroot-good.yaml"), fixture("broken.yaml")], /broken\.yaml/],
-            [["--config", fixture("policy-config-no-reason.json"), fixture("nonroot-good.yaml")], /policy-config-no-reason\.json: k8s-containers-non-root\.exceptions\.0 must have required property 'reason'/],
+            [["--config", fixture("policy-config-no-reason.json"), fixture("nonroot-good.yaml")], /policy-config-no-reason\.json: k8s-pod-security-restricted\.exceptions\.0 must have required property 'reason'/],
             [["--config", fixture("broken.yaml"), fixture("nonroot-good.yaml")], /broken\.yaml/],
         ];
         for (const [argv, message] of cases) {
@@ -90,14 +90,14 @@ describe("offline policy check (npm run policy-check)", () => {
     });
 
     it("rejects a stack export that is not one, and a config naming a policy the pack does not have", async () => {
-        const notExport = await run(["-"], '{"deployment": {"resources": {}}}');
+        const notExport = await run(["-"], '{"version": 3, "deployment": {"resources": {}}}');
         assert.equal(notExport.code, 2);
         assert.match(notExport.stderr, /stdin: not a stack export/);
         const directory = mkdtempSync(join(tmpdir(), "policy-config-"));
         writeFileSync(join(directory, "config.json"), JSON.stringify({ "k8s-non-root": "advisory" }));
         const misspelt = await run(["--config", join(directory, "config.json"), fixture("nonroot-good.yaml")]);
         assert.equal(misspelt.code, 2);
-        assert.match(misspelt.stderr, /unknown policy k8s-non-root; the pack's policies are .*k8s-containers-non-root/);
+        assert.match(misspelt.stderr, /unknown policy k8s-non-root; the pack's policies are .*k8s-pod-security-restricted/);
     });
 
     it("demands signature evidence by default: clean manifests fail without a signed-digest list", async () => {
