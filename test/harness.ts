@@ -109,6 +109,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
         state.arn = `arn:aws:s3:::${bucket}`;
     } else if (type === "aws:lambda/invocation:Invocation") {
         state.result = JSON.stringify({ action: "reconcile", counts: { created: 0 } });
+    } else if (type === "aws:secretsmanager/secret:Secret") {
+        // Secrets Manager ARNs end in secret:<name>-<6 random characters>, not secret/<name>.
+        state.arn = `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:${physical}-AbCdEf`;
     } else if (type === "aws:iam/accessKey:AccessKey") {
         state.secret = { [SECRET_SIG_KEY]: SECRET_SIG, value: "mock-secret-access-key" };
     } else {

@@ -1,43 +1,72 @@
-/** Correlating S3 buckets with the separate resources that configure them (stack policies). */
+/**
+ * Correlating S3 buckets with the separate resources that configure them (stack policies). A settings resource
+ * targets a bucket by the value of its `bucket` input (the bucket's name, id or ARN): a property dependency alone
+ * only counts while both the target and the bucket's name are unknown (preview of a new bucket). Indexed once per
+ * stack, so the work grows with the number of resources, not buckets × resources.
+ */
 import { StackSubject } from "../lib/policy";
 import { isUnknown } from "../lib/unknown";
 
-export const BUCKET_TYPES = new Set(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
+export const BUCKET_TYPES = new Set(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws-native:s3:Bucket"]);
 
-export function bucketsOf(resources: StackSubject[]): StackSubject[] {
-    return resources.filter((r) => BUCKET_TYPES.has(r.type));
-}
+const known = (value: unknown): value is string => typeof value === "string" && value !== "" && !isUnknown(value);
 
 /** The bucket's name, as its own props report it (undefined while unknown). */
 export function bucketName(bucket: StackSubject): string | undefined {
-    for (const key of ["bucket", "id"]) {
-        const value = bucket.props[key];
-        if (typeof value === "string" && value !== "" && !isUnknown(value)) {
-            return value;
-        }
-    }
-    return undefined;
+    return ["bucket", "bucketName", "id"].map((key) => bucket.props[key]).find(known);
+}
+
+/** Every value a settings resource may use to name this bucket. */
+function identifiers(bucket: StackSubject): string[] {
+    const name = bucketName(bucket);
+    const values = [bucket.props.bucket, bucket.props.bucketName, bucket.props.id, bucket.props.arn].filter(known);
+    return [...new Set([...values, ...(name ? [`arn:aws:s3:::${name}`] : [])])];
 }
 
 export interface Targeting {
     /** Settings resources that configure the bucket. */
     matched: StackSubject[];
-    /** Settings resources whose target bucket is unknown during preview, so might be this one. */
+    /** Settings resources whose target is unknown during preview, so might be this bucket. */
     undecided: StackSubject[];
 }
 
-/** Settings resources of the given types whose `bucket` input names this bucket or was computed from it. */
-export function settingsFor(bucket: StackSubject, resources: StackSubject[], types: Set<string>): Targeting {
-    const name = bucketName(bucket);
-    const idLike = [name, bucket.props.id].filter((v): v is string => typeof v === "string" && !isUnknown(v));
-    const result: Targeting = { matched: [], undecided: [] };
-    for (const setting of resources.filter((r) => types.has(r.type))) {
-        const target = setting.props.bucket;
-        if ((setting.propertyDependencies.bucket ?? []).includes(bucket.urn) || idLike.includes(target as string)) {
-            result.matched.push(setting);
-        } else if (isUnknown(target)) {
-            result.undecided.push(setting);
+export interface BucketIndex {
+    buckets: StackSubject[];
+    settingsFor(bucket: StackSubject): Targeting;
+}
+
+/** Indexes the settings resources of the given types by the bucket they target. */
+export function indexBuckets(resources: StackSubject[], types: Set<string>): BucketIndex {
+    const buckets = resources.filter((r) => BUCKET_TYPES.has(r.type));
+    const byIdentifier = new Map<string, StackSubject[]>();
+    const nameless = new Set(buckets.filter((b) => bucketName(b) === undefined).map((b) => b.urn));
+    for (const bucket of buckets) {
+        for (const id of identifiers(bucket)) {
+            byIdentifier.set(id, [...(byIdentifier.get(id) ?? []), bucket]);
         }
     }
-    return result;
+    const matched = new Map<string, StackSubject[]>();
+    const undecided: StackSubject[] = [];
+    const add = (bucketUrn: string, setting: StackSubject) => matched.set(bucketUrn, [...(matched.get(bucketUrn) ?? []), setting]);
+    for (const setting of resources.filter((r) => types.has(r.type))) {
+        const target = setting.props.bucket;
+        if (known(target)) {
+            new Set((byIdentifier.get(target) ?? []).map((b) => b.urn)).forEach((urn) => add(urn, setting));
+            continue;
+        }
+        const dependency = (setting.propertyDependencies.bucket ?? []).filter((urn) => nameless.has(urn));
+        if (isUnknown(target) && dependency.length === 1) {
+            add(dependency[0], setting);
+        } else if (isUnknown(target)) {
+            undecided.push(setting);
+        }
+    }
+    return { buckets, settingsFor: (bucket) => ({ matched: matched.get(bucket.urn) ?? [], undecided }) };
+}
+
+/** The violation for two or more settings resources of one kind on one bucket (S3 keeps whichever is written last). */
+export function duplicateMessage(bucket: StackSubject, what: string, settings: StackSubject[]): string | undefined {
+    return settings.length > 1
+        ? `bucket ${bucket.name} has ${settings.length} ${what} (${settings.map((s) => s.name).join(", ")}); S3 keeps only the last one written, so keep exactly one`
+        : undefined;
 }

@@ -2,17 +2,22 @@
 import { Finding, resourcePolicy, Subject, unknownValue, violation } from "../lib/policy";
 import { isUnknown } from "../lib/unknown";
 
-const isSet = (value: unknown) => typeof value === "string" && value !== "";
+const isSet = (value: unknown) => typeof value === "string" && value !== "" && !isUnknown(value);
+const QUEUE_TYPES = new Set(["aws:sqs/queue:Queue", "aws-native:sqs:Queue"]);
 
+/**
+ * AWS encrypts every queue with SSE-SQS unless told not to: a queue is unencrypted only when sqsManagedSseEnabled is
+ * false and no KMS key is set.
+ */
 function checkQueue(queue: Subject): Finding[] {
     const { kmsMasterKeyId, sqsManagedSseEnabled } = queue.props;
-    if (isSet(kmsMasterKeyId) || sqsManagedSseEnabled === true) {
-        return [];
+    if (isSet(kmsMasterKeyId) || sqsManagedSseEnabled !== false) {
+        return isUnknown(sqsManagedSseEnabled) && !isSet(kmsMasterKeyId) ? [unknownValue(`the encryption of queue ${queue.name}`)] : [];
     }
-    if (isUnknown(kmsMasterKeyId) || isUnknown(sqsManagedSseEnabled)) {
+    if (isUnknown(kmsMasterKeyId)) {
         return [unknownValue(`the encryption of queue ${queue.name}`)];
     }
-    return [violation(`queue ${queue.name} is not encrypted: set sqsManagedSseEnabled: true or kmsMasterKeyId`)];
+    return [violation(`queue ${queue.name} is not encrypted: sqsManagedSseEnabled is false and no kmsMasterKeyId is set`)];
 }
 
 function checkTopic(topic: Subject): Finding[] {
@@ -28,10 +33,10 @@ function checkTopic(topic: Subject): Finding[] {
 
 export const sqsQueueEncrypted = resourcePolicy<object>({
     name: "sqs-queue-encrypted",
-    description: "SQS queues encrypt messages at rest with SSE-SQS or a KMS key.",
+    description: "SQS queues encrypt messages at rest: SSE-SQS (AWS's default) or a KMS key; sqsManagedSseEnabled: false without a key fails.",
     severity: "medium",
-    remediationSteps: "Set sqsManagedSseEnabled: true on the aws.sqs.Queue, or kmsMasterKeyId to a KMS key.",
-    check: (subject) => (subject.type === "aws:sqs/queue:Queue" ? checkQueue(subject) : []),
+    remediationSteps: "Leave sqsManagedSseEnabled unset or true on the queue, or set kmsMasterKeyId to a KMS key.",
+    check: (subject) => (QUEUE_TYPES.has(subject.type) ? checkQueue(subject) : []),
 });
 
 export const snsTopicEncrypted = resourcePolicy<object>({

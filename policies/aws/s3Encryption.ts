@@ -1,41 +1,52 @@
-/** Every S3 bucket is encrypted at rest: inline, or through a BucketServerSideEncryptionConfiguration for it. */
+/**
+ * Every S3 bucket is encrypted at rest: inline (aws.s3.Bucket's `serverSideEncryptionConfiguration`, BucketV2's
+ * `serverSideEncryptionConfigurations`, aws-native's `bucketEncryption`) or through exactly one
+ * BucketServerSideEncryptionConfiguration that targets it.
+ */
 import { Finding, stackPolicy, StackSubject, unknownValue, violation } from "../lib/policy";
-import { asArray, asRecord, isUnknown } from "../lib/unknown";
-import { bucketsOf, settingsFor } from "./buckets";
+import { isUnknown } from "../lib/unknown";
+import { BucketIndex, duplicateMessage, indexBuckets } from "./buckets";
 
 const ENCRYPTION_TYPES = new Set([
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 ]);
 const ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
+/** Where each bucket type keeps its inline encryption settings. */
+const INLINE_KEYS = ["serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations", "bucketEncryption"];
 
 type Verdict = "encrypted" | "unencrypted" | "unknown";
 
-/** Reads `rule` (the legacy inline block) or `rules` and decides on the algorithms they apply by default. */
-function verdictOf(configuration: unknown): Verdict {
-    if (isUnknown(configuration)) {
-        return "unknown";
-    }
-    const record = asRecord(configuration);
-    const rules = record ? [...asArray(record.rules), ...(record.rule ? [record.rule] : [])] : [];
+/**
+ * Decides on every `sseAlgorithm` inside a configuration, whatever its shape (rule/rules, the plural v7 BucketV2
+ * blocks, aws-native's serverSideEncryptionByDefault): encrypted when one is a known algorithm.
+ */
+export function encryptionVerdict(configuration: unknown): Verdict {
     let verdict: Verdict = "unencrypted";
-    for (const rule of rules) {
-        const algorithm = asRecord(asRecord(rule)?.applyServerSideEncryptionByDefault)?.sseAlgorithm;
-        if (isUnknown(rule) || isUnknown(algorithm)) {
+    const stack = [configuration];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if (isUnknown(node)) {
             verdict = "unknown";
-        } else if (ALGORITHMS.includes(algorithm as string)) {
-            return "encrypted";
+        } else if (typeof node === "object" && node !== null) {
+            for (const [key, value] of Object.entries(node)) {
+                if (key === "sseAlgorithm" && typeof value === "string" && ALGORITHMS.includes(value)) {
+                    return "encrypted";
+                }
+                stack.push(value);
+            }
         }
     }
     return verdict;
 }
 
-function checkBucket(bucket: StackSubject, resources: StackSubject[]): Finding[] {
-    const targeting = settingsFor(bucket, resources, ENCRYPTION_TYPES);
-    const verdicts = [
-        verdictOf(bucket.props.serverSideEncryptionConfiguration),
-        ...targeting.matched.map((s) => verdictOf(s.props)),
-    ];
+function checkBucket(bucket: StackSubject, index: BucketIndex): Finding[] {
+    const targeting = index.settingsFor(bucket);
+    const duplicate = duplicateMessage(bucket, "server-side encryption configurations", targeting.matched);
+    if (duplicate) {
+        return [violation(duplicate, bucket.urn)];
+    }
+    const verdicts = [...INLINE_KEYS.map((key) => encryptionVerdict(bucket.props[key])), ...targeting.matched.map((s) => encryptionVerdict(s.props))];
     if (verdicts.includes("encrypted")) {
         return [];
     }
@@ -45,7 +56,7 @@ function checkBucket(bucket: StackSubject, resources: StackSubject[]): Finding[]
     return [
         violation(
             `bucket ${bucket.name} has no server-side encryption: configure ${ALGORITHMS.join(" or ")} inline or with a ` +
-                "BucketServerSideEncryptionConfiguration whose bucket is this bucket",
+                "BucketServerSideEncryptionConfiguration whose bucket is this bucket's name",
             bucket.urn,
         ),
     ];
@@ -53,10 +64,13 @@ function checkBucket(bucket: StackSubject, resources: StackSubject[]): Finding[]
 
 export const s3BucketEncrypted = stackPolicy<object>({
     name: "s3-bucket-encrypted",
-    description: "S3 buckets encrypt objects at rest with SSE-S3 (AES256) or SSE-KMS.",
+    description: "S3 buckets encrypt objects at rest with SSE-S3 (AES256) or SSE-KMS, configured once.",
     severity: "high",
     remediationSteps:
-        "Add an aws.s3.BucketServerSideEncryptionConfiguration with bucket set to the bucket's id and a rule whose " +
-        "applyServerSideEncryptionByDefault.sseAlgorithm is AES256 or aws:kms.",
-    check: (resources) => bucketsOf(resources).flatMap((bucket) => checkBucket(bucket, resources)),
+        "Add one aws.s3.BucketServerSideEncryptionConfiguration with bucket set to the bucket's name (bucket.bucket or " +
+        "bucket.id) and a rule whose applyServerSideEncryptionByDefault.sseAlgorithm is AES256 or aws:kms.",
+    check: (resources) => {
+        const index = indexBuckets(resources, ENCRYPTION_TYPES);
+        return index.buckets.flatMap((bucket) => checkBucket(bucket, index));
+    },
 });

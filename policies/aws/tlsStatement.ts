@@ -3,7 +3,7 @@
  * Effect Deny, Principal "*", Action s3:* (or *), Resource covering the bucket ARN and ARN/*, and the condition
  * Bool or BoolIfExists aws:SecureTransport = false.
  */
-import { asRecord, containsUnknown } from "../lib/unknown";
+import { asRecord, containsUnknown, isUnknown } from "../lib/unknown";
 import { wildcardMatch } from "../lib/wildcard";
 
 const PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
@@ -29,8 +29,9 @@ function coversBucketAndObjects(resource: unknown, bucket: string): boolean {
     );
 }
 
-function isFalse(value: unknown): boolean {
-    return list(value).length > 0 && list(value).every((v) => v === false || (typeof v === "string" && v.toLowerCase() === "false"));
+/** A condition value list matches when any value matches: ["false", "true"] still covers every non-TLS request. */
+function includesFalse(value: unknown): boolean {
+    return list(value).some((v) => v === false || (typeof v === "string" && v.toLowerCase() === "false"));
 }
 
 /** Condition operators and keys are matched case-insensitively, as IAM does. */
@@ -46,7 +47,7 @@ function deniesWithoutTls(condition: unknown): boolean {
         ["bool", "boolifexists"].includes(operator.toLowerCase()) &&
         entries.length === 1 &&
         entries[0][0].toLowerCase() === "aws:securetransport" &&
-        isFalse(entries[0][1])
+        includesFalse(entries[0][1])
     );
 }
 
@@ -65,8 +66,17 @@ export function deniesInsecureTransport(statement: unknown, bucket: string): boo
 
 export type TlsVerdict = "enforced" | "missing" | "unknown";
 
-/** The verdict for one policy document (a JSON string or an object). */
-export function tlsVerdict(document: unknown, bucket: string): TlsVerdict {
+/** A statement that is, or might turn out to be once values are known, a Deny. */
+function mightDeny(statement: unknown): boolean {
+    const s = asRecord(statement);
+    return isUnknown(statement) || (s !== undefined && (s.Effect === "Deny" || isUnknown(s.Effect)));
+}
+
+/**
+ * The verdict for one policy document (a JSON string or an object). `bucket` is undefined while the bucket's name is
+ * unknown: only a statement on every bucket ("*") enforces then, and a policy without any Deny is still missing it.
+ */
+export function tlsVerdict(document: unknown, bucket: string | undefined): TlsVerdict {
     let parsed = document;
     if (typeof document === "string") {
         try {
@@ -75,9 +85,13 @@ export function tlsVerdict(document: unknown, bucket: string): TlsVerdict {
             return containsUnknown(document) ? "unknown" : "missing";
         }
     }
+    if (isUnknown(parsed) || isUnknown(asRecord(parsed)?.Statement)) {
+        return "unknown";
+    }
     const statements = list(asRecord(parsed)?.Statement);
-    if (statements.some((s) => deniesInsecureTransport(s, bucket))) {
+    if (statements.some((s) => deniesInsecureTransport(s, bucket ?? "*"))) {
         return "enforced";
     }
-    return containsUnknown(parsed) ? "unknown" : "missing";
+    const undecided = bucket === undefined || containsUnknown(parsed);
+    return undecided && statements.some(mightDeny) ? "unknown" : "missing";
 }

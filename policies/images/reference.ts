@@ -27,7 +27,7 @@ export function parseImageReference(image: string): ImageReference | undefined {
     const [, domain, rest, tag, digest] = match;
     // A first component without a dot or port (other than localhost) is a Docker Hub path, as in `bitnami/redis`.
     const hasRegistry = domain !== undefined && (domain.includes(".") || domain.includes(":") || domain === "localhost");
-    const registry = hasRegistry ? domain.toLowerCase() : "docker.io";
+    const registry = hasRegistry ? canonicalHost(domain) : "docker.io";
     let path = hasRegistry || domain === undefined ? rest : `${domain}/${rest}`;
     if (path !== path.toLowerCase()) {
         return undefined;
@@ -36,6 +36,12 @@ export function parseImageReference(image: string): ImageReference | undefined {
         path = `library/${path}`;
     }
     return { registry, path, repository: `${registry}/${path}`, tag, digest };
+}
+
+/** Registry hosts compare without case and without an explicit default HTTPS port: host:443 is host. */
+function canonicalHost(host: string): string {
+    const bare = host.toLowerCase().replace(/:443$/, "");
+    return bare === "index.docker.io" || bare === "registry-1.docker.io" ? "docker.io" : bare;
 }
 
 /** Whether the digest is a full sha256 digest (`sha256:` and 64 lower-case hex characters). */
@@ -49,7 +55,7 @@ export function normalizePrefix(prefix: string): string {
     const slash = trimmed.indexOf("/");
     const host = slash === -1 ? trimmed : trimmed.slice(0, slash);
     const rest = slash === -1 ? "" : trimmed.slice(slash);
-    const joined = host.toLowerCase() + rest;
+    const joined = canonicalHost(host) + rest;
     return joined.endsWith("/") ? joined : `${joined}/`;
 }
 

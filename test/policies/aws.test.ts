@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import { deniesInsecureTransport } from "../../policies/aws/tlsStatement";
 import { secretVariableProblem } from "../../policies/aws/lambdaEnvironment";
 import { UNKNOWN_STRING } from "../../policies/lib/unknown";
-import { checkStack, of, ResourceSpec, urnOf } from "./check";
+import { CheckResult } from "../../policies/offline/types";
+import { checkFixtures, checkStack, of, ResourceSpec, urnOf } from "./check";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
@@ -40,6 +41,7 @@ describe("policy s3-bucket-tls-only", () => {
             { ...TLS_STATEMENT, Action: "*", Condition: { BoolIfExists: { "aws:SecureTransport": "false" } } },
             { ...TLS_STATEMENT, Resource: "arn:aws:s3:::data*", Condition: { bool: { "aws:securetransport": ["false"] } } },
             { ...TLS_STATEMENT, Resource: "*" },
+            { ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": ["false", "true"] } } },
         ];
         variants.forEach((statement, i) => assert.ok(deniesInsecureTransport(statement, "data"), `variant ${i}`));
     });
@@ -123,9 +125,11 @@ describe("policy s3-bucket-public-access-blocked", () => {
 });
 
 describe("policies sqs-queue-encrypted and sns-topic-encrypted", () => {
-    it("pass SSE-SQS or a KMS key, and fail plain queues and topics", async () => {
+    it("pass SSE-SQS (explicit or AWS's default) or a KMS key, and fail SSE switched off and plain topics", async () => {
         const result = await checkStack([
             { type: "aws:sqs/queue:Queue", name: "sse", props: { sqsManagedSseEnabled: true } },
+            { type: "aws:sqs/queue:Queue", name: "default", props: {} },
+            { type: "aws:sqs/queue:Queue", name: "off-with-kms", props: { sqsManagedSseEnabled: false, kmsMasterKeyId: "alias/aws/sqs" } },
             { type: "aws:sqs/queue:Queue", name: "kms", props: { kmsMasterKeyId: "alias/aws/sqs" } },
             { type: "aws:sqs/queue:Queue", name: "plain", props: { sqsManagedSseEnabled: false } },
             { type: "aws:sns/topic:Topic", name: "kms", props: { kmsMasterKeyId: "alias/aws/sns" } },
@@ -137,22 +141,41 @@ describe("policies sqs-queue-encrypted and sns-topic-encrypted", () => {
 });
 
 describe("policy lambda-no-literal-secrets", () => {
-    it("tells secret-looking names with literal values from references", () => {
+    it("tells secret-looking names and credential-shaped values from well-formed references", () => {
+        const kind = (name: string, value: unknown) => secretVariableProblem(name, value)?.kind;
         const cases: [string, unknown, string | undefined][] = [
             ["API_TOKEN", "tok-123", "literal"],
             ["db_password", "hunter2", "literal"],
+            ["DB_PASS", "hunter2", "literal"],
+            ["MYSQL_PWD", "hunter2", "literal"],
+            ["dbPasswd", "hunter2", "literal"],
+            ["GOOGLE_CREDENTIALS", "{}", "literal"],
+            ["SIGNING_PRIVATE_KEY", "k", "literal"],
             ["NOPS_API_KEY", "k", "literal"],
+            ["GITHUB_TOKEN_ID", "t-1", "literal"],
             ["AWS_SECRET_ACCESS_KEY", "abc", "literal"],
-            ["TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:t", undefined],
+            ["TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:t-AbCdEf", undefined],
+            ["TOKEN_PARAMETER_ARN", "arn:aws:ssm:eu-west-1:123456789012:parameter/ci/token", undefined],
+            ["TOKEN_SECRET_ARN", "arn:aws:secretsmanager:", "literal"],
+            ["TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:", "literal"],
+            ["TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:t hunter2", "literal"],
             ["TOKEN_SECRET_ARN", "tok-123", "literal"],
-            ["TOKEN_SECRET_ARN", UNKNOWN_STRING, undefined],
+            ["TOKEN_SECRET_ARN", UNKNOWN_STRING, "unknown"],
             ["API_TOKEN", UNKNOWN_STRING, "unknown"],
             ["API_TOKEN", "", undefined],
             ["PLATFORM_API_URL", "https://app.nops.io", undefined],
+            ["DATABASE_URL", "postgres://app:hunter2@db:5432/app", "literal"],
+            ["NOTES", "ghp_" + "a".repeat(36), "literal"],
+            ["NOTES", "xoxp-1234567890-abc", "literal"],
+            ["NOTES", "sk_live_" + "a".repeat(24), "literal"],
+            ["NOTES", "AKIAABCDEFGHIJKLMNOP", "literal"],
+            ["NOTES", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----", "literal"],
             ["BUCKET_NAME", "data", undefined],
+            ["PASSENGER_COUNT", "3", undefined],
+            ["BYPASS_CACHE", "true", undefined],
         ];
         for (const [name, value, expected] of cases) {
-            assert.equal(secretVariableProblem(name, value), expected, `${name}=${String(value)}`);
+            assert.equal(kind(name, value), expected, `${name}=${String(value)}`);
         }
     });
 
@@ -162,7 +185,33 @@ describe("policy lambda-no-literal-secrets", () => {
             "lambda-no-literal-secrets",
         );
         assert.equal(result.length, 1);
-        assert.match(result[0].message, /NOPS_TOKEN looks like a secret/);
+        assert.match(result[0].message, /NOPS_TOKEN is named like a secret/);
         assert.doesNotMatch(result[0].message, /tok-SECRET/);
+    });
+});
+
+describe("AWS twins (stack exports)", () => {
+    const policyNames = ["s3-bucket-encrypted", "s3-bucket-tls-only", "s3-bucket-public-access-blocked", "sqs-queue-encrypted", "lambda-no-literal-secrets"];
+    const verdicts = (result: CheckResult) => result.violations.filter((v) => policyNames.includes(v.policy)).map((v) => `${v.level} ${v.policy} ${v.resource.split("::").pop()}`);
+
+    it("passes the good twin: settings by name, id or ARN, [\"false\",\"true\"] conditions, aws-native and v7 BucketV2 shapes, default SSE-SQS, ARN references", async () => {
+        assert.deepEqual(verdicts(await checkFixtures(["aws-good.json"])), []);
+    });
+
+    it("fails the bad twin on each bypass: dependency-only targets, duplicates, no Deny with unknown names, bare aws-native buckets, SSE off, literal secrets", async () => {
+        const result = await checkFixtures(["aws-bad.json"]);
+        assert.deepEqual(verdicts(result).sort(), [
+            ...Array(11).fill("mandatory lambda-no-literal-secrets fn"),
+            "mandatory s3-bucket-encrypted dependency-only",
+            "mandatory s3-bucket-encrypted native",
+            "mandatory s3-bucket-encrypted twice",
+            "mandatory s3-bucket-public-access-blocked native",
+            "mandatory s3-bucket-public-access-blocked twice",
+            "mandatory s3-bucket-tls-only native",
+            "mandatory s3-bucket-tls-only preview",
+            "mandatory s3-bucket-tls-only twice",
+            "mandatory sqs-queue-encrypted plain",
+        ]);
+        assert.ok(result.violations.every((v) => !/hunter2|s3cr3t|ghp_a|AKIAABCD|BEGIN RSA/.test(v.message)), "no secret value is printed");
     });
 });

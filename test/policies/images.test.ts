@@ -48,6 +48,10 @@ describe("image references", () => {
         assert.ok(!isUnderPrefix(ref("public.ecr.aws/nopsmalicious/agent"), "public.ecr.aws/nops"));
         assert.ok(!isUnderPrefix(ref("public.ecr.aws/nopsmalicious/agent"), "public.ecr.aws/nops/"));
         assert.ok(!isUnderPrefix(ref("public.ecr.aws.evil.com/nops/agent"), "public.ecr.aws/"));
+        assert.ok(isUnderPrefix(ref("public.ecr.aws:443/nops/agent"), "public.ecr.aws/nops/"), "an explicit default port is the same registry");
+        assert.ok(isUnderPrefix(ref("public.ecr.aws/nops/agent"), "public.ecr.aws:443/nops/"));
+        assert.ok(!isUnderPrefix(ref("public.ecr.aws:8443/nops/agent"), "public.ecr.aws/nops/"), "another port is another registry");
+        assert.equal(ref("index.docker.io/library/nginx").repository, "docker.io/library/nginx");
         assert.ok(isUnderPrefix(ref(`${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/team/app`), `${ACCOUNT}.dkr.ecr.*.amazonaws.com/`));
         assert.ok(!isUnderPrefix(ref(`${ACCOUNT}.dkr.ecr.eu.evil.amazonaws.com/team/app`), `${ACCOUNT}.dkr.ecr.*.amazonaws.com/`));
     });
