@@ -1,11 +1,11 @@
 /**
  * Reads Kubernetes manifests (multi-document YAML, directories of them) and `pulumi stack export` files, with the
- * semantics the cluster applies: YAML 1.1 as sigs.k8s.io/yaml reads it (yes/no/on/off booleans, `<<` merge keys,
- * duplicate keys rejected), any object with an `items` list is a list, and nothing at all is an error.
+ * semantics the cluster applies: YAML 1.1 as sigs.k8s.io/yaml reads it (see kubernetesYaml.ts), any object with an
+ * `items` list is a list, and nothing at all is an error.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { Composer, Parser, Tags } from "yaml";
+import { readYamlDocuments, YamlError } from "./kubernetesYaml";
 import { InputError, InputGroup, OfflineResource } from "./types";
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -17,25 +17,24 @@ const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 /** Deeper than any real object; recursion in policies stays far from the stack limit. */
 export const MAX_DEPTH = 256;
-/** Expanded aliases per document: a billion-laughs document stops here instead of exhausting memory. */
-export const MAX_ALIAS_COUNT = 100;
-
-/**
- * go-yaml v2 (under sigs.k8s.io/yaml) keeps timestamps and 1:20-style numbers as strings when decoding into
- * untyped maps; the `yaml` package's 1.1 schema would turn them into Dates and sexagesimal numbers.
- */
-const withoutTimestamps = (tags: Tags) =>
-    tags.filter((t) => typeof t === "string" || (t.tag !== "tag:yaml.org,2002:timestamp" && (t as { format?: string }).format !== "TIME"));
-const YAML_OPTIONS = { version: "1.1", merge: true, uniqueKeys: true, customTags: withoutTimestamps } as const;
+/** Values per document once aliases are expanded: a billion-laughs document stops here instead of hanging the check. */
+export const MAX_NODES = 1_000_000;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** Throws when a value nests deeper than MAX_DEPTH (checked without recursion). */
-function assertDepth(value: unknown, source: string, where: string): void {
+/**
+ * Throws when a value nests deeper than MAX_DEPTH or, once its aliases are expanded, holds more than MAX_NODES values
+ * (a "billion laughs" alias bomb), checked without recursion.
+ */
+function assertBounded(value: unknown, source: string, where: string): void {
     const stack: [unknown, number][] = [[value, 1]];
+    let nodes = 0;
     while (stack.length > 0) {
         const [node, depth] = stack.pop()!;
+        if (++nodes > MAX_NODES) {
+            throw new InputError(source, `${where} expands to more than ${MAX_NODES.toLocaleString("en-US")} values (aliases repeated too often)`);
+        }
         if (typeof node !== "object" || node === null) {
             continue;
         }
@@ -88,41 +87,26 @@ function expandLists(object: Json, source: string, where: string): [Json, string
 }
 
 function manifestResources(text: string, source: string): OfflineResource[] {
-    const resources: OfflineResource[] = [];
-    let index = 0;
+    let documents: unknown[];
     try {
-        // Streamed one document at a time: a 20,000-object file never holds every document's syntax tree at once.
-        for (const document of new Composer(YAML_OPTIONS).compose(new Parser().parse(text), true)) {
-            index += 1;
-            const where = `document ${index}`;
-            const error = document.errors[0];
-            if (error) {
-                const tooDeep = /call stack/i.test(error.message);
-                throw new InputError(source, tooDeep ? `${where} nests too deeply to parse` : `${where} is not valid YAML: ${error.message.split("\n")[0]}`);
-            }
-            let value: unknown;
-            try {
-                value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-            } catch (failure) {
-                throw new InputError(source, `${where} cannot be read: ${(failure as Error).message}`);
-            }
-            if (value === null || value === undefined) {
-                continue;
-            }
-            if (!isObject(value)) {
-                throw new InputError(source, `${where} is not a Kubernetes object`);
-            }
-            assertDepth(value, source, where);
-            resources.push(...expandLists(value, source, where).map(([object, path]) => kubernetesResource(object, source, path)));
+        documents = readYamlDocuments(text);
+    } catch (error) {
+        if (error instanceof YamlError) {
+            throw new InputError(source, error.message);
         }
-    } catch (failure) {
-        if (failure instanceof InputError) {
-            throw failure;
-        }
-        const reason = failure instanceof RangeError ? "nests too deeply to parse" : (failure as Error).message;
-        throw new InputError(source, `document ${index + 1} cannot be read: ${reason}`);
+        throw error;
     }
-    return resources;
+    return documents.flatMap((value, index) => {
+        const where = `document ${index + 1}`;
+        if (value === null || value === undefined) {
+            return [];
+        }
+        if (!isObject(value)) {
+            throw new InputError(source, `${where} is not a Kubernetes object`);
+        }
+        assertBounded(value, source, where);
+        return expandLists(value, source, where).map(([object, path]) => kubernetesResource(object, source, path));
+    });
 }
 
 /** Secret values in an export, opened (exports made with --show-secrets carry their plaintext). */
@@ -196,7 +180,7 @@ function asStackExport(text: string, source: string): { deployment: Json } | und
     if (!isStackExport(parsed)) {
         return undefined;
     }
-    assertDepth(parsed, source, "the stack export");
+    assertBounded(parsed, source, "the stack export");
     return parsed;
 }
 

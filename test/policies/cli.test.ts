@@ -74,7 +74,7 @@ describe("offline policy check (npm run policy-check)", () => {
 
     it("exits 2 on unparseable or unreadable input, saying which file and why, and prints nothing on stdout", async () => {
         const cases: [string[], RegExp][] = [
-            [[fixture("broken.yaml")], /broken\.yaml: document 1 is not valid YAML/],
+            [[fixture("broken.yaml")], /broken\.yaml: not valid YAML at line 4: missed comma/],
             [[fixture("not-kubernetes.yaml")], /not-kubernetes\.yaml: document 1 is not a Kubernetes object/],
             [[fixture("missing.yaml")], /missing\.yaml: cannot be read: ENOENT/],
             [[fixture("nonroot-good.yaml"), fixture("broken.yaml")], /broken\.yaml/],
@@ -122,6 +122,6 @@ describe("offline policy check (npm run policy-check)", () => {
         const broken = npm(["--json", fixture("broken.yaml")]);
         assert.equal(broken.status, 2);
         assert.equal(broken.stdout, "");
-        assert.match(broken.stderr, /broken\.yaml: document 1 is not valid YAML/);
+        assert.match(broken.stderr, /broken\.yaml: not valid YAML at line 4: missed comma/);
     });
 });
