@@ -77,6 +77,11 @@ function templatedPodSpecs(props: Record<string, unknown>): PodSpecSite[] {
         if (!record) {
             continue;
         }
+        // A Pod nested in another object (a list's items, say) keeps its pod spec at spec.
+        if (record !== props && record.kind === "Pod" && asRecord(record.spec)) {
+            sites.push({ path: at(path, "spec"), spec: asRecord(record.spec), annotations: asRecord(asRecord(record.metadata)?.annotations) ?? {} });
+            continue;
+        }
         const template = asRecord(record.template);
         const spec = asRecord(template?.spec);
         const isPodTemplate = template !== undefined && (isUnknown(template.spec) || (spec !== undefined && holdsContainers(spec)));

@@ -106,6 +106,12 @@ describe("policy k8s-pod-security-restricted: where pod specs hide", () => {
         assert.match(found[0].message, /^DaemonSetPatch shop\/agent, pod \(spec\.template\.spec\) sets hostNetwork: true/);
     });
 
+    it("finds Pods nested in list resources", async () => {
+        const pod = { kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "x", image: "public.ecr.aws/nops/a:1", securityContext: { privileged: true } }] } };
+        const found = of(await checkStack([{ type: "kubernetes:core/v1:PodList", name: "l", props: { items: [pod] } }]), PSS_POLICY);
+        assert.ok(found.some((v) => /container x \(items\[0\]\.spec\.containers\[0\]\) is privileged/.test(v.message)));
+    });
+
     it("does not look inside Helm charts, ConfigGroups or Kustomizations (their objects are registered and checked one by one)", async () => {
         const values = { template: { spec: { containers: [{ name: "x", image: "public.ecr.aws/nops/a:1" }] } } };
         const result = await checkStack([{ type: "kubernetes:helm.sh/v4:Chart", name: "c", props: { values } }, { type: "kubernetes:yaml/v2:ConfigGroup", name: "g", props: { objs: [values] } }]);
