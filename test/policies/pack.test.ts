@@ -41,6 +41,26 @@ describe("policy pack definition", () => {
     });
 });
 
+describe("README's policy section", () => {
+    it("lists every policy, every Pod Security Standards control with its PSS name, and every default exception", async () => {
+        const { CONTROLS } = await import("../../policies/kubernetes/podSecurity");
+        const { DEFAULT_EXCEPTIONS } = await import("../../policies/kubernetes/exceptions");
+        const readme = read(POLICIES_DIR, "..", "README.md");
+        const section = readme.slice(readme.indexOf("## Policy pack"), readme.indexOf("## Driving it from a service"));
+        for (const policy of policies) {
+            assert.ok(section.includes(`\`${policy.name}\``), policy.name);
+        }
+        for (const [key, control] of Object.entries(CONTROLS)) {
+            assert.ok(section.includes(`| \`${key}\` | ${control.pss} | ${control.profile} |`), key);
+        }
+        for (const exception of DEFAULT_EXCEPTIONS) {
+            const row = section.split("\n").find((line) => line.startsWith(`| \`${exception.selector.image!.replace("public.ecr.aws/", "")}\` |`));
+            assert.ok(row, exception.selector.image);
+            assert.equal(row.split(" | ")[1], exception.rules.join(", "), exception.selector.image);
+        }
+    });
+});
+
 describe("policies/config.example.json", () => {
     it("is a valid policy config for this pack", async () => {
         const { effectiveConfig } = await import("../../policies/offline/policyConfig");
