@@ -106,6 +106,12 @@ describe("policy k8s-pod-security-restricted: where pod specs hide", () => {
         assert.match(found[0].message, /^DaemonSetPatch shop\/agent, pod \(spec\.template\.spec\) sets hostNetwork: true/);
     });
 
+    it("checks patches and custom resources in a stack export too", async () => {
+        assert.deepEqual(ruleHits(await checkFixtures(["podspecs-good-export.json"])), []);
+        const hits = ruleHits(await checkFixtures(["podspecs-bad-export.json"])).map((h) => h.replace(/^urn:\S+::/, "")).sort();
+        assert.deepEqual(hits, ["agent-patch pod hostNamespaces", "canary app runAsUser", "web-patch app privileged"]);
+    });
+
     it("finds Pods nested in list resources", async () => {
         const pod = { kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "x", image: "public.ecr.aws/nops/a:1", securityContext: { privileged: true } }] } };
         const found = of(await checkStack([{ type: "kubernetes:core/v1:PodList", name: "l", props: { items: [pod] } }]), PSS_POLICY);
