@@ -126,7 +126,8 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
                 version,
             })),
             roleArn: reconcilerRole.roleArn,
-            ready: [reconcilerRole.policy],
+            // The bucket holds the runs' lease, so it must outlive the destroy-time run.
+            ready: [reconcilerRole.policy, bucket],
             logRetentionDays: settings.logRetentionDays,
             tags,
         });

@@ -105,3 +105,12 @@ export function secretNamePrefixes(stackName: string): { platformToken: string; 
         agentUserCredentials: `container-insights/${stackName}/agent-user-credentials-`,
     };
 }
+
+/**
+ * Objects the reconciler keeps in the stack's bucket, under a prefix that starts with `_` (Parquet and Hive readers
+ * skip such paths): the lease that keeps runs from overlapping, and the input of the last deploy-time run.
+ */
+export const RECONCILER_STATE_KEYS = {
+    lease: "_container-insights/reconciler/lease.json",
+    deployment: "_container-insights/reconciler/deployment.json",
+} as const;

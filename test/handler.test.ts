@@ -8,11 +8,22 @@ import { sdkClients } from "../lambda/reconciler/gateway";
 import { HandlerDeps, LambdaContext, RESERVE_MS, lambdaHandlers, lifecycleAction, run } from "../lambda/reconciler/handler";
 import { nothingHandled } from "../lambda/reconciler/outcome";
 import { ReconcileResult } from "../lambda/reconciler/types";
+import { RECONCILER_STATE_KEYS } from "../common/naming";
+import { invocationInput } from "../components/reconciler/roleReconciler";
 import { awsError } from "./fakes/awsAccount";
-import { fakeWorld, settingsFor } from "./reconciler.helpers";
+import { fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
 
 const TOKEN = "tok-VERY-SECRET-789";
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:platform-token-abc";
+const BUCKET = "nops-container-cost-111122223333";
+
+/**
+ * The payload terraform-provider-aws sends for a CRUD-scoped Invocation (internal/service/lambda/invocation.go,
+ * buildInput): the input with `tf: {action, prev_input}` added; prev_input is the previous input, null on create.
+ */
+function payload(input: string, action: "create" | "update" | "delete", previous?: string) {
+    return { ...JSON.parse(input), tf: { action, prev_input: previous === undefined ? null : JSON.parse(previous) } };
+}
 
 interface Received {
     headers: IncomingMessage["headers"];
@@ -85,13 +96,16 @@ const summaryOf = (output: string) => {
 
 describe("reconciler handler", () => {
     let world: ReturnType<typeof fakeWorld>;
+    let clock: ReturnType<typeof instantClock>;
     let server: Awaited<ReturnType<typeof platform>> | undefined;
     const initType = process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
     beforeEach(() => {
         // What Lambda sets for on-demand environments; Powertools tracks cold starts only then.
         process.env.AWS_LAMBDA_INITIALIZATION_TYPE = "on-demand";
-        world = fakeWorld();
+        clock = instantClock();
+        world = fakeWorld({ clock });
         world.account.secrets.set(SECRET_ARN, TOKEN);
+        world.account.addBucket(BUCKET);
     });
     afterEach(async () => {
         if (initType === undefined) {
@@ -104,8 +118,9 @@ describe("reconciler handler", () => {
         server = undefined;
     });
 
-    function deps(apiUrl: string, confirmation = { timeoutMs: 2_000, attempts: 3 }): HandlerDeps {
+    function deps(apiUrl: string, confirmation = { timeoutMs: 2_000, attempts: 3 }, waitMs = { deploy: 300_000, schedule: 30_000 }): HandlerDeps {
         return {
+            lease: { ttlMs: 960_000, pollMs: 5_000, waitMs },
             env: { ...settingsFor(["us-east-1", "eu-west-1"]), homeRegion: "us-east-1", apiUrl, tokenSecretArn: SECRET_ARN, version: "0.1.0" },
             clients: sdkClients("us-east-1"),
             clock: world.clock,
@@ -301,5 +316,166 @@ describe("reconciler handler", () => {
         assert.match(nothingHandled(result([], { a: { clusters: 0, error: "e1" }, b: { clusters: 0, error: "e2" } }))!, /no region could be read: a: e1; b: e2/);
         assert.equal(nothingHandled(result(["created"], { a: { clusters: 1 }, b: { clusters: 0, error: "e2" } })), undefined, "one region unread");
         assert.equal(nothingHandled({ ...result(["deleted"]), regions: {}, action: "delete" }), undefined, "teardown has no regions");
+    });
+
+    describe("deploy-time Invocation lifecycle, replayed as the provider drives it", () => {
+        const input = (bundle: string, regions: string) =>
+            invocationInput({ stackName: "prod", bundleSha256: bundle, variables: { CI_REGIONS: regions, CI_STACK_NAME: "prod" } });
+        const deploy = (event: unknown) => capture(() => run("deploy", event, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+        const roleNames = () => [...world.account.roles.values()].map((r) => r.RoleName).sort();
+
+        beforeEach(() => {
+            world.account.addCluster("us-east-1", "alpha");
+            world.account.addCluster("eu-west-1", "beta");
+        });
+
+        it("keeps every role through code and settings changes (updates in place) and a replacement", async () => {
+            const first = input("sha-1", "us-east-1,eu-west-1");
+            await deploy(payload(first, "create"));
+            const roles = roleNames();
+            assert.equal(roles.length, 2);
+
+            // A new bundle, then new settings: `input` changed, so the provider updates in place.
+            const code = input("sha-2", "us-east-1,eu-west-1");
+            assert.notEqual(code, first);
+            const afterCode = (await deploy(payload(code, "update", first))).value;
+            assert.equal(afterCode.action, "reconcile");
+            assert.deepEqual(roleNames(), roles);
+            const settings = input("sha-2", "eu-west-1,us-east-1");
+            await deploy(payload(settings, "update", code));
+            assert.deepEqual(roleNames(), roles);
+
+            // A replacement (any ForceNew change, a rename without alias, --replace): create the new Invocation,
+            // then delete the old one, here with an identical input.
+            await deploy(payload(settings, "create"));
+            const replaced = (await deploy(payload(settings, "delete"))).value;
+            assert.equal(replaced.counts.deleted, 0);
+            assert.match(replaced.skipped!, /replaced/);
+            assert.deepEqual(roleNames(), roles);
+
+            // The stack's destroy deletes the last Invocation: only now do the roles go.
+            const destroyed = (await deploy(payload(settings, "delete"))).value;
+            assert.equal(destroyed.action, "delete");
+            assert.equal(destroyed.counts.deleted, 2);
+            assert.deepEqual(roleNames(), []);
+        });
+
+        it("keeps the roles when a replacement's old Invocation was never recorded (created by an earlier version)", async () => {
+            const old = JSON.stringify({ source: "pulumi", stack: "prod" });
+            await deploy(payload(input("sha-1", "us-east-1,eu-west-1"), "create"));
+            const { value } = await deploy(payload(old, "delete"));
+            assert.equal(value.counts.deleted, 0);
+            assert.equal(roleNames().length, 2);
+        });
+
+        it("never tears down from the schedule", async () => {
+            const only = input("sha-1", "us-east-1");
+            await deploy(payload(only, "create"));
+            const { value } = await capture(() => run("schedule", payload(only, "delete"), deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            assert.equal(value.action, "reconcile");
+            assert.equal(value.counts.deleted, 0);
+            assert.equal(roleNames().length, 2);
+        });
+    });
+
+    describe("IAM eventual consistency", () => {
+        const deniedFor = (calls: number) => {
+            let seen = 0;
+            world.account.faults.push((operation) => (operation !== "GetCallerIdentity" && ++seen <= calls ? awsError("AccessDenied", `not yet allowed: ${operation}`, 403) : undefined));
+        };
+
+        it("retries AccessDenied while the new role policy propagates, on the deploy-time run", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            deniedFor(6);
+            const { value } = await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "create"), deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            assert.equal(value.counts.created, 1);
+            assert.equal(value.counts.failed, 0);
+            assert.ok(clock.slept > 0 && clock.slept < 60_000, `slept ${clock.slept} ms`);
+        });
+
+        it("gives up after the bounded window when access stays denied", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            world.account.faults.push((operation, input) => (operation === "ListClusters" && input ? awsError("AccessDeniedException", "denied by SCP", 403) : undefined));
+            // No region readable: the deploy fails (outcome.ts), with the real reason, once the window is over.
+            await assert.rejects(
+                capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "create"), deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 }))),
+                /no region could be read: us-east-1: AccessDeniedException: denied by SCP/,
+            );
+            assert.ok(clock.slept >= 60_000 && clock.slept < 70_000, `slept ${clock.slept} ms`);
+        });
+
+        it("does not retry AccessDenied on scheduled runs", async () => {
+            deniedFor(1);
+            await assert.rejects(capture(() => run("schedule", {}, deps("http://127.0.0.1:9"))), /not yet allowed: PutObject/);
+            assert.equal(clock.slept, 0);
+        });
+    });
+
+    describe("run lease (no reserved concurrency)", () => {
+        const putLease = (expiresAt: number) =>
+            world.account.handle("PutObject", { Bucket: BUCKET, Key: RECONCILER_STATE_KEYS.lease, Body: JSON.stringify({ holder: "other", acquiredAt: 0, expiresAt }) });
+
+        it("takes and releases the lease around every run", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            await capture(() => run("schedule", {}, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            const puts = world.account.calls.filter((c) => c.operation === "PutObject" && c.input.Key === RECONCILER_STATE_KEYS.lease);
+            assert.equal(puts.length, 1);
+            assert.equal(puts[0].input.IfNoneMatch, "*");
+            assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease), undefined, "released");
+        });
+
+        it("a scheduled run that meets a held lease waits briefly, then exits cleanly without writing", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            await putLease(world.clock.now() + 600_000);
+            const { value } = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9")));
+            assert.equal(value.skipped, "another run holds the lease");
+            assert.equal(world.account.writeCount(), 0);
+            assert.equal(clock.slept, 30_000);
+        });
+
+        it("a deploy-time run that meets a held lease records its input, so a later destroy still tears down", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const event = payload(JSON.stringify({ a: 1 }), "create");
+            await capture(() => run("deploy", event, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            await putLease(world.clock.now() + 600_000);
+            const updated = payload(JSON.stringify({ a: 2 }), "update", JSON.stringify({ a: 1 }));
+            const { value } = await capture(() => run("deploy", updated, deps("http://127.0.0.1:9", undefined, { deploy: 10_000, schedule: 0 })));
+            assert.equal(value.skipped, "another run holds the lease");
+            await world.account.handle("DeleteObject", { Bucket: BUCKET, Key: RECONCILER_STATE_KEYS.lease });
+            const destroyed = (await capture(() => run("deploy", payload(JSON.stringify({ a: 2 }), "delete"), deps("http://127.0.0.1:9")))).value;
+            assert.equal(destroyed.counts.deleted, 1);
+        });
+
+        it("takes over a lease whose holder died (expired), with If-Match on its ETag", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            await putLease(world.clock.now() - 1);
+            const { value } = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            assert.equal(value.counts.created, 1);
+            const takeover = world.account.calls.find((c) => c.operation === "PutObject" && c.input.IfMatch);
+            assert.ok(takeover, "conditional takeover");
+        });
+
+        it("asks again on 409 ConditionalRequestConflict", async () => {
+            let conflicts = 1;
+            world.account.faults.push((operation) => (operation === "PutObject" && conflicts-- > 0 ? awsError("ConditionalRequestConflict", "conflict", 409) : undefined));
+            const { value } = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9")));
+            assert.equal(value.skipped, undefined);
+        });
+
+        it("overlapping runs never both write: one reconciles, the other waits or gives way", async () => {
+            for (const name of ["a", "b", "c"]) {
+                world.account.addCluster("us-east-1", name);
+            }
+            const quick = deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 });
+            const results = (await capture(() => Promise.all([run("schedule", {}, quick), run("deploy", payload(JSON.stringify({ a: 1 }), "create"), quick)]))).value;
+            assert.equal(world.account.calls.filter((c) => c.operation === "CreateRole").length, 3, "each role created once");
+            assert.equal(results.reduce((n, r) => n + r.counts.created, 0), 3);
+        });
+
+        it("releases the lease when the run fails", async () => {
+            world.account.faults.push((operation) => (operation === "ListRoles" ? awsError("ValidationError", "broken") : undefined));
+            await assert.rejects(capture(() => run("schedule", {}, deps("http://127.0.0.1:9"))), /broken/);
+            assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease), undefined);
+        });
     });
 });

@@ -1,10 +1,13 @@
 import { strict as assert } from "assert";
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { reconcilerBundle } from "../components/reconciler/bundle";
-import { ProgramRun, baseConfig, runProgram, unwrap } from "./harness";
+import { ProgramRun, baseConfig, doc, runProgram, unwrap } from "./harness";
 
 const FUNCTION = "aws:lambda/function:Function";
+const INVOCATION = "aws:lambda/invocation:Invocation";
 
 describe("reconciler wiring", () => {
     let run: ProgramRun;
@@ -14,14 +17,15 @@ describe("reconciler wiring", () => {
 
     const fn = (kind: string) => run.ofType(FUNCTION).find((r) => r.name === `reconciler-${kind}`)!;
 
-    it("builds both functions from one bundle for Node.js 22 on arm64, one run at a time", () => {
+    it("builds both functions from one bundle for Node.js 22 on arm64, without reserved concurrency", () => {
         const functions = run.ofType(FUNCTION);
         assert.equal(functions.length, 2);
         for (const f of functions) {
             const inputs = unwrap(f.inputs) as any;
             assert.equal(inputs.runtime, "nodejs22.x");
             assert.deepEqual(inputs.architectures, ["arm64"]);
-            assert.equal(inputs.reservedConcurrentExecutions, 1);
+            // Reserved concurrency fails in accounts with less than 10 unreserved; runs are serialized by the S3 lease.
+            assert.equal(inputs.reservedConcurrentExecutions, undefined);
             assert.equal(inputs.timeout, 900);
         }
         assert.equal(fn("creation").inputs.handler, "index.creationHandler");
@@ -46,11 +50,52 @@ describe("reconciler wiring", () => {
         assert.ok(groups.every((g) => g.retentionInDays === 14));
     });
 
-    it("runs the creation function on create, update and delete (CRUD invocation)", () => {
-        const invocation = unwrap(run.one("aws:lambda/invocation:Invocation").inputs) as any;
+    it("runs the creation function on create, update and delete (CRUD invocation), change detection in input", () => {
+        const invocation = unwrap(run.one(INVOCATION).inputs) as any;
         assert.equal(invocation.lifecycleScope, "CRUD");
         assert.equal(invocation.functionName, "nops-ccost-prod-role-creation");
-        assert.equal(invocation.triggers.bundle, reconcilerBundle().sha256);
+        assert.equal(invocation.triggers, undefined, "triggers are ForceNew: a replacement's delete would tear down");
+        const input = JSON.parse(invocation.input);
+        assert.equal(input.bundle, reconcilerBundle().sha256);
+        assert.match(input.settings, /^[0-9a-f]{64}$/);
+        assert.equal(input.tf, undefined, "the provider adds the lifecycle key");
+    });
+
+    it("changes only the Invocation's input (an in-place update) when settings change", async () => {
+        const other = await runProgram({ ...baseConfig(), includeRegions: "us-east-1", logRetentionDays: "14", agentNamespace: "insights" });
+        const before = unwrap(run.one(INVOCATION).inputs) as any;
+        const after = unwrap(other.one(INVOCATION).inputs) as any;
+        // terraform-provider-aws: function_name, qualifier and triggers are ForceNew; input is updated in place.
+        for (const forceNew of ["functionName", "qualifier", "triggers"]) {
+            assert.deepEqual(after[forceNew], before[forceNew], forceNew);
+        }
+        assert.notEqual(after.input, before.input);
+        assert.equal(JSON.parse(after.input).bundle, JSON.parse(before.input).bundle);
+    });
+
+    it("keeps the bucket (which holds the run lease) until the destroy-time run is over", async () => {
+        const dependencies: string[] = [];
+        await runProgram(baseConfig(), {
+            transformation: (args) => {
+                if (args.type === INVOCATION) {
+                    dependencies.push(...((args.opts.dependsOn ?? []) as pulumi.Resource[]).map((d) => (d as any).__pulumiType));
+                }
+                return undefined;
+            },
+        });
+        assert.ok(dependencies.includes("container-insights:storage:InsightsBucket"), dependencies.join(", "));
+        assert.ok(dependencies.includes("aws:iam/rolePolicy:RolePolicy"), dependencies.join(", "));
+    });
+
+    it("lets the reconciler read and write exactly its lease and deployment record in the bucket", () => {
+        const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!;
+        const statements = doc(policy.inputs.policy).Statement.filter((st) => [st.Action].flat().some((a: string) => a.startsWith("s3:")));
+        assert.equal(statements.length, 1);
+        assert.deepEqual(statements[0].Action, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
+        assert.deepEqual(statements[0].Resource, [
+            `arn:aws:s3:::nops-container-cost-111122223333/${RECONCILER_STATE_KEYS.lease}`,
+            `arn:aws:s3:::nops-container-cost-111122223333/${RECONCILER_STATE_KEYS.deployment}`,
+        ]);
     });
 
     it("runs the management function every two hours", () => {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, policy } from "../../common/documents";
-import { stackRoleNames } from "../../common/naming";
+import { PolicyDocument, bucketArn, policy } from "../../common/documents";
+import { RECONCILER_STATE_KEYS, stackRoleNames } from "../../common/naming";
 import { StackScope, clusterRoleStatements, guardStatements, ownedArns } from "./scope";
 
 export interface ReconcilerRoleArgs {
@@ -37,6 +37,12 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string)
         { Sid: "DescribeClusters", Effect: "Allow", Action: "eks:DescribeCluster", Resource: arns.clusters },
         ...clusterRoleStatements(scope),
         { Sid: "ReadToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenSecretArn },
+        {
+            Sid: "RunLease",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: Object.values(RECONCILER_STATE_KEYS).map((key) => `${bucketArn(scope.partition, scope.bucketName)}/${key}`),
+        },
         {
             Sid: "WriteLogs",
             Effect: "Allow",

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { reconcilerFunctionNames, reconcilerScheduleName } from "../../common/naming";
@@ -10,17 +11,33 @@ export interface RoleReconcilerArgs {
     environment: pulumi.Input<Omit<LambdaEnvironment, "homeRegion">>;
     /** Execution role of both functions. */
     roleArn: pulumi.Input<string>;
-    /** Resources the functions need before they first run (the execution role's policy). */
+    /** Resources the functions need before they first run and until their last (the execution role's policy, the bucket). */
     ready: pulumi.Resource[];
     logRetentionDays: number;
     tags: Record<string, string>;
 }
 
 /**
- * The two reconciler functions, from one bundle: the creation function runs on every deploy, update and destroy
- * through a CRUD-scoped aws.lambda.Invocation (what a CloudFormation custom resource did), the management function
- * every two hours from EventBridge. Each has reserved concurrency 1 so that runs of one function never overlap;
- * the steps are idempotent, so a deploy-time run meeting a scheduled one converges too.
+ * What the deploy-time Invocation sends. Everything that should run the reconciler again when it changes is here:
+ * `input` changes are in-place updates (`tf.action = "update"`), whereas `triggers`, like `functionName` and
+ * `qualifier`, are ForceNew in terraform-provider-aws (internal/service/lambda/invocation.go), and a replaced
+ * Invocation's delete runs the function with `tf.action = "delete"`.
+ */
+export function invocationInput(args: { stackName: string; bundleSha256: string; variables: Record<string, string> }): string {
+    const sorted = Object.fromEntries(Object.entries(args.variables).sort(([a], [b]) => a.localeCompare(b)));
+    return JSON.stringify({
+        source: "pulumi",
+        stack: args.stackName,
+        bundle: args.bundleSha256,
+        settings: createHash("sha256").update(JSON.stringify(sorted)).digest("hex"),
+    });
+}
+
+/**
+ * The two reconciler functions, from one bundle: the creation function runs on every deploy that changes its code or
+ * settings, and on destroy, through a CRUD-scoped aws.lambda.Invocation (what a CloudFormation custom resource did),
+ * the management function every two hours from EventBridge. Runs never overlap: each takes a lease in the stack's
+ * bucket (lambda/reconciler/lease.ts), so no reserved concurrency is needed.
  */
 export class RoleReconciler extends pulumi.ComponentResource {
     readonly creationFunction: aws.lambda.Function;
@@ -54,7 +71,6 @@ export class RoleReconciler extends pulumi.ComponentResource {
                     role: args.roleArn,
                     memorySize: 512,
                     timeout: 900,
-                    reservedConcurrentExecutions: 1,
                     environment: { variables },
                     loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
                     tags: args.tags,
@@ -70,10 +86,10 @@ export class RoleReconciler extends pulumi.ComponentResource {
             name,
             {
                 functionName: this.creationFunction.name,
-                input: JSON.stringify({ source: "pulumi", stack: args.stackName }),
+                // Runs again (in place) whenever the code or what it is told changes; the schedule covers fleet
+                // changes. No `triggers`: they would replace the Invocation, and the replaced one's delete runs.
+                input: variables.apply((v) => invocationInput({ stackName: args.stackName, bundleSha256: bundle.sha256, variables: v })),
                 lifecycleScope: "CRUD",
-                // Runs again whenever the code or what it is told changes; the schedule covers fleet changes.
-                triggers: { bundle: bundle.sha256, environment: variables.apply((v) => JSON.stringify(v)) },
             },
             { parent: this, dependsOn: args.ready },
         );

@@ -21,6 +21,7 @@ import {
     ListRolesCommand,
     PutRolePermissionsBoundaryCommand,
 } from "@aws-sdk/client-iam";
+import { S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { PolicyDocument } from "../../common/documents";
@@ -37,6 +38,8 @@ export interface Clients {
     iam: IAMClient;
     sts: STSClient;
     secrets: SecretsManagerClient;
+    /** The stack's bucket holds the run lease (see lease.ts). */
+    s3: S3Client;
 }
 
 /** SDK clients as the Lambda uses them. The SDK's own retries are off: `withRetry` is the one retry layer. */
@@ -52,6 +55,7 @@ export function sdkClients(homeRegion: string): Clients {
         iam: new IAMClient({ region: homeRegion, maxAttempts: 1 }),
         sts: new STSClient({ region: homeRegion }),
         secrets: new SecretsManagerClient({ region: homeRegion }),
+        s3: new S3Client({ region: homeRegion, maxAttempts: 1 }),
     };
 }
 
@@ -109,6 +113,11 @@ export class Gateway {
             this.clock,
             { policy: retry, deadline: this.deadline, random, pacing },
         );
+    }
+
+    /** Any other call (the lease's S3 requests) with the same retry policy and count. */
+    call<T>(send: () => Promise<T>): Promise<T> {
+        return this.read(send);
     }
 
     private read<T>(call: () => Promise<T>): Promise<T> {

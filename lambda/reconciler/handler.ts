@@ -7,10 +7,11 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
 import { sendConfirmation, ConfirmOutcome } from "./confirm";
 import { LambdaEnvironment, readEnvironment } from "./environment";
+import { ExclusiveOptions, exclusiveRun } from "./exclusive";
 import { Clients, Gateway, sdkClients } from "./gateway";
 import { nothingHandled, ReconcileFailed } from "./outcome";
 import { reconcile, teardown } from "./reconcile";
-import { Clock, realClock } from "./timing";
+import { Clock, DEFAULT_RETRY, realClock } from "./timing";
 import { ReconcileResult } from "./types";
 
 export interface HandlerDeps {
@@ -21,12 +22,19 @@ export interface HandlerDeps {
     env: LambdaEnvironment;
     /** Per-attempt timeout and attempts of the onboarding confirmation. */
     confirmation?: { timeoutMs: number; attempts: number };
+    /** The run lease's timing (exclusive.ts has the defaults). */
+    lease?: ExclusiveOptions;
 }
 
 export interface RunSummary extends ReconcileResult {
     /** Absent when the run found no cluster to confirm, or was a teardown. */
     confirmation?: ConfirmOutcome;
+    /** Why the run changed nothing on purpose: another run held the lease, or a replaced Invocation was deleted. */
+    skipped?: string;
 }
+
+/** How long a deploy-time run retries AccessDenied: its role's policy was written seconds before. */
+export const IAM_PROPAGATION_MS = 60_000;
 
 /** The CRUD lifecycle key that aws.lambda.Invocation adds to the payload. */
 export function lifecycleAction(event: unknown): "create" | "update" | "delete" | undefined {
@@ -48,15 +56,24 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
     const { env, logger } = deps;
     const started = deps.clock.now();
     const deadline = context ? started + context.getRemainingTimeInMillis() - RESERVE_MS : undefined;
-    const gateway = new Gateway(deps.clients, deps.clock, { deadline });
-    const deleting = lifecycleAction(event) === "delete";
+    // Only the deploy-time Invocation speaks for the stack's lifecycle; a scheduled run never tears down.
+    const action = trigger === "deploy" ? lifecycleAction(event) : undefined;
+    const deleting = action === "delete";
+    const accessDeniedUntil = trigger === "deploy" && !deleting ? started + IAM_PROPAGATION_MS : undefined;
+    const gateway = new Gateway(deps.clients, deps.clock, { deadline, retry: { ...DEFAULT_RETRY, accessDeniedUntil } });
     logger.info("reconcile starting", { trigger, action: deleting ? "delete" : "reconcile", stackId: env.stackId, regions: env.regions });
 
     let summary: RunSummary | undefined;
     let failure: unknown;
     try {
-        const result = deleting ? await teardown(env, gateway, logger) : await reconcile(env, gateway, logger);
-        summary = { ...result };
+        const { result, skipped } = await exclusiveRun(
+            trigger,
+            action,
+            event,
+            { s3: deps.clients.s3, bucket: env.bucketName, clock: deps.clock, call: (send) => gateway.call(send), log: logger, options: deps.lease },
+            { reconcile: () => reconcile(env, gateway, logger), teardown: () => teardown(env, gateway, logger) },
+        );
+        summary = { ...result, skipped };
         const onboarded = result.results.filter((r) => r.clusterArn && ["created", "updated", "unchanged"].includes(r.outcome));
         if (!deleting && onboarded.length > 0) {
             summary.confirmation = await confirm(onboarded.map((r) => r.clusterArn!), gateway, deps);

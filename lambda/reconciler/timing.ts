@@ -33,6 +33,19 @@ export interface RetryPolicy {
     attempts: number;
     baseMs: number;
     capMs: number;
+    /**
+     * Clock time until which AccessDenied is retried too (every `baseMs * 10`): IAM is eventually consistent, and the
+     * deploy-time run starts seconds after its role's policy is written. Absent: AccessDenied fails at once.
+     */
+    accessDeniedUntil?: number;
+}
+
+/** Error names for "not allowed" across the services the reconciler calls. */
+const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
+
+export function isAccessDenied(error: unknown): boolean {
+    const name = (error as { name?: string })?.name;
+    return name !== undefined && ACCESS_DENIED.has(name);
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: Infinity, baseMs: 100, capMs: 5_000 };
@@ -59,7 +72,8 @@ export interface RetryOptions {
 
 /**
  * Retries throttled calls with capped exponential back-off and full jitter, for as long as the deadline allows.
- * Anything else fails at once: AccessDenied or a validation error will not get better by asking again.
+ * Anything else fails at once (a validation error will not get better by asking again), except AccessDenied before
+ * `policy.accessDeniedUntil`.
  */
 export async function withRetry<T>(call: () => Promise<T>, clock: Clock, options: RetryOptions = {}): Promise<T> {
     const { policy = DEFAULT_RETRY, deadline = Infinity, random = Math.random, pacing } = options;
@@ -71,6 +85,12 @@ export async function withRetry<T>(call: () => Promise<T>, clock: Clock, options
             pacing?.onSuccess(clock.now());
             return result;
         } catch (error) {
+            const until = Math.min(policy.accessDeniedUntil ?? -Infinity, deadline);
+            if (isAccessDenied(error) && clock.now() < until) {
+                await clock.sleep(Math.min(policy.baseMs * 10, until - clock.now()));
+                attempt--;
+                continue;
+            }
             if (!isThrottling(error)) {
                 throw error;
             }

@@ -1,5 +1,5 @@
 /**
- * An in-memory AWS account that answers EKS, IAM, STS and Secrets Manager the way AWS does: paginated lists,
+ * An in-memory AWS account that answers EKS, IAM, STS, Secrets Manager and S3 objects the way AWS does: paginated lists,
  * URL-encoded policy documents, case-insensitive role names, IAM's size limits and its real error names.
  * Optional per-call latency and an IAM write-rate limit (on an injectable clock) make it a benchmark account too.
  * Roles carry permissions boundaries as IAM stores them (GetRole returns one, ListRoles never does). With `identity`
@@ -19,7 +19,11 @@ export type ErrorName =
     | "DeleteConflict"
     | "AccessDenied"
     | "ResourceNotFoundException"
-    | "InvalidParameterException";
+    | "InvalidParameterException"
+    | "NoSuchKey"
+    | "NoSuchBucket"
+    | "PreconditionFailed"
+    | "ConditionalRequestConflict";
 
 export function awsError(name: ErrorName | string, message: string, status = 400): Error {
     return Object.assign(new Error(message), { name, Code: name, $fault: "client", $metadata: { httpStatusCode: status } });
@@ -95,6 +99,8 @@ export class FakeAccount {
     readonly managedPolicies = new Set<string>();
     /** The identity-based policy of the caller; when set, every call is authorized against it. */
     identity?: PolicyDocument;
+    /** Buckets that exist, and their objects by key (body and ETag, quoted as S3 returns it). */
+    readonly buckets = new Map<string, Map<string, { body: string; etag: string }>>();
     readonly calls: Array<{ operation: string; input: Record<string, any> }> = [];
     faults: Fault[] = [];
     /** IAM writes that passed the quota and took effect. */
@@ -102,6 +108,7 @@ export class FakeAccount {
     private tokens: number;
     private lastRefill: number;
     private issuerCounter = 0;
+    private etagCounter = 0;
 
     constructor(private readonly options: FakeAccountOptions = {}) {
         this.accountId = options.accountId ?? "111122223333";
@@ -216,6 +223,9 @@ export class FakeAccount {
         }
         if (service === "secretsmanager") {
             return [{ action, resource: input.SecretId, context: {} }];
+        }
+        if (service === "s3") {
+            return [{ action, resource: `arn:aws:s3:::${input.Bucket}/${input.Key}`, context: {} }];
         }
         if (!input.RoleName) {
             return [{ action, resource: "*", context: {} }];
@@ -492,6 +502,66 @@ export class FakeAccount {
         return {};
     }
 
+    addBucket(name: string): void {
+        this.buckets.set(name, new Map());
+    }
+
+    object(bucket: string, key: string): string | undefined {
+        return this.buckets.get(bucket)?.get(key)?.body;
+    }
+
+    private requireBucket(name: string) {
+        const bucket = this.buckets.get(name);
+        if (!bucket) {
+            throw awsError("NoSuchBucket", "The specified bucket does not exist", 404);
+        }
+        return bucket;
+    }
+
+    /** PutObject with S3's conditional writes: If-None-Match "*" and If-Match <etag> (412 PreconditionFailed). */
+    opPutObject(input: { Bucket: string; Key: string; Body: string; IfNoneMatch?: string; IfMatch?: string }) {
+        const bucket = this.requireBucket(input.Bucket);
+        const existing = bucket.get(input.Key);
+        if (input.IfNoneMatch !== undefined && input.IfNoneMatch !== "*") {
+            throw awsError("NotImplemented", "If-None-Match accepts only *", 501);
+        }
+        if ((input.IfNoneMatch === "*" && existing) || (input.IfMatch !== undefined && existing?.etag !== input.IfMatch)) {
+            throw awsError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412);
+        }
+        if (input.IfMatch !== undefined && !existing) {
+            throw awsError("NoSuchKey", "The specified key does not exist.", 404);
+        }
+        this.etagCounter++;
+        const etag = `"${this.etagCounter.toString(16).padStart(32, "0")}"`;
+        bucket.set(input.Key, { body: String(input.Body), etag });
+        return { ETag: etag };
+    }
+
+    opGetObject(input: { Bucket: string; Key: string }) {
+        const object = this.requireBucket(input.Bucket).get(input.Key);
+        if (!object) {
+            throw awsError("NoSuchKey", "The specified key does not exist.", 404);
+        }
+        // The SDK's stream mixin: the only reader the reconciler uses.
+        return { ETag: object.etag, Body: { transformToString: async () => object.body } };
+    }
+
+    /** DeleteObject: deleting a missing key succeeds (204), unless If-Match is given (404 / 412). */
+    opDeleteObject(input: { Bucket: string; Key: string; IfMatch?: string }) {
+        const bucket = this.requireBucket(input.Bucket);
+        const existing = bucket.get(input.Key);
+        if (input.IfMatch !== undefined) {
+            if (!existing) {
+                throw awsError("NoSuchKey", "The specified key does not exist.", 404);
+            }
+            if (input.IfMatch !== "*" && existing.etag !== input.IfMatch) {
+                throw awsError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412);
+            }
+        }
+        bucket.delete(input.Key);
+        return {};
+    }
+
     opGetSecretValue(input: { SecretId: string }) {
         const value = this.secrets.get(input.SecretId);
         if (value === undefined) {
@@ -505,6 +575,9 @@ const SERVICE_OF: Record<string, string> = {
     ListClusters: "eks",
     DescribeCluster: "eks",
     GetSecretValue: "secretsmanager",
+    PutObject: "s3",
+    GetObject: "s3",
+    DeleteObject: "s3",
     ...Object.fromEntries(
         [
             "ListOpenIDConnectProviders",

@@ -1,6 +1,7 @@
 /** Points every SDK v3 client the reconciler uses at a FakeAccount, through aws-sdk-client-mock. */
 import { DescribeClusterCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
 import * as iam from "@aws-sdk/client-iam";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
@@ -42,7 +43,12 @@ export function mockAws(account: FakeAccount): () => void {
     sts.on(GetCallerIdentityCommand).callsFake((input) => account.handle("GetCallerIdentity", input));
     const secrets = mockClient(SecretsManagerClient);
     secrets.on(GetSecretValueCommand).callsFake((input) => account.handle("GetSecretValue", input));
+    const s3 = mockClient(S3Client);
+    s3.on(PutObjectCommand).callsFake((input) => account.handle("PutObject", input));
+    s3.on(GetObjectCommand).callsFake((input) => account.handle("GetObject", input));
+    s3.on(DeleteObjectCommand).callsFake((input) => account.handle("DeleteObject", input));
     return () => {
+        s3.restore();
         eks.restore();
         iamMock.restore();
         sts.restore();

@@ -1,0 +1,98 @@
+/**
+ * One reconciler run at a time, and teardown only for a stack destroy: the run's work wrapped in the bucket lease
+ * (lease.ts) and the deploy-time Invocation record (deployment.ts).
+ */
+import { randomUUID } from "crypto";
+import { S3Client } from "@aws-sdk/client-s3";
+import { DeploymentRecord } from "./deployment";
+import { errorName } from "./gateway";
+import { BucketLease, Call, DEFAULT_LEASE, LeaseOptions } from "./lease";
+import { Log } from "./reconcile";
+import { Clock } from "./timing";
+import { Outcome, ReconcileResult } from "./types";
+
+/** A deploy-time run waits for a scheduled one to finish; a scheduled run gives way quickly (the next comes in 2 h). */
+export const LEASE_WAIT_MS = { deploy: 300_000, schedule: 30_000 };
+
+export interface ExclusiveOptions extends LeaseOptions {
+    waitMs: Record<"deploy" | "schedule", number>;
+}
+
+export interface ExclusiveContext {
+    s3: S3Client;
+    bucket: string;
+    clock: Clock;
+    call: Call;
+    log: Log;
+    options?: ExclusiveOptions;
+}
+
+export interface GuardedResult {
+    result: ReconcileResult;
+    /** Why the run changed nothing on purpose. */
+    skipped?: string;
+}
+
+export function emptyResult(action: ReconcileResult["action"]): ReconcileResult {
+    const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0, deferred: 0 };
+    return { action, regions: {}, results: [], counts, calls: 0, writes: 0, throttled: 0 };
+}
+
+/**
+ * Runs `work.reconcile` (create, update, schedule) or `work.teardown` (delete of the stack's last Invocation) under
+ * the lease. A run that cannot get the lease in time changes nothing: a scheduled or deploy-time run returns
+ * "another run holds the lease" (the holder reconciles the same fleet); a teardown fails, so that the destroy is retried.
+ */
+export async function exclusiveRun(
+    trigger: "deploy" | "schedule",
+    action: "create" | "update" | "delete" | undefined,
+    event: unknown,
+    context: ExclusiveContext,
+    work: { reconcile(): Promise<ReconcileResult>; teardown(): Promise<ReconcileResult> },
+): Promise<GuardedResult> {
+    const options = context.options ?? { ...DEFAULT_LEASE, waitMs: LEASE_WAIT_MS };
+    const lease = new BucketLease(context.s3, context.bucket, context.clock, context.call, options);
+    const deployment = new DeploymentRecord(context.s3, context.bucket, context.call);
+    const take = async () => lease.acquire(`${trigger}-${randomUUID()}`, options.waitMs[trigger]);
+
+    if (action === "delete") {
+        const decision = await deployment.deleted(event).catch((error) => {
+            if (errorName(error) === "NoSuchBucket") {
+                return { teardown: true, reason: "the stack's bucket is gone" };
+            }
+            throw error;
+        });
+        context.log.info("delete event", { ...decision });
+        if (!decision.teardown) {
+            return { result: emptyResult("delete"), skipped: decision.reason };
+        }
+        const held = await take();
+        if (!held) {
+            throw new Error("another reconciler run holds the lease; run the operation again in a few minutes");
+        }
+        try {
+            return { result: await work.teardown() };
+        } finally {
+            await lease.release(held);
+        }
+    }
+
+    const held = await take();
+    if (!held) {
+        context.log.info("another run holds the lease; this run changes nothing", { trigger });
+        if (action) {
+            await deployment.applied(event);
+        }
+        return { result: emptyResult("reconcile"), skipped: "another run holds the lease" };
+    }
+    let result: ReconcileResult;
+    try {
+        result = await work.reconcile();
+    } finally {
+        await lease.release(held);
+    }
+    if (action) {
+        await deployment.applied(event);
+    }
+    return { result };
+}
