@@ -14,8 +14,10 @@ import { PlatformToken } from "./components/secrets/platformToken";
 import { RoleReconciler } from "./components/reconciler/roleReconciler";
 import { version } from "./package.json";
 import { ClusterAgent } from "./components/cluster/clusterAgent";
+import { EBS_CSI_ADDON } from "./components/cluster/checks";
 import { discoverClusters } from "./components/cluster/discovery";
-import { selectClusters } from "./components/cluster/selection";
+import { awaitsReadiness, clusterKey, planFleet, resolveFleet } from "./components/cluster/fleet";
+import { previousClusters } from "./components/cluster/previous";
 import { ClusterStatus } from "./components/cluster/types";
 import { AgentIdentity } from "./components/cluster/values";
 
@@ -151,6 +153,7 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
     if (settings.agent.install) {
         outputs.clusters = await installAgents(settings, {
             bucketName,
+            account: { accountId, partition },
             identity: agentIdentity,
             dependsOn: reconciler ? [reconciler.invocation] : [],
         });
@@ -158,20 +161,50 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
     return { outputs, reconciler };
 }
 
-/** Discovers the fleet and installs the agent in every selected cluster; says why the others are skipped. */
+/**
+ * Discovers the fleet and installs the agent in every selected cluster; says why the others are skipped. Transient
+ * failures (a region not enabled, AccessDenied, throttling, a cluster that cannot be read) never fail the deploy and
+ * never remove an agent: components/cluster/fleet.ts decides.
+ */
 async function installAgents(
     settings: Settings,
-    context: { bucketName: string; identity: (cluster: { name: string; region: string }) => AgentIdentity; dependsOn: pulumi.Resource[] },
+    context: {
+        bucketName: string;
+        account: { accountId: string; partition: string };
+        identity: (cluster: { name: string; region: string }) => AgentIdentity;
+        dependsOn: pulumi.Resource[];
+    },
 ): Promise<ClusterStatus[]> {
-    const clusters = await discoverClusters(settings.regions);
     const irsa = !settings.createIamUser;
-    const { selected, skipped } = selectClusters(clusters, settings.clusters, irsa);
+    const [scan, previous] = await Promise.all([discoverClusters(settings.regions), previousClusters()]);
+    const first = planFleet({ scan, previous, regions: settings.regions, filters: settings.clusters, irsa });
+    const { plan, ebs } = await resolveFleet(first, { irsa, account: context.account });
+
+    for (const { region, error } of plan.unreadRegions) {
+        pulumi.log.warn(`region ${region}: the EKS clusters could not be listed (${error}); its clusters keep what the last deploy gave them`);
+    }
+    for (const { name, region, reason } of plan.removed) {
+        pulumi.log.warn(`cluster ${name} (${region}): the agent is removed: ${reason}`);
+    }
     const statuses: ClusterStatus[] = [];
-    for (const { cluster, reason } of skipped) {
+    for (const { cluster, reason } of plan.skipped) {
         pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}) skipped: ${reason}`);
         statuses.push({ name: cluster.name, region: cluster.region, arn: cluster.arn, status: "skipped", reason });
     }
-    for (const cluster of selected) {
+    for (const agent of plan.agents) {
+        const { cluster } = agent;
+        const storage = ebs.get(clusterKey(cluster))!;
+        const awaitReadiness = awaitsReadiness(storage.state, agent.previous);
+        if (agent.reason) {
+            pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}): ${agent.reason}`);
+        }
+        if (storage.state !== "installed") {
+            pulumi.log.warn(
+                `cluster ${cluster.name} (${cluster.region}): ${storage.state === "missing" ? "no" : `could not check (${storage.error}) the`} ` +
+                    `${EBS_CSI_ADDON} add-on; the chart's Prometheus volume needs a StorageClass (gp2 by default), ` +
+                    `and \`pulumi up\` ${awaitReadiness ? "waits" : "does not wait"} for the agent to be ready there`,
+            );
+        }
         const identity = context.identity(cluster);
         new ClusterAgent(`${cluster.region}-${cluster.name}`, {
             cluster,
@@ -182,13 +215,19 @@ async function installAgents(
             agent: settings.agent,
             assumeRoleArn: settings.clusters.assumeRoleArn,
             dependsOn: context.dependsOn,
+            awaitReadiness,
         });
         statuses.push({
             name: cluster.name,
             region: cluster.region,
             arn: cluster.arn,
-            roleArn: identity.kind === "irsa" ? identity.roleArn : undefined,
-            status: "installed",
+            ...(identity.kind === "irsa" ? { roleArn: identity.roleArn } : {}),
+            status: agent.status,
+            ...(agent.reason ? { reason: agent.reason } : {}),
+            endpoint: cluster.endpoint,
+            certificateAuthority: cluster.certificateAuthority,
+            ebsCsiDriver: storage.state,
+            awaitsReadiness: awaitReadiness,
         });
     }
     return statuses;

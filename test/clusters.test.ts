@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterStatus } from "../components/cluster/types";
-import { Fleet, ProgramRun, baseConfig, plaintextStrings, runProgram, unwrap } from "./harness";
+import { Fleet, Invoke, ProgramRun, baseConfig, invokeError, plaintextStrings, runProgram, unwrap } from "./harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const PROVIDER = "pulumi:providers:kubernetes";
@@ -19,6 +19,18 @@ const chartOf = (run: ProgramRun, region: string, name: string) => run.ofType(CH
 const valuesOf = (run: ProgramRun, region: string, name: string) => unwrap(chartOf(run, region, name).inputs.values) as any;
 const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterStatus[];
 const status = (run: ProgramRun, name: string) => statuses(run).find((s) => s.name === name)!;
+const providerOf = (run: ProgramRun, region: string, name: string) => run.ofType(PROVIDER).find((p) => p.name === `${region}-${name}`);
+
+/** Fails the invokes `fails` picks, with the message terraform-provider-aws would give. */
+const failing = (fails: (invoke: Invoke) => string | undefined) => (invoke: Invoke) => {
+    const message = fails(invoke);
+    if (message) {
+        throw invokeError(message);
+    }
+    return undefined;
+};
+const listIn = (region: string) => (i: Invoke) => i.token === "aws:eks/getClusters:getClusters" && i.inputs.region === region;
+const describeOf = (name: string) => (i: Invoke) => i.token === "aws:eks/getCluster:getCluster" && i.inputs.name === name;
 
 describe("in-cluster side", () => {
     let run: ProgramRun;
@@ -87,7 +99,7 @@ describe("in-cluster side", () => {
 
     it("skips inactive and OIDC-less clusters, saying why", () => {
         assert.equal(status(run, "creating").status, "skipped");
-        assert.match(status(run, "creating").reason!, /CREATING/);
+        assert.match(status(run, "creating").reason!, /status is CREATING/);
         assert.match(status(run, "legacy").reason!, /no OIDC issuer/);
         assert.equal(statuses(run).length, 6);
     });
@@ -196,5 +208,169 @@ describe("in-cluster side", () => {
         }
         assert.equal(statuses(scale).filter((s) => s.status === "installed").length, 1000);
         assert.equal(new Set(statuses(scale).map((s) => s.roleArn)).size, 1000);
+    });
+
+    describe("transient failures never fail the deploy nor remove an agent", () => {
+        const REGIONS2 = "us-east-1,eu-west-1";
+        const two: Fleet = { "us-east-1": [{ name: "prod-a" }, { name: "prod-b" }], "eu-west-1": [{ name: "prod-eu" }] };
+        let last: ProgramRun;
+        before(async () => {
+            last = await runProgram({ ...baseConfig(), includeRegions: REGIONS2 }, { fleet: two });
+        });
+        const again = (options: { fleet?: Fleet; call?: (i: Invoke) => undefined; regions?: string; previous?: unknown } = {}) =>
+            runProgram(
+                { ...baseConfig(), includeRegions: options.regions ?? REGIONS2 },
+                { fleet: options.fleet ?? two, call: options.call, previousOutputs: { clusters: options.previous ?? last.outputs.clusters.value } },
+            );
+
+        it("reads the last deploy's clusters through a StackReference to this very stack", () => {
+            const self = last.one("pulumi:pulumi:StackReference");
+            assert.equal(self.inputs.name, "organization/container-insights/prod");
+        });
+
+        it("records in the output what rebuilds each cluster's provider", () => {
+            const line = status(last, "prod-eu");
+            assert.equal(line.status, "installed");
+            assert.equal(line.arn, "arn:aws:eks:eu-west-1:111122223333:cluster/prod-eu");
+            assert.match(line.endpoint!, /^https:\/\/.*eu-west-1\.eks\.amazonaws\.com$/);
+            assert.ok(line.certificateAuthority);
+        });
+
+        for (const [what, message] of [
+            ["a region that is not enabled (opt-in)", "reading EKS Clusters: operation error EKS: ListClusters, https response error StatusCode: 401, UnrecognizedClientException: The security token included in the request is invalid"],
+            ["a region that denies access", "operation error EKS: ListClusters, StatusCode: 403, AccessDeniedException: explicit deny in a service control policy"],
+            ["a throttled region", "operation error EKS: ListClusters, exceeded maximum number of attempts, 25, ThrottlingException: Rate exceeded"],
+        ]) {
+            it(`keeps the agents of ${what}, exactly as they were, and installs the other regions`, async () => {
+                const run = await again({ call: failing((i) => (listIn("us-east-1")(i) ? message : undefined)) });
+                assert.equal(status(run, "prod-eu").status, "installed");
+                for (const name of ["prod-a", "prod-b"]) {
+                    assert.equal(status(run, name).status, "kept");
+                    assert.match(status(run, name).reason!, /could not be read now/);
+                    // Same URN and the same inputs as the last deploy: Pulumi sees no change, deletes nothing.
+                    assert.deepEqual(unwrap(providerOf(run, "us-east-1", name)!.inputs), unwrap(providerOf(last, "us-east-1", name)!.inputs));
+                    assert.deepEqual(unwrap(chartOf(run, "us-east-1", name).inputs), unwrap(chartOf(last, "us-east-1", name).inputs));
+                }
+                assert.deepEqual(statuses(run).map((s) => s.name).sort(), ["prod-a", "prod-b", "prod-eu"]);
+            });
+        }
+
+        it("keeps a cluster that had the agent when describing it fails, and skips a new one that fails", async () => {
+            const fleet: Fleet = { ...two, "eu-west-1": [{ name: "prod-eu" }, { name: "fresh" }] };
+            const run = await again({ fleet, call: failing((i) => (describeOf("prod-b")(i) || describeOf("fresh")(i) ? "AccessDeniedException: not authorized" : undefined)) });
+            assert.equal(status(run, "prod-b").status, "kept");
+            assert.ok(chartOf(run, "us-east-1", "prod-b"));
+            assert.equal(status(run, "fresh").status, "skipped");
+            assert.match(status(run, "fresh").reason!, /could not be read: AccessDeniedException/);
+        });
+
+        it("removes a cluster deleted between list and describe", async () => {
+            const run = await again({ call: failing((i) => (describeOf("prod-b")(i) ? "reading EKS Cluster (prod-b): couldn't find resource" : undefined)) });
+            assert.equal(chartOf(run, "us-east-1", "prod-b"), undefined);
+            assert.equal(statuses(run).find((s) => s.name === "prod-b"), undefined);
+        });
+
+        it("removes a cluster confirmed gone in a completely read region, and the clusters of a region no longer included", async () => {
+            const gone = await again({ fleet: { "us-east-1": [{ name: "prod-a" }], "eu-west-1": [{ name: "prod-eu" }] } });
+            assert.equal(chartOf(gone, "us-east-1", "prod-b"), undefined);
+            const narrowed = await again({ regions: "us-east-1" });
+            assert.equal(chartOf(narrowed, "eu-west-1", "prod-eu"), undefined);
+            assert.ok(chartOf(narrowed, "us-east-1", "prod-a"));
+        });
+
+        it("installs UPDATING clusters; skips CREATING, DELETING, PENDING and FAILED ones, except a FAILED one that had the agent", async () => {
+            const fleet: Fleet = {
+                "us-east-1": [
+                    { name: "prod-a", status: "FAILED" },
+                    { name: "prod-b", status: "UPDATING" },
+                    { name: "new-failed", status: "FAILED" },
+                    { name: "deleting", status: "DELETING" },
+                    { name: "pending", status: "PENDING" },
+                ],
+                "eu-west-1": [{ name: "prod-eu", status: "UPDATING" }],
+            };
+            const run = await again({ fleet });
+            assert.equal(status(run, "prod-a").status, "kept");
+            assert.match(status(run, "prod-a").reason!, /FAILED/);
+            assert.equal(status(run, "prod-b").status, "installed");
+            assert.equal(status(run, "prod-eu").status, "installed");
+            for (const name of ["new-failed", "deleting", "pending"]) {
+                assert.equal(status(run, name).status, "skipped", name);
+            }
+            assert.deepEqual(run.ofType(CHART).map((c) => c.name).sort(), ["eu-west-1-prod-eu", "us-east-1-prod-a", "us-east-1-prod-b"]);
+        });
+
+        it("never fails the program, whatever fails: every region and every cluster at once", async () => {
+            const run = await again({ call: failing((i) => (i.token.startsWith("aws:eks/") || i.token.startsWith("aws:iam/") ? "ThrottlingException: Rate exceeded" : undefined)) });
+            assert.deepEqual(statuses(run).map((s) => s.status), ["kept", "kept", "kept"]);
+        });
+    });
+
+    describe("IRSA needs the cluster's IAM OIDC provider", () => {
+        const fleetWithout: Fleet = { "us-east-1": [{ name: "prod-a" }, { name: "no-provider", oidcProvider: false }] };
+
+        it("skips a cluster whose OIDC provider is not registered, with the eksctl command that fixes it", async () => {
+            const run = await runProgram(baseConfig(), { fleet: fleetWithout });
+            assert.equal(chartOf(run, "us-east-1", "no-provider"), undefined);
+            const line = status(run, "no-provider");
+            assert.equal(line.status, "skipped");
+            assert.match(line.reason!, /not registered/);
+            assert.ok(line.reason!.includes("eksctl utils associate-iam-oidc-provider --cluster no-provider --region us-east-1 --approve"));
+            assert.ok(chartOf(run, "us-east-1", "prod-a"));
+            const lookups = run.invokes.filter((i) => i.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider");
+            assert.equal(lookups.length, 2, "one lookup per issuer");
+            assert.match(String(lookups[0].inputs.arn), /^arn:aws:iam::111122223333:oidc-provider\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
+        });
+
+        it("does not look at OIDC providers in IAM-user mode", async () => {
+            const run = await runProgram({ ...baseConfig(), createIamUser: "true" }, { fleet: fleetWithout });
+            assert.ok(chartOf(run, "us-east-1", "no-provider"));
+            assert.equal(run.invokes.filter((i) => i.token.startsWith("aws:iam/getOpenIdConnectProvider")).length, 0);
+        });
+
+        it("when the check fails, keeps a cluster that had the agent and holds back a new one", async () => {
+            const fleet: Fleet = { "us-east-1": [{ name: "prod-a" }] };
+            const last = await runProgram(baseConfig(), { fleet });
+            const broken = failing((i) => (i.token.startsWith("aws:iam/getOpenIdConnectProvider") ? "operation error IAM: GetOpenIDConnectProvider, AccessDenied" : undefined));
+            const kept = await runProgram(baseConfig(), { fleet, call: broken, previousOutputs: { clusters: last.outputs.clusters.value } });
+            assert.ok(chartOf(kept, "us-east-1", "prod-a"));
+            assert.match(status(kept, "prod-a").reason!, /could not be checked/);
+            const fresh = await runProgram(baseConfig(), { fleet, call: broken });
+            assert.equal(status(fresh, "prod-a").status, "skipped");
+        });
+    });
+
+    describe("agent chart readiness and the Prometheus volume", () => {
+        const fleet: Fleet = { "us-east-1": [{ name: "with-ebs" }, { name: "without-ebs", ebsCsiAddon: false }] };
+
+        it("waits for readiness only where the aws-ebs-csi-driver add-on is installed, and says so per cluster", async () => {
+            const run = await runProgram(baseConfig(), { fleet });
+            assert.equal((unwrap(chartOf(run, "us-east-1", "with-ebs").inputs) as any).skipAwait, false);
+            assert.equal((unwrap(chartOf(run, "us-east-1", "without-ebs").inputs) as any).skipAwait, true);
+            assert.equal(status(run, "with-ebs").ebsCsiDriver, "installed");
+            assert.equal(status(run, "with-ebs").awaitsReadiness, true);
+            assert.equal(status(run, "without-ebs").ebsCsiDriver, "missing");
+            assert.equal(status(run, "without-ebs").awaitsReadiness, false);
+            const addonLookups = run.invokes.filter((i) => i.token === "aws:eks/getAddon:getAddon");
+            assert.deepEqual(addonLookups.map((i) => i.inputs.addonName), ["aws-ebs-csi-driver", "aws-ebs-csi-driver"]);
+        });
+
+        it("keeps the last deploy's choice when the add-on cannot be checked, and waits for nothing on a first deploy", async () => {
+            const last = await runProgram(baseConfig(), { fleet });
+            const broken = failing((i) => (i.token === "aws:eks/getAddon:getAddon" ? "AccessDeniedException: eks:DescribeAddon" : undefined));
+            const run = await runProgram(baseConfig(), { fleet, call: broken, previousOutputs: { clusters: last.outputs.clusters.value } });
+            assert.equal(status(run, "with-ebs").ebsCsiDriver, "unknown");
+            assert.equal(status(run, "with-ebs").awaitsReadiness, true);
+            assert.equal(status(run, "without-ebs").awaitsReadiness, false);
+            const first = await runProgram(baseConfig(), { fleet, call: broken });
+            assert.equal(status(first, "with-ebs").awaitsReadiness, false);
+        });
+
+        it("adopts objects an earlier helm install created (upsertExistingObjects) and forgets unreachable clusters", async () => {
+            const run = await runProgram(baseConfig(), { fleet });
+            const provider = unwrap(providerOf(run, "us-east-1", "with-ebs")!.inputs) as any;
+            assert.equal(provider.upsertExistingObjects, "true");
+            assert.equal(provider.deleteUnreachable, "true");
+        });
     });
 });

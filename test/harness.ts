@@ -30,6 +30,10 @@ export interface FleetCluster {
     status?: string;
     /** false: the cluster has no OIDC issuer. */
     oidc?: boolean;
+    /** false: its issuer has no IAM OIDC provider (eksctl utils associate-iam-oidc-provider was never run). */
+    oidcProvider?: boolean;
+    /** false: the cluster has no aws-ebs-csi-driver add-on. */
+    ebsCsiAddon?: boolean;
     tags?: Record<string, string>;
 }
 
@@ -45,8 +49,10 @@ export interface RunOptions {
     awsRegion?: string | null;
     /** The config exactly as the language host hands it over (test/cliReplay.ts); replaces the `config` argument. */
     received?: { config: Record<string, string>; secretKeys: string[] };
-    /** Answers invokes other than getCallerIdentity; return undefined for "not mine". */
+    /** Answers (or fails, by throwing) invokes other than getCallerIdentity before the fleet does; undefined for "not mine". */
     call?: (invoke: Invoke) => Record<string, unknown> | undefined;
+    /** The stack's outputs from its last deploy, as a StackReference to itself reads them. */
+    previousOutputs?: Record<string, unknown>;
 }
 
 export interface ProgramRun {
@@ -107,6 +113,8 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
         const bucket = unwrap(inputs.bucket) as string;
         state.bucketDomainName = `${bucket}.s3.amazonaws.com`;
         state.arn = `arn:aws:s3:::${bucket}`;
+    } else if (type === "pulumi:pulumi:StackReference") {
+        return { name: inputs.name, outputs: previousOutputs, secretOutputNames: [] };
     } else if (type === "aws:lambda/invocation:Invocation") {
         state.result = JSON.stringify({ action: "reconcile", counts: { created: 0 } });
     } else if (type === "aws:secretsmanager/secret:Secret") {
@@ -136,7 +144,37 @@ function setConfig(config: Record<string, string>, awsRegion: string | null) {
     handToRuntime(configForProgram(stack, { validate: false }));
 }
 
+const issuerId = (region: string, name: string) => Buffer.from(`${region}/${name}`).toString("hex").toUpperCase().slice(0, 32);
+
+/**
+ * A failed invoke as the engine returns it: a gRPC error whose `details` the SDK turns into the rejection's message
+ * (runtime/invoke.js: `innerReject(new Error(err.details))`). Throw it from `call` to fail an invoke.
+ */
+export function invokeError(message: string): Error {
+    return Object.assign(new Error(message), { code: 2, details: message });
+}
+
+/** Errors as terraform-provider-aws words a data source's NotFound. */
+const notFound = (what: string) => invokeError(`reading ${what}: couldn't find resource`);
+
 function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): Record<string, unknown> | undefined {
+    if (token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
+        const hostPath = String(inputs.arn).split("oidc-provider/")[1];
+        const registered = Object.entries(fleet).some(([region, clusters]) =>
+            clusters.some((c) => c.oidc !== false && c.oidcProvider !== false && hostPath === `oidc.eks.${region}.amazonaws.com/id/${issuerId(region, c.name)}`),
+        );
+        if (!registered) {
+            throw notFound(`IAM OIDC Provider (${inputs.arn})`);
+        }
+        return { arn: inputs.arn, url: hostPath, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} };
+    }
+    if (token === "aws:eks/getAddon:getAddon") {
+        const cluster = (fleet[inputs.region] ?? []).find((c) => c.name === inputs.clusterName);
+        if (!cluster || cluster.ebsCsiAddon === false) {
+            throw notFound(`EKS Add-On (${inputs.clusterName}:${inputs.addonName})`);
+        }
+        return { addonName: inputs.addonName, clusterName: inputs.clusterName, addonVersion: "v1.37.0-eksbuild.1", region: inputs.region };
+    }
     if (token === "aws:eks/getClusters:getClusters") {
         return { id: inputs.region, names: (fleet[inputs.region] ?? []).map((c) => c.name), region: inputs.region };
     }
@@ -145,7 +183,7 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
         if (!cluster) {
             throw new Error(`no cluster ${inputs.name} in ${inputs.region}`);
         }
-        const id = Buffer.from(`${inputs.region}/${cluster.name}`).toString("hex").toUpperCase().slice(0, 32);
+        const id = issuerId(inputs.region, cluster.name);
         return {
             name: cluster.name,
             arn: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${cluster.name}`,
@@ -160,6 +198,7 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
 }
 
 let registrations: Registration[] = [];
+let previousOutputs: Record<string, unknown> = {};
 
 /** What the latest run registered, even when it failed. */
 export function lastRegistrations(): Registration[] {
@@ -169,6 +208,7 @@ export function lastRegistrations(): Registration[] {
 export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
     const resources: Registration[] = [];
     registrations = resources;
+    previousOutputs = options.previousOutputs ?? {};
     const invokes: Invoke[] = [];
     if (options.received) {
         handToRuntime(options.received);
@@ -187,11 +227,7 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
                 if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
                     return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDA" };
                 }
-                const fleetAnswer = answerFleet(options.fleet ?? {}, args.token, args.inputs);
-                if (fleetAnswer) {
-                    return fleetAnswer;
-                }
-                const answer = options.call?.({ token: args.token, inputs: args.inputs });
+                const answer = options.call?.({ token: args.token, inputs: args.inputs }) ?? answerFleet(options.fleet ?? {}, args.token, args.inputs);
                 if (answer === undefined) {
                     throw new Error(`unexpected invoke ${args.token}`);
                 }
@@ -200,6 +236,9 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
         },
         "container-insights",
         options.stack ?? "prod",
+        false,
+        // What the CLI passes for a DIY backend; StackReference names are <organization>/<project>/<stack>.
+        "organization",
     );
 
     const outputs: ProgramRun["outputs"] = {};

@@ -19,6 +19,11 @@ export interface ClusterAgentArgs {
     assumeRoleArn?: string;
     /** What must exist before the agents start (the reconciler's deploy-time run, which creates their roles). */
     dependsOn?: pulumi.Resource[];
+    /**
+     * Wait for every rendered object to be ready (helm.v4.Chart's default). Only where the chart's Prometheus volume can
+     * be provisioned: without a storage driver its PVC stays Pending and the wait times the whole `up` out.
+     */
+    awaitReadiness: boolean;
 }
 
 /** The agent in one cluster: its own Kubernetes provider, the namespace and the agent chart. */
@@ -32,8 +37,13 @@ export class ClusterAgent extends pulumi.ComponentResource {
             name,
             {
                 kubeconfig: kubeconfig({ ...cluster, assumeRoleArn: args.assumeRoleArn }),
-                // A cluster deleted since the last deploy must not block `pulumi up`.
+                // A cluster deleted since the last deploy must not block `pulumi up`: its objects leave the state. On a
+                // refresh the provider cannot tell deleted from unreachable (expired credentials included), so such a
+                // refresh forgets the objects too; they stay in the cluster, and the next `up` adopts them again.
                 deleteUnreachable: true,
+                // Adopt objects that already exist (an earlier `helm install` of the vendor's chart, or the case
+                // above) instead of failing with "already exists".
+                upsertExistingObjects: true,
             },
             { parent: this },
         );
@@ -49,6 +59,7 @@ export class ClusterAgent extends pulumi.ComponentResource {
                 chart: args.agent.chart,
                 version: args.agent.chartVersion,
                 namespace: namespace.metadata.name,
+                skipAwait: !args.awaitReadiness,
                 values: agentValues({
                     clusterArn: cluster.arn,
                     bucketName: args.bucketName,

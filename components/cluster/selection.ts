@@ -6,14 +6,20 @@ export interface Selection {
     skipped: Array<{ cluster: DiscoveredCluster; reason: string }>;
 }
 
-/** Why a cluster gets no agent, or undefined when it gets one. */
-export function skipReason(cluster: DiscoveredCluster, filters: ClusterFilters, irsa: boolean): string | undefined {
+/**
+ * EKS statuses whose cluster gets no agent: it is not there yet, going away, or broken. An UPDATING cluster keeps
+ * serving its API (version upgrades, config changes), so it keeps or gets the agent.
+ */
+export const NOT_INSTALLED_STATUSES = ["CREATING", "DELETING", "FAILED", "PENDING"];
+
+/** Why a cluster gets no agent, or undefined when it gets one. `hadAgent`: the last deploy installed it. */
+export function skipReason(cluster: DiscoveredCluster, filters: ClusterFilters, irsa: boolean, hadAgent = false): string | undefined {
     const filtered = filterReason(cluster, filters);
     if (filtered) {
         return filtered;
     }
-    if (cluster.status !== "ACTIVE") {
-        return `cluster status is ${cluster.status}, not ACTIVE`;
+    if (NOT_INSTALLED_STATUSES.includes(cluster.status) && !(cluster.status === "FAILED" && hadAgent)) {
+        return `cluster status is ${cluster.status}`;
     }
     if (irsa && !cluster.oidcIssuer) {
         return "cluster has no OIDC issuer, which IRSA needs (or use createIamUser)";
@@ -21,10 +27,15 @@ export function skipReason(cluster: DiscoveredCluster, filters: ClusterFilters, 
     return undefined;
 }
 
-export function selectClusters(clusters: DiscoveredCluster[], filters: ClusterFilters, irsa: boolean): Selection {
+export function selectClusters(
+    clusters: DiscoveredCluster[],
+    filters: ClusterFilters,
+    irsa: boolean,
+    hadAgent: (cluster: DiscoveredCluster) => boolean = () => false,
+): Selection {
     const selection: Selection = { selected: [], skipped: [] };
     for (const cluster of clusters) {
-        const reason = skipReason(cluster, filters, irsa);
+        const reason = skipReason(cluster, filters, irsa, hadAgent(cluster));
         if (reason) {
             selection.skipped.push({ cluster, reason });
         } else {

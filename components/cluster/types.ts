@@ -10,12 +10,25 @@ export interface DiscoveredCluster {
     tags: Record<string, string>;
 }
 
-/** One line of the `clusters` output. */
+/** Whether the cluster has the `aws-ebs-csi-driver` add-on, which the chart's Prometheus volume (gp2) needs. */
+export type EbsCsiDriver = "installed" | "missing" | "unknown";
+
+/**
+ * One line of the `clusters` output. `installed`: the agent is in the cluster as read now; `kept`: the cluster could
+ * not be read now, so the agent installed by an earlier deploy stays as it was; `skipped`: no agent, see `reason`.
+ * `endpoint` and `certificateAuthority` (public values) are what a later deploy needs to keep the agent's resources
+ * of a cluster it cannot read.
+ */
 export interface ClusterStatus {
     name: string;
     region: string;
     arn: string;
     roleArn?: string;
-    status: "installed" | "skipped";
+    status: "installed" | "kept" | "skipped";
     reason?: string;
+    endpoint?: string;
+    certificateAuthority?: string;
+    ebsCsiDriver?: EbsCsiDriver;
+    /** Whether `pulumi up` waits for the agent's workloads to become ready (false: helm.v4.Chart skipAwait). */
+    awaitsReadiness?: boolean;
 }
