@@ -73,18 +73,18 @@ describe("reconciler wiring", () => {
         assert.equal(JSON.parse(after.input).bundle, JSON.parse(before.input).bundle);
     });
 
-    it("keeps the bucket (which holds the run lease) until the destroy-time run is over", async () => {
-        const dependencies: string[] = [];
+    it("orders the destroy: schedule first, then the teardown run, then its role policy and the bucket (the lease)", async () => {
+        const dependencies: Record<string, string[]> = {};
         await runProgram(baseConfig(), {
             transformation: (args) => {
-                if (args.type === INVOCATION) {
-                    dependencies.push(...((args.opts.dependsOn ?? []) as pulumi.Resource[]).map((d) => (d as any).__pulumiType));
-                }
+                dependencies[args.type] = ((args.opts.dependsOn ?? []) as pulumi.Resource[]).map((d) => (d as any).__pulumiType);
                 return undefined;
             },
         });
-        assert.ok(dependencies.includes("container-insights:storage:InsightsBucket"), dependencies.join(", "));
-        assert.ok(dependencies.includes("aws:iam/rolePolicy:RolePolicy"), dependencies.join(", "));
+        // Pulumi deletes a resource before the resources it depends on.
+        assert.ok(dependencies[INVOCATION].includes("container-insights:storage:InsightsBucket"), dependencies[INVOCATION].join(", "));
+        assert.ok(dependencies[INVOCATION].includes("aws:iam/rolePolicy:RolePolicy"), dependencies[INVOCATION].join(", "));
+        assert.deepEqual(dependencies["aws:cloudwatch/eventRule:EventRule"], [INVOCATION]);
     });
 
     it("lets the reconciler read and write exactly its lease and deployment record in the bucket", () => {

@@ -103,7 +103,8 @@ export class RoleReconciler extends pulumi.ComponentResource {
                 scheduleExpression: "rate(2 hours)",
                 tags: args.tags,
             },
-            { parent: this },
+            // On destroy the schedule goes first, so that no scheduled run recreates roles after the teardown.
+            { parent: this, dependsOn: [this.invocation] },
         );
         new aws.lambda.Permission(
             name,
