@@ -133,20 +133,19 @@ export function awaitsReadiness(ebs: EbsCsiDriver, previous?: ClusterStatus): bo
     return ebs === "installed";
 }
 
-/** The checks that need invokes, each isolated, at most `concurrency` at a time. */
+/** The checks that need invokes, each isolated, at most `concurrency` at a time; OIDC and add-on checks overlap. */
 export async function resolveFleet(
     plan: FleetPlan,
     options: { irsa: boolean; account: { accountId: string; partition: string }; concurrency?: number },
 ): Promise<{ plan: FleetPlan; ebs: Map<string, { state: EbsCsiDriver; error?: string }> }> {
     const limit = limiter(options.concurrency ?? 16);
-    let resolved = plan;
-    if (options.irsa) {
-        const issuers = [...new Set(plan.agents.map((a) => a.cluster.oidcIssuer).filter((i): i is string => Boolean(i)))];
-        const results = await Promise.all(issuers.map((issuer) => limit(() => oidcProviderCheck(issuer, options.account))));
-        resolved = applyOidcChecks(plan, new Map(issuers.map((issuer, i) => [issuer, results[i]])));
-    }
-    const ebs = await Promise.all(resolved.agents.map((a) => limit(() => ebsCsiDriverCheck(a.cluster))));
-    return { plan: resolved, ebs: new Map(resolved.agents.map((a, i) => [keyOf(a.cluster), ebs[i]])) };
+    const issuers = options.irsa ? [...new Set(plan.agents.map((a) => a.cluster.oidcIssuer).filter((i): i is string => Boolean(i)))] : [];
+    const [oidc, ebs] = await Promise.all([
+        Promise.all(issuers.map((issuer) => limit(() => oidcProviderCheck(issuer, options.account)))),
+        Promise.all(plan.agents.map((a) => limit(() => ebsCsiDriverCheck(a.cluster)))),
+    ]);
+    const resolved = options.irsa ? applyOidcChecks(plan, new Map(issuers.map((issuer, i) => [issuer, oidc[i]]))) : plan;
+    return { plan: resolved, ebs: new Map(plan.agents.map((a, i) => [keyOf(a.cluster), ebs[i]])) };
 }
 
 export { keyOf as clusterKey };
