@@ -112,6 +112,8 @@ export class FakeAccount {
 
     constructor(private readonly options: FakeAccountOptions = {}) {
         this.accountId = options.accountId ?? "111122223333";
+        // The stack's bucket: the reconciler only ever runs in an account where the stack created it.
+        this.addBucket(`nops-container-cost-${this.accountId}`);
         this.tokens = options.iamWritesPerSecond ?? 0;
         this.lastRefill = options.clock?.now() ?? 0;
     }
