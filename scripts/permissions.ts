@@ -139,6 +139,8 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
     "aws:eks/getClusters:getClusters": ["eks:ListClusters"],
     "aws:eks/getCluster:getCluster": ["eks:DescribeCluster"],
     "aws:kms/getKey:getKey": ["kms:DescribeKey"],
+    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": ["iam:GetOpenIDConnectProvider"],
+    "aws:eks/getAddon:getAddon": ["eks:DescribeAddon"],
 };
 
 /** Actions for which IAM has no resource-level permissions (Service Authorization Reference): only "*" works. */
@@ -293,7 +295,18 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                 Action: "eks:DescribeCluster",
                 Resource: config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:cluster/*`),
             },
+            {
+                // Whether the chart's Prometheus volume can be provisioned (components/cluster/checks.ts).
+                Sid: "CheckEbsCsiAddon",
+                Effect: "Allow",
+                Action: "eks:DescribeAddon",
+                Resource: config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/aws-ebs-csi-driver/*`),
+            },
         );
+        if (!config.createIamUser) {
+            // IRSA: whether each cluster's IAM OIDC provider is registered.
+            statements.push({ Sid: "CheckOidcProviders", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: `arn:${partition}:iam::${accountId}:oidc-provider/*` });
+        }
         if (config.clusters.assumeRoleArn) {
             statements.push({ Sid: "AssumeClusterAccessRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: config.clusters.assumeRoleArn });
         }

@@ -10,6 +10,7 @@ import { nothingHandled } from "../lambda/reconciler/outcome";
 import { ReconcileResult } from "../lambda/reconciler/types";
 import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { invocationInput } from "../components/reconciler/roleReconciler";
+import { reconcilerPermissions } from "../components/iam/reconcilerRole";
 import { awsError } from "./fakes/awsAccount";
 import { fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
 
@@ -470,6 +471,20 @@ describe("reconciler handler", () => {
             const results = (await capture(() => Promise.all([run("schedule", {}, quick), run("deploy", payload(JSON.stringify({ a: 1 }), "create"), quick)]))).value;
             assert.equal(world.account.calls.filter((c) => c.operation === "CreateRole").length, 3, "each role created once");
             assert.equal(results.reduce((n, r) => n + r.counts.created, 0), 3);
+        });
+
+        it("works under the reconciler's own IAM policy, which allows its two objects and nothing else in the bucket", async () => {
+            const scope = { accountId: "111122223333", partition: "aws", region: "us-east-1", stackName: "prod", bucketName: BUCKET };
+            world.account.identity = reconcilerPermissions(scope, SECRET_ARN);
+            world.account.addCluster("us-east-1", "alpha");
+            const quick = deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 });
+            const created = (await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "create"), quick))).value;
+            assert.equal(created.counts.created, 1, JSON.stringify(created.results));
+            await capture(() => run("schedule", {}, quick));
+            const destroyed = (await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "delete"), quick))).value;
+            assert.equal(destroyed.counts.deleted, 1);
+            await assert.rejects(world.account.handle("PutObject", { Bucket: BUCKET, Key: "cluster=alpha/part-0.parquet", Body: "x" }), /AccessDenied/);
+            await assert.rejects(world.account.handle("GetObject", { Bucket: BUCKET, Key: "cluster=alpha/part-0.parquet" }), /AccessDenied/);
         });
 
         it("releases the lease when the run fails", async () => {

@@ -96,6 +96,10 @@ function invokeRequests(invoke: Invoke): Array<{ resource: string; context: Reco
             return [{ resource: KEY_ARN, context: inputs.keyId.startsWith("alias/") ? { "kms:ResourceAliases": [inputs.keyId] } : {} }];
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return [];
+        case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+            return [{ resource: inputs.arn, context: {} }];
+        case "aws:eks/getAddon:getAddon":
+            return [{ resource: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`, context: {} }];
     }
     throw new Error(`the test does not know the resource of invoke ${invoke.token}`);
 }

@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from "util";
 import { PolicyDocument, PolicyStatement } from "../common/documents";
+import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { BOUNDED_ROLE_WRITE_ACTIONS, CLUSTER_ROLE_READ_ACTIONS, CLUSTER_ROLE_TAG_KEYS, StackScope, guardStatements, ownedArns } from "../components/iam/scope";
 
 export interface ActionRule {
@@ -48,6 +49,11 @@ export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string } 
             resources: [arns.bucket],
         },
         { name: "write logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: arns.logGroups },
+        {
+            name: "hold the run lease and the deployment record",
+            actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            resources: Object.values(RECONCILER_STATE_KEYS).map((key) => `${arns.bucket}/${key}`),
+        },
     ];
     if (extra.tokenSecretArn) {
         rules.push({ name: "read the token", actions: ["secretsmanager:GetSecretValue"], resources: [extra.tokenSecretArn] });
