@@ -33,3 +33,10 @@ export function filterReason(cluster: { name: string; tags?: Record<string, stri
     }
     return undefined;
 }
+
+/**
+ * EKS statuses whose cluster gets neither agent nor role: it is not there yet, going away, or broken. An UPDATING
+ * cluster keeps serving its API (version upgrades, config changes), so it keeps or gets both. Roles of selected
+ * clusters in these states stay; the program keeps a FAILED cluster's agent if it had one.
+ */
+export const NOT_INSTALLED_STATUSES = ["CREATING", "DELETING", "FAILED", "PENDING"];

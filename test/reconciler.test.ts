@@ -357,11 +357,21 @@ describe("reconciler", () => {
         it("keeps the role of a selected cluster that is skipped for its state", async () => {
             world.account.addCluster("us-east-1", "prod-a", { tags: { insights: "on" } });
             await select(["us-east-1"]);
-            world.account.clusters.get("us-east-1")!.get("prod-a")!.status = "UPDATING";
+            world.account.clusters.get("us-east-1")!.get("prod-a")!.status = "FAILED";
             const result = await select(["us-east-1"]);
             assert.equal(byCluster(result, "prod-a").outcome, "skipped");
             assert.ok(world.account.role("nops-ccost-prod-a_us-east-1"));
         });
+    });
+
+    it("gives an UPDATING cluster its role, as the program gives it the agent; not a CREATING or PENDING one", async () => {
+        world.account.addCluster("us-east-1", "upgrading", { status: "UPDATING" });
+        world.account.addCluster("us-east-1", "creating", { status: "CREATING" });
+        world.account.addCluster("us-east-1", "pending", { status: "PENDING" });
+        const result = await reconcile(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
+        assert.ok(world.account.role("nops-ccost-upgrading_us-east-1"));
+        assert.equal(result.counts.created, 1);
+        assert.equal(result.counts.skipped, 2);
     });
 
     it("lets the agents use the bucket's KMS key through S3 when there is one", async () => {

@@ -1,16 +1,10 @@
-import { ClusterFilters, filterReason } from "../../common/selection";
+import { ClusterFilters, NOT_INSTALLED_STATUSES, filterReason } from "../../common/selection";
 import { DiscoveredCluster } from "./types";
 
 export interface Selection {
     selected: DiscoveredCluster[];
     skipped: Array<{ cluster: DiscoveredCluster; reason: string }>;
 }
-
-/**
- * EKS statuses whose cluster gets no agent: it is not there yet, going away, or broken. An UPDATING cluster keeps
- * serving its API (version upgrades, config changes), so it keeps or gets the agent.
- */
-export const NOT_INSTALLED_STATUSES = ["CREATING", "DELETING", "FAILED", "PENDING"];
 
 /** Why a cluster gets no agent, or undefined when it gets one. `hadAgent`: the last deploy installed it. */
 export function skipReason(cluster: DiscoveredCluster, filters: ClusterFilters, irsa: boolean, hadAgent = false): string | undefined {

@@ -1,6 +1,6 @@
 import { agentPermissions, bucketKeyOf, irsaTrust } from "../../common/documents";
 import { CLUSTER_ARN_TAG_KEY, REGION_TAG_KEY, STACK_TAG_KEY, clusterRoleName } from "../../common/naming";
-import { filterReason } from "../../common/selection";
+import { NOT_INSTALLED_STATUSES, filterReason } from "../../common/selection";
 import { ClusterFacts, ClusterResult, DesiredRole, ReconcilerSettings } from "./types";
 
 export interface Account {
@@ -12,7 +12,7 @@ export interface Desired {
     desired: DesiredRole[];
     skipped: ClusterResult[];
     /**
-     * Role names of the selected clusters, including those skipped for their state (not ACTIVE, no OIDC provider):
+     * Role names of the selected clusters, including those skipped for their state (creating, failed..., no OIDC provider):
      * their roles stay. A cluster the selection leaves out is not here, so its role goes as an orphan.
      */
     selected: string[];
@@ -38,8 +38,8 @@ export function desiredRoles(clusters: ClusterFacts[], providers: string[], acco
             continue;
         }
         result.selected.push(roleName);
-        if (cluster.status !== "ACTIVE") {
-            skip(`cluster status is ${cluster.status}, not ACTIVE`);
+        if (NOT_INSTALLED_STATUSES.includes(cluster.status)) {
+            skip(`cluster status is ${cluster.status}`);
             continue;
         }
         if (!cluster.oidcIssuer) {
