@@ -487,6 +487,27 @@ describe("reconciler handler", () => {
             await assert.rejects(world.account.handle("GetObject", { Bucket: BUCKET, Key: "cluster=alpha/part-0.parquet" }), /AccessDenied/);
         });
 
+        it("releases the lease and records its input even when the run's deadline cut the work short", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            world.account.addCluster("us-east-1", "slow");
+            // A slow, throttled answer that comes back after the deadline.
+            world.account.faults.push((operation, input) => {
+                if (operation === "CreateRole" && input.RoleName.includes("slow")) {
+                    if (world.account.role("nops-ccost-alpha_us-east-1")?.inline.size) {
+                        void clock.sleep(25_000);
+                    }
+                    return awsError("Throttling", "Rate exceeded");
+                }
+                return undefined;
+            });
+            const event = payload(JSON.stringify({ a: 1 }), "create");
+            const { value } = await capture(() => run("deploy", event, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 }), lambdaContext("req-9", RESERVE_MS + 20_000)));
+            assert.equal(value.counts.created, 1);
+            assert.equal(value.counts.deferred, 1);
+            assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease), undefined, "released after the deadline");
+            assert.match(world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment)!, /"live":\{"[0-9a-f]{64}":1\}/);
+        });
+
         it("releases the lease when the run fails", async () => {
             world.account.faults.push((operation) => (operation === "ListRoles" ? awsError("ValidationError", "broken") : undefined));
             await assert.rejects(capture(() => run("schedule", {}, deps("http://127.0.0.1:9"))), /broken/);

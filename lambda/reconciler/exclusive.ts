@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DeploymentRecord } from "./deployment";
 import { errorName } from "./gateway";
-import { BucketLease, Call, DEFAULT_LEASE, LeaseOptions } from "./lease";
+import { BucketLease, Call, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
 import { Log } from "./reconcile";
 import { Clock } from "./timing";
 import { Outcome, ReconcileResult } from "./types";
@@ -54,6 +54,9 @@ export async function exclusiveRun(
     const lease = new BucketLease(context.s3, context.bucket, context.clock, context.call, options);
     const deployment = new DeploymentRecord(context.s3, context.bucket, context.call);
     const take = async () => lease.acquire(`${trigger}-${randomUUID()}`, options.waitMs[trigger]);
+    // A lease that cannot be given back expires on its own: never let that fail a run that did its work.
+    const release = (held: Lease) =>
+        lease.release(held).catch((error) => context.log.warn("could not release the lease; it expires by itself", { error: `${errorName(error)}: ${(error as Error).message}`, expiresAt: held.record.expiresAt }));
 
     if (action === "delete") {
         const decision = await deployment.deleted(event).catch((error) => {
@@ -73,7 +76,7 @@ export async function exclusiveRun(
         try {
             return { result: await work.teardown() };
         } finally {
-            await lease.release(held);
+            await release(held);
         }
     }
 
@@ -89,7 +92,7 @@ export async function exclusiveRun(
     try {
         result = await work.reconcile();
     } finally {
-        await lease.release(held);
+        await release(held);
     }
     if (action) {
         await deployment.applied(event);

@@ -11,7 +11,7 @@ import { ExclusiveOptions, exclusiveRun } from "./exclusive";
 import { Clients, Gateway, sdkClients } from "./gateway";
 import { nothingHandled, ReconcileFailed } from "./outcome";
 import { reconcile, teardown } from "./reconcile";
-import { Clock, DEFAULT_RETRY, realClock } from "./timing";
+import { Clock, DEFAULT_RETRY, realClock, withRetry } from "./timing";
 import { ReconcileResult } from "./types";
 
 export interface HandlerDeps {
@@ -62,6 +62,9 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
     const accessDeniedUntil = trigger === "deploy" && !deleting ? started + IAM_PROPAGATION_MS : undefined;
     const gateway = new Gateway(deps.clients, deps.clock, { deadline, retry: { ...DEFAULT_RETRY, accessDeniedUntil } });
     logger.info("reconcile starting", { trigger, action: deleting ? "delete" : "reconcile", stackId: env.stackId, regions: env.regions });
+    // The lease and the deployment record outlive the run's deadline (RESERVE_MS is kept for them too): their own
+    // bounded retries, not the gateway's deadline.
+    const stateCall = <T>(send: () => Promise<T>) => withRetry(send, deps.clock, { policy: { ...DEFAULT_RETRY, attempts: 5, accessDeniedUntil } });
 
     let summary: RunSummary | undefined;
     let failure: unknown;
@@ -70,7 +73,7 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
             trigger,
             action,
             event,
-            { s3: deps.clients.s3, bucket: env.bucketName, clock: deps.clock, call: (send) => gateway.call(send), log: logger, options: deps.lease },
+            { s3: deps.clients.s3, bucket: env.bucketName, clock: deps.clock, call: stateCall, log: logger, options: deps.lease },
             { reconcile: () => reconcile(env, gateway, logger), teardown: () => teardown(env, gateway, logger) },
         );
         summary = { ...result, skipped };
