@@ -15,9 +15,7 @@ import { RoleReconciler } from "./components/reconciler/roleReconciler";
 import { version } from "./package.json";
 import { ClusterAgent } from "./components/cluster/clusterAgent";
 import { EBS_CSI_ADDON } from "./components/cluster/checks";
-import { discoverClusters } from "./components/cluster/discovery";
-import { awaitsReadiness, clusterKey, planFleet, resolveFleet } from "./components/cluster/fleet";
-import { previousClusters } from "./components/cluster/previous";
+import { ResolvedFleet, awaitsReadiness, clusterKey, discoverFleet } from "./components/cluster/fleet";
 import { ClusterStatus } from "./components/cluster/types";
 import { AgentIdentity } from "./components/cluster/values";
 
@@ -83,6 +81,11 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
 
     const scope: StackScope = { accountId, partition, region: stackRegion, stackName: settings.stackName, bucketName };
 
+    // The fleet is read first: the reconciler's deploy-time run must know when the set of clusters changes.
+    const fleet = settings.agent.install
+        ? await discoverFleet({ regions: settings.regions, filters: settings.clusters, irsa: !settings.createIamUser, account: { accountId, partition } })
+        : undefined;
+
     let reconciler: RoleReconciler | undefined;
     const outputs: ProgramOutputs = {
         bucketName: bucket.bucketName,
@@ -132,6 +135,7 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
             ready: [reconcilerRole.policy, bucket],
             logRetentionDays: settings.logRetentionDays,
             tags,
+            fleet: fleet?.plan.agents.map((agent) => clusterKey(agent.cluster)),
         });
         outputs.reconcilerLastRun = reconciler.lastRun;
         agentIdentity = (cluster) => ({
@@ -150,10 +154,9 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
         });
         outputs.crossAccountRoleArn = autoUpdate.roleArn;
     }
-    if (settings.agent.install) {
-        outputs.clusters = await installAgents(settings, {
+    if (fleet) {
+        outputs.clusters = installAgents(settings, fleet, {
             bucketName,
-            account: { accountId, partition },
             identity: agentIdentity,
             dependsOn: reconciler ? [reconciler.invocation] : [],
         });
@@ -162,24 +165,19 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
 }
 
 /**
- * Discovers the fleet and installs the agent in every selected cluster; says why the others are skipped. Transient
- * failures (a region not enabled, AccessDenied, throttling, a cluster that cannot be read) never fail the deploy and
- * never remove an agent: components/cluster/fleet.ts decides.
+ * Installs the agent in every cluster the fleet plan gives it to; says why the others are skipped or lose it.
+ * Transient failures (a region not enabled, AccessDenied, throttling, a cluster that cannot be read) never fail the
+ * deploy and never remove an agent: components/cluster/fleet.ts decides.
  */
-async function installAgents(
+function installAgents(
     settings: Settings,
+    { plan, ebs }: ResolvedFleet,
     context: {
         bucketName: string;
-        account: { accountId: string; partition: string };
         identity: (cluster: { name: string; region: string }) => AgentIdentity;
         dependsOn: pulumi.Resource[];
     },
-): Promise<ClusterStatus[]> {
-    const irsa = !settings.createIamUser;
-    const [scan, previous] = await Promise.all([discoverClusters(settings.regions), previousClusters()]);
-    const first = planFleet({ scan, previous, regions: settings.regions, filters: settings.clusters, irsa });
-    const { plan, ebs } = await resolveFleet(first, { irsa, account: context.account });
-
+): ClusterStatus[] {
     for (const { region, error } of plan.unreadRegions) {
         pulumi.log.warn(`region ${region}: the EKS clusters could not be listed (${error}); its clusters keep what the last deploy gave them`);
     }

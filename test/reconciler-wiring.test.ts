@@ -4,7 +4,7 @@ import { join } from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { reconcilerBundle } from "../components/reconciler/bundle";
-import { ProgramRun, baseConfig, doc, runProgram, unwrap } from "./harness";
+import { Fleet, ProgramRun, baseConfig, doc, runProgram, unwrap } from "./harness";
 
 const FUNCTION = "aws:lambda/function:Function";
 const INVOCATION = "aws:lambda/invocation:Invocation";
@@ -71,6 +71,20 @@ describe("reconciler wiring", () => {
         }
         assert.notEqual(after.input, before.input);
         assert.equal(JSON.parse(after.input).bundle, JSON.parse(before.input).bundle);
+    });
+
+    it("runs the reconciler at deploy (in place) when the set of clusters with the agent changes, before the charts", async () => {
+        const input = async (fleet: Fleet, extra: Record<string, string> = {}) =>
+            JSON.parse((unwrap((await runProgram({ ...baseConfig(), ...extra }, { fleet })).one(INVOCATION).inputs) as any).input);
+        const one = await input({ "us-east-1": [{ name: "a" }] });
+        const same = await input({ "us-east-1": [{ name: "a" }, { name: "creating", status: "CREATING" }] });
+        const two = await input({ "us-east-1": [{ name: "a" }, { name: "b" }] });
+        assert.match(one.fleet, /^[0-9a-f]{64}$/);
+        assert.equal(same.fleet, one.fleet, "a skipped cluster changes nothing");
+        assert.notEqual(two.fleet, one.fleet);
+        assert.deepEqual({ ...two, fleet: undefined }, { ...one, fleet: undefined }, "only the fleet part of the input moved");
+        const off = await input({ "us-east-1": [{ name: "a" }] }, { "agent.install": "false" });
+        assert.equal(off.fleet, undefined);
     });
 
     it("orders the destroy: schedule first, then the teardown run, then its role policy and the bucket (the lease)", async () => {

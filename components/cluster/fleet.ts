@@ -7,7 +7,8 @@
 import { ClusterFilters } from "../../config";
 import { limiter } from "../../common/limit";
 import { Check, ebsCsiDriverCheck, eksctlOidcHint, oidcProviderCheck } from "./checks";
-import { FleetScan } from "./discovery";
+import { FleetScan, discoverClusters } from "./discovery";
+import { previousClusters } from "./previous";
 import { skipReason } from "./selection";
 import { ClusterStatus, DiscoveredCluster, EbsCsiDriver } from "./types";
 
@@ -146,6 +147,20 @@ export async function resolveFleet(
     ]);
     const resolved = options.irsa ? applyOidcChecks(plan, new Map(issuers.map((issuer, i) => [issuer, oidc[i]]))) : plan;
     return { plan: resolved, ebs: new Map(plan.agents.map((a, i) => [keyOf(a.cluster), ebs[i]])) };
+}
+
+export type ResolvedFleet = Awaited<ReturnType<typeof resolveFleet>>;
+
+/** Everything the program decides about the fleet before it registers a resource for it. */
+export async function discoverFleet(args: {
+    regions: string[];
+    filters: ClusterFilters;
+    irsa: boolean;
+    account: { accountId: string; partition: string };
+}): Promise<ResolvedFleet> {
+    const [scan, previous] = await Promise.all([discoverClusters(args.regions), previousClusters()]);
+    const first = planFleet({ scan, previous, regions: args.regions, filters: args.filters, irsa: args.irsa });
+    return resolveFleet(first, { irsa: args.irsa, account: args.account });
 }
 
 export { keyOf as clusterKey };

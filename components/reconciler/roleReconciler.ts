@@ -15,6 +15,11 @@ export interface RoleReconcilerArgs {
     ready: pulumi.Resource[];
     logRetentionDays: number;
     tags: Record<string, string>;
+    /**
+     * The clusters that get the agent (`<region>/<name>`): when the set changes, the deploy-time run reconciles before
+     * the charts are applied, so a new cluster's role exists before its agent starts.
+     */
+    fleet?: string[];
 }
 
 /**
@@ -23,13 +28,15 @@ export interface RoleReconcilerArgs {
  * `qualifier`, are ForceNew in terraform-provider-aws (internal/service/lambda/invocation.go), and a replaced
  * Invocation's delete runs the function with `tf.action = "delete"`.
  */
-export function invocationInput(args: { stackName: string; bundleSha256: string; variables: Record<string, string> }): string {
+export function invocationInput(args: { stackName: string; bundleSha256: string; variables: Record<string, string>; fleet?: string[] }): string {
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
     const sorted = Object.fromEntries(Object.entries(args.variables).sort(([a], [b]) => a.localeCompare(b)));
     return JSON.stringify({
         source: "pulumi",
         stack: args.stackName,
         bundle: args.bundleSha256,
-        settings: createHash("sha256").update(JSON.stringify(sorted)).digest("hex"),
+        settings: sha256(JSON.stringify(sorted)),
+        ...(args.fleet ? { fleet: sha256([...args.fleet].sort().join("\n")) } : {}),
     });
 }
 
@@ -86,9 +93,9 @@ export class RoleReconciler extends pulumi.ComponentResource {
             name,
             {
                 functionName: this.creationFunction.name,
-                // Runs again (in place) whenever the code or what it is told changes; the schedule covers fleet
+                // Runs again (in place) whenever the code, what it is told or the set of clusters with the agent
                 // changes. No `triggers`: they would replace the Invocation, and the replaced one's delete runs.
-                input: variables.apply((v) => invocationInput({ stackName: args.stackName, bundleSha256: bundle.sha256, variables: v })),
+                input: variables.apply((v) => invocationInput({ stackName: args.stackName, bundleSha256: bundle.sha256, variables: v, fleet: args.fleet })),
                 lifecycleScope: "CRUD",
             },
             { parent: this, dependsOn: args.ready },
