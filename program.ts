@@ -185,6 +185,7 @@ function installAgents(
         pulumi.log.warn(`cluster ${name} (${region}): the agent is removed: ${reason}`);
     }
     const statuses: ClusterStatus[] = [];
+    const withoutEbsCsi: string[] = [];
     for (const { cluster, reason } of plan.skipped) {
         pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}) skipped: ${reason}`);
         statuses.push({ name: cluster.name, region: cluster.region, arn: cluster.arn, status: "skipped", reason });
@@ -196,12 +197,10 @@ function installAgents(
         if (agent.reason) {
             pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}): ${agent.reason}`);
         }
-        if (storage.state !== "installed") {
-            pulumi.log.warn(
-                `cluster ${cluster.name} (${cluster.region}): ${storage.state === "missing" ? "no" : `could not check (${storage.error}) the`} ` +
-                    `${EBS_CSI_ADDON} add-on; the chart's Prometheus volume needs a StorageClass (gp2 by default), ` +
-                    `and \`pulumi up\` ${awaitReadiness ? "waits" : "does not wait"} for the agent to be ready there`,
-            );
+        if (storage.state === "missing") {
+            withoutEbsCsi.push(`${cluster.name} (${cluster.region})`);
+        } else if (storage.state === "unknown") {
+            pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}): the ${EBS_CSI_ADDON} add-on could not be checked (${storage.error})`);
         }
         const identity = context.identity(cluster);
         new ClusterAgent(`${cluster.region}-${cluster.name}`, {
@@ -227,6 +226,12 @@ function installAgents(
             ebsCsiDriver: storage.state,
             awaitsReadiness: awaitReadiness,
         });
+    }
+    if (withoutEbsCsi.length > 0) {
+        pulumi.log.warn(
+            `${withoutEbsCsi.length} cluster(s) without the ${EBS_CSI_ADDON} add-on: ${withoutEbsCsi.join(", ")}. The chart's Prometheus ` +
+                "volume needs a StorageClass (gp2 by default) and stays Pending without one; `pulumi up` does not wait for the agent there.",
+        );
     }
     return statuses;
 }
