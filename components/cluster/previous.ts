@@ -35,7 +35,10 @@ export function parsePreviousClusters(value: unknown): ClusterStatus[] {
 
 /**
  * Reads the `clusters` output this stack's last deploy left, through a StackReference to the stack itself: the engine
- * reads the stack's last checkpoint (empty on the first deploy), not the deploy in progress.
+ * reads the stack's last checkpoint (empty on the first deploy), where the root stack resource keeps its previous
+ * outputs until the deploy in progress registers new ones (pulumi/pulumi pkg/resource/deploy/builtins.go
+ * readStackReference, SameStep keeps old outputs; tests/integration/stack_reference/nodejs/step2 reads its own stack
+ * the same way).
  */
 export async function previousClusters(opts?: pulumi.CustomResourceOptions): Promise<ClusterStatus[]> {
     const self = new pulumi.StackReference("last-deploy", { name: ownStackName() }, opts);
