@@ -508,6 +508,15 @@ describe("reconciler handler", () => {
             assert.match(world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment)!, /"live":\{"[0-9a-f]{64}":1\}/);
         });
 
+        it("still tears down on destroy when the bucket is already gone", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "create"), deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            world.account.buckets.delete(BUCKET);
+            const { value } = await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "delete"), deps("http://127.0.0.1:9")));
+            assert.equal(value.counts.deleted, 1);
+            assert.equal(world.account.roles.size, 0);
+        });
+
         it("releases the lease when the run fails", async () => {
             world.account.faults.push((operation) => (operation === "ListRoles" ? awsError("ValidationError", "broken") : undefined));
             await assert.rejects(capture(() => run("schedule", {}, deps("http://127.0.0.1:9"))), /broken/);

@@ -69,14 +69,22 @@ export async function exclusiveRun(
         if (!decision.teardown) {
             return { result: emptyResult("delete"), skipped: decision.reason };
         }
-        const held = await take();
+        // Without the bucket there is no lease to take, and no run to race: the schedule is already gone.
+        const held = await take().catch((error) => {
+            if (errorName(error) === "NoSuchBucket") {
+                return "no bucket" as const;
+            }
+            throw error;
+        });
         if (!held) {
             throw new Error("another reconciler run holds the lease; run the operation again in a few minutes");
         }
         try {
             return { result: await work.teardown() };
         } finally {
-            await release(held);
+            if (held !== "no bucket") {
+                await release(held);
+            }
         }
     }
 
