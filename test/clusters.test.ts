@@ -255,6 +255,20 @@ describe("in-cluster side", () => {
             });
         }
 
+        it("still applies clusters.exclude to a cluster it cannot read (its name is known), not tag filters (its tags are not)", async () => {
+            const run = await runProgram(
+                { ...baseConfig(), includeRegions: REGIONS2, "clusters.exclude": "prod-b", "clusters.tags": '{"insights":"on"}' },
+                {
+                    fleet: { "us-east-1": two["us-east-1"], "eu-west-1": [{ name: "prod-eu", tags: { insights: "on" } }] },
+                    call: failing((i) => (listIn("us-east-1")(i) ? "ThrottlingException: Rate exceeded" : undefined)),
+                    previousOutputs: { clusters: last.outputs.clusters.value },
+                },
+            );
+            assert.equal(chartOf(run, "us-east-1", "prod-b"), undefined);
+            assert.equal(status(run, "prod-a").status, "kept");
+            assert.equal(status(run, "prod-eu").status, "installed");
+        });
+
         it("keeps a cluster that had the agent when describing it fails, and skips a new one that fails", async () => {
             const fleet: Fleet = { ...two, "eu-west-1": [{ name: "prod-eu" }, { name: "fresh" }] };
             const run = await again({ fleet, call: failing((i) => (describeOf("prod-b")(i) || describeOf("fresh")(i) ? "AccessDeniedException: not authorized" : undefined)) });

@@ -4,7 +4,7 @@
  * and cannot be read now is kept from that deploy's `clusters` output; only a cluster confirmed gone in a completely
  * read region (or in a region no longer included) is removed.
  */
-import { ClusterFilters } from "../../config";
+import { ClusterFilters, filterReason } from "../../common/selection";
 import { limiter } from "../../common/limit";
 import { Check, ebsCsiDriverCheck, eksctlOidcHint, oidcProviderCheck } from "./checks";
 import { FleetScan, discoverClusters } from "./discovery";
@@ -50,7 +50,15 @@ export function planFleet(args: {
         if (reason) {
             plan.skipped.push({ cluster, reason });
         } else if (cluster.status === "FAILED") {
-            plan.agents.push({ cluster, previous, status: "kept", reason: "cluster status is FAILED; the agent installed earlier stays" });
+            // A failed cluster may describe without an endpoint: the last deploy's then rebuilds the same provider.
+            const endpoint = cluster.endpoint || previous?.endpoint || "";
+            const certificateAuthority = cluster.certificateAuthority || previous?.certificateAuthority || "";
+            plan.agents.push({
+                cluster: { ...cluster, endpoint, certificateAuthority },
+                previous,
+                status: "kept",
+                reason: "cluster status is FAILED; the agent installed earlier stays",
+            });
         } else {
             plan.agents.push({ cluster, previous, status: "installed" });
         }
@@ -70,6 +78,12 @@ export function planFleet(args: {
         }
         if (!args.regions.includes(previous.region)) {
             plan.removed.push({ ...previous, reason: "its region is no longer in includeRegions" });
+            continue;
+        }
+        // The name globs still apply to a cluster that cannot be read; its tags are unknown, so tag filters do not.
+        const excluded = filterReason(previous, { ...args.filters, tags: {} });
+        if (excluded) {
+            plan.removed.push({ ...previous, reason: excluded });
             continue;
         }
         const error = unreadRegions.get(previous.region) ?? unreadClusters.get(key);
