@@ -17,7 +17,9 @@ import { ClusterAgent } from "./components/cluster/clusterAgent";
 import { EBS_CSI_ADDON } from "./components/cluster/checks";
 import { ResolvedFleet, awaitsReadiness, clusterKey, discoverFleet } from "./components/cluster/fleet";
 import { ClusterStatus } from "./components/cluster/types";
-import { AgentIdentity } from "./components/cluster/values";
+import { AgentIdentity, karpenopsFor } from "./components/cluster/values";
+import { ImageLock, readImageLock } from "./images/lock";
+import { pinImages } from "./images/pin";
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -45,8 +47,21 @@ export function resourceTags(settings: Pick<Settings, "tags" | "stackId">): Reco
     return { ...settings.tags, [STACK_TAG_KEY]: settings.stackId };
 }
 
+export interface ProgramOptions {
+    /** The images lock; images/images.lock.json when absent (read only when the agent is installed). */
+    imageLock?: ImageLock;
+}
+
 /** Composes an onboarding from validated settings: the account side, then the agent in every selected cluster. */
-export async function createContainerInsights(settings: Settings): Promise<ContainerInsights> {
+export async function createContainerInsights(settings: Settings, options: ProgramOptions = {}): Promise<ContainerInsights> {
+    if (settings.agent.install && settings.datadogApiKey === undefined) {
+        throw new pulumi.RunError(
+            "container-insights:datadogApiKey is required while container-insights:agent.install is true (the chart's datadog.apiKey, " +
+                "issued by the platform): set it with pulumi config set --secret container-insights:datadogApiKey <key>, or set agent.install to false",
+        );
+    }
+    // Before anything is registered: an unpinned image stops the whole deploy, not just the in-cluster half.
+    const imageTags = settings.agent.install ? pinnedImageTags(settings, options.imageLock) : {};
     const stackRegion = settings.stackRegion;
     const tags = resourceTags(settings);
     const { accountId } = await aws.getCallerIdentity();
@@ -156,12 +171,27 @@ export async function createContainerInsights(settings: Settings): Promise<Conta
     }
     if (fleet) {
         outputs.clusters = installAgents(settings, fleet, {
+            imageTags,
             bucketName,
             identity: agentIdentity,
             dependsOn: reconciler ? [reconciler.invocation] : [],
         });
     }
     return { outputs, reconciler };
+}
+
+/** Every chart image's tag pinned by its locked digest; stops the program naming the unpinned ones unless allowed. */
+function pinnedImageTags(settings: Settings, lock: ImageLock | undefined): Record<string, string> {
+    let pinned;
+    try {
+        pinned = pinImages(settings.agent.imageTags, lock ?? readImageLock(), settings.agent.allowUnpinnedImages);
+    } catch (error) {
+        throw new pulumi.RunError((error as Error).message);
+    }
+    if (pinned.unpinned.length > 0) {
+        pulumi.log.warn(`agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${pinned.unpinned.join(", ")}`);
+    }
+    return pinned.tags;
 }
 
 /**
@@ -173,6 +203,7 @@ function installAgents(
     settings: Settings,
     { plan, ebs }: ResolvedFleet,
     context: {
+        imageTags: Record<string, string>;
         bucketName: string;
         identity: (cluster: { name: string; region: string }) => AgentIdentity;
         dependsOn: pulumi.Resource[];
@@ -203,13 +234,19 @@ function installAgents(
             pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}): the ${EBS_CSI_ADDON} add-on could not be checked (${storage.error})`);
         }
         const identity = context.identity(cluster);
+        const karpenops = karpenopsFor(cluster, settings.agent, settings.karpenopsApiKey !== undefined);
+        if (karpenops.warning) {
+            pulumi.log.warn(karpenops.warning);
+        }
         new ClusterAgent(`${cluster.region}-${cluster.name}`, {
             cluster,
             namespace: settings.agentNamespace,
             bucketName: context.bucketName,
-            token: settings.token,
+            datadogApiKey: settings.datadogApiKey!,
+            karpenops: karpenops.clusterId ? { apiKey: settings.karpenopsApiKey!, clusterId: karpenops.clusterId } : undefined,
             identity,
             agent: settings.agent,
+            imageTags: context.imageTags,
             assumeRoleArn: settings.clusters.assumeRoleArn,
             dependsOn: context.dependsOn,
             awaitReadiness,
@@ -225,6 +262,7 @@ function installAgents(
             certificateAuthority: cluster.certificateAuthority,
             ebsCsiDriver: storage.state,
             awaitsReadiness: awaitReadiness,
+            ...(karpenops.clusterId ? { karpenopsClusterId: karpenops.clusterId } : {}),
         });
     }
     if (withoutEbsCsi.length > 0) {

@@ -7,6 +7,7 @@
  * the program receives `container-insights:agent` as one JSON object (see config/cliConfig.ts).
  */
 import { ENVIRONMENTS } from "./environments";
+import { CHART_IMAGES, TAG_PATTERN } from "../images/catalog";
 
 export const NAMESPACE = "container-insights";
 
@@ -94,6 +95,25 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         description: "External id the platform presents when it assumes the auto-update role. Required when autoUpdate is true.",
         schema: { type: "string", pattern: "^[A-Za-z0-9+=,.@:/_-]{2,1224}$" },
         allowed: "2-1224 characters of letters, digits and + = , . @ : / _ -",
+    },
+    {
+        key: "datadogApiKey",
+        type: "string",
+        default: "",
+        secret: true,
+        description:
+            "Datadog API key the platform issues at onboarding (chart value datadog.apiKey). Required while agent.install is true.",
+        schema: { type: "string", minLength: 1 },
+        allowed: "a non-empty secret string",
+    },
+    {
+        key: "karpenopsApiKey",
+        type: "string",
+        default: "",
+        secret: true,
+        description: "KarpenOps API key the platform issues (chart value karpenops.apiKey). Without it KarpenOps stays off everywhere.",
+        schema: { type: "string", minLength: 1 },
+        allowed: "a non-empty secret string",
     },
     {
         key: "kmsKeyId",
@@ -215,8 +235,61 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "agent.karpenops",
         type: "boolean",
+        default: false,
+        description:
+            "Install KarpenOps (karpenops.enabled) in clusters that have an id in agent.karpenopsClusterIds; needs karpenopsApiKey and Karpenter.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "agent.karpenopsClusterIds",
+        type: "structured",
+        default: {},
+        description: "KarpenOps cluster id per cluster (chart value karpenops.clusterId), keyed by cluster ARN or name, as the platform issues them.",
+        schema: {
+            type: "object",
+            additionalProperties: { type: "string", pattern: "^[A-Za-z0-9/+=_.:-]{1,128}$" },
+            propertyNames: { minLength: 1, maxLength: 256 },
+        },
+        allowed: "a map of cluster ARNs or names to KarpenOps cluster ids such as D/M7Yj",
+    },
+    {
+        key: "agent.containerInsights",
+        type: "boolean",
         default: true,
-        description: "Install KarpenOps (karpenops.enabled); turn off for clusters without Karpenter.",
+        description: "Install the Container Insights agent (containerInsights.enabled).",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "agent.debug",
+        type: "boolean",
+        default: false,
+        description: "Debug mode of the Container Insights agent (containerInsights.debug).",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "agent.opencostLogLevel",
+        type: "string",
+        default: "info",
+        description: "Log level of OpenCost (opencost.loglevel).",
+        schema: { enum: ["trace", "debug", "info", "warn", "error"] },
+        allowed: "trace, debug, info, warn, error",
+    },
+    {
+        key: "agent.ipv6",
+        type: "boolean",
+        default: false,
+        description: "The clusters use IPv6 (prometheus.ipv6_enabled).",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "agent.allowUnpinnedImages",
+        type: "boolean",
+        default: false,
+        description: "Install images that images/images.lock.json does not pin, by tag. Off: the program refuses and names them.",
         schema: { type: "boolean" },
         allowed: "true or false",
     },
@@ -235,6 +308,61 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         description: "Extra chart values (a YAML map), deep-merged last over the values this program sets.",
         schema: { type: "object" },
         allowed: "a map of Helm values",
+    },
+    ...CHART_IMAGES.map(
+        (image): ConfigKeySpec => ({
+            key: `images.${image.component}`,
+            type: "string",
+            default: image.tag,
+            description: `Tag of ${image.repository} (the chart's ${image.component} image); pinned by digest from images/images.lock.json.`,
+            schema: { type: "string", pattern: TAG_PATTERN },
+            allowed: "an image tag such as 1.2.3 (letters, digits, _ . -; at most 128 characters)",
+        }),
+    ),
+    {
+        key: "prometheus.size",
+        type: "string",
+        default: "small",
+        description: "Prometheus server resources by cluster size, as the vendor sizes them: small (100-500 pods), medium (500-1000), large (1000 or more).",
+        schema: { enum: ["small", "medium", "large"] },
+        allowed: "small, medium, large",
+    },
+    {
+        key: "prometheus.storageClass",
+        type: "string",
+        default: "gp2",
+        description: "StorageClass of the Prometheus server's volume (prometheus.server.persistentVolume.storageClass); needs the EBS CSI driver.",
+        schema: { type: "string", pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$" },
+        allowed: "a StorageClass name such as gp2 or gp3",
+    },
+    {
+        key: "prometheus.nodeSelector",
+        type: "structured",
+        default: {},
+        description: "Node labels the Prometheus server must run on (prometheus.server.nodeSelector), e.g. karpenter.sh/capacity-type: on-demand.",
+        schema: { type: "object", additionalProperties: { type: "string", maxLength: 63 }, propertyNames: { minLength: 1, maxLength: 316 } },
+        allowed: "a map of node label names to values",
+    },
+    {
+        key: "prometheus.tolerations",
+        type: "structured",
+        default: "",
+        description: "Tolerations of the Prometheus server (prometheus.server.tolerations), as a YAML list of Kubernetes tolerations.",
+        schema: {
+            type: "array",
+            items: {
+                type: "object",
+                additionalProperties: false,
+                properties: {
+                    key: { type: "string" },
+                    operator: { enum: ["Exists", "Equal"] },
+                    value: { type: "string" },
+                    effect: { enum: ["NoSchedule", "PreferNoSchedule", "NoExecute"] },
+                    tolerationSeconds: { type: "integer" },
+                },
+            },
+        },
+        allowed: "a list of tolerations ({key, operator: Exists|Equal, value, effect: NoSchedule|PreferNoSchedule|NoExecute, tolerationSeconds})",
     },
     {
         key: "platformAccountId",

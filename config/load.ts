@@ -3,9 +3,11 @@ import { NAMESPACE } from "./keys";
 import { ParsedConfig, RawConfig, parseConfig } from "./parse";
 
 /** Validated config as the program uses it: secret values are Pulumi secrets from the moment they are read. */
-export interface Settings extends Omit<ParsedConfig, "token" | "externalId"> {
+export interface Settings extends Omit<ParsedConfig, "token" | "externalId" | "datadogApiKey" | "karpenopsApiKey"> {
     token: pulumi.Output<string>;
     externalId?: pulumi.Output<string>;
+    datadogApiKey?: pulumi.Output<string>;
+    karpenopsApiKey?: pulumi.Output<string>;
     /** `<project>/<stack>`: the value of the ownership tag on everything this stack creates. */
     stackId: string;
     /** The stack name alone, used in physical names and the per-cluster role path. */
@@ -30,6 +32,8 @@ export function loadSettings(): Settings {
         ...parsed,
         token: pulumi.secret(parsed.token),
         externalId: parsed.externalId === undefined ? undefined : pulumi.secret(parsed.externalId),
+        datadogApiKey: parsed.datadogApiKey === undefined ? undefined : pulumi.secret(parsed.datadogApiKey),
+        karpenopsApiKey: parsed.karpenopsApiKey === undefined ? undefined : pulumi.secret(parsed.karpenopsApiKey),
         stackId: `${pulumi.getProject()}/${pulumi.getStack()}`,
         stackName: pulumi.getStack(),
     };

@@ -15,6 +15,10 @@ export interface ParsedConfig {
     roleName: string;
     createIamUser: boolean;
     token: string;
+    /** Chart value datadog.apiKey; present whenever agent.install is true. */
+    datadogApiKey?: string;
+    /** Chart value karpenops.apiKey; without it KarpenOps stays off. */
+    karpenopsApiKey?: string;
     /** Keep the bucket (retainOnDelete) when the stack is destroyed. */
     retainBucket: boolean;
     autoUpdate: boolean;
@@ -40,8 +44,25 @@ export interface AgentOptions {
     chart: string;
     chartVersion: string;
     karpenops: boolean;
+    /** KarpenOps cluster id by cluster ARN or name. */
+    karpenopsClusterIds: Record<string, string>;
+    containerInsights: boolean;
+    debug: boolean;
+    opencostLogLevel: string;
+    ipv6: boolean;
     dataFetcher: boolean;
+    allowUnpinnedImages: boolean;
+    /** Tag per chart image component (images/catalog.ts), from the `images.*` keys. */
+    imageTags: Record<string, string>;
+    prometheus: PrometheusOptions;
     values: Record<string, unknown>;
+}
+
+export interface PrometheusOptions {
+    size: "small" | "medium" | "large";
+    storageClass: string;
+    nodeSelector: Record<string, string>;
+    tolerations: Record<string, unknown>[];
 }
 
 /**
@@ -239,6 +260,8 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
         roleName: values.roleName as string,
         createIamUser: values.createIamUser as boolean,
         token: values.token as string,
+        datadogApiKey: values.datadogApiKey as string | undefined,
+        karpenopsApiKey: values.karpenopsApiKey as string | undefined,
         retainBucket: values.retainBucket as boolean,
         autoUpdate: values.autoUpdate as boolean,
         externalId: values.externalId as string | undefined,
@@ -259,7 +282,22 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
             chart: values["agent.chart"] as string,
             chartVersion: values["agent.chartVersion"] as string,
             karpenops: values["agent.karpenops"] as boolean,
+            karpenopsClusterIds: values["agent.karpenopsClusterIds"] as Record<string, string>,
+            containerInsights: values["agent.containerInsights"] as boolean,
+            debug: values["agent.debug"] as boolean,
+            opencostLogLevel: values["agent.opencostLogLevel"] as string,
+            ipv6: values["agent.ipv6"] as boolean,
             dataFetcher: values["agent.dataFetcher"] as boolean,
+            allowUnpinnedImages: values["agent.allowUnpinnedImages"] as boolean,
+            imageTags: Object.fromEntries(
+                CONFIG_KEYS.filter((spec) => groupOf(spec) === "images").map((spec) => [fieldOf(spec), values[spec.key] as string]),
+            ),
+            prometheus: {
+                size: values["prometheus.size"] as PrometheusOptions["size"],
+                storageClass: values["prometheus.storageClass"] as string,
+                nodeSelector: values["prometheus.nodeSelector"] as Record<string, string>,
+                tolerations: (values["prometheus.tolerations"] as Record<string, unknown>[] | undefined) ?? [],
+            },
             values: values["agent.values"] as Record<string, unknown>,
         },
     };

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterStatus } from "../components/cluster/types";
-import { Fleet, Invoke, ProgramRun, baseConfig, invokeError, plaintextStrings, runProgram, unwrap } from "./harness";
+import { Fleet, Invoke, ProgramRun, baseConfig, invokeError, lastRegistrations, plaintextStrings, runProgram, unwrap } from "./harness";
+import { fakeLocked } from "./fakes/imageLock";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const PROVIDER = "pulumi:providers:kubernetes";
@@ -61,18 +62,22 @@ describe("in-cluster side", () => {
         assert.equal(chart.namespace, "nops");
         const roleArn = "arn:aws:iam::111122223333:role/container-insights/prod/nops-ccost-prod-a_us-east-1";
         const values = valuesOf(run, "us-east-1", "prod-a");
-        assert.deepEqual(values.nops, { apiKey: "tok-SECRET-123" });
+        assert.equal(values.nops, undefined, "the platform token never reaches the cluster");
+        assert.equal(values.datadog.apiKey, "dd-SECRET-789");
         assert.deepEqual(values.containerInsights, {
             enabled: true,
+            debug: false,
+            repository: "public.ecr.aws/nops/container-insights-agent",
+            imageTag: `2.0.1@${fakeLocked("public.ecr.aws/nops/container-insights-agent", "2.0.1").digest}`,
             env_variables: {
                 APP_NOPS_K8S_AGENT_CLUSTER_ARN: "arn:aws:eks:us-east-1:111122223333:cluster/prod-a",
                 APP_AWS_S3_BUCKET: "nops-container-cost-111122223333",
             },
             serviceAccount: { name: "nops-container-insights", annotations: { "eks.amazonaws.com/role-arn": roleArn } },
         });
-        assert.deepEqual(values.karpenops, { enabled: true, clusterId: "arn:aws:eks:us-east-1:111122223333:cluster/prod-a" });
-        assert.deepEqual(values.dataFetcher, { enabled: true });
-        assert.deepEqual(values.autoUpdater, { enabled: false });
+        assert.deepEqual(values.karpenops, { enabled: false, image: { repository: "public.ecr.aws/nops/karpenops", tag: `1.23.2@${fakeLocked("public.ecr.aws/nops/karpenops", "1.23.2").digest}` } });
+        assert.equal(values.dataFetcher.enabled, true);
+        assert.equal(values.autoUpdater.enabled, false);
         assert.equal(values.dcgmExporter.enabled, true);
         const terms = values.dcgmExporter.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
         const keys = terms.map((t: any) => t.matchExpressions[0].key);
@@ -80,11 +85,68 @@ describe("in-cluster side", () => {
         assert.equal(status(run, "prod-a").roleArn, roleArn);
     });
 
-    it("keeps the token a secret inside the chart values", () => {
-        for (const chart of run.ofType(CHART)) {
-            assert.ok(!plaintextStrings(chart.inputs).some((s) => s.includes("tok-SECRET")), chart.name);
+    it("keeps the API keys secrets inside the chart values, and out of the outputs", async () => {
+        const withKarpenops = await runProgram(
+            { ...baseConfig(), includeRegions: REGIONS, karpenopsApiKey: "kops-SECRET-000", "agent.karpenops": "true", "agent.karpenopsClusterIds": '{"prod-a":"D/M7Yj"}' },
+            { fleet },
+        );
+        assert.equal(valuesOf(withKarpenops, "us-east-1", "prod-a").karpenops.apiKey, "kops-SECRET-000");
+        for (const chart of [...run.ofType(CHART), ...withKarpenops.ofType(CHART)]) {
+            assert.ok(!plaintextStrings(chart.inputs).some((s) => /tok-SECRET|dd-SECRET|kops-SECRET/.test(s)), chart.name);
         }
-        assert.ok(!JSON.stringify(run.outputs.clusters.value).includes("tok-SECRET"));
+        for (const outputs of [run.outputs, withKarpenops.outputs]) {
+            assert.ok(!/tok-SECRET|dd-SECRET|kops-SECRET/.test(JSON.stringify(outputs)));
+        }
+    });
+
+    it("turns KarpenOps on only where the cluster has an id and the stack has the key, warning about the rest", async () => {
+        const warnings: string[] = [];
+        const warn = pulumi.log.warn;
+        pulumi.log.warn = (message: string) => {
+            warnings.push(message);
+            return Promise.resolve();
+        };
+        let on: ProgramRun;
+        try {
+            on = await runProgram(
+                {
+                    ...baseConfig(),
+                    includeRegions: REGIONS,
+                    karpenopsApiKey: "kops-SECRET-000",
+                    "agent.karpenops": "true",
+                    "agent.karpenopsClusterIds": JSON.stringify({ "prod-a": "D/M7Yj", "arn:aws:eks:eu-west-1:111122223333:cluster/prod-eu": "Q9x2Lk", "prod-eu": "by-name-loses" }),
+                },
+                { fleet },
+            );
+        } finally {
+            pulumi.log.warn = warn;
+        }
+        assert.deepEqual(valuesOf(on, "us-east-1", "prod-a").karpenops.clusterId, "D/M7Yj");
+        assert.equal(valuesOf(on, "us-east-1", "prod-a").karpenops.enabled, true);
+        assert.equal(valuesOf(on, "eu-west-1", "prod-eu").karpenops.clusterId, "Q9x2Lk", "the ARN wins over the name");
+        const off = valuesOf(on, "us-east-1", "prod-b").karpenops;
+        assert.equal(off.enabled, false);
+        assert.equal(off.clusterId, undefined);
+        assert.equal(off.apiKey, undefined, "no key where KarpenOps is off");
+        assert.deepEqual(
+            statuses(on).filter((s) => s.status === "installed").map((s) => [s.name, s.karpenopsClusterId]),
+            [["prod-a", "D/M7Yj"], ["prod-b", undefined], ["prod-eu", "Q9x2Lk"], ["sandbox-1", undefined]],
+        );
+        const karpenopsWarnings = warnings.filter((w) => w.includes("KarpenOps is off"));
+        assert.equal(karpenopsWarnings.length, 2);
+        assert.match(karpenopsWarnings.find((w) => w.includes("prod-b"))!, /container-insights:agent\.karpenopsClusterIds has no id for arn:aws:eks:us-east-1:111122223333:cluster\/prod-b or prod-b/);
+
+        const noKey = await runProgram({ ...baseConfig(), includeRegions: "us-east-1", "agent.karpenops": "true", "agent.karpenopsClusterIds": '{"prod-a":"D/M7Yj"}' }, { fleet });
+        assert.equal(valuesOf(noKey, "us-east-1", "prod-a").karpenops.enabled, false, "no API key: off");
+        assert.equal(status(noKey, "prod-a").karpenopsClusterId, undefined);
+    });
+
+    it("stops before creating anything without the Datadog API key", async () => {
+        const { datadogApiKey: _omitted, ...withoutKey } = baseConfig();
+        await assert.rejects(runProgram({ ...withoutKey }, { fleet }), /container-insights:datadogApiKey is required while container-insights:agent\.install is true/);
+        assert.equal(lastRegistrations().length, 0);
+        const awsOnly = await runProgram({ ...withoutKey, "agent.install": "false" }, { fleet });
+        assert.equal(awsOnly.ofType(CHART).length, 0);
     });
 
     it("gives each cluster a provider that authenticates with aws eks get-token and tolerates a deleted cluster", () => {
@@ -116,15 +178,19 @@ describe("in-cluster side", () => {
         assert.match(status(tagged, "sandbox-1").reason!, /tag insights is missing/);
     });
 
-    it("turns KarpenOps and the Data Fetcher off, and merges agent.values last", async () => {
+    it("turns the Data Fetcher off, sets prometheus placement, and merges agent.values last", async () => {
+        const toleration = { key: "dedicated", operator: "Equal", value: "monitoring", effect: "NoSchedule" };
         const custom = await runProgram(
             {
                 ...baseConfig(),
                 includeRegions: "ap-south-1",
-                "agent.karpenops": "false",
                 "agent.dataFetcher": "false",
                 "agent.chartVersion": "0.0.70",
-                "agent.values": '{"prometheus":{"server":{"nodeSelector":{"karpenter.sh/capacity-type":"on-demand"}}},"containerInsights":{"debug":true}}',
+                "prometheus.size": "large",
+                "prometheus.storageClass": "gp3",
+                "prometheus.nodeSelector": '{"karpenter.sh/capacity-type":"on-demand"}',
+                "prometheus.tolerations": JSON.stringify([toleration]),
+                "agent.values": '{"prometheus":{"server":{"nodeSelector":{"team":"obs"}}},"containerInsights":{"debug":true}}',
             },
             { fleet },
         );
@@ -133,7 +199,11 @@ describe("in-cluster side", () => {
         assert.equal(values.dataFetcher.enabled, false);
         assert.equal(values.containerInsights.debug, true);
         assert.equal(values.containerInsights.enabled, true, "merge keeps our keys");
-        assert.deepEqual(values.prometheus.server.nodeSelector, { "karpenter.sh/capacity-type": "on-demand" });
+        assert.deepEqual(values.prometheus.server.nodeSelector, { "karpenter.sh/capacity-type": "on-demand", team: "obs" }, "agent.values deep-merges last");
+        assert.deepEqual(values.prometheus.server.tolerations, [toleration]);
+        assert.equal(values.prometheus.server.persistentVolume.storageClass, "gp3");
+        assert.deepEqual(values.prometheus.server.resources, { requests: { cpu: "500m", memory: "4Gi" }, limits: { cpu: "1000m", memory: "16Gi" } });
+        assert.equal(values.prometheus.server.image.repository, "public.ecr.aws/nops/prom/prometheus", "image keys survive the merge");
         assert.equal((unwrap(chartOf(custom, "ap-south-1", "sandbox-1").inputs) as any).version, "0.0.70");
     });
 

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseConfig } from "../config";
 import { baseConfig } from "./harness";
+import { CHART_IMAGES } from "../images/catalog";
 
 function problemsOf(raw: Record<string, string | undefined>, stackName?: string): string[] {
     try {
@@ -27,7 +28,15 @@ describe("object-valued config keys (agent, clusters)", () => {
             chart: "oci://public.ecr.aws/nops/kubernetes-agent",
             chartVersion: "0.0.67",
             karpenops: false,
+            karpenopsClusterIds: {},
+            containerInsights: true,
+            debug: false,
+            opencostLogLevel: "info",
+            ipv6: false,
             dataFetcher: true,
+            allowUnpinnedImages: false,
+            imageTags: Object.fromEntries(CHART_IMAGES.map((i) => [i.component, i.tag])),
+            prometheus: { size: "small", storageClass: "gp2", nodeSelector: {}, tolerations: [] },
             values: {},
         });
         assert.deepEqual(parseConfig(baseConfig(), { awsRegion: "us-east-1" }).clusters, { include: [], exclude: [], tags: {}, assumeRoleArn: undefined });
@@ -62,7 +71,7 @@ describe("object-valued config keys (agent, clusters)", () => {
     it("rejects a misspelt field, listing the object's fields", () => {
         assert.match(
             onlyProblem({ ...baseConfig(), agent: '{"karpenOps":false}' }),
-            /^container-insights:agent\.karpenOps is not a known key; known fields of container-insights:agent: install, chart, chartVersion, karpenops, dataFetcher, values$/,
+            /^container-insights:agent\.karpenOps is not a known key; known fields of container-insights:agent: install, chart, chartVersion, karpenops, karpenopsClusterIds, containerInsights, debug, opencostLogLevel, ipv6, allowUnpinnedImages, dataFetcher, values$/,
         );
     });
 

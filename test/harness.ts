@@ -4,6 +4,8 @@ import { loadSettings } from "../config";
 import { createContainerInsights } from "../program";
 import { ConfigMap, configSet } from "../config/cliConfig";
 import { PROJECT, configForProgram, handToRuntime } from "./cliReplay";
+import { ImageLock } from "../images/lock";
+import { testImageLock } from "./fakes/imageLock";
 
 export const ACCOUNT_ID = "111122223333";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -53,6 +55,8 @@ export interface RunOptions {
     call?: (invoke: Invoke) => Record<string, unknown> | undefined;
     /** The stack's outputs from its last deploy, as a StackReference to itself reads them. */
     previousOutputs?: Record<string, unknown>;
+    /** The images lock the program pins from; every catalog image at its default tag (test/fakes/imageLock.ts) by default. */
+    imageLock?: ImageLock;
 }
 
 export interface ProgramRun {
@@ -65,10 +69,10 @@ export interface ProgramRun {
 
 /** Config for a valid stack; tests override what they are about. */
 export function baseConfig(): Record<string, string> {
-    return { roleName: "NopsIntegrationRole", token: "tok-SECRET-123", externalId: "ext-id-SECRET-456" };
+    return { roleName: "NopsIntegrationRole", token: "tok-SECRET-123", externalId: "ext-id-SECRET-456", datadogApiKey: "dd-SECRET-789" };
 }
 
-export const SECRET_KEYS = ["token", "externalId"];
+export const SECRET_KEYS = ["token", "externalId", "datadogApiKey", "karpenopsApiKey"];
 
 export function isSecretEnvelope(value: unknown): value is { value: unknown } {
     return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
@@ -243,7 +247,7 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
 
     const outputs: ProgramRun["outputs"] = {};
     const buildProgram = async () => {
-        const programOutputs = (await createContainerInsights(loadSettings())).outputs;
+        const programOutputs = (await createContainerInsights(loadSettings(), { imageLock: options.imageLock ?? testImageLock() })).outputs;
         for (const [key, output] of Object.entries(programOutputs)) {
             if (pulumi.Output.isInstance(output)) {
                 const value = await new Promise((resolve) => output.apply(resolve));

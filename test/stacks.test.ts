@@ -15,6 +15,7 @@ const SAMPLES: Record<string, string> = {
     "platform integration role name": "NopsIntegrationRole",
     "platform API token": "tok-SECRET-123",
     "external id": "ext-id-SECRET-456",
+    "Datadog API key": "dd-SECRET-789",
 };
 
 /** Every `pulumi config set` line of the README's bash blocks. */
@@ -32,7 +33,14 @@ function stackConfig(stack: string): ConfigMap {
 const FLEET = { "us-east-1": [{ name: "prod-a", tags: { insights: "on" } }, { name: "dev-b" }] };
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
-const agentJson = '{"chart":"oci://public.ecr.aws/nops/kubernetes-agent","chartVersion":"0.0.67","dataFetcher":true,"install":true,"karpenops":true,"values":{}}';
+const agentJson =
+    '{"allowUnpinnedImages":false,"chart":"oci://public.ecr.aws/nops/kubernetes-agent","chartVersion":"0.0.67","containerInsights":true,' +
+    '"dataFetcher":true,"debug":false,"install":true,"ipv6":false,"karpenops":false,"karpenopsClusterIds":{},"opencostLogLevel":"info","values":{}}';
+const imagesJson =
+    '{"autoUpdater":"1.30.4","busybox":"1.36.1","configReloader":"v0.76.0","containerInsights":"2.0.1","dataFetcher":"0.1.2","datadog":"7.56.0",' +
+    '"dcgmExporter":"3.3.6-3.4.2-ubuntu22.04","heartbeat":"0.1.4","karpenops":"1.23.2","kubeStateMetrics":"2.13.0","nodeExporter":"v1.8.2",' +
+    '"opencost":"1.111.0","prometheus":"v2.54.0"}';
+const prometheusJson = '{"nodeSelector":{},"size":"small","storageClass":"gp2","tolerations":""}';
 const clustersJson = '{"assumeRoleArn":"","exclude":"","include":"","tags":{}}';
 
 for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) {
@@ -44,6 +52,7 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
                 [stack, "container-insights:roleName"],
                 [stack, "container-insights:token"],
                 [stack, "container-insights:externalId"],
+                [stack, "container-insights:datadogApiKey"],
             ]);
         });
 
@@ -70,6 +79,8 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
                 "container-insights:roleName": "NopsIntegrationRole",
                 "container-insights:token": "tok-SECRET-123",
                 "container-insights:externalId": "ext-id-SECRET-456",
+                "container-insights:datadogApiKey": "dd-SECRET-789",
+                "container-insights:karpenopsApiKey": "",
                 "container-insights:kmsKeyId": "",
                 "container-insights:retainBucket": "true",
                 "container-insights:lifecycleDays": "0",
@@ -79,11 +90,13 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
                 "container-insights:logRetentionDays": "30",
                 "container-insights:clusters": clustersJson,
                 "container-insights:agent": agentJson,
+                "container-insights:images": imagesJson,
+                "container-insights:prometheus": prometheusJson,
                 "container-insights:platformAccountId": "",
                 "container-insights:platformApiUrl": "",
                 "container-insights:platformQueueArnPattern": "",
             });
-            assert.deepEqual(received.secretKeys.sort(), ["container-insights:externalId", "container-insights:token"]);
+            assert.deepEqual(received.secretKeys.sort(), ["container-insights:datadogApiKey", "container-insights:externalId", "container-insights:token"]);
         });
 
         it("runs the program on it: defaults of every agent field reach the chart", async () => {
@@ -94,8 +107,9 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
             assert.deepEqual(charts.map((c) => c.name).sort(), ["us-east-1-dev-b", "us-east-1-prod-a"]);
             const chart = unwrap(charts[0].inputs) as any;
             assert.equal(chart.version, "0.0.67");
-            assert.equal(chart.values.karpenops.enabled, true);
+            assert.equal(chart.values.karpenops.enabled, false);
             assert.equal(chart.values.dataFetcher.enabled, true);
+            assert.equal(chart.values.prometheus.server.resources.limits.memory, "8Gi");
             assert.equal(unwrap(run.one("aws:s3/bucket:Bucket").inputs.forceDestroy), false);
         });
 
@@ -107,7 +121,7 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
             const run: ProgramRun = await runProgram({}, { received, stack, fleet: FLEET });
             assert.deepEqual(run.ofType(CHART).map((c) => c.name), ["us-east-1-prod-a"], "clusters.include and clusters.tags applied");
             const chart = unwrap(run.one(CHART).inputs) as any;
-            assert.equal(chart.values.karpenops.enabled, false, "agent.karpenops set with --path");
+            assert.equal(chart.values.prometheus.server.resources.limits.memory, "12Gi", "prometheus.size set with --path");
             assert.equal(chart.values.dataFetcher.enabled, true, "the other fields keep their defaults");
             assert.equal(chart.version, "0.0.67");
         });

@@ -11,10 +11,14 @@ export interface ClusterAgentArgs {
     cluster: DiscoveredCluster;
     namespace: string;
     bucketName: string;
-    /** The platform token, a Pulumi secret; it reaches the cluster only inside the chart's values. */
-    token: pulumi.Output<string>;
+    /** The Datadog API key, a Pulumi secret; it reaches the cluster only inside the chart's values. */
+    datadogApiKey: pulumi.Output<string>;
+    /** The KarpenOps API key (a Pulumi secret) and this cluster's KarpenOps id; absent: KarpenOps off. */
+    karpenops?: { apiKey: pulumi.Output<string>; clusterId: string };
     identity: AgentIdentity;
     agent: AgentOptions;
+    /** Tag per chart image, pinned by digest (images/pin.ts). */
+    imageTags: Record<string, string>;
     /** Role the deploying identity assumes for `aws eks get-token`. */
     assumeRoleArn?: string;
     /** What must exist before the agents start (the reconciler's deploy-time run, which creates their roles). */
@@ -63,9 +67,11 @@ export class ClusterAgent extends pulumi.ComponentResource {
                 values: agentValues({
                     clusterArn: cluster.arn,
                     bucketName: args.bucketName,
-                    token: args.token,
+                    datadogApiKey: args.datadogApiKey,
+                    karpenops: args.karpenops,
                     identity: args.identity,
                     agent: args.agent,
+                    imageTags: args.imageTags,
                 }),
             },
             { parent: this, provider, dependsOn: args.dependsOn },

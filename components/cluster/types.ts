@@ -24,6 +24,8 @@ export interface ClusterStatus {
     region: string;
     arn: string;
     roleArn?: string;
+    /** The KarpenOps cluster id the chart got; absent when KarpenOps is off there. */
+    karpenopsClusterId?: string;
     status: "installed" | "kept" | "skipped";
     reason?: string;
     endpoint?: string;

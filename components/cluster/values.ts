@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AgentOptions } from "../../config";
+import { AgentOptions, PrometheusOptions } from "../../config";
+import { CHART_IMAGES, imageValues } from "../../images/catalog";
+import { PROMETHEUS_RESOURCES } from "./vendorChart";
 
 /** EC2 instance families with NVIDIA GPUs that EKS runs. */
 export const NVIDIA_GPU_FAMILIES = ["p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "p6-b200", "g4dn", "g5", "g6", "g6e", "gr6", "g5g"];
@@ -36,16 +38,58 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
     return merged;
 }
 
+/** KarpenOps as one cluster gets it: on with its id, or off, with a warning when it was asked for. */
+export interface KarpenopsDecision {
+    clusterId?: string;
+    warning?: string;
+}
+
+/**
+ * KarpenOps needs the account's API key and the platform's id for the cluster (looked up by ARN, then by name).
+ * Without either the cluster gets the agent with KarpenOps off, and the warning names the missing key.
+ */
+export function karpenopsFor(cluster: { name: string; region: string; arn: string }, agent: AgentOptions, hasApiKey: boolean): KarpenopsDecision {
+    if (!agent.karpenops) {
+        return {};
+    }
+    const where = `cluster ${cluster.name} (${cluster.region})`;
+    if (!hasApiKey) {
+        return {
+            warning: `${where}: KarpenOps is off: container-insights:karpenopsApiKey is not set (pulumi config set --secret container-insights:karpenopsApiKey <key>)`,
+        };
+    }
+    const clusterId = agent.karpenopsClusterIds[cluster.arn] ?? agent.karpenopsClusterIds[cluster.name];
+    if (clusterId === undefined) {
+        return {
+            warning:
+                `${where}: KarpenOps is off: container-insights:agent.karpenopsClusterIds has no id for ${cluster.arn} or ${cluster.name} ` +
+                `(pulumi config set --path 'container-insights:agent.karpenopsClusterIds["${cluster.name}"]' <id from the platform>)`,
+        };
+    }
+    return { clusterId };
+}
+
+/** Every image's values, each tag as pinned (`<tag>@sha256:...`) or as configured when unpinned images are allowed. */
+export function allImageValues(tags: Record<string, string>): Record<string, unknown> {
+    return CHART_IMAGES.reduce<Record<string, unknown>>((values, image) => deepMerge(values, imageValues(image, tags[image.component])), {});
+}
+
 /** The chart values for one cluster. Secrets stay Pulumi secrets inside the values. */
 export function agentValues(args: {
     clusterArn: string;
     bucketName: string;
-    token: pulumi.Output<string>;
+    datadogApiKey: pulumi.Output<string>;
+    /** The KarpenOps key and this cluster's id; absent: KarpenOps off. */
+    karpenops?: { apiKey: pulumi.Output<string>; clusterId: string };
     identity: AgentIdentity;
     agent: AgentOptions;
+    /** Tag per image component, pinned by digest (images/pin.ts). */
+    imageTags: Record<string, string>;
 }): Record<string, unknown> {
+    const { agent } = args;
     const containerInsights: Record<string, unknown> = {
-        enabled: true,
+        enabled: agent.containerInsights,
+        debug: agent.debug,
         env_variables: { APP_NOPS_K8S_AGENT_CLUSTER_ARN: args.clusterArn, APP_AWS_S3_BUCKET: args.bucketName },
     };
     if (args.identity.kind === "irsa") {
@@ -61,13 +105,30 @@ export function agentValues(args: {
         };
     }
     const ours = {
-        nops: { apiKey: pulumi.secret(args.token) },
+        datadog: { apiKey: pulumi.secret(args.datadogApiKey) },
         containerInsights,
-        karpenops: { enabled: args.agent.karpenops, clusterId: args.clusterArn },
-        dataFetcher: { enabled: args.agent.dataFetcher },
-        // Pulumi pins the chart version; an in-cluster updater would fight every deploy.
+        karpenops: args.karpenops
+            ? { enabled: true, apiKey: pulumi.secret(args.karpenops.apiKey), clusterId: args.karpenops.clusterId }
+            : { enabled: false },
+        dataFetcher: { enabled: agent.dataFetcher },
+        // Pulumi pins the chart version and every image; an in-cluster updater would fight every deploy.
         autoUpdater: { enabled: false },
+        opencost: { loglevel: agent.opencostLogLevel },
         dcgmExporter: { enabled: true, affinity: gpuNodeAffinity() },
+        prometheus: {
+            ipv6_enabled: agent.ipv6,
+            server: {
+                persistentVolume: { storageClass: agent.prometheus.storageClass },
+                resources: prometheusResources(agent.prometheus.size),
+                nodeSelector: agent.prometheus.nodeSelector,
+                tolerations: agent.prometheus.tolerations,
+            },
+        },
     };
-    return deepMerge(ours, args.agent.values);
+    return deepMerge(deepMerge(ours, allImageValues(args.imageTags)), agent.values);
+}
+
+function prometheusResources(size: PrometheusOptions["size"]) {
+    const { requests, limits } = PROMETHEUS_RESOURCES[size];
+    return { requests: { ...requests }, limits: { ...limits } };
 }

@@ -65,14 +65,15 @@ describe("automation request", () => {
             "container-insights:agent": { value: '{"chartVersion":"0.0.70","karpenops":false}', objectValue: { chartVersion: "0.0.70", karpenops: false }, secret: false },
         };
         const { raw } = configForRun(stored, requestedConfig(base({ config: { roleName: "R", "agent.dataFetcher": false } })));
-        assert.deepEqual(JSON.parse(raw.agent!), {
-            chart: "oci://public.ecr.aws/nops/kubernetes-agent",
-            chartVersion: "0.0.70",
-            dataFetcher: false,
-            install: true,
-            karpenops: false,
-            values: {},
-        });
+        const agent = JSON.parse(raw.agent!);
+        assert.deepEqual([agent.chart, agent.chartVersion, agent.dataFetcher, agent.install, agent.karpenops, agent.values], [
+            "oci://public.ecr.aws/nops/kubernetes-agent",
+            "0.0.70",
+            false,
+            true,
+            false,
+            {},
+        ]);
     });
 
     it("rejects unknown keys, naming the known ones, and the keys that have their own fields", () => {

@@ -1,9 +1,20 @@
 import * as assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CHART_IMAGES, splitRepository } from "../../images/catalog";
+import { IMAGES_LOCK_FILE, ImageLock, serializeLock } from "../../images/lock";
+import { RegistryClient } from "../../images/registry";
+import { resetSignatureCaches } from "../../policies/images/signatures";
+import { lockImages, wantedImages } from "../../scripts/imagesLock";
+import { FakeOciRegistry } from "../fakes/ociRegistry";
 import { policies } from "../../policies/policies";
 import { checkResources } from "../../policies/offline/engine";
 import { effectiveConfig } from "../../policies/offline/policyConfig";
 import { CheckResult, OfflineResource } from "../../policies/offline/types";
-import { baseConfig, Registration, runProgram, unwrap } from "../harness";
+import { baseConfig, ProgramRun, Registration, runProgram, unwrap } from "../harness";
+
+const POLICIES_DIR = join(__dirname, "..", "..", "policies");
 
 const FLEET = { "us-east-1": [{ name: "prod-a" }, { name: "prod-b" }], "eu-west-1": [{ name: "prod-c" }] };
 
@@ -36,5 +47,107 @@ describe("the program passes its own policy pack", () => {
     it("would be caught without its TLS bucket policy or its encryption (the check really looks at the program)", async () => {
         const result = await checkProgram(baseConfig(), (r) => r.type !== "aws:s3/bucketPolicy:BucketPolicy" && !r.type.includes("bucketServerSideEncryption"));
         assert.deepEqual(result.violations.map((v) => `${v.level} ${v.policy}`).sort(), ["mandatory s3-bucket-encrypted", "mandatory s3-bucket-tls-only"]);
+    });
+});
+
+/**
+ * What the chart renders from its values, as far as images go: one Deployment per chart image, its reference built as
+ * the chart's templates build it (`<repository>:<tag>`, with `<registry>/` in front for the registry-split shapes).
+ * Under mocks a helm.v4.Chart has no children; under the engine the pack sees each rendered workload like these.
+ * The pods are given a compliant securityContext: only the image policies are under test here.
+ */
+function renderedWorkloads(run: ProgramRun): OfflineResource[] {
+    return run.ofType("kubernetes:helm.sh/v4:Chart").flatMap((chart) => {
+        const values = unwrap(chart.inputs.values) as Record<string, unknown>;
+        return CHART_IMAGES.map((image) => {
+            const node = image.at.split(".").reduce<any>((n, k) => n?.[k], values);
+            const reference =
+                image.shape === "repository+imageTag"
+                    ? `${node.repository}:${node.imageTag}`
+                    : image.shape === "image.repository+tag"
+                      ? `${node.image.repository}:${node.image.tag}`
+                      : `${node.image.registry}/${node.image.repository}:${node.image.tag}`;
+            const name = `${chart.name}-${image.component}`;
+            const urn = `urn:pulumi:prod::container-insights::kubernetes:apps/v1:Deployment::${name}`;
+            const securityContext = { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+            return {
+                id: urn,
+                urn,
+                type: "kubernetes:apps/v1:Deployment",
+                name,
+                props: {
+                    metadata: { name: image.component, namespace: "nops" },
+                    spec: { template: { spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: image.component, image: reference, securityContext }] } } },
+                },
+                propertyDependencies: {},
+            };
+        });
+    });
+}
+
+describe("a locked stack's first deploy passes its own pack with the stack's pack config", () => {
+    const open: FakeOciRegistry[] = [];
+    let dir: string;
+    beforeEach(() => {
+        dir = mkdtempSync(join(tmpdir(), "own-pack-lock-"));
+        resetSignatureCaches();
+    });
+    afterEach(async () => {
+        await Promise.all(open.splice(0).map((r) => r.close()));
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** images:lock against a fake registry holding every chart image (signed unless listed), written to a file. */
+    async function lockFile(unsigned: string[] = []): Promise<{ path: string; lock: ImageLock }> {
+        const registry = await new FakeOciRegistry().start();
+        open.push(registry);
+        for (const image of CHART_IMAGES) {
+            const { path } = splitRepository(image.repository);
+            const digest = registry.pushImage(path, image.tag);
+            if (!unsigned.includes(image.component)) {
+                registry.pushSignature(path, digest);
+            }
+        }
+        const lock = await lockImages(wantedImages(), new RegistryClient({ baseUrls: { "public.ecr.aws": registry.baseUrl } }));
+        const path = join(dir, "images.lock.json");
+        writeFileSync(path, serializeLock(lock));
+        return { path, lock };
+    }
+
+    /** policies/config.<stack>.json, whose signature evidence must be the program's lock file; pointed at `lock`. */
+    function stackPackConfig(stack: string, lock: string): Record<string, any> {
+        const config = JSON.parse(readFileSync(join(POLICIES_DIR, `config.${stack}.json`), "utf8"));
+        assert.equal(resolve(POLICIES_DIR, config["ecr-image-signed"].signedDigestsFile), IMAGES_LOCK_FILE, `config.${stack}.json reads the images lock`);
+        config["ecr-image-signed"].signedDigestsFile = lock;
+        return config;
+    }
+
+    async function check(stack: string, config: Record<string, string>, imageLock: ImageLock, packConfig: Record<string, unknown>): Promise<CheckResult> {
+        const run = await runProgram(config, { fleet: FLEET, awsRegion: "us-east-1", imageLock });
+        const resources = [...asPolicySubjects(run.resources), ...renderedWorkloads(run)];
+        return checkResources([{ source: stack, resources }], policies, effectiveConfig(packConfig, policies, `config.${stack}.json`));
+    }
+
+    for (const stack of ["prod", "uat"]) {
+        it(`${stack}: every rendered image is allowed, pinned and signed, with no exception added`, async () => {
+            const { path, lock } = await lockFile();
+            const result = await check(stack, baseConfig(), lock, stackPackConfig(stack, path));
+            assert.ok(result.checked > 2 * CHART_IMAGES.length, `checked ${result.checked}`);
+            assert.deepEqual(result.violations, []);
+        });
+    }
+
+    it("would be stopped by its pack with unpinned images, or with an image the registry shows no signature for", async () => {
+        const { path, lock } = await lockFile(["busybox"]);
+        const unsigned = await check("prod", baseConfig(), lock, stackPackConfig("prod", path));
+        assert.equal(unsigned.violations.length, 2, "the busybox workload of each us-east-1 cluster");
+        for (const violation of unsigned.violations) {
+            assert.equal(violation.policy, "ecr-image-signed");
+            assert.match(violation.message, /public\.ecr\.aws\/docker\/library\/busybox:1\.36\.1@sha256:[0-9a-f]{64} has digest .* not in the signed-digest list/);
+        }
+        const byTag = await check("prod", { ...baseConfig(), "agent.allowUnpinnedImages": "true" }, { images: [], digests: [] }, stackPackConfig("prod", path));
+        const policiesHit = new Set(byTag.violations.map((v) => v.policy));
+        assert.deepEqual([...policiesHit].sort(), ["ecr-image-digest-pinned", "ecr-image-signed"]);
+        assert.equal(byTag.violations.filter((v) => v.policy === "ecr-image-digest-pinned").length, 2 * CHART_IMAGES.length);
     });
 });

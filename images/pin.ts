@@ -1,0 +1,39 @@
+/** Pins each chart image's configured tag to the digest the lock holds for it. */
+import { CHART_IMAGES, imageKey } from "./catalog";
+import { ImageLock, lockedDigest } from "./lock";
+
+export interface PinnedImages {
+    /** Tag per component: `<tag>@sha256:...` when locked, the bare tag when unpinned images are allowed. */
+    tags: Record<string, string>;
+    /** `repository:tag` of each image the lock does not pin. */
+    unpinned: string[];
+}
+
+export class UnpinnedImagesError extends Error {}
+
+/**
+ * The tags to install. An image the lock does not pin stops the program (naming every such image), unless
+ * `allowUnpinned`, which installs it by tag and reports it in `unpinned`.
+ */
+export function pinImages(tags: Record<string, string>, lock: ImageLock, allowUnpinned: boolean, lockFile = "images/images.lock.json"): PinnedImages {
+    const pinned: Record<string, string> = {};
+    const unpinned: string[] = [];
+    for (const image of CHART_IMAGES) {
+        const tag = tags[image.component] ?? image.tag;
+        const digest = lockedDigest(lock, image.repository, tag);
+        if (digest) {
+            pinned[image.component] = `${tag}@${digest}`;
+        } else {
+            pinned[image.component] = tag;
+            unpinned.push(imageKey(image.repository, tag));
+        }
+    }
+    if (unpinned.length > 0 && !allowUnpinned) {
+        throw new UnpinnedImagesError(
+            `the agent chart's images are not pinned by digest in ${lockFile}: ${unpinned.join(", ")}. ` +
+                "Run npm run images:lock (it resolves each tag's digest and signatures at the registry) and commit the lock, " +
+                "or set container-insights:agent.allowUnpinnedImages to true to install them by tag",
+        );
+    }
+    return { tags: pinned, unpinned };
+}

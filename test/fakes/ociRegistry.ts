@@ -1,0 +1,157 @@
+/**
+ * A small OCI distribution registry on 127.0.0.1 for tests, shaped like public.ecr.aws: every /v2/ request needs a
+ * Bearer token from its token endpoint (401 + WWW-Authenticate otherwise), manifests are served only under an Accept
+ * header that names their media type, with Docker-Content-Digest, and Notary signatures are found through the
+ * referrers API or, with `referrersApi: false`, the referrers tag schema (`sha256-<hex>`). It closes itself after
+ * `lifetimeMs` even if a test forgets to.
+ */
+import { createHash } from "node:crypto";
+import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
+import { AddressInfo } from "node:net";
+
+const INDEX = "application/vnd.oci.image.index.v1+json";
+const MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+const NOTARY = "application/vnd.cncf.notary.signature";
+
+const sha256 = (bytes: Buffer | string) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+
+interface Stored {
+    bytes: Buffer;
+    mediaType: string;
+    artifactType?: string;
+    subject?: string;
+}
+
+export interface FakeOciOptions {
+    referrersApi?: boolean;
+    /** Serve this digest in Docker-Content-Digest instead of the true one (a lying or corrupt registry). */
+    lieAboutDigest?: boolean;
+    lifetimeMs?: number;
+}
+
+export interface TokenRequest {
+    scope: string | null;
+    service: string | null;
+    authorization?: string;
+}
+
+export class FakeOciRegistry {
+    private readonly blobs = new Map<string, Map<string, Stored>>();
+    private readonly tags = new Map<string, Map<string, string>>();
+    private server?: Server;
+    private readonly issued = new Set<string>();
+    readonly tokenRequests: TokenRequest[] = [];
+    readonly requests: { method: string; path: string; accept?: string }[] = [];
+
+    constructor(private readonly options: FakeOciOptions = {}) {}
+
+    get baseUrl(): string {
+        return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    }
+
+    private store(repository: string): { byDigest: Map<string, Stored>; byTag: Map<string, string> } {
+        if (!this.blobs.has(repository)) {
+            this.blobs.set(repository, new Map());
+            this.tags.set(repository, new Map());
+        }
+        return { byDigest: this.blobs.get(repository)!, byTag: this.tags.get(repository)! };
+    }
+
+    /** Pushes a multi-arch image index under the tag; returns its digest. */
+    pushImage(repository: string, tag: string): string {
+        const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: [{ mediaType: MANIFEST, digest: sha256(`${repository}:${tag} amd64`), size: 1, platform: { architecture: "amd64", os: "linux" } }] }));
+        const digest = sha256(bytes);
+        const { byDigest, byTag } = this.store(repository);
+        byDigest.set(digest, { bytes, mediaType: INDEX });
+        byTag.set(tag, digest);
+        return digest;
+    }
+
+    /** Pushes a Notary signature manifest whose subject is the digest; returns the signature's digest. */
+    pushSignature(repository: string, subject: string): string {
+        const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST, artifactType: NOTARY, subject: { mediaType: INDEX, digest: subject, size: 1 }, layers: [] }));
+        const digest = sha256(bytes);
+        const { byDigest, byTag } = this.store(repository);
+        byDigest.set(digest, { bytes, mediaType: MANIFEST, artifactType: NOTARY, subject });
+        if (this.options.referrersApi === false) {
+            const referrers = [...byDigest.entries()].filter(([, s]) => s.subject === subject);
+            const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: referrers.map(([d, s]) => ({ mediaType: s.mediaType, digest: d, size: s.bytes.length, artifactType: s.artifactType })) }));
+            const indexDigest = sha256(index);
+            byDigest.set(indexDigest, { bytes: index, mediaType: INDEX });
+            byTag.set(subject.replace(":", "-"), indexDigest);
+        }
+        return digest;
+    }
+
+    async start(): Promise<this> {
+        this.server = createServer((request, response) => this.handle(request, response));
+        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+        setTimeout(() => void this.close(), this.options.lifetimeMs ?? 30_000).unref();
+        return this;
+    }
+
+    close(): Promise<void> {
+        const server = this.server;
+        if (!server?.listening) {
+            return Promise.resolve();
+        }
+        server.closeAllConnections();
+        return new Promise((resolve) => server.close(() => resolve()));
+    }
+
+    private handle(request: IncomingMessage, response: ServerResponse): void {
+        const url = new URL(request.url!, this.baseUrl);
+        this.requests.push({ method: request.method!, path: url.pathname, accept: request.headers.accept });
+        if (url.pathname === "/token/") {
+            this.tokenRequests.push({ scope: url.searchParams.get("scope"), service: url.searchParams.get("service"), authorization: request.headers.authorization });
+            const token = `token-${this.issued.size}-${url.searchParams.get("scope")}`;
+            this.issued.add(token);
+            return this.json(response, 200, { token });
+        }
+        const match = /^\/v2\/(.+)\/(manifests|referrers)\/([^/]+)$/.exec(url.pathname);
+        if (!match) {
+            return this.json(response, 404, { errors: [{ code: "NOT_FOUND" }] });
+        }
+        const [, repository, kind, reference] = match;
+        const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+        if (!bearer || !this.issued.has(bearer) || !bearer.endsWith(`repository:${repository}:pull`)) {
+            response.setHeader("www-authenticate", `Bearer realm="${this.baseUrl}/token/",service="public.ecr.aws",scope="aws"`);
+            return this.json(response, 401, { errors: [{ code: "UNAUTHORIZED" }] });
+        }
+        const { byDigest, byTag } = this.store(repository);
+        if (kind === "referrers") {
+            if (this.options.referrersApi === false) {
+                return this.json(response, 404, { errors: [{ code: "NOT_FOUND" }] });
+            }
+            const type = url.searchParams.get("artifactType");
+            const manifests = [...byDigest.entries()]
+                .filter(([, s]) => s.subject === reference && (!type || s.artifactType === type))
+                .map(([digest, s]) => ({ mediaType: s.mediaType, digest, size: s.bytes.length, artifactType: s.artifactType }));
+            return this.json(response, 200, { schemaVersion: 2, mediaType: INDEX, manifests }, INDEX);
+        }
+        const digest = reference.startsWith("sha256:") ? reference : byTag.get(reference);
+        const stored = digest ? byDigest.get(digest) : undefined;
+        if (!stored || !digest) {
+            return this.json(response, 404, { errors: [{ code: "MANIFEST_UNKNOWN" }] });
+        }
+        if (!(request.headers.accept ?? "").split(",").map((t) => t.trim()).includes(stored.mediaType)) {
+            return this.json(response, 404, { errors: [{ code: "MANIFEST_UNKNOWN", message: `not acceptable: ${stored.mediaType}` }] });
+        }
+        let served = digest;
+        if (this.options.lieAboutDigest && !reference.startsWith("sha256:")) {
+            // Names a digest the bytes do not hash to, and serves the same bytes under it.
+            served = sha256(`${digest} lie`);
+            byDigest.set(served, stored);
+        } else if (this.options.lieAboutDigest) {
+            served = reference;
+        }
+        response.writeHead(200, { "content-type": stored.mediaType, "docker-content-digest": served, "content-length": stored.bytes.length });
+        response.end(request.method === "HEAD" ? undefined : stored.bytes);
+    }
+
+    private json(response: ServerResponse, status: number, body: unknown, contentType = "application/json"): void {
+        const bytes = Buffer.from(JSON.stringify(body));
+        response.writeHead(status, { "content-type": contentType, "content-length": bytes.length });
+        response.end(bytes);
+    }
+}

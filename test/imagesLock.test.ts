@@ -1,0 +1,181 @@
+/** npm run images:lock against a fake OCI registry on 127.0.0.1: resolution, signatures, failures, and the lock's use. */
+import { strict as assert } from "assert";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CHART_IMAGES, imageKey, splitRepository } from "../images/catalog";
+import { IMAGES_LOCK_FILE, parseImageLock, readImageLock } from "../images/lock";
+import { pinImages } from "../images/pin";
+import { RegistryClient } from "../images/registry";
+import { lockImages, main, wantedImages } from "../scripts/imagesLock";
+import { FakeOciRegistry } from "./fakes/ociRegistry";
+
+/** The catalog's images pushed at their default tags, each signed except `unsigned`. */
+async function fleetRegistry(options: ConstructorParameters<typeof FakeOciRegistry>[0] = {}, unsigned: string[] = []) {
+    const registry = await new FakeOciRegistry(options).start();
+    const digests: Record<string, string> = {};
+    for (const image of CHART_IMAGES) {
+        const { path } = splitRepository(image.repository);
+        const digest = registry.pushImage(path, image.tag);
+        digests[image.repository] = digest;
+        if (!unsigned.includes(image.component)) {
+            registry.pushSignature(path, digest);
+        }
+    }
+    return { registry, digests };
+}
+
+const clientFor = (registry: FakeOciRegistry, credentials?: { username: string; password: string }) =>
+    new RegistryClient({ baseUrls: { "public.ecr.aws": registry.baseUrl }, credentials: async () => credentials, timeoutMs: 5_000 });
+
+describe("images lock against a fake OCI registry", () => {
+    const open: FakeOciRegistry[] = [];
+    let dir: string;
+    beforeEach(() => {
+        dir = mkdtempSync(join(tmpdir(), "images-lock-"));
+    });
+    afterEach(async () => {
+        await Promise.all(open.splice(0).map((r) => r.close()));
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("resolves every chart image's tag to the digest its bytes hash to, with the Notary signatures of that digest", async () => {
+        const { registry, digests } = await fleetRegistry({}, ["busybox"]);
+        open.push(registry);
+        const lock = await lockImages(wantedImages(), clientFor(registry), () => new Date("2026-11-22T00:00:00Z"));
+        assert.equal(lock.images.length, CHART_IMAGES.length);
+        for (const image of lock.images) {
+            assert.equal(image.digest, digests[image.repository], image.repository);
+            assert.equal(image.mediaType, "application/vnd.oci.image.index.v1+json");
+        }
+        const busybox = lock.images.find((i) => i.repository.endsWith("/busybox"))!;
+        assert.deepEqual(busybox.signatures, []);
+        const karpenops = lock.images.find((i) => i.repository.endsWith("/karpenops"))!;
+        assert.deepEqual(karpenops.signatures.map((s) => [s.artifactType, s.via]), [["application/vnd.cncf.notary.signature", "referrers-api"]]);
+        assert.equal(lock.digests.length, CHART_IMAGES.length - 1, "the unsigned image is not signature evidence");
+        assert.ok(!lock.digests.some((d) => d.includes("/busybox@")));
+        assert.ok(lock.digests.includes(`public.ecr.aws/nops/karpenops@${digests["public.ecr.aws/nops/karpenops"]}`));
+        // Each manifest request named every manifest media type, and each repository got its own pull-scoped token.
+        assert.ok(registry.requests.filter((r) => r.path.includes("/manifests/")).every((r) => r.accept?.includes("application/vnd.oci.image.index.v1+json") && r.accept.includes("application/vnd.docker.distribution.manifest.v2+json")));
+        assert.deepEqual(new Set(registry.tokenRequests.map((t) => t.scope)), new Set(CHART_IMAGES.map((i) => `repository:${splitRepository(i.repository).path}:pull`)));
+        assert.ok(registry.tokenRequests.every((t) => t.service === "public.ecr.aws" && t.authorization === undefined), "anonymous by default");
+    });
+
+    it("finds signatures through the referrers tag schema where the registry has no referrers API", async () => {
+        const { registry } = await fleetRegistry({ referrersApi: false });
+        open.push(registry);
+        const lock = await lockImages(wantedImages(), clientFor(registry));
+        assert.ok(lock.images.every((i) => i.signatures.length === 1 && i.signatures[0].via === "referrers-tag"));
+        assert.equal(lock.digests.length, CHART_IMAGES.length);
+    });
+
+    it("sends the ECR Public token as Basic credentials to the token endpoint when given", async () => {
+        const { registry } = await fleetRegistry();
+        open.push(registry);
+        const client = clientFor(registry, { username: "AWS", password: "ecr-public-token" });
+        await client.resolveTag("public.ecr.aws/nops/karpenops", "1.23.2");
+        assert.equal(registry.tokenRequests[0].authorization, `Basic ${Buffer.from("AWS:ecr-public-token").toString("base64")}`);
+    });
+
+    it("refuses a registry whose manifest does not hash to the digest it names", async () => {
+        const { registry } = await fleetRegistry({ lieAboutDigest: true });
+        open.push(registry);
+        await assert.rejects(clientFor(registry).resolveTag("public.ecr.aws/nops/karpenops", "1.23.2"), /names digest sha256:[0-9a-f]{64}, but the manifest it serves hashes to sha256:/);
+    });
+
+    it("writes nothing when any image fails, naming each failed image", async () => {
+        const registry = await new FakeOciRegistry().start();
+        open.push(registry);
+        for (const image of CHART_IMAGES.filter((i) => i.component !== "karpenops" && i.component !== "opencost")) {
+            registry.pushSignature(splitRepository(image.repository).path, registry.pushImage(splitRepository(image.repository).path, image.tag));
+        }
+        const out = join(dir, "lock.json");
+        await assert.rejects(main(["--registry", `public.ecr.aws=${registry.baseUrl}`, "--out", out], () => undefined), (error: Error) => {
+            assert.match(error.message, /public\.ecr\.aws\/nops\/karpenops:1\.23\.2: the registry answered 404/);
+            assert.match(error.message, /public\.ecr\.aws\/nops\/opencost:1\.111\.0: the registry answered 404/);
+            return true;
+        });
+        assert.equal(existsSync(out), false);
+    });
+
+    it("gives up on an unreachable registry within its timeout", async () => {
+        const registry = await new FakeOciRegistry().start();
+        const url = registry.baseUrl;
+        await registry.close();
+        const client = new RegistryClient({ baseUrls: { "public.ecr.aws": url }, timeoutMs: 2_000 });
+        await assert.rejects(client.resolveTag("public.ecr.aws/nops/karpenops", "1.23.2"), /HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/nops\/karpenops\/manifests\/1\.23\.2 failed/);
+    });
+
+    it("end to end: npm run images:lock writes a lock the program pins every image from", async () => {
+        const { registry, digests } = await fleetRegistry();
+        open.push(registry);
+        const out = join(dir, "images.lock.json");
+        const lines: string[] = [];
+        await main(["--registry", `public.ecr.aws=${registry.baseUrl}`, "--out", out], (line) => lines.push(line));
+        const lock = parseImageLock(readFileSync(out, "utf8"), out);
+        const pinned = pinImages(Object.fromEntries(CHART_IMAGES.map((i) => [i.component, i.tag])), lock, false);
+        assert.deepEqual(pinned.unpinned, []);
+        for (const image of CHART_IMAGES) {
+            assert.equal(pinned.tags[image.component], `${image.tag}@${digests[image.repository]}`);
+        }
+        assert.match(lines.at(-1)!, /13 images, 13 signed/);
+    });
+});
+
+describe("the committed images lock", () => {
+    it("is well-formed, lists every catalog image at its default tag, and holds no digest nobody resolved", () => {
+        const lock = readImageLock(IMAGES_LOCK_FILE);
+        const keys = lock.images.map((i) => imageKey(i.repository, i.tag));
+        for (const image of CHART_IMAGES) {
+            assert.ok(keys.includes(imageKey(image.repository, image.tag)), image.component);
+        }
+        for (const image of lock.images.filter((i) => i.digest !== null)) {
+            assert.ok(image.resolvedAt && image.mediaType, `${image.repository}:${image.tag} has a digest, so images:lock resolved it`);
+        }
+    });
+
+    it("makes the program refuse, naming every unpinned image, unless unpinned images are allowed", () => {
+        const lock = { images: [], digests: [] };
+        const tags = Object.fromEntries(CHART_IMAGES.map((i) => [i.component, i.tag]));
+        assert.throws(() => pinImages(tags, lock, false), (error: Error) => {
+            for (const image of CHART_IMAGES) {
+                assert.ok(error.message.includes(imageKey(image.repository, image.tag)), image.component);
+            }
+            assert.match(error.message, /Run npm run images:lock .* or set container-insights:agent\.allowUnpinnedImages to true/);
+            return true;
+        });
+        const allowed = pinImages(tags, lock, true);
+        assert.equal(allowed.unpinned.length, CHART_IMAGES.length);
+        assert.equal(allowed.tags.karpenops, "1.23.2");
+    });
+
+    it("rejects a lock whose evidence list does not match its images", () => {
+        const text = JSON.stringify({ images: [], digests: [`public.ecr.aws/nops/karpenops@sha256:${"0".repeat(64)}`] });
+        assert.throws(() => parseImageLock(text, "x.json"), /"digests" does not match the signed images it lists/);
+        assert.throws(() => parseImageLock('{"images":[{"repository":"r","tag":"t","digest":"sha256:1","signatures":[]}],"digests":[]}', "y.json"), /images lock y\.json is malformed: \/images\/0\/digest/);
+    });
+});
+
+describe("the program and the images lock", () => {
+    it("stops before registering anything when an image is not pinned, and installs by tag only when allowed", async () => {
+        const { baseConfig, lastRegistrations, runProgram, unwrap } = await import("./harness");
+        const empty = { images: [], digests: [] };
+        const fleet = { "us-east-1": [{ name: "prod-a" }] };
+        await assert.rejects(runProgram(baseConfig(), { fleet, imageLock: empty }), /the agent chart's images are not pinned by digest in images\/images\.lock\.json: public\.ecr\.aws\/nops\/alpine\/k8s:1\.30\.4, /);
+        assert.equal(lastRegistrations().length, 0);
+        const byTag = await runProgram({ ...baseConfig(), "agent.allowUnpinnedImages": "true" }, { fleet, imageLock: empty });
+        const values = unwrap(byTag.one("kubernetes:helm.sh/v4:Chart").inputs.values) as any;
+        assert.equal(values.karpenops.image.tag, "1.23.2");
+        const awsOnly = await runProgram({ ...baseConfig(), "agent.install": "false" }, { fleet, imageLock: empty });
+        assert.ok(awsOnly.resources.length > 0, "without the agent, the lock is not needed");
+    });
+
+    it("with the committed lock, refuses by default and tells the operator to run images:lock", async function () {
+        const { baseConfig, runProgram } = await import("./harness");
+        const committed = readImageLock();
+        if (committed.images.every((i) => i.digest !== null)) {
+            this.skip(); // a resolved lock has been committed: nothing to refuse
+        }
+        await assert.rejects(runProgram(baseConfig(), { imageLock: committed }), /Run npm run images:lock/);
+    });
+});
