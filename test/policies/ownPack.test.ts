@@ -77,7 +77,7 @@ function renderedWorkloads(run: ProgramRun): OfflineResource[] {
                 name,
                 props: {
                     metadata: { name: image.component, namespace: "nops" },
-                    spec: { template: { spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: image.component, image: reference, securityContext }] } } },
+                    spec: { template: { spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name: image.component, image: reference, securityContext }] } } },
                 },
                 propertyDependencies: {},
             };
