@@ -13,8 +13,14 @@ export type Action = (typeof ACTIONS)[number];
 /** A config value as a caller writes it: lists and maps for the structured keys, booleans and numbers as such. */
 export type ConfigValue = string | number | boolean | string[] | Record<string, unknown>;
 
+/** The secret keys of the key table: a request carries them in `secrets` only, so they are stored as secrets. */
+export const SECRET_CONFIG_KEYS = ["token", "externalId", "datadogApiKey", "karpenopsApiKey"] as const;
+
 /** Keys the request carries in their own fields, never in `config`. */
-const DEDICATED_KEYS: Record<string, string> = { environment: "request.environment", token: "request.secrets.token", externalId: "request.secrets.externalId" };
+const DEDICATED_KEYS: Record<string, string> = {
+    environment: "request.environment",
+    ...Object.fromEntries(SECRET_CONFIG_KEYS.map((key) => [key, `request.secrets.${key}`])),
+};
 
 export interface RunRequest {
     action: Action;
@@ -26,10 +32,10 @@ export interface RunRequest {
     stackName?: string;
     /** The stack's aws:region; left as the stack has it when unset. */
     awsRegion?: string;
-    /** Any key of Pulumi.yaml's config block except environment, token and externalId. */
+    /** Any key of Pulumi.yaml's config block except environment and the secret keys. */
     config?: Record<string, ConfigValue>;
     /** Stored as Pulumi secrets, never written in plain text or printed. */
-    secrets?: { token?: string; externalId?: string };
+    secrets?: Partial<Record<(typeof SECRET_CONFIG_KEYS)[number], string>>;
 }
 
 export interface StackConfigValue {
@@ -89,7 +95,7 @@ export function requestedConfig(request: RunRequest): Record<string, StackConfig
             result[fullKey(key)] = { value: asConfigString(value), secret: false };
         }
     }
-    for (const key of ["token", "externalId"] as const) {
+    for (const key of SECRET_CONFIG_KEYS) {
         const secret = request.secrets?.[key];
         if (secret !== undefined) {
             result[fullKey(key)] = { value: secret, secret: true };

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import { parseConfig } from "../../config";
+import { CONFIG_KEYS, parseConfig } from "../../config";
 import { InvalidEnvironmentError, InvalidRequestError, MissingTokenError } from "../../automation/errors";
-import { configForRun, requestedConfig, RunRequest, stackNameOf, validateStackConfig } from "../../automation/request";
+import { SECRET_CONFIG_KEYS, configForRun, requestedConfig, RunRequest, stackNameOf, validateStackConfig } from "../../automation/request";
 
 const base = (overrides: Partial<RunRequest> = {}): RunRequest => ({
     action: "preview",
@@ -84,6 +84,14 @@ describe("automation request", () => {
             assert.match(e.problems[1], /pass it as request\.secrets\.token/);
             return true;
         });
+    });
+
+    it("takes every secret key of the key table (the chart's API keys too) only as a secret", () => {
+        assert.deepEqual([...SECRET_CONFIG_KEYS].sort(), CONFIG_KEYS.filter((spec) => spec.secret).map((spec) => spec.key).sort());
+        const config = requestedConfig(base({ secrets: { token: "tok-SECRET", datadogApiKey: "dd-SECRET", karpenopsApiKey: "kops-SECRET" } }));
+        assert.deepEqual(config["container-insights:datadogApiKey"], { value: "dd-SECRET", secret: true });
+        assert.deepEqual(config["container-insights:karpenopsApiKey"], { value: "kops-SECRET", secret: true });
+        assert.throws(() => requestedConfig(base({ config: { datadogApiKey: "dd-SECRET" } })), /config\.datadogApiKey: pass it as request\.secrets\.datadogApiKey/);
     });
 
     it("validates what the stack will run with, as the program does, before any engine starts", () => {
