@@ -111,3 +111,35 @@ describe(`chart values held to the vendor's table (${VENDOR_DOC})`, () => {
         }
     });
 });
+
+describe("the KarpenOps warning's own command", () => {
+    it("sets the id it asks for, as the Pulumi CLI stores it, and KarpenOps comes on", async () => {
+        const { ConfigMap } = await import("../config/cliConfig");
+        const { applyConfigSetLines, configForProgram, parseConfigSetLine } = await import("./cliReplay");
+        const { karpenopsFor } = await import("../components/cluster/values");
+        const { parseConfig } = await import("../config");
+        const cluster = { name: "prod-a", region: "us-east-1", arn: "arn:aws:eks:us-east-1:111122223333:cluster/prod-a" };
+        const lines = [
+            "pulumi config set container-insights:roleName R",
+            "pulumi config set --secret container-insights:token t",
+            "pulumi config set --secret container-insights:externalId ext-id",
+            "pulumi config set --secret container-insights:datadogApiKey d",
+            "pulumi config set --secret container-insights:karpenopsApiKey k",
+            "pulumi config set --path container-insights:agent.karpenops true",
+            "pulumi config set aws:region us-east-1",
+        ].map((l) => parseConfigSetLine(l));
+        const config = new ConfigMap();
+        applyConfigSetLines(config, lines);
+        const before = parseConfig(rawOf(configForProgram(config, { validate: true }).config), { awsRegion: "us-east-1" });
+        const warning = karpenopsFor(cluster, before.agent, true).warning!;
+        const command = /\((pulumi config set --path .*) <id from the platform>\)$/.exec(warning)![1];
+        applyConfigSetLines(config, [parseConfigSetLine(`${command} D/M7Yj`)]);
+        const after = parseConfig(rawOf(configForProgram(config, { validate: true }).config), { awsRegion: "us-east-1" });
+        assert.deepEqual(after.agent.karpenopsClusterIds, { "prod-a": "D/M7Yj" });
+        assert.deepEqual(karpenopsFor(cluster, after.agent, true), { clusterId: "D/M7Yj" });
+    });
+});
+
+function rawOf(config: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("container-insights:")).map(([k, v]) => [k.slice("container-insights:".length), v]));
+}
