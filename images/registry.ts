@@ -69,7 +69,9 @@ export class RegistryClient {
         try {
             return await fetch(url, { ...init, redirect: "follow", signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
         } catch (error) {
-            throw new RegistryError(`${init.method ?? "GET"} ${url} failed: ${(error as Error).message}`);
+            const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+            const why = cause ? `${(error as Error).message} (${cause.code ?? cause.message})` : (error as Error).message;
+            throw new RegistryError(`${init.method ?? "GET"} ${url} failed: ${why}`);
         }
     }
 
