@@ -149,24 +149,51 @@ export class RegistryClient {
         return { digest: claimed, mediaType };
     }
 
-    /** Notary signatures referring to the digest: the referrers API, else the referrers tag schema, else none. */
+    /**
+     * Notary signatures referring to the digest: the referrers API, else the referrers tag schema, else none. Each
+     * candidate's own manifest is fetched (its bytes must hash to its digest) and counts only if its `subject` is
+     * this digest: a listing alone proves nothing.
+     */
     async findSignatures(repository: string, digest: string): Promise<SignatureRef[]> {
         const accept = { accept: INDEX_MEDIA_TYPE };
         const api = await this.request(repository, `referrers/${digest}?artifactType=${encodeURIComponent(NOTARY_SIGNATURE)}`, { method: "GET", headers: accept });
+        let candidates: SignatureRef[];
         if (api.ok) {
-            return signaturesIn(await api.json(), "referrers-api");
-        }
-        if (api.status !== 404 && api.status !== 405 && api.status !== 400) {
+            candidates = signaturesIn(await api.json(), "referrers-api");
+        } else if (api.status !== 404 && api.status !== 405 && api.status !== 400) {
             throw new RegistryError(`${repository}@${digest}: the referrers API answered ${api.status}`);
+        } else {
+            const tagged = await this.request(repository, `manifests/${digest.replace(":", "-")}`, { method: "GET", headers: accept });
+            if (tagged.status === 404) {
+                return [];
+            }
+            if (!tagged.ok) {
+                throw new RegistryError(`${repository}@${digest}: the referrers tag answered ${tagged.status}`);
+            }
+            candidates = signaturesIn(await tagged.json(), "referrers-tag");
         }
-        const tagged = await this.request(repository, `manifests/${digest.replace(":", "-")}`, { method: "GET", headers: accept });
-        if (tagged.status === 404) {
-            return [];
+        const confirmed: SignatureRef[] = [];
+        for (const candidate of candidates) {
+            const manifest = (await this.manifest(repository, candidate.digest)) as { subject?: { digest?: string }; artifactType?: string; config?: { mediaType?: string } };
+            const type = manifest.artifactType ?? manifest.config?.mediaType;
+            if (manifest.subject?.digest === digest && type === NOTARY_SIGNATURE) {
+                confirmed.push(candidate);
+            }
         }
-        if (!tagged.ok) {
-            throw new RegistryError(`${repository}@${digest}: the referrers tag answered ${tagged.status}`);
+        return confirmed;
+    }
+
+    /** A manifest by digest, parsed, after checking that its bytes hash to that digest. */
+    private async manifest(repository: string, digest: string): Promise<unknown> {
+        const response = await this.request(repository, `manifests/${digest}`, { method: "GET", headers: { accept: MANIFEST_MEDIA_TYPES.join(", ") } });
+        if (!response.ok) {
+            throw new RegistryError(`${repository}@${digest}: the registry answered ${response.status} to the manifest GET`);
         }
-        return signaturesIn(await tagged.json(), "referrers-tag");
+        const bytes = Buffer.from(await response.arrayBuffer());
+        if (sha256(bytes) !== digest) {
+            throw new RegistryError(`${repository}@${digest}: the manifest served hashes to ${sha256(bytes)}`);
+        }
+        return JSON.parse(bytes.toString("utf8"));
     }
 }
 

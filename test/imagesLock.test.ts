@@ -69,6 +69,18 @@ describe("images lock against a fake OCI registry", () => {
         assert.equal(lock.digests.length, CHART_IMAGES.length);
     });
 
+    it("counts a listed signature only when its own manifest names the image's digest as its subject", async () => {
+        const registry = await new FakeOciRegistry().start();
+        open.push(registry);
+        const image = registry.pushImage("nops/karpenops", "1.23.2");
+        const other = registry.pushImage("nops/karpenops", "0.0.1");
+        registry.pushSignature("nops/karpenops", other, image);
+        const client = clientFor(registry);
+        assert.deepEqual(await client.findSignatures("public.ecr.aws/nops/karpenops", image), []);
+        registry.pushSignature("nops/karpenops", image);
+        assert.equal((await client.findSignatures("public.ecr.aws/nops/karpenops", image)).length, 1);
+    });
+
     it("sends the ECR Public token as Basic credentials to the token endpoint when given", async () => {
         const { registry } = await fleetRegistry();
         open.push(registry);

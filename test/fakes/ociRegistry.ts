@@ -67,11 +67,15 @@ export class FakeOciRegistry {
         return digest;
     }
 
-    /** Pushes a Notary signature manifest whose subject is the digest; returns the signature's digest. */
-    pushSignature(repository: string, subject: string): string {
+    /**
+     * Pushes a Notary signature manifest whose subject is the digest; returns the signature's digest. `listedUnder`
+     * lists it among another digest's referrers (a registry that lies, or a signature copied from another image).
+     */
+    pushSignature(repository: string, subject: string, listedUnder = subject): string {
         const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST, artifactType: NOTARY, subject: { mediaType: INDEX, digest: subject, size: 1 }, layers: [] }));
         const digest = sha256(bytes);
         const { byDigest, byTag } = this.store(repository);
+        subject = listedUnder;
         byDigest.set(digest, { bytes, mediaType: MANIFEST, artifactType: NOTARY, subject });
         if (this.options.referrersApi === false) {
             const referrers = [...byDigest.entries()].filter(([, s]) => s.subject === subject);
