@@ -1,6 +1,6 @@
 /** npm run images:lock against a fake OCI registry on 127.0.0.1: resolution, signatures, failures, and the lock's use. */
 import { strict as assert } from "assert";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHART_IMAGES, imageKey, splitRepository } from "../images/catalog";
@@ -131,6 +131,24 @@ describe("images lock against a fake OCI registry", () => {
             assert.equal(pinned.tags[image.component], `${image.tag}@${digests[image.repository]}`);
         }
         assert.match(lines.at(-1)!, /13 images, 13 signed/);
+    });
+});
+
+describe("the images npm run images:lock resolves", () => {
+    it("are the catalog's default tags plus every tag a committed stack sets, once each", () => {
+        const project = mkdtempSync(join(tmpdir(), "images-project-"));
+        try {
+            mkdirSync(join(project, "stacks"));
+            copyFileSync(join(__dirname, "..", "Pulumi.yaml"), join(project, "Pulumi.yaml"));
+            writeFileSync(join(project, "stacks", "Pulumi.a.yaml"), "config:\n  container-insights:images:\n    karpenops: 1.23.6\n");
+            writeFileSync(join(project, "stacks", "Pulumi.b.yaml"), "config:\n  container-insights:images:\n    karpenops: 1.23.6\n    datadog: 7.57.0\n");
+            const wanted = wantedImages(project).map((w) => imageKey(w.repository, w.tag));
+            assert.equal(wanted.length, CHART_IMAGES.length + 2);
+            assert.ok(wanted.includes("public.ecr.aws/nops/karpenops:1.23.6") && wanted.includes("public.ecr.aws/nops/karpenops:1.23.2"));
+            assert.ok(wanted.includes("public.ecr.aws/nops/datadog/agent:7.57.0"));
+        } finally {
+            rmSync(project, { recursive: true, force: true });
+        }
     });
 });
 
