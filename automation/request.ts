@@ -5,6 +5,7 @@
 import { CONFIG_KEYS, ConfigError, ENVIRONMENTS, Environment, NAMESPACE, RawConfig, fullKey, parseConfig, stackNameProblem } from "../config";
 import { ConfigMap, applyProjectConfig, configSet, newObjectValue, newSecureValue, newValue, goJson, nodeFromJson, programConfig } from "../config/cliConfig";
 import { pulumiYamlConfig } from "../config/projectConfig";
+import { didYouMean } from "../config/suggest";
 import { InvalidEnvironmentError, InvalidRequestError, MissingTokenError } from "./errors";
 
 export const ACTIONS = ["preview", "up", "refresh", "destroy"] as const;
@@ -90,7 +91,8 @@ export function requestedConfig(request: RunRequest): Record<string, StackConfig
         if (Object.hasOwn(DEDICATED_KEYS, key)) {
             problems.push(`config.${key}: pass it as ${DEDICATED_KEYS[key]}`);
         } else if (!known.has(key)) {
-            problems.push(`config.${key} is not a known key; known keys: ${[...known].filter((k) => !Object.hasOwn(DEDICATED_KEYS, k)).join(", ")}`);
+            const allowed = [...known].filter((k) => !Object.hasOwn(DEDICATED_KEYS, k));
+            problems.push(`config.${key} is not a known key${didYouMean(key, allowed)}; known keys: ${allowed.join(", ")}`);
         } else if (value !== undefined) {
             result[fullKey(key)] = { value: asConfigString(value), secret: false };
         }

@@ -3,6 +3,7 @@ import { ConfigError } from "./errors";
 import { coerce, stringifyScalars } from "./coerce";
 import { AWS_REGION_PATTERN, CONFIG_GROUPS, CONFIG_KEYS, ConfigKeySpec, configSetCommand, fieldOf, fullKey, groupOf } from "./keys";
 import { stackNameProblem } from "./stackName";
+import { didYouMean } from "./suggest";
 import { Environment, PLATFORM_ENDPOINTS, PlatformEndpoints } from "./environments";
 
 /** Config after validation. Secret values are plain strings here; `load.ts` wraps them as Pulumi secrets at once. */
@@ -138,7 +139,8 @@ function unknownKeyProblem(key: string): string {
             `run pulumi config rm ${fullKey(key)}, then ${configSetCommand(spec)}`
         );
     }
-    return `${fullKey(key)} is not a known key; known keys: ${CONFIG_KEYS.map((s) => s.key).join(", ")}`;
+    const known = CONFIG_KEYS.map((s) => s.key);
+    return `${fullKey(key)} is not a known key${didYouMean(key, [...known, ...CONFIG_GROUPS])}; known keys: ${known.join(", ")}`;
 }
 
 /** The fields of an object-valued key: its JSON object, or no fields (all defaults) when it is unset. */
@@ -160,7 +162,8 @@ function readGroup(group: string, raw: string | undefined, problems: string[]): 
     }
     const fields = parsed as Record<string, unknown>;
     for (const field of Object.keys(fields).filter((f) => !fieldSpecs.some((s) => fieldOf(s) === f))) {
-        problems.push(`${fullKey(`${group}.${field}`)} is not a known key; known fields of ${fullKey(group)}: ${fieldSpecs.map(fieldOf).join(", ")}`);
+        const known = fieldSpecs.map(fieldOf);
+        problems.push(`${fullKey(`${group}.${field}`)} is not a known key${didYouMean(field, known)}; known fields of ${fullKey(group)}: ${known.join(", ")}`);
     }
     return fields;
 }
@@ -220,7 +223,11 @@ function describeSchemaErrors(
     for (const error of errors.filter((e) => e.keyword !== "propertyNames")) {
         const where = `${fullKey(spec.key)}${pathSuffix(error.instancePath)}`;
         const offending = error.propertyName ?? pointer(value, error.instancePath);
-        const message = `${where}: ${shown(offending)} is not allowed; allowed: ${spec.allowed}`;
+        // ajv reports a repeated item by the indexes of the two copies (params.i and params.j).
+        const message =
+            error.keyword === "uniqueItems"
+                ? `${where}: ${shown((value as unknown[])[error.params.i as number])} is listed twice (items ${Math.min(error.params.i, error.params.j)} and ${Math.max(error.params.i, error.params.j)}); list each once`
+                : `${where}: ${shown(offending)} is not allowed; allowed: ${spec.allowed}`;
         if (!seen.has(message)) {
             seen.add(message);
             messages.push(message);

@@ -142,7 +142,21 @@ describe("config validation", () => {
     });
 
     it("rejects unknown keys, listing the known ones", () => {
-        assert.match(onlyProblem({ ...baseConfig(), includeRegion: "us-east-1" }), /includeRegion is not a known key; known keys: environment, includeRegions/);
+        assert.match(onlyProblem({ ...baseConfig(), includeRegion: "us-east-1" }), /includeRegion is not a known key \(did you mean includeRegions\?\); known keys: environment, includeRegions/);
+    });
+
+    it("suggests the closest known key for a misspelt one, and nothing for a name far from every key", () => {
+        assert.match(onlyProblem({ ...baseConfig(), rolename: "x" }), /:rolename is not a known key \(did you mean roleName\?\)/);
+        assert.match(onlyProblem({ ...baseConfig(), lifecylceDays: "3" }), /\(did you mean lifecycleDays\?\)/);
+        assert.match(onlyProblem({ ...baseConfig(), cluster: "{}" }), /\(did you mean clusters\?\)/);
+        assert.match(onlyProblem({ ...baseConfig(), agent: '{"chartVerison":"1.0.0"}' }), /agent\.chartVerison is not a known key \(did you mean chartVersion\?\)/);
+        assert.doesNotMatch(onlyProblem({ ...baseConfig(), zzz: "1" }), /did you mean/);
+    });
+
+    it("reports a region listed twice as a duplicate, not as a bad region name", () => {
+        for (const includeRegions of ["us-east-1,eu-west-1,us-east-1", '["us-east-1","eu-west-1","us-east-1"]']) {
+            assert.equal(onlyProblem({ ...baseConfig(), includeRegions }), 'container-insights:includeRegions: "us-east-1" is listed twice (items 0 and 2); list each once');
+        }
     });
 
     it("reports every problem at once", () => {

@@ -79,7 +79,7 @@ describe("automation request", () => {
     it("rejects unknown keys, naming the known ones, and the keys that have their own fields", () => {
         assert.throws(() => requestedConfig(base({ config: { rolename: "x", token: "t", environment: "UAT" } })), (e: unknown) => {
             assert.ok(e instanceof InvalidRequestError);
-            assert.deepEqual(e.problems.map((p) => p.split(":")[0]), ["config.rolename is not a known key; known keys", "config.token", "config.environment"]);
+            assert.deepEqual(e.problems.map((p) => p.split(":")[0]), ["config.rolename is not a known key (did you mean roleName?); known keys", "config.token", "config.environment"]);
             assert.match(e.problems[0], /roleName, createIamUser/);
             assert.match(e.problems[1], /pass it as request\.secrets\.token/);
             return true;
