@@ -1,57 +1,121 @@
 /**
- * The operators' front end over runStack:
- *   npx container-insights <preview|up|refresh|destroy> --env prod [--stack NAME] [--regions a,b] [--yes]
+ * The operators' command line (`npx container-insights <command>`): the stack operations over runStack, plus
+ * configure, adopt and status. `container-insights help` lists them; exit codes: 0 success, 1 failure (or a blocking
+ * policy violation, or something status/adopt found that needs attention), 2 bad usage.
  * The token and external id come from CONTAINER_INSIGHTS_TOKEN / CONTAINER_INSIGHTS_EXTERNAL_ID (never the command
- * line), or from the stack's config. Exit 0 on success; 1 on failure or a blocking policy violation; 2 on bad usage.
+ * line), or from the stack's config.
  */
+import { didYouMean } from "../config/suggest";
+import { AdoptIo, runAdopt } from "./adopt";
+import { UsageError, accountFlag, environmentFlag, parseFlags, regionsFlag } from "./cliArgs";
+import { ConfigureIo, runConfigure } from "./configure";
 import { AutomationError, PolicyViolationError } from "./errors";
 import { InsightsEvent, PolicyViolation } from "./events";
 import { Action, ACTIONS, RunRequest } from "./request";
 import { RunOptions, RunResult, runStack } from "./runStack";
+import { StatusIo, runStatus } from "./status";
 
-export const USAGE = "usage: npx container-insights <preview|up|refresh|destroy> --env <prod|uat> [--stack NAME] [--account ID] [--regions a,b] [--yes]";
+export { UsageError } from "./cliArgs";
 
-export class UsageError extends Error {}
+interface CommandHelp {
+    usage: string;
+    summary: string;
+    details: string[];
+}
+
+const STACK_FLAGS = "--env <prod|uat> [--stack NAME] [--account ID] [--regions a,b]";
+
+export const COMMANDS: Record<string, CommandHelp> = {
+    preview: { usage: `preview ${STACK_FLAGS}`, summary: "show what up would change, with the policy pack", details: [] },
+    up: { usage: `up ${STACK_FLAGS} --yes`, summary: "deploy the stack (run preview first)", details: ["--yes is required: up changes real resources."] },
+    refresh: { usage: `refresh ${STACK_FLAGS}`, summary: "read the real state of the stack's resources into its state", details: [] },
+    destroy: {
+        usage: `destroy ${STACK_FLAGS} --yes`,
+        summary: "delete what the stack created (the bucket stays unless retainBucket is false)",
+        details: ["--yes is required: destroy deletes real resources."],
+    },
+    configure: {
+        usage: "configure <stack>",
+        summary: "ask for roleName, the token and the external id and store them in the stack's config",
+        details: [
+            "The token and the external id are read without echo and handed to `pulumi config set --secret` on stdin:",
+            "they never appear on the screen, in the command line or in the shell history.",
+        ],
+    },
+    adopt: {
+        usage: "adopt --env <prod|uat> [--stack NAME] [--region R]",
+        summary: "find what the vendor's CloudFormation left in this account and print the adoption plan",
+        details: [
+            "Read-only. Exit 0 when the plan can go ahead, 1 when something blocks it (the message says what to do).",
+            "--region: where to look for the bucket's settings; default: the stack file's aws:region, then AWS_REGION.",
+        ],
+    },
+    status: {
+        usage: "status --env <prod|uat> [--stack NAME] [--region R]",
+        summary: "one line per cluster: identity mode, role and policy, agent, last reconcile",
+        details: ["Read-only: the stack's outputs, IAM, EKS and the reconciler's logs. Exit 0 when every cluster is healthy, 1 otherwise."],
+    },
+    help: { usage: "help [command]", summary: "this help, or one command's", details: [] },
+};
+
+const PROGRAM = "npx container-insights";
+
+export const USAGE = `usage: ${PROGRAM} <${Object.keys(COMMANDS).join("|")}> [options]   (${PROGRAM} help for more)`;
+
+/** The whole help text, or one command's. */
+export function helpText(command?: string): string {
+    if (command !== undefined) {
+        const help = COMMANDS[command];
+        return [`usage: ${PROGRAM} ${help.usage}`, "", `${help.summary}.`, ...help.details].join("\n");
+    }
+    const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+    return [
+        `usage: ${PROGRAM} <command> [options]`,
+        "",
+        "commands:",
+        ...Object.entries(COMMANDS).map(([name, help]) => `  ${name.padEnd(width)}  ${help.summary}`),
+        "",
+        "options of the stack commands:",
+        "  --env prod|uat   the environment; the stack defaults to its name (prod, uat)",
+        "  --stack NAME     another stack name;  --account ID  names the stack <env>-<ID>",
+        "  --regions a,b    includeRegions for this run;  --yes (-y)  confirm up and destroy",
+        "",
+        "secrets: CONTAINER_INSIGHTS_TOKEN and CONTAINER_INSIGHTS_EXTERNAL_ID, or the stack's config (never arguments).",
+        "backend: PULUMI_BACKEND_URL if set, otherwise a local file backend in .pulumi-state/ (PULUMI_CONFIG_PASSPHRASE).",
+        "exit codes: 0 success; 1 failure, blocking policy violation, or something that needs attention; 2 bad usage.",
+        `${PROGRAM} help <command> (or <command> --help) describes one command.`,
+    ].join("\n");
+}
+
+function isHelp(arg: string | undefined): boolean {
+    return arg === "--help" || arg === "-h" || arg === "help";
+}
 
 export function parseCliArguments(argv: string[], env: NodeJS.ProcessEnv = {}): RunRequest & { yes: boolean } {
     const [action, ...rest] = argv;
     if (!(ACTIONS as readonly string[]).includes(action)) {
         throw new UsageError(action ? `unknown action ${action}; allowed: ${ACTIONS.join(", ")}` : "name an action");
     }
-    const flags: Record<string, string> = {};
-    let yes = false;
-    for (let i = 0; i < rest.length; i++) {
-        const arg = rest[i];
-        if (arg === "--yes" || arg === "-y") {
-            yes = true;
-            continue;
-        }
-        const match = /^--(env|stack|account|regions)(?:=(.*))?$/.exec(arg);
-        if (!match) {
-            throw new UsageError(`unknown argument ${arg}`);
-        }
-        const value = match[2] ?? rest[++i];
-        if (value === undefined || value.startsWith("--")) {
-            throw new UsageError(`--${match[1]} needs a value`);
-        }
-        flags[match[1]] = value;
+    const flags = parseFlags(action, rest, { values: ["env", "stack", "account", "regions"], switches: { yes: "y" } });
+    if (flags.positionals.length > 0) {
+        throw new UsageError(`unexpected argument ${flags.positionals[0]}`, action);
     }
-    if (!flags.env) {
-        throw new UsageError("--env is required (prod or uat)");
-    }
+    const environment = environmentFlag(action, flags.values.env);
+    const yes = flags.switches.has("yes");
     if ((action === "up" || action === "destroy") && !yes) {
-        throw new UsageError(`${action} changes real resources: run preview first, then add --yes`);
+        throw new UsageError(`${action} changes real resources: run preview first, then add --yes`, action);
     }
-    const regions = flags.regions?.split(",").map((r) => r.trim()).filter(Boolean);
+    const accountId = accountFlag(action, flags.values.account);
+    const regions = regionsFlag(action, flags.values.regions);
     const secrets = {
         ...(env.CONTAINER_INSIGHTS_TOKEN ? { token: env.CONTAINER_INSIGHTS_TOKEN } : {}),
         ...(env.CONTAINER_INSIGHTS_EXTERNAL_ID ? { externalId: env.CONTAINER_INSIGHTS_EXTERNAL_ID } : {}),
     };
     return {
         action: action as Action,
-        environment: flags.env,
-        ...(flags.stack ? { stackName: flags.stack } : {}),
-        ...(flags.account ? { accountId: flags.account } : {}),
+        environment,
+        ...(flags.values.stack ? { stackName: flags.values.stack } : {}),
+        ...(accountId ? { accountId } : {}),
         ...(regions ? { config: { includeRegions: regions } } : {}),
         secrets,
         yes,
@@ -83,7 +147,7 @@ export function policySummary(violations: PolicyViolation[]): string {
     return `policy: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)`;
 }
 
-export interface CliIo {
+export interface CliIo extends Partial<AdoptIo & StatusIo & ConfigureIo> {
     out: (line: string) => void;
     err: (line: string) => void;
     env: NodeJS.ProcessEnv;
@@ -92,13 +156,54 @@ export interface CliIo {
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
-    let request: RunRequest & { yes: boolean };
+    const [command, ...rest] = argv;
     try {
-        request = parseCliArguments(argv, io.env);
+        if (command === undefined) {
+            throw new UsageError("name a command");
+        }
+        if (isHelp(command)) {
+            const topic = rest[0];
+            if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) {
+                throw new UsageError(`no command ${topic}${didYouMean(topic, Object.keys(COMMANDS))}`);
+            }
+            io.out(helpText(topic));
+            return 0;
+        }
+        if (!Object.hasOwn(COMMANDS, command)) {
+            throw new UsageError(`unknown command ${command}${didYouMean(command, Object.keys(COMMANDS))}; commands: ${Object.keys(COMMANDS).join(", ")}`);
+        }
+        if (rest.some(isHelpFlag)) {
+            io.out(helpText(command));
+            return 0;
+        }
+        switch (command) {
+            case "adopt":
+                return await runAdopt(rest, io as CliIo & AdoptIo);
+            case "status":
+                return await runStatus(rest, io as CliIo & StatusIo);
+            case "configure":
+                return await runConfigure(rest, io as CliIo & ConfigureIo);
+            default:
+                return await runStackCommand(parseCliArguments(argv, io.env), io);
+        }
     } catch (error) {
-        io.err(`container-insights: ${(error as Error).message}\n${USAGE}`);
-        return 2;
+        if (error instanceof UsageError) {
+            io.err(`container-insights: ${error.message}\n${error.command ? `usage: ${PROGRAM} ${COMMANDS[error.command].usage}` : USAGE}`);
+            return 2;
+        }
+        if (error instanceof AutomationError) {
+            io.err(`container-insights: ${error.message}`);
+            return 1;
+        }
+        throw error;
     }
+}
+
+function isHelpFlag(arg: string): boolean {
+    return arg === "--help" || arg === "-h";
+}
+
+async function runStackCommand(request: RunRequest & { yes: boolean }, io: CliIo): Promise<number> {
     const { yes: _yes, ...runRequest } = request;
     const onEvent = (event: InsightsEvent) => {
         const line = progressLine(event);
@@ -116,10 +221,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     } catch (error) {
         if (error instanceof PolicyViolationError) {
             io.err(policySummary(error.violations));
-        }
-        if (error instanceof AutomationError) {
-            io.err(`container-insights: ${error.message}`);
-            return 1;
         }
         throw error;
     }

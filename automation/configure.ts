@@ -1,0 +1,168 @@
+/**
+ * `npm run configure -- <stack>` (= `npx container-insights configure <stack>`): selects or creates the stack on the
+ * same backend `npm run up` uses, asks for roleName, the platform token and the external id, and stores them with
+ * `pulumi config set`. Secrets are read without echo and reach the Pulumi CLI on its stdin (with a non-terminal
+ * stdin, `pulumi config set KEY` reads the value from it), never in an argument, an environment variable or a log.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_KEYS, fullKey, stackNameProblem } from "../config";
+import { readStackConfig } from "../scripts/stackConfig";
+import { UsageError, parseFlags } from "./cliArgs";
+import { Ask, Prompter } from "./prompt";
+import { PROJECT_DIR } from "./workspace";
+
+export interface PulumiRun {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs the Pulumi CLI in the project directory; `stdin` is written to it and closed. */
+export type RunPulumi = (args: string[], options: { env: NodeJS.ProcessEnv; stdin?: string }) => Promise<PulumiRun>;
+
+export interface ConfigureIo {
+    out: (line: string) => void;
+    err: (line: string) => void;
+    env: NodeJS.ProcessEnv;
+    ask?: Ask;
+    pulumi?: RunPulumi;
+    projectDir?: string;
+}
+
+export const runPulumiCli: RunPulumi = (args, options) =>
+    new Promise((resolve) => {
+        const child = spawn("pulumi", args, { cwd: PROJECT_DIR, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        child.on("error", (error: NodeJS.ErrnoException) =>
+            resolve({ code: 127, stdout, stderr: error.code === "ENOENT" ? "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)" : error.message }),
+        );
+        child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+        child.stdin.end(options.stdin ?? "");
+    });
+
+function knownStacks(projectDir: string): string[] {
+    return readdirSync(join(projectDir, "stacks"))
+        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+        .filter((name): name is string => name !== undefined);
+}
+
+/** The backend `npm run up` would use (scripts/deploy.sh): PULUMI_BACKEND_URL, the logged-in one, or .pulumi-state/. */
+async function backendEnv(io: ConfigureIo, pulumi: RunPulumi, projectDir: string): Promise<NodeJS.ProcessEnv> {
+    if (io.env.PULUMI_BACKEND_URL) {
+        return io.env;
+    }
+    if ((await pulumi(["whoami"], { env: io.env })).code === 0) {
+        return io.env;
+    }
+    const directory = join(projectDir, ".pulumi-state");
+    mkdirSync(directory, { recursive: true });
+    io.out(`no Pulumi backend configured: using the local file backend in .pulumi-state/ (as npm run up does)`);
+    return { ...io.env, PULUMI_BACKEND_URL: `file://${directory}` };
+}
+
+function checkValue(key: string, value: string): string | undefined {
+    const spec = CONFIG_KEYS.find((s) => s.key === key)!;
+    const pattern = spec.schema.pattern as string | undefined;
+    if (value.trim() === "") {
+        return `${key} cannot be empty`;
+    }
+    if (pattern && !new RegExp(pattern).test(value)) {
+        return `${key}: ${spec.secret ? "that value" : JSON.stringify(value)} is not allowed; allowed: ${spec.allowed}`;
+    }
+    return undefined;
+}
+
+/** Asks until the answer is valid (three tries); undefined when the input ended. */
+async function askValid(io: ConfigureIo, ask: Ask, key: string, question: string, muted: boolean): Promise<string | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+        const answer = await ask(question, { muted });
+        if (answer === undefined) {
+            return undefined;
+        }
+        const problem = checkValue(key, answer.trim());
+        if (!problem) {
+            return answer.trim();
+        }
+        io.err(problem);
+    }
+    throw new UsageError(`no valid ${key} after three tries`, "configure");
+}
+
+export async function runConfigure(args: string[], io: ConfigureIo): Promise<number> {
+    const projectDir = io.projectDir ?? PROJECT_DIR;
+    const flags = parseFlags("configure", args, { values: ["stack"] });
+    const stack = flags.values.stack ?? flags.positionals[0];
+    if (stack === undefined || flags.positionals.length > (flags.values.stack ? 0 : 1)) {
+        throw new UsageError(`name one stack: ${knownStacks(projectDir).join(" or ")}`, "configure");
+    }
+    const nameProblem = stackNameProblem(stack);
+    if (nameProblem) {
+        throw new UsageError(nameProblem, "configure");
+    }
+    if (!existsSync(join(projectDir, "stacks", `Pulumi.${stack}.yaml`))) {
+        throw new UsageError(`no stack file stacks/Pulumi.${stack}.yaml; known stacks: ${knownStacks(projectDir).join(", ")}`, "configure");
+    }
+    const pulumi = io.pulumi ?? runPulumiCli;
+    const env = await backendEnv(io, pulumi, projectDir);
+    if (env.PULUMI_BACKEND_URL?.startsWith("file://") && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+        throw new UsageError(
+            "a file backend encrypts the stack's secrets with a passphrase: export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) " +
+                "in this shell first; npm run up needs the same one",
+            "configure",
+        );
+    }
+    const step = async (what: string, pulumiArgs: string[], stdin?: string): Promise<boolean> => {
+        const result = await pulumi(pulumiArgs, { env, stdin });
+        if (result.code !== 0) {
+            io.err(`container-insights: ${what} failed: ${result.stderr.trim() || result.stdout.trim()}`);
+            return false;
+        }
+        return true;
+    };
+    if (!(await step(`pulumi stack select --create ${stack}`, ["stack", "select", "--create", stack]))) {
+        return 1;
+    }
+    const autoUpdate = readStackConfig(stack, projectDir).raw.autoUpdate !== "false";
+
+    const prompter = io.ask ? undefined : new Prompter(process.stdin, process.stdout);
+    const ask = io.ask ?? prompter!.ask;
+    try {
+        const answers: Array<{ key: string; value: string; secret: boolean }> = [];
+        const questions = [
+            { key: "roleName", question: "Name of the platform's integration IAM role (roleName): ", secret: false },
+            { key: "token", question: "Platform API token (not shown): ", secret: true },
+            ...(autoUpdate ? [{ key: "externalId", question: "External id for the auto-update role (not shown): ", secret: true }] : []),
+        ];
+        for (const { key, question, secret } of questions) {
+            const value = await askValid(io, ask, key, question, secret);
+            if (value === undefined) {
+                throw new UsageError(`the input ended before ${key} was given`, "configure");
+            }
+            answers.push({ key, value, secret });
+        }
+        for (const { key, value, secret } of answers) {
+            const pulumiArgs = secret
+                ? ["config", "set", "--stack", stack, "--secret", fullKey(key)]
+                : ["config", "set", "--stack", stack, fullKey(key), value];
+            if (!(await step(`pulumi config set ${fullKey(key)}`, pulumiArgs, secret ? `${value}\n` : undefined))) {
+                return 1;
+            }
+            io.out(`set ${fullKey(key)}${secret ? " (secret)" : ""}`);
+        }
+    } finally {
+        prompter?.close();
+    }
+    io.out(
+        [
+            `stack ${stack} is configured. Next:`,
+            `  npm run --silent permissions -- ${stack}     # the policy the deploying identity needs`,
+            `  npm run up -- ${stack}`,
+        ].join("\n"),
+    );
+    return 0;
+}
