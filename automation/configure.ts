@@ -20,7 +20,7 @@ export interface PulumiRun {
 }
 
 /** Runs the Pulumi CLI in the project directory; `stdin` is written to it and closed. */
-export type RunPulumi = (args: string[], options: { env: NodeJS.ProcessEnv; stdin?: string }) => Promise<PulumiRun>;
+export type RunPulumi = (args: string[], options: { env: NodeJS.ProcessEnv; stdin?: string; cwd?: string }) => Promise<PulumiRun>;
 
 export interface ConfigureIo {
     out: (line: string) => void;
@@ -33,7 +33,7 @@ export interface ConfigureIo {
 
 export const runPulumiCli: RunPulumi = (args, options) =>
     new Promise((resolve) => {
-        const child = spawn("pulumi", args, { cwd: PROJECT_DIR, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn("pulumi", args, { cwd: options.cwd ?? PROJECT_DIR, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -51,18 +51,28 @@ function knownStacks(projectDir: string): string[] {
         .filter((name): name is string => name !== undefined);
 }
 
-/** The backend `npm run up` would use (scripts/deploy.sh): PULUMI_BACKEND_URL, the logged-in one, or .pulumi-state/. */
+/**
+ * The backend `npm run up` would use (scripts/deploy.sh): PULUMI_BACKEND_URL, the one the CLI is logged in to, or the
+ * local file backend in .pulumi-state/. A file backend needs the passphrase before anything is written.
+ */
 async function backendEnv(io: ConfigureIo, pulumi: RunPulumi, projectDir: string): Promise<NodeJS.ProcessEnv> {
-    if (io.env.PULUMI_BACKEND_URL) {
-        return io.env;
+    let env = io.env;
+    if (!env.PULUMI_BACKEND_URL && (await pulumi(["whoami"], { env })).code !== 0) {
+        const directory = join(projectDir, ".pulumi-state");
+        env = { ...env, PULUMI_BACKEND_URL: `file://${directory}` };
+        io.out("no Pulumi backend configured: using the local file backend in .pulumi-state/ (as npm run up does)");
     }
-    if ((await pulumi(["whoami"], { env: io.env })).code === 0) {
-        return io.env;
+    if (env.PULUMI_BACKEND_URL?.startsWith("file://")) {
+        if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+            throw new UsageError(
+                "a file backend encrypts the stack's secrets with a passphrase: export PULUMI_CONFIG_PASSPHRASE (or " +
+                    "PULUMI_CONFIG_PASSPHRASE_FILE) in this shell first; npm run up needs the same one",
+                "configure",
+            );
+        }
+        mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
     }
-    const directory = join(projectDir, ".pulumi-state");
-    mkdirSync(directory, { recursive: true });
-    io.out(`no Pulumi backend configured: using the local file backend in .pulumi-state/ (as npm run up does)`);
-    return { ...io.env, PULUMI_BACKEND_URL: `file://${directory}` };
+    return env;
 }
 
 function checkValue(key: string, value: string): string | undefined {
@@ -109,15 +119,8 @@ export async function runConfigure(args: string[], io: ConfigureIo): Promise<num
     }
     const pulumi = io.pulumi ?? runPulumiCli;
     const env = await backendEnv(io, pulumi, projectDir);
-    if (env.PULUMI_BACKEND_URL?.startsWith("file://") && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-        throw new UsageError(
-            "a file backend encrypts the stack's secrets with a passphrase: export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) " +
-                "in this shell first; npm run up needs the same one",
-            "configure",
-        );
-    }
     const step = async (what: string, pulumiArgs: string[], stdin?: string): Promise<boolean> => {
-        const result = await pulumi(pulumiArgs, { env, stdin });
+        const result = await pulumi(pulumiArgs, { env, stdin, cwd: projectDir });
         if (result.code !== 0) {
             io.err(`container-insights: ${what} failed: ${result.stderr.trim() || result.stdout.trim()}`);
             return false;

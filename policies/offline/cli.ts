@@ -14,6 +14,21 @@ import { InputError } from "./types";
 
 export const USAGE = "usage: npm run --silent policy-check -- [--json] [--config <policy-config.json>] <path>... (a path may be - for stdin)";
 
+export const HELP = [
+    USAGE,
+    "",
+    "Runs the policy pack's rules on Kubernetes YAML (multi-document, List objects expanded), a directory of",
+    ".yaml/.yml/.json files (recursive), a `pulumi stack export` JSON file, or - for stdin. No cloud credentials.",
+    "",
+    "options:",
+    "  --json           print one JSON object: {violations: [{policy, resource, message, level}], checked}",
+    "  --config FILE    the pack's config, as for --policy-pack-config (enforcement levels, exceptions, registries)",
+    "  --help, -h, help this text",
+    "",
+    "exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 bad arguments, or input that cannot",
+    "be read or parsed (one line on stderr names the file and the reason; nothing on stdout).",
+].join("\n");
+
 export interface CliArguments {
     json: boolean;
     configFile?: string;
@@ -73,6 +88,10 @@ export interface CliIo {
 
 /** Runs the check and returns the exit code; everything printed goes through io. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+    if (argv.includes("--help") || argv.includes("-h") || (argv.length === 1 && argv[0] === "help")) {
+        io.stdout(`${HELP}\n`);
+        return 0;
+    }
     let args: CliArguments;
     try {
         args = parseArguments(argv);

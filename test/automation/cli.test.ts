@@ -47,18 +47,52 @@ describe("container-insights CLI", () => {
     it("refuses bad usage with exit code 2 and the usage line", async () => {
         const never = async (): Promise<RunResult> => assert.fail("must not run");
         for (const [argv, message] of [
-            [[], /name an action/],
-            [["deploy", "--env", "prod"], /unknown action deploy; allowed: preview, up, refresh, destroy/],
+            [[], /name a command/],
+            [["deploy", "--env", "prod"], /unknown command deploy; commands: preview, up, refresh, destroy, configure, adopt, status, help/],
+            [["preveiw", "--env", "prod"], /unknown command preveiw \(did you mean preview\?\)/],
+            [["stauts"], /\(did you mean status\?\)/],
             [["preview"], /--env is required/],
             [["preview", "--env"], /--env needs a value/],
+            [["preview", "--env", "dev"], /--env "dev" is not one of prod, uat/],
+            [["preview", "--env", "prd"], /--env "prd" is not one of prod, uat \(did you mean prod\?\)/],
             [["preview", "--env", "prod", "--token", "x"], /unknown argument --token/],
+            [["preview", "--env", "prod", "--regoins", "us-east-1"], /unknown argument --regoins \(did you mean --regions\?\)/],
+            [["preview", "--env", "prod", "--regions", "us-east-1,eu-west-1,us-east-1"], /--regions lists us-east-1 twice; list each region once/],
+            [["preview", "--env", "prod", "--account", "12345"], /--account "12345" is not a 12-digit AWS account id/],
+            [["preview", "--env", "prod", "--env", "uat"], /--env is given twice/],
+            [["preview", "--env", "prod", "extra"], /unexpected argument extra/],
             [["up", "--env", "prod"], /run preview first, then add --yes/],
             [["destroy", "--env", "prod"], /add --yes/],
+            [["help", "deploy"], /no command deploy/],
         ] as [string[], RegExp][]) {
             const { code, err } = await cli(argv, never);
             assert.equal(code, 2, argv.join(" "));
             assert.match(err.join("\n"), message);
             assert.match(err.join("\n"), /usage: npx container-insights/);
+        }
+    });
+
+    it("names the command's own usage line after a command's usage error", async () => {
+        const { err } = await cli(["up", "--env", "prod"], async () => assert.fail("must not run"));
+        assert.match(err.join("\n"), /\nusage: npx container-insights up --env <prod\|uat> .*--yes$/);
+    });
+
+    it("prints help on help, --help and -h, for the whole CLI or one command, and exits 0", async () => {
+        const never = async (): Promise<RunResult> => assert.fail("must not run");
+        for (const argv of [["help"], ["--help"], ["-h"]]) {
+            const { code, out, err } = await cli(argv, never);
+            assert.equal(code, 0);
+            assert.deepEqual(err, []);
+            const text = out.join("\n");
+            for (const command of ["preview", "up", "refresh", "destroy", "configure", "adopt", "status", "help"]) {
+                assert.match(text, new RegExp(`^  ${command} +\\S`, "m"), command);
+            }
+            assert.match(text, /exit codes: 0 success; 1 failure.*; 2 bad usage/);
+        }
+        for (const argv of [["help", "status"], ["status", "--help"], ["up", "-h"], ["adopt", "--env", "nonsense", "--help"]]) {
+            const { code, out } = await cli(argv, never);
+            assert.equal(code, 0, argv.join(" "));
+            assert.match(out[0], new RegExp(`^usage: npx container-insights ${argv[0] === "help" ? argv[1] : argv[0]} `));
         }
     });
 
@@ -88,10 +122,14 @@ describe("container-insights CLI", () => {
         assert.match(locked.err[0], /stack prod is locked by another update/);
     });
 
-    it("runs as npx container-insights", function () {
+    it("runs as npx container-insights: help exits 0, a bad --env is bad usage (2)", function () {
         this.timeout(60000);
-        const result = spawnSync("npx", ["container-insights", "preview", "--env", "dev"], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
-        assert.equal(result.status, 1, result.stderr);
-        assert.match(result.stderr, /environment "dev" is not one of PROD, UAT/);
+        const npx = (args: string[]) => spawnSync("npx", ["container-insights", ...args], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+        const bad = npx(["preview", "--env", "dev"]);
+        assert.equal(bad.status, 2, bad.stderr);
+        assert.match(bad.stderr, /--env "dev" is not one of prod, uat/);
+        const help = npx(["--help"]);
+        assert.equal(help.status, 0, help.stderr);
+        assert.match(help.stdout, /^usage: npx container-insights <command> \[options\]/);
     });
 });

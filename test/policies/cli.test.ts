@@ -123,5 +123,23 @@ describe("offline policy check (npm run policy-check)", () => {
         assert.equal(broken.status, 2);
         assert.equal(broken.stdout, "");
         assert.match(broken.stderr, /broken\.yaml: not valid YAML at line 4: missed comma/);
+        const help = npm(["--help"]);
+        assert.equal(help.status, 0, help.stderr);
+        assert.match(help.stdout, /^usage: npm run --silent policy-check/);
+        const bad = npm(["--jsn", "x.yaml"]);
+        assert.equal(bad.status, 2);
+        assert.match(bad.stderr, /unknown option --jsn\nusage:/);
+    });
+
+    it("prints its help on --help, -h or help, with the exit codes, and exits 0 without checking anything", async () => {
+        for (const argv of [["--help"], ["-h"], ["help"], ["--json", "--help", "a.yaml"]]) {
+            const { code, stdout, stderr } = await run(argv);
+            assert.equal(code, 0, argv.join(" "));
+            assert.equal(stderr, "");
+            assert.match(stdout, /^usage: npm run --silent policy-check/);
+            assert.match(stdout, /exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 bad arguments/);
+        }
+        // A file named help beside other paths is a path.
+        assert.equal((await run(["help", "other.yaml"])).code, 2);
     });
 });
