@@ -1,7 +1,11 @@
+import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config";
+import { sdkLookup } from "./components/adoption/existingResources";
 import { createContainerInsights } from "./program";
 
-const program = createContainerInsights(loadSettings()).then((result) => result.outputs);
+const settings = loadSettings();
+const existing = sdkLookup(settings.stackRegion, new pulumi.Config("aws").get("profile"));
+const program = createContainerInsights(settings, { existing }).then((result) => result.outputs);
 
 export const bucketName = program.then((o) => o.bucketName);
 export const s3BucketSecureUrl = program.then((o) => o.s3BucketSecureUrl);

@@ -4,7 +4,8 @@ import { Settings } from "./config";
 import { STACK_TAG_KEY, bucketNameFor, clusterRoleArn, clusterRoleName, partitionOf } from "./common/naming";
 import { InsightsBucket } from "./components/storage/insightsBucket";
 import { PlatformReadPolicy } from "./components/iam/platformReadPolicy";
-import { AgentUser } from "./components/iam/agentUser";
+import { AGENT_USER_NAME, AgentUser } from "./components/iam/agentUser";
+import { ExistingLookup, inspectExisting } from "./components/adoption/existingResources";
 import { AgentBoundary } from "./components/iam/agentBoundary";
 import { resolveBucketKey } from "./components/iam/bucketKey";
 import { AutoUpdateRole } from "./components/iam/autoUpdateRole";
@@ -50,6 +51,9 @@ export function resourceTags(settings: Pick<Settings, "tags" | "stackId">): Reco
 export interface ProgramOptions {
     /** The images lock; images/images.lock.json when absent (read only when the agent is installed). */
     imageLock?: ImageLock;
+    /** The account's fixed-name resources (bucket, IAM user): ownership check and `adopt`. index.ts passes the SDK
+     * lookups, tests a fake account's; skipped when absent. */
+    existing?: ExistingLookup;
 }
 
 /** Composes an onboarding from validated settings: the account side, then the agent in every selected cluster. */
@@ -68,6 +72,15 @@ export async function createContainerInsights(settings: Settings, options: Progr
     const partition = partitionOf(stackRegion);
     const bucketName = bucketNameFor(accountId);
     const kms = await resolveBucketKey(settings.kmsKeyId);
+    // One environment per account: the bucket and the user have fixed names; another stack's tag on them stops here.
+    const adoption = options.existing
+        ? await inspectExisting(options.existing, {
+              stackId: settings.stackId,
+              bucketName,
+              userName: settings.createIamUser ? AGENT_USER_NAME : undefined,
+              adopt: settings.adopt,
+          })
+        : { user: false };
 
     const bucket = new InsightsBucket("insights", {
         bucketName,
@@ -76,6 +89,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
         lifecycleDays: settings.lifecycleDays,
         tags,
         retainOnDestroy: settings.retainBucket,
+        adopt: adoption.bucket ? { bucketName, settings: adoption.bucket } : undefined,
     });
 
     const readPolicy = new PlatformReadPolicy("platform-read", {
@@ -118,6 +132,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
             queueArnPattern: settings.platform.queueArnPattern,
             kms,
             tags,
+            adopt: adoption.user,
         });
         outputs.iamUserName = user.userName;
         outputs.iamUserAccessKeyId = user.accessKeyId;

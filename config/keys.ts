@@ -133,6 +133,15 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         allowed: "true or false",
     },
     {
+        key: "adopt",
+        type: "boolean",
+        default: false,
+        description:
+            "Import the bucket and the IAM user that already exist (the vendor's CloudFormation left them) as they are; set it back to false and run pulumi up again to bring them to this stack's settings.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
         key: "lifecycleDays",
         type: "integer",
         default: 0,

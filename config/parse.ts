@@ -22,6 +22,8 @@ export interface ParsedConfig {
     karpenopsApiKey?: string;
     /** Keep the bucket (retainOnDelete) when the stack is destroyed. */
     retainBucket: boolean;
+    /** Import the bucket and IAM user that already exist, as they are (README, Migrating from the CloudFormation stack). */
+    adopt: boolean;
     autoUpdate: boolean;
     externalId?: string;
     kmsKeyId?: string;
@@ -270,6 +272,7 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
         datadogApiKey: values.datadogApiKey as string | undefined,
         karpenopsApiKey: values.karpenopsApiKey as string | undefined,
         retainBucket: values.retainBucket as boolean,
+        adopt: values.adopt as boolean,
         autoUpdate: values.autoUpdate as boolean,
         externalId: values.externalId as string | undefined,
         kmsKeyId: values.kmsKeyId as string | undefined,

@@ -77,7 +77,18 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
         "iam:TagPolicy",
         "iam:UntagPolicy",
     ],
-    "aws:iam/user:User": ["iam:CreateUser", "iam:GetUser", "iam:DeleteUser", "iam:TagUser", "iam:UntagUser", "iam:ListGroupsForUser"],
+    // The List actions are also the program's own reads of an existing user (components/adoption/existingResources.ts).
+    "aws:iam/user:User": [
+        "iam:CreateUser",
+        "iam:GetUser",
+        "iam:DeleteUser",
+        "iam:TagUser",
+        "iam:UntagUser",
+        "iam:ListGroupsForUser",
+        "iam:ListUserPolicies",
+        "iam:ListAttachedUserPolicies",
+        "iam:ListAccessKeys",
+    ],
     "aws:iam/userPolicy:UserPolicy": ["iam:PutUserPolicy", "iam:GetUserPolicy", "iam:DeleteUserPolicy"],
     "aws:iam/accessKey:AccessKey": ["iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:DeleteAccessKey"],
     "aws:secretsmanager/secret:Secret": [

@@ -1,7 +1,7 @@
 /** Runs the program under Pulumi mocks and records every registered resource, invoke and output. */
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "../config";
-import { createContainerInsights } from "../program";
+import { ProgramOptions, createContainerInsights } from "../program";
 import { ConfigMap, configSet } from "../config/cliConfig";
 import { PROJECT, configForProgram, handToRuntime } from "./cliReplay";
 import { ImageLock } from "../images/lock";
@@ -19,6 +19,8 @@ export interface Registration {
     /** The mocked id and state (inputs plus the outputs the mocks compute, such as a bucket's ARN). */
     id: string;
     state: Record<string, unknown>;
+    /** The `import` option's ID, when the resource is imported. */
+    importId?: string;
 }
 
 export interface Invoke {
@@ -57,6 +59,8 @@ export interface RunOptions {
     previousOutputs?: Record<string, unknown>;
     /** The images lock the program pins from; every catalog image at its default tag (test/fakes/imageLock.ts) by default. */
     imageLock?: ImageLock;
+    /** What the program reads besides invokes (the account's existing bucket and user). */
+    deps?: Pick<ProgramOptions, "existing">;
 }
 
 export interface ProgramRun {
@@ -222,7 +226,14 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                const registration = { type: args.type, name: args.name, inputs: args.inputs, id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+                const registration = {
+                    type: args.type,
+                    name: args.name,
+                    inputs: args.inputs,
+                    id: args.id || `${args.name}-id`,
+                    state: mockState(args.type, args.name, args.inputs),
+                    ...(args.id ? { importId: args.id } : {}),
+                };
                 resources.push(registration);
                 return { id: registration.id, state: registration.state };
             },
@@ -247,7 +258,7 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
 
     const outputs: ProgramRun["outputs"] = {};
     const buildProgram = async () => {
-        const programOutputs = (await createContainerInsights(loadSettings(), { imageLock: options.imageLock ?? testImageLock() })).outputs;
+        const programOutputs = (await createContainerInsights(loadSettings(), { imageLock: options.imageLock ?? testImageLock(), ...options.deps })).outputs;
         for (const [key, output] of Object.entries(programOutputs)) {
             if (pulumi.Output.isInstance(output)) {
                 const value = await new Promise((resolve) => output.apply(resolve));

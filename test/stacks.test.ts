@@ -83,6 +83,7 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
                 "container-insights:karpenopsApiKey": "",
                 "container-insights:kmsKeyId": "",
                 "container-insights:retainBucket": "true",
+                "container-insights:adopt": "false",
                 "container-insights:lifecycleDays": "0",
                 "container-insights:tags": "{}",
                 "container-insights:agentNamespace": "nops",

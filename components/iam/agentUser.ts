@@ -14,6 +14,8 @@ export interface AgentUserArgs {
     /** The bucket's KMS key, when it has one. */
     kms?: BucketKey;
     tags: Record<string, string>;
+    /** Import the existing user as it is (its tags stay until the next `up` without adopt). */
+    adopt?: boolean;
 }
 
 /**
@@ -32,7 +34,11 @@ export class AgentUser extends pulumi.ComponentResource {
         super("container-insights:iam:AgentUser", name, {}, opts);
         const parent = { parent: this };
 
-        const user = new aws.iam.User(name, { name: AGENT_USER_NAME, tags: args.tags }, parent);
+        const user = new aws.iam.User(
+            name,
+            { name: AGENT_USER_NAME, tags: args.tags },
+            args.adopt ? { ...parent, import: AGENT_USER_NAME, ignoreChanges: ["tags", "path", "forceDestroy", "permissionsBoundary"] } : parent,
+        );
         new aws.iam.UserPolicy(
             name,
             {

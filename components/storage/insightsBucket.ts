@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { tlsOnlyBucketPolicy } from "../../common/documents";
+import { BucketSettings } from "../../common/existing";
 
 export interface InsightsBucketArgs {
     /** Physical bucket name, `nops-container-cost-<accountId>`. */
@@ -18,6 +19,12 @@ export interface InsightsBucketArgs {
      * is recorded in the state by `pulumi up`, and destroy acts on what the state says.
      */
     retainOnDestroy: boolean;
+    /**
+     * Import the existing bucket, and those of its settings that exist, as they are (`import`, with `ignoreChanges`
+     * on every input the existing resource may set otherwise: an import whose inputs differ fails). The next `up`
+     * without it brings them to these settings.
+     */
+    adopt?: { bucketName: string; settings: BucketSettings };
 }
 
 /** The bucket the agents write their hourly Parquet files to: encrypted, private, owner-enforced and TLS-only. */
@@ -33,11 +40,14 @@ export class InsightsBucket extends pulumi.ComponentResource {
         // The bucket's settings are kept with it: a retained bucket without its public access block or TLS-only
         // policy would be weaker than the one the stack made.
         const parent = { parent: this, retainOnDelete: args.retainOnDestroy };
+        const adopt = args.adopt;
+        const imported = (exists: boolean, ignoreChanges: string[]) =>
+            adopt && exists ? { ...parent, import: adopt.bucketName, ignoreChanges } : parent;
 
         this.bucket = new aws.s3.Bucket(
             name,
             { bucket: args.bucketName, forceDestroy: !args.retainOnDestroy, tags: args.tags },
-            parent,
+            imported(true, ["tags", "forceDestroy"]),
         );
         const bucketId = this.bucket.id;
 
@@ -54,7 +64,7 @@ export class InsightsBucket extends pulumi.ComponentResource {
                     },
                 ],
             },
-            parent,
+            imported(adopt?.settings.encryption === true, ["rules"]),
         );
 
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
@@ -66,13 +76,13 @@ export class InsightsBucket extends pulumi.ComponentResource {
                 ignorePublicAcls: true,
                 restrictPublicBuckets: true,
             },
-            parent,
+            imported(adopt?.settings.publicAccessBlock === true, ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]),
         );
 
         new aws.s3.BucketOwnershipControls(
             name,
             { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            parent,
+            imported(adopt?.settings.ownershipControls === true, ["rule"]),
         );
 
         new aws.s3.BucketPolicy(
@@ -84,7 +94,7 @@ export class InsightsBucket extends pulumi.ComponentResource {
                     .apply(([partition, bucket]) => JSON.stringify(tlsOnlyBucketPolicy(partition, bucket))),
             },
             // S3 rejects a bucket policy while the public access block is still being applied.
-            { ...parent, dependsOn: [publicAccessBlock] },
+            { ...imported(adopt?.settings.policy === true, ["policy"]), dependsOn: [publicAccessBlock] },
         );
 
         if (args.lifecycleDays !== undefined) {
@@ -102,7 +112,7 @@ export class InsightsBucket extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                parent,
+                imported(adopt?.settings.lifecycle === true, ["rules"]),
             );
         }
 

@@ -571,6 +571,173 @@ export class FakeAccount {
         }
         return { ARN: input.SecretId, SecretString: value };
     }
+
+    // ---- what adopt and status read: a bucket's tags and settings, IAM users, the reconciler's log events ----
+
+    /** Tags and settings of the buckets in `buckets`; a bucket without an entry has S3's defaults for a new one. */
+    readonly bucketConfig = new Map<string, FakeBucketConfig>();
+    readonly users = new Map<string, FakeUser>();
+    /** Log events per log group, as CloudWatch Logs keeps them (the message is the line the function wrote). */
+    readonly logEvents = new Map<string, Array<{ timestamp: number; message: string }>>();
+
+    /** A bucket as someone made it: by default as S3 makes one today (SSE-S3, public access block, owner-enforced). */
+    putBucket(name: string, config: Partial<FakeBucketConfig> = {}): void {
+        if (!this.buckets.has(name)) {
+            this.addBucket(name);
+        }
+        this.bucketConfig.set(name, { ...NEW_BUCKET, ...config });
+    }
+
+    putUser(name: string, user: Partial<FakeUser> = {}): void {
+        this.users.set(name, { tags: {}, inlinePolicies: [], attachedPolicies: [], accessKeys: 0, ...user });
+    }
+
+    private requireBucketConfig(name: string): FakeBucketConfig {
+        this.requireBucket(name);
+        return this.bucketConfig.get(name) ?? NEW_BUCKET;
+    }
+
+    /** HeadBucket has no body: a missing bucket is a bare 404, which SDK v3 names NotFound. */
+    opHeadBucket(input: { Bucket: string }) {
+        if (!this.buckets.has(input.Bucket)) {
+            throw awsError("NotFound", "UnknownError", 404);
+        }
+        return {};
+    }
+
+    opGetBucketTagging(input: { Bucket: string }) {
+        const { tags } = this.requireBucketConfig(input.Bucket);
+        if (Object.keys(tags).length === 0) {
+            throw awsError("NoSuchTagSet", "The TagSet does not exist", 404);
+        }
+        return { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
+    }
+
+    private bucketSetting(input: { Bucket: string }, setting: keyof Omit<FakeBucketConfig, "tags">, missing: string, body: Record<string, unknown>) {
+        if (!this.requireBucketConfig(input.Bucket)[setting]) {
+            throw awsError(missing, `The ${setting} configuration does not exist`, 404);
+        }
+        return body;
+    }
+
+    opGetBucketEncryption(input: { Bucket: string }) {
+        return this.bucketSetting(input, "encryption", "ServerSideEncryptionConfigurationNotFoundError", {
+            ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }] },
+        });
+    }
+
+    opGetPublicAccessBlock(input: { Bucket: string }) {
+        return this.bucketSetting(input, "publicAccessBlock", "NoSuchPublicAccessBlockConfiguration", {
+            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+        });
+    }
+
+    opGetBucketOwnershipControls(input: { Bucket: string }) {
+        return this.bucketSetting(input, "ownershipControls", "OwnershipControlsNotFoundError", { OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } });
+    }
+
+    opGetBucketPolicy(input: { Bucket: string }) {
+        return this.bucketSetting(input, "policy", "NoSuchBucketPolicy", { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
+    }
+
+    opGetBucketLifecycleConfiguration(input: { Bucket: string }) {
+        return this.bucketSetting(input, "lifecycle", "NoSuchLifecycleConfiguration", { Rules: [] });
+    }
+
+    private requireUser(name: string): FakeUser {
+        const user = this.users.get(name);
+        if (!user) {
+            throw awsError("NoSuchEntity", `The user with name ${name} cannot be found.`, 404);
+        }
+        return user;
+    }
+
+    opGetUser(input: { UserName: string }) {
+        const user = this.requireUser(input.UserName);
+        return {
+            User: {
+                UserName: input.UserName,
+                Path: "/",
+                Arn: `arn:aws:iam::${this.accountId}:user/${input.UserName}`,
+                Tags: Object.keys(user.tags).length > 0 ? Object.entries(user.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
+            },
+        };
+    }
+
+    opListUserPolicies(input: { UserName: string }) {
+        return { PolicyNames: this.requireUser(input.UserName).inlinePolicies, IsTruncated: false };
+    }
+
+    opListAttachedUserPolicies(input: { UserName: string }) {
+        return { AttachedPolicies: this.requireUser(input.UserName).attachedPolicies.map((PolicyArn) => ({ PolicyArn })), IsTruncated: false };
+    }
+
+    opListAccessKeys(input: { UserName: string }) {
+        const user = this.requireUser(input.UserName);
+        return { AccessKeyMetadata: Array.from({ length: user.accessKeys }, (_, i) => ({ UserName: input.UserName, AccessKeyId: `AKIA${i}`, Status: "Active" })), IsTruncated: false };
+    }
+
+    /** Writes a log line to a group, as a Lambda function's stdout reaches CloudWatch Logs. */
+    putLogEvent(logGroupName: string, timestamp: number, message: string): void {
+        const events = this.logEvents.get(logGroupName) ?? [];
+        events.push({ timestamp, message });
+        events.sort((a, b) => a.timestamp - b.timestamp);
+        this.logEvents.set(logGroupName, events);
+    }
+
+    /**
+     * FilterLogEvents, oldest first, pages of `limit` (at most 10,000). Of the filter-pattern syntax only what status
+     * uses: a JSON pattern `{ $.field = "value" }`.
+     */
+    opFilterLogEvents(input: { logGroupName: string; filterPattern?: string; startTime?: number; limit?: number; nextToken?: string }) {
+        const events = this.logEvents.get(input.logGroupName);
+        if (!events) {
+            throw awsError("ResourceNotFoundException", "The specified log group does not exist.");
+        }
+        const json = input.filterPattern ? /^\{\s*\$\.(\w+)\s*=\s*"([^"]*)"\s*\}$/.exec(input.filterPattern) : null;
+        if (input.filterPattern && !json) {
+            throw new Error(`the fake does not understand the filter pattern ${input.filterPattern}`);
+        }
+        const matching = events.filter((event) => {
+            if (input.startTime !== undefined && event.timestamp < input.startTime) {
+                return false;
+            }
+            if (!json) {
+                return true;
+            }
+            try {
+                return (JSON.parse(event.message) as Record<string, unknown>)[json[1]] === json[2];
+            } catch {
+                return false;
+            }
+        });
+        const start = input.nextToken ? Number(input.nextToken) : 0;
+        const limit = Math.min(input.limit ?? 10_000, 10_000);
+        const page = matching.slice(start, start + limit);
+        return {
+            events: page.map((event) => ({ ...event, logStreamName: "2026/01/01/[$LATEST]0", ingestionTime: event.timestamp })),
+            nextToken: start + limit < matching.length ? String(start + limit) : undefined,
+        };
+    }
+}
+
+/** A bucket as S3 makes one today: SSE-S3, public access block and BucketOwnerEnforced by default, no tags. */
+const NEW_BUCKET: FakeBucketConfig = { tags: {}, encryption: true, publicAccessBlock: true, ownershipControls: true, policy: false, lifecycle: false };
+
+export interface FakeBucketConfig {
+    tags: Record<string, string>;
+    encryption: boolean;
+    publicAccessBlock: boolean;
+    ownershipControls: boolean;
+    policy: boolean;
+    lifecycle: boolean;
+}
+
+export interface FakeUser {
+    tags: Record<string, string>;
+    inlinePolicies: string[];
+    attachedPolicies: string[];
+    accessKeys: number;
 }
 
 const SERVICE_OF: Record<string, string> = {
@@ -599,6 +766,22 @@ const SERVICE_OF: Record<string, string> = {
             "TagRole",
             "PutRolePermissionsBoundary",
             "DeleteRolePermissionsBoundary",
+            "GetUser",
+            "ListUserPolicies",
+            "ListAttachedUserPolicies",
+            "ListAccessKeys",
         ].map((operation) => [operation, "iam"]),
     ),
+    ...Object.fromEntries(
+        [
+            "HeadBucket",
+            "GetBucketTagging",
+            "GetBucketEncryption",
+            "GetPublicAccessBlock",
+            "GetBucketOwnershipControls",
+            "GetBucketPolicy",
+            "GetBucketLifecycleConfiguration",
+        ].map((operation) => [operation, "s3"]),
+    ),
+    FilterLogEvents: "logs",
 };

@@ -1,7 +1,8 @@
 /** Points every SDK v3 client the reconciler uses at a FakeAccount, through aws-sdk-client-mock. */
 import { DescribeClusterCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
 import * as iam from "@aws-sdk/client-iam";
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import * as s3 from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
@@ -25,6 +26,24 @@ const IAM_COMMANDS = {
     PutRolePermissionsBoundary: iam.PutRolePermissionsBoundaryCommand,
     DeleteRolePermissionsBoundary: iam.DeleteRolePermissionsBoundaryCommand,
     AttachRolePolicy: iam.AttachRolePolicyCommand,
+    GetUser: iam.GetUserCommand,
+    ListUserPolicies: iam.ListUserPoliciesCommand,
+    ListAttachedUserPolicies: iam.ListAttachedUserPoliciesCommand,
+    ListAccessKeys: iam.ListAccessKeysCommand,
+};
+
+/** The reconciler's lease objects, and what adopt and status read from S3. */
+const S3_COMMANDS = {
+    PutObject: s3.PutObjectCommand,
+    GetObject: s3.GetObjectCommand,
+    DeleteObject: s3.DeleteObjectCommand,
+    HeadBucket: s3.HeadBucketCommand,
+    GetBucketTagging: s3.GetBucketTaggingCommand,
+    GetBucketEncryption: s3.GetBucketEncryptionCommand,
+    GetPublicAccessBlock: s3.GetPublicAccessBlockCommand,
+    GetBucketOwnershipControls: s3.GetBucketOwnershipControlsCommand,
+    GetBucketPolicy: s3.GetBucketPolicyCommand,
+    GetBucketLifecycleConfiguration: s3.GetBucketLifecycleConfigurationCommand,
 };
 
 /** Installs the mocks; call the returned function to restore the real clients. */
@@ -43,12 +62,15 @@ export function mockAws(account: FakeAccount): () => void {
     sts.on(GetCallerIdentityCommand).callsFake((input) => account.handle("GetCallerIdentity", input));
     const secrets = mockClient(SecretsManagerClient);
     secrets.on(GetSecretValueCommand).callsFake((input) => account.handle("GetSecretValue", input));
-    const s3 = mockClient(S3Client);
-    s3.on(PutObjectCommand).callsFake((input) => account.handle("PutObject", input));
-    s3.on(GetObjectCommand).callsFake((input) => account.handle("GetObject", input));
-    s3.on(DeleteObjectCommand).callsFake((input) => account.handle("DeleteObject", input));
+    const s3Mock = mockClient(s3.S3Client);
+    for (const [operation, command] of Object.entries(S3_COMMANDS)) {
+        s3Mock.on(command as any).callsFake((input: Record<string, any>) => account.handle(operation, input));
+    }
+    const logs = mockClient(CloudWatchLogsClient);
+    logs.on(FilterLogEventsCommand).callsFake((input) => account.handle("FilterLogEvents", input));
     return () => {
-        s3.restore();
+        s3Mock.restore();
+        logs.restore();
         eks.restore();
         iamMock.restore();
         sts.restore();

@@ -1,0 +1,72 @@
+/**
+ * Before anything is registered: what already holds the account's fixed names (the bucket, the IAM user), whether it
+ * belongs to another stack (stop: one environment per account), and with `adopt`, what the next `up` imports.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { S3Client } from "@aws-sdk/client-s3";
+import { BucketSettings, ExistingBucket, ExistingUser, findBucket, findUser, ownershipConflict } from "../../common/existing";
+import { STACK_TAG_KEY } from "../../common/naming";
+
+/** Read-only lookups of the resources with the account's fixed names (SDK v3 in the program; a fake in tests). */
+export interface ExistingLookup {
+    bucket(name: string): Promise<ExistingBucket | undefined>;
+    user(name: string): Promise<ExistingUser | undefined>;
+}
+
+/**
+ * The lookups with the credentials and region the stack's AWS provider uses by default (the same environment, and
+ * `aws:profile` when the stack sets one).
+ */
+export function sdkLookup(region: string, profile?: string): ExistingLookup {
+    const options = { region, ...(profile ? { profile } : {}) };
+    const s3 = new S3Client(options);
+    const iam = new IAMClient(options);
+    return { bucket: (name) => findBucket(s3, name), user: (name) => findUser(iam, name) };
+}
+
+/** What the program imports this run: the bucket and which of its settings exist, and the user. */
+export interface Adoption {
+    bucket?: BucketSettings;
+    user: boolean;
+}
+
+export class ForeignOwnerError extends pulumi.RunError {
+    constructor(readonly problems: string[]) {
+        super(problems.join("\n"));
+        this.name = "ForeignOwnerError";
+    }
+}
+
+export async function inspectExisting(
+    lookup: ExistingLookup,
+    args: { stackId: string; bucketName: string; userName?: string; adopt: boolean },
+): Promise<Adoption> {
+    const [bucket, user] = await Promise.all([lookup.bucket(args.bucketName), args.userName ? lookup.user(args.userName) : Promise.resolve(undefined)]);
+    const conflicts = [
+        bucket && ownershipConflict("bucket", bucket.name, bucket.tags, args.stackId),
+        user && ownershipConflict("IAM user", user.name, user.tags, args.stackId),
+    ].filter((c): c is string => c !== undefined);
+    if (conflicts.length > 0) {
+        throw new ForeignOwnerError(conflicts);
+    }
+    // What carries this stack's tag is already the stack's: nothing to import.
+    const foreignBucket = bucket && bucket.tags[STACK_TAG_KEY] === undefined ? bucket : undefined;
+    const foreignUser = user && user.tags[STACK_TAG_KEY] === undefined ? user : undefined;
+    if (!args.adopt) {
+        for (const found of [foreignBucket && `bucket ${foreignBucket.name}`, foreignUser && `IAM user ${foreignUser.name}`].filter(Boolean)) {
+            pulumi.log.warn(
+                `${found} exists without this stack's ${STACK_TAG_KEY} tag: unless this stack made it, creating it fails. ` +
+                    "To take over what the vendor's CloudFormation left, run `npx container-insights adopt` (README, Migrating from the CloudFormation stack)",
+            );
+        }
+        return { user: false };
+    }
+    if (foreignBucket || foreignUser) {
+        pulumi.log.info(
+            `adopt: importing ${[foreignBucket && `bucket ${foreignBucket.name}`, foreignUser && `IAM user ${foreignUser.name}`].filter(Boolean).join(" and ")} ` +
+                "as they are; set container-insights:adopt to false and run up again to apply this stack's settings and tags",
+        );
+    }
+    return { bucket: foreignBucket?.settings, user: foreignUser !== undefined };
+}

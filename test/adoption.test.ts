@@ -1,0 +1,124 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { sdkLookup } from "../components/adoption/existingResources";
+import { FakeAccount } from "./fakes/awsAccount";
+import { mockAws } from "./fakes/sdkMocks";
+import { ACCOUNT_ID, baseConfig, runProgram } from "./harness";
+
+const BUCKET = `nops-container-cost-${ACCOUNT_ID}`;
+const USER = "nops-container-cost-s3";
+const BUCKET_SETTINGS = [
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketPolicy:BucketPolicy",
+];
+
+/** Runs the program with its existing-resource lookups answered by a fake account through the real SDK clients. */
+async function runAgainst(account: FakeAccount, config: Record<string, string>, stack = "prod") {
+    const restore = mockAws(account);
+    const options = new Map<string, pulumi.CustomResourceOptions>();
+    try {
+        const run = await runProgram(config, {
+            stack,
+            deps: { existing: sdkLookup("us-east-1") },
+            transformation: (args) => {
+                options.set(`${args.type}::${args.name}`, args.opts as pulumi.CustomResourceOptions);
+                return undefined;
+            },
+        });
+        return { run, options: (type: string, name: string) => options.get(`${type}::${name}`)! };
+    } finally {
+        restore();
+    }
+}
+
+describe("one environment per account", () => {
+    it("stops when the bucket carries another stack's ownership tag, naming it, before registering anything", async () => {
+        const account = new FakeAccount({ accountId: ACCOUNT_ID });
+        account.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/uat" } });
+        await assert.rejects(runAgainst(account, baseConfig(), "prod"), (e: unknown) => {
+            assert.ok(pulumi.RunError.isInstance(e), String(e));
+            assert.match((e as Error).message, new RegExp(`^bucket ${BUCKET} belongs to stack container-insights/uat .*not to container-insights/prod`));
+            assert.match((e as Error).message, /only one environment \(PROD or UAT\) can be onboarded per account/);
+            return true;
+        });
+        assert.deepEqual(account.calls.map((c) => c.operation).filter((op) => op.startsWith("Put") || op.startsWith("Create")), []);
+    });
+
+    it("stops in IAM-user mode when the user belongs to another stack; its own tag or no bucket at all is fine", async () => {
+        const account = new FakeAccount({ accountId: ACCOUNT_ID });
+        account.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/prod" } });
+        account.putUser(USER, { tags: { "container-insights:stack": "container-insights/uat" } });
+        await assert.rejects(runAgainst(account, { ...baseConfig(), createIamUser: "true" }), /IAM user nops-container-cost-s3 belongs to stack container-insights\/uat/);
+        // IRSA mode makes no user: the same account is fine for it.
+        const { run } = await runAgainst(account, baseConfig());
+        assert.equal(run.one("aws:s3/bucket:Bucket").importId, undefined);
+        const empty = new FakeAccount({ accountId: ACCOUNT_ID });
+        assert.equal((await runAgainst(empty, baseConfig())).run.ofType("aws:s3/bucket:Bucket").length, 1);
+    });
+});
+
+describe("adopt: importing what the vendor's CloudFormation left", () => {
+    function vendorAccount(): FakeAccount {
+        const account = new FakeAccount({ accountId: ACCOUNT_ID });
+        // The vendor's bucket: no tags of ours (CloudFormation's aws:* tags are not user tags), TLS-only policy, no lifecycle.
+        account.putBucket(BUCKET, { policy: true, lifecycle: false });
+        account.putUser(USER, { inlinePolicies: ["nops-container-cost-s3-policy"], accessKeys: 1 });
+        return account;
+    }
+
+    it("imports the bucket and each setting that exists, ignoring the inputs an import would otherwise fail on", async () => {
+        const { run, options } = await runAgainst(vendorAccount(), { ...baseConfig(), adopt: "true", lifecycleDays: "30" });
+        const bucket = run.one("aws:s3/bucket:Bucket");
+        assert.equal(bucket.importId, BUCKET);
+        assert.deepEqual(options("aws:s3/bucket:Bucket", "insights").ignoreChanges, ["tags", "forceDestroy"]);
+        for (const type of BUCKET_SETTINGS) {
+            assert.equal(run.one(type).importId, BUCKET, type);
+            assert.ok((options(type, "insights").ignoreChanges ?? []).length > 0, type);
+        }
+        // The vendor's bucket has no lifecycle rule: the stack's is created, not imported.
+        assert.equal(run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").importId, undefined);
+        assert.equal(options("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "insights").ignoreChanges, undefined);
+        // Retention applies to imported resources as to created ones.
+        assert.equal(options("aws:s3/bucket:Bucket", "insights").retainOnDelete, true);
+    });
+
+    it("imports the IAM user in IAM-user mode; its access key and inline policy are the stack's own, created", async () => {
+        const { run, options } = await runAgainst(vendorAccount(), { ...baseConfig(), adopt: "true", createIamUser: "true" });
+        assert.equal(run.one("aws:iam/user:User").importId, USER);
+        assert.deepEqual(options("aws:iam/user:User", "agent-user").ignoreChanges, ["tags", "path", "forceDestroy", "permissionsBoundary"]);
+        assert.equal(run.one("aws:iam/userPolicy:UserPolicy").importId, undefined);
+        assert.equal(run.one("aws:iam/accessKey:AccessKey").importId, undefined);
+    });
+
+    it("imports nothing without adopt, or once the resources carry this stack's tag (adopted and converged)", async () => {
+        const without = await runAgainst(vendorAccount(), baseConfig());
+        assert.ok(without.run.resources.every((r) => r.importId === undefined));
+        assert.equal(without.options("aws:s3/bucket:Bucket", "insights").ignoreChanges, undefined);
+
+        const converged = new FakeAccount({ accountId: ACCOUNT_ID });
+        converged.putBucket(BUCKET, { policy: true, tags: { "container-insights:stack": "container-insights/prod" } });
+        const after = await runAgainst(converged, { ...baseConfig(), adopt: "true" });
+        assert.ok(after.run.resources.every((r) => r.importId === undefined));
+        assert.equal(after.options("aws:s3/bucket:Bucket", "insights").ignoreChanges, undefined);
+    });
+
+    it("reads only: HeadBucket, the bucket's tags and settings, GetUser and its lists", async () => {
+        const account = vendorAccount();
+        await runAgainst(account, { ...baseConfig(), adopt: "true", createIamUser: "true" });
+        assert.deepEqual([...new Set(account.calls.map((c) => c.operation))].sort(), [
+            "GetBucketEncryption",
+            "GetBucketLifecycleConfiguration",
+            "GetBucketOwnershipControls",
+            "GetBucketPolicy",
+            "GetBucketTagging",
+            "GetPublicAccessBlock",
+            "GetUser",
+            "HeadBucket",
+            "ListAccessKeys",
+            "ListAttachedUserPolicies",
+            "ListUserPolicies",
+        ]);
+    });
+});
