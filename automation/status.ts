@@ -1,2 +1,301 @@
-export interface StatusIo { out: (line: string) => void; err: (line: string) => void; env: NodeJS.ProcessEnv }
-export async function runStatus(_args: string[], _io: StatusIo): Promise<number> { return 1; }
+/**
+ * `container-insights status --env prod`: the operator's one-look health check. From the stack's outputs and
+ * read-only AWS calls, one line per cluster: identity mode, role present and its policy in step (as the reconciler
+ * would decide it, with its own desired-state function), agent installed, and the last reconcile's time and outcome.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import { GetRoleCommand, GetRolePolicyCommand, GetUserCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { parseConfig } from "../config";
+import { agentBoundaryPolicyArn, partitionOf, reconcilerFunctionNames } from "../common/naming";
+import { ClusterStatus } from "../components/cluster/types";
+import { desiredRoles } from "../lambda/reconciler/desired";
+import { decodePolicy, samePolicy } from "../lambda/reconciler/documents";
+import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
+import { ClusterFacts, ClusterResult, ReconcilerSettings } from "../lambda/reconciler/types";
+import { readStackConfig } from "../scripts/stackConfig";
+import { UsageError, environmentFlag, parseFlags } from "./cliArgs";
+import { openLocalStack, PROJECT_DIR } from "./workspace";
+
+/** The stack's outputs as plain values (secret ones are never needed here). */
+export type StackOutputsSource = (stackName: string) => Promise<Record<string, unknown>>;
+
+export interface StatusIo {
+    out: (line: string) => void;
+    err: (line: string) => void;
+    env: NodeJS.ProcessEnv;
+    outputs?: StackOutputsSource;
+    projectDir?: string;
+    now?: () => number;
+}
+
+/** The outputs of the stack on the backend `npm run up` uses, through the Automation API (needs the Pulumi CLI). */
+export function backendOutputs(env: NodeJS.ProcessEnv): StackOutputsSource {
+    return async (stackName) => {
+        const { stack } = await openLocalStack(stackName, { backend: env.PULUMI_BACKEND_URL ? "configured" : undefined });
+        const outputs = await stack.outputs();
+        return Object.fromEntries(Object.entries(outputs).filter(([, o]) => !o.secret).map(([key, o]) => [key, o.value]));
+    };
+}
+
+export interface LastRun {
+    time: string;
+    trigger: string;
+    outcome: string;
+    error?: string;
+    counts?: Record<string, number>;
+}
+
+export interface ClusterHealth {
+    cluster: string;
+    region: string;
+    mode: "irsa" | "iam-user";
+    /** present, missing, or for the user mode the user's state. */
+    identity: string;
+    /** in-step, drifted (what), or unknown (why). */
+    policy: string;
+    agent: string;
+    lastReconcile: string;
+    healthy: boolean;
+    problems: string[];
+}
+
+const errorName = (error: unknown) => (error as { name?: string }).name ?? "";
+
+/** The latest `reconcile finished` entry of either function in the last three days (12 scheduled runs a day). */
+export async function lastReconcile(logs: CloudWatchLogsClient, stackName: string, now: number): Promise<LastRun | undefined> {
+    const names = reconcilerFunctionNames(stackName);
+    let latest: { timestamp: number; message: string } | undefined;
+    for (const fn of [names.creation, names.management]) {
+        let nextToken: string | undefined;
+        try {
+            do {
+                const page = await logs.send(
+                    new FilterLogEventsCommand({
+                        logGroupName: `/aws/lambda/${fn}`,
+                        filterPattern: '{ $.message = "reconcile finished" }',
+                        startTime: now - 3 * 24 * 3600 * 1000,
+                        nextToken,
+                    }),
+                );
+                for (const event of page.events ?? []) {
+                    if (!latest || (event.timestamp ?? 0) > latest.timestamp) {
+                        latest = { timestamp: event.timestamp ?? 0, message: event.message ?? "{}" };
+                    }
+                }
+                nextToken = page.nextToken;
+            } while (nextToken);
+        } catch (error) {
+            if (errorName(error) !== "ResourceNotFoundException") {
+                throw error;
+            }
+        }
+    }
+    if (!latest) {
+        return undefined;
+    }
+    const entry = JSON.parse(latest.message) as { trigger?: string; outcome?: string; error?: string; counts?: Record<string, number> };
+    return { time: new Date(latest.timestamp).toISOString(), trigger: entry.trigger ?? "?", outcome: entry.outcome ?? "?", error: entry.error, counts: entry.counts };
+}
+
+/** The reconciler's view of the stack, from the stack file (secrets and account values are not needed). */
+function reconcilerSettings(stackName: string, projectDir: string, accountId: string, bucketName: string): { settings: ReconcilerSettings; kmsKnown: boolean } {
+    const file = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`)) ? readStackConfig(stackName, projectDir) : { raw: {}, awsRegion: undefined };
+    // Values status never uses stand in for the account's and the secret ones, which the stack file may not hold.
+    const raw = { ...file.raw, roleName: "unused", token: "unused", externalId: "unused" };
+    const parsed = parseConfig(raw, { awsRegion: file.awsRegion ?? "us-east-1" });
+    const partition = partitionOf(parsed.stackRegion);
+    const kmsKeyArn = parsed.kmsKeyId?.startsWith("arn:") && parsed.kmsKeyId.includes(":key/") ? parsed.kmsKeyId : undefined;
+    return {
+        settings: {
+            stackId: `container-insights/${stackName}`,
+            stackName,
+            regions: parsed.regions,
+            bucketName,
+            queueArnPattern: parsed.platform.queueArnPattern,
+            namespace: parsed.agentNamespace,
+            serviceAccount: parsed.agentServiceAccount,
+            boundaryPolicyArn: agentBoundaryPolicyArn({ accountId, partition, stackName }),
+            clusters: parsed.clusters,
+            ...(kmsKeyArn ? { kmsKeyArn } : {}),
+        },
+        kmsKnown: parsed.kmsKeyId === undefined || kmsKeyArn !== undefined,
+    };
+}
+
+async function clusterFacts(region: string, name: string): Promise<ClusterFacts | undefined> {
+    try {
+        const { cluster } = await new EKSClient({ region }).send(new DescribeClusterCommand({ name }));
+        return { name, region, arn: cluster!.arn!, status: cluster!.status!, oidcIssuer: cluster!.identity?.oidc?.issuer, tags: cluster!.tags ?? {} };
+    } catch (error) {
+        if (errorName(error) === "ResourceNotFoundException") {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+/** Role present, boundary, trust and inline policy compared with what the reconciler would put there. */
+async function roleHealth(iam: IAMClient, desired: { trust: unknown; permissions: unknown; boundary: string } | undefined, roleName: string, kmsKnown: boolean) {
+    let role;
+    try {
+        role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role!;
+    } catch (error) {
+        if (errorName(error) === "NoSuchEntity") {
+            return { identity: "missing", policy: "-", problems: [`role ${roleName} does not exist`] };
+        }
+        throw error;
+    }
+    if (!desired) {
+        return { identity: "present", policy: "unknown", problems: [] };
+    }
+    const drift: string[] = [];
+    if (role.PermissionsBoundary?.PermissionsBoundaryArn !== desired.boundary) {
+        drift.push("boundary");
+    }
+    if (!samePolicy(decodePolicy(role.AssumeRolePolicyDocument ?? "%7B%7D"), desired.trust)) {
+        drift.push("trust");
+    }
+    try {
+        const inline = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: AGENT_POLICY_NAME }));
+        if (kmsKnown && !samePolicy(decodePolicy(inline.PolicyDocument ?? "%7B%7D"), desired.permissions)) {
+            drift.push("permissions");
+        }
+    } catch (error) {
+        if (errorName(error) !== "NoSuchEntity") {
+            throw error;
+        }
+        drift.push("permissions missing");
+    }
+    return {
+        identity: "present",
+        policy: drift.length === 0 ? (kmsKnown ? "in-step" : "in-step (KMS statement not compared)") : `drifted (${drift.join(", ")})`,
+        problems: drift.length === 0 ? [] : [`role ${roleName} drifted: ${drift.join(", ")} (the next reconcile puts it back)`],
+    };
+}
+
+export async function clusterHealth(args: {
+    stackName: string;
+    outputs: Record<string, unknown>;
+    region: string;
+    projectDir: string;
+    now: number;
+}): Promise<{ clusters: ClusterHealth[]; lastRun?: LastRun }> {
+    const clusters = (args.outputs.clusters as ClusterStatus[] | undefined) ?? [];
+    const mode = args.outputs.iamUserName ? "iam-user" : "irsa";
+    const iam = new IAMClient({ region: args.region });
+    const { Account: accountId } = await new STSClient({ region: args.region }).send(new GetCallerIdentityCommand({}));
+    const lastRun = mode === "irsa" ? await lastReconcile(new CloudWatchLogsClient({ region: args.region }), args.stackName, args.now) : undefined;
+    const deployResults = new Map<string, ClusterResult>();
+    try {
+        for (const result of (JSON.parse(String(args.outputs.reconcilerLastRun ?? "{}")) as { results?: ClusterResult[] }).results ?? []) {
+            deployResults.set(result.roleName, result);
+        }
+    } catch {
+        // An unreadable last-run output only loses the per-cluster deploy-time outcome.
+    }
+    let userState: string | undefined;
+    if (mode === "iam-user") {
+        try {
+            await iam.send(new GetUserCommand({ UserName: String(args.outputs.iamUserName) }));
+            userState = `user ${String(args.outputs.iamUserName)} present`;
+        } catch (error) {
+            if (errorName(error) !== "NoSuchEntity") {
+                throw error;
+            }
+            userState = `user ${String(args.outputs.iamUserName)} missing`;
+        }
+    }
+    const { settings, kmsKnown } = reconcilerSettings(args.stackName, args.projectDir, accountId!, String(args.outputs.bucketName ?? ""));
+    const providers = mode === "irsa" ? ((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map((p) => p.Arn!) : [];
+    const runText = lastRun ? `${lastRun.time} ${lastRun.trigger} ${lastRun.outcome}` : mode === "irsa" ? "none in 3 days" : "-";
+    const result: ClusterHealth[] = [];
+    for (const cluster of clusters) {
+        const problems: string[] = [];
+        const facts = await clusterFacts(cluster.region, cluster.name);
+        if (!facts) {
+            problems.push("the cluster no longer exists (the next up removes its agent, the next reconcile its role)");
+        } else if (facts.status !== "ACTIVE") {
+            problems.push(`cluster status is ${facts.status}`);
+        }
+        let identity = userState ?? "-";
+        let policy = "-";
+        if (mode === "irsa" && cluster.roleArn) {
+            const roleName = cluster.roleArn.slice(cluster.roleArn.lastIndexOf("/") + 1);
+            const desired = facts ? desiredRoles([facts], providers, { accountId: accountId!, partition: partitionOf(args.region) }, settings).desired[0] : undefined;
+            const health = await roleHealth(iam, desired, roleName, kmsKnown);
+            identity = `role ${health.identity}`;
+            policy = health.policy;
+            problems.push(...health.problems);
+            const deploy = deployResults.get(roleName);
+            if (deploy?.outcome === "failed" || deploy?.outcome === "deferred") {
+                problems.push(`deploy-time reconcile: ${deploy.outcome}${deploy.reason ? ` (${deploy.reason})` : ""}`);
+            }
+        } else if (userState?.endsWith("missing")) {
+            problems.push(userState);
+        }
+        const agent = cluster.status === "installed" ? "installed" : `skipped (${cluster.reason ?? "no reason given"})`;
+        if (lastRun && lastRun.outcome !== "succeeded") {
+            problems.push(`last reconcile ${lastRun.outcome}${lastRun.error ? `: ${lastRun.error}` : ""}`);
+        }
+        const counts = cluster.status === "installed";
+        result.push({
+            cluster: cluster.name,
+            region: cluster.region,
+            mode,
+            identity,
+            policy,
+            agent,
+            lastReconcile: runText,
+            healthy: !counts || problems.length === 0,
+            problems: counts ? problems : [],
+        });
+    }
+    return { clusters: result, lastRun };
+}
+
+export function statusLine(health: ClusterHealth): string {
+    const verdict = health.healthy ? "OK" : `ATTENTION: ${health.problems.join("; ")}`;
+    return [
+        `${health.region}/${health.cluster}`,
+        `mode=${health.mode}`,
+        health.identity.replace(/ /g, "="),
+        `policy=${health.policy}`,
+        `agent=${health.agent}`,
+        `last-reconcile=${health.lastReconcile}`,
+        verdict,
+    ].join("  ");
+}
+
+export async function runStatus(args: string[], io: StatusIo): Promise<number> {
+    const flags = parseFlags("status", args, { values: ["env", "stack", "region"], switches: { json: undefined } });
+    if (flags.positionals.length > 0) {
+        throw new UsageError(`unexpected argument ${flags.positionals[0]}`, "status");
+    }
+    const environment = environmentFlag("status", flags.values.env);
+    const stackName = flags.values.stack ?? environment;
+    const projectDir = io.projectDir ?? PROJECT_DIR;
+    const outputs = await (io.outputs ?? backendOutputs(io.env))(stackName);
+    if (Object.keys(outputs).length === 0) {
+        io.err(`container-insights: stack ${stackName} has no outputs: it has not been deployed (npm run up -- ${stackName})`);
+        return 1;
+    }
+    const fileRegion = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`)) ? readStackConfig(stackName, projectDir).awsRegion : undefined;
+    const region = flags.values.region ?? fileRegion ?? io.env.AWS_REGION;
+    if (!region) {
+        throw new UsageError("no region: pass --region (the stack's aws:region)", "status");
+    }
+    const { clusters, lastRun } = await clusterHealth({ stackName, outputs, region, projectDir, now: (io.now ?? Date.now)() });
+    if (flags.switches.has("json")) {
+        io.out(JSON.stringify({ stack: stackName, lastRun: lastRun ?? null, clusters }));
+    } else {
+        io.out(`stack ${stackName}: ${clusters.length} cluster(s); last reconcile: ${lastRun ? `${lastRun.time} (${lastRun.trigger}) ${lastRun.outcome}` : "none found"}`);
+        for (const health of clusters) {
+            io.out(statusLine(health));
+        }
+    }
+    return clusters.every((c) => c.healthy) && (!lastRun || lastRun.outcome === "succeeded") ? 0 : 1;
+}
