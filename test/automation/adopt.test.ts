@@ -1,0 +1,94 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { adoptionPlan } from "../../automation/adopt";
+import { main } from "../../automation/cli";
+import { FakeAccount } from "../fakes/awsAccount";
+import { mockAws } from "../fakes/sdkMocks";
+
+const ACCOUNT = "111122223333";
+const BUCKET = `nops-container-cost-${ACCOUNT}`;
+
+/** The account after the vendor's CloudFormation onboarding: bucket, user, roles at path / for two clusters. */
+function vendorAccount(): FakeAccount {
+    const account = new FakeAccount({ accountId: ACCOUNT });
+    account.putBucket(BUCKET, { policy: true, tags: { "aws:cloudformation:stack-name": "nops-container-cost" } });
+    account.putUser("nops-container-cost-s3", { inlinePolicies: ["nops-s3"], accessKeys: 1 });
+    account.putForeignRole("nops-ccost-alpha_us-east-1", "/");
+    account.putForeignRole("nops-ccost-beta_eu-west-1", "/");
+    account.putForeignRole("unrelated-role", "/");
+    account.putForeignRole("nops-ccost-gamma_us-east-1", "/container-insights/prod/", { "container-insights:stack": "container-insights/prod" });
+    return account;
+}
+
+async function adopt(account: FakeAccount, argv: string[] = ["adopt", "--env", "prod"]) {
+    const restore = mockAws(account);
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+        const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
+        return { code, out, err };
+    } finally {
+        restore();
+    }
+}
+
+describe("container-insights adopt", () => {
+    it("finds the vendor's leftovers with read-only calls and blocks while its roles still hold the names", async () => {
+        const account = vendorAccount();
+        const { code, out, err } = await adopt(account);
+        assert.equal(code, 1);
+        assert.match(out.join("\n"), /bucket nops-container-cost-111122223333: exists \(made by CloudFormation stack nops-container-cost\); the next up imports it as it is, with its encryption, public access block, ownership controls, bucket policy/);
+        assert.match(out.join("\n"), /IAM user nops-container-cost-s3: exists, and IRSA mode does not use it/);
+        assert.match(err.join("\n"), /blocked: 2 vendor role\(s\) at path \/ still hold the per-cluster role names .*: nops-ccost-alpha_us-east-1, nops-ccost-beta_eu-west-1\./);
+        assert.ok(account.calls.every((c) => /^(Get|List|Head)/.test(c.operation)), account.calls.map((c) => c.operation).join(","));
+        assert.equal(account.role("nops-ccost-alpha_us-east-1")!.Path, "/");
+    });
+
+    it("prints the two-step import once the vendor stack is gone, and nothing to import when all is already the stack's", async () => {
+        const account = vendorAccount();
+        account.roles.delete("nops-ccost-alpha_us-east-1");
+        account.roles.delete("nops-ccost-beta_eu-west-1");
+        const { code, out, err } = await adopt(account);
+        assert.deepEqual(err, []);
+        assert.equal(code, 0);
+        assert.deepEqual(out.slice(out.indexOf("next:")), [
+            "next:",
+            "  pulumi config set --stack prod container-insights:adopt true",
+            "  npm run up -- prod          # imports",
+            "  pulumi config set --stack prod container-insights:adopt false",
+            "  npm run up -- prod          # applies the stack's settings and tags",
+        ]);
+        assert.match(out.join("\n"), /Kubernetes: the chart takes over release nops-kubernetes-agent in namespace nops in place/);
+
+        const done = new FakeAccount({ accountId: ACCOUNT });
+        done.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/prod" } });
+        const again = await adopt(done);
+        assert.equal(again.code, 0);
+        assert.match(again.out.join("\n"), /already this stack's; nothing to do/);
+        assert.deepEqual(again.out.slice(again.out.indexOf("next:")), ["next:", "  npm run up -- prod"]);
+    });
+
+    it("blocks on another environment's stack in the account (one environment per account)", async () => {
+        const account = new FakeAccount({ accountId: ACCOUNT });
+        account.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/prod" } });
+        const { code, err } = await adopt(account, ["adopt", "--env", "uat"]);
+        assert.equal(code, 1);
+        assert.match(err.join("\n"), /bucket nops-container-cost-111122223333 belongs to stack container-insights\/prod .*only one environment/);
+    });
+
+    it("in IAM-user mode imports the user, and blocks while it has two access keys", () => {
+        const findings = { accountId: ACCOUNT, vendorRoles: [], user: { name: "nops-container-cost-s3", tags: {}, inlinePolicies: ["p"], attachedPolicies: [], accessKeys: 2 } };
+        const plan = adoptionPlan(findings, { name: "prod", createIamUser: true });
+        assert.match(plan.lines.join("\n"), /the next up imports it and gives it the stack's own policy and a new access key.*aws iam delete-user-policy --user-name nops-container-cost-s3 --policy-name p/);
+        assert.match(plan.blockers[0], /has 2 access keys, the most IAM allows/);
+        assert.equal(adoptionPlan({ ...findings, user: { ...findings.user, accessKeys: 1 } }, { name: "prod", createIamUser: true }).blockers.length, 0);
+    });
+
+    it("is bad usage (exit 2) without --env, through the real entry point", function () {
+        this.timeout(60000);
+        const result = spawnSync("npx", ["container-insights", "adopt"], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+        assert.equal(result.status, 2, result.stderr);
+        assert.match(result.stderr, /--env is required \(prod or uat\)\nusage: npx container-insights adopt --env <prod\|uat>/);
+    });
+});
