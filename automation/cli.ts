@@ -195,6 +195,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             io.err(`container-insights: ${error.message}`);
             return 1;
         }
+        // The read-only commands meet AWS's own errors (no credentials, AccessDenied): one line, no stack trace.
+        if ((command === "adopt" || command === "status") && error instanceof Error) {
+            io.err(`container-insights: ${command} failed: ${error.name}: ${error.message}`);
+            return 1;
+        }
         throw error;
     }
 }

@@ -35,7 +35,7 @@ export interface StatusIo {
 /** The outputs of the stack on the backend `npm run up` uses, through the Automation API (needs the Pulumi CLI). */
 export function backendOutputs(env: NodeJS.ProcessEnv): StackOutputsSource {
     return async (stackName) => {
-        const { stack } = await openLocalStack(stackName, { backend: env.PULUMI_BACKEND_URL ? "configured" : undefined });
+        const { stack } = await openLocalStack(stackName, { backend: env.PULUMI_BACKEND_URL ? "configured" : undefined, existingOnly: true });
         const outputs = await stack.outputs();
         return Object.fromEntries(Object.entries(outputs).filter(([, o]) => !o.secret).map(([key, o]) => [key, o.value]));
     };

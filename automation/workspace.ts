@@ -49,7 +49,8 @@ function environmentFor(options: WorkspaceOptions, projectDir: string): { envVar
     return { envVars: { PULUMI_BACKEND_URL: url, ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}) }, backendKey: url };
 }
 
-export async function openLocalStack(stackName: string, options: WorkspaceOptions): Promise<OpenedStack> {
+/** Opens the stack, creating it unless `existingOnly` (read-only tools such as `status` must not create stacks). */
+export async function openLocalStack(stackName: string, options: WorkspaceOptions & { existingOnly?: boolean }): Promise<OpenedStack> {
     const projectDir = resolve(options.projectDir ?? PROJECT_DIR);
     const cli = findPulumiCli(options.pulumiHome);
     const { envVars, backendKey } = environmentFor(options, projectDir);
@@ -59,6 +60,8 @@ export async function openLocalStack(stackName: string, options: WorkspaceOption
               { stackName, projectName: options.program.projectName, program: options.program.run },
               { envVars, pulumiCommand, ...(options.projectDir ? { workDir: projectDir } : {}) },
           )
-        : await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir }, { envVars, pulumiCommand });
+        : options.existingOnly
+          ? await LocalWorkspace.selectStack({ stackName, workDir: projectDir }, { envVars, pulumiCommand })
+          : await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir }, { envVars, pulumiCommand });
     return { stack, backendKey };
 }

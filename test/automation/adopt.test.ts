@@ -85,6 +85,14 @@ describe("container-insights adopt", () => {
         assert.equal(adoptionPlan({ ...findings, user: { ...findings.user, accessKeys: 1 } }, { name: "prod", createIamUser: true }).blockers.length, 0);
     });
 
+    it("reports AWS's own error in one line with exit 1 (no stack trace)", async () => {
+        const account = vendorAccount();
+        account.faults.push((operation) => (operation === "ListRoles" ? Object.assign(new Error("User is not authorized to perform: iam:ListRoles"), { name: "AccessDenied" }) : undefined));
+        const { code, err } = await adopt(account);
+        assert.equal(code, 1);
+        assert.deepEqual(err, ["container-insights: adopt failed: AccessDenied: User is not authorized to perform: iam:ListRoles"]);
+    });
+
     it("is bad usage (exit 2) without --env, through the real entry point", function () {
         this.timeout(60000);
         const result = spawnSync("npx", ["container-insights", "adopt"], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
