@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { sdkLookup } from "../components/adoption/existingResources";
+import { parseConfig } from "../config";
+import { deployerPolicy } from "../scripts/permissions";
+import { evaluate } from "./fakes/iamPolicy";
 import { FakeAccount } from "./fakes/awsAccount";
 import { mockAws } from "./fakes/sdkMocks";
 import { ACCOUNT_ID, baseConfig, runProgram } from "./harness";
@@ -124,4 +127,41 @@ describe("adopt: importing what the vendor's CloudFormation left", () => {
             "ListUserPolicies",
         ]);
     });
+});
+
+describe("the deploying identity may make the program's own reads", () => {
+    /** The IAM action and resource each read is authorized as (Service Authorization Reference: S3, IAM). */
+    const READS: Record<string, { action: string; resource: "bucket" | "user" }> = {
+        HeadBucket: { action: "s3:ListBucket", resource: "bucket" },
+        GetBucketTagging: { action: "s3:GetBucketTagging", resource: "bucket" },
+        GetBucketEncryption: { action: "s3:GetEncryptionConfiguration", resource: "bucket" },
+        GetPublicAccessBlock: { action: "s3:GetBucketPublicAccessBlock", resource: "bucket" },
+        GetBucketOwnershipControls: { action: "s3:GetBucketOwnershipControls", resource: "bucket" },
+        GetBucketPolicy: { action: "s3:GetBucketPolicy", resource: "bucket" },
+        GetBucketLifecycleConfiguration: { action: "s3:GetLifecycleConfiguration", resource: "bucket" },
+        GetUser: { action: "iam:GetUser", resource: "user" },
+        ListUserPolicies: { action: "iam:ListUserPolicies", resource: "user" },
+        ListAttachedUserPolicies: { action: "iam:ListAttachedUserPolicies", resource: "user" },
+        ListAccessKeys: { action: "iam:ListAccessKeys", resource: "user" },
+    };
+
+    for (const mode of ["IRSA", "IAM-user"] as const) {
+        it(`allows every read the program made, on its resource, in ${mode} mode (npm run permissions)`, async () => {
+            const config = { ...baseConfig(), adopt: "true", ...(mode === "IAM-user" ? { createIamUser: "true" } : {}) };
+            const account = new FakeAccount({ accountId: ACCOUNT_ID });
+            account.putBucket(BUCKET);
+            account.putUser(USER);
+            await runAgainst(account, config);
+            const parsed = parseConfig(config, { awsRegion: "us-east-1", stackName: "prod" });
+            const policy = deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", accountId: ACCOUNT_ID, config: parsed });
+            const made = [...new Set(account.calls.map((c) => c.operation))];
+            assert.ok(made.length >= (mode === "IRSA" ? 7 : 11), made.join(","));
+            for (const operation of made) {
+                const read = READS[operation];
+                assert.ok(read, `no IAM action known for ${operation}`);
+                const resource = read.resource === "bucket" ? `arn:aws:s3:::${BUCKET}` : `arn:aws:iam::${ACCOUNT_ID}:user/${USER}`;
+                assert.equal(evaluate(policy, { action: read.action, resource, context: {} }), "Allow", `${operation}: ${read.action} on ${resource}`);
+            }
+        });
+    }
 });
