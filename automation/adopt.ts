@@ -60,7 +60,10 @@ export function adoptionPlan(findings: AccountFindings, stack: { name: string; c
         if (conflict) {
             blockers.push(conflict);
         } else if (bucket.tags[STACK_TAG_KEY] === stackId) {
-            lines.push(`bucket ${bucket.name}: already this stack's; nothing to do`);
+            lines.push(
+                `bucket ${bucket.name}: already this stack's; nothing to do while the stack manages it. If a destroy of this ` +
+                    "stack kept it (retainBucket), import it again: pulumi config set container-insights:adopt true, up, then adopt false, up",
+            );
         } else {
             imports = true;
             const settings = Object.entries(bucket.settings).filter(([, set]) => set).map(([name]) => SETTING_NAMES[name]);

@@ -98,16 +98,26 @@ describe("adopt: importing what the vendor's CloudFormation left", () => {
         assert.equal(run.one("aws:iam/accessKey:AccessKey").importId, undefined);
     });
 
-    it("imports nothing without adopt, or once the resources carry this stack's tag (adopted and converged)", async () => {
+    it("imports nothing without adopt; with adopt, also a bucket this stack's earlier incarnation kept (its own tag)", async () => {
         const without = await runAgainst(vendorAccount(), baseConfig());
         assert.deepEqual(imported(without.run.resources), []);
         assert.equal(without.options("aws:s3/bucket:Bucket", "insights").ignoreChanges, undefined);
 
-        const converged = new FakeAccount({ accountId: ACCOUNT_ID });
-        converged.putBucket(BUCKET, { policy: true, tags: { "container-insights:stack": "container-insights/prod" } });
-        const after = await runAgainst(converged, { ...baseConfig(), adopt: "true" });
-        assert.deepEqual(imported(after.run.resources), []);
-        assert.equal(after.options("aws:s3/bucket:Bucket", "insights").ignoreChanges, undefined);
+        // Destroyed with retainBucket, then deployed again: the tag is this stack's, the state no longer has it.
+        const kept = new FakeAccount({ accountId: ACCOUNT_ID });
+        kept.putBucket(BUCKET, { policy: true, tags: { "container-insights:stack": "container-insights/prod" } });
+        const after = await runAgainst(kept, { ...baseConfig(), adopt: "true" });
+        assert.equal(after.run.one("aws:s3/bucket:Bucket").importId, BUCKET);
+    });
+
+    it("reports a bucket it may not read (another account's name) as a RunError that names it", async () => {
+        const account = new FakeAccount({ accountId: ACCOUNT_ID });
+        account.faults.push((operation) => (operation === "HeadBucket" ? Object.assign(new Error("Forbidden"), { name: "Forbidden", $metadata: { httpStatusCode: 403 } }) : undefined));
+        await assert.rejects(runAgainst(account, baseConfig()), (e: unknown) => {
+            assert.ok(pulumi.RunError.isInstance(e));
+            assert.match((e as Error).message, new RegExp(`reading the existing bucket ${BUCKET} failed: Error: bucket ${BUCKET} exists but this identity may not read it`));
+            return true;
+        });
     });
 
     it("reads only: HeadBucket, the bucket's tags and settings, GetUser and its lists", async () => {

@@ -42,7 +42,13 @@ export async function inspectExisting(
     lookup: ExistingLookup,
     args: { stackId: string; bucketName: string; userName?: string; adopt: boolean },
 ): Promise<Adoption> {
-    const [bucket, user] = await Promise.all([lookup.bucket(args.bucketName), args.userName ? lookup.user(args.userName) : Promise.resolve(undefined)]);
+    let bucket: ExistingBucket | undefined;
+    let user: ExistingUser | undefined;
+    try {
+        [bucket, user] = await Promise.all([lookup.bucket(args.bucketName), args.userName ? lookup.user(args.userName) : Promise.resolve(undefined)]);
+    } catch (error) {
+        throw new pulumi.RunError(`reading the existing bucket ${args.bucketName}${args.userName ? ` and IAM user ${args.userName}` : ""} failed: ${(error as Error).name}: ${(error as Error).message}`);
+    }
     const conflicts = [
         bucket && ownershipConflict("bucket", bucket.name, bucket.tags, args.stackId),
         user && ownershipConflict("IAM user", user.name, user.tags, args.stackId),
@@ -50,11 +56,9 @@ export async function inspectExisting(
     if (conflicts.length > 0) {
         throw new ForeignOwnerError(conflicts);
     }
-    // What carries this stack's tag is already the stack's: nothing to import.
-    const foreignBucket = bucket && bucket.tags[STACK_TAG_KEY] === undefined ? bucket : undefined;
-    const foreignUser = user && user.tags[STACK_TAG_KEY] === undefined ? user : undefined;
+    const untagged = (found?: { tags: Record<string, string> }) => found !== undefined && found.tags[STACK_TAG_KEY] === undefined;
     if (!args.adopt) {
-        for (const found of [foreignBucket && `bucket ${foreignBucket.name}`, foreignUser && `IAM user ${foreignUser.name}`].filter(Boolean)) {
+        for (const found of [untagged(bucket) && `bucket ${bucket!.name}`, untagged(user) && `IAM user ${user!.name}`].filter(Boolean)) {
             pulumi.log.warn(
                 `${found} exists without this stack's ${STACK_TAG_KEY} tag: unless this stack made it, creating it fails. ` +
                     "To take over what the vendor's CloudFormation left, run `npx container-insights adopt` (README, Migrating from the CloudFormation stack)",
@@ -62,11 +66,14 @@ export async function inspectExisting(
         }
         return { user: false };
     }
-    if (foreignBucket || foreignUser) {
+    // With adopt, whatever is not another stack's is imported: untagged (the vendor's) or tagged as this stack's (kept
+    // by an earlier destroy). A resource already in this stack's state is not imported again: the engine imports only
+    // when the state has no resource with that id (pulumi/pulumi step_generator.go, isImport).
+    if (bucket || user) {
         pulumi.log.info(
-            `adopt: importing ${[foreignBucket && `bucket ${foreignBucket.name}`, foreignUser && `IAM user ${foreignUser.name}`].filter(Boolean).join(" and ")} ` +
+            `adopt: importing ${[bucket && `bucket ${bucket.name}`, user && `IAM user ${user.name}`].filter(Boolean).join(" and ")} ` +
                 "as they are; set container-insights:adopt to false and run up again to apply this stack's settings and tags",
         );
     }
-    return { bucket: foreignBucket?.settings, user: foreignUser !== undefined };
+    return { bucket: bucket?.settings, user: user !== undefined };
 }
