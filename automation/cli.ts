@@ -36,9 +36,9 @@ export const COMMANDS: Record<string, CommandHelp> = {
     },
     configure: {
         usage: "configure <stack>",
-        summary: "ask for roleName, the token and the external id and store them in the stack's config",
+        summary: "ask for roleName, the token, the external id and the Datadog API key and store them in the stack's config",
         details: [
-            "The token and the external id are read without echo and handed to `pulumi config set --secret` on stdin:",
+            "The secrets are read without echo and handed to `pulumi config set --secret` on stdin:",
             "they never appear on the screen, in the command line or in the shell history.",
         ],
     },

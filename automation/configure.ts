@@ -1,6 +1,7 @@
 /**
  * `npm run configure -- <stack>` (= `npx container-insights configure <stack>`): selects or creates the stack on the
- * same backend `npm run up` uses, asks for roleName, the platform token and the external id, and stores them with
+ * same backend `npm run up` uses, asks for roleName, the platform token, the external id (with autoUpdate) and the
+ * Datadog API key (with agent.install), and stores them with
  * `pulumi config set`. Secrets are read without echo and reach the Pulumi CLI on its stdin (with a non-terminal
  * stdin, `pulumi config set KEY` reads the value from it), never in an argument, an environment variable or a log.
  */
@@ -130,7 +131,9 @@ export async function runConfigure(args: string[], io: ConfigureIo): Promise<num
     if (!(await step(`pulumi stack select --create ${stack}`, ["stack", "select", "--create", stack]))) {
         return 1;
     }
-    const autoUpdate = readStackConfig(stack, projectDir).raw.autoUpdate !== "false";
+    const { raw } = readStackConfig(stack, projectDir);
+    const autoUpdate = raw.autoUpdate !== "false";
+    const installsAgent = (JSON.parse(raw.agent ?? "{}") as { install?: boolean | string }).install?.toString() !== "false";
 
     const prompter = io.ask ? undefined : new Prompter(process.stdin, process.stdout);
     const ask = io.ask ?? prompter!.ask;
@@ -140,6 +143,7 @@ export async function runConfigure(args: string[], io: ConfigureIo): Promise<num
             { key: "roleName", question: "Name of the platform's integration IAM role (roleName): ", secret: false },
             { key: "token", question: "Platform API token (not shown): ", secret: true },
             ...(autoUpdate ? [{ key: "externalId", question: "External id for the auto-update role (not shown): ", secret: true }] : []),
+            ...(installsAgent ? [{ key: "datadogApiKey", question: "Datadog API key issued by the platform (not shown): ", secret: true }] : []),
         ];
         for (const { key, question, secret } of questions) {
             const value = await askValid(io, ask, key, question, secret);

@@ -11,6 +11,7 @@ import { Prompter } from "../../automation/prompt";
 const ROOT = join(__dirname, "..", "..");
 const TOKEN = "tok-SECRET-123";
 const EXTERNAL_ID = "ext-SECRET-456";
+const DATADOG = "dd-SECRET-789";
 
 /**
  * A stand-in `pulumi` on PATH: records each call's arguments, and for `config set` what it read on stdin (as the
@@ -39,7 +40,7 @@ describe("configure (npm run configure -- <stack>)", () => {
         const state = mkdtempSync(join(tmpdir(), "state-"));
         const result = spawnSync("npm", ["run", "--silent", "configure", "--", "prod"], {
             cwd: ROOT,
-            input: `NopsIntegrationRole\n${TOKEN}\n${EXTERNAL_ID}\n`,
+            input: `NopsIntegrationRole\n${TOKEN}\n${EXTERNAL_ID}\n${DATADOG}\n`,
             encoding: "utf8",
             env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: "pass" },
         });
@@ -51,11 +52,12 @@ describe("configure (npm run configure -- <stack>)", () => {
             "ARGS config set --stack prod container-insights:roleName NopsIntegrationRole",
             "ARGS config set --stack prod --secret container-insights:token",
             "ARGS config set --stack prod --secret container-insights:externalId",
+            "ARGS config set --stack prod --secret container-insights:datadogApiKey",
         ]);
-        assert.deepEqual(calls.split("\n").filter((line) => line.startsWith("STDIN ")), [`STDIN ${TOKEN}`, `STDIN ${EXTERNAL_ID}`]);
+        assert.deepEqual(calls.split("\n").filter((line) => line.startsWith("STDIN ")), [`STDIN ${TOKEN}`, `STDIN ${EXTERNAL_ID}`, `STDIN ${DATADOG}`]);
         assert.ok(calls.includes(`BACKEND file://${state}`));
         for (const text of [result.stdout, result.stderr]) {
-            assert.ok(!text.includes(TOKEN) && !text.includes(EXTERNAL_ID), text);
+            assert.ok(!text.includes(TOKEN) && !text.includes(EXTERNAL_ID) && !text.includes(DATADOG), text);
         }
         assert.match(result.stdout, /set container-insights:token \(secret\)/);
         assert.match(result.stdout, /npm run up -- prod/);
@@ -74,11 +76,11 @@ describe("configure (npm run configure -- <stack>)", () => {
         assert.deepEqual(calls, [["whoami"]]);
     });
 
-    it("re-asks a bad roleName, skips the external id when autoUpdate is false, and refuses an unknown stack", async () => {
+    it("re-asks a bad roleName, skips the external id and the Datadog key when autoUpdate and agent.install are false, and refuses an unknown stack", async () => {
         const project = mkdtempSync(join(tmpdir(), "project-"));
         copyFileSync(join(ROOT, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
         mkdirSync(join(project, "stacks"));
-        writeFileSync(join(project, "stacks", "Pulumi.prod.yaml"), "config:\n  aws:region: us-east-1\n  container-insights:autoUpdate: false\n");
+        writeFileSync(join(project, "stacks", "Pulumi.prod.yaml"), "config:\n  aws:region: us-east-1\n  container-insights:autoUpdate: false\n  container-insights:agent:\n    install: false\n");
         const answers = ["bad role!", "NopsIntegrationRole", TOKEN];
         const asked: Array<{ question: string; muted: boolean }> = [];
         const calls: Array<{ args: string[]; stdin?: string }> = [];
