@@ -34,16 +34,23 @@ export interface ConfigureIo {
 
 export const runPulumiCli: RunPulumi = (args, options) =>
     new Promise((resolve) => {
-        const child = spawn("pulumi", args, { cwd: options.cwd ?? PROJECT_DIR, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+        // stdin is a pipe only for a value to hand over: a command that reads nothing gets none, so it never holds a
+        // write that fails when it exits first (EPIPE).
+        const stdin = options.stdin === undefined ? "ignore" : "pipe";
+        const child = spawn("pulumi", args, { cwd: options.cwd ?? PROJECT_DIR, env: options.env, stdio: [stdin, "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
+        child.stdout!.on("data", (chunk) => (stdout += chunk));
+        child.stderr!.on("data", (chunk) => (stderr += chunk));
         child.on("error", (error: NodeJS.ErrnoException) =>
             resolve({ code: 127, stdout, stderr: error.code === "ENOENT" ? "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)" : error.message }),
         );
         child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-        child.stdin.end(options.stdin ?? "");
+        if (child.stdin) {
+            // A CLI that exits without reading its input reports why through its exit code and stderr.
+            child.stdin.on("error", () => undefined);
+            child.stdin.end(options.stdin);
+        }
     });
 
 function knownStacks(projectDir: string): string[] {
