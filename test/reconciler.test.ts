@@ -313,6 +313,49 @@ describe("reconciler", () => {
         assert.equal(third.writes, 0);
     });
 
+    it("reads which roles carry the boundary with one paginated ListEntitiesForPolicy per run, never GetRole per role", async () => {
+        for (let i = 0; i < 150; i++) {
+            world.account.addCluster("us-east-1", `c${String(i).padStart(3, "0")}`);
+        }
+        await run(["us-east-1"]);
+        // Another boundary on one role: it is missing from the boundary's entities, so it gets the stack's back.
+        world.account.managedPolicies.add("arn:aws:iam::111122223333:policy/other");
+        world.account.role("nops-ccost-c042_us-east-1")!.boundary = "arn:aws:iam::111122223333:policy/other";
+        const before = world.account.calls.length;
+        const result = await run(["us-east-1"]);
+        const calls = world.account.calls.slice(before);
+        const listings = calls.filter((c) => c.operation === "ListEntitiesForPolicy");
+        assert.ok(listings.length >= 1);
+        for (const listing of listings) {
+            assert.deepEqual(
+                { PolicyArn: listing.input.PolicyArn, PolicyUsageFilter: listing.input.PolicyUsageFilter, EntityFilter: listing.input.EntityFilter },
+                { PolicyArn: BOUNDARY_ARN, PolicyUsageFilter: "PermissionsBoundary", EntityFilter: "Role" },
+            );
+        }
+        assert.equal(calls.filter((c) => c.operation === "GetRole").length, 0);
+        assert.equal(calls.filter((c) => c.operation === "GetCallerIdentity").length, 0);
+        assert.deepEqual(calls.filter((c) => c.operation === "PutRolePermissionsBoundary").map((c) => c.input.RoleName), ["nops-ccost-c042_us-east-1"]);
+        assert.equal(result.counts.updated, 1);
+    });
+
+    it("follows ListEntitiesForPolicy's markers: a role on a later page still counts as bounded", async () => {
+        for (let i = 0; i < 5; i++) {
+            world.account.addCluster("us-east-1", `c${i}`);
+        }
+        await run(["us-east-1"]);
+        const pages = world.account.opListEntitiesForPolicy({ PolicyArn: BOUNDARY_ARN, PolicyUsageFilter: "PermissionsBoundary", MaxItems: 2 });
+        assert.equal(pages.IsTruncated, true);
+        world.account.faults.push((operation, input) => {
+            if (operation === "ListEntitiesForPolicy") {
+                input.MaxItems = 2;
+            }
+            return undefined;
+        });
+        const steady = await run(["us-east-1"]);
+        assert.equal(steady.writes, 0);
+        assert.equal(world.account.calls.filter((c) => c.operation === "ListEntitiesForPolicy").length >= 4, true);
+    });
+
     it("gives the boundary back to a legacy role before deleting it as an orphan", async () => {
         world.account.putForeignRole("nops-ccost-old_us-east-1", "/container-insights/prod/", { [STACK_TAG_KEY]: "container-insights/prod" });
         const before = world.account.calls.length;

@@ -35,6 +35,7 @@ export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string } 
         // No resource-level permissions exist for these (Service Authorization Reference).
         { name: "list", actions: ["iam:ListRoles", "iam:ListOpenIDConnectProviders", "eks:ListClusters"], resources: ["*"] },
         { name: "describe clusters", actions: ["eks:DescribeCluster"], resources: [arns.clusters] },
+        { name: "read which roles carry the boundary", actions: ["iam:ListEntitiesForPolicy"], resources: [arns.boundaryPolicy] },
         { name: "run the reconciler", actions: ["lambda:InvokeFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration"], resources: arns.functions },
         {
             name: "maintain the bucket",

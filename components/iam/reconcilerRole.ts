@@ -35,6 +35,8 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string)
             Resource: "*",
         },
         { Sid: "DescribeClusters", Effect: "Allow", Action: "eks:DescribeCluster", Resource: arns.clusters },
+        // Which roles carry the boundary (ListRoles omits boundaries): one paginated call per run.
+        { Sid: "ReadBoundaryUse", Effect: "Allow", Action: "iam:ListEntitiesForPolicy", Resource: arns.boundaryPolicy },
         ...clusterRoleStatements(scope),
         { Sid: "ReadToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenSecretArn },
         {

@@ -8,6 +8,18 @@ export interface Account {
     partition: string;
 }
 
+/**
+ * The account and partition the stack lives in, read from an ARN the stack owns (the boundary policy's): the
+ * reconciler runs in the same account, so this saves asking STS on every run.
+ */
+export function accountOfArn(arn: string): Account {
+    const [prefix, partition, , , accountId] = arn.split(":");
+    if (prefix !== "arn" || !partition || !/^[0-9]{12}$/.test(accountId ?? "")) {
+        throw new Error(`not an ARN with an account: ${arn}`);
+    }
+    return { accountId, partition };
+}
+
 export interface Desired {
     desired: DesiredRole[];
     skipped: ClusterResult[];

@@ -19,6 +19,7 @@ import {
     PutRolePolicyCommand,
     UpdateAssumeRolePolicyCommand,
     ListRolesCommand,
+    ListEntitiesForPolicyCommand,
     PutRolePermissionsBoundaryCommand,
 } from "@aws-sdk/client-iam";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -206,6 +207,35 @@ export class Gateway {
             }
             throw error;
         }
+    }
+
+    /**
+     * Names (lower-cased: IAM role names are case-insensitive) of the roles under `path` whose permissions boundary is
+     * `policyArn`: one paginated ListEntitiesForPolicy per run instead of one GetRole per role (ListRoles omits
+     * boundaries).
+     */
+    async rolesBoundedBy(policyArn: string, path: string): Promise<Set<string>> {
+        const names = new Set<string>();
+        let marker: string | undefined;
+        do {
+            const page = await this.read(() =>
+                this.clients.iam.send(
+                    new ListEntitiesForPolicyCommand({
+                        PolicyArn: policyArn,
+                        EntityFilter: "Role",
+                        PolicyUsageFilter: "PermissionsBoundary",
+                        PathPrefix: path,
+                        MaxItems: 1000,
+                        Marker: marker,
+                    }),
+                ),
+            );
+            for (const role of page.PolicyRoles ?? []) {
+                names.add(role.RoleName!.toLowerCase());
+            }
+            marker = page.IsTruncated ? page.Marker : undefined;
+        } while (marker);
+        return names;
     }
 
     /** ARN of the role's permissions boundary, undefined when it has none (only GetRole returns it). */

@@ -1,5 +1,5 @@
 import { STACK_TAG_KEY, clusterRoleName, clusterRolePath } from "../../common/naming";
-import { desiredRoles } from "./desired";
+import { accountOfArn, desiredRoles } from "./desired";
 import { samePolicy } from "./documents";
 import { Gateway, errorName } from "./gateway";
 import { Step, plan, planTeardown } from "./plan";
@@ -64,16 +64,14 @@ async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
 }
 
 /**
- * The owned roles with their permissions boundaries (one GetRole each: ListRoles does not return boundaries). A role
- * whose boundary cannot be read counts as having none: putting the stack's boundary back is harmless.
+ * The owned roles with their permissions boundaries: ListRoles omits boundaries, so one paginated
+ * ListEntitiesForPolicy on the stack's boundary says which roles carry it. A listed role missing from its answer has no
+ * boundary or another one, and gets the stack's back (putting it back is harmless).
  */
-async function ownedRoles(settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency): Promise<ActualRole[]> {
-    const roles = await gateway.listOwnedRoles(clusterRolePath(settings.stackName));
-    const boundaries = await settleAll(roles, concurrency.describes, (role) => gateway.roleBoundary(role.roleName));
-    return roles.map((role, i) => {
-        const boundary = boundaries[i];
-        return { ...role, boundary: boundary.status === "fulfilled" ? boundary.value : undefined };
-    });
+async function ownedRoles(settings: ReconcilerSettings, gateway: Gateway): Promise<ActualRole[]> {
+    const path = clusterRolePath(settings.stackName);
+    const [roles, bounded] = await Promise.all([gateway.listOwnedRoles(path), gateway.rolesBoundedBy(settings.boundaryPolicyArn, path)]);
+    return roles.map((role) => ({ ...role, boundary: bounded.has(role.roleName.toLowerCase()) ? settings.boundaryPolicyArn : undefined }));
 }
 
 /** Carries out one step; every failure stays inside the step's own result. */
@@ -182,11 +180,11 @@ export async function reconcile(
     log: Log,
     concurrency: Concurrency = DEFAULT_CONCURRENCY,
 ): Promise<ReconcileResult> {
-    const [account, fleet, providers, actual] = await Promise.all([
-        gateway.account(),
+    const account = accountOfArn(settings.boundaryPolicyArn);
+    const [fleet, providers, actual] = await Promise.all([
         scanFleet(settings, gateway, concurrency, log),
         gateway.listOidcProviderArns(),
-        ownedRoles(settings, gateway, concurrency),
+        ownedRoles(settings, gateway),
     ]);
     const { desired, skipped, selected } = desiredRoles(fleet.clusters, providers, account, settings);
     for (const skip of skipped) {
@@ -207,7 +205,7 @@ export async function reconcile(
 
 /** Stack deletion: removes exactly the roles this stack owns, whatever region they were for. */
 export async function teardown(settings: ReconcilerSettings, gateway: Gateway, log: Log, concurrency: Concurrency = DEFAULT_CONCURRENCY): Promise<ReconcileResult> {
-    const actual = await ownedRoles(settings, gateway, concurrency);
+    const actual = await ownedRoles(settings, gateway);
     const results = await runSteps(planTeardown(actual, settings.boundaryPolicyArn), settings, gateway, concurrency, log);
     return summarize("delete", {}, results, gateway);
 }

@@ -43,7 +43,7 @@ export interface ActualRole {
     arn: string;
     /** Trust policy as IAM returned it, already URL-decoded and parsed. */
     trust: unknown;
-    /** ARN of the role's permissions boundary (GetRole; ListRoles does not return it); undefined when it has none. */
+    /** ARN of the role's permissions boundary (ListEntitiesForPolicy; ListRoles does not return it); undefined when it has none or another. */
     boundary?: string;
 }
 

@@ -229,6 +229,9 @@ export class FakeAccount {
         if (service === "s3") {
             return [{ action, resource: `arn:aws:s3:::${input.Bucket}/${input.Key}`, context: {} }];
         }
+        if (operation === "ListEntitiesForPolicy") {
+            return [{ action, resource: input.PolicyArn, context: {} }];
+        }
         if (!input.RoleName) {
             return [{ action, resource: "*", context: {} }];
         }
@@ -343,6 +346,43 @@ export class FakeAccount {
                 AssumeRolePolicyDocument: encodeURIComponent(r.trust),
                 PermissionsBoundary: r.boundary ? { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.boundary } : undefined,
             },
+        };
+    }
+
+    /** Who uses a managed policy; with PolicyUsageFilter PermissionsBoundary, only the roles it bounds. */
+    opListEntitiesForPolicy(input: {
+        PolicyArn: string;
+        EntityFilter?: string;
+        PolicyUsageFilter?: "PermissionsPolicy" | "PermissionsBoundary";
+        PathPrefix?: string;
+        MaxItems?: number;
+        Marker?: string;
+    }) {
+        if (!this.managedPolicies.has(input.PolicyArn)) {
+            throw awsError("NoSuchEntity", `Policy ${input.PolicyArn} does not exist or is not attachable.`, 404);
+        }
+        if (input.EntityFilter !== undefined && input.EntityFilter !== "Role") {
+            throw new Error(`the fake lists roles only, not ${input.EntityFilter}`);
+        }
+        const prefix = input.PathPrefix ?? "/";
+        const usage = input.PolicyUsageFilter;
+        const all = [...this.roles.values()]
+            .filter((r) => r.Path.startsWith(prefix))
+            .filter(
+                (r) =>
+                    (usage !== "PermissionsPolicy" && r.boundary === input.PolicyArn) ||
+                    (usage !== "PermissionsBoundary" && r.attached.includes(input.PolicyArn)),
+            )
+            .sort((a, b) => a.RoleName.localeCompare(b.RoleName));
+        const start = input.Marker ? Number(input.Marker) : 0;
+        const max = input.MaxItems ?? 100;
+        const truncated = start + max < all.length;
+        return {
+            PolicyGroups: [],
+            PolicyUsers: [],
+            PolicyRoles: all.slice(start, start + max).map((r) => ({ RoleName: r.RoleName, RoleId: r.RoleId })),
+            IsTruncated: truncated,
+            Marker: truncated ? String(start + max) : undefined,
         };
     }
 
@@ -751,6 +791,7 @@ const SERVICE_OF: Record<string, string> = {
         [
             "ListOpenIDConnectProviders",
             "ListRoles",
+            "ListEntitiesForPolicy",
             "GetRole",
             "CreateRole",
             "UpdateAssumeRolePolicy",

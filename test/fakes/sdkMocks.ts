@@ -11,6 +11,7 @@ import { FakeAccount } from "./awsAccount";
 const IAM_COMMANDS = {
     ListOpenIDConnectProviders: iam.ListOpenIDConnectProvidersCommand,
     ListRoles: iam.ListRolesCommand,
+    ListEntitiesForPolicy: iam.ListEntitiesForPolicyCommand,
     GetRole: iam.GetRoleCommand,
     CreateRole: iam.CreateRoleCommand,
     UpdateAssumeRolePolicy: iam.UpdateAssumeRolePolicyCommand,
