@@ -6,6 +6,8 @@ export interface PolicyStatement {
     Principal?: unknown;
     Action: string | string[];
     Resource?: string | string[];
+    /** Only in Deny statements: "every resource but these". */
+    NotResource?: string | string[];
     Condition?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -95,6 +97,28 @@ export function irsaTrust(args: {
             StringEquals: {
                 [`${args.issuerHostPath}:sub`]: `system:serviceaccount:${args.namespace}:${args.serviceAccount}`,
                 [`${args.issuerHostPath}:aud`]: "sts.amazonaws.com",
+            },
+        },
+    });
+}
+
+/**
+ * EKS Pod Identity trust: the Pod Identity service assumes the role (with session tags) only on behalf of this
+ * account's clusters, and only for the agent's namespace and service account, which it passes as the session tags
+ * kubernetes-namespace and kubernetes-service-account (EKS User Guide, "Create IAM role with trust policy required by
+ * EKS Pod Identity"). The associations must keep session tags on (disableSessionTags false, the default).
+ */
+export function podIdentityTrust(args: { accountId: string; namespace: string; serviceAccount: string }): PolicyDocument {
+    return policy({
+        Sid: "AllowEksAuthToAssumeRoleForPodIdentity",
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+            StringEquals: {
+                "aws:SourceAccount": args.accountId,
+                "aws:RequestTag/kubernetes-namespace": args.namespace,
+                "aws:RequestTag/kubernetes-service-account": args.serviceAccount,
             },
         },
     });

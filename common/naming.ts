@@ -90,9 +90,14 @@ export function reconcilerScheduleName(stackName: string): string {
 }
 
 /** The stack's own roles, at the root path: never under the per-cluster path, which the reconciler owns. */
-export function stackRoleNames(stackName: string): { reconciler: string; autoUpdate: string } {
+export function stackRoleNames(stackName: string): { reconciler: string; autoUpdate: string; podIdentity: string } {
     const base = stackBase(stackName);
-    return { reconciler: `${base}-reconciler`, autoUpdate: `${base}-auto-update` };
+    return { reconciler: `${base}-reconciler`, autoUpdate: `${base}-auto-update`, podIdentity: `${base}-pod-identity` };
+}
+
+/** ARN of the stack's one Pod Identity agent role (root path, like the stack's other roles). */
+export function podIdentityRoleArn(args: { accountId: string; partition: string; stackName: string }): string {
+    return `arn:${args.partition}:iam::${args.accountId}:role/${stackRoleNames(args.stackName).podIdentity}`;
 }
 
 /**

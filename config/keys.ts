@@ -8,6 +8,7 @@
  */
 import { ENVIRONMENTS } from "./environments";
 import { CHART_IMAGES, TAG_PATTERN } from "../images/catalog";
+import { IDENTITY_MODES } from "../common/identity";
 
 export const NAMESPACE = "container-insights";
 
@@ -67,6 +68,23 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         type: "boolean",
         default: false,
         description: "Create the IAM user nops-container-cost-s3 with an access key instead of per-cluster IRSA roles.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "identityMode",
+        type: "string",
+        default: "",
+        description:
+            "How the agents get AWS credentials: irsa (a role per cluster), podIdentity (one role, an EKS Pod Identity association per cluster), iamUser, or auto (Pod Identity where the eks-pod-identity-agent add-on is, else IRSA where the OIDC provider is registered). Blank means iamUser when createIamUser is true, else irsa.",
+        schema: { enum: [...IDENTITY_MODES] },
+        allowed: IDENTITY_MODES.join(", "),
+    },
+    {
+        key: "installPodIdentityAgent",
+        type: "boolean",
+        default: false,
+        description: "Install the eks-pod-identity-agent add-on on clusters that lack it (identityMode podIdentity or auto).",
         schema: { type: "boolean" },
         allowed: "true or false",
     },

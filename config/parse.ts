@@ -5,6 +5,7 @@ import { AWS_REGION_PATTERN, CONFIG_GROUPS, CONFIG_KEYS, ConfigKeySpec, configSe
 import { stackNameProblem } from "./stackName";
 import { didYouMean } from "./suggest";
 import { Environment, PLATFORM_ENDPOINTS, PlatformEndpoints } from "./environments";
+import { IdentityMode } from "../common/identity";
 
 /** Config after validation. Secret values are plain strings here; `load.ts` wraps them as Pulumi secrets at once. */
 export interface ParsedConfig {
@@ -14,7 +15,11 @@ export interface ParsedConfig {
     platform: PlatformEndpoints;
     regions: string[];
     roleName: string;
+    /** Kept for compatibility: `identityMode` is what the program reads. */
     createIamUser: boolean;
+    /** `identityMode`, with a blank one resolved from `createIamUser`. */
+    identityMode: IdentityMode;
+    installPodIdentityAgent: boolean;
     token: string;
     /** Chart value datadog.apiKey; present whenever agent.install is true. */
     datadogApiKey?: string;
@@ -113,6 +118,7 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
                 `set it with pulumi config set --secret ${fullKey("externalId")} <id>, or set autoUpdate to false`,
         );
     }
+    problems.push(...identityProblems(values));
     if (!context.awsRegion) {
         problems.push("aws:region is required (the region of the stack's own resources): set it with pulumi config set aws:region <region>");
     } else if (!new RegExp(AWS_REGION_PATTERN).test(context.awsRegion)) {
@@ -126,6 +132,26 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
         throw new ConfigError(problems);
     }
     return toParsedConfig(values, context);
+}
+
+/** `createIamUser` predates `identityMode`: both may be set only when they agree. */
+function identityProblems(values: Record<string, unknown>): string[] {
+    const mode = values.identityMode as IdentityMode | undefined;
+    const problems: string[] = [];
+    if (values.createIamUser === true && mode !== undefined && mode !== "iamUser") {
+        problems.push(
+            `${fullKey("createIamUser")} is true but ${fullKey("identityMode")} is ${mode}: they contradict each other; ` +
+                `set identityMode to iamUser, or createIamUser to false (identityMode replaces it)`,
+        );
+    }
+    const resolved = mode ?? (values.createIamUser === true ? "iamUser" : "irsa");
+    if (values.installPodIdentityAgent === true && resolved !== "podIdentity" && resolved !== "auto") {
+        problems.push(
+            `${fullKey("installPodIdentityAgent")} is true but ${fullKey("identityMode")} is ${resolved}; ` +
+                "the add-on is installed only with identityMode podIdentity or auto",
+        );
+    }
+    return problems;
 }
 
 function isKnownTopLevel(key: string): boolean {
@@ -268,6 +294,8 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
         regions: regions && regions.length > 0 ? regions : [context.awsRegion!],
         roleName: values.roleName as string,
         createIamUser: values.createIamUser as boolean,
+        identityMode: (values.identityMode as IdentityMode | undefined) ?? (values.createIamUser === true ? "iamUser" : "irsa"),
+        installPodIdentityAgent: values.installPodIdentityAgent as boolean,
         token: values.token as string,
         datadogApiKey: values.datadogApiKey as string | undefined,
         karpenopsApiKey: values.karpenopsApiKey as string | undefined,

@@ -75,6 +75,8 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
                 "container-insights:environment": environment,
                 "container-insights:includeRegions": "",
                 "container-insights:createIamUser": "false",
+                "container-insights:identityMode": "",
+                "container-insights:installPodIdentityAgent": "false",
                 "container-insights:autoUpdate": "true",
                 "container-insights:roleName": "NopsIntegrationRole",
                 "container-insights:token": "tok-SECRET-123",
