@@ -9,6 +9,9 @@ export const STACK_TAG_KEY = "container-insights:stack";
 export const CLUSTER_ARN_TAG_KEY = "container-insights:cluster-arn";
 export const REGION_TAG_KEY = "container-insights:region";
 
+/** Name of the inline agent policy on every agent role (per-cluster IRSA roles and the Pod Identity role). */
+export const AGENT_POLICY_NAME = "container-insights-agent";
+
 const ROLE_PREFIX = "nops-ccost-";
 const MAX_ROLE_NAME = 64;
 const HASH_LENGTH = 10;

@@ -26,13 +26,14 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { PolicyDocument } from "../../common/documents";
+import { AGENT_POLICY_NAME } from "../../common/naming";
 import { decodePolicy } from "./documents";
 import { Account } from "./desired";
 import { AdaptiveRateLimiter, AdaptiveRateSettings, IAM_WRITE_PACING } from "./rateLimiter";
 import { Clock, RetryPolicy, DEFAULT_RETRY, isThrottling, withRetry } from "./timing";
 import { ActualRole, ClusterFacts, DesiredRole } from "./types";
 
-export const AGENT_POLICY_NAME = "container-insights-agent";
+export { AGENT_POLICY_NAME };
 
 export interface Clients {
     eks(region: string): EKSClient;
