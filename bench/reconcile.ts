@@ -65,6 +65,7 @@ function settingsFor(regions: string[]) {
         serviceAccount: "nops-container-insights",
         boundaryPolicyArn: BENCH_BOUNDARY,
         clusters: { include: [], exclude: [], tags: {} },
+        identityMode: "irsa" as const,
     };
 }
 

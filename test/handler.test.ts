@@ -272,7 +272,7 @@ describe("reconciler handler", () => {
         world.account.faults.push((operation) => (operation === "CreateRole" ? awsError("AccessDenied", "not authorized to perform iam:CreateRole", 403) : undefined));
         const error = await capture(() => run("deploy", { tf: { action: "create" } }, deps("http://127.0.0.1:9"), lambdaContext("req-6")).then(() => undefined, (e) => e));
         assert.equal(error.value?.name, "ReconcileFailed");
-        assert.match(error.value.message, /not one of 2 roles could be handled: nops-ccost-\w+_[\w-]+ failed: AccessDenied/);
+        assert.match(error.value.message, /not one of 2 roles or associations could be handled: nops-ccost-\w+_[\w-]+ failed: AccessDenied/);
         const scheduled = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9"), lambdaContext("req-7")));
         assert.equal(scheduled.value.counts.failed, 2);
         assert.equal(summaryOf(scheduled.output).counts.failed, 2);
@@ -300,7 +300,7 @@ describe("reconciler handler", () => {
         assert.equal(value.counts.failed, 0);
         assert.ok(world.clock.now() - started <= 60_000, `stopped at the deadline: ${world.clock.now() - started} ms`);
         const error = await capture(() => run("deploy", { tf: { action: "update" } }, deps("http://127.0.0.1:9"), lambdaContext("req-10", RESERVE_MS + 60_000)).then(() => undefined, (e) => e));
-        assert.match(error.value?.message, /not one of 1 roles could be handled: nops-ccost-alpha_us-east-1 deferred: DeadlineReached/);
+        assert.match(error.value?.message, /not one of 1 roles or associations could be handled: nops-ccost-alpha_us-east-1 deferred: DeadlineReached/);
     });
 
     it("judges a run by whether anything could be handled", () => {

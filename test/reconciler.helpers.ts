@@ -34,6 +34,7 @@ export function settingsFor(regions: string[], overrides: Partial<ReconcilerSett
         serviceAccount: "nops-container-insights",
         boundaryPolicyArn: BOUNDARY_ARN,
         clusters: NO_FILTERS,
+        identityMode: "irsa",
         ...overrides,
     };
 }

@@ -92,8 +92,8 @@ describe("reconciler", () => {
         const names = result.results.map((r) => r.roleName);
         assert.notEqual(names[0], names[1]);
         for (const name of names) {
-            assert.ok(name.length <= 64, name);
-            assert.ok(name.endsWith("_ap-southeast-2"), name);
+            assert.ok(name!.length <= 64, name);
+            assert.ok(name!.endsWith("_ap-southeast-2"), name);
         }
     });
 

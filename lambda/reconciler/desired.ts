@@ -1,5 +1,6 @@
 import { agentPermissions, bucketKeyOf, irsaTrust } from "../../common/documents";
 import { CLUSTER_ARN_TAG_KEY, REGION_TAG_KEY, STACK_TAG_KEY, clusterRoleName } from "../../common/naming";
+import { chooseIdentity } from "../../common/identity";
 import { NOT_INSTALLED_STATUSES, filterReason } from "../../common/selection";
 import { ClusterFacts, ClusterResult, DesiredRole, ReconcilerSettings } from "./types";
 
@@ -25,12 +26,21 @@ export interface Desired {
     skipped: ClusterResult[];
     /**
      * Role names of the selected clusters, including those skipped for their state (creating, failed..., no OIDC provider):
-     * their roles stay. A cluster the selection leaves out is not here, so its role goes as an orphan.
+     * their roles stay. A cluster the selection leaves out is not here, so its role goes as an orphan; so do the roles
+     * of Pod Identity clusters, except in `auto` between deploys (the chart still points at the role until the next
+     * deploy switches it).
      */
     selected: string[];
+    /** Clusters that should have a Pod Identity association for the agent. */
+    associations: ClusterFacts[];
+    /** Clusters whose association made by the reconciler goes, and why. Clusters in neither list keep theirs. */
+    dropAssociations: Array<{ cluster: ClusterFacts; reason: string }>;
 }
 
-/** The role each cluster should have, or why it gets none. `providers` are the account's OIDC provider ARNs. */
+/**
+ * The role or Pod Identity association each cluster should have, or why it gets none. `providers` are the account's
+ * OIDC provider ARNs.
+ */
 export function desiredRoles(clusters: ClusterFacts[], providers: string[], account: Account, settings: ReconcilerSettings): Desired {
     const providerByHostPath = new Map(providers.map((arn) => [arn.slice(arn.indexOf("oidc-provider/") + "oidc-provider/".length), arn]));
     const permissions = agentPermissions({
@@ -39,7 +49,9 @@ export function desiredRoles(clusters: ClusterFacts[], providers: string[], acco
         queueArnPattern: settings.queueArnPattern,
         kms: settings.kmsKeyArn ? bucketKeyOf(settings.kmsKeyArn) : undefined,
     });
-    const result: Desired = { desired: [], skipped: [], selected: [] };
+    const handover = new Set(settings.handover ?? []);
+    const deployTime = settings.handover !== undefined;
+    const result: Desired = { desired: [], skipped: [], selected: [], associations: [], dropAssociations: [] };
     for (const cluster of clusters) {
         const roleName = clusterRoleName(cluster.name, cluster.region);
         const skip = (reason: string) =>
@@ -47,19 +59,42 @@ export function desiredRoles(clusters: ClusterFacts[], providers: string[], acco
         const filtered = filterReason(cluster, settings.clusters);
         if (filtered) {
             skip(filtered);
+            result.dropAssociations.push({ cluster, reason: filtered });
             continue;
         }
-        result.selected.push(roleName);
         if (NOT_INSTALLED_STATUSES.includes(cluster.status)) {
+            result.selected.push(roleName);
             skip(`cluster status is ${cluster.status}`);
             continue;
         }
+        const providerArn = cluster.oidcIssuer ? providerByHostPath.get(cluster.oidcIssuer.replace(/^https:\/\//, "")) : undefined;
+        const choice =
+            settings.identityMode === "irsa"
+                ? { identity: "irsa" as const }
+                : chooseIdentity(settings.identityMode, { podIdentityAgent: cluster.podIdentityAgent, oidcProvider: providerArn !== undefined });
+        if ("skip" in choice) {
+            result.selected.push(roleName);
+            skip(choice.skip);
+            continue;
+        }
+        if (choice.identity === "podIdentity") {
+            if (settings.identityMode === "auto" && !deployTime) {
+                result.selected.push(roleName);
+            }
+            if (handover.has(cluster.arn)) {
+                result.dropAssociations.push({ cluster, reason: "the program registers this cluster's association in this deploy" });
+            } else {
+                result.associations.push(cluster);
+            }
+            continue;
+        }
+        result.selected.push(roleName);
+        result.dropAssociations.push({ cluster, reason: `the cluster uses IRSA (identityMode ${settings.identityMode})` });
         if (!cluster.oidcIssuer) {
             skip("cluster has no OIDC issuer");
             continue;
         }
         const issuerHostPath = cluster.oidcIssuer.replace(/^https:\/\//, "");
-        const providerArn = providerByHostPath.get(issuerHostPath);
         if (!providerArn) {
             skip(`OIDC provider for ${issuerHostPath} is not registered in IAM (eksctl utils associate-iam-oidc-provider)`);
             continue;

@@ -23,12 +23,26 @@ export const ENVIRONMENT_VARIABLES = {
     boundaryPolicyArn: "CI_BOUNDARY_POLICY_ARN",
     clusters: "CI_CLUSTER_FILTERS",
     kmsKeyArn: "CI_KMS_KEY_ARN",
+    identityMode: "CI_IDENTITY_MODE",
+    podIdentityRoleArn: "CI_POD_IDENTITY_ROLE_ARN",
 } as const;
 
 type Key = keyof typeof ENVIRONMENT_VARIABLES;
 
-/** Variables that may be absent: the bucket's KMS key exists only when the bucket uses one. */
-const OPTIONAL: ReadonlySet<Key> = new Set<Key>(["kmsKeyArn"]);
+/**
+ * Variables that may be absent: the bucket's KMS key exists only when the bucket uses one, the Pod Identity role only
+ * in podIdentity and auto modes, and functions deployed before identityMode run in IRSA mode.
+ */
+const OPTIONAL: ReadonlySet<Key> = new Set<Key>(["kmsKeyArn", "identityMode", "podIdentityRoleArn"]);
+const IDENTITY_MODES = ["irsa", "podIdentity", "auto"] as const;
+
+function parseIdentityMode(text: string | undefined): LambdaEnvironment["identityMode"] {
+    const mode = text || "irsa";
+    if (!(IDENTITY_MODES as readonly string[]).includes(mode)) {
+        throw new Error(`${ENVIRONMENT_VARIABLES.identityMode} must be one of ${IDENTITY_MODES.join(", ")}, not ${JSON.stringify(text)}`);
+    }
+    return mode as LambdaEnvironment["identityMode"];
+}
 
 /** The variables the functions are given: the exact inverse of `readEnvironment`. */
 export function environmentVariables(env: Omit<LambdaEnvironment, "homeRegion">): Record<string, string> {
@@ -65,6 +79,10 @@ export function readEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
         throw new Error(`missing environment variables: ${missing.join(", ")}`);
     }
     const value = (key: Key) => env[ENVIRONMENT_VARIABLES[key]]!;
+    const identityMode = parseIdentityMode(env[ENVIRONMENT_VARIABLES.identityMode]);
+    if (identityMode !== "irsa" && !env[ENVIRONMENT_VARIABLES.podIdentityRoleArn]) {
+        throw new Error(`${ENVIRONMENT_VARIABLES.podIdentityRoleArn} is required with ${ENVIRONMENT_VARIABLES.identityMode}=${identityMode}`);
+    }
     return {
         stackId: value("stackId"),
         stackName: value("stackName"),
@@ -76,6 +94,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
         boundaryPolicyArn: value("boundaryPolicyArn"),
         clusters: parseFilters(value("clusters")),
         kmsKeyArn: env[ENVIRONMENT_VARIABLES.kmsKeyArn] || undefined,
+        identityMode,
+        podIdentityRoleArn: env[ENVIRONMENT_VARIABLES.podIdentityRoleArn] || undefined,
         apiUrl: value("apiUrl"),
         tokenSecretArn: value("tokenSecretArn"),
         version: value("version"),

@@ -3,7 +3,17 @@
  * counted; IAM writes are paced by an adaptive token bucket so that IAM's write quota slows the run down instead of
  * failing it.
  */
-import { DescribeClusterCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
+import {
+    CreatePodIdentityAssociationCommand,
+    DeletePodIdentityAssociationCommand,
+    DescribeAddonCommand,
+    DescribeClusterCommand,
+    DescribePodIdentityAssociationCommand,
+    EKSClient,
+    ListClustersCommand,
+    ListPodIdentityAssociationsCommand,
+    UpdatePodIdentityAssociationCommand,
+} from "@aws-sdk/client-eks";
 import {
     CreateRoleCommand,
     DeleteRoleCommand,
@@ -31,7 +41,7 @@ import { decodePolicy } from "./documents";
 import { Account } from "./desired";
 import { AdaptiveRateLimiter, AdaptiveRateSettings, IAM_WRITE_PACING } from "./rateLimiter";
 import { Clock, RetryPolicy, DEFAULT_RETRY, isThrottling, withRetry } from "./timing";
-import { ActualRole, ClusterFacts, DesiredRole } from "./types";
+import { ActualAssociation, ActualRole, ClusterFacts, DesiredRole } from "./types";
 
 export { AGENT_POLICY_NAME };
 
@@ -161,6 +171,73 @@ export class Gateway {
             throw Object.assign(new Error(`DescribeCluster returned no ARN or status for ${name}`), { name: "MalformedCluster" });
         }
         return { name, region, arn: cluster.arn, status: cluster.status, oidcIssuer: cluster.identity?.oidc?.issuer, tags: cluster.tags ?? {} };
+    }
+
+    /** Whether the add-on is on the cluster (DescribeAddon answers ResourceNotFoundException when it is not). */
+    async addonInstalled(region: string, clusterName: string, addonName: string): Promise<boolean> {
+        try {
+            await this.read(() => this.clients.eks(region).send(new DescribeAddonCommand({ clusterName, addonName })));
+            return true;
+        } catch (error) {
+            if (errorName(error) === "ResourceNotFoundException") {
+                return false;
+            }
+            throw error;
+        }
+    }
+
+    /**
+     * The cluster's association for one service account (EKS allows one per cluster, namespace and service account),
+     * with its role and tags: ListPodIdentityAssociations returns neither, so a found one is described too.
+     */
+    async association(region: string, clusterName: string, namespace: string, serviceAccount: string): Promise<ActualAssociation | undefined> {
+        let nextToken: string | undefined;
+        let found: string | undefined;
+        do {
+            const page = await this.read(() =>
+                this.clients.eks(region).send(new ListPodIdentityAssociationsCommand({ clusterName, namespace, serviceAccount, maxResults: 100, nextToken })),
+            );
+            found = page.associations?.find((a) => a.namespace === namespace && a.serviceAccount === serviceAccount)?.associationId;
+            nextToken = found ? undefined : page.nextToken;
+        } while (nextToken);
+        if (!found) {
+            return undefined;
+        }
+        const associationId = found;
+        try {
+            const { association } = await this.read(() =>
+                this.clients.eks(region).send(new DescribePodIdentityAssociationCommand({ clusterName, associationId })),
+            );
+            return { associationId, roleArn: association?.roleArn, tags: association?.tags ?? {} };
+        } catch (error) {
+            if (errorName(error) === "ResourceNotFoundException") {
+                return undefined;
+            }
+            throw error;
+        }
+    }
+
+    async createAssociation(
+        region: string,
+        args: { clusterName: string; namespace: string; serviceAccount: string; roleArn: string; tags: Record<string, string> },
+    ): Promise<string> {
+        const { association } = await this.write(() => this.clients.eks(region).send(new CreatePodIdentityAssociationCommand(args)));
+        return association?.associationId ?? "";
+    }
+
+    async updateAssociation(region: string, clusterName: string, associationId: string, roleArn: string): Promise<void> {
+        await this.write(() => this.clients.eks(region).send(new UpdatePodIdentityAssociationCommand({ clusterName, associationId, roleArn })));
+    }
+
+    /** Deletes an association; one already gone counts as deleted. */
+    async deleteAssociation(region: string, clusterName: string, associationId: string): Promise<void> {
+        try {
+            await this.write(() => this.clients.eks(region).send(new DeletePodIdentityAssociationCommand({ clusterName, associationId })));
+        } catch (error) {
+            if (errorName(error) !== "ResourceNotFoundException") {
+                throw error;
+            }
+        }
     }
 
     async listOidcProviderArns(): Promise<string[]> {

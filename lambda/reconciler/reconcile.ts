@@ -1,5 +1,8 @@
 import { STACK_TAG_KEY, clusterRoleName, clusterRolePath } from "../../common/naming";
 import { accountOfArn, desiredRoles } from "./desired";
+import { AssociationStep, associationSteps, executeAssociation } from "./associations";
+import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
+import { NOT_INSTALLED_STATUSES, filterReason } from "../../common/selection";
 import { samePolicy } from "./documents";
 import { Gateway, errorName } from "./gateway";
 import { Step, plan, planTeardown } from "./plan";
@@ -63,6 +66,16 @@ async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
     return fleet;
 }
 
+/** Every cluster of the managed regions, by name only (a region that cannot be listed is left out). */
+async function listFleet(settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency): Promise<ClusterFacts[]> {
+    const scans = await settleAll(settings.regions, concurrency.regions, (region) => gateway.listClusterNames(region));
+    return scans.flatMap((scan, i) =>
+        scan.status === "fulfilled"
+            ? scan.value.map((name) => ({ name, region: settings.regions[i], arn: "", status: "ACTIVE", tags: {} }))
+            : [],
+    );
+}
+
 /**
  * The owned roles with their permissions boundaries: ListRoles omits boundaries, so one paginated
  * ListEntitiesForPolicy on the stack's boundary says which roles carry it. A listed role missing from its answer has no
@@ -74,8 +87,17 @@ async function ownedRoles(settings: ReconcilerSettings, gateway: Gateway): Promi
     return roles.map((role) => ({ ...role, boundary: bounded.has(role.roleName.toLowerCase()) ? settings.boundaryPolicyArn : undefined }));
 }
 
+type AnyStep = Step | AssociationStep;
+
 /** Carries out one step; every failure stays inside the step's own result. */
-async function execute(step: Step, settings: ReconcilerSettings, gateway: Gateway, writeLimit: ReturnType<typeof limiter>): Promise<ClusterResult> {
+async function execute(step: AnyStep, settings: ReconcilerSettings, gateway: Gateway, writeLimit: ReturnType<typeof limiter>): Promise<ClusterResult | undefined> {
+    if (step.kind === "associate" || step.kind === "dissociate") {
+        return executeAssociation(step, settings, gateway, writeLimit);
+    }
+    return executeRole(step, settings, gateway, writeLimit);
+}
+
+async function executeRole(step: Step, settings: ReconcilerSettings, gateway: Gateway, writeLimit: ReturnType<typeof limiter>): Promise<ClusterResult> {
     const path = clusterRolePath(settings.stackName);
     if (step.kind === "delete") {
         const base = { roleName: step.actual.roleName, reason: step.reason };
@@ -137,7 +159,10 @@ async function execute(step: Step, settings: ReconcilerSettings, gateway: Gatewa
     return { ...base, outcome: wrote ? "updated" : "unchanged" };
 }
 
-function stepIdentity(step: Step): Omit<ClusterResult, "outcome"> {
+function stepIdentity(step: AnyStep): Omit<ClusterResult, "outcome"> {
+    if (step.kind === "associate" || step.kind === "dissociate") {
+        return { cluster: step.cluster.name, region: step.cluster.region, clusterArn: step.cluster.arn };
+    }
     if (step.kind === "delete") {
         return { roleName: step.actual.roleName };
     }
@@ -153,23 +178,28 @@ function summarize(action: ReconcileResult["action"], regions: ReconcileResult["
     return { action, regions, results, counts, calls: gateway.calls, writes: gateway.writes, throttled: gateway.throttled };
 }
 
-async function runSteps(steps: Step[], settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency, log: Log): Promise<ClusterResult[]> {
+const subject = (step: AnyStep) => (step.kind === "associate" || step.kind === "dissociate" ? "association" : "role");
+
+async function runSteps(steps: AnyStep[], settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency, log: Log): Promise<ClusterResult[]> {
     const writeLimit = limiter(concurrency.writes);
     const settled = await settleAll(steps, concurrency.steps, (step) => execute(step, settings, gateway, writeLimit));
-    return settled.map((result, index) => {
+    return settled.flatMap((result, index) => {
         if (result.status === "fulfilled") {
-            if (result.value.outcome !== "unchanged") {
-                log.info(`role ${result.value.outcome}`, { ...result.value });
+            if (result.value === undefined) {
+                return [];
             }
-            return result.value;
+            if (result.value.outcome !== "unchanged") {
+                log.info(`${subject(steps[index])} ${result.value.outcome}`, { ...result.value });
+            }
+            return [result.value];
         }
         const failed: ClusterResult = { ...stepIdentity(steps[index]), outcome: outcomeOf(result.reason), reason: describeError(result.reason) };
         if (failed.outcome === "deferred") {
-            log.warn("role step deferred to the next run", { ...failed });
+            log.warn(`${subject(steps[index])} step deferred to the next run`, { ...failed });
         } else {
-            log.error("role step failed; the run goes on", { ...failed });
+            log.error(`${subject(steps[index])} step failed; the run goes on`, { ...failed });
         }
-        return failed;
+        return [failed];
     });
 }
 
@@ -186,11 +216,14 @@ export async function reconcile(
         gateway.listOidcProviderArns(),
         ownedRoles(settings, gateway),
     ]);
-    const { desired, skipped, selected } = desiredRoles(fleet.clusters, providers, account, settings);
+    if (settings.identityMode === "auto") {
+        await checkPodIdentityAgents(fleet.clusters, settings, gateway, concurrency);
+    }
+    const { desired, skipped, selected, associations, dropAssociations } = desiredRoles(fleet.clusters, providers, account, settings);
     for (const skip of skipped) {
         log.warn("cluster skipped", { ...skip });
     }
-    const keep = new Set([...selected, ...fleet.failed.map((f) => f.roleName)]);
+    const keep = new Set([...selected, ...fleet.failed.map((f) => f.roleName!)]);
     const steps = plan({
         desired,
         actual,
@@ -199,13 +232,34 @@ export async function reconcile(
         unreadRegions: fleet.unreadRegions,
         boundary: settings.boundaryPolicyArn,
     });
-    const results = await runSteps(steps, settings, gateway, concurrency, log);
+    const results = await runSteps([...steps, ...associationSteps(settings, associations, dropAssociations)], settings, gateway, concurrency, log);
     return summarize("reconcile", fleet.regions, [...results, ...skipped, ...fleet.failed], gateway);
 }
 
-/** Stack deletion: removes exactly the roles this stack owns, whatever region they were for. */
+/**
+ * identityMode auto: whether each selected cluster that can get the agent has the eks-pod-identity-agent add-on (one
+ * DescribeAddon each). A failed check leaves it unknown, which skips the cluster and keeps what it has.
+ */
+async function checkPodIdentityAgents(clusters: ClusterFacts[], settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency): Promise<void> {
+    const candidates = clusters.filter((c) => !filterReason(c, settings.clusters) && !NOT_INSTALLED_STATUSES.includes(c.status));
+    const checks = await settleAll(candidates, concurrency.describes, (c) => gateway.addonInstalled(c.region, c.name, POD_IDENTITY_AGENT_ADDON));
+    candidates.forEach((cluster, i) => {
+        const check = checks[i];
+        cluster.podIdentityAgent = check.status === "fulfilled" ? check.value : undefined;
+    });
+}
+
+/**
+ * Stack deletion: removes exactly the roles this stack owns, whatever region they were for, and, unless the stack
+ * is IRSA-only, the Pod Identity associations the reconciler made in the managed regions (the program's go with the
+ * Pulumi state).
+ */
 export async function teardown(settings: ReconcilerSettings, gateway: Gateway, log: Log, concurrency: Concurrency = DEFAULT_CONCURRENCY): Promise<ReconcileResult> {
-    const actual = await ownedRoles(settings, gateway);
-    const results = await runSteps(planTeardown(actual, settings.boundaryPolicyArn), settings, gateway, concurrency, log);
+    const [actual, clusters] = await Promise.all([
+        ownedRoles(settings, gateway),
+        settings.identityMode === "irsa" ? [] : listFleet(settings, gateway, concurrency),
+    ]);
+    const dissociations = clusters.map((cluster): AssociationStep => ({ kind: "dissociate", cluster, reason: "stack is being deleted" }));
+    const results = await runSteps([...planTeardown(actual, settings.boundaryPolicyArn), ...dissociations], settings, gateway, concurrency, log);
     return summarize("delete", {}, results, gateway);
 }

@@ -16,6 +16,15 @@ export interface ReconcilerSettings {
     clusters: ClusterFilters;
     /** Key ARN of the bucket's KMS key, when the bucket uses one. */
     kmsKeyArn?: string;
+    /** `identityMode` (iamUser stacks have no reconciler). */
+    identityMode: "irsa" | "podIdentity" | "auto";
+    /** The stack's Pod Identity agent role, in podIdentity and auto modes. */
+    podIdentityRoleArn?: string;
+    /**
+     * Deploy-time runs only: ARNs of the clusters the program registers a Pod Identity association for in this deploy.
+     * The reconciler hands those over (removes its own association there) and creates none for them.
+     */
+    handover?: string[];
 }
 
 export interface ClusterFacts {
@@ -25,6 +34,15 @@ export interface ClusterFacts {
     status: string;
     /** Issuer URL (https://oidc.eks...) or undefined when the cluster has no OIDC issuer. */
     oidcIssuer?: string;
+    tags: Record<string, string>;
+    /** identityMode auto: whether the eks-pod-identity-agent add-on is installed (undefined: could not be checked). */
+    podIdentityAgent?: boolean;
+}
+
+/** A cluster's Pod Identity association for the agent's service account, as EKS reports it. */
+export interface ActualAssociation {
+    associationId: string;
+    roleArn?: string;
     tags: Record<string, string>;
 }
 
@@ -54,7 +72,10 @@ export interface ClusterResult {
     cluster?: string;
     region?: string;
     clusterArn?: string;
-    roleName: string;
+    /** The per-cluster IRSA role the result is about (absent for a Pod Identity association). */
+    roleName?: string;
+    /** The Pod Identity association the result is about (absent for a role). */
+    associationId?: string;
     outcome: Outcome;
     reason?: string;
 }
