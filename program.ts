@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./config";
-import { STACK_TAG_KEY, bucketNameFor, clusterRoleArn, clusterRoleName, partitionOf } from "./common/naming";
+import { STACK_TAG_KEY, bucketNameFor, clusterRoleArn, clusterRoleName, partitionOf, podIdentityRoleArn } from "./common/naming";
 import { InsightsBucket } from "./components/storage/insightsBucket";
 import { PlatformReadPolicy } from "./components/iam/platformReadPolicy";
 import { AGENT_USER_NAME, AgentUser } from "./components/iam/agentUser";
@@ -21,6 +21,10 @@ import { ClusterStatus } from "./components/cluster/types";
 import { AgentIdentity, karpenopsFor } from "./components/cluster/values";
 import { ImageLock, readImageLock } from "./images/lock";
 import { pinImages } from "./images/pin";
+import { AgentPodIdentity } from "./components/cluster/podIdentity";
+import { IdentityPlan, planIdentities } from "./components/cluster/identity";
+import { PodIdentityRole } from "./components/iam/podIdentityRole";
+import { ClusterIdentity } from "./common/identity";
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -33,6 +37,8 @@ export interface ProgramOutputs {
     crossAccountRoleArn?: pulumi.Output<string>;
     reconcilerRoleArn?: pulumi.Output<string>;
     reconcilerLastRun?: pulumi.Output<string>;
+    /** identityMode podIdentity or auto: the one role every cluster's Pod Identity association names. */
+    podIdentityRoleArn?: pulumi.Output<string>;
     /** Per cluster: name, region, ARN, role ARN and whether the agent was installed or why not. */
     clusters: ClusterStatus[];
 }
@@ -110,10 +116,25 @@ export async function createContainerInsights(settings: Settings, options: Progr
 
     const scope: StackScope = { accountId, partition, region: stackRegion, stackName: settings.stackName, bucketName };
 
-    // The fleet is read first: the reconciler's deploy-time run must know when the set of clusters changes.
-    const fleet = settings.agent.install
-        ? await discoverFleet({ regions: settings.regions, filters: settings.clusters, irsa: !settings.createIamUser, account: { accountId, partition } })
+    const mode = settings.identityMode;
+    const usesPodIdentity = mode === "podIdentity" || mode === "auto";
+    // The fleet is read first: the reconciler's deploy-time run must know when the set of clusters changes, and
+    // which clusters' Pod Identity associations the program registers (it hands those over).
+    const discovered = settings.agent.install
+        ? await discoverFleet({
+              regions: settings.regions,
+              filters: settings.clusters,
+              irsa: mode === "irsa",
+              oidc: mode === "auto",
+              podIdentityAgent: usesPodIdentity,
+              account: { accountId, partition },
+          })
         : undefined;
+    const identityPlan = discovered ? planIdentities(discovered.plan, mode, { ...discovered, installsAgent: settings.installPodIdentityAgent }) : undefined;
+    const fleet = discovered && identityPlan ? { ...discovered, plan: identityPlan.plan } : undefined;
+    const handover = fleet?.plan.agents
+        .filter((agent) => identityPlan!.identities.get(clusterKey(agent.cluster))?.identity === "podIdentity")
+        .map((agent) => agent.cluster.arn);
 
     let reconciler: RoleReconciler | undefined;
     const outputs: ProgramOutputs = {
@@ -122,9 +143,10 @@ export async function createContainerInsights(settings: Settings, options: Progr
         readPolicyName: readPolicy.policyName,
         clusters: [],
     };
-    let agentIdentity: (cluster: { name: string; region: string }) => AgentIdentity;
+    let agentIdentity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity;
+    let podIdentityRole: PodIdentityRole | undefined;
 
-    if (settings.createIamUser) {
+    if (mode === "iamUser") {
         const user = new AgentUser("agent-user", {
             stackName: settings.stackName,
             bucketName: bucket.bucketName,
@@ -141,7 +163,27 @@ export async function createContainerInsights(settings: Settings, options: Progr
         agentIdentity = () => ({ kind: "iamUser", accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey });
     } else {
         const token = new PlatformToken("platform-token", { stackName: settings.stackName, token: settings.token, tags });
-        const reconcilerRole = new ReconcilerRole("reconciler", { scope, tokenSecretArn: token.secretArn, tags });
+        if (usesPodIdentity) {
+            podIdentityRole = new PodIdentityRole("pod-identity", {
+                stackName: settings.stackName,
+                accountId,
+                partition,
+                bucketName: bucket.bucketName,
+                queueArnPattern: settings.platform.queueArnPattern,
+                kms,
+                namespace: settings.agentNamespace,
+                serviceAccount: settings.agentServiceAccount,
+                boundaryPolicyArn: boundary.policyArn,
+                tags,
+            });
+            outputs.podIdentityRoleArn = podIdentityRole.roleArn;
+        }
+        const reconcilerRole = new ReconcilerRole("reconciler", {
+            scope,
+            tokenSecretArn: token.secretArn,
+            podIdentity: usesPodIdentity ? { stackId: settings.stackId, auto: mode === "auto" } : undefined,
+            tags,
+        });
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;
         reconciler = new RoleReconciler("reconciler", {
             stackName: settings.stackName,
@@ -156,23 +198,30 @@ export async function createContainerInsights(settings: Settings, options: Progr
                 boundaryPolicyArn,
                 clusters: { include: settings.clusters.include, exclude: settings.clusters.exclude, tags: settings.clusters.tags },
                 kmsKeyArn: kms?.keyArn,
+                identityMode: mode,
+                podIdentityRoleArn: usesPodIdentity ? podIdentityRoleArn({ accountId, partition, stackName: settings.stackName }) : undefined,
                 apiUrl: settings.platform.apiUrl,
                 tokenSecretArn,
                 version,
             })),
             roleArn: reconcilerRole.roleArn,
-            // The bucket holds the runs' lease, so it must outlive the destroy-time run.
-            ready: [reconcilerRole.policy, bucket],
+            // The bucket holds the runs' lease, so it must outlive the destroy-time run; the Pod Identity role must
+            // exist before the reconciler names it in an association.
+            ready: [reconcilerRole.policy, bucket, ...(podIdentityRole ? [podIdentityRole.policy] : [])],
             logRetentionDays: settings.logRetentionDays,
             tags,
             fleet: fleet?.plan.agents.map((agent) => clusterKey(agent.cluster)),
+            handover: usesPodIdentity ? (handover ?? []) : undefined,
         });
         outputs.reconcilerLastRun = reconciler.lastRun;
-        agentIdentity = (cluster) => ({
-            kind: "irsa",
-            roleArn: clusterRoleArn({ accountId, partition, stackName: settings.stackName, roleName: clusterRoleName(cluster.name, cluster.region) }),
-            serviceAccount: settings.agentServiceAccount,
-        });
+        agentIdentity = (cluster, identity) =>
+            identity === "podIdentity"
+                ? { kind: "podIdentity", serviceAccount: settings.agentServiceAccount }
+                : {
+                      kind: "irsa",
+                      roleArn: clusterRoleArn({ accountId, partition, stackName: settings.stackName, roleName: clusterRoleName(cluster.name, cluster.region) }),
+                      serviceAccount: settings.agentServiceAccount,
+                  };
     }
 
     if (settings.autoUpdate) {
@@ -184,11 +233,12 @@ export async function createContainerInsights(settings: Settings, options: Progr
         });
         outputs.crossAccountRoleArn = autoUpdate.roleArn;
     }
-    if (fleet) {
-        outputs.clusters = installAgents(settings, fleet, {
+    if (fleet && identityPlan) {
+        outputs.clusters = installAgents(settings, fleet, identityPlan.identities, {
             imageTags,
             bucketName,
             identity: agentIdentity,
+            podIdentityRoleArn: podIdentityRole?.roleArn,
             dependsOn: reconciler ? [reconciler.invocation] : [],
         });
     }
@@ -217,10 +267,12 @@ function pinnedImageTags(settings: Settings, lock: ImageLock | undefined): Recor
 function installAgents(
     settings: Settings,
     { plan, ebs }: ResolvedFleet,
+    identities: Map<string, IdentityPlan>,
     context: {
         imageTags: Record<string, string>;
         bucketName: string;
-        identity: (cluster: { name: string; region: string }) => AgentIdentity;
+        identity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity;
+        podIdentityRoleArn?: pulumi.Output<string>;
         dependsOn: pulumi.Resource[];
     },
 ): ClusterStatus[] {
@@ -248,7 +300,25 @@ function installAgents(
         } else if (storage.state === "unknown") {
             pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}): the ${EBS_CSI_ADDON} add-on could not be checked (${storage.error})`);
         }
-        const identity = context.identity(cluster);
+        const chosen = identities.get(clusterKey(cluster))!;
+        const identity = context.identity(cluster, chosen.identity);
+        let association: AgentPodIdentity | undefined;
+        if (chosen.identity === "podIdentity") {
+            association = new AgentPodIdentity(`${cluster.region}-${cluster.name}`, {
+                cluster,
+                namespace: settings.agentNamespace,
+                serviceAccount: settings.agentServiceAccount,
+                roleArn: context.podIdentityRoleArn!,
+                stackId: settings.stackId,
+                tags: settings.tags,
+                installAgent: chosen.installAgent,
+                // After the deploy-time run, which hands over any association it made here between deploys.
+                dependsOn: context.dependsOn,
+            });
+            if (chosen.installAgent) {
+                pulumi.log.info(`cluster ${cluster.name} (${cluster.region}): installing the eks-pod-identity-agent add-on (installPodIdentityAgent)`);
+            }
+        }
         const karpenops = karpenopsFor(cluster, settings.agent, settings.karpenopsApiKey !== undefined);
         if (karpenops.warning) {
             pulumi.log.warn(karpenops.warning);
@@ -263,13 +333,14 @@ function installAgents(
             agent: settings.agent,
             imageTags: context.imageTags,
             assumeRoleArn: settings.clusters.assumeRoleArn,
-            dependsOn: context.dependsOn,
+            dependsOn: association ? [...context.dependsOn, association] : context.dependsOn,
             awaitReadiness,
         });
         statuses.push({
             name: cluster.name,
             region: cluster.region,
             arn: cluster.arn,
+            identityMode: chosen.identity,
             ...(identity.kind === "irsa" ? { roleArn: identity.roleArn } : {}),
             status: agent.status,
             ...(agent.reason ? { reason: agent.reason } : {}),

@@ -6,6 +6,8 @@
 import { isDeepStrictEqual } from "util";
 import { PolicyDocument, PolicyStatement } from "../common/documents";
 import { RECONCILER_STATE_KEYS } from "../common/naming";
+import { ASSOCIATION_TAG_KEYS, MANAGED_BY_TAG_KEY } from "../common/identity";
+import { STACK_TAG_KEY } from "../common/naming";
 import { BOUNDED_ROLE_WRITE_ACTIONS, CLUSTER_ROLE_READ_ACTIONS, CLUSTER_ROLE_TAG_KEYS, StackScope, guardStatements, ownedArns } from "../components/iam/scope";
 
 export interface ActionRule {
@@ -16,7 +18,7 @@ export interface ActionRule {
     condition?: PolicyStatement["Condition"];
 }
 
-export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string } = {}): ActionRule[] {
+export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string; podIdentity?: { stackId: string } } = {}): ActionRule[] {
     const arns = ownedArns(scope);
     const rules: ActionRule[] = [
         { name: "read cluster roles", actions: CLUSTER_ROLE_READ_ACTIONS, resources: [arns.clusterRoles] },
@@ -56,6 +58,40 @@ export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string } 
             resources: Object.values(RECONCILER_STATE_KEYS).map((key) => `${arns.bucket}/${key}`),
         },
     ];
+    if (extra.podIdentity) {
+        const { stackId } = extra.podIdentity;
+        const ownTags = { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId, [`aws:RequestTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" };
+        const tagKeys = { "ForAllValues:StringEquals": { "aws:TagKeys": ASSOCIATION_TAG_KEYS } };
+        rules.push(
+            { name: "list Pod Identity associations", actions: ["eks:ListPodIdentityAssociations"], resources: [arns.clusters] },
+            { name: "describe Pod Identity associations", actions: ["eks:DescribePodIdentityAssociation"], resources: [arns.podIdentityAssociations] },
+            {
+                name: "create associations tagged as the reconciler's own",
+                actions: ["eks:CreatePodIdentityAssociation"],
+                resources: [arns.clusters],
+                condition: { StringEquals: ownTags, ...tagKeys },
+            },
+            {
+                name: "tag new associations as the reconciler's own",
+                actions: ["eks:TagResource"],
+                resources: [arns.podIdentityAssociations],
+                condition: { StringEquals: ownTags, ...tagKeys },
+            },
+            {
+                name: "update and delete only the reconciler's own associations",
+                actions: ["eks:UpdatePodIdentityAssociation", "eks:DeletePodIdentityAssociation"],
+                resources: [arns.podIdentityAssociations],
+                condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId, [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" } },
+            },
+            {
+                name: "pass only the Pod Identity role, only to Pod Identity",
+                actions: ["iam:PassRole"],
+                resources: [arns.podIdentityRole],
+                condition: { StringEquals: { "iam:PassedToService": "pods.eks.amazonaws.com" } },
+            },
+            { name: "check the Pod Identity agent add-on", actions: ["eks:DescribeAddon"], resources: [arns.podIdentityAgentAddons] },
+        );
+    }
     if (extra.tokenSecretArn) {
         rules.push({ name: "read the token", actions: ["secretsmanager:GetSecretValue"], resources: [extra.tokenSecretArn] });
     }
@@ -65,12 +101,18 @@ export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string } 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** Every way the document breaks the rule; empty when it meets it. */
-export function ruleViolations(document: PolicyDocument, scope: StackScope, rules: ActionRule[]): string[] {
+export function ruleViolations(
+    document: PolicyDocument,
+    scope: StackScope,
+    rules: ActionRule[],
+    options: { passesPodIdentityRole?: boolean } = {},
+): string[] {
     const problems: string[] = [];
     for (const statement of document.Statement) {
         const where = JSON.stringify(statement);
         const raw = statement as unknown as Record<string, unknown>;
-        if (raw.NotAction !== undefined || raw.NotResource !== undefined || raw.NotPrincipal !== undefined) {
+        // NotResource only narrows a Deny ("every resource but these"); in an Allow it would widen it.
+        if (raw.NotAction !== undefined || raw.NotPrincipal !== undefined || (raw.NotResource !== undefined && statement.Effect !== "Deny")) {
             problems.push(`NotAction/NotResource/NotPrincipal: ${where}`);
         }
         if (statement.Effect !== "Allow") {
@@ -103,7 +145,7 @@ export function ruleViolations(document: PolicyDocument, scope: StackScope, rule
             }
         }
     }
-    for (const guard of guardStatements(scope)) {
+    for (const guard of guardStatements(scope, options)) {
         if (!document.Statement.some((statement) => isDeepStrictEqual(statement, guard))) {
             problems.push(`deny ${guard.Sid} is missing or changed`);
         }

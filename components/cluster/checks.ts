@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
 import { describeError, isNotFound } from "./discovery";
 import { DiscoveredCluster, EbsCsiDriver } from "./types";
 
@@ -35,6 +36,11 @@ export async function ebsCsiDriverCheck(cluster: Pick<DiscoveredCluster, "name" 
         return { state: "unknown", error: result.error };
     }
     return { state: result.found ? "installed" : "missing" };
+}
+
+/** Whether the eks-pod-identity-agent add-on is on the cluster (identityMode podIdentity and auto). */
+export function podIdentityAgentCheck(cluster: Pick<DiscoveredCluster, "name" | "region">): Promise<Check> {
+    return check(() => aws.eks.getAddon({ addonName: POD_IDENTITY_AGENT_ADDON, clusterName: cluster.name, region: cluster.region }));
 }
 
 export function eksctlOidcHint(cluster: Pick<DiscoveredCluster, "name" | "region">): string {

@@ -6,7 +6,7 @@
  */
 import { ClusterFilters, filterReason } from "../../common/selection";
 import { limiter } from "../../common/limit";
-import { Check, ebsCsiDriverCheck, eksctlOidcHint, oidcProviderCheck } from "./checks";
+import { Check, ebsCsiDriverCheck, eksctlOidcHint, oidcProviderCheck, podIdentityAgentCheck } from "./checks";
 import { FleetScan, discoverClusters } from "./discovery";
 import { previousClusters } from "./previous";
 import { skipReason } from "./selection";
@@ -148,19 +148,38 @@ export function awaitsReadiness(ebs: EbsCsiDriver, previous?: ClusterStatus): bo
     return ebs === "installed";
 }
 
-/** The checks that need invokes, each isolated, at most `concurrency` at a time; OIDC and add-on checks overlap. */
+/**
+ * The checks that need invokes, each isolated, at most `concurrency` at a time; OIDC and add-on checks overlap.
+ * `irsa`: every cluster uses IRSA, so one without its OIDC provider is skipped here. `oidc` and `podIdentityAgent`
+ * (identityMode auto and podIdentity): the checks are only made and returned, for the identity choice.
+ */
 export async function resolveFleet(
     plan: FleetPlan,
-    options: { irsa: boolean; account: { accountId: string; partition: string }; concurrency?: number },
-): Promise<{ plan: FleetPlan; ebs: Map<string, { state: EbsCsiDriver; error?: string }> }> {
+    options: { irsa: boolean; oidc?: boolean; podIdentityAgent?: boolean; account: { accountId: string; partition: string }; concurrency?: number },
+): Promise<{
+    plan: FleetPlan;
+    ebs: Map<string, { state: EbsCsiDriver; error?: string }>;
+    /** By issuer URL. */
+    oidc: Map<string, Check>;
+    /** By cluster key. */
+    podIdentityAgent: Map<string, Check>;
+}> {
     const limit = limiter(options.concurrency ?? 16);
-    const issuers = options.irsa ? [...new Set(plan.agents.map((a) => a.cluster.oidcIssuer).filter((i): i is string => Boolean(i)))] : [];
-    const [oidc, ebs] = await Promise.all([
+    const checkOidc = options.irsa || options.oidc === true;
+    const issuers = checkOidc ? [...new Set(plan.agents.map((a) => a.cluster.oidcIssuer).filter((i): i is string => Boolean(i)))] : [];
+    const [oidc, ebs, agents] = await Promise.all([
         Promise.all(issuers.map((issuer) => limit(() => oidcProviderCheck(issuer, options.account)))),
         Promise.all(plan.agents.map((a) => limit(() => ebsCsiDriverCheck(a.cluster)))),
+        options.podIdentityAgent ? Promise.all(plan.agents.map((a) => limit(() => podIdentityAgentCheck(a.cluster)))) : [],
     ]);
-    const resolved = options.irsa ? applyOidcChecks(plan, new Map(issuers.map((issuer, i) => [issuer, oidc[i]]))) : plan;
-    return { plan: resolved, ebs: new Map(plan.agents.map((a, i) => [keyOf(a.cluster), ebs[i]])) };
+    const oidcChecks = new Map(issuers.map((issuer, i) => [issuer, oidc[i]]));
+    const resolved = options.irsa ? applyOidcChecks(plan, oidcChecks) : plan;
+    return {
+        plan: resolved,
+        ebs: new Map(plan.agents.map((a, i) => [keyOf(a.cluster), ebs[i]])),
+        oidc: oidcChecks,
+        podIdentityAgent: new Map(agents.map((check, i) => [keyOf(plan.agents[i].cluster), check])),
+    };
 }
 
 export type ResolvedFleet = Awaited<ReturnType<typeof resolveFleet>>;
@@ -170,11 +189,15 @@ export async function discoverFleet(args: {
     regions: string[];
     filters: ClusterFilters;
     irsa: boolean;
+    /** identityMode auto: check OIDC providers without skipping (the identity choice uses them). */
+    oidc?: boolean;
+    /** identityMode podIdentity and auto: check the eks-pod-identity-agent add-on. */
+    podIdentityAgent?: boolean;
     account: { accountId: string; partition: string };
 }): Promise<ResolvedFleet> {
     const [scan, previous] = await Promise.all([discoverClusters(args.regions), previousClusters()]);
     const first = planFleet({ scan, previous, regions: args.regions, filters: args.filters, irsa: args.irsa });
-    return resolveFleet(first, { irsa: args.irsa, account: args.account });
+    return resolveFleet(first, { irsa: args.irsa, oidc: args.oidc, podIdentityAgent: args.podIdentityAgent, account: args.account });
 }
 
 export { keyOf as clusterKey };

@@ -1,3 +1,5 @@
+import { ClusterIdentity } from "../../common/identity";
+
 /** An EKS cluster as discovery sees it. */
 export interface DiscoveredCluster {
     name: string;
@@ -26,6 +28,8 @@ export interface ClusterStatus {
     roleArn?: string;
     /** The KarpenOps cluster id the chart got; absent when KarpenOps is off there. */
     karpenopsClusterId?: string;
+    /** How the agent gets AWS credentials there: irsa, podIdentity or iamUser. */
+    identityMode?: ClusterIdentity;
     status: "installed" | "kept" | "skipped";
     reason?: string;
     endpoint?: string;

@@ -24,6 +24,8 @@ export function gpuNodeAffinity() {
 
 export type AgentIdentity =
     | { kind: "irsa"; roleArn: string; serviceAccount: string }
+    /** EKS Pod Identity: the association names the service account, so the chart gets no role annotation. */
+    | { kind: "podIdentity"; serviceAccount: string }
     | { kind: "iamUser"; accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -97,6 +99,8 @@ export function agentValues(args: {
             name: args.identity.serviceAccount,
             annotations: { "eks.amazonaws.com/role-arn": args.identity.roleArn },
         };
+    } else if (args.identity.kind === "podIdentity") {
+        containerInsights.serviceAccount = { name: args.identity.serviceAccount };
     } else {
         containerInsights.secrets = {
             useAwsCredentials: true,

@@ -2,13 +2,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, bucketArn, policy } from "../../common/documents";
 import { RECONCILER_STATE_KEYS, stackRoleNames } from "../../common/naming";
-import { StackScope, clusterRoleStatements, guardStatements, ownedArns } from "./scope";
+import { StackScope, clusterRoleStatements, guardStatements, ownedArns, podIdentityStatements } from "./scope";
 
 export interface ReconcilerRoleArgs {
     scope: pulumi.Input<StackScope>;
     /** Secrets Manager secret with the platform token, the only secret the reconciler may read. */
     tokenSecretArn: pulumi.Input<string>;
+    /** Pod Identity modes: the reconciler also manages its associations (`auto`: and checks the add-on). */
+    podIdentity?: PodIdentityAccess;
     tags: Record<string, string>;
+}
+
+export interface PodIdentityAccess {
+    stackId: string;
+    auto: boolean;
 }
 
 export function lambdaTrust(accountId: string): PolicyDocument {
@@ -24,7 +31,7 @@ export function lambdaTrust(accountId: string): PolicyDocument {
  * Least privilege for the reconciler: read the fleet, write only the stack's per-cluster roles and only within their
  * boundary, read its token.
  */
-export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string): PolicyDocument {
+export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string, podIdentity?: PodIdentityAccess): PolicyDocument {
     const arns = ownedArns(scope);
     return policy(
         // ListClusters, ListRoles and ListOpenIDConnectProviders have no resource-level permissions.
@@ -38,6 +45,7 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string)
         // Which roles carry the boundary (ListRoles omits boundaries): one paginated call per run.
         { Sid: "ReadBoundaryUse", Effect: "Allow", Action: "iam:ListEntitiesForPolicy", Resource: arns.boundaryPolicy },
         ...clusterRoleStatements(scope),
+        ...(podIdentity ? podIdentityStatements(scope, podIdentity.stackId, podIdentity.auto) : []),
         { Sid: "ReadToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenSecretArn },
         {
             Sid: "RunLease",
@@ -51,7 +59,7 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string)
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: arns.logGroups,
         },
-        ...guardStatements(scope),
+        ...guardStatements(scope, { passesPodIdentityRole: podIdentity !== undefined }),
     );
 }
 
@@ -81,7 +89,7 @@ export class ReconcilerRole extends pulumi.ComponentResource {
                 role: this.role.name,
                 policy: pulumi
                     .all([scope, args.tokenSecretArn])
-                    .apply(([s, secretArn]) => JSON.stringify(reconcilerPermissions(s, secretArn))),
+                    .apply(([s, secretArn]) => JSON.stringify(reconcilerPermissions(s, secretArn, args.podIdentity))),
             },
             { parent: this },
         );

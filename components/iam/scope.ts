@@ -5,8 +5,10 @@ import {
     STACK_TAG_KEY,
     agentBoundaryPolicyArn,
     clusterRoleArnPattern,
+    podIdentityRoleArn,
     reconcilerFunctionNames,
 } from "../../common/naming";
+import { ASSOCIATION_TAG_KEYS, MANAGED_BY_TAG_KEY, POD_IDENTITY_AGENT_ADDON, POD_IDENTITY_SERVICE } from "../../common/identity";
 
 /** Where this stack lives; IAM policies are scoped to the ARNs derived from it. */
 export interface StackScope {
@@ -32,6 +34,9 @@ export function ownedArns(scope: StackScope) {
         logGroups: [logGroupArn(functions.creation), logGroupArn(functions.management)],
         bucket,
         clusters: `arn:${scope.partition}:eks:*:${scope.accountId}:cluster/*`,
+        podIdentityAssociations: `arn:${scope.partition}:eks:*:${scope.accountId}:podidentityassociation/*`,
+        podIdentityAgentAddons: `arn:${scope.partition}:eks:*:${scope.accountId}:addon/*/${POD_IDENTITY_AGENT_ADDON}/*`,
+        podIdentityRole: podIdentityRoleArn(scope),
     };
 }
 
@@ -97,12 +102,74 @@ export function clusterRoleStatements(scope: StackScope): PolicyStatement[] {
 }
 
 /**
+ * The reconciler's Pod Identity work, each write tied to the ownership tags: it may create an association only tagged
+ * as the stack's and its own (EKS authorizes the tags of CreatePodIdentityAssociation as aws:RequestTag/* and
+ * aws:TagKeys, and needs eks:TagResource for them), and update or delete only associations that already carry those
+ * tags (aws:ResourceTag/*), so the program's associations (managed-by pulumi) and anyone else's are out of reach.
+ * EKS requires iam:PassRole on the association's role for create and update: only the stack's Pod Identity role, only
+ * to pods.eks.amazonaws.com. `auto` also reads whether clusters have the eks-pod-identity-agent add-on.
+ */
+export function podIdentityStatements(scope: StackScope, stackId: string, auto: boolean): PolicyStatement[] {
+    const arns = ownedArns(scope);
+    const ownTags = { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId, [`aws:RequestTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" };
+    const statements: PolicyStatement[] = [
+        { Sid: "ListPodIdentityAssociations", Effect: "Allow", Action: "eks:ListPodIdentityAssociations", Resource: arns.clusters },
+        { Sid: "DescribePodIdentityAssociations", Effect: "Allow", Action: "eks:DescribePodIdentityAssociation", Resource: arns.podIdentityAssociations },
+        {
+            Sid: "CreateOwnPodIdentityAssociations",
+            Effect: "Allow",
+            Action: "eks:CreatePodIdentityAssociation",
+            Resource: arns.clusters,
+            Condition: { StringEquals: ownTags, "ForAllValues:StringEquals": { "aws:TagKeys": ASSOCIATION_TAG_KEYS } },
+        },
+        {
+            Sid: "TagOwnPodIdentityAssociations",
+            Effect: "Allow",
+            Action: "eks:TagResource",
+            Resource: arns.podIdentityAssociations,
+            Condition: { StringEquals: ownTags, "ForAllValues:StringEquals": { "aws:TagKeys": ASSOCIATION_TAG_KEYS } },
+        },
+        {
+            Sid: "WriteOwnPodIdentityAssociations",
+            Effect: "Allow",
+            Action: ["eks:UpdatePodIdentityAssociation", "eks:DeletePodIdentityAssociation"],
+            Resource: arns.podIdentityAssociations,
+            Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId, [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" } },
+        },
+        {
+            Sid: "PassPodIdentityRole",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: arns.podIdentityRole,
+            Condition: { StringEquals: { "iam:PassedToService": POD_IDENTITY_SERVICE } },
+        },
+    ];
+    if (auto) {
+        statements.push({ Sid: "ReadPodIdentityAgentAddon", Effect: "Allow", Action: "eks:DescribeAddon", Resource: arns.podIdentityAgentAddons });
+    }
+    return statements;
+}
+
+/**
  * Explicit denies that hold whatever else is ever allowed to the same identity: no role without the stack's
  * boundary, no removing or replacing a boundary, no change to the boundary policy, no passing roles, no new code
- * for the reconciler.
+ * for the reconciler. `passesPodIdentityRole` (the reconciler in Pod Identity modes): the one exception to "no passing
+ * roles" is the stack's Pod Identity role, to pods.eks.amazonaws.com only. The auto-update role never passes a role.
  */
-export function guardStatements(scope: StackScope): PolicyStatement[] {
+export function guardStatements(scope: StackScope, options: { passesPodIdentityRole?: boolean } = {}): PolicyStatement[] {
     const arns = ownedArns(scope);
+    const passRole: PolicyStatement[] = options.passesPodIdentityRole
+        ? [
+              { Sid: "DenyPassRoleButPodIdentityRole", Effect: "Deny", Action: "iam:PassRole", NotResource: arns.podIdentityRole },
+              {
+                  Sid: "DenyPassPodIdentityRoleElsewhere",
+                  Effect: "Deny",
+                  Action: "iam:PassRole",
+                  Resource: arns.podIdentityRole,
+                  Condition: { StringNotEquals: { "iam:PassedToService": POD_IDENTITY_SERVICE } },
+              },
+          ]
+        : [{ Sid: "DenyPassRole", Effect: "Deny", Action: "iam:PassRole", Resource: "*" }];
     return [
         {
             Sid: "DenyRoleWritesWithoutBoundary",
@@ -126,7 +193,7 @@ export function guardStatements(scope: StackScope): PolicyStatement[] {
             ],
             Resource: arns.boundaryPolicy,
         },
-        { Sid: "DenyPassRole", Effect: "Deny", Action: "iam:PassRole", Resource: "*" },
+        ...passRole,
         {
             Sid: "DenyReconcilerCodeChanges",
             Effect: "Deny",

@@ -13,6 +13,11 @@ export interface RoleReconcilerArgs {
     roleArn: pulumi.Input<string>;
     /** Resources the functions need before they first run and until their last (the execution role's policy, the bucket). */
     ready: pulumi.Resource[];
+    /**
+     * Pod Identity modes: ARNs of the clusters the program registers an association for in this deploy. They go in
+     * the deploy-time Invocation's input, so the run hands them over (and runs again when the set changes).
+     */
+    handover?: string[];
     logRetentionDays: number;
     tags: Record<string, string>;
     /**
@@ -28,7 +33,13 @@ export interface RoleReconcilerArgs {
  * `qualifier`, are ForceNew in terraform-provider-aws (internal/service/lambda/invocation.go), and a replaced
  * Invocation's delete runs the function with `tf.action = "delete"`.
  */
-export function invocationInput(args: { stackName: string; bundleSha256: string; variables: Record<string, string>; fleet?: string[] }): string {
+export function invocationInput(args: {
+    stackName: string;
+    bundleSha256: string;
+    variables: Record<string, string>;
+    fleet?: string[];
+    handover?: string[];
+}): string {
     const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
     const sorted = Object.fromEntries(Object.entries(args.variables).sort(([a], [b]) => a.localeCompare(b)));
     return JSON.stringify({
@@ -37,6 +48,7 @@ export function invocationInput(args: { stackName: string; bundleSha256: string;
         bundle: args.bundleSha256,
         settings: sha256(JSON.stringify(sorted)),
         ...(args.fleet ? { fleet: sha256([...args.fleet].sort().join("\n")) } : {}),
+        ...(args.handover ? { handover: [...args.handover].sort() } : {}),
     });
 }
 
@@ -95,7 +107,9 @@ export class RoleReconciler extends pulumi.ComponentResource {
                 functionName: this.creationFunction.name,
                 // Runs again (in place) whenever the code, what it is told or the set of clusters with the agent
                 // changes. No `triggers`: they would replace the Invocation, and the replaced one's delete runs.
-                input: variables.apply((v) => invocationInput({ stackName: args.stackName, bundleSha256: bundle.sha256, variables: v, fleet: args.fleet })),
+                input: variables.apply((v) =>
+                    invocationInput({ stackName: args.stackName, bundleSha256: bundle.sha256, variables: v, fleet: args.fleet, handover: args.handover }),
+                ),
                 lifecycleScope: "CRUD",
             },
             { parent: this, dependsOn: args.ready },

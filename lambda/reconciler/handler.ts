@@ -42,6 +42,15 @@ export function lifecycleAction(event: unknown): "create" | "update" | "delete" 
     return action === "create" || action === "update" || action === "delete" ? action : undefined;
 }
 
+/**
+ * The clusters whose Pod Identity association the program registers in this deploy (the Invocation's `handover`);
+ * a deploy-time run without one hands nothing over but still looks at associations (identityMode may have changed).
+ */
+export function handoverOf(event: unknown): string[] {
+    const handover = (event as { handover?: unknown } | undefined)?.handover;
+    return Array.isArray(handover) ? handover.filter((arn): arn is string => typeof arn === "string") : [];
+}
+
 /** The parts of the Lambda context the reconciler uses (the whole object goes to the logger). */
 export interface LambdaContext {
     awsRequestId: string;
@@ -74,7 +83,7 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
             action,
             event,
             { s3: deps.clients.s3, bucket: env.bucketName, clock: deps.clock, call: stateCall, log: logger, options: deps.lease },
-            { reconcile: () => reconcile(env, gateway, logger), teardown: () => teardown(env, gateway, logger) },
+            { reconcile: () => reconcile({ ...env, handover: trigger === "deploy" ? handoverOf(event) : undefined }, gateway, logger), teardown: () => teardown(env, gateway, logger) },
         );
         summary = { ...result, skipped };
         const onboarded = result.results.filter((r) => r.clusterArn && ["created", "updated", "unchanged"].includes(r.outcome));

@@ -34,7 +34,29 @@ interface FakeCluster {
     status: string;
     issuer?: string;
     tags: Record<string, string>;
+    /** Names of the EKS add-ons installed on the cluster. */
+    addons: Set<string>;
 }
+
+/** An EKS Pod Identity association as EKS stores it. */
+export interface FakeAssociation {
+    clusterName: string;
+    region: string;
+    namespace: string;
+    serviceAccount: string;
+    roleArn: string;
+    associationId: string;
+    associationArn: string;
+    tags: Record<string, string>;
+    /** Set when an EKS add-on owns the association. */
+    ownerArn?: string;
+}
+
+/** EKS writes of the Pod Identity API (not subject to IAM's write quota). */
+const EKS_WRITES = new Set(["CreatePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation"]);
+
+/** EKS operations on one association: authorized on the association's ARN, with its tags as aws:ResourceTag. */
+const ASSOCIATION_OPERATIONS = new Set(["DescribePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation"]);
 
 export interface FakeRole {
     RoleName: string;
@@ -93,6 +115,9 @@ export class FakeAccount {
     readonly accountId: string;
     readonly clusters = new Map<string, Map<string, FakeCluster>>();
     readonly oidcProviders = new Set<string>();
+    /** EKS Pod Identity associations by association id. */
+    readonly associations = new Map<string, FakeAssociation>();
+    private associationCounter = 1;
     readonly roles = new Map<string, FakeRole>();
     readonly secrets = new Map<string, string>();
     /** ARNs of the managed policies that exist (a boundary must exist to be set). */
@@ -123,14 +148,14 @@ export class FakeAccount {
     addCluster(
         region: string,
         name: string,
-        opts: { status?: string; oidc?: boolean; provider?: boolean; tags?: Record<string, string> } = {},
+        opts: { status?: string; oidc?: boolean; provider?: boolean; tags?: Record<string, string>; addons?: string[] } = {},
     ): string {
         const issuer = opts.oidc === false ? undefined : this.newIssuer(region);
         if (!this.clusters.has(region)) {
             this.clusters.set(region, new Map());
         }
         const arn = `arn:aws:eks:${region}:${this.accountId}:cluster/${name}`;
-        this.clusters.get(region)!.set(name, { arn, status: opts.status ?? "ACTIVE", issuer, tags: opts.tags ?? {} });
+        this.clusters.get(region)!.set(name, { arn, status: opts.status ?? "ACTIVE", issuer, tags: opts.tags ?? {}, addons: new Set(opts.addons ?? []) });
         if (issuer && opts.provider !== false) {
             this.oidcProviders.add(this.providerArn(issuer));
         }
@@ -143,8 +168,36 @@ export class FakeAccount {
         this.addCluster(region, name);
     }
 
+    /** Deleting a cluster deletes its Pod Identity associations too, as EKS does. */
     removeCluster(region: string, name: string): void {
         this.clusters.get(region)?.delete(name);
+        for (const [id, association] of this.associations) {
+            if (association.region === region && association.clusterName === name) {
+                this.associations.delete(id);
+            }
+        }
+    }
+
+    /** The associations of one cluster. */
+    associationsOf(region: string, name: string): FakeAssociation[] {
+        return [...this.associations.values()].filter((a) => a.region === region && a.clusterName === name);
+    }
+
+    /** Adds an association the way someone else would (the program, another stack, by hand). */
+    putAssociation(region: string, clusterName: string, fields: Partial<FakeAssociation> & { roleArn: string }): FakeAssociation {
+        const associationId = `a-${(this.associationCounter++).toString(36).padStart(17, "0")}`;
+        const association: FakeAssociation = {
+            clusterName,
+            region,
+            namespace: "nops",
+            serviceAccount: "nops-container-insights",
+            associationId,
+            associationArn: `arn:aws:eks:${region}:${this.accountId}:podidentityassociation/${clusterName}/${associationId}`,
+            tags: {},
+            ...fields,
+        };
+        this.associations.set(associationId, association);
+        return association;
     }
 
     providerArn(issuer: string): string {
@@ -173,7 +226,7 @@ export class FakeAccount {
     /** Every call enters here: records it, applies faults, latency and the IAM write quota. */
     async handle(operation: string, input: Record<string, any>, region?: string): Promise<any> {
         this.calls.push({ operation, input });
-        const isWrite = IAM_WRITES.has(operation);
+        const isWrite = IAM_WRITES.has(operation) || EKS_WRITES.has(operation);
         const latency = isWrite ? this.options.writeLatencyMs : this.options.readLatencyMs;
         if (latency && this.options.clock) {
             await this.options.clock.sleep(latency);
@@ -184,7 +237,7 @@ export class FakeAccount {
                 throw error;
             }
         }
-        if (isWrite && this.options.iamWritesPerSecond !== undefined && !this.takeWriteToken()) {
+        if (IAM_WRITES.has(operation) && this.options.iamWritesPerSecond !== undefined && !this.takeWriteToken()) {
             throw awsError("Throttling", "Rate exceeded");
         }
         if (this.identity && !UNAUTHORIZED_OPERATIONS.has(operation)) {
@@ -220,8 +273,7 @@ export class FakeAccount {
         }
         const action = `${service}:${operation}`;
         if (service === "eks") {
-            const resource = operation === "DescribeCluster" ? `arn:aws:eks:${region}:${this.accountId}:cluster/${input.name}` : "*";
-            return [{ action, resource, context: {} }];
+            return this.eksAuthRequests(operation, action, input, region!);
         }
         if (service === "secretsmanager") {
             return [{ action, resource: input.SecretId, context: {} }];
@@ -258,6 +310,51 @@ export class FakeAccount {
             requests.push({ action: "iam:TagRole", resource, context: { "aws:TagKeys": tagKeys } });
         }
         return requests;
+    }
+
+    /**
+     * EKS resources and condition keys as the Service Authorization Reference lists them: the cluster for
+     * DescribeCluster, ListPodIdentityAssociations and CreatePodIdentityAssociation (with aws:RequestTag/* and
+     * aws:TagKeys, plus eks:TagResource on the new association for its tags and iam:PassRole on the role, passed to
+     * pods.eks.amazonaws.com), the association with its aws:ResourceTag/* for Describe/Update/Delete (Update passes the
+     * role too), the add-on for DescribeAddon.
+     */
+    private eksAuthRequests(operation: string, action: string, input: Record<string, any>, region: string): AuthRequest[] {
+        const clusterName = input.clusterName ?? input.name;
+        const clusterArn = `arn:aws:eks:${region}:${this.accountId}:cluster/${clusterName}`;
+        const passRole = (roleArn: string): AuthRequest => ({ action: "iam:PassRole", resource: roleArn, context: { "iam:PassedToService": "pods.eks.amazonaws.com" } });
+        if (operation === "ListClusters") {
+            return [{ action, resource: "*", context: {} }];
+        }
+        if (operation === "DescribeCluster" || operation === "ListPodIdentityAssociations") {
+            return [{ action, resource: clusterArn, context: {} }];
+        }
+        if (operation === "DescribeAddon") {
+            return [{ action, resource: `arn:aws:eks:${region}:${this.accountId}:addon/${clusterName}/${input.addonName}/00000000-0000-0000-0000-000000000000`, context: {} }];
+        }
+        if (operation === "CreatePodIdentityAssociation") {
+            const tags = (input.tags ?? {}) as Record<string, string>;
+            const requestTags: AuthRequest["context"] = Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v]));
+            const tagKeys = Object.keys(tags);
+            const requests: AuthRequest[] = [{ action, resource: clusterArn, context: { ...requestTags, "aws:TagKeys": tagKeys } }];
+            if (tagKeys.length > 0) {
+                const newArn = `arn:aws:eks:${region}:${this.accountId}:podidentityassociation/${clusterName}/a-new`;
+                requests.push({ action: "eks:TagResource", resource: newArn, context: { ...requestTags, "aws:TagKeys": tagKeys } });
+            }
+            requests.push(passRole(input.roleArn));
+            return requests;
+        }
+        if (ASSOCIATION_OPERATIONS.has(operation)) {
+            const existing = this.associations.get(input.associationId);
+            const resource = existing?.associationArn ?? `arn:aws:eks:${region}:${this.accountId}:podidentityassociation/${clusterName}/${input.associationId}`;
+            const resourceTags = Object.fromEntries(Object.entries(existing?.tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+            const requests: AuthRequest[] = [{ action, resource, context: resourceTags }];
+            if (operation === "UpdatePodIdentityAssociation" && input.roleArn !== undefined) {
+                requests.push(passRole(input.roleArn));
+            }
+            return requests;
+        }
+        throw new Error(`the fake does not authorize EKS ${operation}`);
     }
 
     private authorize(operation: string, input: Record<string, any>, region?: string): void {
@@ -308,6 +405,110 @@ export class FakeAccount {
                 tags: cluster.tags,
             },
         };
+    }
+
+    private requireCluster(region: string, name: string): FakeCluster {
+        const cluster = this.clusters.get(region)?.get(name);
+        if (!cluster) {
+            throw awsError("ResourceNotFoundException", `No cluster found for name: ${name}.`, 404);
+        }
+        return cluster;
+    }
+
+    opDescribeAddon(input: { clusterName: string; addonName: string }, region: string) {
+        const cluster = this.requireCluster(region, input.clusterName);
+        if (!cluster.addons.has(input.addonName)) {
+            throw awsError("ResourceNotFoundException", `No addon: ${input.addonName} found in cluster: ${input.clusterName}`, 404);
+        }
+        return { addon: { addonName: input.addonName, clusterName: input.clusterName, status: "ACTIVE" } };
+    }
+
+    /** Summaries only, as EKS returns them: no role, no tags. Filters by namespace and service account. */
+    opListPodIdentityAssociations(
+        input: { clusterName: string; namespace?: string; serviceAccount?: string; maxResults?: number; nextToken?: string },
+        region: string,
+    ) {
+        this.requireCluster(region, input.clusterName);
+        const max = input.maxResults ?? 100;
+        if (max < 1 || max > 100) {
+            throw awsError("InvalidParameterException", "maxResults must be between 1 and 100");
+        }
+        const all = this.associationsOf(region, input.clusterName)
+            .filter((a) => input.namespace === undefined || a.namespace === input.namespace)
+            .filter((a) => input.serviceAccount === undefined || a.serviceAccount === input.serviceAccount)
+            .sort((a, b) => a.associationId.localeCompare(b.associationId));
+        const start = input.nextToken ? Number(Buffer.from(input.nextToken, "base64").toString()) : 0;
+        const next = start + max < all.length ? Buffer.from(String(start + max)).toString("base64") : undefined;
+        return {
+            associations: all.slice(start, start + max).map((a) => ({
+                clusterName: a.clusterName,
+                namespace: a.namespace,
+                serviceAccount: a.serviceAccount,
+                associationArn: a.associationArn,
+                associationId: a.associationId,
+                ownerArn: a.ownerArn,
+            })),
+            nextToken: next,
+        };
+    }
+
+    private requireAssociation(region: string, clusterName: string, associationId: string): FakeAssociation {
+        this.requireCluster(region, clusterName);
+        const association = this.associations.get(associationId);
+        if (!association || association.region !== region || association.clusterName !== clusterName) {
+            throw awsError("ResourceNotFoundException", `Association ${associationId} not found in cluster ${clusterName}.`, 404);
+        }
+        return association;
+    }
+
+    private associationView(a: FakeAssociation) {
+        const { region: _region, ...view } = a;
+        return { ...view, tags: { ...a.tags }, disableSessionTags: false };
+    }
+
+    opDescribePodIdentityAssociation(input: { clusterName: string; associationId: string }, region: string) {
+        return { association: this.associationView(this.requireAssociation(region, input.clusterName, input.associationId)) };
+    }
+
+    /** One association per cluster, namespace and service account (ResourceInUseException otherwise). */
+    opCreatePodIdentityAssociation(
+        input: { clusterName: string; namespace: string; serviceAccount: string; roleArn: string; tags?: Record<string, string> },
+        region: string,
+    ) {
+        this.requireCluster(region, input.clusterName);
+        if (!/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+/.test(input.roleArn ?? "")) {
+            throw awsError("InvalidParameterException", `roleArn ${input.roleArn} is not an IAM role ARN`);
+        }
+        if (Object.keys(input.tags ?? {}).length > 50) {
+            throw awsError("InvalidParameterException", "Tags: at most 50");
+        }
+        const duplicate = this.associationsOf(region, input.clusterName).find(
+            (a) => a.namespace === input.namespace && a.serviceAccount === input.serviceAccount,
+        );
+        if (duplicate) {
+            throw awsError("ResourceInUseException", `Association already exists: ${duplicate.associationId}`, 409);
+        }
+        const created = this.putAssociation(region, input.clusterName, {
+            namespace: input.namespace,
+            serviceAccount: input.serviceAccount,
+            roleArn: input.roleArn,
+            tags: { ...(input.tags ?? {}) },
+        });
+        return { association: this.associationView(created) };
+    }
+
+    opUpdatePodIdentityAssociation(input: { clusterName: string; associationId: string; roleArn?: string }, region: string) {
+        const association = this.requireAssociation(region, input.clusterName, input.associationId);
+        if (input.roleArn !== undefined) {
+            association.roleArn = input.roleArn;
+        }
+        return { association: this.associationView(association) };
+    }
+
+    opDeletePodIdentityAssociation(input: { clusterName: string; associationId: string }, region: string) {
+        const association = this.requireAssociation(region, input.clusterName, input.associationId);
+        this.associations.delete(association.associationId);
+        return { association: this.associationView(association) };
     }
 
     opListOpenIDConnectProviders() {
@@ -783,6 +984,12 @@ export interface FakeUser {
 const SERVICE_OF: Record<string, string> = {
     ListClusters: "eks",
     DescribeCluster: "eks",
+    DescribeAddon: "eks",
+    ListPodIdentityAssociations: "eks",
+    DescribePodIdentityAssociation: "eks",
+    CreatePodIdentityAssociation: "eks",
+    UpdatePodIdentityAssociation: "eks",
+    DeletePodIdentityAssociation: "eks",
     GetSecretValue: "secretsmanager",
     PutObject: "s3",
     GetObject: "s3",

@@ -76,7 +76,14 @@ export function statementMatches(statement: PolicyStatement, request: AuthReques
     if (!list(statement.Action).some((pattern) => wildcardMatch(pattern, request.action, true))) {
         return false;
     }
-    if (!list(statement.Resource).some((pattern) => wildcardMatch(pattern, request.resource))) {
+    if (statement.NotResource !== undefined) {
+        if (statement.Resource !== undefined) {
+            throw new Error("a statement has both Resource and NotResource");
+        }
+        if (list(statement.NotResource).some((pattern) => wildcardMatch(pattern, request.resource))) {
+            return false;
+        }
+    } else if (!list(statement.Resource).some((pattern) => wildcardMatch(pattern, request.resource))) {
         return false;
     }
     for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {

@@ -1,5 +1,6 @@
 /** Points every SDK v3 client the reconciler uses at a FakeAccount, through aws-sdk-client-mock. */
-import { DescribeClusterCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
+import * as eksSdk from "@aws-sdk/client-eks";
+import { EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
 import * as iam from "@aws-sdk/client-iam";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import * as s3 from "@aws-sdk/client-s3";
@@ -7,6 +8,16 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { FakeAccount } from "./awsAccount";
+
+const EKS_COMMANDS = {
+    DescribeCluster: eksSdk.DescribeClusterCommand,
+    DescribeAddon: eksSdk.DescribeAddonCommand,
+    ListPodIdentityAssociations: eksSdk.ListPodIdentityAssociationsCommand,
+    DescribePodIdentityAssociation: eksSdk.DescribePodIdentityAssociationCommand,
+    CreatePodIdentityAssociation: eksSdk.CreatePodIdentityAssociationCommand,
+    UpdatePodIdentityAssociation: eksSdk.UpdatePodIdentityAssociationCommand,
+    DeletePodIdentityAssociation: eksSdk.DeletePodIdentityAssociationCommand,
+};
 
 const IAM_COMMANDS = {
     ListOpenIDConnectProviders: iam.ListOpenIDConnectProvidersCommand,
@@ -52,9 +63,9 @@ export function mockAws(account: FakeAccount): () => void {
     const eks = mockClient(EKSClient);
     const regionOf = async (getClient: () => any) => (await getClient().config.region()) as string;
     eks.on(ListClustersCommand).callsFake(async (input, getClient) => account.handle("ListClusters", input, await regionOf(getClient)));
-    eks.on(DescribeClusterCommand).callsFake(async (input, getClient) =>
-        account.handle("DescribeCluster", input, await regionOf(getClient)),
-    );
+    for (const [operation, command] of Object.entries(EKS_COMMANDS)) {
+        eks.on(command as any).callsFake(async (input: Record<string, any>, getClient: () => any) => account.handle(operation, input, await regionOf(getClient)));
+    }
     const iamMock = mockClient(iam.IAMClient);
     for (const [operation, command] of Object.entries(IAM_COMMANDS)) {
         iamMock.on(command as any).callsFake((input: Record<string, any>) => account.handle(operation, input));
