@@ -131,6 +131,15 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
         "lambda:ListTags",
     ],
     "aws:lambda/invocation:Invocation": ["lambda:InvokeFunction"],
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": [
+        "eks:CreatePodIdentityAssociation",
+        "eks:DescribePodIdentityAssociation",
+        "eks:UpdatePodIdentityAssociation",
+        "eks:DeletePodIdentityAssociation",
+        "eks:TagResource",
+        "eks:UntagResource",
+    ],
+    "aws:eks/addon:Addon": ["eks:CreateAddon", "eks:DescribeAddon", "eks:UpdateAddon", "eks:DeleteAddon", "eks:TagResource", "eks:UntagResource"],
     "aws:lambda/permission:Permission": ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"],
     "aws:cloudwatch/eventRule:EventRule": [
         "events:PutRule",
@@ -164,7 +173,10 @@ export interface DeployTarget {
     stackRegion: string;
     /** An account id, or the ${aws:PrincipalAccount} policy variable. */
     accountId: string;
-    config: Pick<ParsedConfig, "regions" | "roleName" | "createIamUser" | "autoUpdate" | "kmsKeyId" | "lifecycleDays" | "agent" | "clusters">;
+    config: Pick<
+        ParsedConfig,
+        "regions" | "roleName" | "identityMode" | "installPodIdentityAgent" | "autoUpdate" | "kmsKeyId" | "lifecycleDays" | "agent" | "clusters"
+    >;
 }
 
 const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
@@ -183,7 +195,9 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
     const functions = reconcilerFunctionNames(stackName);
     const secrets = secretNamePrefixes(stackName);
     const secretArn = (prefix: string) => `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${prefix}*`;
-    const irsa = !config.createIamUser;
+    // Every mode but the IAM user has the reconciler.
+    const irsa = config.identityMode !== "iamUser";
+    const podIdentity = config.identityMode === "podIdentity" || config.identityMode === "auto";
 
     const statements: PolicyStatement[] = [
         {
@@ -213,7 +227,7 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
             Resource: agentBoundaryPolicyArn(account),
         },
     ];
-    const stackRoles = [...(irsa ? [roles.reconciler] : []), ...(config.autoUpdate ? [roles.autoUpdate] : [])];
+    const stackRoles = [...(irsa ? [roles.reconciler] : []), ...(config.autoUpdate ? [roles.autoUpdate] : []), ...(podIdentity ? [roles.podIdentity] : [])];
     if (stackRoles.length > 0) {
         statements.push({
             Sid: "StackRoles",
@@ -314,7 +328,41 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                 Resource: config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/aws-ebs-csi-driver/*`),
             },
         );
-        if (!config.createIamUser) {
+        if (podIdentity) {
+            const clusterArns = config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:cluster/*`);
+            const associationArns = config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:podidentityassociation/*`);
+            statements.push(
+                {
+                    // One association per cluster (components/cluster/podIdentity.ts): created on the cluster, then its own ARN.
+                    Sid: "PodIdentityAssociations",
+                    Effect: "Allow",
+                    Action: actions("aws:eks/podIdentityAssociation:PodIdentityAssociation"),
+                    Resource: [...clusterArns, ...associationArns],
+                },
+                {
+                    Sid: "PassPodIdentityRole",
+                    Effect: "Allow",
+                    Action: "iam:PassRole",
+                    Resource: iamArn("role/", roles.podIdentity),
+                    Condition: { StringEquals: { "iam:PassedToService": "pods.eks.amazonaws.com" } },
+                },
+                {
+                    Sid: "CheckPodIdentityAgentAddon",
+                    Effect: "Allow",
+                    Action: "eks:DescribeAddon",
+                    Resource: config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/eks-pod-identity-agent/*`),
+                },
+            );
+            if (config.installPodIdentityAgent) {
+                statements.push({
+                    Sid: "InstallPodIdentityAgentAddon",
+                    Effect: "Allow",
+                    Action: actions("aws:eks/addon:Addon"),
+                    Resource: [...clusterArns, ...config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/eks-pod-identity-agent/*`)],
+                });
+            }
+        }
+        if (config.identityMode === "irsa" || config.identityMode === "auto") {
             // IRSA: whether each cluster's IAM OIDC provider is registered.
             statements.push({ Sid: "CheckOidcProviders", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: `arn:${partition}:iam::${accountId}:oidc-provider/*` });
         }

@@ -38,6 +38,8 @@ export interface FleetCluster {
     oidcProvider?: boolean;
     /** false: the cluster has no aws-ebs-csi-driver add-on. */
     ebsCsiAddon?: boolean;
+    /** true: the cluster has the eks-pod-identity-agent add-on (absent by default). */
+    podIdentityAgent?: boolean;
     tags?: Record<string, string>;
 }
 
@@ -178,7 +180,8 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
     }
     if (token === "aws:eks/getAddon:getAddon") {
         const cluster = (fleet[inputs.region] ?? []).find((c) => c.name === inputs.clusterName);
-        if (!cluster || cluster.ebsCsiAddon === false) {
+        const present = inputs.addonName === "eks-pod-identity-agent" ? cluster?.podIdentityAgent === true : cluster?.ebsCsiAddon !== false;
+        if (!cluster || !present) {
             throw notFound(`EKS Add-On (${inputs.clusterName}:${inputs.addonName})`);
         }
         return { addonName: inputs.addonName, clusterName: inputs.clusterName, addonVersion: "v1.37.0-eksbuild.1", region: inputs.region };

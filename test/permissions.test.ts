@@ -28,6 +28,8 @@ const CASES: Array<[string, Record<string, string>]> = [
     ],
     ["IAM user, KMS key id, no auto-update", { ...baseConfig(), createIamUser: "true", autoUpdate: "false", kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }],
     ["IRSA, KMS key ARN, no agent install", { ...baseConfig(), kmsKeyId: KEY_ARN, "agent.install": "false" }],
+    ["Pod Identity, add-on installed where missing", { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", identityMode: "podIdentity", installPodIdentityAgent: "true" }],
+    ["auto identity", { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", identityMode: "auto" }],
 ];
 
 /** The config as the CLI hands it over (dotted keys set with --path, Pulumi.yaml defaults merged), then parsed. */
@@ -81,6 +83,12 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
             return [regional("events", `rule/${inputs.name}`)];
         case "aws:cloudwatch/eventTarget:EventTarget":
             return [regional("events", `rule/${inputs.rule}`)];
+        case "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
+            const arn = (rest: string) => `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:${rest}`;
+            return [arn(`cluster/${inputs.clusterName}`), arn(`podidentityassociation/${inputs.clusterName}/a-0123456789abcdefg`)];
+        }
+        case "aws:eks/addon:Addon":
+            return [`arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${inputs.clusterName}`, `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`];
     }
     throw new Error(`the test does not know the ARN of a ${r.type}`);
 }
