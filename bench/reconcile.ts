@@ -11,7 +11,7 @@ import { reconcile } from "../lambda/reconciler/reconcile";
 import { FakeAccount } from "../test/fakes/awsAccount";
 import { mockAws } from "../test/fakes/sdkMocks";
 import { seededRandom } from "./seededRandom";
-import { BOUNDED_CLUSTERS, CaseFigures, Figures, checkTargets } from "./targets";
+import { BOUNDED_CLUSTERS, CaseFigures, Figures, checkPodIdentityTargets, checkTargets } from "./targets";
 import { VirtualClock } from "./virtualClock";
 import { vendorReconcile } from "./vendorAlgorithm";
 
@@ -21,6 +21,9 @@ const CASES: Array<[number, number]> = [
     [5, 200],
     [10, 1000],
 ];
+/** EKS Pod Identity (identityMode podIdentity) on the largest fleet. */
+const POD_IDENTITY_CASES: Array<[number, number]> = [[10, 1000]];
+const POD_IDENTITY_ROLE = "arn:aws:iam::111122223333:role/nops-ccost-bench-pod-identity";
 const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-south-1", "ap-northeast-1", "sa-east-1"];
 /** A Lambda's 15 minutes less the handler's reserve: the bench runs with the deadline a real run has. */
 const BUDGET_MS = 14 * 60_000;
@@ -54,7 +57,7 @@ async function measure(fake: FakeAccount, clock: VirtualClock, body: () => Promi
     }
 }
 
-function settingsFor(regions: string[]) {
+function settingsFor(regions: string[], mode: "irsa" | "podIdentity" = "irsa") {
     return {
         stackId: "container-insights/bench",
         stackName: "bench",
@@ -65,19 +68,20 @@ function settingsFor(regions: string[]) {
         serviceAccount: "nops-container-insights",
         boundaryPolicyArn: BENCH_BOUNDARY,
         clusters: { include: [], exclude: [], tags: {} },
-        identityMode: "irsa" as const,
+        identityMode: mode,
+        podIdentityRoleArn: mode === "podIdentity" ? POD_IDENTITY_ROLE : undefined,
     };
 }
 
 /** Our first and steady runs on a fresh account. */
-async function ours(regions: string[], clusters: number, seed: number): Promise<Record<"first" | "steady", Figures>> {
+async function ours(regions: string[], clusters: number, seed: number, mode: "irsa" | "podIdentity" = "irsa"): Promise<Record<"first" | "steady", Figures>> {
     const clock = new VirtualClock();
     const fake = account(clock, regions, clusters);
     const random = seededRandom(seed);
     const once = () =>
         measure(fake, clock, async () => {
             const gateway = new Gateway(sdkClients("us-east-1"), clock, { deadline: clock.now() + BUDGET_MS, random });
-            const { counts } = await reconcile(settingsFor(regions), gateway, quietLog);
+            const { counts } = await reconcile(settingsFor(regions, mode), gateway, quietLog);
             return { failed: counts.failed, deferred: counts.deferred };
         });
     return { first: await once(), steady: await once() };
@@ -117,7 +121,18 @@ async function main() {
             }
         }
     }
-    const targets = checkTargets(cases);
+    for (const [regionCount, clusters] of POD_IDENTITY_CASES) {
+        const regions = REGIONS.slice(0, regionCount);
+        const theirs = await vendor(regions, clusters, seed);
+        const mine = await ours(regions, clusters, seed, "podIdentity");
+        for (const run of ["first", "steady"] as const) {
+            cases.push({ mode: "podIdentity", regions: regionCount, clusters, run, repetition: 1, seed, ours: mine[run], vendor: theirs[run], lowerBoundMs: 0 });
+        }
+        if (!json) {
+            console.error(`(${regionCount}, ${clusters}) Pod Identity: done`);
+        }
+    }
+    const targets = [...checkTargets(cases), ...checkPodIdentityTargets(cases)];
     process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
     if (json) {
         process.stdout.write(`${JSON.stringify({ seed, cases, targets })}\n`);
@@ -125,12 +140,12 @@ async function main() {
     }
     console.log(`simulated account: reads ${SIMULATION.readLatencyMs} ms, writes ${SIMULATION.writeLatencyMs} ms, IAM quota ${SIMULATION.iamWritesPerSecond} writes/s (simulated time)`);
     console.log(`seed ${seed} (replay with --seed ${seed})`);
-    console.log("regions clusters run    rep | ours calls writes failed deferred ms | vendor calls writes failed ms | lower bound ms | calls ours/vendor | ms ours/bound");
+    console.log("mode        regions clusters run    rep | ours calls writes failed deferred ms | vendor calls writes failed ms | lower bound ms | calls ours/vendor | ms ours/bound");
     const n = (value: number, width: number) => String(value).padStart(width);
     for (const c of cases) {
         const ratio = c.lowerBoundMs > 0 ? (c.ours.ms / c.lowerBoundMs).toFixed(2) : "-";
         console.log(
-            `${n(c.regions, 7)} ${n(c.clusters, 8)} ${c.run.padEnd(6)} ${n(c.repetition, 3)} | ` +
+            `${(c.mode ?? "irsa").padEnd(11)} ${n(c.regions, 7)} ${n(c.clusters, 8)} ${c.run.padEnd(6)} ${n(c.repetition, 3)} | ` +
                 `${n(c.ours.calls, 10)} ${n(c.ours.writes, 6)} ${n(c.ours.failed, 6)} ${n(c.ours.deferred, 8)} ${n(c.ours.ms, 6)} | ` +
                 `${n(c.vendor.calls, 12)} ${n(c.vendor.writes, 6)} ${n(c.vendor.failed, 6)} ${n(c.vendor.ms, 6)} | ` +
                 `${n(c.lowerBoundMs, 14)} | ${(c.ours.calls / c.vendor.calls).toFixed(2).padStart(17)} | ${ratio.padStart(13)}`,

@@ -10,6 +10,8 @@ export interface Figures {
 }
 
 export interface CaseFigures {
+    /** The identity mode the fleet runs in; IRSA when absent. The vendor's figures are always its IRSA run's. */
+    mode?: "irsa" | "podIdentity";
     regions: number;
     clusters: number;
     run: "first" | "steady";
@@ -32,7 +34,8 @@ export interface TargetCheck {
 export const BOUND_FACTOR = 1.25;
 export const BOUNDED_CLUSTERS = 1000;
 
-export function checkTargets(cases: CaseFigures[]): TargetCheck[] {
+export function checkTargets(all: CaseFigures[]): TargetCheck[] {
+    const cases = all.filter((c) => (c.mode ?? "irsa") === "irsa");
     const first = cases.filter((c) => c.run === "first");
     const steady = cases.filter((c) => c.run === "steady");
     const where = (list: CaseFigures[]) => list.map((c) => `${c.clusters} clusters #${c.repetition}`).join(", ") || "none";
@@ -62,6 +65,38 @@ export function checkTargets(cases: CaseFigures[]): TargetCheck[] {
             target: "steady run: at most a third of the vendor's calls",
             pass: steady.length > 0 && chatty.length === 0,
             detail: `worst ${Math.max(...steady.map((c) => c.ours.calls / c.vendor.calls)).toFixed(2)}; above a third in: ${where(chatty)}`,
+        },
+    ];
+}
+
+/**
+ * EKS Pod Identity: one association per cluster and no IAM write at all, so the first run is one EKS write per
+ * cluster; a steady run reads each cluster and its association (DescribeCluster, ListPodIdentityAssociations,
+ * DescribePodIdentityAssociation), against the vendor's IRSA run on the same fleet.
+ */
+export function checkPodIdentityTargets(all: CaseFigures[]): TargetCheck[] {
+    const cases = all.filter((c) => c.mode === "podIdentity");
+    const where = (list: CaseFigures[]) => list.map((c) => `${c.clusters} clusters #${c.repetition}`).join(", ") || "none";
+    const first = cases.filter((c) => c.run === "first");
+    const steady = cases.filter((c) => c.run === "steady");
+    const offFirst = first.filter((c) => c.ours.failed > 0 || c.ours.deferred > 0 || c.ours.writes !== c.clusters);
+    const writing = steady.filter((c) => c.ours.writes > 0);
+    const chatty = steady.filter((c) => c.ours.calls * 2 > c.vendor.calls);
+    return [
+        {
+            target: "Pod Identity first run: 0 failed, one write per cluster",
+            pass: first.length > 0 && offFirst.length === 0,
+            detail: `off in: ${where(offFirst)}`,
+        },
+        {
+            target: "Pod Identity steady run: 0 writes",
+            pass: steady.length > 0 && writing.length === 0,
+            detail: `writes in: ${where(writing)}`,
+        },
+        {
+            target: "Pod Identity steady run: at most half the vendor's (IRSA) calls",
+            pass: steady.length > 0 && chatty.length === 0,
+            detail: `worst ${steady.length > 0 ? Math.max(...steady.map((c) => c.ours.calls / c.vendor.calls)).toFixed(2) : "-"}; above half in: ${where(chatty)}`,
         },
     ];
 }

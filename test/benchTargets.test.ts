@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { CaseFigures, Figures, checkTargets } from "../bench/targets";
+import { CaseFigures, Figures, checkPodIdentityTargets, checkTargets } from "../bench/targets";
 import { seededRandom } from "../bench/seededRandom";
 
 const figures = (over: Partial<Figures> = {}): Figures => ({ calls: 100, writes: 0, ms: 1000, failed: 0, deferred: 0, ...over });
@@ -46,6 +46,38 @@ describe("reconciler benchmark targets", () => {
 
     it("fail rather than pass on no figures", () => {
         assert.deepEqual(verdicts([]), [false, false, false, false]);
+    });
+
+    describe("Pod Identity", () => {
+        const podIdentity = (): CaseFigures[] => {
+            const base = { mode: "podIdentity" as const, regions: 10, clusters: 1000, seed: 7, repetition: 1, lowerBoundMs: 0 };
+            return [
+                { ...base, run: "first", ours: figures({ calls: 3000, writes: 1000 }), vendor: figures({ calls: 6000 }) },
+                { ...base, run: "steady", ours: figures({ calls: 3000 }), vendor: figures({ calls: 7000 }) },
+            ];
+        };
+        const podVerdicts = (cases: CaseFigures[]) => checkPodIdentityTargets(cases).map((t) => t.pass);
+
+        it("pass on good figures, and leave the IRSA targets to the IRSA cases", () => {
+            assert.deepEqual(podVerdicts(podIdentity()), [true, true, true]);
+            assert.deepEqual(verdicts([...good(), ...podIdentity()]), [true, true, true, true]);
+        });
+
+        it("fail on a failed cluster, a write too many or too few, a steady write, or half the vendor's calls", () => {
+            const failed = podIdentity();
+            failed[0].ours.failed = 1;
+            assert.deepEqual(podVerdicts(failed), [false, true, true]);
+            const extra = podIdentity();
+            extra[0].ours.writes = 1001;
+            assert.deepEqual(podVerdicts(extra), [false, true, true]);
+            const writing = podIdentity();
+            writing[1].ours.writes = 1;
+            assert.deepEqual(podVerdicts(writing), [true, false, true]);
+            const chatty = podIdentity();
+            chatty[1].ours.calls = 3501;
+            assert.deepEqual(podVerdicts(chatty), [true, true, false]);
+            assert.deepEqual(podVerdicts(good()), [false, false, false], "no Pod Identity figures never pass");
+        });
     });
 
     it("replays the same jitter from the same seed", () => {
