@@ -18,3 +18,4 @@ export const crossAccountRoleArn = program.then((o) => o.crossAccountRoleArn);
 export const reconcilerRoleArn = program.then((o) => o.reconcilerRoleArn);
 export const reconcilerLastRun = program.then((o) => o.reconcilerLastRun);
 export const clusters = program.then((o) => o.clusters);
+export const podIdentityRoleArn = program.then((o) => o.podIdentityRoleArn);
