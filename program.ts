@@ -181,7 +181,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
         const reconcilerRole = new ReconcilerRole("reconciler", {
             scope,
             tokenSecretArn: token.secretArn,
-            podIdentity: usesPodIdentity ? { stackId: settings.stackId, auto: mode === "auto" } : undefined,
+            associations: { stackId: settings.stackId, podIdentity: usesPodIdentity, auto: mode === "auto" },
             tags,
         });
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;

@@ -200,7 +200,7 @@ describe("account side", () => {
                 name,
                 document: doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === name)!.inputs.policy) as unknown as PolicyDocument,
             }));
-        const rules = () => roleRules(scope, { tokenSecretArn: tokenSecretArn() });
+        const rules = () => roleRules(scope, { tokenSecretArn: tokenSecretArn(), associations: { stackId: "container-insights/prod" } });
 
         it("meets the rule: bounded role writes on the stack's path only, no code changes, no PassRole, every deny in place", () => {
             for (const { name, document } of documents()) {

@@ -228,7 +228,7 @@ describe("Pod Identity in the reconciler", () => {
 
     describe("under the reconciler's real policy", () => {
         const asReconciler = (auto = false) => {
-            world.account.identity = reconcilerPermissions(SCOPE, SECRET_ARN, { stackId: STACK_ID, auto });
+            world.account.identity = reconcilerPermissions(SCOPE, SECRET_ARN, { stackId: STACK_ID, podIdentity: true, auto });
         };
         const eksClient = () => new eks.EKSClient({ region: "us-east-1" });
         const denied = (call: Promise<unknown>) => assert.rejects(call, { name: "AccessDenied" });
@@ -249,6 +249,24 @@ describe("Pod Identity in the reconciler", () => {
             assert.equal(down.counts.failed, 0, JSON.stringify(down.results));
             assert.equal(world.account.associations.size, 0);
             assert.equal(world.account.roles.size, 0);
+        });
+
+        it("IRSA: a deploy-time run may only list, describe and delete its own leftovers, and does so without a failure", async () => {
+            world.account.identity = reconcilerPermissions(SCOPE, SECRET_ARN, { stackId: STACK_ID, podIdentity: false, auto: false });
+            world.account.addCluster("us-east-1", "alpha");
+            world.account.addCluster("us-east-1", "beta");
+            world.account.putAssociation("us-east-1", "alpha", { roleArn: ROLE_ARN, tags: { [STACK_TAG_KEY]: STACK_ID, [MANAGED_BY_TAG_KEY]: "reconciler" } });
+            world.account.putAssociation("us-east-1", "beta", { roleArn: ROLE_ARN, tags: { [STACK_TAG_KEY]: STACK_ID, [MANAGED_BY_TAG_KEY]: "pulumi" } });
+            const deploy = await run(settingsFor(["us-east-1"], { handover: [] }));
+            assert.equal(deploy.counts.failed, 0, JSON.stringify(deploy.results));
+            assert.equal(deploy.counts.created, 2);
+            assert.equal(world.account.associationsOf("us-east-1", "alpha").length, 0);
+            assert.equal(world.account.associationsOf("us-east-1", "beta").length, 1, "the program's: Pulumi removes it");
+            const client = eksClient();
+            const create = { clusterName: "alpha", namespace: "nops", serviceAccount: "nops-container-insights", roleArn: ROLE_ARN };
+            await denied(client.send(new eks.CreatePodIdentityAssociationCommand({ ...create, tags: { [STACK_TAG_KEY]: STACK_ID, [MANAGED_BY_TAG_KEY]: "reconciler" } })));
+            const evaluate = (await import("./fakes/iamPolicy")).evaluate;
+            assert.equal(evaluate(world.account.identity, { action: "iam:PassRole", resource: ROLE_ARN, context: { "iam:PassedToService": "pods.eks.amazonaws.com" } }), "ExplicitDeny");
         });
 
         it("cannot touch the program's association, tag as someone else, or pass another role", async () => {

@@ -18,7 +18,7 @@ export interface ActionRule {
     condition?: PolicyStatement["Condition"];
 }
 
-export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string; podIdentity?: { stackId: string } } = {}): ActionRule[] {
+export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string; associations?: { stackId: string } } = {}): ActionRule[] {
     const arns = ownedArns(scope);
     const rules: ActionRule[] = [
         { name: "read cluster roles", actions: CLUSTER_ROLE_READ_ACTIONS, resources: [arns.clusterRoles] },
@@ -58,8 +58,8 @@ export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string; p
             resources: Object.values(RECONCILER_STATE_KEYS).map((key) => `${arns.bucket}/${key}`),
         },
     ];
-    if (extra.podIdentity) {
-        const { stackId } = extra.podIdentity;
+    if (extra.associations) {
+        const { stackId } = extra.associations;
         const ownTags = { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId, [`aws:RequestTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" };
         const tagKeys = { "ForAllValues:StringEquals": { "aws:TagKeys": ASSOCIATION_TAG_KEYS } };
         rules.push(
@@ -78,8 +78,14 @@ export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string; p
                 condition: { StringEquals: ownTags, ...tagKeys },
             },
             {
-                name: "update and delete only the reconciler's own associations",
-                actions: ["eks:UpdatePodIdentityAssociation", "eks:DeletePodIdentityAssociation"],
+                name: "delete only the reconciler's own associations",
+                actions: ["eks:DeletePodIdentityAssociation"],
+                resources: [arns.podIdentityAssociations],
+                condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId, [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" } },
+            },
+            {
+                name: "update only the reconciler's own associations",
+                actions: ["eks:UpdatePodIdentityAssociation"],
                 resources: [arns.podIdentityAssociations],
                 condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId, [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" } },
             },

@@ -2,19 +2,22 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, bucketArn, policy } from "../../common/documents";
 import { RECONCILER_STATE_KEYS, stackRoleNames } from "../../common/naming";
-import { StackScope, clusterRoleStatements, guardStatements, ownedArns, podIdentityStatements } from "./scope";
+import { StackScope, associationCleanupStatements, clusterRoleStatements, guardStatements, ownedArns, podIdentityStatements } from "./scope";
 
 export interface ReconcilerRoleArgs {
     scope: pulumi.Input<StackScope>;
     /** Secrets Manager secret with the platform token, the only secret the reconciler may read. */
     tokenSecretArn: pulumi.Input<string>;
-    /** Pod Identity modes: the reconciler also manages its associations (`auto`: and checks the add-on). */
-    podIdentity?: PodIdentityAccess;
+    /** Pod Identity associations: every reconciler may remove its own; in Pod Identity modes it also creates them. */
+    associations?: AssociationAccess;
     tags: Record<string, string>;
 }
 
-export interface PodIdentityAccess {
+export interface AssociationAccess {
     stackId: string;
+    /** identityMode podIdentity or auto: create and update its own associations, pass the Pod Identity role. */
+    podIdentity: boolean;
+    /** identityMode auto: check the eks-pod-identity-agent add-on too. */
     auto: boolean;
 }
 
@@ -31,7 +34,7 @@ export function lambdaTrust(accountId: string): PolicyDocument {
  * Least privilege for the reconciler: read the fleet, write only the stack's per-cluster roles and only within their
  * boundary, read its token.
  */
-export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string, podIdentity?: PodIdentityAccess): PolicyDocument {
+export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string, associations?: AssociationAccess): PolicyDocument {
     const arns = ownedArns(scope);
     return policy(
         // ListClusters, ListRoles and ListOpenIDConnectProviders have no resource-level permissions.
@@ -45,7 +48,8 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string,
         // Which roles carry the boundary (ListRoles omits boundaries): one paginated call per run.
         { Sid: "ReadBoundaryUse", Effect: "Allow", Action: "iam:ListEntitiesForPolicy", Resource: arns.boundaryPolicy },
         ...clusterRoleStatements(scope),
-        ...(podIdentity ? podIdentityStatements(scope, podIdentity.stackId, podIdentity.auto) : []),
+        ...(associations ? associationCleanupStatements(scope, associations.stackId) : []),
+        ...(associations?.podIdentity ? podIdentityStatements(scope, associations.stackId, associations.auto) : []),
         { Sid: "ReadToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenSecretArn },
         {
             Sid: "RunLease",
@@ -59,7 +63,7 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string,
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: arns.logGroups,
         },
-        ...guardStatements(scope, { passesPodIdentityRole: podIdentity !== undefined }),
+        ...guardStatements(scope, { passesPodIdentityRole: associations?.podIdentity === true }),
     );
 }
 
@@ -89,7 +93,7 @@ export class ReconcilerRole extends pulumi.ComponentResource {
                 role: this.role.name,
                 policy: pulumi
                     .all([scope, args.tokenSecretArn])
-                    .apply(([s, secretArn]) => JSON.stringify(reconcilerPermissions(s, secretArn, args.podIdentity))),
+                    .apply(([s, secretArn]) => JSON.stringify(reconcilerPermissions(s, secretArn, args.associations))),
             },
             { parent: this },
         );

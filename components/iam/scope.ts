@@ -102,10 +102,32 @@ export function clusterRoleStatements(scope: StackScope): PolicyStatement[] {
 }
 
 /**
+ * What every reconciler may do with Pod Identity associations, IRSA-only ones included (a deploy that moves a stack
+ * to IRSA removes the associations the reconciler made): list them per cluster, describe them, and delete only those
+ * already tagged as this stack's and the reconciler's own (aws:ResourceTag/*), never the program's or anyone else's.
+ */
+export function associationCleanupStatements(scope: StackScope, stackId: string): PolicyStatement[] {
+    const arns = ownedArns(scope);
+    return [
+        { Sid: "ListPodIdentityAssociations", Effect: "Allow", Action: "eks:ListPodIdentityAssociations", Resource: arns.clusters },
+        { Sid: "DescribePodIdentityAssociations", Effect: "Allow", Action: "eks:DescribePodIdentityAssociation", Resource: arns.podIdentityAssociations },
+        {
+            Sid: "DeleteOwnPodIdentityAssociations",
+            Effect: "Allow",
+            Action: "eks:DeletePodIdentityAssociation",
+            Resource: arns.podIdentityAssociations,
+            Condition: { StringEquals: ownResourceTags(stackId) },
+        },
+    ];
+}
+
+const ownResourceTags = (stackId: string) => ({ [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId, [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" });
+
+/**
  * The reconciler's Pod Identity work, each write tied to the ownership tags: it may create an association only tagged
  * as the stack's and its own (EKS authorizes the tags of CreatePodIdentityAssociation as aws:RequestTag/* and
- * aws:TagKeys, and needs eks:TagResource for them), and update or delete only associations that already carry those
- * tags (aws:ResourceTag/*), so the program's associations (managed-by pulumi) and anyone else's are out of reach.
+ * aws:TagKeys, and needs eks:TagResource for them), and update only associations that already carry those tags
+ * (aws:ResourceTag/*), so the program's associations (managed-by pulumi) and anyone else's are out of reach.
  * EKS requires iam:PassRole on the association's role for create and update: only the stack's Pod Identity role, only
  * to pods.eks.amazonaws.com. `auto` also reads whether clusters have the eks-pod-identity-agent add-on.
  */
@@ -113,8 +135,6 @@ export function podIdentityStatements(scope: StackScope, stackId: string, auto: 
     const arns = ownedArns(scope);
     const ownTags = { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId, [`aws:RequestTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" };
     const statements: PolicyStatement[] = [
-        { Sid: "ListPodIdentityAssociations", Effect: "Allow", Action: "eks:ListPodIdentityAssociations", Resource: arns.clusters },
-        { Sid: "DescribePodIdentityAssociations", Effect: "Allow", Action: "eks:DescribePodIdentityAssociation", Resource: arns.podIdentityAssociations },
         {
             Sid: "CreateOwnPodIdentityAssociations",
             Effect: "Allow",
@@ -130,11 +150,11 @@ export function podIdentityStatements(scope: StackScope, stackId: string, auto: 
             Condition: { StringEquals: ownTags, "ForAllValues:StringEquals": { "aws:TagKeys": ASSOCIATION_TAG_KEYS } },
         },
         {
-            Sid: "WriteOwnPodIdentityAssociations",
+            Sid: "UpdateOwnPodIdentityAssociations",
             Effect: "Allow",
-            Action: ["eks:UpdatePodIdentityAssociation", "eks:DeletePodIdentityAssociation"],
+            Action: "eks:UpdatePodIdentityAssociation",
             Resource: arns.podIdentityAssociations,
-            Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId, [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" } },
+            Condition: { StringEquals: ownResourceTags(stackId) },
         },
         {
             Sid: "PassPodIdentityRole",
