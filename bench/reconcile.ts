@@ -114,7 +114,7 @@ async function main() {
             const mine = await ours(regions, clusters, repetitionSeed);
             for (const run of ["first", "steady"] as const) {
                 const lowerBoundMs = Math.round((mine[run].writes / SIMULATION.iamWritesPerSecond) * 1000);
-                cases.push({ regions: regionCount, clusters, run, repetition, seed: repetitionSeed, ours: mine[run], vendor: theirs[run], lowerBoundMs });
+                cases.push({ mode: "irsa", regions: regionCount, clusters, run, repetition, seed: repetitionSeed, ours: mine[run], vendor: theirs[run], lowerBoundMs });
             }
             if (!json) {
                 console.error(`(${regionCount}, ${clusters}) repetition ${repetition}: done`);

@@ -44,6 +44,13 @@ describe("the program passes its own policy pack", () => {
         assert.deepEqual(result.violations, []);
     });
 
+    it("raises no violation with EKS Pod Identity (role, associations, add-on) or auto", async () => {
+        for (const extra of [{ identityMode: "podIdentity", installPodIdentityAgent: "true" }, { identityMode: "auto" }]) {
+            const result = await checkProgram({ ...baseConfig(), ...extra });
+            assert.deepEqual(result.violations, [], JSON.stringify(extra));
+        }
+    });
+
     it("would be caught without its TLS bucket policy or its encryption (the check really looks at the program)", async () => {
         const result = await checkProgram(baseConfig(), (r) => r.type !== "aws:s3/bucketPolicy:BucketPolicy" && !r.type.includes("bucketServerSideEncryption"));
         assert.deepEqual(result.violations.map((v) => `${v.level} ${v.policy}`).sort(), ["mandatory s3-bucket-encrypted", "mandatory s3-bucket-tls-only"]);
