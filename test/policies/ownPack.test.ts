@@ -45,7 +45,8 @@ describe("the program passes its own policy pack", () => {
     });
 
     it("raises no violation with EKS Pod Identity (role, associations, add-on) or auto", async () => {
-        for (const extra of [{ identityMode: "podIdentity", installPodIdentityAgent: "true" }, { identityMode: "auto" }]) {
+        const variants: Array<Record<string, string>> = [{ identityMode: "podIdentity", installPodIdentityAgent: "true" }, { identityMode: "auto" }];
+        for (const extra of variants) {
             const result = await checkProgram({ ...baseConfig(), ...extra });
             assert.deepEqual(result.violations, [], JSON.stringify(extra));
         }
