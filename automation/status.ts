@@ -52,7 +52,8 @@ export interface LastRun {
 export interface ClusterHealth {
     cluster: string;
     region: string;
-    mode: "irsa" | "iam-user";
+    /** irsa, iam-user, or the cluster's own identityMode from the clusters output (podIdentity). */
+    mode: string;
     /** present, missing, or for the user mode the user's state. */
     identity: string;
     /** in-step, drifted (what), or unknown (why). */
@@ -223,7 +224,16 @@ export async function clusterHealth(args: {
         }
         let identity = userState ?? "-";
         let policy = "-";
-        if (mode === "irsa" && cluster.roleArn) {
+        const clusterMode = (cluster as ClusterStatus & { identityMode?: string }).identityMode ?? mode;
+        if (clusterMode === "podIdentity") {
+            // One role for every cluster, named by the stack's podIdentityRoleArn output; its association is the program's.
+            const roleArn = String(args.outputs.podIdentityRoleArn ?? "");
+            const roleName = roleArn.slice(roleArn.lastIndexOf("/") + 1);
+            const health = roleName ? await roleHealth(iam, undefined, roleName, kmsKnown) : { identity: "unknown", policy: "-", problems: ["no podIdentityRoleArn output"] };
+            identity = `role ${health.identity}`;
+            policy = "not compared (Pod Identity)";
+            problems.push(...health.problems);
+        } else if (mode === "irsa" && cluster.roleArn) {
             const roleName = cluster.roleArn.slice(cluster.roleArn.lastIndexOf("/") + 1);
             const desired = facts ? desiredRoles([facts], providers, { accountId: accountId!, partition: partitionOf(args.region) }, settings).desired[0] : undefined;
             const health = await roleHealth(iam, desired, roleName, kmsKnown);
@@ -245,7 +255,7 @@ export async function clusterHealth(args: {
         result.push({
             cluster: cluster.name,
             region: cluster.region,
-            mode,
+            mode: clusterMode,
             identity,
             policy,
             agent,

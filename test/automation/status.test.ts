@@ -95,6 +95,24 @@ describe("container-insights status", () => {
         assert.ok([...operations].every((op) => /^(Get|List|Describe|Filter|Head)/.test(op)), [...operations].join(","));
     });
 
+    it("names a cluster's own identity mode from the clusters output (Pod Identity: the stack's one role)", async () => {
+        world.account.putForeignRole("nops-ccost-prod-pod-identity", "/container-insights/prod/");
+        const clusters = outputs.clusters as Array<Record<string, unknown>>;
+        outputs = {
+            ...outputs,
+            podIdentityRoleArn: "arn:aws:iam::111122223333:role/container-insights/prod/nops-ccost-prod-pod-identity",
+            clusters: [{ ...clusters[0], roleArn: undefined, identityMode: "podIdentity" }, clusters[1]],
+        };
+        const { code, out } = await status();
+        assert.equal(code, 0, out.join("\n"));
+        assert.match(out[1], /^us-east-1\/alpha  mode=podIdentity  role=present  policy=not compared \(Pod Identity\)  agent=installed .* OK$/);
+        assert.match(out[2], /^us-east-1\/beta  mode=irsa  role=present  policy=in-step/);
+        world.account.roles.delete("nops-ccost-prod-pod-identity");
+        const missing = await status();
+        assert.equal(missing.code, 1);
+        assert.match(missing.out[1], /role=missing .*ATTENTION: role nops-ccost-prod-pod-identity does not exist/);
+    });
+
     it("says so when the stack was never deployed, and refuses a bad --env with exit 2", async () => {
         outputs = {};
         const { code, err } = await status();
