@@ -122,6 +122,8 @@ function reconcilerSettings(stackName: string, projectDir: string, accountId: st
             boundaryPolicyArn: agentBoundaryPolicyArn({ accountId, partition, stackName }),
             clusters: parsed.clusters,
             ...(kmsKeyArn ? { kmsKeyArn } : {}),
+            // status compares IRSA roles; an IAM-user stack has none.
+            identityMode: parsed.identityMode === "iamUser" ? "irsa" : parsed.identityMode,
         },
         kmsKnown: parsed.kmsKeyId === undefined || kmsKeyArn !== undefined,
     };
@@ -193,7 +195,9 @@ export async function clusterHealth(args: {
     const deployResults = new Map<string, ClusterResult>();
     try {
         for (const result of (JSON.parse(String(args.outputs.reconcilerLastRun ?? "{}")) as { results?: ClusterResult[] }).results ?? []) {
-            deployResults.set(result.roleName, result);
+            if (result.roleName) {
+                deployResults.set(result.roleName, result);
+            }
         }
     } catch {
         // An unreadable last-run output only loses the per-cluster deploy-time outcome.
