@@ -121,6 +121,8 @@ function reconcilerSettings(stackName: string, projectDir: string, accountId: st
             serviceAccount: parsed.agentServiceAccount,
             boundaryPolicyArn: agentBoundaryPolicyArn({ accountId, partition, stackName }),
             clusters: parsed.clusters,
+            // desiredRoles is asked only about the clusters whose output says IRSA: their role is the IRSA one.
+            identityMode: "irsa",
             ...(kmsKeyArn ? { kmsKeyArn } : {}),
             // status compares IRSA roles; an IAM-user stack has none.
             identityMode: parsed.identityMode === "iamUser" ? "irsa" : parsed.identityMode,
