@@ -124,8 +124,6 @@ function reconcilerSettings(stackName: string, projectDir: string, accountId: st
             // desiredRoles is asked only about the clusters whose output says IRSA: their role is the IRSA one.
             identityMode: "irsa",
             ...(kmsKeyArn ? { kmsKeyArn } : {}),
-            // status compares IRSA roles; an IAM-user stack has none.
-            identityMode: parsed.identityMode === "iamUser" ? "irsa" : parsed.identityMode,
         },
         kmsKnown: parsed.kmsKeyId === undefined || kmsKeyArn !== undefined,
     };
