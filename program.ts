@@ -114,7 +114,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
         tags,
     });
 
-    const scope: StackScope = { accountId, partition, region: stackRegion, stackName: settings.stackName, bucketName };
+    const scope: StackScope = { accountId, partition, region: stackRegion, stackName: settings.stackName, stackId: settings.stackId, bucketName };
 
     const mode = settings.identityMode;
     const usesPodIdentity = mode === "podIdentity" || mode === "auto";

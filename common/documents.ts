@@ -1,4 +1,5 @@
 /** IAM policy documents, as plain data, shared by the program and the reconciler Lambda. */
+import { RECONCILER_STATE_PREFIX } from "./naming";
 
 export interface PolicyStatement {
     Sid?: string;
@@ -58,7 +59,9 @@ export interface AgentPermissionArgs {
 /**
  * What an agent may do: write and read its Parquet files, use the platform's Data Fetcher queues, and the bucket's
  * KMS key through S3. The same document is the permissions boundary of every per-cluster role, so nothing that can
- * change a role's policies can lift an agent role above it.
+ * change a role's policies can lift an agent role above it; it is also the IAM user's policy. Every agent identity
+ * gets it, so the deny of the reconciler's own objects (its run lease and deployment record, which decide whether a
+ * run may write and whether a delete tears the roles down) holds for all of them.
  */
 export function agentPermissions(args: AgentPermissionArgs): PolicyDocument {
     const bucket = bucketArn(args.partition, args.bucketName);
@@ -79,6 +82,7 @@ export function agentPermissions(args: AgentPermissionArgs): PolicyDocument {
     if (args.kms) {
         statements.push(bucketKeyStatement("BucketKey", ["kms:GenerateDataKey", "kms:Decrypt"], args.kms));
     }
+    statements.push({ Sid: "DenyReconcilerState", Effect: "Deny", Action: "s3:*", Resource: `${bucket}/${RECONCILER_STATE_PREFIX}*` });
     return policy(...statements);
 }
 

@@ -116,9 +116,12 @@ export function secretNamePrefixes(stackName: string): { platformToken: string; 
 
 /**
  * Objects the reconciler keeps in the stack's bucket, under a prefix that starts with `_` (Parquet and Hive readers
- * skip such paths): the lease that keeps runs from overlapping, and the input of the last deploy-time run.
+ * skip such paths): the lease that keeps runs from overlapping, and the input of the last deploy-time run. Only the
+ * reconciler may touch the prefix: the agent permissions deny it (common/documents.ts).
  */
+export const RECONCILER_STATE_PREFIX = "_container-insights/";
+
 export const RECONCILER_STATE_KEYS = {
-    lease: "_container-insights/reconciler/lease.json",
-    deployment: "_container-insights/reconciler/deployment.json",
+    lease: `${RECONCILER_STATE_PREFIX}reconciler/lease.json`,
+    deployment: `${RECONCILER_STATE_PREFIX}reconciler/deployment.json`,
 } as const;

@@ -4,7 +4,7 @@ import { PolicyDocument, PolicyStatement, agentPermissions } from "../common/doc
 import { StackScope } from "../components/iam/scope";
 import { evaluate, wildcardMatch } from "./fakes/iamPolicy";
 import { ACCOUNT_ID, ProgramRun, baseConfig, doc, lastRegistrations, plaintextStrings, runProgram, unwrap } from "./harness";
-import { roleRules, ruleViolations } from "./roleRules";
+import { IAM_WRITE_PATTERN, StackIdentity, roleRules, ruleViolations } from "./roleRules";
 
 const BUCKET = `nops-container-cost-${ACCOUNT_ID}`;
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
@@ -193,18 +193,35 @@ describe("account side", () => {
     });
 
     describe("no privilege escalation: every statement of the reconciler's and the auto-update role's policies", () => {
-        const scope: StackScope = { accountId: ACCOUNT_ID, partition: "aws", region: "us-east-1", stackName: "prod", bucketName: BUCKET };
+        const scope: StackScope = { accountId: ACCOUNT_ID, partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: BUCKET };
         const tokenSecretArn = () => run.ofType("aws:secretsmanager/secret:Secret").find((r) => r.name === "platform-token")!.state.arn as string;
         const documents = () =>
-            ["reconciler", "auto-update"].map((name) => ({
+            (["reconciler", "auto-update"] as const).map((name) => ({
                 name,
                 document: doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === name)!.inputs.policy) as unknown as PolicyDocument,
             }));
-        const rules = () => roleRules(scope, { tokenSecretArn: tokenSecretArn(), associations: { stackId: "container-insights/prod" } });
+        const rules = (name: StackIdentity) => roleRules(scope, name, { tokenSecretArn: tokenSecretArn(), associations: { stackId: "container-insights/prod" } });
 
         it("meets the rule: bounded role writes on the stack's path only, no code changes, no PassRole, every deny in place", () => {
             for (const { name, document } of documents()) {
-                assert.deepEqual(ruleViolations(document, scope, rules()), [], name);
+                assert.deepEqual(ruleViolations(document, scope, rules(name)), [], name);
+            }
+        });
+
+        it("gives the platform's auto-update role no IAM write at all, and the rule refuses any", () => {
+            const autoUpdate = documents().find((d) => d.name === "auto-update")!.document;
+            const allowed = autoUpdate.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action));
+            assert.deepEqual(allowed.filter((a: string) => IAM_WRITE_PATTERN.test(a) || a.includes("*")), []);
+            const roleArn = `arn:aws:iam::${ACCOUNT_ID}:role/container-insights/prod/nops-ccost-alpha_us-east-1`;
+            for (const action of ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:DeleteRole"]) {
+                const context = { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT_ID}:policy/container-insights/prod/nops-ccost-prod-agent-boundary` };
+                assert.notEqual(evaluate(autoUpdate, { action, resource: roleArn, context }), "Allow", action);
+            }
+            // Each write the reconciler may make, given to the auto-update role, breaks its rule.
+            const reconciler = documents().find((d) => d.name === "reconciler")!.document;
+            for (const statement of reconciler.Statement.filter((s) => s.Effect === "Allow" && asList(s.Action).some((a: string) => IAM_WRITE_PATTERN.test(a)))) {
+                const widened = { Version: "2012-10-17" as const, Statement: [...autoUpdate.Statement, statement] };
+                assert.notDeepEqual(ruleViolations(widened, scope, rules("auto-update")), [], JSON.stringify(statement));
             }
         });
 
@@ -244,7 +261,7 @@ describe("account side", () => {
                     }
                     for (const variant of variants) {
                         const widened = { Version: "2012-10-17" as const, Statement: variant };
-                        assert.notDeepEqual(ruleViolations(widened, scope, rules()), [], `${name}: widening ${JSON.stringify(statement)} went unnoticed`);
+                        assert.notDeepEqual(ruleViolations(widened, scope, rules(name)), [], `${name}: widening ${JSON.stringify(statement)} went unnoticed`);
                     }
                 });
             }

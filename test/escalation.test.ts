@@ -10,12 +10,12 @@ import { reconcile, teardown } from "../lambda/reconciler/reconcile";
 import { autoUpdatePermissions } from "../components/iam/autoUpdateRole";
 import { reconcilerPermissions } from "../components/iam/reconcilerRole";
 import { StackScope } from "../components/iam/scope";
-import { STACK_TAG_KEY } from "../common/naming";
+import { RECONCILER_STATE_KEYS, STACK_TAG_KEY } from "../common/naming";
 import { evaluate } from "./fakes/iamPolicy";
 import { BOUNDARY_ARN, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const ACCOUNT = "111122223333";
-const SCOPE: StackScope = { accountId: ACCOUNT, partition: "aws", region: "us-east-1", stackName: "prod", bucketName: `nops-container-cost-${ACCOUNT}` };
+const SCOPE: StackScope = { accountId: ACCOUNT, partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: `nops-container-cost-${ACCOUNT}` };
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:platform-token-AbCdEf`;
 const PATH = "/container-insights/prod/";
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
@@ -29,6 +29,7 @@ const IDENTITIES: Array<[string, PolicyDocument]> = [
     ["reconciler", reconcilerPermissions(SCOPE, SECRET_ARN)],
     ["auto-update role", autoUpdatePermissions(SCOPE)],
 ];
+const WORLD_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] });
 
 const denied = async (call: Promise<unknown>) =>
     assert.rejects(call, (error: Error) => {
@@ -118,7 +119,10 @@ describe("no privilege escalation through the stack's roles", () => {
                 assert.equal(world.account.role(RoleName)!.boundary, BOUNDARY_ARN);
             });
 
-            it("gains nothing from an Action * policy on a bounded role: the boundary caps it at an agent's permissions", async () => {
+            it("gains nothing from an Action * policy on a bounded role: the boundary caps it at an agent's permissions", async function () {
+                if (who !== "reconciler") {
+                    return this.skip(); // the auto-update role may not write the policy at all (below)
+                }
                 const RoleName = "nops-ccost-alpha_us-east-1";
                 await send(new iam.PutRolePolicyCommand({ RoleName, PolicyName: AGENT_POLICY_NAME, PolicyDocument: ADMIN_DOCUMENT }));
                 await send(new iam.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: SELF_TRUST }));
@@ -129,7 +133,58 @@ describe("no privilege escalation through the stack's roles", () => {
                 assert.equal(effective("iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/admin`), false);
                 assert.equal(effective("s3:DeleteBucket", `arn:aws:s3:::${SCOPE.bucketName}`), false);
                 assert.equal(effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/x.parquet`), true);
+                assert.equal(effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/${RECONCILER_STATE_KEYS.lease}`), false);
+            });
+
+            it("cannot hand a role to another stack or hide it from this one through the ownership tag", async () => {
+                const RoleName = "nops-ccost-alpha_us-east-1";
+                await denied(send(new iam.TagRoleCommand({ RoleName, Tags: [{ Key: STACK_TAG_KEY, Value: "someone-else" }] })));
+                await denied(
+                    send(
+                        new iam.CreateRoleCommand({
+                            RoleName: "nops-ccost-x_us-east-1",
+                            Path: PATH,
+                            AssumeRolePolicyDocument: SELF_TRUST,
+                            PermissionsBoundary: BOUNDARY_ARN,
+                            Tags: [{ Key: STACK_TAG_KEY, Value: "container-insights/other" }],
+                        }),
+                    ),
+                );
+                assert.equal(world.account.role(RoleName)!.tags[STACK_TAG_KEY], "container-insights/prod");
             });
         });
     }
+
+    describe("the platform's auto-update role (trusted by the vendor's account)", () => {
+        const send = (command: any) => new iam.IAMClient({ region: "us-east-1", maxAttempts: 1 }).send(command);
+        beforeEach(async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            await reconcile(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
+            world.account.identity = autoUpdatePermissions(SCOPE);
+        });
+
+        it("can plant no role, trust or tag: every IAM write is denied, even bounded ones on the stack's path", async () => {
+            const RoleName = "nops-ccost-alpha_us-east-1";
+            const agentDocument = JSON.stringify(agentPermissions({ partition: "aws", bucketName: SCOPE.bucketName, queueArnPattern: settingsFor([]).queueArnPattern }));
+            for (const path of [PATH, `${PATH}sub/`]) {
+                await denied(send(new iam.CreateRoleCommand({ RoleName: "planted", Path: path, AssumeRolePolicyDocument: WORLD_TRUST, PermissionsBoundary: BOUNDARY_ARN })));
+            }
+            await denied(send(new iam.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: WORLD_TRUST })));
+            await denied(send(new iam.PutRolePolicyCommand({ RoleName, PolicyName: AGENT_POLICY_NAME, PolicyDocument: agentDocument })));
+            await denied(send(new iam.DeleteRolePolicyCommand({ RoleName, PolicyName: AGENT_POLICY_NAME })));
+            await denied(send(new iam.TagRoleCommand({ RoleName, Tags: [{ Key: STACK_TAG_KEY, Value: "someone-else" }] })));
+            await denied(send(new iam.PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: BOUNDARY_ARN })));
+            await denied(send(new iam.DeleteRoleCommand({ RoleName })));
+            assert.equal(world.account.role("planted"), undefined);
+            assert.equal(world.account.role(RoleName)!.tags[STACK_TAG_KEY], "container-insights/prod");
+        });
+
+        it("still runs the reconciler and reads what it did", async () => {
+            const decide = (action: string, resource: string) => evaluate(autoUpdatePermissions(SCOPE), { action, resource, context: {} });
+            assert.equal(decide("lambda:InvokeFunction", `arn:aws:lambda:us-east-1:${ACCOUNT}:function:nops-ccost-prod-role-creation`), "Allow");
+            assert.equal(decide("iam:GetRole", `arn:aws:iam::${ACCOUNT}:role${PATH}nops-ccost-alpha_us-east-1`), "Allow");
+            const role = (await send(new iam.GetRoleCommand({ RoleName: "nops-ccost-alpha_us-east-1" }))) as iam.GetRoleCommandOutput;
+            assert.equal(role.Role!.PermissionsBoundary!.PermissionsBoundaryArn, BOUNDARY_ARN);
+        });
+    });
 });

@@ -474,7 +474,7 @@ describe("reconciler handler", () => {
         });
 
         it("works under the reconciler's own IAM policy, which allows its two objects and nothing else in the bucket", async () => {
-            const scope = { accountId: "111122223333", partition: "aws", region: "us-east-1", stackName: "prod", bucketName: BUCKET };
+            const scope = { accountId: "111122223333", partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: BUCKET };
             world.account.identity = reconcilerPermissions(scope, SECRET_ARN);
             world.account.addCluster("us-east-1", "alpha");
             const quick = deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 });

@@ -105,14 +105,14 @@ describe("identityMode podIdentity in the program", () => {
     });
 
     it("gives the reconciler exactly the Pod Identity statements, and keeps every deny (PassRole only for its role, only to Pod Identity)", () => {
-        const scope: StackScope = { accountId: ACCOUNT_ID, partition: "aws", region: "us-east-1", stackName: "prod", bucketName: `nops-container-cost-${ACCOUNT_ID}` };
+        const scope: StackScope = { accountId: ACCOUNT_ID, partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: `nops-container-cost-${ACCOUNT_ID}` };
         const reconciler = doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!.inputs.policy);
         const tokenSecretArn = reconciler.Statement.find((s) => s.Sid === "ReadToken")!.Resource as string;
-        const rules = roleRules(scope, { tokenSecretArn, associations: { stackId: STACK_ID } });
+        const rules = roleRules(scope, "reconciler", { tokenSecretArn, associations: { stackId: STACK_ID } });
         assert.deepEqual(ruleViolations(reconciler, scope, rules, { passesPodIdentityRole: true }), []);
         assert.ok(!reconciler.Statement.some((s) => s.Action === "eks:DescribeAddon"), "only auto checks the add-on");
         const autoUpdate = doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "auto-update")!.inputs.policy);
-        assert.deepEqual(ruleViolations(autoUpdate, scope, roleRules(scope)), [], "the auto-update role keeps its deny on every PassRole");
+        assert.deepEqual(ruleViolations(autoUpdate, scope, roleRules(scope, "auto-update")), [], "the auto-update role keeps its deny on every PassRole");
         assert.notDeepEqual(ruleViolations(reconciler, scope, rules), [], "the IRSA-only guards would not match");
         const widen = (changed: Partial<PolicyStatement>) => ({
             ...reconciler,

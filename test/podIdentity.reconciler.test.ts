@@ -17,7 +17,7 @@ import { BOUNDARY_ARN, fakeWorld, recordingLog, settingsFor } from "./reconciler
 const ACCOUNT = "111122223333";
 const STACK_ID = "container-insights/prod";
 const ROLE_ARN = podIdentityRoleArn({ accountId: ACCOUNT, partition: "aws", stackName: "prod" });
-const SCOPE: StackScope = { accountId: ACCOUNT, partition: "aws", region: "us-east-1", stackName: "prod", bucketName: `nops-container-cost-${ACCOUNT}` };
+const SCOPE: StackScope = { accountId: ACCOUNT, partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: `nops-container-cost-${ACCOUNT}` };
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:platform-token-AbCdEf`;
 const EKS_WRITES = /^(Create|Update|Delete)PodIdentityAssociation$/;
 

@@ -5,9 +5,8 @@
  */
 import { isDeepStrictEqual } from "util";
 import { PolicyDocument, PolicyStatement } from "../common/documents";
-import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { ASSOCIATION_TAG_KEYS, MANAGED_BY_TAG_KEY } from "../common/identity";
-import { STACK_TAG_KEY } from "../common/naming";
+import { RECONCILER_STATE_KEYS, STACK_TAG_KEY } from "../common/naming";
 import { BOUNDED_ROLE_WRITE_ACTIONS, CLUSTER_ROLE_READ_ACTIONS, CLUSTER_ROLE_TAG_KEYS, StackScope, guardStatements, ownedArns } from "../components/iam/scope";
 
 export interface ActionRule {
@@ -18,10 +17,43 @@ export interface ActionRule {
     condition?: PolicyStatement["Condition"];
 }
 
-export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string; associations?: { stackId: string } } = {}): ActionRule[] {
+export type StackIdentity = "reconciler" | "auto-update";
+
+/**
+ * The rules of one identity. The auto-update role (trusted by the platform's account) has no IAM write at all: IAM
+ * has no condition key on a trust policy's content, so any role write there could plant a role anyone may assume.
+ */
+export function roleRules(
+    scope: StackScope,
+    identity: StackIdentity,
+    extra: { tokenSecretArn?: string; associations?: { stackId: string } } = {},
+): ActionRule[] {
     const arns = ownedArns(scope);
+    const readRoles: ActionRule = { name: "read cluster roles", actions: CLUSTER_ROLE_READ_ACTIONS, resources: [arns.clusterRoles] };
+    const describe: ActionRule = { name: "describe clusters", actions: ["eks:DescribeCluster"], resources: [arns.clusters] };
+    if (identity === "auto-update") {
+        return [
+            readRoles,
+            describe,
+            // No resource-level permissions exist for this (Service Authorization Reference).
+            { name: "list", actions: ["eks:ListClusters"], resources: ["*"] },
+            { name: "run the reconciler", actions: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], resources: arns.functions },
+            {
+                name: "maintain the bucket",
+                actions: [
+                    "s3:GetBucketLocation",
+                    "s3:GetBucketPolicy",
+                    "s3:GetEncryptionConfiguration",
+                    "s3:GetLifecycleConfiguration",
+                    "s3:PutLifecycleConfiguration",
+                    "s3:GetBucketTagging",
+                ],
+                resources: [arns.bucket],
+            },
+        ];
+    }
     const rules: ActionRule[] = [
-        { name: "read cluster roles", actions: CLUSTER_ROLE_READ_ACTIONS, resources: [arns.clusterRoles] },
+        readRoles,
         {
             name: "write cluster roles within the boundary",
             actions: BOUNDED_ROLE_WRITE_ACTIONS,
@@ -29,28 +61,18 @@ export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string; a
             condition: { StringEquals: { "iam:PermissionsBoundary": arns.boundaryPolicy } },
         },
         {
-            name: "tag cluster roles with the stack's keys",
+            name: "tag cluster roles with the stack's keys, the ownership tag with the stack's own value",
             actions: ["iam:TagRole"],
             resources: [arns.clusterRoles],
-            condition: { "ForAllValues:StringEquals": { "aws:TagKeys": CLUSTER_ROLE_TAG_KEYS } },
+            condition: {
+                "ForAllValues:StringEquals": { "aws:TagKeys": CLUSTER_ROLE_TAG_KEYS },
+                StringEqualsIfExists: { [`aws:RequestTag/${STACK_TAG_KEY}`]: scope.stackId },
+            },
         },
         // No resource-level permissions exist for these (Service Authorization Reference).
         { name: "list", actions: ["iam:ListRoles", "iam:ListOpenIDConnectProviders", "eks:ListClusters"], resources: ["*"] },
-        { name: "describe clusters", actions: ["eks:DescribeCluster"], resources: [arns.clusters] },
+        describe,
         { name: "read which roles carry the boundary", actions: ["iam:ListEntitiesForPolicy"], resources: [arns.boundaryPolicy] },
-        { name: "run the reconciler", actions: ["lambda:InvokeFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration"], resources: arns.functions },
-        {
-            name: "maintain the bucket",
-            actions: [
-                "s3:GetBucketLocation",
-                "s3:GetBucketPolicy",
-                "s3:GetEncryptionConfiguration",
-                "s3:GetLifecycleConfiguration",
-                "s3:PutLifecycleConfiguration",
-                "s3:GetBucketTagging",
-            ],
-            resources: [arns.bucket],
-        },
         { name: "write logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: arns.logGroups },
         {
             name: "hold the run lease and the deployment record",
@@ -103,6 +125,9 @@ export function roleRules(scope: StackScope, extra: { tokenSecretArn?: string; a
     }
     return rules;
 }
+
+/** IAM actions that change IAM: the auto-update role may have none of them, however spelled. */
+export const IAM_WRITE_PATTERN = /^iam:(?!(Get|List)[A-Z])/i;
 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 

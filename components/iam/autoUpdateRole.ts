@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, policy } from "../../common/documents";
 import { stackRoleNames } from "../../common/naming";
-import { StackScope, clusterRoleStatements, guardStatements, ownedArns } from "./scope";
+import { CLUSTER_ROLE_READ_ACTIONS, StackScope, guardStatements, ownedArns } from "./scope";
 
 export interface AutoUpdateRoleArgs {
     scope: pulumi.Input<StackScope>;
@@ -24,8 +24,11 @@ export function autoUpdateTrust(partition: string, platformAccountId: string, ex
 }
 
 /**
- * What the platform may do when it updates the onboarding: run the reconciler (never change its code), keep the
- * stack's per-cluster roles within their boundary, and maintain the bucket. Nothing that could raise its own access.
+ * What the platform may do when it updates the onboarding: run the reconciler (never change its code), read the
+ * stack's per-cluster roles, read the bucket's settings and set its lifecycle, and read the fleet. No IAM write of any
+ * kind: IAM has no condition key on the content of a trust policy, so a role write here could plant a role that
+ * anyone may assume; the platform keeps the roles in step by invoking the reconciler, which writes only its own fixed
+ * trust. The guard denies stay, so that nothing attached later can lift this role either.
  */
 export function autoUpdatePermissions(scope: StackScope): PolicyDocument {
     const arns = ownedArns(scope);
@@ -33,10 +36,10 @@ export function autoUpdatePermissions(scope: StackScope): PolicyDocument {
         {
             Sid: "RunReconciler",
             Effect: "Allow",
-            Action: ["lambda:InvokeFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration"],
+            Action: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
             Resource: arns.functions,
         },
-        ...clusterRoleStatements(scope),
+        { Sid: "ReadClusterRoles", Effect: "Allow", Action: CLUSTER_ROLE_READ_ACTIONS, Resource: arns.clusterRoles },
         {
             Sid: "MaintainBucket",
             Effect: "Allow",

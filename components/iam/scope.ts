@@ -17,6 +17,8 @@ export interface StackScope {
     /** Region of the stack's own resources (the Lambdas and their log groups). */
     region: string;
     stackName: string;
+    /** The value of the ownership tag (STACK_TAG_KEY) on everything the stack owns: `<project>/<stack>`. */
+    stackId: string;
     bucketName: string;
 }
 
@@ -63,8 +65,19 @@ export const BOUNDED_ROLE_WRITE_ACTIONS = [
     "iam:PutRolePermissionsBoundary",
 ];
 
-/** The only tags the per-cluster roles carry (TagRole has no boundary key: it is limited to these tag keys). */
+/**
+ * The only tags the per-cluster roles carry. TagRole has no boundary key: it is limited to these tag keys, and the
+ * ownership tag to the stack's own value, so no role can be handed to another stack or hidden from this one.
+ */
 export const CLUSTER_ROLE_TAG_KEYS = [STACK_TAG_KEY, CLUSTER_ARN_TAG_KEY, REGION_TAG_KEY];
+
+/** The condition of every TagRole (and CreateRole with tags, which IAM also authorizes as TagRole). */
+export function clusterRoleTagCondition(scope: StackScope): NonNullable<PolicyStatement["Condition"]> {
+    return {
+        "ForAllValues:StringEquals": { "aws:TagKeys": CLUSTER_ROLE_TAG_KEYS },
+        StringEqualsIfExists: { [`aws:RequestTag/${STACK_TAG_KEY}`]: scope.stackId },
+    };
+}
 
 /** Role writes an escalation would need and that the stack's identities must never make, on any role. */
 export const FORBIDDEN_ACTIONS = [
@@ -96,7 +109,7 @@ export function clusterRoleStatements(scope: StackScope): PolicyStatement[] {
             Effect: "Allow",
             Action: "iam:TagRole",
             Resource: arns.clusterRoles,
-            Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": CLUSTER_ROLE_TAG_KEYS } },
+            Condition: clusterRoleTagCondition(scope),
         },
     ];
 }

@@ -38,6 +38,13 @@ export function inputHash(event: unknown): string {
 
 type Live = Record<string, number>;
 
+interface StoredRecord {
+    etag: string;
+    live: Live;
+    /** The object exists but is not a record the reconciler wrote. */
+    damaged: boolean;
+}
+
 export interface DeleteDecision {
     teardown: boolean;
     reason: string;
@@ -64,9 +71,19 @@ export class DeploymentRecord {
         });
     }
 
-    /** A delete: the stack's destroy when no other Invocation of this stack is live. */
+    /**
+     * A delete: the stack's destroy when no other Invocation of this stack is live. A record that exists but is not
+     * one the reconciler wrote decides nothing: tearing down on doubt could take a live stack's roles (the delete of a
+     * replaced Invocation), so the roles stay and the record is left for the next create or update to rewrite.
+     */
     async deleted(event: unknown): Promise<DeleteDecision> {
-        const live = await this.change((l) => remove(l, inputHash(event)));
+        const live = await this.change((l) => remove(l, inputHash(event)), { keepDamaged: true });
+        if (live === "damaged") {
+            return {
+                teardown: false,
+                reason: `the deployment record s3://${this.bucket}/${this.key} is not one the reconciler wrote; the roles stay (after a stack destroy, delete the roles under the stack's path by hand)`,
+            };
+        }
         const others = Object.values(live).reduce((n, count) => n + count, 0);
         return others === 0
             ? { teardown: true, reason: "the stack's last deploy-time Invocation is being deleted" }
@@ -74,9 +91,12 @@ export class DeploymentRecord {
     }
 
     /** Read, change, write back only if nobody wrote in between (S3 conditional writes). Returns what was written. */
-    private async change(edit: (live: Live) => void): Promise<Live> {
+    private async change(edit: (live: Live) => void, options: { keepDamaged?: boolean } = {}): Promise<Live | "damaged"> {
         for (;;) {
             const current = await this.read();
+            if (current?.damaged && options.keepDamaged) {
+                return "damaged";
+            }
             const live = { ...(current?.live ?? {}) };
             edit(live);
             const condition = current ? { IfMatch: current.etag } : { IfNoneMatch: "*" };
@@ -102,17 +122,12 @@ export class DeploymentRecord {
         }
     }
 
-    private async read(): Promise<{ etag: string; live: Live } | undefined> {
+    private async read(): Promise<StoredRecord | undefined> {
         try {
             const result = await this.call(() => this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })));
-            const text = await result.Body!.transformToString();
-            let live: Live = {};
-            try {
-                live = (JSON.parse(text) as { live?: Live }).live ?? {};
-            } catch {
-                // A damaged record counts as empty: the next create or update writes a good one.
-            }
-            return { etag: result.ETag!, live };
+            const live = parseLive(await result.Body!.transformToString());
+            // A damaged record counts as empty for a create or an update, which write a good one.
+            return { etag: result.ETag!, live: live ?? {}, damaged: live === undefined };
         } catch (error) {
             if (errorName(error) === "NoSuchKey") {
                 return undefined;
@@ -120,6 +135,26 @@ export class DeploymentRecord {
             throw error;
         }
     }
+}
+
+/** Counts above this are not ones deploys make (each `pulumi up` adds at most one Invocation). */
+const MAX_COUNT = 100;
+
+/** The live counts of a record the reconciler wrote: `{"live": {<sha256 hex>: <count 1..100>}}`, else undefined. */
+export function parseLive(text: string): Live | undefined {
+    let record: unknown;
+    try {
+        record = JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+    const live = (record as { live?: unknown } | null)?.live;
+    if (typeof record !== "object" || record === null || Object.keys(record).length !== 1 || typeof live !== "object" || live === null || Array.isArray(live)) {
+        return undefined;
+    }
+    const entries = Object.entries(live as Record<string, unknown>);
+    const valid = entries.every(([hash, count]) => /^[0-9a-f]{64}$/.test(hash) && Number.isInteger(count) && (count as number) >= 1 && (count as number) <= MAX_COUNT);
+    return valid && entries.length <= MAX_COUNT ? (live as Live) : undefined;
 }
 
 function remove(live: Live, hash: string): void {

@@ -31,6 +31,8 @@ export interface GuardedResult {
     result: ReconcileResult;
     /** Why the run changed nothing on purpose. */
     skipped?: string;
+    /** Why this deploy-time run must fail the deploy (work.failure's verdict). */
+    failure?: string;
 }
 
 export function emptyResult(action: ReconcileResult["action"]): ReconcileResult {
@@ -42,13 +44,26 @@ export function emptyResult(action: ReconcileResult["action"]): ReconcileResult 
  * Runs `work.reconcile` (create, update, schedule) or `work.teardown` (delete of the stack's last Invocation) under
  * the lease. A run that cannot get the lease in time changes nothing: a scheduled or deploy-time run returns
  * "another run holds the lease" (the holder reconciles the same fleet); a teardown fails, so that the destroy is retried.
+ *
+ * The deployment record follows what the engine keeps (terraform-provider-aws invocation.go, the bridge, Pulumi's
+ * engine): a create whose run fails the deploy returns FunctionError before `d.SetId`, so no Invocation is saved and
+ * the next `up` sends the same create again: it is recorded only when the run does not fail. A failed update is
+ * saved anyway (the SDK returns the state with the new input; the bridge reports a partial failure; the engine keeps
+ * those outputs), so the next `up` with the same input sends nothing and a later update or delete carries the new
+ * input: an update is recorded before the run, whatever its outcome. A create of an input already live still counts
+ * again: a replacement with an unchanged input creates exactly that, and its old Invocation's delete must not tear down.
  */
 export async function exclusiveRun(
     trigger: "deploy" | "schedule",
     action: "create" | "update" | "delete" | undefined,
     event: unknown,
     context: ExclusiveContext,
-    work: { reconcile(): Promise<ReconcileResult>; teardown(): Promise<ReconcileResult> },
+    work: {
+        reconcile(): Promise<ReconcileResult>;
+        teardown(): Promise<ReconcileResult>;
+        /** Why a finished reconcile must fail the deploy, if it must. */
+        failure?(result: ReconcileResult): string | undefined;
+    },
 ): Promise<GuardedResult> {
     const options = context.options ?? { ...DEFAULT_LEASE, waitMs: LEASE_WAIT_MS };
     const lease = new BucketLease(context.s3, context.bucket, context.clock, context.call, options);
@@ -80,7 +95,8 @@ export async function exclusiveRun(
             throw new Error("another reconciler run holds the lease; run the operation again in a few minutes");
         }
         try {
-            return { result: await work.teardown() };
+            const result = await work.teardown();
+            return { result, failure: work.failure?.(result) };
         } finally {
             if (held !== "no bucket") {
                 await release(held);
@@ -88,10 +104,13 @@ export async function exclusiveRun(
         }
     }
 
+    if (action === "update") {
+        await deployment.applied(event);
+    }
     const held = await take();
     if (!held) {
         context.log.info("another run holds the lease; this run changes nothing", { trigger });
-        if (action) {
+        if (action === "create") {
             await deployment.applied(event);
         }
         return { result: emptyResult("reconcile"), skipped: "another run holds the lease" };
@@ -102,8 +121,9 @@ export async function exclusiveRun(
     } finally {
         await release(held);
     }
-    if (action) {
+    const failure = work.failure?.(result);
+    if (action === "create" && !failure) {
         await deployment.applied(event);
     }
-    return { result };
+    return { result, failure };
 }

@@ -78,20 +78,23 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
     let summary: RunSummary | undefined;
     let failure: unknown;
     try {
-        const { result, skipped } = await exclusiveRun(
+        const { result, skipped, failure: reason } = await exclusiveRun(
             trigger,
             action,
             event,
             { s3: deps.clients.s3, bucket: env.bucketName, clock: deps.clock, call: stateCall, log: logger, options: deps.lease },
-            { reconcile: () => reconcile({ ...env, handover: trigger === "deploy" ? handoverOf(event) : undefined }, gateway, logger), teardown: () => teardown(env, gateway, logger) },
+            {
+                reconcile: () => reconcile({ ...env, handover: trigger === "deploy" ? handoverOf(event) : undefined }, gateway, logger),
+                teardown: () => teardown(env, gateway, logger),
+                // The schedule reports trouble in its counts; a deploy that achieved nothing must fail `pulumi up`.
+                failure: (result) => (trigger === "deploy" ? nothingHandled(result) : undefined),
+            },
         );
         summary = { ...result, skipped };
         const onboarded = result.results.filter((r) => r.clusterArn && ["created", "updated", "unchanged"].includes(r.outcome));
         if (!deleting && onboarded.length > 0) {
             summary.confirmation = await confirm(onboarded.map((r) => r.clusterArn!), gateway, deps);
         }
-        // The schedule reports trouble in its counts; a deploy that achieved nothing must fail `pulumi up`.
-        const reason = trigger === "deploy" ? nothingHandled(result) : undefined;
         if (reason) {
             throw new ReconcileFailed(reason);
         }

@@ -34,6 +34,9 @@ export const DEFAULT_LEASE: LeaseOptions = { ttlMs: 960_000, pollMs: 5_000 };
 /** S3 calls, wrapped by the caller (retry on throttling, AccessDenied while IAM propagates). */
 export type Call = <T>(send: () => Promise<T>) => Promise<T>;
 
+/** How far apart two Lambda hosts' clocks may be (they are NTP-synchronized; a generous bound). */
+export const CLOCK_SKEW_MS = 60_000;
+
 const PRECONDITION_FAILED = "PreconditionFailed";
 const CONFLICT = "ConditionalRequestConflict";
 
@@ -84,11 +87,20 @@ export class BucketLease {
         if (!current) {
             return this.tryTake(holder); // released between our write and our read
         }
-        if (current.record.expiresAt > this.clock.now()) {
+        if (this.live(current.record)) {
             return "held";
         }
         const takenOver = await this.put(record(), { IfMatch: current.etag });
         return takenOver === "lost" ? "held" : takenOver;
+    }
+
+    /**
+     * Whether a lease still binds. Every holder writes `expiresAt = now + ttlMs`, so a lease that claims to last longer
+     * (beyond clock skew) was not written by a run: it counts as expired rather than freezing every run and destroy.
+     */
+    private live(record: LeaseRecord): boolean {
+        const now = this.clock.now();
+        return record.expiresAt > now && record.expiresAt <= now + this.options.ttlMs + CLOCK_SKEW_MS;
     }
 
     /** One conditional write: the lease, or "lost" when another writer won. */
@@ -138,7 +150,7 @@ export class BucketLease {
 function parseRecord(text: string): LeaseRecord {
     try {
         const record = JSON.parse(text) as LeaseRecord;
-        if (typeof record.expiresAt === "number") {
+        if (Number.isFinite(record.expiresAt)) {
             return record;
         }
     } catch {

@@ -301,13 +301,16 @@ export class FakeAccount {
         if (operation === "AttachRolePolicy" || operation === "DetachRolePolicy") {
             context["iam:PolicyARN"] = input.PolicyArn;
         }
-        const tagKeys = (input.Tags as Array<{ Key: string }> | undefined)?.map((tag) => tag.Key);
+        const tags = (input.Tags as Array<{ Key: string; Value: string }> | undefined) ?? [];
+        const tagKeys = input.Tags ? tags.map((tag) => tag.Key) : undefined;
+        const requestTags = Object.fromEntries(tags.map((tag) => [`aws:RequestTag/${tag.Key}`, tag.Value]));
         if (operation === "TagRole" || operation === "CreateRole") {
             context["aws:TagKeys"] = tagKeys;
+            Object.assign(context, requestTags);
         }
         const requests = [{ action, resource, context }];
         if (operation === "CreateRole" && tagKeys && tagKeys.length > 0) {
-            requests.push({ action: "iam:TagRole", resource, context: { "aws:TagKeys": tagKeys } });
+            requests.push({ action: "iam:TagRole", resource, context: { "aws:TagKeys": tagKeys, ...requestTags } });
         }
         return requests;
     }

@@ -1,9 +1,10 @@
 /**
  * A small evaluator of identity-based IAM policies, for the fake account to enforce a role's real policy on the calls
  * the code under test makes. It follows IAM's documented rules for what it supports (explicit Deny wins, then an
- * Allow, else implicit deny; a missing condition key fails positive operators and satisfies negated ones;
- * ForAllValues holds for a missing key) and throws on anything it does not support, so a test can never pass by
- * an operator being ignored.
+ * Allow, else implicit deny; Action/NotAction, Resource/NotResource; condition key names match case-insensitively,
+ * values as the operator says; a missing condition key fails positive operators and satisfies negated ones, and
+ * satisfies any `...IfExists` operator; ForAllValues holds for a missing key) and throws on anything it does not
+ * support (Principal/NotPrincipal: identity policies have none), so a test can never pass by an element being ignored.
  */
 import { PolicyDocument, PolicyStatement } from "../../common/documents";
 
@@ -41,17 +42,28 @@ const SINGLE: Record<string, { test: (policy: string, actual: string) => boolean
     Bool: { test: (p, a) => p.toLowerCase() === a.toLowerCase(), negated: false },
 };
 
+/** IAM matches condition key names case-insensitively. */
+function contextValue(context: AuthRequest["context"], key: string): string | string[] | undefined {
+    const found = Object.keys(context).find((name) => name.toLowerCase() === key.toLowerCase());
+    return found === undefined ? undefined : context[found];
+}
+
 function conditionHolds(operator: string, key: string, policyValues: string[], context: AuthRequest["context"]): boolean {
-    const actual = context[key];
+    const actual = contextValue(context, key);
     const actualValues = list(actual);
     if (operator === "Null") {
         const wantsMissing = policyValues[0] === "true";
         return wantsMissing === (actual === undefined);
     }
-    const [qualifier, base] = operator.includes(":") ? operator.split(":") : [undefined, operator];
+    const [qualifier, named] = operator.includes(":") ? operator.split(":") : [undefined, operator];
+    const ifExists = named.endsWith("IfExists");
+    const base = ifExists ? named.slice(0, -"IfExists".length) : named;
     const single = SINGLE[base];
     if (!single) {
         throw new Error(`the fake's policy evaluator does not support condition operator ${operator}`);
+    }
+    if (ifExists && actual === undefined) {
+        return true;
     }
     const matches = (value: string) => policyValues.some((p) => single.test(p, value));
     if (qualifier === "ForAllValues") {
@@ -72,18 +84,28 @@ function conditionHolds(operator: string, key: string, policyValues: string[], c
     return single.negated ? !matches(actual) : matches(actual);
 }
 
+/** Exactly one of `positive` and `negative` (Action/NotAction, Resource/NotResource), as IAM requires. */
+function oneOf(statement: Record<string, unknown>, positive: string, negative: string): { patterns: string[]; negated: boolean } {
+    const has = (name: string) => statement[name] !== undefined;
+    if (has(positive) === has(negative)) {
+        throw new Error(`a statement needs exactly one of ${positive} and ${negative}: ${JSON.stringify(statement)}`);
+    }
+    return has(positive) ? { patterns: list(statement[positive] as string | string[]), negated: false } : { patterns: list(statement[negative] as string | string[]), negated: true };
+}
+
 export function statementMatches(statement: PolicyStatement, request: AuthRequest): boolean {
-    if (!list(statement.Action).some((pattern) => wildcardMatch(pattern, request.action, true))) {
+    const raw = statement as unknown as Record<string, unknown>;
+    for (const element of ["Principal", "NotPrincipal"]) {
+        if (raw[element] !== undefined) {
+            throw new Error(`the fake's policy evaluator evaluates identity-based policies, which have no ${element}: ${JSON.stringify(statement)}`);
+        }
+    }
+    const actions = oneOf(raw, "Action", "NotAction");
+    if (actions.patterns.some((pattern) => wildcardMatch(pattern, request.action, true)) === actions.negated) {
         return false;
     }
-    if (statement.NotResource !== undefined) {
-        if (statement.Resource !== undefined) {
-            throw new Error("a statement has both Resource and NotResource");
-        }
-        if (list(statement.NotResource).some((pattern) => wildcardMatch(pattern, request.resource))) {
-            return false;
-        }
-    } else if (!list(statement.Resource).some((pattern) => wildcardMatch(pattern, request.resource))) {
+    const resources = oneOf(raw, "Resource", "NotResource");
+    if (resources.patterns.some((pattern) => wildcardMatch(pattern, request.resource)) === resources.negated) {
         return false;
     }
     for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
