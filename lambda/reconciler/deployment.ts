@@ -60,28 +60,36 @@ export class DeploymentRecord {
     ) {}
 
     /** A create or an update of the deploy-time Invocation succeeded. */
-    async applied(event: unknown): Promise<void> {
+    /**
+     * A create or an update of the deploy-time Invocation. A damaged record stays as it is ("damaged"): rewriting it
+     * from this one input would forget the Invocations it counted, and a replacement's delete would then tear down.
+     */
+    async applied(event: unknown): Promise<"recorded" | "damaged"> {
         const previous = (event as { tf?: { action?: string; prev_input?: unknown } }).tf;
-        await this.change((live) => {
-            if (previous?.action === "update" && previous.prev_input && typeof previous.prev_input === "object") {
-                remove(live, inputHash(previous.prev_input));
-            }
-            const hash = inputHash(event);
-            live[hash] = (live[hash] ?? 0) + 1;
-        });
+        const live = await this.change(
+            (l) => {
+                if (previous?.action === "update" && previous.prev_input && typeof previous.prev_input === "object") {
+                    remove(l, inputHash(previous.prev_input));
+                }
+                const hash = inputHash(event);
+                l[hash] = (l[hash] ?? 0) + 1;
+            },
+            { keepDamaged: true },
+        );
+        return live === "damaged" ? "damaged" : "recorded";
     }
 
     /**
      * A delete: the stack's destroy when no other Invocation of this stack is live. A record that exists but is not
      * one the reconciler wrote decides nothing: tearing down on doubt could take a live stack's roles (the delete of a
-     * replaced Invocation), so the roles stay and the record is left for the next create or update to rewrite.
+     * replaced Invocation), so the roles stay until someone who can tell removes them or the object.
      */
     async deleted(event: unknown): Promise<DeleteDecision> {
         const live = await this.change((l) => remove(l, inputHash(event)), { keepDamaged: true });
         if (live === "damaged") {
             return {
                 teardown: false,
-                reason: `the deployment record s3://${this.bucket}/${this.key} is not one the reconciler wrote; the roles stay (after a stack destroy, delete the roles under the stack's path by hand)`,
+                reason: `the deployment record s3://${this.bucket}/${this.key} is not one the reconciler wrote; the roles stay (after a stack destroy, delete the roles under the stack's IAM path by hand; to let deploys count again, delete the object while no replacement is under way)`,
             };
         }
         const others = Object.values(live).reduce((n, count) => n + count, 0);
@@ -126,7 +134,6 @@ export class DeploymentRecord {
         try {
             const result = await this.call(() => this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })));
             const live = parseLive(await result.Body!.transformToString());
-            // A damaged record counts as empty for a create or an update, which write a good one.
             return { etag: result.ETag!, live: live ?? {}, damaged: live === undefined };
         } catch (error) {
             if (errorName(error) === "NoSuchKey") {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "crypto";
 import { S3Client } from "@aws-sdk/client-s3";
+import { RECONCILER_STATE_KEYS } from "../../common/naming";
 import { DeploymentRecord } from "./deployment";
 import { errorName } from "./gateway";
 import { BucketLease, Call, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
@@ -67,7 +68,15 @@ export async function exclusiveRun(
 ): Promise<GuardedResult> {
     const options = context.options ?? { ...DEFAULT_LEASE, waitMs: LEASE_WAIT_MS };
     const lease = new BucketLease(context.s3, context.bucket, context.clock, context.call, options);
-    const deployment = new DeploymentRecord(context.s3, context.bucket, context.call);
+    const records = new DeploymentRecord(context.s3, context.bucket, context.call);
+    const deployment = {
+        deleted: (e: unknown) => records.deleted(e),
+        applied: async (e: unknown) => {
+            if ((await records.applied(e)) === "damaged") {
+                context.log.error("the deployment record is not one the reconciler wrote: left as it is, and no delete tears down while it stays", { key: RECONCILER_STATE_KEYS.deployment });
+            }
+        },
+    };
     const take = async () => lease.acquire(`${trigger}-${randomUUID()}`, options.waitMs[trigger]);
     // A lease that cannot be given back expires on its own: never let that fail a run that did its work.
     const release = (held: Lease) =>

@@ -1,0 +1,222 @@
+/**
+ * The reconciler's own state (run lease, deployment record) in the stack's bucket: only the reconciler may write it,
+ * a forged or damaged object cannot freeze the reconciler or make a delete tear down on doubt, and the record follows
+ * exactly what the engine keeps of the deploy-time Invocation, failed creates and updates included.
+ */
+import { strict as assert } from "assert";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { agentPermissions } from "../common/documents";
+import { RECONCILER_STATE_KEYS } from "../common/naming";
+import { parseLive } from "../lambda/reconciler/deployment";
+import { sdkClients } from "../lambda/reconciler/gateway";
+import { HandlerDeps, RunSummary, run } from "../lambda/reconciler/handler";
+import { DEFAULT_LEASE } from "../lambda/reconciler/lease";
+import { invocationInput } from "../components/reconciler/roleReconciler";
+import { awsError } from "./fakes/awsAccount";
+import { fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
+
+const BUCKET = "nops-container-cost-111122223333";
+const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:platform-token-abc";
+const QUEUES = "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*";
+
+/** The payload terraform-provider-aws sends for a CRUD-scoped Invocation (invocation.go, buildInput). */
+function payload(input: string, action: "create" | "update" | "delete", previous?: string) {
+    return { ...JSON.parse(input), tf: { action, prev_input: previous === undefined ? null : JSON.parse(previous) } };
+}
+
+/**
+ * What the engine keeps of the deploy-time Invocation across `pulumi up`s, replayed from the sources:
+ * - create: terraform-provider-aws invocation.go returns the FunctionError before `d.SetId`, the SDK returns no state
+ *   for an empty id, the bridge's Create returns the error without properties: nothing is saved, the next `up`
+ *   creates again;
+ * - update: the SDK's Resource.Apply returns `data.State()` (the new input) even when Update fails, the bridge's
+ *   Update reports it as a partial failure (initializationError with the new properties), and the engine saves the
+ *   new outputs with the old inputs (pkg/engine/update.go, pulumi/pulumi#2011). The bridge diffs against the outputs,
+ *   so the next `up` with the same input invokes nothing (an empty update step with a nil diff), and the next
+ *   update or delete carries the new input;
+ * - a replacement creates the new Invocation, then deletes the old one; the destroy deletes with the stored input.
+ */
+class InvocationEngine {
+    /** The input in the Invocation's saved outputs; undefined while none is saved. */
+    stored: string | undefined;
+
+    constructor(private readonly invoke: (event: unknown) => Promise<RunSummary>) {}
+
+    async up(input: string): Promise<void> {
+        if (this.stored === undefined) {
+            await this.invoke(payload(input, "create"));
+            this.stored = input;
+        } else if (this.stored !== input) {
+            const previous = this.stored;
+            try {
+                await this.invoke(payload(input, "update", previous));
+            } finally {
+                this.stored = input;
+            }
+        }
+    }
+
+    async replace(input: string): Promise<void> {
+        const old = this.stored!;
+        await this.invoke(payload(input, "create"));
+        this.stored = input;
+        await this.invoke(payload(old, "delete", old));
+    }
+
+    async destroy(): Promise<RunSummary> {
+        const summary = await this.invoke(payload(this.stored!, "delete", this.stored));
+        this.stored = undefined;
+        return summary;
+    }
+}
+
+describe("the reconciler's state in the bucket", () => {
+    let world: ReturnType<typeof fakeWorld>;
+    beforeEach(() => {
+        world = fakeWorld({ clock: instantClock() });
+        world.account.secrets.set(SECRET_ARN, "tok");
+    });
+    afterEach(() => world.restore());
+
+    const deps = (): HandlerDeps => ({
+        env: { ...settingsFor(["us-east-1"]), homeRegion: "us-east-1", apiUrl: "http://127.0.0.1:9", tokenSecretArn: SECRET_ARN, version: "0" },
+        clients: sdkClients("us-east-1"),
+        clock: world.clock,
+        logger: new Logger({ serviceName: "test", logLevel: "SILENT" as never }),
+        metrics: new Metrics({ namespace: "test", serviceName: "test" }),
+        confirmation: { timeoutMs: 10, attempts: 1 },
+    });
+    const deploy = (event: unknown) => run("deploy", event, deps());
+    const input = (bundle: string, fleet?: string[]) =>
+        invocationInput({ stackName: "prod", bundleSha256: bundle, variables: { CI_REGIONS: "us-east-1" }, fleet });
+    const put = (key: string, body: unknown) => world.account.handle("PutObject", { Bucket: BUCKET, Key: key, Body: typeof body === "string" ? body : JSON.stringify(body) });
+
+    describe("who may write it", () => {
+        it("no agent identity: the agent policy (boundary, role policy, IAM user's policy) denies the reconciler's prefix", async () => {
+            for (const kms of [undefined, { keyArn: "arn:aws:kms:us-east-1:111122223333:key/k", region: "us-east-1" }]) {
+                world.account.identity = agentPermissions({ partition: "aws", bucketName: BUCKET, queueArnPattern: QUEUES, kms });
+                await put("cluster=alpha/part-0.parquet", "x");
+                for (const key of Object.values(RECONCILER_STATE_KEYS)) {
+                    await assert.rejects(put(key, { live: {} }), /AccessDenied.*explicit deny/);
+                    await assert.rejects(world.account.handle("GetObject", { Bucket: BUCKET, Key: key }), /AccessDenied/);
+                }
+                await assert.rejects(put("_container-insights/anything-else", "x"), /AccessDenied/);
+            }
+        });
+    });
+
+    describe("the run lease", () => {
+        it("a lease that claims to outlive the TTL (not written by a run) is taken over: deploy and destroy still work", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = new InvocationEngine(deploy);
+            await engine.up(input("sha"));
+            await put(RECONCILER_STATE_KEYS.lease, { holder: "agent", acquiredAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+            world.account.addCluster("us-east-1", "newcluster");
+            await engine.up(input("sha", ["us-east-1/alpha", "us-east-1/newcluster"]));
+            assert.ok(world.account.role("nops-ccost-newcluster_us-east-1"), "the new cluster got its role");
+            await put(RECONCILER_STATE_KEYS.lease, { holder: "agent", acquiredAt: 0, expiresAt: world.clock.now() + DEFAULT_LEASE.ttlMs + 3_600_000 });
+            const destroyed = await engine.destroy();
+            assert.equal(destroyed.action, "delete");
+            assert.equal(world.account.roles.size, 0);
+        });
+
+        it("a lease a run holds (up to its TTL and clock skew) still binds", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            await put(RECONCILER_STATE_KEYS.lease, { holder: "schedule-x", acquiredAt: 0, expiresAt: world.clock.now() + DEFAULT_LEASE.ttlMs + 30_000 });
+            const summary = await run("schedule", {}, { ...deps(), lease: { ...DEFAULT_LEASE, waitMs: { deploy: 0, schedule: 0 } } });
+            assert.equal(summary.skipped, "another run holds the lease");
+            assert.equal(world.account.roles.size, 0);
+        });
+    });
+
+    describe("the deployment record", () => {
+        it("accepts only the shape the reconciler writes", () => {
+            const hash = "a".repeat(64);
+            assert.deepEqual(parseLive(JSON.stringify({ live: { [hash]: 2 } })), { [hash]: 2 });
+            assert.deepEqual(parseLive(JSON.stringify({ live: {} })), {});
+            for (const bad of ["{", "null", "[]", '{"live":[]}', '{"live":{"bogus":1}}', `{"live":{"${hash}":0}}`, `{"live":{"${hash}":1.5}}`, `{"live":{"${hash}":1000000}}`, `{"live":{},"x":1}`]) {
+                assert.equal(parseLive(bad), undefined, bad);
+            }
+        });
+
+        it("a record the reconciler did not write never makes a delete tear down, and no create or update forgets it", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = new InvocationEngine(deploy);
+            await engine.up(input("sha-1"));
+            for (const damaged of [JSON.stringify({ live: { bogus: 1 } }), "not json"]) {
+                await put(RECONCILER_STATE_KEYS.deployment, damaged);
+                // A replacement (its create, then the old one's delete) and an update: the roles stay, the record too.
+                await engine.replace(input("sha-1"));
+                await engine.up(input(`sha-${damaged.length}`));
+                assert.equal(world.account.roles.size, 1);
+                assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment), damaged);
+                const doubtful = await deploy(payload(engine.stored!, "delete"));
+                assert.match(doubtful.skipped!, /not one the reconciler wrote; the roles stay/);
+                assert.equal(world.account.roles.size, 1);
+            }
+            // An operator removes the object: deploys count again from there.
+            await world.account.handle("DeleteObject", { Bucket: BUCKET, Key: RECONCILER_STATE_KEYS.deployment });
+            await engine.up(input("sha-2"));
+            assert.ok(parseLive(world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment)!));
+            const destroyed = await engine.destroy();
+            assert.equal(destroyed.action, "delete");
+            assert.equal(world.account.roles.size, 0);
+        });
+    });
+
+    describe("follows what the engine keeps of the deploy-time Invocation", () => {
+        const outage = (op: string) => (op === "ListClusters" ? awsError("ServiceUnavailableException", "EKS down", 503) : undefined);
+
+        it("a create that failed the deploy is not live: the next up creates again, and the destroy tears down", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = new InvocationEngine(deploy);
+            world.account.faults.push(outage);
+            await assert.rejects(engine.up(input("sha")), /no region could be read/);
+            assert.equal(engine.stored, undefined);
+            world.account.faults = [];
+            await engine.up(input("sha"));
+            assert.equal(world.account.roles.size, 1);
+            const destroyed = await engine.destroy();
+            assert.equal(destroyed.action, "delete");
+            assert.equal(world.account.roles.size, 0, "no role left behind");
+        });
+
+        it("an update that failed the deploy is saved anyway: the next up invokes nothing, and the destroy tears down", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = new InvocationEngine(deploy);
+            await engine.up(input("sha-1"));
+            world.account.role("nops-ccost-alpha_us-east-1")!.trust = "{}"; // drift, so the update must write
+            world.account.faults.push((op) => (op === "UpdateAssumeRolePolicy" ? awsError("ServiceFailure", "IAM 500", 500) : undefined));
+            await assert.rejects(engine.up(input("sha-2")), /not one of 1 roles could be handled/);
+            world.account.faults = [];
+            await engine.up(input("sha-2"));
+            const destroyed = await engine.destroy();
+            assert.equal(destroyed.action, "delete");
+            assert.equal(world.account.roles.size, 0, "no role left behind");
+        });
+
+        it("an update whose run threw is saved anyway: a later update and the destroy still tear down", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = new InvocationEngine(deploy);
+            await engine.up(input("sha-1"));
+            world.account.faults.push((op) => (op === "ListRoles" ? awsError("ValidationError", "broken") : undefined));
+            await assert.rejects(engine.up(input("sha-2")), /broken/);
+            world.account.faults = [];
+            await engine.up(input("sha-3"));
+            const destroyed = await engine.destroy();
+            assert.equal(destroyed.action, "delete");
+            assert.equal(world.account.roles.size, 0, "no role left behind");
+        });
+
+        it("a replacement with an unchanged input still keeps the roles (a create of a live input counts again)", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = new InvocationEngine(deploy);
+            await engine.up(input("sha-1"));
+            await engine.replace(input("sha-1"));
+            assert.equal(world.account.roles.size, 1);
+            await engine.destroy();
+            assert.equal(world.account.roles.size, 0);
+        });
+    });
+});
