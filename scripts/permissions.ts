@@ -123,7 +123,8 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
         "lambda:ListVersionsByFunction",
         "lambda:UpdateFunctionCode",
         "lambda:UpdateFunctionConfiguration",
-        "lambda:PutFunctionConcurrency",
+        // The functions reserve no concurrency (PutFunctionConcurrency is never called); the provider calls
+        // DeleteFunctionConcurrency once on a function an earlier version gave a reservation.
         "lambda:DeleteFunctionConcurrency",
         "lambda:DeleteFunction",
         "lambda:TagResource",

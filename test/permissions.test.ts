@@ -170,6 +170,14 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                 }
             });
 
+            it("lets the deployer reserve no Lambda concurrency: the program sets none", () => {
+                for (const fn of run.ofType("aws:lambda/function:Function")) {
+                    assert.equal(unwrap(fn.inputs.reservedConcurrentExecutions), undefined, fn.name);
+                    const arn = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:${unwrap(fn.inputs.name)}`;
+                    assert.notEqual(evaluate(document, { action: "lambda:PutFunctionConcurrency", resource: arn, context: {} }), "Allow");
+                }
+            });
+
             it("allows nothing beyond the stack's own resources", () => {
                 const denied = (action: string, resource: string, context = {}) =>
                     assert.notEqual(evaluate(document, { action, resource, context }), "Allow", `${action} on ${resource}`);
