@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { ConfigError } from "../config";
 import { PolicyDocument, PolicyStatement, agentPermissions } from "../common/documents";
 import { StackScope } from "../components/iam/scope";
+import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { evaluate, wildcardMatch } from "./fakes/iamPolicy";
 import { ACCOUNT_ID, ProgramRun, baseConfig, doc, lastRegistrations, plaintextStrings, runProgram, unwrap } from "./harness";
 import { IAM_WRITE_PATTERN, StackIdentity, roleRules, ruleViolations } from "./roleRules";
@@ -180,6 +181,22 @@ describe("account side", () => {
             assert.equal(off.outputs.crossAccountRoleArn, undefined);
             assert.equal(trustOf(off), undefined);
         });
+    });
+
+    it("denies every agent identity the reconciler's own objects: the boundary and the IAM user's policy", async () => {
+        const userRun = await runProgram({ ...baseConfig(), createIamUser: "true" });
+        const documents = [
+            doc(run.one("aws:iam/policy:Policy").inputs.policy),
+            doc(userRun.one("aws:iam/userPolicy:UserPolicy").inputs.policy),
+        ] as unknown as PolicyDocument[];
+        for (const document of documents) {
+            for (const key of Object.values(RECONCILER_STATE_KEYS)) {
+                for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {
+                    assert.equal(evaluate(document, { action, resource: `${BUCKET_ARN}/${key}`, context: {} }), "ExplicitDeny", `${action} ${key}`);
+                }
+            }
+            assert.equal(evaluate(document, { action: "s3:PutObject", resource: `${BUCKET_ARN}/cluster=a/part-0.parquet`, context: {} }), "Allow");
+        }
     });
 
     it("grants no IAM or S3 write action on every resource (*) in any policy", () => {
