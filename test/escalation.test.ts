@@ -119,10 +119,9 @@ describe("no privilege escalation through the stack's roles", () => {
                 assert.equal(world.account.role(RoleName)!.boundary, BOUNDARY_ARN);
             });
 
-            it("gains nothing from an Action * policy on a bounded role: the boundary caps it at an agent's permissions", async function () {
-                if (who !== "reconciler") {
-                    return this.skip(); // the auto-update role may not write the policy at all (below)
-                }
+            // The auto-update role may not write the policy at all (below).
+            const reconcilerOnly = (title: string, body: () => Promise<void>) => (who === "reconciler" ? it(title, body) : undefined);
+            reconcilerOnly("gains nothing from an Action * policy on a bounded role: the boundary caps it at an agent's permissions", async () => {
                 const RoleName = "nops-ccost-alpha_us-east-1";
                 await send(new iam.PutRolePolicyCommand({ RoleName, PolicyName: AGENT_POLICY_NAME, PolicyDocument: ADMIN_DOCUMENT }));
                 await send(new iam.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: SELF_TRUST }));
