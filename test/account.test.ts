@@ -183,11 +183,15 @@ describe("account side", () => {
         });
     });
 
-    it("denies every agent identity the reconciler's own objects: the boundary and the IAM user's policy", async () => {
+    it("denies every agent identity the reconciler's own objects: the boundary, the IAM user's and the Pod Identity role's policy", async () => {
         const userRun = await runProgram({ ...baseConfig(), createIamUser: "true" });
+        const podRun = await runProgram({ ...baseConfig(), identityMode: "podIdentity" });
+        const podRole = podRun.ofType("aws:iam/role:Role").find((r) => String(unwrap(r.inputs.name)).endsWith("-pod-identity"))!;
+        const podPolicy = podRun.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === podRole.name)!;
         const documents = [
             doc(run.one("aws:iam/policy:Policy").inputs.policy),
             doc(userRun.one("aws:iam/userPolicy:UserPolicy").inputs.policy),
+            doc(podPolicy.inputs.policy),
         ] as unknown as PolicyDocument[];
         for (const document of documents) {
             for (const key of Object.values(RECONCILER_STATE_KEYS)) {
