@@ -20,18 +20,29 @@ async function verdicts(names: string[]): Promise<string[]> {
 }
 
 describe("offline check: reading inputs as the cluster and the CLI do", () => {
-    it("reads the good twins clean: YAML 1.1 no/off, merge keys, flow mappings, BOMs, lists of any kind, a stack export with a BOM", async () => {
+    it("reads the good twins clean: YAML 1.1 no/off, go-yaml ints, merge keys in document order, !!binary, flow mappings, BOMs, lists of any kind, a stack export with a BOM", async () => {
         const names = files("parsing-good");
-        assert.equal(names.length, 6);
+        assert.equal(names.length, 9);
         assert.deepEqual(await verdicts(names), []);
     });
 
     it("reads the bad twins as the API server would, so each breaks what it says", async () => {
         assert.deepEqual(await verdicts(files("parsing-bad")), [
+            "Pod/shop/binary procMount",
             "Pod/shop/bom hostNamespaces",
             "Pod/shop/flow hostNamespaces",
             "Pod/shop/listed hostNamespaces",
             "Pod/shop/merged allowPrivilegeEscalation",
+            "Pod/shop/merged-late privileged",
+            "Pod/shop/merged-late-pod hostNamespaces",
+            "Pod/shop/merged-list privileged",
+            "Pod/shop/u-binary runAsUser",
+            "Pod/shop/u-float runAsUser",
+            "Pod/shop/u-hex runAsUser",
+            "Pod/shop/u-leading-zero runAsUser",
+            "Pod/shop/u-octal runAsUser",
+            "Pod/shop/u-tagged runAsUser",
+            "Pod/shop/u-underscore runAsUser",
             "Pod/shop/yaml11 allowPrivilegeEscalation",
             "Pod/shop/yaml11 privileged",
             "q sqs-queue-encrypted",
