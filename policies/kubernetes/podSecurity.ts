@@ -156,6 +156,13 @@ export function evaluatePod(site: PodSpecSite): RuleResult[] {
     if (seccomp !== undefined) {
         results.push(...profileType("seccomp", seccomp, "securityContext.seccompProfile.type", SECCOMP_TYPES));
     }
+    // PSS restricted allows only true or unset at the pod level: an explicit false fails even when every container sets true.
+    const runAsNonRoot = read(sc, "runAsNonRoot");
+    if (runAsNonRoot === UNKNOWN) {
+        results.push(unknownResult("runAsNonRoot", "securityContext.runAsNonRoot"));
+    } else if (runAsNonRoot !== undefined && runAsNonRoot !== true) {
+        results.push(fail("runAsNonRoot", `sets securityContext.runAsNonRoot: ${JSON.stringify(runAsNonRoot)} (allowed: true or unset)`));
+    }
     const runAsUser = read(sc, "runAsUser");
     if (runAsUser === UNKNOWN) {
         results.push(unknownResult("runAsUser", "securityContext.runAsUser"));
