@@ -21,8 +21,23 @@ const KNOWN_PATHS: Record<string, string[]> = {
     CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
 
-/** Component resources whose inputs describe objects registered separately (and so checked separately). */
-const COMPONENT_GROUPS = /^(helm\.sh|yaml|kustomize)\//;
+/**
+ * Pulumi's Kubernetes component resources, by exact type token: their inputs describe objects registered separately
+ * (and so checked separately). helm.v3.Release is no component, but its inputs are chart values, not an object
+ * (helm-release-values checks them). A custom resource of API group helm.sh, yaml or kustomize is an object like any other.
+ */
+const NOT_OBJECTS = new Set([
+    "kubernetes:helm.sh/v2:Chart",
+    "kubernetes:helm.sh/v3:Chart",
+    "kubernetes:helm.sh/v4:Chart",
+    "kubernetes:helm.sh/v3:Release",
+    "kubernetes:yaml:ConfigFile",
+    "kubernetes:yaml:ConfigGroup",
+    "kubernetes:yaml/v2:ConfigFile",
+    "kubernetes:yaml/v2:ConfigGroup",
+    "kubernetes:kustomize:Directory",
+    "kubernetes:kustomize/v2:Directory",
+]);
 
 /**
  * `kubernetes:apps/v1:Deployment` → `Deployment`; `kubernetes:apps/v1:DeploymentPatch` → `Deployment` (a server-side
@@ -30,7 +45,7 @@ const COMPONENT_GROUPS = /^(helm\.sh|yaml|kustomize)\//;
  */
 export function kubernetesKind(type: string): string | undefined {
     const match = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(type);
-    if (!match || COMPONENT_GROUPS.test(match[1])) {
+    if (!match || NOT_OBJECTS.has(type)) {
         return undefined;
     }
     return match[2].endsWith("Patch") && match[2] !== "Patch" ? match[2].slice(0, -"Patch".length) : match[2];
@@ -60,9 +75,17 @@ export interface WorkloadContainer {
     container: Record<string, unknown>;
 }
 
-const holdsContainers = (spec: Record<string, unknown>) => CONTAINER_LISTS.some((list) => list in spec);
+/**
+ * What makes a `template.spec` a pod spec: containers, or a pod-level field a control reads. A patch sets only the
+ * fields it changes (`spec.template.spec: {hostNetwork: true}`), for any kind, so containers cannot be required.
+ */
+const POD_FIELDS = [...CONTAINER_LISTS, "hostNetwork", "hostPID", "hostIPC", "securityContext", "volumes"];
+const holdsPodFields = (spec: Record<string, unknown>) => POD_FIELDS.some((field) => field in spec);
+const APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
+const holdsAppArmorAnnotation = (template: Record<string, unknown>) =>
+    Object.keys(asRecord(asRecord(template.metadata)?.annotations) ?? {}).some((key) => key.startsWith(APPARMOR_ANNOTATION));
 
-/** Every `template.spec` with containers, found without recursion (inputs can nest deeply). */
+/** Every pod template's spec, found without recursion (inputs can nest deeply). */
 function templatedPodSpecs(props: Record<string, unknown>): PodSpecSite[] {
     const sites: PodSpecSite[] = [];
     const stack: [unknown, string][] = [[props, ""]];
@@ -84,9 +107,11 @@ function templatedPodSpecs(props: Record<string, unknown>): PodSpecSite[] {
         }
         const template = asRecord(record.template);
         const spec = asRecord(template?.spec);
-        const isPodTemplate = template !== undefined && (isUnknown(template.spec) || (spec !== undefined && holdsContainers(spec)));
+        const isPodTemplate =
+            template !== undefined && (isUnknown(template.spec) || (spec !== undefined && holdsPodFields(spec)) || (template.spec === undefined && holdsAppArmorAnnotation(template)));
         if (isPodTemplate) {
-            sites.push({ path: at(path, "template.spec"), spec, annotations: asRecord(asRecord(template.metadata)?.annotations) ?? {} });
+            const podSpec = isUnknown(template.spec) ? undefined : (spec ?? {});
+            sites.push({ path: at(path, "template.spec"), spec: podSpec, annotations: asRecord(asRecord(template.metadata)?.annotations) ?? {} });
         }
         for (const [key, child] of Object.entries(record)) {
             const skipped = (isPodTemplate && key === "template") || (node === props && (key === "metadata" || key === "status"));

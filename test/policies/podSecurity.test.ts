@@ -109,7 +109,14 @@ describe("policy k8s-pod-security-restricted: where pod specs hide", () => {
     it("checks patches and custom resources in a stack export too", async () => {
         assert.deepEqual(ruleHits(await checkFixtures(["podspecs-good-export.json"])), []);
         const hits = ruleHits(await checkFixtures(["podspecs-bad-export.json"])).map((h) => h.replace(/^urn:\S+::/, "")).sort();
-        assert.deepEqual(hits, ["agent-patch pod hostNamespaces", "canary app runAsUser", "web-patch app privileged"]);
+        assert.deepEqual(hits, [
+            "agent-patch pod hostNamespaces",
+            "canary app runAsUser",
+            "rollout-patch pod hostNamespaces",
+            "rollout-patch pod seccomp",
+            "runner app privileged",
+            "web-patch app privileged",
+        ]);
     });
 
     it("finds Pods nested in list resources", async () => {
@@ -120,8 +127,29 @@ describe("policy k8s-pod-security-restricted: where pod specs hide", () => {
 
     it("does not look inside Helm charts, ConfigGroups or Kustomizations (their objects are registered and checked one by one)", async () => {
         const values = { template: { spec: { containers: [{ name: "x", image: "public.ecr.aws/nops/a:1" }] } } };
-        const result = await checkStack([{ type: "kubernetes:helm.sh/v4:Chart", name: "c", props: { values } }, { type: "kubernetes:yaml/v2:ConfigGroup", name: "g", props: { objs: [values] } }]);
+        const components = [
+            "kubernetes:helm.sh/v2:Chart", "kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release",
+            "kubernetes:yaml:ConfigFile", "kubernetes:yaml:ConfigGroup", "kubernetes:yaml/v2:ConfigFile", "kubernetes:yaml/v2:ConfigGroup",
+            "kubernetes:kustomize:Directory", "kubernetes:kustomize/v2:Directory",
+        ];
+        const result = await checkStack(components.map((type, i) => ({ type, name: `c${i}`, props: { values, objs: [values] } })));
         assert.deepEqual(of(result, PSS_POLICY), []);
+    });
+
+    it("skips those by exact type token only: a custom resource of API group helm.sh, yaml or kustomize is checked", async () => {
+        const values = { template: { spec: { containers: [{ name: "x", image: "public.ecr.aws/nops/a:1" }] } } };
+        const types = ["kubernetes:helm.sh/v1:Runner", "kubernetes:helm.sh/v3:ChartRelease", "kubernetes:yaml/v1:Thing", "kubernetes:kustomize/v1:Job"];
+        const result = await checkStack(types.map((type, i) => ({ type, name: `r${i}`, props: { metadata: { name: `r${i}` }, spec: values } })));
+        assert.deepEqual([...new Set(of(result, PSS_POLICY).map((v) => v.resource.split("::")[2]))], types);
+    });
+
+    it("checks a patch of any kind on the pod-level fields it sets, without containers", async () => {
+        const result = await checkStack([
+            { type: "kubernetes:example.com/v1:WidgetPatch", name: "w", props: { metadata: { name: "w" }, spec: { template: { spec: { hostPID: true } } } } },
+            { type: "kubernetes:example.com/v1:WidgetPatch", name: "a", props: { metadata: { name: "a" }, spec: { template: { metadata: { annotations: { "container.apparmor.security.beta.kubernetes.io/x": "unconfined" } } } } } },
+            { type: "kubernetes:example.com/v1:WidgetPatch", name: "ok", props: { metadata: { name: "ok" }, spec: { template: { spec: { hostPID: false } } } } },
+        ]);
+        assert.deepEqual(of(result, PSS_POLICY).map((v) => /\[(\w+)\]$/.exec(v.message)![1] + " " + v.resource.split("::").pop()), ["hostNamespaces w", "appArmor a"]);
     });
 });
 
