@@ -4,7 +4,7 @@
  * only counts while both the target and the bucket's name are unknown (preview of a new bucket). Indexed once per
  * stack, so the work grows with the number of resources, not buckets × resources.
  */
-import { StackSubject } from "../lib/policy";
+import { Finding, StackSubject, unknownValue, violation } from "../lib/policy";
 import { isUnknown } from "../lib/unknown";
 
 export const BUCKET_TYPES = new Set(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws-native:s3:Bucket"]);
@@ -69,4 +69,36 @@ export function duplicateMessage(bucket: StackSubject, what: string, settings: S
     return settings.length > 1
         ? `bucket ${bucket.name} has ${settings.length} ${what} (${settings.map((s) => s.name).join(", ")}); S3 keeps only the last one written, so keep exactly one`
         : undefined;
+}
+
+/**
+ * An inline setting on the bucket and a separate settings resource for it are two writers of one S3 setting: whichever
+ * is written last wins. `canonical` reduces a setting to what S3 keeps (undefined while unknown in preview). A bucket's
+ * props can also hold the provider's read-back of the separate resource's setting (the AWS provider reads `policy` and
+ * the encryption into the bucket's outputs); that copy equals the separate resource's value and is not a second writer.
+ */
+export function inlineConflict(
+    bucket: StackSubject,
+    what: string,
+    inline: unknown,
+    separate: StackSubject[],
+    canonical: (value: unknown) => string | undefined,
+    separateValue: (setting: StackSubject) => unknown = (setting) => setting.props,
+): Finding | undefined {
+    if (inline === undefined || inline === null || inline === "" || separate.length === 0) {
+        return undefined;
+    }
+    const inlineForm = canonical(inline);
+    const separateForms = separate.map((s) => canonical(separateValue(s)));
+    if (inlineForm === undefined || separateForms.includes(undefined)) {
+        return unknownValue(`whether the inline ${what} of bucket ${bucket.name} and ${separate.map((s) => s.name).join(", ")} agree`, bucket.urn);
+    }
+    if (separateForms.every((form) => form === inlineForm)) {
+        return undefined;
+    }
+    return violation(
+        `bucket ${bucket.name} has an inline ${what} and a separate one (${separate.map((s) => s.name).join(", ")}) that differ; ` +
+            "S3 keeps only the last one written, so keep exactly one",
+        bucket.urn,
+    );
 }

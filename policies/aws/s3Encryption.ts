@@ -5,7 +5,7 @@
  */
 import { Finding, stackPolicy, StackSubject, unknownValue, violation } from "../lib/policy";
 import { isUnknown } from "../lib/unknown";
-import { BucketIndex, duplicateMessage, indexBuckets } from "./buckets";
+import { BucketIndex, duplicateMessage, indexBuckets, inlineConflict } from "./buckets";
 
 const ENCRYPTION_TYPES = new Set([
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -40,11 +40,42 @@ export function encryptionVerdict(configuration: unknown): Verdict {
     return verdict;
 }
 
+/**
+ * The algorithms a configuration sets, sorted, to tell two writers apart (keys are left out: the provider may read a
+ * key back in another form, an alias as an ARN); undefined while unknown.
+ */
+function canonicalAlgorithms(configuration: unknown): string | undefined {
+    const found = new Set<string>();
+    const stack = [configuration];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if (isUnknown(node)) {
+            return undefined;
+        }
+        if (typeof node === "object" && node !== null) {
+            for (const [key, value] of Object.entries(node)) {
+                if (key === "sseAlgorithm" && typeof value === "string") {
+                    found.add(value);
+                } else {
+                    stack.push(value);
+                }
+            }
+        }
+    }
+    return [...found].sort().join(",");
+}
+
 function checkBucket(bucket: StackSubject, index: BucketIndex): Finding[] {
     const targeting = index.settingsFor(bucket);
     const duplicate = duplicateMessage(bucket, "server-side encryption configurations", targeting.matched);
     if (duplicate) {
         return [violation(duplicate, bucket.urn)];
+    }
+    for (const key of INLINE_KEYS) {
+        const conflict = inlineConflict(bucket, "server-side encryption configuration", bucket.props[key], targeting.matched, canonicalAlgorithms);
+        if (conflict) {
+            return [conflict];
+        }
     }
     const verdicts = [...INLINE_KEYS.map((key) => encryptionVerdict(bucket.props[key])), ...targeting.matched.map((s) => encryptionVerdict(s.props))];
     if (verdicts.includes("encrypted")) {

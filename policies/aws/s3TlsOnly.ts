@@ -1,11 +1,37 @@
 /** Every S3 bucket's one bucket policy denies requests that do not use TLS. */
 import { Finding, stackPolicy, StackSubject, unknownValue, violation } from "../lib/policy";
-import { BucketIndex, bucketName, duplicateMessage, indexBuckets } from "./buckets";
+import { containsUnknown } from "../lib/unknown";
+import { BucketIndex, bucketName, duplicateMessage, indexBuckets, inlineConflict } from "./buckets";
 import { tlsVerdict } from "./tlsStatement";
 
 const BUCKET_POLICY_TYPES = new Set(["aws:s3/bucketPolicy:BucketPolicy", "aws-native:s3:BucketPolicy"]);
 
 const documentOf = (props: Record<string, unknown>) => props.policy ?? props.policyDocument;
+
+/** A policy document as S3 compares it: parsed, keys sorted, one-element lists as their element; undefined while unknown. */
+export function canonicalDocument(document: unknown): string | undefined {
+    let parsed = document;
+    if (typeof document === "string") {
+        try {
+            parsed = JSON.parse(document);
+        } catch {
+            return containsUnknown(document) ? undefined : document;
+        }
+    }
+    if (containsUnknown(parsed)) {
+        return undefined;
+    }
+    const normal = (value: unknown): unknown => {
+        if (Array.isArray(value)) {
+            return value.length === 1 ? normal(value[0]) : value.map(normal);
+        }
+        if (typeof value === "object" && value !== null) {
+            return Object.fromEntries(Object.keys(value).sort().map((key) => [key, normal((value as Record<string, unknown>)[key])]));
+        }
+        return value;
+    };
+    return JSON.stringify(normal(parsed));
+}
 
 function checkBucket(bucket: StackSubject, index: BucketIndex): Finding[] {
     const name = bucketName(bucket);
@@ -13,6 +39,10 @@ function checkBucket(bucket: StackSubject, index: BucketIndex): Finding[] {
     const duplicate = duplicateMessage(bucket, "bucket policies", targeting.matched);
     if (duplicate) {
         return [violation(duplicate, bucket.urn)];
+    }
+    const conflict = inlineConflict(bucket, "bucket policy", bucket.props.policy, targeting.matched, canonicalDocument, (p) => documentOf(p.props));
+    if (conflict) {
+        return [conflict];
     }
     const documents = [bucket.props.policy, ...targeting.matched.map((p) => documentOf(p.props))].filter((d) => d !== undefined && d !== "");
     const verdicts = documents.map((d) => tlsVerdict(d, name));

@@ -1,6 +1,9 @@
 /**
- * Values the engine cannot know during preview. @pulumi/policy hands policies a proxy that throws on them;
- * the policies here read the plain values and decide per value, so one unknown does not hide other findings.
+ * Values the engine cannot know during preview, handled here and nowhere else. The engine sends an unknown as a whole
+ * property value equal to one of its sentinel strings, and @pulumi/policy hands policies those values only inside its
+ * unknown-checking proxy. So a sentinel is an unknown only there: plainProps turns each whole-value sentinel of a proxied
+ * object into the UNKNOWN symbol, which no program, export or manifest can contain. A sentinel written literally in a
+ * known value (a string inside a policy document, a stack export, a manifest read by the offline check) is just text.
  */
 const UNKNOWN_SENTINELS = new Set([
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
@@ -12,23 +15,29 @@ const UNKNOWN_SENTINELS = new Set([
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
 ]);
 
-/** The string the engine sends for a string it cannot know yet; fixtures use it too. */
+/** The string the engine sends for a string it cannot know yet (tests that replay a preview use it too). */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export function isUnknown(value: unknown): boolean {
-    return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+/** A value unknown during preview, as policies see it. */
+export const UNKNOWN: unique symbol = Symbol("unknown during preview");
+
+export function isUnknown(value: unknown): value is typeof UNKNOWN {
+    return value === UNKNOWN;
 }
 
-/** Whether any value inside is unknown. */
+/** Whether any value inside is unknown (without recursion). */
 export function containsUnknown(value: unknown): boolean {
-    if (isUnknown(value)) {
-        return true;
-    }
-    if (Array.isArray(value)) {
-        return value.some(containsUnknown);
-    }
-    if (typeof value === "object" && value !== null) {
-        return Object.values(value).some(containsUnknown);
+    const stack = [value];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if (node === UNKNOWN) {
+            return true;
+        }
+        if (typeof node === "object" && node !== null) {
+            for (const child of Object.values(node)) {
+                stack.push(child);
+            }
+        }
     }
     return false;
 }
@@ -36,10 +45,47 @@ export function containsUnknown(value: unknown): boolean {
 // @pulumi/policy's unknown-checking proxy answers this key with the object it wraps.
 const PROXY_TARGET = "__getSpecialProxyTarget";
 
-/** The plain object behind @pulumi/policy's unknown-checking proxy (or the object itself). */
+const isPlainContainer = (value: unknown): value is object =>
+    Array.isArray(value) || (typeof value === "object" && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)));
+
+/** A copy of the engine's props with each whole-value sentinel replaced by UNKNOWN, built without recursion. */
+function withUnknowns(target: Record<string, unknown>): Record<string, unknown> {
+    const convert = (value: unknown) => (typeof value === "string" && UNKNOWN_SENTINELS.has(value) ? UNKNOWN : value);
+    const copyOf = (value: object) => (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
+    const root = copyOf(target);
+    const stack: Record<string, unknown>[] = [root];
+    while (stack.length > 0) {
+        const node = stack.pop()!;
+        for (const key of Object.keys(node)) {
+            const value = node[key];
+            if (isPlainContainer(value)) {
+                node[key] = copyOf(value);
+                stack.push(node[key] as Record<string, unknown>);
+            } else {
+                node[key] = convert(value);
+            }
+        }
+    }
+    return root;
+}
+
+const converted = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * The props a policy reads. Through @pulumi/policy's proxy (the engine, or a test replaying a preview), the engine's
+ * sentinels become UNKNOWN; plain props (the offline check of exports and manifests) hold no unknowns at all.
+ */
 export function plainProps(props: Record<string, unknown>): Record<string, unknown> {
     const target = (props as Record<string, unknown>)[PROXY_TARGET];
-    return typeof target === "object" && target !== null ? (target as Record<string, unknown>) : props;
+    if (typeof target !== "object" || target === null) {
+        return props;
+    }
+    let result = converted.get(target);
+    if (!result) {
+        result = withUnknowns(target as Record<string, unknown>);
+        converted.set(target, result);
+    }
+    return result;
 }
 
 /** A plain JSON-like object, or undefined for anything else (unknowns included). */

@@ -24,11 +24,22 @@ export class PolicyRunError extends Error {
 
 const OPTIONS = { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } };
 
-function resourceArgs(resource: OfflineResource, settings: Record<string, unknown>): ResourceValidationArgs {
+/**
+ * `preview`: the resources stand for what the engine hands the pack during preview, so their props go through
+ * @pulumi/policy's unknown-checking proxy and the engine's sentinels in them are unknowns. Otherwise (exports and
+ * manifests, which hold no unknowns) props are handed over plain and a sentinel written in them is only text.
+ */
+export interface CheckOptions {
+    preview?: boolean;
+}
+
+const handOver = (props: Record<string, unknown>, options: CheckOptions) => (options.preview ? unknownCheckingProxy(props) : props);
+
+function resourceArgs(resource: OfflineResource, settings: Record<string, unknown>, options: CheckOptions): ResourceValidationArgs {
     const isType = (cls: { __pulumiType?: string }) => cls.__pulumiType === resource.type;
     return {
         type: resource.type,
-        props: unknownCheckingProxy(resource.props),
+        props: handOver(resource.props, options),
         urn: resource.urn,
         name: resource.name,
         opts: OPTIONS,
@@ -42,12 +53,12 @@ function resourceArgs(resource: OfflineResource, settings: Record<string, unknow
     };
 }
 
-function stackResources(group: InputGroup): PolicyResource[] {
+function stackResources(group: InputGroup, options: CheckOptions): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     for (const r of group.resources) {
         byUrn.set(r.urn, {
             type: r.type,
-            props: unknownCheckingProxy(r.props),
+            props: handOver(r.props, options),
             urn: r.urn,
             name: r.name,
             opts: OPTIONS,
@@ -81,7 +92,7 @@ async function collect(
         if (!(error instanceof UnknownValueError)) {
             throw new PolicyRunError(policy, fallbackResource, error);
         }
-        // Offline inputs can hold the engine's unknown markers (an exported preview): say so, as the engine does.
+        // Only when replaying a preview: a value unknown then is reported as such, as the engine does.
         violations.push({ policy, resource: fallbackResource, message: `not fully checked: ${(error as Error).message}`, level: "advisory" });
     }
     return violations;
@@ -90,7 +101,12 @@ async function collect(
 const levelOf = (config: EffectiveConfig): Level | undefined =>
     config.level === "disabled" ? undefined : config.level === "advisory" ? "advisory" : "mandatory";
 
-export async function checkResources(groups: InputGroup[], policies: Policies, config: Map<string, EffectiveConfig>): Promise<CheckResult> {
+export async function checkResources(
+    groups: InputGroup[],
+    policies: Policies,
+    config: Map<string, EffectiveConfig>,
+    options: CheckOptions = {},
+): Promise<CheckResult> {
     const violations: Violation[] = [];
     for (const group of groups) {
         const ids = new Map(group.resources.map((r) => [r.urn, r.id]));
@@ -104,7 +120,7 @@ export async function checkResources(groups: InputGroup[], policies: Policies, c
             }
             if ("validateStack" in policy) {
                 const stack = (policy as StackValidationPolicy).validateStack;
-                resources ??= stackResources(group);
+                resources ??= stackResources(group, options);
                 const args = { resources, stackTags: new Map(), getConfig: <T extends object>() => structuredClone(effective.settings) as T, notApplicable: () => { throw new Error("not applicable"); } };
                 violations.push(...(await collect(policy.name, level, group.source, idOf, (report) => stack(args, report))));
                 continue;
@@ -112,7 +128,7 @@ export async function checkResources(groups: InputGroup[], policies: Policies, c
             const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
             for (const resource of group.resources) {
                 for (const validate of validations) {
-                    const args = resourceArgs(resource, effective.settings);
+                    const args = resourceArgs(resource, effective.settings, options);
                     violations.push(...(await collect(policy.name, level, resource.id, idOf, (report) => validate(args, (message) => report(message)))));
                 }
             }

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { deniesInsecureTransport } from "../../policies/aws/tlsStatement";
 import { secretVariableProblem } from "../../policies/aws/lambdaEnvironment";
-import { UNKNOWN_STRING } from "../../policies/lib/unknown";
+import { UNKNOWN, UNKNOWN_STRING } from "../../policies/lib/unknown";
 import { CheckResult } from "../../policies/offline/types";
 import { checkFixtures, checkStack, of, ResourceSpec, urnOf } from "./check";
 
@@ -160,8 +160,9 @@ describe("policy lambda-no-literal-secrets", () => {
             ["TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:", "literal"],
             ["TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:t hunter2", "literal"],
             ["TOKEN_SECRET_ARN", "tok-123", "literal"],
-            ["TOKEN_SECRET_ARN", UNKNOWN_STRING, "unknown"],
-            ["API_TOKEN", UNKNOWN_STRING, "unknown"],
+            ["TOKEN_SECRET_ARN", UNKNOWN, "unknown"],
+            ["API_TOKEN", UNKNOWN, "unknown"],
+            ["API_TOKEN", UNKNOWN_STRING, "literal"],
             ["API_TOKEN", "", undefined],
             ["PLATFORM_API_URL", "https://app.nops.io", undefined],
             ["DATABASE_URL", "postgres://app:hunter2@db:5432/app", "literal"],

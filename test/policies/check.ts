@@ -26,8 +26,11 @@ export interface ResourceSpec {
 
 export const urnOf = (type: string, name: string) => `urn:pulumi:test::project::${type}::${name}`;
 
-/** One stack's worth of resources, as a stack export would give them. */
-export async function checkStack(specs: ResourceSpec[], config: Record<string, unknown> = baseConfig()): Promise<CheckResult> {
+/**
+ * One stack's worth of resources, as the engine hands them to the pack during preview (through @pulumi/policy's
+ * proxy, so UNKNOWN_STRING in them is an unknown); `preview: false` hands them over as a stack export would.
+ */
+export async function checkStack(specs: ResourceSpec[], config: Record<string, unknown> = baseConfig(), options: { preview?: boolean } = { preview: true }): Promise<CheckResult> {
     const resources: OfflineResource[] = specs.map((s) => ({
         id: urnOf(s.type, s.name),
         urn: urnOf(s.type, s.name),
@@ -36,7 +39,7 @@ export async function checkStack(specs: ResourceSpec[], config: Record<string, u
         props: s.props,
         propertyDependencies: s.propertyDependencies ?? {},
     }));
-    return checkResources([{ source: "test", resources }], policies, effectiveConfig(config, policies));
+    return checkResources([{ source: "test", resources }], policies, effectiveConfig(config, policies), options);
 }
 
 export const of = (result: CheckResult, policy: string): Violation[] => result.violations.filter((v) => v.policy === policy);
