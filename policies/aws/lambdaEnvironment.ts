@@ -7,17 +7,28 @@
 import { Finding, resourcePolicy, Subject, unknownValue, violation } from "../lib/policy";
 import { asRecord, isUnknown } from "../lib/unknown";
 
-/** Words that make a name secret wherever they appear (after splitting on _, -, . and camelCase). */
-const SECRET_WORDS = new Set([
-    "PASS", "PASSWD", "PASSWORD", "PASSWORDS", "PWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN", "TOKENS",
-    "CREDENTIAL", "CREDENTIALS", "CREDS", "APIKEY", "APIKEYS", "PRIVATEKEY", "ACCESSKEY", "SECRETKEY", "AUTHTOKEN",
-]);
-/** Pairs of words that name a key: API_KEY, PRIVATE_KEY, ACCESS_KEY, CLIENT_KEY, SIGNING_KEY, … */
-const KEY_QUALIFIERS = new Set(["API", "PRIVATE", "ACCESS", "SECRET", "CLIENT", "SIGNING", "ENCRYPTION", "MASTER", "SESSION", "AUTH"]);
+/**
+ * Secret words matched anywhere in the name once it is upper-cased and stripped to letters and digits, so glued and
+ * numbered names count: PGPASSWORD, DB_PASSWORD2, GITHUBTOKEN, dbPassword, OPENAI_APIKEY.
+ */
+const SECRET_SUBSTRINGS = [
+    "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL", "PRIVATEKEY", "APIKEY", "ACCESSKEY",
+    "CLIENTKEY", "SIGNINGKEY", "ENCRYPTIONKEY", "MASTERKEY", "SESSIONKEY", "AUTHKEY",
+];
+/**
+ * Short words that would match inside ordinary words (COMPASS, BYPASS): they count as a whole word or at the end of
+ * one (DBPASS, MYSQL_PWD, DBCREDS2), except in the English words listed.
+ */
+const SECRET_WORD_ENDINGS = ["PASS", "PWD", "CREDS"];
+const ENGLISH_WORDS = new Set(["BYPASS", "COMPASS", "SURPASS", "OVERPASS", "UNDERPASS", "TRESPASS", "ENCOMPASS"]);
+/** A last word saying the variable points at a secret (a file, a URL), exempt when the value is such a pointer. */
+const POINTER_WORDS = new Set(["FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT"]);
+const POINTER_VALUE = /^(?:(?:\/|\.{1,2}\/|~\/)[^\s?#]*|[a-z][a-z0-9+.-]*:\/\/[^\s@?#]+)$/i;
 
 /** Values that are credentials in any variable. */
 const SECRET_VALUES: [RegExp, string][] = [
-    [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, "a URL with a password (user:password@)"],
+    // Anywhere in the value, schemes with a colon too (jdbc:postgresql://user:password@host).
+    [/[a-z][a-z0-9+.-]*(?::[a-z][a-z0-9+.-]*)*:\/\/[^/\s:@]*:[^/\s@]+@/i, "a URL with a password (user:password@)"],
     [/\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
     [/\bxox[abposre]-[A-Za-z0-9-]{10,}/, "a Slack token"],
     [/\b(sk|rk)_(live|test)_[A-Za-z0-9]{10,}/, "a Stripe secret key"],
@@ -48,10 +59,26 @@ function words(name: string): string[] {
         .filter(Boolean);
 }
 
-/** Whether the variable's name says it holds a secret. A suffix such as _ID or _NAME does not make a TOKEN harmless. */
+/**
+ * Whether the variable's name says it holds a secret. A suffix such as _ID or _NAME does not make a TOKEN harmless.
+ * Known false positives, accepted: a count such as MAX_TOKENS, or PASSWORD_MIN_LENGTH, is flagged (rename it, or keep
+ * its value in a parameter).
+ */
 export function isSecretName(name: string): boolean {
     const parts = words(name);
-    return parts.some((word, i) => SECRET_WORDS.has(word) || (word === "KEY" && i > 0 && KEY_QUALIFIERS.has(parts[i - 1])));
+    const glued = parts.join("");
+    return (
+        SECRET_SUBSTRINGS.some((word) => glued.includes(word)) ||
+        parts.some((part) => {
+            const word = part.replace(/\d+$/, "");
+            return !ENGLISH_WORDS.has(word) && SECRET_WORD_ENDINGS.some((ending) => word.endsWith(ending));
+        })
+    );
+}
+
+/** PASSWORD_FILE=/run/secrets/db, TOKEN_URL=https://auth.example.com/oauth/token: a pointer to a secret, not one. */
+export function isSecretPointer(name: string, value: string): boolean {
+    return POINTER_WORDS.has(words(name).at(-1) ?? "") && POINTER_VALUE.test(value);
 }
 
 export function isSecretReference(value: string): boolean {
@@ -78,11 +105,14 @@ export function secretVariableProblem(name: string, value: unknown): SecretProbl
     if (looksLike) {
         return { kind: "literal", why: `holds ${looksLike}` };
     }
-    if (isSecretName(name) && !isSecretReference(text)) {
+    if (isSecretName(name) && !isSecretReference(text) && !isSecretPointer(name, text)) {
         return { kind: "literal", why: "is named like a secret and holds a literal value, not a Secrets Manager, SSM or KMS ARN" };
     }
     return undefined;
 }
+
+/** aws-native's Function keeps its variables where the classic one does (CloudFormation's Environment.Variables). */
+const FUNCTION_TYPES = new Set(["aws:lambda/function:Function", "aws-native:lambda:Function"]);
 
 function checkFunction(fn: Subject): Finding[] {
     const environment = fn.props.environment;
@@ -105,12 +135,13 @@ function checkFunction(fn: Subject): Finding[] {
 export const lambdaNoLiteralSecrets = resourcePolicy<object>({
     name: "lambda-no-literal-secrets",
     description:
-        "Lambda environment variables hold no literal secret: a variable named like one (PASSWORD, PASS, PWD, SECRET, " +
-        "TOKEN, CREDENTIAL, API_KEY, PRIVATE_KEY…) holds only a well-formed Secrets Manager, SSM or KMS ARN, and no " +
-        "variable holds a credential-shaped value (URL with a password, GitHub/Slack/Stripe tokens, AWS access key ids, PEM private keys).",
+        "Lambda environment variables (aws.lambda.Function, aws-native lambda.Function) hold no literal secret: a variable " +
+        "named like one (PASSWORD, SECRET, TOKEN, CREDENTIAL, API_KEY, PRIVATE_KEY… anywhere in the name, PASS, PWD, CREDS " +
+        "at a word's end) holds only a well-formed Secrets Manager, SSM or KMS ARN, and no variable holds a " +
+        "credential-shaped value (URL with a password, GitHub/Slack/Stripe tokens, AWS access key ids, PEM private keys).",
     severity: "high",
     remediationSteps:
         "Store the secret in Secrets Manager, pass its full ARN in a variable named *_ARN and read it at run time " +
         "(GetSecretValue), as the reconciler does with CI_TOKEN_SECRET_ARN.",
-    check: (subject) => (subject.type === "aws:lambda/function:Function" ? checkFunction(subject) : []),
+    check: (subject) => (FUNCTION_TYPES.has(subject.type) ? checkFunction(subject) : []),
 });

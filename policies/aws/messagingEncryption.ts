@@ -4,6 +4,8 @@ import { isUnknown } from "../lib/unknown";
 
 const isSet = (value: unknown) => typeof value === "string" && value !== "" && !isUnknown(value);
 const QUEUE_TYPES = new Set(["aws:sqs/queue:Queue", "aws-native:sqs:Queue"]);
+/** aws-native's Topic names the key as the classic one does (CloudFormation's KmsMasterKeyId). */
+const TOPIC_TYPES = new Set(["aws:sns/topic:Topic", "aws-native:sns:Topic"]);
 
 /**
  * AWS encrypts every queue with SSE-SQS unless told not to: a queue is unencrypted only when sqsManagedSseEnabled is
@@ -43,6 +45,6 @@ export const snsTopicEncrypted = resourcePolicy<object>({
     name: "sns-topic-encrypted",
     description: "SNS topics encrypt messages at rest with a KMS key.",
     severity: "medium",
-    remediationSteps: "Set kmsMasterKeyId on the aws.sns.Topic: alias/aws/sns, or a customer managed key.",
-    check: (subject) => (subject.type === "aws:sns/topic:Topic" ? checkTopic(subject) : []),
+    remediationSteps: "Set kmsMasterKeyId on the topic (aws.sns.Topic or aws-native sns.Topic): alias/aws/sns, or a customer managed key.",
+    check: (subject) => (TOPIC_TYPES.has(subject.type) ? checkTopic(subject) : []),
 });

@@ -216,3 +216,56 @@ describe("AWS twins (stack exports)", () => {
         assert.ok(result.violations.every((v) => !/hunter2|s3cr3t|ghp_a|AKIAABCD|BEGIN RSA/.test(v.message)), "no secret value is printed");
     });
 });
+
+describe("review twins: two writers of one S3 setting, unknown markers as text, aws-native types, glued secret names, URLs with passwords", () => {
+    const variable = (message: string) => /environment variable (\S+)/.exec(message)?.[1];
+    const verdict = (v: CheckResult["violations"][number]) => [v.level, v.policy, v.resource.split("::").pop(), variable(v.message)].filter(Boolean).join(" ");
+
+    it("passes the good twin with no note at all: read-back settings, one block per account, a literal marker in a known policy, pointers to secrets", async () => {
+        assert.deepEqual((await checkFixtures(["review-aws-good.json"])).violations.map(verdict), []);
+    });
+
+    it("fails the bad twin on each bypass, as mandatory violations", async () => {
+        assert.deepEqual((await checkFixtures(["review-aws-bad.json"])).violations.map(verdict).sort(), [
+            "mandatory lambda-no-literal-secrets glued-fn DBPASS2",
+            "mandatory lambda-no-literal-secrets glued-fn DB_PASSWORD2",
+            "mandatory lambda-no-literal-secrets glued-fn GITHUBTOKEN",
+            "mandatory lambda-no-literal-secrets glued-fn MARKER_TOKEN",
+            "mandatory lambda-no-literal-secrets glued-fn MYSQL_PWD",
+            "mandatory lambda-no-literal-secrets glued-fn OPENAI_APIKEY",
+            "mandatory lambda-no-literal-secrets glued-fn PASSWORD_FILE",
+            "mandatory lambda-no-literal-secrets glued-fn PGPASSWORD",
+            "mandatory lambda-no-literal-secrets glued-fn TOKEN_URL",
+            "mandatory lambda-no-literal-secrets glued-fn dbPassword",
+            "mandatory lambda-no-literal-secrets native-fn DB_PASSWORD",
+            "mandatory lambda-no-literal-secrets url-fn DATABASE_URL",
+            "mandatory lambda-no-literal-secrets url-fn DSN",
+            "mandatory lambda-no-literal-secrets url-fn EMPTY_USER",
+            "mandatory lambda-no-literal-secrets url-fn SPACED",
+            "mandatory s3-bucket-encrypted native-writers",
+            "mandatory s3-bucket-public-access-blocked account-1",
+            "mandatory s3-bucket-public-access-blocked native-writers",
+            "mandatory s3-bucket-tls-only marker",
+            "mandatory s3-bucket-tls-only writers",
+            "mandatory sns-topic-encrypted native-topic",
+        ]);
+    });
+
+    it("in preview only the engine's whole-value unknowns count: a marker inside a known document is text", async () => {
+        const marked = doc({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::data/*", Condition: { StringNotEquals: { "aws:UserAgent": UNKNOWN_STRING } } });
+        const policy = { type: POLICY, name: "data", props: { bucket: "data", policy: marked } };
+        assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ policy })), ["mandatory"]);
+        const fn = { type: "aws:lambda/function:Function", name: "fn", props: { environment: { variables: { API_TOKEN: UNKNOWN_STRING } } } };
+        assert.deepEqual(of(await checkStack([fn]), "lambda-no-literal-secrets").map((v) => v.level), ["advisory"], "a whole value the engine does not know");
+        assert.deepEqual(of(await checkStack([fn], undefined, { preview: false }), "lambda-no-literal-secrets").map((v) => v.level), ["mandatory"], "the same text in an export");
+    });
+
+    it("two account blocks for different accounts are one writer each; an identical inline and separate setting is no conflict", async () => {
+        const account = (name: string, extra: Record<string, unknown>) => ({ type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", name, props: { ...ALL_FLAGS, ...extra } });
+        assert.deepEqual(await levels("s3-bucket-public-access-blocked", [...bucketStack(), account("a", { accountId: "111111111111" }), account("b", { accountId: "222222222222" })]), []);
+        assert.deepEqual(await levels("s3-bucket-public-access-blocked", [...bucketStack(), account("a", {}), account("b", { restrictPublicBuckets: false })]), ["mandatory"]);
+        assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ bucket: { policy: JSON.stringify({ Statement: [TLS_STATEMENT], Version: "2012-10-17" }) } })), []);
+        const differing = { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } } };
+        assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack({ bucket: differing })), ["mandatory"]);
+    });
+});
