@@ -19,6 +19,8 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const MAX_DEPTH = 256;
 /** Values per document once aliases are expanded: a billion-laughs document stops here instead of hanging the check. */
 export const MAX_NODES = 1_000_000;
+/** The depth of a resource's props inside a stack export. */
+const PROPS_DEPTH = 5;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -27,8 +29,8 @@ const isObject = (value: unknown): value is Json => typeof value === "object" &&
  * Throws when a value nests deeper than MAX_DEPTH or, once its aliases are expanded, holds more than MAX_NODES values
  * (a "billion laughs" alias bomb), checked without recursion.
  */
-function assertBounded(value: unknown, source: string, where: string): void {
-    const stack: [unknown, number][] = [[value, 1]];
+function assertBounded(value: unknown, source: string, where: string, startDepth = 1): void {
+    const stack: [unknown, number][] = [[value, startDepth]];
     let nodes = 0;
     while (stack.length > 0) {
         const [node, depth] = stack.pop()!;
@@ -109,27 +111,38 @@ function manifestResources(text: string, source: string): OfflineResource[] {
     });
 }
 
-/** Secret values in an export, opened (exports made with --show-secrets carry their plaintext). */
+/**
+ * Secret values in an export, opened (exports made with --show-secrets carry their plaintext, itself JSON that may
+ * hold further secrets), without recursion: a plaintext can nest as deeply as it likes and is bounded afterwards.
+ */
 function openSecrets(value: unknown, source: string, where: string): unknown {
-    if (Array.isArray(value)) {
-        return value.map((v, i) => openSecrets(v, source, `${where}[${i}]`));
-    }
-    if (!isObject(value)) {
-        return value;
-    }
-    if (value[SECRET_SIG_KEY] === SECRET_SIG) {
-        if (typeof value.plaintext !== "string") {
-            throw new InputError(source, `${where} is an encrypted secret the check cannot read: export with --show-secrets`);
+    const root: { value: unknown } = { value };
+    const stack: [Record<string, unknown> | unknown[], string | number, string][] = [[root as Record<string, unknown>, "value", where]];
+    while (stack.length > 0) {
+        const [parent, key, path] = stack.pop()!;
+        let node = (parent as Record<string | number, unknown>)[key];
+        while (isObject(node) && node[SECRET_SIG_KEY] === SECRET_SIG) {
+            if (typeof node.plaintext !== "string") {
+                throw new InputError(source, `${path} is an encrypted secret the check cannot read: export with --show-secrets`);
+            }
+            try {
+                node = JSON.parse(node.plaintext);
+            } catch (error) {
+                throw new InputError(source, error instanceof RangeError ? `${path} is a secret whose plaintext nests too deeply to parse` : `${path} is a secret whose plaintext is not JSON`);
+            }
         }
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(value.plaintext);
-        } catch {
-            throw new InputError(source, `${where} is a secret whose plaintext is not JSON`);
+        if (Array.isArray(node)) {
+            const copy = [...node];
+            copy.forEach((_, index) => stack.push([copy, index, `${path}[${index}]`]));
+            node = copy;
+        } else if (isObject(node)) {
+            const copy: Json = { ...node };
+            Object.keys(copy).forEach((childKey) => stack.push([copy, childKey, `${path}.${childKey}`]));
+            node = copy;
         }
-        return openSecrets(parsed, source, where);
+        (parent as Record<string | number, unknown>)[key] = node;
     }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, openSecrets(v, source, `${where}.${k}`)]));
+    return root.value;
 }
 
 /** The shape `pulumi stack export` writes: {"version": N, "deployment": {"manifest": …, "resources": […]}}. */
@@ -152,6 +165,8 @@ function stackExportResources(exported: { deployment: Json }, source: string): O
         const inputs = isObject(entry.inputs) ? entry.inputs : {};
         const outputs = isObject(entry.outputs) ? entry.outputs : {};
         const props = openSecrets({ ...inputs, ...outputs, ...(typeof entry.id === "string" ? { id: entry.id } : {}) }, source, `resource ${entry.urn}`) as Json;
+        // Props sit where an entry's inputs do (export, deployment, resources, entry, inputs): the export's bound holds inside secrets too.
+        assertBounded(props, source, `resource ${entry.urn} (secrets opened)`, PROPS_DEPTH);
         const dependencies = isObject(entry.propertyDependencies) ? entry.propertyDependencies : {};
         return [{
             id: entry.urn,

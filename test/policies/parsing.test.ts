@@ -22,7 +22,7 @@ async function verdicts(names: string[]): Promise<string[]> {
 describe("offline check: reading inputs as the cluster and the CLI do", () => {
     it("reads the good twins clean: YAML 1.1 no/off, go-yaml ints, merge keys in document order, !!binary, flow mappings, BOMs, lists of any kind, a stack export with a BOM", async () => {
         const names = files("parsing-good");
-        assert.equal(names.length, 9);
+        assert.equal(names.length, 10);
         assert.deepEqual(await verdicts(names), []);
     });
 
@@ -60,6 +60,7 @@ describe("offline check: reading inputs as the cluster and the CLI do", () => {
             ["broken-plaintext.json", /broken-plaintext\.json: resource urn:\S+::fn\.environment\.variables\.API_TOKEN is a secret whose plaintext is not JSON/],
             ["not-an-export.json", /not-an-export\.json: document 1 is not a Kubernetes object/],
             ["scalar-item.yaml", /scalar-item\.yaml: document 1 items\[0\] is not a Kubernetes object/],
+            ["secret-too-deep.json", /secret-too-deep\.json: resource urn:\S+::f \(secrets opened\) nests deeper than 256 levels/],
         ];
         for (const [name, message] of cases) {
             const { code, stdout, stderr } = await run([fixture(`parsing-errors/${name}`)]);
@@ -85,6 +86,10 @@ describe("offline check: reading inputs as the cluster and the CLI do", () => {
         const json = await run(["-"], deepJson);
         assert.equal(json.code, 2);
         assert.match(json.stderr, /^policy-check: stdin: the stack export nests deeper than 256 levels\n$/);
+        const secret = JSON.stringify({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: `${"[".repeat(100000)}${"]".repeat(100000)}` });
+        const inSecret = await run(["-"], `{"version": 3, "deployment": {"resources": [{"urn": "u", "type": "t", "inputs": {"a": ${secret}}}]}}`);
+        assert.equal(inSecret.code, 2, "nesting inside a secret's plaintext is bounded too, without a crash");
+        assert.match(inSecret.stderr, /^policy-check: stdin: resource u \(secrets opened\) nests deeper than 256 levels\n$/);
     });
 
     it("treats a JSON object as a stack export only with the export's shape", async () => {
