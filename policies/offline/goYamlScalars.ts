@@ -28,9 +28,21 @@ function hint(first: string): "S" | "D" | "M" | "." | undefined {
     return first === "." ? "." : undefined;
 }
 
+const RESOLVABLE_FIRST = new Uint8Array(128);
+for (const char of "+-0123456789yYnNtTfFoO~.") {
+    RESOLVABLE_FIRST[char.charCodeAt(0)] = 1;
+}
+
+/** Whether a plain scalar may be anything but a string (fast path: most text starts with other characters). */
+export function mayResolve(input: string): boolean {
+    return input === "" || RESOLVABLE_FIRST[input.charCodeAt(0)] === 1;
+}
+
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 /** The date forms go-yaml's parseTimestamp accepts (time.Parse layouts with short fields). */
 const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})| \d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?)?$/;
+/** The common case, read without BigInt: a decimal without a leading 0 (which would make it octal), well inside int64. */
+const SMALL_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
@@ -94,6 +106,9 @@ export function resolvePlain(input: string): Resolved {
     if (kind === undefined) {
         return { tag: "str", value: input };
     }
+    if (kind === "D" && SMALL_DECIMAL.test(input)) {
+        return { tag: "int", value: Number(input) };
+    }
     const mapped = MAP[input];
     if (mapped) {
         return mapped;
@@ -105,7 +120,7 @@ export function resolvePlain(input: string): Resolved {
             return { tag: "float", value: Number(plain) };
         }
     } else if (kind === "D" || kind === "S") {
-        if (TIMESTAMP.test(input)) {
+        if (input[4] === "-" && TIMESTAMP.test(input)) {
             // go-yaml hands interface{} targets the text of a timestamp, not a time.
             return { tag: "timestamp", value: input };
         }

@@ -8,7 +8,7 @@
  */
 import * as jsYaml from "js-yaml";
 import { FAILSAFE_SCHEMA, loadAll, Type, YAMLException } from "js-yaml";
-import { decodeBinary, isTimestamp, resolvePlain } from "./goYamlScalars";
+import { decodeBinary, isTimestamp, mayResolve, Resolved, resolvePlain } from "./goYamlScalars";
 
 /** js-yaml's built-in types (exported at run time; @types/js-yaml does not declare them). */
 const { types } = jsYaml as unknown as { types: Record<"null", Type> };
@@ -17,21 +17,33 @@ export class YamlError extends Error {}
 
 const TAG = "tag:yaml.org,2002:";
 
+/** js-yaml asks each implicit type in turn, then constructs: the scalar is resolved once. */
+const TEXT: Resolved = { tag: "str", value: "" };
+let lastInput: string | undefined;
+let lastResolved: Resolved = TEXT;
+function resolved(data: string): Resolved {
+    if (data !== lastInput) {
+        lastResolved = mayResolve(data) ? resolvePlain(data) : TEXT;
+        lastInput = data;
+    }
+    return lastResolved;
+}
+
 const yaml11Bool = new Type(`${TAG}bool`, {
     kind: "scalar",
-    resolve: (data: string | null) => data !== null && resolvePlain(data).tag === "bool",
-    construct: (data: string) => resolvePlain(data).value,
+    resolve: (data: string | null) => data !== null && resolved(data).tag === "bool",
+    construct: (data: string) => resolved(data).value,
 });
 const goInt = new Type(`${TAG}int`, {
     kind: "scalar",
-    resolve: (data: string | null) => data !== null && resolvePlain(data).tag === "int",
-    construct: (data: string) => resolvePlain(data).value,
+    resolve: (data: string | null) => data !== null && resolved(data).tag === "int",
+    construct: (data: string) => resolved(data).value,
 });
 /** Implicitly only what is not an int (the int type comes first); `!!float 1` is 1, as go-yaml converts. */
 const goFloat = new Type(`${TAG}float`, {
     kind: "scalar",
-    resolve: (data: string | null) => data !== null && ["int", "float"].includes(resolvePlain(data).tag),
-    construct: (data: string) => resolvePlain(data).value,
+    resolve: (data: string | null) => data !== null && (resolved(data).tag === "float" || resolved(data).tag === "int"),
+    construct: (data: string) => resolved(data).value,
 });
 /** go-yaml hands an untyped target the text of a timestamp. */
 const timestamp = new Type(`${TAG}timestamp`, { kind: "scalar", resolve: (data: string | null) => data !== null && isTimestamp(data) });
