@@ -83,7 +83,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
         ? await inspectExisting(options.existing, {
               stackId: settings.stackId,
               bucketName,
-              userName: settings.createIamUser ? AGENT_USER_NAME : undefined,
+              userName: settings.identityMode === "iamUser" ? AGENT_USER_NAME : undefined,
               adopt: settings.adopt,
           })
         : { user: false };

@@ -12,6 +12,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ExistingBucket, ExistingUser, VendorRole, findBucket, findUser, findVendorRoles, ownershipConflict } from "../common/existing";
 import { STACK_TAG_KEY, bucketNameFor, clusterRolePath } from "../common/naming";
 import { AGENT_USER_NAME } from "../components/iam/agentUser";
+import { resolveIdentityMode } from "../config/parse";
 import { readStackConfig } from "../scripts/stackConfig";
 import { UsageError, environmentFlag, parseFlags } from "./cliArgs";
 import { PROJECT_DIR } from "./workspace";
@@ -159,7 +160,7 @@ export async function runAdopt(args: string[], io: AdoptIo): Promise<number> {
         throw new UsageError("no region: pass --region (the stack's aws:region)", "adopt");
     }
     const findings = await findAccount(region);
-    const plan = adoptionPlan(findings, { name: stackName, createIamUser: file?.raw.createIamUser === "true" });
+    const plan = adoptionPlan(findings, { name: stackName, createIamUser: resolveIdentityMode(file?.raw ?? {}) === "iamUser" });
     for (const line of plan.lines) {
         io.out(`- ${line}`);
     }

@@ -134,6 +134,18 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
     return toParsedConfig(values, context);
 }
 
+/**
+ * The identity mode a stack's values mean: `identityMode`, or when blank iamUser if `createIamUser` is true, else irsa.
+ * The one rule: `identityMode: iamUser` and `createIamUser: true` are the same stack everywhere.
+ */
+export function resolveIdentityMode(values: { identityMode?: unknown; createIamUser?: unknown }): IdentityMode {
+    const mode = values.identityMode;
+    if (typeof mode === "string" && mode !== "") {
+        return mode as IdentityMode;
+    }
+    return values.createIamUser === true || values.createIamUser === "true" ? "iamUser" : "irsa";
+}
+
 /** `createIamUser` predates `identityMode`: both may be set only when they agree. */
 function identityProblems(values: Record<string, unknown>): string[] {
     const mode = values.identityMode as IdentityMode | undefined;
@@ -144,7 +156,7 @@ function identityProblems(values: Record<string, unknown>): string[] {
                 `set identityMode to iamUser, or createIamUser to false (identityMode replaces it)`,
         );
     }
-    const resolved = mode ?? (values.createIamUser === true ? "iamUser" : "irsa");
+    const resolved = resolveIdentityMode(values);
     if (values.installPodIdentityAgent === true && resolved !== "podIdentity" && resolved !== "auto") {
         problems.push(
             `${fullKey("installPodIdentityAgent")} is true but ${fullKey("identityMode")} is ${resolved}; ` +
@@ -294,7 +306,7 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
         regions: regions && regions.length > 0 ? regions : [context.awsRegion!],
         roleName: values.roleName as string,
         createIamUser: values.createIamUser as boolean,
-        identityMode: (values.identityMode as IdentityMode | undefined) ?? (values.createIamUser === true ? "iamUser" : "irsa"),
+        identityMode: resolveIdentityMode(values),
         installPodIdentityAgent: values.installPodIdentityAgent as boolean,
         token: values.token as string,
         datadogApiKey: values.datadogApiKey as string | undefined,

@@ -56,7 +56,9 @@ describe("one environment per account", () => {
         const account = new FakeAccount({ accountId: ACCOUNT_ID });
         account.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/prod" } });
         account.putUser(USER, { tags: { "container-insights:stack": "container-insights/uat" } });
-        await assert.rejects(runAgainst(account, { ...baseConfig(), createIamUser: "true" }), /IAM user nops-container-cost-s3 belongs to stack container-insights\/uat/);
+        for (const spelling of [{ createIamUser: "true" }, { identityMode: "iamUser" }]) {
+            await assert.rejects(runAgainst(account, { ...baseConfig(), ...spelling }), /IAM user nops-container-cost-s3 belongs to stack container-insights\/uat/, JSON.stringify(spelling));
+        }
         // IRSA mode makes no user: the same account is fine for it.
         const { run } = await runAgainst(account, baseConfig());
         assert.equal(run.one("aws:s3/bucket:Bucket").importId, undefined);

@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adoptionPlan } from "../../automation/adopt";
 import { main } from "../../automation/cli";
@@ -21,12 +23,12 @@ function vendorAccount(): FakeAccount {
     return account;
 }
 
-async function adopt(account: FakeAccount, argv: string[] = ["adopt", "--env", "prod"]) {
+async function adopt(account: FakeAccount, argv: string[] = ["adopt", "--env", "prod"], projectDir?: string) {
     const restore = mockAws(account);
     const out: string[] = [];
     const err: string[] = [];
     try {
-        const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
+        const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, ...(projectDir ? { projectDir } : {}) } as Parameters<typeof main>[1]);
         return { code, out, err };
     } finally {
         restore();
@@ -83,6 +85,21 @@ describe("container-insights adopt", () => {
         assert.match(plan.lines.join("\n"), /the next up imports it and gives it the stack's own policy and a new access key.*aws iam delete-user-policy --user-name nops-container-cost-s3 --policy-name p/);
         assert.match(plan.blockers[0], /has 2 access keys, the most IAM allows/);
         assert.equal(adoptionPlan({ ...findings, user: { ...findings.user, accessKeys: 1 } }, { name: "prod", createIamUser: true }).blockers.length, 0);
+    });
+
+    it("treats identityMode iamUser exactly as createIamUser true (the stack file's spelling does not matter)", async () => {
+        for (const line of ["container-insights:createIamUser: true", "container-insights:identityMode: iamUser"]) {
+            const dir = mkdtempSync(join(tmpdir(), "adopt-"));
+            copyFileSync(join(__dirname, "..", "..", "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+            mkdirSync(join(dir, "stacks"));
+            writeFileSync(join(dir, "stacks", "Pulumi.prod.yaml"), `config:\n  aws:region: us-east-1\n  container-insights:environment: PROD\n  ${line}\n`);
+            const account = vendorAccount();
+            account.roles.delete("nops-ccost-alpha_us-east-1");
+            account.roles.delete("nops-ccost-beta_eu-west-1");
+            const { code, out } = await adopt(account, ["adopt", "--env", "prod"], dir);
+            assert.equal(code, 0, line);
+            assert.match(out.join("\n"), /IAM user nops-container-cost-s3: exists .*the next up imports it/, line);
+        }
     });
 
     it("reports AWS's own error in one line with exit 1 (no stack trace)", async () => {
