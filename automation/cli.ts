@@ -78,7 +78,7 @@ export function helpText(command?: string): string {
         "options of the stack commands:",
         "  --env prod|uat   the environment; the stack defaults to its name (prod, uat)",
         "  --stack NAME     another stack name;  --account ID  names the stack <env>-<ID>",
-        "  --regions a,b    includeRegions for this run;  --yes (-y)  confirm up and destroy",
+        "  --regions a,b    includeRegions for this run (a successful up keeps it);  --yes (-y)  confirm up and destroy",
         "",
         "secrets: CONTAINER_INSIGHTS_TOKEN and CONTAINER_INSIGHTS_EXTERNAL_ID, or the stack's config (never arguments).",
         "backend: PULUMI_BACKEND_URL if set, otherwise a local file backend in .pulumi-state/ (PULUMI_CONFIG_PASSPHRASE).",

@@ -56,7 +56,7 @@ describe("one environment per account", () => {
         const account = new FakeAccount({ accountId: ACCOUNT_ID });
         account.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/prod" } });
         account.putUser(USER, { tags: { "container-insights:stack": "container-insights/uat" } });
-        for (const spelling of [{ createIamUser: "true" }, { identityMode: "iamUser" }]) {
+        for (const spelling of [{ createIamUser: "true" }, { identityMode: "iamUser" }] as Record<string, string>[]) {
             await assert.rejects(runAgainst(account, { ...baseConfig(), ...spelling }), /IAM user nops-container-cost-s3 belongs to stack container-insights\/uat/, JSON.stringify(spelling));
         }
         // IRSA mode makes no user: the same account is fine for it.

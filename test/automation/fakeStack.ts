@@ -31,6 +31,10 @@ export class FakeStack {
         this.config = { ...this.config, ...config };
     }
 
+    async removeAllConfig(keys: string[]) {
+        this.config = Object.fromEntries(Object.entries(this.config).filter(([key]) => !keys.includes(key)));
+    }
+
     private async operate(action: string, options: any) {
         this.calls.push({ action, options });
         await this.script({ action, options, emit: (e) => options?.onEvent?.(e) });

@@ -18,7 +18,7 @@ import { StackQueue } from "../../automation/queue";
 import { RunRequest } from "../../automation/request";
 import { runStack, RunOptions } from "../../automation/runStack";
 import { PROJECT_DIR } from "../../automation/workspace";
-import { commandError, event, fakeWorkspace, lockedError } from "./fakeStack";
+import { FakeStack, commandError, event, fakeWorkspace, lockedError } from "./fakeStack";
 
 const request = (overrides: Partial<RunRequest> = {}): RunRequest => ({
     action: "preview",
@@ -45,17 +45,46 @@ function setup(options: Partial<RunOptions> = {}) {
 const BLOCKING = event({ policyEvent: { resourceUrn: "urn:x", message: "bucket data has no server-side encryption", color: "never", policyName: "s3-bucket-encrypted", policyPackName: "container-insights", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", enforcementLevel: "mandatory" } });
 
 describe("runStack", () => {
-    it("previews with the policy pack, stores the config (secrets as secrets) and returns a typed result", async () => {
+    it("previews with the policy pack and the request's config (secrets as secrets) and returns a typed result", async () => {
         const { run, stack, events } = setup();
         const fake = await stack();
-        fake.script = ({ emit }) => emit(event({ resourcePreEvent: { metadata: { op: "create", urn: "urn:b", type: "aws:s3/bucket:Bucket" } as never } }));
+        let during: FakeStack["config"] = {};
+        fake.script = ({ emit }) => {
+            during = { ...fake.config };
+            emit(event({ resourcePreEvent: { metadata: { op: "create", urn: "urn:b", type: "aws:s3/bucket:Bucket" } as never } }));
+        };
         const result = await run(request());
         assert.equal(fake.calls[0].action, "preview");
         assert.deepEqual(fake.calls[0].options.policyPacks, [join(PROJECT_DIR, "policies")]);
-        assert.deepEqual(fake.config["container-insights:token"], { value: "tok-SECRET", secret: true });
-        assert.deepEqual(fake.config["container-insights:environment"], { value: "PROD", secret: false });
+        assert.deepEqual(during["container-insights:token"], { value: "tok-SECRET", secret: true });
+        assert.deepEqual(during["container-insights:environment"], { value: "PROD", secret: false });
+        // A preview leaves the stack's config as it was.
+        assert.deepEqual(fake.config, {});
         assert.deepEqual(events, [{ type: "resource-started", urn: "urn:b", resourceType: "aws:s3/bucket:Bucket", op: "create" }]);
         assert.deepEqual([result.stackName, result.environment, result.changes, result.policyViolations], ["prod-111122223333", "PROD", { create: 3 }, []]);
+    });
+
+    it("keeps the request's config only after a successful up: preview, refresh, destroy and a failed up restore the stack's", async () => {
+        const { run, stack } = setup();
+        const fake = await stack();
+        const original: FakeStack["config"] = { "container-insights:includeRegions": { value: "us-east-1", secret: false }, "container-insights:roleName": { value: "Old", secret: false } };
+        for (const action of ["preview", "refresh", "destroy"] as const) {
+            fake.config = { ...original };
+            await run(request({ action, config: { roleName: "R", includeRegions: ["eu-west-1"] } }));
+            assert.deepEqual(fake.config, original, action);
+        }
+        fake.config = { ...original };
+        fake.script = ({ action }) => {
+            if (action === "up") {
+                throw commandError("error: update failed");
+            }
+        };
+        await assert.rejects(run(request({ action: "up", config: { roleName: "R", includeRegions: ["eu-west-1"] } })));
+        assert.deepEqual(fake.config, original, "failed up: no secret or config of the request stays");
+        fake.script = () => undefined;
+        await run(request({ action: "up", config: { roleName: "R", includeRegions: ["eu-west-1"] } }));
+        assert.deepEqual(fake.config["container-insights:includeRegions"], { value: '["eu-west-1"]', secret: false });
+        assert.deepEqual(fake.config["container-insights:token"], { value: "tok-SECRET", secret: true });
     });
 
     it("keeps secret outputs secret: printed, logged or serialized they show [secret]", async () => {
