@@ -14,6 +14,7 @@ import { InsightsEvent, PolicyViolation } from "./events";
 import { Action, ACTIONS, RunRequest } from "./request";
 import { RunOptions, RunResult, runStack } from "./runStack";
 import { StatusIo, runStatus } from "./status";
+import { resolveBackend } from "./workspace";
 
 export { UsageError } from "./cliArgs";
 
@@ -81,7 +82,7 @@ export function helpText(command?: string): string {
         "  --regions a,b    includeRegions for this run (a successful up keeps it);  --yes (-y)  confirm up and destroy",
         "",
         "secrets: CONTAINER_INSIGHTS_TOKEN and CONTAINER_INSIGHTS_EXTERNAL_ID, or the stack's config (never arguments).",
-        "backend: PULUMI_BACKEND_URL if set, otherwise a local file backend in .pulumi-state/ (PULUMI_CONFIG_PASSPHRASE).",
+        "backend: as npm run up: PULUMI_BACKEND_URL if set, else the one `pulumi login` chose, else a local file backend in .pulumi-state/ (PULUMI_CONFIG_PASSPHRASE).",
         "exit codes: 0 success; 1 failure, blocking policy violation, or something that needs attention; 2 bad usage.",
         `${PROGRAM} help <command> (or <command> --help) describes one command.`,
     ].join("\n");
@@ -217,7 +218,7 @@ async function runStackCommand(request: RunRequest & { yes: boolean }, io: CliIo
         }
     };
     try {
-        const result = await (io.run ?? runStack)(runRequest, { onEvent, signal: io.signal, backend: io.env.PULUMI_BACKEND_URL ? "configured" : undefined });
+        const result = await (io.run ?? runStack)(runRequest, { onEvent, signal: io.signal, backend: resolveBackend(io.env) });
         io.out(policySummary(result.policyViolations));
         for (const [key, output] of Object.entries(result.outputs)) {
             io.out(`output ${key}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);

@@ -18,7 +18,7 @@ import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
 import { ClusterFacts, ClusterResult, ReconcilerSettings } from "../lambda/reconciler/types";
 import { readStackConfig } from "../scripts/stackConfig";
 import { UsageError, environmentFlag, parseFlags } from "./cliArgs";
-import { openLocalStack, PROJECT_DIR } from "./workspace";
+import { openLocalStack, PROJECT_DIR, resolveBackend } from "./workspace";
 
 /** The stack's outputs as plain values (secret ones are never needed here). */
 export type StackOutputsSource = (stackName: string) => Promise<Record<string, unknown>>;
@@ -35,7 +35,7 @@ export interface StatusIo {
 /** The outputs of the stack on the backend `npm run up` uses, through the Automation API (needs the Pulumi CLI). */
 export function backendOutputs(env: NodeJS.ProcessEnv): StackOutputsSource {
     return async (stackName) => {
-        const { stack } = await openLocalStack(stackName, { backend: env.PULUMI_BACKEND_URL ? "configured" : undefined, existingOnly: true });
+        const { stack } = await openLocalStack(stackName, { backend: resolveBackend(env), existingOnly: true });
         const outputs = await stack.outputs();
         return Object.fromEntries(Object.entries(outputs).filter(([, o]) => !o.secret).map(([key, o]) => [key, o.value]));
     };

@@ -1,5 +1,6 @@
 /** Opening a stack through LocalWorkspace: the project directory (or an inline program) and its state backend. */
 import { LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InvalidRequestError } from "./errors";
@@ -30,6 +31,22 @@ export interface OpenedStack {
     stack: StackHandle;
     /** Identifies the backend, so one stack name on two backends does not share a queue. */
     backendKey: string;
+}
+
+/** Whether the Pulumi CLI on PATH is logged in to a backend (`pulumi whoami` succeeds). */
+export function pulumiLoggedIn(env: NodeJS.ProcessEnv): boolean {
+    return spawnSync("pulumi", ["whoami"], { env, stdio: "ignore" }).status === 0;
+}
+
+/**
+ * The backend `npm run up` uses (scripts/deploy.sh), the one rule for every command: PULUMI_BACKEND_URL when set, else
+ * the backend the CLI is logged in to (`pulumi login`), else the local file backend in `<projectDir>/.pulumi-state`.
+ */
+export function resolveBackend(env: NodeJS.ProcessEnv, projectDir: string = PROJECT_DIR, loggedIn: (env: NodeJS.ProcessEnv) => boolean = pulumiLoggedIn): Backend {
+    if (env.PULUMI_BACKEND_URL || loggedIn(env)) {
+        return "configured";
+    }
+    return { stateDirectory: resolve(projectDir, ".pulumi-state") };
 }
 
 function environmentFor(options: WorkspaceOptions, projectDir: string): { envVars: Record<string, string>; backendKey: string } {

@@ -1,0 +1,34 @@
+import * as assert from "node:assert/strict";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resolveBackend } from "../../automation/workspace";
+
+/** A stand-in `pulumi` on PATH whose `whoami` succeeds (logged in) or fails (no backend), recording its calls. */
+function fakePulumi(loggedIn: boolean): { path: string; log: string } {
+    const dir = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
+    const log = join(dir, "calls.log");
+    writeFileSync(join(dir, "pulumi"), ["#!/usr/bin/env bash", `echo "$*" >> "${log}"`, `exit ${loggedIn ? 0 : 1}`].join("\n"));
+    chmodSync(join(dir, "pulumi"), 0o755);
+    writeFileSync(log, "");
+    return { path: `${dir}:${process.env.PATH}`, log };
+}
+
+describe("the backend every command uses (as scripts/deploy.sh)", () => {
+    it("is the logged-in backend when pulumi whoami succeeds, not .pulumi-state/", () => {
+        const { path, log } = fakePulumi(true);
+        assert.equal(resolveBackend({ PATH: path }, "/project"), "configured");
+        assert.equal(readFileSync(log, "utf8"), "whoami\n");
+    });
+
+    it("is the local file backend in .pulumi-state/ when the CLI is logged in nowhere", () => {
+        const { path } = fakePulumi(false);
+        assert.deepEqual(resolveBackend({ PATH: path }, "/project"), { stateDirectory: "/project/.pulumi-state" });
+    });
+
+    it("is PULUMI_BACKEND_URL when set, without asking the CLI", () => {
+        const { path, log } = fakePulumi(false);
+        assert.equal(resolveBackend({ PATH: path, PULUMI_BACKEND_URL: "s3://state" }, "/project"), "configured");
+        assert.equal(readFileSync(log, "utf8"), "");
+    });
+});
