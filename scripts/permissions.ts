@@ -4,6 +4,7 @@
  * the naming functions the program itself uses; without --account the policy names the caller's own account with
  * the ${aws:PrincipalAccount} policy variable.
  */
+import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { PolicyDocument, PolicyStatement, bucketArn, policy } from "../common/documents";
 import {
@@ -374,10 +375,53 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
     return policy(...statements);
 }
 
+/** IAM's limit on a customer managed policy document, in characters not counting white space. */
+export const MANAGED_POLICY_LIMIT = 6144;
+
+/** A document's size as IAM counts it against MANAGED_POLICY_LIMIT. */
+export function policySize(document: PolicyDocument): number {
+    return JSON.stringify(document).replace(/\s/g, "").length;
+}
+
+/**
+ * Packs a document's statements into as few documents as fit IAM's managed-policy limit, in order; a statement too
+ * big on its own is cut into statements over parts of its Resource list (Sids numbered). Together they allow
+ * exactly what the document allows.
+ */
+export function splitPolicy(document: PolicyDocument, limit: number = MANAGED_POLICY_LIMIT): PolicyDocument[] {
+    const parts: PolicyDocument[] = [];
+    let current = policy();
+    for (const statement of document.Statement.flatMap((s) => fitStatement(s, limit))) {
+        const candidate = policy(...current.Statement, statement);
+        if (current.Statement.length > 0 && policySize(candidate) > limit) {
+            parts.push(current);
+            current = policy(statement);
+        } else {
+            current = candidate;
+        }
+    }
+    if (current.Statement.length > 0) {
+        parts.push(current);
+    }
+    return parts;
+}
+
+function fitStatement(statement: PolicyStatement, limit: number): PolicyStatement[] {
+    const resources = statement.Resource;
+    if (policySize(policy(statement)) <= limit || !Array.isArray(resources) || resources.length < 2) {
+        return [statement];
+    }
+    const half = Math.ceil(resources.length / 2);
+    const sid = (n: number) => (statement.Sid ? { Sid: `${statement.Sid}${n}` } : {});
+    return [
+        ...fitStatement({ ...statement, ...sid(1), Resource: resources.slice(0, half) }, limit),
+        ...fitStatement({ ...statement, ...sid(2), Resource: resources.slice(half) }, limit),
+    ];
+}
+
 /** Reads a stack's config like the program does and builds its deployer policy. */
 export function stackDeployerPolicy(stack: string, options: { projectDir: string; accountId?: string; overrides?: Record<string, string> }): PolicyDocument {
-    const { raw, awsRegion } = readStackConfig(stack, options.projectDir);
-    Object.assign(raw, options.overrides ?? {});
+    const { raw, awsRegion } = readStackConfig(stack, options.projectDir, options.overrides ?? {});
     // Secrets do not shape the policy, and the reader never sees their values: stand-ins let the config validate.
     for (const key of ["token", "externalId"]) {
         if (!raw[key] || raw[key] === SECRET_PLACEHOLDER) {
@@ -388,24 +432,40 @@ export function stackDeployerPolicy(stack: string, options: { projectDir: string
     return deployerPolicy({ stackName: stack, stackRegion: config.stackRegion, accountId: options.accountId ?? PRINCIPAL_ACCOUNT, config });
 }
 
-function main(argv: string[]): number {
+const USAGE =
+    "usage: npm run --silent permissions -- <stack> [--account <id>] [--set key=value ...] [--split <directory>]\n" +
+    "  prints the deployer's IAM policy as one minified JSON document; --set applies `pulumi config set --path` (e.g.\n" +
+    "  --set clusters.assumeRoleArn=arn:...); --split writes deployer-policy-<n>.json files, each within IAM's 6,144-character limit";
+
+export function main(argv: string[]): number {
     const args = [...argv];
     const overrides: Record<string, string> = {};
     let accountId: string | undefined;
     let stack: string | undefined;
+    let splitDir: string | undefined;
     while (args.length > 0) {
         const arg = args.shift()!;
+        if (arg === "--help" || arg === "-h") {
+            process.stdout.write(`${USAGE}\n`);
+            return 0;
+        }
         if (arg === "--account") {
             accountId = args.shift();
             if (!accountId || !/^[0-9]{12}$/.test(accountId)) {
                 process.stderr.write("--account takes a 12-digit AWS account id\n");
                 return 2;
             }
+        } else if (arg === "--split") {
+            splitDir = args.shift();
+            if (!splitDir || splitDir.startsWith("-")) {
+                process.stderr.write("--split takes a directory to write deployer-policy-<n>.json into\n");
+                return 2;
+            }
         } else if (arg === "--set") {
             const pair = args.shift() ?? "";
             const eq = pair.indexOf("=");
             if (eq < 1) {
-                process.stderr.write(`--set takes key=value (a key of the container-insights namespace), got ${JSON.stringify(pair)}\n`);
+                process.stderr.write(`--set takes key=value (a key of the container-insights namespace, dotted for a field: clusters.assumeRoleArn=...), got ${JSON.stringify(pair)}\n`);
                 return 2;
             }
             overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
@@ -417,12 +477,29 @@ function main(argv: string[]): number {
         }
     }
     if (!stack) {
-        process.stderr.write("usage: npm run --silent permissions -- <stack> [--account <id>] [--set key=value ...]\n");
+        process.stderr.write(`${USAGE}\n`);
         return 2;
     }
     try {
         const document = stackDeployerPolicy(stack, { projectDir: join(__dirname, ".."), accountId, overrides });
-        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+        const parts = splitPolicy(document);
+        if (splitDir !== undefined) {
+            mkdirSync(splitDir, { recursive: true });
+            parts.forEach((part, i) => {
+                const file = join(splitDir!, `deployer-policy-${i + 1}.json`);
+                writeFileSync(file, `${JSON.stringify(part)}\n`);
+                process.stdout.write(`${file}\n`);
+            });
+            return 0;
+        }
+        if (parts.length > 1) {
+            process.stderr.write(
+                `the policy is ${policySize(document)} characters, over IAM's ${MANAGED_POLICY_LIMIT}-character limit for a managed policy: ` +
+                    `run again with --split <directory> to write it as ${parts.length} policies (deployer-policy-1.json ...), each within the limit, and attach each\n`,
+            );
+            return 1;
+        }
+        process.stdout.write(`${JSON.stringify(document)}\n`);
         return 0;
     } catch (error) {
         const hint = error instanceof ConfigError ? " (keys that are not committed can be given with --set key=value, e.g. --set roleName=NopsIntegrationRole)" : "";

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import * as YAML from "yaml";
-import { ProjectConfigType, applyProjectConfig, programConfig, readStackConfig as readStackFile } from "../config/cliConfig";
+import { ProjectConfigType, applyProjectConfig, configSet, programConfig, readStackConfig as readStackFile } from "../config/cliConfig";
 import { NAMESPACE } from "../config/keys";
 import { RawConfig } from "../config/parse";
 
@@ -19,7 +19,8 @@ export interface StackConfig {
     awsRegion?: string;
 }
 
-export function readStackConfig(stack: string, projectDir: string): StackConfig {
+/** `sets`: `pulumi config set --path KEY VALUE` applied on top of the file, so `clusters.assumeRoleArn` is a field. */
+export function readStackConfig(stack: string, projectDir: string, sets: Record<string, string> = {}): StackConfig {
     const project = YAML.parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as {
         name: string;
         stackConfigDir?: string;
@@ -30,6 +31,9 @@ export function readStackConfig(stack: string, projectDir: string): StackConfig 
         throw new Error(`no stack file ${stackFile}: the stack's config is read from it (pulumi stack init ${stack} creates it)`);
     }
     const map = readStackFile(readFileSync(stackFile, "utf8"));
+    for (const [key, value] of Object.entries(sets)) {
+        configSet(map, project.name, { key: key.includes(":") ? key : `${NAMESPACE}:${key}`, value, path: true });
+    }
     applyProjectConfig(project.name, project.config ?? {}, map, { validate: false, stackName: stack });
     const { config, secretKeys } = programConfig(map);
     const prefix = `${NAMESPACE}:`;

@@ -2,9 +2,19 @@ import { strict as assert } from "assert";
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { PolicyDocument } from "../common/documents";
+import { PolicyDocument, policy } from "../common/documents";
 import { parseConfig } from "../config";
-import { INVOKE_ACTIONS, PROVIDER_ACTIONS, UNSCOPED_ACTIONS, deployerPolicy, stackDeployerPolicy } from "../scripts/permissions";
+import {
+    INVOKE_ACTIONS,
+    MANAGED_POLICY_LIMIT,
+    PROVIDER_ACTIONS,
+    UNSCOPED_ACTIONS,
+    deployerPolicy,
+    main as permissionsMain,
+    policySize,
+    splitPolicy,
+    stackDeployerPolicy,
+} from "../scripts/permissions";
 import { ConfigMap, configSet } from "../config/cliConfig";
 import { PROJECT, configForProgram } from "./cliReplay";
 import { evaluate } from "./fakes/iamPolicy";
@@ -219,5 +229,85 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
         const unbound = stackDeployerPolicy("team", { projectDir: dir });
         assert.ok(JSON.stringify(unbound).includes("arn:aws:s3:::nops-container-cost-${aws:PrincipalAccount}"));
         assert.throws(() => stackDeployerPolicy("missing", { projectDir: dir }), /no stack file .*Pulumi.missing.yaml/);
+    });
+
+    it("reads a dotted --set as pulumi config set --path (a field of clusters), over the stack's file", () => {
+        const dir = teamProject();
+        const document = stackDeployerPolicy("team", { projectDir: dir, accountId: ACCOUNT_ID, overrides: { "clusters.assumeRoleArn": `arn:aws:iam::${ACCOUNT_ID}:role/eks-admin` } });
+        assert.ok(document.Statement.some((s) => s.Action === "sts:AssumeRole" && s.Resource === `arn:aws:iam::${ACCOUNT_ID}:role/eks-admin`));
+    });
+});
+
+function teamProject(lines: string[] = []): string {
+    const dir = mkdtempSync(join(tmpdir(), "permissions-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+    mkdirSync(join(dir, "stacks"));
+    writeFileSync(join(dir, "stacks", "Pulumi.team.yaml"), ["config:", "  aws:region: us-east-1", "  container-insights:roleName: TeamIntegrationRole", ...lines, ""].join("\n"));
+    return dir;
+}
+
+/** Every (action, resource) pair a document allows, for comparing a split with the whole. */
+function grants(documents: PolicyDocument[]): Set<string> {
+    const pairs = new Set<string>();
+    for (const statement of documents.flatMap((d) => d.Statement)) {
+        for (const action of ([] as string[]).concat(statement.Action)) {
+            for (const resource of ([] as string[]).concat(statement.Resource ?? [])) {
+                pairs.add(`${action} ${resource} ${JSON.stringify(statement.Condition ?? {})}`);
+            }
+        }
+    }
+    return pairs;
+}
+
+describe("the deployer policy within IAM's managed-policy size limit", () => {
+    const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1"];
+    const large = () => {
+        const config = parseConfig(
+            { ...baseConfig(), identityMode: "auto", installPodIdentityAgent: "true", kmsKeyId: "alias/insights", includeRegions: JSON.stringify(REGIONS) },
+            { awsRegion: "us-east-1", stackName: "prod" },
+        );
+        return deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", accountId: "${aws:PrincipalAccount}", config });
+    };
+
+    it("splits a large configuration (10 regions, auto, KMS) into documents each within 6,144 characters, allowing exactly the same", () => {
+        const whole = large();
+        assert.ok(policySize(whole) > MANAGED_POLICY_LIMIT, `the whole is ${policySize(whole)}`);
+        const parts = splitPolicy(whole);
+        assert.ok(parts.length > 1);
+        for (const part of parts) {
+            assert.ok(policySize(part) <= MANAGED_POLICY_LIMIT, `${policySize(part)}`);
+        }
+        assert.deepEqual(grants(parts), grants([whole]));
+        assert.deepEqual(splitPolicy(policy(...whole.Statement.slice(0, 2))).length, 1);
+    });
+
+    it("counts IAM's way: white space is not counted, so a printed document is minified", () => {
+        const small = policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" });
+        assert.equal(policySize(small), JSON.stringify(small).length);
+    });
+
+    describe("npm run permissions", () => {
+        let out: string;
+        let err: string;
+        const run = (argv: string[]) => {
+            out = "";
+            err = "";
+            const write = { out: process.stdout.write, err: process.stderr.write };
+            process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
+            process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
+            try {
+                return permissionsMain(argv);
+            } finally {
+                process.stdout.write = write.out;
+                process.stderr.write = write.err;
+            }
+        };
+
+        it("prints usage with --help (exit 0), and refuses a --split without a directory (exit 2)", () => {
+            assert.equal(run(["--help"]), 0);
+            assert.match(out, /^usage: npm run --silent permissions -- <stack>/);
+            assert.equal(run(["prod", "--split"]), 2);
+            assert.match(err, /--split takes a directory/);
+        });
     });
 });
