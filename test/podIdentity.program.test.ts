@@ -146,7 +146,21 @@ describe("identityMode podIdentity in the program", () => {
     });
 
     it("installs the add-on where it is missing when installPodIdentityAgent is on", async () => {
-        const withAddon = await runProgram({ ...baseConfig(), identityMode: "podIdentity", installPodIdentityAgent: "true" }, { fleet: FLEET });
+        const addonOptions: pulumi.CustomResourceOptions[] = [];
+        const withAddon = await runProgram(
+            { ...baseConfig(), identityMode: "podIdentity", installPodIdentityAgent: "true" },
+            {
+                fleet: FLEET,
+                transformation: (args) => {
+                    if (args.type === ADDON) {
+                        addonOptions.push(args.opts as pulumi.CustomResourceOptions);
+                    }
+                    return undefined;
+                },
+            },
+        );
+        // A cluster-wide add-on other workloads may rely on: a destroy or a deselected cluster leaves it in place.
+        assert.deepEqual(addonOptions.map((o) => o.retainOnDelete), [true, true]);
         const addons = withAddon.ofType(ADDON).map((r) => unwrap(r.inputs) as any);
         assert.deepEqual(addons.map((a) => [a.clusterName, a.addonName, a.region]).sort(), [
             ["neither", "eks-pod-identity-agent", "us-east-1"],

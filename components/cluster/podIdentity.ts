@@ -45,7 +45,9 @@ export class AgentPodIdentity extends pulumi.ComponentResource {
                     resolveConflictsOnCreate: "OVERWRITE",
                     tags: args.tags,
                 },
-                { parent: this },
+                // Cluster-wide: other workloads' Pod Identity associations need it too, so neither a destroy nor a
+                // deselected cluster removes it (Pulumi forgets it; delete it by hand when nothing uses it).
+                { parent: this, retainOnDelete: true },
             );
         }
         this.association = new aws.eks.PodIdentityAssociation(
