@@ -64,12 +64,6 @@ export interface ProgramOptions {
 
 /** Composes an onboarding from validated settings: the account side, then the agent in every selected cluster. */
 export async function createContainerInsights(settings: Settings, options: ProgramOptions = {}): Promise<ContainerInsights> {
-    if (settings.agent.install && settings.datadogApiKey === undefined) {
-        throw new pulumi.RunError(
-            "container-insights:datadogApiKey is required while container-insights:agent.install is true (the chart's datadog.apiKey, " +
-                "issued by the platform): set it with pulumi config set --secret container-insights:datadogApiKey <key>, or set agent.install to false",
-        );
-    }
     // Before anything is registered: an unpinned image stops the whole deploy, not just the in-cluster half.
     const imageTags = settings.agent.install ? pinnedImageTags(settings, options.imageLock) : {};
     const stackRegion = settings.stackRegion;

@@ -106,7 +106,7 @@ export async function lastReconcile(logs: CloudWatchLogsClient, stackName: strin
 function reconcilerSettings(stackName: string, projectDir: string, accountId: string, bucketName: string): { settings: ReconcilerSettings; kmsKnown: boolean } {
     const file = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`)) ? readStackConfig(stackName, projectDir) : { raw: {}, awsRegion: undefined };
     // Values status never uses stand in for the account's and the secret ones, which the stack file may not hold.
-    const raw = { ...file.raw, roleName: "unused", token: "unused", externalId: "unused" };
+    const raw = { ...file.raw, roleName: "unused", token: "unused", externalId: "unused", datadogApiKey: "unused" };
     const parsed = parseConfig(raw, { awsRegion: file.awsRegion ?? "us-east-1" });
     const partition = partitionOf(parsed.stackRegion);
     const kmsKeyArn = parsed.kmsKeyId?.startsWith("arn:") && parsed.kmsKeyId.includes(":key/") ? parsed.kmsKeyId : undefined;

@@ -118,6 +118,12 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
                 `set it with pulumi config set --secret ${fullKey("externalId")} <id>, or set autoUpdate to false`,
         );
     }
+    if (values["agent.install"] !== false && values.datadogApiKey === undefined && !problems.some((p) => p.includes(":datadogApiKey"))) {
+        problems.push(
+            `${fullKey("datadogApiKey")} is required while ${fullKey("agent.install")} is true (the chart's datadog.apiKey, issued by the platform): ` +
+                `set it with pulumi config set --secret ${fullKey("datadogApiKey")} <key>, or set agent.install to false`,
+        );
+    }
     problems.push(...identityProblems(values));
     if (!context.awsRegion) {
         problems.push("aws:region is required (the region of the stack's own resources): set it with pulumi config set aws:region <region>");

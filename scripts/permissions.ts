@@ -423,7 +423,7 @@ function fitStatement(statement: PolicyStatement, limit: number): PolicyStatemen
 export function stackDeployerPolicy(stack: string, options: { projectDir: string; accountId?: string; overrides?: Record<string, string> }): PolicyDocument {
     const { raw, awsRegion } = readStackConfig(stack, options.projectDir, options.overrides ?? {});
     // Secrets do not shape the policy, and the reader never sees their values: stand-ins let the config validate.
-    for (const key of ["token", "externalId"]) {
+    for (const key of ["token", "externalId", "datadogApiKey"]) {
         if (!raw[key] || raw[key] === SECRET_PLACEHOLDER) {
             raw[key] = "placeholder";
         }

@@ -159,11 +159,16 @@ describe("config validation", () => {
         }
     });
 
+    it("requires datadogApiKey only while agent.install is true, with the other problems", () => {
+        assert.ok(problemsOf({ environment: "DEV" }).some((p) => /container-insights:datadogApiKey is required while container-insights:agent\.install is true/.test(p)));
+        assert.ok(!problemsOf({ environment: "DEV", agent: JSON.stringify({ install: false }) }).some((p) => p.includes("datadogApiKey")));
+    });
+
     it("reports every problem at once", () => {
         const problems = problemsOf({ environment: "DEV", createIamUser: "maybe" });
-        assert.equal(problems.length, 5, problems.join("\n"));
+        assert.equal(problems.length, 6, problems.join("\n"));
         const message = new ConfigError(problems).message;
-        for (const key of ["environment", "createIamUser", "roleName", "token", "externalId"]) {
+        for (const key of ["environment", "createIamUser", "roleName", "token", "externalId", "datadogApiKey"]) {
             assert.ok(message.includes(`container-insights:${key}`), key);
         }
     });

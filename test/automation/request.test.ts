@@ -8,7 +8,7 @@ const base = (overrides: Partial<RunRequest> = {}): RunRequest => ({
     environment: "PROD",
     awsRegion: "us-east-1",
     config: { roleName: "NopsIntegrationRole" },
-    secrets: { token: "tok-SECRET", externalId: "ext-SECRET" },
+    secrets: { token: "tok-SECRET", externalId: "ext-SECRET", datadogApiKey: "dd-SECRET" },
     ...overrides,
 });
 
@@ -95,7 +95,7 @@ describe("automation request", () => {
     });
 
     it("validates what the stack will run with, as the program does, before any engine starts", () => {
-        const stored = { "container-insights:roleName": "R", "container-insights:token": "[stored secret]", "container-insights:autoUpdate": "false", "aws:region": "eu-west-1" };
+        const stored = { "container-insights:roleName": "R", "container-insights:token": "[stored secret]", "container-insights:datadogApiKey": "[stored secret]", "container-insights:autoUpdate": "false", "aws:region": "eu-west-1" };
         assert.doesNotThrow(() => validateStackConfig("up", stored, requestedConfig(base({ config: {}, secrets: {}, awsRegion: undefined }))));
         assert.throws(
             () => validateStackConfig("up", stored, requestedConfig(base({ config: { lifecycleDays: "soon", includeRegions: ["mars-1"] } }))),

@@ -26,7 +26,7 @@ const request = (overrides: Partial<RunRequest> = {}): RunRequest => ({
     accountId: "111122223333",
     awsRegion: "us-east-1",
     config: { roleName: "NopsIntegrationRole" },
-    secrets: { token: "tok-SECRET", externalId: "ext-SECRET" },
+    secrets: { token: "tok-SECRET", externalId: "ext-SECRET", datadogApiKey: "dd-SECRET" },
     ...overrides,
 });
 
