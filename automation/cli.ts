@@ -7,9 +7,9 @@
  */
 import { didYouMean } from "../config/suggest";
 import { AdoptIo, runAdopt } from "./adopt";
-import { UsageError, accountFlag, environmentFlag, parseFlags, regionsFlag } from "./cliArgs";
+import { EnvironmentError, UsageError, accountFlag, environmentFlag, parseFlags, regionsFlag } from "./cliArgs";
 import { ConfigureIo, runConfigure } from "./configure";
-import { AutomationError, PolicyViolationError } from "./errors";
+import { AutomationError, PolicyViolationError, PulumiCliMissingError } from "./errors";
 import { InsightsEvent, PolicyViolation } from "./events";
 import { Action, ACTIONS, RunRequest } from "./request";
 import { RunOptions, RunResult, runStack } from "./runStack";
@@ -52,9 +52,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
         ],
     },
     status: {
-        usage: "status --env <prod|uat> [--stack NAME] [--region R]",
+        usage: "status --env <prod|uat> [--stack NAME] [--region R] [--json]",
         summary: "one line per cluster: identity mode, role and policy, agent, last reconcile",
-        details: ["Read-only: the stack's outputs, IAM, EKS and the reconciler's logs. Exit 0 when every cluster is healthy, 1 otherwise."],
+        details: [
+            "Read-only: the stack's outputs, IAM, EKS and the reconciler's logs. Exit 0 when every cluster is healthy, 1 otherwise.",
+            "--json: the same as one JSON object.",
+        ],
     },
     help: { usage: "help [command]", summary: "this help, or one command's", details: [] },
 };
@@ -191,6 +194,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (error instanceof UsageError) {
             io.err(`container-insights: ${error.message}\n${error.command ? `usage: ${PROGRAM} ${COMMANDS[error.command].usage}` : USAGE}`);
             return 2;
+        }
+        if (error instanceof EnvironmentError) {
+            io.err(`container-insights: ${error.message}`);
+            return 1;
+        }
+        if (error instanceof PulumiCliMissingError) {
+            io.err("container-insights: the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/), put it on PATH and run again");
+            return 1;
         }
         if (error instanceof AutomationError) {
             io.err(`container-insights: ${error.message}`);

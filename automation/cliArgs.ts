@@ -1,5 +1,6 @@
 /** Argument parsing shared by the `container-insights` commands: flags, --env, and "did you mean" for typos. */
 import { ENVIRONMENTS } from "../config";
+import { AWS_REGION_PATTERN } from "../config/keys";
 import { didYouMean } from "../config/suggest";
 
 /** Bad usage: the CLI prints the message with the command's usage line and exits 2. */
@@ -94,6 +95,9 @@ export function regionsFlag(command: string, value: string | undefined): string[
     const regions = value.split(",").map((r) => r.trim()).filter(Boolean);
     const seen = new Set<string>();
     for (const region of regions) {
+        if (!new RegExp(AWS_REGION_PATTERN).test(region)) {
+            throw new UsageError(`--regions: ${JSON.stringify(region)} is not an AWS region name (such as us-east-1)`, command);
+        }
         if (seen.has(region)) {
             throw new UsageError(`--regions lists ${region} twice; list each region once`, command);
         }
@@ -103,4 +107,12 @@ export function regionsFlag(command: string, value: string | undefined): string[
         throw new UsageError("--regions needs at least one region", command);
     }
     return regions;
+}
+
+/** Something the shell must provide is missing (an environment variable, not a flag): exit 1, no usage line. */
+export class EnvironmentError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "EnvironmentError";
+    }
 }

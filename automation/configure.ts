@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_KEYS, fullKey, stackNameProblem } from "../config";
 import { readStackConfig } from "../scripts/stackConfig";
-import { UsageError, parseFlags } from "./cliArgs";
+import { EnvironmentError, UsageError, parseFlags } from "./cliArgs";
 import { Ask, Prompter } from "./prompt";
 import { PROJECT_DIR } from "./workspace";
 
@@ -72,10 +72,9 @@ async function backendEnv(io: ConfigureIo, pulumi: RunPulumi, projectDir: string
     }
     if (env.PULUMI_BACKEND_URL?.startsWith("file://")) {
         if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-            throw new UsageError(
-                "a file backend encrypts the stack's secrets with a passphrase: export PULUMI_CONFIG_PASSPHRASE (or " +
+            throw new EnvironmentError(
+                "PULUMI_CONFIG_PASSPHRASE is not set: a file backend encrypts the stack's secrets with a passphrase: export PULUMI_CONFIG_PASSPHRASE (or " +
                     "PULUMI_CONFIG_PASSPHRASE_FILE) in this shell first; npm run up needs the same one",
-                "configure",
             );
         }
         mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });

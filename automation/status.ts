@@ -52,7 +52,7 @@ export interface LastRun {
 export interface ClusterHealth {
     cluster: string;
     region: string;
-    /** irsa, iam-user, or the cluster's own identityMode from the clusters output (podIdentity). */
+    /** irsa, iamUser, or the cluster's own identityMode from the clusters output (podIdentity). */
     mode: string;
     /** present, missing, or for the user mode the user's state. */
     identity: string;
@@ -188,7 +188,7 @@ export async function clusterHealth(args: {
     now: number;
 }): Promise<{ clusters: ClusterHealth[]; lastRun?: LastRun }> {
     const clusters = (args.outputs.clusters as ClusterStatus[] | undefined) ?? [];
-    const mode = args.outputs.iamUserName ? "iam-user" : "irsa";
+    const mode = args.outputs.iamUserName ? "iamUser" : "irsa";
     const iam = new IAMClient({ region: args.region });
     const { Account: accountId } = await new STSClient({ region: args.region }).send(new GetCallerIdentityCommand({}));
     const lastRun = mode === "irsa" ? await lastReconcile(new CloudWatchLogsClient({ region: args.region }), args.stackName, args.now) : undefined;
@@ -203,7 +203,7 @@ export async function clusterHealth(args: {
         // An unreadable last-run output only loses the per-cluster deploy-time outcome.
     }
     let userState: string | undefined;
-    if (mode === "iam-user") {
+    if (mode === "iamUser") {
         try {
             await iam.send(new GetUserCommand({ UserName: String(args.outputs.iamUserName) }));
             userState = `user ${String(args.outputs.iamUserName)} present`;

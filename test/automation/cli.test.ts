@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { PolicyViolationError, StackLockedError } from "../../automation/errors";
+import { PolicyViolationError, PulumiCliMissingError, StackLockedError } from "../../automation/errors";
 import { main, parseCliArguments } from "../../automation/cli";
 import { RunRequest } from "../../automation/request";
 import { RunOptions, RunResult } from "../../automation/runStack";
@@ -58,6 +58,7 @@ describe("container-insights CLI", () => {
             [["preview", "--env", "prod", "--token", "x"], /unknown argument --token/],
             [["preview", "--env", "prod", "--regoins", "us-east-1"], /unknown argument --regoins \(did you mean --regions\?\)/],
             [["preview", "--env", "prod", "--regions", "us-east-1,eu-west-1,us-east-1"], /--regions lists us-east-1 twice; list each region once/],
+            [["preview", "--env", "prod", "--regions", "us-east-x"], /--regions: "us-east-x" is not an AWS region name/],
             [["preview", "--env", "prod", "--account", "12345"], /--account "12345" is not a 12-digit AWS account id/],
             [["preview", "--env", "prod", "--env", "uat"], /--env is given twice/],
             [["preview", "--env", "prod", "extra"], /unexpected argument extra/],
@@ -70,6 +71,17 @@ describe("container-insights CLI", () => {
             assert.match(err.join("\n"), message);
             assert.match(err.join("\n"), /usage: npx container-insights/);
         }
+    });
+
+    it("says how to install the Pulumi CLI when it is missing (not the library's options.pulumiHome), exit 1", async () => {
+        const { code, err } = await cli(["preview", "--env", "prod"], async () => {
+            throw new PulumiCliMissingError("pulumi on PATH");
+        });
+        assert.equal(code, 1);
+        assert.match(err.join("\n"), /the Pulumi CLI is not on PATH: install it \(https:\/\/www\.pulumi\.com\/docs\/install\/\)/);
+        assert.doesNotMatch(err.join("\n"), /pulumiHome/);
+        const help = await cli(["status", "--help"], async (): Promise<RunResult> => assert.fail("must not run"));
+        assert.match(help.out.join("\n"), /--json/);
     });
 
     it("names the command's own usage line after a command's usage error", async () => {

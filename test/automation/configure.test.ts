@@ -63,7 +63,7 @@ describe("configure (npm run configure -- <stack>)", () => {
         assert.match(result.stdout, /npm run up -- prod/);
     });
 
-    it("stops with exit 2 before writing anything when a file backend has no passphrase", async () => {
+    it("stops with exit 1, naming PULUMI_CONFIG_PASSPHRASE and printing no usage line, before writing anything when a file backend has no passphrase", async () => {
         const calls: string[][] = [];
         const pulumi: RunPulumi = async (args) => {
             calls.push(args);
@@ -71,8 +71,9 @@ describe("configure (npm run configure -- <stack>)", () => {
         };
         const err: string[] = [];
         const code = await main(["configure", "prod"], { out: () => undefined, err: (l) => err.push(l), env: {}, pulumi, ask: async () => assert.fail("must not ask") });
-        assert.equal(code, 2);
-        assert.match(err.join("\n"), /export PULUMI_CONFIG_PASSPHRASE/);
+        assert.equal(code, 1);
+        assert.match(err.join("\n"), /^container-insights: PULUMI_CONFIG_PASSPHRASE is not set: .*export PULUMI_CONFIG_PASSPHRASE/);
+        assert.doesNotMatch(err.join("\n"), /usage:/);
         assert.deepEqual(calls, [["whoami"]]);
     });
 

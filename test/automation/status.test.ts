@@ -90,7 +90,7 @@ describe("container-insights status", () => {
         world.account.calls.length = 0;
         const { code, out } = await status();
         assert.equal(code, 0, out.join("\n"));
-        assert.match(out[1], /^us-east-1\/alpha  mode=iam-user  user=nops-container-cost-s3=present/);
+        assert.match(out[1], /^us-east-1\/alpha  mode=iamUser  user=nops-container-cost-s3=present/);
         const operations = new Set(world.account.calls.map((c) => c.operation));
         assert.ok([...operations].every((op) => /^(Get|List|Describe|Filter|Head)/.test(op)), [...operations].join(","));
     });
