@@ -79,26 +79,47 @@ export interface LockArgs {
     out: string;
 }
 
-export function parseArgs(argv: string[]): LockArgs {
+const USAGE = "usage: npm run images:lock [-- --registry <host>=<base url>] [--aws] [--out <file>]";
+
+/** A bad command line: exit 2 with the usage line (the operator's commands' convention). */
+export class LockUsageError extends Error {}
+
+/** The parsed flags, or `"help"` for --help / -h. */
+export function parseArgs(argv: string[]): LockArgs | "help" {
     const args: LockArgs = { baseUrls: {}, aws: false, out: IMAGES_LOCK_FILE };
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
-        if (flag === "--aws") {
+        if (flag === "--help" || flag === "-h") {
+            return "help";
+        } else if (flag === "--aws") {
             args.aws = true;
-        } else if (flag === "--registry" && argv[i + 1]?.includes("=")) {
-            const [host, url] = argv[++i].split(/=(.*)/s);
-            args.baseUrls[host] = url;
-        } else if (flag === "--out" && argv[i + 1]) {
-            args.out = resolve(argv[++i]);
+        } else if (flag === "--registry" || flag === "--out") {
+            const value = argv[i + 1];
+            if (value === undefined || value.startsWith("-")) {
+                throw new LockUsageError(`${flag} needs a value${flag === "--registry" ? " (<host>=<base url>)" : " (a file)"}; ${USAGE}`);
+            }
+            i++;
+            if (flag === "--out") {
+                args.out = resolve(value);
+            } else if (!value.includes("=")) {
+                throw new LockUsageError(`--registry takes <host>=<base url>, got ${JSON.stringify(value)}; ${USAGE}`);
+            } else {
+                const [host, url] = value.split(/=(.*)/s);
+                args.baseUrls[host] = url;
+            }
         } else {
-            throw new Error(`unknown argument ${flag}; usage: npm run images:lock [-- --registry <host>=<base url>] [--aws] [--out <file>]`);
+            throw new LockUsageError(`unknown argument ${flag}; ${USAGE}`);
         }
     }
     return args;
 }
 
-export async function main(argv: string[], log: (line: string) => void = console.log): Promise<ImageLock> {
+export async function main(argv: string[], log: (line: string) => void = console.log): Promise<ImageLock | undefined> {
     const args = parseArgs(argv);
+    if (args === "help") {
+        log(USAGE);
+        return undefined;
+    }
     let credentials: Promise<BasicCredentials> | undefined;
     const client = new RegistryClient({
         baseUrls: args.baseUrls,
@@ -117,6 +138,6 @@ export async function main(argv: string[], log: (line: string) => void = console
 if (require.main === module) {
     main(process.argv.slice(2)).catch((error: Error) => {
         console.error(error.message);
-        process.exit(1);
+        process.exit(error instanceof LockUsageError ? 2 : 1);
     });
 }

@@ -7,7 +7,7 @@ import { CHART_IMAGES, imageKey, splitRepository } from "../images/catalog";
 import { IMAGES_LOCK_FILE, parseImageLock, readImageLock } from "../images/lock";
 import { pinImages } from "../images/pin";
 import { RegistryClient } from "../images/registry";
-import { lockImages, main, wantedImages } from "../scripts/imagesLock";
+import { LockUsageError, lockImages, main, parseArgs, wantedImages } from "../scripts/imagesLock";
 import { FakeOciRegistry } from "./fakes/ociRegistry";
 
 /** The catalog's images pushed at their default tags, each signed except `unsigned`. */
@@ -207,5 +207,22 @@ describe("the program and the images lock", () => {
             this.skip(); // a resolved lock has been committed: nothing to refuse
         }
         await assert.rejects(runProgram(baseConfig(), { imageLock: committed }), /Run npm run images:lock/);
+    });
+});
+
+describe("npm run images:lock's arguments", () => {
+    it("prints its usage for --help and -h, without touching a registry", async () => {
+        for (const flag of ["--help", "-h"]) {
+            const lines: string[] = [];
+            assert.equal(await main([flag], (line) => lines.push(line)), undefined);
+            assert.match(lines.join("\n"), /^usage: npm run images:lock/);
+        }
+    });
+
+    it("says a flag needs a value rather than calling it unknown", () => {
+        assert.throws(() => parseArgs(["--registry"]), (e: unknown) => e instanceof LockUsageError && /^--registry needs a value \(<host>=<base url>\)/.test((e as Error).message));
+        assert.throws(() => parseArgs(["--out", "--aws"]), /--out needs a value/);
+        assert.throws(() => parseArgs(["--registry", "public.ecr.aws"]), /--registry takes <host>=<base url>/);
+        assert.throws(() => parseArgs(["--nope"]), /unknown argument --nope/);
     });
 });
