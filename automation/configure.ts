@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_KEYS, fullKey, stackNameProblem } from "../config";
+import { resolveIdentityMode } from "../config/parse";
 import { readStackConfig } from "../scripts/stackConfig";
 import { EnvironmentError, UsageError, parseFlags } from "./cliArgs";
 import { Ask, Prompter } from "./prompt";
@@ -147,7 +148,7 @@ export async function runConfigure(args: string[], io: ConfigureIo): Promise<num
         const answers: Array<{ key: string; value: string; secret: boolean }> = [];
         const questions = [
             { key: "roleName", question: "Name of the platform's integration IAM role (roleName): ", secret: false },
-            { key: "token", question: "Platform API token (not shown): ", secret: true },
+            ...(resolveIdentityMode(raw) === "iamUser" ? [] : [{ key: "token", question: "Platform API token (not shown): ", secret: true }]),
             ...(autoUpdate ? [{ key: "externalId", question: "External id for the auto-update role (not shown): ", secret: true }] : []),
             ...(installsAgent ? [{ key: "datadogApiKey", question: "Datadog API key issued by the platform (not shown): ", secret: true }] : []),
         ];

@@ -3,6 +3,7 @@
  * own (config/keys.ts, config/parse.ts): there is no second list here.
  */
 import { CONFIG_KEYS, ConfigError, ENVIRONMENTS, Environment, NAMESPACE, RawConfig, fullKey, parseConfig, stackNameProblem } from "../config";
+import { resolveIdentityMode } from "../config/parse";
 import { ConfigMap, applyProjectConfig, configSet, newObjectValue, newSecureValue, newValue, goJson, nodeFromJson, programConfig } from "../config/cliConfig";
 import { pulumiYamlConfig } from "../config/projectConfig";
 import { didYouMean } from "../config/suggest";
@@ -153,7 +154,7 @@ export function validateStackConfig(
         return;
     }
     const { raw, awsRegion } = configForRun(existing, requested);
-    if (!raw.token) {
+    if (!raw.token && resolveIdentityMode(raw) !== "iamUser") {
         throw new MissingTokenError(action);
     }
     try {

@@ -91,9 +91,10 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "token",
         type: "string",
-        required: true,
+        default: "",
         secret: true,
-        description: "Platform API token. Set it with `pulumi config set --secret container-insights:token`.",
+        description:
+            "Platform API token. Set it with `pulumi config set --secret container-insights:token`. Required unless identityMode is iamUser (which sends no onboarding confirmation).",
         schema: { type: "string", minLength: 1 },
         allowed: "a non-empty secret string",
     },

@@ -118,6 +118,12 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
                 `set it with pulumi config set --secret ${fullKey("externalId")} <id>, or set autoUpdate to false`,
         );
     }
+    if (values.token === undefined && resolveIdentityMode(values) !== "iamUser" && !problems.some((p) => p.includes(":token"))) {
+        problems.push(
+            `${fullKey("token")} is required (a non-empty secret string) unless ${fullKey("identityMode")} is iamUser: ` +
+                `set it with pulumi config set --secret ${fullKey("token")} <token>`,
+        );
+    }
     if (values["agent.install"] !== false && values.datadogApiKey === undefined && !problems.some((p) => p.includes(":datadogApiKey"))) {
         problems.push(
             `${fullKey("datadogApiKey")} is required while ${fullKey("agent.install")} is true (the chart's datadog.apiKey, issued by the platform): ` +
@@ -314,7 +320,7 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
         createIamUser: values.createIamUser as boolean,
         identityMode: resolveIdentityMode(values),
         installPodIdentityAgent: values.installPodIdentityAgent as boolean,
-        token: values.token as string,
+        token: (values.token as string | undefined) ?? "",
         datadogApiKey: values.datadogApiKey as string | undefined,
         karpenopsApiKey: values.karpenopsApiKey as string | undefined,
         retainBucket: values.retainBucket as boolean,

@@ -164,6 +164,14 @@ describe("config validation", () => {
         assert.ok(!problemsOf({ environment: "DEV", agent: JSON.stringify({ install: false }) }).some((p) => p.includes("datadogApiKey")));
     });
 
+    it("requires the token unless identityMode is iamUser (either spelling), which sends no confirmation", () => {
+        const tokenProblem = (raw: Record<string, string>) => problemsOf({ environment: "PROD", ...raw }).some((p) => p.includes("container-insights:token"));
+        assert.ok(tokenProblem({}));
+        assert.ok(tokenProblem({ identityMode: "podIdentity" }));
+        assert.ok(!tokenProblem({ identityMode: "iamUser" }));
+        assert.ok(!tokenProblem({ createIamUser: "true" }));
+    });
+
     it("reports every problem at once", () => {
         const problems = problemsOf({ environment: "DEV", createIamUser: "maybe" });
         assert.equal(problems.length, 6, problems.join("\n"));

@@ -108,6 +108,11 @@ describe("automation request", () => {
         assert.throws(() => validateStackConfig("preview", {}, noToken), (e: unknown) => e instanceof MissingTokenError && e.code === "TOKEN_MISSING" && /request\.secrets\.token/.test(e.message));
         assert.doesNotThrow(() => validateStackConfig("destroy", {}, noToken));
         assert.doesNotThrow(() => validateStackConfig("refresh", {}, noToken));
+        // IAM-user mode sends no confirmation and needs no token, in either spelling.
+        for (const mode of [{ identityMode: "iamUser" }, { createIamUser: true }] as Record<string, string | boolean>[]) {
+            const iamUser = requestedConfig(base({ config: { roleName: "R", autoUpdate: false, ...mode }, secrets: { datadogApiKey: "dd" } }));
+            assert.doesNotThrow(() => validateStackConfig("up", {}, iamUser), JSON.stringify(mode));
+        }
     });
 
     it("never puts a secret in an error message", () => {
