@@ -303,6 +303,22 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
             }
         };
 
+        it("fails (exit 1) naming the limit when one document is too big, and --split writes documents within it", () => {
+            const large = ["prod", "--set", "roleName=R", "--set", "identityMode=auto", "--set", "installPodIdentityAgent=true", "--set", "kmsKeyId=alias/x", "--set", `includeRegions=${JSON.stringify(REGIONS)}`];
+            assert.equal(run(large), 1);
+            assert.equal(out, "");
+            assert.match(err, /over IAM's 6144-character limit for a managed policy: run again with --split <directory>/);
+            const dir = mkdtempSync(join(tmpdir(), "split-"));
+            assert.equal(run([...large, "--split", dir]), 0, err);
+            const files = out.trim().split("\n");
+            assert.ok(files.length > 1);
+            for (const file of files) {
+                assert.ok(policySize(JSON.parse(readFileSync(file, "utf8"))) <= MANAGED_POLICY_LIMIT, file);
+            }
+            assert.equal(run(["prod", "--set", "roleName=R"]), 0, err);
+            assert.equal(out, `${JSON.stringify(JSON.parse(out))}\n`, "minified");
+        });
+
         it("prints usage with --help (exit 0), and refuses a --split without a directory (exit 2)", () => {
             assert.equal(run(["--help"]), 0);
             assert.match(out, /^usage: npm run --silent permissions -- <stack>/);
