@@ -17,7 +17,8 @@ import { version } from "./package.json";
 import { ClusterAgent } from "./components/cluster/clusterAgent";
 import { EBS_CSI_ADDON } from "./components/cluster/checks";
 import { ResolvedFleet, awaitsReadiness, clusterKey, discoverFleet } from "./components/cluster/fleet";
-import { ClusterStatus } from "./components/cluster/types";
+import { ClusterStatus, DiscoveredCluster } from "./components/cluster/types";
+import { ADDON_NAMES, ClusterAddons, addonNames } from "./components/addons";
 import { AgentIdentity, karpenopsFor } from "./components/cluster/values";
 import { ImageLock, readImageLock } from "./images/lock";
 import { pinImages } from "./images/pin";
@@ -239,6 +240,13 @@ export async function createContainerInsights(settings: Settings, options: Progr
     return { outputs, reconciler };
 }
 
+/** What each add-on needs in one cluster, for the add-ons it gets (none yet: each add-on fills its entry). */
+function clusterAddons(settings: Settings, cluster: DiscoveredCluster): ClusterAddons {
+    void settings;
+    void cluster;
+    return {};
+}
+
 /** Every chart image's tag pinned by its locked digest; stops the program naming the unpinned ones unless allowed. */
 function pinnedImageTags(settings: Settings, lock: ImageLock | undefined): Record<string, string> {
     let pinned;
@@ -317,6 +325,7 @@ function installAgents(
         if (karpenops.warning) {
             pulumi.log.warn(karpenops.warning);
         }
+        const addons = clusterAddons(settings, cluster);
         new ClusterAgent(`${cluster.region}-${cluster.name}`, {
             cluster,
             namespace: settings.agentNamespace,
@@ -329,6 +338,7 @@ function installAgents(
             assumeRoleArn: settings.clusters.assumeRoleArn,
             dependsOn: association ? [...context.dependsOn, association] : context.dependsOn,
             awaitReadiness,
+            addons,
         });
         statuses.push({
             name: cluster.name,
@@ -343,7 +353,11 @@ function installAgents(
             ebsCsiDriver: storage.state,
             awaitsReadiness: awaitReadiness,
             ...(karpenops.clusterId ? { karpenopsClusterId: karpenops.clusterId } : {}),
+            addons: addonNames(addons),
         });
+    }
+    for (const addon of ADDON_NAMES.filter((name) => settings.addons[name].enabled)) {
+        pulumi.log.warn(`addons.${addon}.enabled: this version does not install the ${addon} add-on yet`);
     }
     if (withoutEbsCsi.length > 0) {
         pulumi.log.warn(

@@ -16,14 +16,21 @@ export interface ClusterFilters {
 
 export const NO_FILTERS: ClusterFilters = { include: [], exclude: [], tags: {} };
 
-/** Why the filters leave a cluster out, or undefined when they select it. */
-export function filterReason(cluster: { name: string; tags?: Record<string, string> }, filters: ClusterFilters): string | undefined {
+/**
+ * Why the filters leave a cluster out, or undefined when they select it. `keyPrefix` names the config object the
+ * globs come from in the reason (`addons.cniMetrics` for an add-on's globs).
+ */
+export function filterReason(
+    cluster: { name: string; tags?: Record<string, string> },
+    filters: ClusterFilters,
+    keyPrefix = "clusters",
+): string | undefined {
     const excludedBy = filters.exclude.find((glob) => minimatch(cluster.name, glob));
     if (excludedBy) {
-        return `excluded by clusters.exclude pattern ${excludedBy}`;
+        return `excluded by ${keyPrefix}.exclude pattern ${excludedBy}`;
     }
     if (filters.include.length > 0 && !filters.include.some((glob) => minimatch(cluster.name, glob))) {
-        return `matches no clusters.include pattern (${filters.include.join(", ")})`;
+        return `matches no ${keyPrefix}.include pattern (${filters.include.join(", ")})`;
     }
     const tags = cluster.tags ?? {};
     for (const [key, value] of Object.entries(filters.tags)) {

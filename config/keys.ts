@@ -36,6 +36,9 @@ export interface ConfigKeySpec {
 export const AWS_REGION_PATTERN = "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$";
 const IAM_NAME_PATTERN = "^[A-Za-z0-9+=,.@_-]{1,64}$";
 const ACCOUNT_ID_PATTERN = "^[0-9]{12}$";
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const CLUSTER_GLOBS_SCHEMA = { type: "array", items: { type: "string", minLength: 1, maxLength: 100 } };
 
 export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
@@ -201,8 +204,8 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         type: "integer",
         default: 30,
         description: "Days the reconciler functions' CloudWatch logs are kept.",
-        schema: { enum: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] },
-        allowed: "one of CloudWatch's retention periods: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+        schema: { enum: [...LOG_RETENTION_DAYS] },
+        allowed: `one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
     },
     {
         key: "clusters.include",
@@ -393,6 +396,97 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         allowed: "a list of tolerations ({key, operator: Exists|Equal, value, effect: NoSchedule|PreferNoSchedule|NoExecute, tolerationSeconds})",
     },
     {
+        key: "addons.cniMetrics.enabled",
+        type: "boolean",
+        default: false,
+        description:
+            "Install the cni-metrics-helper (VPC CNI IP and ENI metrics to CloudWatch) in the selected clusters that match addons.cniMetrics.include/exclude.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "addons.cniMetrics.include",
+        type: "structured",
+        default: "",
+        description: "Name globs of the selected clusters that get the cni-metrics-helper (comma list or YAML list). Blank means all of them.",
+        schema: CLUSTER_GLOBS_SCHEMA,
+        allowed: "cluster name globs such as prod-*",
+    },
+    {
+        key: "addons.cniMetrics.exclude",
+        type: "structured",
+        default: "",
+        description: "Name globs of clusters that never get the cni-metrics-helper; wins over addons.cniMetrics.include.",
+        schema: CLUSTER_GLOBS_SCHEMA,
+        allowed: "cluster name globs such as sandbox-*",
+    },
+    {
+        key: "addons.cniMetrics.freeIpAlarmPercent",
+        type: "integer",
+        default: 10,
+        description:
+            "Alarm per cluster when its free IPs (totalIPAddresses - assignIPAddresses) fall below this percentage of maxIPAddresses. 0: no alarm.",
+        schema: { type: "integer", minimum: 0, maximum: 99 },
+        allowed: "a whole percentage from 0 to 99",
+    },
+    {
+        key: "addons.cniMetrics.alarmEmail",
+        type: "string",
+        default: "",
+        description: "Email address subscribed to the stack's alarm topic (AWS sends a confirmation mail first). Blank: no subscription.",
+        schema: { type: "string", pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", maxLength: 254 },
+        allowed: "an email address such as ops@example.com",
+    },
+    {
+        key: "addons.cniMetrics.alarmTopicArn",
+        type: "string",
+        default: "",
+        description: "An existing SNS topic the alarms notify instead of a topic created by the stack (in the clusters' region).",
+        schema: { type: "string", pattern: "^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$" },
+        allowed: "an SNS topic ARN such as arn:aws:sns:us-east-1:111122223333:ops-alarms",
+    },
+    {
+        key: "addons.fargateInsights.enabled",
+        type: "boolean",
+        default: false,
+        description:
+            "Install Container Insights for EKS Fargate (an ADOT collector) in the selected clusters that match addons.fargateInsights.include/exclude and run Fargate.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "addons.fargateInsights.include",
+        type: "structured",
+        default: "",
+        description: "Name globs of the selected clusters that get Fargate Container Insights when they have a Fargate profile. Blank means all of them.",
+        schema: CLUSTER_GLOBS_SCHEMA,
+        allowed: "cluster name globs such as prod-*",
+    },
+    {
+        key: "addons.fargateInsights.exclude",
+        type: "structured",
+        default: "",
+        description: "Name globs of clusters that never get Fargate Container Insights; wins over include and alwaysInclude.",
+        schema: CLUSTER_GLOBS_SCHEMA,
+        allowed: "cluster name globs such as sandbox-*",
+    },
+    {
+        key: "addons.fargateInsights.alwaysInclude",
+        type: "structured",
+        default: "",
+        description: "Name globs of selected clusters that get Fargate Container Insights even without a Fargate profile yet.",
+        schema: CLUSTER_GLOBS_SCHEMA,
+        allowed: "cluster name globs such as serverless-*",
+    },
+    {
+        key: "addons.fargateInsights.logRetentionDays",
+        type: "integer",
+        default: 30,
+        description: "Days the /aws/containerinsights/<cluster>/performance log groups are kept.",
+        schema: { enum: [...LOG_RETENTION_DAYS] },
+        allowed: `one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+    },
+    {
         key: "platformAccountId",
         type: "string",
         default: "",
@@ -428,7 +522,10 @@ export function groupOf(spec: Pick<ConfigKeySpec, "key">): string | undefined {
     return dot === -1 ? undefined : spec.key.slice(0, dot);
 }
 
-/** The field name of a dotted key inside its object (`karpenops` for `agent.karpenops`). */
+/**
+ * The field name of a dotted key inside its object (`karpenops` for `agent.karpenops`); a property path for a key
+ * two levels down (`cniMetrics.enabled` for `addons.cniMetrics.enabled`).
+ */
 export function fieldOf(spec: Pick<ConfigKeySpec, "key">): string {
     return spec.key.slice(spec.key.indexOf(".") + 1);
 }

@@ -39,6 +39,35 @@ export interface ParsedConfig {
     logRetentionDays: number;
     clusters: ClusterFilters & { assumeRoleArn?: string };
     agent: AgentOptions;
+    addons: AddonsOptions;
+}
+
+/** Name globs applied within the clusters the agent is installed in (`clusters.*` selects those). */
+export interface AddonGlobs {
+    /** Empty means every selected cluster. */
+    include: string[];
+    exclude: string[];
+}
+
+export interface CniMetricsOptions extends AddonGlobs {
+    enabled: boolean;
+    /** Alarm when free IPs fall below this percentage of maxIPAddresses; 0: no alarm. */
+    freeIpAlarmPercent: number;
+    alarmEmail?: string;
+    /** An existing topic the alarms notify instead of the stack's own. */
+    alarmTopicArn?: string;
+}
+
+export interface FargateInsightsOptions extends AddonGlobs {
+    enabled: boolean;
+    /** Clusters that get it even without a Fargate profile. */
+    alwaysInclude: string[];
+    logRetentionDays: number;
+}
+
+export interface AddonsOptions {
+    cniMetrics: CniMetricsOptions;
+    fargateInsights: FargateInsightsOptions;
 }
 
 export interface ClusterFilters {
@@ -131,6 +160,7 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
         );
     }
     problems.push(...identityProblems(values));
+    problems.push(...addonProblems(values));
     if (!context.awsRegion) {
         problems.push("aws:region is required (the region of the stack's own resources): set it with pulumi config set aws:region <region>");
     } else if (!new RegExp(AWS_REGION_PATTERN).test(context.awsRegion)) {
@@ -178,6 +208,26 @@ function identityProblems(values: Record<string, unknown>): string[] {
     return problems;
 }
 
+/** The add-ons live in the agent's per-cluster component, and one alarm destination is chosen. */
+function addonProblems(values: Record<string, unknown>): string[] {
+    const problems: string[] = [];
+    for (const addon of ["cniMetrics", "fargateInsights"]) {
+        if (values[`addons.${addon}.enabled`] === true && values["agent.install"] === false) {
+            problems.push(
+                `${fullKey(`addons.${addon}.enabled`)} is true but ${fullKey("agent.install")} is false: the add-ons are installed ` +
+                    "in the clusters that get the agent; set agent.install to true, or the add-on's enabled to false",
+            );
+        }
+    }
+    if (values["addons.cniMetrics.alarmEmail"] !== undefined && values["addons.cniMetrics.alarmTopicArn"] !== undefined) {
+        problems.push(
+            `${fullKey("addons.cniMetrics.alarmEmail")} and ${fullKey("addons.cniMetrics.alarmTopicArn")} are both set: the email is ` +
+                "subscribed to the stack's own topic, which is not created when alarmTopicArn names an existing one; set one of them",
+        );
+    }
+    return problems;
+}
+
 function isKnownTopLevel(key: string): boolean {
     return TOP_LEVEL_KEYS.some((s) => s.key === key) || CONFIG_GROUPS.includes(key);
 }
@@ -195,9 +245,11 @@ function unknownKeyProblem(key: string): string {
     return `${fullKey(key)} is not a known key${didYouMean(key, [...known, ...CONFIG_GROUPS])}; known keys: ${known.join(", ")}`;
 }
 
-/** The fields of an object-valued key: its JSON object, or no fields (all defaults) when it is unset. */
+/**
+ * The fields of an object-valued key, by field path (`cniMetrics.enabled`): its JSON object, or no fields (all
+ * defaults) when it is unset. A field two levels down sits in a nested map, as `pulumi config set --path` makes it.
+ */
 function readGroup(group: string, raw: string | undefined, problems: string[]): Record<string, unknown> {
-    const fieldSpecs = CONFIG_KEYS.filter((s) => groupOf(s) === group);
     const howToSet = `set its fields with ${configSetCommand({ key: `${group}.<field>` })}, or as a YAML map in the stack file`;
     if (raw === undefined || raw.trim() === "") {
         return {};
@@ -208,16 +260,49 @@ function readGroup(group: string, raw: string | undefined, problems: string[]): 
     } catch {
         parsed = undefined;
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    if (!isMap(parsed)) {
         problems.push(`${fullKey(group)}: ${JSON.stringify(raw)} is not a map; ${howToSet}`);
         return {};
     }
-    const fields = parsed as Record<string, unknown>;
-    for (const field of Object.keys(fields).filter((f) => !fieldSpecs.some((s) => fieldOf(s) === f))) {
-        const known = fieldSpecs.map(fieldOf);
-        problems.push(`${fullKey(`${group}.${field}`)} is not a known key${didYouMean(field, known)}; known fields of ${fullKey(group)}: ${known.join(", ")}`);
-    }
+    const fieldPaths = CONFIG_KEYS.filter((s) => groupOf(s) === group).map((s) => fieldOf(s).split("."));
+    const fields: Record<string, unknown> = {};
+    collectFields(group, [], parsed, fieldPaths, fields, problems);
     return fields;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Walks one level of an object-valued key: known leaves into `out`, known maps recursively, the rest reported. */
+function collectFields(
+    group: string,
+    prefix: string[],
+    node: Record<string, unknown>,
+    fieldPaths: string[][],
+    out: Record<string, unknown>,
+    problems: string[],
+): void {
+    const below = fieldPaths.filter((path) => path.length > prefix.length && prefix.every((part, i) => path[i] === part));
+    const known = [...new Set(below.map((path) => path[prefix.length]))];
+    const owner = fullKey([group, ...prefix].join("."));
+    for (const [name, value] of Object.entries(node)) {
+        const path = [...prefix, name];
+        const key = fullKey([group, ...path].join("."));
+        if (!known.includes(name)) {
+            problems.push(`${key} is not a known key${didYouMean(name, known)}; known fields of ${owner}: ${known.join(", ")}`);
+        } else if (below.some((p) => p.length === path.length && p[prefix.length] === name)) {
+            out[path.join(".")] = value;
+        } else if (isMap(value)) {
+            collectFields(group, path, value, fieldPaths, out, problems);
+        } else if (value !== null && value !== "") {
+            const fields = below.filter((p) => p[prefix.length] === name).map((p) => p[path.length]);
+            problems.push(
+                `${key}: ${JSON.stringify(value)} is not a map; it has the fields ${fields.join(", ")}: ` +
+                    `set them with ${configSetCommand({ key: `${[group, ...path].join(".")}.<field>` })}`,
+            );
+        }
+    }
 }
 
 /**
@@ -361,6 +446,23 @@ function toParsedConfig(values: Record<string, unknown>, context: ParseContext):
                 tolerations: (values["prometheus.tolerations"] as Record<string, unknown>[] | undefined) ?? [],
             },
             values: values["agent.values"] as Record<string, unknown>,
+        },
+        addons: {
+            cniMetrics: {
+                enabled: values["addons.cniMetrics.enabled"] as boolean,
+                include: (values["addons.cniMetrics.include"] as string[] | undefined) ?? [],
+                exclude: (values["addons.cniMetrics.exclude"] as string[] | undefined) ?? [],
+                freeIpAlarmPercent: values["addons.cniMetrics.freeIpAlarmPercent"] as number,
+                alarmEmail: values["addons.cniMetrics.alarmEmail"] as string | undefined,
+                alarmTopicArn: values["addons.cniMetrics.alarmTopicArn"] as string | undefined,
+            },
+            fargateInsights: {
+                enabled: values["addons.fargateInsights.enabled"] as boolean,
+                include: (values["addons.fargateInsights.include"] as string[] | undefined) ?? [],
+                exclude: (values["addons.fargateInsights.exclude"] as string[] | undefined) ?? [],
+                alwaysInclude: (values["addons.fargateInsights.alwaysInclude"] as string[] | undefined) ?? [],
+                logRetentionDays: values["addons.fargateInsights.logRetentionDays"] as number,
+            },
         },
     };
 }

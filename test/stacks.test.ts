@@ -42,6 +42,9 @@ const imagesJson =
     '"opencost":"1.111.0","prometheus":"v2.54.0"}';
 const prometheusJson = '{"nodeSelector":{},"size":"small","storageClass":"gp2","tolerations":""}';
 const clustersJson = '{"assumeRoleArn":"","exclude":"","include":"","tags":{}}';
+const addonsJson =
+    '{"cniMetrics":{"alarmEmail":"","alarmTopicArn":"","enabled":false,"exclude":"","freeIpAlarmPercent":10,"include":""},' +
+    '"fargateInsights":{"alwaysInclude":"","enabled":false,"exclude":"","include":"","logRetentionDays":30}}';
 
 for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) {
     describe(`committed stack ${stack} as the Pulumi CLI runs it`, () => {
@@ -95,6 +98,7 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
                 "container-insights:agent": agentJson,
                 "container-insights:images": imagesJson,
                 "container-insights:prometheus": prometheusJson,
+                "container-insights:addons": addonsJson,
                 "container-insights:platformAccountId": "",
                 "container-insights:platformApiUrl": "",
                 "container-insights:platformQueueArnPattern": "",

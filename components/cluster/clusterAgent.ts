@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentOptions } from "../../config";
+import { ClusterAddons, installAddons } from "../addons";
 import { kubeconfig } from "./kubeconfig";
 import { DiscoveredCluster } from "./types";
 import { AgentIdentity, agentValues } from "./values";
@@ -28,11 +29,15 @@ export interface ClusterAgentArgs {
      * be provisioned: without a storage driver its PVC stays Pending and the wait times the whole `up` out.
      */
     awaitReadiness: boolean;
+    /** The optional add-ons this cluster gets (components/addons/), children of this component. */
+    addons?: ClusterAddons;
 }
 
-/** The agent in one cluster: its own Kubernetes provider, the namespace and the agent chart. */
+/** The agent in one cluster: its own Kubernetes provider, the namespace, the agent chart and the cluster's add-ons. */
 export class ClusterAgent extends pulumi.ComponentResource {
     readonly chart: k8s.helm.v4.Chart;
+    /** The add-ons' components, one per installed add-on. */
+    readonly addons: pulumi.Resource[];
 
     constructor(name: string, args: ClusterAgentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:cluster:ClusterAgent", name, {}, opts);
@@ -76,6 +81,7 @@ export class ClusterAgent extends pulumi.ComponentResource {
             },
             { parent: this, provider, dependsOn: args.dependsOn },
         );
+        this.addons = installAddons(name, args.addons, { cluster, provider }, this);
         this.registerOutputs({});
     }
 }

@@ -1,4 +1,5 @@
 import { ClusterIdentity } from "../../common/identity";
+import { AddonName } from "../addons/types";
 
 /** An EKS cluster as discovery sees it. */
 export interface DiscoveredCluster {
@@ -37,4 +38,6 @@ export interface ClusterStatus {
     ebsCsiDriver?: EbsCsiDriver;
     /** Whether `pulumi up` waits for the agent's workloads to become ready (false: helm.v4.Chart skipAwait). */
     awaitsReadiness?: boolean;
+    /** The optional add-ons installed there (`addons.*`), on every `installed` or `kept` cluster; none: `[]`. */
+    addons?: AddonName[];
 }
