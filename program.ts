@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Settings } from "./config";
+import { AgentSettings, Settings, installsAgent } from "./config";
 import { STACK_TAG_KEY, bucketNameFor, clusterRoleArn, clusterRoleName, partitionOf, podIdentityRoleArn } from "./common/naming";
 import { InsightsBucket } from "./components/storage/insightsBucket";
 import { PlatformReadPolicy } from "./components/iam/platformReadPolicy";
@@ -87,7 +87,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
         bucketName,
         partition,
         kmsKeyId: settings.kmsKeyId,
-        lifecycleDays: settings.lifecycleDays,
+        lifecycleDays: settings.lifecycleDays > 0 ? settings.lifecycleDays : undefined,
         tags,
         retainOnDestroy: settings.retainBucket,
         adopt: adoption.bucket ? { bucketName, settings: adoption.bucket } : undefined,
@@ -141,7 +141,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
     let agentIdentity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity;
     let podIdentityRole: PodIdentityRole | undefined;
 
-    if (mode === "iamUser") {
+    if (settings.identityMode === "iamUser") {
         const user = new AgentUser("agent-user", {
             stackName: settings.stackName,
             bucketName: bucket.bucketName,
@@ -193,7 +193,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
                 boundaryPolicyArn,
                 clusters: { include: settings.clusters.include, exclude: settings.clusters.exclude, tags: settings.clusters.tags },
                 kmsKeyArn: kms?.keyArn,
-                identityMode: mode,
+                identityMode: settings.identityMode,
                 podIdentityRoleArn: usesPodIdentity ? podIdentityRoleArn({ accountId, partition, stackName: settings.stackName }) : undefined,
                 apiUrl: settings.platform.apiUrl,
                 tokenSecretArn,
@@ -223,12 +223,12 @@ export async function createContainerInsights(settings: Settings, options: Progr
         const autoUpdate = new AutoUpdateRole("auto-update", {
             scope,
             platformAccountId: settings.platform.accountId,
-            externalId: settings.externalId!,
+            externalId: settings.externalId,
             tags,
         });
         outputs.crossAccountRoleArn = autoUpdate.roleArn;
     }
-    if (fleet && identityPlan) {
+    if (fleet && identityPlan && installsAgent(settings)) {
         outputs.clusters = installAgents(settings, fleet, identityPlan.identities, {
             imageTags,
             bucketName,
@@ -251,7 +251,7 @@ function clusterAddons(settings: Settings, cluster: DiscoveredCluster): ClusterA
 function pinnedImageTags(settings: Settings, lock: ImageLock | undefined): Record<string, string> {
     let pinned;
     try {
-        pinned = pinImages(settings.agent.imageTags, lock ?? readImageLock(), settings.agent.allowUnpinnedImages);
+        pinned = pinImages(settings.images, lock ?? readImageLock(), settings.agent.allowUnpinnedImages);
     } catch (error) {
         throw new pulumi.RunError((error as Error).message);
     }
@@ -267,7 +267,7 @@ function pinnedImageTags(settings: Settings, lock: ImageLock | undefined): Recor
  * deploy and never remove an agent: components/cluster/fleet.ts decides.
  */
 function installAgents(
-    settings: Settings,
+    settings: AgentSettings,
     { plan, ebs }: ResolvedFleet,
     identities: Map<string, IdentityPlan>,
     context: {
@@ -330,10 +330,11 @@ function installAgents(
             cluster,
             namespace: settings.agentNamespace,
             bucketName: context.bucketName,
-            datadogApiKey: settings.datadogApiKey!,
+            datadogApiKey: settings.datadogApiKey,
             karpenops: karpenops.clusterId ? { apiKey: settings.karpenopsApiKey!, clusterId: karpenops.clusterId } : undefined,
             identity,
             agent: settings.agent,
+            prometheus: settings.prometheus,
             imageTags: context.imageTags,
             assumeRoleArn: settings.clusters.assumeRoleArn,
             dependsOn: association ? [...context.dependsOn, association] : context.dependsOn,

@@ -1,27 +1,62 @@
 /**
- * Every config key the program reads, in one table. Pulumi.yaml, the README, the validator and the Automation API
- * all follow this table (test/project-files.test.ts holds Pulumi.yaml and the README to it).
+ * Every config key the program reads, in one table. Pulumi.yaml, the README, the validator, the parsed config's
+ * TypeScript type (config/values.ts) and the Automation API all follow this table (test/project-files.test.ts holds
+ * Pulumi.yaml and the README to it).
  *
  * A dotted key such as `agent.karpenops` is a field of an object-valued key (`agent`): Pulumi.yaml declares it
  * dotted, the CLI merges its default into the object as a property path, `pulumi config set --path` sets it, and
- * the program receives `container-insights:agent` as one JSON object (see config/cliConfig.ts).
+ * the program receives `container-insights:agent` as one JSON object (see config/cliConfig.ts). The parsed config
+ * mirrors that: `agent.karpenops` is `config.agent.karpenops`; a deeper key such as `addons.cni.enabled` is
+ * `config.addons.cni.enabled`.
+ *
+ * Adding a key: add a row below (a new object-valued key needs nothing else: its fields' rows make it), then
+ * `npm run --silent pulumi-yaml-config` for Pulumi.yaml, a row in the README config table, and the key in the exact
+ * expected map of test/stacks.test.ts; a secret one also in automation/request.ts SECRET_CONFIG_KEYS. Its parsed
+ * type follows from the row: `type` (and an `enum` in its schema) for single values, `shape: shape<T>()` for
+ * structured ones; optional (`?`) when its default is blank; required while another key has a value: `requiredWhen`.
  */
 import { ENVIRONMENTS } from "./environments";
 import { CHART_IMAGES, TAG_PATTERN } from "../images/catalog";
 import { IDENTITY_MODES } from "../common/identity";
+import { resolveIdentityMode } from "./identityMode";
 
 export const NAMESPACE = "container-insights";
 
 /** The value types Pulumi.yaml can declare; `structured` keys accept a YAML list or map and are declared untyped. */
 export type ConfigValueType = "string" | "boolean" | "integer" | "structured";
 
-export interface ConfigKeySpec {
+declare const SHAPE: unique symbol;
+/** The TypeScript type of a structured key's value, which its schema describes at run time. */
+export interface Shape<T> {
+    readonly [SHAPE]?: T;
+}
+/** Declares a structured key's value type (`shape: shape<Record<string, string>>()`); nothing at run time. */
+export function shape<T>(): Shape<T> {
+    return {};
+}
+
+/** Another key's value that makes a key required (`externalId` while `autoUpdate` is true). */
+export interface Requirement {
+    /** The key it depends on (dotted for a field of an object-valued key). */
     key: string;
-    type: ConfigValueType;
+    /** Required while that key has this value... */
+    is?: string | boolean;
+    /** ...or while it has any value but this one. */
+    isNot?: string | boolean;
+    /** Why it is needed, quoted in the error. */
+    because?: string;
+    /** How to do without it, quoted in the error after "or". */
+    otherwise?: string;
+}
+
+interface KeySpecFields {
+    key: string;
     description: string;
     /** The default as Pulumi.yaml declares it; absent only for required keys (the Pulumi CLI then demands a value). */
     default?: string | boolean | number | Record<string, never>;
     required?: boolean;
+    /** Required while another key has a value; the parsed config's type says so (config/values.ts). */
+    requiredWhen?: Requirement;
     /**
      * Treated as a secret: wrapped as a Pulumi secret when read and never shown in errors. Pulumi.yaml marks it
      * `secret: true` only when the key is required, since the CLI then insists the stored value is encrypted.
@@ -31,6 +66,23 @@ export interface ConfigKeySpec {
     schema: Record<string, unknown>;
     /** What an allowed value looks like, quoted in error messages. */
     allowed: string;
+    /** Applied to a string value before it is validated (e.g. upper-casing). */
+    normalize?: (value: string) => string;
+    /** What a blank value means, from the other keys' values (identityMode from createIamUser). */
+    blankMeans?: (values: Readonly<Record<string, unknown>>) => unknown;
+}
+
+/** A key's row; a structured key declares its TypeScript type (`shape: shape<T>()`), since its schema alone cannot. */
+export type ConfigKeySpec = KeySpecFields &
+    ({ type: "structured"; shape: Shape<unknown> } | { type: Exclude<ConfigValueType, "structured">; shape?: undefined });
+
+/** A toleration of the Prometheus server, as its schema below allows it. */
+export interface Toleration {
+    key?: string;
+    operator?: "Exists" | "Equal";
+    value?: string;
+    effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+    tolerationSeconds?: number;
 }
 
 export const AWS_REGION_PATTERN = "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$";
@@ -40,7 +92,8 @@ const ACCOUNT_ID_PATTERN = "^[0-9]{12}$";
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const CLUSTER_GLOBS_SCHEMA = { type: "array", items: { type: "string", minLength: 1, maxLength: 100 } };
 
-export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
+/** The table as written: config/values.ts computes the parsed config's type from its literal types. */
+export const KEY_TABLE = [
     {
         key: "environment",
         type: "string",
@@ -48,10 +101,12 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         description: "Platform environment to onboard to: PROD or UAT. Selects the platform account, API host and SQS queues.",
         schema: { enum: [...ENVIRONMENTS] },
         allowed: ENVIRONMENTS.join(", "),
+        normalize: (value: string) => value.toUpperCase(),
     },
     {
         key: "includeRegions",
         type: "structured",
+        shape: shape<string[]>(),
         default: "",
         description:
             "Regions whose EKS clusters are onboarded: a comma-separated list or a YAML list. Blank means the stack's aws:region.",
@@ -82,6 +137,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
             "How the agents get AWS credentials: irsa (a role per cluster), podIdentity (one role, an EKS Pod Identity association per cluster), iamUser, or auto (Pod Identity where the eks-pod-identity-agent add-on is, else IRSA where the OIDC provider is registered). Blank means iamUser when createIamUser is true, else irsa.",
         schema: { enum: [...IDENTITY_MODES] },
         allowed: IDENTITY_MODES.join(", "),
+        blankMeans: resolveIdentityMode,
     },
     {
         key: "installPodIdentityAgent",
@@ -100,6 +156,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
             "Platform API token. Set it with `pulumi config set --secret container-insights:token`. Required unless identityMode is iamUser (which sends no onboarding confirmation).",
         schema: { type: "string", minLength: 1 },
         allowed: "a non-empty secret string",
+        requiredWhen: { key: "identityMode", isNot: "iamUser" },
     },
     {
         key: "autoUpdate",
@@ -117,6 +174,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         description: "External id the platform presents when it assumes the auto-update role. Required when autoUpdate is true.",
         schema: { type: "string", pattern: "^[A-Za-z0-9+=,.@:/_-]{2,1224}$" },
         allowed: "2-1224 characters of letters, digits and + = , . @ : / _ -",
+        requiredWhen: { key: "autoUpdate", is: true, otherwise: "set autoUpdate to false" },
     },
     {
         key: "datadogApiKey",
@@ -127,6 +185,12 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
             "Datadog API key the platform issues at onboarding (chart value datadog.apiKey). Required while agent.install is true.",
         schema: { type: "string", minLength: 1 },
         allowed: "a non-empty secret string",
+        requiredWhen: {
+            key: "agent.install",
+            is: true,
+            because: "the chart's datadog.apiKey, issued by the platform",
+            otherwise: "set agent.install to false",
+        },
     },
     {
         key: "karpenopsApiKey",
@@ -174,6 +238,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "tags",
         type: "structured",
+        shape: shape<Record<string, string>>(),
         default: {},
         description: "Tags added to every taggable resource, as a YAML map or a JSON object of strings.",
         schema: {
@@ -210,6 +275,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "clusters.include",
         type: "structured",
+        shape: shape<string[]>(),
         default: "",
         description: "Name globs of the clusters that get the agent (comma list or YAML list). Blank means every cluster.",
         schema: { type: "array", items: { type: "string", minLength: 1, maxLength: 100 } },
@@ -218,6 +284,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "clusters.exclude",
         type: "structured",
+        shape: shape<string[]>(),
         default: "",
         description: "Name globs of clusters that never get the agent; wins over clusters.include.",
         schema: { type: "array", items: { type: "string", minLength: 1, maxLength: 100 } },
@@ -226,6 +293,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "clusters.tags",
         type: "structured",
+        shape: shape<Record<string, string>>(),
         default: {},
         description: "Only clusters carrying all of these tags get the agent (a YAML map, e.g. insights: on).",
         schema: { type: "object", additionalProperties: { type: "string" } },
@@ -275,6 +343,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "agent.karpenopsClusterIds",
         type: "structured",
+        shape: shape<Record<string, string>>(),
         default: {},
         description: "KarpenOps cluster id per cluster (chart value karpenops.clusterId), keyed by cluster ARN or name, as the platform issues them.",
         schema: {
@@ -335,21 +404,20 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "agent.values",
         type: "structured",
+        shape: shape<Record<string, unknown>>(),
         default: {},
         description: "Extra chart values (a YAML map), deep-merged last over the values this program sets.",
         schema: { type: "object" },
         allowed: "a map of Helm values",
     },
-    ...CHART_IMAGES.map(
-        (image): ConfigKeySpec => ({
-            key: `images.${image.component}`,
-            type: "string",
-            default: image.tag,
-            description: `Tag of ${image.repository} (the chart's ${image.component} image); pinned by digest from images/images.lock.json.`,
-            schema: { type: "string", pattern: TAG_PATTERN },
-            allowed: "an image tag such as 1.2.3 (letters, digits, _ . -; at most 128 characters)",
-        }),
-    ),
+    ...CHART_IMAGES.map((image) => ({
+        key: `images.${image.component}` as const,
+        type: "string" as const,
+        default: image.tag,
+        description: `Tag of ${image.repository} (the chart's ${image.component} image); pinned by digest from images/images.lock.json.`,
+        schema: { type: "string", pattern: TAG_PATTERN },
+        allowed: "an image tag such as 1.2.3 (letters, digits, _ . -; at most 128 characters)",
+    })),
     {
         key: "prometheus.size",
         type: "string",
@@ -369,6 +437,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "prometheus.nodeSelector",
         type: "structured",
+        shape: shape<Record<string, string>>(),
         default: {},
         description: "Node labels the Prometheus server must run on (prometheus.server.nodeSelector), e.g. karpenter.sh/capacity-type: on-demand.",
         schema: { type: "object", additionalProperties: { type: "string", maxLength: 63 }, propertyNames: { minLength: 1, maxLength: 316 } },
@@ -377,6 +446,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "prometheus.tolerations",
         type: "structured",
+        shape: shape<Toleration[]>(),
         default: "",
         description: "Tolerations of the Prometheus server (prometheus.server.tolerations), as a YAML list of Kubernetes tolerations.",
         schema: {
@@ -407,6 +477,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "addons.cniMetrics.include",
         type: "structured",
+        shape: shape<string[]>(),
         default: "",
         description: "Name globs of the selected clusters that get the cni-metrics-helper (comma list or YAML list). Blank means all of them.",
         schema: CLUSTER_GLOBS_SCHEMA,
@@ -415,6 +486,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "addons.cniMetrics.exclude",
         type: "structured",
+        shape: shape<string[]>(),
         default: "",
         description: "Name globs of clusters that never get the cni-metrics-helper; wins over addons.cniMetrics.include.",
         schema: CLUSTER_GLOBS_SCHEMA,
@@ -457,6 +529,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "addons.fargateInsights.include",
         type: "structured",
+        shape: shape<string[]>(),
         default: "",
         description: "Name globs of the selected clusters that get Fargate Container Insights when they have a Fargate profile. Blank means all of them.",
         schema: CLUSTER_GLOBS_SCHEMA,
@@ -465,6 +538,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "addons.fargateInsights.exclude",
         type: "structured",
+        shape: shape<string[]>(),
         default: "",
         description: "Name globs of clusters that never get Fargate Container Insights; wins over include and alwaysInclude.",
         schema: CLUSTER_GLOBS_SCHEMA,
@@ -473,6 +547,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     {
         key: "addons.fargateInsights.alwaysInclude",
         type: "structured",
+        shape: shape<string[]>(),
         default: "",
         description: "Name globs of selected clusters that get Fargate Container Insights even without a Fargate profile yet.",
         schema: CLUSTER_GLOBS_SCHEMA,
@@ -510,7 +585,9 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
         schema: { type: "string", pattern: "^(arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_*?-]+)?$" },
         allowed: "an SQS queue ARN, wildcards allowed in the queue name",
     },
-];
+] as const satisfies readonly ConfigKeySpec[];
+
+export const CONFIG_KEYS: readonly ConfigKeySpec[] = KEY_TABLE;
 
 export function fullKey(key: string): string {
     return `${NAMESPACE}:${key}`;

@@ -1,17 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACE } from "./keys";
+import { CONFIG_KEYS, NAMESPACE, groupOf } from "./keys";
 import { ParsedConfig, RawConfig, parseConfig } from "./parse";
+import { SecretKey } from "./values";
+
+/** The secret keys; each is a top-level key (test/config.test.ts holds the table to that). */
+export const SECRET_KEYS: readonly string[] = CONFIG_KEYS.filter((spec) => spec.secret && groupOf(spec) === undefined).map((spec) => spec.key);
+
+/** The parsed config with each secret value a Pulumi secret; a union member stays one (`externalId` when autoUpdate). */
+export type WithSecrets<T> = { [K in keyof T]: K extends SecretKey ? AsSecret<T[K]> : T[K] };
+type AsSecret<V> = V extends string ? pulumi.Output<string> : V;
 
 /** Validated config as the program uses it: secret values are Pulumi secrets from the moment they are read. */
-export interface Settings extends Omit<ParsedConfig, "token" | "externalId" | "datadogApiKey" | "karpenopsApiKey"> {
-    token: pulumi.Output<string>;
-    externalId?: pulumi.Output<string>;
-    datadogApiKey?: pulumi.Output<string>;
-    karpenopsApiKey?: pulumi.Output<string>;
+export type Settings = WithSecrets<ParsedConfig> & {
     /** `<project>/<stack>`: the value of the ownership tag on everything this stack creates. */
     stackId: string;
     /** The stack name alone, used in physical names and the per-cluster role path. */
     stackName: string;
+};
+
+/** The settings of a stack that installs the agent, where the table makes `datadogApiKey` required. */
+export type AgentSettings = Extract<Settings, { agent: { install: true } }>;
+
+export function installsAgent(settings: Settings): settings is AgentSettings {
+    return settings.agent.install;
 }
 
 /**
@@ -28,13 +39,12 @@ export function loadSettings(): Settings {
         }
     }
     const parsed = parseConfig(raw, { awsRegion: all["aws:region"], stackName: pulumi.getStack() });
-    return {
-        ...parsed,
-        token: pulumi.secret(parsed.token),
-        externalId: parsed.externalId === undefined ? undefined : pulumi.secret(parsed.externalId),
-        datadogApiKey: parsed.datadogApiKey === undefined ? undefined : pulumi.secret(parsed.datadogApiKey),
-        karpenopsApiKey: parsed.karpenopsApiKey === undefined ? undefined : pulumi.secret(parsed.karpenopsApiKey),
-        stackId: `${pulumi.getProject()}/${pulumi.getStack()}`,
-        stackName: pulumi.getStack(),
-    };
+    return { ...withSecrets(parsed), stackId: `${pulumi.getProject()}/${pulumi.getStack()}`, stackName: pulumi.getStack() };
+}
+
+/** Each secret value wrapped as a Pulumi secret; every other value as it is. */
+export function withSecrets<T extends object>(parsed: T): WithSecrets<T> {
+    const entries = Object.entries(parsed).map(([key, value]) => [key, SECRET_KEYS.includes(key) && typeof value === "string" ? pulumi.secret(value) : value]);
+    // The one assertion: the entries are the object's own, with exactly the secret keys' strings wrapped.
+    return Object.fromEntries(entries) as WithSecrets<T>;
 }

@@ -1,105 +1,42 @@
 import Ajv, { ErrorObject } from "ajv";
 import { ConfigError } from "./errors";
 import { coerce, stringifyScalars } from "./coerce";
-import { AWS_REGION_PATTERN, CONFIG_GROUPS, CONFIG_KEYS, ConfigKeySpec, configSetCommand, fieldOf, fullKey, groupOf } from "./keys";
+import { AWS_REGION_PATTERN, CONFIG_GROUPS, CONFIG_KEYS, ConfigKeySpec, Requirement, configSetCommand, fieldOf, fullKey, groupOf } from "./keys";
 import { stackNameProblem } from "./stackName";
 import { didYouMean } from "./suggest";
-import { Environment, PLATFORM_ENDPOINTS, PlatformEndpoints } from "./environments";
-import { IdentityMode } from "../common/identity";
+import { PLATFORM_ENDPOINTS, PlatformEndpoints } from "./environments";
+import { resolveIdentityMode } from "./identityMode";
+import { ConfigValues } from "./values";
+import { isPlainObject } from "../common/objects";
 
-/** Config after validation. Secret values are plain strings here; `load.ts` wraps them as Pulumi secrets at once. */
-export interface ParsedConfig {
-    environment: Environment;
+export { resolveIdentityMode };
+
+/**
+ * Config after validation: every key of the table (config/values.ts gives its type), plus what the program derives
+ * from them. Secret values are plain strings here; `load.ts` wraps them as Pulumi secrets at once.
+ */
+export type ParsedConfig = ConfigValues & DerivedConfig;
+
+export interface DerivedConfig {
     /** The stack's `aws:region`: where the bucket, the Lambdas and the roles' API calls live. */
     stackRegion: string;
+    /** The environment's platform endpoints, with the `platform*` overrides applied. */
     platform: PlatformEndpoints;
+    /** `includeRegions`, or the stack's region when blank. */
     regions: string[];
-    roleName: string;
-    /** Kept for compatibility: `identityMode` is what the program reads. */
-    createIamUser: boolean;
-    /** `identityMode`, with a blank one resolved from `createIamUser`. */
-    identityMode: IdentityMode;
-    installPodIdentityAgent: boolean;
-    token: string;
-    /** Chart value datadog.apiKey; present whenever agent.install is true. */
-    datadogApiKey?: string;
-    /** Chart value karpenops.apiKey; without it KarpenOps stays off. */
-    karpenopsApiKey?: string;
-    /** Keep the bucket (retainOnDelete) when the stack is destroyed. */
-    retainBucket: boolean;
-    /** Import the bucket and IAM user that already exist, as they are (README, Migrating from the CloudFormation stack). */
-    adopt: boolean;
-    autoUpdate: boolean;
-    externalId?: string;
-    kmsKeyId?: string;
-    lifecycleDays?: number;
-    tags: Record<string, string>;
-    agentNamespace: string;
-    agentServiceAccount: string;
-    logRetentionDays: number;
-    clusters: ClusterFilters & { assumeRoleArn?: string };
-    agent: AgentOptions;
-    addons: AddonsOptions;
 }
+
+export type AgentOptions = ConfigValues["agent"];
+export type PrometheusOptions = ConfigValues["prometheus"];
+export type AddonsOptions = ConfigValues["addons"];
+export type CniMetricsOptions = AddonsOptions["cniMetrics"];
+export type FargateInsightsOptions = AddonsOptions["fargateInsights"];
 
 /** Name globs applied within the clusters the agent is installed in (`clusters.*` selects those). */
 export interface AddonGlobs {
     /** Empty means every selected cluster. */
     include: string[];
     exclude: string[];
-}
-
-export interface CniMetricsOptions extends AddonGlobs {
-    enabled: boolean;
-    /** Alarm when free IPs fall below this percentage of maxIPAddresses; 0: no alarm. */
-    freeIpAlarmPercent: number;
-    alarmEmail?: string;
-    /** An existing topic the alarms notify instead of the stack's own. */
-    alarmTopicArn?: string;
-}
-
-export interface FargateInsightsOptions extends AddonGlobs {
-    enabled: boolean;
-    /** Clusters that get it even without a Fargate profile. */
-    alwaysInclude: string[];
-    logRetentionDays: number;
-}
-
-export interface AddonsOptions {
-    cniMetrics: CniMetricsOptions;
-    fargateInsights: FargateInsightsOptions;
-}
-
-export interface ClusterFilters {
-    include: string[];
-    exclude: string[];
-    tags: Record<string, string>;
-}
-
-export interface AgentOptions {
-    install: boolean;
-    chart: string;
-    chartVersion: string;
-    karpenops: boolean;
-    /** KarpenOps cluster id by cluster ARN or name. */
-    karpenopsClusterIds: Record<string, string>;
-    containerInsights: boolean;
-    debug: boolean;
-    opencostLogLevel: string;
-    ipv6: boolean;
-    dataFetcher: boolean;
-    allowUnpinnedImages: boolean;
-    /** Tag per chart image component (images/catalog.ts), from the `images.*` keys. */
-    imageTags: Record<string, string>;
-    prometheus: PrometheusOptions;
-    values: Record<string, unknown>;
-}
-
-export interface PrometheusOptions {
-    size: "small" | "medium" | "large";
-    storageClass: string;
-    nodeSelector: Record<string, string>;
-    tolerations: Record<string, unknown>[];
 }
 
 /**
@@ -118,87 +55,101 @@ export interface ParseContext {
 const ajv = new Ajv({ allErrors: true });
 const validators = new Map(CONFIG_KEYS.map((spec) => [spec.key, ajv.compile(spec.schema)]));
 const TOP_LEVEL_KEYS = CONFIG_KEYS.filter((spec) => groupOf(spec) === undefined);
+/** The whole parsed object as the table implies it; ajv's guard gives the values their table types. */
+const isConfigValues = new Ajv().compile<ConfigValues>(valuesSchema(CONFIG_KEYS));
+
+/** The problems found so far, and which keys they are about (so a key is reported once). */
+class Problems {
+    readonly messages: string[] = [];
+    private readonly keys = new Set<string>();
+
+    add(message: string, key?: string): void {
+        this.messages.push(message);
+        if (key !== undefined) {
+            this.keys.add(key);
+        }
+    }
+
+    has(key: string): boolean {
+        return this.keys.has(key);
+    }
+}
 
 /** Validates the config the program receives. Throws one ConfigError naming every bad key. */
 export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedConfig {
-    const problems: string[] = [];
+    const problems = new Problems();
     const values: Record<string, unknown> = {};
-    for (const spec of TOP_LEVEL_KEYS) {
-        const value = readKey(spec, raw[spec.key], problems);
+    const groups = new Map(CONFIG_GROUPS.map((group) => [group, readGroup(group, raw[group], problems)]));
+    for (const spec of CONFIG_KEYS) {
+        const group = groupOf(spec);
+        const given = group === undefined ? raw[spec.key] : fieldAt(groups.get(group) ?? {}, fieldOf(spec));
+        const value = readKey(spec, given, problems);
         if (value !== undefined) {
             values[spec.key] = value;
         }
     }
-    for (const group of CONFIG_GROUPS) {
-        const fields = readGroup(group, raw[group], problems);
-        for (const spec of CONFIG_KEYS.filter((s) => groupOf(s) === group)) {
-            const value = readKey(spec, fields[fieldOf(spec)], problems);
-            if (value !== undefined) {
-                values[spec.key] = value;
-            }
+    for (const spec of CONFIG_KEYS) {
+        if (spec.blankMeans && values[spec.key] === undefined && !problems.has(spec.key)) {
+            values[spec.key] = spec.blankMeans(values);
+        }
+    }
+    for (const spec of CONFIG_KEYS) {
+        const requirement = spec.requiredWhen;
+        if (requirement && values[spec.key] === undefined && !problems.has(spec.key) && !problems.has(requirement.key) && holds(requirement, values)) {
+            problems.add(requirementProblem(spec, requirement), spec.key);
         }
     }
     for (const key of Object.keys(raw).filter((k) => raw[k] !== undefined && !isKnownTopLevel(k))) {
-        problems.push(unknownKeyProblem(key));
+        problems.add(unknownKeyProblem(key), key);
     }
-    if (values.autoUpdate === true && values.externalId === undefined && !problems.some((p) => p.includes(":externalId"))) {
-        problems.push(
-            `${fullKey("externalId")} is required when ${fullKey("autoUpdate")} is true: ` +
-                `set it with pulumi config set --secret ${fullKey("externalId")} <id>, or set autoUpdate to false`,
-        );
-    }
-    if (values.token === undefined && resolveIdentityMode(values) !== "iamUser" && !problems.some((p) => p.includes(":token"))) {
-        problems.push(
-            `${fullKey("token")} is required (a non-empty secret string) unless ${fullKey("identityMode")} is iamUser: ` +
-                `set it with pulumi config set --secret ${fullKey("token")} <token>`,
-        );
-    }
-    if (values["agent.install"] !== false && values.datadogApiKey === undefined && !problems.some((p) => p.includes(":datadogApiKey"))) {
-        problems.push(
-            `${fullKey("datadogApiKey")} is required while ${fullKey("agent.install")} is true (the chart's datadog.apiKey, issued by the platform): ` +
-                `set it with pulumi config set --secret ${fullKey("datadogApiKey")} <key>, or set agent.install to false`,
-        );
-    }
-    problems.push(...identityProblems(values));
-    problems.push(...addonProblems(values));
+    identityProblems(values).forEach((problem) => problems.add(problem));
+    addonProblems(values).forEach((problem) => problems.add(problem));
     if (!context.awsRegion) {
-        problems.push("aws:region is required (the region of the stack's own resources): set it with pulumi config set aws:region <region>");
+        problems.add("aws:region is required (the region of the stack's own resources): set it with pulumi config set aws:region <region>");
     } else if (!new RegExp(AWS_REGION_PATTERN).test(context.awsRegion)) {
-        problems.push(`aws:region: ${JSON.stringify(context.awsRegion)} is not allowed; allowed: AWS region names such as us-east-1`);
+        problems.add(`aws:region: ${JSON.stringify(context.awsRegion)} is not allowed; allowed: AWS region names such as us-east-1`);
     }
     const stackProblem = context.stackName === undefined ? undefined : stackNameProblem(context.stackName);
     if (stackProblem) {
-        problems.push(stackProblem);
+        problems.add(stackProblem);
     }
-    if (problems.length > 0) {
-        throw new ConfigError(problems);
+    const stackRegion = context.awsRegion;
+    if (problems.messages.length > 0 || !stackRegion) {
+        throw new ConfigError(problems.messages);
     }
-    return toParsedConfig(values, context);
+    const nested = nest(values);
+    if (!isConfigValues(nested)) {
+        // Every key was checked above; this is the table disagreeing with itself.
+        throw new Error(`config parser: the values do not match the key table: ${ajv.errorsText(isConfigValues.errors)}`);
+    }
+    return { ...nested, ...derived(nested, stackRegion) };
 }
 
-/**
- * The identity mode a stack's values mean: `identityMode`, or when blank iamUser if `createIamUser` is true, else irsa.
- * The one rule: `identityMode: iamUser` and `createIamUser: true` are the same stack everywhere.
- */
-export function resolveIdentityMode(values: { identityMode?: unknown; createIamUser?: unknown }): IdentityMode {
-    const mode = values.identityMode;
-    if (typeof mode === "string" && mode !== "") {
-        return mode as IdentityMode;
-    }
-    return values.createIamUser === true || values.createIamUser === "true" ? "iamUser" : "irsa";
+function holds(requirement: Requirement, values: Record<string, unknown>): boolean {
+    const value = values[requirement.key];
+    return "isNot" in requirement ? value !== requirement.isNot : value === requirement.is;
+}
+
+function requirementProblem(spec: ConfigKeySpec, requirement: Requirement): string {
+    const condition =
+        "isNot" in requirement
+            ? `unless ${fullKey(requirement.key)} is ${String(requirement.isNot)}`
+            : `while ${fullKey(requirement.key)} is ${String(requirement.is)}`;
+    const because = requirement.because ? ` (${requirement.because})` : "";
+    const otherwise = requirement.otherwise ? `, or ${requirement.otherwise}` : "";
+    return `${fullKey(spec.key)} is required ${condition}${because}: set it with ${configSetCommand(spec)}${otherwise}`;
 }
 
 /** `createIamUser` predates `identityMode`: both may be set only when they agree. */
 function identityProblems(values: Record<string, unknown>): string[] {
-    const mode = values.identityMode as IdentityMode | undefined;
+    const resolved = resolveIdentityMode(values);
     const problems: string[] = [];
-    if (values.createIamUser === true && mode !== undefined && mode !== "iamUser") {
+    if (values.createIamUser === true && resolved !== "iamUser") {
         problems.push(
-            `${fullKey("createIamUser")} is true but ${fullKey("identityMode")} is ${mode}: they contradict each other; ` +
+            `${fullKey("createIamUser")} is true but ${fullKey("identityMode")} is ${resolved}: they contradict each other; ` +
                 `set identityMode to iamUser, or createIamUser to false (identityMode replaces it)`,
         );
     }
-    const resolved = resolveIdentityMode(values);
     if (values.installPodIdentityAgent === true && resolved !== "podIdentity" && resolved !== "auto") {
         problems.push(
             `${fullKey("installPodIdentityAgent")} is true but ${fullKey("identityMode")} is ${resolved}; ` +
@@ -234,10 +185,11 @@ function isKnownTopLevel(key: string): boolean {
 
 function unknownKeyProblem(key: string): string {
     const spec = CONFIG_KEYS.find((s) => s.key === key);
-    if (spec) {
+    const group = spec && groupOf(spec);
+    if (spec && group) {
         // `pulumi config set` without --path stores `agent.karpenops` as a key of its own, which no code reads.
         return (
-            `${fullKey(key)} is set as a key of its own (pulumi config set without --path); it is a field of ${fullKey(groupOf(spec)!)}: ` +
+            `${fullKey(key)} is set as a key of its own (pulumi config set without --path); it is a field of ${fullKey(group)}: ` +
             `run pulumi config rm ${fullKey(key)}, then ${configSetCommand(spec)}`
         );
     }
@@ -245,11 +197,8 @@ function unknownKeyProblem(key: string): string {
     return `${fullKey(key)} is not a known key${didYouMean(key, [...known, ...CONFIG_GROUPS])}; known keys: ${known.join(", ")}`;
 }
 
-/**
- * The fields of an object-valued key, by field path (`cniMetrics.enabled`): its JSON object, or no fields (all
- * defaults) when it is unset. A field two levels down sits in a nested map, as `pulumi config set --path` makes it.
- */
-function readGroup(group: string, raw: string | undefined, problems: string[]): Record<string, unknown> {
+/** The fields of an object-valued key: its JSON object, or no fields (all defaults) when it is unset. */
+function readGroup(group: string, raw: string | undefined, problems: Problems): Record<string, unknown> {
     const howToSet = `set its fields with ${configSetCommand({ key: `${group}.<field>` })}, or as a YAML map in the stack file`;
     if (raw === undefined || raw.trim() === "") {
         return {};
@@ -260,117 +209,116 @@ function readGroup(group: string, raw: string | undefined, problems: string[]): 
     } catch {
         parsed = undefined;
     }
-    if (!isMap(parsed)) {
-        problems.push(`${fullKey(group)}: ${JSON.stringify(raw)} is not a map; ${howToSet}`);
+    if (!isPlainObject(parsed)) {
+        problems.add(`${fullKey(group)}: ${JSON.stringify(raw)} is not a map; ${howToSet}`, group);
         return {};
     }
-    const fieldPaths = CONFIG_KEYS.filter((s) => groupOf(s) === group).map((s) => fieldOf(s).split("."));
-    const fields: Record<string, unknown> = {};
-    collectFields(group, [], parsed, fieldPaths, fields, problems);
-    return fields;
+    unknownFields(group, parsed, problems);
+    return parsed;
 }
 
-function isMap(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Walks one level of an object-valued key: known leaves into `out`, known maps recursively, the rest reported. */
-function collectFields(
-    group: string,
-    prefix: string[],
-    node: Record<string, unknown>,
-    fieldPaths: string[][],
-    out: Record<string, unknown>,
-    problems: string[],
-): void {
-    const below = fieldPaths.filter((path) => path.length > prefix.length && prefix.every((part, i) => path[i] === part));
-    const known = [...new Set(below.map((path) => path[prefix.length]))];
-    const owner = fullKey([group, ...prefix].join("."));
-    for (const [name, value] of Object.entries(node)) {
-        const path = [...prefix, name];
-        const key = fullKey([group, ...path].join("."));
-        if (!known.includes(name)) {
-            problems.push(`${key} is not a known key${didYouMean(name, known)}; known fields of ${owner}: ${known.join(", ")}`);
-        } else if (below.some((p) => p.length === path.length && p[prefix.length] === name)) {
-            out[path.join(".")] = value;
-        } else if (isMap(value)) {
-            collectFields(group, path, value, fieldPaths, out, problems);
-        } else if (value !== null && value !== "") {
-            const fields = below.filter((p) => p[prefix.length] === name).map((p) => p[path.length]);
-            problems.push(
-                `${key}: ${JSON.stringify(value)} is not a map; it has the fields ${fields.join(", ")}: ` +
-                    `set them with ${configSetCommand({ key: `${[group, ...path].join(".")}.<field>` })}`,
-            );
+/** Fields the table does not know, at any depth of an object-valued key (a structured field's own map is its value). */
+function unknownFields(path: string, fields: Record<string, unknown>, problems: Problems): void {
+    const specs = CONFIG_KEYS.filter((s) => s.key.startsWith(`${path}.`));
+    const known = [...new Set(specs.map((s) => s.key.slice(path.length + 1).split(".")[0]))];
+    for (const [field, value] of Object.entries(fields)) {
+        const key = `${path}.${field}`;
+        if (!known.includes(field)) {
+            problems.add(`${fullKey(key)} is not a known key${didYouMean(field, known)}; known fields of ${fullKey(path)}: ${known.join(", ")}`, key);
+        } else if (!specs.some((s) => s.key === key)) {
+            if (isPlainObject(value)) {
+                unknownFields(key, value, problems);
+            } else if (value !== null && value !== "") {
+                const inner = [...new Set(specs.filter((s) => s.key.startsWith(`${key}.`)).map((s) => s.key.slice(key.length + 1).split(".")[0]))];
+                problems.add(
+                    `${fullKey(key)}: ${JSON.stringify(value)} is not a map; it has the fields ${inner.join(", ")}: ` +
+                        `set them with ${configSetCommand({ key: `${key}.<field>` })}`,
+                    key,
+                );
+            }
         }
     }
+}
+
+/** The value at a dotted field path inside an object-valued key (`a.b` for `addons.a.b`). */
+function fieldAt(fields: Record<string, unknown>, path: string): unknown {
+    let node: unknown = fields;
+    for (const part of path.split(".")) {
+        node = isPlainObject(node) ? node[part] : undefined;
+    }
+    return node;
 }
 
 /**
  * One key's value: a string as the program receives top-level keys, or, for a field of an object-valued key, any
  * JSON value. `pulumi config set --path` stores `true`/`false` and integers as JSON booleans and numbers; they are
- * read back as the text the user typed.
+ * read back as the text the user typed. Unset, the key's default.
  */
-function readKey(spec: ConfigKeySpec, given: unknown, problems: string[]): unknown {
+function readKey(spec: ConfigKeySpec, given: unknown, problems: Problems): unknown {
     const name = fullKey(spec.key);
     const shown = (value: unknown) => (spec.secret ? "(secret value)" : JSON.stringify(value));
     if (given === undefined || given === null || (typeof given === "string" && given.trim() === "" && spec.required)) {
         if (spec.required) {
-            problems.push(`${name} is required (${spec.allowed}): set it with ${configSetCommand(spec)}`);
+            problems.add(`${name} is required (${spec.allowed}): set it with ${configSetCommand(spec)}`, spec.key);
+            return undefined;
         }
-        return spec.default === "" ? undefined : structuredClone(spec.default);
+        return spec.default === undefined ? undefined : readKey(spec, structuredClone(spec.default), problems);
     }
     let value: unknown;
     if (typeof given === "object") {
         if (spec.type !== "structured") {
-            problems.push(`${name}: ${shown(given)} is not a single value; allowed: ${spec.allowed}`);
+            problems.add(`${name}: ${shown(given)} is not a single value; allowed: ${spec.allowed}`, spec.key);
             return undefined;
         }
         value = stringifyScalars(spec.schema, given);
     } else {
         const coerced = coerce(spec, String(given));
         if (!coerced.ok) {
-            problems.push(`${name}: ${shown(given)} ${coerced.problem}; allowed: ${spec.allowed}`);
+            problems.add(`${name}: ${shown(given)} ${coerced.problem}; allowed: ${spec.allowed}`, spec.key);
             return undefined;
         }
         value = coerced.value;
     }
-    if (spec.key === "environment" && typeof value === "string") {
-        value = value.toUpperCase();
+    if (typeof value === "string" && spec.normalize) {
+        value = spec.normalize(value);
     }
     if (value === "") {
         return undefined;
     }
-    const validate = validators.get(spec.key)!;
-    if (!validate(value)) {
-        problems.push(...describeSchemaErrors(spec, value, validate.errors ?? [], shown));
+    const validate = validators.get(spec.key);
+    if (validate && !validate(value)) {
+        for (const message of describeSchemaErrors(spec, value, validate.errors ?? [], shown)) {
+            problems.add(message, spec.key);
+        }
         return undefined;
     }
     return value;
 }
 
+/** One message per offending place in the value (ajv may report one place under several keywords). */
 function describeSchemaErrors(
     spec: ConfigKeySpec,
     value: unknown,
     errors: ErrorObject[],
     shown: (value: unknown) => string,
 ): string[] {
-    const seen = new Set<string>();
-    const messages: string[] = [];
+    const messages = new Map<string, string>();
     // A bad property name yields a wrapper error plus the inner one, which carries the name itself.
     for (const error of errors.filter((e) => e.keyword !== "propertyNames")) {
+        const place = `${error.instancePath}#${error.propertyName ?? ""}`;
+        if (messages.has(place)) {
+            continue;
+        }
         const where = `${fullKey(spec.key)}${pathSuffix(error.instancePath)}`;
         const offending = error.propertyName ?? pointer(value, error.instancePath);
         // ajv reports a repeated item by the indexes of the two copies (params.i and params.j).
         const message =
-            error.keyword === "uniqueItems"
-                ? `${where}: ${shown((value as unknown[])[error.params.i as number])} is listed twice (items ${Math.min(error.params.i, error.params.j)} and ${Math.max(error.params.i, error.params.j)}); list each once`
+            error.keyword === "uniqueItems" && Array.isArray(value)
+                ? `${where}: ${shown(value[error.params.i])} is listed twice (items ${Math.min(error.params.i, error.params.j)} and ${Math.max(error.params.i, error.params.j)}); list each once`
                 : `${where}: ${shown(offending)} is not allowed; allowed: ${spec.allowed}`;
-        if (!seen.has(message)) {
-            seen.add(message);
-            messages.push(message);
-        }
+        messages.set(place, message);
     }
-    return messages;
+    return [...messages.values()];
 }
 
 function pathSuffix(instancePath: string): string {
@@ -385,84 +333,94 @@ function pointer(value: unknown, instancePath: string): unknown {
     return instancePath
         .split("/")
         .slice(1)
-        .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], value);
+        .reduce<unknown>((node, part) => (Array.isArray(node) ? node[Number(part)] : isPlainObject(node) ? node[part] : undefined), value);
 }
 
-function toParsedConfig(values: Record<string, unknown>, context: ParseContext): ParsedConfig {
-    const environment = values.environment as Environment;
-    const defaults = PLATFORM_ENDPOINTS[environment];
-    const regions = values.includeRegions as string[] | undefined;
+/** The values by dotted key as nested objects: `agent.install` at `agent: { install }`. */
+function nest(values: Record<string, unknown>): Record<string, unknown> {
+    const root: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+        const parts = key.split(".");
+        let node = root;
+        for (const part of parts.slice(0, -1)) {
+            const child = node[part];
+            node = isPlainObject(child) ? child : (node[part] = {});
+        }
+        node[parts[parts.length - 1]] = value;
+    }
+    for (const group of CONFIG_GROUPS) {
+        root[group] ??= {};
+    }
+    return root;
+}
+
+/**
+ * The JSON Schema of the nested values the table implies: each key where it sits, required unless its default is
+ * blank, and each `requiredWhen` as if/then. config/values.ts computes the same rules as a TypeScript type.
+ */
+export function valuesSchema(specs: readonly ConfigKeySpec[]): Record<string, unknown> {
+    const root = objectSchema();
+    const allOf: unknown[] = [];
+    for (const spec of specs) {
+        const parts = spec.key.split(".");
+        const parent = parts.slice(0, -1).reduce((node, part) => child(node, part), root);
+        parent.properties[parts[parts.length - 1]] = spec.schema;
+        if (!mayBeAbsent(spec)) {
+            parent.required.push(parts[parts.length - 1]);
+        }
+        if (spec.requiredWhen) {
+            const { key, is, isNot } = spec.requiredWhen;
+            const condition = atPath(key, (field) => ({ properties: { [field]: { const: isNot ?? is } }, required: [field] }));
+            const present = atPath(spec.key, (field) => ({ required: [field] }));
+            allOf.push(isNot === undefined ? { if: condition, then: present } : { if: condition, else: present });
+        }
+    }
+    return allOf.length > 0 ? { ...root, allOf } : root;
+}
+
+/** A schema about the last field of a dotted path, nested in `properties` of the fields before it. */
+function atPath(path: string, last: (field: string) => Record<string, unknown>): Record<string, unknown> {
+    const parts = path.split(".");
+    return parts
+        .slice(0, -1)
+        .reduceRight<Record<string, unknown>>((inner, part) => ({ properties: { [part]: inner } }), last(parts[parts.length - 1]));
+}
+
+type ObjectSchema = { type: "object"; properties: Record<string, unknown>; required: string[] };
+
+function objectSchema(): ObjectSchema {
+    return { type: "object", properties: {}, required: [] };
+}
+
+function child(node: ObjectSchema, part: string): ObjectSchema {
+    const existing = node.properties[part];
+    if (isObjectSchema(existing)) {
+        return existing;
+    }
+    const created = objectSchema();
+    node.properties[part] = created;
+    node.required.push(part);
+    return created;
+}
+
+function isObjectSchema(value: unknown): value is ObjectSchema {
+    return isPlainObject(value) && value.type === "object" && isPlainObject(value.properties) && Array.isArray(value.required);
+}
+
+/** Absent after parsing: a blank string default, not required, and no `blankMeans` (as config/values.ts says). */
+function mayBeAbsent(spec: ConfigKeySpec): boolean {
+    return !spec.required && !spec.blankMeans && spec.type !== "structured" && spec.default === "";
+}
+
+function derived(values: ConfigValues, stackRegion: string): DerivedConfig {
+    const defaults = PLATFORM_ENDPOINTS[values.environment];
     return {
-        environment,
-        stackRegion: context.awsRegion!,
+        stackRegion,
         platform: {
-            accountId: (values.platformAccountId as string | undefined) ?? defaults.accountId,
-            apiUrl: ((values.platformApiUrl as string | undefined) ?? defaults.apiUrl).replace(/\/+$/, ""),
-            queueArnPattern: (values.platformQueueArnPattern as string | undefined) ?? defaults.queueArnPattern,
+            accountId: values.platformAccountId ?? defaults.accountId,
+            apiUrl: (values.platformApiUrl ?? defaults.apiUrl).replace(/\/+$/, ""),
+            queueArnPattern: values.platformQueueArnPattern ?? defaults.queueArnPattern,
         },
-        regions: regions && regions.length > 0 ? regions : [context.awsRegion!],
-        roleName: values.roleName as string,
-        createIamUser: values.createIamUser as boolean,
-        identityMode: resolveIdentityMode(values),
-        installPodIdentityAgent: values.installPodIdentityAgent as boolean,
-        token: (values.token as string | undefined) ?? "",
-        datadogApiKey: values.datadogApiKey as string | undefined,
-        karpenopsApiKey: values.karpenopsApiKey as string | undefined,
-        retainBucket: values.retainBucket as boolean,
-        adopt: values.adopt as boolean,
-        autoUpdate: values.autoUpdate as boolean,
-        externalId: values.externalId as string | undefined,
-        kmsKeyId: values.kmsKeyId as string | undefined,
-        lifecycleDays: (values.lifecycleDays as number) > 0 ? (values.lifecycleDays as number) : undefined,
-        tags: (values.tags as Record<string, string> | undefined) ?? {},
-        agentNamespace: values.agentNamespace as string,
-        agentServiceAccount: values.agentServiceAccount as string,
-        logRetentionDays: values.logRetentionDays as number,
-        clusters: {
-            include: (values["clusters.include"] as string[] | undefined) ?? [],
-            exclude: (values["clusters.exclude"] as string[] | undefined) ?? [],
-            tags: values["clusters.tags"] as Record<string, string>,
-            assumeRoleArn: values["clusters.assumeRoleArn"] as string | undefined,
-        },
-        agent: {
-            install: values["agent.install"] as boolean,
-            chart: values["agent.chart"] as string,
-            chartVersion: values["agent.chartVersion"] as string,
-            karpenops: values["agent.karpenops"] as boolean,
-            karpenopsClusterIds: values["agent.karpenopsClusterIds"] as Record<string, string>,
-            containerInsights: values["agent.containerInsights"] as boolean,
-            debug: values["agent.debug"] as boolean,
-            opencostLogLevel: values["agent.opencostLogLevel"] as string,
-            ipv6: values["agent.ipv6"] as boolean,
-            dataFetcher: values["agent.dataFetcher"] as boolean,
-            allowUnpinnedImages: values["agent.allowUnpinnedImages"] as boolean,
-            imageTags: Object.fromEntries(
-                CONFIG_KEYS.filter((spec) => groupOf(spec) === "images").map((spec) => [fieldOf(spec), values[spec.key] as string]),
-            ),
-            prometheus: {
-                size: values["prometheus.size"] as PrometheusOptions["size"],
-                storageClass: values["prometheus.storageClass"] as string,
-                nodeSelector: values["prometheus.nodeSelector"] as Record<string, string>,
-                tolerations: (values["prometheus.tolerations"] as Record<string, unknown>[] | undefined) ?? [],
-            },
-            values: values["agent.values"] as Record<string, unknown>,
-        },
-        addons: {
-            cniMetrics: {
-                enabled: values["addons.cniMetrics.enabled"] as boolean,
-                include: (values["addons.cniMetrics.include"] as string[] | undefined) ?? [],
-                exclude: (values["addons.cniMetrics.exclude"] as string[] | undefined) ?? [],
-                freeIpAlarmPercent: values["addons.cniMetrics.freeIpAlarmPercent"] as number,
-                alarmEmail: values["addons.cniMetrics.alarmEmail"] as string | undefined,
-                alarmTopicArn: values["addons.cniMetrics.alarmTopicArn"] as string | undefined,
-            },
-            fargateInsights: {
-                enabled: values["addons.fargateInsights.enabled"] as boolean,
-                include: (values["addons.fargateInsights.include"] as string[] | undefined) ?? [],
-                exclude: (values["addons.fargateInsights.exclude"] as string[] | undefined) ?? [],
-                alwaysInclude: (values["addons.fargateInsights.alwaysInclude"] as string[] | undefined) ?? [],
-                logRetentionDays: values["addons.fargateInsights.logRetentionDays"] as number,
-            },
-        },
+        regions: values.includeRegions.length > 0 ? values.includeRegions : [stackRegion],
     };
 }

@@ -36,7 +36,7 @@ function receivedAddons(stack: ConfigMap): string {
 describe("config: addons (two-level object fields)", () => {
     it("defaults: both add-ons off, every selected cluster, a 10% alarm, 30 days", () => {
         assert.deepEqual(parseConfig(baseConfig(), { awsRegion: "us-east-1" }).addons, {
-            cniMetrics: { enabled: false, include: [], exclude: [], freeIpAlarmPercent: 10, alarmEmail: undefined, alarmTopicArn: undefined },
+            cniMetrics: { enabled: false, include: [], exclude: [], freeIpAlarmPercent: 10 },
             fargateInsights: { enabled: false, include: [], exclude: [], alwaysInclude: [], logRetentionDays: 30 },
         });
     });
@@ -65,8 +65,6 @@ describe("config: addons (two-level object fields)", () => {
             include: [],
             exclude: ["sandbox-*"],
             freeIpAlarmPercent: 25,
-            alarmEmail: undefined,
-            alarmTopicArn: undefined,
         });
         assert.deepEqual(parsed.addons.fargateInsights.alwaysInclude, ["serverless-*"]);
     });

@@ -35,11 +35,11 @@ describe("object-valued config keys (agent, clusters)", () => {
             ipv6: false,
             dataFetcher: true,
             allowUnpinnedImages: false,
-            imageTags: Object.fromEntries(CHART_IMAGES.map((i) => [i.component, i.tag])),
-            prometheus: { size: "small", storageClass: "gp2", nodeSelector: {}, tolerations: [] },
             values: {},
         });
-        assert.deepEqual(parseConfig(baseConfig(), { awsRegion: "us-east-1" }).clusters, { include: [], exclude: [], tags: {}, assumeRoleArn: undefined });
+        assert.deepEqual(parsed.images, Object.fromEntries(CHART_IMAGES.map((i) => [i.component, i.tag])));
+        assert.deepEqual(parsed.prometheus, { size: "small", storageClass: "gp2", nodeSelector: {}, tolerations: [] });
+        assert.deepEqual(parseConfig(baseConfig(), { awsRegion: "us-east-1" }).clusters, { include: [], exclude: [], tags: {} });
     });
 
     it("reads fields as --path stores them (JSON booleans and numbers) and as YAML maps give them", () => {

@@ -27,7 +27,7 @@ describe("config validation", () => {
         assert.equal(parsed.createIamUser, false);
         assert.equal(parsed.autoUpdate, true);
         assert.equal(parsed.kmsKeyId, undefined);
-        assert.equal(parsed.lifecycleDays, undefined);
+        assert.equal(parsed.lifecycleDays, 0, "0 keeps the files forever");
         assert.deepEqual(parsed.tags, {});
     });
 
@@ -111,7 +111,7 @@ describe("config validation", () => {
 
     it("requires externalId only while autoUpdate is on", () => {
         const { externalId: _omitted, ...withoutExternalId } = baseConfig();
-        assert.match(onlyProblem(withoutExternalId), /externalId is required when container-insights:autoUpdate is true/);
+        assert.match(onlyProblem(withoutExternalId), /externalId is required while container-insights:autoUpdate is true/);
         assert.equal(parseConfig({ ...withoutExternalId, autoUpdate: "false" }, { awsRegion: "us-east-1" }).externalId, undefined);
     });
 

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentOptions } from "../../config";
+import { AgentOptions, PrometheusOptions } from "../../config";
 import { ClusterAddons, installAddons } from "../addons";
 import { kubeconfig } from "./kubeconfig";
 import { DiscoveredCluster } from "./types";
@@ -18,6 +18,7 @@ export interface ClusterAgentArgs {
     karpenops?: { apiKey: pulumi.Output<string>; clusterId: string };
     identity: AgentIdentity;
     agent: AgentOptions;
+    prometheus: PrometheusOptions;
     /** Tag per chart image, pinned by digest (images/pin.ts). */
     imageTags: Record<string, string>;
     /** Role the deploying identity assumes for `aws eks get-token`. */
@@ -76,6 +77,7 @@ export class ClusterAgent extends pulumi.ComponentResource {
                     karpenops: args.karpenops,
                     identity: args.identity,
                     agent: args.agent,
+                    prometheus: args.prometheus,
                     imageTags: args.imageTags,
                 }),
             },

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentOptions, PrometheusOptions } from "../../config";
 import { CHART_IMAGES, imageValues } from "../../images/catalog";
+import { isPlainObject } from "../../common/objects";
 import { PROMETHEUS_RESOURCES } from "./vendorChart";
 
 /** EC2 instance families with NVIDIA GPUs that EKS runs. */
@@ -28,14 +29,11 @@ export type AgentIdentity =
     | { kind: "podIdentity"; serviceAccount: string }
     | { kind: "iamUser"; accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> };
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-
 /** Merges `over` into `base`: maps recursively, anything else (lists, scalars, Outputs) replaced. */
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
     const merged: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(over)) {
-        merged[key] = isPlainObject(value) && isPlainObject(base[key]) ? deepMerge(base[key] as Record<string, unknown>, value) : value;
+        merged[key] = isPlainObject(value) && isPlainObject(base[key]) ? deepMerge(base[key], value) : value;
     }
     return merged;
 }
@@ -85,10 +83,11 @@ export function agentValues(args: {
     karpenops?: { apiKey: pulumi.Output<string>; clusterId: string };
     identity: AgentIdentity;
     agent: AgentOptions;
+    prometheus: PrometheusOptions;
     /** Tag per image component, pinned by digest (images/pin.ts). */
     imageTags: Record<string, string>;
 }): Record<string, unknown> {
-    const { agent } = args;
+    const { agent, prometheus } = args;
     const containerInsights: Record<string, unknown> = {
         enabled: agent.containerInsights,
         debug: agent.debug,
@@ -122,10 +121,10 @@ export function agentValues(args: {
         prometheus: {
             ipv6_enabled: agent.ipv6,
             server: {
-                persistentVolume: { storageClass: agent.prometheus.storageClass },
-                resources: prometheusResources(agent.prometheus.size),
-                nodeSelector: agent.prometheus.nodeSelector,
-                tolerations: agent.prometheus.tolerations,
+                persistentVolume: { storageClass: prometheus.storageClass },
+                resources: prometheusResources(prometheus.size),
+                nodeSelector: prometheus.nodeSelector,
+                tolerations: prometheus.tolerations,
             },
         },
     };
