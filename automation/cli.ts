@@ -15,6 +15,7 @@ import { Action, ACTIONS, RunRequest } from "./request";
 import { RunOptions, RunResult, runStack } from "./runStack";
 import { StatusIo, runStatus } from "./status";
 import { resolveBackend } from "./workspace";
+import { WATCH_DETAILS, WATCH_USAGE, WatchIo, runWatch } from "./watch/command";
 
 export { UsageError } from "./cliArgs";
 
@@ -58,6 +59,11 @@ export const COMMANDS: Record<string, CommandHelp> = {
             "Read-only: the stack's outputs, IAM, EKS and the reconciler's logs. Exit 0 when every cluster is healthy, 1 otherwise.",
             "--json: the same as one JSON object.",
         ],
+    },
+    watch: {
+        usage: WATCH_USAGE,
+        summary: "the long-running service: run up (with the policy pack) when clusters appear or go, serve /healthz and /metrics",
+        details: WATCH_DETAILS,
     },
     help: { usage: "help [command]", summary: "this help, or one command's", details: [] },
 };
@@ -151,7 +157,7 @@ export function policySummary(violations: PolicyViolation[]): string {
     return `policy: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)`;
 }
 
-export interface CliIo extends Partial<AdoptIo & StatusIo & ConfigureIo> {
+export interface CliIo extends Partial<AdoptIo & StatusIo & ConfigureIo & Omit<WatchIo, "out" | "err" | "env">> {
     out: (line: string) => void;
     err: (line: string) => void;
     env: NodeJS.ProcessEnv;
@@ -187,6 +193,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
                 return await runStatus(rest, io as CliIo & StatusIo);
             case "configure":
                 return await runConfigure(rest, io as CliIo & ConfigureIo);
+            case "watch":
+                return await runWatch(rest, io);
             default:
                 return await runStackCommand(parseCliArguments(argv, io.env), io);
         }
@@ -208,7 +216,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             return 1;
         }
         // The read-only commands meet AWS's own errors (no credentials, AccessDenied): one line, no stack trace.
-        if ((command === "adopt" || command === "status") && error instanceof Error) {
+        if ((command === "adopt" || command === "status" || command === "watch") && error instanceof Error) {
             io.err(`container-insights: ${command} failed: ${error.name}: ${error.message}`);
             return 1;
         }
@@ -243,14 +251,21 @@ async function runStackCommand(request: RunRequest & { yes: boolean }, io: CliIo
     }
 }
 
-/** The process entry: wires SIGINT to cancellation and exits with main's code. */
+/** The process entry: wires SIGINT to cancellation (SIGTERM and SIGINT to the watch service's stop) and exits with main's code. */
 export function runCli(): void {
     const controller = new AbortController();
-    process.once("SIGINT", () => {
-        process.stderr.write("cancelling: the engine stops after the steps in flight\n");
-        controller.abort();
-    });
-    main(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), env: process.env, signal: controller.signal }).then(
+    const argv = process.argv.slice(2);
+    const onStop = (handler: () => void) => {
+        process.on("SIGTERM", handler);
+        process.on("SIGINT", handler);
+    };
+    if (argv[0] !== "watch") {
+        process.once("SIGINT", () => {
+            process.stderr.write("cancelling: the engine stops after the steps in flight\n");
+            controller.abort();
+        });
+    }
+    main(argv, { out: (l) => console.log(l), err: (l) => console.error(l), env: process.env, signal: controller.signal, onStop }).then(
         (code) => process.exit(code),
         (error: unknown) => {
             console.error(`container-insights: unexpected error: ${error instanceof Error ? error.stack : String(error)}`);

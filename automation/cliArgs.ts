@@ -116,3 +116,30 @@ export class EnvironmentError extends Error {
         this.name = "EnvironmentError";
     }
 }
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration flag (`90s`, `2m`, `1h`, `500ms`; a bare number is seconds) in milliseconds, above 0. */
+export function durationFlag(command: string, name: string, value: string | undefined, fallbackMs: number): number {
+    if (value === undefined) {
+        return fallbackMs;
+    }
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+    const ms = match ? Number(match[1]) * DURATION_UNITS[match[2] ?? "s"] : NaN;
+    if (!(ms > 0)) {
+        throw new UsageError(`--${name} ${JSON.stringify(value)} is not a duration above 0 (such as 90s, 2m, 1h; a bare number is seconds)`, command);
+    }
+    return Math.round(ms);
+}
+
+/** `--port`: a TCP port, 1..65535. */
+export function portFlag(command: string, value: string | undefined, fallback: number): number {
+    if (value === undefined) {
+        return fallback;
+    }
+    const port = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!(port >= 1 && port <= 65535)) {
+        throw new UsageError(`--port ${JSON.stringify(value)} is not a TCP port (1-65535)`, command);
+    }
+    return port;
+}

@@ -10,7 +10,7 @@ import { findPulumiCli } from "./pulumiCli";
 export const PROJECT_DIR = resolve(__dirname, "..");
 
 /** The subset of a Pulumi Stack that runStack uses (tests supply their own). */
-export type StackHandle = Pick<Stack, "name" | "getAllConfig" | "setAllConfig" | "removeAllConfig" | "preview" | "up" | "refresh" | "destroy" | "outputs">;
+export type StackHandle = Pick<Stack, "name" | "getAllConfig" | "setAllConfig" | "removeAllConfig" | "preview" | "up" | "refresh" | "destroy" | "outputs" | "cancel">;
 
 export type Backend = "configured" | { stateDirectory: string };
 

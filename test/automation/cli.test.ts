@@ -48,7 +48,7 @@ describe("container-insights CLI", () => {
         const never = async (): Promise<RunResult> => assert.fail("must not run");
         for (const [argv, message] of [
             [[], /name a command/],
-            [["deploy", "--env", "prod"], /unknown command deploy; commands: preview, up, refresh, destroy, configure, adopt, status, help/],
+            [["deploy", "--env", "prod"], /unknown command deploy; commands: preview, up, refresh, destroy, configure, adopt, status, watch, help/],
             [["preveiw", "--env", "prod"], /unknown command preveiw \(did you mean preview\?\)/],
             [["stauts"], /\(did you mean status\?\)/],
             [["preview"], /--env is required/],
