@@ -132,14 +132,14 @@ export function durationFlag(command: string, name: string, value: string | unde
     return Math.round(ms);
 }
 
-/** `--port`: a TCP port, 1..65535. */
+/** `--port`: a TCP port, 1..65535 (0: any free port). */
 export function portFlag(command: string, value: string | undefined, fallback: number): number {
     if (value === undefined) {
         return fallback;
     }
     const port = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (!(port >= 1 && port <= 65535)) {
-        throw new UsageError(`--port ${JSON.stringify(value)} is not a TCP port (1-65535)`, command);
+    if (!(port >= 0 && port <= 65535)) {
+        throw new UsageError(`--port ${JSON.stringify(value)} is not a TCP port (1-65535, or 0 for any free port)`, command);
     }
     return port;
 }

@@ -68,11 +68,13 @@ export class FakeWatchQueue implements WatchQueue {
                 });
             }
             const nextVisible = Math.min(...this.live.map((m) => m.visibleAt).filter((at) => at > now));
+            let onAbort = () => undefined as void;
             await Promise.race([
                 this.clock.sleep(Math.min(deadline, nextVisible) - now),
                 new Promise<void>((resolve) => this.wake.push(resolve)),
-                new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })),
+                new Promise<void>((resolve) => signal.addEventListener("abort", (onAbort = () => resolve()), { once: true })),
             ]);
+            signal.removeEventListener("abort", onAbort);
         }
     }
 
