@@ -4,6 +4,7 @@
  * the naming functions the program itself uses; without --account the policy names the caller's own account with
  * the ${aws:PrincipalAccount} policy variable.
  */
+import { createHash } from "crypto";
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { PolicyDocument, PolicyStatement, bucketArn, policy } from "../common/documents";
@@ -375,6 +376,33 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
     return policy(...statements);
 }
 
+/**
+ * What the watch service (`container-insights watch`) needs beyond the deployer's policy: to consume the stack's watch
+ * queue. The batch calls it makes (DeleteMessageBatch, ChangeMessageVisibilityBatch) are authorized as the single
+ * actions. The queue is encrypted with SSE-SQS, so no KMS permission is needed.
+ */
+export const WATCH_QUEUE_ACTIONS = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"];
+
+/** The watch queue's name: the events module's (events.enabled), in the stack's region. */
+export function watchQueueName(stackName: string): string {
+    return `${stackBaseName(stackName)}-watch-events`;
+}
+
+function stackBaseName(stackName: string): string {
+    const base = `nops-ccost-${stackName}`;
+    return base.length > 40 ? `${base.slice(0, 31)}-${createHash("sha256").update(stackName).digest("hex").slice(0, 8)}` : base;
+}
+
+export function watchStatement(target: Pick<DeployTarget, "stackName" | "stackRegion" | "accountId">): PolicyStatement {
+    const partition = partitionOf(target.stackRegion);
+    return {
+        Sid: "WatchQueue",
+        Effect: "Allow",
+        Action: WATCH_QUEUE_ACTIONS,
+        Resource: `arn:${partition}:sqs:${target.stackRegion}:${target.accountId}:${watchQueueName(target.stackName)}`,
+    };
+}
+
 /** IAM's limit on a customer managed policy document, in characters not counting white space. */
 export const MANAGED_POLICY_LIMIT = 6144;
 
@@ -420,7 +448,7 @@ function fitStatement(statement: PolicyStatement, limit: number): PolicyStatemen
 }
 
 /** Reads a stack's config like the program does and builds its deployer policy. */
-export function stackDeployerPolicy(stack: string, options: { projectDir: string; accountId?: string; overrides?: Record<string, string> }): PolicyDocument {
+export function stackDeployerPolicy(stack: string, options: { projectDir: string; accountId?: string; overrides?: Record<string, string>; watch?: boolean }): PolicyDocument {
     const { raw, awsRegion } = readStackConfig(stack, options.projectDir, options.overrides ?? {});
     // Secrets do not shape the policy, and the reader never sees their values: stand-ins let the config validate.
     for (const key of ["token", "externalId", "datadogApiKey"]) {
@@ -429,13 +457,16 @@ export function stackDeployerPolicy(stack: string, options: { projectDir: string
         }
     }
     const config = parseConfig(raw, { awsRegion, stackName: stack });
-    return deployerPolicy({ stackName: stack, stackRegion: config.stackRegion, accountId: options.accountId ?? PRINCIPAL_ACCOUNT, config });
+    const target = { stackName: stack, stackRegion: config.stackRegion, accountId: options.accountId ?? PRINCIPAL_ACCOUNT, config };
+    const document = deployerPolicy(target);
+    return options.watch ? policy(...document.Statement, watchStatement(target)) : document;
 }
 
 const USAGE =
-    "usage: npm run --silent permissions -- <stack> [--account <id>] [--set key=value ...] [--split <directory>]\n" +
+    "usage: npm run --silent permissions -- <stack> [--account <id>] [--set key=value ...] [--split <directory>] [--watch]\n" +
     "  prints the deployer's IAM policy as one minified JSON document; --set applies `pulumi config set --path` (e.g.\n" +
-    "  --set clusters.assumeRoleArn=arn:...); --split writes deployer-policy-<n>.json files, each within IAM's 6,144-character limit";
+    "  --set clusters.assumeRoleArn=arn:...); --split writes deployer-policy-<n>.json files, each within IAM's 6,144-character limit;\n" +
+    "  --watch adds what the watch service (container-insights watch) needs on top: SQS on the stack's watch queue";
 
 export function main(argv: string[]): number {
     const args = [...argv];
@@ -443,13 +474,16 @@ export function main(argv: string[]): number {
     let accountId: string | undefined;
     let stack: string | undefined;
     let splitDir: string | undefined;
+    let watch = false;
     while (args.length > 0) {
         const arg = args.shift()!;
         if (arg === "--help" || arg === "-h") {
             process.stdout.write(`${USAGE}\n`);
             return 0;
         }
-        if (arg === "--account") {
+        if (arg === "--watch") {
+            watch = true;
+        } else if (arg === "--account") {
             accountId = args.shift();
             if (!accountId || !/^[0-9]{12}$/.test(accountId)) {
                 process.stderr.write("--account takes a 12-digit AWS account id\n");
@@ -481,7 +515,7 @@ export function main(argv: string[]): number {
         return 2;
     }
     try {
-        const document = stackDeployerPolicy(stack, { projectDir: join(__dirname, ".."), accountId, overrides });
+        const document = stackDeployerPolicy(stack, { projectDir: join(__dirname, ".."), accountId, overrides, watch });
         const parts = splitPolicy(document);
         if (splitDir !== undefined) {
             mkdirSync(splitDir, { recursive: true });
