@@ -191,7 +191,9 @@ export class WatchService {
                 this.extendedAt = clock.now();
             }
             this.held.push({ message, change: parsed.change });
-            this.waiting = noteChange(this.waiting, clock.now());
+            // The change happened when SQS got it, not when this loop got round to it (after an up, say): the quiet
+            // window and the maximum wait count from there.
+            this.waiting = noteChange(this.waiting, Math.min(message.sentAt, clock.now()));
         }
         if (discard.length > 0) {
             await this.settle("delete", () => queue.delete(discard));

@@ -109,9 +109,12 @@ describe("watch service on virtual time (fake queue, runStack over a replayed Pu
         await h.runUntil(20 * MIN, () => {
             h.queue.send(clusterEventBody("ready", "a"));
             h.at(3 * MIN, () => h.queue.send(clusterEventBody("ready", "b")));
+            h.at(4 * MIN, () => h.queue.send(clusterEventBody("ready", "c")));
         });
-        assert.deepEqual(h.engine.ups.map((u) => u.start), [2 * MIN, 5 * MIN + 2 * MIN]);
-        assert.deepEqual(h.queue.calls.filter(([op]) => op === "delete").map(([, ids]) => ids), [["m-1"], ["m-2"]]);
+        // The quiet window counts from when SQS got the changes (3 and 4 minutes), not from when the loop received
+        // them after the first up (5 minutes): the second up starts at 6 minutes.
+        assert.deepEqual(h.engine.ups.map((u) => u.start), [2 * MIN, 6 * MIN]);
+        assert.deepEqual(h.queue.calls.filter(([op]) => op === "delete").map(([, ids]) => ids), [["m-1"], ["m-2", "m-3"]]);
     });
 
     it("a failed up is retried after a back-off; its messages stay until an up succeeds", async () => {

@@ -1,0 +1,358 @@
+/**
+ * npm run bench:events [-- --json] [-- --seed <n>] [-- --days <n>] [-- --clusters-per-day <n>]
+ * Onboarding latency on virtual time: clusters created at random times (bench/eventModel.ts says what is assumed),
+ * and for each mode the time from ACTIVE to the cluster's identity being ready and to its agent being installed:
+ *  - vendor:   the vendor's algorithm (bench/vendorAlgorithm.ts) every 2 hours; agents are installed by hand (null);
+ *  - schedule: our reconciler every 2 hours; agents by a nightly CI `up`;
+ *  - events:   CloudTrail events through the reconciler queue (requeued while CREATING), the reconciler's
+ *              "Cluster Identity Ready" event into the watch queue, and the real watch service (debounce, runner)
+ *              running a modelled `up`.
+ * Every mode runs against the stateful fake account with IAM's write quota. The targets (bench/eventTargets.ts) are
+ * checked and the process exits 1 when one is missed. --json prints exactly one JSON object.
+ */
+import { randomInt } from "crypto";
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { agentPermissions, irsaTrust } from "../common/documents";
+import { clusterRoleName, clusterRolePath } from "../common/naming";
+import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
+import { AdaptiveRateLimiter, IAM_WRITE_PACING } from "../lambda/reconciler/rateLimiter";
+import { reconcile } from "../lambda/reconciler/reconcile";
+import { DEFAULT_BACKOFF } from "../automation/watch/backoff";
+import { DEFAULT_DEBOUNCE } from "../automation/watch/debounce";
+import { WatchService } from "../automation/watch/service";
+import { FakeAccount } from "../test/fakes/awsAccount";
+import { mockAws } from "../test/fakes/sdkMocks";
+import { FakeWatchQueue, clusterEventBody } from "../test/fakes/watchQueue";
+import { DAY, DEFAULT_MODEL, EventModel, HOUR, MINUTE, PlannedCluster, nextNightlyUp, percentile, planClusters, upDurationMs } from "./eventModel";
+import { ModeFigures, checkEventTargets } from "./eventTargets";
+import { seededRandom } from "./seededRandom";
+import type { TargetCheck } from "./targets";
+import { VirtualClock } from "./virtualClock";
+import { vendorReconcile } from "./vendorAlgorithm";
+
+const SIMULATION = { readLatencyMs: 20, writeLatencyMs: 40, iamWritesPerSecond: 20 };
+const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+const STACK = "bench";
+const BOUNDARY = "arn:aws:iam::111122223333:policy/container-insights/bench/nops-ccost-bench-agent-boundary";
+const SCHEDULE_MS = 2 * HOUR;
+/** The reconciler queue's requeue delay while a cluster is CREATING, and when it gives up (then the schedule covers it). */
+const REQUEUE_DELAY_MS = 60_000;
+const GIVE_UP_AFTER_MS = 30 * MINUTE;
+const IAM_WRITES = new Set([
+    "CreateRole",
+    "DeleteRole",
+    "UpdateAssumeRolePolicy",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+    "DetachRolePolicy",
+    "TagRole",
+    "PutRolePermissionsBoundary",
+    "DeleteRolePermissionsBoundary",
+    "AttachRolePolicy",
+]);
+const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface EventsBenchOptions {
+    seed: number;
+    days: number;
+    clustersPerDay: number;
+    /** Clusters that exist before the first run (the scheduled modes reconcile them too). */
+    existingClusters: number;
+    model?: EventModel;
+}
+
+export const DEFAULT_OPTIONS: Omit<EventsBenchOptions, "seed"> = { days: 3, clustersPerDay: 40, existingClusters: 10 };
+
+interface Timeline {
+    identityAt: Map<string, number>;
+    agentAt: Map<string, number>;
+    duplicateWrites: number;
+}
+
+const keyOf = (c: { name: string; region: string }) => `${c.region}/${c.name}`;
+
+function settings() {
+    return {
+        stackId: `container-insights/${STACK}`,
+        stackName: STACK,
+        regions: REGIONS,
+        bucketName: "nops-container-cost-111122223333",
+        queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
+        namespace: "nops",
+        serviceAccount: "nops-container-insights",
+        boundaryPolicyArn: BOUNDARY,
+        clusters: { include: [], exclude: [], tags: {} },
+        identityMode: "irsa" as const,
+    };
+}
+
+function newAccount(clock: VirtualClock, existing: number): FakeAccount {
+    const fake = new FakeAccount({ clock, ...SIMULATION });
+    fake.managedPolicies.add(BOUNDARY);
+    for (let i = 0; i < existing; i++) {
+        fake.addCluster(REGIONS[i % REGIONS.length], `existing-${String(i).padStart(3, "0")}`);
+    }
+    return fake;
+}
+
+/** Runs `body` on virtual time with the SDK pointed at `fake`. */
+async function simulate(fake: FakeAccount, clock: VirtualClock, body: () => Promise<void>): Promise<void> {
+    const restore = mockAws(fake);
+    try {
+        await clock.run(body());
+    } finally {
+        restore();
+    }
+}
+
+const at = (clock: VirtualClock, time: number, action: () => unknown) => void clock.sleep(time - clock.now()).then(action);
+
+/** IAM writes since `mark` on roles that were already in step before it. */
+function duplicatesSince(fake: FakeAccount, mark: number, inStep: Set<string>): number {
+    return fake.calls.slice(mark).filter((c) => IAM_WRITES.has(c.operation) && inStep.has(String(c.input.RoleName).toLowerCase())).length;
+}
+
+/** A 2-hourly run (ours or the vendor's) on a fleet where clusters appear once ACTIVE. */
+async function scheduled(plan: PlannedCluster[], options: EventsBenchOptions, random: () => number, run: (clock: VirtualClock, fake: FakeAccount) => Promise<void>, roleOf: (c: { name: string; region: string }) => string): Promise<Timeline> {
+    const clock = new VirtualClock();
+    const fake = newAccount(clock, options.existingClusters);
+    const timeline: Timeline = { identityAt: new Map(), agentAt: new Map(), duplicateWrites: 0 };
+    const horizon = options.days * DAY + SCHEDULE_MS;
+    const ready = (c: { name: string; region: string }) => (fake.role(roleOf(c))?.inline.size ?? 0) > 0;
+    await simulate(fake, clock, async () => {
+        for (const c of plan) {
+            // A cluster's OIDC issuer is there once it is ACTIVE: the scheduled runs see it from then on.
+            at(clock, c.activeAt, () => fake.addCluster(c.region, c.name));
+        }
+        for (let tick = 0; tick <= horizon; tick += SCHEDULE_MS) {
+            await clock.sleep(tick - clock.now());
+            const inStep = new Set([...fake.roles.values()].filter((r) => r.inline.size > 0).map((r) => r.RoleName.toLowerCase()));
+            const mark = fake.calls.length;
+            await run(clock, fake);
+            timeline.duplicateWrites += duplicatesSince(fake, mark, inStep);
+            for (const c of plan) {
+                if (!timeline.identityAt.has(keyOf(c)) && ready(c)) {
+                    timeline.identityAt.set(keyOf(c), clock.now());
+                }
+            }
+        }
+    });
+    void random;
+    return timeline;
+}
+
+async function vendorMode(plan: PlannedCluster[], options: EventsBenchOptions, random: () => number): Promise<Timeline> {
+    return scheduled(
+        plan,
+        options,
+        random,
+        (clock, fake) => vendorReconcile(settings(), clock, fake.accountId, random).catch(() => undefined),
+        (c) => `nops-ccost-${c.name}_${c.region}`,
+    );
+}
+
+async function scheduleMode(plan: PlannedCluster[], options: EventsBenchOptions, random: () => number): Promise<Timeline> {
+    const timeline = await scheduled(
+        plan,
+        options,
+        random,
+        async (clock) => {
+            const gateway = new Gateway(sdkClients("us-east-1"), clock, { deadline: clock.now() + 14 * MINUTE, random });
+            await reconcile(settings(), gateway, quietLog);
+        },
+        (c) => clusterRoleName(c.name, c.region),
+    );
+    // Agents: the nightly CI `up` installs every cluster that is ACTIVE with its identity ready by then.
+    const model = options.model ?? DEFAULT_MODEL;
+    const nights = new Map<number, PlannedCluster[]>();
+    for (const c of plan) {
+        const identity = timeline.identityAt.get(keyOf(c));
+        if (identity !== undefined) {
+            const night = nextNightlyUp(Math.max(identity, c.activeAt), model);
+            nights.set(night, [...(nights.get(night) ?? []), c]);
+        }
+    }
+    for (const [night, clusters] of nights) {
+        for (const c of clusters) {
+            timeline.agentAt.set(keyOf(c), night + upDurationMs(clusters.length, model));
+        }
+    }
+    return timeline;
+}
+
+/**
+ * The reconciler queue's consumer, modelled: one run at a time (the S3 lease), DescribeCluster, requeued after
+ * REQUEUE_DELAY_MS while CREATING, else the cluster's role and its two inline policies unless they are there already,
+ * paced by the reconciler's own AIMD limiter; then the "Cluster Identity Ready" event.
+ */
+function modelledConsumer(clock: VirtualClock, fake: FakeAccount, onReady: (c: PlannedCluster) => void) {
+    const limiter = new AdaptiveRateLimiter(IAM_WRITE_PACING, clock.now());
+    const iam = new IAMClient({ region: "us-east-1" });
+    let lease: Promise<unknown> = Promise.resolve();
+    const write = async (send: () => Promise<unknown>) => {
+        for (let wait = limiter.tryAcquire(clock.now()); wait > 0; wait = limiter.tryAcquire(clock.now())) {
+            await clock.sleep(wait);
+        }
+        await send();
+        limiter.onSuccess(clock.now());
+    };
+    const once = async (c: PlannedCluster): Promise<"done" | "requeue"> => {
+        const cluster = fake.clusters.get(c.region)?.get(c.name);
+        await clock.sleep(SIMULATION.readLatencyMs);
+        if (!cluster || cluster.status !== "ACTIVE") {
+            return "requeue";
+        }
+        const roleName = clusterRoleName(c.name, c.region);
+        await clock.sleep(SIMULATION.readLatencyMs);
+        if ((fake.role(roleName)?.inline.size ?? 0) === 0) {
+            const issuer = cluster.issuer!.replace("https://", "");
+            const trust = irsaTrust({ oidcProviderArn: fake.providerArn(cluster.issuer!), issuerHostPath: issuer, namespace: "nops", serviceAccount: "nops-container-insights" });
+            await write(() =>
+                iam.send(new CreateRoleCommand({ RoleName: roleName, Path: clusterRolePath(STACK), AssumeRolePolicyDocument: JSON.stringify(trust), PermissionsBoundary: BOUNDARY })),
+            );
+            const document = agentPermissions({ partition: "aws", bucketName: settings().bucketName, queueArnPattern: settings().queueArnPattern });
+            await write(() => iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "agent", PolicyDocument: JSON.stringify(document) })));
+        }
+        onReady(c);
+        return "done";
+    };
+    return (c: PlannedCluster, firstDelivery: number) => {
+        const attempt = async (): Promise<void> => {
+            const turn = lease.then(() => once(c));
+            lease = turn.catch(() => undefined);
+            if ((await turn) === "requeue" && clock.now() - firstDelivery < GIVE_UP_AFTER_MS) {
+                await clock.sleep(REQUEUE_DELAY_MS);
+                await attempt();
+            }
+        };
+        return attempt();
+    };
+}
+
+async function eventsMode(plan: PlannedCluster[], options: EventsBenchOptions, random: () => number): Promise<Timeline> {
+    const model = options.model ?? DEFAULT_MODEL;
+    const clock = new VirtualClock();
+    const fake = new FakeAccount({ clock, ...SIMULATION });
+    fake.managedPolicies.add(BOUNDARY);
+    const timeline: Timeline = { identityAt: new Map(), agentAt: new Map(), duplicateWrites: 0 };
+    const watchQueue = new FakeWatchQueue(clock, 300);
+    const byKey = new Map(plan.map((c) => [keyOf(c), c]));
+    const runner = {
+        up: async () => {
+            const started = clock.now();
+            const installs = plan.filter((c) => c.activeAt <= started && (timeline.identityAt.get(keyOf(c)) ?? Infinity) <= started && !timeline.agentAt.has(keyOf(c)));
+            await clock.sleep(upDurationMs(installs.length, model));
+            for (const c of installs) {
+                timeline.agentAt.set(keyOf(c), clock.now());
+            }
+            return { action: "up" as const, stackName: STACK, environment: "PROD", changes: { create: installs.length }, outputs: {}, policyViolations: [] };
+        },
+        cancel: async () => undefined,
+    };
+    const service = new WatchService(
+        { stackName: STACK, debounce: DEFAULT_DEBOUNCE, backoff: DEFAULT_BACKOFF, gracePeriodMs: 10 * MINUTE, cancelTimeoutMs: 2 * MINUTE },
+        { queue: watchQueue, runner, clock, log: () => undefined, random },
+    );
+    const consume = modelledConsumer(clock, fake, (c) => {
+        if (!timeline.identityAt.has(keyOf(c))) {
+            timeline.identityAt.set(keyOf(c), clock.now());
+        }
+        at(clock, clock.now() + model.busToQueueMs, () => watchQueue.send(clusterEventBody("ready", c.name, { stack: STACK, region: c.region })));
+    });
+    const horizon = options.days * DAY + HOUR;
+    const inStepBefore = new Set<string>();
+    await simulate(fake, clock, async () => {
+        const loop = service.start();
+        const consumers: Promise<void>[] = [];
+        for (const c of plan) {
+            at(clock, c.createdAt, () => fake.addCluster(c.region, c.name, { status: "CREATING" }));
+            at(clock, c.activeAt, () => (fake.clusters.get(c.region)!.get(c.name)!.status = "ACTIVE"));
+            for (const delivery of c.deliveries) {
+                at(clock, delivery + model.lambdaPickupMs, () => {
+                    // A write on a role that was already in step when this copy arrived is a duplicate write.
+                    if ((fake.role(clusterRoleName(c.name, c.region))?.inline.size ?? 0) > 0) {
+                        inStepBefore.add(clusterRoleName(c.name, c.region).toLowerCase());
+                    }
+                    consumers.push(consume(byKey.get(keyOf(c))!, delivery));
+                });
+            }
+        }
+        await clock.sleep(horizon);
+        await Promise.all(consumers);
+        await service.stop();
+        await loop;
+    });
+    timeline.duplicateWrites = duplicatesSince(fake, 0, inStepBefore);
+    return timeline;
+}
+
+function figures(mode: ModeFigures["mode"], plan: PlannedCluster[], timeline: Timeline, agents: boolean): ModeFigures {
+    const latency = (times: Map<string, number>) => plan.map((c) => Math.max(0, (times.get(keyOf(c)) ?? Infinity) - c.activeAt));
+    const identity = latency(timeline.identityAt);
+    return {
+        mode,
+        clusters: plan.length,
+        identityP50Ms: Math.round(percentile(identity, 50)),
+        identityP99Ms: Math.round(percentile(identity, 99)),
+        agentP99Ms: agents ? Math.round(percentile(latency(timeline.agentAt), 99)) : null,
+        duplicateWrites: timeline.duplicateWrites,
+    };
+}
+
+export async function runEventsBench(options: EventsBenchOptions, progress: (line: string) => void = () => undefined): Promise<{ modes: ModeFigures[]; targets: TargetCheck[] }> {
+    const plan = planClusters(seededRandom(options.seed), { days: options.days, clustersPerDay: options.clustersPerDay, regions: REGIONS }, options.model);
+    const modes: ModeFigures[] = [];
+    modes.push(figures("vendor", plan, await vendorMode(plan, options, seededRandom(options.seed + 1)), false));
+    progress("vendor: done");
+    modes.push(figures("schedule", plan, await scheduleMode(plan, options, seededRandom(options.seed + 2)), true));
+    progress("schedule: done");
+    modes.push(figures("events", plan, await eventsMode(plan, options, seededRandom(options.seed + 3)), true));
+    progress("events: done");
+    return { modes, targets: checkEventTargets(modes) };
+}
+
+function option(argv: string[], name: string): number | undefined {
+    const index = argv.indexOf(`--${name}`);
+    return index >= 0 ? Number(argv[index + 1]) : undefined;
+}
+
+const minutes = (ms: number | null) => (ms === null ? "-" : Number.isFinite(ms) ? (ms / MINUTE).toFixed(1) : "never");
+
+export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t), err: (text: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+    const json = argv.includes("--json");
+    const seed = option(argv, "seed") ?? randomInt(1, 2 ** 31);
+    const options: EventsBenchOptions = {
+        seed,
+        days: option(argv, "days") ?? DEFAULT_OPTIONS.days,
+        clustersPerDay: option(argv, "clusters-per-day") ?? DEFAULT_OPTIONS.clustersPerDay,
+        existingClusters: option(argv, "existing") ?? DEFAULT_OPTIONS.existingClusters,
+    };
+    const { modes, targets } = await runEventsBench(options, json ? undefined : (line) => err(`${line}\n`));
+    const code = targets.every((t) => t.pass) ? 0 : 1;
+    if (json) {
+        out(`${JSON.stringify({ modes })}\n`);
+        return code;
+    }
+    const lines = [
+        `${options.days} days, ${options.clustersPerDay} new clusters a day (${options.existingClusters} existing), seed ${seed} (replay with --seed ${seed}); simulated time`,
+        "mode      clusters | ACTIVE->identity p50  p99 (min) | ACTIVE->agent p99 (min) | duplicate IAM writes",
+        ...modes.map(
+            (m) =>
+                `${m.mode.padEnd(9)} ${String(m.clusters).padStart(8)} | ${minutes(m.identityP50Ms).padStart(21)} ${minutes(m.identityP99Ms).padStart(10)} | ` +
+                `${minutes(m.agentP99Ms).padStart(23)} | ${String(m.duplicateWrites).padStart(20)}`,
+        ),
+        ...targets.map((t) => `${t.pass ? "PASS" : "FAIL"} ${t.target} (${t.detail})`),
+    ];
+    out(`${lines.join("\n")}\n`);
+    return code;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+        },
+    );
+}
