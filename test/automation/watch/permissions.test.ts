@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { mockClient } from "aws-sdk-client-mock";
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, SQSClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-sqs";
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { policy } from "../../../common/documents";
 import { reconcilerFunctionNames } from "../../../common/naming";
 import { WATCH_QUEUE_ACTIONS, main as permissionsMain, watchQueueName, watchStatement } from "../../../scripts/permissions";
@@ -34,7 +34,9 @@ function capture(argv: string[]): { code: number; out: string; err: string } {
 }
 
 describe("permissions: the watch service's statement (npm run permissions -- <stack> --watch)", () => {
-    const sqs = mockClient(SQSClient);
+    // Mocked in a hook, not while mocha loads the files: another file mocks SQSClient too.
+    let sqs: AwsStub<ServiceInputTypes, ServiceOutputTypes, SQSClientResolvedConfig>;
+    before(() => (sqs = mockClient(SQSClient)));
     after(() => sqs.restore());
 
     it("allows every call the service's queue client makes on the stack's watch queue, and nothing on another queue", async () => {

@@ -5,14 +5,19 @@ import {
     GetQueueAttributesCommand,
     ReceiveMessageCommand,
     SQSClient,
+    SQSClientResolvedConfig,
+    ServiceInputTypes,
+    ServiceOutputTypes,
 } from "@aws-sdk/client-sqs";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { SqsWatchQueue, regionOfQueueUrl } from "../../../automation/watch/queue";
 
 const URL = "https://sqs.eu-west-1.amazonaws.com/111122223333/container-insights-prod-watch";
 
 describe("watch: the SQS queue (AWS SDK v3)", () => {
-    const sqs = mockClient(SQSClient);
+    // Mocked in a hook, not while mocha loads the files: another file mocks SQSClient too.
+    let sqs: AwsStub<ServiceInputTypes, ServiceOutputTypes, SQSClientResolvedConfig>;
+    before(() => (sqs = mockClient(SQSClient)));
     afterEach(() => sqs.reset());
     after(() => sqs.restore());
 
