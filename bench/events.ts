@@ -260,7 +260,8 @@ async function eventsMode(plan: PlannedCluster[], options: EventsBenchOptions, r
         at(clock, clock.now() + model.busToQueueMs, () => watchQueue.send(clusterEventBody("ready", c.name, { stack: STACK, region: c.region })));
     });
     const horizon = options.days * DAY + HOUR;
-    const inStepBefore = new Set<string>();
+    /** Per role already in step when a copy of its cluster's event arrived: the account's call count at that moment. */
+    const inStepAt = new Map<string, number>();
     await simulate(fake, clock, async () => {
         const loop = service.start();
         const consumers: Promise<void>[] = [];
@@ -270,8 +271,9 @@ async function eventsMode(plan: PlannedCluster[], options: EventsBenchOptions, r
             for (const delivery of c.deliveries) {
                 at(clock, delivery + model.lambdaPickupMs, () => {
                     // A write on a role that was already in step when this copy arrived is a duplicate write.
-                    if ((fake.role(clusterRoleName(c.name, c.region))?.inline.size ?? 0) > 0) {
-                        inStepBefore.add(clusterRoleName(c.name, c.region).toLowerCase());
+                    const role = clusterRoleName(c.name, c.region).toLowerCase();
+                    if ((fake.role(role)?.inline.size ?? 0) > 0 && !inStepAt.has(role)) {
+                        inStepAt.set(role, fake.calls.length);
                     }
                     consumers.push(consume(byKey.get(keyOf(c))!, delivery));
                 });
@@ -282,7 +284,7 @@ async function eventsMode(plan: PlannedCluster[], options: EventsBenchOptions, r
         await service.stop();
         await loop;
     });
-    timeline.duplicateWrites = duplicatesSince(fake, 0, inStepBefore);
+    timeline.duplicateWrites = [...inStepAt].reduce((sum, [role, mark]) => sum + duplicatesSince(fake, mark, new Set([role])), 0);
     return timeline;
 }
 
