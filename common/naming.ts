@@ -125,3 +125,30 @@ export const RECONCILER_STATE_KEYS = {
     lease: `${RECONCILER_STATE_PREFIX}reconciler/lease.json`,
     deployment: `${RECONCILER_STATE_PREFIX}reconciler/deployment.json`,
 } as const;
+
+/**
+ * The IAM path of the roles the program creates for the in-cluster add-ons: per stack, and outside the per-cluster
+ * path the reconciler owns (it would take any role there for its own).
+ */
+export function addonRolePath(stackName: string): string {
+    return `/container-insights-addons/${stackName}/`;
+}
+
+/**
+ * One cluster's role for one add-on purpose (`fargate-pods`, `adot-collector`): the purpose, the cluster name cut to
+ * fit IAM's 64 characters, and a hash of the full cluster name and region (the same name may exist in two regions).
+ */
+export function addonRoleName(purpose: string, clusterName: string, region: string): string {
+    const hash = createHash("sha256").update(`${clusterName}_${region}`).digest("hex").slice(0, 8);
+    const room = MAX_ROLE_NAME - purpose.length - 1 - 1 - hash.length;
+    return `${purpose}-${clusterName.slice(0, room)}-${hash}`;
+}
+
+/** ARN pattern of a stack's add-on roles for one purpose, for the deployer's policy. */
+export function addonRoleArnPattern(args: { accountId: string; partition: string; stackName: string; purpose: string }): string {
+    return `arn:${args.partition}:iam::${args.accountId}:role${addonRolePath(args.stackName)}${args.purpose}-*`;
+}
+
+export function addonRoleArn(args: { accountId: string; partition: string; stackName: string; roleName: string }): string {
+    return `arn:${args.partition}:iam::${args.accountId}:role${addonRolePath(args.stackName)}${args.roleName}`;
+}

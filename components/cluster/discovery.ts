@@ -72,5 +72,6 @@ async function describe(name: string, region: string): Promise<DiscoveredCluster
         certificateAuthority: cluster.certificateAuthorities?.[0]?.data ?? "",
         oidcIssuer: cluster.identities?.[0]?.oidcs?.[0]?.issuer || undefined,
         tags: cluster.tags ?? {},
+        ...(cluster.vpcConfig?.vpcId ? { vpcId: cluster.vpcConfig.vpcId, subnetIds: [...(cluster.vpcConfig.subnetIds ?? [])] } : {}),
     };
 }

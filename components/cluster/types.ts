@@ -1,5 +1,6 @@
 import { ClusterIdentity } from "../../common/identity";
 import { AddonName } from "../addons/types";
+import type { FargateInsightsStatus } from "../addons/fargatePlan";
 
 /** An EKS cluster as discovery sees it. */
 export interface DiscoveredCluster {
@@ -11,6 +12,9 @@ export interface DiscoveredCluster {
     certificateAuthority: string;
     oidcIssuer?: string;
     tags: Record<string, string>;
+    /** The cluster's VPC and subnets (vpcConfig); absent for a cluster kept from the last deploy's output. */
+    vpcId?: string;
+    subnetIds?: string[];
 }
 
 /** Whether the cluster has the `aws-ebs-csi-driver` add-on, which the chart's Prometheus volume (gp2) needs. */
@@ -40,4 +44,6 @@ export interface ClusterStatus {
     awaitsReadiness?: boolean;
     /** The optional add-ons installed there (`addons.*`), on every `installed` or `kept` cluster; none: `[]`. */
     addons?: AddonName[];
+    /** Container Insights for EKS Fargate, where addons.fargateInsights is on and its globs select the cluster. */
+    fargateInsights?: FargateInsightsStatus;
 }
