@@ -5,7 +5,6 @@
  * cluster that did not have it waits, with a warning.
  */
 import { minimatch } from "minimatch";
-import { FargateInsightsOptions } from "../../config";
 import { limiter } from "../../common/limit";
 import { Check, eksctlOidcHint } from "../cluster/checks";
 import { AgentPlan } from "../cluster/fleet";
@@ -13,6 +12,15 @@ import { DiscoveredCluster } from "../cluster/types";
 import { describeError } from "../cluster/discovery";
 import { FargateProfileLookup } from "./fargateProfiles";
 import { SubnetLookup } from "./privateSubnets";
+
+/** addons.fargateInsights as config/parse.ts validates it. */
+export interface FargateInsightsOptions {
+    enabled: boolean;
+    include: string[];
+    exclude: string[];
+    alwaysInclude: string[];
+    logRetentionDays: number;
+}
 
 /** What the add-on needs from the cluster, as the `clusters` output records it for a later deploy that cannot read it. */
 export interface FargateInsightsRecord {
