@@ -26,6 +26,7 @@ import { AgentPodIdentity } from "./components/cluster/podIdentity";
 import { IdentityPlan, planIdentities } from "./components/cluster/identity";
 import { PodIdentityRole } from "./components/iam/podIdentityRole";
 import { ClusterIdentity } from "./common/identity";
+import { FargateProfileLookup } from "./components/addons/fargateProfiles";
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -61,6 +62,8 @@ export interface ProgramOptions {
     /** The account's fixed-name resources (bucket, IAM user): ownership check and `adopt`. index.ts passes the SDK
      * lookups, tests a fake account's; skipped when absent. */
     existing?: ExistingLookup;
+    /** Whether a cluster has a Fargate profile (addons.fargateInsights): index.ts passes the SDK lookup, tests a fake. */
+    fargateProfiles?: FargateProfileLookup;
 }
 
 /** Composes an onboarding from validated settings: the account side, then the agent in every selected cluster. */

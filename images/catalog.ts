@@ -47,6 +47,27 @@ export const CHART_IMAGES: readonly ChartImage[] = [
     { component: "heartbeat", at: "heartbeat", shape: "image.repository+tag", repository: "public.ecr.aws/nops/k8s-heartbeat-agent", tag: "0.1.4", documentedFor: "0.1.x" },
 ];
 
+/**
+ * An image the program's own add-on manifests reference (components/addons/), not the chart: pinned through the same
+ * lock as the chart's images, at the tag given here (no `images.*` config key).
+ */
+export interface AddonImage {
+    component: string;
+    /** The `addons.<name>` that uses it. */
+    addon: string;
+    repository: string;
+    tag: string;
+}
+
+export const ADDON_IMAGES: readonly AddonImage[] = [
+    // aws-observability/aws-otel-collector v0.49.0: the release whose deployment-template/eks/otel-fargate-container-insights.yaml
+    // the Fargate collector configuration follows (components/addons/fargateCollectorConfig.ts).
+    { component: "adotCollector", addon: "fargateInsights", repository: "public.ecr.aws/aws-observability/aws-otel-collector", tag: "v0.49.0" },
+];
+
+/** Every image the lock pins at its default tag: the chart's and the add-ons'. */
+export const LOCKED_IMAGES: ReadonlyArray<{ component: string; repository: string; tag: string }> = [...CHART_IMAGES, ...ADDON_IMAGES];
+
 /** An image tag as OCI distribution allows it. */
 export const TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
 

@@ -1,5 +1,5 @@
 /** Pins each chart image's configured tag to the digest the lock holds for it. */
-import { CHART_IMAGES, imageKey } from "./catalog";
+import { AddonImage, CHART_IMAGES, imageKey } from "./catalog";
 import { ImageLock, lockedDigest } from "./lock";
 
 export interface PinnedImages {
@@ -36,4 +36,23 @@ export function pinImages(tags: Record<string, string>, lock: ImageLock, allowUn
         );
     }
     return { tags: pinned, unpinned };
+}
+
+/**
+ * An add-on image's full reference, `<repository>:<tag>@<digest>` from the lock; by tag only when the lock does not pin
+ * it and unpinned images are allowed (reported in `unpinned`), else the program stops naming it.
+ */
+export function pinAddonImage(image: AddonImage, lock: ImageLock, allowUnpinned: boolean, lockFile = "images/images.lock.json"): { reference: string; unpinned?: string } {
+    const key = imageKey(image.repository, image.tag);
+    const digest = lockedDigest(lock, image.repository, image.tag);
+    if (digest) {
+        return { reference: `${key}@${digest}` };
+    }
+    if (!allowUnpinned) {
+        throw new UnpinnedImagesError(
+            `the ${image.addon} add-on's image is not pinned by digest in ${lockFile}: ${key}. Run npm run images:lock and commit the lock, ` +
+                "or set container-insights:agent.allowUnpinnedImages to true to install it by tag",
+        );
+    }
+    return { reference: key, unpinned: key };
 }

@@ -8,7 +8,7 @@
 import { GetAuthorizationTokenCommand, ECRPUBLICClient } from "@aws-sdk/client-ecr-public";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CHART_IMAGES, imageKey } from "../images/catalog";
+import { ADDON_IMAGES, CHART_IMAGES, imageKey } from "../images/catalog";
 import { IMAGES_LOCK_FILE, ImageLock, LockedImage, buildLock, serializeLock } from "../images/lock";
 import { BasicCredentials, RegistryClient } from "../images/registry";
 import { readStackConfig } from "./stackConfig";
@@ -21,7 +21,7 @@ export interface WantedImage {
     tag: string;
 }
 
-/** The catalog's default tags and every committed stack's `images.*` tags, once each. */
+/** The catalog's default tags (the add-ons' images included) and every committed stack's `images.*` tags, once each. */
 export function wantedImages(projectDir = ROOT): WantedImage[] {
     const stacks = readdirSync(join(projectDir, "stacks"))
         .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
@@ -39,6 +39,9 @@ export function wantedImages(projectDir = ROOT): WantedImage[] {
             const tag = tags[image.component] ?? image.tag;
             wanted.set(imageKey(image.repository, tag), { repository: image.repository, tag });
         }
+    }
+    for (const image of ADDON_IMAGES) {
+        wanted.set(imageKey(image.repository, image.tag), { repository: image.repository, tag: image.tag });
     }
     return [...wanted.values()];
 }

@@ -6,6 +6,7 @@ import { ConfigMap, configSet } from "../config/cliConfig";
 import { PROJECT, configForProgram, handToRuntime } from "./cliReplay";
 import { ImageLock } from "../images/lock";
 import { testImageLock } from "./fakes/imageLock";
+import { firstOtherProfile } from "../components/addons/fargateProfiles";
 
 export const ACCOUNT_ID = "111122223333";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -41,6 +42,20 @@ export interface FleetCluster {
     /** true: the cluster has the eks-pod-identity-agent add-on (absent by default). */
     podIdentityAgent?: boolean;
     tags?: Record<string, string>;
+    /** Its Fargate profiles' names, as ListFargateProfiles pages them (none by default); a string: the listing fails so. */
+    fargateProfiles?: string[][] | string;
+    /** Its VPC subnets (vpcConfig.subnetIds); by default two private subnets with their own route table and one public. */
+    subnets?: FleetSubnet[];
+    /** Whether its VPC's main route table routes to an internet gateway (default: no). */
+    mainRouteTablePublic?: boolean;
+}
+
+export interface FleetSubnet {
+    id: string;
+    /** Its route table routes 0.0.0.0/0 to an internet gateway. */
+    public?: boolean;
+    /** "main": no route table of its own, so the VPC's main table applies. */
+    routeTable?: "own" | "main";
 }
 
 export type Fleet = Record<string, FleetCluster[]>;
@@ -61,8 +76,8 @@ export interface RunOptions {
     previousOutputs?: Record<string, unknown>;
     /** The images lock the program pins from; every catalog image at its default tag (test/fakes/imageLock.ts) by default. */
     imageLock?: ImageLock;
-    /** What the program reads besides invokes (the account's existing bucket and user). */
-    deps?: Pick<ProgramOptions, "existing">;
+    /** What the program reads besides invokes (the account's existing bucket and user; the clusters' Fargate profiles, from `fleet` by default). */
+    deps?: Pick<ProgramOptions, "existing" | "fargateProfiles">;
 }
 
 export interface ProgramRun {
@@ -155,6 +170,36 @@ function setConfig(config: Record<string, string>, awsRegion: string | null) {
 }
 
 const issuerId = (region: string, name: string) => Buffer.from(`${region}/${name}`).toString("hex").toUpperCase().slice(0, 32);
+const vpcIdOf = (region: string, name: string) => `vpc-${issuerId(region, name).slice(-12).toLowerCase()}`;
+
+/** A cluster's subnets: its own, or two private ones and a public one with ids derived from its name. */
+export function subnetsOf(region: string, cluster: FleetCluster): FleetSubnet[] {
+    const base = issuerId(region, cluster.name).slice(-8).toLowerCase();
+    return cluster.subnets ?? [{ id: `subnet-${base}a` }, { id: `subnet-${base}b` }, { id: `subnet-${base}c`, public: true }];
+}
+
+/** ListFargateProfiles over the fleet, pages as the cluster lists them, as components/addons/fargateProfiles.ts reads them. */
+export function fleetFargateProfiles(fleet: Fleet): NonNullable<ProgramOptions["fargateProfiles"]> {
+    return async ({ name, region }) => {
+        const cluster = (fleet[region] ?? []).find((c) => c.name === name);
+        const profiles = cluster?.fargateProfiles ?? [];
+        if (typeof profiles === "string") {
+            throw Object.assign(new Error(profiles), { name: "AccessDeniedException" });
+        }
+        async function* pages() {
+            for (const page of profiles as string[][]) {
+                yield { fargateProfileNames: page };
+            }
+        }
+        return firstOtherProfile(pages());
+    };
+}
+
+/** aws_route_table's answer: the table's routes as the provider flattens them (absent targets are empty strings). */
+function routeTable(id: string, vpcId: string, toInternet: boolean) {
+    const route = { cidrBlock: "0.0.0.0/0", gatewayId: toInternet ? "igw-0123456789abcdef0" : "", natGatewayId: toInternet ? "" : "nat-0123456789abcdef0" };
+    return { id, routeTableId: id, vpcId, routes: [route], associations: [], tags: {} };
+}
 
 /**
  * A failed invoke as the engine returns it: a gRPC error whose `details` the SDK turns into the rejection's message
@@ -163,6 +208,9 @@ const issuerId = (region: string, name: string) => Buffer.from(`${region}/${name
 export function invokeError(message: string): Error {
     return Object.assign(new Error(message), { code: 2, details: message });
 }
+
+/** aws_route_table (vpc_route_table_data_source.go) when no table matches, e.g. a subnet without a table of its own. */
+const noRouteTable = () => invokeError("query returned no results. Please change your search criteria and try again");
 
 /** Errors as terraform-provider-aws words a data source's NotFound. */
 const notFound = (what: string) => invokeError(`reading ${what}: couldn't find resource`);
@@ -186,6 +234,25 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
         }
         return { addonName: inputs.addonName, clusterName: inputs.clusterName, addonVersion: "v1.37.0-eksbuild.1", region: inputs.region };
     }
+    if (token === "aws:ec2/getRouteTable:getRouteTable") {
+        for (const [region, clusters] of Object.entries(fleet)) {
+            for (const cluster of clusters) {
+                const vpcId = vpcIdOf(region, cluster.name);
+                const main = (inputs.filters ?? []).some((f: any) => f.name === "association.main" && f.values?.includes("true"));
+                if (main && inputs.vpcId === vpcId && inputs.region === region) {
+                    return routeTable(`rtb-main-${cluster.name}`, vpcId, cluster.mainRouteTablePublic === true);
+                }
+                const subnet = subnetsOf(region, cluster).find((s) => s.id === inputs.subnetId);
+                if (subnet && inputs.region === region) {
+                    if (subnet.routeTable === "main") {
+                        throw noRouteTable();
+                    }
+                    return routeTable(`rtb-${subnet.id}`, vpcId, subnet.public === true);
+                }
+            }
+        }
+        throw noRouteTable();
+    }
     if (token === "aws:eks/getClusters:getClusters") {
         return { id: inputs.region, names: (fleet[inputs.region] ?? []).map((c) => c.name), region: inputs.region };
     }
@@ -203,6 +270,7 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
             certificateAuthorities: [{ data: "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" }],
             identities: cluster.oidc === false ? [] : [{ oidcs: [{ issuer: `https://oidc.eks.${inputs.region}.amazonaws.com/id/${id}` }] }],
             tags: cluster.tags ?? {},
+            vpcConfig: { vpcId: vpcIdOf(inputs.region, cluster.name), subnetIds: subnetsOf(inputs.region, cluster).map((s) => s.id) },
         };
     }
     return undefined;
@@ -261,7 +329,13 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
 
     const outputs: ProgramRun["outputs"] = {};
     const buildProgram = async () => {
-        const programOutputs = (await createContainerInsights(loadSettings(), { imageLock: options.imageLock ?? testImageLock(), ...options.deps })).outputs;
+        const programOutputs = (
+            await createContainerInsights(loadSettings(), {
+                imageLock: options.imageLock ?? testImageLock(),
+                fargateProfiles: fleetFargateProfiles(options.fleet ?? {}),
+                ...options.deps,
+            })
+        ).outputs;
         for (const [key, output] of Object.entries(programOutputs)) {
             if (pulumi.Output.isInstance(output)) {
                 const value = await new Promise((resolve) => output.apply(resolve));

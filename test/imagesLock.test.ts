@@ -3,18 +3,18 @@ import { strict as assert } from "assert";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CHART_IMAGES, imageKey, splitRepository } from "../images/catalog";
+import { ADDON_IMAGES, CHART_IMAGES, LOCKED_IMAGES, imageKey, splitRepository } from "../images/catalog";
 import { IMAGES_LOCK_FILE, parseImageLock, readImageLock } from "../images/lock";
-import { pinImages } from "../images/pin";
+import { pinAddonImage, pinImages } from "../images/pin";
 import { RegistryClient } from "../images/registry";
 import { LockUsageError, lockImages, main, parseArgs, wantedImages } from "../scripts/imagesLock";
 import { FakeOciRegistry } from "./fakes/ociRegistry";
 
-/** The catalog's images pushed at their default tags, each signed except `unsigned`. */
+/** The catalog's images (the add-ons' too) pushed at their default tags, each signed except `unsigned`. */
 async function fleetRegistry(options: ConstructorParameters<typeof FakeOciRegistry>[0] = {}, unsigned: string[] = []) {
     const registry = await new FakeOciRegistry(options).start();
     const digests: Record<string, string> = {};
-    for (const image of CHART_IMAGES) {
+    for (const image of LOCKED_IMAGES) {
         const { path } = splitRepository(image.repository);
         const digest = registry.pushImage(path, image.tag);
         digests[image.repository] = digest;
@@ -43,7 +43,7 @@ describe("images lock against a fake OCI registry", () => {
         const { registry, digests } = await fleetRegistry({}, ["busybox"]);
         open.push(registry);
         const lock = await lockImages(wantedImages(), clientFor(registry), () => new Date("2026-11-22T00:00:00Z"));
-        assert.equal(lock.images.length, CHART_IMAGES.length);
+        assert.equal(lock.images.length, LOCKED_IMAGES.length);
         for (const image of lock.images) {
             assert.equal(image.digest, digests[image.repository], image.repository);
             assert.equal(image.mediaType, "application/vnd.oci.image.index.v1+json");
@@ -52,12 +52,12 @@ describe("images lock against a fake OCI registry", () => {
         assert.deepEqual(busybox.signatures, []);
         const karpenops = lock.images.find((i) => i.repository.endsWith("/karpenops"))!;
         assert.deepEqual(karpenops.signatures.map((s) => [s.artifactType, s.via]), [["application/vnd.cncf.notary.signature", "referrers-api"]]);
-        assert.equal(lock.digests.length, CHART_IMAGES.length - 1, "the unsigned image is not signature evidence");
+        assert.equal(lock.digests.length, LOCKED_IMAGES.length - 1, "the unsigned image is not signature evidence");
         assert.ok(!lock.digests.some((d) => d.includes("/busybox@")));
         assert.ok(lock.digests.includes(`public.ecr.aws/nops/karpenops@${digests["public.ecr.aws/nops/karpenops"]}`));
         // Each manifest request named every manifest media type, and each repository got its own pull-scoped token.
         assert.ok(registry.requests.filter((r) => r.path.includes("/manifests/")).every((r) => r.accept?.includes("application/vnd.oci.image.index.v1+json") && r.accept.includes("application/vnd.docker.distribution.manifest.v2+json")));
-        assert.deepEqual(new Set(registry.tokenRequests.map((t) => t.scope)), new Set(CHART_IMAGES.map((i) => `repository:${splitRepository(i.repository).path}:pull`)));
+        assert.deepEqual(new Set(registry.tokenRequests.map((t) => t.scope)), new Set(LOCKED_IMAGES.map((i) => `repository:${splitRepository(i.repository).path}:pull`)));
         assert.ok(registry.tokenRequests.every((t) => t.service === "public.ecr.aws" && t.authorization === undefined), "anonymous by default");
     });
 
@@ -66,7 +66,7 @@ describe("images lock against a fake OCI registry", () => {
         open.push(registry);
         const lock = await lockImages(wantedImages(), clientFor(registry));
         assert.ok(lock.images.every((i) => i.signatures.length === 1 && i.signatures[0].via === "referrers-tag"));
-        assert.equal(lock.digests.length, CHART_IMAGES.length);
+        assert.equal(lock.digests.length, LOCKED_IMAGES.length);
     });
 
     it("counts a listed signature only when its own manifest names the image's digest as its subject", async () => {
@@ -98,7 +98,7 @@ describe("images lock against a fake OCI registry", () => {
     it("writes nothing when any image fails, naming each failed image", async () => {
         const registry = await new FakeOciRegistry().start();
         open.push(registry);
-        for (const image of CHART_IMAGES.filter((i) => i.component !== "karpenops" && i.component !== "opencost")) {
+        for (const image of LOCKED_IMAGES.filter((i) => i.component !== "karpenops" && i.component !== "opencost")) {
             registry.pushSignature(splitRepository(image.repository).path, registry.pushImage(splitRepository(image.repository).path, image.tag));
         }
         const out = join(dir, "lock.json");
@@ -130,7 +130,10 @@ describe("images lock against a fake OCI registry", () => {
         for (const image of CHART_IMAGES) {
             assert.equal(pinned.tags[image.component], `${image.tag}@${digests[image.repository]}`);
         }
-        assert.match(lines.at(-1)!, /13 images, 13 signed/);
+        for (const image of ADDON_IMAGES) {
+            assert.deepEqual(pinAddonImage(image, lock, false), { reference: `${image.repository}:${image.tag}@${digests[image.repository]}` });
+        }
+        assert.match(lines.at(-1)!, /14 images, 14 signed/);
     });
 });
 
@@ -143,7 +146,8 @@ describe("the images npm run images:lock resolves", () => {
             writeFileSync(join(project, "stacks", "Pulumi.a.yaml"), "config:\n  container-insights:images:\n    karpenops: 1.23.6\n");
             writeFileSync(join(project, "stacks", "Pulumi.b.yaml"), "config:\n  container-insights:images:\n    karpenops: 1.23.6\n    datadog: 7.57.0\n");
             const wanted = wantedImages(project).map((w) => imageKey(w.repository, w.tag));
-            assert.equal(wanted.length, CHART_IMAGES.length + 2);
+            assert.equal(wanted.length, LOCKED_IMAGES.length + 2);
+            assert.ok(wanted.includes("public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0"), "the add-ons' images are locked too");
             assert.ok(wanted.includes("public.ecr.aws/nops/karpenops:1.23.6") && wanted.includes("public.ecr.aws/nops/karpenops:1.23.2"));
             assert.ok(wanted.includes("public.ecr.aws/nops/datadog/agent:7.57.0"));
         } finally {

@@ -1,7 +1,8 @@
 /** The allowed registry prefixes, with {account} and {region} resolved for this account's private ECR. */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
-export const DEFAULT_REGISTRIES = ["public.ecr.aws/nops/", "{account}.dkr.ecr.{region}.amazonaws.com/"];
+/** nOps' images, the account's private ECR, and the one AWS image the program itself installs (the Fargate add-on's ADOT collector). */
+export const DEFAULT_REGISTRIES = ["public.ecr.aws/nops/", "{account}.dkr.ecr.{region}.amazonaws.com/", "public.ecr.aws/aws-observability/aws-otel-collector/"];
 
 export interface RegistrySettings {
     allowedRegistries: string[];

@@ -3,7 +3,7 @@
  * digest of fake content: nothing here claims to be what public.ecr.aws serves.
  */
 import { createHash } from "node:crypto";
-import { CHART_IMAGES } from "../../images/catalog";
+import { ADDON_IMAGES, CHART_IMAGES } from "../../images/catalog";
 import { ImageLock, LockedImage, buildLock } from "../../images/lock";
 
 export const fakeDigest = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
@@ -18,9 +18,9 @@ export function fakeLocked(repository: string, tag: string): LockedImage {
     };
 }
 
-/** Every catalog image at its default tag, plus `extra` (component → tag), locked and signed. */
+/** Every catalog image (the add-ons' too) at its default tag, plus `extra` (component → tag), locked and signed. */
 export function testImageLock(extra: Record<string, string> = {}): ImageLock {
-    const images = CHART_IMAGES.map((i) => fakeLocked(i.repository, i.tag));
+    const images = [...CHART_IMAGES, ...ADDON_IMAGES].map((i) => fakeLocked(i.repository, i.tag));
     for (const [component, tag] of Object.entries(extra)) {
         images.push(fakeLocked(CHART_IMAGES.find((i) => i.component === component)!.repository, tag));
     }

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { CHART_IMAGES, splitRepository } from "../../images/catalog";
+import { CHART_IMAGES, LOCKED_IMAGES, splitRepository } from "../../images/catalog";
 import { IMAGES_LOCK_FILE, ImageLock, serializeLock } from "../../images/lock";
 import { RegistryClient } from "../../images/registry";
 import { resetSignatureCaches } from "../../policies/images/signatures";
@@ -105,11 +105,11 @@ describe("a locked stack's first deploy passes its own pack with the stack's pac
         rmSync(dir, { recursive: true, force: true });
     });
 
-    /** images:lock against a fake registry holding every chart image (signed unless listed), written to a file. */
+    /** images:lock against a fake registry holding every locked image (signed unless listed), written to a file. */
     async function lockFile(unsigned: string[] = []): Promise<{ path: string; lock: ImageLock }> {
         const registry = await new FakeOciRegistry().start();
         open.push(registry);
-        for (const image of CHART_IMAGES) {
+        for (const image of LOCKED_IMAGES) {
             const { path } = splitRepository(image.repository);
             const digest = registry.pushImage(path, image.tag);
             if (!unsigned.includes(image.component)) {
