@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config";
 import { sdkLookup } from "./components/adoption/existingResources";
+import { sdkFargateProfiles } from "./components/addons/fargateProfiles";
 import { createContainerInsights } from "./program";
 
 const settings = loadSettings();
-const existing = sdkLookup(settings.stackRegion, new pulumi.Config("aws").get("profile"));
-const program = createContainerInsights(settings, { existing }).then((result) => result.outputs);
+const awsProfile = new pulumi.Config("aws").get("profile");
+const existing = sdkLookup(settings.stackRegion, awsProfile);
+const program = createContainerInsights(settings, { existing, fargateProfiles: sdkFargateProfiles(awsProfile) }).then((result) => result.outputs);
 
 export const bucketName = program.then((o) => o.bucketName);
 export const s3BucketSecureUrl = program.then((o) => o.s3BucketSecureUrl);

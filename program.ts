@@ -21,12 +21,14 @@ import { ClusterStatus, DiscoveredCluster } from "./components/cluster/types";
 import { ADDON_NAMES, ClusterAddons, addonNames } from "./components/addons";
 import { AgentIdentity, karpenopsFor } from "./components/cluster/values";
 import { ImageLock, readImageLock } from "./images/lock";
-import { pinImages } from "./images/pin";
+import { pinAddonImage, pinImages } from "./images/pin";
+import { ADDON_IMAGES } from "./images/catalog";
 import { AgentPodIdentity } from "./components/cluster/podIdentity";
 import { IdentityPlan, planIdentities } from "./components/cluster/identity";
 import { PodIdentityRole } from "./components/iam/podIdentityRole";
 import { ClusterIdentity } from "./common/identity";
 import { FargateProfileLookup } from "./components/addons/fargateProfiles";
+import { FargateContext, fargateInsightsFor, resolveFargateInsights } from "./components/addons/fargateProgram";
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -70,6 +72,7 @@ export interface ProgramOptions {
 export async function createContainerInsights(settings: Settings, options: ProgramOptions = {}): Promise<ContainerInsights> {
     // Before anything is registered: an unpinned image stops the whole deploy, not just the in-cluster half.
     const imageTags = settings.agent.install ? pinnedImageTags(settings, options.imageLock) : {};
+    const addonImages = settings.agent.install ? pinnedAddonImages(settings, options.imageLock) : {};
     const stackRegion = settings.stackRegion;
     const tags = resourceTags(settings);
     const { accountId } = await aws.getCallerIdentity();
@@ -232,8 +235,19 @@ export async function createContainerInsights(settings: Settings, options: Progr
         outputs.crossAccountRoleArn = autoUpdate.roleArn;
     }
     if (fleet && identityPlan && installsAgent(settings)) {
+        const fargate = await resolveFargateInsights({
+            options: settings.addons.fargateInsights,
+            agents: fleet.plan.agents,
+            oidcChecks: fleet.oidc,
+            profiles: options.fargateProfiles,
+            image: addonImages.adotCollector,
+            account: { accountId, partition },
+            stackName: settings.stackName,
+            tags,
+        });
         outputs.clusters = installAgents(settings, fleet, identityPlan.identities, {
             imageTags,
+            fargate,
             bucketName,
             identity: agentIdentity,
             podIdentityRoleArn: podIdentityRole?.roleArn,
@@ -243,11 +257,28 @@ export async function createContainerInsights(settings: Settings, options: Progr
     return { outputs, reconciler };
 }
 
-/** What each add-on needs in one cluster, for the add-ons it gets (none yet: each add-on fills its entry). */
-function clusterAddons(settings: Settings, cluster: DiscoveredCluster): ClusterAddons {
+/** What each add-on needs in one cluster, for the add-ons it gets (each add-on fills its entry). */
+function clusterAddons(settings: Settings, cluster: DiscoveredCluster, fargate: ReturnType<typeof fargateInsightsFor>): ClusterAddons {
     void settings;
-    void cluster;
-    return {};
+    return { ...(fargate.addon ? { fargateInsights: fargate.addon } : {}) };
+}
+
+/** The enabled add-ons' images, each pinned by its locked digest (by component); stops the program like the chart's. */
+function pinnedAddonImages(settings: Settings, lock: ImageLock | undefined): Record<string, string> {
+    const references: Record<string, string> = {};
+    for (const image of ADDON_IMAGES.filter((i) => settings.addons[i.addon as keyof Settings["addons"]].enabled)) {
+        let pinned;
+        try {
+            pinned = pinAddonImage(image, lock ?? readImageLock(), settings.agent.allowUnpinnedImages);
+        } catch (error) {
+            throw new pulumi.RunError((error as Error).message);
+        }
+        if (pinned.unpinned) {
+            pulumi.log.warn(`agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${pinned.unpinned}`);
+        }
+        references[image.component] = pinned.reference;
+    }
+    return references;
 }
 
 /** Every chart image's tag pinned by its locked digest; stops the program naming the unpinned ones unless allowed. */
@@ -275,6 +306,7 @@ function installAgents(
     identities: Map<string, IdentityPlan>,
     context: {
         imageTags: Record<string, string>;
+        fargate?: FargateContext;
         bucketName: string;
         identity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity;
         podIdentityRoleArn?: pulumi.Output<string>;
@@ -328,7 +360,8 @@ function installAgents(
         if (karpenops.warning) {
             pulumi.log.warn(karpenops.warning);
         }
-        const addons = clusterAddons(settings, cluster);
+        const fargate = fargateInsightsFor(context.fargate, cluster);
+        const addons = clusterAddons(settings, cluster, fargate);
         new ClusterAgent(`${cluster.region}-${cluster.name}`, {
             cluster,
             namespace: settings.agentNamespace,
@@ -358,9 +391,10 @@ function installAgents(
             awaitsReadiness: awaitReadiness,
             ...(karpenops.clusterId ? { karpenopsClusterId: karpenops.clusterId } : {}),
             addons: addonNames(addons),
+            ...(fargate.status ? { fargateInsights: fargate.status } : {}),
         });
     }
-    for (const addon of ADDON_NAMES.filter((name) => settings.addons[name].enabled)) {
+    for (const addon of ADDON_NAMES.filter((name) => name !== "fargateInsights" && settings.addons[name].enabled)) {
         pulumi.log.warn(`addons.${addon}.enabled: this version does not install the ${addon} add-on yet`);
     }
     if (withoutEbsCsi.length > 0) {

@@ -28,6 +28,9 @@ export interface FargateInsightsArgs {
     tags: Record<string, string>;
 }
 
+/** What the program decides for one cluster; the ClusterAgent adds the cluster and its provider. */
+export type FargateInsightsAddon = Omit<FargateInsightsArgs, "cluster" | "provider">;
+
 /**
  * Container Insights for EKS Fargate in one cluster: the `/aws/containerinsights/<cluster>/performance` log group, a
  * Fargate profile for the `fargate-container-insights` namespace with its own pod execution role, the collector's IRSA

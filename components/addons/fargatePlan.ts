@@ -5,22 +5,15 @@
  * cluster that did not have it waits, with a warning.
  */
 import { minimatch } from "minimatch";
+import { FargateInsightsOptions } from "../../config";
 import { limiter } from "../../common/limit";
 import { Check, eksctlOidcHint } from "../cluster/checks";
 import { AgentPlan } from "../cluster/fleet";
 import { DiscoveredCluster } from "../cluster/types";
 import { describeError } from "../cluster/discovery";
 import { FargateProfileLookup } from "./fargateProfiles";
+import { addonFilterReason } from "./selection";
 import { SubnetLookup } from "./privateSubnets";
-
-/** addons.fargateInsights as config/parse.ts validates it. */
-export interface FargateInsightsOptions {
-    enabled: boolean;
-    include: string[];
-    exclude: string[];
-    alwaysInclude: string[];
-    logRetentionDays: number;
-}
 
 /** What the add-on needs from the cluster, as the `clusters` output records it for a later deploy that cannot read it. */
 export interface FargateInsightsRecord {
@@ -49,12 +42,12 @@ export interface FargateLookups {
 
 const matches = (name: string, globs: readonly string[]) => globs.find((glob) => minimatch(name, glob));
 
-/** Whether the add-on's globs select the cluster at all (exclude wins over include and alwaysInclude). */
+/** Whether the add-on's globs select the cluster at all: include/exclude as for every add-on, and alwaysInclude (exclude wins). */
 export function inAddonScope(name: string, options: Pick<FargateInsightsOptions, "include" | "exclude" | "alwaysInclude">): boolean {
-    if (matches(name, options.exclude)) {
-        return false;
+    if (addonFilterReason("fargateInsights", { name }, options) === undefined) {
+        return true;
     }
-    return options.include.length === 0 || matches(name, options.include) !== undefined || matches(name, options.alwaysInclude) !== undefined;
+    return !matches(name, options.exclude) && matches(name, options.alwaysInclude) !== undefined;
 }
 
 function previousRecord(agent: AgentPlan): FargateInsightsRecord | undefined {

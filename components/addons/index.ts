@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DiscoveredCluster } from "../cluster/types";
 import { ADDON_NAMES, AddonName } from "./types";
+import { FargateInsights, FargateInsightsAddon } from "./fargateInsights";
 
 export { ADDON_NAMES, AddonName } from "./types";
 export { addonFilterReason } from "./selection";
@@ -15,7 +16,7 @@ export interface ClusterAddons {
     /** Filled by the cni-metrics-helper add-on (components/addons/cniMetrics*.ts). */
     cniMetrics?: Record<string, never>;
     /** Filled by the Fargate Container Insights add-on (components/addons/fargate*.ts). */
-    fargateInsights?: Record<string, never>;
+    fargateInsights?: FargateInsightsAddon;
 }
 
 /** The add-ons a cluster gets, in ADDON_NAMES order: what the `clusters` output lists. */
@@ -35,9 +36,8 @@ export interface AddonContext {
  */
 export function installAddons(name: string, addons: ClusterAddons | undefined, context: AddonContext, parent: pulumi.Resource): pulumi.Resource[] {
     const installed: pulumi.Resource[] = [];
-    void name;
-    void addons;
-    void context;
-    void parent;
+    if (addons?.fargateInsights) {
+        installed.push(new FargateInsights(`${name}-fargate-insights`, { ...addons.fargateInsights, ...context }, { parent }));
+    }
     return installed;
 }

@@ -1,0 +1,79 @@
+/** The program's side of Container Insights for EKS Fargate: what it reads before registering, and each cluster's entry. */
+import * as pulumi from "@pulumi/pulumi";
+import { FargateInsightsOptions } from "../../config";
+import { Check, oidcProviderCheck } from "../cluster/checks";
+import { AgentPlan } from "../cluster/fleet";
+import { DiscoveredCluster } from "../cluster/types";
+import { FargateInsightsAddon } from "./fargateInsights";
+import { FargateDecision, FargateInsightsStatus, fargateStatus, planFargateInsights } from "./fargatePlan";
+import { FargateProfileLookup } from "./fargateProfiles";
+import { classifySubnets } from "./privateSubnets";
+
+export interface FargateContext {
+    decisions: Map<string, FargateDecision>;
+    /** The collector image, pinned. */
+    image: string;
+    account: { accountId: string; partition: string };
+    stackName: string;
+    logRetentionDays: number;
+    tags: Record<string, string>;
+}
+
+/** Decides, before anything is registered, which agent clusters get the add-on (undefined while it is off). */
+export async function resolveFargateInsights(args: {
+    options: FargateInsightsOptions;
+    agents: AgentPlan[];
+    oidcChecks: Map<string, Check>;
+    profiles?: FargateProfileLookup;
+    image?: string;
+    account: { accountId: string; partition: string };
+    stackName: string;
+    tags: Record<string, string>;
+}): Promise<FargateContext | undefined> {
+    if (!args.options.enabled || !args.image) {
+        return undefined;
+    }
+    const decisions = await planFargateInsights({
+        options: args.options,
+        agents: args.agents,
+        oidcChecks: args.oidcChecks,
+        lookups: { profiles: args.profiles, oidcProvider: (issuer) => oidcProviderCheck(issuer, args.account), subnets: classifySubnets },
+    });
+    return { decisions, image: args.image, account: args.account, stackName: args.stackName, logRetentionDays: args.options.logRetentionDays, tags: args.tags };
+}
+
+/** One cluster's add-on arguments (when it gets the add-on) and its `clusters` output entry; says why not when it matters. */
+export function fargateInsightsFor(
+    context: FargateContext | undefined,
+    cluster: Pick<DiscoveredCluster, "name" | "region">,
+): { addon?: FargateInsightsAddon; status?: FargateInsightsStatus } {
+    const decision = context?.decisions.get(`${cluster.region}/${cluster.name}`);
+    if (!context || !decision) {
+        return {};
+    }
+    const where = `cluster ${cluster.name} (${cluster.region})`;
+    if (decision.status === "skipped") {
+        const message = `${where}: no Container Insights for Fargate: ${decision.reason}`;
+        if (decision.warn) {
+            pulumi.log.warn(message);
+        } else {
+            pulumi.log.info(message);
+        }
+        return { status: fargateStatus(decision) };
+    }
+    if (decision.reason) {
+        pulumi.log.warn(`${where}: ${decision.reason}`);
+    }
+    return {
+        addon: {
+            account: context.account,
+            stackName: context.stackName,
+            oidcIssuer: decision.record.oidcIssuer,
+            subnetIds: decision.record.subnetIds,
+            logRetentionDays: context.logRetentionDays,
+            image: context.image,
+            tags: context.tags,
+        },
+        status: fargateStatus(decision),
+    };
+}
