@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { PolicyDocument, PolicyStatement, bucketArn, policy } from "../common/documents";
 import {
+    addonRoleArnPattern,
     agentBoundaryPolicyArn,
     bucketNameFor,
     partitionOf,
@@ -18,6 +19,10 @@ import {
     stackRoleNames,
 } from "../common/naming";
 import { AGENT_USER_NAME } from "../components/iam/agentUser";
+import { performanceLogGroupName } from "../components/addons/fargateCollectorConfig";
+import { COLLECTOR_ROLE_PURPOSE, FARGATE_POD_ROLE_PURPOSE } from "../components/addons/fargateInsights";
+import { fargatePodExecutionPolicyArn } from "../components/addons/fargateIam";
+import { FARGATE_PROFILE_NAME } from "../components/addons/fargateManifests";
 import { ConfigError, ParsedConfig, parseConfig } from "../config";
 import { SECRET_PLACEHOLDER, readStackConfig } from "./stackConfig";
 
@@ -142,6 +147,14 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
         "eks:TagResource",
         "eks:UntagResource",
     ],
+    "aws:eks/fargateProfile:FargateProfile": [
+        "eks:CreateFargateProfile",
+        "eks:DescribeFargateProfile",
+        "eks:DeleteFargateProfile",
+        "eks:TagResource",
+        "eks:UntagResource",
+    ],
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies"],
     "aws:eks/addon:Addon": ["eks:CreateAddon", "eks:DescribeAddon", "eks:UpdateAddon", "eks:DeleteAddon", "eks:TagResource", "eks:UntagResource"],
     "aws:lambda/permission:Permission": ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"],
     "aws:cloudwatch/eventRule:EventRule": [
@@ -164,10 +177,14 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
     "aws:kms/getKey:getKey": ["kms:DescribeKey"],
     "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": ["iam:GetOpenIDConnectProvider"],
     "aws:eks/getAddon:getAddon": ["eks:DescribeAddon"],
+    "aws:ec2/getRouteTable:getRouteTable": ["ec2:DescribeRouteTables"],
 };
 
+/** What the program asks AWS through the SDK rather than invokes (components/addons/fargateProfiles.ts). */
+export const SDK_ACTIONS = { fargateProfiles: ["eks:ListFargateProfiles"] };
+
 /** Actions for which IAM has no resource-level permissions (Service Authorization Reference): only "*" works. */
-export const UNSCOPED_ACTIONS = ["eks:ListClusters"];
+export const UNSCOPED_ACTIONS = ["eks:ListClusters", "ec2:DescribeRouteTables"];
 
 /** What a deploy of this stack touches. */
 export interface DeployTarget {
@@ -178,7 +195,7 @@ export interface DeployTarget {
     accountId: string;
     config: Pick<
         ParsedConfig,
-        "regions" | "roleName" | "identityMode" | "installPodIdentityAgent" | "autoUpdate" | "kmsKeyId" | "lifecycleDays" | "agent" | "clusters"
+        "regions" | "roleName" | "identityMode" | "installPodIdentityAgent" | "autoUpdate" | "kmsKeyId" | "lifecycleDays" | "agent" | "clusters" | "addons"
     >;
 }
 
@@ -365,8 +382,12 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                 });
             }
         }
-        if (config.identityMode === "irsa" || config.identityMode === "auto") {
-            // IRSA: whether each cluster's IAM OIDC provider is registered.
+        const fargate = config.addons.fargateInsights.enabled;
+        if (fargate) {
+            statements.push(...fargateInsightsStatements({ partition, accountId, stackName, regions: config.regions }));
+        }
+        if (config.identityMode === "irsa" || config.identityMode === "auto" || fargate) {
+            // IRSA (the agent's, or the Fargate collector's in any mode): whether each cluster's IAM OIDC provider is registered.
             statements.push({ Sid: "CheckOidcProviders", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: `arn:${partition}:iam::${accountId}:oidc-provider/*` });
         }
         if (config.clusters.assumeRoleArn) {
@@ -401,6 +422,56 @@ export function watchStatement(target: Pick<DeployTarget, "stackName" | "stackRe
         Action: WATCH_QUEUE_ACTIONS,
         Resource: `arn:${partition}:sqs:${target.stackRegion}:${target.accountId}:${watchQueueName(target.stackName)}`,
     };
+}
+
+/**
+ * Container Insights for EKS Fargate (components/addons/fargate*.ts): per cluster a pod execution role and a collector
+ * role under the add-ons' role path, the managed Fargate policy on the first, a Fargate profile of that one name, the
+ * performance log group; at deploy, the clusters' Fargate profiles (SDK) and route tables (invoke).
+ */
+function fargateInsightsStatements(args: { partition: string; accountId: string; stackName: string; regions: string[] }): PolicyStatement[] {
+    const { partition, accountId, regions } = args;
+    const podRoles = addonRoleArnPattern({ ...args, purpose: FARGATE_POD_ROLE_PURPOSE });
+    const collectorRoles = addonRoleArnPattern({ ...args, purpose: COLLECTOR_ROLE_PURPOSE });
+    const eks = (rest: string) => regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:${rest}`);
+    return [
+        { Sid: "FargateInsightsRoles", Effect: "Allow", Action: actions("aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"), Resource: [podRoles, collectorRoles] },
+        {
+            // The pod execution role gets AWS's managed Fargate policy and no other.
+            Sid: "FargatePodExecutionPolicy",
+            Effect: "Allow",
+            // iam:PolicyARN is in the request context of these two only; ListAttachedRolePolicies comes with the role's actions.
+            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+            Resource: podRoles,
+            Condition: { ArnEquals: { "iam:PolicyARN": fargatePodExecutionPolicyArn(partition) } },
+        },
+        // CreateFargateProfile passes the pod execution role to EKS.
+        { Sid: "PassFargatePodExecutionRole", Effect: "Allow", Action: "iam:PassRole", Resource: podRoles },
+        {
+            Sid: "FargateInsightsProfiles",
+            Effect: "Allow",
+            Action: actions("aws:eks/fargateProfile:FargateProfile"),
+            Resource: [...eks("cluster/*"), ...eks(`fargateprofile/*/${FARGATE_PROFILE_NAME}/*`)],
+        },
+        { Sid: "FindFargateProfiles", Effect: "Allow", Action: SDK_ACTIONS.fargateProfiles, Resource: eks("cluster/*") },
+        {
+            Sid: "FargatePerformanceLogGroups",
+            Effect: "Allow",
+            Action: actions("aws:cloudwatch/logGroup:LogGroup"),
+            Resource: regions.flatMap((r) => {
+                const group = `arn:${partition}:logs:${r}:${accountId}:log-group:${performanceLogGroupName("*")}`;
+                return [group, `${group}:*`];
+            }),
+        },
+        {
+            Sid: "FindPerformanceLogGroups",
+            Effect: "Allow",
+            Action: "logs:DescribeLogGroups",
+            Resource: regions.map((r) => `arn:${partition}:logs:${r}:${accountId}:log-group:*`),
+        },
+        // Which of a cluster's subnets are private (DescribeRouteTables has no resource-level permissions).
+        { Sid: "ReadRouteTables", Effect: "Allow", Action: "ec2:DescribeRouteTables", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": regions } } },
+    ];
 }
 
 /** IAM's limit on a customer managed policy document, in characters not counting white space. */

@@ -40,6 +40,18 @@ const CASES: Array<[string, Record<string, string>]> = [
     ["IRSA, KMS key ARN, no agent install", { ...baseConfig(), kmsKeyId: KEY_ARN, "agent.install": "false" }],
     ["Pod Identity, add-on installed where missing", { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", identityMode: "podIdentity", installPodIdentityAgent: "true" }],
     ["auto identity", { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", identityMode: "auto" }],
+    [
+        "Fargate Container Insights with Pod Identity",
+        {
+            ...baseConfig(),
+            includeRegions: "us-east-1,eu-west-1",
+            identityMode: "podIdentity",
+            installPodIdentityAgent: "true",
+            "addons.fargateInsights.enabled": "true",
+            "addons.fargateInsights.alwaysInclude": "*",
+        },
+    ],
+    ["Fargate Container Insights with an IAM user", { ...baseConfig(), createIamUser: "true", "addons.fargateInsights.enabled": "true", "addons.fargateInsights.alwaysInclude": "*" }],
 ];
 
 /** The config as the CLI hands it over (dotted keys set with --path, Pulumi.yaml defaults merged), then parsed. */
@@ -67,8 +79,11 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
     switch (r.type) {
         case "aws:iam/role:Role":
             return [iam(`role${inputs.path ?? "/"}${inputs.name}`)];
-        case "aws:iam/rolePolicy:RolePolicy":
-            return [iam(`role/${inputs.role}`)];
+        case "aws:iam/rolePolicy:RolePolicy": {
+            // IAM authorizes on the role's ARN, path included; the platform's integration role is not the program's.
+            const role = run.ofType("aws:iam/role:Role").find((x) => unwrap(x.inputs.name) === inputs.role);
+            return role ? arnsOf(run, role) : [iam(`role/${inputs.role}`)];
+        }
         case "aws:iam/policy:Policy":
             return [iam(`policy${inputs.path ?? "/"}${inputs.name}`)];
         case "aws:iam/user:User":
@@ -97,6 +112,14 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
             const arn = (rest: string) => `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:${rest}`;
             return [arn(`cluster/${inputs.clusterName}`), arn(`podidentityassociation/${inputs.clusterName}/a-0123456789abcdefg`)];
         }
+        case "aws:eks/fargateProfile:FargateProfile": {
+            const arn = (rest: string) => `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:${rest}`;
+            return [arn(`cluster/${inputs.clusterName}`), arn(`fargateprofile/${inputs.clusterName}/${inputs.fargateProfileName}/0ec3a1b2-0000-4000-8000-000000000000`)];
+        }
+        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+            const role = run.ofType("aws:iam/role:Role").find((x) => unwrap(x.inputs.name) === inputs.role)!;
+            return arnsOf(run, role);
+        }
         case "aws:eks/addon:Addon":
             return [`arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${inputs.clusterName}`, `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`];
     }
@@ -118,6 +141,8 @@ function invokeRequests(invoke: Invoke): Array<{ resource: string; context: Reco
             return [{ resource: inputs.arn, context: {} }];
         case "aws:eks/getAddon:getAddon":
             return [{ resource: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`, context: {} }];
+        case "aws:ec2/getRouteTable:getRouteTable":
+            return [{ resource: "*", context: { "aws:RequestedRegion": inputs.region } }];
     }
     throw new Error(`the test does not know the resource of invoke ${invoke.token}`);
 }
@@ -139,9 +164,12 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                 for (const r of awsResources) {
                     const needed = PROVIDER_ACTIONS[r.type];
                     assert.ok(needed, `no provider actions listed for ${r.type}`);
+                    // Attaching and detaching a managed policy carry the policy's ARN in the request context.
+                    const policyArn = r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" ? String(unwrap(r.inputs.policyArn)) : undefined;
                     for (const resource of arnsOf(run, r)) {
                         for (const action of needed) {
-                            assert.equal(evaluate(document, { action, resource, context: {} }), "Allow", `${action} on ${resource} (${r.type} ${r.name})`);
+                            const context = policyArn && /^iam:(Attach|Detach)RolePolicy$/.test(action) ? { "iam:PolicyARN": policyArn } : {};
+                            assert.equal(evaluate(document, { action, resource, context }), "Allow", `${action} on ${resource} (${r.type} ${r.name})`);
                         }
                     }
                 }
@@ -165,6 +193,30 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                         }
                     }
                 }
+            });
+
+            it("lets the Fargate add-on do what it needs and no more: its profiles, its roles, only the managed Fargate policy", () => {
+                const allowed = (action: string, resource: string, context = {}) => evaluate(document, { action, resource, context }) === "Allow";
+                const profiles = run.ofType("aws:eks/fargateProfile:FargateProfile");
+                if (!label.startsWith("Fargate")) {
+                    assert.equal(profiles.length, 0);
+                    assert.ok(!allowed("eks:ListFargateProfiles", `arn:aws:eks:us-east-1:${ACCOUNT_ID}:cluster/alpha`));
+                    return;
+                }
+                assert.ok(profiles.length > 0);
+                for (const profile of profiles) {
+                    const { clusterName, region } = unwrap(profile.inputs) as Record<string, string>;
+                    assert.ok(allowed("eks:ListFargateProfiles", `arn:aws:eks:${region}:${ACCOUNT_ID}:cluster/${clusterName}`), "the SDK's detection");
+                    const podRole = run.ofType("aws:iam/role:Role").find((r) => String(unwrap(profile.inputs.podExecutionRoleArn)) === r.state.arn)!;
+                    const roleArn = arnsOf(run, podRole)[0];
+                    assert.ok(allowed("iam:PassRole", roleArn, { "iam:PassedToService": "eks.amazonaws.com" }));
+                    assert.ok(allowed("iam:AttachRolePolicy", roleArn, { "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy" }));
+                    assert.ok(!allowed("iam:AttachRolePolicy", roleArn, { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" }));
+                }
+                assert.ok(!allowed("eks:CreateFargateProfile", `arn:aws:eks:us-east-1:${ACCOUNT_ID}:fargateprofile/alpha/someone-elses/0ec3a1b2`));
+                assert.ok(!allowed("iam:PassRole", iam("role/admin")));
+                assert.ok(!allowed("iam:CreateRole", iam("role/container-insights-addons/other-stack/adot-collector-alpha-12345678")));
+                assert.ok(!allowed("logs:DeleteLogGroup", `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:/aws/lambda/other`));
             });
 
             it("puts an action on * only where AWS offers no resource scoping", () => {
