@@ -92,6 +92,9 @@ describe("Container Insights for EKS Fargate in the program", () => {
         assert.ok(!profile.subnetIds!.some((s: string) => s.endsWith("c")), "never the public subnet");
         const role = named(run, ROLE, "us-east-1-shop-fargate-insights-fargate-pods");
         assert.equal(profile.podExecutionRoleArn, role.state.arn);
+        const profileOptions = options.get(`${PROFILE}::us-east-1-shop-fargate-insights`)!;
+        assert.equal(profileOptions.deleteBeforeReplace, true, "immutable, with a fixed name");
+        assert.deepEqual((profileOptions.dependsOn as pulumi.Resource[]).map(typeOf), ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"]);
         assert.equal(inputs(role).path, "/container-insights-addons/prod/");
         assert.match(inputs(role).name, /^fargate-pods-shop-[0-9a-f]{8}$/);
         assert.deepEqual(doc(role.inputs.assumeRolePolicy).Statement, [

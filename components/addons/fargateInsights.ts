@@ -84,7 +84,8 @@ export class FargateInsights extends pulumi.ComponentResource {
                 selectors: [{ namespace: FARGATE_NAMESPACE }],
                 tags: args.tags,
             },
-            { ...aws_, dependsOn: [podRolePolicy] },
+            // A profile's settings cannot change in place, and its name is fixed: a replacement must delete the old one first.
+            { ...aws_, dependsOn: [podRolePolicy], deleteBeforeReplace: true },
         );
 
         const issuerHostPath = args.oidcIssuer.replace(/^https:\/\//, "");
