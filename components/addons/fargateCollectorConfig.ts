@@ -9,6 +9,8 @@
  *   collector's role may write only that one group, which the program creates; a placeholder that failed to resolve
  *   would send everything to a group the role is denied.
  * - `region` is the cluster's region (upstream hard-codes us-east-1 and tells the reader to edit it).
+ * The processor that computes `*_utilization_over_pod_limit` is `metricsgeneration`: collector builds before ADOT
+ * v0.42 called it `experimental_metricsgeneration` (upstream renamed it in b41c9b9), and v0.49.0 knows only the new name.
  *
  * Every `$$` below is the collector's escape for a literal `$` (its config resolver turns `$$` into `$` before the
  * Prometheus receiver and the processors see the value, and would otherwise expand `${...}` as a variable).
