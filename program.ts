@@ -18,7 +18,8 @@ import { ClusterAgent } from "./components/cluster/clusterAgent";
 import { EBS_CSI_ADDON } from "./components/cluster/checks";
 import { ResolvedFleet, awaitsReadiness, clusterKey, discoverFleet } from "./components/cluster/fleet";
 import { ClusterStatus, DiscoveredCluster } from "./components/cluster/types";
-import { ADDON_NAMES, ClusterAddons, addonNames } from "./components/addons";
+import { ClusterAddons, addonNames } from "./components/addons";
+import { planCniMetrics } from "./components/addons/cniMetricsFleet";
 import { AgentIdentity, karpenopsFor } from "./components/cluster/values";
 import { ImageLock, readImageLock } from "./images/lock";
 import { pinAddonImage, pinImages } from "./images/pin";
@@ -71,8 +72,9 @@ export interface ProgramOptions {
 /** Composes an onboarding from validated settings: the account side, then the agent in every selected cluster. */
 export async function createContainerInsights(settings: Settings, options: ProgramOptions = {}): Promise<ContainerInsights> {
     // Before anything is registered: an unpinned image stops the whole deploy, not just the in-cluster half.
-    const imageTags = settings.agent.install ? pinnedImageTags(settings, options.imageLock) : {};
-    const addonImages = settings.agent.install ? pinnedAddonImages(settings, options.imageLock) : {};
+    const imageLock = settings.agent.install ? (options.imageLock ?? readImageLock()) : undefined;
+    const imageTags = imageLock ? pinnedImageTags(settings, imageLock) : {};
+    const addonImages = imageLock ? pinnedAddonImages(settings, imageLock) : {};
     const stackRegion = settings.stackRegion;
     const tags = resourceTags(settings);
     const { accountId } = await aws.getCallerIdentity();
@@ -245,7 +247,20 @@ export async function createContainerInsights(settings: Settings, options: Progr
             stackName: settings.stackName,
             tags,
         });
+        const cniMetrics = planCniMetrics({
+            options: settings.addons.cniMetrics,
+            stackName: settings.stackName,
+            stackId: settings.stackId,
+            accountId,
+            partition,
+            tags,
+            imageLock: imageLock!,
+            allowUnpinnedImages: settings.agent.allowUnpinnedImages,
+            clusters: fleet.plan.agents.map(({ cluster }) => ({ cluster, identity: identityPlan.identities.get(clusterKey(cluster))!.identity })),
+        });
+        cniMetrics.warnings.forEach((warning) => pulumi.log.warn(warning));
         outputs.clusters = installAgents(settings, fleet, identityPlan.identities, {
+            addons: (cluster) => ({ cniMetrics: cniMetrics.byCluster.get(clusterKey(cluster)) }),
             imageTags,
             fargate,
             bucketName,
@@ -264,12 +279,12 @@ function clusterAddons(settings: Settings, cluster: DiscoveredCluster, fargate: 
 }
 
 /** The enabled add-ons' images, each pinned by its locked digest (by component); stops the program like the chart's. */
-function pinnedAddonImages(settings: Settings, lock: ImageLock | undefined): Record<string, string> {
+function pinnedAddonImages(settings: Settings, lock: ImageLock): Record<string, string> {
     const references: Record<string, string> = {};
     for (const image of ADDON_IMAGES.filter((i) => settings.addons[i.addon as keyof Settings["addons"]].enabled)) {
         let pinned;
         try {
-            pinned = pinAddonImage(image, lock ?? readImageLock(), settings.agent.allowUnpinnedImages);
+            pinned = pinAddonImage(image, lock, settings.agent.allowUnpinnedImages);
         } catch (error) {
             throw new pulumi.RunError((error as Error).message);
         }
@@ -282,10 +297,10 @@ function pinnedAddonImages(settings: Settings, lock: ImageLock | undefined): Rec
 }
 
 /** Every chart image's tag pinned by its locked digest; stops the program naming the unpinned ones unless allowed. */
-function pinnedImageTags(settings: Settings, lock: ImageLock | undefined): Record<string, string> {
+function pinnedImageTags(settings: Settings, lock: ImageLock): Record<string, string> {
     let pinned;
     try {
-        pinned = pinImages(settings.images, lock ?? readImageLock(), settings.agent.allowUnpinnedImages);
+        pinned = pinImages(settings.images, lock, settings.agent.allowUnpinnedImages);
     } catch (error) {
         throw new pulumi.RunError((error as Error).message);
     }
@@ -311,6 +326,8 @@ function installAgents(
         identity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity;
         podIdentityRoleArn?: pulumi.Output<string>;
         dependsOn: pulumi.Resource[];
+        /** What each add-on needs in a cluster, for those it gets there. */
+        addons: (cluster: DiscoveredCluster) => ClusterAddons;
     },
 ): ClusterStatus[] {
     for (const { region, error } of plan.unreadRegions) {
@@ -361,7 +378,7 @@ function installAgents(
             pulumi.log.warn(karpenops.warning);
         }
         const fargate = fargateInsightsFor(context.fargate, cluster);
-        const addons = clusterAddons(settings, cluster, fargate);
+        const addons: ClusterAddons = { ...context.addons(cluster), ...clusterAddons(settings, cluster, fargate) };
         new ClusterAgent(`${cluster.region}-${cluster.name}`, {
             cluster,
             namespace: settings.agentNamespace,
@@ -387,15 +404,13 @@ function installAgents(
             ...(agent.reason ? { reason: agent.reason } : {}),
             endpoint: cluster.endpoint,
             certificateAuthority: cluster.certificateAuthority,
+            ...(cluster.oidcIssuer ? { oidcIssuer: cluster.oidcIssuer } : {}),
             ebsCsiDriver: storage.state,
             awaitsReadiness: awaitReadiness,
             ...(karpenops.clusterId ? { karpenopsClusterId: karpenops.clusterId } : {}),
             addons: addonNames(addons),
             ...(fargate.status ? { fargateInsights: fargate.status } : {}),
         });
-    }
-    for (const addon of ADDON_NAMES.filter((name) => name !== "fargateInsights" && settings.addons[name].enabled)) {
-        pulumi.log.warn(`addons.${addon}.enabled: this version does not install the ${addon} add-on yet`);
     }
     if (withoutEbsCsi.length > 0) {
         pulumi.log.warn(

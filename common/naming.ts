@@ -152,3 +152,32 @@ export function addonRoleArnPattern(args: { accountId: string; partition: string
 export function addonRoleArn(args: { accountId: string; partition: string; stackName: string; roleName: string }): string {
     return `arn:${args.partition}:iam::${args.accountId}:role${addonRolePath(args.stackName)}${args.roleName}`;
 }
+
+/** The cni-metrics-helper add-on's IAM role of one cluster: root path (outside the reconciler's), hashed to fit 64. */
+export function cniMetricsRoleName(stackName: string, clusterName: string, region: string): string {
+    const hash = createHash("sha256").update(`${clusterName}_${region}`).digest("hex").slice(0, HASH_LENGTH);
+    return `${stackBase(stackName)}-cni-${hash}`;
+}
+
+/** The managed policy that is the permissions boundary of every cni-metrics-helper role of a stack (root path). */
+export function cniMetricsBoundaryName(stackName: string): string {
+    return `${stackBase(stackName)}-cni-metrics-boundary`;
+}
+
+/**
+ * The CloudWatch alarms of a stack start with this; the alarm topic's policies admit exactly them. A stack name
+ * holds no `.`, so no other stack's prefix starts with this one.
+ */
+export function alarmNamePrefix(stackName: string): string {
+    return `${stackBase(stackName)}.`;
+}
+
+/** The free-IP alarm of one cluster. */
+export function freeIpAlarmName(stackName: string, clusterName: string, region: string): string {
+    return `${alarmNamePrefix(stackName)}cni-free-ips.${clusterName}.${region}`;
+}
+
+/** The stack's alarm topic in a region (one per region: an alarm notifies only a topic of its own region). */
+export function alarmTopicName(stackName: string): string {
+    return `${stackBase(stackName)}-alarms`;
+}

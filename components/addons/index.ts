@@ -7,14 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { DiscoveredCluster } from "../cluster/types";
 import { ADDON_NAMES, AddonName } from "./types";
 import { FargateInsights, FargateInsightsAddon } from "./fargateInsights";
+import { CniMetrics, CniMetricsArgs } from "./cniMetrics";
 
 export { ADDON_NAMES, AddonName } from "./types";
 export { addonFilterReason } from "./selection";
 
 /** Per add-on, what it needs in one cluster; absent: not installed there. */
 export interface ClusterAddons {
-    /** Filled by the cni-metrics-helper add-on (components/addons/cniMetrics*.ts). */
-    cniMetrics?: Record<string, never>;
+    /** The cni-metrics-helper (components/addons/cniMetrics*.ts). */
+    cniMetrics?: CniMetricsArgs;
     /** Filled by the Fargate Container Insights add-on (components/addons/fargate*.ts). */
     fargateInsights?: FargateInsightsAddon;
 }
@@ -38,6 +39,9 @@ export function installAddons(name: string, addons: ClusterAddons | undefined, c
     const installed: pulumi.Resource[] = [];
     if (addons?.fargateInsights) {
         installed.push(new FargateInsights(`${name}-fargate-insights`, { ...addons.fargateInsights, ...context }, { parent }));
+    }
+    if (addons?.cniMetrics) {
+        installed.push(new CniMetrics(`${name}-cni-metrics`, addons.cniMetrics, context, { parent }));
     }
     return installed;
 }

@@ -100,6 +100,7 @@ export function planFleet(args: {
                     status: "UNKNOWN",
                     endpoint: previous.endpoint,
                     certificateAuthority: previous.certificateAuthority,
+                    ...(previous.oidcIssuer ? { oidcIssuer: previous.oidcIssuer } : {}),
                     tags: {},
                 },
                 previous,

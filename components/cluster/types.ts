@@ -39,6 +39,8 @@ export interface ClusterStatus {
     reason?: string;
     endpoint?: string;
     certificateAuthority?: string;
+    /** The cluster's OIDC issuer URL, when it has one: what a later deploy needs for IRSA trust of a cluster it cannot read. */
+    oidcIssuer?: string;
     ebsCsiDriver?: EbsCsiDriver;
     /** Whether `pulumi up` waits for the agent's workloads to become ready (false: helm.v4.Chart skipAwait). */
     awaitsReadiness?: boolean;

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { ADDON_IMAGES, CHART_IMAGES } from "../../images/catalog";
 import { ImageLock, LockedImage, buildLock } from "../../images/lock";
+import { CNI_METRICS_TAG, cniMetricsRepositories } from "../../components/addons/cniMetricsImage";
 
 export const fakeDigest = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
@@ -18,9 +19,12 @@ export function fakeLocked(repository: string, tag: string): LockedImage {
     };
 }
 
-/** Every catalog image (the add-ons' too) at its default tag, plus `extra` (component → tag), locked and signed. */
+/** Every catalog image (the add-ons' too) at its default tag, the cni-metrics-helper of every region, plus `extra` (component → tag), locked and signed. */
 export function testImageLock(extra: Record<string, string> = {}): ImageLock {
-    const images = [...CHART_IMAGES, ...ADDON_IMAGES].map((i) => fakeLocked(i.repository, i.tag));
+    const images = [
+        ...[...CHART_IMAGES, ...ADDON_IMAGES].map((i) => fakeLocked(i.repository, i.tag)),
+        ...cniMetricsRepositories().map((r) => fakeLocked(r, CNI_METRICS_TAG)),
+    ];
     for (const [component, tag] of Object.entries(extra)) {
         images.push(fakeLocked(CHART_IMAGES.find((i) => i.component === component)!.repository, tag));
     }
