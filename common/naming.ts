@@ -153,11 +153,8 @@ export function addonRoleArn(args: { accountId: string; partition: string; stack
     return `arn:${args.partition}:iam::${args.accountId}:role${addonRolePath(args.stackName)}${args.roleName}`;
 }
 
-/** The cni-metrics-helper add-on's IAM role of one cluster: root path (outside the reconciler's), hashed to fit 64. */
-export function cniMetricsRoleName(stackName: string, clusterName: string, region: string): string {
-    const hash = createHash("sha256").update(`${clusterName}_${region}`).digest("hex").slice(0, HASH_LENGTH);
-    return `${stackBase(stackName)}-cni-${hash}`;
-}
+/** The add-on role purpose of the cni-metrics-helper (addonRoleName, addonRoleArnPattern). */
+export const CNI_METRICS_ROLE_PURPOSE = "cni-metrics";
 
 /** The managed policy that is the permissions boundary of every cni-metrics-helper role of a stack (root path). */
 export function cniMetricsBoundaryName(stackName: string): string {

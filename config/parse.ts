@@ -103,7 +103,7 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
         problems.add(unknownKeyProblem(key), key);
     }
     identityProblems(values).forEach((problem) => problems.add(problem));
-    addonProblems(values).forEach((problem) => problems.add(problem));
+    addonProblems(values, context).forEach((problem) => problems.add(problem));
     if (!context.awsRegion) {
         problems.add("aws:region is required (the region of the stack's own resources): set it with pulumi config set aws:region <region>");
     } else if (!new RegExp(AWS_REGION_PATTERN).test(context.awsRegion)) {
@@ -160,8 +160,19 @@ function identityProblems(values: Record<string, unknown>): string[] {
 }
 
 /** The add-ons live in the agent's per-cluster component, and one alarm destination is chosen. */
-function addonProblems(values: Record<string, unknown>): string[] {
+function addonProblems(values: Record<string, unknown>, context: ParseContext): string[] {
     const problems: string[] = [];
+    const topicArn = values["addons.cniMetrics.alarmTopicArn"] as string | undefined;
+    const regions = (values.includeRegions as string[] | undefined)?.length ? (values.includeRegions as string[]) : [context.awsRegion];
+    const topicRegion = topicArn?.split(":")[3];
+    const elsewhere = regions.filter((r): r is string => r !== undefined && r !== topicRegion);
+    if (topicArn && values["addons.cniMetrics.enabled"] === true && values["addons.cniMetrics.freeIpAlarmPercent"] !== 0 && elsewhere.length > 0) {
+        problems.push(
+            `${fullKey("addons.cniMetrics.alarmTopicArn")}: ${JSON.stringify(topicArn)} is in ${topicRegion}, but clusters of ${elsewhere.join(", ")} ` +
+                "would alarm to it, and a CloudWatch alarm notifies only a topic of its own region; leave it blank (the stack makes a topic per region) " +
+                "or onboard only that region",
+        );
+    }
     for (const addon of ["cniMetrics", "fargateInsights"]) {
         if (values[`addons.${addon}.enabled`] === true && values["agent.install"] === false) {
             problems.push(

@@ -11,6 +11,10 @@ import { PolicyDocument, PolicyStatement, bucketArn, policy } from "../common/do
 import {
     addonRoleArnPattern,
     agentBoundaryPolicyArn,
+    alarmNamePrefix,
+    alarmTopicName,
+    cniMetricsBoundaryName,
+    CNI_METRICS_ROLE_PURPOSE,
     bucketNameFor,
     partitionOf,
     reconcilerFunctionNames,
@@ -167,6 +171,39 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
         "events:ListTargetsByRule",
     ],
     "aws:cloudwatch/eventTarget:EventTarget": ["events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule"],
+    // addons.cniMetrics: the free-IP alarms and their encrypted topic.
+    "aws:cloudwatch/metricAlarm:MetricAlarm": [
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+        "cloudwatch:ListTagsForResource",
+    ],
+    "aws:kms/key:Key": [
+        "kms:CreateKey",
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:PutKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:EnableKeyRotation",
+        "kms:ListResourceTags",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:UpdateKeyDescription",
+        "kms:ScheduleKeyDeletion",
+    ],
+    "aws:sns/topic:Topic": [
+        "sns:CreateTopic",
+        "sns:GetTopicAttributes",
+        "sns:SetTopicAttributes",
+        "sns:DeleteTopic",
+        "sns:ListTagsForResource",
+        "sns:TagResource",
+        "sns:UntagResource",
+    ],
+    "aws:sns/topicPolicy:TopicPolicy": ["sns:SetTopicAttributes", "sns:GetTopicAttributes"],
+    "aws:sns/topicSubscription:TopicSubscription": ["sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"],
 };
 
 /** Calls behind each invoke the program makes; GetCallerIdentity needs no permission (AWS STS API reference). */
@@ -184,7 +221,7 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
 export const SDK_ACTIONS = { fargateProfiles: ["eks:ListFargateProfiles"] };
 
 /** Actions for which IAM has no resource-level permissions (Service Authorization Reference): only "*" works. */
-export const UNSCOPED_ACTIONS = ["eks:ListClusters", "ec2:DescribeRouteTables"];
+export const UNSCOPED_ACTIONS = ["eks:ListClusters", "ec2:DescribeRouteTables", "kms:CreateKey"];
 
 /** What a deploy of this stack touches. */
 export interface DeployTarget {
@@ -390,6 +427,10 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
             // IRSA (the agent's, or the Fargate collector's in any mode): whether each cluster's IAM OIDC provider is registered.
             statements.push({ Sid: "CheckOidcProviders", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: `arn:${partition}:iam::${accountId}:oidc-provider/*` });
         }
+        const cni = config.addons.cniMetrics;
+        if (cni.enabled && config.identityMode !== "iamUser") {
+            statements.push(...cniMetricsStatements({ partition, accountId, stackName, regions: config.regions, options: cni, podIdentity }));
+        }
         if (config.clusters.assumeRoleArn) {
             statements.push({ Sid: "AssumeClusterAccessRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: config.clusters.assumeRoleArn });
         }
@@ -472,6 +513,80 @@ function fargateInsightsStatements(args: { partition: string; accountId: string;
         // Which of a cluster's subnets are private (DescribeRouteTables has no resource-level permissions).
         { Sid: "ReadRouteTables", Effect: "Allow", Action: "ec2:DescribeRouteTables", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": regions } } },
     ];
+}
+
+/** addons.cniMetrics: the helpers' roles and boundary, their Pod Identity associations, the alarms and the alarm topics. */
+function cniMetricsStatements(args: {
+    partition: string;
+    accountId: string;
+    stackName: string;
+    regions: string[];
+    options: ParsedConfig["addons"]["cniMetrics"];
+    podIdentity: boolean;
+}): PolicyStatement[] {
+    const { partition, accountId, stackName, regions, options } = args;
+    const roleArns = addonRoleArnPattern({ ...args, purpose: CNI_METRICS_ROLE_PURPOSE });
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "CniMetricsRoles",
+            Effect: "Allow",
+            Action: actions("aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"),
+            Resource: roleArns,
+        },
+        {
+            Sid: "CniMetricsBoundaryPolicy",
+            Effect: "Allow",
+            Action: actions("aws:iam/policy:Policy"),
+            Resource: `arn:${partition}:iam::${accountId}:policy/${cniMetricsBoundaryName(stackName)}`,
+        },
+    ];
+    if (args.podIdentity) {
+        statements.push(
+            {
+                Sid: "CniMetricsPodIdentityAssociations",
+                Effect: "Allow",
+                Action: actions("aws:eks/podIdentityAssociation:PodIdentityAssociation"),
+                Resource: regions.flatMap((r) => [`arn:${partition}:eks:${r}:${accountId}:cluster/*`, `arn:${partition}:eks:${r}:${accountId}:podidentityassociation/*`]),
+            },
+            {
+                Sid: "PassCniMetricsRoles",
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: roleArns,
+                Condition: { StringEquals: { "iam:PassedToService": "pods.eks.amazonaws.com" } },
+            },
+        );
+    }
+    if (options.freeIpAlarmPercent > 0) {
+        statements.push({
+            Sid: "CniMetricsAlarms",
+            Effect: "Allow",
+            Action: actions("aws:cloudwatch/metricAlarm:MetricAlarm"),
+            Resource: regions.map((r) => `arn:${partition}:cloudwatch:${r}:${accountId}:alarm:${alarmNamePrefix(stackName)}*`),
+        });
+        if (!options.alarmTopicArn) {
+            statements.push(
+                {
+                    // CreateKey has no resource to scope to; the rest of the key's calls are on keys of the alarm regions.
+                    Sid: "AlarmTopicKeys",
+                    Effect: "Allow",
+                    Action: actions("aws:kms/key:Key").filter((a) => a !== "kms:CreateKey"),
+                    Resource: regions.map((r) => `arn:${partition}:kms:${r}:${accountId}:key/*`),
+                },
+                { Sid: "CreateAlarmTopicKeys", Effect: "Allow", Action: "kms:CreateKey", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": regions } } },
+                {
+                    Sid: "AlarmTopics",
+                    Effect: "Allow",
+                    Action: actions("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription"),
+                    Resource: regions.flatMap((r) => [
+                        `arn:${partition}:sns:${r}:${accountId}:${alarmTopicName(stackName)}`,
+                        `arn:${partition}:sns:${r}:${accountId}:${alarmTopicName(stackName)}:*`,
+                    ]),
+                },
+            );
+        }
+    }
+    return statements;
 }
 
 /** IAM's limit on a customer managed policy document, in characters not counting white space. */

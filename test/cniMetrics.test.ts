@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import { ClusterStatus } from "../components/cluster/types";
 import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetricsImage";
-import { cniMetricsRoleName, freeIpAlarmName } from "../common/naming";
+import { CNI_METRICS_ROLE_PURPOSE, addonRoleName, freeIpAlarmName } from "../common/naming";
 import { ACCOUNT_ID, ProgramRun, Registration, baseConfig, runProgram, unwrap } from "./harness";
 import { fakeDigest } from "./fakes/imageLock";
 
@@ -49,12 +49,12 @@ describe("cni-metrics-helper add-on", () => {
             ]);
         });
 
-        it("gives each cluster its own role at the root path, trusted by that cluster's OIDC provider for kube-system/cni-metrics-helper only", () => {
+        it("gives each cluster its own role under the stack's add-on role path, trusted by that cluster's OIDC provider for kube-system/cni-metrics-helper only", () => {
             const roles = cniRoles(run);
             assert.equal(roles.length, 2);
             const role = inputsOf(roles.find((r) => r.name.startsWith("us-east-1-prod-a"))!);
-            assert.equal(role.name, cniMetricsRoleName("prod", "prod-a", "us-east-1"));
-            assert.equal(role.path, undefined, "root path: outside /container-insights/<stack>/, which the reconciler owns");
+            assert.equal(role.name, addonRoleName(CNI_METRICS_ROLE_PURPOSE, "prod-a", "us-east-1"));
+            assert.equal(role.path, "/container-insights-addons/prod/", "outside /container-insights/<stack>/, which the reconciler owns");
             const prodA = statuses(run).find((s) => s.name === "prod-a")!;
             const hostPath = prodA.oidcIssuer!.replace("https://", "");
             assert.deepEqual(JSON.parse(role.assumeRolePolicy), {

@@ -137,4 +137,15 @@ describe("config: addons (two-level object fields)", () => {
             /alarmEmail and container-insights:addons\.cniMetrics\.alarmTopicArn are both set/,
         );
     });
+
+    it("refuses an existing topic of another region than a region whose clusters would alarm to it", () => {
+        const topic = '{"cniMetrics":{"enabled":true,"alarmTopicArn":"arn:aws:sns:us-east-1:111122223333:ops"}}';
+        assert.match(
+            onlyProblem({ ...baseConfig(), includeRegions: "us-east-1,eu-west-1", addons: topic }),
+            /^container-insights:addons\.cniMetrics\.alarmTopicArn: .* is in us-east-1, but clusters of eu-west-1 would alarm to it/,
+        );
+        assert.doesNotThrow(() => parseConfig({ ...baseConfig(), addons: topic }, { awsRegion: "us-east-1" }));
+        const noAlarm = '{"cniMetrics":{"enabled":true,"freeIpAlarmPercent":0,"alarmTopicArn":"arn:aws:sns:us-east-1:111122223333:ops"}}';
+        assert.doesNotThrow(() => parseConfig({ ...baseConfig(), includeRegions: "eu-west-1", addons: noAlarm }, { awsRegion: "us-east-1" }));
+    });
 });

@@ -52,6 +52,11 @@ const CASES: Array<[string, Record<string, string>]> = [
         },
     ],
     ["Fargate Container Insights with an IAM user", { ...baseConfig(), createIamUser: "true", "addons.fargateInsights.enabled": "true", "addons.fargateInsights.alwaysInclude": "*" }],
+    [
+        "CNI metrics add-on, IRSA, the stack's alarm topics with an email",
+        { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", "addons.cniMetrics.enabled": "true", "addons.cniMetrics.alarmEmail": "ops@example.com" },
+    ],
+    ["CNI metrics add-on, Pod Identity, an existing topic", { ...baseConfig(), includeRegions: "us-east-1", identityMode: "podIdentity", "addons.cniMetrics.enabled": "true", "addons.cniMetrics.alarmTopicArn": `arn:aws:sns:us-east-1:${ACCOUNT_ID}:ops` }],
 ];
 
 /** The config as the CLI hands it over (dotted keys set with --path, Pulumi.yaml defaults merged), then parsed. */
@@ -120,6 +125,20 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
             const role = run.ofType("aws:iam/role:Role").find((x) => unwrap(x.inputs.name) === inputs.role)!;
             return arnsOf(run, role);
         }
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return [`arn:aws:cloudwatch:${inputs.region}:${ACCOUNT_ID}:alarm:${inputs.name}`];
+        case "aws:kms/key:Key":
+            // CreateKey is authorized on "*" (no key exists yet); the key's other calls on its own ARN.
+            return [`arn:aws:kms:${inputs.region}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`];
+        case "aws:sns/topic:Topic":
+            return [`arn:aws:sns:${inputs.region}:${ACCOUNT_ID}:${inputs.name}`];
+        case "aws:sns/topicPolicy:TopicPolicy":
+        case "aws:sns/topicSubscription:TopicSubscription": {
+            // The topic of the same region, by its real ARN shape (the mocks' ARNs are not AWS's).
+            const topic = run.ofType("aws:sns/topic:Topic").find((t) => unwrap(t.inputs.region) === inputs.region)!;
+            const topicArn = `arn:aws:sns:${inputs.region}:${ACCOUNT_ID}:${unwrap(topic.inputs.name)}`;
+            return r.type.endsWith("TopicPolicy") ? [topicArn] : [topicArn, `${topicArn}:0a1b2c3d-0000-1111-2222-333344445555`];
+        }
         case "aws:eks/addon:Addon":
             return [`arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${inputs.clusterName}`, `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`];
     }
@@ -169,7 +188,12 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                     for (const resource of arnsOf(run, r)) {
                         for (const action of needed) {
                             const context = policyArn && /^iam:(Attach|Detach)RolePolicy$/.test(action) ? { "iam:PolicyARN": policyArn } : {};
-                            assert.equal(evaluate(document, { action, resource, context }), "Allow", `${action} on ${resource} (${r.type} ${r.name})`);
+                            // CreateKey names no key (it makes one): IAM authorizes it on "*", in the requested region.
+                            const request =
+                                action === "kms:CreateKey"
+                                    ? { action, resource: "*", context: { "aws:RequestedRegion": String(unwrap(r.inputs.region)) } }
+                                    : { action, resource, context };
+                            assert.equal(evaluate(document, request), "Allow", `${action} on ${request.resource} (${r.type} ${r.name})`);
                         }
                     }
                 }

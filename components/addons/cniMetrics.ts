@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { associationTags } from "../../common/identity";
-import { freeIpAlarmName } from "../../common/naming";
+import { addonRolePath, freeIpAlarmName } from "../../common/naming";
 import { DiscoveredCluster } from "../cluster/types";
 import { CNI_METRICS, CNI_METRICS_RULES, cniMetricsIrsaTrust, cniMetricsPermissions, cniMetricsPodIdentityTrust } from "./cniMetricsDocuments";
 import { freeIpAlarmQueries } from "./cniMetricsAlarm";
@@ -16,7 +16,7 @@ export interface CniMetricsArgs {
     accountId: string;
     partition: string;
     identity: CniMetricsIdentity;
-    /** The role's name (common/naming.ts cniMetricsRoleName) and its permissions boundary. */
+    /** The role's name (common/naming.ts addonRoleName, under the stack's add-on role path) and its permissions boundary. */
     roleName: string;
     boundaryPolicyArn: pulumi.Input<string>;
     /** The full image reference, from the EKS add-on registry of the cluster's region, pinned where the lock pins it. */
@@ -59,6 +59,7 @@ export class CniMetrics extends pulumi.ComponentResource {
             name,
             {
                 name: args.roleName,
+                path: addonRolePath(args.stackName),
                 description: `cni-metrics-helper of EKS cluster ${cluster.name} (${cluster.region})`,
                 assumeRolePolicy: JSON.stringify(trust),
                 permissionsBoundary: args.boundaryPolicyArn,

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterIdentity } from "../../common/identity";
-import { cniMetricsRoleName } from "../../common/naming";
+import { CNI_METRICS_ROLE_PURPOSE, addonRoleName } from "../../common/naming";
 import { CniMetricsOptions } from "../../config";
 import { ImageLock, lockedDigest } from "../../images/lock";
 import { DiscoveredCluster } from "../cluster/types";
@@ -122,7 +122,7 @@ export function planCniMetrics(args: CniMetricsFleetArgs): { byCluster: Map<stri
             accountId: args.accountId,
             partition: args.partition,
             identity: identity === "irsa" ? { kind: "irsa", oidcIssuer: cluster.oidcIssuer! } : { kind: "podIdentity" },
-            roleName: cniMetricsRoleName(args.stackName, cluster.name, cluster.region),
+            roleName: addonRoleName(CNI_METRICS_ROLE_PURPOSE, cluster.name, cluster.region),
             boundaryPolicyArn: boundary.policyArn,
             image: images.get(cluster.region)!,
             alarm: options.freeIpAlarmPercent > 0 ? { freeIpPercent: options.freeIpAlarmPercent, topicArn: topicFor(cluster.region) } : undefined,

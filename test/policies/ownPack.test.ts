@@ -159,3 +159,27 @@ describe("a locked stack's first deploy passes its own pack with the stack's pac
         assert.equal(byTag.violations.filter((v) => v.policy === "ecr-image-digest-pinned").length, 2 * CHART_IMAGES.length);
     });
 });
+
+describe("the cni-metrics-helper add-on as rendered, under the pack", () => {
+    const stackPackConfig = JSON.parse(readFileSync(join(POLICIES_DIR, "config.prod.json"), "utf8")) as Record<string, any>;
+
+    it("passes Pod Security restricted, digest pinning and the stack's registry allowlist; only the signed-digest list lacks the EKS-published image", async () => {
+        const run = await runProgram(
+            { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", "addons.cniMetrics.enabled": "true", "addons.cniMetrics.alarmEmail": "ops@example.com" },
+            { fleet: FLEET, awsRegion: "us-east-1" },
+        );
+        const deployments = run.ofType("kubernetes:apps/v1:Deployment").filter((d) => d.name.includes("cni-metrics"));
+        assert.equal(deployments.length, 3);
+        const config = {
+            "ecr-image-allowed-registry": { ...stackPackConfig["ecr-image-allowed-registry"], accountId: "123456789012", region: "us-east-1" },
+            "ecr-image-signed": { signatureEvidence: "digest-list", signedDigests: [] },
+        };
+        const result = await checkResources([{ source: "program", resources: asPolicySubjects(run.resources) }], policies, effectiveConfig(config, policies));
+        assert.ok(result.checked > 40, `checked ${result.checked} resources`);
+        assert.deepEqual(
+            result.violations.map((v) => `${v.policy} ${v.resource.split("::").pop()}`).sort(),
+            deployments.map((d) => `ecr-image-signed ${d.name}`).sort(),
+            "the SNS topics are encrypted, the pods restricted, the images pinned and allowed",
+        );
+    });
+});
