@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { ClusterStatus } from "../components/cluster/types";
 import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetricsImage";
 import { CNI_METRICS_ROLE_PURPOSE, addonRoleName, freeIpAlarmName } from "../common/naming";
-import { ACCOUNT_ID, ProgramRun, Registration, baseConfig, runProgram, unwrap } from "./harness";
+import { ACCOUNT_ID, Invoke, ProgramRun, Registration, baseConfig, invokeError, runProgram, unwrap } from "./harness";
 import { fakeDigest } from "./fakes/imageLock";
 
 const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterStatus[];
@@ -273,5 +273,24 @@ describe("cni-metrics-helper add-on", () => {
             runProgram({ ...baseConfig(), includeRegions: "us-east-1", ...ON }, { fleet: FLEET, imageLock: withoutCni }),
             /the cni-metrics-helper image is not pinned by digest in images\/images\.lock\.json: 602401143452\.dkr\.ecr\.us-east-1\.amazonaws\.com\/cni-metrics-helper:v1\.23\.1/,
         );
+    });
+
+    it("keeps a cluster's helper and its role's trust exactly as they were when the cluster cannot be read (the issuer comes from the last deploy)", async () => {
+        const config = { ...baseConfig(), includeRegions: "us-east-1", ...ON };
+        const fleet = { "us-east-1": [{ name: "prod-a" }] };
+        const last = await runProgram(config, { fleet });
+        const unreadable = (invoke: Invoke) => {
+            if (invoke.token === "aws:eks/getCluster:getCluster") {
+                throw invokeError("AccessDeniedException: not authorized");
+            }
+            return undefined;
+        };
+        const kept = await runProgram(config, { fleet, call: unreadable, previousOutputs: { clusters: last.outputs.clusters.value } });
+        const status = statuses(kept).find((s) => s.name === "prod-a")!;
+        assert.equal(status.status, "kept");
+        assert.deepEqual(status.addons, ["cniMetrics"]);
+        assert.equal(status.oidcIssuer, statuses(last).find((s) => s.name === "prod-a")!.oidcIssuer);
+        assert.deepEqual(json(cniRoles(kept)[0].inputs.assumeRolePolicy), json(cniRoles(last)[0].inputs.assumeRolePolicy));
+        assert.deepEqual(inputsOf(named(kept, DEPLOYMENT, "cni-metrics")[0]), inputsOf(named(last, DEPLOYMENT, "cni-metrics")[0]));
     });
 });
