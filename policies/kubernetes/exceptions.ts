@@ -121,28 +121,3 @@ export function podWaiver(exceptions: PodSecurityException[], rule: Rule, worklo
                 : e.selector.container === undefined && e.selector.image === undefined && selectsWorkload(e.selector, workload)),
     );
 }
-
-/** Rejects exceptions without a reason or selector (the pack's config schema does too; this guards direct use). */
-export function assertValidExceptions(exceptions: unknown): asserts exceptions is PodSecurityException[] {
-    if (!Array.isArray(exceptions)) {
-        throw new Error("k8s-pod-security-restricted: exceptions must be a list");
-    }
-    exceptions.forEach((e, index) => {
-        const reason = (e as PodSecurityException | undefined)?.reason;
-        if (typeof reason !== "string" || reason.trim().length < 10) {
-            throw new Error(`k8s-pod-security-restricted: exceptions[${index}] needs a reason (at least 10 characters) saying why the controls are waived`);
-        }
-        if (Object.keys((e as PodSecurityException).selector ?? {}).length === 0) {
-            throw new Error(`k8s-pod-security-restricted: exceptions[${index}] needs a selector (namespace, workload, container or image)`);
-        }
-        const rules = asArrayOfStrings((e as PodSecurityException).rules);
-        const unknownRules = rules.filter((r) => !(RULES as string[]).includes(r));
-        if (rules.length === 0 || unknownRules.length > 0) {
-            throw new Error(`k8s-pod-security-restricted: exceptions[${index}].rules must name controls from ${RULES.join(", ")}`);
-        }
-    });
-}
-
-function asArrayOfStrings(value: unknown): string[] {
-    return Array.isArray(value) ? value.map(String) : [];
-}

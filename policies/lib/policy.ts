@@ -2,16 +2,9 @@
  * How every policy here is written: a pure `check` that returns findings, wrapped into the @pulumi/policy object the
  * pack registers. The offline check runs those same objects.
  */
-import {
-    EnforcementLevel,
-    PolicyConfigSchema,
-    PolicyResource,
-    ReportViolation,
-    ResourceValidationPolicy,
-    StackValidationPolicy,
-    UnknownValueError,
-} from "@pulumi/policy";
-import { plainProps, UNKNOWN_STRING } from "./unknown";
+import Ajv from "ajv";
+import { EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { plainProps, reportUnknowns } from "./unknown";
 
 /** A resource as a policy sees it: plain props, with the engine's unknown sentinels where values are unknown. */
 export interface Subject {
@@ -61,9 +54,29 @@ export interface StackPolicyDefinition<C> extends PolicyMetadata<C> {
     check(resources: StackSubject[], config: C): Finding[] | Promise<Finding[]>;
 }
 
-function settings<C>(defaults: C | undefined, configured: object): C {
-    const { enforcementLevel: _level, ...rest } = configured as Record<string, unknown>;
-    return { ...(defaults ?? {}), ...rest } as C;
+/**
+ * The policy's settings: its config over its defaults, validated by ajv against its configSchema once per distinct
+ * config (the engine hands every resource a fresh copy of the same config), never per resource.
+ */
+function settingsReader<C>(definition: PolicyMetadata<C>): (configured: object) => C {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const schema = definition.configSchema;
+    const validate = schema ? ajv.compile({ type: "object", properties: schema.properties, required: schema.required ?? [] }) : undefined;
+    const checked = new Map<string, C>();
+    return (configured) => {
+        const key = JSON.stringify(configured);
+        const known = checked.get(key);
+        if (known) {
+            return known;
+        }
+        const { enforcementLevel: _level, ...rest } = configured as Record<string, unknown>;
+        const settings = { ...(definition.defaults ?? {}), ...rest };
+        if (validate && !validate(settings)) {
+            throw new Error(`${definition.name}: invalid config: ${ajv.errorsText(validate.errors, { dataVar: "config" })}`);
+        }
+        checked.set(key, settings as C);
+        return settings as C;
+    };
 }
 
 /** Reports the known findings, then hands the unknown ones to the engine, which shows them as advisory notes. */
@@ -73,9 +86,7 @@ function deliver(findings: Finding[], report: ReportViolation): void {
         report(finding.message, finding.urn);
     }
     if (unknowns.length > 0) {
-        const error = new UnknownValueError(UNKNOWN_STRING, []);
-        error.message = unknowns.map((f) => (f.urn ? `${f.urn}: ${f.message}` : f.message)).join("; ");
-        throw error;
+        reportUnknowns(unknowns.map((f) => (f.urn ? `${f.urn}: ${f.message}` : f.message)).join("; "));
     }
 }
 
@@ -92,11 +103,12 @@ function metadata<C>(definition: PolicyMetadata<C>) {
 }
 
 export function resourcePolicy<C>(definition: ResourcePolicyDefinition<C>): ResourceValidationPolicy {
+    const settings = settingsReader(definition);
     return {
         ...metadata(definition),
         validateResource: async (args, report) => {
             const subject = { type: args.type, urn: args.urn, name: args.name, props: plainProps(args.props) };
-            deliver(await definition.check(subject, settings(definition.defaults, args.getConfig())), report);
+            deliver(await definition.check(subject, settings(args.getConfig())), report);
         },
     };
 }
@@ -114,11 +126,12 @@ function stackSubject(resource: PolicyResource): StackSubject {
 }
 
 export function stackPolicy<C>(definition: StackPolicyDefinition<C>): StackValidationPolicy {
+    const settings = settingsReader(definition);
     return {
         ...metadata(definition),
         validateStack: async (args, report) => {
             const resources = args.resources.map(stackSubject);
-            deliver(await definition.check(resources, settings(definition.defaults, args.getConfig())), report);
+            deliver(await definition.check(resources, settings(args.getConfig())), report);
         },
     };
 }

@@ -1,11 +1,17 @@
 /**
- * Values the engine cannot know during preview, handled here and nowhere else. The engine sends an unknown as a whole
+ * Values the engine cannot know during preview, handled here and nowhere else: this is the one module that relies on
+ * @pulumi/policy's internals (the sentinel strings, the proxy's target key, the error it turns into an advisory
+ * "unknown" note), which @pulumi/policy does not export as API. test/policies/policyInternals.test.ts reads them from
+ * @pulumi/policy itself and fails when an upgrade changes one; the version is pinned exactly in policies/package.json.
+ * The engine sends an unknown as a whole
  * property value equal to one of its sentinel strings, and @pulumi/policy hands policies those values only inside its
  * unknown-checking proxy. So a sentinel is an unknown only there: plainProps turns each whole-value sentinel of a proxied
  * object into the UNKNOWN symbol, which no program, export or manifest can contain. A sentinel written literally in a
  * known value (a string inside a policy document, a stack export, a manifest read by the offline check) is just text.
  */
-const UNKNOWN_SENTINELS = new Set([
+import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
     "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string
@@ -42,8 +48,28 @@ export function containsUnknown(value: unknown): boolean {
     return false;
 }
 
-// @pulumi/policy's unknown-checking proxy answers this key with the object it wraps.
-const PROXY_TARGET = "__getSpecialProxyTarget";
+/** @pulumi/policy's unknown-checking proxy answers this key with the object it wraps. */
+export const PROXY_TARGET = "__getSpecialProxyTarget";
+
+/** Props as the engine hands them to a policy during preview: behind @pulumi/policy's unknown-checking proxy. */
+export function previewProps(props: Record<string, unknown>): Record<string, unknown> {
+    return unknownCheckingProxy(props);
+}
+
+/**
+ * Hands findings about unknown values to the engine: @pulumi/policy reports a policy that throws its
+ * UnknownValueError as an advisory note ("can't run policy during preview"), not as a violation.
+ */
+export function reportUnknowns(message: string): never {
+    const error = new UnknownValueError(UNKNOWN_STRING, []);
+    error.message = message;
+    throw error;
+}
+
+/** Whether a policy stopped on a value unknown during preview (see reportUnknowns). */
+export function isUnknownValueError(error: unknown): error is Error {
+    return error instanceof UnknownValueError;
+}
 
 const isPlainContainer = (value: unknown): value is object =>
     Array.isArray(value) || (typeof value === "object" && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)));

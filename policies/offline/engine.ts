@@ -2,15 +2,8 @@
  * Runs the pack's own policy objects over resources read from files: the same validateResource and validateStack
  * functions the engine calls during preview, handed the arguments the engine would hand them.
  */
-import {
-    Policies,
-    PolicyResource,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationPolicy,
-    unknownCheckingProxy,
-    UnknownValueError,
-} from "@pulumi/policy";
+import { Policies, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { isUnknownValueError, previewProps } from "../lib/unknown";
 import { EffectiveConfig } from "./policyConfig";
 import { CheckResult, InputGroup, Level, OfflineResource, Violation } from "./types";
 
@@ -33,7 +26,7 @@ export interface CheckOptions {
     preview?: boolean;
 }
 
-const handOver = (props: Record<string, unknown>, options: CheckOptions) => (options.preview ? unknownCheckingProxy(props) : props);
+const handOver = (props: Record<string, unknown>, options: CheckOptions) => (options.preview ? previewProps(props) : props);
 
 function resourceArgs(resource: OfflineResource, settings: Record<string, unknown>, options: CheckOptions): ResourceValidationArgs {
     const isType = (cls: { __pulumiType?: string }) => cls.__pulumiType === resource.type;
@@ -89,11 +82,11 @@ async function collect(
     try {
         await run((message, urn) => violations.push({ policy, resource: urn ? idOf(urn) : fallbackResource, message, level }));
     } catch (error) {
-        if (!(error instanceof UnknownValueError)) {
+        if (!isUnknownValueError(error)) {
             throw new PolicyRunError(policy, fallbackResource, error);
         }
         // Only when replaying a preview: a value unknown then is reported as such, as the engine does.
-        violations.push({ policy, resource: fallbackResource, message: `not fully checked: ${(error as Error).message}`, level: "advisory" });
+        violations.push({ policy, resource: fallbackResource, message: `not fully checked: ${error.message}`, level: "advisory" });
     }
     return violations;
 }

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
-import { checkPodSecurity } from "../../policies/kubernetes/podSecurityRestricted";
+import { ResourceValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_EXCEPTIONS, PodSecurityException } from "../../policies/kubernetes/exceptions";
 import { CONTROLS, RULES } from "../../policies/kubernetes/podSecurity";
 import { effectiveConfig } from "../../policies/offline/policyConfig";
@@ -218,13 +218,16 @@ describe("policy k8s-pod-security-restricted: exceptions", () => {
         assert.ok(hits.some((h) => h.startsWith("DaemonSet/nops/nops-dcgm-exporter")), "configured exceptions replace the defaults");
     });
 
-    it("rejects an exception without a reason or naming an unknown control, in the config file and when called directly", () => {
+    it("rejects an exception without a reason or naming an unknown control, in the config file and as the engine hands it over", async () => {
         const config = { [PSS_POLICY]: { exceptions: [{ selector: { namespace: "shop" }, rules: ["privileged"] }] } };
         assert.throws(() => effectiveConfig(config, policies, "policy.json"), /policy\.json: k8s-pod-security-restricted\.exceptions\.0 must have required property 'reason'/);
         const unknownControl = { [PSS_POLICY]: { exceptions: [{ selector: { namespace: "shop" }, rules: ["root"], reason: "because we must" }] } };
         assert.throws(() => effectiveConfig(unknownControl, policies, "policy.json"), /exceptions\.0\.rules\.0 must be equal to one of the allowed values/);
-        const subject = { type: "kubernetes:core/v1:Pod", urn: "u", name: "p", props: {} };
-        assert.throws(() => checkPodSecurity(subject, { exceptions: [{ selector: { namespace: "x" }, rules: ["privileged"] } as never] }), /exceptions\[0\] needs a reason/);
+        // The policy object validates its config with ajv against the same schema, before any resource is checked.
+        const policy = policies.find((p) => p.name === PSS_POLICY) as ResourceValidationPolicy;
+        const [validate] = [policy.validateResource ?? []].flat();
+        const args = { type: "kubernetes:core/v1:Pod", urn: "u", name: "p", props: {}, getConfig: () => ({ exceptions: [{ selector: { namespace: "x" }, rules: ["privileged"] }] }) };
+        await assert.rejects(async () => validate(args as never, () => undefined), /k8s-pod-security-restricted: invalid config: config\/exceptions\/0 must have required property 'reason'/);
     });
 
     it("keeps every default exception in the agent's namespace, on one image, with a reason", () => {
