@@ -30,6 +30,7 @@ import { PodIdentityRole } from "./components/iam/podIdentityRole";
 import { ClusterIdentity } from "./common/identity";
 import { FargateProfileLookup } from "./components/addons/fargateProfiles";
 import { FargateContext, fargateInsightsFor, resolveFargateInsights } from "./components/addons/fargateProgram";
+import { errorMessage } from "./common/errors";
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -302,7 +303,7 @@ function pinnedImageTags(settings: Settings, lock: ImageLock): Record<string, st
     try {
         pinned = pinImages(settings.images, lock, settings.agent.allowUnpinnedImages);
     } catch (error) {
-        throw new pulumi.RunError((error as Error).message);
+        throw new pulumi.RunError(errorMessage(error));
     }
     if (pinned.unpinned.length > 0) {
         pulumi.log.warn(`agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${pinned.unpinned.join(", ")}`);

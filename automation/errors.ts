@@ -1,5 +1,6 @@
 /** What can go wrong when a service drives the program; each error says what to do about it. */
 import type { PolicyViolation } from "./events";
+import { errorMessage } from "../common/errors";
 
 export type AutomationErrorCode =
     | "PULUMI_CLI_MISSING"
@@ -94,7 +95,7 @@ export class OperationFailedError extends AutomationError {
         readonly diagnostics: string[],
         cause?: unknown,
     ) {
-        const detail = diagnostics.length > 0 ? diagnostics.join("\n") : cause instanceof Error ? cause.message : String(cause);
+        const detail = diagnostics.length > 0 ? diagnostics.join("\n") : errorMessage(cause);
         super(`${stackName}: ${action} failed:\n${detail}`);
         this.name = "OperationFailedError";
     }

@@ -11,6 +11,7 @@ import { GetRoleCommand, GetRolePolicyCommand, GetUserCommand, IAMClient, ListOp
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { parseConfig } from "../config";
 import { agentBoundaryPolicyArn, partitionOf, reconcilerFunctionNames } from "../common/naming";
+import { errorName } from "../common/errors";
 import { ClusterStatus } from "../components/cluster/types";
 import { desiredRoles } from "../lambda/reconciler/desired";
 import { decodePolicy, samePolicy } from "../lambda/reconciler/documents";
@@ -64,7 +65,6 @@ export interface ClusterHealth {
     problems: string[];
 }
 
-const errorName = (error: unknown) => (error as { name?: string }).name ?? "";
 
 /** The latest `reconcile finished` entry of either function in the last three days (12 scheduled runs a day). */
 export async function lastReconcile(logs: CloudWatchLogsClient, stackName: string, now: number): Promise<LastRun | undefined> {

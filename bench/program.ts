@@ -1,10 +1,14 @@
 /**
  * npm run bench:program
  * Wall time and peak memory of the whole program under Pulumi mocks, at 100 and 1,000 clusters over 17 regions.
- * Each size runs in a child process of its own so that one size's memory does not colour the other's.
+ * Each size runs in a child process of its own so that one size's memory does not colour the other's. Each run also
+ * checks the scale case (the unit suite keeps a small fleet): every cluster gets its component, provider, namespace
+ * and chart, is installed, and has a role of its own; a shortfall fails the benchmark.
  */
 import { execFileSync } from "child_process";
-import { Fleet, baseConfig, runProgram } from "../test/harness";
+import { strict as assert } from "assert";
+import { Fleet, ProgramRun, baseConfig, runProgram } from "../test/harness";
+import { ClusterStatus } from "../components/cluster/types";
 
 const REGIONS = [
     "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
@@ -23,7 +27,18 @@ async function measure(clusters: number) {
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
+    checkScale(run, clusters);
     return { clusters, resources: run.resources.length, wallMs: Math.round(ms), peakRssMiB: Math.round(peak / 2 ** 20) };
+}
+
+function checkScale(run: ProgramRun, clusters: number): void {
+    const types = ["container-insights:cluster:ClusterAgent", "pulumi:providers:kubernetes", "kubernetes:core/v1:Namespace", "kubernetes:helm.sh/v4:Chart"];
+    for (const type of types) {
+        assert.equal(run.ofType(type).length, clusters, type);
+    }
+    const statuses = run.outputs.clusters.value as ClusterStatus[];
+    assert.equal(statuses.filter((s) => s.status === "installed").length, clusters, "installed clusters");
+    assert.equal(new Set(statuses.map((s) => s.roleArn)).size, clusters, "distinct roles");
 }
 
 async function main() {

@@ -16,6 +16,7 @@ import {
 import { agentPermissions, irsaTrust } from "../common/documents";
 import { Clock, withRetry } from "../lambda/reconciler/timing";
 import { ReconcilerSettings } from "../lambda/reconciler/types";
+import { errorName } from "../common/errors";
 
 export async function vendorReconcile(settings: ReconcilerSettings, clock: Clock, accountId: string, random: () => number): Promise<void> {
     const iam = new IAMClient({ region: "us-east-1" });
@@ -43,7 +44,7 @@ export async function vendorReconcile(settings: ReconcilerSettings, clock: Clock
                 try {
                     await send(() => iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust })));
                 } catch (error) {
-                    if ((error as Error).name !== "EntityAlreadyExists") {
+                    if (errorName(error) !== "EntityAlreadyExists") {
                         throw error;
                     }
                     await send(() => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust })));

@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { GetUserCommand, IAMClient, ListAccessKeysCommand, ListAttachedUserPoliciesCommand, ListRolesCommand, ListUserPoliciesCommand } from "@aws-sdk/client-iam";
 import { STACK_TAG_KEY } from "./naming";
+import { errorName } from "./errors";
 
 /** Which of the bucket's settings exist (each is a resource of its own in the program, imported when it exists). */
 export interface BucketSettings {
@@ -44,7 +45,6 @@ export interface VendorRole {
     arn: string;
 }
 
-const errorName = (error: unknown) => (error as { name?: string }).name ?? "";
 const status = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
 /** Resolves a settings read to whether the setting exists: S3 answers a missing one with its own error name. */
@@ -53,7 +53,7 @@ async function present(read: Promise<unknown>, missing: string[]): Promise<boole
         await read;
         return true;
     } catch (error) {
-        if (missing.includes(errorName(error))) {
+        if (missing.includes(errorName(error) ?? "")) {
             return false;
         }
         throw error;

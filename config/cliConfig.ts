@@ -8,6 +8,8 @@
  * Not replayed: ESC environments, int64 values beyond 2^53, Go's float formatting and YAML timestamps.
  */
 import * as YAML from "yaml";
+import { errorMessage } from "../common/errors";
+import { isPlainObject } from "../common/objects";
 
 /** A secure string inside an object tree (Go: CiphertextSecret); plain text here. */
 export class SecureText {
@@ -117,7 +119,7 @@ export function parsePropertyPath(path: string): PathElement[] {
 }
 
 function isMap(node: ConfigNode | undefined): node is { [key: string]: ConfigNode } {
-    return typeof node === "object" && node !== null && !Array.isArray(node) && !(node instanceof SecureText);
+    return isPlainObject(node);
 }
 
 /** object.unmarshalObject of a decoded JSON or YAML value; `{"secure": "<text>"}` is a secure string. */
@@ -312,7 +314,7 @@ function parseKeyPath(key: string): { path: PathElement[]; top: string } {
     try {
         path = parsePropertyPath(name);
     } catch (error) {
-        throw new Error(`invalid config key path: ${(error as Error).message}`);
+        throw new Error(`invalid config key path: ${errorMessage(error)}`);
     }
     if (path.length === 0) {
         throw new Error("empty config key path");
@@ -404,7 +406,7 @@ export function validateConfigValue(type: string, items: ProjectConfigType["item
         case "boolean":
             return value === "true" || value === "false" || typeof value === "boolean";
         case "object":
-            return typeof value === "object" && value !== null && !Array.isArray(value);
+            return isPlainObject(value);
     }
     if (!Array.isArray(value) || items === undefined) {
         return false;

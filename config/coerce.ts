@@ -1,4 +1,5 @@
 import { ConfigKeySpec } from "./keys";
+import { isPlainObject } from "../common/objects";
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; problem: string };
 
@@ -54,12 +55,12 @@ export function stringifyScalars(schema: Record<string, unknown>, value: unknown
         const items = schema.items as Record<string, unknown> | undefined;
         return items ? value.map((item) => stringifyScalars(items, item)) : value;
     }
-    if (typeof value === "object" && value !== null) {
+    if (isPlainObject(value)) {
         const members = schema.additionalProperties;
-        if (typeof members !== "object" || members === null) {
+        if (!isPlainObject(members)) {
             return value;
         }
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stringifyScalars(members as Record<string, unknown>, v)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stringifyScalars(members, v)]));
     }
     return value;
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import { imageKey } from "./catalog";
 import { SignatureRef } from "./registry";
+import { errorMessage } from "../common/errors";
 
 /** The committed lock, beside this module. */
 export const IMAGES_LOCK_FILE = join(__dirname, "images.lock.json");
@@ -72,7 +73,7 @@ export function parseImageLock(text: string, source: string): ImageLock {
     try {
         parsed = JSON.parse(text);
     } catch (error) {
-        throw new Error(`images lock ${source} is not valid JSON: ${(error as Error).message}`);
+        throw new Error(`images lock ${source} is not valid JSON: ${errorMessage(error)}`);
     }
     if (!validate(parsed)) {
         const problems = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`);
@@ -91,7 +92,7 @@ export function readImageLock(path = IMAGES_LOCK_FILE): ImageLock {
     try {
         text = readFileSync(path, "utf8");
     } catch (error) {
-        throw new Error(`images lock ${path} cannot be read: ${(error as Error).message}`);
+        throw new Error(`images lock ${path} cannot be read: ${errorMessage(error)}`);
     }
     return parseImageLock(text, path);
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { splitRepository } from "./catalog";
+import { errorMessage } from "../common/errors";
 
 export const MANIFEST_MEDIA_TYPES = [
     "application/vnd.oci.image.index.v1+json",
@@ -70,7 +71,7 @@ export class RegistryClient {
             return await fetch(url, { ...init, redirect: "follow", signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
         } catch (error) {
             const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-            const why = cause ? `${(error as Error).message} (${cause.code ?? cause.message})` : (error as Error).message;
+            const why = cause ? `${errorMessage(error)} (${cause.code ?? cause.message})` : errorMessage(error);
             throw new RegistryError(`${init.method ?? "GET"} ${url} failed: ${why}`);
         }
     }

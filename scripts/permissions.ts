@@ -29,6 +29,7 @@ import { fargatePodExecutionPolicyArn } from "../components/addons/fargateIam";
 import { FARGATE_PROFILE_NAME } from "../components/addons/fargateManifests";
 import { ConfigError, ParsedConfig, parseConfig } from "../config";
 import { SECRET_PLACEHOLDER, readStackConfig } from "./stackConfig";
+import { errorMessage } from "../common/errors";
 
 /**
  * The provider calls behind each resource type the program registers (create, read, update, delete, tags), by IAM
@@ -723,7 +724,7 @@ export function main(argv: string[]): number {
         return 0;
     } catch (error) {
         const hint = error instanceof ConfigError ? " (keys that are not committed can be given with --set key=value, e.g. --set roleName=NopsIntegrationRole)" : "";
-        process.stderr.write(`${(error as Error).message}${hint}\n`);
+        process.stderr.write(`${errorMessage(error)}${hint}\n`);
         return 1;
     }
 }

@@ -7,6 +7,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { S3Client } from "@aws-sdk/client-s3";
 import { BucketSettings, ExistingBucket, ExistingUser, findBucket, findUser, ownershipConflict } from "../../common/existing";
 import { STACK_TAG_KEY } from "../../common/naming";
+import { errorText } from "../../common/errors";
 
 /** Read-only lookups of the resources with the account's fixed names (SDK v3 in the program; a fake in tests). */
 export interface ExistingLookup {
@@ -47,7 +48,7 @@ export async function inspectExisting(
     try {
         [bucket, user] = await Promise.all([lookup.bucket(args.bucketName), args.userName ? lookup.user(args.userName) : Promise.resolve(undefined)]);
     } catch (error) {
-        throw new pulumi.RunError(`reading the existing bucket ${args.bucketName}${args.userName ? ` and IAM user ${args.userName}` : ""} failed: ${(error as Error).name}: ${(error as Error).message}`);
+        throw new pulumi.RunError(`reading the existing bucket ${args.bucketName}${args.userName ? ` and IAM user ${args.userName}` : ""} failed: ${errorText(error)}`);
     }
     const conflicts = [
         bucket && ownershipConflict("bucket", bucket.name, bucket.tags, args.stackId),

@@ -10,7 +10,8 @@
  */
 import { AssociationOwner, MANAGED_BY_TAG_KEY, associationTags } from "../../common/identity";
 import { STACK_TAG_KEY } from "../../common/naming";
-import { Gateway, errorName } from "./gateway";
+import { Gateway } from "./gateway";
+import { errorName } from "../../common/errors";
 import { ActualAssociation, ClusterFacts, ClusterResult, ReconcilerSettings } from "./types";
 
 export type AssociationStep =

@@ -1,5 +1,6 @@
 /** Tells the platform which clusters this account onboarded. A platform outage never fails the reconcile. */
 import { Clock } from "./timing";
+import { errorMessage, errorName } from "../../common/errors";
 
 export const CONFIRMATION_PATH = "/svc/karpenter_manager/agents/cloudformation/onboarding-confirmation";
 
@@ -54,7 +55,7 @@ export async function sendConfirmation(confirmation: Confirmation, options: Conf
                 return { sent: false, error: lastError, attempts: attempt };
             }
         } catch (error) {
-            lastError = (error as Error).name === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : String((error as Error).message ?? error);
+            lastError = errorName(error) === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : errorMessage(error);
         }
         if (attempt < options.attempts) {
             await options.clock.sleep(250 * 2 ** (attempt - 1));

@@ -9,8 +9,9 @@
 import { createHash } from "crypto";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
-import { errorName } from "./gateway";
+import { errorName } from "../../common/errors";
 import { Call } from "./lease";
+import { isPlainObject } from "../../common/objects";
 
 /** The key aws.lambda.Invocation adds to the input (`terraformKey`, "tf" by default). */
 export const LIFECYCLE_KEY = "tf";
@@ -19,11 +20,11 @@ function canonical(value: unknown): unknown {
     if (Array.isArray(value)) {
         return value.map(canonical);
     }
-    if (typeof value === "object" && value !== null) {
+    if (isPlainObject(value)) {
         return Object.fromEntries(
             Object.keys(value)
                 .sort()
-                .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+                .map((key) => [key, canonical(value[key])]),
         );
     }
     return value;

@@ -1,4 +1,5 @@
 /** Comparing policy documents the way IAM means them, not the way they happen to be spelled. */
+import { isPlainObject } from "../../common/objects";
 
 /** IAM hands policy documents back URL-encoded (RFC 3986); decode before parsing. */
 export function decodePolicy(encoded: string): unknown {
@@ -14,11 +15,11 @@ export function canonical(value: unknown): unknown {
         }
         return items.every((item) => typeof item === "string") ? [...(items as string[])].sort() : items;
     }
-    if (typeof value === "object" && value !== null) {
+    if (isPlainObject(value)) {
         return Object.fromEntries(
             Object.keys(value)
                 .sort()
-                .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+                .map((key) => [key, canonical(value[key])]),
         );
     }
     return value;

@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import { S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
 import { DeploymentRecord } from "./deployment";
-import { errorName } from "./gateway";
+import { errorName, errorText } from "../../common/errors";
 import { BucketLease, Call, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
 import { Log } from "./reconcile";
 import { Clock } from "./timing";
@@ -80,7 +80,7 @@ export async function exclusiveRun(
     const take = async () => lease.acquire(`${trigger}-${randomUUID()}`, options.waitMs[trigger]);
     // A lease that cannot be given back expires on its own: never let that fail a run that did its work.
     const release = (held: Lease) =>
-        lease.release(held).catch((error) => context.log.warn("could not release the lease; it expires by itself", { error: `${errorName(error)}: ${(error as Error).message}`, expiresAt: held.record.expiresAt }));
+        lease.release(held).catch((error) => context.log.warn("could not release the lease; it expires by itself", { error: errorText(error), expiresAt: held.record.expiresAt }));
 
     if (action === "delete") {
         const decision = await deployment.deleted(event).catch((error) => {

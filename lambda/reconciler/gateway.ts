@@ -41,6 +41,7 @@ import { decodePolicy } from "./documents";
 import { Account } from "./desired";
 import { AdaptiveRateLimiter, AdaptiveRateSettings, IAM_WRITE_PACING } from "./rateLimiter";
 import { Clock, RetryPolicy, DEFAULT_RETRY, isThrottling, withRetry } from "./timing";
+import { errorName } from "../../common/errors";
 import { ActualAssociation, ActualRole, ClusterFacts, DesiredRole } from "./types";
 
 export { AGENT_POLICY_NAME };
@@ -71,9 +72,6 @@ export function sdkClients(homeRegion: string): Clients {
     };
 }
 
-export function errorName(error: unknown): string | undefined {
-    return (error as { name?: string })?.name;
-}
 
 /** Time a run may take when its caller gives no deadline (a Lambda runs for at most 15 minutes). */
 export const DEFAULT_BUDGET_MS = 14 * 60_000;

@@ -13,6 +13,7 @@ import { nothingHandled, ReconcileFailed } from "./outcome";
 import { reconcile, teardown } from "./reconcile";
 import { Clock, DEFAULT_RETRY, realClock, withRetry } from "./timing";
 import { ReconcileResult } from "./types";
+import { errorText } from "../../common/errors";
 
 export interface HandlerDeps {
     clients: Clients;
@@ -166,7 +167,7 @@ async function confirm(clusterArns: string[], gateway: Gateway, deps: HandlerDep
         }
         return outcome;
     } catch (error) {
-        const message = `${(error as Error).name}: ${(error as Error).message}`;
+        const message = errorText(error);
         deps.logger.warn("onboarding confirmation not sent", { error: message });
         return { sent: false, error: message, attempts: 0 };
     }

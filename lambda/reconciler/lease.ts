@@ -7,7 +7,7 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
-import { errorName } from "./gateway";
+import { errorName } from "../../common/errors";
 import { Clock } from "./timing";
 
 export interface LeaseRecord {

@@ -4,7 +4,8 @@ import { AssociationStep, associationSteps, executeAssociation } from "./associa
 import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
 import { NOT_INSTALLED_STATUSES, filterReason } from "../../common/selection";
 import { samePolicy } from "./documents";
-import { Gateway, errorName } from "./gateway";
+import { Gateway } from "./gateway";
+import { errorName, errorText } from "../../common/errors";
 import { Step, plan, planTeardown } from "./plan";
 import { DeadlineReached, limiter, settleAll } from "./timing";
 import { ActualRole, ClusterFacts, ClusterResult, Outcome, ReconcileResult, ReconcilerSettings } from "./types";
@@ -26,7 +27,6 @@ export interface Concurrency {
 
 export const DEFAULT_CONCURRENCY: Concurrency = { regions: 5, describes: 16, steps: 16, writes: 4 };
 
-const describeError = (error: unknown) => `${errorName(error) ?? "Error"}: ${(error as Error)?.message ?? String(error)}`;
 /** Work cut short by the run's deadline is deferred to the next run, not failed. */
 const outcomeOf = (error: unknown): Outcome => (error instanceof DeadlineReached ? "deferred" : "failed");
 
@@ -48,9 +48,9 @@ async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
     scans.forEach((scan, index) => {
         const region = settings.regions[index];
         if (scan.status === "rejected") {
-            fleet.regions[region] = { clusters: 0, error: describeError(scan.reason) };
+            fleet.regions[region] = { clusters: 0, error: errorText(scan.reason) };
             fleet.unreadRegions.add(region);
-            log.error("could not list the clusters of a region; its roles are left as they are", { region, error: describeError(scan.reason) });
+            log.error("could not list the clusters of a region; its roles are left as they are", { region, error: errorText(scan.reason) });
             return;
         }
         fleet.regions[region] = { clusters: scan.value.names.length };
@@ -59,7 +59,7 @@ async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
             if (result.status === "fulfilled") {
                 fleet.clusters.push(result.value);
             } else {
-                fleet.failed.push({ cluster: name, region, roleName: clusterRoleName(name, region), outcome: outcomeOf(result.reason), reason: describeError(result.reason) });
+                fleet.failed.push({ cluster: name, region, roleName: clusterRoleName(name, region), outcome: outcomeOf(result.reason), reason: errorText(result.reason) });
             }
         });
     });
@@ -193,7 +193,7 @@ async function runSteps(steps: AnyStep[], settings: ReconcilerSettings, gateway:
             }
             return [result.value];
         }
-        const failed: ClusterResult = { ...stepIdentity(steps[index]), outcome: outcomeOf(result.reason), reason: describeError(result.reason) };
+        const failed: ClusterResult = { ...stepIdentity(steps[index]), outcome: outcomeOf(result.reason), reason: errorText(result.reason) };
         if (failed.outcome === "deferred") {
             log.warn(`${subject(steps[index])} step deferred to the next run`, { ...failed });
         } else {

@@ -5,7 +5,8 @@
  * credentials whatever the variable is called.
  */
 import { Finding, resourcePolicy, Subject, unknownValue, violation } from "../lib/policy";
-import { asRecord, isUnknown } from "../lib/unknown";
+import { isUnknown } from "../lib/unknown";
+import { asRecord } from "../lib/objects";
 
 /**
  * Secret words matched anywhere in the name once it is upper-cased and stripped to letters and digits, so glued and

@@ -1,6 +1,7 @@
 /** Every S3 bucket has exactly one public access block with all four flags on (inline for aws-native, or account-wide). */
 import { Finding, stackPolicy, StackSubject, unknownValue, violation } from "../lib/policy";
-import { asRecord, isUnknown } from "../lib/unknown";
+import { isUnknown } from "../lib/unknown";
+import { asRecord } from "../lib/objects";
 import { BucketIndex, duplicateMessage, indexBuckets, inlineConflict } from "./buckets";
 
 const FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];

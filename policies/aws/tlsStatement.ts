@@ -3,7 +3,8 @@
  * Effect Deny, Principal "*", Action s3:* (or *), Resource covering the bucket ARN and ARN/*, and the condition
  * Bool or BoolIfExists aws:SecureTransport = false.
  */
-import { asRecord, containsUnknown, isUnknown } from "../lib/unknown";
+import { containsUnknown, isUnknown } from "../lib/unknown";
+import { asRecord } from "../lib/objects";
 import { wildcardMatch } from "../lib/wildcard";
 
 const PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];

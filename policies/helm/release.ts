@@ -3,7 +3,8 @@
  * This advisory policy checks what the values show (images, securityContext settings) and says what it cannot see.
  */
 import { Finding, resourcePolicy, Subject, violation } from "../lib/policy";
-import { asRecord, isUnknown } from "../lib/unknown";
+import { isUnknown } from "../lib/unknown";
+import { asRecord } from "../lib/objects";
 import { isUnderPrefix, parseImageReference } from "../images/reference";
 import { DEFAULT_REGISTRIES, RegistrySettings, resolveRegistries } from "../images/registries";
 

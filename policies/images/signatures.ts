@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ImageReference, isSha256Digest, privateEcrRegistry } from "./reference";
+import { errorMessage } from "../lib/objects";
 
 export const EVIDENCE_KINDS = ["digest-list", "ecr-signing-status"] as const;
 
@@ -50,7 +51,7 @@ export function signedDigestsFrom(file: string): string[] {
         try {
             text = readFileSync(path, "utf8");
         } catch (error) {
-            throw new Error(`signed digests file ${path} cannot be read: ${(error as Error).message}`);
+            throw new Error(`signed digests file ${path} cannot be read: ${errorMessage(error)}`);
         }
         entries = entriesOf(text, path);
         digestFiles.set(path, entries);
@@ -100,7 +101,7 @@ async function ecrProblem(reference: ImageReference, settings: SignatureSettings
     try {
         statuses = await ecrSigningStatuses(reference);
     } catch (error) {
-        return `has no signature evidence: DescribeImageSigningStatus failed (${(error as Error).name}: ${(error as Error).message})`;
+        return `has no signature evidence: DescribeImageSigningStatus failed (${error instanceof Error ? error.name : "Error"}: ${errorMessage(error)})`;
     }
     if (statuses.some((s) => s.status === "COMPLETE" && trusted.includes(s.signingProfileArn ?? ""))) {
         return undefined;

@@ -2,7 +2,8 @@
  * The Pod Security Standards "restricted" profile (which includes "baseline"), control by control, as
  * kubernetes.io/docs/concepts/security/pod-security-standards defines them. Pure: the policy decides what is waived.
  */
-import { asArray, asRecord, isUnknown } from "../lib/unknown";
+import { isUnknown } from "../lib/unknown";
+import { asArray, asRecord } from "../lib/objects";
 import { PodSpecSite, WorkloadContainer } from "./workloads";
 
 /** Every control, keyed by the name exceptions use, with its PSS name and the profile that introduces it. */

@@ -3,7 +3,8 @@
  * `…template.spec` that holds containers (Deployments, CronJobs, PodTemplates, ReplicationControllers, Argo Rollouts,
  * Knative Services, KEDA ScaledJobs, any custom resource), in objects and in server-side apply patches alike.
  */
-import { asArray, asRecord, isUnknown } from "../lib/unknown";
+import { isUnknown } from "../lib/unknown";
+import { asArray, asRecord } from "../lib/objects";
 
 export const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
 

@@ -113,14 +113,3 @@ export function plainProps(props: Record<string, unknown>): Record<string, unkno
     }
     return result;
 }
-
-/** A plain JSON-like object, or undefined for anything else (unknowns included). */
-export function asRecord(value: unknown): Record<string, unknown> | undefined {
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-        ? (value as Record<string, unknown>)
-        : undefined;
-}
-
-export function asArray(value: unknown): unknown[] {
-    return Array.isArray(value) ? value : [];
-}

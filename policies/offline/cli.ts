@@ -11,6 +11,7 @@ import { readInputs } from "./inputs";
 import { effectiveConfig } from "./policyConfig";
 import { humanReport, jsonReport } from "./report";
 import { InputError } from "./types";
+import { errorMessage } from "../lib/objects";
 
 export const USAGE = "usage: npm run --silent policy-check -- [--json] [--config <policy-config.json>] <path>... (a path may be - for stdin)";
 
@@ -71,12 +72,12 @@ function readConfig(file: string | undefined): unknown {
     try {
         text = readFileSync(file, "utf8");
     } catch (error) {
-        throw new InputError(file, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new InputError(file, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
     }
     try {
         return parseYaml(text);
     } catch (error) {
-        throw new InputError(file, `not valid JSON or YAML: ${(error as Error).message.split("\n")[0]}`);
+        throw new InputError(file, `not valid JSON or YAML: ${errorMessage(error).split("\n")[0]}`);
     }
 }
 
@@ -96,7 +97,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     try {
         args = parseArguments(argv);
     } catch (error) {
-        io.stderr(`policy-check: ${(error as Error).message}\n${USAGE}\n`);
+        io.stderr(`policy-check: ${errorMessage(error)}\n${USAGE}\n`);
         return 2;
     }
     try {
@@ -108,7 +109,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     } catch (error) {
         // Every failure is exit 2 with one line naming what and why; never a stack trace.
         const known = error instanceof InputError || error instanceof PolicyRunError;
-        io.stderr(`policy-check: ${known ? "" : "unexpected error: "}${error instanceof Error ? error.message : String(error)}\n`);
+        io.stderr(`policy-check: ${known ? "" : "unexpected error: "}${errorMessage(error)}\n`);
         return 2;
     }
 }
@@ -117,7 +118,7 @@ if (require.main === module) {
     main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then(
         (code) => process.exit(code),
         (error: unknown) => {
-            process.stderr.write(`policy-check: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+            process.stderr.write(`policy-check: unexpected error: ${errorMessage(error)}\n`);
             process.exit(2);
         },
     );

@@ -4,13 +4,14 @@
  */
 import { Policies, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isUnknownValueError, previewProps } from "../lib/unknown";
+import { errorMessage } from "../lib/objects";
 import { EffectiveConfig } from "./policyConfig";
 import { CheckResult, InputGroup, Level, OfflineResource, Violation } from "./types";
 
 /** A policy threw something other than an unknown value: a bug or a bad setting, never a silent pass. */
 export class PolicyRunError extends Error {
     constructor(policy: string, resource: string, cause: unknown) {
-        super(`policy ${policy} failed on ${resource}: ${cause instanceof Error ? cause.message : String(cause)}`);
+        super(`policy ${policy} failed on ${resource}: ${errorMessage(cause)}`);
         this.name = "PolicyRunError";
     }
 }

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { readYamlDocuments, YamlError } from "./kubernetesYaml";
 import { InputError, InputGroup, OfflineResource } from "./types";
+import { errorMessage, isRecord } from "../lib/objects";
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 const CLUSTER_SCOPED = new Set([
@@ -23,7 +24,7 @@ export const MAX_NODES = 1_000_000;
 const PROPS_DEPTH = 5;
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = isRecord;
 
 /**
  * Throws when a value nests deeper than MAX_DEPTH or, once its aliases are expanded, holds more than MAX_NODES values
@@ -226,7 +227,7 @@ function read(path: string, readStdin: () => string): string {
     try {
         return path === "-" ? readStdin() : readFileSync(path, "utf8");
     } catch (error) {
-        throw new InputError(path === "-" ? "stdin" : path, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new InputError(path === "-" ? "stdin" : path, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
     }
 }
 
@@ -239,7 +240,7 @@ export function readInputs(paths: string[], readStdin: () => string = () => read
             try {
                 isDirectory = statSync(path).isDirectory();
             } catch (error) {
-                throw new InputError(path, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+                throw new InputError(path, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
             }
             if (isDirectory) {
                 files = filesUnder(path);

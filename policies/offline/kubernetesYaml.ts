@@ -9,6 +9,7 @@
 import * as jsYaml from "js-yaml";
 import { FAILSAFE_SCHEMA, loadAll, Type, YAMLException } from "js-yaml";
 import { decodeBinary, isTimestamp, mayResolve, Resolved, resolvePlain } from "./goYamlScalars";
+import { isRecord } from "../lib/objects";
 
 /** js-yaml's built-in types (exported at run time; @types/js-yaml does not declare them). */
 const { types } = jsYaml as unknown as { types: Record<"null", Type> };
@@ -76,7 +77,7 @@ export const KUBERNETES_SCHEMA = FAILSAFE_SCHEMA.extend({
 export const MAX_MERGE_WORK = 5_000_000;
 
 const isMark = (value: unknown): value is string => typeof value === "string" && value.startsWith(MERGE_MARK);
-const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isMapping = isRecord;
 
 function set(target: Record<string, unknown>, key: string, value: unknown): void {
     Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });

@@ -5,6 +5,7 @@
 import { EnforcementLevel, Policy } from "@pulumi/policy";
 import Ajv from "ajv";
 import { InputError } from "./types";
+import { asRecord } from "../lib/objects";
 
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -14,7 +15,7 @@ export interface EffectiveConfig {
 }
 
 function asObject(value: unknown): Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return asRecord(value) ?? {};
 }
 
 function levelOf(value: unknown, where: string, source: string): EnforcementLevel | undefined {

@@ -1,0 +1,18 @@
+/** Reading errors of unknown shape (AWS SDK v3 service errors carry the service's error code as `name`). */
+import { isPlainObject } from "./objects";
+
+/** The error's name (an AWS SDK error's code, e.g. NoSuchEntity), or undefined when it has none. */
+export function errorName(error: unknown): string | undefined {
+    const name = error instanceof Error || isPlainObject(error) ? error.name : undefined;
+    return typeof name === "string" ? name : undefined;
+}
+
+/** The error's message, or the thrown value as text when it is not an Error. */
+export function errorMessage(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
+}
+
+/** `Name: message`, as logs and reports show an error. */
+export function errorText(error: unknown): string {
+    return `${errorName(error) ?? "Error"}: ${errorMessage(error)}`;
+}
