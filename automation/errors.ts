@@ -12,6 +12,7 @@ export type AutomationErrorCode =
     | "CANCELLED"
     | "OPERATION_FAILED";
 
+/** Every error runStack throws; one that stands for another error (the engine's, the config's) carries it as `cause`. */
 export abstract class AutomationError extends Error {
     abstract readonly code: AutomationErrorCode;
 }
@@ -46,18 +47,22 @@ export class InvalidEnvironmentError extends AutomationError {
 /** The request's config, stack name or action is wrong; `problems` lists each, as the config validator words them. */
 export class InvalidRequestError extends AutomationError {
     readonly code = "INVALID_REQUEST";
-    constructor(readonly problems: string[]) {
-        super(`invalid request:\n  - ${problems.join("\n  - ")}`);
+    constructor(
+        readonly problems: string[],
+        cause?: unknown,
+    ) {
+        super(`invalid request:\n  - ${problems.join("\n  - ")}`, { cause });
         this.name = "InvalidRequestError";
     }
 }
 
 export class StackLockedError extends AutomationError {
     readonly code = "STACK_LOCKED";
-    constructor(stackName: string, attempts: number) {
+    constructor(stackName: string, attempts: number, cause?: unknown) {
         super(
             `stack ${stackName} is locked by another update (tried ${attempts} times): wait for it to finish; if no ` +
                 `update is running, clear the stale lock with \`pulumi cancel --stack ${stackName}\``,
+            { cause },
         );
         this.name = "StackLockedError";
     }
@@ -68,12 +73,14 @@ export class PolicyViolationError extends AutomationError {
     constructor(
         stackName: string,
         readonly violations: PolicyViolation[],
+        cause?: unknown,
     ) {
         const mandatory = violations.filter((v) => v.level === "mandatory");
         super(
             `${stackName}: ${mandatory.length} mandatory policy violation(s) blocked the operation:\n` +
                 mandatory.map((v) => `  - ${v.policy}${v.urn ? ` on ${v.urn}` : ""}: ${v.message}`).join("\n") +
                 "\nfix the resources, or change the policy config (README, Policy pack)",
+            { cause },
         );
         this.name = "PolicyViolationError";
     }
@@ -81,8 +88,8 @@ export class PolicyViolationError extends AutomationError {
 
 export class CancelledError extends AutomationError {
     readonly code = "CANCELLED";
-    constructor(stackName: string) {
-        super(`${stackName}: the operation was cancelled; run refresh before the next update if resources were in flight`);
+    constructor(stackName: string, cause?: unknown) {
+        super(`${stackName}: the operation was cancelled; run refresh before the next update if resources were in flight`, { cause });
         this.name = "CancelledError";
     }
 }
@@ -96,7 +103,7 @@ export class OperationFailedError extends AutomationError {
         cause?: unknown,
     ) {
         const detail = diagnostics.length > 0 ? diagnostics.join("\n") : errorMessage(cause);
-        super(`${stackName}: ${action} failed:\n${detail}`);
+        super(`${stackName}: ${action} failed:\n${detail}`, { cause });
         this.name = "OperationFailedError";
     }
 }

@@ -161,7 +161,7 @@ export function validateStackConfig(
         parseConfig(raw, { awsRegion, stackName });
     } catch (error) {
         if (error instanceof ConfigError) {
-            throw new InvalidRequestError(error.problems);
+            throw new InvalidRequestError(error.problems, error);
         }
         throw error;
     }

@@ -28,12 +28,12 @@ export async function retryWhileLocked<T>(stackName: string, operation: () => Pr
                 throw error;
             }
             if (attempt >= retry.attempts || signal?.aborted) {
-                throw new StackLockedError(stackName, attempt);
+                throw new StackLockedError(stackName, attempt, error);
             }
             await sleep(retry.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.5), signal);
             if (signal?.aborted) {
                 // Cancelled while waiting for the lock: the caller turns this into its cancellation error.
-                throw new StackLockedError(stackName, attempt);
+                throw new StackLockedError(stackName, attempt, error);
             }
         }
     }

@@ -124,10 +124,10 @@ async function runQueued(
         };
     } catch (error) {
         if (options.signal?.aborted) {
-            throw new CancelledError(stackName);
+            throw new CancelledError(stackName, error);
         }
         if (violations.some((v) => v.level === "mandatory")) {
-            throw new PolicyViolationError(stackName, violations);
+            throw new PolicyViolationError(stackName, violations, error);
         }
         if (error instanceof CommandError) {
             throw new OperationFailedError(stackName, request.action, errors, error);

@@ -13,6 +13,7 @@ import {
     InvalidRequestError,
 } from "../../automation/errors";
 import { InsightsEvent } from "../../automation/events";
+import { ConfigError } from "../../config";
 import { findPulumiCli } from "../../automation/pulumiCli";
 import { StackQueue } from "../../automation/queue";
 import { RunRequest } from "../../automation/request";
@@ -121,6 +122,7 @@ describe("runStack", () => {
             assert.equal(e.code, "POLICY_VIOLATION");
             assert.equal(e.violations[0].policy, "s3-bucket-encrypted");
             assert.match(e.message, /s3-bucket-encrypted on urn:x: bucket data has no server-side encryption/);
+            assert.match(String((e.cause as Error).message), /1 mandatory policy violation/, "the engine's error is the cause");
             return true;
         });
     });
@@ -139,7 +141,10 @@ describe("runStack", () => {
         fake.script = () => {
             throw lockedError();
         };
-        await assert.rejects(run(request()), (e: unknown) => e instanceof StackLockedError && e.code === "STACK_LOCKED" && /pulumi cancel --stack prod-111122223333/.test(e.message));
+        await assert.rejects(
+            run(request()),
+            (e: unknown) => e instanceof StackLockedError && e.code === "STACK_LOCKED" && /pulumi cancel --stack prod-111122223333/.test(e.message) && e.cause instanceof Error && e.cause.name === lockedError().name,
+        );
         assert.equal(fake.calls.length, 6);
     });
 
@@ -160,7 +165,10 @@ describe("runStack", () => {
             emit(event({ diagnosticEvent: { message: "creating IAM Role: AccessDenied\n", color: "never", severity: "error" } }));
             throw commandError("exit status 255");
         };
-        await assert.rejects(run(request({ action: "up" })), (e: unknown) => e instanceof OperationFailedError && /up failed:\ncreating IAM Role: AccessDenied/.test(e.message));
+        await assert.rejects(
+            run(request({ action: "up" })),
+            (e: unknown) => e instanceof OperationFailedError && /up failed:\ncreating IAM Role: AccessDenied/.test(e.message) && /exit status 255/.test(String((e.cause as Error)?.message)),
+        );
     });
 
     it("cancels through the AbortSignal, before or during the operation", async () => {
@@ -181,7 +189,10 @@ describe("runStack", () => {
         const { run, stack } = setup();
         const fake = await stack();
         await assert.rejects(run(request({ secrets: {} })), MissingTokenError);
-        await assert.rejects(run(request({ config: { roleName: "R", logRetentionDays: 4 } })), (e: unknown) => e instanceof InvalidRequestError && /logRetentionDays: 4 is not allowed/.test(e.message));
+        await assert.rejects(
+            run(request({ config: { roleName: "R", logRetentionDays: 4 } })),
+            (e: unknown) => e instanceof InvalidRequestError && /logRetentionDays: 4 is not allowed/.test(e.message) && e.cause instanceof ConfigError,
+        );
         assert.equal(fake.calls.length, 0);
     });
 
