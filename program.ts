@@ -287,7 +287,7 @@ function pinnedAddonImages(settings: Settings, lock: ImageLock): Record<string, 
         try {
             pinned = pinAddonImage(image, lock, settings.agent.allowUnpinnedImages);
         } catch (error) {
-            throw new pulumi.RunError((error as Error).message);
+            throw new pulumi.RunError(errorMessage(error));
         }
         if (pinned.unpinned) {
             pulumi.log.warn(`agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${pinned.unpinned}`);

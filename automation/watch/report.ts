@@ -4,6 +4,7 @@ import type { PolicyViolation } from "../events";
 import type { RunResult } from "../runStack";
 import type { RunStatus } from "./metrics";
 import type { ClusterChange } from "./messages";
+import { errorMessage } from "../../common/errors";
 
 export interface RunReport {
     level: "info" | "error" | "warn";
@@ -64,7 +65,7 @@ export function runReport(args: {
         exitStatus: 1,
         policyViolations: error instanceof PolicyViolationError ? error.violations : [],
         errorCode: error instanceof AutomationError ? error.code : error instanceof Error ? error.name : "UNKNOWN",
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
         ...(args.retryInMs !== undefined ? { retryInMs: args.retryInMs } : {}),
     };
 }

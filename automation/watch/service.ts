@@ -11,6 +11,7 @@ import { ClusterChange, parseMessage } from "./messages";
 import { MetricsSnapshot, emptySnapshot } from "./metrics";
 import { QueueMessage, WatchQueue } from "./queue";
 import { RunOutcome, RunReport, runReport } from "./report";
+import { errorMessage } from "../../common/errors";
 
 export interface WatchClock {
     /** Milliseconds since the epoch (virtual in tests). */
@@ -157,7 +158,7 @@ export class WatchService {
             try {
                 messages = await queue.receive(waitSeconds, this.pollAbort.signal);
             } catch (error) {
-                log({ level: "error", msg: "receive failed", error: (error as Error).message });
+                log({ level: "error", msg: "receive failed", error: errorMessage(error) });
                 await clock.sleep(5_000);
                 continue;
             }
@@ -222,7 +223,7 @@ export class WatchService {
             }
             return refused;
         } catch (error) {
-            this.deps.log({ level: "error", msg: `${what} failed`, error: (error as Error).message });
+            this.deps.log({ level: "error", msg: `${what} failed`, error: errorMessage(error) });
             return [];
         }
     }
@@ -294,7 +295,7 @@ export class WatchService {
                         log({ level: "error", msg: `stopping: the up did not stop; its lock was cleared with pulumi cancel: run refresh on ${this.settings.stackName} before the next update` });
                     } catch (error) {
                         outcome = "locked";
-                        log({ level: "error", msg: `stopping: clearing the lock failed: run \`pulumi cancel --stack ${this.settings.stackName}\``, error: (error as Error).message });
+                        log({ level: "error", msg: `stopping: clearing the lock failed: run \`pulumi cancel --stack ${this.settings.stackName}\``, error: errorMessage(error) });
                     }
                 }
             }

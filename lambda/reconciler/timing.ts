@@ -1,5 +1,6 @@
 /** Clock, back-off, deadlines and concurrency limits. The clock is injected so the benchmark can run on simulated time. */
 import { AdaptiveRateLimiter } from "./rateLimiter";
+import { errorName } from "../../common/errors";
 
 export interface Clock {
     now(): number;
@@ -44,7 +45,7 @@ export interface RetryPolicy {
 const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
 
 export function isAccessDenied(error: unknown): boolean {
-    const name = (error as { name?: string })?.name;
+    const name = errorName(error);
     return name !== undefined && ACCESS_DENIED.has(name);
 }
 
