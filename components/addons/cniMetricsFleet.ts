@@ -13,6 +13,7 @@ import { CniMetricsArgs } from "./cniMetrics";
 import { CniMetricsBoundary } from "./cniMetricsBoundary";
 import { CNI_METRICS_TAG, cniMetricsRepository } from "./cniMetricsImage";
 import { addonFilterReason } from "./selection";
+import { errorMessage } from "../../common/errors";
 
 export interface CniMetricsFleetArgs {
     options: CniMetricsOptions;
@@ -68,7 +69,7 @@ export function planCniMetrics(args: CniMetricsFleetArgs): { byCluster: Map<stri
         try {
             cniMetricsRepository(cluster.region);
         } catch (error) {
-            unknownRegions.push((error as Error).message);
+            unknownRegions.push(errorMessage(error));
         }
     }
     if (unknownRegions.length > 0) {
