@@ -92,6 +92,34 @@ export function reconcilerScheduleName(stackName: string): string {
     return `${stackBase(stackName)}-schedule`;
 }
 
+/**
+ * The event-driven reconcile's resources (events.enabled): the home bus (`container-insights-<stack>`, the watch
+ * service's contract), the two queues and their dead-letter queues (80 characters at most), the forwarding role.
+ */
+export function eventResourceNames(stackName: string): {
+    bus: string;
+    reconcilerQueue: string;
+    reconcilerDeadLetterQueue: string;
+    watchQueue: string;
+    watchDeadLetterQueue: string;
+    forwardRole: string;
+    trail: string;
+} {
+    const base = stackBase(stackName);
+    return {
+        bus: `container-insights-${stackName}`,
+        reconcilerQueue: `${base}-reconciler-events`,
+        reconcilerDeadLetterQueue: `${base}-reconciler-events-dlq`,
+        watchQueue: `${base}-watch-events`,
+        watchDeadLetterQueue: `${base}-watch-events-dlq`,
+        forwardRole: `${base}-event-forward`,
+        trail: `${base}-management-events`,
+    };
+}
+
+/** Where a trail made by `events.createTrail` writes in the stack's bucket (a `_` prefix: agents are denied it). */
+export const TRAIL_PREFIX = `_container-insights/cloudtrail`;
+
 /** The stack's own roles, at the root path: never under the per-cluster path, which the reconciler owns. */
 export function stackRoleNames(stackName: string): { reconciler: string; autoUpdate: string; podIdentity: string } {
     const base = stackBase(stackName);

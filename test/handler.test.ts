@@ -5,7 +5,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { CONFIRMATION_PATH } from "../lambda/reconciler/confirm";
 import { sdkClients } from "../lambda/reconciler/gateway";
-import { HandlerDeps, LambdaContext, RESERVE_MS, lambdaHandlers, lifecycleAction, run } from "../lambda/reconciler/handler";
+import { HandlerDeps, LambdaContext, RESERVE_MS, RunSummary, lambdaHandlers, lifecycleAction, run } from "../lambda/reconciler/handler";
 import { nothingHandled } from "../lambda/reconciler/outcome";
 import { ReconcileResult } from "../lambda/reconciler/types";
 import { RECONCILER_STATE_KEYS } from "../common/naming";
@@ -262,7 +262,7 @@ describe("reconciler handler", () => {
         assert.ok(blob.AwsCalls > 0);
 
         const scheduled = await capture(() => handlers.managementHandler({}, lambdaContext("req-5")));
-        assert.match(scheduled.value.regions["us-east-1"].error!, /AccessDenied/);
+        assert.match((scheduled.value as RunSummary).regions["us-east-1"].error!, /AccessDenied/);
         assert.equal(summaryOf(scheduled.output).outcome, "succeeded", "the schedule reports, it does not throw");
     });
 

@@ -441,7 +441,9 @@ describe("reconciler", () => {
         };
         const variables = environmentVariables(env);
         assert.equal(variables.CI_KMS_KEY_ARN, undefined, "no key, no variable");
-        assert.deepEqual(readEnvironment({ ...variables, AWS_REGION: "eu-west-1" }), { ...env, kmsKeyArn: undefined, podIdentityRoleArn: undefined, homeRegion: "eu-west-1" });
+        assert.deepEqual(readEnvironment({ ...variables, AWS_REGION: "eu-west-1" }), { ...env, kmsKeyArn: undefined, podIdentityRoleArn: undefined, eventBusName: undefined, environment: undefined, homeRegion: "eu-west-1" });
+        const evented = { ...env, eventBusName: "container-insights-prod", environment: "PROD" };
+        assert.deepEqual(readEnvironment({ ...environmentVariables(evented), AWS_REGION: "eu-west-1" }), { ...evented, kmsKeyArn: undefined, podIdentityRoleArn: undefined, homeRegion: "eu-west-1" });
         const keyed = { ...env, kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/k" };
         assert.equal(readEnvironment(environmentVariables(keyed)).kmsKeyArn, keyed.kmsKeyArn);
         const { CI_BOUNDARY_POLICY_ARN: _boundary, ...withoutBoundary } = variables;

@@ -26,7 +26,7 @@ export type StackIdentity = "reconciler" | "auto-update";
 export function roleRules(
     scope: StackScope,
     identity: StackIdentity,
-    extra: { tokenSecretArn?: string; associations?: { stackId: string } } = {},
+    extra: { tokenSecretArn?: string; associations?: { stackId: string }; events?: boolean } = {},
 ): ActionRule[] {
     const arns = ownedArns(scope);
     const readRoles: ActionRule = { name: "read cluster roles", actions: CLUSTER_ROLE_READ_ACTIONS, resources: [arns.clusterRoles] };
@@ -118,6 +118,16 @@ export function roleRules(
                 condition: { StringEquals: { "iam:PassedToService": "pods.eks.amazonaws.com" } },
             },
             { name: "check the Pod Identity agent add-on", actions: ["eks:DescribeAddon"], resources: [arns.podIdentityAgentAddons] },
+        );
+    }
+    if (extra.events) {
+        rules.push(
+            {
+                name: "consume the reconciler queue",
+                actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+                resources: [arns.reconcilerQueue],
+            },
+            { name: "publish cluster events on the stack's bus", actions: ["events:PutEvents"], resources: [arns.eventBus] },
         );
     }
     if (extra.tokenSecretArn) {

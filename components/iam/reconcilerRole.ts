@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, bucketArn, policy } from "../../common/documents";
 import { RECONCILER_STATE_KEYS, stackRoleNames } from "../../common/naming";
-import { StackScope, associationCleanupStatements, clusterRoleStatements, guardStatements, ownedArns, podIdentityStatements } from "./scope";
+import { StackScope, associationCleanupStatements, clusterRoleStatements, eventStatements, guardStatements, ownedArns, podIdentityStatements } from "./scope";
 
 export interface ReconcilerRoleArgs {
     scope: pulumi.Input<StackScope>;
@@ -10,6 +10,8 @@ export interface ReconcilerRoleArgs {
     tokenSecretArn: pulumi.Input<string>;
     /** Pod Identity associations: every reconciler may remove its own; in Pod Identity modes it also creates them. */
     associations?: AssociationAccess;
+    /** events.enabled: consume the reconciler queue and publish cluster events on the stack's bus. */
+    events?: boolean;
     tags: Record<string, string>;
 }
 
@@ -34,7 +36,7 @@ export function lambdaTrust(accountId: string): PolicyDocument {
  * Least privilege for the reconciler: read the fleet, write only the stack's per-cluster roles and only within their
  * boundary, read its token.
  */
-export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string, associations?: AssociationAccess): PolicyDocument {
+export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string, associations?: AssociationAccess, events = false): PolicyDocument {
     const arns = ownedArns(scope);
     return policy(
         // ListClusters, ListRoles and ListOpenIDConnectProviders have no resource-level permissions.
@@ -50,6 +52,7 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string,
         ...clusterRoleStatements(scope),
         ...(associations ? associationCleanupStatements(scope, associations.stackId) : []),
         ...(associations?.podIdentity ? podIdentityStatements(scope, associations.stackId, associations.auto) : []),
+        ...(events ? eventStatements(scope) : []),
         { Sid: "ReadToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenSecretArn },
         {
             Sid: "RunLease",
@@ -93,7 +96,7 @@ export class ReconcilerRole extends pulumi.ComponentResource {
                 role: this.role.name,
                 policy: pulumi
                     .all([scope, args.tokenSecretArn])
-                    .apply(([s, secretArn]) => JSON.stringify(reconcilerPermissions(s, secretArn, args.associations))),
+                    .apply(([s, secretArn]) => JSON.stringify(reconcilerPermissions(s, secretArn, args.associations, args.events === true))),
             },
             { parent: this },
         );

@@ -6,6 +6,7 @@ import {
     agentBoundaryPolicyArn,
     clusterRoleArnPattern,
     podIdentityRoleArn,
+    eventResourceNames,
     reconcilerFunctionNames,
 } from "../../common/naming";
 import { ASSOCIATION_TAG_KEYS, MANAGED_BY_TAG_KEY, POD_IDENTITY_AGENT_ADDON, POD_IDENTITY_SERVICE } from "../../common/identity";
@@ -29,6 +30,7 @@ export function ownedArns(scope: StackScope) {
     const logGroupArn = (fn: string) =>
         `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:/aws/lambda/${fn}:*`;
     const bucket = bucketArn(scope.partition, scope.bucketName);
+    const events = eventResourceNames(scope.stackName);
     return {
         clusterRoles: clusterRoleArnPattern(scope),
         boundaryPolicy: agentBoundaryPolicyArn(scope),
@@ -39,7 +41,25 @@ export function ownedArns(scope: StackScope) {
         podIdentityAssociations: `arn:${scope.partition}:eks:*:${scope.accountId}:podidentityassociation/*`,
         podIdentityAgentAddons: `arn:${scope.partition}:eks:*:${scope.accountId}:addon/*/${POD_IDENTITY_AGENT_ADDON}/*`,
         podIdentityRole: podIdentityRoleArn(scope),
+        eventBus: `arn:${scope.partition}:events:${scope.region}:${scope.accountId}:event-bus/${events.bus}`,
+        reconcilerQueue: `arn:${scope.partition}:sqs:${scope.region}:${scope.accountId}:${events.reconcilerQueue}`,
+        watchQueue: `arn:${scope.partition}:sqs:${scope.region}:${scope.accountId}:${events.watchQueue}`,
     };
+}
+
+/** What the reconciler's execution role needs to consume its queue (the event source mapping polls as the function). */
+export const RECONCILER_QUEUE_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"];
+
+/**
+ * events.enabled: consume the reconciler queue (the mapping's receive, delete and attributes, and the consumer's own
+ * ChangeMessageVisibility for a record that must wait), and publish the cluster events on the stack's bus only.
+ */
+export function eventStatements(scope: StackScope): PolicyStatement[] {
+    const arns = ownedArns(scope);
+    return [
+        { Sid: "ConsumeReconcilerQueue", Effect: "Allow", Action: RECONCILER_QUEUE_ACTIONS, Resource: arns.reconcilerQueue },
+        { Sid: "PublishClusterEvents", Effect: "Allow", Action: "events:PutEvents", Resource: arns.eventBus },
+    ];
 }
 
 export const CLUSTER_ROLE_READ_ACTIONS = [

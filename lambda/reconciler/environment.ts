@@ -7,6 +7,10 @@ export interface LambdaEnvironment extends ReconcilerSettings {
     apiUrl: string;
     tokenSecretArn: string;
     version: string;
+    /** The stack's home event bus, when events are on: runs publish the cluster events there. */
+    eventBusName?: string;
+    /** The platform environment (PROD, UAT), named in the published cluster events. */
+    environment?: string;
 }
 
 export const ENVIRONMENT_VARIABLES = {
@@ -25,15 +29,18 @@ export const ENVIRONMENT_VARIABLES = {
     kmsKeyArn: "CI_KMS_KEY_ARN",
     identityMode: "CI_IDENTITY_MODE",
     podIdentityRoleArn: "CI_POD_IDENTITY_ROLE_ARN",
+    eventBusName: "CI_EVENT_BUS_NAME",
+    environment: "CI_ENVIRONMENT",
 } as const;
 
 type Key = keyof typeof ENVIRONMENT_VARIABLES;
 
 /**
  * Variables that may be absent: the bucket's KMS key exists only when the bucket uses one, the Pod Identity role only
- * in podIdentity and auto modes, and functions deployed before identityMode run in IRSA mode.
+ * in podIdentity and auto modes, the event bus only with events on, and functions deployed before identityMode run in
+ * IRSA mode.
  */
-const OPTIONAL: ReadonlySet<Key> = new Set<Key>(["kmsKeyArn", "identityMode", "podIdentityRoleArn"]);
+const OPTIONAL: ReadonlySet<Key> = new Set<Key>(["kmsKeyArn", "identityMode", "podIdentityRoleArn", "eventBusName", "environment"]);
 const IDENTITY_MODES = ["irsa", "podIdentity", "auto"] as const;
 
 function parseIdentityMode(text: string | undefined): LambdaEnvironment["identityMode"] {
@@ -99,6 +106,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
         apiUrl: value("apiUrl"),
         tokenSecretArn: value("tokenSecretArn"),
         version: value("version"),
+        eventBusName: env[ENVIRONMENT_VARIABLES.eventBusName] || undefined,
+        environment: env[ENVIRONMENT_VARIABLES.environment] || undefined,
         homeRegion: env.AWS_REGION ?? "us-east-1",
     };
 }

@@ -12,11 +12,15 @@ import { Log } from "./reconcile";
 import { Clock } from "./timing";
 import { Outcome, ReconcileResult } from "./types";
 
-/** A deploy-time run waits for a scheduled one to finish; a scheduled run gives way quickly (the next comes in 2 h). */
-export const LEASE_WAIT_MS = { deploy: 300_000, schedule: 30_000 };
+/**
+ * A deploy-time run waits for a scheduled one to finish; a scheduled run gives way quickly (the next comes in 2 h); a
+ * targeted (event) run gives way at once: its messages come back a minute later.
+ */
+export const LEASE_WAIT_MS = { deploy: 300_000, schedule: 30_000, event: 10_000 };
 
 export interface ExclusiveOptions extends LeaseOptions {
-    waitMs: Record<"deploy" | "schedule", number>;
+    /** `event`: the targeted runs' wait (LEASE_WAIT_MS.event when absent). */
+    waitMs: Record<"deploy" | "schedule", number> & { event?: number };
 }
 
 export interface ExclusiveContext {

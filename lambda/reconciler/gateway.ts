@@ -32,7 +32,9 @@ import {
     ListEntitiesForPolicyCommand,
     PutRolePermissionsBoundaryCommand,
 } from "@aws-sdk/client-iam";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
+import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { PolicyDocument } from "../../common/documents";
@@ -53,6 +55,10 @@ export interface Clients {
     secrets: SecretsManagerClient;
     /** The stack's bucket holds the run lease (see lease.ts). */
     s3: S3Client;
+    /** The stack's home event bus (cluster events for the watch service). */
+    events: EventBridgeClient;
+    /** The reconciler queue: a record that must wait is put back with a delay. */
+    sqs: SQSClient;
 }
 
 /** SDK clients as the Lambda uses them. The SDK's own retries are off: `withRetry` is the one retry layer. */
@@ -69,6 +75,8 @@ export function sdkClients(homeRegion: string): Clients {
         sts: new STSClient({ region: homeRegion }),
         secrets: new SecretsManagerClient({ region: homeRegion }),
         s3: new S3Client({ region: homeRegion, maxAttempts: 1 }),
+        events: new EventBridgeClient({ region: homeRegion, maxAttempts: 1 }),
+        sqs: new SQSClient({ region: homeRegion, maxAttempts: 1 }),
     };
 }
 
@@ -147,6 +155,54 @@ export class Gateway {
             partition: identity.Arn!.split(":")[1],
         }));
         return this.accountLookup;
+    }
+
+    /**
+     * Puts events on a bus, at most 10 per PutEvents (its limit). PutEvents answers 200 with per-entry failures: any
+     * failed entry fails the call, so that the caller can retry (the events are idempotent for their consumer).
+     */
+    async putEvents(entries: Array<{ Source: string; DetailType: string; Resources: string[]; Detail: string; EventBusName: string }>): Promise<void> {
+        for (let i = 0; i < entries.length; i += 10) {
+            const batch = entries.slice(i, i + 10);
+            const result = await this.read(() => this.clients.events.send(new PutEventsCommand({ Entries: batch })));
+            if ((result.FailedEntryCount ?? 0) > 0) {
+                const failed = (result.Entries ?? []).find((e) => e.ErrorCode);
+                throw Object.assign(new Error(`PutEvents failed for ${result.FailedEntryCount} event(s): ${failed?.ErrorCode}: ${failed?.ErrorMessage}`), {
+                    name: "PutEventsFailed",
+                });
+            }
+        }
+    }
+
+    /** Makes a received message visible again after `seconds` (0-43200); the queue counts it as received once more. */
+    async changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
+        await this.read(() =>
+            this.clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds })),
+        );
+    }
+
+    /**
+     * One role by name, with its trust and boundary, when it is under the stack's path; undefined otherwise. A role
+     * outside the path is outside what the reconciler may read: IAM's AccessDenied means "not this stack's".
+     */
+    async ownedRole(roleName: string, path: string): Promise<ActualRole | undefined> {
+        try {
+            const { Role } = await this.read(() => this.clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
+            if (!Role || Role.Path !== path) {
+                return undefined;
+            }
+            return {
+                roleName: Role.RoleName!,
+                arn: Role.Arn!,
+                trust: Role.AssumeRolePolicyDocument ? decodePolicy(Role.AssumeRolePolicyDocument) : undefined,
+                boundary: Role.PermissionsBoundary?.PermissionsBoundaryArn,
+            };
+        } catch (error) {
+            if (errorName(error) === "NoSuchEntity" || errorName(error) === "AccessDenied") {
+                return undefined;
+            }
+            throw error;
+        }
     }
 
     /** Pages by hand rather than with the SDK paginator, so that one throttled page is retried on its own. */

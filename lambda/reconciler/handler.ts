@@ -1,7 +1,8 @@
 /**
  * The two Lambda entry points, built from this one file:
  * - creationHandler: run by `aws.lambda.Invocation` (lifecycleScope CRUD) on deploy, update and destroy;
- * - managementHandler: run every two hours by EventBridge.
+ * - managementHandler: run every two hours by EventBridge, and by the reconciler queue's event source mapping (an SQS
+ *   batch: a targeted reconcile of the clusters the events name, queueRun.ts).
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
@@ -10,7 +11,9 @@ import { LambdaEnvironment, readEnvironment } from "./environment";
 import { ExclusiveOptions, exclusiveRun } from "./exclusive";
 import { Clients, Gateway, sdkClients } from "./gateway";
 import { nothingHandled, ReconcileFailed } from "./outcome";
-import { reconcile, teardown } from "./reconcile";
+import { reconcile, summarize, teardown } from "./reconcile";
+import { BatchResponse, SqsEvent, isQueueEvent, runQueue } from "./queueRun";
+import { clusterEventEntries } from "./clusterEvents";
 import { Clock, DEFAULT_RETRY, realClock, withRetry } from "./timing";
 import { ReconcileResult } from "./types";
 import { errorText } from "../../common/errors";
@@ -92,6 +95,9 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
             },
         );
         summary = { ...result, skipped };
+        if (result.changes) {
+            await publish(result.changes, gateway, deps);
+        }
         const onboarded = result.results.filter((r) => r.clusterArn && ["created", "updated", "unchanged"].includes(r.outcome));
         if (!deleting && onboarded.length > 0) {
             summary.confirmation = await confirm(onboarded.map((r) => r.clusterArn!), gateway, deps);
@@ -105,6 +111,53 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
         throw error;
     } finally {
         report(trigger, summary, gateway, failure, deps.clock.now() - started, deps);
+    }
+}
+
+/**
+ * A scheduled or deploy-time run's cluster events. Not delivered is not a failed run: the watch service's own
+ * schedule (and the next run's) catches up.
+ */
+async function publish(changes: NonNullable<RunSummary["changes"]>, gateway: Gateway, deps: HandlerDeps): Promise<void> {
+    const entries = clusterEventEntries(deps.env, changes);
+    if (entries.length === 0) {
+        return;
+    }
+    try {
+        await gateway.putEvents(entries);
+        deps.logger.info("cluster events published", { events: entries.length });
+    } catch (error) {
+        deps.logger.warn("cluster events not published", { events: entries.length, error: `${(error as Error).name}: ${(error as Error).message}` });
+    }
+}
+
+/** A batch from the reconciler queue: targeted reconciles, with the records to retry reported back to Lambda. */
+export async function runEvents(event: SqsEvent, deps: HandlerDeps, context?: LambdaContext): Promise<BatchResponse> {
+    const started = deps.clock.now();
+    const deadline = context ? started + context.getRemainingTimeInMillis() - RESERVE_MS : undefined;
+    const gateway = new Gateway(deps.clients, deps.clock, { deadline });
+    const stateCall = <T>(send: () => Promise<T>) => withRetry(send, deps.clock, { policy: { ...DEFAULT_RETRY, attempts: 5 } });
+    deps.logger.info("reconcile starting", { trigger: "event", messages: event.Records.length, stackId: deps.env.stackId });
+    let summary: RunSummary | undefined;
+    let failure: unknown;
+    try {
+        const { response, outcomes, records } = await runQueue(event, {
+            env: deps.env,
+            gateway,
+            s3: deps.clients.s3,
+            clock: deps.clock,
+            log: deps.logger,
+            stateCall,
+            lease: deps.lease ? { ...deps.lease, waitMs: deps.lease.waitMs.event } : undefined,
+        });
+        summary = summarize("reconcile", {}, outcomes.flatMap((o) => ("results" in o ? o.results : [])), gateway);
+        deps.logger.info("messages handled", { records });
+        return response;
+    } catch (error) {
+        failure = error;
+        throw error;
+    } finally {
+        report("event", summary, gateway, failure, deps.clock.now() - started, deps);
     }
 }
 
@@ -195,6 +248,10 @@ export function lambdaHandlers(makeDeps: () => HandlerDeps) {
         deps ??= makeDeps();
         deps.logger.addContext(context);
         deps.metrics.captureColdStartMetric(context.functionName);
+        // The management function is the reconciler queue's consumer too.
+        if (trigger === "schedule" && isQueueEvent(event)) {
+            return runEvents(event, deps, context);
+        }
         return run(trigger, event, deps, context);
     };
     return { creationHandler: handler("deploy"), managementHandler: handler("schedule") };

@@ -1,4 +1,4 @@
-import { STACK_TAG_KEY, clusterRoleName, clusterRolePath } from "../../common/naming";
+import { CLUSTER_ARN_TAG_KEY, STACK_TAG_KEY, clusterRoleName, clusterRolePath } from "../../common/naming";
 import { accountOfArn, desiredRoles } from "./desired";
 import { AssociationStep, associationSteps, executeAssociation } from "./associations";
 import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
@@ -9,6 +9,7 @@ import { errorName, errorText } from "../../common/errors";
 import { Step, plan, planTeardown } from "./plan";
 import { DeadlineReached, limiter, settleAll } from "./timing";
 import { ActualRole, ClusterFacts, ClusterResult, Outcome, ReconcileResult, ReconcilerSettings } from "./types";
+import { clusterNameOfArn } from "./clusterEvents";
 
 export interface Log {
     info(message: string, ...extra: Array<Record<string, unknown>>): void;
@@ -87,7 +88,7 @@ async function ownedRoles(settings: ReconcilerSettings, gateway: Gateway): Promi
     return roles.map((role) => ({ ...role, boundary: bounded.has(role.roleName.toLowerCase()) ? settings.boundaryPolicyArn : undefined }));
 }
 
-type AnyStep = Step | AssociationStep;
+export type AnyStep = Step | AssociationStep;
 
 /** Carries out one step; every failure stays inside the step's own result. */
 async function execute(step: AnyStep, settings: ReconcilerSettings, gateway: Gateway, writeLimit: ReturnType<typeof limiter>): Promise<ClusterResult | undefined> {
@@ -100,8 +101,8 @@ async function execute(step: AnyStep, settings: ReconcilerSettings, gateway: Gat
 async function executeRole(step: Step, settings: ReconcilerSettings, gateway: Gateway, writeLimit: ReturnType<typeof limiter>): Promise<ClusterResult> {
     const path = clusterRolePath(settings.stackName);
     if (step.kind === "delete") {
-        const base = { roleName: step.actual.roleName, reason: step.reason };
         const tags = await gateway.roleTags(step.actual.roleName);
+        const base = { roleName: step.actual.roleName, reason: step.reason, ...(tags[CLUSTER_ARN_TAG_KEY] ? { roleClusterArn: tags[CLUSTER_ARN_TAG_KEY] } : {}) };
         if (tags[STACK_TAG_KEY] !== settings.stackId) {
             return { ...base, outcome: "skipped", reason: `not tagged ${STACK_TAG_KEY}=${settings.stackId}; left alone` };
         }
@@ -170,7 +171,7 @@ function stepIdentity(step: AnyStep): Omit<ClusterResult, "outcome"> {
     return { cluster: cluster.name, region: cluster.region, clusterArn: cluster.arn, roleName: step.role.roleName };
 }
 
-function summarize(action: ReconcileResult["action"], regions: ReconcileResult["regions"], results: ClusterResult[], gateway: Gateway): ReconcileResult {
+export function summarize(action: ReconcileResult["action"], regions: ReconcileResult["regions"], results: ClusterResult[], gateway: Gateway): ReconcileResult {
     const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0, deferred: 0 };
     for (const result of results) {
         counts[result.outcome]++;
@@ -180,7 +181,7 @@ function summarize(action: ReconcileResult["action"], regions: ReconcileResult["
 
 const subject = (step: AnyStep) => (step.kind === "associate" || step.kind === "dissociate" ? "association" : "role");
 
-async function runSteps(steps: AnyStep[], settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency, log: Log): Promise<ClusterResult[]> {
+export async function runSteps(steps: AnyStep[], settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency, log: Log): Promise<ClusterResult[]> {
     const writeLimit = limiter(concurrency.writes);
     const settled = await settleAll(steps, concurrency.steps, (step) => execute(step, settings, gateway, writeLimit));
     return settled.flatMap((result, index) => {
@@ -233,7 +234,26 @@ export async function reconcile(
         boundary: settings.boundaryPolicyArn,
     });
     const results = await runSteps([...steps, ...associationSteps(settings, associations, dropAssociations)], settings, gateway, concurrency, log);
-    return summarize("reconcile", fleet.regions, [...results, ...skipped, ...fleet.failed], gateway);
+    return { ...summarize("reconcile", fleet.regions, [...results, ...skipped, ...fleet.failed], gateway), changes: changesOf(results, fleet, settings) };
+}
+
+/**
+ * What a scheduled or deploy-time run publishes: only clusters whose identity it created (an ACTIVE cluster's new role
+ * or association), and clusters gone from a region it read completely whose role it deleted; never every steady one.
+ */
+export function changesOf(results: ClusterResult[], fleet: Pick<Fleet, "clusters" | "unreadRegions">, settings: Pick<ReconcilerSettings, "regions">): NonNullable<ReconcileResult["changes"]> {
+    const byArn = new Map(fleet.clusters.map((c) => [c.arn, c]));
+    const ready = results
+        .filter((r) => r.outcome === "created" && r.clusterArn && byArn.get(r.clusterArn)?.status === "ACTIVE")
+        .map((r) => ({ cluster: { name: r.cluster!, region: r.region!, arn: r.clusterArn! }, identityMode: r.roleName ? ("irsa" as const) : ("podIdentity" as const) }));
+    const removed = results
+        .filter((r) => r.outcome === "deleted" && r.roleName && r.roleClusterArn && !byArn.has(r.roleClusterArn))
+        .map((r) => {
+            const [, , , region] = r.roleClusterArn!.split(":");
+            return { cluster: { name: clusterNameOfArn(r.roleClusterArn!), region, arn: r.roleClusterArn! }, identityMode: "irsa" as const };
+        })
+        .filter((change) => settings.regions.includes(change.cluster.region) && !fleet.unreadRegions.has(change.cluster.region));
+    return { ready, removed };
 }
 
 /**

@@ -78,6 +78,20 @@ export interface ClusterResult {
     associationId?: string;
     outcome: Outcome;
     reason?: string;
+    /** A role's result: the cluster ARN the role is tagged with (for a deleted role, the cluster it served). */
+    roleClusterArn?: string;
+}
+
+export interface ClusterRef {
+    name: string;
+    region: string;
+    arn: string;
+}
+
+/** A cluster whose identity a run made ready, or found gone (published as a cluster event, clusterEvents.ts). */
+export interface ClusterChange {
+    cluster: ClusterRef;
+    identityMode: "irsa" | "podIdentity";
 }
 
 export interface ReconcileResult {
@@ -89,4 +103,6 @@ export interface ReconcileResult {
     writes: number;
     /** Calls answered with a throttling error. */
     throttled: number;
+    /** Clusters whose identity this run created, and clusters found gone whose role it removed. */
+    changes?: { ready: ClusterChange[]; removed: ClusterChange[] };
 }

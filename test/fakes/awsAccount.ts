@@ -275,6 +275,18 @@ export class FakeAccount {
         if (service === "eks") {
             return this.eksAuthRequests(operation, action, input, region!);
         }
+        if (service === "events") {
+            // PutEvents is authorized per entry, on the bus it names (the default bus when it names none).
+            return (input.Entries as Array<{ EventBusName?: string }>).map((entry) => ({
+                action,
+                resource: entry.EventBusName?.startsWith("arn:") ? entry.EventBusName : `arn:aws:events:${region}:${this.accountId}:event-bus/${entry.EventBusName ?? "default"}`,
+                context: {},
+            }));
+        }
+        if (service === "sqs") {
+            const [, , host, account, name] = String(input.QueueUrl).split("/");
+            return [{ action, resource: `arn:aws:sqs:${host.split(".")[1]}:${account}:${name}`, context: {} }];
+        }
         if (service === "secretsmanager") {
             return [{ action, resource: input.SecretId, context: {} }];
         }
@@ -808,6 +820,28 @@ export class FakeAccount {
         return {};
     }
 
+    /** Events put on a bus, oldest first (EventBridge's PutEvents; at most 10 entries a call, as AWS enforces). */
+    readonly publishedEvents: Array<{ Source: string; DetailType: string; Resources?: string[]; Detail: string; EventBusName?: string }> = [];
+
+    opPutEvents(input: { Entries: Array<{ Source: string; DetailType: string; Resources?: string[]; Detail: string; EventBusName?: string }> }) {
+        if (input.Entries.length < 1 || input.Entries.length > 10) {
+            throw awsError("ValidationException", "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10");
+        }
+        this.publishedEvents.push(...input.Entries);
+        return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `event-${this.publishedEvents.length - input.Entries.length + i}` })) };
+    }
+
+    /** ChangeMessageVisibility calls, in order (the fake keeps no queue: the consumer is given its records). */
+    readonly visibilityChanges: Array<{ queueUrl: string; receiptHandle: string; seconds: number }> = [];
+
+    opChangeMessageVisibility(input: { QueueUrl: string; ReceiptHandle: string; VisibilityTimeout: number }) {
+        if (!Number.isInteger(input.VisibilityTimeout) || input.VisibilityTimeout < 0 || input.VisibilityTimeout > 43_200) {
+            throw awsError("InvalidParameterValue", "Value for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.");
+        }
+        this.visibilityChanges.push({ queueUrl: input.QueueUrl, receiptHandle: input.ReceiptHandle, seconds: input.VisibilityTimeout });
+        return {};
+    }
+
     opGetSecretValue(input: { SecretId: string }) {
         const value = this.secrets.get(input.SecretId);
         if (value === undefined) {
@@ -994,6 +1028,8 @@ const SERVICE_OF: Record<string, string> = {
     UpdatePodIdentityAssociation: "eks",
     DeletePodIdentityAssociation: "eks",
     GetSecretValue: "secretsmanager",
+    PutEvents: "events",
+    ChangeMessageVisibility: "sqs",
     PutObject: "s3",
     GetObject: "s3",
     DeleteObject: "s3",

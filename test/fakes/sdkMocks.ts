@@ -6,6 +6,8 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cl
 import * as s3 from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { FakeAccount } from "./awsAccount";
 
@@ -80,7 +82,13 @@ export function mockAws(account: FakeAccount): () => void {
     }
     const logs = mockClient(CloudWatchLogsClient);
     logs.on(FilterLogEventsCommand).callsFake((input) => account.handle("FilterLogEvents", input));
+    const events = mockClient(EventBridgeClient);
+    events.on(PutEventsCommand).callsFake(async (input, getClient) => account.handle("PutEvents", input, await regionOf(getClient)));
+    const sqs = mockClient(SQSClient);
+    sqs.on(ChangeMessageVisibilityCommand).callsFake(async (input, getClient) => account.handle("ChangeMessageVisibility", input, await regionOf(getClient)));
     return () => {
+        events.restore();
+        sqs.restore();
         s3Mock.restore();
         logs.restore();
         eks.restore();
