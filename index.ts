@@ -3,11 +3,14 @@ import { loadSettings } from "./config";
 import { sdkLookup } from "./components/adoption/existingResources";
 import { sdkFargateProfiles } from "./components/addons/fargateProfiles";
 import { createContainerInsights } from "./program";
+import { sdkTrailLookup } from "./components/events/trailCheck";
 
 const settings = loadSettings();
 const awsProfile = new pulumi.Config("aws").get("profile");
 const existing = sdkLookup(settings.stackRegion, awsProfile);
-const program = createContainerInsights(settings, { existing, fargateProfiles: sdkFargateProfiles(awsProfile) }).then((result) => result.outputs);
+const program = createContainerInsights(settings, { existing, fargateProfiles: sdkFargateProfiles(awsProfile), trails: sdkTrailLookup(awsProfile) }).then(
+    (result) => result.outputs,
+);
 
 export const bucketName = program.then((o) => o.bucketName);
 export const s3BucketSecureUrl = program.then((o) => o.s3BucketSecureUrl);
@@ -21,3 +24,7 @@ export const reconcilerRoleArn = program.then((o) => o.reconcilerRoleArn);
 export const reconcilerLastRun = program.then((o) => o.reconcilerLastRun);
 export const clusters = program.then((o) => o.clusters);
 export const podIdentityRoleArn = program.then((o) => o.podIdentityRoleArn);
+export const eventBusName = program.then((o) => o.eventBusName);
+export const reconcilerQueueUrl = program.then((o) => o.reconcilerQueueUrl);
+export const watchQueueUrl = program.then((o) => o.watchQueueUrl);
+export const watchQueueArn = program.then((o) => o.watchQueueArn);

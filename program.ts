@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentSettings, Settings, installsAgent } from "./config";
-import { STACK_TAG_KEY, bucketNameFor, clusterRoleArn, clusterRoleName, partitionOf, podIdentityRoleArn } from "./common/naming";
+import { STACK_TAG_KEY, bucketNameFor, clusterRoleArn, clusterRoleName, eventResourceNames, partitionOf, podIdentityRoleArn } from "./common/naming";
 import { InsightsBucket } from "./components/storage/insightsBucket";
 import { PlatformReadPolicy } from "./components/iam/platformReadPolicy";
 import { AGENT_USER_NAME, AgentUser } from "./components/iam/agentUser";
@@ -12,7 +12,11 @@ import { AutoUpdateRole } from "./components/iam/autoUpdateRole";
 import { ReconcilerRole } from "./components/iam/reconcilerRole";
 import { StackScope } from "./components/iam/scope";
 import { PlatformToken } from "./components/secrets/platformToken";
-import { RoleReconciler } from "./components/reconciler/roleReconciler";
+import { RECONCILER_TIMEOUT_S, RoleReconciler } from "./components/reconciler/roleReconciler";
+import { ReconcileEvents } from "./components/events/reconcileEvents";
+import { ManagementTrail, trailArn } from "./components/events/trail";
+import { TrailLookup, trailCoverage } from "./components/events/trailCheck";
+import { iamEventRegion } from "./components/events/patterns";
 import { version } from "./package.json";
 import { ClusterAgent } from "./components/cluster/clusterAgent";
 import { EBS_CSI_ADDON } from "./components/cluster/checks";
@@ -47,6 +51,11 @@ export interface ProgramOutputs {
     podIdentityRoleArn?: pulumi.Output<string>;
     /** Per cluster: name, region, ARN, role ARN and whether the agent was installed or why not. */
     clusters: ClusterStatus[];
+    /** events.enabled: the stack's home event bus, the reconciler queue, and the queue the watch service consumes. */
+    eventBusName?: pulumi.Output<string>;
+    reconcilerQueueUrl?: pulumi.Output<string>;
+    watchQueueUrl?: pulumi.Output<string>;
+    watchQueueArn?: pulumi.Output<string>;
 }
 
 export interface ContainerInsights {
@@ -68,6 +77,8 @@ export interface ProgramOptions {
     existing?: ExistingLookup;
     /** Whether a cluster has a Fargate profile (addons.fargateInsights): index.ts passes the SDK lookup, tests a fake. */
     fargateProfiles?: FargateProfileLookup;
+    /** The account's CloudTrail trails, for the events check (index.ts passes the SDK lookup); skipped when absent. */
+    trails?: TrailLookup;
 }
 
 /** Composes an onboarding from validated settings: the account side, then the agent in every selected cluster. */
@@ -92,6 +103,18 @@ export async function createContainerInsights(settings: Settings, options: Progr
           })
         : { user: false };
 
+    // Events need the reconciler, which every mode but the IAM user has.
+    const events = settings.events.enabled && settings.identityMode !== "iamUser";
+    const createTrail = events && settings.events.createTrail;
+    if (events && !createTrail && options.trails) {
+        await warnWithoutTrail(options.trails, settings.regions, iamEventRegion(partition));
+    }
+    if (createTrail && settings.kmsKeyId) {
+        pulumi.log.warn(
+            `events.createTrail: the bucket's default encryption is the KMS key ${settings.kmsKeyId}; its key policy must let cloudtrail.amazonaws.com use it (kms:GenerateDataKey*) or the trail cannot deliver`,
+        );
+    }
+
     const bucket = new InsightsBucket("insights", {
         bucketName,
         partition,
@@ -100,7 +123,11 @@ export async function createContainerInsights(settings: Settings, options: Progr
         tags,
         retainOnDestroy: settings.retainBucket,
         adopt: adoption.bucket ? { bucketName, settings: adoption.bucket } : undefined,
+        cloudTrail: createTrail ? { accountId, trailArn: trailArn({ partition, region: stackRegion, accountId, stackName: settings.stackName }) } : undefined,
     });
+    if (createTrail) {
+        new ManagementTrail("management-events", { stackName: settings.stackName, region: stackRegion, bucketName: bucket.bucketName, bucketPolicy: bucket.policy, tags });
+    }
 
     const readPolicy = new PlatformReadPolicy("platform-read", {
         roleName: settings.roleName,
@@ -186,6 +213,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
             scope,
             tokenSecretArn: token.secretArn,
             associations: { stackId: settings.stackId, podIdentity: usesPodIdentity, auto: mode === "auto" },
+            events,
             tags,
         });
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;
@@ -207,6 +235,8 @@ export async function createContainerInsights(settings: Settings, options: Progr
                 apiUrl: settings.platform.apiUrl,
                 tokenSecretArn,
                 version,
+                eventBusName: events ? eventResourceNames(settings.stackName).bus : undefined,
+                environment: settings.environment,
             })),
             roleArn: reconcilerRole.roleArn,
             // The bucket holds the runs' lease, so it must outlive the destroy-time run; the Pod Identity role must
@@ -218,6 +248,23 @@ export async function createContainerInsights(settings: Settings, options: Progr
             handover: usesPodIdentity ? (handover ?? []) : undefined,
         });
         outputs.reconcilerLastRun = reconciler.lastRun;
+        if (events) {
+            const pipeline = new ReconcileEvents("events", {
+                stackName: settings.stackName,
+                accountId,
+                partition,
+                homeRegion: stackRegion,
+                regions: settings.regions,
+                functionName: reconciler.managementFunction.name,
+                functionTimeoutSeconds: RECONCILER_TIMEOUT_S,
+                ready: [reconcilerRole.policy],
+                tags,
+            });
+            outputs.eventBusName = pipeline.busName;
+            outputs.reconcilerQueueUrl = pipeline.reconcilerQueueUrl;
+            outputs.watchQueueUrl = pipeline.watchQueueUrl;
+            outputs.watchQueueArn = pipeline.watchQueueArn;
+        }
         agentIdentity = (cluster, identity) =>
             identity === "podIdentity"
                 ? { kind: "podIdentity", serviceAccount: settings.agentServiceAccount }
@@ -295,6 +342,27 @@ function pinnedAddonImages(settings: Settings, lock: ImageLock): Record<string, 
         references[image.component] = pinned.reference;
     }
     return references;
+}
+
+/**
+ * Warns per region where no trail would deliver the EKS events (and when IAM's would not reach us-east-1): those
+ * clusters are onboarded by the 2-hourly run only. A failed lookup warns too; it never stops the deploy.
+ */
+async function warnWithoutTrail(lookup: TrailLookup, regions: string[], iamRegion: string): Promise<void> {
+    const coverage = await trailCoverage(lookup, regions, iamRegion);
+    for (const region of coverage.uncovered) {
+        const why = coverage.errors[region] ? `the trails could not be read (${coverage.errors[region]})` : "no CloudTrail trail logs its management write events";
+        pulumi.log.warn(
+            `region ${region}: ${why}, so EventBridge receives no EKS events there; its new clusters wait for the 2-hourly run. ` +
+                "Turn logging on in a multi-region trail, or set events.createTrail to true",
+        );
+    }
+    if (!coverage.iam && !coverage.uncovered.includes(iamRegion)) {
+        pulumi.log.warn(
+            `${iamRegion}: no trail logs global service events (IAM) there, so a new OIDC provider is noticed by the 2-hourly run only; ` +
+                "a multi-region trail with global service events (or events.createTrail) delivers them",
+        );
+    }
 }
 
 /** Every chart image's tag pinned by its locked digest; stops the program naming the unpinned ones unless allowed. */

@@ -156,3 +156,24 @@ export function bucketReadPolicy(partition: string, bucketName: string, kms?: Bu
     }
     return policy(...statements);
 }
+
+/**
+ * What CloudTrail needs of a bucket to deliver a trail's logs (CloudTrail User Guide, "Amazon S3 bucket policy for
+ * CloudTrail"): read the bucket's ACL, and write under `<prefix>/AWSLogs/<account>/` with the bucket owner's full
+ * control, both only for this one trail (aws:SourceArn).
+ */
+export function cloudTrailBucketStatements(args: { partition: string; bucketName: string; accountId: string; trailArn: string; prefix: string }): PolicyStatement[] {
+    const bucket = bucketArn(args.partition, args.bucketName);
+    const principal = { Service: "cloudtrail.amazonaws.com" };
+    return [
+        { Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: principal, Action: "s3:GetBucketAcl", Resource: bucket, Condition: { StringEquals: { "aws:SourceArn": args.trailArn } } },
+        {
+            Sid: "CloudTrailWrite",
+            Effect: "Allow",
+            Principal: principal,
+            Action: "s3:PutObject",
+            Resource: `${bucket}/${args.prefix}/AWSLogs/${args.accountId}/*`,
+            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": args.trailArn } },
+        },
+    ];
+}

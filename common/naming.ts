@@ -103,6 +103,11 @@ export function eventResourceNames(stackName: string): {
     watchQueue: string;
     watchDeadLetterQueue: string;
     forwardRole: string;
+    eksRule: string;
+    iamRule: string;
+    reconcilerRule: string;
+    watchRule: string;
+    deadLetterAlarm: string;
     trail: string;
 } {
     const base = stackBase(stackName);
@@ -113,6 +118,11 @@ export function eventResourceNames(stackName: string): {
         watchQueue: `${base}-watch-events`,
         watchDeadLetterQueue: `${base}-watch-events-dlq`,
         forwardRole: `${base}-event-forward`,
+        eksRule: `${base}-eks-events`,
+        iamRule: `${base}-iam-events`,
+        reconcilerRule: `${base}-reconciler-events`,
+        watchRule: `${base}-watch-events`,
+        deadLetterAlarm: `${base}-reconciler-events-dlq`,
         trail: `${base}-management-events`,
     };
 }

@@ -562,6 +562,24 @@ export const KEY_TABLE = [
         allowed: `one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
     },
     {
+        key: "events.enabled",
+        type: "boolean",
+        default: true,
+        description:
+            "Event-driven reconcile: EventBridge rules in every included region forward EKS and IAM CloudTrail events to the stack's event bus, whose queue runs the reconciler for the cluster they name within minutes (the 2-hourly run stays). No effect with identityMode iamUser.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
+        key: "events.createTrail",
+        type: "boolean",
+        default: false,
+        description:
+            "Create a multi-region CloudTrail trail logging management events into the stack's bucket (prefix _container-insights/cloudtrail/), for accounts where no trail delivers the events.",
+        schema: { type: "boolean" },
+        allowed: "true or false",
+    },
+    {
         key: "platformAccountId",
         type: "string",
         default: "",

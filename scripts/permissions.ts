@@ -4,7 +4,6 @@
  * the naming functions the program itself uses; without --account the policy names the caller's own account with
  * the ${aws:PrincipalAccount} policy variable.
  */
-import { createHash } from "crypto";
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { PolicyDocument, PolicyStatement, bucketArn, policy } from "../common/documents";
@@ -16,6 +15,7 @@ import {
     cniMetricsBoundaryName,
     CNI_METRICS_ROLE_PURPOSE,
     bucketNameFor,
+    eventResourceNames,
     partitionOf,
     reconcilerFunctionNames,
     reconcilerScheduleName,
@@ -27,6 +27,7 @@ import { performanceLogGroupName } from "../components/addons/fargateCollectorCo
 import { COLLECTOR_ROLE_PURPOSE, FARGATE_POD_ROLE_PURPOSE } from "../components/addons/fargateInsights";
 import { fargatePodExecutionPolicyArn } from "../components/addons/fargateIam";
 import { FARGATE_PROFILE_NAME } from "../components/addons/fargateManifests";
+import { iamEventRegion } from "../components/events/patterns";
 import { ConfigError, ParsedConfig, parseConfig } from "../config";
 import { SECRET_PLACEHOLDER, readStackConfig } from "./stackConfig";
 import { errorMessage } from "../common/errors";
@@ -205,7 +206,55 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
     ],
     "aws:sns/topicPolicy:TopicPolicy": ["sns:SetTopicAttributes", "sns:GetTopicAttributes"],
     "aws:sns/topicSubscription:TopicSubscription": ["sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"],
+    "aws:cloudwatch/eventBus:EventBus": [
+        "events:CreateEventBus",
+        "events:DescribeEventBus",
+        "events:UpdateEventBus",
+        "events:DeleteEventBus",
+        "events:TagResource",
+        "events:UntagResource",
+        "events:ListTagsForResource",
+    ],
+    "aws:sqs/queue:Queue": [
+        "sqs:CreateQueue",
+        "sqs:GetQueueAttributes",
+        "sqs:SetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:DeleteQueue",
+        "sqs:TagQueue",
+        "sqs:UntagQueue",
+        "sqs:ListQueueTags",
+    ],
+    "aws:sqs/queuePolicy:QueuePolicy": ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"],
+    "aws:lambda/eventSourceMapping:EventSourceMapping": [
+        "lambda:CreateEventSourceMapping",
+        "lambda:GetEventSourceMapping",
+        "lambda:UpdateEventSourceMapping",
+        "lambda:DeleteEventSourceMapping",
+        "lambda:TagResource",
+        "lambda:UntagResource",
+        "lambda:ListTags",
+    ],
+    "aws:cloudtrail/trail:Trail": [
+        "cloudtrail:CreateTrail",
+        "cloudtrail:DescribeTrails",
+        "cloudtrail:GetTrail",
+        "cloudtrail:GetTrailStatus",
+        "cloudtrail:GetEventSelectors",
+        "cloudtrail:PutEventSelectors",
+        "cloudtrail:GetInsightSelectors",
+        "cloudtrail:UpdateTrail",
+        "cloudtrail:StartLogging",
+        "cloudtrail:StopLogging",
+        "cloudtrail:DeleteTrail",
+        "cloudtrail:AddTags",
+        "cloudtrail:RemoveTags",
+        "cloudtrail:ListTags",
+    ],
 };
+
+/** The program's own read of the account's trails (components/events/trailCheck.ts), when events are on. */
+export const TRAIL_CHECK_ACTIONS = ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"];
 
 /** Calls behind each invoke the program makes; GetCallerIdentity needs no permission (AWS STS API reference). */
 export const INVOKE_ACTIONS: Record<string, string[]> = {
@@ -222,7 +271,7 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
 export const SDK_ACTIONS = { fargateProfiles: ["eks:ListFargateProfiles"] };
 
 /** Actions for which IAM has no resource-level permissions (Service Authorization Reference): only "*" works. */
-export const UNSCOPED_ACTIONS = ["eks:ListClusters", "ec2:DescribeRouteTables", "kms:CreateKey"];
+export const UNSCOPED_ACTIONS = ["eks:ListClusters", "ec2:DescribeRouteTables", "kms:CreateKey", "cloudtrail:DescribeTrails"];
 
 /** What a deploy of this stack touches. */
 export interface DeployTarget {
@@ -233,7 +282,7 @@ export interface DeployTarget {
     accountId: string;
     config: Pick<
         ParsedConfig,
-        "regions" | "roleName" | "identityMode" | "installPodIdentityAgent" | "autoUpdate" | "kmsKeyId" | "lifecycleDays" | "agent" | "clusters" | "addons"
+        "regions" | "roleName" | "identityMode" | "installPodIdentityAgent" | "autoUpdate" | "kmsKeyId" | "lifecycleDays" | "agent" | "clusters" | "addons" | "events"
     >;
 }
 
@@ -334,6 +383,9 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                 Resource: `arn:${partition}:events:${region}:${accountId}:rule/${reconcilerScheduleName(stackName)}`,
             },
         );
+        if (config.events.enabled) {
+            statements.push(...eventStatements(target));
+        }
     } else {
         statements.push(
             {
@@ -448,12 +500,7 @@ export const WATCH_QUEUE_ACTIONS = ["sqs:ChangeMessageVisibility", "sqs:DeleteMe
 
 /** The watch queue's name: the events module's (events.enabled), in the stack's region. */
 export function watchQueueName(stackName: string): string {
-    return `${stackBaseName(stackName)}-watch-events`;
-}
-
-function stackBaseName(stackName: string): string {
-    const base = `nops-ccost-${stackName}`;
-    return base.length > 40 ? `${base.slice(0, 31)}-${createHash("sha256").update(stackName).digest("hex").slice(0, 8)}` : base;
+    return eventResourceNames(stackName).watchQueue;
 }
 
 export function watchStatement(target: Pick<DeployTarget, "stackName" | "stackRegion" | "accountId">): PolicyStatement {
@@ -586,6 +633,60 @@ function cniMetricsStatements(args: {
                 },
             );
         }
+    }
+    return statements;
+}
+
+/** events.enabled: the home bus, the rules in every included region (and IAM's), the queues, the alarm, the mapping, the trail. */
+function eventStatements(target: DeployTarget): PolicyStatement[] {
+    const { stackName, stackRegion: region, accountId, config } = target;
+    const partition = partitionOf(region);
+    const names = eventResourceNames(stackName);
+    const ruleRegions = [...new Set([...config.regions, iamEventRegion(partition)])];
+    const regional = (service: string, rest: string, r = region) => `arn:${partition}:${service}:${r}:${accountId}:${rest}`;
+    const queues = [names.reconcilerQueue, names.reconcilerDeadLetterQueue, names.watchQueue, names.watchDeadLetterQueue];
+    const statements: PolicyStatement[] = [
+        { Sid: "EventBus", Effect: "Allow", Action: actions("aws:cloudwatch/eventBus:EventBus"), Resource: regional("events", `event-bus/${names.bus}`) },
+        {
+            Sid: "EventRules",
+            Effect: "Allow",
+            Action: actions("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget"),
+            Resource: [
+                ...ruleRegions.flatMap((r) => [regional("events", `rule/${names.eksRule}`, r), regional("events", `rule/${names.iamRule}`, r)]),
+                regional("events", `rule/${names.bus}/${names.reconcilerRule}`),
+                regional("events", `rule/${names.bus}/${names.watchRule}`),
+            ],
+        },
+        {
+            Sid: "EventForwardRole",
+            Effect: "Allow",
+            Action: actions("aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"),
+            Resource: `arn:${partition}:iam::${accountId}:role/${names.forwardRole}`,
+        },
+        {
+            Sid: "PassEventForwardRole",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: `arn:${partition}:iam::${accountId}:role/${names.forwardRole}`,
+            Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
+        },
+        { Sid: "EventQueues", Effect: "Allow", Action: actions("aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"), Resource: queues.map((q) => regional("sqs", q)) },
+        { Sid: "EventDeadLetterAlarm", Effect: "Allow", Action: actions("aws:cloudwatch/metricAlarm:MetricAlarm"), Resource: regional("cloudwatch", `alarm:${names.deadLetterAlarm}`) },
+        {
+            // Lambda authorizes the mapping calls on the function, except Get/Update/Delete on the mapping itself.
+            Sid: "ReconcilerEventSourceMapping",
+            Effect: "Allow",
+            Action: actions("aws:lambda/eventSourceMapping:EventSourceMapping"),
+            Resource: [regional("lambda", `function:${reconcilerFunctionNames(stackName).management}`), regional("lambda", "event-source-mapping:*")],
+        },
+    ];
+    if (config.events.createTrail) {
+        statements.push({ Sid: "ManagementTrail", Effect: "Allow", Action: actions("aws:cloudtrail/trail:Trail"), Resource: regional("cloudtrail", `trail/${names.trail}`) });
+    } else {
+        statements.push(
+            { Sid: "FindTrails", Effect: "Allow", Action: "cloudtrail:DescribeTrails", Resource: "*" },
+            { Sid: "CheckTrails", Effect: "Allow", Action: ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"], Resource: `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
+        );
     }
     return statements;
 }

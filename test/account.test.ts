@@ -34,6 +34,13 @@ describe("account side", () => {
     it("registers components with container-insights:<module>:<Type> tokens", () => {
         const components = run.resources.filter((r) => r.type.startsWith("container-insights:")).map((r) => r.type);
         assert.deepEqual(components.sort(), [
+            "container-insights:events:HomeEventBus",
+            "container-insights:events:ReconcileEvents",
+            "container-insights:events:ReconcilerQueue",
+            "container-insights:events:RegionForwarder",
+            "container-insights:events:RuleQueue",
+            "container-insights:events:RuleQueue",
+            "container-insights:events:WatchQueue",
             "container-insights:iam:AgentBoundary",
             "container-insights:iam:AutoUpdateRole",
             "container-insights:iam:PlatformReadPolicy",
@@ -221,7 +228,7 @@ describe("account side", () => {
                 name,
                 document: doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === name)!.inputs.policy) as unknown as PolicyDocument,
             }));
-        const rules = (name: StackIdentity) => roleRules(scope, name, { tokenSecretArn: tokenSecretArn(), associations: { stackId: "container-insights/prod" } });
+        const rules = (name: StackIdentity) => roleRules(scope, name, { tokenSecretArn: tokenSecretArn(), associations: { stackId: "container-insights/prod" }, events: true });
 
         it("meets the rule: bounded role writes on the stack's path only, no code changes, no PassRole, every deny in place", () => {
             for (const { name, document } of documents()) {
@@ -306,7 +313,7 @@ describe("account side", () => {
 
     it("tags every taggable resource with the stack and the user's tags", () => {
         const taggable = run.resources.filter((r) => TAGGABLE.includes(r.type));
-        assert.equal(taggable.length, 4, taggable.map((r) => r.name).join(", "));
+        assert.equal(taggable.length, 5, taggable.map((r) => r.name).join(", "));
         for (const r of taggable) {
             assert.deepEqual(unwrap(r.inputs.tags), { team: "platform", "container-insights:stack": "container-insights/prod" }, r.name);
         }

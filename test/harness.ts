@@ -76,8 +76,8 @@ export interface RunOptions {
     previousOutputs?: Record<string, unknown>;
     /** The images lock the program pins from; every catalog image at its default tag (test/fakes/imageLock.ts) by default. */
     imageLock?: ImageLock;
-    /** What the program reads besides invokes (the account's existing bucket and user; the clusters' Fargate profiles, from `fleet` by default). */
-    deps?: Pick<ProgramOptions, "existing" | "fargateProfiles">;
+    /** What the program reads besides invokes (the account's existing bucket and user; the clusters' Fargate profiles, from `fleet` by default; the account's trails). */
+    deps?: Pick<ProgramOptions, "existing" | "fargateProfiles" | "trails">;
 }
 
 export interface ProgramRun {
@@ -145,6 +145,16 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     } else if (type === "aws:secretsmanager/secret:Secret") {
         // Secrets Manager ARNs end in secret:<name>-<6 random characters>, not secret/<name>.
         state.arn = `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:${physical}-AbCdEf`;
+    } else if (type === "aws:sqs/queue:Queue") {
+        // As SQS names them: arn:aws:sqs:<region>:<account>:<name>, and the queue URL.
+        const region = (unwrap(inputs.region) as string | undefined) ?? "us-east-1";
+        state.arn = `arn:aws:sqs:${region}:${ACCOUNT_ID}:${physical}`;
+        state.url = `https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${physical}`;
+    } else if (type === "aws:cloudwatch/eventBus:EventBus" || type === "aws:cloudwatch/eventRule:EventRule") {
+        const region = (unwrap(inputs.region) as string | undefined) ?? "us-east-1";
+        const bus = unwrap(inputs.eventBusName) as string | undefined;
+        const resource = type.endsWith("EventBus") ? `event-bus/${physical}` : `rule/${bus && bus !== "default" ? `${bus}/` : ""}${physical}`;
+        state.arn = `arn:aws:events:${region}:${ACCOUNT_ID}:${resource}`;
     } else if (type === "aws:iam/accessKey:AccessKey") {
         state.secret = { [SECRET_SIG_KEY]: SECRET_SIG, value: "mock-secret-access-key" };
     } else {

@@ -57,6 +57,8 @@ const CASES: Array<[string, Record<string, string>]> = [
         { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", "addons.cniMetrics.enabled": "true", "addons.cniMetrics.alarmEmail": "ops@example.com" },
     ],
     ["CNI metrics add-on, Pod Identity, an existing topic", { ...baseConfig(), includeRegions: "us-east-1", identityMode: "podIdentity", "addons.cniMetrics.enabled": "true", "addons.cniMetrics.alarmTopicArn": `arn:aws:sns:us-east-1:${ACCOUNT_ID}:ops` }],
+    ["events with a trail of their own, IAM's rule in us-east-1 though it is not included", { ...baseConfig(), includeRegions: "eu-west-1,ap-south-1", "events.createTrail": "true" }],
+    ["events off", { ...baseConfig(), "events.enabled": "false" }],
 ];
 
 /** The config as the CLI hands it over (dotted keys set with --path, Pulumi.yaml defaults merged), then parsed. */
@@ -76,7 +78,9 @@ const iam = (path: string) => `arn:aws:iam::${ACCOUNT_ID}:${path}`;
 /** The ARN IAM authorizes each registration's calls against, from what the program registered. */
 function arnsOf(run: ProgramRun, r: Registration): string[] {
     const inputs = unwrap(r.inputs) as Record<string, any>;
-    const regional = (service: string, rest: string) => `arn:aws:${service}:us-east-1:${ACCOUNT_ID}:${rest}`;
+    const regional = (service: string, rest: string, region = inputs.region ?? "us-east-1") => `arn:aws:${service}:${region}:${ACCOUNT_ID}:${rest}`;
+    const rule = (name: string) => regional("events", inputs.eventBusName ? `rule/${inputs.eventBusName}/${name}` : `rule/${name}`);
+    const queueName = (url: string) => url.split("/").pop()!;
     const [, module] = r.type.split(":");
     if (module.startsWith("s3/")) {
         return [`arn:aws:s3:::${unwrap(run.one("aws:s3/bucket:Bucket").inputs.bucket)}`];
@@ -110,9 +114,24 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
         case "aws:lambda/permission:Permission":
             return [regional("lambda", `function:${inputs.function}`)];
         case "aws:cloudwatch/eventRule:EventRule":
-            return [regional("events", `rule/${inputs.name}`)];
+            return [rule(inputs.name)];
         case "aws:cloudwatch/eventTarget:EventTarget":
-            return [regional("events", `rule/${inputs.rule}`)];
+            return [rule(inputs.rule)];
+        case "aws:cloudwatch/eventBus:EventBus":
+            return [regional("events", `event-bus/${inputs.name}`)];
+        case "aws:sqs/queue:Queue":
+            return [regional("sqs", inputs.name)];
+        case "aws:sqs/queuePolicy:QueuePolicy": {
+            // The mocks give a queue no URL: the policy's queue is the one whose registration feeds its queueUrl.
+            const queue = run.ofType("aws:sqs/queue:Queue").find((q) => q.name === r.name)!;
+            return [regional("sqs", queueName(String(unwrap(queue.inputs.name))))];
+        }
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return [regional("cloudwatch", `alarm:${inputs.name}`)];
+        case "aws:lambda/eventSourceMapping:EventSourceMapping":
+            return [regional("lambda", `function:${inputs.functionName}`), regional("lambda", "event-source-mapping:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")];
+        case "aws:cloudtrail/trail:Trail":
+            return [regional("cloudtrail", `trail/${inputs.name}`)];
         case "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
             const arn = (rest: string) => `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:${rest}`;
             return [arn(`cluster/${inputs.clusterName}`), arn(`podidentityassociation/${inputs.clusterName}/a-0123456789abcdefg`)];
@@ -203,6 +222,13 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                     const request = { action: "iam:PassRole", resource: arnsOf(run, role)[0], context: { "iam:PassedToService": "lambda.amazonaws.com" } };
                     assert.equal(evaluate(document, request), "Allow");
                     assert.equal(evaluate(document, { ...request, context: { "iam:PassedToService": "ec2.amazonaws.com" } }), "ImplicitDeny");
+                }
+                for (const target of run.ofType("aws:cloudwatch/eventTarget:EventTarget").filter((t) => t.inputs.roleArn !== undefined)) {
+                    const roleArn = String(unwrap(target.inputs.roleArn));
+                    const role = run.ofType("aws:iam/role:Role").find((r) => roleArn.endsWith(`/${unwrap(r.inputs.name)}`))!;
+                    const request = { action: "iam:PassRole", resource: arnsOf(run, role)[0], context: { "iam:PassedToService": "events.amazonaws.com" } };
+                    assert.equal(evaluate(document, request), "Allow", `PassRole of ${roleArn} to EventBridge`);
+                    assert.equal(evaluate(document, { ...request, context: { "iam:PassedToService": "lambda.amazonaws.com" } }), "ImplicitDeny");
                 }
             });
 

@@ -108,7 +108,7 @@ describe("identityMode podIdentity in the program", () => {
         const scope: StackScope = { accountId: ACCOUNT_ID, partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: `nops-container-cost-${ACCOUNT_ID}` };
         const reconciler = doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!.inputs.policy);
         const tokenSecretArn = reconciler.Statement.find((s) => s.Sid === "ReadToken")!.Resource as string;
-        const rules = roleRules(scope, "reconciler", { tokenSecretArn, associations: { stackId: STACK_ID } });
+        const rules = roleRules(scope, "reconciler", { tokenSecretArn, associations: { stackId: STACK_ID }, events: true });
         assert.deepEqual(ruleViolations(reconciler, scope, rules, { passesPodIdentityRole: true }), []);
         assert.ok(!reconciler.Statement.some((s) => s.Action === "eks:DescribeAddon"), "only auto checks the add-on");
         const autoUpdate = doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "auto-update")!.inputs.policy);

@@ -91,7 +91,10 @@ describe("reconciler wiring", () => {
         const dependencies: Record<string, string[]> = {};
         await runProgram(baseConfig(), {
             transformation: (args) => {
-                dependencies[args.type] = ((args.opts.dependsOn ?? []) as pulumi.Resource[]).map((d) => (d as any).__pulumiType);
+                // The schedule's rule (the event rules of events.enabled have other names).
+                if (args.type !== "aws:cloudwatch/eventRule:EventRule" || args.name === "reconciler") {
+                    dependencies[args.type] = ((args.opts.dependsOn ?? []) as pulumi.Resource[]).map((d) => (d as any).__pulumiType);
+                }
                 return undefined;
             },
         });
@@ -113,9 +116,11 @@ describe("reconciler wiring", () => {
     });
 
     it("runs the management function every two hours", () => {
-        const rule = unwrap(run.one("aws:cloudwatch/eventRule:EventRule").inputs) as any;
+        const schedules = run.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => unwrap(r.inputs.scheduleExpression) !== undefined);
+        assert.equal(schedules.length, 1);
+        const rule = unwrap(schedules[0].inputs) as any;
         assert.equal(rule.scheduleExpression, "rate(2 hours)");
-        const target = unwrap(run.one("aws:cloudwatch/eventTarget:EventTarget").inputs) as any;
+        const target = unwrap(run.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => unwrap(t.inputs.rule) === rule.name)!.inputs) as any;
         assert.match(target.arn, /nops-ccost-prod-role-management$/);
         const permission = unwrap(run.one("aws:lambda/permission:Permission").inputs) as any;
         assert.equal(permission.principal, "events.amazonaws.com");

@@ -99,6 +99,7 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
                 "container-insights:images": imagesJson,
                 "container-insights:prometheus": prometheusJson,
                 "container-insights:addons": addonsJson,
+                "container-insights:events": '{"createTrail":false,"enabled":true}',
                 "container-insights:platformAccountId": "",
                 "container-insights:platformApiUrl": "",
                 "container-insights:platformQueueArnPattern": "",

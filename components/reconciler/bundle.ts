@@ -4,8 +4,12 @@ import { join } from "path";
 
 const projectRoot = join(__dirname, "..", "..");
 
-/** At most this many bytes of code go to Lambda (checked by a test). */
-export const BUNDLE_LIMIT_BYTES = 100 * 1024;
+/**
+ * At most this many bytes of code go to Lambda (checked by a test): a guard against bundling what the runtime
+ * provides (the AWS SDK alone is megabytes). Raised from 100 KB when the queue consumer (targeted runs, ~11 KB) came:
+ * the bundle was at 99.4 KB, 27 KB of it minimatch for the cluster globs and 32 KB Powertools.
+ */
+export const BUNDLE_LIMIT_BYTES = 128 * 1024;
 
 export interface ReconcilerBundle {
     /** index.js as deployed: minified, with no source map and no reference to one. */

@@ -5,6 +5,9 @@ import { reconcilerFunctionNames, reconcilerScheduleName } from "../../common/na
 import { LambdaEnvironment, environmentVariables } from "../../lambda/reconciler/environment";
 import { reconcilerBundle } from "./bundle";
 
+/** Both functions' timeout (Lambda's maximum): the reconciler queue's visibility timeout must be at least this. */
+export const RECONCILER_TIMEOUT_S = 900;
+
 export interface RoleReconcilerArgs {
     stackName: string;
     /** What the reconciler is told, less the values that are only known at deploy time. */
@@ -89,7 +92,7 @@ export class RoleReconciler extends pulumi.ComponentResource {
                     architectures: ["arm64"],
                     role: args.roleArn,
                     memorySize: 512,
-                    timeout: 900,
+                    timeout: RECONCILER_TIMEOUT_S,
                     environment: { variables },
                     loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
                     tags: args.tags,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { tlsOnlyBucketPolicy } from "../../common/documents";
+import { cloudTrailBucketStatements, policy, tlsOnlyBucketPolicy } from "../../common/documents";
+import { TRAIL_PREFIX } from "../../common/naming";
 import { BucketSettings } from "../../common/existing";
 
 export interface InsightsBucketArgs {
@@ -25,6 +26,8 @@ export interface InsightsBucketArgs {
      * without it brings them to these settings.
      */
     adopt?: { bucketName: string; settings: BucketSettings };
+    /** events.createTrail: the one trail allowed to deliver its logs under `_container-insights/cloudtrail/`. */
+    cloudTrail?: { accountId: string; trailArn: string };
 }
 
 /** The bucket the agents write their hourly Parquet files to: encrypted, private, owner-enforced and TLS-only. */
@@ -34,6 +37,8 @@ export class InsightsBucket extends pulumi.ComponentResource {
     readonly arn: pulumi.Output<string>;
     /** https URL of the bucket. */
     readonly secureUrl: pulumi.Output<string>;
+    /** The bucket policy: a trail writing here must wait for it (CloudTrail checks it at CreateTrail). */
+    readonly policy: aws.s3.BucketPolicy;
 
     constructor(name: string, args: InsightsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:storage:InsightsBucket", name, {}, opts);
@@ -85,13 +90,19 @@ export class InsightsBucket extends pulumi.ComponentResource {
             imported(adopt?.settings.ownershipControls === true, ["rule"]),
         );
 
-        new aws.s3.BucketPolicy(
+        const trail = args.cloudTrail;
+        this.policy = new aws.s3.BucketPolicy(
             name,
             {
                 bucket: bucketId,
-                policy: pulumi
-                    .all([args.partition, this.bucket.bucket])
-                    .apply(([partition, bucket]) => JSON.stringify(tlsOnlyBucketPolicy(partition, bucket))),
+                policy: pulumi.all([args.partition, this.bucket.bucket]).apply(([partition, bucket]) =>
+                    JSON.stringify(
+                        policy(
+                            ...tlsOnlyBucketPolicy(partition, bucket).Statement,
+                            ...(trail ? cloudTrailBucketStatements({ partition, bucketName: bucket, ...trail, prefix: TRAIL_PREFIX }) : []),
+                        ),
+                    ),
+                ),
             },
             // S3 rejects a bucket policy while the public access block is still being applied.
             { ...imported(adopt?.settings.policy === true, ["policy"]), dependsOn: [publicAccessBlock] },

@@ -13,7 +13,8 @@
  */
 import { randomUUID } from "crypto";
 import { BucketLease, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
-import { Gateway, errorName } from "./gateway";
+import { Gateway } from "./gateway";
+import { errorName } from "../../common/errors";
 import { Log } from "./reconcile";
 import { QueueTarget, targetKey, targetOf } from "./queueEvents";
 import { TargetOutcome, reconcileTarget } from "./targeted";
