@@ -334,7 +334,15 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
             Resource: agentBoundaryPolicyArn(account),
         },
     ];
-    const stackRoles = [...(irsa ? [roles.reconciler] : []), ...(config.autoUpdate ? [roles.autoUpdate] : []), ...(podIdentity ? [roles.podIdentity] : [])];
+    // Events need the reconciler: nothing of them in IAM-user mode.
+    const events = irsa && config.events.enabled;
+    const eventNames = eventResourceNames(stackName);
+    const stackRoles = [
+        ...(irsa ? [roles.reconciler] : []),
+        ...(config.autoUpdate ? [roles.autoUpdate] : []),
+        ...(podIdentity ? [roles.podIdentity] : []),
+        ...(events ? [eventNames.forwardRole] : []),
+    ];
     if (stackRoles.length > 0) {
         statements.push({
             Sid: "StackRoles",
@@ -377,13 +385,14 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                 Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
             },
             {
+                // With events, also the stack's bus and its rules (one statement: IAM's managed-policy size limit).
                 Sid: "ReconcilerSchedule",
                 Effect: "Allow",
-                Action: actions("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget"),
-                Resource: `arn:${partition}:events:${region}:${accountId}:rule/${reconcilerScheduleName(stackName)}`,
+                Action: actions("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget", ...(events ? ["aws:cloudwatch/eventBus:EventBus"] : [])),
+                Resource: [`arn:${partition}:events:${region}:${accountId}:rule/${reconcilerScheduleName(stackName)}`, ...(events ? eventBridgeResources(target) : [])],
             },
         );
-        if (config.events.enabled) {
+        if (events) {
             statements.push(...eventStatements(target));
         }
     } else {
@@ -637,32 +646,30 @@ function cniMetricsStatements(args: {
     return statements;
 }
 
-/** events.enabled: the home bus, the rules in every included region (and IAM's), the queues, the alarm, the mapping, the trail. */
+/** events.enabled: the stack's bus, its two rules there, and the regional rules (included regions and IAM's). */
+function eventBridgeResources(target: DeployTarget): string[] {
+    const { stackName, stackRegion: region, accountId, config } = target;
+    const partition = partitionOf(region);
+    const names = eventResourceNames(stackName);
+    const arn = (rest: string, r = region) => `arn:${partition}:events:${r}:${accountId}:${rest}`;
+    const iamRegion = iamEventRegion(partition);
+    return [
+        arn(`event-bus/${names.bus}`),
+        arn(`rule/${names.bus}/${names.reconcilerRule}`),
+        arn(`rule/${names.bus}/${names.watchRule}`),
+        ...config.regions.map((r) => arn(`rule/${names.eksRule}`, r)),
+        arn(`rule/${names.iamRule}`, iamRegion),
+    ];
+}
+
+/** events.enabled: passing the forwarding role to EventBridge, the queues, the alarm, the mapping, the trail or its check. */
 function eventStatements(target: DeployTarget): PolicyStatement[] {
     const { stackName, stackRegion: region, accountId, config } = target;
     const partition = partitionOf(region);
     const names = eventResourceNames(stackName);
-    const ruleRegions = [...new Set([...config.regions, iamEventRegion(partition)])];
-    const regional = (service: string, rest: string, r = region) => `arn:${partition}:${service}:${r}:${accountId}:${rest}`;
+    const regional = (service: string, rest: string) => `arn:${partition}:${service}:${region}:${accountId}:${rest}`;
     const queues = [names.reconcilerQueue, names.reconcilerDeadLetterQueue, names.watchQueue, names.watchDeadLetterQueue];
     const statements: PolicyStatement[] = [
-        { Sid: "EventBus", Effect: "Allow", Action: actions("aws:cloudwatch/eventBus:EventBus"), Resource: regional("events", `event-bus/${names.bus}`) },
-        {
-            Sid: "EventRules",
-            Effect: "Allow",
-            Action: actions("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget"),
-            Resource: [
-                ...ruleRegions.flatMap((r) => [regional("events", `rule/${names.eksRule}`, r), regional("events", `rule/${names.iamRule}`, r)]),
-                regional("events", `rule/${names.bus}/${names.reconcilerRule}`),
-                regional("events", `rule/${names.bus}/${names.watchRule}`),
-            ],
-        },
-        {
-            Sid: "EventForwardRole",
-            Effect: "Allow",
-            Action: actions("aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"),
-            Resource: `arn:${partition}:iam::${accountId}:role/${names.forwardRole}`,
-        },
         {
             Sid: "PassEventForwardRole",
             Effect: "Allow",
@@ -673,7 +680,6 @@ function eventStatements(target: DeployTarget): PolicyStatement[] {
         { Sid: "EventQueues", Effect: "Allow", Action: actions("aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"), Resource: queues.map((q) => regional("sqs", q)) },
         { Sid: "EventDeadLetterAlarm", Effect: "Allow", Action: actions("aws:cloudwatch/metricAlarm:MetricAlarm"), Resource: regional("cloudwatch", `alarm:${names.deadLetterAlarm}`) },
         {
-            // Lambda authorizes the mapping calls on the function, except Get/Update/Delete on the mapping itself.
             Sid: "ReconcilerEventSourceMapping",
             Effect: "Allow",
             Action: actions("aws:lambda/eventSourceMapping:EventSourceMapping"),
