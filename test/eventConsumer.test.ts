@@ -296,6 +296,31 @@ describe("reconciler queue consumer", () => {
         }
     });
 
+    it("a scheduled run publishes through the handler what it created, and nothing when it changed nothing", async () => {
+        world.account.addBucket(BUCKET);
+        world.account.secrets.set(SECRET_ARN, "tok");
+        world.account.addCluster("us-east-1", "alpha");
+        const handlers = lambdaHandlers(() => ({
+            env: env({ apiUrl: "http://127.0.0.1:9" }),
+            clients: sdkClients("us-east-1"),
+            clock: world.clock,
+            logger: new Logger({ serviceName: "test", logLevel: "SILENT" }),
+            metrics: new Metrics({ namespace: "ContainerInsights", serviceName: "test" }),
+            confirmation: { timeoutMs: 50, attempts: 1 },
+        }));
+        const context = { awsRequestId: "r", functionName: "nops-ccost-prod-role-management", getRemainingTimeInMillis: () => 900_000 };
+        const stdout = process.stdout.write.bind(process.stdout);
+        process.stdout.write = (() => true) as never;
+        try {
+            await handlers.managementHandler({ source: "aws.events", "detail-type": "Scheduled Event" }, context);
+            assert.deepEqual(published().map((e) => [e.type, e.detail.clusterName]), [[CLUSTER_IDENTITY_READY, "alpha"]]);
+            await handlers.managementHandler({ source: "aws.events", "detail-type": "Scheduled Event" }, context);
+            assert.equal(published().length, 1, "a steady cluster is not published again");
+        } finally {
+            process.stdout.write = stdout;
+        }
+    });
+
     it("scheduled runs publish only the identities they created and the clusters found gone", async () => {
         world.account.addCluster("us-east-1", "alpha");
         world.account.addCluster("us-east-1", "beta");

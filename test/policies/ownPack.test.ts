@@ -52,6 +52,19 @@ describe("the program passes its own policy pack", () => {
         }
     });
 
+    it("raises no violation with events and their own trail (queues, bus, rules, bucket policy with CloudTrail's statements)", async () => {
+        const result = await checkProgram({ ...baseConfig(), "events.createTrail": "true" });
+        assert.deepEqual(result.violations, []);
+    });
+
+    it("would catch an event queue without encryption", async () => {
+        const run = await runProgram(baseConfig(), { fleet: FLEET, awsRegion: "us-east-1" });
+        const queue = run.ofType("aws:sqs/queue:Queue")[0];
+        queue.state = { ...queue.state, sqsManagedSseEnabled: false };
+        const result = await checkResources([{ source: "program", resources: asPolicySubjects(run.resources) }], policies, effectiveConfig(undefined, policies));
+        assert.deepEqual(result.violations.map((v) => `${v.level} ${v.policy}`), ["mandatory sqs-queue-encrypted"]);
+    });
+
     it("would be caught without its TLS bucket policy or its encryption (the check really looks at the program)", async () => {
         const result = await checkProgram(baseConfig(), (r) => r.type !== "aws:s3/bucketPolicy:BucketPolicy" && !r.type.includes("bucketServerSideEncryption"));
         assert.deepEqual(result.violations.map((v) => `${v.level} ${v.policy}`).sort(), ["mandatory s3-bucket-encrypted", "mandatory s3-bucket-tls-only"]);
