@@ -5,6 +5,7 @@
  * SDK (read-only: DescribeTrails, GetTrailStatus, GetEventSelectors); tests give it a fake lookup.
  */
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
+import { errorText } from "../../common/errors";
 
 export interface TrailFacts {
     arn: string;
@@ -60,7 +61,7 @@ export async function trailCoverage(lookup: TrailLookup, regions: string[], iamR
             try {
                 trails.set(region, await lookup.trailsFor(region));
             } catch (error) {
-                errors[region] = `${(error as Error).name}: ${(error as Error).message}`;
+                errors[region] = errorText(error);
                 trails.set(region, []);
             }
         }),

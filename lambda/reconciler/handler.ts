@@ -127,7 +127,7 @@ async function publish(changes: NonNullable<RunSummary["changes"]>, gateway: Gat
         await gateway.putEvents(entries);
         deps.logger.info("cluster events published", { events: entries.length });
     } catch (error) {
-        deps.logger.warn("cluster events not published", { events: entries.length, error: `${(error as Error).name}: ${(error as Error).message}` });
+        deps.logger.warn("cluster events not published", { events: entries.length, error: errorText(error) });
     }
 }
 

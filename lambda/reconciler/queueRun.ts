@@ -14,7 +14,7 @@
 import { randomUUID } from "crypto";
 import { BucketLease, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
 import { Gateway } from "./gateway";
-import { errorName } from "../../common/errors";
+import { errorText } from "../../common/errors";
 import { Log } from "./reconcile";
 import { QueueTarget, targetKey, targetOf } from "./queueEvents";
 import { TargetOutcome, reconcileTarget } from "./targeted";
@@ -152,7 +152,7 @@ async function settle<T>(work: () => Promise<T>): Promise<T | { status: "error";
     try {
         return await work();
     } catch (error) {
-        return { status: "error", reason: `${errorName(error) ?? "Error"}: ${(error as Error)?.message ?? String(error)}` };
+        return { status: "error", reason: errorText(error) };
     }
 }
 
@@ -170,11 +170,11 @@ async function settleRecord(record: SqsRecord, outcome: GroupOutcome, deps: Queu
         await deps.gateway.changeVisibility(queueUrlOf(record.eventSourceARN), record.receiptHandle, REQUEUE_DELAY_S);
     } catch (error) {
         // The message still comes back, after the queue's own visibility timeout.
-        deps.log.warn("could not delay the message", { messageId: record.messageId, error: `${errorName(error)}: ${(error as Error).message}` });
+        deps.log.warn("could not delay the message", { messageId: record.messageId, error: errorText(error) });
     }
     return outcome.status === "wait" ? "requeued" : "failed";
 }
 
 async function release(lease: BucketLease, held: Lease, log: Log): Promise<void> {
-    await lease.release(held).catch((error) => log.warn("could not release the lease; it expires by itself", { error: `${errorName(error)}: ${(error as Error).message}` }));
+    await lease.release(held).catch((error) => log.warn("could not release the lease; it expires by itself", { error: errorText(error) }));
 }
