@@ -381,8 +381,8 @@ export function valuesSchema(specs: readonly ConfigKeySpec[]): Record<string, un
         }
         if (spec.requiredWhen) {
             const { key, is, isNot } = spec.requiredWhen;
-            const condition = atPath(key, (field) => ({ properties: { [field]: { const: isNot ?? is } }, required: [field] }));
-            const present = atPath(spec.key, (field) => ({ required: [field] }));
+            const condition = atPath(key, (field) => ({ type: "object", properties: { [field]: { const: isNot ?? is } }, required: [field] }));
+            const present = atPath(spec.key, (field) => ({ type: "object", required: [field] }));
             allOf.push(isNot === undefined ? { if: condition, then: present } : { if: condition, else: present });
         }
     }
@@ -394,7 +394,7 @@ function atPath(path: string, last: (field: string) => Record<string, unknown>):
     const parts = path.split(".");
     return parts
         .slice(0, -1)
-        .reduceRight<Record<string, unknown>>((inner, part) => ({ properties: { [part]: inner } }), last(parts[parts.length - 1]));
+        .reduceRight<Record<string, unknown>>((inner, part) => ({ type: "object", properties: { [part]: inner } }), last(parts[parts.length - 1]));
 }
 
 type ObjectSchema = { type: "object"; properties: Record<string, unknown>; required: string[] };
