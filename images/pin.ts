@@ -42,7 +42,7 @@ export function pinImages(tags: Record<string, string>, lock: ImageLock, allowUn
  * An add-on image's full reference, `<repository>:<tag>@<digest>` from the lock; by tag only when the lock does not pin
  * it and unpinned images are allowed (reported in `unpinned`), else the program stops naming it.
  */
-export function pinAddonImage(image: AddonImage, lock: ImageLock, allowUnpinned: boolean, lockFile = "images/images.lock.json"): { reference: string; unpinned?: string } {
+export function pinAddonImage(image: Pick<AddonImage, "addon" | "repository" | "tag">, lock: ImageLock, allowUnpinned: boolean, lockFile = "images/images.lock.json"): { reference: string; unpinned?: string } {
     const key = imageKey(image.repository, image.tag);
     const digest = lockedDigest(lock, image.repository, image.tag);
     if (digest) {

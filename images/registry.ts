@@ -1,6 +1,7 @@
 /**
  * A minimal OCI distribution client: resolves a tag to its manifest digest and finds the Notary signatures that
- * refer to it. Speaks the registry token flow (401 + WWW-Authenticate: Bearer realm=...), as public.ecr.aws does.
+ * refer to it. Speaks the registry token flow (401 + WWW-Authenticate: Bearer realm=...), as public.ecr.aws does, and
+ * private ECR's Basic scheme (every request carries `Authorization: Basic <ECR authorization token>`).
  */
 import { createHash } from "node:crypto";
 import { splitRepository } from "./catalog";
@@ -26,6 +27,11 @@ export interface RegistryClientOptions {
     baseUrls?: Record<string, string>;
     /** Credentials the token endpoint gets as Basic auth (ECR Public's authorization token); anonymous otherwise. */
     credentials?: (registry: string) => Promise<BasicCredentials | undefined>;
+    /**
+     * The Authorization header every request to the registry carries, or undefined for the token flow: private ECR
+     * answers 401 with a Basic challenge and takes `Basic <GetAuthorizationToken's authorizationToken>` instead.
+     */
+    authorization?: (registry: string) => Promise<string | undefined>;
     /** Per request; default 15 s. */
     timeoutMs?: number;
 }
@@ -107,11 +113,20 @@ export class RegistryClient {
             ...init,
             headers: { ...(init.headers as Record<string, string>), ...(token ? { authorization: `Bearer ${token}` } : {}) },
         });
+        const preset = await this.options.authorization?.(registry);
+        if (preset) {
+            const response = await this.send(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: preset } });
+            if (response.status === 401 || response.status === 403) {
+                throw new RegistryError(`${url} answered ${response.status} to the registry's authorization token (expired, or the credentials may not pull ${key})`);
+            }
+            return response;
+        }
         let response = await this.send(url, withToken(this.tokens.get(key)));
         if (response.status === 401) {
             const challenge = parseChallenge(response.headers.get("www-authenticate"));
             if (!challenge) {
-                throw new RegistryError(`${url} answered 401 without a Bearer challenge`);
+                const basic = /^basic\s/i.test(response.headers.get("www-authenticate") ?? "");
+                throw new RegistryError(`${url} answered 401 ${basic ? "with a Basic challenge: the registry needs credentials (private ECR: an ECR authorization token)" : "without a Bearer challenge"}`);
             }
             const token = await this.token(registry, path, challenge);
             this.tokens.set(key, token);

@@ -1,15 +1,19 @@
 /**
- * npm run images:lock [-- --registry <host>=<base url>] [--aws] [--out <file>]
+ * npm run images:lock [-- --registry <host>=<base url>] [--aws] [--cni-metrics-regions <region,...|all>] [--profile <name>] [--out <file>]
  *
- * Resolves every chart image's tag (images/catalog.ts defaults, plus the `images.*` tags of each committed stack) to
- * its manifest digest at the registry, finds the Notary signatures that refer to that digest, and writes
- * images/images.lock.json. Nothing is written unless every image resolves.
+ * Resolves every chart image's tag (images/catalog.ts defaults, plus the `images.*` tags of each committed stack) and
+ * the add-ons' images to their manifest digests at the registry, finds the Notary signatures that refer to each digest,
+ * and writes images/images.lock.json. The cni-metrics-helper is locked per region, in the EKS add-on registry of each
+ * region asked for and each region the lock already pins (private ECR: an ECR authorization token per region).
+ * Nothing is written unless every image resolves.
  */
 import { GetAuthorizationTokenCommand, ECRPUBLICClient } from "@aws-sdk/client-ecr-public";
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ADDON_IMAGES, CHART_IMAGES, imageKey } from "../images/catalog";
-import { IMAGES_LOCK_FILE, ImageLock, LockedImage, buildLock, serializeLock } from "../images/lock";
+import { IMAGES_LOCK_FILE, ImageLock, LockedImage, buildLock, readImageLock, serializeLock } from "../images/lock";
+import { MissingCredentialsError, ecrAuthorizations } from "../images/ecrAuth";
+import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetricsImage";
 import { BasicCredentials, RegistryClient } from "../images/registry";
 import { readStackConfig } from "./stackConfig";
 import { errorMessage } from "../common/errors";
@@ -22,8 +26,11 @@ export interface WantedImage {
     tag: string;
 }
 
-/** The catalog's default tags (the add-ons' images included) and every committed stack's `images.*` tags, once each. */
-export function wantedImages(projectDir = ROOT): WantedImage[] {
+/**
+ * The catalog's default tags (the add-ons' images included), every committed stack's `images.*` tags, and the
+ * cni-metrics-helper of each of `cniMetricsRegions`, once each.
+ */
+export function wantedImages(projectDir = ROOT, cniMetricsRegions: readonly string[] = []): WantedImage[] {
     const stacks = readdirSync(join(projectDir, "stacks"))
         .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
         .filter((stack): stack is string => stack !== undefined);
@@ -44,6 +51,10 @@ export function wantedImages(projectDir = ROOT): WantedImage[] {
     for (const image of ADDON_IMAGES) {
         wanted.set(imageKey(image.repository, image.tag), { repository: image.repository, tag: image.tag });
     }
+    for (const region of [...cniMetricsRegions].sort()) {
+        const repository = cniMetricsRepository(region);
+        wanted.set(imageKey(repository, CNI_METRICS_TAG), { repository, tag: CNI_METRICS_TAG });
+    }
     return [...wanted.values()];
 }
 
@@ -57,6 +68,9 @@ export async function lockImages(wanted: WantedImage[], client: RegistryClient, 
             const signatures = await client.findSignatures(repository, manifest.digest);
             images.push({ repository, tag, digest: manifest.digest, mediaType: manifest.mediaType, signatures, resolvedAt: now().toISOString() });
         } catch (error) {
+            if (error instanceof MissingCredentialsError) {
+                throw error;
+            }
             failures.push(`${imageKey(repository, tag)}: ${errorMessage(error)}`);
         }
     }
@@ -80,31 +94,62 @@ async function ecrPublicCredentials(): Promise<BasicCredentials> {
 export interface LockArgs {
     baseUrls: Record<string, string>;
     aws: boolean;
+    /** Regions whose cni-metrics-helper repository to lock (besides those the lock already pins). */
+    cniMetricsRegions: string[];
+    /** The AWS profile for ECR (private registries); the SDK's default provider chain otherwise. */
+    profile?: string;
     out: string;
 }
 
-const USAGE = "usage: npm run images:lock [-- --registry <host>=<base url>] [--aws] [--out <file>]";
+const USAGE =
+    "usage: npm run images:lock [-- --registry <host>=<base url>] [--aws] [--cni-metrics-regions <region,...|all>] [--profile <name>] [--out <file>]";
 
-/** A bad command line: exit 2 with the usage line (the operator's commands' convention). */
+/** A bad command line, or no AWS credentials for a private registry: exit 2 with one line saying what to do. */
 export class LockUsageError extends Error {}
+
+const VALUE_FLAGS: Record<string, string> = {
+    "--registry": "<host>=<base url>",
+    "--out": "a file",
+    "--cni-metrics-regions": "regions, comma-separated, or all",
+    "--profile": "an AWS profile name",
+};
+
+function cniRegions(value: string): string[] {
+    if (value === "all") {
+        return Object.keys(EKS_ADDON_REGISTRIES);
+    }
+    const regions = value.split(",").map((r) => r.trim()).filter(Boolean);
+    const unknown = regions.filter((r) => EKS_ADDON_REGISTRIES[r] === undefined);
+    if (regions.length === 0 || unknown.length > 0) {
+        throw new LockUsageError(
+            `--cni-metrics-regions: ${unknown.length > 0 ? `no EKS add-on registry for ${unknown.join(", ")}` : "no region given"}; ` +
+                `known: ${Object.keys(EKS_ADDON_REGISTRIES).join(", ")}, or all`,
+        );
+    }
+    return regions;
+}
 
 /** The parsed flags, or `"help"` for --help / -h. */
 export function parseArgs(argv: string[]): LockArgs | "help" {
-    const args: LockArgs = { baseUrls: {}, aws: false, out: IMAGES_LOCK_FILE };
+    const args: LockArgs = { baseUrls: {}, aws: false, cniMetricsRegions: [], out: IMAGES_LOCK_FILE };
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
         if (flag === "--help" || flag === "-h") {
             return "help";
         } else if (flag === "--aws") {
             args.aws = true;
-        } else if (flag === "--registry" || flag === "--out") {
+        } else if (flag in VALUE_FLAGS) {
             const value = argv[i + 1];
             if (value === undefined || value.startsWith("-")) {
-                throw new LockUsageError(`${flag} needs a value${flag === "--registry" ? " (<host>=<base url>)" : " (a file)"}; ${USAGE}`);
+                throw new LockUsageError(`${flag} needs a value (${VALUE_FLAGS[flag]}); ${USAGE}`);
             }
             i++;
             if (flag === "--out") {
                 args.out = resolve(value);
+            } else if (flag === "--profile") {
+                args.profile = value;
+            } else if (flag === "--cni-metrics-regions") {
+                args.cniMetricsRegions = [...new Set([...args.cniMetricsRegions, ...cniRegions(value)])];
             } else if (!value.includes("=")) {
                 throw new LockUsageError(`--registry takes <host>=<base url>, got ${JSON.stringify(value)}; ${USAGE}`);
             } else {
@@ -118,6 +163,15 @@ export function parseArgs(argv: string[]): LockArgs | "help" {
     return args;
 }
 
+/** The regions whose cni-metrics-helper the lock at `file` already pins: a new run resolves them again, so none is lost. */
+export function lockedCniMetricsRegions(file: string): string[] {
+    if (!existsSync(file)) {
+        return [];
+    }
+    const pinned = new Set(readImageLock(file).images.filter((i) => i.digest !== null && i.tag === CNI_METRICS_TAG).map((i) => i.repository));
+    return Object.keys(EKS_ADDON_REGISTRIES).filter((region) => pinned.has(cniMetricsRepository(region)));
+}
+
 export async function main(argv: string[], log: (line: string) => void = console.log): Promise<ImageLock | undefined> {
     const args = parseArgs(argv);
     if (args === "help") {
@@ -125,14 +179,22 @@ export async function main(argv: string[], log: (line: string) => void = console
         return undefined;
     }
     let credentials: Promise<BasicCredentials> | undefined;
+    const ecr = ecrAuthorizations(args.profile);
     const client = new RegistryClient({
         baseUrls: args.baseUrls,
         credentials: async (registry) => (args.aws && registry === "public.ecr.aws" ? (credentials ??= ecrPublicCredentials()) : undefined),
+        authorization: ecr,
     });
-    const lock = await lockImages(wantedImages(), client);
+    const regions = [...new Set([...args.cniMetricsRegions, ...lockedCniMetricsRegions(args.out)])];
+    let lock: ImageLock;
+    try {
+        lock = await lockImages(wantedImages(ROOT, regions), client);
+    } catch (error) {
+        throw error instanceof MissingCredentialsError ? new LockUsageError(error.message) : error;
+    }
     writeFileSync(args.out, serializeLock(lock));
     for (const image of lock.images) {
-        const signed = image.signatures.length > 0 ? `${image.signatures.length} Notary signature(s)` : "NO signature found: ecr-image-signed will reject it";
+        const signed = image.signatures.length > 0 ? `${image.signatures.length} Notary signature(s)` : "NO signature found: ecr-image-signed rejects it unless unsignedImageExceptions names its repository";
         log(`${imageKey(image.repository, image.tag)} ${image.digest} ${signed}`);
     }
     log(`wrote ${args.out}: ${lock.images.length} images, ${lock.digests.length} signed`);

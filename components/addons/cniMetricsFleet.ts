@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterIdentity } from "../../common/identity";
 import { CNI_METRICS_ROLE_PURPOSE, addonRoleName } from "../../common/naming";
 import { CniMetricsOptions } from "../../config";
-import { ImageLock, lockedDigest } from "../../images/lock";
+import { ImageLock } from "../../images/lock";
+import { pinAddonImage } from "../../images/pin";
 import { DiscoveredCluster } from "../cluster/types";
 import { AlarmTopic } from "./alarmTopic";
 import { CniMetricsArgs } from "./cniMetrics";
@@ -76,20 +77,23 @@ export function planCniMetrics(args: CniMetricsFleetArgs): { byCluster: Map<stri
         throw new pulumi.RunError([...new Set(unknownRegions)].join("\n"));
     }
     const unpinned = new Set<string>();
+    // Each region's repository is pinned on its own: the same tag is a separate image (and digest) in each registry.
     const image = (region: string) => {
-        const repository = cniMetricsRepository(region);
-        const digest = lockedDigest(args.imageLock, repository, CNI_METRICS_TAG);
-        if (!digest) {
-            unpinned.add(`${repository}:${CNI_METRICS_TAG}`);
+        const pinned = pinAddonImage({ addon: "cniMetrics", repository: cniMetricsRepository(region), tag: CNI_METRICS_TAG }, args.imageLock, true);
+        if (pinned.unpinned) {
+            unpinned.add(pinned.unpinned);
         }
-        return `${repository}:${CNI_METRICS_TAG}${digest ? `@${digest}` : ""}`;
+        return pinned.reference;
     };
-    const images = new Map([...new Set(chosen.map((c) => c.cluster.region))].map((region) => [region, image(region)]));
+    const regions = [...new Set(chosen.map((c) => c.cluster.region))].sort();
+    const images = new Map(regions.map((region) => [region, image(region)]));
     if (unpinned.size > 0) {
         if (!args.allowUnpinnedImages) {
+            const missing = regions.filter((region) => unpinned.has(`${cniMetricsRepository(region)}:${CNI_METRICS_TAG}`));
             throw new pulumi.RunError(
                 `the cni-metrics-helper image is not pinned by digest in images/images.lock.json: ${[...unpinned].sort().join(", ")}. ` +
-                    "Add its digest to the lock, or set container-insights:agent.allowUnpinnedImages to true to install it by tag",
+                    `Run npm run images:lock -- --cni-metrics-regions ${missing.join(",")} (AWS credentials needed: these are private ECR registries) and commit the lock, ` +
+                    "or set container-insights:agent.allowUnpinnedImages to true to install it by tag",
             );
         }
         pulumi.log.warn(`agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${[...unpinned].sort().join(", ")}`);

@@ -27,6 +27,11 @@ export interface FakeOciOptions {
     /** Serve this digest in Docker-Content-Digest instead of the true one (a lying or corrupt registry). */
     lieAboutDigest?: boolean;
     lifetimeMs?: number;
+    /**
+     * Private ECR's scheme instead of the token flow: every /v2/ request must carry `Authorization: Basic <this>` (the
+     * authorizationToken of ECR's GetAuthorizationToken), else 401 with a Basic challenge, as ECR answers.
+     */
+    basicAuth?: string;
 }
 
 export interface TokenRequest {
@@ -117,11 +122,22 @@ export class FakeOciRegistry {
             return this.json(response, 404, { errors: [{ code: "NOT_FOUND" }] });
         }
         const [, repository, kind, reference] = match;
+        if (this.options.basicAuth !== undefined) {
+            if (request.headers.authorization !== `Basic ${this.options.basicAuth}`) {
+                response.setHeader("www-authenticate", `Basic realm="${this.baseUrl}/",service="ecr.amazonaws.com"`);
+                return this.json(response, 401, { errors: [{ code: "DENIED", message: "Your authorization token has expired. Reauthenticate and try again." }] });
+            }
+            return this.serve(request, response, url, repository, kind, reference);
+        }
         const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
         if (!bearer || !this.issued.has(bearer) || !bearer.endsWith(`repository:${repository}:pull`)) {
             response.setHeader("www-authenticate", `Bearer realm="${this.baseUrl}/token/",service="public.ecr.aws",scope="aws"`);
             return this.json(response, 401, { errors: [{ code: "UNAUTHORIZED" }] });
         }
+        return this.serve(request, response, url, repository, kind, reference);
+    }
+
+    private serve(request: IncomingMessage, response: ServerResponse, url: URL, repository: string, kind: string, reference: string): void {
         const { byDigest, byTag } = this.store(repository);
         if (kind === "referrers") {
             if (this.options.referrersApi === false) {
