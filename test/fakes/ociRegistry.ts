@@ -62,9 +62,9 @@ export class FakeOciRegistry {
         return { byDigest: this.blobs.get(repository)!, byTag: this.tags.get(repository)! };
     }
 
-    /** Pushes a multi-arch image index under the tag; returns its digest. */
-    pushImage(repository: string, tag: string): string {
-        const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: [{ mediaType: MANIFEST, digest: sha256(`${repository}:${tag} amd64`), size: 1, platform: { architecture: "amd64", os: "linux" } }] }));
+    /** Pushes a multi-arch image index under the tag; returns its digest. `build` varies the content (another region's build of the tag). */
+    pushImage(repository: string, tag: string, build = ""): string {
+        const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: [{ mediaType: MANIFEST, digest: sha256(`${repository}:${tag} amd64${build}`), size: 1, platform: { architecture: "amd64", os: "linux" } }] }));
         const digest = sha256(bytes);
         const { byDigest, byTag } = this.store(repository);
         byDigest.set(digest, { bytes, mediaType: INDEX });
