@@ -6,7 +6,7 @@ import { s3BucketEncrypted } from "./aws/s3Encryption";
 import { s3BucketPublicAccessBlocked } from "./aws/s3PublicAccessBlock";
 import { s3BucketTlsOnly } from "./aws/s3TlsOnly";
 import { helmReleaseVisibleValues } from "./helm/release";
-import { ecrImageAllowedRegistry, ecrImageDigestPinned, ecrImageSigned } from "./images/ecrImages";
+import { ecrImageAllowedRegistry, ecrImageDigestPinned, ecrImageSignatureWaived, ecrImageSigned } from "./images/ecrImages";
 import { k8sPodSecurityRestricted } from "./kubernetes/podSecurityRestricted";
 
 export const POLICY_PACK_NAME = "container-insights";
@@ -22,5 +22,7 @@ export const policies: Policies = [
     ecrImageAllowedRegistry,
     ecrImageDigestPinned,
     ecrImageSigned,
+    // After ecr-image-signed: it reports the waivers ecr-image-signed records for the same resource.
+    ecrImageSignatureWaived,
     helmReleaseVisibleValues,
 ];

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +24,7 @@ const registryHost = (region: string) => EKS_ADDON_REGISTRIES[region];
 
 describe("images:lock resolves the cni-metrics-helper in each region's EKS add-on registry (private ECR)", () => {
     const open: FakeOciRegistry[] = [];
-    let ecr: ReturnType<typeof mockClient>;
+    let ecr: AwsClientStub<ECRClient>;
     let tokenCalls: Array<{ region: string; registryIds?: string[]; profile?: string }>;
     let dir: string;
 

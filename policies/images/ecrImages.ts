@@ -4,6 +4,7 @@ import { containerImages } from "./containerImages";
 import { ImageReference, isSha256Digest, isUnderPrefix, parseImageReference, privateEcrRegistry } from "./reference";
 import { DEFAULT_REGISTRIES, RegistrySettings, resolveRegistries } from "./registries";
 import { EVIDENCE_KINDS, SignatureSettings, signatureProblem } from "./signatures";
+import { UNSIGNED_EXCEPTIONS_SCHEMA, exceptionFor, recordWaivers, takeWaivers } from "./unsignedExceptions";
 
 /** Each image with its parsed reference (undefined when invalid: the registry policy reports those). */
 function references(subject: Subject): { images: { where: string; image: string; reference?: ImageReference }[]; unknown: Finding[] } {
@@ -51,12 +52,17 @@ function checkDigest(subject: Subject): Finding[] {
 async function checkSigned(subject: Subject, settings: SignatureSettings): Promise<Finding[]> {
     const { images, unknown } = references(subject);
     const findings = [...unknown];
+    const waivers: string[] = [];
     for (const { where, image, reference } of images) {
         const problem = reference ? await signatureProblem(reference, settings) : undefined;
-        if (problem) {
+        const exception = problem && reference ? exceptionFor(reference, settings.unsignedImageExceptions ?? []) : undefined;
+        if (exception) {
+            waivers.push(`${where}: ${image} ${problem}; allowed unsigned by ecr-image-signed's unsignedImageExceptions entry ${exception.repository}: ${exception.reason}`);
+        } else if (problem) {
             findings.push(violation(`${where}: ${image} ${problem}`));
         }
     }
+    recordWaivers(subject.urn, waivers);
     return findings;
 }
 
@@ -105,8 +111,25 @@ export const ecrImageSigned = resourcePolicy<SignatureSettings>({
                 type: "array",
                 items: { type: "string", pattern: "^arn:aws[a-z-]*:signer:[a-z0-9-]+:\\d{12}:/signing-profiles/[A-Za-z0-9_]+$" },
             },
+            unsignedImageExceptions: UNSIGNED_EXCEPTIONS_SCHEMA,
         },
     },
     defaults: { signatureEvidence: "digest-list" },
     check: checkSigned,
+});
+
+/**
+ * Says, at advisory level, every image ecr-image-signed let through unsigned under one of its unsignedImageExceptions,
+ * with the exception's reason. It reads what ecr-image-signed recorded for the same resource, so it must come after it
+ * in the pack (policies/policies.ts); with ecr-image-signed disabled nothing is waived and it says nothing.
+ */
+export const ecrImageSignatureWaived = resourcePolicy<object>({
+    name: "ecr-image-signature-waived",
+    description: "Reports each image that runs without signature evidence under a named unsignedImageExceptions entry of ecr-image-signed, with its reason.",
+    severity: "low",
+    enforcementLevel: "advisory",
+    remediationSteps:
+        "Nothing to fix while the exception's reason holds; sign the image (or list its digest) and remove the entry from " +
+        "ecr-image-signed's unsignedImageExceptions when the publisher starts signing it.",
+    check: (subject) => takeWaivers(subject.urn).map((message) => violation(message)),
 });

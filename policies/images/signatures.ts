@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ImageReference, isSha256Digest, privateEcrRegistry } from "./reference";
+import { UnsignedImageException } from "./unsignedExceptions";
 import { errorMessage } from "../lib/objects";
 
 export const EVIDENCE_KINDS = ["digest-list", "ecr-signing-status"] as const;
@@ -22,6 +23,8 @@ export interface SignatureSettings {
     signedDigests?: string[];
     /** ecr-signing-status: signing profile ARNs whose COMPLETE status counts as signed. */
     trustedSigningProfileArns?: string[];
+    /** Repositories allowed without signature evidence, each with its reason (policies/images/unsignedExceptions.ts). */
+    unsignedImageExceptions?: UnsignedImageException[];
 }
 
 const digestFiles = new Map<string, string[]>();
