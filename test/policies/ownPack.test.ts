@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CHART_IMAGES, LOCKED_IMAGES, splitRepository } from "../../images/catalog";
-import { IMAGES_LOCK_FILE, ImageLock, serializeLock } from "../../images/lock";
+import { IMAGES_LOCK_FILE, ImageLock, buildLock, serializeLock } from "../../images/lock";
+import { cniMetricsRepositories } from "../../components/addons/cniMetricsImage";
+import { testImageLock } from "../fakes/imageLock";
 import { RegistryClient } from "../../images/registry";
 import { resetSignatureCaches } from "../../policies/images/signatures";
 import { lockImages, wantedImages } from "../../scripts/imagesLock";
@@ -173,26 +175,66 @@ describe("a locked stack's first deploy passes its own pack with the stack's pac
     });
 });
 
-describe("the cni-metrics-helper add-on as rendered, under the pack", () => {
-    const stackPackConfig = JSON.parse(readFileSync(join(POLICIES_DIR, "config.prod.json"), "utf8")) as Record<string, any>;
-
-    it("passes Pod Security restricted, digest pinning and the stack's registry allowlist; only the signed-digest list lacks the EKS-published image", async () => {
-        const run = await runProgram(
-            { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", "addons.cniMetrics.enabled": "true", "addons.cniMetrics.alarmEmail": "ops@example.com" },
-            { fleet: FLEET, awsRegion: "us-east-1" },
-        );
-        const deployments = run.ofType("kubernetes:apps/v1:Deployment").filter((d) => d.name.includes("cni-metrics"));
-        assert.equal(deployments.length, 3);
-        const config = {
-            "ecr-image-allowed-registry": { ...stackPackConfig["ecr-image-allowed-registry"], accountId: "123456789012", region: "us-east-1" },
-            "ecr-image-signed": { signatureEvidence: "digest-list", signedDigests: [] },
-        };
-        const result = await checkResources([{ source: "program", resources: asPolicySubjects(run.resources) }], policies, effectiveConfig(config, policies));
-        assert.ok(result.checked > 40, `checked ${result.checked} resources`);
-        assert.deepEqual(
-            result.violations.map((v) => `${v.policy} ${v.resource.split("::").pop()}`).sort(),
-            deployments.map((d) => `ecr-image-signed ${d.name}`).sort(),
-            "the SNS topics are encrypted, the pods restricted, the images pinned and allowed",
-        );
+describe("both add-ons as rendered pass the committed stack pack configs", () => {
+    const ADDONS_FLEET = {
+        "us-east-1": [{ name: "prod-a" }, { name: "shop", fargateProfiles: [["apps"]] }],
+        "eu-west-1": [{ name: "prod-c" }],
+    };
+    const ADDONS = {
+        ...baseConfig(),
+        includeRegions: "us-east-1,eu-west-1",
+        "addons.cniMetrics.enabled": "true",
+        "addons.cniMetrics.alarmEmail": "ops@example.com",
+        "addons.fargateInsights.enabled": "true",
+    };
+    const isCni = (repository: string) => cniMetricsRepositories().includes(repository);
+    let dir: string;
+    beforeEach(() => {
+        dir = mkdtempSync(join(tmpdir(), "own-pack-addons-"));
+        resetSignatureCaches();
     });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** The committed config of the stack with its signature evidence pointed at `lock` (written to a file) and a fixed account. */
+    function committedConfig(stack: string, lock: ImageLock): Record<string, any> {
+        const path = join(dir, `images.lock.${stack}.json`);
+        writeFileSync(path, serializeLock(lock));
+        const config = JSON.parse(readFileSync(join(POLICIES_DIR, `config.${stack}.json`), "utf8"));
+        config["ecr-image-signed"].signedDigestsFile = path;
+        config["ecr-image-allowed-registry"] = { ...config["ecr-image-allowed-registry"], accountId: "123456789012", region: "us-east-1" };
+        return config;
+    }
+
+    async function check(stack: string, lock: ImageLock) {
+        const run = await runProgram(ADDONS, { fleet: ADDONS_FLEET, awsRegion: "us-east-1", imageLock: lock });
+        const result = await checkResources([{ source: "program", resources: asPolicySubjects(run.resources) }], policies, effectiveConfig(committedConfig(stack, lock), policies));
+        const helpers = run.ofType("kubernetes:apps/v1:Deployment").filter((d) => d.name.includes("cni-metrics"));
+        const collectors = run.ofType("kubernetes:apps/v1:StatefulSet");
+        return { result, helpers, collectors };
+    }
+
+    for (const stack of ["prod", "uat"]) {
+        it(`${stack}: with AWS's unsigned helper images, no mandatory violation; each helper's waiver is reported with its reason`, async () => {
+            const locked = testImageLock();
+            // AWS publishes no Notation signature for the EKS add-on images: what npm run images:lock finds for them.
+            const lock = buildLock(locked.images.map((i) => (isCni(i.repository) ? { ...i, signatures: [] } : i)));
+            const { result, helpers, collectors } = await check(stack, lock);
+            assert.equal(helpers.length, 3, "one per cluster, in two regions");
+            assert.equal(collectors.length, 1, "the Fargate collector");
+            assert.ok(result.checked > 40, `checked ${result.checked}`);
+            assert.deepEqual(result.violations.filter((v) => v.level === "mandatory"), []);
+            const waived = result.violations.filter((v) => v.policy === "ecr-image-signature-waived");
+            assert.deepEqual(result.violations, waived, "nothing else, not even advisory");
+            assert.deepEqual(waived.map((v) => v.resource.split("::").pop()).sort(), helpers.map((d) => d.name).sort());
+            for (const v of waived) {
+                assert.equal(v.level, "advisory");
+                assert.match(v.message, /unsignedImageExceptions entry \d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/cni-metrics-helper: cni-metrics-helper, an Amazon EKS add-on image AWS publishes/);
+            }
+        });
+
+        it(`${stack}: with signatures found for the helper in every region, the digest list covers it: zero violations, nothing waived`, async () => {
+            const { result } = await check(stack, testImageLock());
+            assert.deepEqual(result.violations, []);
+        });
+    }
 });

@@ -34,3 +34,16 @@ describe("the committed stacks' pack configs allow exactly the locked image repo
         });
     }
 });
+
+describe("the committed stacks' pack configs waive signatures for exactly the cni-metrics-helper repositories", () => {
+    for (const stack of ["prod", "uat"]) {
+        it(`${stack}: unsignedImageExceptions names each region's helper repository once, exactly, with a reason, and nothing else`, () => {
+            const exceptions = stackConfig(stack)["ecr-image-signed"].unsignedImageExceptions as Array<{ repository: string; reason: string }>;
+            assert.deepEqual(exceptions.map((e) => e.repository).sort(), cniMetricsRepositories());
+            for (const { repository, reason } of exceptions) {
+                assert.match(repository, /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/cni-metrics-helper$/);
+                assert.match(reason, /AWS publishes .* EKS add-on registry .* no Notation \(AWS Signer\) signature/);
+            }
+        });
+    }
+});
