@@ -129,7 +129,7 @@ export const ecrImageSignatureWaived = resourcePolicy<object>({
     severity: "low",
     enforcementLevel: "advisory",
     remediationSteps:
-        "Nothing to fix while the exception's reason holds; sign the image (or list its digest) and remove the entry from " +
-        "ecr-image-signed's unsignedImageExceptions when the publisher starts signing it.",
+        "Nothing to fix while the exception's reason holds; once the publisher signs the image, list its digest and drop " +
+        "its entry in ecr-image-signed's unsignedImageExceptions.",
     check: (subject) => takeWaivers(subject.urn).map((message) => violation(message)),
 });
