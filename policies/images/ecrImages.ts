@@ -50,6 +50,7 @@ function checkDigest(subject: Subject): Finding[] {
 }
 
 async function checkSigned(subject: Subject, settings: SignatureSettings): Promise<Finding[]> {
+    recordWaivers(subject.urn, []);
     const { images, unknown } = references(subject);
     const findings = [...unknown];
     const waivers: string[] = [];

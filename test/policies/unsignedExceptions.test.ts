@@ -53,6 +53,11 @@ describe("ecr-image-signed's unsignedImageExceptions", () => {
         assert.deepEqual(of(port, "ecr-image-signed"), [], "host:443 is the same registry, as the registry rule reads it");
     });
 
+    it("reports from the policy after ecr-image-signed: the engine runs a resource's policies in the pack's order", () => {
+        const names = policies.map((p) => p.name);
+        assert.ok(names.indexOf("ecr-image-signature-waived") > names.indexOf("ecr-image-signed"));
+    });
+
     it("waives nothing for a signed image (the digest list covers it) and nothing while ecr-image-signed is disabled", async () => {
         const signed = { ...baseConfig(), "ecr-image-signed": { signedDigests: [`${HELPER}@sha256:${HEX}`], unsignedImageExceptions: [{ repository: HELPER, reason: REASON }] } };
         const result = await checkStack([deployment("helper", pinned(HELPER))], signed);
