@@ -2,10 +2,11 @@
  * runStack: preview, up, refresh or destroy one stack for a service, with the policy pack, typed progress events,
  * one operation per stack at a time, and typed errors.
  */
-import { CommandError, ConfigMap, EngineEvent, OpMap } from "@pulumi/pulumi/automation";
+import { CommandError, EngineEvent, OpMap } from "@pulumi/pulumi/automation";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CancelledError, OperationFailedError, PolicyViolationError } from "./errors";
+import { withOperationConfig } from "./operationConfig";
 import { InsightsEvent, PolicyViolation, toInsightsEvent } from "./events";
 import { StackOutput, toStackOutputs } from "./outputs";
 import { StackQueue } from "./queue";
@@ -55,8 +56,8 @@ function policyArguments(stackName: string, options: RunOptions) {
     return { policyPacks: [pack], ...(config ? { policyPackConfigs: [config] } : {}) };
 }
 
-async function perform(stack: StackHandle, request: RunRequest, options: RunOptions, onEvent: (e: EngineEvent) => void) {
-    const common = { onEvent, signal: options.signal, color: "never" as const };
+async function perform(stack: StackHandle, request: RunRequest, options: RunOptions, configFile: string, onEvent: (e: EngineEvent) => void) {
+    const common = { onEvent, signal: options.signal, color: "never" as const, configFile };
     switch (request.action) {
         case "preview": {
             const result = await stack.preview({ ...common, ...policyArguments(stack.name, options) });
@@ -80,16 +81,11 @@ async function perform(stack: StackHandle, request: RunRequest, options: RunOpti
 async function runQueued(
     request: RunRequest,
     requested: Record<string, StackConfigValue>,
-    stack: StackHandle,
+    { stack, configFiles }: OpenedStack,
     options: RunOptions,
 ): Promise<RunResult> {
     const stackName = stack.name;
-    const before = await stack.getAllConfig();
-    validateStackConfig(request.action, before, requested, stackName);
-    // --path: dotted keys are fields of the object keys `agent` and `clusters`. The engine reads the stack's config,
-    // so the request's is set for the operation; only a successful up keeps it (a preview never rewrites the stack).
-    await stack.setAllConfig(requested, true);
-    let keep = false;
+    validateStackConfig(request.action, await stack.getAllConfig(), requested, stackName);
 
     const violations: PolicyViolation[] = [];
     const errors: string[] = [];
@@ -112,8 +108,14 @@ async function runQueued(
     };
 
     try {
-        const outcome = await retryWhileLocked(stackName, () => perform(stack, request, options, onEngineEvent), options.lockRetry ?? DEFAULT_LOCK_RETRY, options.signal);
-        keep = request.action === "up";
+        // The engine runs with a private copy of the stack's config plus the request's (operationConfig.ts); only a
+        // successful up writes the request's config (--path: dotted keys are fields of object keys) to the stack.
+        const outcome = await withOperationConfig(configFiles, requested, (configFile) =>
+            retryWhileLocked(stackName, () => perform(stack, request, options, configFile, onEngineEvent), options.lockRetry ?? DEFAULT_LOCK_RETRY, options.signal),
+        );
+        if (request.action === "up") {
+            await stack.setAllConfig(requested, true);
+        }
         return {
             action: request.action,
             stackName,
@@ -133,53 +135,7 @@ async function runQueued(
             throw new OperationFailedError(stackName, request.action, errors, error);
         }
         throw error;
-    } finally {
-        if (!keep) {
-            await restoreConfig(stack, before, Object.keys(requested));
-        }
     }
-}
-
-/** Puts each requested key (a top-level key or a `--path` field) back as `before` had it, or removes it. */
-async function restoreConfig(stack: StackHandle, before: ConfigMap, keys: string[]): Promise<void> {
-    const restore: Record<string, StackConfigValue> = {};
-    const remove: string[] = [];
-    for (const key of keys) {
-        const previous = previousValue(before, key);
-        if (previous === undefined) {
-            remove.push(key);
-        } else {
-            restore[key] = { value: previous.value, secret: previous.secret ?? false };
-        }
-    }
-    if (Object.keys(restore).length > 0) {
-        await stack.setAllConfig(restore, true);
-    }
-    if (remove.length > 0) {
-        await stack.removeAllConfig(remove, true);
-    }
-}
-
-function previousValue(before: ConfigMap, key: string): StackConfigValue | undefined {
-    const dot = key.indexOf(".", key.indexOf(":") + 1);
-    if (dot < 0) {
-        return before[key] && { value: before[key].value, secret: before[key].secret ?? false };
-    }
-    const parent = before[key.slice(0, dot)];
-    if (parent === undefined) {
-        return undefined;
-    }
-    let object: unknown;
-    try {
-        object = JSON.parse(parent.value);
-    } catch {
-        return undefined;
-    }
-    const field = (object as Record<string, unknown> | null)?.[key.slice(dot + 1)];
-    if (field === undefined) {
-        return undefined;
-    }
-    return { value: typeof field === "string" ? field : JSON.stringify(field), secret: parent.secret ?? false };
 }
 
 /**
@@ -198,6 +154,6 @@ export async function runStack(request: RunRequest, options: RunOptions = {}): P
         if (options.signal?.aborted) {
             throw new CancelledError(stackName);
         }
-        return runQueued(request, requested, opened.stack, options);
+        return runQueued(request, requested, opened, options);
     });
 }

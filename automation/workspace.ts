@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InvalidRequestError } from "./errors";
+import { cliConfigFiles, ConfigFiles } from "./operationConfig";
 import { findPulumiCli } from "./pulumiCli";
 
 /** The project's root: where Pulumi.yaml and policies/ are. */
@@ -31,6 +32,8 @@ export interface OpenedStack {
     stack: StackHandle;
     /** Identifies the backend, so one stack name on two backends does not share a queue. */
     backendKey: string;
+    /** The stack's config file and the CLI's `config set-all` on a copy of it (runStack's per-operation config). */
+    configFiles: ConfigFiles;
 }
 
 /** Whether the Pulumi CLI on PATH is logged in to a backend (`pulumi whoami` succeeds). */
@@ -80,5 +83,6 @@ export async function openLocalStack(stackName: string, options: WorkspaceOption
         : options.existingOnly
           ? await LocalWorkspace.selectStack({ stackName, workDir: projectDir }, { envVars, pulumiCommand })
           : await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir }, { envVars, pulumiCommand });
-    return { stack, backendKey };
+    const workDir = stack.workspace.workDir;
+    return { stack, backendKey, configFiles: cliConfigFiles(cli, workDir, stack.name, envVars) };
 }

@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import * as YAML from "yaml";
 import {
     CancelledError,
     MissingTokenError,
@@ -19,7 +20,7 @@ import { StackQueue } from "../../automation/queue";
 import { RunRequest } from "../../automation/request";
 import { runStack, RunOptions } from "../../automation/runStack";
 import { PROJECT_DIR } from "../../automation/workspace";
-import { FakeStack, commandError, event, fakeWorkspace, lockedError } from "./fakeStack";
+import { FakeStack, commandError, event, fakeCiphertext, fakeWorkspace, lockedError } from "./fakeStack";
 
 const request = (overrides: Partial<RunRequest> = {}): RunRequest => ({
     action: "preview",
@@ -49,23 +50,23 @@ describe("runStack", () => {
     it("previews with the policy pack and the request's config (secrets as secrets) and returns a typed result", async () => {
         const { run, stack, events } = setup();
         const fake = await stack();
-        let during: FakeStack["config"] = {};
-        fake.script = ({ emit }) => {
-            during = { ...fake.config };
+        let during: any;
+        fake.script = ({ emit, options }) => {
+            during = YAML.parse(readFileSync(options.configFile, "utf8")).config;
             emit(event({ resourcePreEvent: { metadata: { op: "create", urn: "urn:b", type: "aws:s3/bucket:Bucket" } as never } }));
         };
         const result = await run(request());
         assert.equal(fake.calls[0].action, "preview");
         assert.deepEqual(fake.calls[0].options.policyPacks, [join(PROJECT_DIR, "policies")]);
-        assert.deepEqual(during["container-insights:token"], { value: "tok-SECRET", secret: true });
-        assert.deepEqual(during["container-insights:environment"], { value: "PROD", secret: false });
+        assert.deepEqual(during["container-insights:token"], { secure: fakeCiphertext("tok-SECRET") });
+        assert.equal(during["container-insights:environment"], "PROD");
         // A preview leaves the stack's config as it was.
         assert.deepEqual(fake.config, {});
         assert.deepEqual(events, [{ type: "resource-started", urn: "urn:b", resourceType: "aws:s3/bucket:Bucket", op: "create" }]);
         assert.deepEqual([result.stackName, result.environment, result.changes, result.policyViolations], ["prod-111122223333", "PROD", { create: 3 }, []]);
     });
 
-    it("keeps the request's config only after a successful up: preview, refresh, destroy and a failed up restore the stack's", async () => {
+    it("keeps the request's config only after a successful up: preview, refresh, destroy and a failed up leave the stack's as it was", async () => {
         const { run, stack } = setup();
         const fake = await stack();
         const original: FakeStack["config"] = { "container-insights:includeRegions": { value: "us-east-1", secret: false }, "container-insights:roleName": { value: "Old", secret: false } };
@@ -85,6 +86,63 @@ describe("runStack", () => {
         fake.script = () => undefined;
         await run(request({ action: "up", config: { roleName: "R", includeRegions: ["eu-west-1"] } }));
         assert.deepEqual(fake.config["container-insights:includeRegions"], { value: '["eu-west-1"]', secret: false });
+        assert.deepEqual(fake.config["container-insights:token"], { value: "tok-SECRET", secret: true });
+    });
+
+    it("runs the engine on a private copy of the stack's config file with the request's set on it, removed afterwards, whatever the outcome", async () => {
+        const { run, stack } = setup();
+        const fake = await stack();
+        const original: FakeStack["config"] = { "container-insights:roleName": { value: "Old", secret: false }, "container-insights:clusters": { value: '{"include":["prod-*"]}', secret: false } };
+        const seen: { file: string; text: string; mode: number; dirMode: number; stackFile: string; stackConfig: FakeStack["config"] }[] = [];
+        const failWith = (action: string) => {
+            fake.script = ({ options }) => {
+                seen.push({
+                    file: options.configFile,
+                    text: readFileSync(options.configFile, "utf8"),
+                    mode: statSync(options.configFile).mode & 0o777,
+                    dirMode: statSync(dirname(options.configFile)).mode & 0o777,
+                    stackFile: readFileSync(fake.configFiles.stackFile, "utf8"),
+                    stackConfig: { ...fake.config },
+                });
+                if (action === "fail") {
+                    throw commandError("error: update failed");
+                }
+            };
+        };
+        const config = { roleName: "R", "clusters.exclude": ["dev-*"] };
+        for (const outcome of ["fail", "cancel", "ok"] as const) {
+            fake.config = { ...original };
+            failWith(outcome);
+            const controller = new AbortController();
+            if (outcome === "cancel") {
+                const script = fake.script;
+                fake.script = (call) => {
+                    script(call);
+                    controller.abort();
+                    throw commandError("error: update canceled");
+                };
+            }
+            const result = run(request({ action: "up", config }), { signal: controller.signal });
+            if (outcome === "ok") {
+                await result;
+            } else {
+                await assert.rejects(result, outcome === "cancel" ? CancelledError : OperationFailedError);
+                assert.deepEqual(fake.config, original, `${outcome}: the stack's config is untouched afterwards`);
+            }
+            const last = seen[seen.length - 1];
+            assert.deepEqual(last.stackConfig, original, `${outcome}: the stack's config is untouched during the operation`);
+            assert.doesNotMatch(last.stackFile, /tok-SECRET|fake-ciphertext:dG9r/, outcome);
+            const file = YAML.parse(last.text);
+            assert.equal(file.encryptionsalt, "v1:fake-salt", "the stack's secrets provider state is copied");
+            assert.equal(file.config["container-insights:roleName"], "R");
+            assert.deepEqual(file.config["container-insights:clusters"], { include: ["prod-*"], exclude: '["dev-*"]' }, "--path: a field of the object key (a string, as the CLI stores it)");
+            assert.deepEqual(file.config["container-insights:token"], { secure: fakeCiphertext("tok-SECRET") }, "the secret is set as a secret");
+            assert.doesNotMatch(last.text, /tok-SECRET/);
+            assert.deepEqual([last.mode, last.dirMode], [0o600, 0o700]);
+            assert.notEqual(last.file, fake.configFiles.stackFile);
+            assert.equal(existsSync(dirname(last.file)), false, `${outcome}: the temporary directory is gone`);
+        }
+        assert.equal(fake.config["container-insights:roleName"].value, "R", "a successful up keeps the request's config");
         assert.deepEqual(fake.config["container-insights:token"], { value: "tok-SECRET", secret: true });
     });
 
