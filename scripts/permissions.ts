@@ -264,6 +264,7 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
     "aws:kms/getKey:getKey": ["kms:DescribeKey"],
     "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": ["iam:GetOpenIDConnectProvider"],
     "aws:eks/getAddon:getAddon": ["eks:DescribeAddon"],
+    "aws:ec2/getRouteTables:getRouteTables": ["ec2:DescribeRouteTables"],
     "aws:ec2/getRouteTable:getRouteTable": ["ec2:DescribeRouteTables"],
 };
 

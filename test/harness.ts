@@ -219,8 +219,8 @@ export function invokeError(message: string): Error {
     return Object.assign(new Error(message), { code: 2, details: message });
 }
 
-/** aws_route_table (vpc_route_table_data_source.go) when no table matches, e.g. a subnet without a table of its own. */
-const noRouteTable = () => invokeError("query returned no results. Please change your search criteria and try again");
+/** aws_route_table of terraform-provider-aws v6 (tfresource.SingularDataSourceFindError) when no table matches. */
+const noRouteTable = () => invokeError("no matching Route Table found");
 
 /** Errors as terraform-provider-aws words a data source's NotFound. */
 const notFound = (what: string) => invokeError(`reading ${what}: couldn't find resource`);
@@ -244,21 +244,31 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
         }
         return { addonName: inputs.addonName, clusterName: inputs.clusterName, addonVersion: "v1.37.0-eksbuild.1", region: inputs.region };
     }
+    if (token === "aws:ec2/getRouteTables:getRouteTables") {
+        // aws_route_tables: the ids of the tables matching every filter, empty (no error) when none does.
+        const filter = (name: string): string | undefined => (inputs.filters ?? []).find((f: any) => f.name === name)?.values?.[0];
+        const ids: string[] = [];
+        for (const cluster of fleet[inputs.region] ?? []) {
+            const vpcId = vpcIdOf(inputs.region, cluster.name);
+            if (filter("association.main") === "true" && filter("vpc-id") === vpcId) {
+                ids.push(`rtb-main-${cluster.name}`);
+            }
+            const subnet = subnetsOf(inputs.region, cluster).find((s) => s.id === filter("association.subnet-id"));
+            if (subnet && subnet.routeTable !== "main") {
+                ids.push(`rtb-${subnet.id}`);
+            }
+        }
+        return { id: inputs.region, ids, region: inputs.region, tags: {} };
+    }
     if (token === "aws:ec2/getRouteTable:getRouteTable") {
-        for (const [region, clusters] of Object.entries(fleet)) {
-            for (const cluster of clusters) {
-                const vpcId = vpcIdOf(region, cluster.name);
-                const main = (inputs.filters ?? []).some((f: any) => f.name === "association.main" && f.values?.includes("true"));
-                if (main && inputs.vpcId === vpcId && inputs.region === region) {
-                    return routeTable(`rtb-main-${cluster.name}`, vpcId, cluster.mainRouteTablePublic === true);
-                }
-                const subnet = subnetsOf(region, cluster).find((s) => s.id === inputs.subnetId);
-                if (subnet && inputs.region === region) {
-                    if (subnet.routeTable === "main") {
-                        throw noRouteTable();
-                    }
-                    return routeTable(`rtb-${subnet.id}`, vpcId, subnet.public === true);
-                }
+        for (const cluster of fleet[inputs.region] ?? []) {
+            const vpcId = vpcIdOf(inputs.region, cluster.name);
+            if (inputs.routeTableId === `rtb-main-${cluster.name}`) {
+                return routeTable(inputs.routeTableId, vpcId, cluster.mainRouteTablePublic === true);
+            }
+            const subnet = subnetsOf(inputs.region, cluster).find((s) => inputs.routeTableId === `rtb-${s.id}` && s.routeTable !== "main");
+            if (subnet) {
+                return routeTable(inputs.routeTableId, vpcId, subnet.public === true);
             }
         }
         throw noRouteTable();

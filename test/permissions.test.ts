@@ -179,6 +179,7 @@ function invokeRequests(invoke: Invoke): Array<{ resource: string; context: Reco
             return [{ resource: inputs.arn, context: {} }];
         case "aws:eks/getAddon:getAddon":
             return [{ resource: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`, context: {} }];
+        case "aws:ec2/getRouteTables:getRouteTables":
         case "aws:ec2/getRouteTable:getRouteTable":
             return [{ resource: "*", context: { "aws:RequestedRegion": inputs.region } }];
     }

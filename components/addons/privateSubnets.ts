@@ -15,34 +15,34 @@ export function routesToInternetGateway(routes: readonly Route[]): boolean {
     return routes.some((route) => (route.gatewayId ?? "").startsWith("igw-"));
 }
 
-/** terraform-provider-aws's aws_route_table data source when no table matches (here: no explicit association). */
-export function isNoRouteTable(error: unknown): boolean {
-    return /query returned no results/.test(describeError(error));
-}
-
 export type SubnetLookup = { privateSubnetIds: string[]; publicSubnetIds: string[] } | { error: string };
 
 /**
- * Splits the subnets into private and public through DescribeRouteTables invokes: one per subnet, plus one for the
- * VPC's main route table when a subnet has no table of its own. Never throws: a failed lookup is reported.
+ * Splits the subnets into private and public through DescribeRouteTables invokes: per subnet the table explicitly
+ * associated with it, else (no association) the VPC's main table, then that table's routes. The plural data source
+ * answers "no match" with empty ids, so nothing depends on the singular one's error text (which changed across
+ * terraform-provider-aws majors). Never throws: a failed lookup is reported.
  */
 export async function classifySubnets(args: { region: string; vpcId: string; subnetIds: readonly string[] }): Promise<SubnetLookup> {
+    const { region } = args;
+    const tableIds = (filters: Array<{ name: string; values: string[] }>) => aws.ec2.getRouteTables({ region, filters }).then((found) => found.ids);
+    const isPublic = (routeTableId: string) => aws.ec2.getRouteTable({ region, routeTableId }).then((table) => routesToInternetGateway(table.routes));
     let main: Promise<boolean> | undefined;
     const mainIsPublic = () =>
-        (main ??= aws.ec2
-            .getRouteTable({ region: args.region, vpcId: args.vpcId, filters: [{ name: "association.main", values: ["true"] }] })
-            .then((table) => routesToInternetGateway(table.routes)));
+        (main ??= tableIds([
+            { name: "association.main", values: ["true"] },
+            { name: "vpc-id", values: [args.vpcId] },
+        ]).then((ids) => {
+            if (ids.length !== 1) {
+                throw new Error(`VPC ${args.vpcId} has ${ids.length} main route tables, expected 1`);
+            }
+            return isPublic(ids[0]);
+        }));
     try {
         const verdicts = await Promise.all(
             args.subnetIds.map(async (subnetId) => {
-                try {
-                    return routesToInternetGateway((await aws.ec2.getRouteTable({ region: args.region, subnetId })).routes);
-                } catch (error) {
-                    if (isNoRouteTable(error)) {
-                        return mainIsPublic();
-                    }
-                    throw error;
-                }
+                const [own] = await tableIds([{ name: "association.subnet-id", values: [subnetId] }]);
+                return own === undefined ? mainIsPublic() : isPublic(own);
             }),
         );
         return {
