@@ -6,6 +6,11 @@ import { createHash } from "crypto";
 
 /** Tag that marks everything a stack owns; its value is `<project>/<stack>`. */
 export const STACK_TAG_KEY = "container-insights:stack";
+
+/** The STACK_TAG_KEY value of a stack of this project (config/load.ts builds it from the engine's project and stack). */
+export function stackIdOf(stackName: string, project = "container-insights"): string {
+    return `${project}/${stackName}`;
+}
 export const CLUSTER_ARN_TAG_KEY = "container-insights:cluster-arn";
 export const REGION_TAG_KEY = "container-insights:region";
 

@@ -21,6 +21,8 @@ import {
     reconcilerScheduleName,
     secretNamePrefixes,
     stackRoleNames,
+    STACK_TAG_KEY,
+    stackIdOf,
 } from "../common/naming";
 import { AGENT_USER_NAME } from "../components/iam/agentUser";
 import { performanceLogGroupName } from "../components/addons/fargateCollectorConfig";
@@ -584,6 +586,8 @@ function cniMetricsStatements(args: {
 }): PolicyStatement[] {
     const { partition, accountId, stackName, regions, options } = args;
     const roleArns = addonRoleArnPattern({ ...args, purpose: CNI_METRICS_ROLE_PURPOSE });
+    const keys = regions.map((r) => `arn:${partition}:kms:${r}:${accountId}:key/*`);
+    const stackId = stackIdOf(stackName);
     const statements: PolicyStatement[] = [
         {
             Sid: "CniMetricsRoles",
@@ -625,13 +629,23 @@ function cniMetricsStatements(args: {
         if (!options.alarmTopicArn) {
             statements.push(
                 {
-                    // CreateKey has no resource to scope to; the rest of the key's calls are on keys of the alarm regions.
+                    // Only keys tagged as this stack's (alarmTopic.ts tags its key with the stack's ownership tag).
                     Sid: "AlarmTopicKeys",
                     Effect: "Allow",
                     Action: actions("aws:kms/key:Key").filter((a) => a !== "kms:CreateKey"),
-                    Resource: regions.map((r) => `arn:${partition}:kms:${r}:${accountId}:key/*`),
+                    Resource: keys,
+                    Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId } },
                 },
-                { Sid: "CreateAlarmTopicKeys", Effect: "Allow", Action: "kms:CreateKey", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": regions } } },
+                {
+                    // CreateKey has no resource to scope to; tagging at creation is authorized on all keys of the region
+                    // (KMS Developer Guide, "Controlling access to tags"): both only with the stack's ownership tag.
+                    Sid: "CreateAlarmTopicKeys",
+                    Effect: "Allow",
+                    Action: "kms:CreateKey",
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:RequestedRegion": regions, [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId } },
+                },
+                { Sid: "TagNewAlarmTopicKeys", Effect: "Allow", Action: "kms:TagResource", Resource: keys, Condition: { StringEquals: { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId } } },
                 {
                     Sid: "AlarmTopics",
                     Effect: "Allow",

@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { PolicyDocument, policy } from "../common/documents";
+import { STACK_TAG_KEY } from "../common/naming";
 import { parseConfig } from "../config";
 import {
     INVOKE_ACTIONS,
@@ -207,12 +208,15 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                     const policyArn = r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" ? String(unwrap(r.inputs.policyArn)) : undefined;
                     for (const resource of arnsOf(run, r)) {
                         for (const action of needed) {
-                            const context = policyArn && /^iam:(Attach|Detach)RolePolicy$/.test(action) ? { "iam:PolicyARN": policyArn } : {};
-                            // CreateKey names no key (it makes one): IAM authorizes it on "*", in the requested region.
+                            const context: Record<string, string> = policyArn && /^iam:(Attach|Detach)RolePolicy$/.test(action) ? { "iam:PolicyARN": policyArn } : {};
+                            // A key's calls carry its tags; CreateKey names no key (it makes one): IAM authorizes it on
+                            // "*", in the requested region, with the tags it is created with.
+                            const keyTags = r.type === "aws:kms/key:Key" ? (unwrap(r.inputs.tags) as Record<string, string>) : {};
+                            const tagContext = (prefix: string) => Object.fromEntries(Object.entries(keyTags).map(([k, v]) => [`aws:${prefix}/${k}`, v]));
                             const request =
                                 action === "kms:CreateKey"
-                                    ? { action, resource: "*", context: { "aws:RequestedRegion": String(unwrap(r.inputs.region)) } }
-                                    : { action, resource, context };
+                                    ? { action, resource: "*", context: { "aws:RequestedRegion": String(unwrap(r.inputs.region)), ...tagContext("RequestTag") } }
+                                    : { action, resource, context: { ...context, ...tagContext("ResourceTag") } };
                             assert.equal(evaluate(document, request), "Allow", `${action} on ${request.resource} (${r.type} ${r.name})`);
                         }
                     }
@@ -301,6 +305,30 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                 denied("lambda:UpdateFunctionCode", `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:other`);
                 denied("eks:ListClusters", "*", { "aws:RequestedRegion": "ap-south-1" });
                 denied("eks:DescribeCluster", `arn:aws:eks:ap-south-1:${ACCOUNT_ID}:cluster/x`);
+            });
+
+            it("manages only the KMS keys tagged as this stack's, and creates keys only with that tag", () => {
+                const allowed = (action: string, resource: string, context = {}) => evaluate(document, { action, resource, context }) === "Allow";
+                const someKey = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/00000000-0000-0000-0000-000000000000`;
+                const ours = { [`aws:ResourceTag/${STACK_TAG_KEY}`]: "container-insights/prod" };
+                for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:UntagResource", "kms:TagResource", "kms:UpdateKeyDescription"]) {
+                    assert.ok(!allowed(action, someKey), `${action} on an untagged key`);
+                    assert.ok(!allowed(action, someKey, { [`aws:ResourceTag/${STACK_TAG_KEY}`]: "container-insights/staging" }), `${action} on another stack's key`);
+                }
+                assert.ok(!allowed("kms:CreateKey", "*", { "aws:RequestedRegion": "us-east-1" }), "an untagged key");
+                assert.ok(!allowed("kms:CreateKey", "*", { "aws:RequestedRegion": "us-east-1", [`aws:RequestTag/${STACK_TAG_KEY}`]: "container-insights/staging" }));
+                const topicKeys = run.ofType("aws:kms/key:Key");
+                if (!label.includes("the stack's alarm topics")) {
+                    assert.equal(topicKeys.length, 0);
+                    assert.ok(!allowed("kms:ScheduleKeyDeletion", someKey, ours));
+                    return;
+                }
+                assert.ok(topicKeys.length > 0);
+                for (const key of topicKeys) {
+                    assert.equal((unwrap(key.inputs.tags) as Record<string, string>)[STACK_TAG_KEY], "container-insights/prod", "the key carries the stack's tag");
+                }
+                assert.ok(allowed("kms:ScheduleKeyDeletion", someKey, ours));
+                assert.ok(!allowed("kms:ScheduleKeyDeletion", `arn:aws:kms:ap-south-1:${ACCOUNT_ID}:key/0`, ours), "outside the alarm regions");
             });
         });
     }
