@@ -162,6 +162,7 @@ describe("cni-metrics-helper add-on", () => {
             const topic = run.ofType("aws:sns/topic:Topic").find((t) => inputsOf(t).region === "eu-west-1")!;
             assert.deepEqual(alarm.alarmActions, [unwrap(topic.state.arn)]);
             assert.deepEqual(alarm.okActions, [unwrap(topic.state.arn)]);
+            assert.deepEqual(alarm.insufficientDataActions, [unwrap(topic.state.arn)], "a helper that stops publishing notifies too");
         });
 
         it("notifies a topic per region, encrypted with a customer managed key whose policy lets CloudWatch use it for the stack's alarms only", () => {
@@ -233,6 +234,20 @@ describe("cni-metrics-helper add-on", () => {
         );
         const account = inputsOf(named(run, "kubernetes:core/v1:ServiceAccount", "-cni-metrics")[0]);
         assert.equal(account.metadata.annotations, undefined, "no IRSA annotation with Pod Identity");
+    });
+
+    it("rolls the helper's pod on a switch between IRSA and Pod Identity (credentials are injected at pod creation)", async () => {
+        const config = { ...baseConfig(), includeRegions: "eu-west-1", ...ON };
+        const template = async (mode: string) => {
+            const run = await runProgram({ ...config, identityMode: mode }, { fleet: FLEET });
+            const role = cniRoles(run)[0];
+            return { template: inputsOf(named(run, DEPLOYMENT, "-cni-metrics")[0]).spec.template, roleArn: unwrap(role.state.arn) };
+        };
+        const irsa = await template("irsa");
+        const podIdentity = await template("podIdentity");
+        assert.deepEqual(irsa.template.metadata.annotations, { "container-insights/identity-mode": "irsa", "container-insights/role-arn": irsa.roleArn });
+        assert.deepEqual(podIdentity.template.metadata.annotations, { "container-insights/identity-mode": "podIdentity", "container-insights/role-arn": podIdentity.roleArn });
+        assert.notDeepEqual(irsa.template, podIdentity.template, "a changed pod template is what makes the Deployment roll");
     });
 
     it("iamUser: no helper, with a warning naming why; the agent is installed as before", async () => {

@@ -112,7 +112,7 @@ export class CniMetrics extends pulumi.ComponentResource {
         );
         this.deployment = new k8s.apps.v1.Deployment(
             name,
-            { metadata: { name: CNI_METRICS.name, namespace: CNI_METRICS.namespace, labels: LABELS }, spec: cniMetricsDeploymentSpec(cluster, args.image) },
+            { metadata: { name: CNI_METRICS.name, namespace: CNI_METRICS.namespace, labels: LABELS }, spec: cniMetricsDeploymentSpec(cluster, args.image, { kind: args.identity.kind, roleArn: this.role.arn }) },
             // Credentials first: a pod started before its role's policy (or association) exists fails its first publishes.
             { ...k8sOpts, dependsOn: [policy, ...(association ? [association] : [])] },
         );
@@ -133,6 +133,8 @@ export class CniMetrics extends pulumi.ComponentResource {
                     metricQueries: freeIpAlarmQueries(cluster.name),
                     alarmActions: [args.alarm.topicArn],
                     okActions: [args.alarm.topicArn],
+                    // A helper that stops publishing leaves the alarm without data: someone hears of that too.
+                    insufficientDataActions: [args.alarm.topicArn],
                     tags: args.tags,
                 },
                 { parent: this },
@@ -142,14 +144,26 @@ export class CniMetrics extends pulumi.ComponentResource {
     }
 }
 
+/**
+ * Pod-template annotations naming how the pod gets credentials. The IRSA webhook and the Pod Identity agent inject
+ * them (env, projected token) only when a pod is created, so a switch of identity mode or role must roll the pod.
+ */
+export function identityAnnotations(identity: { kind: CniMetricsIdentity["kind"]; roleArn: pulumi.Input<string> }): Record<string, pulumi.Input<string>> {
+    return { "container-insights/identity-mode": identity.kind, "container-insights/role-arn": identity.roleArn };
+}
+
 /** The upstream Deployment (config/master/cni-metrics-helper.yaml, v1.23.1), hardened to the restricted profile. */
-export function cniMetricsDeploymentSpec(cluster: Pick<DiscoveredCluster, "name" | "region">, image: string): k8s.types.input.apps.v1.DeploymentSpec {
+export function cniMetricsDeploymentSpec(
+    cluster: Pick<DiscoveredCluster, "name" | "region">,
+    image: string,
+    identity: { kind: CniMetricsIdentity["kind"]; roleArn: pulumi.Input<string> },
+): k8s.types.input.apps.v1.DeploymentSpec {
     return {
         replicas: 1,
         revisionHistoryLimit: 10,
         selector: { matchLabels: { "k8s-app": CNI_METRICS.name } },
         template: {
-            metadata: { labels: LABELS },
+            metadata: { labels: LABELS, annotations: identityAnnotations(identity) },
             spec: {
                 serviceAccountName: CNI_METRICS.serviceAccount,
                 nodeSelector: { "kubernetes.io/os": "linux" },
