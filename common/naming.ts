@@ -204,6 +204,16 @@ export function cniMetricsBoundaryName(stackName: string): string {
     return `${stackBase(stackName)}-cni-metrics-boundary`;
 }
 
+/** The managed policy that is the permissions boundary of every Fargate ADOT collector role of a stack (root path). */
+export function collectorBoundaryName(stackName: string): string {
+    return `${stackBase(stackName)}-adot-collector-boundary`;
+}
+
+/** A stack's add-on boundary policy by name (root path), as IAM names it in iam:PermissionsBoundary. */
+export function addonBoundaryArn(args: { partition: string; accountId: string; policyName: string }): string {
+    return `arn:${args.partition}:iam::${args.accountId}:policy/${args.policyName}`;
+}
+
 /**
  * The CloudWatch alarms of a stack start with this; the alarm topic's policies admit exactly them. A stack name
  * holds no `.`, so no other stack's prefix starts with this one.

@@ -13,6 +13,8 @@ import {
     alarmNamePrefix,
     alarmTopicName,
     cniMetricsBoundaryName,
+    collectorBoundaryName,
+    addonBoundaryArn,
     CNI_METRICS_ROLE_PURPOSE,
     bucketNameFor,
     eventResourceNames,
@@ -525,6 +527,8 @@ export function watchStatement(target: Pick<DeployTarget, "stackName" | "stackRe
     };
 }
 
+const FARGATE_SERVICE = "eks-fargate.amazonaws.com";
+
 /**
  * Container Insights for EKS Fargate (components/addons/fargate*.ts): per cluster a pod execution role and a collector
  * role under the add-ons' role path, the managed Fargate policy on the first, a Fargate profile of that one name, the
@@ -536,7 +540,15 @@ function fargateInsightsStatements(args: { partition: string; accountId: string;
     const collectorRoles = addonRoleArnPattern({ ...args, purpose: COLLECTOR_ROLE_PURPOSE });
     const eks = (rest: string) => regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:${rest}`);
     return [
-        { Sid: "FargateInsightsRoles", Effect: "Allow", Action: actions("aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"), Resource: [podRoles, collectorRoles] },
+        // The pod execution roles get no inline policy and, as managed policy, only AWS's Fargate one (below): that is their ceiling.
+        { Sid: "FargatePodExecutionRoles", Effect: "Allow", Action: actions("aws:iam/role:Role"), Resource: podRoles },
+        ...addonRoleStatements("FargateCollectorRoles", collectorRoles, addonBoundaryArn({ partition, accountId, policyName: collectorBoundaryName(args.stackName) })),
+        {
+            Sid: "FargateCollectorBoundaryPolicy",
+            Effect: "Allow",
+            Action: actions("aws:iam/policy:Policy"),
+            Resource: addonBoundaryArn({ partition, accountId, policyName: collectorBoundaryName(args.stackName) }),
+        },
         {
             // The pod execution role gets AWS's managed Fargate policy and no other.
             Sid: "FargatePodExecutionPolicy",
@@ -548,6 +560,14 @@ function fargateInsightsStatements(args: { partition: string; accountId: string;
         },
         // CreateFargateProfile passes the pod execution role to EKS.
         { Sid: "PassFargatePodExecutionRole", Effect: "Allow", Action: "iam:PassRole", Resource: podRoles },
+        {
+            // An account's first Fargate profile makes EKS create its Fargate service-linked role, as the caller.
+            Sid: "FargateServiceLinkedRole",
+            Effect: "Allow",
+            Action: "iam:CreateServiceLinkedRole",
+            Resource: `arn:${partition}:iam::${accountId}:role/aws-service-role/${FARGATE_SERVICE}/AWSServiceRoleForAmazonEKSForFargate`,
+            Condition: { StringEquals: { "iam:AWSServiceName": FARGATE_SERVICE } },
+        },
         {
             Sid: "FargateInsightsProfiles",
             Effect: "Allow",
@@ -575,6 +595,28 @@ function fargateInsightsStatements(args: { partition: string; accountId: string;
     ];
 }
 
+/** Role writes that set or use a role's permissions: IAM puts the role's (new) boundary in iam:PermissionsBoundary. */
+const BOUNDED_ROLE_WRITES = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"];
+
+/**
+ * An add-on's roles: the writes only for a role under the add-on's boundary (so a role the deployer makes or edits can
+ * never exceed it), the rest unconditioned; removing a boundary is denied outright.
+ */
+function addonRoleStatements(sid: string, roleArns: string, boundaryArn: string): PolicyStatement[] {
+    const all = actions("aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy");
+    return [
+        { Sid: sid, Effect: "Allow", Action: all.filter((a) => !BOUNDED_ROLE_WRITES.includes(a)), Resource: roleArns },
+        {
+            Sid: `${sid}UnderBoundary`,
+            Effect: "Allow",
+            Action: [...all.filter((a) => BOUNDED_ROLE_WRITES.includes(a)), "iam:PutRolePermissionsBoundary"],
+            Resource: roleArns,
+            Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn } },
+        },
+        { Sid: `${sid}KeepBoundary`, Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: roleArns },
+    ];
+}
+
 /** addons.cniMetrics: the helpers' roles and boundary, their Pod Identity associations, the alarms and the alarm topics. */
 function cniMetricsStatements(args: {
     partition: string;
@@ -589,17 +631,12 @@ function cniMetricsStatements(args: {
     const keys = regions.map((r) => `arn:${partition}:kms:${r}:${accountId}:key/*`);
     const stackId = stackIdOf(stackName);
     const statements: PolicyStatement[] = [
-        {
-            Sid: "CniMetricsRoles",
-            Effect: "Allow",
-            Action: actions("aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"),
-            Resource: roleArns,
-        },
+        ...addonRoleStatements("CniMetricsRoles", roleArns, addonBoundaryArn({ partition, accountId, policyName: cniMetricsBoundaryName(stackName) })),
         {
             Sid: "CniMetricsBoundaryPolicy",
             Effect: "Allow",
             Action: actions("aws:iam/policy:Policy"),
-            Resource: `arn:${partition}:iam::${accountId}:policy/${cniMetricsBoundaryName(stackName)}`,
+            Resource: addonBoundaryArn({ partition, accountId, policyName: cniMetricsBoundaryName(stackName) }),
         },
     ];
     if (args.podIdentity) {

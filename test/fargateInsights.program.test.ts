@@ -137,6 +137,23 @@ describe("Container Insights for EKS Fargate in the program", () => {
         assert.equal(account.metadata.annotations["eks.amazonaws.com/role-arn"], `arn:aws:iam::${ACCOUNT_ID}:role${inputs(role).path}${inputs(role).name}`);
     });
 
+    it("puts every collector role under one boundary that allows only writing performance log groups", () => {
+        const boundaries = run.ofType("aws:iam/policy:Policy").filter((p) => String(inputs(p).name).endsWith("-adot-collector-boundary"));
+        assert.equal(boundaries.length, 1);
+        const collectors = run.ofType(ROLE).filter((r) => r.name.endsWith("-fargate-insights-collector"));
+        assert.ok(collectors.length >= 2);
+        for (const role of collectors) {
+            assert.equal(inputs(role).permissionsBoundary, boundaries[0].state.arn, role.name);
+        }
+        const groups = `arn:aws:logs:*:${ACCOUNT_ID}:log-group:/aws/containerinsights/*/performance`;
+        assert.deepEqual(doc(boundaries[0].inputs.policy).Statement, [
+            { Sid: "PerformanceLogEvents", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [groups, `${groups}:*`] },
+        ]);
+        const podRoles = run.ofType(ROLE).filter((r) => r.name.endsWith("-fargate-insights-pods") || String(inputs(r).name).startsWith("fargate-pods-"));
+        assert.ok(podRoles.length > 0);
+        assert.ok(podRoles.every((r) => inputs(r).permissionsBoundary === undefined), "the managed Fargate policy alone is their ceiling");
+    });
+
     it("grants the collector exactly upstream's RBAC", () => {
         const role = inputs(named(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "us-east-1-shop-fargate-insights-collector"));
         assert.deepEqual(role.rules, [

@@ -165,6 +165,18 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
     throw new Error(`the test does not know the ARN of a ${r.type}`);
 }
 
+/** IAM puts a role's permissions boundary (by its real ARN) in the context of the calls on the role and its policies. */
+function boundaryContext(run: ProgramRun, r: Registration): Record<string, string> {
+    const inputs = unwrap(r.inputs) as Record<string, any>;
+    const role = r.type === "aws:iam/role:Role" ? r : r.type.startsWith("aws:iam/role") ? run.ofType("aws:iam/role:Role").find((x) => unwrap(x.inputs.name) === inputs.role) : undefined;
+    const boundary = role && unwrap(role.inputs.permissionsBoundary);
+    if (!boundary) {
+        return {};
+    }
+    const policy = run.ofType("aws:iam/policy:Policy").find((p) => p.state.arn === boundary);
+    return { "iam:PermissionsBoundary": policy ? arnsOf(run, policy)[0] : String(boundary) };
+}
+
 function invokeRequests(invoke: Invoke): Array<{ resource: string; context: Record<string, string | string[]> }> {
     const inputs = invoke.inputs as Record<string, string>;
     switch (invoke.token) {
@@ -209,6 +221,7 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                     for (const resource of arnsOf(run, r)) {
                         for (const action of needed) {
                             const context: Record<string, string> = policyArn && /^iam:(Attach|Detach)RolePolicy$/.test(action) ? { "iam:PolicyARN": policyArn } : {};
+                            Object.assign(context, boundaryContext(run, r));
                             // A key's calls carry its tags; CreateKey names no key (it makes one): IAM authorizes it on
                             // "*", in the requested region, with the tags it is created with.
                             const keyTags = r.type === "aws:kms/key:Key" ? (unwrap(r.inputs.tags) as Record<string, string>) : {};
@@ -256,6 +269,7 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                 if (!label.startsWith("Fargate")) {
                     assert.equal(profiles.length, 0);
                     assert.ok(!allowed("eks:ListFargateProfiles", `arn:aws:eks:us-east-1:${ACCOUNT_ID}:cluster/alpha`));
+                    assert.ok(!allowed("iam:CreateServiceLinkedRole", iam("role/aws-service-role/eks-fargate.amazonaws.com/AWSServiceRoleForAmazonEKSForFargate"), { "iam:AWSServiceName": "eks-fargate.amazonaws.com" }));
                     return;
                 }
                 assert.ok(profiles.length > 0);
@@ -268,6 +282,10 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                     assert.ok(allowed("iam:AttachRolePolicy", roleArn, { "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy" }));
                     assert.ok(!allowed("iam:AttachRolePolicy", roleArn, { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" }));
                 }
+                const fargateSlr = iam("role/aws-service-role/eks-fargate.amazonaws.com/AWSServiceRoleForAmazonEKSForFargate");
+                assert.ok(allowed("iam:CreateServiceLinkedRole", fargateSlr, { "iam:AWSServiceName": "eks-fargate.amazonaws.com" }), "an account's first Fargate profile");
+                assert.ok(!allowed("iam:CreateServiceLinkedRole", iam("role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS"), { "iam:AWSServiceName": "eks.amazonaws.com" }));
+                assert.ok(!allowed("iam:CreateServiceLinkedRole", fargateSlr, { "iam:AWSServiceName": "eks.amazonaws.com" }));
                 assert.ok(!allowed("eks:CreateFargateProfile", `arn:aws:eks:us-east-1:${ACCOUNT_ID}:fargateprofile/alpha/someone-elses/0ec3a1b2`));
                 assert.ok(!allowed("iam:PassRole", iam("role/admin")));
                 assert.ok(!allowed("iam:CreateRole", iam("role/container-insights-addons/other-stack/adot-collector-alpha-12345678")));
@@ -305,6 +323,30 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                 denied("lambda:UpdateFunctionCode", `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:other`);
                 denied("eks:ListClusters", "*", { "aws:RequestedRegion": "ap-south-1" });
                 denied("eks:DescribeCluster", `arn:aws:eks:ap-south-1:${ACCOUNT_ID}:cluster/x`);
+            });
+
+            it("creates and edits add-on roles only under the stack's add-on boundary, and never removes a boundary", () => {
+                const decision = (action: string, resource: string, context = {}) => evaluate(document, { action, resource, context });
+                const addonRoles = run.ofType("aws:iam/role:Role").filter((r) => String(unwrap(r.inputs.path)).startsWith("/container-insights-addons/"));
+                const bounded = addonRoles.filter((r) => !String(unwrap(r.inputs.name)).startsWith("fargate-pods-"));
+                const otherBoundary = { "iam:PermissionsBoundary": iam("policy/AdministratorAccess") };
+                for (const role of bounded) {
+                    const arn = arnsOf(run, role)[0];
+                    const own = boundaryContext(run, role);
+                    assert.ok(own["iam:PermissionsBoundary"], `${role.name} has a boundary`);
+                    for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"]) {
+                        assert.equal(decision(action, arn, own), "Allow", `${action} ${role.name}`);
+                        assert.equal(decision(action, arn, {}), "ImplicitDeny", `${action} without a boundary`);
+                        assert.equal(decision(action, arn, otherBoundary), "ImplicitDeny", `${action} under another boundary`);
+                    }
+                    assert.equal(decision("iam:DeleteRolePermissionsBoundary", arn, own), "ExplicitDeny");
+                }
+                for (const podRole of addonRoles.filter((r) => !bounded.includes(r))) {
+                    assert.equal(decision("iam:PutRolePolicy", arnsOf(run, podRole)[0]), "ImplicitDeny", "a pod execution role gets no inline policy");
+                }
+                if (/^Fargate|^CNI metrics add-on, IRSA/.test(label)) {
+                    assert.ok(bounded.length > 0, "the case has add-on roles to check");
+                }
             });
 
             it("manages only the KMS keys tagged as this stack's, and creates keys only with that tag", () => {

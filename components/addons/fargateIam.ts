@@ -51,3 +51,12 @@ export function collectorLogsPolicy(scope: Omit<ClusterScope, "clusterName">, lo
         Resource: [group, `${group}:*`],
     });
 }
+
+/**
+ * The ceiling of every collector role of the stack (its permissions boundary): the collector's actions on any
+ * cluster's performance log group of the account, so a widened inline policy grants nothing else.
+ */
+export function collectorBoundaryPolicy(account: { partition: string; accountId: string }): PolicyDocument {
+    const groups = `arn:${account.partition}:logs:*:${account.accountId}:log-group:/aws/containerinsights/*/performance`;
+    return policy({ Sid: "PerformanceLogEvents", Effect: "Allow", Action: COLLECTOR_LOG_ACTIONS, Resource: [groups, `${groups}:*`] });
+}

@@ -26,6 +26,8 @@ export interface FargateInsightsArgs {
     /** The collector image, pinned. */
     image: string;
     tags: Record<string, string>;
+    /** The collector role's permissions boundary. The pod execution role gets none: see the README (Fargate, IAM). */
+    collectorBoundaryArn: pulumi.Input<string>;
 }
 
 /** What the program decides for one cluster; the ClusterAgent adds the cluster and its provider. */
@@ -104,6 +106,7 @@ export class FargateInsights extends pulumi.ComponentResource {
                         serviceAccount: COLLECTOR_SERVICE_ACCOUNT,
                     }),
                 ),
+                permissionsBoundary: args.collectorBoundaryArn,
                 tags: args.tags,
             },
             aws_,

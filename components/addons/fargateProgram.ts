@@ -1,5 +1,8 @@
 /** The program's side of Container Insights for EKS Fargate: what it reads before registering, and each cluster's entry. */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { collectorBoundaryName } from "../../common/naming";
+import { collectorBoundaryPolicy } from "./fargateIam";
 import { FargateInsightsOptions } from "../../config";
 import { Check, oidcProviderCheck } from "../cluster/checks";
 import { AgentPlan } from "../cluster/fleet";
@@ -17,6 +20,8 @@ export interface FargateContext {
     stackName: string;
     logRetentionDays: number;
     tags: Record<string, string>;
+    /** The collector roles' permissions boundary (one managed policy per stack). */
+    collectorBoundaryArn: pulumi.Input<string>;
 }
 
 /** Decides, before anything is registered, which agent clusters get the add-on (undefined while it is off). */
@@ -39,7 +44,21 @@ export async function resolveFargateInsights(args: {
         oidcChecks: args.oidcChecks,
         lookups: { profiles: args.profiles, oidcProvider: (issuer) => oidcProviderCheck(issuer, args.account), subnets: classifySubnets },
     });
-    return { decisions, image: args.image, account: args.account, stackName: args.stackName, logRetentionDays: args.options.logRetentionDays, tags: args.tags };
+    const boundary = new aws.iam.Policy("fargate-collector-boundary", {
+        name: collectorBoundaryName(args.stackName),
+        description: "Permissions boundary of the container insights Fargate ADOT collector roles",
+        policy: JSON.stringify(collectorBoundaryPolicy(args.account)),
+        tags: args.tags,
+    });
+    return {
+        decisions,
+        image: args.image,
+        account: args.account,
+        stackName: args.stackName,
+        logRetentionDays: args.options.logRetentionDays,
+        tags: args.tags,
+        collectorBoundaryArn: boundary.arn,
+    };
 }
 
 /** One cluster's add-on arguments (when it gets the add-on) and its `clusters` output entry; says why not when it matters. */
@@ -73,6 +92,7 @@ export function fargateInsightsFor(
             logRetentionDays: context.logRetentionDays,
             image: context.image,
             tags: context.tags,
+            collectorBoundaryArn: context.collectorBoundaryArn,
         },
         status: fargateStatus(decision),
     };
