@@ -86,7 +86,7 @@ describe("Container Insights for EKS Fargate in the program", () => {
         const profile = inputs(named(run, PROFILE, "us-east-1-shop-fargate-insights"));
         assert.equal(profile.clusterName, "shop");
         assert.equal(profile.region, "us-east-1");
-        assert.equal(profile.fargateProfileName, "fargate-container-insights");
+        assert.equal(profile.fargateProfileName, "container-insights-adot", "not the hand-run reference setup's fargate-container-insights");
         assert.deepEqual(profile.selectors, [{ namespace: "fargate-container-insights" }]);
         assert.deepEqual(profile.subnetIds, statusOf(run, "shop").fargateInsights!.subnetIds);
         assert.ok(!profile.subnetIds!.some((s: string) => s.endsWith("c")), "never the public subnet");
@@ -172,6 +172,7 @@ describe("Container Insights for EKS Fargate in the program", () => {
         assert.equal(set.spec.replicas, 1);
         const pod = set.spec.template.spec;
         assert.equal(pod.serviceAccountName, "adot-collector");
+        assert.equal(set.spec.template.metadata.labels["eks.amazonaws.com/fargate-profile"], "container-insights-adot", "scheduled through its own profile only");
         assert.equal(pod.containers[0].image, `${IMAGE}:v0.49.0@${fakeDigest(`test manifest ${IMAGE}:v0.49.0`)}`);
         assert.deepEqual(pod.containers[0].volumeMounts, [{ name: "adot-collector-config-volume", mountPath: "/conf" }]);
         assert.equal(pod.volumes[0].configMap.name, "adot-collector-config");

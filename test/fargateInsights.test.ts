@@ -122,8 +122,9 @@ describe("Fargate Container Insights: lookups", () => {
 
     it("a cluster runs Fargate when it has a profile other than the add-on's own, on any page", async () => {
         assert.equal(await firstOtherProfile(pages([])), undefined);
-        assert.equal(await firstOtherProfile(pages(["fargate-container-insights"])), undefined, "its own profile does not count");
-        assert.equal(await firstOtherProfile(pages(["fargate-container-insights"], [], ["apps"])), "apps");
+        assert.equal(await firstOtherProfile(pages(["container-insights-adot"])), undefined, "its own profile does not count");
+        assert.equal(await firstOtherProfile(pages(["container-insights-adot"], [], ["apps"])), "apps");
+        assert.equal(await firstOtherProfile(pages(["fargate-container-insights"])), "fargate-container-insights", "a hand-made reference setup's profile is another one");
         let read = 0;
         async function* counting() {
             for (const list of [["apps"], ["more"]]) {

@@ -8,12 +8,15 @@
  *   passes the project's pack without an exception; upstream sets only fsGroup.
  * - The image is pinned (tag and digest), pulled IfNotPresent; upstream uses `latest` with Always.
  * - A checksum of the configuration on the pod template rolls the collector when its configuration changes.
+ * - The Fargate profile is named `container-insights-adot`, not the reference setup's `fargate-container-insights`
+ *   (eksctl's step): a cluster set up by hand has a profile of that name, and creating ours would fail on it. The pod
+ *   names our profile (label eks.amazonaws.com/fargate-profile) so EKS never schedules it through the other one.
  */
 import { createHash } from "node:crypto";
 import { fargateCollectorYaml } from "./fargateCollectorConfig";
 
 export const FARGATE_NAMESPACE = "fargate-container-insights";
-export const FARGATE_PROFILE_NAME = "fargate-container-insights";
+export const FARGATE_PROFILE_NAME = "container-insights-adot";
 export const COLLECTOR_SERVICE_ACCOUNT = "adot-collector";
 export const COLLECTOR_NAME = "adot-collector";
 export const COLLECTOR_SERVICE = "adot-collector-service";
@@ -79,7 +82,8 @@ export function fargateManifests(args: FargateManifestArgs) {
                 serviceName: COLLECTOR_SERVICE,
                 template: {
                     metadata: {
-                        labels: LABELS,
+                        // Not in the selector (immutable): only which Fargate profile schedules the pod.
+                        labels: { ...LABELS, "eks.amazonaws.com/fargate-profile": FARGATE_PROFILE_NAME },
                         annotations: { "checksum/config": createHash("sha256").update(config).digest("hex") },
                     },
                     spec: {
