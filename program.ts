@@ -293,6 +293,7 @@ export async function createContainerInsights(settings: Settings, options: Progr
             image: addonImages.adotCollector,
             account: { accountId, partition },
             stackName: settings.stackName,
+            stackId: settings.stackId,
             tags,
         });
         const cniMetrics = planCniMetrics({

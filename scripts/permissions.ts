@@ -269,6 +269,8 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
     "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": ["iam:GetOpenIDConnectProvider"],
     "aws:eks/getAddon:getAddon": ["eks:DescribeAddon"],
     "aws:ec2/getRouteTables:getRouteTables": ["ec2:DescribeRouteTables"],
+    "aws:cloudwatch/getLogGroups:getLogGroups": ["logs:DescribeLogGroups"],
+    "aws:cloudwatch/getLogGroup:getLogGroup": ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
     "aws:ec2/getRouteTable:getRouteTable": ["ec2:DescribeRouteTables"],
 };
 

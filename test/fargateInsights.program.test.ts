@@ -246,6 +246,24 @@ describe("Container Insights for EKS Fargate: identities and opt-in", () => {
         assert.match(skipped.fargateInsights!.reason!, /IAM OIDC provider .* is not registered.*EKS Pod Identity does not support Fargate pods.*eksctl utils associate-iam-oidc-provider --cluster no-oidc/);
     });
 
+    it("writes to an existing performance log group that is not the stack's without creating, changing or deleting it", async () => {
+        const fleet: Fleet = {
+            "us-east-1": [
+                { name: "shared", fargateProfiles: [["apps"]], performanceLogGroup: "foreign" },
+                { name: "own", fargateProfiles: [["apps"]], performanceLogGroup: "ours" },
+            ],
+        };
+        const run = await runProgram({ ...baseConfig(), "addons.fargateInsights.enabled": "true" }, { fleet });
+        const groups = run.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => inputs(g).name);
+        assert.ok(!groups.includes("/aws/containerinsights/shared/performance"), "someone else's group is not managed");
+        assert.ok(groups.includes("/aws/containerinsights/own/performance"), "the stack's own group stays managed");
+        const policy = named(run, "aws:iam/rolePolicy:RolePolicy", "us-east-1-shared-fargate-insights-collector");
+        assert.match(JSON.stringify(doc(policy.inputs.policy)), /log-group:\/aws\/containerinsights\/shared\/performance/, "the collector still writes to it");
+        assert.equal(statusOf(run, "shared").fargateInsights!.existingLogGroup, true);
+        assert.equal(statusOf(run, "own").fargateInsights!.existingLogGroup, undefined);
+        assert.ok(run.invokes.some((i) => i.token === "aws:cloudwatch/getLogGroups:getLogGroups" && i.inputs.logGroupNamePrefix === "/aws/containerinsights/shared/performance"));
+    });
+
     it("opts a cluster without a Fargate profile in by alwaysInclude", async () => {
         const fleet: Fleet = { "us-east-1": [{ name: "serverless-1" }, { name: "other" }] };
         const run = await runProgram({ ...baseConfig(), "addons.fargateInsights.enabled": "true", "addons.fargateInsights.alwaysInclude": "serverless-*" }, { fleet });

@@ -178,14 +178,15 @@ function lookups(overrides: Partial<FargateLookups> & { profile?: Record<string,
         },
         oidcProvider: async () => ({ found: true }),
         subnets: async ({ subnetIds }) => ({ privateSubnetIds: subnetIds.filter((s) => !s.endsWith("-pub")), publicSubnetIds: subnetIds.filter((s) => s.endsWith("-pub")) }),
+        logGroup: async () => "absent",
         ...overrides,
-    };
+    } as FargateLookups;
 }
 
 const plan = (agents: AgentPlan[], options: Partial<FargateInsightsOptions> = {}, l = lookups(), oidcChecks = new Map<string, Check>()) =>
     planFargateInsights({ options: { ...OPTIONS, ...options }, agents, oidcChecks, lookups: l });
 const decision = (decisions: Map<string, FargateDecision>, name: string) => decisions.get(`eu-west-1/${name}`);
-const previousWith = (name: string, record?: { subnetIds: string[]; oidcIssuer: string }): ClusterStatus => ({
+const previousWith = (name: string, record?: { subnetIds: string[]; oidcIssuer: string; existingLogGroup?: boolean }): ClusterStatus => ({
     name,
     region: "eu-west-1",
     arn: "a",
@@ -244,12 +245,31 @@ describe("Fargate Container Insights: which clusters get it", () => {
         assert.equal(skipped.warn, true);
     });
 
+    it("uses an existing performance log group that is not the stack's without managing it, and manages its own", async () => {
+        const owners: Record<string, "absent" | "ours" | "foreign"> = { shop: "foreign", cart: "ours", blog: "absent" };
+        const asked: string[] = [];
+        const l = lookups({
+            logGroup: async ({ region, name }) => {
+                asked.push(`${region} ${name}`);
+                return owners[name.split("/")[3]];
+            },
+        });
+        const decisions = await plan([agent("shop"), agent("cart"), agent("blog")], {}, l);
+        assert.equal((decision(decisions, "shop") as any).record.existingLogGroup, true);
+        assert.equal((decision(decisions, "cart") as any).record.existingLogGroup, undefined);
+        assert.equal((decision(decisions, "blog") as any).record.existingLogGroup, undefined);
+        assert.ok(asked.includes("eu-west-1 /aws/containerinsights/shop/performance"), asked.join());
+        const kept = decision(await plan([agent("shop", {}, previousWith("shop", { subnetIds: ["subnet-old"], oidcIssuer: ISSUER("shop"), existingLogGroup: true }))], {}, lookups({ profile: { shop: new Error("Throttling") } })), "shop") as any;
+        assert.equal(kept.record.existingLogGroup, true, "a kept cluster keeps not managing it");
+    });
+
     describe("when something cannot be read now", () => {
         const record = { subnetIds: ["subnet-old-a"], oidcIssuer: ISSUER("shop") };
         const failures: Array<[string, Partial<FargateLookups> & { profile?: Record<string, string | Error> }, RegExp]> = [
             ["profiles", { profile: { shop: new Error("AccessDeniedException: eks:ListFargateProfiles") } }, /Fargate profiles could not be listed \(AccessDeniedException: eks:ListFargateProfiles\)/],
             ["OIDC provider", { oidcProvider: async () => ({ error: "Throttling" }) }, /IAM OIDC provider could not be checked \(Throttling\)/],
             ["route tables", { subnets: async () => ({ error: "UnauthorizedOperation" }) }, /route tables could not be read \(UnauthorizedOperation\)/],
+            ["log group", { logGroup: async () => ({ error: "AccessDeniedException" }) }, /performance log group could not be looked up \(AccessDeniedException\)/],
         ];
         for (const [what, failing, reason] of failures) {
             it(`${what}: keeps what the last deploy installed, else waits with a warning`, async () => {

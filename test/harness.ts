@@ -7,6 +7,7 @@ import { PROJECT, configForProgram, handToRuntime } from "./cliReplay";
 import { ImageLock } from "../images/lock";
 import { testImageLock } from "./fakes/imageLock";
 import { firstOtherProfile } from "../components/addons/fargateProfiles";
+import { STACK_TAG_KEY } from "../common/naming";
 
 export const ACCOUNT_ID = "111122223333";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -48,6 +49,8 @@ export interface FleetCluster {
     subnets?: FleetSubnet[];
     /** Whether its VPC's main route table routes to an internet gateway (default: no). */
     mainRouteTablePublic?: boolean;
+    /** Its `/aws/containerinsights/<name>/performance` log group exists, tagged by the stack "prod" or not (default: absent). */
+    performanceLogGroup?: "ours" | "foreign";
 }
 
 export interface FleetSubnet {
@@ -259,6 +262,20 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
             }
         }
         return { id: inputs.region, ids, region: inputs.region, tags: {} };
+    }
+    if (token === "aws:cloudwatch/getLogGroups:getLogGroups" || token === "aws:cloudwatch/getLogGroup:getLogGroup") {
+        const existing = (fleet[inputs.region] ?? []).filter((c) => c.performanceLogGroup).map((c) => ({ cluster: c, name: `/aws/containerinsights/${c.name}/performance` }));
+        if (token === "aws:cloudwatch/getLogGroups:getLogGroups") {
+            // aws_cloudwatch_log_groups: the names with the prefix, empty (no error) when none has it.
+            const names = existing.map((g) => g.name).filter((name) => name.startsWith(inputs.logGroupNamePrefix ?? ""));
+            return { id: inputs.region, logGroupNamePrefix: inputs.logGroupNamePrefix, logGroupNames: names, arns: names.map((n) => `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${n}`), region: inputs.region };
+        }
+        const group = existing.find((g) => g.name === inputs.name);
+        if (!group) {
+            throw invokeError("no matching CloudWatch Logs Log Group found");
+        }
+        const tags = group.cluster.performanceLogGroup === "ours" ? { [STACK_TAG_KEY]: "container-insights/prod" } : { team: "observability" };
+        return { id: inputs.name, name: inputs.name, arn: `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${inputs.name}`, retentionInDays: 0, tags, region: inputs.region };
     }
     if (token === "aws:ec2/getRouteTable:getRouteTable") {
         for (const cluster of fleet[inputs.region] ?? []) {

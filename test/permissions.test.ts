@@ -192,6 +192,13 @@ function invokeRequests(invoke: Invoke): Array<{ resource: string; context: Reco
             return [{ resource: inputs.arn, context: {} }];
         case "aws:eks/getAddon:getAddon":
             return [{ resource: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`, context: {} }];
+        case "aws:cloudwatch/getLogGroups:getLogGroups":
+            // DescribeLogGroups is authorized on the account's log-group:* of the region.
+            return [{ resource: `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:*`, context: {} }];
+        case "aws:cloudwatch/getLogGroup:getLogGroup": {
+            const group = `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${inputs.name}`;
+            return [{ resource: group, context: {} }, { resource: `${group}:*`, context: {} }];
+        }
         case "aws:ec2/getRouteTables:getRouteTables":
         case "aws:ec2/getRouteTable:getRouteTable":
             return [{ resource: "*", context: { "aws:RequestedRegion": inputs.region } }];

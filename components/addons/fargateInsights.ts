@@ -28,6 +28,8 @@ export interface FargateInsightsArgs {
     tags: Record<string, string>;
     /** The collector role's permissions boundary. The pod execution role gets none: see the README (Fargate, IAM). */
     collectorBoundaryArn: pulumi.Input<string>;
+    /** False: the performance log group exists and is not the stack's; it is used, never created or deleted. */
+    manageLogGroup: boolean;
 }
 
 /** What the program decides for one cluster; the ClusterAgent adds the cluster and its provider. */
@@ -39,7 +41,7 @@ export type FargateInsightsAddon = Omit<FargateInsightsArgs, "cluster" | "provid
  * role (write to that group only), and the one-replica ADOT collector StatefulSet with its RBAC and configuration.
  */
 export class FargateInsights extends pulumi.ComponentResource {
-    readonly logGroup: aws.cloudwatch.LogGroup;
+    readonly logGroup?: aws.cloudwatch.LogGroup;
     readonly profile: aws.eks.FargateProfile;
     readonly collectorRole: aws.iam.Role;
     readonly statefulSet: k8s.apps.v1.StatefulSet;
@@ -53,11 +55,15 @@ export class FargateInsights extends pulumi.ComponentResource {
         const aws_ = { parent: this };
         const k8s_ = { parent: this, provider };
 
-        this.logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-performance`,
-            { name: logGroupName, region: cluster.region, retentionInDays: args.logRetentionDays, tags: args.tags },
-            aws_,
-        );
+        // Not retained on delete: Container Insights' metrics are extracted from the EMF events at ingestion and outlive
+        // the group; a retained group would leak and make the next switch-on's CreateLogGroup fail (it exists).
+        this.logGroup = args.manageLogGroup
+            ? new aws.cloudwatch.LogGroup(
+                  `${name}-performance`,
+                  { name: logGroupName, region: cluster.region, retentionInDays: args.logRetentionDays, tags: args.tags },
+                  aws_,
+              )
+            : undefined;
 
         const podRole = new aws.iam.Role(
             `${name}-fargate-pods`,
@@ -135,7 +141,7 @@ export class FargateInsights extends pulumi.ComponentResource {
             ...k8s_,
             // The profile first, or the pod is scheduled before Fargate takes the namespace; the role's policy and the
             // group first, or the collector's first writes are denied or go nowhere.
-            dependsOn: [this.profile, collectorPolicy, this.logGroup, serviceAccount, binding, configMap, service],
+            dependsOn: [this.profile, collectorPolicy, ...(this.logGroup ? [this.logGroup] : []), serviceAccount, binding, configMap, service],
         });
         this.registerOutputs({});
     }

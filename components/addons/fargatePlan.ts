@@ -14,6 +14,8 @@ import { describeError } from "../cluster/discovery";
 import { FargateProfileLookup } from "./fargateProfiles";
 import { addonFilterReason } from "./selection";
 import { SubnetLookup } from "./privateSubnets";
+import { LogGroupLookup } from "./performanceLogGroup";
+import { performanceLogGroupName } from "./fargateCollectorConfig";
 
 /** What the add-on needs from the cluster, as the `clusters` output records it for a later deploy that cannot read it. */
 export interface FargateInsightsRecord {
@@ -21,6 +23,8 @@ export interface FargateInsightsRecord {
     subnetIds: string[];
     /** The OIDC issuer the collector's IRSA role trusts. */
     oidcIssuer: string;
+    /** The performance log group existed and is not this stack's: used, never created, changed or deleted. */
+    existingLogGroup?: boolean;
 }
 
 /** The add-on's line in a cluster's `clusters` output entry (only where the add-on's globs select the cluster). */
@@ -38,6 +42,7 @@ export interface FargateLookups {
     profiles?: FargateProfileLookup;
     oidcProvider: (issuer: string) => Promise<Check>;
     subnets: (cluster: { region: string; vpcId: string; subnetIds: string[] }) => Promise<SubnetLookup>;
+    logGroup: LogGroupLookup;
 }
 
 const matches = (name: string, globs: readonly string[]) => globs.find((glob) => minimatch(name, glob));
@@ -53,7 +58,7 @@ export function inAddonScope(name: string, options: Pick<FargateInsightsOptions,
 function previousRecord(agent: AgentPlan): FargateInsightsRecord | undefined {
     const previous = agent.previous?.fargateInsights;
     if (previous && previous.status !== "skipped" && previous.subnetIds?.length && previous.oidcIssuer) {
-        return { subnetIds: previous.subnetIds, oidcIssuer: previous.oidcIssuer };
+        return { subnetIds: previous.subnetIds, oidcIssuer: previous.oidcIssuer, ...(previous.existingLogGroup ? { existingLogGroup: true } : {}) };
     }
     return undefined;
 }
@@ -122,7 +127,12 @@ async function decide(agent: AgentPlan, options: FargateInsightsOptions, oidcChe
             warn: true,
         };
     }
-    return { status: "installed", record: { subnetIds: [...subnets.privateSubnetIds].sort(), oidcIssuer: issuer } };
+    const logGroup = await lookups.logGroup({ region: cluster.region, name: performanceLogGroupName(cluster.name) });
+    if (typeof logGroup !== "string") {
+        return unknown(agent, `its performance log group could not be looked up (${logGroup.error})`);
+    }
+    const record = { subnetIds: [...subnets.privateSubnetIds].sort(), oidcIssuer: issuer, ...(logGroup === "foreign" ? { existingLogGroup: true } : {}) };
+    return { status: "installed", record };
 }
 
 /** The decision for every agent cluster the add-on's globs select, by `<region>/<name>`; none when it is off. */

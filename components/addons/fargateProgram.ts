@@ -11,6 +11,8 @@ import { FargateInsightsAddon } from "./fargateInsights";
 import { FargateDecision, FargateInsightsStatus, fargateStatus, planFargateInsights } from "./fargatePlan";
 import { FargateProfileLookup } from "./fargateProfiles";
 import { classifySubnets } from "./privateSubnets";
+import { performanceLogGroupLookup } from "./performanceLogGroup";
+import { performanceLogGroupName } from "./fargateCollectorConfig";
 
 export interface FargateContext {
     decisions: Map<string, FargateDecision>;
@@ -33,6 +35,8 @@ export async function resolveFargateInsights(args: {
     image?: string;
     account: { accountId: string; partition: string };
     stackName: string;
+    /** The value of the stack's ownership tag (an existing performance log group with it is the stack's own). */
+    stackId: string;
     tags: Record<string, string>;
 }): Promise<FargateContext | undefined> {
     if (!args.options.enabled || !args.image) {
@@ -42,7 +46,7 @@ export async function resolveFargateInsights(args: {
         options: args.options,
         agents: args.agents,
         oidcChecks: args.oidcChecks,
-        lookups: { profiles: args.profiles, oidcProvider: (issuer) => oidcProviderCheck(issuer, args.account), subnets: classifySubnets },
+        lookups: { profiles: args.profiles, oidcProvider: (issuer) => oidcProviderCheck(issuer, args.account), subnets: classifySubnets, logGroup: performanceLogGroupLookup(args.stackId) },
     });
     const boundary = new aws.iam.Policy("fargate-collector-boundary", {
         name: collectorBoundaryName(args.stackName),
@@ -83,6 +87,12 @@ export function fargateInsightsFor(
     if (decision.reason) {
         pulumi.log.warn(`${where}: ${decision.reason}`);
     }
+    if (decision.record.existingLogGroup) {
+        pulumi.log.warn(
+            `${where}: the log group ${performanceLogGroupName(cluster.name)} exists and is not this stack's (the amazon-cloudwatch-observability ` +
+                "add-on or a manual setup made it): the collector writes to it; the program neither changes its retention nor deletes it",
+        );
+    }
     return {
         addon: {
             account: context.account,
@@ -93,6 +103,7 @@ export function fargateInsightsFor(
             image: context.image,
             tags: context.tags,
             collectorBoundaryArn: context.collectorBoundaryArn,
+            manageLogGroup: !decision.record.existingLogGroup,
         },
         status: fargateStatus(decision),
     };
