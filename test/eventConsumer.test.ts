@@ -3,6 +3,7 @@
  * (events on): targeted reconciles, requeue while CREATING, the bounded wait, duplicates, a DeleteCluster followed by a
  * stale CreateCluster, partial batch failures, the lease, OIDC provider events and the published cluster events.
  */
+import { POD_IDENTITY_AGENT_ADDON } from "../common/identity";
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";
@@ -80,6 +81,21 @@ describe("reconciler queue consumer", () => {
 
     const calls = (operation: string) => world.account.calls.filter((c) => c.operation === operation);
     const published = () => world.account.publishedEvents.map((e) => ({ type: e.DetailType, bus: e.EventBusName, resources: e.Resources, detail: JSON.parse(e.Detail) }));
+
+    it("a DeleteCluster of a cluster this stack never gave an identity publishes no Cluster Removed", async () => {
+        // Every DeleteCluster in the account reaches the queue; announcing each would start an up for nothing.
+        const { failed } = await consume([record(eksEvent("eks-delete-cluster.json", "never-onboarded"))]);
+        assert.deepEqual(failed, []);
+        assert.deepEqual(published(), []);
+    });
+
+    it("a cluster UPDATING when its event is handled gets its role and a Cluster Identity Ready (it serves the API)", async () => {
+        const arn = world.account.addCluster("us-east-1", "alpha", { status: "UPDATING" });
+        const { failed } = await consume([record(eksEvent("eks-create-cluster.json", "alpha"))]);
+        assert.deepEqual(failed, []);
+        assert.ok(world.account.role(clusterRoleName("alpha", "us-east-1")), "the role is created");
+        assert.deepEqual(published().map((e) => [e.type, e.detail.clusterArn]), [[CLUSTER_IDENTITY_READY, arn]]);
+    });
 
     it("decides from the cluster's current state only", () => {
         assert.deepEqual(decide({ found: false }).action, "remove");
@@ -175,8 +191,8 @@ describe("reconciler queue consumer", () => {
             [
                 [CLUSTER_IDENTITY_READY, arn],
                 [CLUSTER_REMOVED, arn],
-                [CLUSTER_REMOVED, arn],
             ],
+            "the stale event finds nothing to remove: no second Cluster Removed",
         );
     });
 
@@ -266,6 +282,39 @@ describe("reconciler queue consumer", () => {
         assert.deepEqual(failed, []);
         assert.equal(world.account.associationsOf("us-east-1", "alpha").length, 1);
         assert.equal(published()[0].detail.identityMode, "podIdentity");
+    });
+
+    describe("auto mode: the eks-pod-identity-agent add-on's status", () => {
+        const podIdentityRoleArn = `arn:aws:iam::${ACCOUNT}:role/nops-ccost-prod-pod-identity`;
+        const autoEnv = () => env({ identityMode: "auto", podIdentityRoleArn });
+        beforeEach(() => {
+            world.account.identity = reconcilerPermissions(scope, SECRET_ARN, { stackId: scope.stackId, podIdentity: true, auto: true }, true);
+        });
+
+        for (const status of ["DELETING", "DELETE_FAILED", "CREATE_FAILED"]) {
+            it(`${status} counts as not installed: the cluster gets IRSA, not an association`, async () => {
+                world.account.addCluster("us-east-1", "alpha", { addons: [POD_IDENTITY_AGENT_ADDON], addonStatus: status });
+                const { failed } = await consume([record(eksEvent("eks-create-cluster.json", "alpha"))], autoEnv());
+                assert.deepEqual(failed, []);
+                assert.equal(world.account.associationsOf("us-east-1", "alpha").length, 0);
+                assert.ok(world.account.role(clusterRoleName("alpha", "us-east-1")));
+            });
+        }
+
+        it("ACTIVE counts as installed: the cluster gets an association", async () => {
+            world.account.addCluster("us-east-1", "alpha", { addons: [POD_IDENTITY_AGENT_ADDON] });
+            const { failed } = await consume([record(eksEvent("eks-create-cluster.json", "alpha"))], autoEnv());
+            assert.deepEqual(failed, []);
+            assert.equal(world.account.associationsOf("us-east-1", "alpha").length, 1);
+        });
+
+        it("CREATING: the message waits (requeued, nothing written) like a CREATING cluster", async () => {
+            world.account.addCluster("us-east-1", "alpha", { addons: [POD_IDENTITY_AGENT_ADDON], addonStatus: "CREATING" });
+            const { failed, records } = await consume([record(eksEvent("eks-create-cluster.json", "alpha"))], autoEnv());
+            assert.equal(failed.length, 1);
+            assert.deepEqual(Object.values(records), ["requeued"]);
+            assert.equal(world.account.writeCount(), 0);
+        });
     });
 
     it("publishes nothing when the stack has no event bus", async () => {

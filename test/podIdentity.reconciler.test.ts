@@ -13,6 +13,8 @@ import { environmentVariables, readEnvironment } from "../lambda/reconciler/envi
 import { reconcile, teardown } from "../lambda/reconciler/reconcile";
 import { ReconcileResult, ReconcilerSettings } from "../lambda/reconciler/types";
 import { BOUNDARY_ARN, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+import { mockClient } from "aws-sdk-client-mock";
+import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
 
 const ACCOUNT = "111122223333";
 const STACK_ID = "container-insights/prod";
@@ -181,7 +183,7 @@ describe("Pod Identity in the reconciler", () => {
             world.account.addCluster("us-east-1", "alpha");
             await run(auto());
             assert.ok(world.account.role("nops-ccost-alpha_us-east-1"));
-            world.account.clusters.get("us-east-1")!.get("alpha")!.addons.add(POD_IDENTITY_AGENT_ADDON);
+            world.account.clusters.get("us-east-1")!.get("alpha")!.addons.set(POD_IDENTITY_AGENT_ADDON, "ACTIVE");
             const scheduled = await run(auto());
             assert.ok(world.account.role("nops-ccost-alpha_us-east-1"), "the chart still names the role until the next deploy");
             assert.equal(world.account.associationsOf("us-east-1", "alpha").length, 1);
@@ -316,4 +318,28 @@ describe("Pod Identity in the reconciler", () => {
         assert.deepEqual(handoverOf({ tf: { action: "create" } }), []);
         assert.equal(BOUNDARY_ARN.includes(ACCOUNT), true);
     });
+});
+
+describe("gateway.addonInstalled: DescribeAddon's status decides", () => {
+    const cases: Array<[string, boolean | undefined]> = [
+        ["ACTIVE", true],
+        ["UPDATING", true],
+        ["DEGRADED", true],
+        ["DELETING", false],
+        ["DELETE_FAILED", false],
+        ["CREATE_FAILED", false],
+        ["CREATING", undefined],
+    ];
+    for (const [status, installed] of cases) {
+        it(`${status} ⇒ ${installed === undefined ? "not known yet" : installed ? "installed" : "not installed"}`, async () => {
+            const client = mockClient(eks.EKSClient);
+            try {
+                client.on(eks.DescribeAddonCommand).resolves({ addon: { addonName: POD_IDENTITY_AGENT_ADDON, clusterName: "alpha", status: status as eks.AddonStatus } });
+                const gateway = new Gateway(sdkClients("us-east-1"), { now: () => 0, sleep: async () => undefined } as never);
+                assert.equal(await gateway.addonInstalled("us-east-1", "alpha", POD_IDENTITY_AGENT_ADDON), installed);
+            } finally {
+                client.restore();
+            }
+        });
+    }
 });

@@ -126,6 +126,19 @@ describe("reconciler", () => {
         assert.equal(world.account.writeCount() - writesBefore, 1);
     });
 
+    it("announces a cluster recreated under the same name (its trust moved to the new issuer), not a policy repair", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.addCluster("us-east-1", "beta", { status: "UPDATING" });
+        const first = await run(["us-east-1"]);
+        assert.deepEqual(first.changes!.ready.map((c) => c.cluster.name).sort(), ["alpha", "beta"], "an UPDATING cluster serves the API: announced");
+        world.account.recreateCluster("us-east-1", "alpha");
+        world.account.role("nops-ccost-beta_us-east-1")!.inline.set(AGENT_POLICY_NAME, '{"Version":"2012-10-17","Statement":[]}');
+        const result = await run(["us-east-1"]);
+        assert.equal(byCluster(result, "alpha").outcome, "updated");
+        assert.equal(byCluster(result, "beta").outcome, "updated");
+        assert.deepEqual(result.changes!.ready.map((c) => c.cluster.name), ["alpha"], "only the new cluster identity is announced");
+    });
+
     it("restores an inline policy edited out of band", async () => {
         world.account.addCluster("us-east-1", "alpha");
         await run(["us-east-1"]);

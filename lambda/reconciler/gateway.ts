@@ -227,17 +227,25 @@ export class Gateway {
         return { name, region, arn: cluster.arn, status: cluster.status, oidcIssuer: cluster.identity?.oidc?.issuer, tags: cluster.tags ?? {} };
     }
 
-    /** Whether the add-on is on the cluster (DescribeAddon answers ResourceNotFoundException when it is not). */
-    async addonInstalled(region: string, clusterName: string, addonName: string): Promise<boolean> {
+    /** The add-on's DescribeAddon status, or undefined when it is not on the cluster (ResourceNotFoundException). */
+    async addonStatus(region: string, clusterName: string, addonName: string): Promise<string | undefined> {
         try {
-            await this.read(() => this.clients.eks(region).send(new DescribeAddonCommand({ clusterName, addonName })));
-            return true;
+            const answer = await this.read(() => this.clients.eks(region).send(new DescribeAddonCommand({ clusterName, addonName })));
+            return answer.addon?.status ?? "ACTIVE";
         } catch (error) {
             if (errorName(error) === "ResourceNotFoundException") {
-                return false;
+                return undefined;
             }
             throw error;
         }
+    }
+
+    /**
+     * Whether the add-on is running on the cluster: absent, DELETING, DELETE_FAILED or CREATE_FAILED is not installed;
+     * CREATING is not known yet (undefined: a scheduled run skips the cluster and keeps what it has, a targeted run waits).
+     */
+    async addonInstalled(region: string, clusterName: string, addonName: string): Promise<boolean | undefined> {
+        return addonInstalledOf(await this.addonStatus(region, clusterName, addonName));
     }
 
     /**
@@ -458,4 +466,15 @@ export class Gateway {
         }
         return result.SecretString;
     }
+}
+
+/** Add-on statuses whose add-on is not (or no longer) running. */
+export const ADDON_NOT_INSTALLED_STATUSES = ["DELETING", "DELETE_FAILED", "CREATE_FAILED"];
+
+/** installed (ACTIVE, UPDATING, DEGRADED, UPDATE_FAILED), not installed, or not known yet (CREATING). */
+export function addonInstalledOf(status: string | undefined): boolean | undefined {
+    if (status === undefined || ADDON_NOT_INSTALLED_STATUSES.includes(status)) {
+        return false;
+    }
+    return status === "CREATING" ? undefined : true;
 }

@@ -7,9 +7,24 @@ export type Step =
      * The role exists; its trust and/or inline policy are checked against the desired ones. A role whose boundary
      * is not the stack's gets it back first: until then IAM refuses every other write to it.
      */
-    | { kind: "converge"; role: DesiredRole; trustDrifted: boolean; boundaryMissing: boolean }
+    /** `newIssuer`: the trust names another OIDC provider than the role's (a cluster recreated under the same name). */
+    | { kind: "converge"; role: DesiredRole; trustDrifted: boolean; boundaryMissing: boolean; newIssuer?: boolean }
     /** `boundaryMissing`: the boundary goes back on before the role can be emptied and deleted. */
     | { kind: "delete"; actual: ActualRole; reason: string; boundaryMissing: boolean };
+
+/** The trust's federated principals (the OIDC provider ARNs, one per cluster issuer), sorted. */
+export function federatedPrincipals(trust: unknown): string[] {
+    const statements = (trust as { Statement?: unknown })?.Statement;
+    const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
+    return list
+        .flatMap((s: { Principal?: { Federated?: string | string[] } }) => [s?.Principal?.Federated ?? []].flat())
+        .filter((p): p is string => typeof p === "string")
+        .sort();
+}
+
+function sameFederatedPrincipals(a: unknown, b: unknown): boolean {
+    return JSON.stringify(federatedPrincipals(a)) === JSON.stringify(federatedPrincipals(b));
+}
 
 /** Region of a per-cluster role, from its name (`..._<region>`; regions never contain `_`). */
 export function regionOfRole(roleName: string): string {
@@ -44,6 +59,7 @@ export function plan(args: {
                       role,
                       trustDrifted: !samePolicy(actual.trust, role.trust),
                       boundaryMissing: actual.boundary !== role.boundary,
+                      newIssuer: !sameFederatedPrincipals(actual.trust, role.trust),
                   }
                 : { kind: "create", role },
         );

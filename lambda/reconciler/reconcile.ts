@@ -157,7 +157,8 @@ async function executeRole(step: Step, settings: ReconcilerSettings, gateway: Ga
         await writeLimit(() => gateway.putInlinePolicy(role.roleName, role.permissions));
         wrote = true;
     }
-    return { ...base, outcome: wrote ? "updated" : "unchanged" };
+    const newIssuer = step.kind === "converge" && step.trustDrifted && step.newIssuer === true;
+    return { ...base, outcome: wrote ? "updated" : "unchanged", ...(wrote && newIssuer ? { newIssuer: true } : {}) };
 }
 
 function stepIdentity(step: AnyStep): Omit<ClusterResult, "outcome"> {
@@ -237,14 +238,20 @@ export async function reconcile(
     return { ...summarize("reconcile", fleet.regions, [...results, ...skipped, ...fleet.failed], gateway), changes: changesOf(results, fleet, settings) };
 }
 
+/** Statuses in which a cluster serves the Kubernetes API, so its identity is ready for the agent (an UPDATING cluster keeps serving). */
+export const OPERATIONAL_STATUSES = ["ACTIVE", "UPDATING"];
+
 /**
- * What a scheduled or deploy-time run publishes: only clusters whose identity it created (an ACTIVE cluster's new role
- * or association), and clusters gone from a region it read completely whose role it deleted; never every steady one.
+ * What a scheduled or deploy-time run publishes: only clusters whose identity it created (an ACTIVE or UPDATING
+ * cluster's new role or association, or a role whose trust it moved to a new OIDC issuer: a cluster recreated under
+ * the same name, which keeps its ARN and role name), and clusters gone from a region it read completely whose role it
+ * deleted; never every steady one.
  */
 export function changesOf(results: ClusterResult[], fleet: Pick<Fleet, "clusters" | "unreadRegions">, settings: Pick<ReconcilerSettings, "regions">): NonNullable<ReconcileResult["changes"]> {
     const byArn = new Map(fleet.clusters.map((c) => [c.arn, c]));
     const ready = results
-        .filter((r) => r.outcome === "created" && r.clusterArn && byArn.get(r.clusterArn)?.status === "ACTIVE")
+        .filter((r) => (r.outcome === "created" || (r.outcome === "updated" && r.newIssuer)) && r.clusterArn)
+        .filter((r) => OPERATIONAL_STATUSES.includes(byArn.get(r.clusterArn!)?.status ?? ""))
         .map((r) => ({ cluster: { name: r.cluster!, region: r.region!, arn: r.clusterArn! }, identityMode: r.roleName ? ("irsa" as const) : ("podIdentity" as const) }));
     const removed = results
         .filter((r) => r.outcome === "deleted" && r.roleName && r.roleClusterArn && !byArn.has(r.roleClusterArn))

@@ -7,10 +7,10 @@ import { clusterRoleName, clusterRolePath } from "../../common/naming";
 import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
 import { associationSteps } from "./associations";
 import { accountOfArn, desiredRoles } from "./desired";
-import { Gateway } from "./gateway";
+import { Gateway, addonInstalledOf } from "./gateway";
 import { errorName } from "../../common/errors";
 import { plan } from "./plan";
-import { AnyStep, Concurrency, DEFAULT_CONCURRENCY, Log, runSteps } from "./reconcile";
+import { AnyStep, Concurrency, DEFAULT_CONCURRENCY, Log, OPERATIONAL_STATUSES, runSteps } from "./reconcile";
 import { settleAll } from "./timing";
 import { ClusterChange, ClusterFacts, ClusterRef, ClusterResult, ReconcilerSettings } from "./types";
 import { QueueTarget } from "./queueEvents";
@@ -26,7 +26,7 @@ export const WAIT_STATUSES = ["CREATING", "PENDING"];
 /**
  * The one rule of a targeted reconcile. Gone or DELETING: this cluster's role and association go (if this stack's).
  * CREATING or PENDING: wait. Anything else (ACTIVE, UPDATING, FAILED): bring it in step as a scheduled run would,
- * which gives an ACTIVE cluster its identity and leaves a FAILED one's as it is.
+ * which gives an ACTIVE or UPDATING cluster its identity and leaves a FAILED one's as it is.
  */
 export function decide(state: ClusterState): Decision {
     if (!state.found) {
@@ -46,9 +46,9 @@ export interface TargetOutcome {
     status: "done" | "wait";
     reason?: string;
     results: ClusterResult[];
-    /** Clusters this run confirmed ready (ACTIVE, with their role or association in step). */
+    /** Clusters this run confirmed ready (ACTIVE or UPDATING, with their role or association in step). */
     ready: ClusterChange[];
-    /** Clusters this run found gone (their role and association are removed, or were never there). */
+    /** Clusters this run found gone whose role or association it removed. */
     removed: ClusterChange[];
 }
 
@@ -134,13 +134,27 @@ async function reconcileCluster(
         if (troubled) {
             throw new Error(`removing the identity of ${name} (${region}): ${troubled.reason}`);
         }
-        const identityMode = actual || settings.identityMode === "irsa" ? "irsa" : "podIdentity";
+        // Only a cluster that had an identity here is announced: every DeleteCluster in the account (excluded clusters,
+        // clusters of other stacks, copies of the event) reaches this queue, and each announcement starts an up.
+        const deleted = results.filter((r) => r.outcome === "deleted");
+        if (deleted.length === 0) {
+            return { status: "done", reason: `${decision.reason}; it had no identity from this stack`, results, ready: [], removed: [] };
+        }
+        const identityMode = deleted.some((r) => r.roleName) ? "irsa" : "podIdentity";
         return { status: "done", reason: decision.reason, results, ready: [], removed: [{ cluster: ref, identityMode }] };
     }
 
     const facts = cluster!;
     if (settings.identityMode === "auto") {
-        facts.podIdentityAgent = await gateway.addonInstalled(region, name, POD_IDENTITY_AGENT_ADDON).catch(() => undefined);
+        const addon = await gateway.addonStatus(region, name, POD_IDENTITY_AGENT_ADDON).then(
+            (status) => ({ status }),
+            () => undefined,
+        );
+        if (addon?.status === "CREATING") {
+            // The add-on's own event (or this message) comes back once it is ACTIVE or failed: decide then.
+            return { status: "wait", reason: `the ${POD_IDENTITY_AGENT_ADDON} add-on is CREATING`, results: [], ready: [], removed: [] };
+        }
+        facts.podIdentityAgent = addon ? addonInstalledOf(addon.status) : undefined;
     }
     const [providers, actual] = await Promise.all([gateway.listOidcProviderArns(), gateway.ownedRole(roleName, path)]);
     const wanted = desiredRoles([facts], providers, account, settings);
@@ -165,6 +179,6 @@ async function reconcileCluster(
     }
     const identity = results.find((r) => r.clusterArn === facts.arn && IDENTITY_OUTCOMES.has(r.outcome));
     const ready =
-        facts.status === "ACTIVE" && identity ? [{ cluster: ref, identityMode: identity.roleName ? ("irsa" as const) : ("podIdentity" as const) }] : [];
+        OPERATIONAL_STATUSES.includes(facts.status) && identity ? [{ cluster: ref, identityMode: identity.roleName ? ("irsa" as const) : ("podIdentity" as const) }] : [];
     return { status: "done", results: [...results, ...wanted.skipped], ready, removed: [] };
 }

@@ -80,6 +80,8 @@ export interface ClusterResult {
     reason?: string;
     /** A role's result: the cluster ARN the role is tagged with (for a deleted role, the cluster it served). */
     roleClusterArn?: string;
+    /** An updated role whose trust now names another OIDC issuer: a cluster recreated under the same name. */
+    newIssuer?: boolean;
 }
 
 export interface ClusterRef {

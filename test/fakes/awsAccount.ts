@@ -34,8 +34,8 @@ interface FakeCluster {
     status: string;
     issuer?: string;
     tags: Record<string, string>;
-    /** Names of the EKS add-ons installed on the cluster. */
-    addons: Set<string>;
+    /** The cluster's EKS add-ons: name -> DescribeAddon status (ACTIVE, CREATING, DELETING, CREATE_FAILED...). */
+    addons: Map<string, string>;
 }
 
 /** An EKS Pod Identity association as EKS stores it. */
@@ -148,14 +148,14 @@ export class FakeAccount {
     addCluster(
         region: string,
         name: string,
-        opts: { status?: string; oidc?: boolean; provider?: boolean; tags?: Record<string, string>; addons?: string[] } = {},
+        opts: { status?: string; oidc?: boolean; provider?: boolean; tags?: Record<string, string>; addons?: string[]; addonStatus?: string } = {},
     ): string {
         const issuer = opts.oidc === false ? undefined : this.newIssuer(region);
         if (!this.clusters.has(region)) {
             this.clusters.set(region, new Map());
         }
         const arn = `arn:aws:eks:${region}:${this.accountId}:cluster/${name}`;
-        this.clusters.get(region)!.set(name, { arn, status: opts.status ?? "ACTIVE", issuer, tags: opts.tags ?? {}, addons: new Set(opts.addons ?? []) });
+        this.clusters.get(region)!.set(name, { arn, status: opts.status ?? "ACTIVE", issuer, tags: opts.tags ?? {}, addons: new Map((opts.addons ?? []).map((a) => [a, opts.addonStatus ?? "ACTIVE"])) });
         if (issuer && opts.provider !== false) {
             this.oidcProviders.add(this.providerArn(issuer));
         }
@@ -432,10 +432,11 @@ export class FakeAccount {
 
     opDescribeAddon(input: { clusterName: string; addonName: string }, region: string) {
         const cluster = this.requireCluster(region, input.clusterName);
-        if (!cluster.addons.has(input.addonName)) {
+        const status = cluster.addons.get(input.addonName);
+        if (!status) {
             throw awsError("ResourceNotFoundException", `No addon: ${input.addonName} found in cluster: ${input.clusterName}`, 404);
         }
-        return { addon: { addonName: input.addonName, clusterName: input.clusterName, status: "ACTIVE" } };
+        return { addon: { addonName: input.addonName, clusterName: input.clusterName, status } };
     }
 
     /** Summaries only, as EKS returns them: no role, no tags. Filters by namespace and service account. */
