@@ -82,9 +82,28 @@ export function agentPermissions(args: AgentPermissionArgs): PolicyDocument {
     if (args.kms) {
         statements.push(bucketKeyStatement("BucketKey", ["kms:GenerateDataKey", "kms:Decrypt"], args.kms));
     }
-    statements.push({ Sid: "DenyReconcilerState", Effect: "Deny", Action: "s3:*", Resource: `${bucket}/${RECONCILER_STATE_PREFIX}*` });
+    statements.push({ Sid: "DenyReconcilerState", Effect: "Deny", Action: "s3:*", Resource: `${bucket}/${RECONCILER_STATE_PREFIX}*` }, denyListingReserved(bucket));
     return policy(...statements);
 }
+
+/**
+ * No listing of the stack's own prefix (`_container-insights/`: the reconciler's state, the created trail's logs).
+ * S3 evaluates s3:ListBucket against the request's s3:prefix; a listing without a prefix (the bucket root) has no
+ * s3:prefix, so this Deny does not apply to it: requiring a prefix would break whoever lists the bucket root. Such a
+ * listing shows key names only; reading any of them is denied by the object statement beside this one.
+ */
+function denyListingReserved(bucket: string): PolicyStatement {
+    return {
+        Sid: "DenyListingReservedPrefix",
+        Effect: "Deny",
+        Action: "s3:ListBucket",
+        Resource: bucket,
+        Condition: { StringLike: { "s3:prefix": `${RESERVED_PREFIX}*` } },
+    };
+}
+
+/** `_container-insights` without the slash: a prefix `_container-insights` lists the folder too. */
+const RESERVED_PREFIX = RECONCILER_STATE_PREFIX.replace(/\/$/, "");
 
 /** IRSA trust: only the agent's service account, with the STS audience, through the cluster's OIDC provider. */
 export function irsaTrust(args: {
@@ -150,6 +169,10 @@ export function bucketReadPolicy(partition: string, bucketName: string, kms?: Bu
             Action: ["s3:GetObject", "s3:ListBucket"],
             Resource: [bucket, `${bucket}/*`],
         },
+        // The stack's own prefix holds the reconciler's state and, with events.createTrail, the account's whole
+        // CloudTrail log: not the platform's to read.
+        { Sid: "DenyStackPrefix", Effect: "Deny", Action: "s3:*", Resource: `${bucket}/${RECONCILER_STATE_PREFIX}*` },
+        denyListingReserved(bucket),
     ];
     if (kms) {
         statements.push(bucketKeyStatement("DecryptParquetFiles", ["kms:Decrypt"], kms));

@@ -122,7 +122,7 @@ describe("account side", () => {
         it("lets agent roles, the agent user and the platform use exactly that key, and only through S3", async () => {
             const keyed = await runProgram({ ...baseConfig(), kmsKeyId: KEY_ARN });
             const read = keyed.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.inputs.role === "NopsIntegrationRole")!;
-            assert.deepEqual(withoutSid(doc(read.inputs.policy).Statement.slice(1)), [keyStatement(["kms:Decrypt"])]);
+            assert.deepEqual(withoutSid(doc(read.inputs.policy).Statement.slice(3)), [keyStatement(["kms:Decrypt"])]);
             const boundary = doc(keyed.one("aws:iam/policy:Policy").inputs.policy).Statement;
             assert.deepEqual(withoutSid(boundary.filter((st) => String(st.Action).includes("kms"))), [keyStatement(["kms:GenerateDataKey", "kms:Decrypt"])]);
             const fn = keyed.ofType("aws:lambda/function:Function")[0];
@@ -159,6 +159,14 @@ describe("account side", () => {
         assert.equal(rolePolicies[0].inputs.name, "nops-container-cost-read-prod");
         assert.deepEqual(doc(rolePolicies[0].inputs.policy).Statement, [
             { Sid: "ReadParquetFiles", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`] },
+            { Sid: "DenyStackPrefix", Effect: "Deny", Action: "s3:*", Resource: `${BUCKET_ARN}/_container-insights/*` },
+            {
+                Sid: "DenyListingReservedPrefix",
+                Effect: "Deny",
+                Action: "s3:ListBucket",
+                Resource: BUCKET_ARN,
+                Condition: { StringLike: { "s3:prefix": "_container-insights*" } },
+            },
         ]);
         assert.equal(run.outputs.readPolicyName.value, "nops-container-cost-read-prod");
     });

@@ -6,8 +6,9 @@
 import { strict as assert } from "assert";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { agentPermissions } from "../common/documents";
-import { RECONCILER_STATE_KEYS } from "../common/naming";
+import { agentPermissions, bucketReadPolicy } from "../common/documents";
+import { evaluate } from "./fakes/iamPolicy";
+import { RECONCILER_STATE_KEYS, TRAIL_PREFIX } from "../common/naming";
 import { parseLive } from "../lambda/reconciler/deployment";
 import { sdkClients } from "../lambda/reconciler/gateway";
 import { HandlerDeps, RunSummary, run } from "../lambda/reconciler/handler";
@@ -104,6 +105,30 @@ describe("the reconciler's state in the bucket", () => {
                 await assert.rejects(put("_container-insights/anything-else", "x"), /AccessDenied/);
             }
         });
+    });
+
+    describe("the stack's prefix (reconciler state, the created trail's CloudTrail logs) is not the platform's or the agents'", () => {
+        const bucket = `arn:aws:s3:::${BUCKET}`;
+        const kms = { keyArn: "arn:aws:kms:us-east-1:111122223333:key/k", region: "us-east-1" };
+        const trailLog = `${TRAIL_PREFIX}/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/22/log.json.gz`;
+        const identities = {
+            platform: bucketReadPolicy("aws", BUCKET, kms),
+            agent: agentPermissions({ partition: "aws", bucketName: BUCKET, queueArnPattern: QUEUES, kms }),
+        };
+        const get = (key: string) => ({ action: "s3:GetObject", resource: `${bucket}/${key}`, context: {} });
+        const list = (prefix?: string) => ({ action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": prefix } });
+        for (const [who, document] of Object.entries(identities)) {
+            it(`${who}: reads the Parquet files and lists the root, but cannot read or list _container-insights/`, () => {
+                assert.equal(evaluate(document, get("cluster=alpha/part-0.parquet")), "Allow");
+                assert.equal(evaluate(document, list(undefined)), "Allow", "the bucket root (no s3:prefix) stays listable");
+                assert.equal(evaluate(document, list("cluster=alpha/")), "Allow");
+                assert.equal(evaluate(document, get(trailLog)), "ExplicitDeny");
+                assert.equal(evaluate(document, get(RECONCILER_STATE_KEYS.lease)), "ExplicitDeny");
+                for (const prefix of ["_container-insights", "_container-insights/", `${TRAIL_PREFIX}/`, "_container-insights/reconciler/"]) {
+                    assert.equal(evaluate(document, list(prefix)), "ExplicitDeny", prefix);
+                }
+            });
+        }
     });
 
     describe("the run lease", () => {
