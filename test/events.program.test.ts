@@ -230,7 +230,7 @@ describe("events.createTrail", () => {
         assert.equal(trail.isMultiRegionTrail, true);
         assert.equal(trail.includeGlobalServiceEvents, true, "IAM's events too");
         assert.equal(trail.enableLogging, true);
-        assert.deepEqual(trail.eventSelectors, [{ readWriteType: "All", includeManagementEvents: true }]);
+        assert.deepEqual(trail.eventSelectors, [{ readWriteType: "WriteOnly", includeManagementEvents: true }], "only writes are needed (the events are writes): cheaper");
         assert.equal(trail.s3KeyPrefix, "_container-insights/cloudtrail");
         assert.ok(dependsOn.includes("insights"), "after the bucket policy");
 

@@ -37,7 +37,7 @@ export class ManagementTrail extends pulumi.ComponentResource {
                 includeGlobalServiceEvents: true,
                 enableLogging: true,
                 enableLogFileValidation: true,
-                eventSelectors: [{ readWriteType: "All", includeManagementEvents: true }],
+                eventSelectors: [{ readWriteType: "WriteOnly", includeManagementEvents: true }],
                 tags: args.tags,
             },
             { parent: this, dependsOn: [args.bucketPolicy] },
