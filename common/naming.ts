@@ -113,6 +113,7 @@ export function eventResourceNames(stackName: string): {
     reconcilerRule: string;
     watchRule: string;
     deadLetterAlarm: string;
+    watchDeadLetterAlarm: string;
     trail: string;
 } {
     const base = stackBase(stackName);
@@ -128,6 +129,7 @@ export function eventResourceNames(stackName: string): {
         reconcilerRule: `${base}-reconciler-events`,
         watchRule: `${base}-watch-events`,
         deadLetterAlarm: `${base}-reconciler-events-dlq`,
+        watchDeadLetterAlarm: `${base}-watch-events-dlq`,
         trail: `${base}-management-events`,
     };
 }

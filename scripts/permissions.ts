@@ -732,7 +732,7 @@ function eventStatements(target: DeployTarget): PolicyStatement[] {
             Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
         },
         { Sid: "EventQueues", Effect: "Allow", Action: actions("aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"), Resource: queues.map((q) => regional("sqs", q)) },
-        { Sid: "EventDeadLetterAlarm", Effect: "Allow", Action: actions("aws:cloudwatch/metricAlarm:MetricAlarm"), Resource: regional("cloudwatch", `alarm:${names.deadLetterAlarm}`) },
+        { Sid: "EventDeadLetterAlarm", Effect: "Allow", Action: actions("aws:cloudwatch/metricAlarm:MetricAlarm"), Resource: [names.deadLetterAlarm, names.watchDeadLetterAlarm].map((alarm) => regional("cloudwatch", `alarm:${alarm}`)) },
         {
             Sid: "ReconcilerEventSourceMapping",
             Effect: "Allow",

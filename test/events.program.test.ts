@@ -4,6 +4,7 @@
  * or whose function role cannot receive from the queue; CloudTrail refuses a trail whose bucket policy does not let it
  * write; an EventBridge bus target in another region needs a role that may PutEvents on that bus.
  */
+import { WATCH_MAX_RECEIVE_COUNT } from "../components/events/watchQueue";
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { agentPermissions } from "../common/documents";
@@ -155,12 +156,21 @@ describe("event resources (events.enabled)", () => {
         assert.throws(() => createEventSourceMapping(run, other as Registration), /does not have permissions to call ReceiveMessage/);
     });
 
-    it("alarms on the reconciler's dead-letter queue", () => {
-        const alarm = run.one("aws:cloudwatch/metricAlarm:MetricAlarm");
-        assert.deepEqual(inputs(alarm).dimensions, { QueueName: "nops-ccost-prod-reconciler-events-dlq" });
-        assert.equal(inputs(alarm).metricName, "ApproximateNumberOfMessagesVisible");
-        assert.equal(inputs(alarm).comparisonOperator, "GreaterThanThreshold");
-        assert.equal(inputs(alarm).threshold, 0);
+    it("alarms on both dead-letter queues (the reconciler's and the watch service's)", () => {
+        const alarms = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.deepEqual(alarms.map((a) => inputs(a).dimensions.QueueName).sort(), ["nops-ccost-prod-reconciler-events-dlq", "nops-ccost-prod-watch-events-dlq"]);
+        for (const alarm of alarms) {
+            assert.equal(inputs(alarm).metricName, "ApproximateNumberOfMessagesVisible");
+            assert.equal(inputs(alarm).comparisonOperator, "GreaterThanThreshold");
+            assert.equal(inputs(alarm).threshold, 0);
+        }
+    });
+
+    it("gives the watch queue room for the service's restarts before a change goes to its dead-letter queue", () => {
+        // Each stop releases the held messages and each start receives them again: 5 would dead-letter a change after
+        // five restarts while an up keeps failing.
+        assert.equal(JSON.parse(inputs(byName(run, QUEUE, "nops-ccost-prod-watch-events")).redrivePolicy).maxReceiveCount, WATCH_MAX_RECEIVE_COUNT);
+        assert.ok(WATCH_MAX_RECEIVE_COUNT >= 50);
     });
 
     it("tells the reconciler its bus, and lets it consume its queue and publish there only", () => {

@@ -4,6 +4,7 @@ import { eventResourceNames } from "../../common/naming";
 import { MAX_RECEIVE_COUNT } from "../../lambda/reconciler/queueRun";
 import { RECONCILER_RULE_PATTERN } from "./patterns";
 import { RuleQueue } from "./ruleQueue";
+import { deadLetterAlarm } from "./deadLetterAlarm";
 
 /** Lambda polls with up to this many records a batch; the consumer reconciles each subject once per batch. */
 export const RECONCILER_BATCH_SIZE = 10;
@@ -54,21 +55,13 @@ export class ReconcilerQueue extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.deadLetterAlarm = new aws.cloudwatch.MetricAlarm(
+        this.deadLetterAlarm = deadLetterAlarm(
             name,
             {
-                name: names.deadLetterAlarm,
-                alarmDescription: "Reconciler events failed repeatedly and went to the dead-letter queue; the 2-hourly run still covers the clusters",
+                alarmName: names.deadLetterAlarm,
+                description: "Reconciler events failed repeatedly and went to the dead-letter queue; the 2-hourly run still covers the clusters",
                 region: args.region,
-                namespace: "AWS/SQS",
-                metricName: "ApproximateNumberOfMessagesVisible",
-                dimensions: { QueueName: queue.deadLetterQueue.name },
-                statistic: "Maximum",
-                period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
+                queueName: queue.deadLetterQueue.name,
                 tags: args.tags,
             },
             { parent: this },

@@ -1,11 +1,19 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { deadLetterAlarm } from "./deadLetterAlarm";
 import { eventResourceNames } from "../../common/naming";
 import { WATCH_RULE_PATTERN } from "./patterns";
 import { RuleQueue } from "./ruleQueue";
 
 /** How long a message the watch service received stays invisible (it extends it itself while an update runs). */
 export const WATCH_VISIBILITY_TIMEOUT_S = 600;
-export const WATCH_MAX_RECEIVE_COUNT = 5;
+/**
+ * Receives of a message while it waits for a successful up: each stop of the service (deploy, scale-in, SIGTERM)
+ * releases its messages, and each restart receives them again; a failed up keeps them without new receives. 50
+ * survives days of ordinary restarts; a crash-looping service (restarts every few minutes) still puts the change in
+ * the dead-letter queue, and its alarm, within hours rather than never.
+ */
+export const WATCH_MAX_RECEIVE_COUNT = 50;
 
 export interface WatchQueueArgs {
     stackName: string;
@@ -18,6 +26,7 @@ export interface WatchQueueArgs {
 export class WatchQueue extends pulumi.ComponentResource {
     readonly queueUrl: pulumi.Output<string>;
     readonly queueArn: pulumi.Output<string>;
+    readonly deadLetterAlarm: aws.cloudwatch.MetricAlarm;
 
     constructor(name: string, args: WatchQueueArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:events:WatchQueue", name, {}, opts);
@@ -35,6 +44,17 @@ export class WatchQueue extends pulumi.ComponentResource {
                 visibilityTimeoutSeconds: WATCH_VISIBILITY_TIMEOUT_S,
                 messageRetentionSeconds: 4 * 24 * 3600,
                 maxReceiveCount: WATCH_MAX_RECEIVE_COUNT,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.deadLetterAlarm = deadLetterAlarm(
+            name,
+            {
+                alarmName: names.watchDeadLetterAlarm,
+                description: "Cluster changes the watch service could not deploy went to the dead-letter queue; run up, then redrive or purge it",
+                region: args.region,
+                queueName: queue.deadLetterQueue.name,
                 tags: args.tags,
             },
             { parent: this },
