@@ -352,7 +352,11 @@ function pinnedAddonImages(settings: Settings, lock: ImageLock): Record<string, 
 async function warnWithoutTrail(lookup: TrailLookup, regions: string[], iamRegion: string): Promise<void> {
     const coverage = await trailCoverage(lookup, regions, iamRegion);
     for (const region of coverage.uncovered) {
-        const why = coverage.errors[region] ? `the trails could not be read (${coverage.errors[region]})` : "no CloudTrail trail logs its management write events";
+        const why = coverage.errors[region]
+            ? `the trails could not be read (${coverage.errors[region]})`
+            : coverage.unreadable[region]
+              ? `no readable CloudTrail trail logs its management write events, and could not read trail ${coverage.unreadable[region].join("; trail ")}`
+              : "no CloudTrail trail logs its management write events";
         pulumi.log.warn(
             `region ${region}: ${why}, so EventBridge receives no EKS events there; its new clusters wait for the 2-hourly run. ` +
                 "Turn logging on in a multi-region trail, or set events.createTrail to true",

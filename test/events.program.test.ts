@@ -4,13 +4,15 @@
  * or whose function role cannot receive from the queue; CloudTrail refuses a trail whose bucket policy does not let it
  * write; an EventBridge bus target in another region needs a role that may PutEvents on that bus.
  */
-import { WATCH_MAX_RECEIVE_COUNT } from "../components/events/watchQueue";
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { agentPermissions } from "../common/documents";
 import { reconcilerFunctionNames } from "../common/naming";
 import { EKS_RULE_PATTERN, IAM_RULE_PATTERN, RECONCILER_RULE_PATTERN, WATCH_RULE_PATTERN } from "../components/events/patterns";
-import { TrailFacts } from "../components/events/trailCheck";
+import { TrailFacts, sdkTrailLookup, trailCoverage } from "../components/events/trailCheck";
+import { WATCH_MAX_RECEIVE_COUNT } from "../components/events/watchQueue";
+import { mockClient } from "aws-sdk-client-mock";
+import * as cloudtrail from "@aws-sdk/client-cloudtrail";
 import { StackScope } from "../components/iam/scope";
 import { MAX_RECEIVE_COUNT } from "../lambda/reconciler/queueRun";
 import { evaluate, evaluateResourcePolicy } from "./fakes/iamPolicy";
@@ -317,6 +319,42 @@ describe("the CloudTrail check", () => {
         assert.equal(warnings.length, 2, warnings.join("\n"));
         assert.match(warnings.find((w) => w.startsWith("region eu-west-1"))!, /could not be read \(AccessDeniedException/);
         assert.match(warnings.find((w) => w.startsWith("us-east-1"))!, /global service events \(IAM\)/);
+    });
+
+    describe("one trail that cannot be read (an organization trail seen from a member account)", () => {
+        const ORG_TRAIL = "arn:aws:cloudtrail:us-east-1:999988887777:trail/org";
+        const OWN_TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/own`;
+        let client: ReturnType<typeof mockClient>;
+        beforeEach(() => {
+            client = mockClient(cloudtrail.CloudTrailClient);
+            client.on(cloudtrail.GetTrailStatusCommand, { Name: ORG_TRAIL }).rejects(Object.assign(new Error("not authorized"), { name: "TrailNotFoundException" }));
+            client.on(cloudtrail.GetEventSelectorsCommand, { TrailName: ORG_TRAIL }).rejects(Object.assign(new Error("not authorized"), { name: "TrailNotFoundException" }));
+            client.on(cloudtrail.GetTrailStatusCommand, { Name: OWN_TRAIL }).resolves({ IsLogging: true });
+            client.on(cloudtrail.GetEventSelectorsCommand, { TrailName: OWN_TRAIL }).resolves({ EventSelectors: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: true }] });
+        });
+        afterEach(() => client.restore());
+        const listed = (arns: string[]) =>
+            client.on(cloudtrail.DescribeTrailsCommand).resolves({
+                trailList: arns.map((arn) => ({ TrailARN: arn, HomeRegion: "us-east-1", IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true })),
+            });
+
+        it("does not hide a readable trail that covers the region", async () => {
+            listed([ORG_TRAIL, OWN_TRAIL]);
+            const coverage = await trailCoverage(sdkTrailLookup(), ["us-east-1"], "us-east-1");
+            assert.deepEqual(coverage.uncovered, []);
+            assert.equal(coverage.iam, true);
+            assert.deepEqual(coverage.errors, {});
+        });
+
+        it("alone, leaves the region uncovered naming the trail it could not read, not 'no trail'", async () => {
+            listed([ORG_TRAIL]);
+            const coverage = await trailCoverage(sdkTrailLookup(), ["us-east-1"], "us-east-1");
+            assert.deepEqual(coverage.uncovered, ["us-east-1"]);
+            assert.deepEqual(coverage.errors, {});
+            assert.match(coverage.unreadable["us-east-1"].join(), new RegExp(`^${ORG_TRAIL}: TrailNotFoundException`));
+            const warnings = await warningsWith(async (region) => [{ ...trail({ arn: ORG_TRAIL, multiRegion: true, homeRegion: region }), logging: false, unreadable: "TrailNotFoundException: x" }]);
+            assert.ok(warnings.find((w) => w.startsWith("region eu-west-1"))!.includes(`could not read trail ${ORG_TRAIL}: TrailNotFoundException`));
+        });
     });
 
     it("is not asked when the stack creates its own trail, or has events off", async () => {

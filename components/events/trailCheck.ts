@@ -16,6 +16,8 @@ export interface TrailFacts {
     logging: boolean;
     /** Logs management write events (read/write type All or WriteOnly, or advanced selectors that keep them). */
     logsManagementWrites: boolean;
+    /** Its status or selectors could not be read (an organization trail seen from a member account): why. */
+    unreadable?: string;
 }
 
 export interface TrailLookup {
@@ -51,8 +53,16 @@ export interface Coverage {
     iam: boolean;
 }
 
-/** Which regions would not get events. A region whose trails cannot be read counts as uncovered, with the reason. */
-export async function trailCoverage(lookup: TrailLookup, regions: string[], iamRegion: string): Promise<Coverage & { errors: Record<string, string> }> {
+/**
+ * Which regions would not get events. A region whose trails cannot be listed counts as uncovered, with the reason
+ * (`errors`); one trail that cannot be read does not hide another that covers the region, and an uncovered region
+ * names its unreadable trails (`unreadable`) rather than claiming it has none.
+ */
+export async function trailCoverage(
+    lookup: TrailLookup,
+    regions: string[],
+    iamRegion: string,
+): Promise<Coverage & { errors: Record<string, string>; unreadable: Record<string, string[]> }> {
     const all = [...new Set([...regions, iamRegion])];
     const errors: Record<string, string> = {};
     const trails = new Map<string, TrailFacts[]>();
@@ -66,11 +76,15 @@ export async function trailCoverage(lookup: TrailLookup, regions: string[], iamR
             }
         }),
     );
-    return {
-        uncovered: regions.filter((region) => !trails.get(region)!.some((t) => delivers(t, region))),
-        iam: trails.get(iamRegion)!.some((t) => delivers(t, iamRegion, true)),
-        errors,
-    };
+    const uncovered = regions.filter((region) => !trails.get(region)!.some((t) => delivers(t, region)));
+    const unreadable: Record<string, string[]> = {};
+    for (const region of uncovered) {
+        const unread = trails.get(region)!.filter((t) => t.unreadable !== undefined);
+        if (unread.length > 0) {
+            unreadable[region] = unread.map((t) => `${t.arn}: ${t.unreadable}`);
+        }
+    }
+    return { uncovered, iam: trails.get(iamRegion)!.some((t) => delivers(t, iamRegion, true)), errors, unreadable };
 }
 
 /** The lookup with the credentials the stack's AWS provider uses by default (and `aws:profile` when set). */
@@ -79,21 +93,25 @@ export function sdkTrailLookup(profile?: string): TrailLookup {
         trailsFor: async (region) => {
             const client = new CloudTrailClient({ region, ...(profile ? { profile } : {}) });
             const { trailList } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+            // Each trail on its own: an organization trail a member account may not read must not hide its own trail.
             return Promise.all(
                 (trailList ?? []).map(async (trail): Promise<TrailFacts> => {
                     const arn = trail.TrailARN!;
-                    const [status, selectors] = await Promise.all([
-                        client.send(new GetTrailStatusCommand({ Name: arn })),
-                        client.send(new GetEventSelectorsCommand({ TrailName: arn })),
-                    ]);
-                    return {
+                    const described = {
                         arn,
                         homeRegion: trail.HomeRegion ?? region,
                         multiRegion: trail.IsMultiRegionTrail === true,
                         includesGlobalServiceEvents: trail.IncludeGlobalServiceEvents === true,
-                        logging: status.IsLogging === true,
-                        logsManagementWrites: logsManagementWrites(selectors),
                     };
+                    const [status, selectors] = await Promise.allSettled([
+                        client.send(new GetTrailStatusCommand({ Name: arn })),
+                        client.send(new GetEventSelectorsCommand({ TrailName: arn })),
+                    ]);
+                    if (status.status === "rejected" || selectors.status === "rejected") {
+                        const failed = (status.status === "rejected" ? status : selectors) as PromiseRejectedResult;
+                        return { ...described, logging: false, logsManagementWrites: false, unreadable: errorText(failed.reason) };
+                    }
+                    return { ...described, logging: status.value.IsLogging === true, logsManagementWrites: logsManagementWrites(selectors.value) };
                 }),
             );
         },
