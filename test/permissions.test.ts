@@ -483,6 +483,20 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
             }
         };
 
+        it("runs every permissions command the README shows, as written, on the committed stacks", () => {
+            // From the reference section on (the quickstart's command runs after its step 3 set roleName in the stack).
+            const full = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+            const readme = full.slice(full.indexOf("### The deploying identity"));
+            const commands = [...readme.matchAll(/npm run --silent permissions -- (prod[^`#\n]*)/g)].map((m) => m[1].trim());
+            assert.ok(commands.length >= 6, commands.join("\n"));
+            for (const command of commands) {
+                const dir = mkdtempSync(join(tmpdir(), "readme-permissions-"));
+                const argv = command.split(/\s+/).map((arg) => (/^(out|policies-out)\/?$/.test(arg) ? dir : arg));
+                const code = run(argv);
+                assert.equal(code, 0, `${command}\n${err}`);
+            }
+        });
+
         it("fails (exit 1) naming the limit when one document is too big, and --split writes documents within it", () => {
             const large = ["prod", "--set", "roleName=R", "--set", "identityMode=auto", "--set", "installPodIdentityAgent=true", "--set", "kmsKeyId=alias/x", "--set", `includeRegions=${JSON.stringify(REGIONS)}`];
             assert.equal(run(large), 1);
