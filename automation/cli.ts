@@ -8,6 +8,7 @@
 import { didYouMean } from "../config/suggest";
 import { AdoptIo, runAdopt } from "./adopt";
 import { EnvironmentError, UsageError, accountFlag, environmentFlag, parseFlags, regionsFlag } from "./cliArgs";
+import { USAGE_EXIT_CODE, usageMessage } from "../policies/lib/cliArgs";
 import { ConfigureIo, runConfigure } from "./configure";
 import { AutomationError, PolicyViolationError, PulumiCliMissingError } from "./errors";
 import { InsightsEvent, PolicyViolation } from "./events";
@@ -200,8 +201,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         }
     } catch (error) {
         if (error instanceof UsageError) {
-            io.err(`container-insights: ${error.message}\n${error.command ? `usage: ${PROGRAM} ${COMMANDS[error.command].usage}` : USAGE}`);
-            return 2;
+            io.err(usageMessage(PROGRAM, error.message, error.command ? `usage: ${PROGRAM} ${COMMANDS[error.command].usage}` : USAGE));
+            return USAGE_EXIT_CODE;
         }
         if (error instanceof EnvironmentError) {
             io.err(`container-insights: ${error.message}`);

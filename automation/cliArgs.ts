@@ -1,71 +1,10 @@
-/** Argument parsing shared by the `container-insights` commands: flags, --env, and "did you mean" for typos. */
+/** The `container-insights` commands' own flags (--env, --account, --regions, durations, --port) on the shared layer. */
 import { ENVIRONMENTS } from "../config";
 import { AWS_REGION_PATTERN } from "../config/keys";
 import { didYouMean } from "../config/suggest";
+import { UsageError } from "../policies/lib/cliArgs";
 
-/** Bad usage: the CLI prints the message with the command's usage line and exits 2. */
-export class UsageError extends Error {
-    constructor(
-        message: string,
-        /** The command whose usage line goes with the message, when one was recognised. */
-        readonly command?: string,
-    ) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
-
-export interface FlagSpec {
-    /** Flags that take a value (`--env prod` or `--env=prod`), without the dashes. */
-    values: readonly string[];
-    /** Flags that take no value; a short alias may be given as `-y`. */
-    switches?: Readonly<Record<string, string | undefined>>;
-}
-
-export interface ParsedFlags {
-    values: Record<string, string>;
-    switches: Set<string>;
-    positionals: string[];
-}
-
-/** Parses a command's arguments; an unknown flag is a UsageError that suggests the closest known one. */
-export function parseFlags(command: string, args: string[], spec: FlagSpec): ParsedFlags {
-    const parsed: ParsedFlags = { values: {}, switches: new Set(), positionals: [] };
-    const switches = spec.switches ?? {};
-    const known = [...spec.values, ...Object.keys(switches)].map((name) => `--${name}`);
-    for (let i = 0; i < args.length; i++) {
-        const arg = args[i];
-        const short = Object.entries(switches).find(([, alias]) => alias !== undefined && arg === `-${alias}`);
-        if (short) {
-            parsed.switches.add(short[0]);
-            continue;
-        }
-        const match = /^--([A-Za-z-]+)(?:=(.*))?$/.exec(arg);
-        if (!match) {
-            if (arg.startsWith("-")) {
-                throw new UsageError(`unknown argument ${arg}${didYouMean(arg, known)}`, command);
-            }
-            parsed.positionals.push(arg);
-            continue;
-        }
-        const [, name, inline] = match;
-        if (Object.hasOwn(switches, name) && inline === undefined) {
-            parsed.switches.add(name);
-        } else if (spec.values.includes(name)) {
-            const value = inline ?? args[++i];
-            if (value === undefined || value === "" || value.startsWith("--")) {
-                throw new UsageError(`--${name} needs a value`, command);
-            }
-            if (Object.hasOwn(parsed.values, name)) {
-                throw new UsageError(`--${name} is given twice`, command);
-            }
-            parsed.values[name] = value;
-        } else {
-            throw new UsageError(`unknown argument ${arg}${didYouMean(`--${name}`, known)}`, command);
-        }
-    }
-    return parsed;
-}
+export { UsageError, parseFlags, type FlagSpec, type ParsedFlags } from "../policies/lib/cliArgs";
 
 /** `--env`: prod or uat, any case, as the lower-case stack environment. */
 export function environmentFlag(command: string, value: string | undefined): string {

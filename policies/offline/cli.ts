@@ -12,6 +12,9 @@ import { effectiveConfig } from "./policyConfig";
 import { humanReport, jsonReport } from "./report";
 import { InputError } from "./types";
 import { errorMessage } from "../lib/objects";
+import { parseFlags, UsageError, USAGE_EXIT_CODE, usageMessage, wantsHelp } from "../lib/cliArgs";
+
+export { UsageError } from "../lib/cliArgs";
 
 export const USAGE = "usage: npm run --silent policy-check -- [--json] [--config <policy-config.json>] <path>... (a path may be - for stdin)";
 
@@ -36,32 +39,12 @@ export interface CliArguments {
     paths: string[];
 }
 
-export class UsageError extends Error {}
-
 export function parseArguments(argv: string[]): CliArguments {
-    const parsed: CliArguments = { json: false, paths: [] };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--json") {
-            parsed.json = true;
-        } else if (arg === "--config") {
-            const file = argv[++i];
-            if (file === undefined || (file.startsWith("-") && file !== "-")) {
-                throw new UsageError("--config needs a file");
-            }
-            parsed.configFile = file;
-        } else if (arg.startsWith("--config=")) {
-            parsed.configFile = arg.slice("--config=".length);
-        } else if (arg.startsWith("-") && arg !== "-") {
-            throw new UsageError(`unknown option ${arg}`);
-        } else {
-            parsed.paths.push(arg);
-        }
-    }
-    if (parsed.paths.length === 0) {
+    const flags = parseFlags(undefined, argv, { values: ["config"], switches: { json: undefined }, hints: { config: "a file" } });
+    if (flags.positionals.length === 0) {
         throw new UsageError("name at least one file, directory or -");
     }
-    return parsed;
+    return { json: flags.switches.has("json"), ...(flags.values.config === undefined ? {} : { configFile: flags.values.config }), paths: flags.positionals };
 }
 
 function readConfig(file: string | undefined): unknown {
@@ -89,7 +72,7 @@ export interface CliIo {
 
 /** Runs the check and returns the exit code; everything printed goes through io. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes("--help") || argv.includes("-h") || (argv.length === 1 && argv[0] === "help")) {
+    if (wantsHelp(argv) || (argv.length === 1 && argv[0] === "help")) {
         io.stdout(`${HELP}\n`);
         return 0;
     }
@@ -97,8 +80,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     try {
         args = parseArguments(argv);
     } catch (error) {
-        io.stderr(`policy-check: ${errorMessage(error)}\n${USAGE}\n`);
-        return 2;
+        if (!(error instanceof UsageError)) {
+            throw error;
+        }
+        io.stderr(`${usageMessage("policy-check", error.message, USAGE)}\n`);
+        return USAGE_EXIT_CODE;
     }
     try {
         const config = effectiveConfig(readConfig(args.configFile), policies, args.configFile);

@@ -109,8 +109,8 @@ describe("offline policy check (npm run policy-check)", () => {
     it("parses its arguments strictly", () => {
         assert.deepEqual(parseArguments(["--json", "--config=c.json", "a", "-"]), { json: true, configFile: "c.json", paths: ["a", "-"] });
         assert.throws(() => parseArguments([]), /name at least one file/);
-        assert.throws(() => parseArguments(["--jsn", "a"]), /unknown option --jsn/);
-        assert.throws(() => parseArguments(["--config"]), /--config needs a file/);
+        assert.throws(() => parseArguments(["--jsn", "a"]), /: unknown argument --jsn \(did you mean --json\?\); known: --config, --json$/);
+        assert.throws(() => parseArguments(["--config"]), /--config needs a value \(a file\)/);
     });
 
     it("runs as the README says: npm run --silent policy-check, with exit codes 1 and 2", function () {
@@ -128,7 +128,7 @@ describe("offline policy check (npm run policy-check)", () => {
         assert.match(help.stdout, /^usage: npm run --silent policy-check/);
         const bad = npm(["--jsn", "x.yaml"]);
         assert.equal(bad.status, 2);
-        assert.match(bad.stderr, /unknown option --jsn\nusage:/);
+        assert.match(bad.stderr, /^policy-check: unknown argument --jsn \(did you mean --json\?\); known: --config, --json\nusage:/);
     });
 
     it("prints its help on --help, -h or help, with the exit codes, and exits 0 without checking anything", async () => {
