@@ -8,9 +8,11 @@ import { sdkTrailLookup } from "./components/events/trailCheck";
 const settings = loadSettings();
 const awsProfile = new pulumi.Config("aws").get("profile");
 const existing = sdkLookup(settings.stackRegion, awsProfile);
-const program = createContainerInsights(settings, { existing, fargateProfiles: sdkFargateProfiles(awsProfile), trails: sdkTrailLookup(awsProfile) }).then(
-    (result) => result.outputs,
-);
+const program = createContainerInsights(settings, {
+    existing,
+    fargateProfiles: sdkFargateProfiles(awsProfile),
+    trails: sdkTrailLookup(awsProfile),
+}).then((result) => result.outputs);
 
 export const bucketName = program.then((o) => o.bucketName);
 export const s3BucketSecureUrl = program.then((o) => o.s3BucketSecureUrl);

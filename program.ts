@@ -1,7 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentSettings, Settings, installsAgent } from "./config";
-import { STACK_TAG_KEY, bucketNameFor, clusterRoleArn, clusterRoleName, eventResourceNames, partitionOf, podIdentityRoleArn } from "./common/naming";
+import {
+    STACK_TAG_KEY,
+    bucketNameFor,
+    clusterRoleArn,
+    clusterRoleName,
+    eventResourceNames,
+    partitionOf,
+    podIdentityRoleArn,
+} from "./common/naming";
 import { InsightsBucket } from "./components/storage/insightsBucket";
 import { PlatformReadPolicy } from "./components/iam/platformReadPolicy";
 import { AGENT_USER_NAME, AgentUser } from "./components/iam/agentUser";
@@ -82,7 +90,10 @@ export interface ProgramOptions {
 }
 
 /** Composes an onboarding from validated settings: the account side, then the agent in every selected cluster. */
-export async function createContainerInsights(settings: Settings, options: ProgramOptions = {}): Promise<ContainerInsights> {
+export async function createContainerInsights(
+    settings: Settings,
+    options: ProgramOptions = {},
+): Promise<ContainerInsights> {
     // Before anything is registered: an unpinned image stops the whole deploy, not just the in-cluster half.
     const imageLock = settings.agent.install ? (options.imageLock ?? readImageLock()) : undefined;
     const imageTags = imageLock ? pinnedImageTags(settings, imageLock) : {};
@@ -123,10 +134,21 @@ export async function createContainerInsights(settings: Settings, options: Progr
         tags,
         retainOnDestroy: settings.retainBucket,
         adopt: adoption.bucket ? { bucketName, settings: adoption.bucket } : undefined,
-        cloudTrail: createTrail ? { accountId, trailArn: trailArn({ partition, region: stackRegion, accountId, stackName: settings.stackName }) } : undefined,
+        cloudTrail: createTrail
+            ? {
+                  accountId,
+                  trailArn: trailArn({ partition, region: stackRegion, accountId, stackName: settings.stackName }),
+              }
+            : undefined,
     });
     if (createTrail) {
-        new ManagementTrail("management-events", { stackName: settings.stackName, region: stackRegion, bucketName: bucket.bucketName, bucketPolicy: bucket.policy, tags });
+        new ManagementTrail("management-events", {
+            stackName: settings.stackName,
+            region: stackRegion,
+            bucketName: bucket.bucketName,
+            bucketPolicy: bucket.policy,
+            tags,
+        });
     }
 
     const readPolicy = new PlatformReadPolicy("platform-read", {
@@ -145,7 +167,14 @@ export async function createContainerInsights(settings: Settings, options: Progr
         tags,
     });
 
-    const scope: StackScope = { accountId, partition, region: stackRegion, stackName: settings.stackName, stackId: settings.stackId, bucketName };
+    const scope: StackScope = {
+        accountId,
+        partition,
+        region: stackRegion,
+        stackName: settings.stackName,
+        stackId: settings.stackId,
+        bucketName,
+    };
 
     const mode = settings.identityMode;
     const usesPodIdentity = mode === "podIdentity" || mode === "auto";
@@ -161,7 +190,9 @@ export async function createContainerInsights(settings: Settings, options: Progr
               account: { accountId, partition },
           })
         : undefined;
-    const identityPlan = discovered ? planIdentities(discovered.plan, mode, { ...discovered, installsAgent: settings.installPodIdentityAgent }) : undefined;
+    const identityPlan = discovered
+        ? planIdentities(discovered.plan, mode, { ...discovered, installsAgent: settings.installPodIdentityAgent })
+        : undefined;
     const fleet = discovered && identityPlan ? { ...discovered, plan: identityPlan.plan } : undefined;
     const handover = fleet?.plan.agents
         .filter((agent) => identityPlan!.identities.get(clusterKey(agent.cluster))?.identity === "podIdentity")
@@ -191,9 +222,17 @@ export async function createContainerInsights(settings: Settings, options: Progr
         outputs.iamUserAccessKeyId = user.accessKeyId;
         outputs.iamUserSecretAccessKey = user.secretAccessKey;
         outputs.iamUserCredentialsSecretArn = user.credentialsSecretArn;
-        agentIdentity = () => ({ kind: "iamUser", accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey });
+        agentIdentity = () => ({
+            kind: "iamUser",
+            accessKeyId: user.accessKeyId,
+            secretAccessKey: user.secretAccessKey,
+        });
     } else {
-        const token = new PlatformToken("platform-token", { stackName: settings.stackName, token: settings.token, tags });
+        const token = new PlatformToken("platform-token", {
+            stackName: settings.stackName,
+            token: settings.token,
+            tags,
+        });
         if (usesPodIdentity) {
             podIdentityRole = new PodIdentityRole("pod-identity", {
                 stackName: settings.stackName,
@@ -219,25 +258,33 @@ export async function createContainerInsights(settings: Settings, options: Progr
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;
         reconciler = new RoleReconciler("reconciler", {
             stackName: settings.stackName,
-            environment: pulumi.all([token.secretArn, boundary.policyArn]).apply(([tokenSecretArn, boundaryPolicyArn]) => ({
-                stackId: settings.stackId,
-                stackName: settings.stackName,
-                regions: settings.regions,
-                bucketName,
-                queueArnPattern: settings.platform.queueArnPattern,
-                namespace: settings.agentNamespace,
-                serviceAccount: settings.agentServiceAccount,
-                boundaryPolicyArn,
-                clusters: { include: settings.clusters.include, exclude: settings.clusters.exclude, tags: settings.clusters.tags },
-                kmsKeyArn: kms?.keyArn,
-                identityMode: settings.identityMode,
-                podIdentityRoleArn: usesPodIdentity ? podIdentityRoleArn({ accountId, partition, stackName: settings.stackName }) : undefined,
-                apiUrl: settings.platform.apiUrl,
-                tokenSecretArn,
-                version,
-                eventBusName: events ? eventResourceNames(settings.stackName).bus : undefined,
-                environment: settings.environment,
-            })),
+            environment: pulumi
+                .all([token.secretArn, boundary.policyArn])
+                .apply(([tokenSecretArn, boundaryPolicyArn]) => ({
+                    stackId: settings.stackId,
+                    stackName: settings.stackName,
+                    regions: settings.regions,
+                    bucketName,
+                    queueArnPattern: settings.platform.queueArnPattern,
+                    namespace: settings.agentNamespace,
+                    serviceAccount: settings.agentServiceAccount,
+                    boundaryPolicyArn,
+                    clusters: {
+                        include: settings.clusters.include,
+                        exclude: settings.clusters.exclude,
+                        tags: settings.clusters.tags,
+                    },
+                    kmsKeyArn: kms?.keyArn,
+                    identityMode: settings.identityMode,
+                    podIdentityRoleArn: usesPodIdentity
+                        ? podIdentityRoleArn({ accountId, partition, stackName: settings.stackName })
+                        : undefined,
+                    apiUrl: settings.platform.apiUrl,
+                    tokenSecretArn,
+                    version,
+                    eventBusName: events ? eventResourceNames(settings.stackName).bus : undefined,
+                    environment: settings.environment,
+                })),
             roleArn: reconcilerRole.roleArn,
             // The bucket holds the runs' lease, so it must outlive the destroy-time run; the Pod Identity role must
             // exist before the reconciler names it in an association.
@@ -270,7 +317,12 @@ export async function createContainerInsights(settings: Settings, options: Progr
                 ? { kind: "podIdentity", serviceAccount: settings.agentServiceAccount }
                 : {
                       kind: "irsa",
-                      roleArn: clusterRoleArn({ accountId, partition, stackName: settings.stackName, roleName: clusterRoleName(cluster.name, cluster.region) }),
+                      roleArn: clusterRoleArn({
+                          accountId,
+                          partition,
+                          stackName: settings.stackName,
+                          roleName: clusterRoleName(cluster.name, cluster.region),
+                      }),
                       serviceAccount: settings.agentServiceAccount,
                   };
     }
@@ -305,7 +357,10 @@ export async function createContainerInsights(settings: Settings, options: Progr
             tags,
             imageLock: imageLock!,
             allowUnpinnedImages: settings.agent.allowUnpinnedImages,
-            clusters: fleet.plan.agents.map(({ cluster }) => ({ cluster, identity: identityPlan.identities.get(clusterKey(cluster))!.identity })),
+            clusters: fleet.plan.agents.map(({ cluster }) => ({
+                cluster,
+                identity: identityPlan.identities.get(clusterKey(cluster))!.identity,
+            })),
         });
         cniMetrics.warnings.forEach((warning) => pulumi.log.warn(warning));
         outputs.clusters = installAgents(settings, fleet, identityPlan.identities, {
@@ -322,7 +377,11 @@ export async function createContainerInsights(settings: Settings, options: Progr
 }
 
 /** What each add-on needs in one cluster, for the add-ons it gets (each add-on fills its entry). */
-function clusterAddons(settings: Settings, cluster: DiscoveredCluster, fargate: ReturnType<typeof fargateInsightsFor>): ClusterAddons {
+function clusterAddons(
+    settings: Settings,
+    cluster: DiscoveredCluster,
+    fargate: ReturnType<typeof fargateInsightsFor>,
+): ClusterAddons {
     void settings;
     return { ...(fargate.addon ? { fargateInsights: fargate.addon } : {}) };
 }
@@ -379,7 +438,9 @@ function pinnedImageTags(settings: Settings, lock: ImageLock): Record<string, st
         throw new pulumi.RunError(errorMessage(error));
     }
     if (pinned.unpinned.length > 0) {
-        pulumi.log.warn(`agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${pinned.unpinned.join(", ")}`);
+        pulumi.log.warn(
+            `agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${pinned.unpinned.join(", ")}`,
+        );
     }
     return pinned.tags;
 }
@@ -405,7 +466,9 @@ function installAgents(
     },
 ): ClusterStatus[] {
     for (const { region, error } of plan.unreadRegions) {
-        pulumi.log.warn(`region ${region}: the EKS clusters could not be listed (${error}); its clusters keep what the last deploy gave them`);
+        pulumi.log.warn(
+            `region ${region}: the EKS clusters could not be listed (${error}); its clusters keep what the last deploy gave them`,
+        );
     }
     for (const { name, region, reason } of plan.removed) {
         pulumi.log.warn(`cluster ${name} (${region}): the agent is removed: ${reason}`);
@@ -426,7 +489,9 @@ function installAgents(
         if (storage.state === "missing") {
             withoutEbsCsi.push(`${cluster.name} (${cluster.region})`);
         } else if (storage.state === "unknown") {
-            pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}): the ${EBS_CSI_ADDON} add-on could not be checked (${storage.error})`);
+            pulumi.log.warn(
+                `cluster ${cluster.name} (${cluster.region}): the ${EBS_CSI_ADDON} add-on could not be checked (${storage.error})`,
+            );
         }
         const chosen = identities.get(clusterKey(cluster))!;
         const identity = context.identity(cluster, chosen.identity);
@@ -444,7 +509,9 @@ function installAgents(
                 dependsOn: context.dependsOn,
             });
             if (chosen.installAgent) {
-                pulumi.log.info(`cluster ${cluster.name} (${cluster.region}): installing the eks-pod-identity-agent add-on (installPodIdentityAgent)`);
+                pulumi.log.info(
+                    `cluster ${cluster.name} (${cluster.region}): installing the eks-pod-identity-agent add-on (installPodIdentityAgent)`,
+                );
             }
         }
         const karpenops = karpenopsFor(cluster, settings.agent, settings.karpenopsApiKey !== undefined);
@@ -458,7 +525,9 @@ function installAgents(
             namespace: settings.agentNamespace,
             bucketName: context.bucketName,
             datadogApiKey: settings.datadogApiKey,
-            karpenops: karpenops.clusterId ? { apiKey: settings.karpenopsApiKey!, clusterId: karpenops.clusterId } : undefined,
+            karpenops: karpenops.clusterId
+                ? { apiKey: settings.karpenopsApiKey!, clusterId: karpenops.clusterId }
+                : undefined,
             identity,
             agent: settings.agent,
             prometheus: settings.prometheus,

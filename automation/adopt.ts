@@ -9,7 +9,15 @@ import { join } from "node:path";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { ExistingBucket, ExistingUser, VendorRole, findBucket, findUser, findVendorRoles, ownershipConflict } from "../common/existing";
+import {
+    ExistingBucket,
+    ExistingUser,
+    VendorRole,
+    findBucket,
+    findUser,
+    findVendorRoles,
+    ownershipConflict,
+} from "../common/existing";
 import { STACK_TAG_KEY, bucketNameFor, clusterRolePath } from "../common/naming";
 import { AGENT_USER_NAME } from "../components/iam/agentUser";
 import { resolveIdentityMode } from "../config/parse";
@@ -67,7 +75,9 @@ export function adoptionPlan(findings: AccountFindings, stack: { name: string; c
             );
         } else {
             imports = true;
-            const settings = Object.entries(bucket.settings).filter(([, set]) => set).map(([name]) => SETTING_NAMES[name]);
+            const settings = Object.entries(bucket.settings)
+                .filter(([, set]) => set)
+                .map(([name]) => SETTING_NAMES[name]);
             const cloudFormation = bucket.tags["aws:cloudformation:stack-name"];
             lines.push(
                 `bucket ${bucket.name}: exists${cloudFormation ? ` (made by CloudFormation stack ${cloudFormation})` : ""}; ` +
@@ -79,7 +89,10 @@ export function adoptionPlan(findings: AccountFindings, stack: { name: string; c
         lines.push(`IAM user ${AGENT_USER_NAME}: not found${stack.createIamUser ? "; up creates it" : ""}`);
     } else {
         const conflict = ownershipConflict("IAM user", user.name, user.tags, stackId);
-        const vendorPolicies = [...user.inlinePolicies.map((p) => `inline ${p}`), ...user.attachedPolicies.map((p) => `attached ${p}`)];
+        const vendorPolicies = [
+            ...user.inlinePolicies.map((p) => `inline ${p}`),
+            ...user.attachedPolicies.map((p) => `attached ${p}`),
+        ];
         if (conflict) {
             blockers.push(conflict);
         } else if (user.tags[STACK_TAG_KEY] === stackId) {
@@ -96,8 +109,12 @@ export function adoptionPlan(findings: AccountFindings, stack: { name: string; c
                 `IAM user ${user.name}: exists (${user.accessKeys} access key(s)${vendorPolicies.length ? `; ${vendorPolicies.join(", ")}` : ""}); ` +
                     "the next up imports it and gives it the stack's own policy and a new access key, which the agents get at that up. " +
                     `Then remove the vendor's: ${[
-                        ...user.inlinePolicies.map((p) => `aws iam delete-user-policy --user-name ${user.name} --policy-name ${p}`),
-                        ...user.attachedPolicies.map((p) => `aws iam detach-user-policy --user-name ${user.name} --policy-arn ${p}`),
+                        ...user.inlinePolicies.map(
+                            (p) => `aws iam delete-user-policy --user-name ${user.name} --policy-name ${p}`,
+                        ),
+                        ...user.attachedPolicies.map(
+                            (p) => `aws iam detach-user-policy --user-name ${user.name} --policy-arn ${p}`,
+                        ),
                         `aws iam delete-access-key --user-name ${user.name} --access-key-id <the old key>`,
                     ].join("; ")}`,
             );
@@ -109,7 +126,9 @@ export function adoptionPlan(findings: AccountFindings, stack: { name: string; c
         }
     }
     if (findings.vendorRoles.length === 0) {
-        lines.push(`vendor roles nops-ccost-* at path /: none; the reconciler creates each cluster's role under ${clusterRolePath(stack.name)}`);
+        lines.push(
+            `vendor roles nops-ccost-* at path /: none; the reconciler creates each cluster's role under ${clusterRolePath(stack.name)}`,
+        );
     } else {
         blockers.push(
             `${findings.vendorRoles.length} vendor role(s) at path / still hold the per-cluster role names (IAM role names are unique ` +
@@ -154,13 +173,18 @@ export async function runAdopt(args: string[], io: AdoptIo): Promise<number> {
     const environment = environmentFlag("adopt", flags.values.env);
     const stackName = flags.values.stack ?? environment;
     const projectDir = io.projectDir ?? PROJECT_DIR;
-    const file = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`)) ? readStackConfig(stackName, projectDir) : undefined;
+    const file = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
+        ? readStackConfig(stackName, projectDir)
+        : undefined;
     const region = flags.values.region ?? file?.awsRegion ?? io.env.AWS_REGION;
     if (!region) {
         throw new UsageError("no region: pass --region (the stack's aws:region)", "adopt");
     }
     const findings = await findAccount(region);
-    const plan = adoptionPlan(findings, { name: stackName, createIamUser: resolveIdentityMode(file?.raw ?? {}) === "iamUser" });
+    const plan = adoptionPlan(findings, {
+        name: stackName,
+        createIamUser: resolveIdentityMode(file?.raw ?? {}) === "iamUser",
+    });
     for (const line of plan.lines) {
         io.out(`- ${line}`);
     }

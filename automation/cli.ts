@@ -29,9 +29,21 @@ interface CommandHelp {
 const STACK_FLAGS = "--env <prod|uat> [--stack NAME] [--account ID] [--regions a,b]";
 
 export const COMMANDS: Record<string, CommandHelp> = {
-    preview: { usage: `preview ${STACK_FLAGS}`, summary: "show what up would change, with the policy pack", details: [] },
-    up: { usage: `up ${STACK_FLAGS} --yes`, summary: "deploy the stack (run preview first)", details: ["--yes is required: up changes real resources."] },
-    refresh: { usage: `refresh ${STACK_FLAGS}`, summary: "read the real state of the stack's resources into its state", details: [] },
+    preview: {
+        usage: `preview ${STACK_FLAGS}`,
+        summary: "show what up would change, with the policy pack",
+        details: [],
+    },
+    up: {
+        usage: `up ${STACK_FLAGS} --yes`,
+        summary: "deploy the stack (run preview first)",
+        details: ["--yes is required: up changes real resources."],
+    },
+    refresh: {
+        usage: `refresh ${STACK_FLAGS}`,
+        summary: "read the real state of the stack's resources into its state",
+        details: [],
+    },
     destroy: {
         usage: `destroy ${STACK_FLAGS} --yes`,
         summary: "delete what the stack created (the bucket stays unless retainBucket is false)",
@@ -39,7 +51,8 @@ export const COMMANDS: Record<string, CommandHelp> = {
     },
     configure: {
         usage: "configure <stack>",
-        summary: "ask for roleName, the token, the external id and the Datadog API key and store them in the stack's config",
+        summary:
+            "ask for roleName, the token, the external id and the Datadog API key and store them in the stack's config",
         details: [
             "The secrets are read without echo and handed to `pulumi config set --secret` on stdin:",
             "they never appear on the screen, in the command line or in the shell history.",
@@ -63,7 +76,8 @@ export const COMMANDS: Record<string, CommandHelp> = {
     },
     watch: {
         usage: WATCH_USAGE,
-        summary: "the long-running service: run up (with the policy pack) when clusters appear or go, serve /healthz and /metrics",
+        summary:
+            "the long-running service: run up (with the policy pack) when clusters appear or go, serve /healthz and /metrics",
         details: WATCH_DETAILS,
     },
     help: { usage: "help [command]", summary: "this help, or one command's", details: [] },
@@ -133,13 +147,25 @@ export function parseCliArguments(argv: string[], env: NodeJS.ProcessEnv = {}): 
     };
 }
 
-const OP_SYMBOLS: Record<string, string> = { create: "+", update: "~", delete: "-", replace: "+-", "create-replacement": "++", "delete-replaced": "--", same: " ", read: ">", refresh: "~" };
+const OP_SYMBOLS: Record<string, string> = {
+    create: "+",
+    update: "~",
+    delete: "-",
+    replace: "+-",
+    "create-replacement": "++",
+    "delete-replaced": "--",
+    same: " ",
+    read: ">",
+    refresh: "~",
+};
 
 /** One progress line per event worth a line, or undefined. */
 export function progressLine(event: InsightsEvent): string | undefined {
     switch (event.type) {
         case "resource-started":
-            return event.op === "same" ? undefined : `${OP_SYMBOLS[event.op] ?? "*"} ${event.op.padEnd(8)} ${event.urn}`;
+            return event.op === "same"
+                ? undefined
+                : `${OP_SYMBOLS[event.op] ?? "*"} ${event.op.padEnd(8)} ${event.urn}`;
         case "resource-failed":
             return `x failed   ${event.urn} (${event.op})`;
         case "policy-violation":
@@ -147,7 +173,11 @@ export function progressLine(event: InsightsEvent): string | undefined {
         case "diagnostic":
             return event.severity === "info" ? undefined : `${event.severity}: ${event.message}`;
         case "summary":
-            return `changes: ${Object.entries(event.changes).map(([op, n]) => `${op} ${n}`).join(", ") || "none"} (${event.durationSeconds}s)`;
+            return `changes: ${
+                Object.entries(event.changes)
+                    .map(([op, n]) => `${op} ${n}`)
+                    .join(", ") || "none"
+            } (${event.durationSeconds}s)`;
         default:
             return undefined;
     }
@@ -181,7 +211,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             return 0;
         }
         if (!Object.hasOwn(COMMANDS, command)) {
-            throw new UsageError(`unknown command ${command}${didYouMean(command, Object.keys(COMMANDS))}; commands: ${Object.keys(COMMANDS).join(", ")}`);
+            throw new UsageError(
+                `unknown command ${command}${didYouMean(command, Object.keys(COMMANDS))}; commands: ${Object.keys(COMMANDS).join(", ")}`,
+            );
         }
         if (rest.some(isHelpFlag)) {
             io.out(helpText(command));
@@ -201,7 +233,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         }
     } catch (error) {
         if (error instanceof UsageError) {
-            io.err(usageMessage(PROGRAM, error.message, error.command ? `usage: ${PROGRAM} ${COMMANDS[error.command].usage}` : USAGE));
+            io.err(
+                usageMessage(
+                    PROGRAM,
+                    error.message,
+                    error.command ? `usage: ${PROGRAM} ${COMMANDS[error.command].usage}` : USAGE,
+                ),
+            );
             return USAGE_EXIT_CODE;
         }
         if (error instanceof EnvironmentError) {
@@ -209,7 +247,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             return 1;
         }
         if (error instanceof PulumiCliMissingError) {
-            io.err("container-insights: the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/), put it on PATH and run again");
+            io.err(
+                "container-insights: the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/), put it on PATH and run again",
+            );
             return 1;
         }
         if (error instanceof AutomationError) {
@@ -238,7 +278,11 @@ async function runStackCommand(request: RunRequest & { yes: boolean }, io: CliIo
         }
     };
     try {
-        const result = await (io.run ?? runStack)(runRequest, { onEvent, signal: io.signal, backend: resolveBackend(io.env) });
+        const result = await (io.run ?? runStack)(runRequest, {
+            onEvent,
+            signal: io.signal,
+            backend: resolveBackend(io.env),
+        });
         io.out(policySummary(result.policyViolations));
         for (const [key, output] of Object.entries(result.outputs)) {
             io.out(`output ${key}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
@@ -266,10 +310,18 @@ export function runCli(): void {
             controller.abort();
         });
     }
-    main(argv, { out: (l) => console.log(l), err: (l) => console.error(l), env: process.env, signal: controller.signal, onStop }).then(
+    main(argv, {
+        out: (l) => console.log(l),
+        err: (l) => console.error(l),
+        env: process.env,
+        signal: controller.signal,
+        onStop,
+    }).then(
         (code) => process.exit(code),
         (error: unknown) => {
-            console.error(`container-insights: unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
+            console.error(
+                `container-insights: unexpected error: ${error instanceof Error ? error.stack : String(error)}`,
+            );
             process.exit(1);
         },
     );

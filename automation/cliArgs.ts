@@ -13,7 +13,10 @@ export function environmentFlag(command: string, value: string | undefined): str
         throw new UsageError(`--env is required (${allowed.join(" or ")})`, command);
     }
     if (!allowed.includes(value.toLowerCase())) {
-        throw new UsageError(`--env ${JSON.stringify(value)} is not one of ${allowed.join(", ")}${didYouMean(value, allowed)}`, command);
+        throw new UsageError(
+            `--env ${JSON.stringify(value)} is not one of ${allowed.join(", ")}${didYouMean(value, allowed)}`,
+            command,
+        );
     }
     return value.toLowerCase();
 }
@@ -31,11 +34,17 @@ export function regionsFlag(command: string, value: string | undefined): string[
     if (value === undefined) {
         return undefined;
     }
-    const regions = value.split(",").map((r) => r.trim()).filter(Boolean);
+    const regions = value
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean);
     const seen = new Set<string>();
     for (const region of regions) {
         if (!new RegExp(AWS_REGION_PATTERN).test(region)) {
-            throw new UsageError(`--regions: ${JSON.stringify(region)} is not an AWS region name (such as us-east-1)`, command);
+            throw new UsageError(
+                `--regions: ${JSON.stringify(region)} is not an AWS region name (such as us-east-1)`,
+                command,
+            );
         }
         if (seen.has(region)) {
             throw new UsageError(`--regions lists ${region} twice; list each region once`, command);
@@ -66,7 +75,10 @@ export function durationFlag(command: string, name: string, value: string | unde
     const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
     const ms = match ? Number(match[1]) * DURATION_UNITS[match[2] ?? "s"] : NaN;
     if (!(ms > 0)) {
-        throw new UsageError(`--${name} ${JSON.stringify(value)} is not a duration above 0 (such as 90s, 2m, 1h; a bare number is seconds)`, command);
+        throw new UsageError(
+            `--${name} ${JSON.stringify(value)} is not a duration above 0 (such as 90s, 2m, 1h; a bare number is seconds)`,
+            command,
+        );
     }
     return Math.round(ms);
 }
@@ -78,7 +90,10 @@ export function portFlag(command: string, value: string | undefined, fallback: n
     }
     const port = /^\d+$/.test(value) ? Number(value) : NaN;
     if (!(port >= 0 && port <= 65535)) {
-        throw new UsageError(`--port ${JSON.stringify(value)} is not a TCP port (1-65535, or 0 for any free port)`, command);
+        throw new UsageError(
+            `--port ${JSON.stringify(value)} is not a TCP port (1-65535, or 0 for any free port)`,
+            command,
+        );
     }
     return port;
 }

@@ -22,7 +22,10 @@ export interface PulumiRun {
 }
 
 /** Runs the Pulumi CLI in the project directory; `stdin` is written to it and closed. */
-export type RunPulumi = (args: string[], options: { env: NodeJS.ProcessEnv; stdin?: string; cwd?: string }) => Promise<PulumiRun>;
+export type RunPulumi = (
+    args: string[],
+    options: { env: NodeJS.ProcessEnv; stdin?: string; cwd?: string },
+) => Promise<PulumiRun>;
 
 export interface ConfigureIo {
     out: (line: string) => void;
@@ -38,13 +41,24 @@ export const runPulumiCli: RunPulumi = (args, options) =>
         // stdin is a pipe only for a value to hand over: a command that reads nothing gets none, so it never holds a
         // write that fails when it exits first (EPIPE).
         const stdin = options.stdin === undefined ? "ignore" : "pipe";
-        const child = spawn("pulumi", args, { cwd: options.cwd ?? PROJECT_DIR, env: options.env, stdio: [stdin, "pipe", "pipe"] });
+        const child = spawn("pulumi", args, {
+            cwd: options.cwd ?? PROJECT_DIR,
+            env: options.env,
+            stdio: [stdin, "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout!.on("data", (chunk) => (stdout += chunk));
         child.stderr!.on("data", (chunk) => (stderr += chunk));
         child.on("error", (error: NodeJS.ErrnoException) =>
-            resolve({ code: 127, stdout, stderr: error.code === "ENOENT" ? "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)" : error.message }),
+            resolve({
+                code: 127,
+                stdout,
+                stderr:
+                    error.code === "ENOENT"
+                        ? "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)"
+                        : error.message,
+            }),
         );
         child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
         if (child.stdin) {
@@ -96,7 +110,13 @@ function checkValue(key: string, value: string): string | undefined {
 }
 
 /** Asks until the answer is valid (three tries); undefined when the input ended. */
-async function askValid(io: ConfigureIo, ask: Ask, key: string, question: string, muted: boolean): Promise<string | undefined> {
+async function askValid(
+    io: ConfigureIo,
+    ask: Ask,
+    key: string,
+    question: string,
+    muted: boolean,
+): Promise<string | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
         const answer = await ask(question, { muted });
         if (answer === undefined) {
@@ -123,7 +143,10 @@ export async function runConfigure(args: string[], io: ConfigureIo): Promise<num
         throw new UsageError(nameProblem, "configure");
     }
     if (!existsSync(join(projectDir, "stacks", `Pulumi.${stack}.yaml`))) {
-        throw new UsageError(`no stack file stacks/Pulumi.${stack}.yaml; known stacks: ${knownStacks(projectDir).join(", ")}`, "configure");
+        throw new UsageError(
+            `no stack file stacks/Pulumi.${stack}.yaml; known stacks: ${knownStacks(projectDir).join(", ")}`,
+            "configure",
+        );
     }
     const pulumi = io.pulumi ?? runPulumiCli;
     const env = await backendEnv(io, pulumi, projectDir);
@@ -140,7 +163,8 @@ export async function runConfigure(args: string[], io: ConfigureIo): Promise<num
     }
     const { raw } = readStackConfig(stack, projectDir);
     const autoUpdate = raw.autoUpdate !== "false";
-    const installsAgent = (JSON.parse(raw.agent ?? "{}") as { install?: boolean | string }).install?.toString() !== "false";
+    const installsAgent =
+        (JSON.parse(raw.agent ?? "{}") as { install?: boolean | string }).install?.toString() !== "false";
 
     const prompter = io.ask ? undefined : new Prompter(process.stdin, process.stdout);
     const ask = io.ask ?? prompter!.ask;
@@ -148,9 +172,21 @@ export async function runConfigure(args: string[], io: ConfigureIo): Promise<num
         const answers: Array<{ key: string; value: string; secret: boolean }> = [];
         const questions = [
             { key: "roleName", question: "Name of the platform's integration IAM role (roleName): ", secret: false },
-            ...(resolveIdentityMode(raw) === "iamUser" ? [] : [{ key: "token", question: "Platform API token (not shown): ", secret: true }]),
-            ...(autoUpdate ? [{ key: "externalId", question: "External id for the auto-update role (not shown): ", secret: true }] : []),
-            ...(installsAgent ? [{ key: "datadogApiKey", question: "Datadog API key issued by the platform (not shown): ", secret: true }] : []),
+            ...(resolveIdentityMode(raw) === "iamUser"
+                ? []
+                : [{ key: "token", question: "Platform API token (not shown): ", secret: true }]),
+            ...(autoUpdate
+                ? [{ key: "externalId", question: "External id for the auto-update role (not shown): ", secret: true }]
+                : []),
+            ...(installsAgent
+                ? [
+                      {
+                          key: "datadogApiKey",
+                          question: "Datadog API key issued by the platform (not shown): ",
+                          secret: true,
+                      },
+                  ]
+                : []),
         ];
         for (const { key, question, secret } of questions) {
             const value = await askValid(io, ask, key, question, secret);

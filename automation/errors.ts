@@ -31,7 +31,9 @@ export class PulumiCliMissingError extends AutomationError {
 export class MissingTokenError extends AutomationError {
     readonly code = "TOKEN_MISSING";
     constructor(action: string) {
-        super(`${action} needs the platform API token: pass it as request.secrets.token (it is stored as a Pulumi secret)`);
+        super(
+            `${action} needs the platform API token: pass it as request.secrets.token (it is stored as a Pulumi secret)`,
+        );
         this.name = "MissingTokenError";
     }
 }
@@ -89,7 +91,10 @@ export class PolicyViolationError extends AutomationError {
 export class CancelledError extends AutomationError {
     readonly code = "CANCELLED";
     constructor(stackName: string, cause?: unknown) {
-        super(`${stackName}: the operation was cancelled; run refresh before the next update if resources were in flight`, { cause });
+        super(
+            `${stackName}: the operation was cancelled; run refresh before the next update if resources were in flight`,
+            { cause },
+        );
         this.name = "CancelledError";
     }
 }

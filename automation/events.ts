@@ -54,7 +54,11 @@ export function toInsightsEvent(event: EngineEvent): InsightsEvent | undefined {
         return { type: "diagnostic", severity, message: plain(d.message), urn: d.urn || undefined };
     }
     if (event.summaryEvent) {
-        return { type: "summary", changes: event.summaryEvent.resourceChanges, durationSeconds: event.summaryEvent.durationSeconds };
+        return {
+            type: "summary",
+            changes: event.summaryEvent.resourceChanges,
+            durationSeconds: event.summaryEvent.durationSeconds,
+        };
     }
     return undefined;
 }

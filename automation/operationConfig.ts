@@ -25,25 +25,45 @@ export interface ConfigFiles {
 /** The stack's config file as the CLI finds it (workspace.DetectProjectStackPath): Pulumi.yaml's stackConfigDir. */
 export function stackConfigPath(workDir: string, stackName: string): string {
     const projectFile = join(workDir, "Pulumi.yaml");
-    const project = existsSync(projectFile) ? (YAML.parse(readFileSync(projectFile, "utf8")) as { stackConfigDir?: string } | null) : null;
+    const project = existsSync(projectFile)
+        ? (YAML.parse(readFileSync(projectFile, "utf8")) as { stackConfigDir?: string } | null)
+        : null;
     // A fully qualified name (org/project/stack) names its file by the stack's own name.
     const name = stackName.split("/").pop()!;
     return resolve(workDir, project?.stackConfigDir ?? "", `Pulumi.${name}.yaml`);
 }
 
 /** The CLI's `config set-all` on another file; a failure's message never repeats the arguments (they hold secrets). */
-export function cliConfigFiles(cli: string, workDir: string, stackName: string, env: Record<string, string>): ConfigFiles {
+export function cliConfigFiles(
+    cli: string,
+    workDir: string,
+    stackName: string,
+    env: Record<string, string>,
+): ConfigFiles {
     return {
         stackFile: stackConfigPath(workDir, stackName),
         setAll: (file, config) => {
-            const args = ["config", "set-all", "--config-file", file, "--stack", stackName, "--path", "--non-interactive"];
+            const args = [
+                "config",
+                "set-all",
+                "--config-file",
+                file,
+                "--stack",
+                stackName,
+                "--path",
+                "--non-interactive",
+            ];
             for (const [key, value] of Object.entries(config)) {
                 args.push(value.secret ? "--secret" : "--plaintext", `${key}=${value.value}`);
             }
             return new Promise((done, fail) => {
                 execFile(cli, args, { cwd: workDir, env: { ...process.env, ...env } }, (error, _stdout, stderr) => {
                     if (error) {
-                        fail(new Error(`pulumi config set-all on the operation's config file failed (exit ${error.code ?? "?"}): ${String(stderr).trim()}`));
+                        fail(
+                            new Error(
+                                `pulumi config set-all on the operation's config file failed (exit ${error.code ?? "?"}): ${String(stderr).trim()}`,
+                            ),
+                        );
                     } else {
                         done();
                     }
@@ -57,7 +77,11 @@ export function cliConfigFiles(cli: string, workDir: string, stackName: string, 
  * Runs `operation` with a config file holding the stack's config plus `requested`, in a private temporary directory
  * (0700, the file 0600) that is removed afterwards, whatever the outcome.
  */
-export async function withOperationConfig<T>(files: ConfigFiles, requested: Record<string, StackConfigValue>, operation: (configFile: string) => Promise<T>): Promise<T> {
+export async function withOperationConfig<T>(
+    files: ConfigFiles,
+    requested: Record<string, StackConfigValue>,
+    operation: (configFile: string) => Promise<T>,
+): Promise<T> {
     const directory = mkdtempSync(join(tmpdir(), "container-insights-config-"));
     try {
         chmodSync(directory, 0o700);

@@ -26,6 +26,9 @@ export type StackOutput = { secret: false; value: unknown } | { secret: true; va
 
 export function toStackOutputs(outputs: OutputMap): Record<string, StackOutput> {
     return Object.fromEntries(
-        Object.entries(outputs).map(([key, { value, secret }]) => [key, secret ? { secret: true, value: new SecretValue(value) } : { secret: false, value }]),
+        Object.entries(outputs).map(([key, { value, secret }]) => [
+            key,
+            secret ? { secret: true, value: new SecretValue(value) } : { secret: false, value },
+        ]),
     );
 }

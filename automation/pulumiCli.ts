@@ -14,7 +14,12 @@ function executable(path: string): boolean {
 
 /** The CLI's path: `<pulumiHome>/bin/pulumi` when a home is given, else the first `pulumi` on PATH. */
 export function findPulumiCli(pulumiHome?: string, path = process.env.PATH ?? ""): string {
-    const candidates = pulumiHome ? [join(pulumiHome, "bin", "pulumi")] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, "pulumi"));
+    const candidates = pulumiHome
+        ? [join(pulumiHome, "bin", "pulumi")]
+        : path
+              .split(delimiter)
+              .filter(Boolean)
+              .map((dir) => join(dir, "pulumi"));
     const found = candidates.find(executable);
     if (!found) {
         throw new PulumiCliMissingError(pulumiHome ? candidates[0] : "pulumi on PATH");

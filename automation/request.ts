@@ -2,9 +2,29 @@
  * What a service asks for, turned into stack config. The keys, their types and their validation are the project's
  * own (config/keys.ts, config/parse.ts): there is no second list here.
  */
-import { CONFIG_KEYS, ConfigError, ENVIRONMENTS, Environment, NAMESPACE, RawConfig, fullKey, parseConfig, stackNameProblem } from "../config";
+import {
+    CONFIG_KEYS,
+    ConfigError,
+    ENVIRONMENTS,
+    Environment,
+    NAMESPACE,
+    RawConfig,
+    fullKey,
+    parseConfig,
+    stackNameProblem,
+} from "../config";
 import { resolveIdentityMode } from "../config/parse";
-import { ConfigMap, applyProjectConfig, configSet, newObjectValue, newSecureValue, newValue, goJson, nodeFromJson, programConfig } from "../config/cliConfig";
+import {
+    ConfigMap,
+    applyProjectConfig,
+    configSet,
+    newObjectValue,
+    newSecureValue,
+    newValue,
+    goJson,
+    nodeFromJson,
+    programConfig,
+} from "../config/cliConfig";
 import { pulumiYamlConfig } from "../config/projectConfig";
 import { didYouMean } from "../config/suggest";
 import { InvalidEnvironmentError, InvalidRequestError, MissingTokenError } from "./errors";
@@ -93,7 +113,9 @@ export function requestedConfig(request: RunRequest): Record<string, StackConfig
             problems.push(`config.${key}: pass it as ${DEDICATED_KEYS[key]}`);
         } else if (!known.has(key)) {
             const allowed = [...known].filter((k) => !Object.hasOwn(DEDICATED_KEYS, k));
-            problems.push(`config.${key} is not a known key${didYouMean(key, allowed)}; known keys: ${allowed.join(", ")}`);
+            problems.push(
+                `config.${key} is not a known key${didYouMean(key, allowed)}; known keys: ${allowed.join(", ")}`,
+            );
         } else if (value !== undefined) {
             result[fullKey(key)] = { value: asConfigString(value), secret: false };
         }
@@ -118,7 +140,10 @@ export function requestedConfig(request: RunRequest): Record<string, StackConfig
  * with the request set on it as `pulumi config set-all --path` does, then Pulumi.yaml's defaults merged as
  * `pulumi up` does (config/cliConfig.ts).
  */
-export function configForRun(existing: Record<string, ExistingConfigValue>, requested: Record<string, StackConfigValue>): { raw: RawConfig; awsRegion?: string } {
+export function configForRun(
+    existing: Record<string, ExistingConfigValue>,
+    requested: Record<string, StackConfigValue>,
+): { raw: RawConfig; awsRegion?: string } {
     const stack = new ConfigMap();
     for (const [key, stored] of Object.entries(existing)) {
         if (typeof stored === "string") {
@@ -136,7 +161,11 @@ export function configForRun(existing: Record<string, ExistingConfigValue>, requ
     applyProjectConfig(NAMESPACE, pulumiYamlConfig(), stack, { validate: false });
     const { config } = programConfig(stack);
     const prefix = fullKey("");
-    const raw = Object.fromEntries(Object.entries(config).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+    const raw = Object.fromEntries(
+        Object.entries(config)
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, value]) => [key.slice(prefix.length), value]),
+    );
     return { raw, awsRegion: config["aws:region"] };
 }
 

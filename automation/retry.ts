@@ -18,7 +18,12 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
         signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
     });
 
-export async function retryWhileLocked<T>(stackName: string, operation: () => Promise<T>, retry: LockRetry, signal?: AbortSignal): Promise<T> {
+export async function retryWhileLocked<T>(
+    stackName: string,
+    operation: () => Promise<T>,
+    retry: LockRetry,
+    signal?: AbortSignal,
+): Promise<T> {
     const sleep = retry.sleep ?? defaultSleep;
     for (let attempt = 1; ; attempt++) {
         try {

@@ -10,7 +10,14 @@ import { withOperationConfig } from "./operationConfig";
 import { InsightsEvent, PolicyViolation, toInsightsEvent } from "./events";
 import { StackOutput, toStackOutputs } from "./outputs";
 import { StackQueue } from "./queue";
-import { environmentOf, requestedConfig, RunRequest, StackConfigValue, stackNameOf, validateStackConfig } from "./request";
+import {
+    environmentOf,
+    requestedConfig,
+    RunRequest,
+    StackConfigValue,
+    stackNameOf,
+    validateStackConfig,
+} from "./request";
 import { DEFAULT_LOCK_RETRY, LockRetry, retryWhileLocked } from "./retry";
 import { OpenedStack, openLocalStack, PROJECT_DIR, StackHandle, WorkspaceOptions } from "./workspace";
 
@@ -56,7 +63,13 @@ function policyArguments(stackName: string, options: RunOptions) {
     return { policyPacks: [pack], ...(config ? { policyPackConfigs: [config] } : {}) };
 }
 
-async function perform(stack: StackHandle, request: RunRequest, options: RunOptions, configFile: string, onEvent: (e: EngineEvent) => void) {
+async function perform(
+    stack: StackHandle,
+    request: RunRequest,
+    options: RunOptions,
+    configFile: string,
+    onEvent: (e: EngineEvent) => void,
+) {
     const common = { onEvent, signal: options.signal, color: "never" as const, configFile };
     switch (request.action) {
         case "preview": {
@@ -111,7 +124,12 @@ async function runQueued(
         // The engine runs with a private copy of the stack's config plus the request's (operationConfig.ts); only a
         // successful up writes the request's config (--path: dotted keys are fields of object keys) to the stack.
         const outcome = await withOperationConfig(configFiles, requested, (configFile) =>
-            retryWhileLocked(stackName, () => perform(stack, request, options, configFile, onEngineEvent), options.lockRetry ?? DEFAULT_LOCK_RETRY, options.signal),
+            retryWhileLocked(
+                stackName,
+                () => perform(stack, request, options, configFile, onEngineEvent),
+                options.lockRetry ?? DEFAULT_LOCK_RETRY,
+                options.signal,
+            ),
         );
         if (request.action === "up") {
             await stack.setAllConfig(requested, true);

@@ -7,7 +7,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
-import { GetRoleCommand, GetRolePolicyCommand, GetUserCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import {
+    GetRoleCommand,
+    GetRolePolicyCommand,
+    GetUserCommand,
+    IAMClient,
+    ListOpenIDConnectProvidersCommand,
+} from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { parseConfig } from "../config";
 import { agentBoundaryPolicyArn, partitionOf, reconcilerFunctionNames } from "../common/naming";
@@ -38,7 +44,11 @@ export function backendOutputs(env: NodeJS.ProcessEnv): StackOutputsSource {
     return async (stackName) => {
         const { stack } = await openLocalStack(stackName, { backend: resolveBackend(env), existingOnly: true });
         const outputs = await stack.outputs();
-        return Object.fromEntries(Object.entries(outputs).filter(([, o]) => !o.secret).map(([key, o]) => [key, o.value]));
+        return Object.fromEntries(
+            Object.entries(outputs)
+                .filter(([, o]) => !o.secret)
+                .map(([key, o]) => [key, o.value]),
+        );
     };
 }
 
@@ -65,9 +75,12 @@ export interface ClusterHealth {
     problems: string[];
 }
 
-
 /** The latest `reconcile finished` entry of either function in the last three days (12 scheduled runs a day). */
-export async function lastReconcile(logs: CloudWatchLogsClient, stackName: string, now: number): Promise<LastRun | undefined> {
+export async function lastReconcile(
+    logs: CloudWatchLogsClient,
+    stackName: string,
+    now: number,
+): Promise<LastRun | undefined> {
     const names = reconcilerFunctionNames(stackName);
     let latest: { timestamp: number; message: string } | undefined;
     for (const fn of [names.creation, names.management]) {
@@ -98,18 +111,37 @@ export async function lastReconcile(logs: CloudWatchLogsClient, stackName: strin
     if (!latest) {
         return undefined;
     }
-    const entry = JSON.parse(latest.message) as { trigger?: string; outcome?: string; error?: string; counts?: Record<string, number> };
-    return { time: new Date(latest.timestamp).toISOString(), trigger: entry.trigger ?? "?", outcome: entry.outcome ?? "?", error: entry.error, counts: entry.counts };
+    const entry = JSON.parse(latest.message) as {
+        trigger?: string;
+        outcome?: string;
+        error?: string;
+        counts?: Record<string, number>;
+    };
+    return {
+        time: new Date(latest.timestamp).toISOString(),
+        trigger: entry.trigger ?? "?",
+        outcome: entry.outcome ?? "?",
+        error: entry.error,
+        counts: entry.counts,
+    };
 }
 
 /** The reconciler's view of the stack, from the stack file (secrets and account values are not needed). */
-function reconcilerSettings(stackName: string, projectDir: string, accountId: string, bucketName: string): { settings: ReconcilerSettings; kmsKnown: boolean } {
-    const file = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`)) ? readStackConfig(stackName, projectDir) : { raw: {}, awsRegion: undefined };
+function reconcilerSettings(
+    stackName: string,
+    projectDir: string,
+    accountId: string,
+    bucketName: string,
+): { settings: ReconcilerSettings; kmsKnown: boolean } {
+    const file = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
+        ? readStackConfig(stackName, projectDir)
+        : { raw: {}, awsRegion: undefined };
     // Values status never uses stand in for the account's and the secret ones, which the stack file may not hold.
     const raw = { ...file.raw, roleName: "unused", token: "unused", externalId: "unused", datadogApiKey: "unused" };
     const parsed = parseConfig(raw, { awsRegion: file.awsRegion ?? "us-east-1" });
     const partition = partitionOf(parsed.stackRegion);
-    const kmsKeyArn = parsed.kmsKeyId?.startsWith("arn:") && parsed.kmsKeyId.includes(":key/") ? parsed.kmsKeyId : undefined;
+    const kmsKeyArn =
+        parsed.kmsKeyId?.startsWith("arn:") && parsed.kmsKeyId.includes(":key/") ? parsed.kmsKeyId : undefined;
     return {
         settings: {
             stackId: `container-insights/${stackName}`,
@@ -132,7 +164,14 @@ function reconcilerSettings(stackName: string, projectDir: string, accountId: st
 async function clusterFacts(region: string, name: string): Promise<ClusterFacts | undefined> {
     try {
         const { cluster } = await new EKSClient({ region }).send(new DescribeClusterCommand({ name }));
-        return { name, region, arn: cluster!.arn!, status: cluster!.status!, oidcIssuer: cluster!.identity?.oidc?.issuer, tags: cluster!.tags ?? {} };
+        return {
+            name,
+            region,
+            arn: cluster!.arn!,
+            status: cluster!.status!,
+            oidcIssuer: cluster!.identity?.oidc?.issuer,
+            tags: cluster!.tags ?? {},
+        };
     } catch (error) {
         if (errorName(error) === "ResourceNotFoundException") {
             return undefined;
@@ -142,7 +181,12 @@ async function clusterFacts(region: string, name: string): Promise<ClusterFacts 
 }
 
 /** Role present, boundary, trust and inline policy compared with what the reconciler would put there. */
-async function roleHealth(iam: IAMClient, desired: { trust: unknown; permissions: unknown; boundary: string } | undefined, roleName: string, kmsKnown: boolean) {
+async function roleHealth(
+    iam: IAMClient,
+    desired: { trust: unknown; permissions: unknown; boundary: string } | undefined,
+    roleName: string,
+    kmsKnown: boolean,
+) {
     let role;
     try {
         role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role!;
@@ -175,8 +219,16 @@ async function roleHealth(iam: IAMClient, desired: { trust: unknown; permissions
     }
     return {
         identity: "present",
-        policy: drift.length === 0 ? (kmsKnown ? "in-step" : "in-step (KMS statement not compared)") : `drifted (${drift.join(", ")})`,
-        problems: drift.length === 0 ? [] : [`role ${roleName} drifted: ${drift.join(", ")} (the next reconcile puts it back)`],
+        policy:
+            drift.length === 0
+                ? kmsKnown
+                    ? "in-step"
+                    : "in-step (KMS statement not compared)"
+                : `drifted (${drift.join(", ")})`,
+        problems:
+            drift.length === 0
+                ? []
+                : [`role ${roleName} drifted: ${drift.join(", ")} (the next reconcile puts it back)`],
     };
 }
 
@@ -191,10 +243,15 @@ export async function clusterHealth(args: {
     const mode = args.outputs.iamUserName ? "iamUser" : "irsa";
     const iam = new IAMClient({ region: args.region });
     const { Account: accountId } = await new STSClient({ region: args.region }).send(new GetCallerIdentityCommand({}));
-    const lastRun = mode === "irsa" ? await lastReconcile(new CloudWatchLogsClient({ region: args.region }), args.stackName, args.now) : undefined;
+    const lastRun =
+        mode === "irsa"
+            ? await lastReconcile(new CloudWatchLogsClient({ region: args.region }), args.stackName, args.now)
+            : undefined;
     const deployResults = new Map<string, ClusterResult>();
     try {
-        for (const result of (JSON.parse(String(args.outputs.reconcilerLastRun ?? "{}")) as { results?: ClusterResult[] }).results ?? []) {
+        for (const result of (
+            JSON.parse(String(args.outputs.reconcilerLastRun ?? "{}")) as { results?: ClusterResult[] }
+        ).results ?? []) {
             if (result.roleName) {
                 deployResults.set(result.roleName, result);
             }
@@ -214,9 +271,23 @@ export async function clusterHealth(args: {
             userState = `user ${String(args.outputs.iamUserName)} missing`;
         }
     }
-    const { settings, kmsKnown } = reconcilerSettings(args.stackName, args.projectDir, accountId!, String(args.outputs.bucketName ?? ""));
-    const providers = mode === "irsa" ? ((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map((p) => p.Arn!) : [];
-    const runText = lastRun ? `${lastRun.time} ${lastRun.trigger} ${lastRun.outcome}` : mode === "irsa" ? "none in 3 days" : "-";
+    const { settings, kmsKnown } = reconcilerSettings(
+        args.stackName,
+        args.projectDir,
+        accountId!,
+        String(args.outputs.bucketName ?? ""),
+    );
+    const providers =
+        mode === "irsa"
+            ? ((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map(
+                  (p) => p.Arn!,
+              )
+            : [];
+    const runText = lastRun
+        ? `${lastRun.time} ${lastRun.trigger} ${lastRun.outcome}`
+        : mode === "irsa"
+          ? "none in 3 days"
+          : "-";
     const result: ClusterHealth[] = [];
     for (const cluster of clusters) {
         const problems: string[] = [];
@@ -233,13 +304,22 @@ export async function clusterHealth(args: {
             // One role for every cluster, named by the stack's podIdentityRoleArn output; its association is the program's.
             const roleArn = String(args.outputs.podIdentityRoleArn ?? "");
             const roleName = roleArn.slice(roleArn.lastIndexOf("/") + 1);
-            const health = roleName ? await roleHealth(iam, undefined, roleName, kmsKnown) : { identity: "unknown", policy: "-", problems: ["no podIdentityRoleArn output"] };
+            const health = roleName
+                ? await roleHealth(iam, undefined, roleName, kmsKnown)
+                : { identity: "unknown", policy: "-", problems: ["no podIdentityRoleArn output"] };
             identity = `role ${health.identity}`;
             policy = "not compared (Pod Identity)";
             problems.push(...health.problems);
         } else if (mode === "irsa" && cluster.roleArn) {
             const roleName = cluster.roleArn.slice(cluster.roleArn.lastIndexOf("/") + 1);
-            const desired = facts ? desiredRoles([facts], providers, { accountId: accountId!, partition: partitionOf(args.region) }, settings).desired[0] : undefined;
+            const desired = facts
+                ? desiredRoles(
+                      [facts],
+                      providers,
+                      { accountId: accountId!, partition: partitionOf(args.region) },
+                      settings,
+                  ).desired[0]
+                : undefined;
             const health = await roleHealth(iam, desired, roleName, kmsKnown);
             identity = `role ${health.identity}`;
             policy = health.policy;
@@ -294,19 +374,31 @@ export async function runStatus(args: string[], io: StatusIo): Promise<number> {
     const projectDir = io.projectDir ?? PROJECT_DIR;
     const outputs = await (io.outputs ?? backendOutputs(io.env))(stackName);
     if (Object.keys(outputs).length === 0) {
-        io.err(`container-insights: stack ${stackName} has no outputs: it has not been deployed (npm run up -- ${stackName})`);
+        io.err(
+            `container-insights: stack ${stackName} has no outputs: it has not been deployed (npm run up -- ${stackName})`,
+        );
         return 1;
     }
-    const fileRegion = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`)) ? readStackConfig(stackName, projectDir).awsRegion : undefined;
+    const fileRegion = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
+        ? readStackConfig(stackName, projectDir).awsRegion
+        : undefined;
     const region = flags.values.region ?? fileRegion ?? io.env.AWS_REGION;
     if (!region) {
         throw new UsageError("no region: pass --region (the stack's aws:region)", "status");
     }
-    const { clusters, lastRun } = await clusterHealth({ stackName, outputs, region, projectDir, now: (io.now ?? Date.now)() });
+    const { clusters, lastRun } = await clusterHealth({
+        stackName,
+        outputs,
+        region,
+        projectDir,
+        now: (io.now ?? Date.now)(),
+    });
     if (flags.switches.has("json")) {
         io.out(JSON.stringify({ stack: stackName, lastRun: lastRun ?? null, clusters }));
     } else {
-        io.out(`stack ${stackName}: ${clusters.length} cluster(s); last reconcile: ${lastRun ? `${lastRun.time} (${lastRun.trigger}) ${lastRun.outcome}` : "none found"}`);
+        io.out(
+            `stack ${stackName}: ${clusters.length} cluster(s); last reconcile: ${lastRun ? `${lastRun.time} (${lastRun.trigger}) ${lastRun.outcome}` : "none found"}`,
+        );
         for (const health of clusters) {
             io.out(statusLine(health));
         }

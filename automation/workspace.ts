@@ -11,7 +11,19 @@ import { findPulumiCli } from "./pulumiCli";
 export const PROJECT_DIR = resolve(__dirname, "..");
 
 /** The subset of a Pulumi Stack that runStack uses (tests supply their own). */
-export type StackHandle = Pick<Stack, "name" | "getAllConfig" | "setAllConfig" | "removeAllConfig" | "preview" | "up" | "refresh" | "destroy" | "outputs" | "cancel">;
+export type StackHandle = Pick<
+    Stack,
+    | "name"
+    | "getAllConfig"
+    | "setAllConfig"
+    | "removeAllConfig"
+    | "preview"
+    | "up"
+    | "refresh"
+    | "destroy"
+    | "outputs"
+    | "cancel"
+>;
 
 export type Backend = "configured" | { stateDirectory: string };
 
@@ -45,17 +57,27 @@ export function pulumiLoggedIn(env: NodeJS.ProcessEnv): boolean {
  * The backend `npm run up` uses (scripts/deploy.sh), the one rule for every command: PULUMI_BACKEND_URL when set, else
  * the backend the CLI is logged in to (`pulumi login`), else the local file backend in `<projectDir>/.pulumi-state`.
  */
-export function resolveBackend(env: NodeJS.ProcessEnv, projectDir: string = PROJECT_DIR, loggedIn: (env: NodeJS.ProcessEnv) => boolean = pulumiLoggedIn): Backend {
+export function resolveBackend(
+    env: NodeJS.ProcessEnv,
+    projectDir: string = PROJECT_DIR,
+    loggedIn: (env: NodeJS.ProcessEnv) => boolean = pulumiLoggedIn,
+): Backend {
     if (env.PULUMI_BACKEND_URL || loggedIn(env)) {
         return "configured";
     }
     return { stateDirectory: resolve(projectDir, ".pulumi-state") };
 }
 
-function environmentFor(options: WorkspaceOptions, projectDir: string): { envVars: Record<string, string>; backendKey: string } {
+function environmentFor(
+    options: WorkspaceOptions,
+    projectDir: string,
+): { envVars: Record<string, string>; backendKey: string } {
     const backend = options.backend ?? { stateDirectory: resolve(projectDir, ".pulumi-state") };
     if (backend === "configured") {
-        return { envVars: options.passphrase ? { PULUMI_CONFIG_PASSPHRASE: options.passphrase } : {}, backendKey: process.env.PULUMI_BACKEND_URL ?? "configured" };
+        return {
+            envVars: options.passphrase ? { PULUMI_CONFIG_PASSPHRASE: options.passphrase } : {},
+            backendKey: process.env.PULUMI_BACKEND_URL ?? "configured",
+        };
     }
     const passphrase = options.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE;
     if (passphrase === undefined && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
@@ -66,11 +88,20 @@ function environmentFor(options: WorkspaceOptions, projectDir: string): { envVar
     const directory = resolve(backend.stateDirectory);
     mkdirSync(directory, { recursive: true });
     const url = `file://${directory}`;
-    return { envVars: { PULUMI_BACKEND_URL: url, ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}) }, backendKey: url };
+    return {
+        envVars: {
+            PULUMI_BACKEND_URL: url,
+            ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}),
+        },
+        backendKey: url,
+    };
 }
 
 /** Opens the stack, creating it unless `existingOnly` (read-only tools such as `status` must not create stacks). */
-export async function openLocalStack(stackName: string, options: WorkspaceOptions & { existingOnly?: boolean }): Promise<OpenedStack> {
+export async function openLocalStack(
+    stackName: string,
+    options: WorkspaceOptions & { existingOnly?: boolean },
+): Promise<OpenedStack> {
     const projectDir = resolve(options.projectDir ?? PROJECT_DIR);
     const cli = findPulumiCli(options.pulumiHome);
     const { envVars, backendKey } = environmentFor(options, projectDir);

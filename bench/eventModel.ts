@@ -59,15 +59,28 @@ export interface PlannedCluster {
 const between = (random: () => number, [low, high]: [number, number]) => low + (high - low) * random();
 
 /** Clusters created at uniformly random times over `days` days, spread over the regions, each with its events. */
-export function planClusters(random: () => number, options: { days: number; clustersPerDay: number; regions: string[] }, model: EventModel = DEFAULT_MODEL): PlannedCluster[] {
+export function planClusters(
+    random: () => number,
+    options: { days: number; clustersPerDay: number; regions: string[] },
+    model: EventModel = DEFAULT_MODEL,
+): PlannedCluster[] {
     const count = Math.round(options.days * options.clustersPerDay);
     const clusters: PlannedCluster[] = [];
     for (let i = 0; i < count; i++) {
         const createdAt = Math.round(random() * options.days * DAY);
         const activeAt = createdAt + Math.round(between(random, model.creatingMs));
         const first = createdAt + Math.round(between(random, model.cloudTrailDelayMs));
-        const deliveries = random() < model.duplicateShare ? [first, first + Math.round(between(random, model.duplicateLagMs))] : [first];
-        clusters.push({ name: `new-${String(i).padStart(4, "0")}`, region: options.regions[i % options.regions.length], createdAt, activeAt, deliveries });
+        const deliveries =
+            random() < model.duplicateShare
+                ? [first, first + Math.round(between(random, model.duplicateLagMs))]
+                : [first];
+        clusters.push({
+            name: `new-${String(i).padStart(4, "0")}`,
+            region: options.regions[i % options.regions.length],
+            createdAt,
+            activeAt,
+            deliveries,
+        });
     }
     return clusters.sort((a, b) => a.createdAt - b.createdAt);
 }

@@ -16,7 +16,8 @@ export const AGENT_P99_TARGET_MS = 10 * 60_000;
 
 export function checkEventTargets(modes: ModeFigures[]): TargetCheck[] {
     const events = modes.find((m) => m.mode === "events");
-    const minutes = (ms: number | null | undefined) => (ms === null || ms === undefined ? "-" : `${(ms / 60_000).toFixed(1)} min`);
+    const minutes = (ms: number | null | undefined) =>
+        ms === null || ms === undefined ? "-" : `${(ms / 60_000).toFixed(1)} min`;
     return [
         {
             target: "events: p99 ACTIVE -> identity ready under 2 minutes",

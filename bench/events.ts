@@ -10,9 +10,9 @@
  * Every mode runs against the stateful fake account with IAM's write quota. The targets (bench/eventTargets.ts) are
  * checked and the process exits 1 when one is missed. --json prints exactly one JSON object.
  */
-import { randomInt } from "crypto";
-import { readFileSync } from "fs";
-import { join } from "path";
+import { randomInt } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { clusterRoleName, eventResourceNames } from "../common/naming";
 import { CLUSTER_IDENTITY_READY } from "../lambda/reconciler/clusterEvents";
 import { LambdaEnvironment } from "../lambda/reconciler/environment";
@@ -25,7 +25,18 @@ import { WatchService } from "../automation/watch/service";
 import { FakeAccount } from "../test/fakes/awsAccount";
 import { mockAws } from "../test/fakes/sdkMocks";
 import { FakeWatchQueue } from "../test/fakes/watchQueue";
-import { DAY, DEFAULT_MODEL, EventModel, HOUR, MINUTE, PlannedCluster, nextNightlyUp, percentile, planClusters, upDurationMs } from "./eventModel";
+import {
+    DAY,
+    DEFAULT_MODEL,
+    EventModel,
+    HOUR,
+    MINUTE,
+    PlannedCluster,
+    nextNightlyUp,
+    percentile,
+    planClusters,
+    upDurationMs,
+} from "./eventModel";
 import { ModeFigures, checkEventTargets } from "./eventTargets";
 import { seededRandom } from "./seededRandom";
 import type { TargetCheck } from "./targets";
@@ -106,15 +117,24 @@ async function simulate(fake: FakeAccount, clock: VirtualClock, body: () => Prom
     }
 }
 
-const at = (clock: VirtualClock, time: number, action: () => unknown) => void clock.sleep(time - clock.now()).then(action);
+const at = (clock: VirtualClock, time: number, action: () => unknown) =>
+    void clock.sleep(time - clock.now()).then(action);
 
 /** IAM writes since `mark` on roles that were already in step before it. */
 function duplicatesSince(fake: FakeAccount, mark: number, inStep: Set<string>): number {
-    return fake.calls.slice(mark).filter((c) => IAM_WRITES.has(c.operation) && inStep.has(String(c.input.RoleName).toLowerCase())).length;
+    return fake.calls
+        .slice(mark)
+        .filter((c) => IAM_WRITES.has(c.operation) && inStep.has(String(c.input.RoleName).toLowerCase())).length;
 }
 
 /** A 2-hourly run (ours or the vendor's) on a fleet where clusters appear once ACTIVE. */
-async function scheduled(plan: PlannedCluster[], options: EventsBenchOptions, random: () => number, run: (clock: VirtualClock, fake: FakeAccount) => Promise<void>, roleOf: (c: { name: string; region: string }) => string): Promise<Timeline> {
+async function scheduled(
+    plan: PlannedCluster[],
+    options: EventsBenchOptions,
+    random: () => number,
+    run: (clock: VirtualClock, fake: FakeAccount) => Promise<void>,
+    roleOf: (c: { name: string; region: string }) => string,
+): Promise<Timeline> {
     const clock = new VirtualClock();
     const fake = newAccount(clock, options.existingClusters);
     const timeline: Timeline = { identityAt: new Map(), agentAt: new Map(), duplicateWrites: 0 };
@@ -127,7 +147,9 @@ async function scheduled(plan: PlannedCluster[], options: EventsBenchOptions, ra
         }
         for (let tick = 0; tick <= horizon; tick += SCHEDULE_MS) {
             await clock.sleep(tick - clock.now());
-            const inStep = new Set([...fake.roles.values()].filter((r) => r.inline.size > 0).map((r) => r.RoleName.toLowerCase()));
+            const inStep = new Set(
+                [...fake.roles.values()].filter((r) => r.inline.size > 0).map((r) => r.RoleName.toLowerCase()),
+            );
             const mark = fake.calls.length;
             await run(clock, fake);
             timeline.duplicateWrites += duplicatesSince(fake, mark, inStep);
@@ -142,7 +164,11 @@ async function scheduled(plan: PlannedCluster[], options: EventsBenchOptions, ra
     return timeline;
 }
 
-async function vendorMode(plan: PlannedCluster[], options: EventsBenchOptions, random: () => number): Promise<Timeline> {
+async function vendorMode(
+    plan: PlannedCluster[],
+    options: EventsBenchOptions,
+    random: () => number,
+): Promise<Timeline> {
     return scheduled(
         plan,
         options,
@@ -152,13 +178,20 @@ async function vendorMode(plan: PlannedCluster[], options: EventsBenchOptions, r
     );
 }
 
-async function scheduleMode(plan: PlannedCluster[], options: EventsBenchOptions, random: () => number): Promise<Timeline> {
+async function scheduleMode(
+    plan: PlannedCluster[],
+    options: EventsBenchOptions,
+    random: () => number,
+): Promise<Timeline> {
     const timeline = await scheduled(
         plan,
         options,
         random,
         async (clock) => {
-            const gateway = new Gateway(sdkClients("us-east-1"), clock, { deadline: clock.now() + 14 * MINUTE, random });
+            const gateway = new Gateway(sdkClients("us-east-1"), clock, {
+                deadline: clock.now() + 14 * MINUTE,
+                random,
+            });
             await reconcile(settings(), gateway, quietLog);
         },
         (c) => clusterRoleName(c.name, c.region),
@@ -191,7 +224,10 @@ function realConsumer(
     clock: VirtualClock,
     fake: FakeAccount,
     random: () => number,
-    hooks: { beforeRun: (c: PlannedCluster) => void; onPublished: (entry: FakeAccount["publishedEvents"][number]) => void },
+    hooks: {
+        beforeRun: (c: PlannedCluster) => void;
+        onPublished: (entry: FakeAccount["publishedEvents"][number]) => void;
+    },
 ) {
     const env: LambdaEnvironment = {
         ...settings(),
@@ -202,7 +238,9 @@ function realConsumer(
         eventBusName: `container-insights-${STACK}`,
         environment: "PROD",
     };
-    const sample = JSON.parse(readFileSync(join(__dirname, "..", "test", "fixtures", "events", "eks-create-cluster.json"), "utf8"));
+    const sample = JSON.parse(
+        readFileSync(join(__dirname, "..", "test", "fixtures", "events", "eks-create-cluster.json"), "utf8"),
+    );
     const queueArn = `arn:aws:sqs:us-east-1:${fake.accountId}:${eventResourceNames(STACK).reconcilerQueue}`;
     let invocations: Promise<unknown> = Promise.resolve();
     let sequence = 0;
@@ -212,7 +250,10 @@ function realConsumer(
             hooks.beforeRun(c);
             const clients = sdkClients("us-east-1");
             const gateway = new Gateway(clients, clock, { deadline: clock.now() + 14 * MINUTE, random });
-            const result = await runQueue({ Records: [record] }, { env, gateway, s3: clients.s3, clock, log: quietLog, stateCall: (send) => send() });
+            const result = await runQueue(
+                { Records: [record] },
+                { env, gateway, s3: clients.s3, clock, log: quietLog, stateCall: (send) => send() },
+            );
             for (const entry of fake.publishedEvents.slice(published)) {
                 hooks.onPublished(entry);
             }
@@ -246,7 +287,11 @@ function realConsumer(
     };
 }
 
-async function eventsMode(plan: PlannedCluster[], options: EventsBenchOptions, random: () => number): Promise<Timeline> {
+async function eventsMode(
+    plan: PlannedCluster[],
+    options: EventsBenchOptions,
+    random: () => number,
+): Promise<Timeline> {
     const model = options.model ?? DEFAULT_MODEL;
     const clock = new VirtualClock();
     const fake = new FakeAccount({ clock, ...SIMULATION });
@@ -257,17 +302,35 @@ async function eventsMode(plan: PlannedCluster[], options: EventsBenchOptions, r
     const runner = {
         up: async () => {
             const started = clock.now();
-            const installs = plan.filter((c) => c.activeAt <= started && (timeline.identityAt.get(keyOf(c)) ?? Infinity) <= started && !timeline.agentAt.has(keyOf(c)));
+            const installs = plan.filter(
+                (c) =>
+                    c.activeAt <= started &&
+                    (timeline.identityAt.get(keyOf(c)) ?? Infinity) <= started &&
+                    !timeline.agentAt.has(keyOf(c)),
+            );
             await clock.sleep(upDurationMs(installs.length, model));
             for (const c of installs) {
                 timeline.agentAt.set(keyOf(c), clock.now());
             }
-            return { action: "up" as const, stackName: STACK, environment: "PROD", changes: { create: installs.length }, outputs: {}, policyViolations: [] };
+            return {
+                action: "up" as const,
+                stackName: STACK,
+                environment: "PROD",
+                changes: { create: installs.length },
+                outputs: {},
+                policyViolations: [],
+            };
         },
         cancel: async () => undefined,
     };
     const service = new WatchService(
-        { stackName: STACK, debounce: DEFAULT_DEBOUNCE, backoff: DEFAULT_BACKOFF, gracePeriodMs: 10 * MINUTE, cancelTimeoutMs: 2 * MINUTE },
+        {
+            stackName: STACK,
+            debounce: DEFAULT_DEBOUNCE,
+            backoff: DEFAULT_BACKOFF,
+            gracePeriodMs: 10 * MINUTE,
+            cancelTimeoutMs: 2 * MINUTE,
+        },
         { queue: watchQueue, runner, clock, log: () => undefined, random },
     );
     /** Per role already in step when a run for its cluster started: the account's call count at that moment. */
@@ -286,7 +349,16 @@ async function eventsMode(plan: PlannedCluster[], options: EventsBenchOptions, r
             if (entry.DetailType === CLUSTER_IDENTITY_READY && !timeline.identityAt.has(key)) {
                 timeline.identityAt.set(key, clock.now());
             }
-            const envelope = { version: "0", id: `bench-${key}`, "detail-type": entry.DetailType, source: entry.Source, account: fake.accountId, region: "us-east-1", resources: entry.Resources, detail };
+            const envelope = {
+                version: "0",
+                id: `bench-${key}`,
+                "detail-type": entry.DetailType,
+                source: entry.Source,
+                account: fake.accountId,
+                region: "us-east-1",
+                resources: entry.Resources,
+                detail,
+            };
             at(clock, clock.now() + model.busToQueueMs, () => watchQueue.send(JSON.stringify(envelope)));
         },
     });
@@ -298,7 +370,9 @@ async function eventsMode(plan: PlannedCluster[], options: EventsBenchOptions, r
             at(clock, c.createdAt, () => fake.addCluster(c.region, c.name, { status: "CREATING" }));
             at(clock, c.activeAt, () => (fake.clusters.get(c.region)!.get(c.name)!.status = "ACTIVE"));
             for (const delivery of c.deliveries) {
-                at(clock, delivery + model.lambdaPickupMs, () => consumers.push(consume(byKey.get(keyOf(c))!, delivery)));
+                at(clock, delivery + model.lambdaPickupMs, () =>
+                    consumers.push(consume(byKey.get(keyOf(c))!, delivery)),
+                );
             }
         }
         await clock.sleep(horizon);
@@ -306,13 +380,17 @@ async function eventsMode(plan: PlannedCluster[], options: EventsBenchOptions, r
         await service.stop();
         await loop;
     });
-    timeline.duplicateWrites = [...inStepAt].reduce((sum, [role, mark]) => sum + duplicatesSince(fake, mark, new Set([role])), 0);
+    timeline.duplicateWrites = [...inStepAt].reduce(
+        (sum, [role, mark]) => sum + duplicatesSince(fake, mark, new Set([role])),
+        0,
+    );
     timeline.repeats = inStepAt.size;
     return timeline;
 }
 
 function figures(mode: ModeFigures["mode"], plan: PlannedCluster[], timeline: Timeline, agents: boolean): ModeFigures {
-    const latency = (times: Map<string, number>) => plan.map((c) => Math.max(0, (times.get(keyOf(c)) ?? Infinity) - c.activeAt));
+    const latency = (times: Map<string, number>) =>
+        plan.map((c) => Math.max(0, (times.get(keyOf(c)) ?? Infinity) - c.activeAt));
     const identity = latency(timeline.identityAt);
     return {
         mode,
@@ -324,8 +402,15 @@ function figures(mode: ModeFigures["mode"], plan: PlannedCluster[], timeline: Ti
     };
 }
 
-export async function runEventsBench(options: EventsBenchOptions, progress: (line: string) => void = () => undefined): Promise<{ modes: ModeFigures[]; targets: TargetCheck[] }> {
-    const plan = planClusters(seededRandom(options.seed), { days: options.days, clustersPerDay: options.clustersPerDay, regions: REGIONS }, options.model);
+export async function runEventsBench(
+    options: EventsBenchOptions,
+    progress: (line: string) => void = () => undefined,
+): Promise<{ modes: ModeFigures[]; targets: TargetCheck[] }> {
+    const plan = planClusters(
+        seededRandom(options.seed),
+        { days: options.days, clustersPerDay: options.clustersPerDay, regions: REGIONS },
+        options.model,
+    );
     const modes: ModeFigures[] = [];
     modes.push(figures("vendor", plan, await vendorMode(plan, options, seededRandom(options.seed + 1)), false));
     progress("vendor: done");
@@ -344,7 +429,11 @@ function option(argv: string[], name: string): number | undefined {
 
 const minutes = (ms: number | null) => (ms === null ? "-" : Number.isFinite(ms) ? (ms / MINUTE).toFixed(1) : "never");
 
-export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t), err: (text: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+export async function main(
+    argv: string[],
+    out: (text: string) => void = (t) => process.stdout.write(t),
+    err: (text: string) => void = (t) => process.stderr.write(t),
+): Promise<number> {
     const json = argv.includes("--json");
     const seed = option(argv, "seed") ?? randomInt(1, 2 ** 31);
     const options: EventsBenchOptions = {

@@ -49,10 +49,19 @@ spec:
 async function measureCheck(file: string, config: string) {
     const { main } = await import("../policies/offline/cli");
     let stdout = "";
-    const exit = await main(["--json", "--config", config, file], { stdout: (t) => (stdout += t), stderr: (t) => process.stderr.write(t) });
+    const exit = await main(["--json", "--config", config, file], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => process.stderr.write(t),
+    });
     const wallMs = process.uptime() * 1000;
     const report = JSON.parse(stdout);
-    return { exit, checked: report.checked, violations: report.violations.length, wallMs: Math.round(wallMs), peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    return {
+        exit,
+        checked: report.checked,
+        violations: report.violations.length,
+        wallMs: Math.round(wallMs),
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
 }
 
 async function measureStack(buckets: number) {
@@ -65,17 +74,58 @@ async function measureStack(buckets: number) {
         const bucket = `bench-${i}`;
         const specs: [string, Record<string, unknown>][] = [
             ["aws:s3/bucket:Bucket", { bucket, id: bucket }],
-            ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }],
-            ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }],
-            ["aws:s3/bucketPolicy:BucketPolicy", { bucket, policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }] }) }],
+            [
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            ],
+            [
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                {
+                    bucket,
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                },
+            ],
+            [
+                "aws:s3/bucketPolicy:BucketPolicy",
+                {
+                    bucket,
+                    policy: JSON.stringify({
+                        Statement: [
+                            {
+                                Effect: "Deny",
+                                Principal: "*",
+                                Action: "s3:*",
+                                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                                Condition: { Bool: { "aws:SecureTransport": "false" } },
+                            },
+                        ],
+                    }),
+                },
+            ],
         ];
-        return specs.map(([type, props]) => ({ id: urn(type, bucket), urn: urn(type, bucket), type, name: bucket, props, propertyDependencies: { bucket: [urn("aws:s3/bucket:Bucket", bucket)] } }));
+        return specs.map(([type, props]) => ({
+            id: urn(type, bucket),
+            urn: urn(type, bucket),
+            type,
+            name: bucket,
+            props,
+            propertyDependencies: { bucket: [urn("aws:s3/bucket:Bucket", bucket)] },
+        }));
     }).flat();
     const config = effectiveConfig(undefined, stackPolicies);
     const started = process.hrtime.bigint();
     const result = await checkResources([{ source: "bench", resources }], stackPolicies, config);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    return { buckets, resources: resources.length, violations: result.violations.length, ms: Math.round(ms), usPerResource: Math.round((ms * 1000) / resources.length) };
+    return {
+        buckets,
+        resources: resources.length,
+        violations: result.violations.length,
+        ms: Math.round(ms),
+        usPerResource: Math.round((ms * 1000) / resources.length),
+    };
 }
 
 async function main() {
@@ -88,24 +138,44 @@ async function main() {
         process.stdout.write(`${JSON.stringify(await measureStack(Number(args[0])))}\n`);
         return;
     }
-    const child = (...childArgs: string[]) => JSON.parse(execFileSync(process.execPath, [...process.execArgv, __filename, ...childArgs], { encoding: "utf8" }).trim().split("\n").pop()!);
+    const child = (...childArgs: string[]) =>
+        JSON.parse(
+            execFileSync(process.execPath, [...process.execArgv, __filename, ...childArgs], { encoding: "utf8" })
+                .trim()
+                .split("\n")
+                .pop()!,
+        );
 
     const directory = mkdtempSync(join(tmpdir(), "bench-policy-"));
     try {
         const file = join(directory, "deployments.yaml");
         writeFileSync(file, Array.from({ length: DEPLOYMENTS }, (_, i) => deployment(i)).join("---\n"));
         const config = join(directory, "config.json");
-        writeFileSync(config, JSON.stringify({ "ecr-image-allowed-registry": { accountId: "123456789012", region: "us-east-1" }, "ecr-image-signed": { signedDigests: [DIGEST] } }));
+        writeFileSync(
+            config,
+            JSON.stringify({
+                "ecr-image-allowed-registry": { accountId: "123456789012", region: "us-east-1" },
+                "ecr-image-signed": { signedDigests: [DIGEST] },
+            }),
+        );
         const check = child("--check", file, config);
-        console.log(`offline check, ${DEPLOYMENTS.toLocaleString("en-US")} Deployments in one file (every policy, process start included)`);
-        console.log(`  checked ${check.checked}, ${check.violations} violations (exit ${check.exit}): ${check.wallMs} ms wall, ${check.peakRssMiB} MiB peak RSS (targets: 8,000 ms, 500 MB)`);
+        console.log(
+            `offline check, ${DEPLOYMENTS.toLocaleString("en-US")} Deployments in one file (every policy, process start included)`,
+        );
+        console.log(
+            `  checked ${check.checked}, ${check.violations} violations (exit ${check.exit}): ${check.wallMs} ms wall, ${check.peakRssMiB} MiB peak RSS (targets: 8,000 ms, 500 MB)`,
+        );
     } finally {
         rmSync(directory, { recursive: true, force: true });
     }
-    console.log("stack policies (S3 encryption, TLS-only, public access block) | buckets | resources | ms | µs per resource");
+    console.log(
+        "stack policies (S3 encryption, TLS-only, public access block) | buckets | resources | ms | µs per resource",
+    );
     for (const buckets of BUCKET_COUNTS) {
         const figures = child("--stack", String(buckets));
-        console.log(`  ${String(figures.buckets).padStart(6)} | ${String(figures.resources).padStart(6)} | ${String(figures.ms).padStart(6)} | ${String(figures.usPerResource).padStart(4)}`);
+        console.log(
+            `  ${String(figures.buckets).padStart(6)} | ${String(figures.resources).padStart(6)} | ${String(figures.ms).padStart(6)} | ${String(figures.usPerResource).padStart(4)}`,
+        );
     }
 }
 

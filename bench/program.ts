@@ -5,14 +5,29 @@
  * checks the scale case (the unit suite keeps a small fleet): every cluster gets its component, provider, namespace
  * and chart, is installed, and has a role of its own; a shortfall fails the benchmark.
  */
-import { execFileSync } from "child_process";
-import { strict as assert } from "assert";
+import { execFileSync } from "node:child_process";
+import { strict as assert } from "node:assert";
 import { Fleet, ProgramRun, baseConfig, runProgram } from "../test/harness";
 import { ClusterStatus } from "../components/cluster/types";
 
 const REGIONS = [
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
-    "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1", "me-south-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "sa-east-1",
+    "me-south-1",
 ];
 
 async function measure(clusters: number) {
@@ -28,11 +43,21 @@ async function measure(clusters: number) {
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     checkScale(run, clusters);
-    return { clusters, resources: run.resources.length, wallMs: Math.round(ms), peakRssMiB: Math.round(peak / 2 ** 20) };
+    return {
+        clusters,
+        resources: run.resources.length,
+        wallMs: Math.round(ms),
+        peakRssMiB: Math.round(peak / 2 ** 20),
+    };
 }
 
 function checkScale(run: ProgramRun, clusters: number): void {
-    const types = ["container-insights:cluster:ClusterAgent", "pulumi:providers:kubernetes", "kubernetes:core/v1:Namespace", "kubernetes:helm.sh/v4:Chart"];
+    const types = [
+        "container-insights:cluster:ClusterAgent",
+        "pulumi:providers:kubernetes",
+        "kubernetes:core/v1:Namespace",
+        "kubernetes:helm.sh/v4:Chart",
+    ];
     for (const type of types) {
         assert.equal(run.ofType(type).length, clusters, type);
     }
@@ -49,9 +74,14 @@ async function main() {
     }
     console.log("clusters | resources registered | wall ms | peak RSS MiB");
     for (const clusters of [100, 1000]) {
-        const output = execFileSync(process.execPath, [...process.execArgv, __filename, String(clusters)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const output = execFileSync(process.execPath, [...process.execArgv, __filename, String(clusters)], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        });
         const figures = JSON.parse(output.trim().split("\n").pop()!);
-        console.log(`${String(figures.clusters).padStart(8)} | ${String(figures.resources).padStart(20)} | ${String(figures.wallMs).padStart(7)} | ${String(figures.peakRssMiB).padStart(12)}`);
+        console.log(
+            `${String(figures.clusters).padStart(8)} | ${String(figures.resources).padStart(20)} | ${String(figures.wallMs).padStart(7)} | ${String(figures.peakRssMiB).padStart(12)}`,
+        );
     }
 }
 

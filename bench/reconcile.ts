@@ -5,7 +5,7 @@
  * (default 5), each repetition with its own seeded back-off jitter; the targets in bench/targets.ts are checked on
  * every repetition and the process exits non-zero when one fails.
  */
-import { randomInt } from "crypto";
+import { randomInt } from "node:crypto";
 import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
 import { reconcile } from "../lambda/reconciler/reconcile";
 import { FakeAccount } from "../test/fakes/awsAccount";
@@ -24,7 +24,18 @@ const CASES: Array<[number, number]> = [
 /** EKS Pod Identity (identityMode podIdentity) on the largest fleet. */
 const POD_IDENTITY_CASES: Array<[number, number]> = [[10, 1000]];
 const POD_IDENTITY_ROLE = "arn:aws:iam::111122223333:role/nops-ccost-bench-pod-identity";
-const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-south-1", "ap-northeast-1", "sa-east-1"];
+const REGIONS = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-central-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "sa-east-1",
+];
 /** A Lambda's 15 minutes less the handler's reserve: the bench runs with the deadline a real run has. */
 const BUDGET_MS = 14 * 60_000;
 
@@ -46,12 +57,21 @@ function account(clock: VirtualClock, regions: string[], clusters: number): Fake
     return fake;
 }
 
-async function measure(fake: FakeAccount, clock: VirtualClock, body: () => Promise<Pick<Figures, "failed" | "deferred">>): Promise<Figures> {
+async function measure(
+    fake: FakeAccount,
+    clock: VirtualClock,
+    body: () => Promise<Pick<Figures, "failed" | "deferred">>,
+): Promise<Figures> {
     const restore = mockAws(fake);
     const [calls, writes, start] = [fake.calls.length, fake.acceptedWrites, clock.now()];
     try {
         const outcome = await clock.run(body());
-        return { calls: fake.calls.length - calls, writes: fake.acceptedWrites - writes, ms: Math.round(clock.now() - start), ...outcome };
+        return {
+            calls: fake.calls.length - calls,
+            writes: fake.acceptedWrites - writes,
+            ms: Math.round(clock.now() - start),
+            ...outcome,
+        };
     } finally {
         restore();
     }
@@ -74,7 +94,12 @@ function settingsFor(regions: string[], mode: "irsa" | "podIdentity" = "irsa") {
 }
 
 /** Our first and steady runs on a fresh account. */
-async function ours(regions: string[], clusters: number, seed: number, mode: "irsa" | "podIdentity" = "irsa"): Promise<Record<"first" | "steady", Figures>> {
+async function ours(
+    regions: string[],
+    clusters: number,
+    seed: number,
+    mode: "irsa" | "podIdentity" = "irsa",
+): Promise<Record<"first" | "steady", Figures>> {
     const clock = new VirtualClock();
     const fake = account(clock, regions, clusters);
     const random = seededRandom(seed);
@@ -114,7 +139,17 @@ async function main() {
             const mine = await ours(regions, clusters, repetitionSeed);
             for (const run of ["first", "steady"] as const) {
                 const lowerBoundMs = Math.round((mine[run].writes / SIMULATION.iamWritesPerSecond) * 1000);
-                cases.push({ mode: "irsa", regions: regionCount, clusters, run, repetition, seed: repetitionSeed, ours: mine[run], vendor: theirs[run], lowerBoundMs });
+                cases.push({
+                    mode: "irsa",
+                    regions: regionCount,
+                    clusters,
+                    run,
+                    repetition,
+                    seed: repetitionSeed,
+                    ours: mine[run],
+                    vendor: theirs[run],
+                    lowerBoundMs,
+                });
             }
             if (!json) {
                 console.error(`(${regionCount}, ${clusters}) repetition ${repetition}: done`);
@@ -126,7 +161,17 @@ async function main() {
         const theirs = await vendor(regions, clusters, seed);
         const mine = await ours(regions, clusters, seed, "podIdentity");
         for (const run of ["first", "steady"] as const) {
-            cases.push({ mode: "podIdentity", regions: regionCount, clusters, run, repetition: 1, seed, ours: mine[run], vendor: theirs[run], lowerBoundMs: 0 });
+            cases.push({
+                mode: "podIdentity",
+                regions: regionCount,
+                clusters,
+                run,
+                repetition: 1,
+                seed,
+                ours: mine[run],
+                vendor: theirs[run],
+                lowerBoundMs: 0,
+            });
         }
         if (!json) {
             console.error(`(${regionCount}, ${clusters}) Pod Identity: done`);
@@ -138,9 +183,13 @@ async function main() {
         process.stdout.write(`${JSON.stringify({ seed, cases, targets })}\n`);
         return;
     }
-    console.log(`simulated account: reads ${SIMULATION.readLatencyMs} ms, writes ${SIMULATION.writeLatencyMs} ms, IAM quota ${SIMULATION.iamWritesPerSecond} writes/s (simulated time)`);
+    console.log(
+        `simulated account: reads ${SIMULATION.readLatencyMs} ms, writes ${SIMULATION.writeLatencyMs} ms, IAM quota ${SIMULATION.iamWritesPerSecond} writes/s (simulated time)`,
+    );
     console.log(`seed ${seed} (replay with --seed ${seed})`);
-    console.log("mode        regions clusters run    rep | ours calls writes failed deferred ms | vendor calls writes failed ms | lower bound ms | calls ours/vendor | ms ours/bound");
+    console.log(
+        "mode        regions clusters run    rep | ours calls writes failed deferred ms | vendor calls writes failed ms | lower bound ms | calls ours/vendor | ms ours/bound",
+    );
     const n = (value: number, width: number) => String(value).padStart(width);
     for (const c of cases) {
         const ratio = c.lowerBoundMs > 0 ? (c.ours.ms / c.lowerBoundMs).toFixed(2) : "-";

@@ -38,7 +38,8 @@ export function checkTargets(all: CaseFigures[]): TargetCheck[] {
     const cases = all.filter((c) => (c.mode ?? "irsa") === "irsa");
     const first = cases.filter((c) => c.run === "first");
     const steady = cases.filter((c) => c.run === "steady");
-    const where = (list: CaseFigures[]) => list.map((c) => `${c.clusters} clusters #${c.repetition}`).join(", ") || "none";
+    const where = (list: CaseFigures[]) =>
+        list.map((c) => `${c.clusters} clusters #${c.repetition}`).join(", ") || "none";
 
     const failing = first.filter((c) => c.ours.failed > 0);
     const writing = steady.filter((c) => c.ours.writes > 0);
@@ -76,7 +77,8 @@ export function checkTargets(all: CaseFigures[]): TargetCheck[] {
  */
 export function checkPodIdentityTargets(all: CaseFigures[]): TargetCheck[] {
     const cases = all.filter((c) => c.mode === "podIdentity");
-    const where = (list: CaseFigures[]) => list.map((c) => `${c.clusters} clusters #${c.repetition}`).join(", ") || "none";
+    const where = (list: CaseFigures[]) =>
+        list.map((c) => `${c.clusters} clusters #${c.repetition}`).join(", ") || "none";
     const first = cases.filter((c) => c.run === "first");
     const steady = cases.filter((c) => c.run === "steady");
     const offFirst = first.filter((c) => c.ours.failed > 0 || c.ours.deferred > 0 || c.ours.writes !== c.clusters);

@@ -18,7 +18,12 @@ import { Clock, withRetry } from "../lambda/reconciler/timing";
 import { ReconcilerSettings } from "../lambda/reconciler/types";
 import { errorName } from "../common/errors";
 
-export async function vendorReconcile(settings: ReconcilerSettings, clock: Clock, accountId: string, random: () => number): Promise<void> {
+export async function vendorReconcile(
+    settings: ReconcilerSettings,
+    clock: Clock,
+    accountId: string,
+    random: () => number,
+): Promise<void> {
     const iam = new IAMClient({ region: "us-east-1" });
     const send = <T>(call: () => Promise<T>) => withRetry(call, clock, { random });
     const existing = new Set<string>();
@@ -42,17 +47,36 @@ export async function vendorReconcile(settings: ReconcilerSettings, clock: Clock
                     }),
                 );
                 try {
-                    await send(() => iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust })));
+                    await send(() =>
+                        iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust })),
+                    );
                 } catch (error) {
                     if (errorName(error) !== "EntityAlreadyExists") {
                         throw error;
                     }
-                    await send(() => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust })));
+                    await send(() =>
+                        iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust })),
+                    );
                 }
-                const [s3, sqs] = agentPermissions({ partition: "aws", bucketName: settings.bucketName, queueArnPattern: settings.queueArnPattern }).Statement;
-                for (const [policyName, statement] of [["s3", s3], ["sqs", sqs]] as const) {
+                const [s3, sqs] = agentPermissions({
+                    partition: "aws",
+                    bucketName: settings.bucketName,
+                    queueArnPattern: settings.queueArnPattern,
+                }).Statement;
+                for (const [policyName, statement] of [
+                    ["s3", s3],
+                    ["sqs", sqs],
+                ] as const) {
                     const document = JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
-                    await send(() => iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: document })));
+                    await send(() =>
+                        iam.send(
+                            new PutRolePolicyCommand({
+                                RoleName: roleName,
+                                PolicyName: policyName,
+                                PolicyDocument: document,
+                            }),
+                        ),
+                    );
                 }
             }
             nextToken = page.nextToken;

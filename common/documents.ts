@@ -82,7 +82,15 @@ export function agentPermissions(args: AgentPermissionArgs): PolicyDocument {
     if (args.kms) {
         statements.push(bucketKeyStatement("BucketKey", ["kms:GenerateDataKey", "kms:Decrypt"], args.kms));
     }
-    statements.push({ Sid: "DenyReconcilerState", Effect: "Deny", Action: "s3:*", Resource: `${bucket}/${RECONCILER_STATE_PREFIX}*` }, denyListingReserved(bucket));
+    statements.push(
+        {
+            Sid: "DenyReconcilerState",
+            Effect: "Deny",
+            Action: "s3:*",
+            Resource: `${bucket}/${RECONCILER_STATE_PREFIX}*`,
+        },
+        denyListingReserved(bucket),
+    );
     return policy(...statements);
 }
 
@@ -131,7 +139,11 @@ export function irsaTrust(args: {
  * kubernetes-namespace and kubernetes-service-account (EKS User Guide, "Create IAM role with trust policy required by
  * EKS Pod Identity"). The associations must keep session tags on (disableSessionTags false, the default).
  */
-export function podIdentityTrust(args: { accountId: string; namespace: string; serviceAccount: string }): PolicyDocument {
+export function podIdentityTrust(args: {
+    accountId: string;
+    namespace: string;
+    serviceAccount: string;
+}): PolicyDocument {
     return policy({
         Sid: "AllowEksAuthToAssumeRoleForPodIdentity",
         Effect: "Allow",
@@ -185,18 +197,33 @@ export function bucketReadPolicy(partition: string, bucketName: string, kms?: Bu
  * CloudTrail"): read the bucket's ACL, and write under `<prefix>/AWSLogs/<account>/` with the bucket owner's full
  * control, both only for this one trail (aws:SourceArn).
  */
-export function cloudTrailBucketStatements(args: { partition: string; bucketName: string; accountId: string; trailArn: string; prefix: string }): PolicyStatement[] {
+export function cloudTrailBucketStatements(args: {
+    partition: string;
+    bucketName: string;
+    accountId: string;
+    trailArn: string;
+    prefix: string;
+}): PolicyStatement[] {
     const bucket = bucketArn(args.partition, args.bucketName);
     const principal = { Service: "cloudtrail.amazonaws.com" };
     return [
-        { Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: principal, Action: "s3:GetBucketAcl", Resource: bucket, Condition: { StringEquals: { "aws:SourceArn": args.trailArn } } },
+        {
+            Sid: "CloudTrailAclCheck",
+            Effect: "Allow",
+            Principal: principal,
+            Action: "s3:GetBucketAcl",
+            Resource: bucket,
+            Condition: { StringEquals: { "aws:SourceArn": args.trailArn } },
+        },
         {
             Sid: "CloudTrailWrite",
             Effect: "Allow",
             Principal: principal,
             Action: "s3:PutObject",
             Resource: `${bucket}/${args.prefix}/AWSLogs/${args.accountId}/*`,
-            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": args.trailArn } },
+            Condition: {
+                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": args.trailArn },
+            },
         },
     ];
 }

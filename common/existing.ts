@@ -13,7 +13,14 @@ import {
     HeadBucketCommand,
     S3Client,
 } from "@aws-sdk/client-s3";
-import { GetUserCommand, IAMClient, ListAccessKeysCommand, ListAttachedUserPoliciesCommand, ListRolesCommand, ListUserPoliciesCommand } from "@aws-sdk/client-iam";
+import {
+    GetUserCommand,
+    IAMClient,
+    ListAccessKeysCommand,
+    ListAttachedUserPoliciesCommand,
+    ListRolesCommand,
+    ListUserPoliciesCommand,
+} from "@aws-sdk/client-iam";
 import { STACK_TAG_KEY } from "./naming";
 import { errorName } from "./errors";
 
@@ -69,7 +76,9 @@ export async function findBucket(s3: S3Client, name: string): Promise<ExistingBu
             return undefined;
         }
         if (status(error) === 403) {
-            throw new Error(`bucket ${name} exists but this identity may not read it (HeadBucket 403): it belongs to another account, or s3:ListBucket is missing`);
+            throw new Error(
+                `bucket ${name} exists but this identity may not read it (HeadBucket 403): it belongs to another account, or s3:ListBucket is missing`,
+            );
         }
         throw error;
     }
@@ -83,11 +92,15 @@ export async function findBucket(s3: S3Client, name: string): Promise<ExistingBu
         }
     }
     const [encryption, publicAccessBlock, ownershipControls, policy, lifecycle] = await Promise.all([
-        present(s3.send(new GetBucketEncryptionCommand({ Bucket: name })), ["ServerSideEncryptionConfigurationNotFoundError"]),
+        present(s3.send(new GetBucketEncryptionCommand({ Bucket: name })), [
+            "ServerSideEncryptionConfigurationNotFoundError",
+        ]),
         present(s3.send(new GetPublicAccessBlockCommand({ Bucket: name })), ["NoSuchPublicAccessBlockConfiguration"]),
         present(s3.send(new GetBucketOwnershipControlsCommand({ Bucket: name })), ["OwnershipControlsNotFoundError"]),
         present(s3.send(new GetBucketPolicyCommand({ Bucket: name })), ["NoSuchBucketPolicy"]),
-        present(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: name })), ["NoSuchLifecycleConfiguration"]),
+        present(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: name })), [
+            "NoSuchLifecycleConfiguration",
+        ]),
     ]);
     return { name, tags, settings: { encryption, publicAccessBlock, ownershipControls, policy, lifecycle } };
 }
@@ -139,7 +152,12 @@ export async function findVendorRoles(iam: IAMClient): Promise<VendorRole[]> {
  * ownership tag. The bucket and the IAM user have one name per account, so two stacks (PROD and UAT) cannot share
  * an account.
  */
-export function ownershipConflict(kind: string, name: string, tags: Record<string, string>, stackId: string): string | undefined {
+export function ownershipConflict(
+    kind: string,
+    name: string,
+    tags: Record<string, string>,
+    stackId: string,
+): string | undefined {
     const owner = tags[STACK_TAG_KEY];
     if (owner === undefined || owner === stackId) {
         return undefined;

@@ -51,13 +51,17 @@ export function chooseIdentity(mode: IdentityMode, facts: IdentityFacts): Identi
         }
         return facts.installsAgent
             ? { identity: "podIdentity", installAgent: true }
-            : { skip: `identityMode podIdentity: the cluster has no ${POD_IDENTITY_AGENT_ADDON} add-on (install it, or set installPodIdentityAgent)` };
+            : {
+                  skip: `identityMode podIdentity: the cluster has no ${POD_IDENTITY_AGENT_ADDON} add-on (install it, or set installPodIdentityAgent)`,
+              };
     }
     if (facts.podIdentityAgent === true) {
         return { identity: "podIdentity" };
     }
     if (facts.podIdentityAgent === undefined) {
-        return { skip: `identityMode auto: whether the ${POD_IDENTITY_AGENT_ADDON} add-on is installed could not be checked` };
+        return {
+            skip: `identityMode auto: whether the ${POD_IDENTITY_AGENT_ADDON} add-on is installed could not be checked`,
+        };
     }
     if (facts.installsAgent) {
         return { identity: "podIdentity", installAgent: true };
@@ -66,7 +70,9 @@ export function chooseIdentity(mode: IdentityMode, facts: IdentityFacts): Identi
         return { identity: "irsa" };
     }
     if (facts.oidcProvider === undefined) {
-        return { skip: "identityMode auto: no eks-pod-identity-agent add-on, and whether its IAM OIDC provider is registered could not be checked" };
+        return {
+            skip: "identityMode auto: no eks-pod-identity-agent add-on, and whether its IAM OIDC provider is registered could not be checked",
+        };
     }
     return {
         skip:

@@ -2,7 +2,7 @@
  * Names shared by the program and the reconciler Lambda. Both sides must agree on them byte for byte, so they are
  * computed here and nowhere else.
  */
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 
 /** Tag that marks everything a stack owns; its value is `<project>/<stack>`. */
 export const STACK_TAG_KEY = "container-insights:stack";
@@ -51,7 +51,12 @@ export function partitionOf(region: string): string {
     return "aws";
 }
 
-export function clusterRoleArn(args: { accountId: string; partition: string; stackName: string; roleName: string }): string {
+export function clusterRoleArn(args: {
+    accountId: string;
+    partition: string;
+    stackName: string;
+    roleName: string;
+}): string {
     return `arn:${args.partition}:iam::${args.accountId}:role${clusterRolePath(args.stackName)}${args.roleName}`;
 }
 
@@ -190,11 +195,21 @@ export function addonRoleName(purpose: string, clusterName: string, region: stri
 }
 
 /** ARN pattern of a stack's add-on roles for one purpose, for the deployer's policy. */
-export function addonRoleArnPattern(args: { accountId: string; partition: string; stackName: string; purpose: string }): string {
+export function addonRoleArnPattern(args: {
+    accountId: string;
+    partition: string;
+    stackName: string;
+    purpose: string;
+}): string {
     return `arn:${args.partition}:iam::${args.accountId}:role${addonRolePath(args.stackName)}${args.purpose}-*`;
 }
 
-export function addonRoleArn(args: { accountId: string; partition: string; stackName: string; roleName: string }): string {
+export function addonRoleArn(args: {
+    accountId: string;
+    partition: string;
+    stackName: string;
+    roleName: string;
+}): string {
     return `arn:${args.partition}:iam::${args.accountId}:role${addonRolePath(args.stackName)}${args.roleName}`;
 }
 

@@ -30,9 +30,19 @@ export interface StoredValue {
 }
 
 /** config.NewValue / NewTypedValue / NewSecureValue / NewObjectValue. */
-export const newValue = (text: string, type: ValueType = "unknown"): StoredValue => ({ text, secure: false, object: false, type });
+export const newValue = (text: string, type: ValueType = "unknown"): StoredValue => ({
+    text,
+    secure: false,
+    object: false,
+    type,
+});
 export const newSecureValue = (text: string): StoredValue => ({ text, secure: true, object: false, type: "unknown" });
-export const newObjectValue = (json: string): StoredValue => ({ text: json, secure: false, object: true, type: "unknown" });
+export const newObjectValue = (json: string): StoredValue => ({
+    text: json,
+    secure: false,
+    object: true,
+    type: "unknown",
+});
 
 export type PathElement = string | number;
 
@@ -49,7 +59,9 @@ export function parseKey(key: string): { namespace: string; name: string } {
             return { namespace, name };
         }
     }
-    throw new Error(`could not parse ${key} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`);
+    throw new Error(
+        `could not parse ${key} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`,
+    );
 }
 
 /** resource.ParsePropertyPathStrict. */
@@ -102,7 +114,9 @@ export function parsePropertyPath(path: string): PathElement[] {
                 } else if (/^[+-]?[0-9]+$/.test(segment)) {
                     elements.push(Number(segment));
                 } else {
-                    throw new Error(`invalid array index: strconv.ParseInt: parsing ${JSON.stringify(segment)}: invalid syntax`);
+                    throw new Error(
+                        `invalid array index: strconv.ParseInt: parsing ${JSON.stringify(segment)}: invalid syntax`,
+                    );
                 }
                 rest = rest.slice(close + 1);
             }
@@ -153,7 +167,11 @@ export function goJson(node: ConfigNode, revealSecrets = false): string {
             return n.map(plain);
         }
         if (isMap(n)) {
-            return Object.fromEntries(Object.keys(n).sort().map((k) => [k, plain(n[k])]));
+            return Object.fromEntries(
+                Object.keys(n)
+                    .sort()
+                    .map((k) => [k, plain(n[k])]),
+            );
         }
         return n;
     };
@@ -277,7 +295,9 @@ function setIn(node: ConfigNode, prefix: PathElement[], path: PathElement[], val
             // COMPAT in the Go code: at the first level a scalar is replaced by a new container, not an error.
             container = newContainer(path[0]);
         } else {
-            throw new Error(`${describePath(prefix)}: ${typeof path[0] === "number" ? "expected an array" : "expected a map"}`);
+            throw new Error(
+                `${describePath(prefix)}: ${typeof path[0] === "number" ? "expected an array" : "expected a map"}`,
+            );
         }
     }
     const [head, ...rest] = path;
@@ -402,7 +422,10 @@ export function validateConfigValue(type: string, items: ProjectConfigType["item
         case "string":
             return typeof value === "string";
         case "integer":
-            return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?[0-9]+$/.test(value));
+            return (
+                (typeof value === "number" && Number.isInteger(value)) ||
+                (typeof value === "string" && /^[+-]?[0-9]+$/.test(value))
+            );
         case "boolean":
             return value === "true" || value === "false" || typeof value === "boolean";
         case "object":
@@ -427,10 +450,18 @@ export function validateProjectConfig(projectName: string, config: Record<string
         const ownKey = !key.includes(":") || key.startsWith(`${projectName}:`);
         if (ownKey) {
             if (declared.type === "array" && declared.items === undefined) {
-                problems.push(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+                problems.push(
+                    `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`,
+                );
             }
-            if (declared.type !== undefined && declared.default !== undefined && !validateConfigValue(declared.type, declared.items, declared.default)) {
-                problems.push(`The default value specified for configuration key '${key}' is not of the expected type '${fullTypeName(declared.type, declared.items)}'`);
+            if (
+                declared.type !== undefined &&
+                declared.default !== undefined &&
+                !validateConfigValue(declared.type, declared.items, declared.default)
+            ) {
+                problems.push(
+                    `The default value specified for configuration key '${key}' is not of the expected type '${fullTypeName(declared.type, declared.items)}'`,
+                );
             }
         } else if (declared.type !== undefined || declared.default !== undefined || declared.value === undefined) {
             problems.push(`Configuration key '${key}' is not namespaced by the project and may only set a 'value'`);
@@ -473,7 +504,9 @@ export function applyProjectConfig(
     if (missing.length > 0) {
         const names = missing.sort().map((k) => `'${k}'`);
         const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-        throw new Error(`Stack '${stackName}' is missing configuration ${names.length === 1 ? "value" : "values"} ${list}`);
+        throw new Error(
+            `Stack '${stackName}' is missing configuration ${names.length === 1 ? "value" : "values"} ${list}`,
+        );
     }
     for (const declaredKey of keys) {
         const declared = config[declaredKey];
@@ -482,12 +515,16 @@ export function applyProjectConfig(
             continue;
         }
         if (declared.secret && !value.secure) {
-            throw new Error(`Stack '${stackName}' with configuration key '${declaredKey}' must be encrypted as it's secret`);
+            throw new Error(
+                `Stack '${stackName}' with configuration key '${declaredKey}' must be encrypted as it's secret`,
+            );
         }
         const text = plaintext(toNode(value));
         const content = value.object ? JSON.parse(text) : text;
         if (!validateConfigValue(declared.type, declared.items, content)) {
-            throw new Error(`Stack '${stackName}' with configuration key '${declaredKey}' must be of type '${fullTypeName(declared.type, declared.items)}'`);
+            throw new Error(
+                `Stack '${stackName}' with configuration key '${declaredKey}' must be of type '${fullTypeName(declared.type, declared.items)}'`,
+            );
         }
     }
 }

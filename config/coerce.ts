@@ -37,7 +37,10 @@ function coerceStructured(spec: ConfigKeySpec, text: string): Coerced {
         }
     }
     if (wantsArray) {
-        const items = text.split(",").map((item) => item.trim()).filter((item) => item !== "");
+        const items = text
+            .split(",")
+            .map((item) => item.trim())
+            .filter((item) => item !== "");
         return { ok: true, value: items };
     }
     return { ok: false, problem: "is not a map" };

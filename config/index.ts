@@ -1,7 +1,27 @@
-export { CONFIG_GROUPS, CONFIG_KEYS, ConfigKeySpec, NAMESPACE, configSetCommand, fieldOf, fullKey, groupOf } from "./keys";
+export {
+    CONFIG_GROUPS,
+    CONFIG_KEYS,
+    ConfigKeySpec,
+    NAMESPACE,
+    configSetCommand,
+    fieldOf,
+    fullKey,
+    groupOf,
+} from "./keys";
 export { ENVIRONMENTS, Environment, PLATFORM_ENDPOINTS, PlatformEndpoints } from "./environments";
 export { ConfigError } from "./errors";
-export { AddonGlobs, AddonsOptions, AgentOptions, CniMetricsOptions, FargateInsightsOptions, ParsedConfig, PrometheusOptions, RawConfig, parseConfig, resolveIdentityMode } from "./parse";
+export {
+    AddonGlobs,
+    AddonsOptions,
+    AgentOptions,
+    CniMetricsOptions,
+    FargateInsightsOptions,
+    ParsedConfig,
+    PrometheusOptions,
+    RawConfig,
+    parseConfig,
+    resolveIdentityMode,
+} from "./parse";
 export { ClusterFilters } from "../common/selection";
 export { ConfigValues } from "./values";
 export { AgentSettings, Settings, installsAgent, loadSettings } from "./load";

@@ -74,7 +74,10 @@ interface KeySpecFields {
 
 /** A key's row; a structured key declares its TypeScript type (`shape: shape<T>()`), since its schema alone cannot. */
 export type ConfigKeySpec = KeySpecFields &
-    ({ type: "structured"; shape: Shape<unknown> } | { type: Exclude<ConfigValueType, "structured">; shape?: undefined });
+    (
+        | { type: "structured"; shape: Shape<unknown> }
+        | { type: Exclude<ConfigValueType, "structured">; shape?: undefined }
+    );
 
 /** A toleration of the Prometheus server, as its schema below allows it. */
 export interface Toleration {
@@ -89,7 +92,9 @@ export const AWS_REGION_PATTERN = "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}
 const IAM_NAME_PATTERN = "^[A-Za-z0-9+=,.@_-]{1,64}$";
 const ACCOUNT_ID_PATTERN = "^[0-9]{12}$";
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 const CLUSTER_GLOBS_SCHEMA = { type: "array", items: { type: "string", minLength: 1, maxLength: 100 } };
 
 /** The table as written: config/values.ts computes the parsed config's type from its literal types. */
@@ -98,7 +103,8 @@ export const KEY_TABLE = [
         key: "environment",
         type: "string",
         default: "PROD",
-        description: "Platform environment to onboard to: PROD or UAT. Selects the platform account, API host and SQS queues.",
+        description:
+            "Platform environment to onboard to: PROD or UAT. Selects the platform account, API host and SQS queues.",
         schema: { enum: [...ENVIRONMENTS] },
         allowed: ENVIRONMENTS.join(", "),
         normalize: (value: string) => value.toUpperCase(),
@@ -143,7 +149,8 @@ export const KEY_TABLE = [
         key: "installPodIdentityAgent",
         type: "boolean",
         default: false,
-        description: "Install the eks-pod-identity-agent add-on on clusters that lack it (identityMode podIdentity or auto).",
+        description:
+            "Install the eks-pod-identity-agent add-on on clusters that lack it (identityMode podIdentity or auto).",
         schema: { type: "boolean" },
         allowed: "true or false",
     },
@@ -171,7 +178,8 @@ export const KEY_TABLE = [
         type: "string",
         default: "",
         secret: true,
-        description: "External id the platform presents when it assumes the auto-update role. Required when autoUpdate is true.",
+        description:
+            "External id the platform presents when it assumes the auto-update role. Required when autoUpdate is true.",
         schema: { type: "string", pattern: "^[A-Za-z0-9+=,.@:/_-]{2,1224}$" },
         allowed: "2-1224 characters of letters, digits and + = , . @ : / _ -",
         requiredWhen: { key: "autoUpdate", is: true, otherwise: "set autoUpdate to false" },
@@ -197,7 +205,8 @@ export const KEY_TABLE = [
         type: "string",
         default: "",
         secret: true,
-        description: "KarpenOps API key the platform issues (chart value karpenops.apiKey). Without it KarpenOps stays off everywhere.",
+        description:
+            "KarpenOps API key the platform issues (chart value karpenops.apiKey). Without it KarpenOps stays off everywhere.",
         schema: { type: "string", minLength: 1 },
         allowed: "a non-empty secret string",
     },
@@ -206,7 +215,10 @@ export const KEY_TABLE = [
         type: "string",
         default: "",
         description: "KMS key id or ARN for the bucket's default encryption. Blank means SSE-S3 (AES256).",
-        schema: { type: "string", pattern: "^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})?$" },
+        schema: {
+            type: "string",
+            pattern: "^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})?$",
+        },
         allowed: "a KMS key id, key ARN, alias/NAME or alias ARN",
     },
     {
@@ -277,7 +289,8 @@ export const KEY_TABLE = [
         type: "structured",
         shape: shape<string[]>(),
         default: "",
-        description: "Name globs of the clusters that get the agent (comma list or YAML list). Blank means every cluster.",
+        description:
+            "Name globs of the clusters that get the agent (comma list or YAML list). Blank means every cluster.",
         schema: { type: "array", items: { type: "string", minLength: 1, maxLength: 100 } },
         allowed: "cluster name globs such as prod-* or team-?-eks",
     },
@@ -303,7 +316,8 @@ export const KEY_TABLE = [
         key: "clusters.assumeRoleArn",
         type: "string",
         default: "",
-        description: "Role the deploying identity assumes to reach the clusters' Kubernetes API (aws eks get-token --role-arn).",
+        description:
+            "Role the deploying identity assumes to reach the clusters' Kubernetes API (aws eks get-token --role-arn).",
         schema: { type: "string", pattern: "^(arn:aws[a-z-]*:iam::[0-9]{12}:role/.+)?$" },
         allowed: "an IAM role ARN",
     },
@@ -345,7 +359,8 @@ export const KEY_TABLE = [
         type: "structured",
         shape: shape<Record<string, string>>(),
         default: {},
-        description: "KarpenOps cluster id per cluster (chart value karpenops.clusterId), keyed by cluster ARN or name, as the platform issues them.",
+        description:
+            "KarpenOps cluster id per cluster (chart value karpenops.clusterId), keyed by cluster ARN or name, as the platform issues them.",
         schema: {
             type: "object",
             additionalProperties: { type: "string", pattern: "^[A-Za-z0-9/+=_.:-]{1,128}$" },
@@ -389,7 +404,8 @@ export const KEY_TABLE = [
         key: "agent.allowUnpinnedImages",
         type: "boolean",
         default: false,
-        description: "Install images that images/images.lock.json does not pin, by tag. Off: the program refuses and names them.",
+        description:
+            "Install images that images/images.lock.json does not pin, by tag. Off: the program refuses and names them.",
         schema: { type: "boolean" },
         allowed: "true or false",
     },
@@ -422,7 +438,8 @@ export const KEY_TABLE = [
         key: "prometheus.size",
         type: "string",
         default: "small",
-        description: "Prometheus server resources by cluster size, as the vendor sizes them: small (100-500 pods), medium (500-1000), large (1000 or more).",
+        description:
+            "Prometheus server resources by cluster size, as the vendor sizes them: small (100-500 pods), medium (500-1000), large (1000 or more).",
         schema: { enum: ["small", "medium", "large"] },
         allowed: "small, medium, large",
     },
@@ -430,7 +447,8 @@ export const KEY_TABLE = [
         key: "prometheus.storageClass",
         type: "string",
         default: "gp2",
-        description: "StorageClass of the Prometheus server's volume (prometheus.server.persistentVolume.storageClass); needs the EBS CSI driver.",
+        description:
+            "StorageClass of the Prometheus server's volume (prometheus.server.persistentVolume.storageClass); needs the EBS CSI driver.",
         schema: { type: "string", pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$" },
         allowed: "a StorageClass name such as gp2 or gp3",
     },
@@ -439,8 +457,13 @@ export const KEY_TABLE = [
         type: "structured",
         shape: shape<Record<string, string>>(),
         default: {},
-        description: "Node labels the Prometheus server must run on (prometheus.server.nodeSelector), e.g. karpenter.sh/capacity-type: on-demand.",
-        schema: { type: "object", additionalProperties: { type: "string", maxLength: 63 }, propertyNames: { minLength: 1, maxLength: 316 } },
+        description:
+            "Node labels the Prometheus server must run on (prometheus.server.nodeSelector), e.g. karpenter.sh/capacity-type: on-demand.",
+        schema: {
+            type: "object",
+            additionalProperties: { type: "string", maxLength: 63 },
+            propertyNames: { minLength: 1, maxLength: 316 },
+        },
         allowed: "a map of node label names to values",
     },
     {
@@ -448,7 +471,8 @@ export const KEY_TABLE = [
         type: "structured",
         shape: shape<Toleration[]>(),
         default: "",
-        description: "Tolerations of the Prometheus server (prometheus.server.tolerations), as a YAML list of Kubernetes tolerations.",
+        description:
+            "Tolerations of the Prometheus server (prometheus.server.tolerations), as a YAML list of Kubernetes tolerations.",
         schema: {
             type: "array",
             items: {
@@ -463,7 +487,8 @@ export const KEY_TABLE = [
                 },
             },
         },
-        allowed: "a list of tolerations ({key, operator: Exists|Equal, value, effect: NoSchedule|PreferNoSchedule|NoExecute, tolerationSeconds})",
+        allowed:
+            "a list of tolerations ({key, operator: Exists|Equal, value, effect: NoSchedule|PreferNoSchedule|NoExecute, tolerationSeconds})",
     },
     {
         key: "addons.cniMetrics.enabled",
@@ -479,7 +504,8 @@ export const KEY_TABLE = [
         type: "structured",
         shape: shape<string[]>(),
         default: "",
-        description: "Name globs of the selected clusters that get the cni-metrics-helper (comma list or YAML list). Blank means all of them.",
+        description:
+            "Name globs of the selected clusters that get the cni-metrics-helper (comma list or YAML list). Blank means all of them.",
         schema: CLUSTER_GLOBS_SCHEMA,
         allowed: "cluster name globs such as prod-*",
     },
@@ -488,7 +514,8 @@ export const KEY_TABLE = [
         type: "structured",
         shape: shape<string[]>(),
         default: "",
-        description: "Name globs of clusters that never get the cni-metrics-helper; wins over addons.cniMetrics.include.",
+        description:
+            "Name globs of clusters that never get the cni-metrics-helper; wins over addons.cniMetrics.include.",
         schema: CLUSTER_GLOBS_SCHEMA,
         allowed: "cluster name globs such as sandbox-*",
     },
@@ -505,7 +532,8 @@ export const KEY_TABLE = [
         key: "addons.cniMetrics.alarmEmail",
         type: "string",
         default: "",
-        description: "Email address subscribed to the stack's alarm topic (AWS sends a confirmation mail first). Blank: no subscription.",
+        description:
+            "Email address subscribed to the stack's alarm topic (AWS sends a confirmation mail first). Blank: no subscription.",
         schema: { type: "string", pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", maxLength: 254 },
         allowed: "an email address such as ops@example.com",
     },
@@ -513,7 +541,8 @@ export const KEY_TABLE = [
         key: "addons.cniMetrics.alarmTopicArn",
         type: "string",
         default: "",
-        description: "An existing SNS topic the alarms notify instead of a topic created by the stack (in the clusters' region).",
+        description:
+            "An existing SNS topic the alarms notify instead of a topic created by the stack (in the clusters' region).",
         schema: { type: "string", pattern: "^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$" },
         allowed: "an SNS topic ARN such as arn:aws:sns:us-east-1:111122223333:ops-alarms",
     },
@@ -531,7 +560,8 @@ export const KEY_TABLE = [
         type: "structured",
         shape: shape<string[]>(),
         default: "",
-        description: "Name globs of the selected clusters that get Fargate Container Insights when they have a Fargate profile. Blank means all of them.",
+        description:
+            "Name globs of the selected clusters that get Fargate Container Insights when they have a Fargate profile. Blank means all of them.",
         schema: CLUSTER_GLOBS_SCHEMA,
         allowed: "cluster name globs such as prod-*",
     },
@@ -540,7 +570,8 @@ export const KEY_TABLE = [
         type: "structured",
         shape: shape<string[]>(),
         default: "",
-        description: "Name globs of clusters that never get Fargate Container Insights; wins over include and alwaysInclude.",
+        description:
+            "Name globs of clusters that never get Fargate Container Insights; wins over include and alwaysInclude.",
         schema: CLUSTER_GLOBS_SCHEMA,
         allowed: "cluster name globs such as sandbox-*",
     },
@@ -549,7 +580,8 @@ export const KEY_TABLE = [
         type: "structured",
         shape: shape<string[]>(),
         default: "",
-        description: "Name globs of selected clusters that get Fargate Container Insights even without a Fargate profile yet.",
+        description:
+            "Name globs of selected clusters that get Fargate Container Insights even without a Fargate profile yet.",
         schema: CLUSTER_GLOBS_SCHEMA,
         allowed: "cluster name globs such as serverless-*",
     },
@@ -583,7 +615,8 @@ export const KEY_TABLE = [
         key: "platformAccountId",
         type: "string",
         default: "",
-        description: "Override of the environment's platform AWS account id (private platforms). Blank uses the environment's.",
+        description:
+            "Override of the environment's platform AWS account id (private platforms). Blank uses the environment's.",
         schema: { type: "string", pattern: `(${ACCOUNT_ID_PATTERN})|^$` },
         allowed: "a 12-digit AWS account id",
     },
@@ -626,7 +659,9 @@ export function fieldOf(spec: Pick<ConfigKeySpec, "key">): string {
 }
 
 /** The object-valued keys, in table order. */
-export const CONFIG_GROUPS: readonly string[] = [...new Set(CONFIG_KEYS.map(groupOf).filter((g): g is string => g !== undefined))];
+export const CONFIG_GROUPS: readonly string[] = [
+    ...new Set(CONFIG_KEYS.map(groupOf).filter((g): g is string => g !== undefined)),
+];
 
 /** How a user sets a key from the command line: dotted keys need `--path`. */
 export function configSetCommand(spec: Pick<ConfigKeySpec, "key" | "secret">, value = "<value>"): string {

@@ -4,7 +4,9 @@ import { ParsedConfig, RawConfig, parseConfig } from "./parse";
 import { SecretKey } from "./values";
 
 /** The secret keys; each is a top-level key (test/config.test.ts holds the table to that). */
-export const SECRET_KEYS: readonly string[] = CONFIG_KEYS.filter((spec) => spec.secret && groupOf(spec) === undefined).map((spec) => spec.key);
+export const SECRET_KEYS: readonly string[] = CONFIG_KEYS.filter(
+    (spec) => spec.secret && groupOf(spec) === undefined,
+).map((spec) => spec.key);
 
 /** The parsed config with each secret value a Pulumi secret; a union member stays one (`externalId` when autoUpdate). */
 export type WithSecrets<T> = { [K in keyof T]: K extends SecretKey ? AsSecret<T[K]> : T[K] };
@@ -39,12 +41,19 @@ export function loadSettings(): Settings {
         }
     }
     const parsed = parseConfig(raw, { awsRegion: all["aws:region"], stackName: pulumi.getStack() });
-    return { ...withSecrets(parsed), stackId: `${pulumi.getProject()}/${pulumi.getStack()}`, stackName: pulumi.getStack() };
+    return {
+        ...withSecrets(parsed),
+        stackId: `${pulumi.getProject()}/${pulumi.getStack()}`,
+        stackName: pulumi.getStack(),
+    };
 }
 
 /** Each secret value wrapped as a Pulumi secret; every other value as it is. */
 export function withSecrets<T extends object>(parsed: T): WithSecrets<T> {
-    const entries = Object.entries(parsed).map(([key, value]) => [key, SECRET_KEYS.includes(key) && typeof value === "string" ? pulumi.secret(value) : value]);
+    const entries = Object.entries(parsed).map(([key, value]) => [
+        key,
+        SECRET_KEYS.includes(key) && typeof value === "string" ? pulumi.secret(value) : value,
+    ]);
     // The one assertion: the entries are the object's own, with exactly the secret keys' strings wrapped.
     return Object.fromEntries(entries) as WithSecrets<T>;
 }

@@ -1,7 +1,17 @@
 import Ajv, { ErrorObject } from "ajv";
 import { ConfigError } from "./errors";
 import { coerce, stringifyScalars } from "./coerce";
-import { AWS_REGION_PATTERN, CONFIG_GROUPS, CONFIG_KEYS, ConfigKeySpec, Requirement, configSetCommand, fieldOf, fullKey, groupOf } from "./keys";
+import {
+    AWS_REGION_PATTERN,
+    CONFIG_GROUPS,
+    CONFIG_KEYS,
+    ConfigKeySpec,
+    Requirement,
+    configSetCommand,
+    fieldOf,
+    fullKey,
+    groupOf,
+} from "./keys";
 import { stackNameProblem } from "./stackName";
 import { didYouMean } from "./suggest";
 import { PLATFORM_ENDPOINTS, PlatformEndpoints } from "./environments";
@@ -95,7 +105,13 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
     }
     for (const spec of CONFIG_KEYS) {
         const requirement = spec.requiredWhen;
-        if (requirement && values[spec.key] === undefined && !problems.has(spec.key) && !problems.has(requirement.key) && holds(requirement, values)) {
+        if (
+            requirement &&
+            values[spec.key] === undefined &&
+            !problems.has(spec.key) &&
+            !problems.has(requirement.key) &&
+            holds(requirement, values)
+        ) {
             problems.add(requirementProblem(spec, requirement), spec.key);
         }
     }
@@ -105,9 +121,13 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
     identityProblems(values).forEach((problem) => problems.add(problem));
     addonProblems(values, context).forEach((problem) => problems.add(problem));
     if (!context.awsRegion) {
-        problems.add("aws:region is required (the region of the stack's own resources): set it with pulumi config set aws:region <region>");
+        problems.add(
+            "aws:region is required (the region of the stack's own resources): set it with pulumi config set aws:region <region>",
+        );
     } else if (!new RegExp(AWS_REGION_PATTERN).test(context.awsRegion)) {
-        problems.add(`aws:region: ${JSON.stringify(context.awsRegion)} is not allowed; allowed: AWS region names such as us-east-1`);
+        problems.add(
+            `aws:region: ${JSON.stringify(context.awsRegion)} is not allowed; allowed: AWS region names such as us-east-1`,
+        );
     }
     const stackProblem = context.stackName === undefined ? undefined : stackNameProblem(context.stackName);
     if (stackProblem) {
@@ -120,7 +140,9 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
     const nested = nest(values);
     if (!isConfigValues(nested)) {
         // Every key was checked above; this is the table disagreeing with itself.
-        throw new Error(`config parser: the values do not match the key table: ${ajv.errorsText(isConfigValues.errors)}`);
+        throw new Error(
+            `config parser: the values do not match the key table: ${ajv.errorsText(isConfigValues.errors)}`,
+        );
     }
     return { ...nested, ...derived(nested, stackRegion) };
 }
@@ -163,10 +185,17 @@ function identityProblems(values: Record<string, unknown>): string[] {
 function addonProblems(values: Record<string, unknown>, context: ParseContext): string[] {
     const problems: string[] = [];
     const topicArn = values["addons.cniMetrics.alarmTopicArn"] as string | undefined;
-    const regions = (values.includeRegions as string[] | undefined)?.length ? (values.includeRegions as string[]) : [context.awsRegion];
+    const regions = (values.includeRegions as string[] | undefined)?.length
+        ? (values.includeRegions as string[])
+        : [context.awsRegion];
     const topicRegion = topicArn?.split(":")[3];
     const elsewhere = regions.filter((r): r is string => r !== undefined && r !== topicRegion);
-    if (topicArn && values["addons.cniMetrics.enabled"] === true && values["addons.cniMetrics.freeIpAlarmPercent"] !== 0 && elsewhere.length > 0) {
+    if (
+        topicArn &&
+        values["addons.cniMetrics.enabled"] === true &&
+        values["addons.cniMetrics.freeIpAlarmPercent"] !== 0 &&
+        elsewhere.length > 0
+    ) {
         problems.push(
             `${fullKey("addons.cniMetrics.alarmTopicArn")}: ${JSON.stringify(topicArn)} is in ${topicRegion}, but clusters of ${elsewhere.join(", ")} ` +
                 "would alarm to it, and a CloudWatch alarm notifies only a topic of its own region; leave it blank (the stack makes a topic per region) " +
@@ -181,7 +210,10 @@ function addonProblems(values: Record<string, unknown>, context: ParseContext): 
             );
         }
     }
-    if (values["addons.cniMetrics.alarmEmail"] !== undefined && values["addons.cniMetrics.alarmTopicArn"] !== undefined) {
+    if (
+        values["addons.cniMetrics.alarmEmail"] !== undefined &&
+        values["addons.cniMetrics.alarmTopicArn"] !== undefined
+    ) {
         problems.push(
             `${fullKey("addons.cniMetrics.alarmEmail")} and ${fullKey("addons.cniMetrics.alarmTopicArn")} are both set: the email is ` +
                 "subscribed to the stack's own topic, which is not created when alarmTopicArn names an existing one; set one of them",
@@ -235,12 +267,21 @@ function unknownFields(path: string, fields: Record<string, unknown>, problems: 
     for (const [field, value] of Object.entries(fields)) {
         const key = `${path}.${field}`;
         if (!known.includes(field)) {
-            problems.add(`${fullKey(key)} is not a known key${didYouMean(field, known)}; known fields of ${fullKey(path)}: ${known.join(", ")}`, key);
+            problems.add(
+                `${fullKey(key)} is not a known key${didYouMean(field, known)}; known fields of ${fullKey(path)}: ${known.join(", ")}`,
+                key,
+            );
         } else if (!specs.some((s) => s.key === key)) {
             if (isPlainObject(value)) {
                 unknownFields(key, value, problems);
             } else if (value !== null && value !== "") {
-                const inner = [...new Set(specs.filter((s) => s.key.startsWith(`${key}.`)).map((s) => s.key.slice(key.length + 1).split(".")[0]))];
+                const inner = [
+                    ...new Set(
+                        specs
+                            .filter((s) => s.key.startsWith(`${key}.`))
+                            .map((s) => s.key.slice(key.length + 1).split(".")[0]),
+                    ),
+                ];
                 problems.add(
                     `${fullKey(key)}: ${JSON.stringify(value)} is not a map; it has the fields ${inner.join(", ")}: ` +
                         `set them with ${configSetCommand({ key: `${key}.<field>` })}`,
@@ -344,7 +385,10 @@ function pointer(value: unknown, instancePath: string): unknown {
     return instancePath
         .split("/")
         .slice(1)
-        .reduce<unknown>((node, part) => (Array.isArray(node) ? node[Number(part)] : isPlainObject(node) ? node[part] : undefined), value);
+        .reduce<unknown>(
+            (node, part) => (Array.isArray(node) ? node[Number(part)] : isPlainObject(node) ? node[part] : undefined),
+            value,
+        );
 }
 
 /** The values by dotted key as nested objects: `agent.install` at `agent: { install }`. */
@@ -381,7 +425,11 @@ export function valuesSchema(specs: readonly ConfigKeySpec[]): Record<string, un
         }
         if (spec.requiredWhen) {
             const { key, is, isNot } = spec.requiredWhen;
-            const condition = atPath(key, (field) => ({ type: "object", properties: { [field]: { const: isNot ?? is } }, required: [field] }));
+            const condition = atPath(key, (field) => ({
+                type: "object",
+                properties: { [field]: { const: isNot ?? is } },
+                required: [field],
+            }));
             const present = atPath(spec.key, (field) => ({ type: "object", required: [field] }));
             allOf.push(isNot === undefined ? { if: condition, then: present } : { if: condition, else: present });
         }
@@ -394,7 +442,10 @@ function atPath(path: string, last: (field: string) => Record<string, unknown>):
     const parts = path.split(".");
     return parts
         .slice(0, -1)
-        .reduceRight<Record<string, unknown>>((inner, part) => ({ type: "object", properties: { [part]: inner } }), last(parts[parts.length - 1]));
+        .reduceRight<Record<string, unknown>>(
+            (inner, part) => ({ type: "object", properties: { [part]: inner } }),
+            last(parts[parts.length - 1]),
+        );
 }
 
 type ObjectSchema = { type: "object"; properties: Record<string, unknown>; required: string[] };
@@ -415,7 +466,12 @@ function child(node: ObjectSchema, part: string): ObjectSchema {
 }
 
 function isObjectSchema(value: unknown): value is ObjectSchema {
-    return isPlainObject(value) && value.type === "object" && isPlainObject(value.properties) && Array.isArray(value.required);
+    return (
+        isPlainObject(value) &&
+        value.type === "object" &&
+        isPlainObject(value.properties) &&
+        Array.isArray(value.required)
+    );
 }
 
 /** Absent after parsing: a blank string default, not required, and no `blankMeans` (as config/values.ts says). */

@@ -43,15 +43,19 @@ type Fields<F, G extends string> = { [K in keyof F as K extends `${G}.${infer Re
 type Nested<F> = { [K in keyof F as TopLevel<K>]: F[K] } & { [G in GroupOf<keyof F> & string]: Nested<Fields<F, G>> };
 
 /** `{ a: { b: V } }` for the path `a.b`. */
-type AtPath<P extends string, V> = P extends `${infer Head}.${infer Rest}` ? { [K in Head]: AtPath<Rest, V> } : { [K in P]: V };
+type AtPath<P extends string, V> = P extends `${infer Head}.${infer Rest}`
+    ? { [K in Head]: AtPath<Rest, V> }
+    : { [K in P]: V };
 type ValueAt<P extends string> = P extends keyof FlatValues ? Exclude<FlatValues[P], undefined> : never;
 
 /** The two cases of one conditional requirement: the condition holds and the key is there, or it does not. */
 type Branches<R extends string, C extends string, Holds, Fails> =
-    | (AtPath<C, Holds> & { [K in R]: ValueAt<R> })
-    | AtPath<C, Fails>;
+    (AtPath<C, Holds> & { [K in R]: ValueAt<R> }) | AtPath<C, Fails>;
 
-type RequirementOf<S> = S extends { key: infer R extends string; requiredWhen: { key: infer C extends string; is: infer V } }
+type RequirementOf<S> = S extends {
+    key: infer R extends string;
+    requiredWhen: { key: infer C extends string; is: infer V };
+}
     ? { branches: Branches<R, C, V, Exclude<ValueAt<C>, V>> }
     : S extends { key: infer R extends string; requiredWhen: { key: infer C extends string; isNot: infer V } }
       ? { branches: Branches<R, C, Exclude<ValueAt<C>, V>, V> }
@@ -60,7 +64,11 @@ type RequirementOf<S> = S extends { key: infer R extends string; requiredWhen: {
 type IntersectionOf<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /** Every conditional requirement at once: the intersection of each one's two cases. */
-type Requirements = [RequirementOf<Spec>] extends [never] ? unknown : IntersectionOf<RequirementOf<Spec>> extends { branches: infer B } ? B : unknown;
+type Requirements = [RequirementOf<Spec>] extends [never]
+    ? unknown
+    : IntersectionOf<RequirementOf<Spec>> extends { branches: infer B }
+      ? B
+      : unknown;
 
 /**
  * The config as parsed: each key by its place (top-level, or a field of its object), with its table type. Where a

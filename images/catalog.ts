@@ -32,19 +32,110 @@ export interface ChartImage {
 }
 
 export const CHART_IMAGES: readonly ChartImage[] = [
-    { component: "autoUpdater", at: "autoUpdater", shape: "repository+imageTag", repository: "public.ecr.aws/nops/alpine/k8s", tag: "1.30.4", documentedFor: "0.0.67" },
-    { component: "datadog", at: "datadog", shape: "repository+imageTag", repository: "public.ecr.aws/nops/datadog/agent", tag: "7.56.0", documentedFor: "0.0.67" },
-    { component: "containerInsights", at: "containerInsights", shape: "repository+imageTag", repository: "public.ecr.aws/nops/container-insights-agent", tag: "2.0.1", documentedFor: "0.0.67" },
-    { component: "opencost", at: "opencost.opencost.exporter", shape: "image.registry+repository+tag", repository: "public.ecr.aws/nops/opencost", tag: "1.111.0", documentedFor: "0.0.67" },
-    { component: "karpenops", at: "karpenops", shape: "image.repository+tag", repository: "public.ecr.aws/nops/karpenops", tag: "1.23.2", documentedFor: "0.0.67" },
-    { component: "dcgmExporter", at: "dcgmExporter", shape: "image.repository+tag", repository: "public.ecr.aws/nops/nvidia/dcgm-exporter", tag: "3.3.6-3.4.2-ubuntu22.04", documentedFor: "0.0.67" },
-    { component: "busybox", at: "prometheus.deleteLogFile", shape: "repository+imageTag", repository: "public.ecr.aws/docker/library/busybox", tag: "1.36.1", documentedFor: "0.0.67" },
-    { component: "configReloader", at: "prometheus.configmapReload.prometheus", shape: "image.repository+tag", repository: "public.ecr.aws/nops/prom/config-reloader", tag: "v0.76.0", documentedFor: "0.0.67" },
-    { component: "kubeStateMetrics", at: "prometheus.kubeStateMetrics", shape: "image.registry+repository+tag", repository: "public.ecr.aws/nops/kube-state-metrics", tag: "2.13.0", documentedFor: "0.0.67" },
-    { component: "nodeExporter", at: "prometheus.nodeExporter", shape: "image.registry+repository+tag", repository: "public.ecr.aws/nops/prom/node-exporter", tag: "v1.8.2", documentedFor: "0.0.67" },
-    { component: "prometheus", at: "prometheus.server", shape: "image.repository+tag", repository: "public.ecr.aws/nops/prom/prometheus", tag: "v2.54.0", documentedFor: "0.0.67" },
-    { component: "dataFetcher", at: "dataFetcher", shape: "image.repository+tag", repository: "public.ecr.aws/nops/k8s-data-fetcher-agent", tag: "0.1.2", documentedFor: "0.1.x" },
-    { component: "heartbeat", at: "heartbeat", shape: "image.repository+tag", repository: "public.ecr.aws/nops/k8s-heartbeat-agent", tag: "0.1.4", documentedFor: "0.1.x" },
+    {
+        component: "autoUpdater",
+        at: "autoUpdater",
+        shape: "repository+imageTag",
+        repository: "public.ecr.aws/nops/alpine/k8s",
+        tag: "1.30.4",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "datadog",
+        at: "datadog",
+        shape: "repository+imageTag",
+        repository: "public.ecr.aws/nops/datadog/agent",
+        tag: "7.56.0",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "containerInsights",
+        at: "containerInsights",
+        shape: "repository+imageTag",
+        repository: "public.ecr.aws/nops/container-insights-agent",
+        tag: "2.0.1",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "opencost",
+        at: "opencost.opencost.exporter",
+        shape: "image.registry+repository+tag",
+        repository: "public.ecr.aws/nops/opencost",
+        tag: "1.111.0",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "karpenops",
+        at: "karpenops",
+        shape: "image.repository+tag",
+        repository: "public.ecr.aws/nops/karpenops",
+        tag: "1.23.2",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "dcgmExporter",
+        at: "dcgmExporter",
+        shape: "image.repository+tag",
+        repository: "public.ecr.aws/nops/nvidia/dcgm-exporter",
+        tag: "3.3.6-3.4.2-ubuntu22.04",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "busybox",
+        at: "prometheus.deleteLogFile",
+        shape: "repository+imageTag",
+        repository: "public.ecr.aws/docker/library/busybox",
+        tag: "1.36.1",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "configReloader",
+        at: "prometheus.configmapReload.prometheus",
+        shape: "image.repository+tag",
+        repository: "public.ecr.aws/nops/prom/config-reloader",
+        tag: "v0.76.0",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "kubeStateMetrics",
+        at: "prometheus.kubeStateMetrics",
+        shape: "image.registry+repository+tag",
+        repository: "public.ecr.aws/nops/kube-state-metrics",
+        tag: "2.13.0",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "nodeExporter",
+        at: "prometheus.nodeExporter",
+        shape: "image.registry+repository+tag",
+        repository: "public.ecr.aws/nops/prom/node-exporter",
+        tag: "v1.8.2",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "prometheus",
+        at: "prometheus.server",
+        shape: "image.repository+tag",
+        repository: "public.ecr.aws/nops/prom/prometheus",
+        tag: "v2.54.0",
+        documentedFor: "0.0.67",
+    },
+    {
+        component: "dataFetcher",
+        at: "dataFetcher",
+        shape: "image.repository+tag",
+        repository: "public.ecr.aws/nops/k8s-data-fetcher-agent",
+        tag: "0.1.2",
+        documentedFor: "0.1.x",
+    },
+    {
+        component: "heartbeat",
+        at: "heartbeat",
+        shape: "image.repository+tag",
+        repository: "public.ecr.aws/nops/k8s-heartbeat-agent",
+        tag: "0.1.4",
+        documentedFor: "0.1.x",
+    },
 ];
 
 /**
@@ -62,11 +153,19 @@ export interface AddonImage {
 export const ADDON_IMAGES: readonly AddonImage[] = [
     // aws-observability/aws-otel-collector v0.49.0: the release whose deployment-template/eks/otel-fargate-container-insights.yaml
     // the Fargate collector configuration follows (components/addons/fargateCollectorConfig.ts).
-    { component: "adotCollector", addon: "fargateInsights", repository: "public.ecr.aws/aws-observability/aws-otel-collector", tag: "v0.49.0" },
+    {
+        component: "adotCollector",
+        addon: "fargateInsights",
+        repository: "public.ecr.aws/aws-observability/aws-otel-collector",
+        tag: "v0.49.0",
+    },
 ];
 
 /** Every image the lock pins at its default tag: the chart's and the add-ons'. */
-export const LOCKED_IMAGES: ReadonlyArray<{ component: string; repository: string; tag: string }> = [...CHART_IMAGES, ...ADDON_IMAGES];
+export const LOCKED_IMAGES: ReadonlyArray<{ component: string; repository: string; tag: string }> = [
+    ...CHART_IMAGES,
+    ...ADDON_IMAGES,
+];
 
 /** An image tag as OCI distribution allows it. */
 export const TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";

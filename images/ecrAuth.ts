@@ -43,7 +43,9 @@ export function ecrAuthorizations(profile?: string): (registry: string) => Promi
 async function ecrAuthorization(region: string, registry: string, profile?: string): Promise<string> {
     let token: string | undefined;
     try {
-        const response = await new ECRClient({ region, ...(profile ? { profile } : {}) }).send(new GetAuthorizationTokenCommand({}));
+        const response = await new ECRClient({ region, ...(profile ? { profile } : {}) }).send(
+            new GetAuthorizationTokenCommand({}),
+        );
         token = response.authorizationData?.[0]?.authorizationToken;
     } catch (error) {
         if (NO_CREDENTIALS.has(errorName(error) ?? "")) {

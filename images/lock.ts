@@ -56,7 +56,11 @@ const validate = new Ajv({ allErrors: true }).compile({
                         items: {
                             type: "object",
                             required: ["digest", "artifactType", "via"],
-                            properties: { digest: { type: "string", pattern: SHA256 }, artifactType: { type: "string" }, via: { enum: ["referrers-api", "referrers-tag"] } },
+                            properties: {
+                                digest: { type: "string", pattern: SHA256 },
+                                artifactType: { type: "string" },
+                                via: { enum: ["referrers-api", "referrers-tag"] },
+                            },
                         },
                     },
                     resolvedAt: { type: "string" },
@@ -82,7 +86,9 @@ export function parseImageLock(text: string, source: string): ImageLock {
     const lock = parsed as ImageLock;
     const expected = signedDigests(lock.images);
     if (JSON.stringify([...lock.digests].sort()) !== JSON.stringify(expected)) {
-        throw new Error(`images lock ${source}: "digests" does not match the signed images it lists; regenerate it with npm run images:lock`);
+        throw new Error(
+            `images lock ${source}: "digests" does not match the signed images it lists; regenerate it with npm run images:lock`,
+        );
     }
     return lock;
 }
@@ -107,7 +113,9 @@ export function signedDigests(images: readonly LockedImage[]): string[] {
 
 /** A lock built from its images, sorted, with the evidence list derived from them. */
 export function buildLock(images: LockedImage[], comment?: string): ImageLock {
-    const sorted = [...images].sort((a, b) => imageKey(a.repository, a.tag).localeCompare(imageKey(b.repository, b.tag)));
+    const sorted = [...images].sort((a, b) =>
+        imageKey(a.repository, a.tag).localeCompare(imageKey(b.repository, b.tag)),
+    );
     return { ...(comment ? { comment } : {}), images: sorted, digests: signedDigests(sorted) };
 }
 

@@ -15,7 +15,12 @@ export class UnpinnedImagesError extends Error {}
  * The tags to install. An image the lock does not pin stops the program (naming every such image), unless
  * `allowUnpinned`, which installs it by tag and reports it in `unpinned`.
  */
-export function pinImages(tags: Record<string, string>, lock: ImageLock, allowUnpinned: boolean, lockFile = "images/images.lock.json"): PinnedImages {
+export function pinImages(
+    tags: Record<string, string>,
+    lock: ImageLock,
+    allowUnpinned: boolean,
+    lockFile = "images/images.lock.json",
+): PinnedImages {
     const pinned: Record<string, string> = {};
     const unpinned: string[] = [];
     for (const image of CHART_IMAGES) {
@@ -42,7 +47,12 @@ export function pinImages(tags: Record<string, string>, lock: ImageLock, allowUn
  * An add-on image's full reference, `<repository>:<tag>@<digest>` from the lock; by tag only when the lock does not pin
  * it and unpinned images are allowed (reported in `unpinned`), else the program stops naming it.
  */
-export function pinAddonImage(image: Pick<AddonImage, "addon" | "repository" | "tag">, lock: ImageLock, allowUnpinned: boolean, lockFile = "images/images.lock.json"): { reference: string; unpinned?: string } {
+export function pinAddonImage(
+    image: Pick<AddonImage, "addon" | "repository" | "tag">,
+    lock: ImageLock,
+    allowUnpinned: boolean,
+    lockFile = "images/images.lock.json",
+): { reference: string; unpinned?: string } {
     const key = imageKey(image.repository, image.tag);
     const digest = lockedDigest(lock, image.repository, image.tag);
     if (digest) {

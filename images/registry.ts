@@ -74,7 +74,11 @@ export class RegistryClient {
 
     private async send(url: string, init: RequestInit): Promise<Response> {
         try {
-            return await fetch(url, { ...init, redirect: "follow", signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
+            return await fetch(url, {
+                ...init,
+                redirect: "follow",
+                signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+            });
         } catch (error) {
             const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
             const why = cause ? `${errorMessage(error)} (${cause.code ?? cause.message})` : errorMessage(error);
@@ -90,16 +94,22 @@ export class RegistryClient {
         url.searchParams.set("scope", `repository:${path}:pull`);
         const credentials = await this.options.credentials?.(registry);
         const headers: Record<string, string> = credentials
-            ? { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}` }
+            ? {
+                  authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`,
+              }
             : {};
         const response = await this.send(url.toString(), { headers });
         if (!response.ok) {
-            throw new RegistryError(`token endpoint ${url.origin}${url.pathname} answered ${response.status} for ${registry}/${path}`);
+            throw new RegistryError(
+                `token endpoint ${url.origin}${url.pathname} answered ${response.status} for ${registry}/${path}`,
+            );
         }
         const body = (await response.json()) as { token?: string; access_token?: string };
         const token = body.token ?? body.access_token;
         if (!token) {
-            throw new RegistryError(`token endpoint ${url.origin}${url.pathname} returned no token for ${registry}/${path}`);
+            throw new RegistryError(
+                `token endpoint ${url.origin}${url.pathname} returned no token for ${registry}/${path}`,
+            );
         }
         return token;
     }
@@ -111,13 +121,21 @@ export class RegistryClient {
         const key = `${registry}/${path}`;
         const withToken = (token?: string): RequestInit => ({
             ...init,
-            headers: { ...(init.headers as Record<string, string>), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+            headers: {
+                ...(init.headers as Record<string, string>),
+                ...(token ? { authorization: `Bearer ${token}` } : {}),
+            },
         });
         const preset = await this.options.authorization?.(registry);
         if (preset) {
-            const response = await this.send(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: preset } });
+            const response = await this.send(url, {
+                ...init,
+                headers: { ...(init.headers as Record<string, string>), authorization: preset },
+            });
             if (response.status === 401 || response.status === 403) {
-                throw new RegistryError(`${url} answered ${response.status} to the registry's authorization token (expired, or the credentials may not pull ${key})`);
+                throw new RegistryError(
+                    `${url} answered ${response.status} to the registry's authorization token (expired, or the credentials may not pull ${key})`,
+                );
             }
             return response;
         }
@@ -126,7 +144,9 @@ export class RegistryClient {
             const challenge = parseChallenge(response.headers.get("www-authenticate"));
             if (!challenge) {
                 const basic = /^basic\s/i.test(response.headers.get("www-authenticate") ?? "");
-                throw new RegistryError(`${url} answered 401 ${basic ? "with a Basic challenge: the registry needs credentials (private ECR: an ECR authorization token)" : "without a Bearer challenge"}`);
+                throw new RegistryError(
+                    `${url} answered 401 ${basic ? "with a Basic challenge: the registry needs credentials (private ECR: an ECR authorization token)" : "without a Bearer challenge"}`,
+                );
             }
             const token = await this.token(registry, path, challenge);
             this.tokens.set(key, token);
@@ -147,20 +167,28 @@ export class RegistryClient {
         }
         const claimed = head.headers.get("docker-content-digest");
         if (!claimed || !/^sha256:[0-9a-f]{64}$/.test(claimed)) {
-            throw new RegistryError(`${repository}:${tag}: the registry sent no sha256 Docker-Content-Digest (${claimed ?? "none"})`);
+            throw new RegistryError(
+                `${repository}:${tag}: the registry sent no sha256 Docker-Content-Digest (${claimed ?? "none"})`,
+            );
         }
         const get = await this.request(repository, `manifests/${claimed}`, { method: "GET", headers: accept });
         if (!get.ok) {
-            throw new RegistryError(`${repository}@${claimed}: the registry answered ${get.status} to the manifest GET`);
+            throw new RegistryError(
+                `${repository}@${claimed}: the registry answered ${get.status} to the manifest GET`,
+            );
         }
         const bytes = Buffer.from(await get.arrayBuffer());
         const actual = sha256(bytes);
         if (actual !== claimed) {
-            throw new RegistryError(`${repository}:${tag}: the registry names digest ${claimed}, but the manifest it serves hashes to ${actual}`);
+            throw new RegistryError(
+                `${repository}:${tag}: the registry names digest ${claimed}, but the manifest it serves hashes to ${actual}`,
+            );
         }
         const mediaType = (get.headers.get("content-type") ?? "").split(";")[0].trim();
         if (!MANIFEST_MEDIA_TYPES.includes(mediaType)) {
-            throw new RegistryError(`${repository}:${tag}: unexpected manifest media type ${JSON.stringify(mediaType)}`);
+            throw new RegistryError(
+                `${repository}:${tag}: unexpected manifest media type ${JSON.stringify(mediaType)}`,
+            );
         }
         return { digest: claimed, mediaType };
     }
@@ -172,14 +200,21 @@ export class RegistryClient {
      */
     async findSignatures(repository: string, digest: string): Promise<SignatureRef[]> {
         const accept = { accept: INDEX_MEDIA_TYPE };
-        const api = await this.request(repository, `referrers/${digest}?artifactType=${encodeURIComponent(NOTARY_SIGNATURE)}`, { method: "GET", headers: accept });
+        const api = await this.request(
+            repository,
+            `referrers/${digest}?artifactType=${encodeURIComponent(NOTARY_SIGNATURE)}`,
+            { method: "GET", headers: accept },
+        );
         let candidates: SignatureRef[];
         if (api.ok) {
             candidates = signaturesIn(await api.json(), "referrers-api");
         } else if (api.status !== 404 && api.status !== 405 && api.status !== 400) {
             throw new RegistryError(`${repository}@${digest}: the referrers API answered ${api.status}`);
         } else {
-            const tagged = await this.request(repository, `manifests/${digest.replace(":", "-")}`, { method: "GET", headers: accept });
+            const tagged = await this.request(repository, `manifests/${digest.replace(":", "-")}`, {
+                method: "GET",
+                headers: accept,
+            });
             if (tagged.status === 404) {
                 return [];
             }
@@ -190,7 +225,11 @@ export class RegistryClient {
         }
         const confirmed: SignatureRef[] = [];
         for (const candidate of candidates) {
-            const manifest = (await this.manifest(repository, candidate.digest)) as { subject?: { digest?: string }; artifactType?: string; config?: { mediaType?: string } };
+            const manifest = (await this.manifest(repository, candidate.digest)) as {
+                subject?: { digest?: string };
+                artifactType?: string;
+                config?: { mediaType?: string };
+            };
             const type = manifest.artifactType ?? manifest.config?.mediaType;
             if (manifest.subject?.digest === digest && type === NOTARY_SIGNATURE) {
                 confirmed.push(candidate);
@@ -201,9 +240,14 @@ export class RegistryClient {
 
     /** A manifest by digest, parsed, after checking that its bytes hash to that digest. */
     private async manifest(repository: string, digest: string): Promise<unknown> {
-        const response = await this.request(repository, `manifests/${digest}`, { method: "GET", headers: { accept: MANIFEST_MEDIA_TYPES.join(", ") } });
+        const response = await this.request(repository, `manifests/${digest}`, {
+            method: "GET",
+            headers: { accept: MANIFEST_MEDIA_TYPES.join(", ") },
+        });
         if (!response.ok) {
-            throw new RegistryError(`${repository}@${digest}: the registry answered ${response.status} to the manifest GET`);
+            throw new RegistryError(
+                `${repository}@${digest}: the registry answered ${response.status} to the manifest GET`,
+            );
         }
         const bytes = Buffer.from(await response.arrayBuffer());
         if (sha256(bytes) !== digest) {
@@ -219,6 +263,9 @@ function signaturesIn(index: unknown, via: SignatureRef["via"]): SignatureRef[] 
         return [];
     }
     return manifests
-        .filter((m): m is { digest: string; artifactType: string } => typeof m?.digest === "string" && m?.artifactType === NOTARY_SIGNATURE)
+        .filter(
+            (m): m is { digest: string; artifactType: string } =>
+                typeof m?.digest === "string" && m?.artifactType === NOTARY_SIGNATURE,
+        )
         .map((m) => ({ digest: m.digest, artifactType: m.artifactType, via }));
 }

@@ -6,7 +6,12 @@ import { s3BucketEncrypted } from "./aws/s3Encryption";
 import { s3BucketPublicAccessBlocked } from "./aws/s3PublicAccessBlock";
 import { s3BucketTlsOnly } from "./aws/s3TlsOnly";
 import { helmReleaseVisibleValues } from "./helm/release";
-import { ecrImageAllowedRegistry, ecrImageDigestPinned, ecrImageSignatureWaived, ecrImageSigned } from "./images/ecrImages";
+import {
+    ecrImageAllowedRegistry,
+    ecrImageDigestPinned,
+    ecrImageSignatureWaived,
+    ecrImageSigned,
+} from "./images/ecrImages";
 import { k8sPodSecurityRestricted } from "./kubernetes/podSecurityRestricted";
 
 export const POLICY_PACK_NAME = "container-insights";

@@ -4,8 +4,8 @@
  * the naming functions the program itself uses; without --account the policy names the caller's own account with
  * the ${aws:PrincipalAccount} policy variable.
  */
-import { mkdirSync, writeFileSync } from "fs";
-import { join } from "path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { PolicyDocument, PolicyStatement, bucketArn, policy } from "../common/documents";
 import {
     addonRoleArnPattern,
@@ -65,10 +65,19 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
         "s3:PutEncryptionConfiguration",
         "s3:GetEncryptionConfiguration",
     ],
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"],
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ["s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls"],
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": [
+        "s3:PutBucketPublicAccessBlock",
+        "s3:GetBucketPublicAccessBlock",
+    ],
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": [
+        "s3:PutBucketOwnershipControls",
+        "s3:GetBucketOwnershipControls",
+    ],
     "aws:s3/bucketPolicy:BucketPolicy": ["s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"],
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ["s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration"],
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": [
+        "s3:PutLifecycleConfiguration",
+        "s3:GetLifecycleConfiguration",
+    ],
     "aws:iam/role:Role": [
         "iam:CreateRole",
         "iam:GetRole",
@@ -107,7 +116,12 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
         "iam:ListAccessKeys",
     ],
     "aws:iam/userPolicy:UserPolicy": ["iam:PutUserPolicy", "iam:GetUserPolicy", "iam:DeleteUserPolicy"],
-    "aws:iam/accessKey:AccessKey": ["iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:DeleteAccessKey"],
+    "aws:iam/accessKey:AccessKey": [
+        "iam:CreateAccessKey",
+        "iam:ListAccessKeys",
+        "iam:UpdateAccessKey",
+        "iam:DeleteAccessKey",
+    ],
     "aws:secretsmanager/secret:Secret": [
         "secretsmanager:CreateSecret",
         "secretsmanager:DescribeSecret",
@@ -164,8 +178,19 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
         "eks:TagResource",
         "eks:UntagResource",
     ],
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies"],
-    "aws:eks/addon:Addon": ["eks:CreateAddon", "eks:DescribeAddon", "eks:UpdateAddon", "eks:DeleteAddon", "eks:TagResource", "eks:UntagResource"],
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [
+        "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:ListAttachedRolePolicies",
+    ],
+    "aws:eks/addon:Addon": [
+        "eks:CreateAddon",
+        "eks:DescribeAddon",
+        "eks:UpdateAddon",
+        "eks:DeleteAddon",
+        "eks:TagResource",
+        "eks:UntagResource",
+    ],
     "aws:lambda/permission:Permission": ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"],
     "aws:cloudwatch/eventRule:EventRule": [
         "events:PutRule",
@@ -209,7 +234,12 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
         "sns:UntagResource",
     ],
     "aws:sns/topicPolicy:TopicPolicy": ["sns:SetTopicAttributes", "sns:GetTopicAttributes"],
-    "aws:sns/topicSubscription:TopicSubscription": ["sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"],
+    "aws:sns/topicSubscription:TopicSubscription": [
+        "sns:Subscribe",
+        "sns:Unsubscribe",
+        "sns:GetSubscriptionAttributes",
+        "sns:SetSubscriptionAttributes",
+    ],
     "aws:cloudwatch/eventBus:EventBus": [
         "events:CreateEventBus",
         "events:DescribeEventBus",
@@ -258,7 +288,11 @@ export const PROVIDER_ACTIONS: Record<string, string[]> = {
 };
 
 /** The program's own read of the account's trails (components/events/trailCheck.ts), when events are on. */
-export const TRAIL_CHECK_ACTIONS = ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"];
+export const TRAIL_CHECK_ACTIONS = [
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+];
 
 /** Calls behind each invoke the program makes; GetCallerIdentity needs no permission (AWS STS API reference). */
 export const INVOKE_ACTIONS: Record<string, string[]> = {
@@ -278,7 +312,12 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
 export const SDK_ACTIONS = { fargateProfiles: ["eks:ListFargateProfiles"] };
 
 /** Actions for which IAM has no resource-level permissions (Service Authorization Reference): only "*" works. */
-export const UNSCOPED_ACTIONS = ["eks:ListClusters", "ec2:DescribeRouteTables", "kms:CreateKey", "cloudtrail:DescribeTrails"];
+export const UNSCOPED_ACTIONS = [
+    "eks:ListClusters",
+    "ec2:DescribeRouteTables",
+    "kms:CreateKey",
+    "cloudtrail:DescribeTrails",
+];
 
 /** What a deploy of this stack touches. */
 export interface DeployTarget {
@@ -289,7 +328,17 @@ export interface DeployTarget {
     accountId: string;
     config: Pick<
         ParsedConfig,
-        "regions" | "roleName" | "identityMode" | "installPodIdentityAgent" | "autoUpdate" | "kmsKeyId" | "lifecycleDays" | "agent" | "clusters" | "addons" | "events"
+        | "regions"
+        | "roleName"
+        | "identityMode"
+        | "installPodIdentityAgent"
+        | "autoUpdate"
+        | "kmsKeyId"
+        | "lifecycleDays"
+        | "agent"
+        | "clusters"
+        | "addons"
+        | "events"
     >;
 }
 
@@ -359,7 +408,9 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
         });
     }
     if (irsa) {
-        const functionArns = [functions.creation, functions.management].map((fn) => `arn:${partition}:lambda:${region}:${accountId}:function:${fn}`);
+        const functionArns = [functions.creation, functions.management].map(
+            (fn) => `arn:${partition}:lambda:${region}:${accountId}:function:${fn}`,
+        );
         statements.push(
             {
                 Sid: "PassReconcilerRoleToLambda",
@@ -368,11 +419,20 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                 Resource: iamArn("role/", roles.reconciler),
                 Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
             },
-            { Sid: "PlatformToken", Effect: "Allow", Action: actions("aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion"), Resource: secretArn(secrets.platformToken) },
+            {
+                Sid: "PlatformToken",
+                Effect: "Allow",
+                Action: actions("aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion"),
+                Resource: secretArn(secrets.platformToken),
+            },
             {
                 Sid: "ReconcilerFunctions",
                 Effect: "Allow",
-                Action: actions("aws:lambda/function:Function", "aws:lambda/invocation:Invocation", "aws:lambda/permission:Permission"),
+                Action: actions(
+                    "aws:lambda/function:Function",
+                    "aws:lambda/invocation:Invocation",
+                    "aws:lambda/permission:Permission",
+                ),
                 Resource: functionArns,
             },
             {
@@ -395,8 +455,15 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                 // With events, also the stack's bus and its rules (one statement: IAM's managed-policy size limit).
                 Sid: "ReconcilerSchedule",
                 Effect: "Allow",
-                Action: actions("aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget", ...(events ? ["aws:cloudwatch/eventBus:EventBus"] : [])),
-                Resource: [`arn:${partition}:events:${region}:${accountId}:rule/${reconcilerScheduleName(stackName)}`, ...(events ? eventBridgeResources(target) : [])],
+                Action: actions(
+                    "aws:cloudwatch/eventRule:EventRule",
+                    "aws:cloudwatch/eventTarget:EventTarget",
+                    ...(events ? ["aws:cloudwatch/eventBus:EventBus"] : []),
+                ),
+                Resource: [
+                    `arn:${partition}:events:${region}:${accountId}:rule/${reconcilerScheduleName(stackName)}`,
+                    ...(events ? eventBridgeResources(target) : []),
+                ],
             },
         );
         if (events) {
@@ -426,7 +493,9 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
             Sid: "ResolveBucketKey",
             Effect: "Allow",
             Action: "kms:DescribeKey",
-            Resource: alias ? `arn:${partition}:kms:${region}:${accountId}:key/*` : `arn:${partition}:kms:${region}:${accountId}:key/${key}`,
+            Resource: alias
+                ? `arn:${partition}:kms:${region}:${accountId}:key/*`
+                : `arn:${partition}:kms:${region}:${accountId}:key/${key}`,
             ...(alias ? { Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias } } } : {}),
         });
     }
@@ -451,12 +520,16 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                 Sid: "CheckEbsCsiAddon",
                 Effect: "Allow",
                 Action: "eks:DescribeAddon",
-                Resource: config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/aws-ebs-csi-driver/*`),
+                Resource: config.regions.map(
+                    (r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/aws-ebs-csi-driver/*`,
+                ),
             },
         );
         if (podIdentity) {
             const clusterArns = config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:cluster/*`);
-            const associationArns = config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:podidentityassociation/*`);
+            const associationArns = config.regions.map(
+                (r) => `arn:${partition}:eks:${r}:${accountId}:podidentityassociation/*`,
+            );
             statements.push(
                 {
                     // One association per cluster (components/cluster/podIdentity.ts): created on the cluster, then its own ARN.
@@ -476,7 +549,9 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                     Sid: "CheckPodIdentityAgentAddon",
                     Effect: "Allow",
                     Action: "eks:DescribeAddon",
-                    Resource: config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/eks-pod-identity-agent/*`),
+                    Resource: config.regions.map(
+                        (r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/eks-pod-identity-agent/*`,
+                    ),
                 },
             );
             if (config.installPodIdentityAgent) {
@@ -484,7 +559,12 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                     Sid: "InstallPodIdentityAgentAddon",
                     Effect: "Allow",
                     Action: actions("aws:eks/addon:Addon"),
-                    Resource: [...clusterArns, ...config.regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/eks-pod-identity-agent/*`)],
+                    Resource: [
+                        ...clusterArns,
+                        ...config.regions.map(
+                            (r) => `arn:${partition}:eks:${r}:${accountId}:addon/*/eks-pod-identity-agent/*`,
+                        ),
+                    ],
                 });
             }
         }
@@ -494,14 +574,33 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
         }
         if (config.identityMode === "irsa" || config.identityMode === "auto" || fargate) {
             // IRSA (the agent's, or the Fargate collector's in any mode): whether each cluster's IAM OIDC provider is registered.
-            statements.push({ Sid: "CheckOidcProviders", Effect: "Allow", Action: "iam:GetOpenIDConnectProvider", Resource: `arn:${partition}:iam::${accountId}:oidc-provider/*` });
+            statements.push({
+                Sid: "CheckOidcProviders",
+                Effect: "Allow",
+                Action: "iam:GetOpenIDConnectProvider",
+                Resource: `arn:${partition}:iam::${accountId}:oidc-provider/*`,
+            });
         }
         const cni = config.addons.cniMetrics;
         if (cni.enabled && config.identityMode !== "iamUser") {
-            statements.push(...cniMetricsStatements({ partition, accountId, stackName, regions: config.regions, options: cni, podIdentity }));
+            statements.push(
+                ...cniMetricsStatements({
+                    partition,
+                    accountId,
+                    stackName,
+                    regions: config.regions,
+                    options: cni,
+                    podIdentity,
+                }),
+            );
         }
         if (config.clusters.assumeRoleArn) {
-            statements.push({ Sid: "AssumeClusterAccessRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: config.clusters.assumeRoleArn });
+            statements.push({
+                Sid: "AssumeClusterAccessRole",
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Resource: config.clusters.assumeRoleArn,
+            });
         }
     }
     return policy(...statements);
@@ -512,7 +611,12 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
  * queue. The batch calls it makes (DeleteMessageBatch, ChangeMessageVisibilityBatch) are authorized as the single
  * actions. The queue is encrypted with SSE-SQS, so no KMS permission is needed.
  */
-export const WATCH_QUEUE_ACTIONS = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"];
+export const WATCH_QUEUE_ACTIONS = [
+    "sqs:ChangeMessageVisibility",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:ReceiveMessage",
+];
 
 /** The watch queue's name: the events module's (events.enabled), in the stack's region. */
 export function watchQueueName(stackName: string): string {
@@ -536,7 +640,12 @@ const FARGATE_SERVICE = "eks-fargate.amazonaws.com";
  * role under the add-ons' role path, the managed Fargate policy on the first, a Fargate profile of that one name, the
  * performance log group; at deploy, the clusters' Fargate profiles (SDK) and route tables (invoke).
  */
-function fargateInsightsStatements(args: { partition: string; accountId: string; stackName: string; regions: string[] }): PolicyStatement[] {
+function fargateInsightsStatements(args: {
+    partition: string;
+    accountId: string;
+    stackName: string;
+    regions: string[];
+}): PolicyStatement[] {
     const { partition, accountId, regions } = args;
     const podRoles = addonRoleArnPattern({ ...args, purpose: FARGATE_POD_ROLE_PURPOSE });
     const collectorRoles = addonRoleArnPattern({ ...args, purpose: COLLECTOR_ROLE_PURPOSE });
@@ -544,7 +653,11 @@ function fargateInsightsStatements(args: { partition: string; accountId: string;
     return [
         // The pod execution roles get no inline policy and, as managed policy, only AWS's Fargate one (below): that is their ceiling.
         { Sid: "FargatePodExecutionRoles", Effect: "Allow", Action: actions("aws:iam/role:Role"), Resource: podRoles },
-        ...addonRoleStatements("FargateCollectorRoles", collectorRoles, addonBoundaryArn({ partition, accountId, policyName: collectorBoundaryName(args.stackName) })),
+        ...addonRoleStatements(
+            "FargateCollectorRoles",
+            collectorRoles,
+            addonBoundaryArn({ partition, accountId, policyName: collectorBoundaryName(args.stackName) }),
+        ),
         {
             Sid: "FargateCollectorBoundaryPolicy",
             Effect: "Allow",
@@ -576,7 +689,12 @@ function fargateInsightsStatements(args: { partition: string; accountId: string;
             Action: actions("aws:eks/fargateProfile:FargateProfile"),
             Resource: [...eks("cluster/*"), ...eks(`fargateprofile/*/${FARGATE_PROFILE_NAME}/*`)],
         },
-        { Sid: "FindFargateProfiles", Effect: "Allow", Action: SDK_ACTIONS.fargateProfiles, Resource: eks("cluster/*") },
+        {
+            Sid: "FindFargateProfiles",
+            Effect: "Allow",
+            Action: SDK_ACTIONS.fargateProfiles,
+            Resource: eks("cluster/*"),
+        },
         {
             Sid: "FargatePerformanceLogGroups",
             Effect: "Allow",
@@ -593,12 +711,23 @@ function fargateInsightsStatements(args: { partition: string; accountId: string;
             Resource: regions.map((r) => `arn:${partition}:logs:${r}:${accountId}:log-group:*`),
         },
         // Which of a cluster's subnets are private (DescribeRouteTables has no resource-level permissions).
-        { Sid: "ReadRouteTables", Effect: "Allow", Action: "ec2:DescribeRouteTables", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": regions } } },
+        {
+            Sid: "ReadRouteTables",
+            Effect: "Allow",
+            Action: "ec2:DescribeRouteTables",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:RequestedRegion": regions } },
+        },
     ];
 }
 
 /** Role writes that set or use a role's permissions: IAM puts the role's (new) boundary in iam:PermissionsBoundary. */
-const BOUNDED_ROLE_WRITES = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"];
+const BOUNDED_ROLE_WRITES = [
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+];
 
 /**
  * An add-on's roles: the writes only for a role under the add-on's boundary (so a role the deployer makes or edits can
@@ -633,7 +762,11 @@ function cniMetricsStatements(args: {
     const keys = regions.map((r) => `arn:${partition}:kms:${r}:${accountId}:key/*`);
     const stackId = stackIdOf(stackName);
     const statements: PolicyStatement[] = [
-        ...addonRoleStatements("CniMetricsRoles", roleArns, addonBoundaryArn({ partition, accountId, policyName: cniMetricsBoundaryName(stackName) })),
+        ...addonRoleStatements(
+            "CniMetricsRoles",
+            roleArns,
+            addonBoundaryArn({ partition, accountId, policyName: cniMetricsBoundaryName(stackName) }),
+        ),
         {
             Sid: "CniMetricsBoundaryPolicy",
             Effect: "Allow",
@@ -647,7 +780,10 @@ function cniMetricsStatements(args: {
                 Sid: "CniMetricsPodIdentityAssociations",
                 Effect: "Allow",
                 Action: actions("aws:eks/podIdentityAssociation:PodIdentityAssociation"),
-                Resource: regions.flatMap((r) => [`arn:${partition}:eks:${r}:${accountId}:cluster/*`, `arn:${partition}:eks:${r}:${accountId}:podidentityassociation/*`]),
+                Resource: regions.flatMap((r) => [
+                    `arn:${partition}:eks:${r}:${accountId}:cluster/*`,
+                    `arn:${partition}:eks:${r}:${accountId}:podidentityassociation/*`,
+                ]),
             },
             {
                 Sid: "PassCniMetricsRoles",
@@ -663,7 +799,9 @@ function cniMetricsStatements(args: {
             Sid: "CniMetricsAlarms",
             Effect: "Allow",
             Action: actions("aws:cloudwatch/metricAlarm:MetricAlarm"),
-            Resource: regions.map((r) => `arn:${partition}:cloudwatch:${r}:${accountId}:alarm:${alarmNamePrefix(stackName)}*`),
+            Resource: regions.map(
+                (r) => `arn:${partition}:cloudwatch:${r}:${accountId}:alarm:${alarmNamePrefix(stackName)}*`,
+            ),
         });
         if (!options.alarmTopicArn) {
             statements.push(
@@ -682,13 +820,25 @@ function cniMetricsStatements(args: {
                     Effect: "Allow",
                     Action: "kms:CreateKey",
                     Resource: "*",
-                    Condition: { StringEquals: { "aws:RequestedRegion": regions, [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId } },
+                    Condition: {
+                        StringEquals: { "aws:RequestedRegion": regions, [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId },
+                    },
                 },
-                { Sid: "TagNewAlarmTopicKeys", Effect: "Allow", Action: "kms:TagResource", Resource: keys, Condition: { StringEquals: { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId } } },
+                {
+                    Sid: "TagNewAlarmTopicKeys",
+                    Effect: "Allow",
+                    Action: "kms:TagResource",
+                    Resource: keys,
+                    Condition: { StringEquals: { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId } },
+                },
                 {
                     Sid: "AlarmTopics",
                     Effect: "Allow",
-                    Action: actions("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription"),
+                    Action: actions(
+                        "aws:sns/topic:Topic",
+                        "aws:sns/topicPolicy:TopicPolicy",
+                        "aws:sns/topicSubscription:TopicSubscription",
+                    ),
                     Resource: regions.flatMap((r) => [
                         `arn:${partition}:sns:${r}:${accountId}:${alarmTopicName(stackName)}`,
                         `arn:${partition}:sns:${r}:${accountId}:${alarmTopicName(stackName)}:*`,
@@ -722,7 +872,12 @@ function eventStatements(target: DeployTarget): PolicyStatement[] {
     const partition = partitionOf(region);
     const names = eventResourceNames(stackName);
     const regional = (service: string, rest: string) => `arn:${partition}:${service}:${region}:${accountId}:${rest}`;
-    const queues = [names.reconcilerQueue, names.reconcilerDeadLetterQueue, names.watchQueue, names.watchDeadLetterQueue];
+    const queues = [
+        names.reconcilerQueue,
+        names.reconcilerDeadLetterQueue,
+        names.watchQueue,
+        names.watchDeadLetterQueue,
+    ];
     const statements: PolicyStatement[] = [
         {
             Sid: "PassEventForwardRole",
@@ -731,21 +886,46 @@ function eventStatements(target: DeployTarget): PolicyStatement[] {
             Resource: `arn:${partition}:iam::${accountId}:role/${names.forwardRole}`,
             Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
         },
-        { Sid: "EventQueues", Effect: "Allow", Action: actions("aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"), Resource: queues.map((q) => regional("sqs", q)) },
-        { Sid: "EventDeadLetterAlarm", Effect: "Allow", Action: actions("aws:cloudwatch/metricAlarm:MetricAlarm"), Resource: [names.deadLetterAlarm, names.watchDeadLetterAlarm].map((alarm) => regional("cloudwatch", `alarm:${alarm}`)) },
+        {
+            Sid: "EventQueues",
+            Effect: "Allow",
+            Action: actions("aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"),
+            Resource: queues.map((q) => regional("sqs", q)),
+        },
+        {
+            Sid: "EventDeadLetterAlarm",
+            Effect: "Allow",
+            Action: actions("aws:cloudwatch/metricAlarm:MetricAlarm"),
+            Resource: [names.deadLetterAlarm, names.watchDeadLetterAlarm].map((alarm) =>
+                regional("cloudwatch", `alarm:${alarm}`),
+            ),
+        },
         {
             Sid: "ReconcilerEventSourceMapping",
             Effect: "Allow",
             Action: actions("aws:lambda/eventSourceMapping:EventSourceMapping"),
-            Resource: [regional("lambda", `function:${reconcilerFunctionNames(stackName).management}`), regional("lambda", "event-source-mapping:*")],
+            Resource: [
+                regional("lambda", `function:${reconcilerFunctionNames(stackName).management}`),
+                regional("lambda", "event-source-mapping:*"),
+            ],
         },
     ];
     if (config.events.createTrail) {
-        statements.push({ Sid: "ManagementTrail", Effect: "Allow", Action: actions("aws:cloudtrail/trail:Trail"), Resource: regional("cloudtrail", `trail/${names.trail}`) });
+        statements.push({
+            Sid: "ManagementTrail",
+            Effect: "Allow",
+            Action: actions("aws:cloudtrail/trail:Trail"),
+            Resource: regional("cloudtrail", `trail/${names.trail}`),
+        });
     } else {
         statements.push(
             { Sid: "FindTrails", Effect: "Allow", Action: "cloudtrail:DescribeTrails", Resource: "*" },
-            { Sid: "CheckTrails", Effect: "Allow", Action: ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"], Resource: `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
+            {
+                Sid: "CheckTrails",
+                Effect: "Allow",
+                Action: ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+                Resource: `arn:${partition}:cloudtrail:*:${accountId}:trail/*`,
+            },
         );
     }
     return statements;
@@ -796,7 +976,10 @@ function fitStatement(statement: PolicyStatement, limit: number): PolicyStatemen
 }
 
 /** Reads a stack's config like the program does and builds its deployer policy. */
-export function stackDeployerPolicy(stack: string, options: { projectDir: string; accountId?: string; overrides?: Record<string, string>; watch?: boolean }): PolicyDocument {
+export function stackDeployerPolicy(
+    stack: string,
+    options: { projectDir: string; accountId?: string; overrides?: Record<string, string>; watch?: boolean },
+): PolicyDocument {
     const { raw, awsRegion } = readStackConfig(stack, options.projectDir, options.overrides ?? {});
     // Secrets do not shape the policy, and the reader never sees their values: stand-ins let the config validate.
     for (const key of ["token", "externalId", "datadogApiKey"]) {
@@ -805,7 +988,12 @@ export function stackDeployerPolicy(stack: string, options: { projectDir: string
         }
     }
     const config = parseConfig(raw, { awsRegion, stackName: stack });
-    const target = { stackName: stack, stackRegion: config.stackRegion, accountId: options.accountId ?? PRINCIPAL_ACCOUNT, config };
+    const target = {
+        stackName: stack,
+        stackRegion: config.stackRegion,
+        accountId: options.accountId ?? PRINCIPAL_ACCOUNT,
+        config,
+    };
     const document = deployerPolicy(target);
     return options.watch ? policy(...document.Statement, watchStatement(target)) : document;
 }
@@ -847,7 +1035,9 @@ export function main(argv: string[]): number {
             const pair = args.shift() ?? "";
             const eq = pair.indexOf("=");
             if (eq < 1) {
-                process.stderr.write(`--set takes key=value (a key of the container-insights namespace, dotted for a field: clusters.assumeRoleArn=...), got ${JSON.stringify(pair)}\n`);
+                process.stderr.write(
+                    `--set takes key=value (a key of the container-insights namespace, dotted for a field: clusters.assumeRoleArn=...), got ${JSON.stringify(pair)}\n`,
+                );
                 return 2;
             }
             overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
@@ -884,7 +1074,10 @@ export function main(argv: string[]): number {
         process.stdout.write(`${JSON.stringify(document)}\n`);
         return 0;
     } catch (error) {
-        const hint = error instanceof ConfigError ? " (keys that are not committed can be given with --set key=value, e.g. --set roleName=NopsIntegrationRole)" : "";
+        const hint =
+            error instanceof ConfigError
+                ? " (keys that are not committed can be given with --set key=value, e.g. --set roleName=NopsIntegrationRole)"
+                : "";
         process.stderr.write(`${errorMessage(error)}${hint}\n`);
         return 1;
     }

@@ -4,10 +4,16 @@
  * Settings without running it. Secure values are reported as present only: no tool that uses this reader needs a
  * secret's value, and none ever sees one.
  */
-import { existsSync, readFileSync } from "fs";
-import { join } from "path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as YAML from "yaml";
-import { ProjectConfigType, applyProjectConfig, configSet, programConfig, readStackConfig as readStackFile } from "../config/cliConfig";
+import {
+    ProjectConfigType,
+    applyProjectConfig,
+    configSet,
+    programConfig,
+    readStackConfig as readStackFile,
+} from "../config/cliConfig";
 import { NAMESPACE } from "../config/keys";
 import { RawConfig } from "../config/parse";
 
@@ -28,7 +34,9 @@ export function readStackConfig(stack: string, projectDir: string, sets: Record<
     };
     const stackFile = join(projectDir, project.stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
     if (!existsSync(stackFile)) {
-        throw new Error(`no stack file ${stackFile}: the stack's config is read from it (pulumi stack init ${stack} creates it)`);
+        throw new Error(
+            `no stack file ${stackFile}: the stack's config is read from it (pulumi stack init ${stack} creates it)`,
+        );
     }
     const map = readStackFile(readFileSync(stackFile, "utf8"));
     for (const [key, value] of Object.entries(sets)) {

@@ -1,20 +1,24 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { ConfigError } from "../config";
 import { PolicyDocument, PolicyStatement, agentPermissions } from "../common/documents";
 import { StackScope } from "../components/iam/scope";
 import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { evaluate, wildcardMatch } from "./fakes/iamPolicy";
-import { ACCOUNT_ID, ProgramRun, baseConfig, doc, lastRegistrations, plaintextStrings, runProgram, unwrap } from "./harness";
+import {
+    ACCOUNT_ID,
+    ProgramRun,
+    baseConfig,
+    doc,
+    lastRegistrations,
+    plaintextStrings,
+    runProgram,
+    unwrap,
+} from "./harness";
 import { IAM_WRITE_PATTERN, StackIdentity, roleRules, ruleViolations } from "./roleRules";
 
 const BUCKET = `nops-container-cost-${ACCOUNT_ID}`;
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
-const TAGGABLE = [
-    "aws:s3/bucket:Bucket",
-    "aws:iam/role:Role",
-    "aws:iam/user:User",
-    "aws:secretsmanager/secret:Secret",
-];
+const TAGGABLE = ["aws:s3/bucket:Bucket", "aws:iam/role:Role", "aws:iam/user:User", "aws:secretsmanager/secret:Secret"];
 
 function allStatements(run: ProgramRun) {
     const policies = run.resources.flatMap((r) =>
@@ -59,7 +63,10 @@ describe("account side", () => {
         });
 
         it("is encrypted with AES256 by default", () => {
-            const sse = unwrap(run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs) as any;
+            const sse = unwrap(
+                run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+                    .inputs,
+            ) as any;
             assert.equal(sse.bucket, `insights-id`);
             assert.deepEqual(sse.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
         });
@@ -93,10 +100,18 @@ describe("account side", () => {
         it("uses the KMS key and the lifecycle expiry when configured", async () => {
             const kms = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
             const custom = await runProgram({ ...baseConfig(), kmsKeyId: kms, lifecycleDays: "90" });
-            const sse = unwrap(custom.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs) as any;
-            assert.deepEqual(sse.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "aws:kms", kmsMasterKeyId: kms });
+            const sse = unwrap(
+                custom.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+                    .inputs,
+            ) as any;
+            assert.deepEqual(sse.rules[0].applyServerSideEncryptionByDefault, {
+                sseAlgorithm: "aws:kms",
+                kmsMasterKeyId: kms,
+            });
             assert.equal(sse.rules[0].bucketKeyEnabled, true);
-            const lifecycle = unwrap(custom.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs) as any;
+            const lifecycle = unwrap(
+                custom.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs,
+            ) as any;
             assert.equal(lifecycle.rules[0].expiration.days, 90);
             assert.equal(lifecycle.rules[0].status, "Enabled");
         });
@@ -110,7 +125,8 @@ describe("account side", () => {
             Resource: KEY_ARN,
             Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
         });
-        const withoutSid = (statements: Array<Record<string, unknown>>) => statements.map(({ Sid: _sid, ...rest }) => rest);
+        const withoutSid = (statements: Array<Record<string, unknown>>) =>
+            statements.map(({ Sid: _sid, ...rest }) => rest);
         const answerGetKey = (keyIds: string[]) => (invoke: { token: string; inputs: Record<string, unknown> }) => {
             if (invoke.token !== "aws:kms/getKey:getKey") {
                 return undefined;
@@ -121,44 +137,80 @@ describe("account side", () => {
 
         it("lets agent roles, the agent user and the platform use exactly that key, and only through S3", async () => {
             const keyed = await runProgram({ ...baseConfig(), kmsKeyId: KEY_ARN });
-            const read = keyed.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.inputs.role === "NopsIntegrationRole")!;
+            const read = keyed
+                .ofType("aws:iam/rolePolicy:RolePolicy")
+                .find((r) => r.inputs.role === "NopsIntegrationRole")!;
             assert.deepEqual(withoutSid(doc(read.inputs.policy).Statement.slice(3)), [keyStatement(["kms:Decrypt"])]);
             const boundary = doc(keyed.one("aws:iam/policy:Policy").inputs.policy).Statement;
-            assert.deepEqual(withoutSid(boundary.filter((st) => String(st.Action).includes("kms"))), [keyStatement(["kms:GenerateDataKey", "kms:Decrypt"])]);
+            assert.deepEqual(withoutSid(boundary.filter((st) => String(st.Action).includes("kms"))), [
+                keyStatement(["kms:GenerateDataKey", "kms:Decrypt"]),
+            ]);
             const fn = keyed.ofType("aws:lambda/function:Function")[0];
             assert.equal((unwrap(fn.inputs.environment) as any).variables.CI_KMS_KEY_ARN, KEY_ARN);
 
             const user = await runProgram({ ...baseConfig(), kmsKeyId: KEY_ARN, createIamUser: "true" });
             const userStatements = doc(user.one("aws:iam/userPolicy:UserPolicy").inputs.policy).Statement;
-            assert.deepEqual(withoutSid(userStatements.filter((st) => String(st.Action).includes("kms"))), [keyStatement(["kms:GenerateDataKey", "kms:Decrypt"])]);
-            assert.equal(keyed.invokes.filter((i) => i.token === "aws:kms/getKey:getKey").length, 0, "a key ARN needs no lookup");
+            assert.deepEqual(withoutSid(userStatements.filter((st) => String(st.Action).includes("kms"))), [
+                keyStatement(["kms:GenerateDataKey", "kms:Decrypt"]),
+            ]);
+            assert.equal(
+                keyed.invokes.filter((i) => i.token === "aws:kms/getKey:getKey").length,
+                0,
+                "a key ARN needs no lookup",
+            );
         });
 
         it("resolves an alias to its key ARN, since key use is never authorized against an alias", async () => {
-            for (const alias of ["alias/insights", "arn:aws:kms:us-east-1:111122223333:alias/insights", "1234abcd-12ab-34cd-56ef-1234567890ab"]) {
+            for (const alias of [
+                "alias/insights",
+                "arn:aws:kms:us-east-1:111122223333:alias/insights",
+                "1234abcd-12ab-34cd-56ef-1234567890ab",
+            ]) {
                 const asked: string[] = [];
                 const keyed = await runProgram({ ...baseConfig(), kmsKeyId: alias }, { call: answerGetKey(asked) });
                 assert.deepEqual(asked, [alias]);
-                const policies = keyed.ofType("aws:iam/rolePolicy:RolePolicy").concat(keyed.ofType("aws:iam/policy:Policy"));
-                const kmsResources = policies.flatMap((p) => doc(p.inputs.policy).Statement.filter((st) => String(st.Action).includes("kms:")).map((st) => st.Resource));
+                const policies = keyed
+                    .ofType("aws:iam/rolePolicy:RolePolicy")
+                    .concat(keyed.ofType("aws:iam/policy:Policy"));
+                const kmsResources = policies.flatMap((p) =>
+                    doc(p.inputs.policy)
+                        .Statement.filter((st) => String(st.Action).includes("kms:"))
+                        .map((st) => st.Resource),
+                );
                 assert.deepEqual([...new Set(kmsResources)], [KEY_ARN], alias);
-                const sse = unwrap(keyed.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs) as any;
-                assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId, alias, "the bucket keeps what the user configured");
+                const sse = unwrap(
+                    keyed.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+                        .inputs,
+                ) as any;
+                assert.equal(
+                    sse.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId,
+                    alias,
+                    "the bucket keeps what the user configured",
+                );
             }
         });
 
         it("grants no KMS action without a key", () => {
-            const kmsStatements = allStatements(run).filter(({ s }) => asList(s.Action).some((a: string) => a.startsWith("kms:")));
+            const kmsStatements = allStatements(run).filter(({ s }) =>
+                asList(s.Action).some((a: string) => a.startsWith("kms:")),
+            );
             assert.deepEqual(kmsStatements, []);
         });
     });
 
     it("attaches the read policy to the platform's integration role", () => {
-        const rolePolicies = run.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.inputs.role === "NopsIntegrationRole");
+        const rolePolicies = run
+            .ofType("aws:iam/rolePolicy:RolePolicy")
+            .filter((r) => r.inputs.role === "NopsIntegrationRole");
         assert.equal(rolePolicies.length, 1);
         assert.equal(rolePolicies[0].inputs.name, "nops-container-cost-read-prod");
         assert.deepEqual(doc(rolePolicies[0].inputs.policy).Statement, [
-            { Sid: "ReadParquetFiles", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`] },
+            {
+                Sid: "ReadParquetFiles",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:ListBucket"],
+                Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
+            },
             { Sid: "DenyStackPrefix", Effect: "Deny", Action: "s3:*", Resource: `${BUCKET_ARN}/_container-insights/*` },
             {
                 Sid: "DenyListingReservedPrefix",
@@ -173,7 +225,10 @@ describe("account side", () => {
 
     describe("auto-update role", () => {
         const trustOf = (r: ProgramRun) =>
-            r.ofType("aws:iam/role:Role").map((role) => doc(role.inputs.assumeRolePolicy).Statement[0]).find((s) => s.Principal.AWS);
+            r
+                .ofType("aws:iam/role:Role")
+                .map((role) => doc(role.inputs.assumeRolePolicy).Statement[0])
+                .find((s) => s.Principal.AWS);
 
         it("is trusted by the PROD platform account with the external id", () => {
             assert.deepEqual(trustOf(run), {
@@ -201,7 +256,9 @@ describe("account side", () => {
     it("denies every agent identity the reconciler's own objects: the boundary, the IAM user's and the Pod Identity role's policy", async () => {
         const userRun = await runProgram({ ...baseConfig(), createIamUser: "true" });
         const podRun = await runProgram({ ...baseConfig(), identityMode: "podIdentity" });
-        const podRole = podRun.ofType("aws:iam/role:Role").find((r) => String(unwrap(r.inputs.name)).endsWith("-pod-identity"))!;
+        const podRole = podRun
+            .ofType("aws:iam/role:Role")
+            .find((r) => String(unwrap(r.inputs.name)).endsWith("-pod-identity"))!;
         const podPolicy = podRun.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === podRole.name)!;
         const documents = [
             doc(run.one("aws:iam/policy:Policy").inputs.policy),
@@ -211,10 +268,21 @@ describe("account side", () => {
         for (const document of documents) {
             for (const key of Object.values(RECONCILER_STATE_KEYS)) {
                 for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {
-                    assert.equal(evaluate(document, { action, resource: `${BUCKET_ARN}/${key}`, context: {} }), "ExplicitDeny", `${action} ${key}`);
+                    assert.equal(
+                        evaluate(document, { action, resource: `${BUCKET_ARN}/${key}`, context: {} }),
+                        "ExplicitDeny",
+                        `${action} ${key}`,
+                    );
                 }
             }
-            assert.equal(evaluate(document, { action: "s3:PutObject", resource: `${BUCKET_ARN}/cluster=a/part-0.parquet`, context: {} }), "Allow");
+            assert.equal(
+                evaluate(document, {
+                    action: "s3:PutObject",
+                    resource: `${BUCKET_ARN}/cluster=a/part-0.parquet`,
+                    context: {},
+                }),
+                "Allow",
+            );
         }
     });
 
@@ -229,14 +297,30 @@ describe("account side", () => {
     });
 
     describe("no privilege escalation: every statement of the reconciler's and the auto-update role's policies", () => {
-        const scope: StackScope = { accountId: ACCOUNT_ID, partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: BUCKET };
-        const tokenSecretArn = () => run.ofType("aws:secretsmanager/secret:Secret").find((r) => r.name === "platform-token")!.state.arn as string;
+        const scope: StackScope = {
+            accountId: ACCOUNT_ID,
+            partition: "aws",
+            region: "us-east-1",
+            stackName: "prod",
+            stackId: "container-insights/prod",
+            bucketName: BUCKET,
+        };
+        const tokenSecretArn = () =>
+            run.ofType("aws:secretsmanager/secret:Secret").find((r) => r.name === "platform-token")!.state
+                .arn as string;
         const documents = () =>
             (["reconciler", "auto-update"] as const).map((name) => ({
                 name,
-                document: doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === name)!.inputs.policy) as unknown as PolicyDocument,
+                document: doc(
+                    run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === name)!.inputs.policy,
+                ) as unknown as PolicyDocument,
             }));
-        const rules = (name: StackIdentity) => roleRules(scope, name, { tokenSecretArn: tokenSecretArn(), associations: { stackId: "container-insights/prod" }, events: true });
+        const rules = (name: StackIdentity) =>
+            roleRules(scope, name, {
+                tokenSecretArn: tokenSecretArn(),
+                associations: { stackId: "container-insights/prod" },
+                events: true,
+            });
 
         it("meets the rule: bounded role writes on the stack's path only, no code changes, no PassRole, every deny in place", () => {
             for (const { name, document } of documents()) {
@@ -247,17 +331,35 @@ describe("account side", () => {
         it("gives the platform's auto-update role no IAM write at all, and the rule refuses any", () => {
             const autoUpdate = documents().find((d) => d.name === "auto-update")!.document;
             const allowed = autoUpdate.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action));
-            assert.deepEqual(allowed.filter((a: string) => IAM_WRITE_PATTERN.test(a) || a.includes("*")), []);
+            assert.deepEqual(
+                allowed.filter((a: string) => IAM_WRITE_PATTERN.test(a) || a.includes("*")),
+                [],
+            );
             const roleArn = `arn:aws:iam::${ACCOUNT_ID}:role/container-insights/prod/nops-ccost-alpha_us-east-1`;
-            for (const action of ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:DeleteRole"]) {
-                const context = { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT_ID}:policy/container-insights/prod/nops-ccost-prod-agent-boundary` };
+            for (const action of [
+                "iam:CreateRole",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:PutRolePolicy",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:DeleteRole",
+            ]) {
+                const context = {
+                    "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT_ID}:policy/container-insights/prod/nops-ccost-prod-agent-boundary`,
+                };
                 assert.notEqual(evaluate(autoUpdate, { action, resource: roleArn, context }), "Allow", action);
             }
             // Each write the reconciler may make, given to the auto-update role, breaks its rule.
             const reconciler = documents().find((d) => d.name === "reconciler")!.document;
-            for (const statement of reconciler.Statement.filter((s) => s.Effect === "Allow" && asList(s.Action).some((a: string) => IAM_WRITE_PATTERN.test(a)))) {
+            for (const statement of reconciler.Statement.filter(
+                (s) => s.Effect === "Allow" && asList(s.Action).some((a: string) => IAM_WRITE_PATTERN.test(a)),
+            )) {
                 const widened = { Version: "2012-10-17" as const, Statement: [...autoUpdate.Statement, statement] };
-                assert.notDeepEqual(ruleViolations(widened, scope, rules("auto-update")), [], JSON.stringify(statement));
+                assert.notDeepEqual(
+                    ruleViolations(widened, scope, rules("auto-update")),
+                    [],
+                    JSON.stringify(statement),
+                );
             }
         });
 
@@ -266,7 +368,14 @@ describe("account side", () => {
             const allowed = autoUpdate.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action));
             for (const action of ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "iam:PassRole"]) {
                 assert.ok(!allowed.some((a: string) => wildcardMatch(a, action, true)), action);
-                assert.equal(evaluate(autoUpdate, { action, resource: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-creation`, context: {} }), "ExplicitDeny");
+                assert.equal(
+                    evaluate(autoUpdate, {
+                        action,
+                        resource: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-creation`,
+                        context: {},
+                    }),
+                    "ExplicitDeny",
+                );
             }
             const boundary = `arn:aws:iam::${ACCOUNT_ID}:policy/container-insights/prod/nops-ccost-prod-agent-boundary`;
             for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) {
@@ -285,11 +394,23 @@ describe("account side", () => {
                         variants.push(replace({ ...statement, Action: asList(statement.Action).slice(1) }));
                     } else {
                         variants.push(replace({ ...statement, Action: [...asList(statement.Action), "iam:PassRole"] }));
-                        variants.push(replace({ ...statement, Action: [...asList(statement.Action).slice(1), "iam:*"] }));
-                        variants.push(replace({ ...statement, Action: [...asList(statement.Action), "lambda:UpdateFunctionCode"] }));
+                        variants.push(
+                            replace({ ...statement, Action: [...asList(statement.Action).slice(1), "iam:*"] }),
+                        );
+                        variants.push(
+                            replace({
+                                ...statement,
+                                Action: [...asList(statement.Action), "lambda:UpdateFunctionCode"],
+                            }),
+                        );
                         if (!asList(statement.Resource).includes("*")) {
                             variants.push(replace({ ...statement, Resource: "*" }));
-                            variants.push(replace({ ...statement, Resource: [...asList(statement.Resource), `arn:aws:iam::${ACCOUNT_ID}:role/*`] }));
+                            variants.push(
+                                replace({
+                                    ...statement,
+                                    Resource: [...asList(statement.Resource), `arn:aws:iam::${ACCOUNT_ID}:role/*`],
+                                }),
+                            );
                         }
                         if (statement.Condition) {
                             variants.push(replace({ ...statement, Condition: undefined }));
@@ -297,7 +418,11 @@ describe("account side", () => {
                     }
                     for (const variant of variants) {
                         const widened = { Version: "2012-10-17" as const, Statement: variant };
-                        assert.notDeepEqual(ruleViolations(widened, scope, rules(name)), [], `${name}: widening ${JSON.stringify(statement)} went unnoticed`);
+                        assert.notDeepEqual(
+                            ruleViolations(widened, scope, rules(name)),
+                            [],
+                            `${name}: widening ${JSON.stringify(statement)} went unnoticed`,
+                        );
                     }
                 });
             }
@@ -306,15 +431,20 @@ describe("account side", () => {
 
     it("runs the reconciler as a Lambda-only role that reads only its own token", () => {
         const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!;
-        const secretRead = doc(policy.inputs.policy).Statement.find((s) => s.Action === "secretsmanager:GetSecretValue")!;
+        const secretRead = doc(policy.inputs.policy).Statement.find(
+            (s) => s.Action === "secretsmanager:GetSecretValue",
+        )!;
         assert.match(secretRead.Resource, /^arn:aws:secretsmanager:.*platform-token/);
-        const trust = doc(run.ofType("aws:iam/role:Role").find((r) => r.name === "reconciler")!.inputs.assumeRolePolicy).Statement[0];
+        const trust = doc(run.ofType("aws:iam/role:Role").find((r) => r.name === "reconciler")!.inputs.assumeRolePolicy)
+            .Statement[0];
         assert.deepEqual(trust.Principal, { Service: "lambda.amazonaws.com" });
         assert.deepEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } });
     });
 
     it("keeps the token in Secrets Manager as a secret", () => {
-        const version = run.ofType("aws:secretsmanager/secretVersion:SecretVersion").find((r) => r.name === "platform-token")!;
+        const version = run
+            .ofType("aws:secretsmanager/secretVersion:SecretVersion")
+            .find((r) => r.name === "platform-token")!;
         assert.ok(plaintextStrings(version.inputs.secretString).length === 0, "secretString must be a secret");
         assert.equal(unwrap(version.inputs.secretString), "tok-SECRET-123");
     });
@@ -323,13 +453,20 @@ describe("account side", () => {
         const taggable = run.resources.filter((r) => TAGGABLE.includes(r.type));
         assert.equal(taggable.length, 5, taggable.map((r) => r.name).join(", "));
         for (const r of taggable) {
-            assert.deepEqual(unwrap(r.inputs.tags), { team: "platform", "container-insights:stack": "container-insights/prod" }, r.name);
+            assert.deepEqual(
+                unwrap(r.inputs.tags),
+                { team: "platform", "container-insights:stack": "container-insights/prod" },
+                r.name,
+            );
         }
     });
 
     it("does not let a user tag override the ownership tag", async () => {
         const sneaky = await runProgram({ ...baseConfig(), tags: '{"container-insights:stack":"other/stack"}' });
-        assert.equal((unwrap(sneaky.one("aws:s3/bucket:Bucket").inputs.tags) as any)["container-insights:stack"], "container-insights/prod");
+        assert.equal(
+            (unwrap(sneaky.one("aws:s3/bucket:Bucket").inputs.tags) as any)["container-insights:stack"],
+            "container-insights/prod",
+        );
     });
 
     describe("IAM-user mode", () => {
@@ -348,9 +485,17 @@ describe("account side", () => {
 
         it("gives the user the same Data Fetcher queue permissions as the agent roles", () => {
             const user = doc(userRun.one("aws:iam/userPolicy:UserPolicy").inputs.policy).Statement;
-            const roles = agentPermissions({ partition: "aws", bucketName: BUCKET, queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*" });
+            const roles = agentPermissions({
+                partition: "aws",
+                bucketName: BUCKET,
+                queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
+            });
             assert.deepEqual(user, roles.Statement);
-            assert.deepEqual(user.find((st) => st.Sid === "DataFetcherQueues")!.Action, ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]);
+            assert.deepEqual(user.find((st) => st.Sid === "DataFetcherQueues")!.Action, [
+                "sqs:SendMessage",
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+            ]);
             assert.equal(userRun.outputs.iamUserName.value, "nops-container-cost-s3");
         });
 
@@ -382,7 +527,11 @@ describe("account side", () => {
     });
 
     it("never shows the token or external id outside Pulumi secrets", async () => {
-        const runs = [run, await runProgram({ ...baseConfig(), createIamUser: "true" }), await runProgram({ ...baseConfig(), environment: "UAT" })];
+        const runs = [
+            run,
+            await runProgram({ ...baseConfig(), createIamUser: "true" }),
+            await runProgram({ ...baseConfig(), environment: "UAT" }),
+        ];
         for (const r of runs) {
             for (const resource of r.resources) {
                 const leaked = plaintextStrings(resource.inputs).filter((s) => s.includes("SECRET-"));

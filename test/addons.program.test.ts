@@ -1,5 +1,5 @@
 /** The add-ons as the program installs them, under mocks: selection per cluster and the `clusters` output. */
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { ClusterStatus } from "../components/cluster/types";
 import { ProgramRun, baseConfig, runProgram } from "./harness";
 

@@ -18,7 +18,8 @@ const BUCKET_SETTINGS = [
 ];
 
 /** What the program imports (a StackReference is read, by its id, not imported). */
-const imported = (resources: Array<{ type: string; importId?: string }>) => resources.filter((r) => r.importId !== undefined && r.type !== "pulumi:pulumi:StackReference");
+const imported = (resources: Array<{ type: string; importId?: string }>) =>
+    resources.filter((r) => r.importId !== undefined && r.type !== "pulumi:pulumi:StackReference");
 
 /** Runs the program with its existing-resource lookups answered by a fake account through the real SDK clients. */
 async function runAgainst(account: FakeAccount, config: Record<string, string>, stack = "prod") {
@@ -45,11 +46,19 @@ describe("one environment per account", () => {
         account.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/uat" } });
         await assert.rejects(runAgainst(account, baseConfig(), "prod"), (e: unknown) => {
             assert.ok(pulumi.RunError.isInstance(e), String(e));
-            assert.match((e as Error).message, new RegExp(`^bucket ${BUCKET} belongs to stack container-insights/uat .*not to container-insights/prod`));
+            assert.match(
+                (e as Error).message,
+                new RegExp(
+                    `^bucket ${BUCKET} belongs to stack container-insights/uat .*not to container-insights/prod`,
+                ),
+            );
             assert.match((e as Error).message, /only one environment \(PROD or UAT\) can be onboarded per account/);
             return true;
         });
-        assert.deepEqual(account.calls.map((c) => c.operation).filter((op) => op.startsWith("Put") || op.startsWith("Create")), []);
+        assert.deepEqual(
+            account.calls.map((c) => c.operation).filter((op) => op.startsWith("Put") || op.startsWith("Create")),
+            [],
+        );
     });
 
     it("stops in IAM-user mode when the user belongs to another stack; its own tag or no bucket at all is fine", async () => {
@@ -57,7 +66,11 @@ describe("one environment per account", () => {
         account.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/prod" } });
         account.putUser(USER, { tags: { "container-insights:stack": "container-insights/uat" } });
         for (const spelling of [{ createIamUser: "true" }, { identityMode: "iamUser" }] as Record<string, string>[]) {
-            await assert.rejects(runAgainst(account, { ...baseConfig(), ...spelling }), /IAM user nops-container-cost-s3 belongs to stack container-insights\/uat/, JSON.stringify(spelling));
+            await assert.rejects(
+                runAgainst(account, { ...baseConfig(), ...spelling }),
+                /IAM user nops-container-cost-s3 belongs to stack container-insights\/uat/,
+                JSON.stringify(spelling),
+            );
         }
         // IRSA mode makes no user: the same account is fine for it.
         const { run } = await runAgainst(account, baseConfig());
@@ -77,7 +90,11 @@ describe("adopt: importing what the vendor's CloudFormation left", () => {
     }
 
     it("imports the bucket and each setting that exists, ignoring the inputs an import would otherwise fail on", async () => {
-        const { run, options } = await runAgainst(vendorAccount(), { ...baseConfig(), adopt: "true", lifecycleDays: "30" });
+        const { run, options } = await runAgainst(vendorAccount(), {
+            ...baseConfig(),
+            adopt: "true",
+            lifecycleDays: "30",
+        });
         const bucket = run.one("aws:s3/bucket:Bucket");
         assert.equal(bucket.importId, BUCKET);
         assert.deepEqual(options("aws:s3/bucket:Bucket", "insights").ignoreChanges, ["tags", "forceDestroy"]);
@@ -87,15 +104,27 @@ describe("adopt: importing what the vendor's CloudFormation left", () => {
         }
         // The vendor's bucket has no lifecycle rule: the stack's is created, not imported.
         assert.equal(run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").importId, undefined);
-        assert.equal(options("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "insights").ignoreChanges, undefined);
+        assert.equal(
+            options("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "insights").ignoreChanges,
+            undefined,
+        );
         // Retention applies to imported resources as to created ones.
         assert.equal(options("aws:s3/bucket:Bucket", "insights").retainOnDelete, true);
     });
 
     it("imports the IAM user in IAM-user mode; its access key and inline policy are the stack's own, created", async () => {
-        const { run, options } = await runAgainst(vendorAccount(), { ...baseConfig(), adopt: "true", createIamUser: "true" });
+        const { run, options } = await runAgainst(vendorAccount(), {
+            ...baseConfig(),
+            adopt: "true",
+            createIamUser: "true",
+        });
         assert.equal(run.one("aws:iam/user:User").importId, USER);
-        assert.deepEqual(options("aws:iam/user:User", "agent-user").ignoreChanges, ["tags", "path", "forceDestroy", "permissionsBoundary"]);
+        assert.deepEqual(options("aws:iam/user:User", "agent-user").ignoreChanges, [
+            "tags",
+            "path",
+            "forceDestroy",
+            "permissionsBoundary",
+        ]);
         assert.equal(run.one("aws:iam/userPolicy:UserPolicy").importId, undefined);
         assert.equal(run.one("aws:iam/accessKey:AccessKey").importId, undefined);
     });
@@ -114,10 +143,19 @@ describe("adopt: importing what the vendor's CloudFormation left", () => {
 
     it("reports a bucket it may not read (another account's name) as a RunError that names it", async () => {
         const account = new FakeAccount({ accountId: ACCOUNT_ID });
-        account.faults.push((operation) => (operation === "HeadBucket" ? Object.assign(new Error("Forbidden"), { name: "Forbidden", $metadata: { httpStatusCode: 403 } }) : undefined));
+        account.faults.push((operation) =>
+            operation === "HeadBucket"
+                ? Object.assign(new Error("Forbidden"), { name: "Forbidden", $metadata: { httpStatusCode: 403 } })
+                : undefined,
+        );
         await assert.rejects(runAgainst(account, baseConfig()), (e: unknown) => {
             assert.ok(pulumi.RunError.isInstance(e));
-            assert.match((e as Error).message, new RegExp(`reading the existing bucket ${BUCKET} failed: Error: bucket ${BUCKET} exists but this identity may not read it`));
+            assert.match(
+                (e as Error).message,
+                new RegExp(
+                    `reading the existing bucket ${BUCKET} failed: Error: bucket ${BUCKET} exists but this identity may not read it`,
+                ),
+            );
             return true;
         });
     });
@@ -159,20 +197,34 @@ describe("the deploying identity may make the program's own reads", () => {
 
     for (const mode of ["IRSA", "IAM-user"] as const) {
         it(`allows every read the program made, on its resource, in ${mode} mode (npm run permissions)`, async () => {
-            const config = { ...baseConfig(), adopt: "true", ...(mode === "IAM-user" ? { createIamUser: "true" } : {}) };
+            const config = {
+                ...baseConfig(),
+                adopt: "true",
+                ...(mode === "IAM-user" ? { createIamUser: "true" } : {}),
+            };
             const account = new FakeAccount({ accountId: ACCOUNT_ID });
             account.putBucket(BUCKET);
             account.putUser(USER);
             await runAgainst(account, config);
             const parsed = parseConfig(config, { awsRegion: "us-east-1", stackName: "prod" });
-            const policy = deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", accountId: ACCOUNT_ID, config: parsed });
+            const policy = deployerPolicy({
+                stackName: "prod",
+                stackRegion: "us-east-1",
+                accountId: ACCOUNT_ID,
+                config: parsed,
+            });
             const made = [...new Set(account.calls.map((c) => c.operation))];
             assert.ok(made.length >= (mode === "IRSA" ? 7 : 11), made.join(","));
             for (const operation of made) {
                 const read = READS[operation];
                 assert.ok(read, `no IAM action known for ${operation}`);
-                const resource = read.resource === "bucket" ? `arn:aws:s3:::${BUCKET}` : `arn:aws:iam::${ACCOUNT_ID}:user/${USER}`;
-                assert.equal(evaluate(policy, { action: read.action, resource, context: {} }), "Allow", `${operation}: ${read.action} on ${resource}`);
+                const resource =
+                    read.resource === "bucket" ? `arn:aws:s3:::${BUCKET}` : `arn:aws:iam::${ACCOUNT_ID}:user/${USER}`;
+                assert.equal(
+                    evaluate(policy, { action: read.action, resource, context: {} }),
+                    "Allow",
+                    `${operation}: ${read.action} on ${resource}`,
+                );
             }
         });
     }

@@ -1,14 +1,34 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { CaseFigures, Figures, checkPodIdentityTargets, checkTargets } from "../bench/targets";
 import { seededRandom } from "../bench/seededRandom";
 
-const figures = (over: Partial<Figures> = {}): Figures => ({ calls: 100, writes: 0, ms: 1000, failed: 0, deferred: 0, ...over });
+const figures = (over: Partial<Figures> = {}): Figures => ({
+    calls: 100,
+    writes: 0,
+    ms: 1000,
+    failed: 0,
+    deferred: 0,
+    ...over,
+});
 
 function good(): CaseFigures[] {
     const base = { regions: 10, clusters: 1000, seed: 7, lowerBoundMs: 100_000 };
     return [1, 2].flatMap((repetition) => [
-        { ...base, repetition, run: "first" as const, ours: figures({ writes: 2000, ms: 110_000 }), vendor: figures({ calls: 6000 }) },
-        { ...base, repetition, run: "steady" as const, lowerBoundMs: 0, ours: figures({ calls: 2000 }), vendor: figures({ calls: 7000 }) },
+        {
+            ...base,
+            repetition,
+            run: "first" as const,
+            ours: figures({ writes: 2000, ms: 110_000 }),
+            vendor: figures({ calls: 6000 }),
+        },
+        {
+            ...base,
+            repetition,
+            run: "steady" as const,
+            lowerBoundMs: 0,
+            ours: figures({ calls: 2000 }),
+            vendor: figures({ calls: 7000 }),
+        },
     ]);
 }
 
@@ -50,9 +70,21 @@ describe("reconciler benchmark targets", () => {
 
     describe("Pod Identity", () => {
         const podIdentity = (): CaseFigures[] => {
-            const base = { mode: "podIdentity" as const, regions: 10, clusters: 1000, seed: 7, repetition: 1, lowerBoundMs: 0 };
+            const base = {
+                mode: "podIdentity" as const,
+                regions: 10,
+                clusters: 1000,
+                seed: 7,
+                repetition: 1,
+                lowerBoundMs: 0,
+            };
             return [
-                { ...base, run: "first", ours: figures({ calls: 3000, writes: 1000 }), vendor: figures({ calls: 6000 }) },
+                {
+                    ...base,
+                    run: "first",
+                    ours: figures({ calls: 3000, writes: 1000 }),
+                    vendor: figures({ calls: 6000 }),
+                },
                 { ...base, run: "steady", ours: figures({ calls: 3000 }), vendor: figures({ calls: 7000 }) },
             ];
         };

@@ -1,9 +1,9 @@
-import { strict as assert } from "assert";
-import { execFile } from "child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
-import { promisify } from "util";
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { BUNDLE_LIMIT_BYTES, ReconcilerBundle, reconcilerBundle } from "../components/reconciler/bundle";
 import { ENVIRONMENT_VARIABLES } from "../lambda/reconciler/environment";
 import { BOUNDARY_ARN, fakeWorld } from "./reconciler.helpers";
@@ -13,17 +13,28 @@ const projectRoot = join(__dirname, "..");
 /** Builds the bundle in a fresh Node.js process (nothing cached, no esbuild service reused) from the given cwd. */
 async function coldBuild(cwd: string): Promise<ReconcilerBundle> {
     const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(join(projectRoot, "components/reconciler/bundle"))}).buildReconcilerBundle()))`;
-    const { stdout } = await promisify(execFile)(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
-        cwd,
-        env: { ...process.env, TS_NODE_PROJECT: join(projectRoot, "tsconfig.json"), NODE_PATH: join(projectRoot, "node_modules") },
-        maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", "-e", script],
+        {
+            cwd,
+            env: {
+                ...process.env,
+                TS_NODE_PROJECT: join(projectRoot, "tsconfig.json"),
+                NODE_PATH: join(projectRoot, "node_modules"),
+            },
+            maxBuffer: 16 * 1024 * 1024,
+        },
+    );
     return JSON.parse(stdout);
 }
 
 describe("reconciler bundle", () => {
     it("is byte-identical across two cold builds from different working directories", async () => {
-        const [first, second] = await Promise.all([coldBuild(projectRoot), coldBuild(mkdtempSync(join(tmpdir(), "bundle-")))]);
+        const [first, second] = await Promise.all([
+            coldBuild(projectRoot),
+            coldBuild(mkdtempSync(join(tmpdir(), "bundle-"))),
+        ]);
         assert.ok(first.code.length > 1000);
         assert.equal(first.sha256, second.sha256);
         assert.ok(first.code === second.code, "same code bytes");
@@ -67,7 +78,10 @@ describe("reconciler bundle", () => {
         Object.assign(process.env, variables);
         const [out, err] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
         let output = "";
-        process.stdout.write = process.stderr.write = ((chunk: string) => ((output += chunk), true)) as typeof process.stdout.write;
+        process.stdout.write = process.stderr.write = ((chunk: string) => (
+            (output += chunk),
+            true
+        )) as typeof process.stdout.write;
         try {
             world.account.addCluster("us-east-1", "alpha");
             // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,7 +90,10 @@ describe("reconciler bundle", () => {
             const summary = await managementHandler({}, context);
             assert.equal(summary.counts.created, 1);
             assert.ok(world.account.role("nops-ccost-alpha_us-east-1"));
-            const finished = output.split("\n").filter((line) => line.includes('"reconcile finished"')).map((line) => JSON.parse(line));
+            const finished = output
+                .split("\n")
+                .filter((line) => line.includes('"reconcile finished"'))
+                .map((line) => JSON.parse(line));
             assert.equal(finished.length, 1);
             assert.equal(finished[0].function_request_id, "req-smoke");
         } finally {

@@ -2,7 +2,7 @@
  * The CLI config replay against cases taken from pulumi/pulumi's own tests and code
  * (sdk/go/common/resource/config/map_test.go TestSetSuccess/TestSetFail/TestGetSuccess, pkg/workspace/config.go).
  */
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import {
     ConfigMap,
@@ -34,12 +34,38 @@ const asRecord = (map: ConfigMap) => Object.fromEntries(map.values);
 
 describe("Pulumi CLI config replay", () => {
     describe("Map.Set (map_test.go TestSetSuccess)", () => {
-        const cases: Array<{ key: string; value: StoredValue; path?: boolean; config?: Record<string, StoredValue>; expected: Record<string, StoredValue> }> = [
+        const cases: Array<{
+            key: string;
+            value: StoredValue;
+            path?: boolean;
+            config?: Record<string, StoredValue>;
+            expected: Record<string, StoredValue>;
+        }> = [
             { key: "my:test.Key", value: newValue("testValue"), expected: { "my:test.Key": newValue("testValue") } },
-            { key: "my:testKey", path: true, value: newValue("testValue"), expected: { "my:testKey": newValue("testValue") } },
-            { key: 'my:["test.Key"]', path: true, value: newValue("testValue"), expected: { "my:test.Key": newValue("testValue") } },
-            { key: 'my:nested["test.Key"]', path: true, value: newValue("value"), expected: { "my:nested": newObjectValue('{"test.Key":"value"}') } },
-            { key: "my:outer.inner", path: true, value: newValue("value"), expected: { "my:outer": newObjectValue('{"inner":"value"}') } },
+            {
+                key: "my:testKey",
+                path: true,
+                value: newValue("testValue"),
+                expected: { "my:testKey": newValue("testValue") },
+            },
+            {
+                key: 'my:["test.Key"]',
+                path: true,
+                value: newValue("testValue"),
+                expected: { "my:test.Key": newValue("testValue") },
+            },
+            {
+                key: 'my:nested["test.Key"]',
+                path: true,
+                value: newValue("value"),
+                expected: { "my:nested": newObjectValue('{"test.Key":"value"}') },
+            },
+            {
+                key: "my:outer.inner",
+                path: true,
+                value: newValue("value"),
+                expected: { "my:outer": newObjectValue('{"inner":"value"}') },
+            },
             {
                 key: "my:outer.inner",
                 path: true,
@@ -47,13 +73,48 @@ describe("Pulumi CLI config replay", () => {
                 config: { "my:outer": newValue("value") },
                 expected: { "my:outer": newObjectValue('{"inner":"value"}') },
             },
-            { key: "my:outer.inner", path: true, value: newValue("true"), expected: { "my:outer": newObjectValue('{"inner":true}') } },
-            { key: "my:outer.inner", path: true, value: newValue("false"), expected: { "my:outer": newObjectValue('{"inner":false}') } },
-            { key: "my:outer.inner", path: true, value: newValue("10"), expected: { "my:outer": newObjectValue('{"inner":10}') } },
-            { key: "my:outer.inner", path: true, value: newValue("0"), expected: { "my:outer": newObjectValue('{"inner":0}') } },
-            { key: "my:outer.inner", path: true, value: newValue("-1"), expected: { "my:outer": newObjectValue('{"inner":-1}') } },
-            { key: "my:outer.inner", path: true, value: newValue("00"), expected: { "my:outer": newObjectValue('{"inner":"00"}') } },
-            { key: "my:outer.inner", path: true, value: newValue("0123456"), expected: { "my:outer": newObjectValue('{"inner":"0123456"}') } },
+            {
+                key: "my:outer.inner",
+                path: true,
+                value: newValue("true"),
+                expected: { "my:outer": newObjectValue('{"inner":true}') },
+            },
+            {
+                key: "my:outer.inner",
+                path: true,
+                value: newValue("false"),
+                expected: { "my:outer": newObjectValue('{"inner":false}') },
+            },
+            {
+                key: "my:outer.inner",
+                path: true,
+                value: newValue("10"),
+                expected: { "my:outer": newObjectValue('{"inner":10}') },
+            },
+            {
+                key: "my:outer.inner",
+                path: true,
+                value: newValue("0"),
+                expected: { "my:outer": newObjectValue('{"inner":0}') },
+            },
+            {
+                key: "my:outer.inner",
+                path: true,
+                value: newValue("-1"),
+                expected: { "my:outer": newObjectValue('{"inner":-1}') },
+            },
+            {
+                key: "my:outer.inner",
+                path: true,
+                value: newValue("00"),
+                expected: { "my:outer": newObjectValue('{"inner":"00"}') },
+            },
+            {
+                key: "my:outer.inner",
+                path: true,
+                value: newValue("0123456"),
+                expected: { "my:outer": newObjectValue('{"inner":"0123456"}') },
+            },
             {
                 key: "my:array[0]",
                 path: true,
@@ -68,10 +129,30 @@ describe("Pulumi CLI config replay", () => {
                 config: { "my:outer": newObjectValue('{"existing":"existingValue"}') },
                 expected: { "my:outer": newObjectValue('{"existing":"existingValue","inner":"value"}') },
             },
-            { key: "my:outer.inner", path: true, value: newSecureValue("securevalue"), expected: { "my:outer": secureObject('{"inner":{"secure":"securevalue"}}') } },
-            { key: "my:outer.inner.nested", path: true, value: newValue("value"), expected: { "my:outer": newObjectValue('{"inner":{"nested":"value"}}') } },
-            { key: "my:name[0][0]", path: true, value: newValue("value"), expected: { "my:name": newObjectValue('[["value"]]') } },
-            { key: "my:name[1]", path: true, value: newValue("value"), expected: { "my:name": newObjectValue('[null,"value"]') } },
+            {
+                key: "my:outer.inner",
+                path: true,
+                value: newSecureValue("securevalue"),
+                expected: { "my:outer": secureObject('{"inner":{"secure":"securevalue"}}') },
+            },
+            {
+                key: "my:outer.inner.nested",
+                path: true,
+                value: newValue("value"),
+                expected: { "my:outer": newObjectValue('{"inner":{"nested":"value"}}') },
+            },
+            {
+                key: "my:name[0][0]",
+                path: true,
+                value: newValue("value"),
+                expected: { "my:name": newObjectValue('[["value"]]') },
+            },
+            {
+                key: "my:name[1]",
+                path: true,
+                value: newValue("value"),
+                expected: { "my:name": newObjectValue('[null,"value"]') },
+            },
             {
                 key: "my:name[3].foo.bar",
                 path: true,
@@ -87,13 +168,20 @@ describe("Pulumi CLI config replay", () => {
                 expected: { "my:servers": newObjectValue('[{"host":"example","name":"foo"}]') },
             },
             { key: "my:testKey", value: newValue("false"), expected: { "my:testKey": newValue("false") } },
-            { key: "my:testKey[0]", path: true, value: newValue("01"), expected: { "my:testKey": newObjectValue('["01"]') } },
+            {
+                key: "my:testKey[0]",
+                path: true,
+                value: newValue("01"),
+                expected: { "my:testKey": newObjectValue('["01"]') },
+            },
             {
                 key: "my:special.object",
                 path: true,
                 value: newObjectValue('{"foo":"bar","fizz":"buzz"}'),
                 config: { "my:special": newObjectValue('{"thing1":1,"thing2":2}') },
-                expected: { "my:special": newObjectValue('{"object":{"fizz":"buzz","foo":"bar"},"thing1":1,"thing2":2}') },
+                expected: {
+                    "my:special": newObjectValue('{"object":{"fizz":"buzz","foo":"bar"},"thing1":1,"thing2":2}'),
+                },
             },
         ];
         for (const c of cases) {
@@ -137,7 +225,11 @@ describe("Pulumi CLI config replay", () => {
         });
 
         it("gets by path, and misses a field under a plain string or a flat dotted key", () => {
-            const map = mapOf({ "my:outer": newObjectValue('{"inner":{"n":1}}'), "my:flat.key": newValue("x"), "my:s": newValue("text") });
+            const map = mapOf({
+                "my:outer": newObjectValue('{"inner":{"n":1}}'),
+                "my:flat.key": newValue("x"),
+                "my:s": newValue("text"),
+            });
             assert.deepEqual(map.get("my:outer.inner.n", true), { found: true, value: newValue("1") });
             assert.deepEqual(map.get("my:outer.inner", true), { found: true, value: newObjectValue('{"n":1}') });
             assert.equal(map.get("my:flat.key", true).found, false);
@@ -171,7 +263,10 @@ describe("Pulumi CLI config replay", () => {
             configSet(stack, "proj", { key: "a.flag", value: "false", path: true });
             configSet(stack, "proj", { key: "a.map.team", value: "1234", path: true });
             applyProjectConfig("proj", project, stack, { validate: true });
-            assert.equal(programConfig(stack).config["proj:a"], '{"flag":false,"list":"","map":{"team":1234},"name":"0.0.67"}');
+            assert.equal(
+                programConfig(stack).config["proj:a"],
+                '{"flag":false,"list":"","map":{"team":1234},"name":"0.0.67"}',
+            );
         });
 
         it("loses a whole object set as a plain string: the first default replaces it (the COMPAT branch of object.Set)", () => {
@@ -191,28 +286,57 @@ describe("Pulumi CLI config replay", () => {
         });
 
         it("fails on a missing required key, a wrongly typed value, and a plaintext value declared secret", () => {
-            assert.throws(() => applyProjectConfig("proj", project, new ConfigMap(), { validate: true, stackName: "dev" }), /Stack 'dev' is missing configuration value 'proj:required'/);
+            assert.throws(
+                () => applyProjectConfig("proj", project, new ConfigMap(), { validate: true, stackName: "dev" }),
+                /Stack 'dev' is missing configuration value 'proj:required'/,
+            );
             const typed = mapOf({ "proj:required": newValue("r") });
             configSet(typed, "proj", { key: "a.flag", value: "maybe", path: true });
-            assert.throws(() => applyProjectConfig("proj", project, typed, { validate: true }), /'proj:a.flag' must be of type 'boolean'/);
+            assert.throws(
+                () => applyProjectConfig("proj", project, typed, { validate: true }),
+                /'proj:a.flag' must be of type 'boolean'/,
+            );
             const secret = mapOf({ "proj:required": newValue("r") });
             assert.throws(
-                () => applyProjectConfig("proj", { ...project, "proj:required": { type: "string", secret: true } }, secret, { validate: true }),
+                () =>
+                    applyProjectConfig(
+                        "proj",
+                        { ...project, "proj:required": { type: "string", secret: true } },
+                        secret,
+                        { validate: true },
+                    ),
                 /'proj:required' must be encrypted as it's secret/,
             );
         });
 
         it("checks typed defaults when the project loads (Project.Validate)", () => {
             assert.deepEqual(validateProjectConfig("proj", project), []);
-            assert.match(validateProjectConfig("proj", { "proj:n": { type: "integer", default: "ten" } })[0], /not of the expected type 'integer'/);
-            assert.match(validateProjectConfig("proj", { "proj:l": { type: "array" } })[0], /does not specify the underlying type/);
+            assert.match(
+                validateProjectConfig("proj", { "proj:n": { type: "integer", default: "ten" } })[0],
+                /not of the expected type 'integer'/,
+            );
+            assert.match(
+                validateProjectConfig("proj", { "proj:l": { type: "array" } })[0],
+                /does not specify the underlying type/,
+            );
         });
     });
 
     describe("what the program receives", () => {
         it("reads a stack file as Value.UnmarshalYAML does: scalars as text, lists and maps as objects, secure values", () => {
             const stack = readStackConfig(
-                ["config:", "  aws:region: us-east-1", "  p:flag: false", "  p:days: 30", "  p:list: [a, b]", "  p:map:", "    k: 1", "  p:token:", "    secure: ciphertext", ""].join("\n"),
+                [
+                    "config:",
+                    "  aws:region: us-east-1",
+                    "  p:flag: false",
+                    "  p:days: 30",
+                    "  p:list: [a, b]",
+                    "  p:map:",
+                    "    k: 1",
+                    "  p:token:",
+                    "    secure: ciphertext",
+                    "",
+                ].join("\n"),
             );
             assert.deepEqual(asRecord(stack), {
                 "aws:region": newValue("us-east-1"),
@@ -239,7 +363,10 @@ describe("Pulumi CLI config replay", () => {
             configSet(stack, "p", { key: "o.flag", value: "true", path: true });
             configSet(stack, "p", { key: "t", value: "tok", secret: true });
             const received = programConfig(stack);
-            assert.deepEqual(languageHostConfig(received.config), { "p:config:o": '{"flag":true}', "p:config:t": "tok" });
+            assert.deepEqual(languageHostConfig(received.config), {
+                "p:config:o": '{"flag":true}',
+                "p:config:t": "tok",
+            });
             pulumi.runtime.setAllConfig(languageHostConfig(received.config), received.secretKeys);
             const config = new pulumi.Config("p");
             assert.deepEqual(config.getObject("o"), { flag: true });

@@ -3,8 +3,8 @@
  * README writes them, and handing the result to the Node.js runtime the way the language host does.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { readFileSync } from "fs";
-import { join } from "path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as YAML from "yaml";
 import {
     ConfigMap,

@@ -1,7 +1,17 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterStatus } from "../components/cluster/types";
-import { Fleet, Invoke, ProgramRun, baseConfig, invokeError, lastRegistrations, plaintextStrings, runProgram, unwrap } from "./harness";
+import {
+    Fleet,
+    Invoke,
+    ProgramRun,
+    baseConfig,
+    invokeError,
+    lastRegistrations,
+    plaintextStrings,
+    runProgram,
+    unwrap,
+} from "./harness";
 import { fakeLocked } from "./fakes/imageLock";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -10,17 +20,27 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 const AGENT = "container-insights:cluster:ClusterAgent";
 
 const fleet: Fleet = {
-    "us-east-1": [{ name: "prod-a", tags: { insights: "on" } }, { name: "prod-b" }, { name: "creating", status: "CREATING" }],
-    "eu-west-1": [{ name: "prod-eu", tags: { insights: "on" } }, { name: "legacy", oidc: false }],
+    "us-east-1": [
+        { name: "prod-a", tags: { insights: "on" } },
+        { name: "prod-b" },
+        { name: "creating", status: "CREATING" },
+    ],
+    "eu-west-1": [
+        { name: "prod-eu", tags: { insights: "on" } },
+        { name: "legacy", oidc: false },
+    ],
     "ap-south-1": [{ name: "sandbox-1" }],
 };
 const REGIONS = "us-east-1,eu-west-1,ap-south-1";
 
-const chartOf = (run: ProgramRun, region: string, name: string) => run.ofType(CHART).find((c) => c.name === `${region}-${name}`)!;
-const valuesOf = (run: ProgramRun, region: string, name: string) => unwrap(chartOf(run, region, name).inputs.values) as any;
+const chartOf = (run: ProgramRun, region: string, name: string) =>
+    run.ofType(CHART).find((c) => c.name === `${region}-${name}`)!;
+const valuesOf = (run: ProgramRun, region: string, name: string) =>
+    unwrap(chartOf(run, region, name).inputs.values) as any;
 const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterStatus[];
 const status = (run: ProgramRun, name: string) => statuses(run).find((s) => s.name === name)!;
-const providerOf = (run: ProgramRun, region: string, name: string) => run.ofType(PROVIDER).find((p) => p.name === `${region}-${name}`);
+const providerOf = (run: ProgramRun, region: string, name: string) =>
+    run.ofType(PROVIDER).find((p) => p.name === `${region}-${name}`);
 
 /** Fails the invokes `fails` picks, with the message terraform-provider-aws would give. */
 const failing = (fails: (invoke: Invoke) => string | undefined) => (invoke: Invoke) => {
@@ -30,8 +50,10 @@ const failing = (fails: (invoke: Invoke) => string | undefined) => (invoke: Invo
     }
     return undefined;
 };
-const listIn = (region: string) => (i: Invoke) => i.token === "aws:eks/getClusters:getClusters" && i.inputs.region === region;
-const describeOf = (name: string) => (i: Invoke) => i.token === "aws:eks/getCluster:getCluster" && i.inputs.name === name;
+const listIn = (region: string) => (i: Invoke) =>
+    i.token === "aws:eks/getClusters:getClusters" && i.inputs.region === region;
+const describeOf = (name: string) => (i: Invoke) =>
+    i.token === "aws:eks/getCluster:getCluster" && i.inputs.name === name;
 
 describe("in-cluster side", () => {
     let run: ProgramRun;
@@ -40,14 +62,23 @@ describe("in-cluster side", () => {
     });
 
     it("looks up every included region with its own region argument", () => {
-        const regions = run.invokes.filter((i) => i.token === "aws:eks/getClusters:getClusters").map((i) => i.inputs.region);
+        const regions = run.invokes
+            .filter((i) => i.token === "aws:eks/getClusters:getClusters")
+            .map((i) => i.inputs.region);
         assert.deepEqual(regions.sort(), ["ap-south-1", "eu-west-1", "us-east-1"]);
         assert.equal(run.invokes.filter((i) => i.token === "aws:eks/getCluster:getCluster").length, 6);
     });
 
     it("installs one provider, namespace and chart per active cluster with an OIDC issuer", () => {
         for (const type of [AGENT, PROVIDER, NAMESPACE, CHART]) {
-            assert.deepEqual(run.ofType(type).map((r) => r.name).sort(), ["ap-south-1-sandbox-1", "eu-west-1-prod-eu", "us-east-1-prod-a", "us-east-1-prod-b"], type);
+            assert.deepEqual(
+                run
+                    .ofType(type)
+                    .map((r) => r.name)
+                    .sort(),
+                ["ap-south-1-sandbox-1", "eu-west-1-prod-eu", "us-east-1-prod-a", "us-east-1-prod-b"],
+                type,
+            );
         }
         for (const namespace of run.ofType(NAMESPACE)) {
             assert.equal((unwrap(namespace.inputs.metadata) as any).name, "nops");
@@ -75,24 +106,45 @@ describe("in-cluster side", () => {
             },
             serviceAccount: { name: "nops-container-insights", annotations: { "eks.amazonaws.com/role-arn": roleArn } },
         });
-        assert.deepEqual(values.karpenops, { enabled: false, image: { repository: "public.ecr.aws/nops/karpenops", tag: `1.23.2@${fakeLocked("public.ecr.aws/nops/karpenops", "1.23.2").digest}` } });
+        assert.deepEqual(values.karpenops, {
+            enabled: false,
+            image: {
+                repository: "public.ecr.aws/nops/karpenops",
+                tag: `1.23.2@${fakeLocked("public.ecr.aws/nops/karpenops", "1.23.2").digest}`,
+            },
+        });
         assert.equal(values.dataFetcher.enabled, true);
         assert.equal(values.autoUpdater.enabled, false);
         assert.equal(values.dcgmExporter.enabled, true);
-        const terms = values.dcgmExporter.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+        const terms =
+            values.dcgmExporter.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
         const keys = terms.map((t: any) => t.matchExpressions[0].key);
-        assert.deepEqual(keys, ["nvidia.com/gpu.present", "karpenter.k8s.aws/instance-gpu-count", "karpenter.k8s.aws/instance-family", "eks.amazonaws.com/instance-family"]);
+        assert.deepEqual(keys, [
+            "nvidia.com/gpu.present",
+            "karpenter.k8s.aws/instance-gpu-count",
+            "karpenter.k8s.aws/instance-family",
+            "eks.amazonaws.com/instance-family",
+        ]);
         assert.equal(status(run, "prod-a").roleArn, roleArn);
     });
 
     it("keeps the API keys secrets inside the chart values, and out of the outputs", async () => {
         const withKarpenops = await runProgram(
-            { ...baseConfig(), includeRegions: REGIONS, karpenopsApiKey: "kops-SECRET-000", "agent.karpenops": "true", "agent.karpenopsClusterIds": '{"prod-a":"D/M7Yj"}' },
+            {
+                ...baseConfig(),
+                includeRegions: REGIONS,
+                karpenopsApiKey: "kops-SECRET-000",
+                "agent.karpenops": "true",
+                "agent.karpenopsClusterIds": '{"prod-a":"D/M7Yj"}',
+            },
             { fleet },
         );
         assert.equal(valuesOf(withKarpenops, "us-east-1", "prod-a").karpenops.apiKey, "kops-SECRET-000");
         for (const chart of [...run.ofType(CHART), ...withKarpenops.ofType(CHART)]) {
-            assert.ok(!plaintextStrings(chart.inputs).some((s) => /tok-SECRET|dd-SECRET|kops-SECRET/.test(s)), chart.name);
+            assert.ok(
+                !plaintextStrings(chart.inputs).some((s) => /tok-SECRET|dd-SECRET|kops-SECRET/.test(s)),
+                chart.name,
+            );
         }
         for (const outputs of [run.outputs, withKarpenops.outputs]) {
             assert.ok(!/tok-SECRET|dd-SECRET|kops-SECRET/.test(JSON.stringify(outputs)));
@@ -114,7 +166,11 @@ describe("in-cluster side", () => {
                     includeRegions: REGIONS,
                     karpenopsApiKey: "kops-SECRET-000",
                     "agent.karpenops": "true",
-                    "agent.karpenopsClusterIds": JSON.stringify({ "prod-a": "D/M7Yj", "arn:aws:eks:eu-west-1:111122223333:cluster/prod-eu": "Q9x2Lk", "prod-eu": "by-name-loses" }),
+                    "agent.karpenopsClusterIds": JSON.stringify({
+                        "prod-a": "D/M7Yj",
+                        "arn:aws:eks:eu-west-1:111122223333:cluster/prod-eu": "Q9x2Lk",
+                        "prod-eu": "by-name-loses",
+                    }),
                 },
                 { fleet },
             );
@@ -129,21 +185,42 @@ describe("in-cluster side", () => {
         assert.equal(off.clusterId, undefined);
         assert.equal(off.apiKey, undefined, "no key where KarpenOps is off");
         assert.deepEqual(
-            statuses(on).filter((s) => s.status === "installed").map((s) => [s.name, s.karpenopsClusterId]),
-            [["prod-a", "D/M7Yj"], ["prod-b", undefined], ["prod-eu", "Q9x2Lk"], ["sandbox-1", undefined]],
+            statuses(on)
+                .filter((s) => s.status === "installed")
+                .map((s) => [s.name, s.karpenopsClusterId]),
+            [
+                ["prod-a", "D/M7Yj"],
+                ["prod-b", undefined],
+                ["prod-eu", "Q9x2Lk"],
+                ["sandbox-1", undefined],
+            ],
         );
         const karpenopsWarnings = warnings.filter((w) => w.includes("KarpenOps is off"));
         assert.equal(karpenopsWarnings.length, 2);
-        assert.match(karpenopsWarnings.find((w) => w.includes("prod-b"))!, /container-insights:agent\.karpenopsClusterIds has no id for arn:aws:eks:us-east-1:111122223333:cluster\/prod-b or prod-b/);
+        assert.match(
+            karpenopsWarnings.find((w) => w.includes("prod-b"))!,
+            /container-insights:agent\.karpenopsClusterIds has no id for arn:aws:eks:us-east-1:111122223333:cluster\/prod-b or prod-b/,
+        );
 
-        const noKey = await runProgram({ ...baseConfig(), includeRegions: "us-east-1", "agent.karpenops": "true", "agent.karpenopsClusterIds": '{"prod-a":"D/M7Yj"}' }, { fleet });
+        const noKey = await runProgram(
+            {
+                ...baseConfig(),
+                includeRegions: "us-east-1",
+                "agent.karpenops": "true",
+                "agent.karpenopsClusterIds": '{"prod-a":"D/M7Yj"}',
+            },
+            { fleet },
+        );
         assert.equal(valuesOf(noKey, "us-east-1", "prod-a").karpenops.enabled, false, "no API key: off");
         assert.equal(status(noKey, "prod-a").karpenopsClusterId, undefined);
     });
 
     it("stops before creating anything without the Datadog API key", async () => {
         const { datadogApiKey: _omitted, ...withoutKey } = baseConfig();
-        await assert.rejects(runProgram({ ...withoutKey }, { fleet }), /container-insights:datadogApiKey is required while container-insights:agent\.install is true/);
+        await assert.rejects(
+            runProgram({ ...withoutKey }, { fleet }),
+            /container-insights:datadogApiKey is required while container-insights:agent\.install is true/,
+        );
         assert.equal(lastRegistrations().length, 0);
         const awsOnly = await runProgram({ ...withoutKey, "agent.install": "false" }, { fleet });
         assert.equal(awsOnly.ofType(CHART).length, 0);
@@ -153,7 +230,14 @@ describe("in-cluster side", () => {
         const provider = unwrap(run.ofType(PROVIDER).find((p) => p.name === "eu-west-1-prod-eu")!.inputs) as any;
         assert.equal(provider.deleteUnreachable, "true");
         const config = JSON.parse(provider.kubeconfig);
-        assert.deepEqual(config.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "prod-eu", "--region", "eu-west-1"]);
+        assert.deepEqual(config.users[0].user.exec.args, [
+            "eks",
+            "get-token",
+            "--cluster-name",
+            "prod-eu",
+            "--region",
+            "eu-west-1",
+        ]);
         assert.equal(config.users[0].user.exec.command, "aws");
         assert.match(config.clusters[0].cluster.server, /^https:\/\/.*eu-west-1\.eks\.amazonaws\.com$/);
         assert.ok(config.clusters[0].cluster["certificate-authority-data"]);
@@ -168,13 +252,28 @@ describe("in-cluster side", () => {
 
     it("applies include, exclude and tag filters", async () => {
         const filtered = await runProgram(
-            { ...baseConfig(), includeRegions: REGIONS, "clusters.include": "prod-*", "clusters.exclude": "prod-b", "clusters.tags": '{"insights":"on"}' },
+            {
+                ...baseConfig(),
+                includeRegions: REGIONS,
+                "clusters.include": "prod-*",
+                "clusters.exclude": "prod-b",
+                "clusters.tags": '{"insights":"on"}',
+            },
             { fleet },
         );
-        assert.deepEqual(filtered.ofType(CHART).map((c) => c.name).sort(), ["eu-west-1-prod-eu", "us-east-1-prod-a"]);
+        assert.deepEqual(
+            filtered
+                .ofType(CHART)
+                .map((c) => c.name)
+                .sort(),
+            ["eu-west-1-prod-eu", "us-east-1-prod-a"],
+        );
         assert.match(status(filtered, "prod-b").reason!, /excluded by clusters.exclude pattern prod-b/);
         assert.match(status(filtered, "sandbox-1").reason!, /matches no clusters.include pattern/);
-        const tagged = await runProgram({ ...baseConfig(), includeRegions: REGIONS, "clusters.tags": '{"insights":"on"}' }, { fleet });
+        const tagged = await runProgram(
+            { ...baseConfig(), includeRegions: REGIONS, "clusters.tags": '{"insights":"on"}' },
+            { fleet },
+        );
         assert.match(status(tagged, "sandbox-1").reason!, /tag insights is missing/);
     });
 
@@ -190,7 +289,8 @@ describe("in-cluster side", () => {
                 "prometheus.storageClass": "gp3",
                 "prometheus.nodeSelector": '{"karpenter.sh/capacity-type":"on-demand"}',
                 "prometheus.tolerations": JSON.stringify([toleration]),
-                "agent.values": '{"prometheus":{"server":{"nodeSelector":{"team":"obs"}}},"containerInsights":{"debug":true}}',
+                "agent.values":
+                    '{"prometheus":{"server":{"nodeSelector":{"team":"obs"}}},"containerInsights":{"debug":true}}',
             },
             { fleet },
         );
@@ -199,16 +299,30 @@ describe("in-cluster side", () => {
         assert.equal(values.dataFetcher.enabled, false);
         assert.equal(values.containerInsights.debug, true);
         assert.equal(values.containerInsights.enabled, true, "merge keeps our keys");
-        assert.deepEqual(values.prometheus.server.nodeSelector, { "karpenter.sh/capacity-type": "on-demand", team: "obs" }, "agent.values deep-merges last");
+        assert.deepEqual(
+            values.prometheus.server.nodeSelector,
+            { "karpenter.sh/capacity-type": "on-demand", team: "obs" },
+            "agent.values deep-merges last",
+        );
         assert.deepEqual(values.prometheus.server.tolerations, [toleration]);
         assert.equal(values.prometheus.server.persistentVolume.storageClass, "gp3");
-        assert.deepEqual(values.prometheus.server.resources, { requests: { cpu: "500m", memory: "4Gi" }, limits: { cpu: "1000m", memory: "16Gi" } });
-        assert.equal(values.prometheus.server.image.repository, "public.ecr.aws/nops/prom/prometheus", "image keys survive the merge");
+        assert.deepEqual(values.prometheus.server.resources, {
+            requests: { cpu: "500m", memory: "4Gi" },
+            limits: { cpu: "1000m", memory: "16Gi" },
+        });
+        assert.equal(
+            values.prometheus.server.image.repository,
+            "public.ecr.aws/nops/prom/prometheus",
+            "image keys survive the merge",
+        );
         assert.equal((unwrap(chartOf(custom, "ap-south-1", "sandbox-1").inputs) as any).version, "0.0.70");
     });
 
     it("passes the IAM user's keys as secrets and annotates nothing in IAM-user mode", async () => {
-        const userMode = await runProgram({ ...baseConfig(), includeRegions: REGIONS, createIamUser: "true" }, { fleet });
+        const userMode = await runProgram(
+            { ...baseConfig(), includeRegions: REGIONS, createIamUser: "true" },
+            { fleet },
+        );
         assert.ok(chartOf(userMode, "eu-west-1", "legacy"), "clusters without OIDC are fine in IAM-user mode");
         const chart = chartOf(userMode, "us-east-1", "prod-a");
         const values = unwrap(chart.inputs.values) as any;
@@ -246,15 +360,18 @@ describe("in-cluster side", () => {
 
     it("makes the charts wait for the reconciler's deploy-time run", async () => {
         const dependencies: pulumi.Resource[][] = [];
-        const withDeps = await runProgram({ ...baseConfig() }, {
-            fleet: { "us-east-1": [{ name: "prod-a" }] },
-            transformation: (args) => {
-                if (args.type === CHART) {
-                    dependencies.push((args.opts.dependsOn ?? []) as pulumi.Resource[]);
-                }
-                return undefined;
+        const withDeps = await runProgram(
+            { ...baseConfig() },
+            {
+                fleet: { "us-east-1": [{ name: "prod-a" }] },
+                transformation: (args) => {
+                    if (args.type === CHART) {
+                        dependencies.push((args.opts.dependsOn ?? []) as pulumi.Resource[]);
+                    }
+                    return undefined;
+                },
             },
-        });
+        );
         assert.equal(withDeps.ofType(CHART).length, 1);
         assert.equal(dependencies.length, 1);
         const types = dependencies[0].map((d) => (d as unknown as { __pulumiType: string }).__pulumiType);
@@ -264,8 +381,23 @@ describe("in-cluster side", () => {
     // A small fleet over every region; npm run bench:program runs the same checks at 1,000 clusters and times them.
     it("registers every resource for each cluster of a fleet over 17 regions", async () => {
         const regions = [
-            "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
-            "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1", "me-south-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+            "ca-central-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eu-central-1",
+            "eu-north-1",
+            "ap-south-1",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "sa-east-1",
+            "me-south-1",
         ];
         const big: Fleet = {};
         const clusters = 2 * regions.length;
@@ -283,15 +415,24 @@ describe("in-cluster side", () => {
 
     describe("transient failures never fail the deploy nor remove an agent", () => {
         const REGIONS2 = "us-east-1,eu-west-1";
-        const two: Fleet = { "us-east-1": [{ name: "prod-a" }, { name: "prod-b" }], "eu-west-1": [{ name: "prod-eu" }] };
+        const two: Fleet = {
+            "us-east-1": [{ name: "prod-a" }, { name: "prod-b" }],
+            "eu-west-1": [{ name: "prod-eu" }],
+        };
         let last: ProgramRun;
         before(async () => {
             last = await runProgram({ ...baseConfig(), includeRegions: REGIONS2 }, { fleet: two });
         });
-        const again = (options: { fleet?: Fleet; call?: (i: Invoke) => undefined; regions?: string; previous?: unknown } = {}) =>
+        const again = (
+            options: { fleet?: Fleet; call?: (i: Invoke) => undefined; regions?: string; previous?: unknown } = {},
+        ) =>
             runProgram(
                 { ...baseConfig(), includeRegions: options.regions ?? REGIONS2 },
-                { fleet: options.fleet ?? two, call: options.call, previousOutputs: { clusters: options.previous ?? last.outputs.clusters.value } },
+                {
+                    fleet: options.fleet ?? two,
+                    call: options.call,
+                    previousOutputs: { clusters: options.previous ?? last.outputs.clusters.value },
+                },
             );
 
         it("reads the last deploy's clusters through a StackReference to this very stack", () => {
@@ -308,9 +449,18 @@ describe("in-cluster side", () => {
         });
 
         for (const [what, message] of [
-            ["a region that is not enabled (opt-in)", "reading EKS Clusters: operation error EKS: ListClusters, https response error StatusCode: 401, UnrecognizedClientException: The security token included in the request is invalid"],
-            ["a region that denies access", "operation error EKS: ListClusters, StatusCode: 403, AccessDeniedException: explicit deny in a service control policy"],
-            ["a throttled region", "operation error EKS: ListClusters, exceeded maximum number of attempts, 25, ThrottlingException: Rate exceeded"],
+            [
+                "a region that is not enabled (opt-in)",
+                "reading EKS Clusters: operation error EKS: ListClusters, https response error StatusCode: 401, UnrecognizedClientException: The security token included in the request is invalid",
+            ],
+            [
+                "a region that denies access",
+                "operation error EKS: ListClusters, StatusCode: 403, AccessDeniedException: explicit deny in a service control policy",
+            ],
+            [
+                "a throttled region",
+                "operation error EKS: ListClusters, exceeded maximum number of attempts, 25, ThrottlingException: Rate exceeded",
+            ],
         ]) {
             it(`keeps the agents of ${what}, exactly as they were, and installs the other regions`, async () => {
                 const run = await again({ call: failing((i) => (listIn("us-east-1")(i) ? message : undefined)) });
@@ -319,18 +469,37 @@ describe("in-cluster side", () => {
                     assert.equal(status(run, name).status, "kept");
                     assert.match(status(run, name).reason!, /could not be read now/);
                     // Same URN and the same inputs as the last deploy: Pulumi sees no change, deletes nothing.
-                    assert.deepEqual(unwrap(providerOf(run, "us-east-1", name)!.inputs), unwrap(providerOf(last, "us-east-1", name)!.inputs));
-                    assert.deepEqual(unwrap(chartOf(run, "us-east-1", name).inputs), unwrap(chartOf(last, "us-east-1", name).inputs));
+                    assert.deepEqual(
+                        unwrap(providerOf(run, "us-east-1", name)!.inputs),
+                        unwrap(providerOf(last, "us-east-1", name)!.inputs),
+                    );
+                    assert.deepEqual(
+                        unwrap(chartOf(run, "us-east-1", name).inputs),
+                        unwrap(chartOf(last, "us-east-1", name).inputs),
+                    );
                 }
-                assert.deepEqual(statuses(run).map((s) => s.name).sort(), ["prod-a", "prod-b", "prod-eu"]);
+                assert.deepEqual(
+                    statuses(run)
+                        .map((s) => s.name)
+                        .sort(),
+                    ["prod-a", "prod-b", "prod-eu"],
+                );
             });
         }
 
         it("still applies clusters.exclude to a cluster it cannot read (its name is known), not tag filters (its tags are not)", async () => {
             const run = await runProgram(
-                { ...baseConfig(), includeRegions: REGIONS2, "clusters.exclude": "prod-b", "clusters.tags": '{"insights":"on"}' },
                 {
-                    fleet: { "us-east-1": two["us-east-1"], "eu-west-1": [{ name: "prod-eu", tags: { insights: "on" } }] },
+                    ...baseConfig(),
+                    includeRegions: REGIONS2,
+                    "clusters.exclude": "prod-b",
+                    "clusters.tags": '{"insights":"on"}',
+                },
+                {
+                    fleet: {
+                        "us-east-1": two["us-east-1"],
+                        "eu-west-1": [{ name: "prod-eu", tags: { insights: "on" } }],
+                    },
                     call: failing((i) => (listIn("us-east-1")(i) ? "ThrottlingException: Rate exceeded" : undefined)),
                     previousOutputs: { clusters: last.outputs.clusters.value },
                 },
@@ -342,7 +511,14 @@ describe("in-cluster side", () => {
 
         it("keeps a cluster that had the agent when describing it fails, and skips a new one that fails", async () => {
             const fleet: Fleet = { ...two, "eu-west-1": [{ name: "prod-eu" }, { name: "fresh" }] };
-            const run = await again({ fleet, call: failing((i) => (describeOf("prod-b")(i) || describeOf("fresh")(i) ? "AccessDeniedException: not authorized" : undefined)) });
+            const run = await again({
+                fleet,
+                call: failing((i) =>
+                    describeOf("prod-b")(i) || describeOf("fresh")(i)
+                        ? "AccessDeniedException: not authorized"
+                        : undefined,
+                ),
+            });
             assert.equal(status(run, "prod-b").status, "kept");
             assert.ok(chartOf(run, "us-east-1", "prod-b"));
             assert.equal(status(run, "fresh").status, "skipped");
@@ -350,13 +526,22 @@ describe("in-cluster side", () => {
         });
 
         it("removes a cluster deleted between list and describe", async () => {
-            const run = await again({ call: failing((i) => (describeOf("prod-b")(i) ? "reading EKS Cluster (prod-b): couldn't find resource" : undefined)) });
+            const run = await again({
+                call: failing((i) =>
+                    describeOf("prod-b")(i) ? "reading EKS Cluster (prod-b): couldn't find resource" : undefined,
+                ),
+            });
             assert.equal(chartOf(run, "us-east-1", "prod-b"), undefined);
-            assert.equal(statuses(run).find((s) => s.name === "prod-b"), undefined);
+            assert.equal(
+                statuses(run).find((s) => s.name === "prod-b"),
+                undefined,
+            );
         });
 
         it("removes a cluster confirmed gone in a completely read region, and the clusters of a region no longer included", async () => {
-            const gone = await again({ fleet: { "us-east-1": [{ name: "prod-a" }], "eu-west-1": [{ name: "prod-eu" }] } });
+            const gone = await again({
+                fleet: { "us-east-1": [{ name: "prod-a" }], "eu-west-1": [{ name: "prod-eu" }] },
+            });
             assert.equal(chartOf(gone, "us-east-1", "prod-b"), undefined);
             const narrowed = await again({ regions: "us-east-1" });
             assert.equal(chartOf(narrowed, "eu-west-1", "prod-eu"), undefined);
@@ -382,12 +567,27 @@ describe("in-cluster side", () => {
             for (const name of ["new-failed", "deleting", "pending"]) {
                 assert.equal(status(run, name).status, "skipped", name);
             }
-            assert.deepEqual(run.ofType(CHART).map((c) => c.name).sort(), ["eu-west-1-prod-eu", "us-east-1-prod-a", "us-east-1-prod-b"]);
+            assert.deepEqual(
+                run
+                    .ofType(CHART)
+                    .map((c) => c.name)
+                    .sort(),
+                ["eu-west-1-prod-eu", "us-east-1-prod-a", "us-east-1-prod-b"],
+            );
         });
 
         it("never fails the program, whatever fails: every region and every cluster at once", async () => {
-            const run = await again({ call: failing((i) => (i.token.startsWith("aws:eks/") || i.token.startsWith("aws:iam/") ? "ThrottlingException: Rate exceeded" : undefined)) });
-            assert.deepEqual(statuses(run).map((s) => s.status), ["kept", "kept", "kept"]);
+            const run = await again({
+                call: failing((i) =>
+                    i.token.startsWith("aws:eks/") || i.token.startsWith("aws:iam/")
+                        ? "ThrottlingException: Rate exceeded"
+                        : undefined,
+                ),
+            });
+            assert.deepEqual(
+                statuses(run).map((s) => s.status),
+                ["kept", "kept", "kept"],
+            );
         });
     });
 
@@ -400,11 +600,20 @@ describe("in-cluster side", () => {
             const line = status(run, "no-provider");
             assert.equal(line.status, "skipped");
             assert.match(line.reason!, /not registered/);
-            assert.ok(line.reason!.includes("eksctl utils associate-iam-oidc-provider --cluster no-provider --region us-east-1 --approve"));
+            assert.ok(
+                line.reason!.includes(
+                    "eksctl utils associate-iam-oidc-provider --cluster no-provider --region us-east-1 --approve",
+                ),
+            );
             assert.ok(chartOf(run, "us-east-1", "prod-a"));
-            const lookups = run.invokes.filter((i) => i.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider");
+            const lookups = run.invokes.filter(
+                (i) => i.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider",
+            );
             assert.equal(lookups.length, 2, "one lookup per issuer");
-            assert.match(String(lookups[0].inputs.arn), /^arn:aws:iam::111122223333:oidc-provider\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
+            assert.match(
+                String(lookups[0].inputs.arn),
+                /^arn:aws:iam::111122223333:oidc-provider\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//,
+            );
         });
 
         it("does not look at OIDC providers in IAM-user mode", async () => {
@@ -416,8 +625,16 @@ describe("in-cluster side", () => {
         it("when the check fails, keeps a cluster that had the agent and holds back a new one", async () => {
             const fleet: Fleet = { "us-east-1": [{ name: "prod-a" }] };
             const last = await runProgram(baseConfig(), { fleet });
-            const broken = failing((i) => (i.token.startsWith("aws:iam/getOpenIdConnectProvider") ? "operation error IAM: GetOpenIDConnectProvider, AccessDenied" : undefined));
-            const kept = await runProgram(baseConfig(), { fleet, call: broken, previousOutputs: { clusters: last.outputs.clusters.value } });
+            const broken = failing((i) =>
+                i.token.startsWith("aws:iam/getOpenIdConnectProvider")
+                    ? "operation error IAM: GetOpenIDConnectProvider, AccessDenied"
+                    : undefined,
+            );
+            const kept = await runProgram(baseConfig(), {
+                fleet,
+                call: broken,
+                previousOutputs: { clusters: last.outputs.clusters.value },
+            });
             assert.ok(chartOf(kept, "us-east-1", "prod-a"));
             assert.match(status(kept, "prod-a").reason!, /could not be checked/);
             const fresh = await runProgram(baseConfig(), { fleet, call: broken });
@@ -437,13 +654,22 @@ describe("in-cluster side", () => {
             assert.equal(status(run, "without-ebs").ebsCsiDriver, "missing");
             assert.equal(status(run, "without-ebs").awaitsReadiness, false);
             const addonLookups = run.invokes.filter((i) => i.token === "aws:eks/getAddon:getAddon");
-            assert.deepEqual(addonLookups.map((i) => i.inputs.addonName), ["aws-ebs-csi-driver", "aws-ebs-csi-driver"]);
+            assert.deepEqual(
+                addonLookups.map((i) => i.inputs.addonName),
+                ["aws-ebs-csi-driver", "aws-ebs-csi-driver"],
+            );
         });
 
         it("keeps the last deploy's choice when the add-on cannot be checked, and waits for nothing on a first deploy", async () => {
             const last = await runProgram(baseConfig(), { fleet });
-            const broken = failing((i) => (i.token === "aws:eks/getAddon:getAddon" ? "AccessDeniedException: eks:DescribeAddon" : undefined));
-            const run = await runProgram(baseConfig(), { fleet, call: broken, previousOutputs: { clusters: last.outputs.clusters.value } });
+            const broken = failing((i) =>
+                i.token === "aws:eks/getAddon:getAddon" ? "AccessDeniedException: eks:DescribeAddon" : undefined,
+            );
+            const run = await runProgram(baseConfig(), {
+                fleet,
+                call: broken,
+                previousOutputs: { clusters: last.outputs.clusters.value },
+            });
             assert.equal(status(run, "with-ebs").ebsCsiDriver, "unknown");
             assert.equal(status(run, "with-ebs").awaitsReadiness, true);
             assert.equal(status(run, "without-ebs").awaitsReadiness, false);

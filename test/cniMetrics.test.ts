@@ -2,7 +2,7 @@
  * The cni-metrics-helper add-on under mocks: what it creates per cluster and per identity mode, its IAM policy and
  * trust exactly, RBAC, the Deployment, the free-IP alarm, the alarm topic's encryption, and the pack's verdict.
  */
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { ClusterStatus } from "../components/cluster/types";
 import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetricsImage";
 import { CNI_METRICS_ROLE_PURPOSE, addonRoleName, freeIpAlarmName } from "../common/naming";
@@ -12,7 +12,8 @@ import { fakeDigest } from "./fakes/imageLock";
 const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterStatus[];
 const inputsOf = (r: Registration) => unwrap(r.inputs) as Record<string, any>;
 const json = (value: unknown) => JSON.parse(String(unwrap(value)));
-const named = (run: ProgramRun, type: string, fragment: string) => run.ofType(type).filter((r) => r.name.includes(fragment));
+const named = (run: ProgramRun, type: string, fragment: string) =>
+    run.ofType(type).filter((r) => r.name.includes(fragment));
 
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -35,7 +36,12 @@ describe("cni-metrics-helper add-on", () => {
         let run: ProgramRun;
         before(async () => {
             run = await runProgram(
-                { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", ...ON, "addons.cniMetrics.alarmEmail": "ops@example.com" },
+                {
+                    ...baseConfig(),
+                    includeRegions: "us-east-1,eu-west-1",
+                    ...ON,
+                    "addons.cniMetrics.alarmEmail": "ops@example.com",
+                },
                 { fleet: FLEET },
             );
         });
@@ -45,10 +51,13 @@ describe("cni-metrics-helper add-on", () => {
             assert.deepEqual(byName.get("prod-a")!.addons, ["cniMetrics"]);
             assert.deepEqual(byName.get("prod-c")!.addons, ["cniMetrics"]);
             assert.deepEqual(byName.get("sandbox-b")!.addons, []);
-            assert.deepEqual(run.ofType("container-insights:addons:CniMetrics").map((r) => r.name).sort(), [
-                "eu-west-1-prod-c-cni-metrics",
-                "us-east-1-prod-a-cni-metrics",
-            ]);
+            assert.deepEqual(
+                run
+                    .ofType("container-insights:addons:CniMetrics")
+                    .map((r) => r.name)
+                    .sort(),
+                ["eu-west-1-prod-c-cni-metrics", "us-east-1-prod-a-cni-metrics"],
+            );
         });
 
         it("gives each cluster its own role under the stack's add-on role path, trusted by that cluster's OIDC provider for kube-system/cni-metrics-helper only", () => {
@@ -56,7 +65,11 @@ describe("cni-metrics-helper add-on", () => {
             assert.equal(roles.length, 2);
             const role = inputsOf(roles.find((r) => r.name.startsWith("us-east-1-prod-a"))!);
             assert.equal(role.name, addonRoleName(CNI_METRICS_ROLE_PURPOSE, "prod-a", "us-east-1"));
-            assert.equal(role.path, "/container-insights-addons/prod/", "outside /container-insights/<stack>/, which the reconciler owns");
+            assert.equal(
+                role.path,
+                "/container-insights-addons/prod/",
+                "outside /container-insights/<stack>/, which the reconciler owns",
+            );
             const prodA = statuses(run).find((s) => s.name === "prod-a")!;
             const hostPath = prodA.oidcIssuer!.replace("https://", "");
             assert.deepEqual(JSON.parse(role.assumeRolePolicy), {
@@ -105,18 +118,36 @@ describe("cni-metrics-helper add-on", () => {
         });
 
         it("annotates the service account with its cluster's role and binds exactly the upstream ClusterRole to it", () => {
-            const accounts = named(run, "kubernetes:core/v1:ServiceAccount", "us-east-1-prod-a-cni-metrics").map(inputsOf);
+            const accounts = named(run, "kubernetes:core/v1:ServiceAccount", "us-east-1-prod-a-cni-metrics").map(
+                inputsOf,
+            );
             assert.equal(accounts.length, 1);
             assert.deepEqual(accounts[0].metadata.name, "cni-metrics-helper");
             assert.equal(accounts[0].metadata.namespace, "kube-system");
             const roleArn = unwrap(cniRoles(run).find((r) => r.name.startsWith("us-east-1-prod-a"))!.state.arn);
             assert.deepEqual(accounts[0].metadata.annotations, { "eks.amazonaws.com/role-arn": roleArn });
-            const clusterRole = inputsOf(named(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "us-east-1-prod-a-cni-metrics")[0]);
+            const clusterRole = inputsOf(
+                named(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "us-east-1-prod-a-cni-metrics")[0],
+            );
             assert.equal(clusterRole.metadata.name, "cni-metrics-helper");
-            assert.deepEqual(clusterRole.rules, [{ apiGroups: [""], resources: ["pods", "pods/proxy"], verbs: ["get", "watch", "list"] }]);
-            const binding = inputsOf(named(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "us-east-1-prod-a-cni-metrics")[0]);
-            assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cni-metrics-helper" });
-            assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "cni-metrics-helper", namespace: "kube-system" }]);
+            assert.deepEqual(clusterRole.rules, [
+                { apiGroups: [""], resources: ["pods", "pods/proxy"], verbs: ["get", "watch", "list"] },
+            ]);
+            const binding = inputsOf(
+                named(
+                    run,
+                    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+                    "us-east-1-prod-a-cni-metrics",
+                )[0],
+            );
+            assert.deepEqual(binding.roleRef, {
+                apiGroup: "rbac.authorization.k8s.io",
+                kind: "ClusterRole",
+                name: "cni-metrics-helper",
+            });
+            assert.deepEqual(binding.subjects, [
+                { kind: "ServiceAccount", name: "cni-metrics-helper", namespace: "kube-system" },
+            ]);
         });
 
         it("runs the Deployment with CloudWatch on, the cluster's name and region, the image of the cluster's region, non-root", () => {
@@ -131,13 +162,26 @@ describe("cni-metrics-helper add-on", () => {
                 const [container] = pod.containers;
                 assert.deepEqual(
                     Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value])),
-                    { USE_CLOUDWATCH: "true", USE_PROMETHEUS: "false", AWS_CLUSTER_ID: cluster, AWS_REGION: region, AWS_VPC_K8S_CNI_LOGLEVEL: "INFO" },
+                    {
+                        USE_CLOUDWATCH: "true",
+                        USE_PROMETHEUS: "false",
+                        AWS_CLUSTER_ID: cluster,
+                        AWS_REGION: region,
+                        AWS_VPC_K8S_CNI_LOGLEVEL: "INFO",
+                    },
                 );
                 const repository = `${registry}/cni-metrics-helper`;
-                assert.equal(container.image, `${repository}:${CNI_METRICS_TAG}@${fakeDigest(`test manifest ${repository}:${CNI_METRICS_TAG}`)}`);
+                assert.equal(
+                    container.image,
+                    `${repository}:${CNI_METRICS_TAG}@${fakeDigest(`test manifest ${repository}:${CNI_METRICS_TAG}`)}`,
+                );
                 assert.equal(pod.securityContext.runAsNonRoot, true);
                 assert.notEqual(pod.securityContext.runAsUser, 0);
-                assert.deepEqual(container.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+                assert.deepEqual(container.securityContext, {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                });
             }
         });
 
@@ -151,18 +195,33 @@ describe("cni-metrics-helper add-on", () => {
             const metric = (id: string, metricName: string) => ({
                 id,
                 returnData: false,
-                metric: { namespace: "Kubernetes", metricName, dimensions: { CLUSTER_ID: "prod-c" }, period: 300, stat: "Average" },
+                metric: {
+                    namespace: "Kubernetes",
+                    metricName,
+                    dimensions: { CLUSTER_ID: "prod-c" },
+                    period: 300,
+                    stat: "Average",
+                },
             });
             assert.deepEqual(alarm.metricQueries, [
                 metric("m1", "totalIPAddresses"),
                 metric("m2", "assignIPAddresses"),
                 metric("m3", "maxIPAddresses"),
-                { id: "free", expression: "100 * (m1 - m2) / m3", label: "free IPs, % of maxIPAddresses", returnData: true },
+                {
+                    id: "free",
+                    expression: "100 * (m1 - m2) / m3",
+                    label: "free IPs, % of maxIPAddresses",
+                    returnData: true,
+                },
             ]);
             const topic = run.ofType("aws:sns/topic:Topic").find((t) => inputsOf(t).region === "eu-west-1")!;
             assert.deepEqual(alarm.alarmActions, [unwrap(topic.state.arn)]);
             assert.deepEqual(alarm.okActions, [unwrap(topic.state.arn)]);
-            assert.deepEqual(alarm.insufficientDataActions, [unwrap(topic.state.arn)], "a helper that stops publishing notifies too");
+            assert.deepEqual(
+                alarm.insufficientDataActions,
+                [unwrap(topic.state.arn)],
+                "a helper that stops publishing notifies too",
+            );
         });
 
         it("notifies a topic per region, encrypted with a customer managed key whose policy lets CloudWatch use it for the stack's alarms only", () => {
@@ -172,22 +231,40 @@ describe("cni-metrics-helper add-on", () => {
                 const region = inputsOf(topic).region;
                 const key = run.ofType("aws:kms/key:Key").find((k) => inputsOf(k).region === region)!;
                 assert.equal(unwrap(topic.inputs.kmsMasterKeyId), unwrap(key.state.arn));
-                assert.notEqual(unwrap(topic.inputs.kmsMasterKeyId), "alias/aws/sns", "CloudWatch cannot use the AWS managed key");
+                assert.notEqual(
+                    unwrap(topic.inputs.kmsMasterKeyId),
+                    "alias/aws/sns",
+                    "CloudWatch cannot use the AWS managed key",
+                );
                 assert.equal(inputsOf(key).enableKeyRotation, true);
                 const alarms = `arn:aws:cloudwatch:${region}:${ACCOUNT_ID}:alarm:nops-ccost-prod.*`;
                 assert.deepEqual(json(key.inputs.policy).Statement, [
-                    { Sid: "AccountAdministersTheKey", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Action: "kms:*", Resource: "*" },
+                    {
+                        Sid: "AccountAdministersTheKey",
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
+                        Action: "kms:*",
+                        Resource: "*",
+                    },
                     {
                         Sid: "CloudWatchAlarmsPublishToTheTopic",
                         Effect: "Allow",
                         Principal: { Service: "cloudwatch.amazonaws.com" },
                         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                         Resource: "*",
-                        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID }, ArnLike: { "aws:SourceArn": alarms } },
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": ACCOUNT_ID },
+                            ArnLike: { "aws:SourceArn": alarms },
+                        },
                     },
                 ]);
-                assert.ok(freeIpAlarmName("prod", "x", region).startsWith("nops-ccost-prod."), "the alarms match the pattern");
-                const topicPolicy = run.ofType("aws:sns/topicPolicy:TopicPolicy").find((p) => inputsOf(p).region === region)!;
+                assert.ok(
+                    freeIpAlarmName("prod", "x", region).startsWith("nops-ccost-prod."),
+                    "the alarms match the pattern",
+                );
+                const topicPolicy = run
+                    .ofType("aws:sns/topicPolicy:TopicPolicy")
+                    .find((p) => inputsOf(p).region === region)!;
                 assert.deepEqual(json(topicPolicy.inputs.policy).Statement, [
                     {
                         Sid: "CloudWatchAlarmsPublish",
@@ -195,12 +272,21 @@ describe("cni-metrics-helper add-on", () => {
                         Principal: { Service: "cloudwatch.amazonaws.com" },
                         Action: "sns:Publish",
                         Resource: unwrap(topic.state.arn),
-                        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID }, ArnLike: { "aws:SourceArn": alarms } },
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": ACCOUNT_ID },
+                            ArnLike: { "aws:SourceArn": alarms },
+                        },
                     },
                 ]);
-                const subscription = run.ofType("aws:sns/topicSubscription:TopicSubscription").find((s) => inputsOf(s).region === region)!;
+                const subscription = run
+                    .ofType("aws:sns/topicSubscription:TopicSubscription")
+                    .find((s) => inputsOf(s).region === region)!;
                 assert.deepEqual(
-                    { protocol: inputsOf(subscription).protocol, endpoint: inputsOf(subscription).endpoint, topic: inputsOf(subscription).topic },
+                    {
+                        protocol: inputsOf(subscription).protocol,
+                        endpoint: inputsOf(subscription).endpoint,
+                        topic: inputsOf(subscription).topic,
+                    },
                     { protocol: "email", endpoint: "ops@example.com", topic: unwrap(topic.state.arn) },
                 );
             }
@@ -208,7 +294,10 @@ describe("cni-metrics-helper add-on", () => {
     });
 
     it("Pod Identity: a role trusted by pods.eks.amazonaws.com for that cluster's kube-system/cni-metrics-helper, and an association", async () => {
-        const run = await runProgram({ ...baseConfig(), includeRegions: "eu-west-1", identityMode: "podIdentity", ...ON }, { fleet: FLEET });
+        const run = await runProgram(
+            { ...baseConfig(), includeRegions: "eu-west-1", identityMode: "podIdentity", ...ON },
+            { fleet: FLEET },
+        );
         const [role] = cniRoles(run);
         const clusterArn = statuses(run).find((s) => s.name === "prod-c")!.arn;
         assert.deepEqual(json(role.inputs.assumeRolePolicy).Statement, [
@@ -227,10 +316,24 @@ describe("cni-metrics-helper add-on", () => {
                 },
             },
         ]);
-        const association = inputsOf(named(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "-cni-metrics")[0]);
+        const association = inputsOf(
+            named(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "-cni-metrics")[0],
+        );
         assert.deepEqual(
-            { cluster: association.clusterName, region: association.region, namespace: association.namespace, sa: association.serviceAccount, role: association.roleArn },
-            { cluster: "prod-c", region: "eu-west-1", namespace: "kube-system", sa: "cni-metrics-helper", role: unwrap(role.state.arn) },
+            {
+                cluster: association.clusterName,
+                region: association.region,
+                namespace: association.namespace,
+                sa: association.serviceAccount,
+                role: association.roleArn,
+            },
+            {
+                cluster: "prod-c",
+                region: "eu-west-1",
+                namespace: "kube-system",
+                sa: "cni-metrics-helper",
+                role: unwrap(role.state.arn),
+            },
         );
         const account = inputsOf(named(run, "kubernetes:core/v1:ServiceAccount", "-cni-metrics")[0]);
         assert.equal(account.metadata.annotations, undefined, "no IRSA annotation with Pod Identity");
@@ -241,17 +344,33 @@ describe("cni-metrics-helper add-on", () => {
         const template = async (mode: string) => {
             const run = await runProgram({ ...config, identityMode: mode }, { fleet: FLEET });
             const role = cniRoles(run)[0];
-            return { template: inputsOf(named(run, DEPLOYMENT, "-cni-metrics")[0]).spec.template, roleArn: unwrap(role.state.arn) };
+            return {
+                template: inputsOf(named(run, DEPLOYMENT, "-cni-metrics")[0]).spec.template,
+                roleArn: unwrap(role.state.arn),
+            };
         };
         const irsa = await template("irsa");
         const podIdentity = await template("podIdentity");
-        assert.deepEqual(irsa.template.metadata.annotations, { "container-insights/identity-mode": "irsa", "container-insights/role-arn": irsa.roleArn });
-        assert.deepEqual(podIdentity.template.metadata.annotations, { "container-insights/identity-mode": "podIdentity", "container-insights/role-arn": podIdentity.roleArn });
-        assert.notDeepEqual(irsa.template, podIdentity.template, "a changed pod template is what makes the Deployment roll");
+        assert.deepEqual(irsa.template.metadata.annotations, {
+            "container-insights/identity-mode": "irsa",
+            "container-insights/role-arn": irsa.roleArn,
+        });
+        assert.deepEqual(podIdentity.template.metadata.annotations, {
+            "container-insights/identity-mode": "podIdentity",
+            "container-insights/role-arn": podIdentity.roleArn,
+        });
+        assert.notDeepEqual(
+            irsa.template,
+            podIdentity.template,
+            "a changed pod template is what makes the Deployment roll",
+        );
     });
 
     it("iamUser: no helper, with a warning naming why; the agent is installed as before", async () => {
-        const run = await runProgram({ ...baseConfig(), includeRegions: "us-east-1", createIamUser: "true", ...ON }, { fleet: FLEET });
+        const run = await runProgram(
+            { ...baseConfig(), includeRegions: "us-east-1", createIamUser: "true", ...ON },
+            { fleet: FLEET },
+        );
         assert.equal(run.ofType("container-insights:addons:CniMetrics").length, 0);
         assert.equal(freeIpAlarms(run).length, 0);
         assert.deepEqual(statuses(run).find((s) => s.name === "prod-a")!.addons, []);
@@ -259,24 +378,48 @@ describe("cni-metrics-helper add-on", () => {
 
     it("an existing topic instead of the stack's: no key, no topic; percent 0: no alarm at all", async () => {
         const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:ops`;
-        const existing = await runProgram({ ...baseConfig(), includeRegions: "us-east-1", ...ON, "addons.cniMetrics.alarmTopicArn": topicArn }, { fleet: FLEET });
+        const existing = await runProgram(
+            { ...baseConfig(), includeRegions: "us-east-1", ...ON, "addons.cniMetrics.alarmTopicArn": topicArn },
+            { fleet: FLEET },
+        );
         assert.equal(existing.ofType("aws:sns/topic:Topic").length, 0);
         assert.equal(existing.ofType("aws:kms/key:Key").length, 0);
         assert.equal(freeIpAlarms(existing).length, 1);
         assert.deepEqual(inputsOf(freeIpAlarms(existing)[0]).alarmActions, [topicArn]);
-        const none = await runProgram({ ...baseConfig(), includeRegions: "us-east-1", ...ON, "addons.cniMetrics.freeIpAlarmPercent": "0" }, { fleet: FLEET });
+        const none = await runProgram(
+            { ...baseConfig(), includeRegions: "us-east-1", ...ON, "addons.cniMetrics.freeIpAlarmPercent": "0" },
+            { fleet: FLEET },
+        );
         assert.equal(freeIpAlarms(none).length, 0);
         assert.equal(none.ofType("aws:sns/topic:Topic").length, 0);
         assert.equal(none.ofType(DEPLOYMENT).filter((d) => d.name.includes("cni-metrics")).length, 1);
     });
 
     it("takes the image from the EKS add-on registry of each region (the documented table), and names an unknown region", () => {
-        assert.equal(cniMetricsRepository("us-west-2"), "602401143452.dkr.ecr.us-west-2.amazonaws.com/cni-metrics-helper");
-        assert.equal(cniMetricsRepository("af-south-1"), "877085696533.dkr.ecr.af-south-1.amazonaws.com/cni-metrics-helper");
-        assert.equal(cniMetricsRepository("eu-south-2"), "455263428931.dkr.ecr.eu-south-2.amazonaws.com/cni-metrics-helper");
-        assert.equal(cniMetricsRepository("cn-north-1"), "918309763551.dkr.ecr.cn-north-1.amazonaws.com.cn/cni-metrics-helper");
-        assert.equal(cniMetricsRepository("us-gov-west-1"), "013241004608.dkr.ecr.us-gov-west-1.amazonaws.com/cni-metrics-helper");
-        assert.throws(() => cniMetricsRepository("xx-nowhere-9"), /region xx-nowhere-9 has no Amazon EKS add-on image registry/);
+        assert.equal(
+            cniMetricsRepository("us-west-2"),
+            "602401143452.dkr.ecr.us-west-2.amazonaws.com/cni-metrics-helper",
+        );
+        assert.equal(
+            cniMetricsRepository("af-south-1"),
+            "877085696533.dkr.ecr.af-south-1.amazonaws.com/cni-metrics-helper",
+        );
+        assert.equal(
+            cniMetricsRepository("eu-south-2"),
+            "455263428931.dkr.ecr.eu-south-2.amazonaws.com/cni-metrics-helper",
+        );
+        assert.equal(
+            cniMetricsRepository("cn-north-1"),
+            "918309763551.dkr.ecr.cn-north-1.amazonaws.com.cn/cni-metrics-helper",
+        );
+        assert.equal(
+            cniMetricsRepository("us-gov-west-1"),
+            "013241004608.dkr.ecr.us-gov-west-1.amazonaws.com/cni-metrics-helper",
+        );
+        assert.throws(
+            () => cniMetricsRepository("xx-nowhere-9"),
+            /region xx-nowhere-9 has no Amazon EKS add-on image registry/,
+        );
         for (const [region, registry] of Object.entries(EKS_ADDON_REGISTRIES)) {
             assert.match(registry, /^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, region);
         }
@@ -288,7 +431,10 @@ describe("cni-metrics-helper add-on", () => {
         const lock = testImageLock();
         const withoutCni = buildLock(lock.images.filter((i) => !i.repository.endsWith("/cni-metrics-helper")));
         await assert.rejects(
-            runProgram({ ...baseConfig(), includeRegions: "us-east-1", ...ON }, { fleet: FLEET, imageLock: withoutCni }),
+            runProgram(
+                { ...baseConfig(), includeRegions: "us-east-1", ...ON },
+                { fleet: FLEET, imageLock: withoutCni },
+            ),
             /the cni-metrics-helper image is not pinned by digest in images\/images\.lock\.json: 602401143452\.dkr\.ecr\.us-east-1\.amazonaws\.com\/cni-metrics-helper:v1\.23\.1/,
         );
     });
@@ -303,12 +449,22 @@ describe("cni-metrics-helper add-on", () => {
             }
             return undefined;
         };
-        const kept = await runProgram(config, { fleet, call: unreadable, previousOutputs: { clusters: last.outputs.clusters.value } });
+        const kept = await runProgram(config, {
+            fleet,
+            call: unreadable,
+            previousOutputs: { clusters: last.outputs.clusters.value },
+        });
         const status = statuses(kept).find((s) => s.name === "prod-a")!;
         assert.equal(status.status, "kept");
         assert.deepEqual(status.addons, ["cniMetrics"]);
         assert.equal(status.oidcIssuer, statuses(last).find((s) => s.name === "prod-a")!.oidcIssuer);
-        assert.deepEqual(json(cniRoles(kept)[0].inputs.assumeRolePolicy), json(cniRoles(last)[0].inputs.assumeRolePolicy));
-        assert.deepEqual(inputsOf(named(kept, DEPLOYMENT, "cni-metrics")[0]), inputsOf(named(last, DEPLOYMENT, "cni-metrics")[0]));
+        assert.deepEqual(
+            json(cniRoles(kept)[0].inputs.assumeRolePolicy),
+            json(cniRoles(last)[0].inputs.assumeRolePolicy),
+        );
+        assert.deepEqual(
+            inputsOf(named(kept, DEPLOYMENT, "cni-metrics")[0]),
+            inputsOf(named(last, DEPLOYMENT, "cni-metrics")[0]),
+        );
     });
 });

@@ -2,7 +2,7 @@
  * The `addons` object: fields two levels down (`addons.cniMetrics.enabled`), as the Pulumi CLI merges them from
  * Pulumi.yaml and `pulumi config set --path`, and as the program validates them.
  */
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { ConfigError, parseConfig } from "../config";
 import { ConfigMap, applyProjectConfig, configSet, programConfig, readStackConfig } from "../config/cliConfig";
 import { pulumiYamlConfig } from "../config/projectConfig";
@@ -52,7 +52,11 @@ describe("config: addons (two-level object fields)", () => {
             ].join("\n"),
         );
         configSet(stack, PROJECT, { key: "addons.cniMetrics.freeIpAlarmPercent", value: "25", path: true });
-        configSet(stack, PROJECT, { key: "addons.fargateInsights.alwaysInclude[0]", value: "serverless-*", path: true });
+        configSet(stack, PROJECT, {
+            key: "addons.fargateInsights.alwaysInclude[0]",
+            value: "serverless-*",
+            path: true,
+        });
         const received = receivedAddons(stack);
         assert.equal(
             received,
@@ -103,7 +107,10 @@ describe("config: addons (two-level object fields)", () => {
             /^container-insights:addons\.cniMetrics\.alarmEmail: "ops at example" is not allowed; allowed: an email address/,
         );
         assert.match(
-            onlyProblem({ ...baseConfig(), addons: '{"cniMetrics":{"alarmTopicArn":"arn:aws:sqs:us-east-1:111122223333:q"}}' }),
+            onlyProblem({
+                ...baseConfig(),
+                addons: '{"cniMetrics":{"alarmTopicArn":"arn:aws:sqs:us-east-1:111122223333:q"}}',
+            }),
             /^container-insights:addons\.cniMetrics\.alarmTopicArn: .* is not allowed; allowed: an SNS topic ARN/,
         );
         assert.match(
@@ -117,16 +124,26 @@ describe("config: addons (two-level object fields)", () => {
     });
 
     it("reads globs as a comma list or a YAML list", () => {
-        const parsed = parseConfig({ ...baseConfig(), addons: '{"cniMetrics":{"include":"prod-*, shared-*"},"fargateInsights":{"exclude":["a","b"]}}' }, {
-            awsRegion: "us-east-1",
-        });
+        const parsed = parseConfig(
+            {
+                ...baseConfig(),
+                addons: '{"cniMetrics":{"include":"prod-*, shared-*"},"fargateInsights":{"exclude":["a","b"]}}',
+            },
+            {
+                awsRegion: "us-east-1",
+            },
+        );
         assert.deepEqual(parsed.addons.cniMetrics.include, ["prod-*", "shared-*"]);
         assert.deepEqual(parsed.addons.fargateInsights.exclude, ["a", "b"]);
     });
 
     it("refuses an add-on without the agent, and an email together with an existing topic", () => {
         assert.match(
-            onlyProblem({ ...baseConfig(), agent: '{"install":false}', addons: '{"fargateInsights":{"enabled":true}}' }),
+            onlyProblem({
+                ...baseConfig(),
+                agent: '{"install":false}',
+                addons: '{"fargateInsights":{"enabled":true}}',
+            }),
             /^container-insights:addons\.fargateInsights\.enabled is true but container-insights:agent\.install is false/,
         );
         assert.match(
@@ -145,7 +162,10 @@ describe("config: addons (two-level object fields)", () => {
             /^container-insights:addons\.cniMetrics\.alarmTopicArn: .* is in us-east-1, but clusters of eu-west-1 would alarm to it/,
         );
         assert.doesNotThrow(() => parseConfig({ ...baseConfig(), addons: topic }, { awsRegion: "us-east-1" }));
-        const noAlarm = '{"cniMetrics":{"enabled":true,"freeIpAlarmPercent":0,"alarmTopicArn":"arn:aws:sns:us-east-1:111122223333:ops"}}';
-        assert.doesNotThrow(() => parseConfig({ ...baseConfig(), includeRegions: "eu-west-1", addons: noAlarm }, { awsRegion: "us-east-1" }));
+        const noAlarm =
+            '{"cniMetrics":{"enabled":true,"freeIpAlarmPercent":0,"alarmTopicArn":"arn:aws:sns:us-east-1:111122223333:ops"}}';
+        assert.doesNotThrow(() =>
+            parseConfig({ ...baseConfig(), includeRegions: "eu-west-1", addons: noAlarm }, { awsRegion: "us-east-1" }),
+        );
     });
 });

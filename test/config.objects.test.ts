@@ -1,4 +1,4 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseConfig } from "../config";
 import { baseConfig } from "./harness";
@@ -39,7 +39,11 @@ describe("object-valued config keys (agent, clusters)", () => {
         });
         assert.deepEqual(parsed.images, Object.fromEntries(CHART_IMAGES.map((i) => [i.component, i.tag])));
         assert.deepEqual(parsed.prometheus, { size: "small", storageClass: "gp2", nodeSelector: {}, tolerations: [] });
-        assert.deepEqual(parseConfig(baseConfig(), { awsRegion: "us-east-1" }).clusters, { include: [], exclude: [], tags: {} });
+        assert.deepEqual(parseConfig(baseConfig(), { awsRegion: "us-east-1" }).clusters, {
+            include: [],
+            exclude: [],
+            tags: {},
+        });
     });
 
     it("reads fields as --path stores them (JSON booleans and numbers) and as YAML maps give them", () => {
@@ -58,14 +62,30 @@ describe("object-valued config keys (agent, clusters)", () => {
         assert.deepEqual(parsed.clusters.exclude, ["sandbox-*", "tmp-*"]);
         assert.deepEqual(parsed.clusters.tags, { insights: "on", tier: "1" });
         // A structured field set with --path to a JSON text is a string inside the object.
-        assert.deepEqual(parseConfig({ ...baseConfig(), agent: '{"values":"{\\"x\\":true}"}' }, { awsRegion: "us-east-1" }).agent.values, { x: true });
+        assert.deepEqual(
+            parseConfig({ ...baseConfig(), agent: '{"values":"{\\"x\\":true}"}' }, { awsRegion: "us-east-1" }).agent
+                .values,
+            { x: true },
+        );
     });
 
     it("names a bad field as the user types it, with what is allowed", () => {
-        assert.match(onlyProblem({ ...baseConfig(), agent: '{"karpenops":"maybe"}' }), /^container-insights:agent\.karpenops: "maybe" is not a boolean; allowed: true or false$/);
-        assert.match(onlyProblem({ ...baseConfig(), agent: '{"chartVersion":1}' }), /^container-insights:agent\.chartVersion: "1" is not allowed; allowed: a semantic version/);
-        assert.match(onlyProblem({ ...baseConfig(), agent: '{"install":{"on":true}}' }), /^container-insights:agent\.install: .* is not a single value; allowed: true or false$/);
-        assert.match(onlyProblem({ ...baseConfig(), clusters: '{"tags":{"insights":{"x":"y"}}}' }), /^container-insights:clusters\.tags\.insights: /);
+        assert.match(
+            onlyProblem({ ...baseConfig(), agent: '{"karpenops":"maybe"}' }),
+            /^container-insights:agent\.karpenops: "maybe" is not a boolean; allowed: true or false$/,
+        );
+        assert.match(
+            onlyProblem({ ...baseConfig(), agent: '{"chartVersion":1}' }),
+            /^container-insights:agent\.chartVersion: "1" is not allowed; allowed: a semantic version/,
+        );
+        assert.match(
+            onlyProblem({ ...baseConfig(), agent: '{"install":{"on":true}}' }),
+            /^container-insights:agent\.install: .* is not a single value; allowed: true or false$/,
+        );
+        assert.match(
+            onlyProblem({ ...baseConfig(), clusters: '{"tags":{"insights":{"x":"y"}}}' }),
+            /^container-insights:clusters\.tags\.insights: /,
+        );
     });
 
     it("rejects a misspelt field, listing the object's fields", () => {
@@ -117,11 +137,18 @@ describe("config errors reach the user as one message", () => {
 
     it("is what loading the program entry point throws on bad config, before any resource is registered", async () => {
         const { runProgram } = await import("./harness");
-        await assert.rejects(runProgram({ environment: "DEV" }), (e: unknown) => pulumi.RunError.isInstance(e) && /container-insights:environment: "DEV"/.test((e as Error).message));
+        await assert.rejects(
+            runProgram({ environment: "DEV" }),
+            (e: unknown) =>
+                pulumi.RunError.isInstance(e) && /container-insights:environment: "DEV"/.test((e as Error).message),
+        );
         // index.ts itself: the require fails with the RunError (the runtime's uncaught handler prints err.message only).
         const entry = require.resolve("../index");
         delete require.cache[entry];
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        assert.throws(() => require(entry), (e: unknown) => pulumi.RunError.isInstance(e) && /invalid configuration/.test((e as Error).message));
+        assert.throws(
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            () => require(entry),
+            (e: unknown) => pulumi.RunError.isInstance(e) && /invalid configuration/.test((e as Error).message),
+        );
     });
 });

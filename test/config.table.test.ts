@@ -1,4 +1,4 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import Ajv from "ajv";
 import { CONFIG_KEYS, ConfigError, ConfigKeySpec, ParsedConfig, groupOf, parseConfig } from "../config";
 import { valuesSchema } from "../config/parse";
@@ -43,14 +43,19 @@ function problemsOf(raw: Record<string, string | undefined>): string[] {
 
 describe("the key table drives parsing", () => {
     it("applies a key's normalisation (environment upper-cased) before validating", () => {
-        assert.equal(parseConfig({ ...baseConfig(), environment: "uat" }, { awsRegion: "us-east-1" }).environment, "UAT");
+        assert.equal(
+            parseConfig({ ...baseConfig(), environment: "uat" }, { awsRegion: "us-east-1" }).environment,
+            "UAT",
+        );
     });
 
     it("reports a key once, even when a requirement on it fails too", () => {
         const problems = problemsOf({ ...baseConfig(), externalId: "x" });
         assert.deepEqual(
             problems.filter((p) => p.includes("externalId")),
-            ['container-insights:externalId: (secret value) is not allowed; allowed: 2-1224 characters of letters, digits and + = , . @ : / _ -'],
+            [
+                "container-insights:externalId: (secret value) is not allowed; allowed: 2-1224 characters of letters, digits and + = , . @ : / _ -",
+            ],
         );
     });
 
@@ -84,7 +89,14 @@ describe("valuesSchema: the table's rules as one JSON Schema (ajv's guard for th
     const table: ConfigKeySpec[] = [
         { key: "enabled", type: "boolean", default: true, description: "", schema: { type: "boolean" }, allowed: "" },
         { key: "blank", type: "string", default: "", description: "", schema: { type: "string" }, allowed: "" },
-        { key: "addons.cni.enabled", type: "boolean", default: false, description: "", schema: { type: "boolean" }, allowed: "" },
+        {
+            key: "addons.cni.enabled",
+            type: "boolean",
+            default: false,
+            description: "",
+            schema: { type: "boolean" },
+            allowed: "",
+        },
         {
             key: "secret",
             type: "string",
@@ -96,13 +108,27 @@ describe("valuesSchema: the table's rules as one JSON Schema (ajv's guard for th
             allowed: "",
         },
         { key: "mode", type: "string", default: "a", description: "", schema: { enum: ["a", "b"] }, allowed: "" },
-        { key: "other", type: "string", default: "", requiredWhen: { key: "mode", isNot: "b" }, description: "", schema: { type: "string" }, allowed: "" },
+        {
+            key: "other",
+            type: "string",
+            default: "",
+            requiredWhen: { key: "mode", isNot: "b" },
+            description: "",
+            schema: { type: "string" },
+            allowed: "",
+        },
     ];
     const validate = new Ajv().compile(valuesSchema(table));
 
     it("nests dotted keys at any depth and requires every key without a blank default", () => {
-        assert.ok(validate({ enabled: true, addons: { cni: { enabled: false } }, mode: "b" }), JSON.stringify(validate.errors));
-        assert.ok(!validate({ enabled: true, addons: { cni: {} }, mode: "b" }), "a field with a default is always there");
+        assert.ok(
+            validate({ enabled: true, addons: { cni: { enabled: false } }, mode: "b" }),
+            JSON.stringify(validate.errors),
+        );
+        assert.ok(
+            !validate({ enabled: true, addons: { cni: {} }, mode: "b" }),
+            "a field with a default is always there",
+        );
         assert.ok(!validate({ enabled: true, mode: "b" }), "so is its object");
     });
 

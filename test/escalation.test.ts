@@ -2,7 +2,7 @@
  * The roles this stack hands out cannot be turned into more access than an agent role has. The fake account enforces
  * each identity's real policy (as the program builds it) the way IAM does, with `iam:PermissionsBoundary`.
  */
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import * as iam from "@aws-sdk/client-iam";
 import { PolicyDocument, agentPermissions } from "../common/documents";
 import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
@@ -15,11 +15,21 @@ import { evaluate } from "./fakes/iamPolicy";
 import { BOUNDARY_ARN, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const ACCOUNT = "111122223333";
-const SCOPE: StackScope = { accountId: ACCOUNT, partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: `nops-container-cost-${ACCOUNT}` };
+const SCOPE: StackScope = {
+    accountId: ACCOUNT,
+    partition: "aws",
+    region: "us-east-1",
+    stackName: "prod",
+    stackId: "container-insights/prod",
+    bucketName: `nops-container-cost-${ACCOUNT}`,
+};
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:platform-token-AbCdEf`;
 const PATH = "/container-insights/prod/";
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
-const ADMIN_DOCUMENT = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+const ADMIN_DOCUMENT = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+});
 const SELF_TRUST = JSON.stringify({
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }],
@@ -29,7 +39,10 @@ const IDENTITIES: Array<[string, PolicyDocument]> = [
     ["reconciler", reconcilerPermissions(SCOPE, SECRET_ARN)],
     ["auto-update role", autoUpdatePermissions(SCOPE)],
 ];
-const WORLD_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] });
+const WORLD_TRUST = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
+});
 
 const denied = async (call: Promise<unknown>) =>
     assert.rejects(call, (error: Error) => {
@@ -87,13 +100,22 @@ describe("no privilege escalation through the stack's roles", () => {
             beforeEach(async () => {
                 world.account.addCluster("us-east-1", "alpha");
                 await reconcile(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
-                world.account.putForeignRole("nops-ccost-legacy_us-east-1", PATH, { [STACK_TAG_KEY]: "container-insights/prod" });
+                world.account.putForeignRole("nops-ccost-legacy_us-east-1", PATH, {
+                    [STACK_TAG_KEY]: "container-insights/prod",
+                });
                 world.account.identity = identity;
             });
 
             it("cannot create a role without the stack's boundary, with another boundary, or outside its path", async () => {
                 const create = (extra: Partial<iam.CreateRoleCommandInput>) =>
-                    send(new iam.CreateRoleCommand({ RoleName: "escalate", Path: PATH, AssumeRolePolicyDocument: SELF_TRUST, ...extra }));
+                    send(
+                        new iam.CreateRoleCommand({
+                            RoleName: "escalate",
+                            Path: PATH,
+                            AssumeRolePolicyDocument: SELF_TRUST,
+                            ...extra,
+                        }),
+                    );
                 await denied(create({}));
                 await denied(create({ PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy${PATH}other-boundary` }));
                 await denied(create({ PermissionsBoundary: BOUNDARY_ARN, Path: "/" }));
@@ -103,7 +125,9 @@ describe("no privilege escalation through the stack's roles", () => {
 
             it("cannot write to a role that lacks the boundary", async () => {
                 const RoleName = "nops-ccost-legacy_us-east-1";
-                await denied(send(new iam.PutRolePolicyCommand({ RoleName, PolicyName: "x", PolicyDocument: ADMIN_DOCUMENT })));
+                await denied(
+                    send(new iam.PutRolePolicyCommand({ RoleName, PolicyName: "x", PolicyDocument: ADMIN_DOCUMENT })),
+                );
                 await denied(send(new iam.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: SELF_TRUST })));
                 await denied(send(new iam.DeleteRolePolicyCommand({ RoleName, PolicyName: "foreign" })));
             });
@@ -112,7 +136,12 @@ describe("no privilege escalation through the stack's roles", () => {
                 const RoleName = "nops-ccost-alpha_us-east-1";
                 await denied(send(new iam.DeleteRolePermissionsBoundaryCommand({ RoleName })));
                 await denied(
-                    send(new iam.PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy${PATH}other-boundary` })),
+                    send(
+                        new iam.PutRolePermissionsBoundaryCommand({
+                            RoleName,
+                            PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy${PATH}other-boundary`,
+                        }),
+                    ),
                 );
                 await denied(send(new iam.AttachRolePolicyCommand({ RoleName, PolicyArn: ADMIN })));
                 await denied(send(new iam.TagRoleCommand({ RoleName, Tags: [{ Key: "team", Value: "admins" }] })));
@@ -120,24 +149,45 @@ describe("no privilege escalation through the stack's roles", () => {
             });
 
             // The auto-update role may not write the policy at all (below).
-            const reconcilerOnly = (title: string, body: () => Promise<void>) => (who === "reconciler" ? it(title, body) : undefined);
-            reconcilerOnly("gains nothing from an Action * policy on a bounded role: the boundary caps it at an agent's permissions", async () => {
-                const RoleName = "nops-ccost-alpha_us-east-1";
-                await send(new iam.PutRolePolicyCommand({ RoleName, PolicyName: AGENT_POLICY_NAME, PolicyDocument: ADMIN_DOCUMENT }));
-                await send(new iam.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: SELF_TRUST }));
-                const role = world.account.role(RoleName)!;
-                const boundary = agentPermissions({ partition: "aws", bucketName: SCOPE.bucketName, queueArnPattern: settingsFor([]).queueArnPattern });
-                const effective = (action: string, resource: string) =>
-                    [JSON.parse(role.inline.get(AGENT_POLICY_NAME)!), boundary].every((doc) => evaluate(doc, { action, resource, context: {} }) === "Allow");
-                assert.equal(effective("iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/admin`), false);
-                assert.equal(effective("s3:DeleteBucket", `arn:aws:s3:::${SCOPE.bucketName}`), false);
-                assert.equal(effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/x.parquet`), true);
-                assert.equal(effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/${RECONCILER_STATE_KEYS.lease}`), false);
-            });
+            const reconcilerOnly = (title: string, body: () => Promise<void>) =>
+                who === "reconciler" ? it(title, body) : undefined;
+            reconcilerOnly(
+                "gains nothing from an Action * policy on a bounded role: the boundary caps it at an agent's permissions",
+                async () => {
+                    const RoleName = "nops-ccost-alpha_us-east-1";
+                    await send(
+                        new iam.PutRolePolicyCommand({
+                            RoleName,
+                            PolicyName: AGENT_POLICY_NAME,
+                            PolicyDocument: ADMIN_DOCUMENT,
+                        }),
+                    );
+                    await send(new iam.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: SELF_TRUST }));
+                    const role = world.account.role(RoleName)!;
+                    const boundary = agentPermissions({
+                        partition: "aws",
+                        bucketName: SCOPE.bucketName,
+                        queueArnPattern: settingsFor([]).queueArnPattern,
+                    });
+                    const effective = (action: string, resource: string) =>
+                        [JSON.parse(role.inline.get(AGENT_POLICY_NAME)!), boundary].every(
+                            (doc) => evaluate(doc, { action, resource, context: {} }) === "Allow",
+                        );
+                    assert.equal(effective("iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/admin`), false);
+                    assert.equal(effective("s3:DeleteBucket", `arn:aws:s3:::${SCOPE.bucketName}`), false);
+                    assert.equal(effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/x.parquet`), true);
+                    assert.equal(
+                        effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/${RECONCILER_STATE_KEYS.lease}`),
+                        false,
+                    );
+                },
+            );
 
             it("cannot hand a role to another stack or hide it from this one through the ownership tag", async () => {
                 const RoleName = "nops-ccost-alpha_us-east-1";
-                await denied(send(new iam.TagRoleCommand({ RoleName, Tags: [{ Key: STACK_TAG_KEY, Value: "someone-else" }] })));
+                await denied(
+                    send(new iam.TagRoleCommand({ RoleName, Tags: [{ Key: STACK_TAG_KEY, Value: "someone-else" }] })),
+                );
                 await denied(
                     send(
                         new iam.CreateRoleCommand({
@@ -164,25 +214,64 @@ describe("no privilege escalation through the stack's roles", () => {
 
         it("can plant no role, trust or tag: every IAM write is denied, even bounded ones on the stack's path", async () => {
             const RoleName = "nops-ccost-alpha_us-east-1";
-            const agentDocument = JSON.stringify(agentPermissions({ partition: "aws", bucketName: SCOPE.bucketName, queueArnPattern: settingsFor([]).queueArnPattern }));
+            const agentDocument = JSON.stringify(
+                agentPermissions({
+                    partition: "aws",
+                    bucketName: SCOPE.bucketName,
+                    queueArnPattern: settingsFor([]).queueArnPattern,
+                }),
+            );
             for (const path of [PATH, `${PATH}sub/`]) {
-                await denied(send(new iam.CreateRoleCommand({ RoleName: "planted", Path: path, AssumeRolePolicyDocument: WORLD_TRUST, PermissionsBoundary: BOUNDARY_ARN })));
+                await denied(
+                    send(
+                        new iam.CreateRoleCommand({
+                            RoleName: "planted",
+                            Path: path,
+                            AssumeRolePolicyDocument: WORLD_TRUST,
+                            PermissionsBoundary: BOUNDARY_ARN,
+                        }),
+                    ),
+                );
             }
             await denied(send(new iam.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: WORLD_TRUST })));
-            await denied(send(new iam.PutRolePolicyCommand({ RoleName, PolicyName: AGENT_POLICY_NAME, PolicyDocument: agentDocument })));
+            await denied(
+                send(
+                    new iam.PutRolePolicyCommand({
+                        RoleName,
+                        PolicyName: AGENT_POLICY_NAME,
+                        PolicyDocument: agentDocument,
+                    }),
+                ),
+            );
             await denied(send(new iam.DeleteRolePolicyCommand({ RoleName, PolicyName: AGENT_POLICY_NAME })));
-            await denied(send(new iam.TagRoleCommand({ RoleName, Tags: [{ Key: STACK_TAG_KEY, Value: "someone-else" }] })));
-            await denied(send(new iam.PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: BOUNDARY_ARN })));
+            await denied(
+                send(new iam.TagRoleCommand({ RoleName, Tags: [{ Key: STACK_TAG_KEY, Value: "someone-else" }] })),
+            );
+            await denied(
+                send(new iam.PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: BOUNDARY_ARN })),
+            );
             await denied(send(new iam.DeleteRoleCommand({ RoleName })));
             assert.equal(world.account.role("planted"), undefined);
             assert.equal(world.account.role(RoleName)!.tags[STACK_TAG_KEY], "container-insights/prod");
         });
 
         it("still runs the reconciler and reads what it did", async () => {
-            const decide = (action: string, resource: string) => evaluate(autoUpdatePermissions(SCOPE), { action, resource, context: {} });
-            assert.equal(decide("lambda:InvokeFunction", `arn:aws:lambda:us-east-1:${ACCOUNT}:function:nops-ccost-prod-role-creation`), "Allow");
-            assert.equal(decide("iam:GetRole", `arn:aws:iam::${ACCOUNT}:role${PATH}nops-ccost-alpha_us-east-1`), "Allow");
-            const role = (await send(new iam.GetRoleCommand({ RoleName: "nops-ccost-alpha_us-east-1" }))) as iam.GetRoleCommandOutput;
+            const decide = (action: string, resource: string) =>
+                evaluate(autoUpdatePermissions(SCOPE), { action, resource, context: {} });
+            assert.equal(
+                decide(
+                    "lambda:InvokeFunction",
+                    `arn:aws:lambda:us-east-1:${ACCOUNT}:function:nops-ccost-prod-role-creation`,
+                ),
+                "Allow",
+            );
+            assert.equal(
+                decide("iam:GetRole", `arn:aws:iam::${ACCOUNT}:role${PATH}nops-ccost-alpha_us-east-1`),
+                "Allow",
+            );
+            const role = (await send(
+                new iam.GetRoleCommand({ RoleName: "nops-ccost-alpha_us-east-1" }),
+            )) as iam.GetRoleCommandOutput;
             assert.equal(role.Role!.PermissionsBoundary!.PermissionsBoundaryArn, BOUNDARY_ARN);
         });
     });

@@ -4,9 +4,9 @@
  * stale CreateCluster, partial batch failures, the lease, OIDC provider events and the published cluster events.
  */
 import { POD_IDENTITY_AGENT_ADDON } from "../common/identity";
-import { strict as assert } from "assert";
-import { readFileSync } from "fs";
-import { join } from "path";
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { RECONCILER_STATE_KEYS, clusterRoleName } from "../common/naming";
@@ -16,7 +16,15 @@ import { CLUSTER_IDENTITY_READY, CLUSTER_REMOVED } from "../lambda/reconciler/cl
 import { LambdaEnvironment } from "../lambda/reconciler/environment";
 import { sdkClients } from "../lambda/reconciler/gateway";
 import { lambdaHandlers } from "../lambda/reconciler/handler";
-import { GIVE_UP_AFTER_MS, MAX_RECEIVE_COUNT, REQUEUE_DELAY_S, SqsEvent, SqsRecord, queueUrlOf, runQueue } from "../lambda/reconciler/queueRun";
+import {
+    GIVE_UP_AFTER_MS,
+    MAX_RECEIVE_COUNT,
+    REQUEUE_DELAY_S,
+    SqsEvent,
+    SqsRecord,
+    queueUrlOf,
+    runQueue,
+} from "../lambda/reconciler/queueRun";
 import { decide } from "../lambda/reconciler/targeted";
 import { reconcile } from "../lambda/reconciler/reconcile";
 import { awsError } from "./fakes/awsAccount";
@@ -27,7 +35,14 @@ const BUCKET = `nops-container-cost-${ACCOUNT}`;
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:platform-token-abc`;
 const QUEUE_ARN = `arn:aws:sqs:us-east-1:${ACCOUNT}:nops-ccost-prod-reconciler-events`;
 const BUS = "container-insights-prod";
-const scope: StackScope = { accountId: ACCOUNT, partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: BUCKET };
+const scope: StackScope = {
+    accountId: ACCOUNT,
+    partition: "aws",
+    region: "us-east-1",
+    stackName: "prod",
+    stackId: "container-insights/prod",
+    bucketName: BUCKET,
+};
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "fixtures", "events", name), "utf8"));
 
 function eksEvent(file: string, cluster: string, region = "us-east-1") {
@@ -54,7 +69,12 @@ describe("reconciler queue consumer", () => {
 
     beforeEach(() => {
         world = fakeWorld();
-        world.account.identity = reconcilerPermissions(scope, SECRET_ARN, { stackId: scope.stackId, podIdentity: false, auto: false }, true);
+        world.account.identity = reconcilerPermissions(
+            scope,
+            SECRET_ARN,
+            { stackId: scope.stackId, podIdentity: false, auto: false },
+            true,
+        );
     });
     afterEach(() => world.restore());
 
@@ -74,13 +94,26 @@ describe("reconciler queue consumer", () => {
         const log = recordingLog();
         const result = await runQueue(
             { Records: records },
-            { env: environment, gateway: world.gateway(), s3: sdkClients("us-east-1").s3, clock: world.clock, log, stateCall: (send) => send() },
+            {
+                env: environment,
+                gateway: world.gateway(),
+                s3: sdkClients("us-east-1").s3,
+                clock: world.clock,
+                log,
+                stateCall: (send) => send(),
+            },
         );
         return { ...result, log, failed: result.response.batchItemFailures.map((f) => f.itemIdentifier) };
     }
 
     const calls = (operation: string) => world.account.calls.filter((c) => c.operation === operation);
-    const published = () => world.account.publishedEvents.map((e) => ({ type: e.DetailType, bus: e.EventBusName, resources: e.Resources, detail: JSON.parse(e.Detail) }));
+    const published = () =>
+        world.account.publishedEvents.map((e) => ({
+            type: e.DetailType,
+            bus: e.EventBusName,
+            resources: e.Resources,
+            detail: JSON.parse(e.Detail),
+        }));
 
     it("a DeleteCluster of a cluster this stack never gave an identity publishes no Cluster Removed", async () => {
         // Every DeleteCluster in the account reaches the queue; announcing each would start an up for nothing.
@@ -94,7 +127,10 @@ describe("reconciler queue consumer", () => {
         const { failed } = await consume([record(eksEvent("eks-create-cluster.json", "alpha"))]);
         assert.deepEqual(failed, []);
         assert.ok(world.account.role(clusterRoleName("alpha", "us-east-1")), "the role is created");
-        assert.deepEqual(published().map((e) => [e.type, e.detail.clusterArn]), [[CLUSTER_IDENTITY_READY, arn]]);
+        assert.deepEqual(
+            published().map((e) => [e.type, e.detail.clusterArn]),
+            [[CLUSTER_IDENTITY_READY, arn]],
+        );
     });
 
     it("decides from the cluster's current state only", () => {
@@ -103,9 +139,19 @@ describe("reconciler queue consumer", () => {
         assert.deepEqual(decide({ found: true, status: "CREATING" }).action, "wait");
         assert.deepEqual(decide({ found: true, status: "PENDING" }).action, "wait");
         assert.deepEqual(decide({ found: true, status: "ACTIVE" }).action, "ensure");
-        assert.deepEqual(decide({ found: true, status: "FAILED" }).action, "ensure", "a FAILED cluster is left as the schedule leaves it");
-        assert.equal(queueUrlOf(QUEUE_ARN), `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/nops-ccost-prod-reconciler-events`);
-        assert.ok(MAX_RECEIVE_COUNT > GIVE_UP_AFTER_MS / 1000 / REQUEUE_DELAY_S, "waiting never sends a message to the dead-letter queue");
+        assert.deepEqual(
+            decide({ found: true, status: "FAILED" }).action,
+            "ensure",
+            "a FAILED cluster is left as the schedule leaves it",
+        );
+        assert.equal(
+            queueUrlOf(QUEUE_ARN),
+            `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/nops-ccost-prod-reconciler-events`,
+        );
+        assert.ok(
+            MAX_RECEIVE_COUNT > GIVE_UP_AFTER_MS / 1000 / REQUEUE_DELAY_S,
+            "waiting never sends a message to the dead-letter queue",
+        );
     });
 
     it("a CreateCluster event reconciles only the cluster it names: one DescribeCluster, no fleet scan", async () => {
@@ -116,7 +162,10 @@ describe("reconciler queue consumer", () => {
         assert.deepEqual(failed, []);
         assert.ok(world.account.role(clusterRoleName("alpha", "us-east-1")), "alpha got its role");
         assert.equal(world.account.role(clusterRoleName("beta", "us-east-1")), undefined, "beta untouched");
-        assert.deepEqual(calls("DescribeCluster").map((c) => c.input.name), ["alpha"]);
+        assert.deepEqual(
+            calls("DescribeCluster").map((c) => c.input.name),
+            ["alpha"],
+        );
         for (const scan of ["ListClusters", "ListRoles", "ListEntitiesForPolicy"]) {
             assert.equal(calls(scan).length, 0, `no ${scan}`);
         }
@@ -125,7 +174,14 @@ describe("reconciler queue consumer", () => {
                 type: CLUSTER_IDENTITY_READY,
                 bus: BUS,
                 resources: [arn],
-                detail: { stack: "prod", environment: "PROD", clusterName: "alpha", clusterArn: arn, region: "us-east-1", identityMode: "irsa" },
+                detail: {
+                    stack: "prod",
+                    environment: "PROD",
+                    clusterName: "alpha",
+                    clusterArn: arn,
+                    region: "us-east-1",
+                    identityMode: "irsa",
+                },
             },
         ]);
     });
@@ -135,7 +191,9 @@ describe("reconciler queue consumer", () => {
         const message = record(eksEvent("eks-create-cluster.json", "alpha"));
         const first = await consume([message]);
         assert.deepEqual(first.failed, [message.messageId]);
-        assert.deepEqual(world.account.visibilityChanges, [{ queueUrl: queueUrlOf(QUEUE_ARN), receiptHandle: message.receiptHandle, seconds: REQUEUE_DELAY_S }]);
+        assert.deepEqual(world.account.visibilityChanges, [
+            { queueUrl: queueUrlOf(QUEUE_ARN), receiptHandle: message.receiptHandle, seconds: REQUEUE_DELAY_S },
+        ]);
         assert.equal(world.account.role(clusterRoleName("alpha", "us-east-1")), undefined);
         assert.equal(world.account.writeCount(), 0);
         assert.deepEqual(published(), []);
@@ -145,7 +203,10 @@ describe("reconciler queue consumer", () => {
         const second = await consume([message]);
         assert.deepEqual(second.failed, []);
         assert.ok(world.account.role(clusterRoleName("alpha", "us-east-1")));
-        assert.deepEqual(published().map((e) => e.type), [CLUSTER_IDENTITY_READY]);
+        assert.deepEqual(
+            published().map((e) => e.type),
+            [CLUSTER_IDENTITY_READY],
+        );
     });
 
     it("gives up waiting after a bounded time: the message is dropped, the schedule covers the cluster", async () => {
@@ -162,7 +223,11 @@ describe("reconciler queue consumer", () => {
     it("duplicates cost one DescribeCluster per batch and no second write", async () => {
         world.account.addCluster("us-east-1", "alpha");
         const event = eksEvent("eks-create-cluster.json", "alpha");
-        const first = await consume([record(event), record(event), record(eksEvent("eks-associate-identity-provider-config.json", "alpha"))]);
+        const first = await consume([
+            record(event),
+            record(event),
+            record(eksEvent("eks-associate-identity-provider-config.json", "alpha")),
+        ]);
         assert.deepEqual(first.failed, []);
         assert.equal(calls("DescribeCluster").length, 1, "one subject, one DescribeCluster");
         const writes = world.account.writeCount();
@@ -170,7 +235,10 @@ describe("reconciler queue consumer", () => {
         const again = await consume([record(event), record(event)]);
         assert.deepEqual(again.failed, []);
         assert.equal(world.account.writeCount(), writes, "zero extra IAM writes");
-        assert.deepEqual(again.outcomes.flatMap((o) => ("results" in o ? o.results.map((r) => r.outcome) : [])), ["unchanged"]);
+        assert.deepEqual(
+            again.outcomes.flatMap((o) => ("results" in o ? o.results.map((r) => r.outcome) : [])),
+            ["unchanged"],
+        );
     });
 
     it("a DeleteCluster followed by a stale CreateCluster event does not resurrect the role", async () => {
@@ -199,7 +267,8 @@ describe("reconciler queue consumer", () => {
     it("a role this stack does not own is never deleted for a DeleteCluster event", async () => {
         world.account.addCluster("us-east-1", "alpha");
         await consume([record(eksEvent("eks-create-cluster.json", "alpha"))]);
-        world.account.role(clusterRoleName("alpha", "us-east-1"))!.tags["container-insights:stack"] = "container-insights/other";
+        world.account.role(clusterRoleName("alpha", "us-east-1"))!.tags["container-insights:stack"] =
+            "container-insights/other";
         world.account.removeCluster("us-east-1", "alpha");
         const { failed } = await consume([record(eksEvent("eks-delete-cluster.json", "alpha"))]);
         assert.deepEqual(failed, []);
@@ -210,29 +279,44 @@ describe("reconciler queue consumer", () => {
         world.account.addCluster("us-east-1", "alpha");
         world.account.addCluster("us-east-1", "beta");
         world.account.faults.push((operation, input) =>
-            operation === "DescribeCluster" && input.name === "beta" ? awsError("InvalidParameterException", "something is wrong with beta") : undefined,
+            operation === "DescribeCluster" && input.name === "beta"
+                ? awsError("InvalidParameterException", "something is wrong with beta")
+                : undefined,
         );
         const good = record(eksEvent("eks-create-cluster.json", "alpha"));
         const bad = record(eksEvent("eks-create-cluster.json", "beta"));
         const garbage = record("{not json");
         const { failed, records, log } = await consume([good, bad, garbage]);
         assert.deepEqual(failed, [bad.messageId]);
-        assert.deepEqual(records, { [good.messageId]: "done", [bad.messageId]: "failed", [garbage.messageId]: "ignored" });
+        assert.deepEqual(records, {
+            [good.messageId]: "done",
+            [bad.messageId]: "failed",
+            [garbage.messageId]: "ignored",
+        });
         assert.ok(world.account.role(clusterRoleName("alpha", "us-east-1")));
-        assert.deepEqual(world.account.visibilityChanges.map((v) => v.receiptHandle), [bad.receiptHandle], "the bad one comes back after the delay");
+        assert.deepEqual(
+            world.account.visibilityChanges.map((v) => v.receiptHandle),
+            [bad.receiptHandle],
+            "the bad one comes back after the delay",
+        );
         assert.ok(log.lines.some((l) => l.level === "error" && /beta/.test(JSON.stringify(l.extra))));
     });
 
     it("a failed publication sends the record back, and its retry writes nothing", async () => {
         world.account.addCluster("us-east-1", "alpha");
-        world.account.faults.push((operation) => (operation === "PutEvents" ? awsError("InternalException", "try again", 500) : undefined));
+        world.account.faults.push((operation) =>
+            operation === "PutEvents" ? awsError("InternalException", "try again", 500) : undefined,
+        );
         const message = record(eksEvent("eks-create-cluster.json", "alpha"));
         assert.deepEqual((await consume([message])).failed, [message.messageId]);
         world.account.faults = [];
         const writes = world.account.writeCount();
         assert.deepEqual((await consume([message])).failed, []);
         assert.equal(world.account.writeCount(), writes);
-        assert.deepEqual(published().map((e) => e.type), [CLUSTER_IDENTITY_READY]);
+        assert.deepEqual(
+            published().map((e) => e.type),
+            [CLUSTER_IDENTITY_READY],
+        );
     });
 
     it("gives way to a run that holds the lease: every record comes back later, nothing is read", async () => {
@@ -263,7 +347,10 @@ describe("reconciler queue consumer", () => {
         assert.ok(world.account.role(clusterRoleName("alpha", "us-east-1")));
         assert.equal(world.account.role(clusterRoleName("beta", "us-east-1")), undefined);
         assert.deepEqual(calls("ListClusters").length, 1);
-        assert.equal(world.account.calls.filter((c) => c.operation === "DescribeCluster" && c.input.name === "gamma").length, 0);
+        assert.equal(
+            world.account.calls.filter((c) => c.operation === "DescribeCluster" && c.input.name === "gamma").length,
+            0,
+        );
     });
 
     it("ignores clusters in regions the stack does not manage", async () => {
@@ -276,9 +363,17 @@ describe("reconciler queue consumer", () => {
 
     it("Pod Identity mode: an ACTIVE cluster gets the reconciler's association, and its event says podIdentity", async () => {
         const podIdentityRoleArn = `arn:aws:iam::${ACCOUNT}:role/nops-ccost-prod-pod-identity`;
-        world.account.identity = reconcilerPermissions(scope, SECRET_ARN, { stackId: scope.stackId, podIdentity: true, auto: false }, true);
+        world.account.identity = reconcilerPermissions(
+            scope,
+            SECRET_ARN,
+            { stackId: scope.stackId, podIdentity: true, auto: false },
+            true,
+        );
         world.account.addCluster("us-east-1", "alpha");
-        const { failed } = await consume([record(eksEvent("eks-create-cluster.json", "alpha"))], env({ identityMode: "podIdentity", podIdentityRoleArn }));
+        const { failed } = await consume(
+            [record(eksEvent("eks-create-cluster.json", "alpha"))],
+            env({ identityMode: "podIdentity", podIdentityRoleArn }),
+        );
         assert.deepEqual(failed, []);
         assert.equal(world.account.associationsOf("us-east-1", "alpha").length, 1);
         assert.equal(published()[0].detail.identityMode, "podIdentity");
@@ -288,12 +383,20 @@ describe("reconciler queue consumer", () => {
         const podIdentityRoleArn = `arn:aws:iam::${ACCOUNT}:role/nops-ccost-prod-pod-identity`;
         const autoEnv = () => env({ identityMode: "auto", podIdentityRoleArn });
         beforeEach(() => {
-            world.account.identity = reconcilerPermissions(scope, SECRET_ARN, { stackId: scope.stackId, podIdentity: true, auto: true }, true);
+            world.account.identity = reconcilerPermissions(
+                scope,
+                SECRET_ARN,
+                { stackId: scope.stackId, podIdentity: true, auto: true },
+                true,
+            );
         });
 
         for (const status of ["DELETING", "DELETE_FAILED", "CREATE_FAILED"]) {
             it(`${status} counts as not installed: the cluster gets IRSA, not an association`, async () => {
-                world.account.addCluster("us-east-1", "alpha", { addons: [POD_IDENTITY_AGENT_ADDON], addonStatus: status });
+                world.account.addCluster("us-east-1", "alpha", {
+                    addons: [POD_IDENTITY_AGENT_ADDON],
+                    addonStatus: status,
+                });
                 const { failed } = await consume([record(eksEvent("eks-create-cluster.json", "alpha"))], autoEnv());
                 assert.deepEqual(failed, []);
                 assert.equal(world.account.associationsOf("us-east-1", "alpha").length, 0);
@@ -309,8 +412,14 @@ describe("reconciler queue consumer", () => {
         });
 
         it("CREATING: the message waits (requeued, nothing written) like a CREATING cluster", async () => {
-            world.account.addCluster("us-east-1", "alpha", { addons: [POD_IDENTITY_AGENT_ADDON], addonStatus: "CREATING" });
-            const { failed, records } = await consume([record(eksEvent("eks-create-cluster.json", "alpha"))], autoEnv());
+            world.account.addCluster("us-east-1", "alpha", {
+                addons: [POD_IDENTITY_AGENT_ADDON],
+                addonStatus: "CREATING",
+            });
+            const { failed, records } = await consume(
+                [record(eksEvent("eks-create-cluster.json", "alpha"))],
+                autoEnv(),
+            );
             assert.equal(failed.length, 1);
             assert.deepEqual(Object.values(records), ["requeued"]);
             assert.equal(world.account.writeCount(), 0);
@@ -319,7 +428,10 @@ describe("reconciler queue consumer", () => {
 
     it("publishes nothing when the stack has no event bus", async () => {
         world.account.addCluster("us-east-1", "alpha");
-        const { failed } = await consume([record(eksEvent("eks-create-cluster.json", "alpha"))], env({ eventBusName: undefined }));
+        const { failed } = await consume(
+            [record(eksEvent("eks-create-cluster.json", "alpha"))],
+            env({ eventBusName: undefined }),
+        );
         assert.deepEqual(failed, []);
         assert.deepEqual(published(), []);
     });
@@ -335,11 +447,17 @@ describe("reconciler queue consumer", () => {
         }));
         const message = record(eksEvent("eks-create-cluster.json", "alpha"));
         const event: SqsEvent = { Records: [message] };
-        const context = { awsRequestId: "r", functionName: "nops-ccost-prod-role-management", getRemainingTimeInMillis: () => 900_000 };
+        const context = {
+            awsRequestId: "r",
+            functionName: "nops-ccost-prod-role-management",
+            getRemainingTimeInMillis: () => 900_000,
+        };
         const stdout = process.stdout.write.bind(process.stdout);
         process.stdout.write = (() => true) as never;
         try {
-            assert.deepEqual(await handlers.managementHandler(event, context), { batchItemFailures: [{ itemIdentifier: message.messageId }] });
+            assert.deepEqual(await handlers.managementHandler(event, context), {
+                batchItemFailures: [{ itemIdentifier: message.messageId }],
+            });
         } finally {
             process.stdout.write = stdout;
         }
@@ -357,12 +475,19 @@ describe("reconciler queue consumer", () => {
             metrics: new Metrics({ namespace: "ContainerInsights", serviceName: "test" }),
             confirmation: { timeoutMs: 50, attempts: 1 },
         }));
-        const context = { awsRequestId: "r", functionName: "nops-ccost-prod-role-management", getRemainingTimeInMillis: () => 900_000 };
+        const context = {
+            awsRequestId: "r",
+            functionName: "nops-ccost-prod-role-management",
+            getRemainingTimeInMillis: () => 900_000,
+        };
         const stdout = process.stdout.write.bind(process.stdout);
         process.stdout.write = (() => true) as never;
         try {
             await handlers.managementHandler({ source: "aws.events", "detail-type": "Scheduled Event" }, context);
-            assert.deepEqual(published().map((e) => [e.type, e.detail.clusterName]), [[CLUSTER_IDENTITY_READY, "alpha"]]);
+            assert.deepEqual(
+                published().map((e) => [e.type, e.detail.clusterName]),
+                [[CLUSTER_IDENTITY_READY, "alpha"]],
+            );
             await handlers.managementHandler({ source: "aws.events", "detail-type": "Scheduled Event" }, context);
             assert.equal(published().length, 1, "a steady cluster is not published again");
         } finally {
@@ -380,6 +505,9 @@ describe("reconciler queue consumer", () => {
         world.account.addCluster("us-east-1", "gamma", { status: "CREATING" });
         const second = await reconcile(settings, world.gateway(), recordingLog());
         assert.deepEqual(second.changes!.ready, [], "steady alpha and CREATING gamma are not published");
-        assert.deepEqual(second.changes!.removed.map((c) => [c.cluster.name, c.cluster.arn]), [["beta", `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/beta`]]);
+        assert.deepEqual(
+            second.changes!.removed.map((c) => [c.cluster.name, c.cluster.arn]),
+            [["beta", `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/beta`]],
+        );
     });
 });

@@ -39,7 +39,9 @@ function matchesValue(value: unknown, rule: unknown): boolean {
 
 function matchesLeaf(field: unknown, rules: unknown[]): boolean {
     if (field === undefined) {
-        return rules.some((rule) => typeof rule === "object" && rule !== null && (rule as Record<string, unknown>).exists === false);
+        return rules.some(
+            (rule) => typeof rule === "object" && rule !== null && (rule as Record<string, unknown>).exists === false,
+        );
     }
     const values = Array.isArray(field) ? field : [field];
     return rules.some((rule) => values.some((value) => matchesValue(value, rule)));
@@ -59,7 +61,12 @@ export function matchesPattern(event: unknown, pattern: Pattern): boolean {
                 return false;
             }
         } else if (typeof rule === "object" && rule !== null) {
-            if (field === null || typeof field !== "object" || Array.isArray(field) || !matchesPattern(field, rule as Pattern)) {
+            if (
+                field === null ||
+                typeof field !== "object" ||
+                Array.isArray(field) ||
+                !matchesPattern(field, rule as Pattern)
+            ) {
                 return false;
             }
         } else {

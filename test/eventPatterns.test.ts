@@ -1,7 +1,12 @@
-import { strict as assert } from "assert";
-import { readFileSync, readdirSync } from "fs";
-import { join } from "path";
-import { EKS_RULE_PATTERN, IAM_RULE_PATTERN, RECONCILER_RULE_PATTERN, WATCH_RULE_PATTERN } from "../components/events/patterns";
+import { strict as assert } from "node:assert";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+    EKS_RULE_PATTERN,
+    IAM_RULE_PATTERN,
+    RECONCILER_RULE_PATTERN,
+    WATCH_RULE_PATTERN,
+} from "../components/events/patterns";
 import { targetOf } from "../lambda/reconciler/queueEvents";
 import { identityReadyEvent, clusterRemovedEvent } from "../lambda/reconciler/clusterEvents";
 import { matchesPattern } from "./eventPattern";
@@ -14,11 +19,24 @@ const negatives = files.filter((f) => f.startsWith("negative-"));
 
 /** The event EventBridge delivers for a PutEvents entry (what the watch queue's rule sees). */
 function delivered(entry: { Source: string; DetailType: string; Resources: string[]; Detail: string }) {
-    return { version: "0", id: "e", "detail-type": entry.DetailType, source: entry.Source, account: "111122223333", time: "2026-11-22T10:00:00Z", region: "us-east-1", resources: entry.Resources, detail: JSON.parse(entry.Detail) };
+    return {
+        version: "0",
+        id: "e",
+        "detail-type": entry.DetailType,
+        source: entry.Source,
+        account: "111122223333",
+        time: "2026-11-22T10:00:00Z",
+        region: "us-east-1",
+        resources: entry.Resources,
+        detail: JSON.parse(entry.Detail),
+    };
 }
 
 describe("the matcher follows EventBridge's pattern rules", () => {
-    const event = { source: "aws.eks", detail: { eventName: "CreateCluster", tags: ["a", "b"], n: 5, requestParameters: { name: "x" } } };
+    const event = {
+        source: "aws.eks",
+        detail: { eventName: "CreateCluster", tags: ["a", "b"], n: 5, requestParameters: { name: "x" } },
+    };
     it("exact, case-sensitive values; any value of the array", () => {
         assert.ok(matchesPattern(event, { source: ["aws.iam", "aws.eks"] }));
         assert.ok(!matchesPattern(event, { source: ["AWS.EKS"] }));
@@ -37,8 +55,15 @@ describe("the matcher follows EventBridge's pattern rules", () => {
     it("prefix, anything-but and $or", () => {
         assert.ok(matchesPattern(event, { detail: { eventName: [{ prefix: "Create" }] } }));
         assert.ok(!matchesPattern(event, { detail: { eventName: [{ "anything-but": ["CreateCluster"] }] } }));
-        assert.ok(matchesPattern(event, { $or: [{ source: ["aws.iam"] }, { detail: { eventName: ["CreateCluster"] } }] }));
-        assert.ok(!matchesPattern(event, { source: ["aws.eks"], $or: [{ source: ["aws.iam"] }, { detail: { eventName: ["DeleteCluster"] } }] }));
+        assert.ok(
+            matchesPattern(event, { $or: [{ source: ["aws.iam"] }, { detail: { eventName: ["CreateCluster"] } }] }),
+        );
+        assert.ok(
+            !matchesPattern(event, {
+                source: ["aws.eks"],
+                $or: [{ source: ["aws.iam"] }, { detail: { eventName: ["DeleteCluster"] } }],
+            }),
+        );
     });
 });
 
@@ -68,9 +93,21 @@ describe("rule patterns against recorded CloudTrail events", () => {
     }
 
     it("the consumer reads the subject from each sample", () => {
-        assert.deepEqual(targetOf(JSON.stringify(fixture("eks-create-cluster.json"))), { kind: "cluster", region: "us-east-1", name: "alpha" });
-        assert.deepEqual(targetOf(JSON.stringify(fixture("eks-delete-addon-pod-identity-agent.json"))), { kind: "cluster", region: "us-east-1", name: "alpha" });
-        const issuer = { kind: "issuer", region: "us-east-1", issuerHostPath: "oidc.eks.us-east-1.amazonaws.com/id/00000000000000000000000000000001" };
+        assert.deepEqual(targetOf(JSON.stringify(fixture("eks-create-cluster.json"))), {
+            kind: "cluster",
+            region: "us-east-1",
+            name: "alpha",
+        });
+        assert.deepEqual(targetOf(JSON.stringify(fixture("eks-delete-addon-pod-identity-agent.json"))), {
+            kind: "cluster",
+            region: "us-east-1",
+            name: "alpha",
+        });
+        const issuer = {
+            kind: "issuer",
+            region: "us-east-1",
+            issuerHostPath: "oidc.eks.us-east-1.amazonaws.com/id/00000000000000000000000000000001",
+        };
         assert.deepEqual(targetOf(JSON.stringify(fixture("iam-create-oidc-provider.json"))), issuer);
         assert.deepEqual(targetOf(JSON.stringify(fixture("iam-delete-oidc-provider.json"))), issuer);
     });
@@ -86,11 +123,26 @@ describe("rule patterns against recorded CloudTrail events", () => {
     });
 
     it("the reconciler's cluster events reach the watch queue's rule only", () => {
-        const detail = { stack: "prod", environment: "PROD", clusterName: "alpha", clusterArn: "arn:aws:eks:us-east-1:111122223333:cluster/alpha", region: "us-east-1", identityMode: "irsa" as const };
-        for (const entry of [identityReadyEvent("container-insights-prod", detail), clusterRemovedEvent("container-insights-prod", detail)]) {
+        const detail = {
+            stack: "prod",
+            environment: "PROD",
+            clusterName: "alpha",
+            clusterArn: "arn:aws:eks:us-east-1:111122223333:cluster/alpha",
+            region: "us-east-1",
+            identityMode: "irsa" as const,
+        };
+        for (const entry of [
+            identityReadyEvent("container-insights-prod", detail),
+            clusterRemovedEvent("container-insights-prod", detail),
+        ]) {
             assert.ok(matchesPattern(delivered(entry), WATCH_RULE_PATTERN));
             assert.ok(!matchesPattern(delivered(entry), RECONCILER_RULE_PATTERN));
         }
-        assert.ok(!matchesPattern(delivered({ ...identityReadyEvent("b", detail), DetailType: "Cluster Identity Gone" as never }), WATCH_RULE_PATTERN));
+        assert.ok(
+            !matchesPattern(
+                delivered({ ...identityReadyEvent("b", detail), DetailType: "Cluster Identity Gone" as never }),
+                WATCH_RULE_PATTERN,
+            ),
+        );
     });
 });

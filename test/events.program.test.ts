@@ -4,11 +4,16 @@
  * or whose function role cannot receive from the queue; CloudTrail refuses a trail whose bucket policy does not let it
  * write; an EventBridge bus target in another region needs a role that may PutEvents on that bus.
  */
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { agentPermissions } from "../common/documents";
 import { reconcilerFunctionNames } from "../common/naming";
-import { EKS_RULE_PATTERN, IAM_RULE_PATTERN, RECONCILER_RULE_PATTERN, WATCH_RULE_PATTERN } from "../components/events/patterns";
+import {
+    EKS_RULE_PATTERN,
+    IAM_RULE_PATTERN,
+    RECONCILER_RULE_PATTERN,
+    WATCH_RULE_PATTERN,
+} from "../components/events/patterns";
 import { TrailFacts, sdkTrailLookup, trailCoverage } from "../components/events/trailCheck";
 import { WATCH_MAX_RECEIVE_COUNT } from "../components/events/watchQueue";
 import { mockClient } from "aws-sdk-client-mock";
@@ -31,7 +36,14 @@ const EVENT_TYPES = [
     MAPPING,
     "aws:cloudtrail/trail:Trail",
 ];
-const scope: StackScope = { accountId: ACCOUNT_ID, partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: `nops-container-cost-${ACCOUNT_ID}` };
+const scope: StackScope = {
+    accountId: ACCOUNT_ID,
+    partition: "aws",
+    region: "us-east-1",
+    stackName: "prod",
+    stackId: "container-insights/prod",
+    bucketName: `nops-container-cost-${ACCOUNT_ID}`,
+};
 const FLEET = { "us-east-1": [{ name: "alpha" }], "eu-west-1": [{ name: "beta" }] };
 /** SQS's default when a queue sets none. */
 const SQS_DEFAULT_VISIBILITY_TIMEOUT_S = 30;
@@ -51,12 +63,18 @@ function createEventSourceMapping(run: ProgramRun, mapping: Registration): void 
     const visibility = inputs(queue!).visibilityTimeoutSeconds ?? SQS_DEFAULT_VISIBILITY_TIMEOUT_S;
     const timeout = inputs(fn).timeout ?? 3;
     if (visibility < timeout) {
-        throw new Error(`InvalidParameterValueException: Queue visibility timeout: ${visibility} seconds is less than Function timeout: ${timeout} seconds`);
+        throw new Error(
+            `InvalidParameterValueException: Queue visibility timeout: ${visibility} seconds is less than Function timeout: ${timeout} seconds`,
+        );
     }
-    const role = run.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => String(inputs(fn).role).endsWith(`/${inputs(p).role}`))!;
+    const role = run
+        .ofType("aws:iam/rolePolicy:RolePolicy")
+        .find((p) => String(inputs(fn).role).endsWith(`/${inputs(p).role}`))!;
     for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]) {
         if (evaluate(doc(role.inputs.policy) as never, { action, resource: eventSourceArn, context: {} }) !== "Allow") {
-            throw new Error(`InvalidParameterValueException: The provided execution role does not have permissions to call ${action.split(":")[1]} on SQS`);
+            throw new Error(
+                `InvalidParameterValueException: The provided execution role does not have permissions to call ${action.split(":")[1]} on SQS`,
+            );
         }
     }
 }
@@ -70,7 +88,9 @@ describe("event resources (events.enabled)", () => {
             {
                 fleet: FLEET,
                 transformation: (args) => {
-                    dependsOn[`${args.type}::${args.name}`] = ((args.opts.dependsOn ?? []) as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name);
+                    dependsOn[`${args.type}::${args.name}`] = ((args.opts.dependsOn ?? []) as pulumi.Resource[]).map(
+                        (r) => (r as unknown as { __name: string }).__name,
+                    );
                     return undefined;
                 },
             },
@@ -80,7 +100,9 @@ describe("event resources (events.enabled)", () => {
     it("puts one bus in the home region and forwards from every included region, IAM's rule in us-east-1 though not included", () => {
         const bus = run.one("aws:cloudwatch/eventBus:EventBus");
         assert.equal(inputs(bus).name, "container-insights-prod");
-        const regional = run.ofType(RULE).filter((r) => inputs(r).eventBusName === undefined && inputs(r).scheduleExpression === undefined);
+        const regional = run
+            .ofType(RULE)
+            .filter((r) => inputs(r).eventBusName === undefined && inputs(r).scheduleExpression === undefined);
         assert.deepEqual(
             regional.map((r) => [inputs(r).region, inputs(r).name, JSON.parse(inputs(r).eventPattern)]).sort(),
             [
@@ -94,11 +116,25 @@ describe("event resources (events.enabled)", () => {
         const role = byName(run, "aws:iam/role:Role", "nops-ccost-prod-event-forward");
         for (const target of targets) {
             assert.equal(inputs(target).roleArn, role.state.arn, "a bus target in another region needs a role");
-            assert.equal(inputs(target).region, inputs(regional.find((r) => inputs(r).name === inputs(target).rule && inputs(r).region === inputs(target).region)!).region);
+            assert.equal(
+                inputs(target).region,
+                inputs(
+                    regional.find(
+                        (r) => inputs(r).name === inputs(target).rule && inputs(r).region === inputs(target).region,
+                    )!,
+                ).region,
+            );
         }
-        assert.deepEqual(doc(inputs(role).assumeRolePolicy).Statement[0].Principal, { Service: "events.amazonaws.com" });
-        const permissions = doc(run.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => inputs(p).role === "nops-ccost-prod-event-forward")!.inputs.policy);
-        assert.deepEqual(permissions.Statement, [{ Sid: "PutOnHomeBus", Effect: "Allow", Action: "events:PutEvents", Resource: bus.state.arn }]);
+        assert.deepEqual(doc(inputs(role).assumeRolePolicy).Statement[0].Principal, {
+            Service: "events.amazonaws.com",
+        });
+        const permissions = doc(
+            run.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => inputs(p).role === "nops-ccost-prod-event-forward")!
+                .inputs.policy,
+        );
+        assert.deepEqual(permissions.Statement, [
+            { Sid: "PutOnHomeBus", Effect: "Allow", Action: "events:PutEvents", Resource: bus.state.arn },
+        ]);
     });
 
     it("feeds two encrypted queues with dead-letter queues; only their bus rule may send to each", () => {
@@ -121,17 +157,44 @@ describe("event resources (events.enabled)", () => {
             const target = run.ofType(TARGET).find((t) => inputs(t).rule === ruleName)!;
             assert.equal(inputs(target).arn, queue.state.arn);
             assert.equal(inputs(target).eventBusName, "container-insights-prod");
-            const queuePolicy = run.ofType("aws:sqs/queuePolicy:QueuePolicy").find((p) => inputs(p).queueUrl === queue.state.url)!;
+            const queuePolicy = run
+                .ofType("aws:sqs/queuePolicy:QueuePolicy")
+                .find((p) => inputs(p).queueUrl === queue.state.url)!;
             const document = doc(queuePolicy.inputs.policy) as never;
             const send = (sourceArn: string, secure = "true") =>
-                evaluateResourcePolicy(document, { Service: "events.amazonaws.com" }, { action: "sqs:SendMessage", resource: queue.state.arn as string, context: { "aws:SourceArn": sourceArn, "aws:SecureTransport": secure } });
+                evaluateResourcePolicy(
+                    document,
+                    { Service: "events.amazonaws.com" },
+                    {
+                        action: "sqs:SendMessage",
+                        resource: queue.state.arn as string,
+                        context: { "aws:SourceArn": sourceArn, "aws:SecureTransport": secure },
+                    },
+                );
             assert.equal(send(rule.state.arn as string), "Allow");
             assert.notEqual(send(String(rule.state.arn).replace(ruleName, "someone-elses-rule")), "Allow");
             assert.equal(send(rule.state.arn as string, "false"), "ExplicitDeny", "TLS only");
-            assert.notEqual(evaluateResourcePolicy(document, { Service: "sns.amazonaws.com" }, { action: "sqs:SendMessage", resource: queue.state.arn as string, context: { "aws:SourceArn": rule.state.arn as string } }), "Allow");
-            assert.ok(dependsOn[`${TARGET}::${target.name}`].includes(queuePolicy.name), "the target waits for the policy");
+            assert.notEqual(
+                evaluateResourcePolicy(
+                    document,
+                    { Service: "sns.amazonaws.com" },
+                    {
+                        action: "sqs:SendMessage",
+                        resource: queue.state.arn as string,
+                        context: { "aws:SourceArn": rule.state.arn as string },
+                    },
+                ),
+                "Allow",
+            );
+            assert.ok(
+                dependsOn[`${TARGET}::${target.name}`].includes(queuePolicy.name),
+                "the target waits for the policy",
+            );
         }
-        assert.equal(JSON.parse(inputs(byName(run, QUEUE, "nops-ccost-prod-reconciler-events")).redrivePolicy).maxReceiveCount, MAX_RECEIVE_COUNT);
+        assert.equal(
+            JSON.parse(inputs(byName(run, QUEUE, "nops-ccost-prod-reconciler-events")).redrivePolicy).maxReceiveCount,
+            MAX_RECEIVE_COUNT,
+        );
     });
 
     it("maps the reconciler queue to the management function with partial batch failures, as Lambda accepts it", () => {
@@ -149,18 +212,30 @@ describe("event resources (events.enabled)", () => {
         const queue = byName(run, QUEUE, "nops-ccost-prod-reconciler-events");
         const saved = queue.inputs.visibilityTimeoutSeconds;
         delete queue.inputs.visibilityTimeoutSeconds;
-        assert.throws(() => createEventSourceMapping(run, mapping), /Queue visibility timeout: 30 seconds is less than Function timeout: 900 seconds/);
+        assert.throws(
+            () => createEventSourceMapping(run, mapping),
+            /Queue visibility timeout: 30 seconds is less than Function timeout: 900 seconds/,
+        );
         queue.inputs.visibilityTimeoutSeconds = saved;
-        const other = { ...mapping, inputs: { ...mapping.inputs, eventSourceArn: byName(run, QUEUE, "nops-ccost-prod-watch-events").state.arn } };
+        const other = {
+            ...mapping,
+            inputs: { ...mapping.inputs, eventSourceArn: byName(run, QUEUE, "nops-ccost-prod-watch-events").state.arn },
+        };
         queue.inputs.visibilityTimeoutSeconds = saved;
         const watch = byName(run, QUEUE, "nops-ccost-prod-watch-events");
         watch.inputs.visibilityTimeoutSeconds = 900;
-        assert.throws(() => createEventSourceMapping(run, other as Registration), /does not have permissions to call ReceiveMessage/);
+        assert.throws(
+            () => createEventSourceMapping(run, other as Registration),
+            /does not have permissions to call ReceiveMessage/,
+        );
     });
 
     it("alarms on both dead-letter queues (the reconciler's and the watch service's)", () => {
         const alarms = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-        assert.deepEqual(alarms.map((a) => inputs(a).dimensions.QueueName).sort(), ["nops-ccost-prod-reconciler-events-dlq", "nops-ccost-prod-watch-events-dlq"]);
+        assert.deepEqual(alarms.map((a) => inputs(a).dimensions.QueueName).sort(), [
+            "nops-ccost-prod-reconciler-events-dlq",
+            "nops-ccost-prod-watch-events-dlq",
+        ]);
         for (const alarm of alarms) {
             assert.equal(inputs(alarm).metricName, "ApproximateNumberOfMessagesVisible");
             assert.equal(inputs(alarm).comparisonOperator, "GreaterThanThreshold");
@@ -171,7 +246,10 @@ describe("event resources (events.enabled)", () => {
     it("gives the watch queue room for the service's restarts before a change goes to its dead-letter queue", () => {
         // Each stop releases the held messages and each start receives them again: 5 would dead-letter a change after
         // five restarts while an up keeps failing.
-        assert.equal(JSON.parse(inputs(byName(run, QUEUE, "nops-ccost-prod-watch-events")).redrivePolicy).maxReceiveCount, WATCH_MAX_RECEIVE_COUNT);
+        assert.equal(
+            JSON.parse(inputs(byName(run, QUEUE, "nops-ccost-prod-watch-events")).redrivePolicy).maxReceiveCount,
+            WATCH_MAX_RECEIVE_COUNT,
+        );
         assert.ok(WATCH_MAX_RECEIVE_COUNT >= 50);
     });
 
@@ -180,26 +258,60 @@ describe("event resources (events.enabled)", () => {
             assert.equal(inputs(fn).environment.variables.CI_EVENT_BUS_NAME, "container-insights-prod");
             assert.equal(inputs(fn).environment.variables.CI_ENVIRONMENT, "PROD");
         }
-        const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => inputs(p).role === "nops-ccost-prod-reconciler")!;
+        const policy = run
+            .ofType("aws:iam/rolePolicy:RolePolicy")
+            .find((p) => inputs(p).role === "nops-ccost-prod-reconciler")!;
         const document = doc(policy.inputs.policy) as never;
         const tokenSecretArn = String(run.one("aws:secretsmanager/secret:Secret").state.arn);
-        assert.deepEqual(ruleViolations(document, { ...scope }, roleRules(scope, "reconciler", { tokenSecretArn, associations: { stackId: scope.stackId }, events: true })), []);
         assert.deepEqual(
-            ruleViolations(document, scope, roleRules(scope, "reconciler", { tokenSecretArn, associations: { stackId: scope.stackId } })).length > 0,
+            ruleViolations(
+                document,
+                { ...scope },
+                roleRules(scope, "reconciler", {
+                    tokenSecretArn,
+                    associations: { stackId: scope.stackId },
+                    events: true,
+                }),
+            ),
+            [],
+        );
+        assert.deepEqual(
+            ruleViolations(
+                document,
+                scope,
+                roleRules(scope, "reconciler", { tokenSecretArn, associations: { stackId: scope.stackId } }),
+            ).length > 0,
             true,
             "without the events rules the new statements are refused",
         );
         const bus = String(run.one("aws:cloudwatch/eventBus:EventBus").state.arn);
         assert.equal(evaluate(document, { action: "events:PutEvents", resource: bus, context: {} }), "Allow");
-        assert.notEqual(evaluate(document, { action: "events:PutEvents", resource: bus.replace("container-insights-prod", "default"), context: {} }), "Allow");
-        assert.notEqual(evaluate(document, { action: "sqs:SendMessage", resource: String(byName(run, QUEUE, "nops-ccost-prod-reconciler-events").state.arn), context: {} }), "Allow");
+        assert.notEqual(
+            evaluate(document, {
+                action: "events:PutEvents",
+                resource: bus.replace("container-insights-prod", "default"),
+                context: {},
+            }),
+            "Allow",
+        );
+        assert.notEqual(
+            evaluate(document, {
+                action: "sqs:SendMessage",
+                resource: String(byName(run, QUEUE, "nops-ccost-prod-reconciler-events").state.arn),
+                context: {},
+            }),
+            "Allow",
+        );
     });
 
     it("outputs the bus and the queues the watch service reads", () => {
         assert.equal(run.outputs.eventBusName.value, "container-insights-prod");
         assert.equal(run.outputs.watchQueueUrl.value, byName(run, QUEUE, "nops-ccost-prod-watch-events").state.url);
         assert.equal(run.outputs.watchQueueArn.value, byName(run, QUEUE, "nops-ccost-prod-watch-events").state.arn);
-        assert.equal(run.outputs.reconcilerQueueUrl.value, byName(run, QUEUE, "nops-ccost-prod-reconciler-events").state.url);
+        assert.equal(
+            run.outputs.reconcilerQueueUrl.value,
+            byName(run, QUEUE, "nops-ccost-prod-reconciler-events").state.url,
+        );
     });
 });
 
@@ -213,7 +325,10 @@ describe("events off, or without a reconciler", () => {
             for (const type of EVENT_TYPES) {
                 assert.deepEqual(run.ofType(type), [], type);
             }
-            assert.deepEqual(run.ofType(RULE).filter((r) => inputs(r).scheduleExpression === undefined), []);
+            assert.deepEqual(
+                run.ofType(RULE).filter((r) => inputs(r).scheduleExpression === undefined),
+                [],
+            );
             for (const key of ["eventBusName", "reconcilerQueueUrl", "watchQueueUrl", "watchQueueArn"]) {
                 assert.equal(run.outputs[key], undefined, key);
             }
@@ -232,7 +347,11 @@ describe("events.createTrail", () => {
             {
                 transformation: (args) => {
                     if (args.type === "aws:cloudtrail/trail:Trail") {
-                        dependsOn.push(...((args.opts.dependsOn ?? []) as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name));
+                        dependsOn.push(
+                            ...((args.opts.dependsOn ?? []) as pulumi.Resource[]).map(
+                                (r) => (r as unknown as { __name: string }).__name,
+                            ),
+                        );
                     }
                     return undefined;
                 },
@@ -242,7 +361,11 @@ describe("events.createTrail", () => {
         assert.equal(trail.isMultiRegionTrail, true);
         assert.equal(trail.includeGlobalServiceEvents, true, "IAM's events too");
         assert.equal(trail.enableLogging, true);
-        assert.deepEqual(trail.eventSelectors, [{ readWriteType: "WriteOnly", includeManagementEvents: true }], "only writes are needed (the events are writes): cheaper");
+        assert.deepEqual(
+            trail.eventSelectors,
+            [{ readWriteType: "WriteOnly", includeManagementEvents: true }],
+            "only writes are needed (the events are writes): cheaper",
+        );
         assert.equal(trail.s3KeyPrefix, "_container-insights/cloudtrail");
         assert.ok(dependsOn.includes("insights"), "after the bucket policy");
 
@@ -250,16 +373,47 @@ describe("events.createTrail", () => {
         const trailArn = `arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/${trail.name}`;
         const policy = doc(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy) as never;
         const cloudTrail = (action: string, resource: string, context: Record<string, string>) =>
-            evaluateResourcePolicy(policy, { Service: "cloudtrail.amazonaws.com" }, { action, resource, context: { "aws:SourceArn": trailArn, "aws:SecureTransport": "true", ...context } });
+            evaluateResourcePolicy(
+                policy,
+                { Service: "cloudtrail.amazonaws.com" },
+                { action, resource, context: { "aws:SourceArn": trailArn, "aws:SecureTransport": "true", ...context } },
+            );
         // What CloudTrail does at CreateTrail and on every delivery (CloudTrail User Guide, bucket policy for CloudTrail).
         assert.equal(cloudTrail("s3:GetBucketAcl", `arn:aws:s3:::${bucket}`, {}), "Allow");
         const logObject = `arn:aws:s3:::${bucket}/_container-insights/cloudtrail/AWSLogs/${ACCOUNT_ID}/CloudTrail/eu-west-1/2026/11/22/x.json.gz`;
-        assert.equal(cloudTrail("s3:PutObject", logObject, { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SecureTransport": "true" }), "Allow");
-        assert.notEqual(cloudTrail("s3:PutObject", logObject, { "aws:SourceArn": `${trailArn}-other`, "s3:x-amz-acl": "bucket-owner-full-control" }), "Allow", "another trail may not write here");
-        assert.notEqual(cloudTrail("s3:PutObject", logObject, {}), "Allow", "not without the bucket owner's full control");
-        assert.notEqual(cloudTrail("s3:PutObject", `arn:aws:s3:::${bucket}/data/x.parquet`, { "s3:x-amz-acl": "bucket-owner-full-control" }), "Allow", "nowhere else");
+        assert.equal(
+            cloudTrail("s3:PutObject", logObject, {
+                "s3:x-amz-acl": "bucket-owner-full-control",
+                "aws:SecureTransport": "true",
+            }),
+            "Allow",
+        );
+        assert.notEqual(
+            cloudTrail("s3:PutObject", logObject, {
+                "aws:SourceArn": `${trailArn}-other`,
+                "s3:x-amz-acl": "bucket-owner-full-control",
+            }),
+            "Allow",
+            "another trail may not write here",
+        );
+        assert.notEqual(
+            cloudTrail("s3:PutObject", logObject, {}),
+            "Allow",
+            "not without the bucket owner's full control",
+        );
+        assert.notEqual(
+            cloudTrail("s3:PutObject", `arn:aws:s3:::${bucket}/data/x.parquet`, {
+                "s3:x-amz-acl": "bucket-owner-full-control",
+            }),
+            "Allow",
+            "nowhere else",
+        );
         // The agents may neither read nor write the trail's logs.
-        const agent = agentPermissions({ partition: "aws", bucketName: bucket, queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*" });
+        const agent = agentPermissions({
+            partition: "aws",
+            bucketName: bucket,
+            queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
+        });
         for (const action of ["s3:GetObject", "s3:PutObject"]) {
             assert.equal(evaluate(agent, { action, resource: logObject, context: {} }), "ExplicitDeny", action);
         }
@@ -267,7 +421,10 @@ describe("events.createTrail", () => {
 
     it("without it, the bucket policy stays TLS-only", async () => {
         const run = await runProgram(baseConfig());
-        assert.deepEqual(doc(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy).Statement.map((s) => s.Sid), ["DenyInsecureTransport"]);
+        assert.deepEqual(
+            doc(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy).Statement.map((s) => s.Sid),
+            ["DenyInsecureTransport"],
+        );
     });
 });
 
@@ -282,7 +439,10 @@ describe("the CloudTrail check", () => {
         ...fields,
     });
 
-    async function warningsWith(trails: (region: string) => Promise<TrailFacts[]>, config: Record<string, string> = {}) {
+    async function warningsWith(
+        trails: (region: string) => Promise<TrailFacts[]>,
+        config: Record<string, string> = {},
+    ) {
         const warnings: string[] = [];
         const warn = pulumi.log.warn;
         pulumi.log.warn = (message: string) => {
@@ -290,7 +450,10 @@ describe("the CloudTrail check", () => {
             return Promise.resolve();
         };
         try {
-            await runProgram({ ...baseConfig(), includeRegions: "us-east-1,eu-west-1", ...config }, { deps: { trails: { trailsFor: trails } } });
+            await runProgram(
+                { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", ...config },
+                { deps: { trails: { trailsFor: trails } } },
+            );
         } finally {
             pulumi.log.warn = warn;
         }
@@ -303,22 +466,35 @@ describe("the CloudTrail check", () => {
 
     it("warns per region nothing would deliver: a single-region trail elsewhere, logging off, read-only selectors", async () => {
         const warnings = await warningsWith(async (region) =>
-            region === "us-east-1" ? [trail({}), trail({ logsManagementWrites: false, multiRegion: true })] : [trail({ logging: false, multiRegion: true, homeRegion: "eu-west-1" })],
+            region === "us-east-1"
+                ? [trail({}), trail({ logsManagementWrites: false, multiRegion: true })]
+                : [trail({ logging: false, multiRegion: true, homeRegion: "eu-west-1" })],
         );
         assert.equal(warnings.length, 1, warnings.join("\n"));
-        assert.match(warnings[0], /^region eu-west-1: no CloudTrail trail logs its management write events.*2-hourly run.*events\.createTrail/);
+        assert.match(
+            warnings[0],
+            /^region eu-west-1: no CloudTrail trail logs its management write events.*2-hourly run.*events\.createTrail/,
+        );
     });
 
     it("warns when IAM's events would not reach us-east-1, and when the trails cannot be read", async () => {
         const warnings = await warningsWith(async (region) => {
             if (region === "eu-west-1") {
-                throw Object.assign(new Error("not authorized to perform cloudtrail:DescribeTrails"), { name: "AccessDeniedException" });
+                throw Object.assign(new Error("not authorized to perform cloudtrail:DescribeTrails"), {
+                    name: "AccessDeniedException",
+                });
             }
             return [trail({ includesGlobalServiceEvents: false })];
         });
         assert.equal(warnings.length, 2, warnings.join("\n"));
-        assert.match(warnings.find((w) => w.startsWith("region eu-west-1"))!, /could not be read \(AccessDeniedException/);
-        assert.match(warnings.find((w) => w.startsWith("us-east-1"))!, /global service events \(IAM\)/);
+        assert.match(
+            warnings.find((w) => w.startsWith("region eu-west-1"))!,
+            /could not be read \(AccessDeniedException/,
+        );
+        assert.match(
+            warnings.find((w) => w.startsWith("us-east-1"))!,
+            /global service events \(IAM\)/,
+        );
     });
 
     describe("one trail that cannot be read (an organization trail seen from a member account)", () => {
@@ -327,15 +503,26 @@ describe("the CloudTrail check", () => {
         let client: ReturnType<typeof mockClient>;
         beforeEach(() => {
             client = mockClient(cloudtrail.CloudTrailClient);
-            client.on(cloudtrail.GetTrailStatusCommand, { Name: ORG_TRAIL }).rejects(Object.assign(new Error("not authorized"), { name: "TrailNotFoundException" }));
-            client.on(cloudtrail.GetEventSelectorsCommand, { TrailName: ORG_TRAIL }).rejects(Object.assign(new Error("not authorized"), { name: "TrailNotFoundException" }));
+            client
+                .on(cloudtrail.GetTrailStatusCommand, { Name: ORG_TRAIL })
+                .rejects(Object.assign(new Error("not authorized"), { name: "TrailNotFoundException" }));
+            client
+                .on(cloudtrail.GetEventSelectorsCommand, { TrailName: ORG_TRAIL })
+                .rejects(Object.assign(new Error("not authorized"), { name: "TrailNotFoundException" }));
             client.on(cloudtrail.GetTrailStatusCommand, { Name: OWN_TRAIL }).resolves({ IsLogging: true });
-            client.on(cloudtrail.GetEventSelectorsCommand, { TrailName: OWN_TRAIL }).resolves({ EventSelectors: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: true }] });
+            client
+                .on(cloudtrail.GetEventSelectorsCommand, { TrailName: OWN_TRAIL })
+                .resolves({ EventSelectors: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: true }] });
         });
         afterEach(() => client.restore());
         const listed = (arns: string[]) =>
             client.on(cloudtrail.DescribeTrailsCommand).resolves({
-                trailList: arns.map((arn) => ({ TrailARN: arn, HomeRegion: "us-east-1", IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true })),
+                trailList: arns.map((arn) => ({
+                    TrailARN: arn,
+                    HomeRegion: "us-east-1",
+                    IsMultiRegionTrail: true,
+                    IncludeGlobalServiceEvents: true,
+                })),
             });
 
         it("does not hide a readable trail that covers the region", async () => {
@@ -352,8 +539,18 @@ describe("the CloudTrail check", () => {
             assert.deepEqual(coverage.uncovered, ["us-east-1"]);
             assert.deepEqual(coverage.errors, {});
             assert.match(coverage.unreadable["us-east-1"].join(), new RegExp(`^${ORG_TRAIL}: TrailNotFoundException`));
-            const warnings = await warningsWith(async (region) => [{ ...trail({ arn: ORG_TRAIL, multiRegion: true, homeRegion: region }), logging: false, unreadable: "TrailNotFoundException: x" }]);
-            assert.ok(warnings.find((w) => w.startsWith("region eu-west-1"))!.includes(`could not read trail ${ORG_TRAIL}: TrailNotFoundException`));
+            const warnings = await warningsWith(async (region) => [
+                {
+                    ...trail({ arn: ORG_TRAIL, multiRegion: true, homeRegion: region }),
+                    logging: false,
+                    unreadable: "TrailNotFoundException: x",
+                },
+            ]);
+            assert.ok(
+                warnings
+                    .find((w) => w.startsWith("region eu-west-1"))!
+                    .includes(`could not read trail ${ORG_TRAIL}: TrailNotFoundException`),
+            );
         });
     });
 

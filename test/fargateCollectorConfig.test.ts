@@ -1,4 +1,4 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { isAlias, parse, parseDocument, visit } from "yaml";
 import {
     FARGATE_DIMENSION_SETS,
@@ -56,7 +56,9 @@ const renamed = (newName: string) => renames().filter((t) => t.new_name === newN
 const produced = () =>
     new Set([
         ...renames().map((t) => t.new_name as string),
-        ...["metricsgeneration/1", "metricsgeneration/2"].flatMap((p) => config.processors[p].rules.map((r: any) => r.name as string)),
+        ...["metricsgeneration/1", "metricsgeneration/2"].flatMap((p) =>
+            config.processors[p].rules.map((r: any) => r.name as string),
+        ),
     ]);
 
 describe("Fargate Container Insights: the ADOT collector configuration", () => {
@@ -74,7 +76,10 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
 
         it("is one Prometheus receiver scraping every minute with a 40s timeout", () => {
             assert.deepEqual(Object.keys(config.receivers), ["prometheus"]);
-            assert.deepEqual(config.receivers.prometheus.config.global, { scrape_interval: "1m", scrape_timeout: "40s" });
+            assert.deepEqual(config.receivers.prometheus.config.global, {
+                scrape_interval: "1m",
+                scrape_timeout: "40s",
+            });
             assert.equal(config.receivers.prometheus.config.scrape_configs.length, 1);
         });
 
@@ -114,7 +119,11 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
             );
             assert.equal(target.__address__, "kubernetes.default.svc:443");
             assert.equal(target.__metrics_path__, `/api/v1/nodes/${node}/proxy/metrics/cadvisor`);
-            assert.equal(target.eks_amazonaws_com_compute_type, "fargate", "the label metricstransform/label_1 turns into LaunchType");
+            assert.equal(
+                target.eks_amazonaws_com_compute_type,
+                "fargate",
+                "the label metricstransform/label_1 turns into LaunchType",
+            );
         });
 
         it("derives the rkt and systemd names from the cgroup id (metric relabelling as upstream)", () => {
@@ -132,7 +141,9 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
 
         it("contains no string the collector would expand as a variable", () => {
             const strings: string[] = [];
-            visit(parseDocument(YAML_TEXT), { Scalar: (_, node) => void (typeof node.value === "string" && strings.push(node.value)) });
+            visit(parseDocument(YAML_TEXT), {
+                Scalar: (_, node) => void (typeof node.value === "string" && strings.push(node.value)),
+            });
             assert.ok(strings.length > 100);
             strings.forEach(resolveDollars);
         });
@@ -193,12 +204,21 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
             }
             assert.equal(all.filter((t) => t.new_name.startsWith("new_container_")).length, 17);
             assert.equal(all.filter((t) => t.new_name.startsWith("pod_network_")).length, 8);
-            assert.equal(all.filter((t) => t.new_name.startsWith("pod_") && !t.new_name.startsWith("pod_network_")).length, 15);
+            assert.equal(
+                all.filter((t) => t.new_name.startsWith("pod_") && !t.new_name.startsWith("pod_network_")).length,
+                15,
+            );
         });
 
         it("tells containers (a container label), pods (no image or container label) and pod network (a pod label) apart", () => {
             assert.deepEqual(renamed("new_container_cpu_usage_seconds_total"), [
-                { include: "container_cpu_usage_seconds_total", new_name: "new_container_cpu_usage_seconds_total", action: "insert", match_type: "regexp", experimental_match_labels: { container: "\\S", LaunchType: "fargate" } },
+                {
+                    include: "container_cpu_usage_seconds_total",
+                    new_name: "new_container_cpu_usage_seconds_total",
+                    action: "insert",
+                    match_type: "regexp",
+                    experimental_match_labels: { container: "\\S", LaunchType: "fargate" },
+                },
             ]);
             assert.deepEqual(renamed("pod_cpu_limit_raw")[0], {
                 include: "container_spec_cpu_quota",
@@ -224,7 +244,11 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
         it("splits container_memory_failures_total by failure type and scope", () => {
             const faults = renames().filter((t) => t.include === "container_memory_failures_total");
             assert.deepEqual(
-                faults.map((t) => [t.new_name, t.experimental_match_labels.failure_type, t.experimental_match_labels.scope]),
+                faults.map((t) => [
+                    t.new_name,
+                    t.experimental_match_labels.failure_type,
+                    t.experimental_match_labels.scope,
+                ]),
                 [
                     ["new_container_memory_hierarchical_pgfault", "pgfault", "hierarchy"],
                     ["new_container_memory_hierarchical_pgmajfault", "pgmajfault", "hierarchy"],
@@ -239,7 +263,9 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
         });
 
         it("filter keeps only the renamed metrics", () => {
-            assert.deepEqual(config.processors.filter, { metrics: { include: { match_type: "regexp", metric_names: ["new_container_.*", "pod_.*"] } } });
+            assert.deepEqual(config.processors.filter, {
+                metrics: { include: { match_type: "regexp", metric_names: ["new_container_.*", "pod_.*"] } },
+            });
             for (const name of produced()) {
                 assert.ok(/^(new_container_|pod_)/.test(name), name);
             }
@@ -262,13 +288,48 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
 
         it("computes the *_utilization_over_pod_limit metrics: memory in the first pass, CPU from the first pass's millicores in the second", () => {
             assert.deepEqual(config.processors["metricsgeneration/1"].rules, [
-                { name: "pod_network_total_bytes", unit: "Bytes/Second", type: "calculate", metric1: "pod_network_rx_bytes", metric2: "pod_network_tx_bytes", operation: "add" },
-                { name: "pod_memory_utilization_over_pod_limit", unit: "Percent", type: "calculate", metric1: "pod_memory_working_set", metric2: "pod_memory_limit", operation: "percent" },
-                { name: "pod_cpu_usage_total", unit: "Millicore", type: "scale", metric1: "pod_cpu_usage_seconds_total", operation: "multiply", scale_by: 1000 },
-                { name: "pod_cpu_limit", unit: "Millicore", type: "scale", metric1: "pod_cpu_limit_raw", operation: "divide", scale_by: 100 },
+                {
+                    name: "pod_network_total_bytes",
+                    unit: "Bytes/Second",
+                    type: "calculate",
+                    metric1: "pod_network_rx_bytes",
+                    metric2: "pod_network_tx_bytes",
+                    operation: "add",
+                },
+                {
+                    name: "pod_memory_utilization_over_pod_limit",
+                    unit: "Percent",
+                    type: "calculate",
+                    metric1: "pod_memory_working_set",
+                    metric2: "pod_memory_limit",
+                    operation: "percent",
+                },
+                {
+                    name: "pod_cpu_usage_total",
+                    unit: "Millicore",
+                    type: "scale",
+                    metric1: "pod_cpu_usage_seconds_total",
+                    operation: "multiply",
+                    scale_by: 1000,
+                },
+                {
+                    name: "pod_cpu_limit",
+                    unit: "Millicore",
+                    type: "scale",
+                    metric1: "pod_cpu_limit_raw",
+                    operation: "divide",
+                    scale_by: 100,
+                },
             ]);
             assert.deepEqual(config.processors["metricsgeneration/2"].rules, [
-                { name: "pod_cpu_utilization_over_pod_limit", type: "calculate", unit: "Percent", metric1: "pod_cpu_usage_total", metric2: "pod_cpu_limit", operation: "percent" },
+                {
+                    name: "pod_cpu_utilization_over_pod_limit",
+                    type: "calculate",
+                    unit: "Percent",
+                    metric1: "pod_cpu_usage_total",
+                    metric2: "pod_cpu_limit",
+                    operation: "percent",
+                },
             ]);
             // Every input exists by the time its pass runs: renamed metrics for pass 1, pass 1's outputs for pass 2.
             const renamedNames = new Set(renames().map((t) => t.new_name));
@@ -285,8 +346,18 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
 
         it("metricstransform/label_2 types pod and container metrics, renames namespace and pod, and drops the new_ prefix", () => {
             assert.deepEqual(transformsOf("metricstransform/label_2"), [
-                { include: "pod_.*", match_type: "regexp", action: "update", operations: [{ action: "add_label", new_label: "Type", new_value: "Pod" }] },
-                { include: "new_container_.*", match_type: "regexp", action: "update", operations: [{ action: "add_label", new_label: "Type", new_value: "Container" }] },
+                {
+                    include: "pod_.*",
+                    match_type: "regexp",
+                    action: "update",
+                    operations: [{ action: "add_label", new_label: "Type", new_value: "Pod" }],
+                },
+                {
+                    include: "new_container_.*",
+                    match_type: "regexp",
+                    action: "update",
+                    operations: [{ action: "add_label", new_label: "Type", new_value: "Container" }],
+                },
                 {
                     include: ".*",
                     match_type: "regexp",
@@ -345,7 +416,10 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
             assert.deepEqual(dimensions[0], ["ClusterName", "LaunchType"]);
             assert.deepEqual(dimensions[1], ["ClusterName", "Namespace", "LaunchType"]);
             assert.deepEqual(dimensions[2], ["ClusterName", "Namespace", "PodName", "LaunchType"]);
-            assert.deepEqual(dimensions, FARGATE_DIMENSION_SETS.map((set) => [...set]));
+            assert.deepEqual(
+                dimensions,
+                FARGATE_DIMENSION_SETS.map((set) => [...set]),
+            );
         });
 
         it("every dimension is a label the pipeline sets: LaunchType and Namespace/PodName by renames, ClusterName from the resource", () => {
@@ -355,7 +429,11 @@ describe("Fargate Container Insights: the ADOT collector configuration", () => {
                 ),
             );
             for (const dimension of new Set(FARGATE_DIMENSION_SETS.flat())) {
-                assert.ok(newLabels.has(dimension) || (dimension === "ClusterName" && config.processors.resourcedetection.detectors.includes("env")), dimension);
+                assert.ok(
+                    newLabels.has(dimension) ||
+                        (dimension === "ClusterName" && config.processors.resourcedetection.detectors.includes("env")),
+                    dimension,
+                );
             }
         });
     });

@@ -1,11 +1,19 @@
-import { strict as assert } from "assert";
-import { createServer, IncomingMessage, Server } from "http";
-import { AddressInfo } from "net";
+import { strict as assert } from "node:assert";
+import { createServer, IncomingMessage, Server } from "node:http";
+import { AddressInfo } from "node:net";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { CONFIRMATION_PATH } from "../lambda/reconciler/confirm";
 import { sdkClients } from "../lambda/reconciler/gateway";
-import { HandlerDeps, LambdaContext, RESERVE_MS, RunSummary, lambdaHandlers, lifecycleAction, run } from "../lambda/reconciler/handler";
+import {
+    HandlerDeps,
+    LambdaContext,
+    RESERVE_MS,
+    RunSummary,
+    lambdaHandlers,
+    lifecycleAction,
+    run,
+} from "../lambda/reconciler/handler";
 import { nothingHandled } from "../lambda/reconciler/outcome";
 import { ReconcileResult } from "../lambda/reconciler/types";
 import { RECONCILER_STATE_KEYS } from "../common/naming";
@@ -46,7 +54,10 @@ async function platform(behaviour: (attempt: number) => { status: number; delayM
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { url, received, close: () =>
+    return {
+        url,
+        received,
+        close: () =>
             new Promise<void>((resolve) => {
                 server.closeAllConnections();
                 server.close(() => resolve());
@@ -119,10 +130,20 @@ describe("reconciler handler", () => {
         server = undefined;
     });
 
-    function deps(apiUrl: string, confirmation = { timeoutMs: 2_000, attempts: 3 }, waitMs = { deploy: 300_000, schedule: 30_000 }): HandlerDeps {
+    function deps(
+        apiUrl: string,
+        confirmation = { timeoutMs: 2_000, attempts: 3 },
+        waitMs = { deploy: 300_000, schedule: 30_000 },
+    ): HandlerDeps {
         return {
             lease: { ttlMs: 960_000, pollMs: 5_000, waitMs },
-            env: { ...settingsFor(["us-east-1", "eu-west-1"]), homeRegion: "us-east-1", apiUrl, tokenSecretArn: SECRET_ARN, version: "0.1.0" },
+            env: {
+                ...settingsFor(["us-east-1", "eu-west-1"]),
+                homeRegion: "us-east-1",
+                apiUrl,
+                tokenSecretArn: SECRET_ARN,
+                version: "0.1.0",
+            },
             clients: sdkClients("us-east-1"),
             clock: world.clock,
             logger: new Logger({ serviceName: "test" }),
@@ -154,7 +175,11 @@ describe("reconciler handler", () => {
         assert.equal(request.body.account_id, "111122223333");
         assert.equal(request.body.version, "0.1.0");
         assert.ok(!output.includes(TOKEN), "the token must never be logged");
-        assert.equal(world.account.calls.filter((c) => c.operation === "GetCallerIdentity").length, 1, "STS is asked once per run");
+        assert.equal(
+            world.account.calls.filter((c) => c.operation === "GetCallerIdentity").length,
+            1,
+            "STS is asked once per run",
+        );
         const summaryLine = output.split("\n").find((line) => line.includes("reconcile finished"))!;
         assert.equal(JSON.parse(summaryLine).counts.created, 2);
         assert.ok(output.includes('"IamWrites"'), "EMF metrics are printed");
@@ -188,7 +213,9 @@ describe("reconciler handler", () => {
 
     it("still reconciles when the platform cannot be reached at all", async () => {
         world.account.addCluster("us-east-1", "alpha");
-        const { value } = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9", { timeoutMs: 500, attempts: 2 })));
+        const { value } = await capture(() =>
+            run("schedule", {}, deps("http://127.0.0.1:9", { timeoutMs: 500, attempts: 2 })),
+        );
         assert.equal(value.counts.created, 1);
         assert.equal(value.confirmation!.sent, false);
     });
@@ -208,9 +235,16 @@ describe("reconciler handler", () => {
         world.account.addCluster("us-east-1", "alpha");
         const testDeps = deps(server.url);
         const handlers = lambdaHandlers(() => testDeps);
-        const first = await capture(() => handlers.creationHandler({ tf: { action: "create" } }, lambdaContext("req-1")));
-        const second = await capture(() => handlers.managementHandler({ source: "aws.events" }, lambdaContext("req-2")));
-        for (const [output, requestId, coldStart] of [[first.output, "req-1", true], [second.output, "req-2", false]] as const) {
+        const first = await capture(() =>
+            handlers.creationHandler({ tf: { action: "create" } }, lambdaContext("req-1")),
+        );
+        const second = await capture(() =>
+            handlers.managementHandler({ source: "aws.events" }, lambdaContext("req-2")),
+        );
+        for (const [output, requestId, coldStart] of [
+            [first.output, "req-1", true],
+            [second.output, "req-2", false],
+        ] as const) {
             const lines = logLines(output);
             assert.ok(lines.length >= 3, output);
             for (const line of lines) {
@@ -219,7 +253,10 @@ describe("reconciler handler", () => {
                 assert.equal(line.function_name, "nops-ccost-prod-role-creation");
             }
         }
-        assert.ok(metricBlobs(first.output).some((blob) => blob.ColdStart === 1), "cold start metric on the first invocation");
+        assert.ok(
+            metricBlobs(first.output).some((blob) => blob.ColdStart === 1),
+            "cold start metric on the first invocation",
+        );
         assert.ok(!metricBlobs(second.output).some((blob) => "ColdStart" in blob));
     });
 
@@ -231,14 +268,32 @@ describe("reconciler handler", () => {
         const summary = summaryOf(output);
         assert.equal(summary.level, "INFO");
         assert.equal(summary.outcome, "succeeded");
-        assert.deepEqual(summary.counts, { created: 1, updated: 0, unchanged: 0, deleted: 0, skipped: 1, failed: 0, deferred: 0 });
+        assert.deepEqual(summary.counts, {
+            created: 1,
+            updated: 0,
+            unchanged: 0,
+            deleted: 0,
+            skipped: 1,
+            failed: 0,
+            deferred: 0,
+        });
         assert.deepEqual(Object.keys(summary.regions).sort(), ["eu-west-1", "us-east-1"]);
         for (const key of ["calls", "writes", "throttled", "durationMs", "writeRate"]) {
             assert.equal(typeof summary[key], "number", key);
         }
         assert.equal(summary.confirmation.sent, true);
         const [blob] = metricBlobs(output);
-        for (const name of ["ClustersSeen", "RolesCreated", "RolesSkipped", "RolesFailed", "RolesDeferred", "IamWrites", "AwsCalls", "Throttled", "RunFailed"]) {
+        for (const name of [
+            "ClustersSeen",
+            "RolesCreated",
+            "RolesSkipped",
+            "RolesFailed",
+            "RolesDeferred",
+            "IamWrites",
+            "AwsCalls",
+            "Throttled",
+            "RunFailed",
+        ]) {
             assert.ok(name in blob, name);
         }
         assert.equal(blob.RolesCreated, 1);
@@ -247,11 +302,23 @@ describe("reconciler handler", () => {
 
     it("fails the deploy loudly when no region can be read, and still publishes its counts", async () => {
         world.account.addCluster("us-east-1", "alpha");
-        world.account.faults.push((operation) => (operation === "ListClusters" ? awsError("AccessDenied", "not authorized to perform eks:ListClusters", 403) : undefined));
+        world.account.faults.push((operation) =>
+            operation === "ListClusters"
+                ? awsError("AccessDenied", "not authorized to perform eks:ListClusters", 403)
+                : undefined,
+        );
         const handlers = lambdaHandlers(() => deps("http://127.0.0.1:9"));
-        const { output, value: error } = await capture(() => handlers.creationHandler({ tf: { action: "create" } }, lambdaContext("req-4")).then(() => undefined, (e) => e));
+        const { output, value: error } = await capture(() =>
+            handlers.creationHandler({ tf: { action: "create" } }, lambdaContext("req-4")).then(
+                () => undefined,
+                (e) => e,
+            ),
+        );
         assert.equal(error?.name, "ReconcileFailed");
-        assert.match(error.message, /no region could be read: us-east-1: AccessDenied: not authorized .*; eu-west-1: AccessDenied/);
+        assert.match(
+            error.message,
+            /no region could be read: us-east-1: AccessDenied: not authorized .*; eu-west-1: AccessDenied/,
+        );
         const summary = summaryOf(output);
         assert.equal(summary.level, "ERROR");
         assert.equal(summary.outcome, "failed");
@@ -269,10 +336,22 @@ describe("reconciler handler", () => {
     it("fails the deploy when every step failed, but not the scheduled run", async () => {
         world.account.addCluster("us-east-1", "alpha");
         world.account.addCluster("eu-west-1", "beta");
-        world.account.faults.push((operation) => (operation === "CreateRole" ? awsError("AccessDenied", "not authorized to perform iam:CreateRole", 403) : undefined));
-        const error = await capture(() => run("deploy", { tf: { action: "create" } }, deps("http://127.0.0.1:9"), lambdaContext("req-6")).then(() => undefined, (e) => e));
+        world.account.faults.push((operation) =>
+            operation === "CreateRole"
+                ? awsError("AccessDenied", "not authorized to perform iam:CreateRole", 403)
+                : undefined,
+        );
+        const error = await capture(() =>
+            run("deploy", { tf: { action: "create" } }, deps("http://127.0.0.1:9"), lambdaContext("req-6")).then(
+                () => undefined,
+                (e) => e,
+            ),
+        );
         assert.equal(error.value?.name, "ReconcileFailed");
-        assert.match(error.value.message, /not one of 2 roles or associations could be handled: nops-ccost-\w+_[\w-]+ failed: AccessDenied/);
+        assert.match(
+            error.value.message,
+            /not one of 2 roles or associations could be handled: nops-ccost-\w+_[\w-]+ failed: AccessDenied/,
+        );
         const scheduled = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9"), lambdaContext("req-7")));
         assert.equal(scheduled.value.counts.failed, 2);
         assert.equal(summaryOf(scheduled.output).counts.failed, 2);
@@ -283,9 +362,13 @@ describe("reconciler handler", () => {
         world.account.addCluster("us-east-1", "alpha");
         world.account.addCluster("us-east-1", "broken");
         world.account.faults.push((operation, input) =>
-            operation === "CreateRole" && input.RoleName.includes("broken") ? awsError("AccessDenied", "denied", 403) : undefined,
+            operation === "CreateRole" && input.RoleName.includes("broken")
+                ? awsError("AccessDenied", "denied", 403)
+                : undefined,
         );
-        const { value, output } = await capture(() => run("deploy", { tf: { action: "create" } }, deps(server!.url), lambdaContext("req-8")));
+        const { value, output } = await capture(() =>
+            run("deploy", { tf: { action: "create" } }, deps(server!.url), lambdaContext("req-8")),
+        );
         assert.equal(value.counts.created, 1);
         assert.equal(value.results.find((r) => r.cluster === "broken")!.outcome, "failed");
         assert.equal(summaryOf(output).counts.failed, 1);
@@ -293,36 +376,88 @@ describe("reconciler handler", () => {
 
     it("stops starting work before the Lambda's time runs out: the rest is deferred", async () => {
         world.account.addCluster("us-east-1", "alpha");
-        world.account.faults.push((operation) => (operation === "CreateRole" ? awsError("Throttling", "Rate exceeded") : undefined));
+        world.account.faults.push((operation) =>
+            operation === "CreateRole" ? awsError("Throttling", "Rate exceeded") : undefined,
+        );
         const started = world.clock.now();
-        const { value } = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9"), lambdaContext("req-9", RESERVE_MS + 60_000)));
+        const { value } = await capture(() =>
+            run("schedule", {}, deps("http://127.0.0.1:9"), lambdaContext("req-9", RESERVE_MS + 60_000)),
+        );
         assert.equal(value.counts.deferred, 1);
         assert.equal(value.counts.failed, 0);
         assert.ok(world.clock.now() - started <= 60_000, `stopped at the deadline: ${world.clock.now() - started} ms`);
-        const error = await capture(() => run("deploy", { tf: { action: "update" } }, deps("http://127.0.0.1:9"), lambdaContext("req-10", RESERVE_MS + 60_000)).then(() => undefined, (e) => e));
-        assert.match(error.value?.message, /not one of 1 roles or associations could be handled: nops-ccost-alpha_us-east-1 deferred: DeadlineReached/);
+        const error = await capture(() =>
+            run(
+                "deploy",
+                { tf: { action: "update" } },
+                deps("http://127.0.0.1:9"),
+                lambdaContext("req-10", RESERVE_MS + 60_000),
+            ).then(
+                () => undefined,
+                (e) => e,
+            ),
+        );
+        assert.match(
+            error.value?.message,
+            /not one of 1 roles or associations could be handled: nops-ccost-alpha_us-east-1 deferred: DeadlineReached/,
+        );
     });
 
     it("judges a run by whether anything could be handled", () => {
-        const result = (outcomes: string[], regions: ReconcileResult["regions"] = { "us-east-1": { clusters: outcomes.length } }): ReconcileResult => {
-            const counts = { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0, deferred: 0 } as ReconcileResult["counts"];
+        const result = (
+            outcomes: string[],
+            regions: ReconcileResult["regions"] = { "us-east-1": { clusters: outcomes.length } },
+        ): ReconcileResult => {
+            const counts = {
+                created: 0,
+                updated: 0,
+                unchanged: 0,
+                deleted: 0,
+                skipped: 0,
+                failed: 0,
+                deferred: 0,
+            } as ReconcileResult["counts"];
             outcomes.forEach((o) => counts[o as keyof typeof counts]++);
-            return { action: "reconcile", regions, counts, calls: 0, writes: 0, throttled: 0, results: outcomes.map((outcome, i) => ({ roleName: `r${i}`, outcome, reason: "x" }) as any) };
+            return {
+                action: "reconcile",
+                regions,
+                counts,
+                calls: 0,
+                writes: 0,
+                throttled: 0,
+                results: outcomes.map((outcome, i) => ({ roleName: `r${i}`, outcome, reason: "x" }) as any),
+            };
         };
         assert.equal(nothingHandled(result([])), undefined, "an empty fleet is fine");
         assert.equal(nothingHandled(result(["skipped", "skipped"])), undefined, "skips are decisions, not trouble");
         assert.equal(nothingHandled(result(["unchanged", "failed", "deferred"])), undefined, "partial trouble");
         assert.match(nothingHandled(result(["failed", "deferred", "skipped"]))!, /not one of 2 roles/);
         assert.match(nothingHandled(result(["failed", "failed", "failed", "failed", "failed"]))!, /; and 2 more$/);
-        assert.match(nothingHandled(result([], { a: { clusters: 0, error: "e1" }, b: { clusters: 0, error: "e2" } }))!, /no region could be read: a: e1; b: e2/);
-        assert.equal(nothingHandled(result(["created"], { a: { clusters: 1 }, b: { clusters: 0, error: "e2" } })), undefined, "one region unread");
-        assert.equal(nothingHandled({ ...result(["deleted"]), regions: {}, action: "delete" }), undefined, "teardown has no regions");
+        assert.match(
+            nothingHandled(result([], { a: { clusters: 0, error: "e1" }, b: { clusters: 0, error: "e2" } }))!,
+            /no region could be read: a: e1; b: e2/,
+        );
+        assert.equal(
+            nothingHandled(result(["created"], { a: { clusters: 1 }, b: { clusters: 0, error: "e2" } })),
+            undefined,
+            "one region unread",
+        );
+        assert.equal(
+            nothingHandled({ ...result(["deleted"]), regions: {}, action: "delete" }),
+            undefined,
+            "teardown has no regions",
+        );
     });
 
     describe("deploy-time Invocation lifecycle, replayed as the provider drives it", () => {
         const input = (bundle: string, regions: string) =>
-            invocationInput({ stackName: "prod", bundleSha256: bundle, variables: { CI_REGIONS: regions, CI_STACK_NAME: "prod" } });
-        const deploy = (event: unknown) => capture(() => run("deploy", event, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            invocationInput({
+                stackName: "prod",
+                bundleSha256: bundle,
+                variables: { CI_REGIONS: regions, CI_STACK_NAME: "prod" },
+            });
+        const deploy = (event: unknown) =>
+            capture(() => run("deploy", event, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
         const roleNames = () => [...world.account.roles.values()].map((r) => r.RoleName).sort();
 
         beforeEach(() => {
@@ -372,7 +507,9 @@ describe("reconciler handler", () => {
         it("never tears down from the schedule", async () => {
             const only = input("sha-1", "us-east-1");
             await deploy(payload(only, "create"));
-            const { value } = await capture(() => run("schedule", payload(only, "delete"), deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            const { value } = await capture(() =>
+                run("schedule", payload(only, "delete"), deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })),
+            );
             assert.equal(value.action, "reconcile");
             assert.equal(value.counts.deleted, 0);
             assert.equal(roleNames().length, 2);
@@ -382,13 +519,23 @@ describe("reconciler handler", () => {
     describe("IAM eventual consistency", () => {
         const deniedFor = (calls: number) => {
             let seen = 0;
-            world.account.faults.push((operation) => (operation !== "GetCallerIdentity" && ++seen <= calls ? awsError("AccessDenied", `not yet allowed: ${operation}`, 403) : undefined));
+            world.account.faults.push((operation) =>
+                operation !== "GetCallerIdentity" && ++seen <= calls
+                    ? awsError("AccessDenied", `not yet allowed: ${operation}`, 403)
+                    : undefined,
+            );
         };
 
         it("retries AccessDenied while the new role policy propagates, on the deploy-time run", async () => {
             world.account.addCluster("us-east-1", "alpha");
             deniedFor(6);
-            const { value } = await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "create"), deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            const { value } = await capture(() =>
+                run(
+                    "deploy",
+                    payload(JSON.stringify({ a: 1 }), "create"),
+                    deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 }),
+                ),
+            );
             assert.equal(value.counts.created, 1);
             assert.equal(value.counts.failed, 0);
             assert.ok(clock.slept > 0 && clock.slept < 60_000, `slept ${clock.slept} ms`);
@@ -396,10 +543,20 @@ describe("reconciler handler", () => {
 
         it("gives up after the bounded window when access stays denied", async () => {
             world.account.addCluster("us-east-1", "alpha");
-            world.account.faults.push((operation, input) => (operation === "ListClusters" && input ? awsError("AccessDeniedException", "denied by SCP", 403) : undefined));
+            world.account.faults.push((operation, input) =>
+                operation === "ListClusters" && input
+                    ? awsError("AccessDeniedException", "denied by SCP", 403)
+                    : undefined,
+            );
             // No region readable: the deploy fails (outcome.ts), with the real reason, once the window is over.
             await assert.rejects(
-                capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "create"), deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 }))),
+                capture(() =>
+                    run(
+                        "deploy",
+                        payload(JSON.stringify({ a: 1 }), "create"),
+                        deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 }),
+                    ),
+                ),
                 /no region could be read: us-east-1: AccessDeniedException: denied by SCP/,
             );
             assert.ok(clock.slept >= 60_000 && clock.slept < 70_000, `slept ${clock.slept} ms`);
@@ -407,19 +564,28 @@ describe("reconciler handler", () => {
 
         it("does not retry AccessDenied on scheduled runs", async () => {
             deniedFor(1);
-            await assert.rejects(capture(() => run("schedule", {}, deps("http://127.0.0.1:9"))), /not yet allowed: PutObject/);
+            await assert.rejects(
+                capture(() => run("schedule", {}, deps("http://127.0.0.1:9"))),
+                /not yet allowed: PutObject/,
+            );
             assert.equal(clock.slept, 0);
         });
     });
 
     describe("run lease (no reserved concurrency)", () => {
         const putLease = (expiresAt: number) =>
-            world.account.handle("PutObject", { Bucket: BUCKET, Key: RECONCILER_STATE_KEYS.lease, Body: JSON.stringify({ holder: "other", acquiredAt: 0, expiresAt }) });
+            world.account.handle("PutObject", {
+                Bucket: BUCKET,
+                Key: RECONCILER_STATE_KEYS.lease,
+                Body: JSON.stringify({ holder: "other", acquiredAt: 0, expiresAt }),
+            });
 
         it("takes and releases the lease around every run", async () => {
             world.account.addCluster("us-east-1", "alpha");
             await capture(() => run("schedule", {}, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
-            const puts = world.account.calls.filter((c) => c.operation === "PutObject" && c.input.Key === RECONCILER_STATE_KEYS.lease);
+            const puts = world.account.calls.filter(
+                (c) => c.operation === "PutObject" && c.input.Key === RECONCILER_STATE_KEYS.lease,
+            );
             assert.equal(puts.length, 1);
             assert.equal(puts[0].input.IfNoneMatch, "*");
             assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease), undefined, "released");
@@ -440,17 +606,25 @@ describe("reconciler handler", () => {
             await capture(() => run("deploy", event, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
             await putLease(world.clock.now() + 600_000);
             const updated = payload(JSON.stringify({ a: 2 }), "update", JSON.stringify({ a: 1 }));
-            const { value } = await capture(() => run("deploy", updated, deps("http://127.0.0.1:9", undefined, { deploy: 10_000, schedule: 0 })));
+            const { value } = await capture(() =>
+                run("deploy", updated, deps("http://127.0.0.1:9", undefined, { deploy: 10_000, schedule: 0 })),
+            );
             assert.equal(value.skipped, "another run holds the lease");
             await world.account.handle("DeleteObject", { Bucket: BUCKET, Key: RECONCILER_STATE_KEYS.lease });
-            const destroyed = (await capture(() => run("deploy", payload(JSON.stringify({ a: 2 }), "delete"), deps("http://127.0.0.1:9")))).value;
+            const destroyed = (
+                await capture(() =>
+                    run("deploy", payload(JSON.stringify({ a: 2 }), "delete"), deps("http://127.0.0.1:9")),
+                )
+            ).value;
             assert.equal(destroyed.counts.deleted, 1);
         });
 
         it("takes over a lease whose holder died (expired), with If-Match on its ETag", async () => {
             world.account.addCluster("us-east-1", "alpha");
             await putLease(world.clock.now() - 1);
-            const { value } = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            const { value } = await capture(() =>
+                run("schedule", {}, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })),
+            );
             assert.equal(value.counts.created, 1);
             const takeover = world.account.calls.find((c) => c.operation === "PutObject" && c.input.IfMatch);
             assert.ok(takeover, "conditional takeover");
@@ -458,7 +632,11 @@ describe("reconciler handler", () => {
 
         it("asks again on 409 ConditionalRequestConflict", async () => {
             let conflicts = 1;
-            world.account.faults.push((operation) => (operation === "PutObject" && conflicts-- > 0 ? awsError("ConditionalRequestConflict", "conflict", 409) : undefined));
+            world.account.faults.push((operation) =>
+                operation === "PutObject" && conflicts-- > 0
+                    ? awsError("ConditionalRequestConflict", "conflict", 409)
+                    : undefined,
+            );
             const { value } = await capture(() => run("schedule", {}, deps("http://127.0.0.1:9")));
             assert.equal(value.skipped, undefined);
         });
@@ -468,23 +646,52 @@ describe("reconciler handler", () => {
                 world.account.addCluster("us-east-1", name);
             }
             const quick = deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 });
-            const results = (await capture(() => Promise.all([run("schedule", {}, quick), run("deploy", payload(JSON.stringify({ a: 1 }), "create"), quick)]))).value;
-            assert.equal(world.account.calls.filter((c) => c.operation === "CreateRole").length, 3, "each role created once");
-            assert.equal(results.reduce((n, r) => n + r.counts.created, 0), 3);
+            const results = (
+                await capture(() =>
+                    Promise.all([
+                        run("schedule", {}, quick),
+                        run("deploy", payload(JSON.stringify({ a: 1 }), "create"), quick),
+                    ]),
+                )
+            ).value;
+            assert.equal(
+                world.account.calls.filter((c) => c.operation === "CreateRole").length,
+                3,
+                "each role created once",
+            );
+            assert.equal(
+                results.reduce((n, r) => n + r.counts.created, 0),
+                3,
+            );
         });
 
         it("works under the reconciler's own IAM policy, which allows its two objects and nothing else in the bucket", async () => {
-            const scope = { accountId: "111122223333", partition: "aws", region: "us-east-1", stackName: "prod", stackId: "container-insights/prod", bucketName: BUCKET };
+            const scope = {
+                accountId: "111122223333",
+                partition: "aws",
+                region: "us-east-1",
+                stackName: "prod",
+                stackId: "container-insights/prod",
+                bucketName: BUCKET,
+            };
             world.account.identity = reconcilerPermissions(scope, SECRET_ARN);
             world.account.addCluster("us-east-1", "alpha");
             const quick = deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 });
-            const created = (await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "create"), quick))).value;
+            const created = (await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "create"), quick)))
+                .value;
             assert.equal(created.counts.created, 1, JSON.stringify(created.results));
             await capture(() => run("schedule", {}, quick));
-            const destroyed = (await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "delete"), quick))).value;
+            const destroyed = (await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "delete"), quick)))
+                .value;
             assert.equal(destroyed.counts.deleted, 1);
-            await assert.rejects(world.account.handle("PutObject", { Bucket: BUCKET, Key: "cluster=alpha/part-0.parquet", Body: "x" }), /AccessDenied/);
-            await assert.rejects(world.account.handle("GetObject", { Bucket: BUCKET, Key: "cluster=alpha/part-0.parquet" }), /AccessDenied/);
+            await assert.rejects(
+                world.account.handle("PutObject", { Bucket: BUCKET, Key: "cluster=alpha/part-0.parquet", Body: "x" }),
+                /AccessDenied/,
+            );
+            await assert.rejects(
+                world.account.handle("GetObject", { Bucket: BUCKET, Key: "cluster=alpha/part-0.parquet" }),
+                /AccessDenied/,
+            );
         });
 
         it("releases the lease and records its input even when the run's deadline cut the work short", async () => {
@@ -501,25 +708,52 @@ describe("reconciler handler", () => {
                 return undefined;
             });
             const event = payload(JSON.stringify({ a: 1 }), "create");
-            const { value } = await capture(() => run("deploy", event, deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 }), lambdaContext("req-9", RESERVE_MS + 20_000)));
+            const { value } = await capture(() =>
+                run(
+                    "deploy",
+                    event,
+                    deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 }),
+                    lambdaContext("req-9", RESERVE_MS + 20_000),
+                ),
+            );
             assert.equal(value.counts.created, 1);
             assert.equal(value.counts.deferred, 1);
-            assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease), undefined, "released after the deadline");
-            assert.match(world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment)!, /"live":\{"[0-9a-f]{64}":1\}/);
+            assert.equal(
+                world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease),
+                undefined,
+                "released after the deadline",
+            );
+            assert.match(
+                world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment)!,
+                /"live":\{"[0-9a-f]{64}":1\}/,
+            );
         });
 
         it("still tears down on destroy when the bucket is already gone", async () => {
             world.account.addCluster("us-east-1", "alpha");
-            await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "create"), deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 })));
+            await capture(() =>
+                run(
+                    "deploy",
+                    payload(JSON.stringify({ a: 1 }), "create"),
+                    deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 }),
+                ),
+            );
             world.account.buckets.delete(BUCKET);
-            const { value } = await capture(() => run("deploy", payload(JSON.stringify({ a: 1 }), "delete"), deps("http://127.0.0.1:9")));
+            const { value } = await capture(() =>
+                run("deploy", payload(JSON.stringify({ a: 1 }), "delete"), deps("http://127.0.0.1:9")),
+            );
             assert.equal(value.counts.deleted, 1);
             assert.equal(world.account.roles.size, 0);
         });
 
         it("releases the lease when the run fails", async () => {
-            world.account.faults.push((operation) => (operation === "ListRoles" ? awsError("ValidationError", "broken") : undefined));
-            await assert.rejects(capture(() => run("schedule", {}, deps("http://127.0.0.1:9"))), /broken/);
+            world.account.faults.push((operation) =>
+                operation === "ListRoles" ? awsError("ValidationError", "broken") : undefined,
+            );
+            await assert.rejects(
+                capture(() => run("schedule", {}, deps("http://127.0.0.1:9"))),
+                /broken/,
+            );
             assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease), undefined);
         });
     });

@@ -93,13 +93,20 @@ export interface ProgramRun {
 
 /** Config for a valid stack; tests override what they are about. */
 export function baseConfig(): Record<string, string> {
-    return { roleName: "NopsIntegrationRole", token: "tok-SECRET-123", externalId: "ext-id-SECRET-456", datadogApiKey: "dd-SECRET-789" };
+    return {
+        roleName: "NopsIntegrationRole",
+        token: "tok-SECRET-123",
+        externalId: "ext-id-SECRET-456",
+        datadogApiKey: "dd-SECRET-789",
+    };
 }
 
 export const SECRET_KEYS = ["token", "externalId", "datadogApiKey", "karpenopsApiKey"];
 
 export function isSecretEnvelope(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+    return (
+        typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
+    );
 }
 
 /** Drops the secret envelopes, for asserting on values. */
@@ -156,7 +163,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     } else if (type === "aws:cloudwatch/eventBus:EventBus" || type === "aws:cloudwatch/eventRule:EventRule") {
         const region = (unwrap(inputs.region) as string | undefined) ?? "us-east-1";
         const bus = unwrap(inputs.eventBusName) as string | undefined;
-        const resource = type.endsWith("EventBus") ? `event-bus/${physical}` : `rule/${bus && bus !== "default" ? `${bus}/` : ""}${physical}`;
+        const resource = type.endsWith("EventBus")
+            ? `event-bus/${physical}`
+            : `rule/${bus && bus !== "default" ? `${bus}/` : ""}${physical}`;
         state.arn = `arn:aws:events:${region}:${ACCOUNT_ID}:${resource}`;
     } else if (type === "aws:iam/accessKey:AccessKey") {
         state.secret = { [SECRET_SIG_KEY]: SECRET_SIG, value: "mock-secret-access-key" };
@@ -182,13 +191,20 @@ function setConfig(config: Record<string, string>, awsRegion: string | null) {
     handToRuntime(configForProgram(stack, { validate: false }));
 }
 
-const issuerId = (region: string, name: string) => Buffer.from(`${region}/${name}`).toString("hex").toUpperCase().slice(0, 32);
+const issuerId = (region: string, name: string) =>
+    Buffer.from(`${region}/${name}`).toString("hex").toUpperCase().slice(0, 32);
 const vpcIdOf = (region: string, name: string) => `vpc-${issuerId(region, name).slice(-12).toLowerCase()}`;
 
 /** A cluster's subnets: its own, or two private ones and a public one with ids derived from its name. */
 export function subnetsOf(region: string, cluster: FleetCluster): FleetSubnet[] {
     const base = issuerId(region, cluster.name).slice(-8).toLowerCase();
-    return cluster.subnets ?? [{ id: `subnet-${base}a` }, { id: `subnet-${base}b` }, { id: `subnet-${base}c`, public: true }];
+    return (
+        cluster.subnets ?? [
+            { id: `subnet-${base}a` },
+            { id: `subnet-${base}b` },
+            { id: `subnet-${base}c`, public: true },
+        ]
+    );
 }
 
 /** ListFargateProfiles over the fleet, pages as the cluster lists them, as components/addons/fargateProfiles.ts reads them. */
@@ -210,7 +226,11 @@ export function fleetFargateProfiles(fleet: Fleet): NonNullable<ProgramOptions["
 
 /** aws_route_table's answer: the table's routes as the provider flattens them (absent targets are empty strings). */
 function routeTable(id: string, vpcId: string, toInternet: boolean) {
-    const route = { cidrBlock: "0.0.0.0/0", gatewayId: toInternet ? "igw-0123456789abcdef0" : "", natGatewayId: toInternet ? "" : "nat-0123456789abcdef0" };
+    const route = {
+        cidrBlock: "0.0.0.0/0",
+        gatewayId: toInternet ? "igw-0123456789abcdef0" : "",
+        natGatewayId: toInternet ? "" : "nat-0123456789abcdef0",
+    };
     return { id, routeTableId: id, vpcId, routes: [route], associations: [], tags: {} };
 }
 
@@ -232,7 +252,12 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
     if (token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
         const hostPath = String(inputs.arn).split("oidc-provider/")[1];
         const registered = Object.entries(fleet).some(([region, clusters]) =>
-            clusters.some((c) => c.oidc !== false && c.oidcProvider !== false && hostPath === `oidc.eks.${region}.amazonaws.com/id/${issuerId(region, c.name)}`),
+            clusters.some(
+                (c) =>
+                    c.oidc !== false &&
+                    c.oidcProvider !== false &&
+                    hostPath === `oidc.eks.${region}.amazonaws.com/id/${issuerId(region, c.name)}`,
+            ),
         );
         if (!registered) {
             throw notFound(`IAM OIDC Provider (${inputs.arn})`);
@@ -241,15 +266,24 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
     }
     if (token === "aws:eks/getAddon:getAddon") {
         const cluster = (fleet[inputs.region] ?? []).find((c) => c.name === inputs.clusterName);
-        const present = inputs.addonName === "eks-pod-identity-agent" ? cluster?.podIdentityAgent === true : cluster?.ebsCsiAddon !== false;
+        const present =
+            inputs.addonName === "eks-pod-identity-agent"
+                ? cluster?.podIdentityAgent === true
+                : cluster?.ebsCsiAddon !== false;
         if (!cluster || !present) {
             throw notFound(`EKS Add-On (${inputs.clusterName}:${inputs.addonName})`);
         }
-        return { addonName: inputs.addonName, clusterName: inputs.clusterName, addonVersion: "v1.37.0-eksbuild.1", region: inputs.region };
+        return {
+            addonName: inputs.addonName,
+            clusterName: inputs.clusterName,
+            addonVersion: "v1.37.0-eksbuild.1",
+            region: inputs.region,
+        };
     }
     if (token === "aws:ec2/getRouteTables:getRouteTables") {
         // aws_route_tables: the ids of the tables matching every filter, empty (no error) when none does.
-        const filter = (name: string): string | undefined => (inputs.filters ?? []).find((f: any) => f.name === name)?.values?.[0];
+        const filter = (name: string): string | undefined =>
+            (inputs.filters ?? []).find((f: any) => f.name === name)?.values?.[0];
         const ids: string[] = [];
         for (const cluster of fleet[inputs.region] ?? []) {
             const vpcId = vpcIdOf(inputs.region, cluster.name);
@@ -264,18 +298,38 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
         return { id: inputs.region, ids, region: inputs.region, tags: {} };
     }
     if (token === "aws:cloudwatch/getLogGroups:getLogGroups" || token === "aws:cloudwatch/getLogGroup:getLogGroup") {
-        const existing = (fleet[inputs.region] ?? []).filter((c) => c.performanceLogGroup).map((c) => ({ cluster: c, name: `/aws/containerinsights/${c.name}/performance` }));
+        const existing = (fleet[inputs.region] ?? [])
+            .filter((c) => c.performanceLogGroup)
+            .map((c) => ({ cluster: c, name: `/aws/containerinsights/${c.name}/performance` }));
         if (token === "aws:cloudwatch/getLogGroups:getLogGroups") {
             // aws_cloudwatch_log_groups: the names with the prefix, empty (no error) when none has it.
-            const names = existing.map((g) => g.name).filter((name) => name.startsWith(inputs.logGroupNamePrefix ?? ""));
-            return { id: inputs.region, logGroupNamePrefix: inputs.logGroupNamePrefix, logGroupNames: names, arns: names.map((n) => `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${n}`), region: inputs.region };
+            const names = existing
+                .map((g) => g.name)
+                .filter((name) => name.startsWith(inputs.logGroupNamePrefix ?? ""));
+            return {
+                id: inputs.region,
+                logGroupNamePrefix: inputs.logGroupNamePrefix,
+                logGroupNames: names,
+                arns: names.map((n) => `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${n}`),
+                region: inputs.region,
+            };
         }
         const group = existing.find((g) => g.name === inputs.name);
         if (!group) {
             throw invokeError("no matching CloudWatch Logs Log Group found");
         }
-        const tags = group.cluster.performanceLogGroup === "ours" ? { [STACK_TAG_KEY]: "container-insights/prod" } : { team: "observability" };
-        return { id: inputs.name, name: inputs.name, arn: `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${inputs.name}`, retentionInDays: 0, tags, region: inputs.region };
+        const tags =
+            group.cluster.performanceLogGroup === "ours"
+                ? { [STACK_TAG_KEY]: "container-insights/prod" }
+                : { team: "observability" };
+        return {
+            id: inputs.name,
+            name: inputs.name,
+            arn: `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${inputs.name}`,
+            retentionInDays: 0,
+            tags,
+            region: inputs.region,
+        };
     }
     if (token === "aws:ec2/getRouteTable:getRouteTable") {
         for (const cluster of fleet[inputs.region] ?? []) {
@@ -283,7 +337,9 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
             if (inputs.routeTableId === `rtb-main-${cluster.name}`) {
                 return routeTable(inputs.routeTableId, vpcId, cluster.mainRouteTablePublic === true);
             }
-            const subnet = subnetsOf(inputs.region, cluster).find((s) => inputs.routeTableId === `rtb-${s.id}` && s.routeTable !== "main");
+            const subnet = subnetsOf(inputs.region, cluster).find(
+                (s) => inputs.routeTableId === `rtb-${s.id}` && s.routeTable !== "main",
+            );
             if (subnet) {
                 return routeTable(inputs.routeTableId, vpcId, subnet.public === true);
             }
@@ -305,9 +361,15 @@ function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): 
             status: cluster.status ?? "ACTIVE",
             endpoint: `https://${id}.gr7.${inputs.region}.eks.amazonaws.com`,
             certificateAuthorities: [{ data: "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" }],
-            identities: cluster.oidc === false ? [] : [{ oidcs: [{ issuer: `https://oidc.eks.${inputs.region}.amazonaws.com/id/${id}` }] }],
+            identities:
+                cluster.oidc === false
+                    ? []
+                    : [{ oidcs: [{ issuer: `https://oidc.eks.${inputs.region}.amazonaws.com/id/${id}` }] }],
             tags: cluster.tags ?? {},
-            vpcConfig: { vpcId: vpcIdOf(inputs.region, cluster.name), subnetIds: subnetsOf(inputs.region, cluster).map((s) => s.id) },
+            vpcConfig: {
+                vpcId: vpcIdOf(inputs.region, cluster.name),
+                subnetIds: subnetsOf(inputs.region, cluster).map((s) => s.id),
+            },
         };
     }
     return undefined;
@@ -350,7 +412,9 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
                 if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
                     return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDA" };
                 }
-                const answer = options.call?.({ token: args.token, inputs: args.inputs }) ?? answerFleet(options.fleet ?? {}, args.token, args.inputs);
+                const answer =
+                    options.call?.({ token: args.token, inputs: args.inputs }) ??
+                    answerFleet(options.fleet ?? {}, args.token, args.inputs);
                 if (answer === undefined) {
                     throw new Error(`unexpected invoke ${args.token}`);
                 }

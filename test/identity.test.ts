@@ -1,4 +1,4 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { chooseIdentity } from "../common/identity";
 import { ConfigError, parseConfig } from "../config";
 import { baseConfig } from "./harness";
@@ -37,12 +37,18 @@ describe("identityMode config", () => {
     it("refuses createIamUser true with another identityMode, naming both keys and the fix", () => {
         const [problem, ...rest] = problems({ createIamUser: "true", identityMode: "podIdentity" });
         assert.deepEqual(rest, []);
-        assert.match(problem, /container-insights:createIamUser is true but container-insights:identityMode is podIdentity/);
+        assert.match(
+            problem,
+            /container-insights:createIamUser is true but container-insights:identityMode is podIdentity/,
+        );
         assert.match(problem, /set identityMode to iamUser, or createIamUser to false/);
     });
 
     it("refuses installPodIdentityAgent where no cluster can use Pod Identity", () => {
-        assert.match(problems({ installPodIdentityAgent: "true" })[0], /installPodIdentityAgent is true but container-insights:identityMode is irsa/);
+        assert.match(
+            problems({ installPodIdentityAgent: "true" })[0],
+            /installPodIdentityAgent is true but container-insights:identityMode is irsa/,
+        );
         assert.equal(parse({ identityMode: "auto", installPodIdentityAgent: "true" }).installPodIdentityAgent, true);
         assert.equal(parse({}).installPodIdentityAgent, false);
     });
@@ -55,7 +61,9 @@ describe("choosing a cluster's identity", () => {
     });
 
     it("auto: Pod Identity where the add-on is, else IRSA where the OIDC provider is registered, else skipped with the reason", () => {
-        assert.deepEqual(chooseIdentity("auto", { podIdentityAgent: true, oidcProvider: true }), { identity: "podIdentity" });
+        assert.deepEqual(chooseIdentity("auto", { podIdentityAgent: true, oidcProvider: true }), {
+            identity: "podIdentity",
+        });
         assert.deepEqual(chooseIdentity("auto", { podIdentityAgent: false, oidcProvider: true }), { identity: "irsa" });
         const skipped = chooseIdentity("auto", { podIdentityAgent: false, oidcProvider: false });
         assert.ok("skip" in skipped);
@@ -63,8 +71,14 @@ describe("choosing a cluster's identity", () => {
     });
 
     it("auto: installs the add-on instead of skipping or falling back when installPodIdentityAgent is set", () => {
-        assert.deepEqual(chooseIdentity("auto", { podIdentityAgent: false, oidcProvider: true, installsAgent: true }), { identity: "podIdentity", installAgent: true });
-        assert.deepEqual(chooseIdentity("auto", { podIdentityAgent: false, oidcProvider: false, installsAgent: true }), { identity: "podIdentity", installAgent: true });
+        assert.deepEqual(chooseIdentity("auto", { podIdentityAgent: false, oidcProvider: true, installsAgent: true }), {
+            identity: "podIdentity",
+            installAgent: true,
+        });
+        assert.deepEqual(
+            chooseIdentity("auto", { podIdentityAgent: false, oidcProvider: false, installsAgent: true }),
+            { identity: "podIdentity", installAgent: true },
+        );
     });
 
     it("auto: a fact that could not be checked never picks a mode", () => {
@@ -74,7 +88,10 @@ describe("choosing a cluster's identity", () => {
 
     it("podIdentity: skips a cluster known to lack the add-on unless it is installed; unknown still associates", () => {
         assert.ok("skip" in chooseIdentity("podIdentity", { podIdentityAgent: false }));
-        assert.deepEqual(chooseIdentity("podIdentity", { podIdentityAgent: false, installsAgent: true }), { identity: "podIdentity", installAgent: true });
+        assert.deepEqual(chooseIdentity("podIdentity", { podIdentityAgent: false, installsAgent: true }), {
+            identity: "podIdentity",
+            installAgent: true,
+        });
         assert.deepEqual(chooseIdentity("podIdentity", {}), { identity: "podIdentity" });
     });
 });

@@ -1,5 +1,5 @@
 /** npm run images:lock against a fake OCI registry on 127.0.0.1: resolution, signatures, failures, and the lock's use. */
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,7 +26,11 @@ async function fleetRegistry(options: ConstructorParameters<typeof FakeOciRegist
 }
 
 const clientFor = (registry: FakeOciRegistry, credentials?: { username: string; password: string }) =>
-    new RegistryClient({ baseUrls: { "public.ecr.aws": registry.baseUrl }, credentials: async () => credentials, timeoutMs: 5_000 });
+    new RegistryClient({
+        baseUrls: { "public.ecr.aws": registry.baseUrl },
+        credentials: async () => credentials,
+        timeoutMs: 5_000,
+    });
 
 describe("images lock against a fake OCI registry", () => {
     const open: FakeOciRegistry[] = [];
@@ -51,14 +55,31 @@ describe("images lock against a fake OCI registry", () => {
         const busybox = lock.images.find((i) => i.repository.endsWith("/busybox"))!;
         assert.deepEqual(busybox.signatures, []);
         const karpenops = lock.images.find((i) => i.repository.endsWith("/karpenops"))!;
-        assert.deepEqual(karpenops.signatures.map((s) => [s.artifactType, s.via]), [["application/vnd.cncf.notary.signature", "referrers-api"]]);
+        assert.deepEqual(
+            karpenops.signatures.map((s) => [s.artifactType, s.via]),
+            [["application/vnd.cncf.notary.signature", "referrers-api"]],
+        );
         assert.equal(lock.digests.length, LOCKED_IMAGES.length - 1, "the unsigned image is not signature evidence");
         assert.ok(!lock.digests.some((d) => d.includes("/busybox@")));
         assert.ok(lock.digests.includes(`public.ecr.aws/nops/karpenops@${digests["public.ecr.aws/nops/karpenops"]}`));
         // Each manifest request named every manifest media type, and each repository got its own pull-scoped token.
-        assert.ok(registry.requests.filter((r) => r.path.includes("/manifests/")).every((r) => r.accept?.includes("application/vnd.oci.image.index.v1+json") && r.accept.includes("application/vnd.docker.distribution.manifest.v2+json")));
-        assert.deepEqual(new Set(registry.tokenRequests.map((t) => t.scope)), new Set(LOCKED_IMAGES.map((i) => `repository:${splitRepository(i.repository).path}:pull`)));
-        assert.ok(registry.tokenRequests.every((t) => t.service === "public.ecr.aws" && t.authorization === undefined), "anonymous by default");
+        assert.ok(
+            registry.requests
+                .filter((r) => r.path.includes("/manifests/"))
+                .every(
+                    (r) =>
+                        r.accept?.includes("application/vnd.oci.image.index.v1+json") &&
+                        r.accept.includes("application/vnd.docker.distribution.manifest.v2+json"),
+                ),
+        );
+        assert.deepEqual(
+            new Set(registry.tokenRequests.map((t) => t.scope)),
+            new Set(LOCKED_IMAGES.map((i) => `repository:${splitRepository(i.repository).path}:pull`)),
+        );
+        assert.ok(
+            registry.tokenRequests.every((t) => t.service === "public.ecr.aws" && t.authorization === undefined),
+            "anonymous by default",
+        );
     });
 
     it("finds signatures through the referrers tag schema where the registry has no referrers API", async () => {
@@ -86,27 +107,39 @@ describe("images lock against a fake OCI registry", () => {
         open.push(registry);
         const client = clientFor(registry, { username: "AWS", password: "ecr-public-token" });
         await client.resolveTag("public.ecr.aws/nops/karpenops", "1.23.2");
-        assert.equal(registry.tokenRequests[0].authorization, `Basic ${Buffer.from("AWS:ecr-public-token").toString("base64")}`);
+        assert.equal(
+            registry.tokenRequests[0].authorization,
+            `Basic ${Buffer.from("AWS:ecr-public-token").toString("base64")}`,
+        );
     });
 
     it("refuses a registry whose manifest does not hash to the digest it names", async () => {
         const { registry } = await fleetRegistry({ lieAboutDigest: true });
         open.push(registry);
-        await assert.rejects(clientFor(registry).resolveTag("public.ecr.aws/nops/karpenops", "1.23.2"), /names digest sha256:[0-9a-f]{64}, but the manifest it serves hashes to sha256:/);
+        await assert.rejects(
+            clientFor(registry).resolveTag("public.ecr.aws/nops/karpenops", "1.23.2"),
+            /names digest sha256:[0-9a-f]{64}, but the manifest it serves hashes to sha256:/,
+        );
     });
 
     it("writes nothing when any image fails, naming each failed image", async () => {
         const registry = await new FakeOciRegistry().start();
         open.push(registry);
         for (const image of LOCKED_IMAGES.filter((i) => i.component !== "karpenops" && i.component !== "opencost")) {
-            registry.pushSignature(splitRepository(image.repository).path, registry.pushImage(splitRepository(image.repository).path, image.tag));
+            registry.pushSignature(
+                splitRepository(image.repository).path,
+                registry.pushImage(splitRepository(image.repository).path, image.tag),
+            );
         }
         const out = join(dir, "lock.json");
-        await assert.rejects(main(["--registry", `public.ecr.aws=${registry.baseUrl}`, "--out", out], () => undefined), (error: Error) => {
-            assert.match(error.message, /public\.ecr\.aws\/nops\/karpenops:1\.23\.2: the registry answered 404/);
-            assert.match(error.message, /public\.ecr\.aws\/nops\/opencost:1\.111\.0: the registry answered 404/);
-            return true;
-        });
+        await assert.rejects(
+            main(["--registry", `public.ecr.aws=${registry.baseUrl}`, "--out", out], () => undefined),
+            (error: Error) => {
+                assert.match(error.message, /public\.ecr\.aws\/nops\/karpenops:1\.23\.2: the registry answered 404/);
+                assert.match(error.message, /public\.ecr\.aws\/nops\/opencost:1\.111\.0: the registry answered 404/);
+                return true;
+            },
+        );
         assert.equal(existsSync(out), false);
     });
 
@@ -115,7 +148,10 @@ describe("images lock against a fake OCI registry", () => {
         const url = registry.baseUrl;
         await registry.close();
         const client = new RegistryClient({ baseUrls: { "public.ecr.aws": url }, timeoutMs: 2_000 });
-        await assert.rejects(client.resolveTag("public.ecr.aws/nops/karpenops", "1.23.2"), /HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/nops\/karpenops\/manifests\/1\.23\.2 failed/);
+        await assert.rejects(
+            client.resolveTag("public.ecr.aws/nops/karpenops", "1.23.2"),
+            /HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/nops\/karpenops\/manifests\/1\.23\.2 failed/,
+        );
     });
 
     it("end to end: npm run images:lock writes a lock the program pins every image from", async () => {
@@ -131,7 +167,9 @@ describe("images lock against a fake OCI registry", () => {
             assert.equal(pinned.tags[image.component], `${image.tag}@${digests[image.repository]}`);
         }
         for (const image of ADDON_IMAGES) {
-            assert.deepEqual(pinAddonImage(image, lock, false), { reference: `${image.repository}:${image.tag}@${digests[image.repository]}` });
+            assert.deepEqual(pinAddonImage(image, lock, false), {
+                reference: `${image.repository}:${image.tag}@${digests[image.repository]}`,
+            });
         }
         assert.match(lines.at(-1)!, /14 images, 14 signed/);
     });
@@ -143,12 +181,24 @@ describe("the images npm run images:lock resolves", () => {
         try {
             mkdirSync(join(project, "stacks"));
             copyFileSync(join(__dirname, "..", "Pulumi.yaml"), join(project, "Pulumi.yaml"));
-            writeFileSync(join(project, "stacks", "Pulumi.a.yaml"), "config:\n  container-insights:images:\n    karpenops: 1.23.6\n");
-            writeFileSync(join(project, "stacks", "Pulumi.b.yaml"), "config:\n  container-insights:images:\n    karpenops: 1.23.6\n    datadog: 7.57.0\n");
+            writeFileSync(
+                join(project, "stacks", "Pulumi.a.yaml"),
+                "config:\n  container-insights:images:\n    karpenops: 1.23.6\n",
+            );
+            writeFileSync(
+                join(project, "stacks", "Pulumi.b.yaml"),
+                "config:\n  container-insights:images:\n    karpenops: 1.23.6\n    datadog: 7.57.0\n",
+            );
             const wanted = wantedImages(project).map((w) => imageKey(w.repository, w.tag));
             assert.equal(wanted.length, LOCKED_IMAGES.length + 2);
-            assert.ok(wanted.includes("public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0"), "the add-ons' images are locked too");
-            assert.ok(wanted.includes("public.ecr.aws/nops/karpenops:1.23.6") && wanted.includes("public.ecr.aws/nops/karpenops:1.23.2"));
+            assert.ok(
+                wanted.includes("public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0"),
+                "the add-ons' images are locked too",
+            );
+            assert.ok(
+                wanted.includes("public.ecr.aws/nops/karpenops:1.23.6") &&
+                    wanted.includes("public.ecr.aws/nops/karpenops:1.23.2"),
+            );
             assert.ok(wanted.includes("public.ecr.aws/nops/datadog/agent:7.57.0"));
         } finally {
             rmSync(project, { recursive: true, force: true });
@@ -164,29 +214,48 @@ describe("the committed images lock", () => {
             assert.ok(keys.includes(imageKey(image.repository, image.tag)), image.component);
         }
         for (const image of lock.images.filter((i) => i.digest !== null)) {
-            assert.ok(image.resolvedAt && image.mediaType, `${image.repository}:${image.tag} has a digest, so images:lock resolved it`);
+            assert.ok(
+                image.resolvedAt && image.mediaType,
+                `${image.repository}:${image.tag} has a digest, so images:lock resolved it`,
+            );
         }
     });
 
     it("makes the program refuse, naming every unpinned image, unless unpinned images are allowed", () => {
         const lock = { images: [], digests: [] };
         const tags = Object.fromEntries(CHART_IMAGES.map((i) => [i.component, i.tag]));
-        assert.throws(() => pinImages(tags, lock, false), (error: Error) => {
-            for (const image of CHART_IMAGES) {
-                assert.ok(error.message.includes(imageKey(image.repository, image.tag)), image.component);
-            }
-            assert.match(error.message, /Run npm run images:lock .* or set container-insights:agent\.allowUnpinnedImages to true/);
-            return true;
-        });
+        assert.throws(
+            () => pinImages(tags, lock, false),
+            (error: Error) => {
+                for (const image of CHART_IMAGES) {
+                    assert.ok(error.message.includes(imageKey(image.repository, image.tag)), image.component);
+                }
+                assert.match(
+                    error.message,
+                    /Run npm run images:lock .* or set container-insights:agent\.allowUnpinnedImages to true/,
+                );
+                return true;
+            },
+        );
         const allowed = pinImages(tags, lock, true);
         assert.equal(allowed.unpinned.length, CHART_IMAGES.length);
         assert.equal(allowed.tags.karpenops, "1.23.2");
     });
 
     it("rejects a lock whose evidence list does not match its images", () => {
-        const text = JSON.stringify({ images: [], digests: [`public.ecr.aws/nops/karpenops@sha256:${"0".repeat(64)}`] });
+        const text = JSON.stringify({
+            images: [],
+            digests: [`public.ecr.aws/nops/karpenops@sha256:${"0".repeat(64)}`],
+        });
         assert.throws(() => parseImageLock(text, "x.json"), /"digests" does not match the signed images it lists/);
-        assert.throws(() => parseImageLock('{"images":[{"repository":"r","tag":"t","digest":"sha256:1","signatures":[]}],"digests":[]}', "y.json"), /images lock y\.json is malformed: \/images\/0\/digest/);
+        assert.throws(
+            () =>
+                parseImageLock(
+                    '{"images":[{"repository":"r","tag":"t","digest":"sha256:1","signatures":[]}],"digests":[]}',
+                    "y.json",
+                ),
+            /images lock y\.json is malformed: \/images\/0\/digest/,
+        );
     });
 });
 
@@ -195,9 +264,15 @@ describe("the program and the images lock", () => {
         const { baseConfig, lastRegistrations, runProgram, unwrap } = await import("./harness");
         const empty = { images: [], digests: [] };
         const fleet = { "us-east-1": [{ name: "prod-a" }] };
-        await assert.rejects(runProgram(baseConfig(), { fleet, imageLock: empty }), /the agent chart's images are not pinned by digest in images\/images\.lock\.json: public\.ecr\.aws\/nops\/alpine\/k8s:1\.30\.4, /);
+        await assert.rejects(
+            runProgram(baseConfig(), { fleet, imageLock: empty }),
+            /the agent chart's images are not pinned by digest in images\/images\.lock\.json: public\.ecr\.aws\/nops\/alpine\/k8s:1\.30\.4, /,
+        );
         assert.equal(lastRegistrations().length, 0);
-        const byTag = await runProgram({ ...baseConfig(), "agent.allowUnpinnedImages": "true" }, { fleet, imageLock: empty });
+        const byTag = await runProgram(
+            { ...baseConfig(), "agent.allowUnpinnedImages": "true" },
+            { fleet, imageLock: empty },
+        );
         const values = unwrap(byTag.one("kubernetes:helm.sh/v4:Chart").inputs.values) as any;
         assert.equal(values.karpenops.image.tag, "1.23.2");
         const awsOnly = await runProgram({ ...baseConfig(), "agent.install": "false" }, { fleet, imageLock: empty });
@@ -224,7 +299,12 @@ describe("npm run images:lock's arguments", () => {
     });
 
     it("says a flag needs a value rather than calling it unknown", () => {
-        assert.throws(() => parseArgs(["--registry"]), (e: unknown) => e instanceof LockUsageError && /^--registry needs a value \(<host>=<base url>\)/.test((e as Error).message));
+        assert.throws(
+            () => parseArgs(["--registry"]),
+            (e: unknown) =>
+                e instanceof LockUsageError &&
+                /^--registry needs a value \(<host>=<base url>\)/.test((e as Error).message),
+        );
         assert.throws(() => parseArgs(["--out", "--aws"]), /--out needs a value/);
         assert.throws(() => parseArgs(["--registry", "public.ecr.aws"]), /--registry takes <host>=<base url>/);
         assert.throws(() => parseArgs(["--nope"]), /unknown argument --nope/);

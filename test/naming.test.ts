@@ -1,4 +1,4 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { clusterRoleName, reconcilerFunctionNames } from "../common/naming";
 
 describe("shared naming", () => {

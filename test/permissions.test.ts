@@ -1,7 +1,7 @@
-import { strict as assert } from "assert";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { strict as assert } from "node:assert";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PolicyDocument, policy } from "../common/documents";
 import { STACK_TAG_KEY } from "../common/naming";
 import { parseConfig } from "../config";
@@ -19,7 +19,17 @@ import {
 import { ConfigMap, configSet } from "../config/cliConfig";
 import { PROJECT, configForProgram } from "./cliReplay";
 import { evaluate } from "./fakes/iamPolicy";
-import { ACCOUNT_ID, Fleet, Invoke, ProgramRun, Registration, SECRET_KEYS, baseConfig, runProgram, unwrap } from "./harness";
+import {
+    ACCOUNT_ID,
+    Fleet,
+    Invoke,
+    ProgramRun,
+    Registration,
+    SECRET_KEYS,
+    baseConfig,
+    runProgram,
+    unwrap,
+} from "./harness";
 
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const FLEET: Fleet = { "us-east-1": [{ name: "alpha" }], "eu-west-1": [{ name: "beta" }] };
@@ -37,9 +47,25 @@ const CASES: Array<[string, Record<string, string>]> = [
             "clusters.assumeRoleArn": `arn:aws:iam::${ACCOUNT_ID}:role/eks-admin`,
         },
     ],
-    ["IAM user, KMS key id, no auto-update", { ...baseConfig(), createIamUser: "true", autoUpdate: "false", kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }],
+    [
+        "IAM user, KMS key id, no auto-update",
+        {
+            ...baseConfig(),
+            createIamUser: "true",
+            autoUpdate: "false",
+            kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab",
+        },
+    ],
     ["IRSA, KMS key ARN, no agent install", { ...baseConfig(), kmsKeyId: KEY_ARN, "agent.install": "false" }],
-    ["Pod Identity, add-on installed where missing", { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", identityMode: "podIdentity", installPodIdentityAgent: "true" }],
+    [
+        "Pod Identity, add-on installed where missing",
+        {
+            ...baseConfig(),
+            includeRegions: "us-east-1,eu-west-1",
+            identityMode: "podIdentity",
+            installPodIdentityAgent: "true",
+        },
+    ],
     ["auto identity", { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", identityMode: "auto" }],
     [
         "Fargate Container Insights with Pod Identity",
@@ -52,13 +78,38 @@ const CASES: Array<[string, Record<string, string>]> = [
             "addons.fargateInsights.alwaysInclude": "*",
         },
     ],
-    ["Fargate Container Insights with an IAM user", { ...baseConfig(), createIamUser: "true", "addons.fargateInsights.enabled": "true", "addons.fargateInsights.alwaysInclude": "*" }],
+    [
+        "Fargate Container Insights with an IAM user",
+        {
+            ...baseConfig(),
+            createIamUser: "true",
+            "addons.fargateInsights.enabled": "true",
+            "addons.fargateInsights.alwaysInclude": "*",
+        },
+    ],
     [
         "CNI metrics add-on, IRSA, the stack's alarm topics with an email",
-        { ...baseConfig(), includeRegions: "us-east-1,eu-west-1", "addons.cniMetrics.enabled": "true", "addons.cniMetrics.alarmEmail": "ops@example.com" },
+        {
+            ...baseConfig(),
+            includeRegions: "us-east-1,eu-west-1",
+            "addons.cniMetrics.enabled": "true",
+            "addons.cniMetrics.alarmEmail": "ops@example.com",
+        },
     ],
-    ["CNI metrics add-on, Pod Identity, an existing topic", { ...baseConfig(), includeRegions: "us-east-1", identityMode: "podIdentity", "addons.cniMetrics.enabled": "true", "addons.cniMetrics.alarmTopicArn": `arn:aws:sns:us-east-1:${ACCOUNT_ID}:ops` }],
-    ["events with a trail of their own, IAM's rule in us-east-1 though it is not included", { ...baseConfig(), includeRegions: "eu-west-1,eu-central-1", "events.createTrail": "true" }],
+    [
+        "CNI metrics add-on, Pod Identity, an existing topic",
+        {
+            ...baseConfig(),
+            includeRegions: "us-east-1",
+            identityMode: "podIdentity",
+            "addons.cniMetrics.enabled": "true",
+            "addons.cniMetrics.alarmTopicArn": `arn:aws:sns:us-east-1:${ACCOUNT_ID}:ops`,
+        },
+    ],
+    [
+        "events with a trail of their own, IAM's rule in us-east-1 though it is not included",
+        { ...baseConfig(), includeRegions: "eu-west-1,eu-central-1", "events.createTrail": "true" },
+    ],
     ["events off", { ...baseConfig(), "events.enabled": "false" }],
 ];
 
@@ -70,7 +121,11 @@ function parsedAsTheProgramSeesIt(config: Record<string, string>) {
     }
     const received = configForProgram(stack, { validate: false }).config;
     const prefix = "container-insights:";
-    const raw = Object.fromEntries(Object.entries(received).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    const raw = Object.fromEntries(
+        Object.entries(received)
+            .filter(([k]) => k.startsWith(prefix))
+            .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
     return parseConfig(raw, { awsRegion: "us-east-1", stackName: "prod" });
 }
 
@@ -79,8 +134,10 @@ const iam = (path: string) => `arn:aws:iam::${ACCOUNT_ID}:${path}`;
 /** The ARN IAM authorizes each registration's calls against, from what the program registered. */
 function arnsOf(run: ProgramRun, r: Registration): string[] {
     const inputs = unwrap(r.inputs) as Record<string, any>;
-    const regional = (service: string, rest: string, region = inputs.region ?? "us-east-1") => `arn:aws:${service}:${region}:${ACCOUNT_ID}:${rest}`;
-    const rule = (name: string) => regional("events", inputs.eventBusName ? `rule/${inputs.eventBusName}/${name}` : `rule/${name}`);
+    const regional = (service: string, rest: string, region = inputs.region ?? "us-east-1") =>
+        `arn:aws:${service}:${region}:${ACCOUNT_ID}:${rest}`;
+    const rule = (name: string) =>
+        regional("events", inputs.eventBusName ? `rule/${inputs.eventBusName}/${name}` : `rule/${name}`);
     const queueName = (url: string) => url.split("/").pop()!;
     const [, module] = r.type.split(":");
     if (module.startsWith("s3/")) {
@@ -130,16 +187,27 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
         case "aws:cloudwatch/metricAlarm:MetricAlarm":
             return [regional("cloudwatch", `alarm:${inputs.name}`)];
         case "aws:lambda/eventSourceMapping:EventSourceMapping":
-            return [regional("lambda", `function:${inputs.functionName}`), regional("lambda", "event-source-mapping:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")];
+            return [
+                regional("lambda", `function:${inputs.functionName}`),
+                regional("lambda", "event-source-mapping:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"),
+            ];
         case "aws:cloudtrail/trail:Trail":
             return [regional("cloudtrail", `trail/${inputs.name}`)];
         case "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
             const arn = (rest: string) => `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:${rest}`;
-            return [arn(`cluster/${inputs.clusterName}`), arn(`podidentityassociation/${inputs.clusterName}/a-0123456789abcdefg`)];
+            return [
+                arn(`cluster/${inputs.clusterName}`),
+                arn(`podidentityassociation/${inputs.clusterName}/a-0123456789abcdefg`),
+            ];
         }
         case "aws:eks/fargateProfile:FargateProfile": {
             const arn = (rest: string) => `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:${rest}`;
-            return [arn(`cluster/${inputs.clusterName}`), arn(`fargateprofile/${inputs.clusterName}/${inputs.fargateProfileName}/0ec3a1b2-0000-4000-8000-000000000000`)];
+            return [
+                arn(`cluster/${inputs.clusterName}`),
+                arn(
+                    `fargateprofile/${inputs.clusterName}/${inputs.fargateProfileName}/0ec3a1b2-0000-4000-8000-000000000000`,
+                ),
+            ];
         }
         case "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
             const role = run.ofType("aws:iam/role:Role").find((x) => unwrap(x.inputs.name) === inputs.role)!;
@@ -157,10 +225,15 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
             // The topic of the same region, by its real ARN shape (the mocks' ARNs are not AWS's).
             const topic = run.ofType("aws:sns/topic:Topic").find((t) => unwrap(t.inputs.region) === inputs.region)!;
             const topicArn = `arn:aws:sns:${inputs.region}:${ACCOUNT_ID}:${unwrap(topic.inputs.name)}`;
-            return r.type.endsWith("TopicPolicy") ? [topicArn] : [topicArn, `${topicArn}:0a1b2c3d-0000-1111-2222-333344445555`];
+            return r.type.endsWith("TopicPolicy")
+                ? [topicArn]
+                : [topicArn, `${topicArn}:0a1b2c3d-0000-1111-2222-333344445555`];
         }
         case "aws:eks/addon:Addon":
-            return [`arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${inputs.clusterName}`, `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`];
+            return [
+                `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${inputs.clusterName}`,
+                `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`,
+            ];
     }
     throw new Error(`the test does not know the ARN of a ${r.type}`);
 }
@@ -168,7 +241,12 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
 /** IAM puts a role's permissions boundary (by its real ARN) in the context of the calls on the role and its policies. */
 function boundaryContext(run: ProgramRun, r: Registration): Record<string, string> {
     const inputs = unwrap(r.inputs) as Record<string, any>;
-    const role = r.type === "aws:iam/role:Role" ? r : r.type.startsWith("aws:iam/role") ? run.ofType("aws:iam/role:Role").find((x) => unwrap(x.inputs.name) === inputs.role) : undefined;
+    const role =
+        r.type === "aws:iam/role:Role"
+            ? r
+            : r.type.startsWith("aws:iam/role")
+              ? run.ofType("aws:iam/role:Role").find((x) => unwrap(x.inputs.name) === inputs.role)
+              : undefined;
     const boundary = role && unwrap(role.inputs.permissionsBoundary);
     if (!boundary) {
         return {};
@@ -183,21 +261,39 @@ function invokeRequests(invoke: Invoke): Array<{ resource: string; context: Reco
         case "aws:eks/getClusters:getClusters":
             return [{ resource: "*", context: { "aws:RequestedRegion": inputs.region } }];
         case "aws:eks/getCluster:getCluster":
-            return [{ resource: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${inputs.name}`, context: { "aws:RequestedRegion": inputs.region } }];
+            return [
+                {
+                    resource: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${inputs.name}`,
+                    context: { "aws:RequestedRegion": inputs.region },
+                },
+            ];
         case "aws:kms/getKey:getKey":
-            return [{ resource: KEY_ARN, context: inputs.keyId.startsWith("alias/") ? { "kms:ResourceAliases": [inputs.keyId] } : {} }];
+            return [
+                {
+                    resource: KEY_ARN,
+                    context: inputs.keyId.startsWith("alias/") ? { "kms:ResourceAliases": [inputs.keyId] } : {},
+                },
+            ];
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return [];
         case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
             return [{ resource: inputs.arn, context: {} }];
         case "aws:eks/getAddon:getAddon":
-            return [{ resource: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`, context: {} }];
+            return [
+                {
+                    resource: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:addon/${inputs.clusterName}/${inputs.addonName}/a1b2c3d4-0000`,
+                    context: {},
+                },
+            ];
         case "aws:cloudwatch/getLogGroups:getLogGroups":
             // DescribeLogGroups is authorized on the account's log-group:* of the region.
             return [{ resource: `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:*`, context: {} }];
         case "aws:cloudwatch/getLogGroup:getLogGroup": {
             const group = `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${inputs.name}`;
-            return [{ resource: group, context: {} }, { resource: `${group}:*`, context: {} }];
+            return [
+                { resource: group, context: {} },
+                { resource: `${group}:*`, context: {} },
+            ];
         }
         case "aws:ec2/getRouteTables:getRouteTables":
         case "aws:ec2/getRouteTable:getRouteTable":
@@ -214,7 +310,12 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
             before(async () => {
                 run = await runProgram(config, { fleet: FLEET, call: answerGetKey });
                 const parsed = parsedAsTheProgramSeesIt(config);
-                document = deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", accountId: ACCOUNT_ID, config: parsed });
+                document = deployerPolicy({
+                    stackName: "prod",
+                    stackRegion: "us-east-1",
+                    accountId: ACCOUNT_ID,
+                    config: parsed,
+                });
             });
 
             it("covers every AWS resource the program registers, on that resource's own ARN", () => {
@@ -224,36 +325,75 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                     const needed = PROVIDER_ACTIONS[r.type];
                     assert.ok(needed, `no provider actions listed for ${r.type}`);
                     // Attaching and detaching a managed policy carry the policy's ARN in the request context.
-                    const policyArn = r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" ? String(unwrap(r.inputs.policyArn)) : undefined;
+                    const policyArn =
+                        r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+                            ? String(unwrap(r.inputs.policyArn))
+                            : undefined;
                     for (const resource of arnsOf(run, r)) {
                         for (const action of needed) {
-                            const context: Record<string, string> = policyArn && /^iam:(Attach|Detach)RolePolicy$/.test(action) ? { "iam:PolicyARN": policyArn } : {};
+                            const context: Record<string, string> =
+                                policyArn && /^iam:(Attach|Detach)RolePolicy$/.test(action)
+                                    ? { "iam:PolicyARN": policyArn }
+                                    : {};
                             Object.assign(context, boundaryContext(run, r));
                             // A key's calls carry its tags; CreateKey names no key (it makes one): IAM authorizes it on
                             // "*", in the requested region, with the tags it is created with.
-                            const keyTags = r.type === "aws:kms/key:Key" ? (unwrap(r.inputs.tags) as Record<string, string>) : {};
-                            const tagContext = (prefix: string) => Object.fromEntries(Object.entries(keyTags).map(([k, v]) => [`aws:${prefix}/${k}`, v]));
+                            const keyTags =
+                                r.type === "aws:kms/key:Key" ? (unwrap(r.inputs.tags) as Record<string, string>) : {};
+                            const tagContext = (prefix: string) =>
+                                Object.fromEntries(Object.entries(keyTags).map(([k, v]) => [`aws:${prefix}/${k}`, v]));
                             const request =
                                 action === "kms:CreateKey"
-                                    ? { action, resource: "*", context: { "aws:RequestedRegion": String(unwrap(r.inputs.region)), ...tagContext("RequestTag") } }
+                                    ? {
+                                          action,
+                                          resource: "*",
+                                          context: {
+                                              "aws:RequestedRegion": String(unwrap(r.inputs.region)),
+                                              ...tagContext("RequestTag"),
+                                          },
+                                      }
                                     : { action, resource, context: { ...context, ...tagContext("ResourceTag") } };
-                            assert.equal(evaluate(document, request), "Allow", `${action} on ${request.resource} (${r.type} ${r.name})`);
+                            assert.equal(
+                                evaluate(document, request),
+                                "Allow",
+                                `${action} on ${request.resource} (${r.type} ${r.name})`,
+                            );
                         }
                     }
                 }
                 for (const fn of run.ofType("aws:lambda/function:Function")) {
                     const roleArn = String(unwrap(fn.inputs.role));
-                    const role = run.ofType("aws:iam/role:Role").find((r) => roleArn.endsWith(`/${unwrap(r.inputs.name)}`))!;
-                    const request = { action: "iam:PassRole", resource: arnsOf(run, role)[0], context: { "iam:PassedToService": "lambda.amazonaws.com" } };
+                    const role = run
+                        .ofType("aws:iam/role:Role")
+                        .find((r) => roleArn.endsWith(`/${unwrap(r.inputs.name)}`))!;
+                    const request = {
+                        action: "iam:PassRole",
+                        resource: arnsOf(run, role)[0],
+                        context: { "iam:PassedToService": "lambda.amazonaws.com" },
+                    };
                     assert.equal(evaluate(document, request), "Allow");
-                    assert.equal(evaluate(document, { ...request, context: { "iam:PassedToService": "ec2.amazonaws.com" } }), "ImplicitDeny");
+                    assert.equal(
+                        evaluate(document, { ...request, context: { "iam:PassedToService": "ec2.amazonaws.com" } }),
+                        "ImplicitDeny",
+                    );
                 }
-                for (const target of run.ofType("aws:cloudwatch/eventTarget:EventTarget").filter((t) => t.inputs.roleArn !== undefined)) {
+                for (const target of run
+                    .ofType("aws:cloudwatch/eventTarget:EventTarget")
+                    .filter((t) => t.inputs.roleArn !== undefined)) {
                     const roleArn = String(unwrap(target.inputs.roleArn));
-                    const role = run.ofType("aws:iam/role:Role").find((r) => roleArn.endsWith(`/${unwrap(r.inputs.name)}`))!;
-                    const request = { action: "iam:PassRole", resource: arnsOf(run, role)[0], context: { "iam:PassedToService": "events.amazonaws.com" } };
+                    const role = run
+                        .ofType("aws:iam/role:Role")
+                        .find((r) => roleArn.endsWith(`/${unwrap(r.inputs.name)}`))!;
+                    const request = {
+                        action: "iam:PassRole",
+                        resource: arnsOf(run, role)[0],
+                        context: { "iam:PassedToService": "events.amazonaws.com" },
+                    };
                     assert.equal(evaluate(document, request), "Allow", `PassRole of ${roleArn} to EventBridge`);
-                    assert.equal(evaluate(document, { ...request, context: { "iam:PassedToService": "lambda.amazonaws.com" } }), "ImplicitDeny");
+                    assert.equal(
+                        evaluate(document, { ...request, context: { "iam:PassedToService": "lambda.amazonaws.com" } }),
+                        "ImplicitDeny",
+                    );
                 }
             });
 
@@ -264,39 +404,93 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                     assert.ok(needed, `no actions listed for invoke ${invoke.token}`);
                     for (const { resource, context } of invokeRequests(invoke)) {
                         for (const action of needed) {
-                            assert.equal(evaluate(document, { action, resource, context }), "Allow", `${action} on ${resource}`);
+                            assert.equal(
+                                evaluate(document, { action, resource, context }),
+                                "Allow",
+                                `${action} on ${resource}`,
+                            );
                         }
                     }
                 }
             });
 
             it("lets the Fargate add-on do what it needs and no more: its profiles, its roles, only the managed Fargate policy", () => {
-                const allowed = (action: string, resource: string, context = {}) => evaluate(document, { action, resource, context }) === "Allow";
+                const allowed = (action: string, resource: string, context = {}) =>
+                    evaluate(document, { action, resource, context }) === "Allow";
                 const profiles = run.ofType("aws:eks/fargateProfile:FargateProfile");
                 if (!label.startsWith("Fargate")) {
                     assert.equal(profiles.length, 0);
                     assert.ok(!allowed("eks:ListFargateProfiles", `arn:aws:eks:us-east-1:${ACCOUNT_ID}:cluster/alpha`));
-                    assert.ok(!allowed("iam:CreateServiceLinkedRole", iam("role/aws-service-role/eks-fargate.amazonaws.com/AWSServiceRoleForAmazonEKSForFargate"), { "iam:AWSServiceName": "eks-fargate.amazonaws.com" }));
+                    assert.ok(
+                        !allowed(
+                            "iam:CreateServiceLinkedRole",
+                            iam("role/aws-service-role/eks-fargate.amazonaws.com/AWSServiceRoleForAmazonEKSForFargate"),
+                            { "iam:AWSServiceName": "eks-fargate.amazonaws.com" },
+                        ),
+                    );
                     return;
                 }
                 assert.ok(profiles.length > 0);
                 for (const profile of profiles) {
                     const { clusterName, region } = unwrap(profile.inputs) as Record<string, string>;
-                    assert.ok(allowed("eks:ListFargateProfiles", `arn:aws:eks:${region}:${ACCOUNT_ID}:cluster/${clusterName}`), "the SDK's detection");
-                    const podRole = run.ofType("aws:iam/role:Role").find((r) => String(unwrap(profile.inputs.podExecutionRoleArn)) === r.state.arn)!;
+                    assert.ok(
+                        allowed(
+                            "eks:ListFargateProfiles",
+                            `arn:aws:eks:${region}:${ACCOUNT_ID}:cluster/${clusterName}`,
+                        ),
+                        "the SDK's detection",
+                    );
+                    const podRole = run
+                        .ofType("aws:iam/role:Role")
+                        .find((r) => String(unwrap(profile.inputs.podExecutionRoleArn)) === r.state.arn)!;
                     const roleArn = arnsOf(run, podRole)[0];
                     assert.ok(allowed("iam:PassRole", roleArn, { "iam:PassedToService": "eks.amazonaws.com" }));
-                    assert.ok(allowed("iam:AttachRolePolicy", roleArn, { "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy" }));
-                    assert.ok(!allowed("iam:AttachRolePolicy", roleArn, { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" }));
+                    assert.ok(
+                        allowed("iam:AttachRolePolicy", roleArn, {
+                            "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy",
+                        }),
+                    );
+                    assert.ok(
+                        !allowed("iam:AttachRolePolicy", roleArn, {
+                            "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
+                        }),
+                    );
                 }
-                const fargateSlr = iam("role/aws-service-role/eks-fargate.amazonaws.com/AWSServiceRoleForAmazonEKSForFargate");
-                assert.ok(allowed("iam:CreateServiceLinkedRole", fargateSlr, { "iam:AWSServiceName": "eks-fargate.amazonaws.com" }), "an account's first Fargate profile");
-                assert.ok(!allowed("iam:CreateServiceLinkedRole", iam("role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS"), { "iam:AWSServiceName": "eks.amazonaws.com" }));
-                assert.ok(!allowed("iam:CreateServiceLinkedRole", fargateSlr, { "iam:AWSServiceName": "eks.amazonaws.com" }));
-                assert.ok(!allowed("eks:CreateFargateProfile", `arn:aws:eks:us-east-1:${ACCOUNT_ID}:fargateprofile/alpha/someone-elses/0ec3a1b2`));
+                const fargateSlr = iam(
+                    "role/aws-service-role/eks-fargate.amazonaws.com/AWSServiceRoleForAmazonEKSForFargate",
+                );
+                assert.ok(
+                    allowed("iam:CreateServiceLinkedRole", fargateSlr, {
+                        "iam:AWSServiceName": "eks-fargate.amazonaws.com",
+                    }),
+                    "an account's first Fargate profile",
+                );
+                assert.ok(
+                    !allowed(
+                        "iam:CreateServiceLinkedRole",
+                        iam("role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS"),
+                        { "iam:AWSServiceName": "eks.amazonaws.com" },
+                    ),
+                );
+                assert.ok(
+                    !allowed("iam:CreateServiceLinkedRole", fargateSlr, { "iam:AWSServiceName": "eks.amazonaws.com" }),
+                );
+                assert.ok(
+                    !allowed(
+                        "eks:CreateFargateProfile",
+                        `arn:aws:eks:us-east-1:${ACCOUNT_ID}:fargateprofile/alpha/someone-elses/0ec3a1b2`,
+                    ),
+                );
                 assert.ok(!allowed("iam:PassRole", iam("role/admin")));
-                assert.ok(!allowed("iam:CreateRole", iam("role/container-insights-addons/other-stack/adot-collector-alpha-12345678")));
-                assert.ok(!allowed("logs:DeleteLogGroup", `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:/aws/lambda/other`));
+                assert.ok(
+                    !allowed(
+                        "iam:CreateRole",
+                        iam("role/container-insights-addons/other-stack/adot-collector-alpha-12345678"),
+                    ),
+                );
+                assert.ok(
+                    !allowed("logs:DeleteLogGroup", `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:/aws/lambda/other`),
+                );
             });
 
             it("puts an action on * only where AWS offers no resource scoping", () => {
@@ -304,7 +498,11 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                     const resources = [statement.Resource].flat();
                     if (resources.includes("*")) {
                         const actions = [statement.Action].flat();
-                        assert.deepEqual(actions.filter((a) => !UNSCOPED_ACTIONS.includes(a)), [], JSON.stringify(statement));
+                        assert.deepEqual(
+                            actions.filter((a) => !UNSCOPED_ACTIONS.includes(a)),
+                            [],
+                            JSON.stringify(statement),
+                        );
                     }
                     for (const action of [statement.Action].flat()) {
                         assert.doesNotMatch(action, /\*/, "no wildcard actions");
@@ -316,13 +514,20 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                 for (const fn of run.ofType("aws:lambda/function:Function")) {
                     assert.equal(unwrap(fn.inputs.reservedConcurrentExecutions), undefined, fn.name);
                     const arn = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:${unwrap(fn.inputs.name)}`;
-                    assert.notEqual(evaluate(document, { action: "lambda:PutFunctionConcurrency", resource: arn, context: {} }), "Allow");
+                    assert.notEqual(
+                        evaluate(document, { action: "lambda:PutFunctionConcurrency", resource: arn, context: {} }),
+                        "Allow",
+                    );
                 }
             });
 
             it("allows nothing beyond the stack's own resources", () => {
                 const denied = (action: string, resource: string, context = {}) =>
-                    assert.notEqual(evaluate(document, { action, resource, context }), "Allow", `${action} on ${resource}`);
+                    assert.notEqual(
+                        evaluate(document, { action, resource, context }),
+                        "Allow",
+                        `${action} on ${resource}`,
+                    );
                 denied("iam:CreateRole", iam("role/admin"));
                 denied("iam:PutRolePolicy", iam("role/container-insights/prod/nops-ccost-alpha_us-east-1"));
                 denied("iam:PassRole", iam("role/admin"), { "iam:PassedToService": "lambda.amazonaws.com" });
@@ -333,8 +538,11 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
             });
 
             it("creates and edits add-on roles only under the stack's add-on boundary, and never removes a boundary", () => {
-                const decision = (action: string, resource: string, context = {}) => evaluate(document, { action, resource, context });
-                const addonRoles = run.ofType("aws:iam/role:Role").filter((r) => String(unwrap(r.inputs.path)).startsWith("/container-insights-addons/"));
+                const decision = (action: string, resource: string, context = {}) =>
+                    evaluate(document, { action, resource, context });
+                const addonRoles = run
+                    .ofType("aws:iam/role:Role")
+                    .filter((r) => String(unwrap(r.inputs.path)).startsWith("/container-insights-addons/"));
                 const bounded = addonRoles.filter((r) => !String(unwrap(r.inputs.name)).startsWith("fargate-pods-"));
                 const otherBoundary = { "iam:PermissionsBoundary": iam("policy/AdministratorAccess") };
                 for (const role of bounded) {
@@ -344,12 +552,20 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                     for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"]) {
                         assert.equal(decision(action, arn, own), "Allow", `${action} ${role.name}`);
                         assert.equal(decision(action, arn, {}), "ImplicitDeny", `${action} without a boundary`);
-                        assert.equal(decision(action, arn, otherBoundary), "ImplicitDeny", `${action} under another boundary`);
+                        assert.equal(
+                            decision(action, arn, otherBoundary),
+                            "ImplicitDeny",
+                            `${action} under another boundary`,
+                        );
                     }
                     assert.equal(decision("iam:DeleteRolePermissionsBoundary", arn, own), "ExplicitDeny");
                 }
                 for (const podRole of addonRoles.filter((r) => !bounded.includes(r))) {
-                    assert.equal(decision("iam:PutRolePolicy", arnsOf(run, podRole)[0]), "ImplicitDeny", "a pod execution role gets no inline policy");
+                    assert.equal(
+                        decision("iam:PutRolePolicy", arnsOf(run, podRole)[0]),
+                        "ImplicitDeny",
+                        "a pod execution role gets no inline policy",
+                    );
                 }
                 if (/^Fargate|^CNI metrics add-on, IRSA/.test(label)) {
                     assert.ok(bounded.length > 0, "the case has add-on roles to check");
@@ -357,15 +573,32 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
             });
 
             it("manages only the KMS keys tagged as this stack's, and creates keys only with that tag", () => {
-                const allowed = (action: string, resource: string, context = {}) => evaluate(document, { action, resource, context }) === "Allow";
+                const allowed = (action: string, resource: string, context = {}) =>
+                    evaluate(document, { action, resource, context }) === "Allow";
                 const someKey = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/00000000-0000-0000-0000-000000000000`;
                 const ours = { [`aws:ResourceTag/${STACK_TAG_KEY}`]: "container-insights/prod" };
-                for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:UntagResource", "kms:TagResource", "kms:UpdateKeyDescription"]) {
+                for (const action of [
+                    "kms:ScheduleKeyDeletion",
+                    "kms:PutKeyPolicy",
+                    "kms:UntagResource",
+                    "kms:TagResource",
+                    "kms:UpdateKeyDescription",
+                ]) {
                     assert.ok(!allowed(action, someKey), `${action} on an untagged key`);
-                    assert.ok(!allowed(action, someKey, { [`aws:ResourceTag/${STACK_TAG_KEY}`]: "container-insights/staging" }), `${action} on another stack's key`);
+                    assert.ok(
+                        !allowed(action, someKey, {
+                            [`aws:ResourceTag/${STACK_TAG_KEY}`]: "container-insights/staging",
+                        }),
+                        `${action} on another stack's key`,
+                    );
                 }
                 assert.ok(!allowed("kms:CreateKey", "*", { "aws:RequestedRegion": "us-east-1" }), "an untagged key");
-                assert.ok(!allowed("kms:CreateKey", "*", { "aws:RequestedRegion": "us-east-1", [`aws:RequestTag/${STACK_TAG_KEY}`]: "container-insights/staging" }));
+                assert.ok(
+                    !allowed("kms:CreateKey", "*", {
+                        "aws:RequestedRegion": "us-east-1",
+                        [`aws:RequestTag/${STACK_TAG_KEY}`]: "container-insights/staging",
+                    }),
+                );
                 const topicKeys = run.ofType("aws:kms/key:Key");
                 if (!label.includes("the stack's alarm topics")) {
                     assert.equal(topicKeys.length, 0);
@@ -374,10 +607,17 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
                 }
                 assert.ok(topicKeys.length > 0);
                 for (const key of topicKeys) {
-                    assert.equal((unwrap(key.inputs.tags) as Record<string, string>)[STACK_TAG_KEY], "container-insights/prod", "the key carries the stack's tag");
+                    assert.equal(
+                        (unwrap(key.inputs.tags) as Record<string, string>)[STACK_TAG_KEY],
+                        "container-insights/prod",
+                        "the key carries the stack's tag",
+                    );
                 }
                 assert.ok(allowed("kms:ScheduleKeyDeletion", someKey, ours));
-                assert.ok(!allowed("kms:ScheduleKeyDeletion", `arn:aws:kms:ap-south-1:${ACCOUNT_ID}:key/0`, ours), "outside the alarm regions");
+                assert.ok(
+                    !allowed("kms:ScheduleKeyDeletion", `arn:aws:kms:ap-south-1:${ACCOUNT_ID}:key/0`, ours),
+                    "outside the alarm regions",
+                );
             });
         });
     }
@@ -413,8 +653,16 @@ describe("permissions: the deploying identity's least-privilege policy", () => {
 
     it("reads a dotted --set as pulumi config set --path (a field of clusters), over the stack's file", () => {
         const dir = teamProject();
-        const document = stackDeployerPolicy("team", { projectDir: dir, accountId: ACCOUNT_ID, overrides: { "clusters.assumeRoleArn": `arn:aws:iam::${ACCOUNT_ID}:role/eks-admin` } });
-        assert.ok(document.Statement.some((s) => s.Action === "sts:AssumeRole" && s.Resource === `arn:aws:iam::${ACCOUNT_ID}:role/eks-admin`));
+        const document = stackDeployerPolicy("team", {
+            projectDir: dir,
+            accountId: ACCOUNT_ID,
+            overrides: { "clusters.assumeRoleArn": `arn:aws:iam::${ACCOUNT_ID}:role/eks-admin` },
+        });
+        assert.ok(
+            document.Statement.some(
+                (s) => s.Action === "sts:AssumeRole" && s.Resource === `arn:aws:iam::${ACCOUNT_ID}:role/eks-admin`,
+            ),
+        );
     });
 });
 
@@ -422,7 +670,12 @@ function teamProject(lines: string[] = []): string {
     const dir = mkdtempSync(join(tmpdir(), "permissions-"));
     writeFileSync(join(dir, "Pulumi.yaml"), readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8"));
     mkdirSync(join(dir, "stacks"));
-    writeFileSync(join(dir, "stacks", "Pulumi.team.yaml"), ["config:", "  aws:region: us-east-1", "  container-insights:roleName: TeamIntegrationRole", ...lines, ""].join("\n"));
+    writeFileSync(
+        join(dir, "stacks", "Pulumi.team.yaml"),
+        ["config:", "  aws:region: us-east-1", "  container-insights:roleName: TeamIntegrationRole", ...lines, ""].join(
+            "\n",
+        ),
+    );
     return dir;
 }
 
@@ -440,13 +693,35 @@ function grants(documents: PolicyDocument[]): Set<string> {
 }
 
 describe("the deployer policy within IAM's managed-policy size limit", () => {
-    const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1"];
+    const REGIONS = [
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-central-1",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-northeast-1",
+    ];
     const large = () => {
         const config = parseConfig(
-            { ...baseConfig(), identityMode: "auto", installPodIdentityAgent: "true", kmsKeyId: "alias/insights", includeRegions: JSON.stringify(REGIONS) },
+            {
+                ...baseConfig(),
+                identityMode: "auto",
+                installPodIdentityAgent: "true",
+                kmsKeyId: "alias/insights",
+                includeRegions: JSON.stringify(REGIONS),
+            },
             { awsRegion: "us-east-1", stackName: "prod" },
         );
-        return deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", accountId: "${aws:PrincipalAccount}", config });
+        return deployerPolicy({
+            stackName: "prod",
+            stackRegion: "us-east-1",
+            accountId: "${aws:PrincipalAccount}",
+            config,
+        });
     };
 
     it("splits a large configuration (10 regions, auto, KMS) into documents each within 6,144 characters, allowing exactly the same", () => {
@@ -487,7 +762,9 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
             // From the reference section on (the quickstart's command runs after its step 3 set roleName in the stack).
             const full = readFileSync(join(__dirname, "..", "README.md"), "utf8");
             const readme = full.slice(full.indexOf("### The deploying identity"));
-            const commands = [...readme.matchAll(/npm run --silent permissions -- (prod[^`#\n]*)/g)].map((m) => m[1].trim());
+            const commands = [...readme.matchAll(/npm run --silent permissions -- (prod[^`#\n]*)/g)].map((m) =>
+                m[1].trim(),
+            );
             assert.ok(commands.length >= 6, commands.join("\n"));
             for (const command of commands) {
                 const dir = mkdtempSync(join(tmpdir(), "readme-permissions-"));
@@ -498,10 +775,25 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
         });
 
         it("fails (exit 1) naming the limit when one document is too big, and --split writes documents within it", () => {
-            const large = ["prod", "--set", "roleName=R", "--set", "identityMode=auto", "--set", "installPodIdentityAgent=true", "--set", "kmsKeyId=alias/x", "--set", `includeRegions=${JSON.stringify(REGIONS)}`];
+            const large = [
+                "prod",
+                "--set",
+                "roleName=R",
+                "--set",
+                "identityMode=auto",
+                "--set",
+                "installPodIdentityAgent=true",
+                "--set",
+                "kmsKeyId=alias/x",
+                "--set",
+                `includeRegions=${JSON.stringify(REGIONS)}`,
+            ];
             assert.equal(run(large), 1);
             assert.equal(out, "");
-            assert.match(err, /over IAM's 6144-character limit for a managed policy: run again with --split <directory>/);
+            assert.match(
+                err,
+                /over IAM's 6144-character limit for a managed policy: run again with --split <directory>/,
+            );
             const dir = mkdtempSync(join(tmpdir(), "split-"));
             assert.equal(run([...large, "--split", dir]), 0, err);
             const files = out.trim().split("\n");

@@ -1,6 +1,6 @@
-import { strict as assert } from "assert";
-import { readFileSync } from "fs";
-import { join } from "path";
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as YAML from "yaml";
 import { CONFIG_GROUPS, CONFIG_KEYS, fullKey, groupOf } from "../config";
 import { validateProjectConfig } from "../config/cliConfig";
@@ -28,14 +28,22 @@ describe("project files", () => {
     });
 
     it("sets the table's dotted keys with --path wherever the README shows pulumi config set", () => {
-        const lines = read("README.md").split("\n").filter((l) => l.trim().startsWith("pulumi config set"));
+        const lines = read("README.md")
+            .split("\n")
+            .filter((l) => l.trim().startsWith("pulumi config set"));
         assert.ok(lines.length > 0);
         for (const line of lines) {
             const parsed = parseConfigSetLine(line.replace(/<[^>]+>/g, "x"));
             const key = parsed.key.replace(/^container-insights:/, "");
-            const spec = CONFIG_KEYS.find((s) => s.key === key || key.startsWith(`${s.key}.`) || key.startsWith(`${s.key}[`));
+            const spec = CONFIG_KEYS.find(
+                (s) => s.key === key || key.startsWith(`${s.key}.`) || key.startsWith(`${s.key}[`),
+            );
             assert.ok(spec || key.startsWith("aws:"), `README sets an unknown key: ${line}`);
-            assert.equal(parsed.path, spec !== undefined && groupOf(spec) !== undefined, `--path where the key is a field, and only there: ${line}`);
+            assert.equal(
+                parsed.path,
+                spec !== undefined && groupOf(spec) !== undefined,
+                `--path where the key is a field, and only there: ${line}`,
+            );
             assert.equal(parsed.secret, spec?.secret === true, `--secret exactly for the secret keys: ${line}`);
         }
     });
@@ -48,10 +56,13 @@ describe("project files", () => {
             const shownDefault = row.split("|")[2].trim();
             if (spec.required) {
                 assert.match(shownDefault, /required/, spec.key);
-            } else if (spec.default === "" ) {
+            } else if (spec.default === "") {
                 assert.match(shownDefault, /blank/, spec.key);
             } else {
-                assert.ok(shownDefault.includes(JSON.stringify(spec.default).replace(/"/g, "")), `${spec.key}: ${shownDefault}`);
+                assert.ok(
+                    shownDefault.includes(JSON.stringify(spec.default).replace(/"/g, "")),
+                    `${spec.key}: ${shownDefault}`,
+                );
             }
             if (spec.secret) {
                 assert.match(shownDefault, /secret/, spec.key);
@@ -59,19 +70,30 @@ describe("project files", () => {
         }
     });
 
-    for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]]) {
+    for (const [stack, environment] of [
+        ["prod", "PROD"],
+        ["uat", "UAT"],
+    ]) {
         it(`commits stack ${stack} for ${environment} with no secrets in it`, () => {
             const text = read(`stacks/Pulumi.${stack}.yaml`);
             const config = YAML.parse(text).config;
             assert.equal(config[fullKey("environment")], environment);
             for (const spec of CONFIG_KEYS.filter((s) => s.secret)) {
-                assert.equal(config[fullKey(spec.key)], undefined, `${spec.key} must be set with --secret, not committed`);
+                assert.equal(
+                    config[fullKey(spec.key)],
+                    undefined,
+                    `${spec.key} must be set with --secret, not committed`,
+                );
             }
             assert.ok(!/secure:/.test(text));
             for (const key of Object.keys(config).filter((k) => k.startsWith(fullKey("")))) {
                 const name = key.slice(fullKey("").length);
-                const topLevel = CONFIG_KEYS.some((s) => s.key === name && groupOf(s) === undefined) || CONFIG_GROUPS.includes(name);
-                assert.ok(topLevel, `${key} is not a top-level key; fields of ${CONFIG_GROUPS.join(", ")} go in a YAML map`);
+                const topLevel =
+                    CONFIG_KEYS.some((s) => s.key === name && groupOf(s) === undefined) || CONFIG_GROUPS.includes(name);
+                assert.ok(
+                    topLevel,
+                    `${key} is not a top-level key; fields of ${CONFIG_GROUPS.join(", ")} go in a YAML map`,
+                );
             }
         });
     }

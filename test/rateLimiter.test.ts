@@ -1,4 +1,4 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { VirtualClock } from "../bench/virtualClock";
 import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
 import { AdaptiveRateLimiter, AdaptiveRateSettings, IAM_WRITE_PACING } from "../lambda/reconciler/rateLimiter";
@@ -7,7 +7,15 @@ import { DeadlineReached, withRetry } from "../lambda/reconciler/timing";
 import { awsError } from "./fakes/awsAccount";
 import { fakeWorld, instantClock, recordingLog, settingsFor } from "./reconciler.helpers";
 
-const SETTINGS: AdaptiveRateSettings = { initialRate: 10, minRate: 0.5, maxRate: 50, increasePerSecond: 1, decrease: 0.7, cooldownMs: 1_000, burstSeconds: 1 };
+const SETTINGS: AdaptiveRateSettings = {
+    initialRate: 10,
+    minRate: 0.5,
+    maxRate: 50,
+    increasePerSecond: 1,
+    decrease: 0.7,
+    cooldownMs: 1_000,
+    burstSeconds: 1,
+};
 
 /** Sends as fast as the limiter lets them, on virtual time; returns the send times. */
 function drain(limiter: AdaptiveRateLimiter, sends: number, start = 0): number[] {
@@ -28,9 +36,15 @@ describe("adaptive rate limiter (pure, virtual time)", () => {
     it("allows a burst of one second's worth, then paces at the rate", () => {
         const limiter = new AdaptiveRateLimiter(SETTINGS, 0);
         const times = drain(limiter, 30);
-        assert.ok(times.slice(0, 10).every((t) => t === 0), "the first 10 go at once");
+        assert.ok(
+            times.slice(0, 10).every((t) => t === 0),
+            "the first 10 go at once",
+        );
         const gaps = times.slice(10).map((t, i) => t - times[9 + i]);
-        assert.ok(gaps.every((gap) => gap >= 99 && gap <= 101), `paced at 10/s: ${gaps}`);
+        assert.ok(
+            gaps.every((gap) => gap >= 99 && gap <= 101),
+            `paced at 10/s: ${gaps}`,
+        );
         assert.ok(limiter.tryAcquire(times[29]) > 0, "no token left");
     });
 
@@ -137,7 +151,9 @@ describe("retries bounded by the deadline", () => {
         try {
             world.account.addCluster("us-east-1", "alpha");
             world.account.faults.push((operation) =>
-                operation === "PutRolePolicy" ? awsError("LimitExceeded", "Maximum policy size of 10240 bytes exceeded for role") : undefined,
+                operation === "PutRolePolicy"
+                    ? awsError("LimitExceeded", "Maximum policy size of 10240 bytes exceeded for role")
+                    : undefined,
             );
             const gateway = world.gateway();
             const result = await reconcile(settingsFor(["us-east-1"]), gateway, recordingLog());
@@ -174,7 +190,10 @@ describe("reconciler under an IAM write quota (virtual time)", () => {
             assert.equal(first.counts.created, 60, JSON.stringify(first.counts));
             assert.equal(first.counts.failed + first.counts.deferred, 0);
             assert.ok(first.throttled > 0, "the quota was met");
-            assert.ok(first.throttled < 0.25 * world.account.acceptedWrites, `paced, not hammered: ${first.throttled} throttles`);
+            assert.ok(
+                first.throttled < 0.25 * world.account.acceptedWrites,
+                `paced, not hammered: ${first.throttled} throttles`,
+            );
             assert.ok(clock.now() < 1.5 * (120 / 4) * 1000, `near the bound of 30 s: ${clock.now()} ms`);
             const writes = world.account.acceptedWrites;
             const steady = await clock.run(reconcile(settingsFor(regions), world.gateway(), recordingLog()));
@@ -204,10 +223,15 @@ describe("reconciler under an IAM write quota (virtual time)", () => {
             assert.ok(Math.max(...started) <= deadline, "no call starts after the deadline");
             assert.ok(log.lines.some((l) => l.level === "warn" && l.message === "role step deferred to the next run"));
 
-            const next = await clock.run(reconcile(settingsFor(["us-east-1"]), new Gateway(sdkClients("us-east-1"), clock), recordingLog()));
+            const next = await clock.run(
+                reconcile(settingsFor(["us-east-1"]), new Gateway(sdkClients("us-east-1"), clock), recordingLog()),
+            );
             assert.equal(next.counts.deferred + next.counts.failed, 0);
             assert.equal(world.account.roles.size, 30);
-            assert.ok([...world.account.roles.values()].every((role) => role.inline.size === 1), "half-done roles were completed");
+            assert.ok(
+                [...world.account.roles.values()].every((role) => role.inline.size === 1),
+                "half-done roles were completed",
+            );
         } finally {
             world.restore();
         }

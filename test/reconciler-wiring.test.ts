@@ -1,6 +1,6 @@
-import { strict as assert } from "assert";
-import { mkdirSync, writeFileSync } from "fs";
-import { join } from "path";
+import { strict as assert } from "node:assert";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { reconcilerBundle } from "../components/reconciler/bundle";
@@ -46,7 +46,10 @@ describe("reconciler wiring", () => {
 
     it("keeps each function's logs in its own log group with the configured retention", () => {
         const groups = run.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => unwrap(g.inputs) as any);
-        assert.deepEqual(groups.map((g) => g.name).sort(), ["/aws/lambda/nops-ccost-prod-role-creation", "/aws/lambda/nops-ccost-prod-role-management"]);
+        assert.deepEqual(groups.map((g) => g.name).sort(), [
+            "/aws/lambda/nops-ccost-prod-role-creation",
+            "/aws/lambda/nops-ccost-prod-role-management",
+        ]);
         assert.ok(groups.every((g) => g.retentionInDays === 14));
     });
 
@@ -62,7 +65,12 @@ describe("reconciler wiring", () => {
     });
 
     it("changes only the Invocation's input (an in-place update) when settings change", async () => {
-        const other = await runProgram({ ...baseConfig(), includeRegions: "us-east-1", logRetentionDays: "14", agentNamespace: "insights" });
+        const other = await runProgram({
+            ...baseConfig(),
+            includeRegions: "us-east-1",
+            logRetentionDays: "14",
+            agentNamespace: "insights",
+        });
         const before = unwrap(run.one(INVOCATION).inputs) as any;
         const after = unwrap(other.one(INVOCATION).inputs) as any;
         // terraform-provider-aws: function_name, qualifier and triggers are ForceNew; input is updated in place.
@@ -75,14 +83,21 @@ describe("reconciler wiring", () => {
 
     it("runs the reconciler at deploy (in place) when the set of clusters with the agent changes, before the charts", async () => {
         const input = async (fleet: Fleet, extra: Record<string, string> = {}) =>
-            JSON.parse((unwrap((await runProgram({ ...baseConfig(), ...extra }, { fleet })).one(INVOCATION).inputs) as any).input);
+            JSON.parse(
+                (unwrap((await runProgram({ ...baseConfig(), ...extra }, { fleet })).one(INVOCATION).inputs) as any)
+                    .input,
+            );
         const one = await input({ "us-east-1": [{ name: "a" }] });
         const same = await input({ "us-east-1": [{ name: "a" }, { name: "creating", status: "CREATING" }] });
         const two = await input({ "us-east-1": [{ name: "a" }, { name: "b" }] });
         assert.match(one.fleet, /^[0-9a-f]{64}$/);
         assert.equal(same.fleet, one.fleet, "a skipped cluster changes nothing");
         assert.notEqual(two.fleet, one.fleet);
-        assert.deepEqual({ ...two, fleet: undefined }, { ...one, fleet: undefined }, "only the fleet part of the input moved");
+        assert.deepEqual(
+            { ...two, fleet: undefined },
+            { ...one, fleet: undefined },
+            "only the fleet part of the input moved",
+        );
         const off = await input({ "us-east-1": [{ name: "a" }] }, { "agent.install": "false" });
         assert.equal(off.fleet, undefined);
     });
@@ -93,20 +108,30 @@ describe("reconciler wiring", () => {
             transformation: (args) => {
                 // The schedule's rule (the event rules of events.enabled have other names).
                 if (args.type !== "aws:cloudwatch/eventRule:EventRule" || args.name === "reconciler") {
-                    dependencies[args.type] = ((args.opts.dependsOn ?? []) as pulumi.Resource[]).map((d) => (d as any).__pulumiType);
+                    dependencies[args.type] = ((args.opts.dependsOn ?? []) as pulumi.Resource[]).map(
+                        (d) => (d as any).__pulumiType,
+                    );
                 }
                 return undefined;
             },
         });
         // Pulumi deletes a resource before the resources it depends on.
-        assert.ok(dependencies[INVOCATION].includes("container-insights:storage:InsightsBucket"), dependencies[INVOCATION].join(", "));
-        assert.ok(dependencies[INVOCATION].includes("aws:iam/rolePolicy:RolePolicy"), dependencies[INVOCATION].join(", "));
+        assert.ok(
+            dependencies[INVOCATION].includes("container-insights:storage:InsightsBucket"),
+            dependencies[INVOCATION].join(", "),
+        );
+        assert.ok(
+            dependencies[INVOCATION].includes("aws:iam/rolePolicy:RolePolicy"),
+            dependencies[INVOCATION].join(", "),
+        );
         assert.deepEqual(dependencies["aws:cloudwatch/eventRule:EventRule"], [INVOCATION]);
     });
 
     it("lets the reconciler read and write exactly its lease and deployment record in the bucket", () => {
         const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!;
-        const statements = doc(policy.inputs.policy).Statement.filter((st) => [st.Action].flat().some((a: string) => a.startsWith("s3:")));
+        const statements = doc(policy.inputs.policy).Statement.filter((st) =>
+            [st.Action].flat().some((a: string) => a.startsWith("s3:")),
+        );
         assert.equal(statements.length, 1);
         assert.deepEqual(statements[0].Action, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
         assert.deepEqual(statements[0].Resource, [
@@ -116,11 +141,16 @@ describe("reconciler wiring", () => {
     });
 
     it("runs the management function every two hours", () => {
-        const schedules = run.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => unwrap(r.inputs.scheduleExpression) !== undefined);
+        const schedules = run
+            .ofType("aws:cloudwatch/eventRule:EventRule")
+            .filter((r) => unwrap(r.inputs.scheduleExpression) !== undefined);
         assert.equal(schedules.length, 1);
         const rule = unwrap(schedules[0].inputs) as any;
         assert.equal(rule.scheduleExpression, "rate(2 hours)");
-        const target = unwrap(run.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => unwrap(t.inputs.rule) === rule.name)!.inputs) as any;
+        const target = unwrap(
+            run.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => unwrap(t.inputs.rule) === rule.name)!
+                .inputs,
+        ) as any;
         assert.match(target.arn, /nops-ccost-prod-role-management$/);
         const permission = unwrap(run.one("aws:lambda/permission:Permission").inputs) as any;
         assert.equal(permission.principal, "events.amazonaws.com");

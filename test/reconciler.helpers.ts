@@ -45,7 +45,10 @@ export interface RecordingLog extends Log {
 
 export function recordingLog(): RecordingLog {
     const lines: RecordingLog["lines"] = [];
-    const record = (level: string) => (message: string, ...extra: unknown[]) => lines.push({ level, message, extra });
+    const record =
+        (level: string) =>
+        (message: string, ...extra: unknown[]) =>
+            lines.push({ level, message, extra });
     return { lines, info: record("info"), warn: record("warn"), error: record("error") };
 }
 

@@ -1,4 +1,4 @@
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { decodePolicy } from "../lambda/reconciler/documents";
 import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
 import { reconcile, teardown } from "../lambda/reconciler/reconcile";
@@ -49,7 +49,11 @@ describe("reconciler", () => {
             "arn:aws:s3:::nops-container-cost-111122223333",
             "arn:aws:s3:::nops-container-cost-111122223333/*",
         ]);
-        assert.deepEqual(permissions.Statement[1].Action, ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]);
+        assert.deepEqual(permissions.Statement[1].Action, [
+            "sqs:SendMessage",
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+        ]);
         assert.equal(permissions.Statement[1].Resource, "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*");
         assert.deepEqual(role.tags, {
             [STACK_TAG_KEY]: "container-insights/prod",
@@ -61,9 +65,15 @@ describe("reconciler", () => {
 
     it("uses the configured namespace and service account in the trust policy", async () => {
         world.account.addCluster("us-east-1", "alpha");
-        await reconcile(settingsFor(["us-east-1"], { namespace: "insights", serviceAccount: "agent" }), world.gateway(), recordingLog());
+        await reconcile(
+            settingsFor(["us-east-1"], { namespace: "insights", serviceAccount: "agent" }),
+            world.gateway(),
+            recordingLog(),
+        );
         const trust = JSON.parse(world.account.role("nops-ccost-alpha_us-east-1")!.trust);
-        assert.ok(Object.values(trust.Statement[0].Condition.StringEquals).includes("system:serviceaccount:insights:agent"));
+        assert.ok(
+            Object.values(trust.Statement[0].Condition.StringEquals).includes("system:serviceaccount:insights:agent"),
+        );
     });
 
     it("handles an account with no clusters", async () => {
@@ -130,23 +140,42 @@ describe("reconciler", () => {
         world.account.addCluster("us-east-1", "alpha");
         world.account.addCluster("us-east-1", "beta", { status: "UPDATING" });
         const first = await run(["us-east-1"]);
-        assert.deepEqual(first.changes!.ready.map((c) => c.cluster.name).sort(), ["alpha", "beta"], "an UPDATING cluster serves the API: announced");
+        assert.deepEqual(
+            first.changes!.ready.map((c) => c.cluster.name).sort(),
+            ["alpha", "beta"],
+            "an UPDATING cluster serves the API: announced",
+        );
         world.account.recreateCluster("us-east-1", "alpha");
-        world.account.role("nops-ccost-beta_us-east-1")!.inline.set(AGENT_POLICY_NAME, '{"Version":"2012-10-17","Statement":[]}');
+        world.account
+            .role("nops-ccost-beta_us-east-1")!
+            .inline.set(AGENT_POLICY_NAME, '{"Version":"2012-10-17","Statement":[]}');
         const result = await run(["us-east-1"]);
         assert.equal(byCluster(result, "alpha").outcome, "updated");
         assert.equal(byCluster(result, "beta").outcome, "updated");
-        assert.deepEqual(result.changes!.ready.map((c) => c.cluster.name), ["alpha"], "only the new cluster identity is announced");
+        assert.deepEqual(
+            result.changes!.ready.map((c) => c.cluster.name),
+            ["alpha"],
+            "only the new cluster identity is announced",
+        );
     });
 
     it("restores an inline policy edited out of band", async () => {
         world.account.addCluster("us-east-1", "alpha");
         await run(["us-east-1"]);
-        world.account.role("nops-ccost-alpha_us-east-1")!.inline.set(AGENT_POLICY_NAME, '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}');
+        world.account
+            .role("nops-ccost-alpha_us-east-1")!
+            .inline.set(
+                AGENT_POLICY_NAME,
+                '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}',
+            );
         const result = await run(["us-east-1"]);
         assert.equal(byCluster(result, "alpha").outcome, "updated");
         const restored = JSON.parse(world.account.role("nops-ccost-alpha_us-east-1")!.inline.get(AGENT_POLICY_NAME)!);
-        assert.ok(!restored.Statement.some((s: { Effect: string; Action: unknown }) => s.Effect === "Allow" && s.Action === "s3:*"));
+        assert.ok(
+            !restored.Statement.some(
+                (s: { Effect: string; Action: unknown }) => s.Effect === "Allow" && s.Action === "s3:*",
+            ),
+        );
     });
 
     it("makes zero IAM writes when nothing changed", async () => {
@@ -185,8 +214,12 @@ describe("reconciler", () => {
 
     it("never touches roles this stack does not own, however alike their names", async () => {
         world.account.putForeignRole("nops-ccost-gone_us-east-1", "/");
-        world.account.putForeignRole("nops-ccost-old_us-east-1", "/container-insights/prod-2/", { [STACK_TAG_KEY]: "container-insights/prod-2" });
-        world.account.putForeignRole("nops-ccost-planted_us-east-1", "/container-insights/prod/", { [STACK_TAG_KEY]: "someone/else" });
+        world.account.putForeignRole("nops-ccost-old_us-east-1", "/container-insights/prod-2/", {
+            [STACK_TAG_KEY]: "container-insights/prod-2",
+        });
+        world.account.putForeignRole("nops-ccost-planted_us-east-1", "/container-insights/prod/", {
+            [STACK_TAG_KEY]: "someone/else",
+        });
         world.account.addCluster("us-east-1", "alpha");
         const result = await run(["us-east-1"]);
         await teardown(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
@@ -194,7 +227,9 @@ describe("reconciler", () => {
         assert.ok(world.account.role("nops-ccost-old_us-east-1"));
         assert.ok(world.account.role("nops-ccost-planted_us-east-1"));
         assert.match(result.results.find((r) => r.roleName === "nops-ccost-planted_us-east-1")!.reason!, /left alone/);
-        const touched = world.account.calls.filter((c) => /Delete|Put|Update/.test(c.operation)).map((c) => c.input.RoleName);
+        const touched = world.account.calls
+            .filter((c) => /Delete|Put|Update/.test(c.operation))
+            .map((c) => c.input.RoleName);
         assert.ok(!touched.includes("nops-ccost-gone_us-east-1") && !touched.includes("nops-ccost-old_us-east-1"));
     });
 
@@ -212,7 +247,11 @@ describe("reconciler", () => {
             world.account.addCluster("us-east-1", `c${i}`);
         }
         let n = 0;
-        world.account.faults.push((operation) => (++n % 2 === 0 && operation !== "GetCallerIdentity" ? awsError(n % 4 === 0 ? "Throttling" : "LimitExceeded", "Rate exceeded") : undefined));
+        world.account.faults.push((operation) =>
+            ++n % 2 === 0 && operation !== "GetCallerIdentity"
+                ? awsError(n % 4 === 0 ? "Throttling" : "LimitExceeded", "Rate exceeded")
+                : undefined,
+        );
         const result = await run(["us-east-1"]);
         assert.equal(result.counts.created, 30, JSON.stringify(result.results.filter((r) => r.outcome !== "created")));
         assert.ok(world.clock.now() > 0, "backed off");
@@ -223,10 +262,14 @@ describe("reconciler", () => {
             world.account.addCluster("us-east-1", name);
         }
         world.account.faults.push((operation, input) =>
-            operation === "CreateRole" && input.RoleName.includes("broken") ? awsError("AccessDenied", "not allowed", 403) : undefined,
+            operation === "CreateRole" && input.RoleName.includes("broken")
+                ? awsError("AccessDenied", "not allowed", 403)
+                : undefined,
         );
         world.account.faults.push((operation, input) =>
-            operation === "DescribeCluster" && input.name === "c" ? awsError("ValidationError", "bad request") : undefined,
+            operation === "DescribeCluster" && input.name === "c"
+                ? awsError("ValidationError", "bad request")
+                : undefined,
         );
         const log = recordingLog();
         const result = await run(["us-east-1"], log);
@@ -244,14 +287,19 @@ describe("reconciler", () => {
         }
         let storm = true;
         world.account.faults.push((operation, input) =>
-            storm && operation === "DescribeCluster" && input.name === "c" ? awsError("Throttling", "Rate exceeded") : undefined,
+            storm && operation === "DescribeCluster" && input.name === "c"
+                ? awsError("Throttling", "Rate exceeded")
+                : undefined,
         );
         const log = recordingLog();
         const result = await run(["us-east-1"], log);
         assert.equal(result.counts.created, 2);
         assert.equal(result.counts.failed, 0);
         assert.equal(byCluster(result, "c").outcome, "deferred");
-        assert.match(byCluster(result, "c").reason!, /DeadlineReached: .*time ran out while throttled \(Throttling: Rate exceeded\)/);
+        assert.match(
+            byCluster(result, "c").reason!,
+            /DeadlineReached: .*time ran out while throttled \(Throttling: Rate exceeded\)/,
+        );
         assert.ok(result.throttled > 10, "retried for as long as the deadline allowed");
         assert.ok(world.account.role("nops-ccost-c_us-east-1") === undefined);
         storm = false;
@@ -265,7 +313,9 @@ describe("reconciler", () => {
         world.account.addCluster("eu-west-1", "beta");
         await run(["us-east-1", "eu-west-1"]);
         world.account.removeCluster("eu-west-1", "beta");
-        world.account.faults.push((operation) => (operation === "ListClusters" ? awsError("AccessDenied", "denied", 403) : undefined));
+        world.account.faults.push((operation) =>
+            operation === "ListClusters" ? awsError("AccessDenied", "denied", 403) : undefined,
+        );
         const result = await run(["us-east-1", "eu-west-1"]);
         assert.match(result.regions["eu-west-1"].error!, /AccessDenied/);
         assert.ok(world.account.role("nops-ccost-beta_eu-west-1"));
@@ -279,7 +329,10 @@ describe("reconciler", () => {
         world.account.putForeignRole("nops-ccost-vendor_us-east-1", "/");
         const result = await teardown(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
         assert.equal(result.counts.deleted, 2);
-        assert.deepEqual([...world.account.roles.values()].map((r) => r.RoleName), ["nops-ccost-vendor_us-east-1"]);
+        assert.deepEqual(
+            [...world.account.roles.values()].map((r) => r.RoleName),
+            ["nops-ccost-vendor_us-east-1"],
+        );
     });
 
     it("converges when another run created the same role a moment earlier", async () => {
@@ -288,7 +341,10 @@ describe("reconciler", () => {
         world.account.faults.push((operation, input) => {
             if (operation === "CreateRole" && first) {
                 first = false;
-                world.account.opCreateRole({ ...input, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' } as any);
+                world.account.opCreateRole({
+                    ...input,
+                    AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
+                } as any);
                 return awsError("EntityAlreadyExists", "exists", 409);
             }
             return undefined;
@@ -306,9 +362,16 @@ describe("reconciler", () => {
         assert.equal(world.account.role("nops-ccost-alpha_us-east-1")!.boundary, BOUNDARY_ARN);
         const create = world.account.calls.find((c) => c.operation === "CreateRole")!;
         assert.equal(create.input.PermissionsBoundary, BOUNDARY_ARN);
-        const listed = world.account.opListRoles({ PathPrefix: "/container-insights/prod/" }).Roles[0] as Record<string, unknown>;
+        const listed = world.account.opListRoles({ PathPrefix: "/container-insights/prod/" }).Roles[0] as Record<
+            string,
+            unknown
+        >;
         assert.equal(listed.PermissionsBoundary, undefined);
-        assert.equal(world.account.opGetRole({ RoleName: "nops-ccost-alpha_us-east-1" }).Role.PermissionsBoundary!.PermissionsBoundaryArn, BOUNDARY_ARN);
+        assert.equal(
+            world.account.opGetRole({ RoleName: "nops-ccost-alpha_us-east-1" }).Role.PermissionsBoundary!
+                .PermissionsBoundaryArn,
+            BOUNDARY_ARN,
+        );
     });
 
     it("puts back a boundary removed out of band before any other write to the role, and stays quiet afterwards", async () => {
@@ -316,12 +379,18 @@ describe("reconciler", () => {
         await run(["us-east-1"]);
         const role = world.account.role("nops-ccost-alpha_us-east-1")!;
         role.boundary = undefined;
-        role.inline.set(AGENT_POLICY_NAME, '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}');
+        role.inline.set(
+            AGENT_POLICY_NAME,
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+        );
         const before = world.account.calls.length;
         const result = await run(["us-east-1"]);
         assert.equal(byCluster(result, "alpha").outcome, "updated");
         assert.equal(role.boundary, BOUNDARY_ARN);
-        const writes = world.account.calls.slice(before).filter((c) => /^(Put|Update|Delete|Create)/.test(c.operation)).map((c) => c.operation);
+        const writes = world.account.calls
+            .slice(before)
+            .filter((c) => /^(Put|Update|Delete|Create)/.test(c.operation))
+            .map((c) => c.operation);
         assert.deepEqual(writes, ["PutRolePermissionsBoundary", "PutRolePolicy"]);
         const third = await run(["us-east-1"]);
         assert.equal(third.writes, 0);
@@ -342,13 +411,20 @@ describe("reconciler", () => {
         assert.ok(listings.length >= 1);
         for (const listing of listings) {
             assert.deepEqual(
-                { PolicyArn: listing.input.PolicyArn, PolicyUsageFilter: listing.input.PolicyUsageFilter, EntityFilter: listing.input.EntityFilter },
+                {
+                    PolicyArn: listing.input.PolicyArn,
+                    PolicyUsageFilter: listing.input.PolicyUsageFilter,
+                    EntityFilter: listing.input.EntityFilter,
+                },
                 { PolicyArn: BOUNDARY_ARN, PolicyUsageFilter: "PermissionsBoundary", EntityFilter: "Role" },
             );
         }
         assert.equal(calls.filter((c) => c.operation === "GetRole").length, 0);
         assert.equal(calls.filter((c) => c.operation === "GetCallerIdentity").length, 0);
-        assert.deepEqual(calls.filter((c) => c.operation === "PutRolePermissionsBoundary").map((c) => c.input.RoleName), ["nops-ccost-c042_us-east-1"]);
+        assert.deepEqual(
+            calls.filter((c) => c.operation === "PutRolePermissionsBoundary").map((c) => c.input.RoleName),
+            ["nops-ccost-c042_us-east-1"],
+        );
         assert.equal(result.counts.updated, 1);
     });
 
@@ -357,7 +433,11 @@ describe("reconciler", () => {
             world.account.addCluster("us-east-1", `c${i}`);
         }
         await run(["us-east-1"]);
-        const pages = world.account.opListEntitiesForPolicy({ PolicyArn: BOUNDARY_ARN, PolicyUsageFilter: "PermissionsBoundary", MaxItems: 2 });
+        const pages = world.account.opListEntitiesForPolicy({
+            PolicyArn: BOUNDARY_ARN,
+            PolicyUsageFilter: "PermissionsBoundary",
+            MaxItems: 2,
+        });
         assert.equal(pages.IsTruncated, true);
         world.account.faults.push((operation, input) => {
             if (operation === "ListEntitiesForPolicy") {
@@ -371,17 +451,23 @@ describe("reconciler", () => {
     });
 
     it("gives the boundary back to a legacy role before deleting it as an orphan", async () => {
-        world.account.putForeignRole("nops-ccost-old_us-east-1", "/container-insights/prod/", { [STACK_TAG_KEY]: "container-insights/prod" });
+        world.account.putForeignRole("nops-ccost-old_us-east-1", "/container-insights/prod/", {
+            [STACK_TAG_KEY]: "container-insights/prod",
+        });
         const before = world.account.calls.length;
         const result = await run(["us-east-1"]);
         assert.equal(result.counts.deleted, 1);
-        const ops = world.account.calls.slice(before).map((c) => c.operation).filter((o) => /^(Put|Delete)/.test(o));
+        const ops = world.account.calls
+            .slice(before)
+            .map((c) => c.operation)
+            .filter((o) => /^(Put|Delete)/.test(o));
         assert.deepEqual(ops, ["PutRolePermissionsBoundary", "DeleteRolePolicy", "DeleteRole"]);
     });
 
     describe("cluster selection", () => {
         const filters = { include: ["prod-*"], exclude: ["prod-sandbox*"], tags: { insights: "on" } };
-        const select = (regions: string[]) => reconcile(settingsFor(regions, { clusters: filters }), world.gateway(), recordingLog());
+        const select = (regions: string[]) =>
+            reconcile(settingsFor(regions, { clusters: filters }), world.gateway(), recordingLog());
 
         it("gives a cluster the selection leaves out no role and no onboarded outcome, and says why", async () => {
             world.account.addCluster("us-east-1", "prod-a", { tags: { insights: "on" } });
@@ -395,7 +481,10 @@ describe("reconciler", () => {
                 assert.equal(world.account.role(clusterRoleName(name, "us-east-1")), undefined, name);
             }
             assert.match(byCluster(result, "prod-b").reason!, /tag insights is "off", clusters.tags wants "on"/);
-            assert.match(byCluster(result, "prod-sandbox-1").reason!, /excluded by clusters.exclude pattern prod-sandbox\*/);
+            assert.match(
+                byCluster(result, "prod-sandbox-1").reason!,
+                /excluded by clusters.exclude pattern prod-sandbox\*/,
+            );
             assert.match(byCluster(result, "dev-a").reason!, /matches no clusters.include pattern/);
         });
 
@@ -407,7 +496,11 @@ describe("reconciler", () => {
             world.account.clusters.get("us-east-1")!.get("prod-b")!.tags = { insights: "off" };
             const result = await select(["us-east-1"]);
             assert.equal(world.account.role("nops-ccost-prod-b_us-east-1"), undefined);
-            assert.equal(result.results.find((r) => r.roleName === "nops-ccost-prod-b_us-east-1" && r.outcome === "deleted")!.outcome, "deleted");
+            assert.equal(
+                result.results.find((r) => r.roleName === "nops-ccost-prod-b_us-east-1" && r.outcome === "deleted")!
+                    .outcome,
+                "deleted",
+            );
             assert.ok(world.account.role("nops-ccost-prod-a_us-east-1"));
         });
 
@@ -435,7 +528,9 @@ describe("reconciler", () => {
         const keyArn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         world.account.addCluster("us-east-1", "alpha");
         await reconcile(settingsFor(["us-east-1"], { kmsKeyArn: keyArn }), world.gateway(), recordingLog());
-        const statements = JSON.parse(world.account.role("nops-ccost-alpha_us-east-1")!.inline.get(AGENT_POLICY_NAME)!).Statement;
+        const statements = JSON.parse(
+            world.account.role("nops-ccost-alpha_us-east-1")!.inline.get(AGENT_POLICY_NAME)!,
+        ).Statement;
         assert.deepEqual(statements[2], {
             Sid: "BucketKey",
             Effect: "Allow",
@@ -447,26 +542,48 @@ describe("reconciler", () => {
 
     it("reads back from its environment exactly what the program put there", () => {
         const env = {
-            ...settingsFor(["us-east-1", "eu-west-1"], { clusters: { include: ["prod-*"], exclude: [], tags: { insights: "on" } } }),
+            ...settingsFor(["us-east-1", "eu-west-1"], {
+                clusters: { include: ["prod-*"], exclude: [], tags: { insights: "on" } },
+            }),
             apiUrl: "https://app.nops.io",
             tokenSecretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:t",
             version: "1.0.0",
         };
         const variables = environmentVariables(env);
         assert.equal(variables.CI_KMS_KEY_ARN, undefined, "no key, no variable");
-        assert.deepEqual(readEnvironment({ ...variables, AWS_REGION: "eu-west-1" }), { ...env, kmsKeyArn: undefined, podIdentityRoleArn: undefined, eventBusName: undefined, environment: undefined, homeRegion: "eu-west-1" });
+        assert.deepEqual(readEnvironment({ ...variables, AWS_REGION: "eu-west-1" }), {
+            ...env,
+            kmsKeyArn: undefined,
+            podIdentityRoleArn: undefined,
+            eventBusName: undefined,
+            environment: undefined,
+            homeRegion: "eu-west-1",
+        });
         const evented = { ...env, eventBusName: "container-insights-prod", environment: "PROD" };
-        assert.deepEqual(readEnvironment({ ...environmentVariables(evented), AWS_REGION: "eu-west-1" }), { ...evented, kmsKeyArn: undefined, podIdentityRoleArn: undefined, homeRegion: "eu-west-1" });
+        assert.deepEqual(readEnvironment({ ...environmentVariables(evented), AWS_REGION: "eu-west-1" }), {
+            ...evented,
+            kmsKeyArn: undefined,
+            podIdentityRoleArn: undefined,
+            homeRegion: "eu-west-1",
+        });
         const keyed = { ...env, kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/k" };
         assert.equal(readEnvironment(environmentVariables(keyed)).kmsKeyArn, keyed.kmsKeyArn);
         const { CI_BOUNDARY_POLICY_ARN: _boundary, ...withoutBoundary } = variables;
         assert.throws(() => readEnvironment(withoutBoundary), /missing environment variables: CI_BOUNDARY_POLICY_ARN/);
-        assert.throws(() => readEnvironment({ ...variables, CI_CLUSTER_FILTERS: '{"include":"prod-*"}' }), /CI_CLUSTER_FILTERS must be/);
+        assert.throws(
+            () => readEnvironment({ ...variables, CI_CLUSTER_FILTERS: '{"include":"prod-*"}' }),
+            /CI_CLUSTER_FILTERS must be/,
+        );
     });
 
     it("reads IAM's URL-encoded documents (no false drift)", () => {
-        const encoded = encodeURIComponent('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}');
-        assert.deepEqual(decodePolicy(encoded), { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject" }] });
+        const encoded = encodeURIComponent(
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}',
+        );
+        assert.deepEqual(decodePolicy(encoded), {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "s3:GetObject" }],
+        });
         assert.equal(clusterRoleName("alpha", "us-east-1"), "nops-ccost-alpha_us-east-1");
     });
 });

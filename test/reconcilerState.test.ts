@@ -3,7 +3,7 @@
  * a forged or damaged object cannot freeze the reconciler or make a delete tear down on doubt, and the record follows
  * exactly what the engine keeps of the deploy-time Invocation, failed creates and updates included.
  */
-import { strict as assert } from "assert";
+import { strict as assert } from "node:assert";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { agentPermissions, bucketReadPolicy } from "../common/documents";
@@ -81,7 +81,13 @@ describe("the reconciler's state in the bucket", () => {
     afterEach(() => world.restore());
 
     const deps = (): HandlerDeps => ({
-        env: { ...settingsFor(["us-east-1"]), homeRegion: "us-east-1", apiUrl: "http://127.0.0.1:9", tokenSecretArn: SECRET_ARN, version: "0" },
+        env: {
+            ...settingsFor(["us-east-1"]),
+            homeRegion: "us-east-1",
+            apiUrl: "http://127.0.0.1:9",
+            tokenSecretArn: SECRET_ARN,
+            version: "0",
+        },
         clients: sdkClients("us-east-1"),
         clock: world.clock,
         logger: new Logger({ serviceName: "test", logLevel: "SILENT" as never }),
@@ -91,16 +97,32 @@ describe("the reconciler's state in the bucket", () => {
     const deploy = (event: unknown) => run("deploy", event, deps());
     const input = (bundle: string, fleet?: string[]) =>
         invocationInput({ stackName: "prod", bundleSha256: bundle, variables: { CI_REGIONS: "us-east-1" }, fleet });
-    const put = (key: string, body: unknown) => world.account.handle("PutObject", { Bucket: BUCKET, Key: key, Body: typeof body === "string" ? body : JSON.stringify(body) });
+    const put = (key: string, body: unknown) =>
+        world.account.handle("PutObject", {
+            Bucket: BUCKET,
+            Key: key,
+            Body: typeof body === "string" ? body : JSON.stringify(body),
+        });
 
     describe("who may write it", () => {
         it("no agent identity: the agent policy (boundary, role policy, IAM user's policy) denies the reconciler's prefix", async () => {
-            for (const kms of [undefined, { keyArn: "arn:aws:kms:us-east-1:111122223333:key/k", region: "us-east-1" }]) {
-                world.account.identity = agentPermissions({ partition: "aws", bucketName: BUCKET, queueArnPattern: QUEUES, kms });
+            for (const kms of [
+                undefined,
+                { keyArn: "arn:aws:kms:us-east-1:111122223333:key/k", region: "us-east-1" },
+            ]) {
+                world.account.identity = agentPermissions({
+                    partition: "aws",
+                    bucketName: BUCKET,
+                    queueArnPattern: QUEUES,
+                    kms,
+                });
                 await put("cluster=alpha/part-0.parquet", "x");
                 for (const key of Object.values(RECONCILER_STATE_KEYS)) {
                     await assert.rejects(put(key, { live: {} }), /AccessDenied.*explicit deny/);
-                    await assert.rejects(world.account.handle("GetObject", { Bucket: BUCKET, Key: key }), /AccessDenied/);
+                    await assert.rejects(
+                        world.account.handle("GetObject", { Bucket: BUCKET, Key: key }),
+                        /AccessDenied/,
+                    );
                 }
                 await assert.rejects(put("_container-insights/anything-else", "x"), /AccessDenied/);
             }
@@ -116,15 +138,28 @@ describe("the reconciler's state in the bucket", () => {
             agent: agentPermissions({ partition: "aws", bucketName: BUCKET, queueArnPattern: QUEUES, kms }),
         };
         const get = (key: string) => ({ action: "s3:GetObject", resource: `${bucket}/${key}`, context: {} });
-        const list = (prefix?: string) => ({ action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": prefix } });
+        const list = (prefix?: string) => ({
+            action: "s3:ListBucket",
+            resource: bucket,
+            context: { "s3:prefix": prefix },
+        });
         for (const [who, document] of Object.entries(identities)) {
             it(`${who}: reads the Parquet files and lists the root, but cannot read or list _container-insights/`, () => {
                 assert.equal(evaluate(document, get("cluster=alpha/part-0.parquet")), "Allow");
-                assert.equal(evaluate(document, list(undefined)), "Allow", "the bucket root (no s3:prefix) stays listable");
+                assert.equal(
+                    evaluate(document, list(undefined)),
+                    "Allow",
+                    "the bucket root (no s3:prefix) stays listable",
+                );
                 assert.equal(evaluate(document, list("cluster=alpha/")), "Allow");
                 assert.equal(evaluate(document, get(trailLog)), "ExplicitDeny");
                 assert.equal(evaluate(document, get(RECONCILER_STATE_KEYS.lease)), "ExplicitDeny");
-                for (const prefix of ["_container-insights", "_container-insights/", `${TRAIL_PREFIX}/`, "_container-insights/reconciler/"]) {
+                for (const prefix of [
+                    "_container-insights",
+                    "_container-insights/",
+                    `${TRAIL_PREFIX}/`,
+                    "_container-insights/reconciler/",
+                ]) {
                     assert.equal(evaluate(document, list(prefix)), "ExplicitDeny", prefix);
                 }
             });
@@ -136,11 +171,19 @@ describe("the reconciler's state in the bucket", () => {
             world.account.addCluster("us-east-1", "alpha");
             const engine = new InvocationEngine(deploy);
             await engine.up(input("sha"));
-            await put(RECONCILER_STATE_KEYS.lease, { holder: "agent", acquiredAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+            await put(RECONCILER_STATE_KEYS.lease, {
+                holder: "agent",
+                acquiredAt: 0,
+                expiresAt: Number.MAX_SAFE_INTEGER,
+            });
             world.account.addCluster("us-east-1", "newcluster");
             await engine.up(input("sha", ["us-east-1/alpha", "us-east-1/newcluster"]));
             assert.ok(world.account.role("nops-ccost-newcluster_us-east-1"), "the new cluster got its role");
-            await put(RECONCILER_STATE_KEYS.lease, { holder: "agent", acquiredAt: 0, expiresAt: world.clock.now() + DEFAULT_LEASE.ttlMs + 3_600_000 });
+            await put(RECONCILER_STATE_KEYS.lease, {
+                holder: "agent",
+                acquiredAt: 0,
+                expiresAt: world.clock.now() + DEFAULT_LEASE.ttlMs + 3_600_000,
+            });
             const destroyed = await engine.destroy();
             assert.equal(destroyed.action, "delete");
             assert.equal(world.account.roles.size, 0);
@@ -148,8 +191,16 @@ describe("the reconciler's state in the bucket", () => {
 
         it("a lease a run holds (up to its TTL and clock skew) still binds", async () => {
             world.account.addCluster("us-east-1", "alpha");
-            await put(RECONCILER_STATE_KEYS.lease, { holder: "schedule-x", acquiredAt: 0, expiresAt: world.clock.now() + DEFAULT_LEASE.ttlMs + 30_000 });
-            const summary = await run("schedule", {}, { ...deps(), lease: { ...DEFAULT_LEASE, waitMs: { deploy: 0, schedule: 0 } } });
+            await put(RECONCILER_STATE_KEYS.lease, {
+                holder: "schedule-x",
+                acquiredAt: 0,
+                expiresAt: world.clock.now() + DEFAULT_LEASE.ttlMs + 30_000,
+            });
+            const summary = await run(
+                "schedule",
+                {},
+                { ...deps(), lease: { ...DEFAULT_LEASE, waitMs: { deploy: 0, schedule: 0 } } },
+            );
             assert.equal(summary.skipped, "another run holds the lease");
             assert.equal(world.account.roles.size, 0);
         });
@@ -160,7 +211,17 @@ describe("the reconciler's state in the bucket", () => {
             const hash = "a".repeat(64);
             assert.deepEqual(parseLive(JSON.stringify({ live: { [hash]: 2 } })), { [hash]: 2 });
             assert.deepEqual(parseLive(JSON.stringify({ live: {} })), {});
-            for (const bad of ["{", "null", "[]", '{"live":[]}', '{"live":{"bogus":1}}', `{"live":{"${hash}":0}}`, `{"live":{"${hash}":1.5}}`, `{"live":{"${hash}":1000000}}`, `{"live":{},"x":1}`]) {
+            for (const bad of [
+                "{",
+                "null",
+                "[]",
+                '{"live":[]}',
+                '{"live":{"bogus":1}}',
+                `{"live":{"${hash}":0}}`,
+                `{"live":{"${hash}":1.5}}`,
+                `{"live":{"${hash}":1000000}}`,
+                `{"live":{},"x":1}`,
+            ]) {
                 assert.equal(parseLive(bad), undefined, bad);
             }
         });
@@ -191,7 +252,8 @@ describe("the reconciler's state in the bucket", () => {
     });
 
     describe("follows what the engine keeps of the deploy-time Invocation", () => {
-        const outage = (op: string) => (op === "ListClusters" ? awsError("ServiceUnavailableException", "EKS down", 503) : undefined);
+        const outage = (op: string) =>
+            op === "ListClusters" ? awsError("ServiceUnavailableException", "EKS down", 503) : undefined;
 
         it("a create that failed the deploy is not live: the next up creates again, and the destroy tears down", async () => {
             world.account.addCluster("us-east-1", "alpha");
@@ -212,7 +274,9 @@ describe("the reconciler's state in the bucket", () => {
             const engine = new InvocationEngine(deploy);
             await engine.up(input("sha-1"));
             world.account.role("nops-ccost-alpha_us-east-1")!.trust = "{}"; // drift, so the update must write
-            world.account.faults.push((op) => (op === "UpdateAssumeRolePolicy" ? awsError("ServiceFailure", "IAM 500", 500) : undefined));
+            world.account.faults.push((op) =>
+                op === "UpdateAssumeRolePolicy" ? awsError("ServiceFailure", "IAM 500", 500) : undefined,
+            );
             await assert.rejects(engine.up(input("sha-2")), /not one of 1 roles (or associations )?could be handled/);
             world.account.faults = [];
             await engine.up(input("sha-2"));

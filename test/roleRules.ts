@@ -3,11 +3,18 @@
  * action belongs to exactly one rule, on at most the rule's resources, with exactly the rule's condition. Any
  * widening (another action, a wildcard, a broader resource, a dropped condition, a missing deny) breaks the rule.
  */
-import { isDeepStrictEqual } from "util";
+import { isDeepStrictEqual } from "node:util";
 import { PolicyDocument, PolicyStatement } from "../common/documents";
 import { ASSOCIATION_TAG_KEYS, MANAGED_BY_TAG_KEY } from "../common/identity";
 import { RECONCILER_STATE_KEYS, STACK_TAG_KEY } from "../common/naming";
-import { BOUNDED_ROLE_WRITE_ACTIONS, CLUSTER_ROLE_READ_ACTIONS, CLUSTER_ROLE_TAG_KEYS, StackScope, guardStatements, ownedArns } from "../components/iam/scope";
+import {
+    BOUNDED_ROLE_WRITE_ACTIONS,
+    CLUSTER_ROLE_READ_ACTIONS,
+    CLUSTER_ROLE_TAG_KEYS,
+    StackScope,
+    guardStatements,
+    ownedArns,
+} from "../components/iam/scope";
 
 export interface ActionRule {
     name: string;
@@ -29,15 +36,27 @@ export function roleRules(
     extra: { tokenSecretArn?: string; associations?: { stackId: string }; events?: boolean } = {},
 ): ActionRule[] {
     const arns = ownedArns(scope);
-    const readRoles: ActionRule = { name: "read cluster roles", actions: CLUSTER_ROLE_READ_ACTIONS, resources: [arns.clusterRoles] };
-    const describe: ActionRule = { name: "describe clusters", actions: ["eks:DescribeCluster"], resources: [arns.clusters] };
+    const readRoles: ActionRule = {
+        name: "read cluster roles",
+        actions: CLUSTER_ROLE_READ_ACTIONS,
+        resources: [arns.clusterRoles],
+    };
+    const describe: ActionRule = {
+        name: "describe clusters",
+        actions: ["eks:DescribeCluster"],
+        resources: [arns.clusters],
+    };
     if (identity === "auto-update") {
         return [
             readRoles,
             describe,
             // No resource-level permissions exist for this (Service Authorization Reference).
             { name: "list", actions: ["eks:ListClusters"], resources: ["*"] },
-            { name: "run the reconciler", actions: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], resources: arns.functions },
+            {
+                name: "run the reconciler",
+                actions: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
+                resources: arns.functions,
+            },
             {
                 name: "maintain the bucket",
                 actions: [
@@ -70,9 +89,17 @@ export function roleRules(
             },
         },
         // No resource-level permissions exist for these (Service Authorization Reference).
-        { name: "list", actions: ["iam:ListRoles", "iam:ListOpenIDConnectProviders", "eks:ListClusters"], resources: ["*"] },
+        {
+            name: "list",
+            actions: ["iam:ListRoles", "iam:ListOpenIDConnectProviders", "eks:ListClusters"],
+            resources: ["*"],
+        },
         describe,
-        { name: "read which roles carry the boundary", actions: ["iam:ListEntitiesForPolicy"], resources: [arns.boundaryPolicy] },
+        {
+            name: "read which roles carry the boundary",
+            actions: ["iam:ListEntitiesForPolicy"],
+            resources: [arns.boundaryPolicy],
+        },
         { name: "write logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: arns.logGroups },
         {
             name: "hold the run lease and the deployment record",
@@ -82,11 +109,22 @@ export function roleRules(
     ];
     if (extra.associations) {
         const { stackId } = extra.associations;
-        const ownTags = { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId, [`aws:RequestTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" };
+        const ownTags = {
+            [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId,
+            [`aws:RequestTag/${MANAGED_BY_TAG_KEY}`]: "reconciler",
+        };
         const tagKeys = { "ForAllValues:StringEquals": { "aws:TagKeys": ASSOCIATION_TAG_KEYS } };
         rules.push(
-            { name: "list Pod Identity associations", actions: ["eks:ListPodIdentityAssociations"], resources: [arns.clusters] },
-            { name: "describe Pod Identity associations", actions: ["eks:DescribePodIdentityAssociation"], resources: [arns.podIdentityAssociations] },
+            {
+                name: "list Pod Identity associations",
+                actions: ["eks:ListPodIdentityAssociations"],
+                resources: [arns.clusters],
+            },
+            {
+                name: "describe Pod Identity associations",
+                actions: ["eks:DescribePodIdentityAssociation"],
+                resources: [arns.podIdentityAssociations],
+            },
             {
                 name: "create associations tagged as the reconciler's own",
                 actions: ["eks:CreatePodIdentityAssociation"],
@@ -103,13 +141,23 @@ export function roleRules(
                 name: "delete only the reconciler's own associations",
                 actions: ["eks:DeletePodIdentityAssociation"],
                 resources: [arns.podIdentityAssociations],
-                condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId, [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" } },
+                condition: {
+                    StringEquals: {
+                        [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId,
+                        [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler",
+                    },
+                },
             },
             {
                 name: "update only the reconciler's own associations",
                 actions: ["eks:UpdatePodIdentityAssociation"],
                 resources: [arns.podIdentityAssociations],
-                condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId, [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" } },
+                condition: {
+                    StringEquals: {
+                        [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId,
+                        [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler",
+                    },
+                },
             },
             {
                 name: "pass only the Pod Identity role, only to Pod Identity",
@@ -117,21 +165,38 @@ export function roleRules(
                 resources: [arns.podIdentityRole],
                 condition: { StringEquals: { "iam:PassedToService": "pods.eks.amazonaws.com" } },
             },
-            { name: "check the Pod Identity agent add-on", actions: ["eks:DescribeAddon"], resources: [arns.podIdentityAgentAddons] },
+            {
+                name: "check the Pod Identity agent add-on",
+                actions: ["eks:DescribeAddon"],
+                resources: [arns.podIdentityAgentAddons],
+            },
         );
     }
     if (extra.events) {
         rules.push(
             {
                 name: "consume the reconciler queue",
-                actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+                actions: [
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:ChangeMessageVisibility",
+                    "sqs:GetQueueAttributes",
+                ],
                 resources: [arns.reconcilerQueue],
             },
-            { name: "publish cluster events on the stack's bus", actions: ["events:PutEvents"], resources: [arns.eventBus] },
+            {
+                name: "publish cluster events on the stack's bus",
+                actions: ["events:PutEvents"],
+                resources: [arns.eventBus],
+            },
         );
     }
     if (extra.tokenSecretArn) {
-        rules.push({ name: "read the token", actions: ["secretsmanager:GetSecretValue"], resources: [extra.tokenSecretArn] });
+        rules.push({
+            name: "read the token",
+            actions: ["secretsmanager:GetSecretValue"],
+            resources: [extra.tokenSecretArn],
+        });
     }
     return rules;
 }
@@ -139,7 +204,8 @@ export function roleRules(
 /** IAM actions that change IAM: the auto-update role may have none of them, however spelled. */
 export const IAM_WRITE_PATTERN = /^iam:(?!(Get|List)[A-Z])/i;
 
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const list = <T>(value: T | T[] | undefined): T[] =>
+    value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Every way the document breaks the rule; empty when it meets it. */
 export function ruleViolations(
@@ -153,7 +219,11 @@ export function ruleViolations(
         const where = JSON.stringify(statement);
         const raw = statement as unknown as Record<string, unknown>;
         // NotResource only narrows a Deny ("every resource but these"); in an Allow it would widen it.
-        if (raw.NotAction !== undefined || raw.NotPrincipal !== undefined || (raw.NotResource !== undefined && statement.Effect !== "Deny")) {
+        if (
+            raw.NotAction !== undefined ||
+            raw.NotPrincipal !== undefined ||
+            (raw.NotResource !== undefined && statement.Effect !== "Deny")
+        ) {
             problems.push(`NotAction/NotResource/NotPrincipal: ${where}`);
         }
         if (statement.Effect !== "Allow") {
@@ -175,7 +245,9 @@ export function ruleViolations(
         for (const rule of matched) {
             for (const resource of list(statement.Resource)) {
                 if (!rule.resources.includes(resource)) {
-                    problems.push(`${rule.name}: resource ${resource} is outside ${rule.resources.join(", ")}: ${where}`);
+                    problems.push(
+                        `${rule.name}: resource ${resource} is outside ${rule.resources.join(", ")}: ${where}`,
+                    );
                 }
             }
             if (list(statement.Resource).length === 0) {

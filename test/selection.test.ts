@@ -2,9 +2,9 @@
  * The program and the reconciler select clusters with one function: the same fleet and the same config give the same
  * set on both sides, end to end (the reconciler learns the filters from the environment the program gives its Lambda).
  */
-import { strict as assert } from "assert";
-import { createServer, Server } from "http";
-import { AddressInfo } from "net";
+import { strict as assert } from "node:assert";
+import { createServer, Server } from "node:http";
+import { AddressInfo } from "node:net";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { ClusterStatus } from "../components/cluster/types";
@@ -24,7 +24,10 @@ const FLEET: Fleet = {
         { name: "prod-creating", status: "CREATING", tags: { insights: "on" } },
         { name: "prod-untagged" },
     ],
-    "eu-west-1": [{ name: "prod-eu", tags: { insights: "on", team: "x" } }, { name: "Prod-upper", tags: { insights: "on" } }],
+    "eu-west-1": [
+        { name: "prod-eu", tags: { insights: "on", team: "x" } },
+        { name: "Prod-upper", tags: { insights: "on" } },
+    ],
 };
 const CONFIG = {
     ...baseConfig(),
@@ -46,7 +49,9 @@ describe("one cluster selection for the program and the reconciler", () => {
 
     it("selects the same clusters on both sides for one fleet and one config", async () => {
         const program = await runProgram(CONFIG, { fleet: FLEET });
-        const installed = (program.outputs.clusters.value as ClusterStatus[]).filter((c) => c.status === "installed").map((c) => c.arn);
+        const installed = (program.outputs.clusters.value as ClusterStatus[])
+            .filter((c) => c.status === "installed")
+            .map((c) => c.arn);
         const fn = program.ofType("aws:lambda/function:Function").find((f) => f.name === "reconciler-creation")!;
         const variables = (unwrap(fn.inputs.environment) as { variables: Record<string, string> }).variables;
         assert.deepEqual(JSON.parse(variables[ENVIRONMENT_VARIABLES.clusters]), {
@@ -86,7 +91,11 @@ describe("one cluster selection for the program and the reconciler", () => {
             process.stdout.write = (() => true) as typeof process.stdout.write;
             let summary;
             try {
-                summary = await run("deploy", { tf: { action: "create" } }, { env, clients: sdkClients("us-east-1"), clock: world.clock, logger, metrics });
+                summary = await run(
+                    "deploy",
+                    { tf: { action: "create" } },
+                    { env, clients: sdkClients("us-east-1"), clock: world.clock, logger, metrics },
+                );
             } finally {
                 process.stdout.write = write;
             }
@@ -94,7 +103,11 @@ describe("one cluster selection for the program and the reconciler", () => {
             assert.deepEqual(withRoles.sort(), [...installed].sort());
             assert.deepEqual(installed.map((arn) => arn.split("/")[1]).sort(), ["prod-a", "prod-eu"]);
             assert.equal(received.length, 1);
-            assert.deepEqual(received[0].sort(), [...installed].sort(), "only selected clusters are reported onboarded");
+            assert.deepEqual(
+                received[0].sort(),
+                [...installed].sort(),
+                "only selected clusters are reported onboarded",
+            );
             assert.equal(world.account.roles.size, 2);
         } finally {
             world.restore();

@@ -3,9 +3,9 @@
  * Pulumi.yaml's defaults combined as the CLI does (config/cliConfig.ts), handed to the runtime as the language host
  * does, and the program run on exactly that.
  */
-import { strict as assert } from "assert";
-import { readFileSync } from "fs";
-import { join } from "path";
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ConfigMap, readStackConfig } from "../config/cliConfig";
 import { ProgramRun, runProgram, unwrap } from "./harness";
 import { ConfigSetLine, ROOT, applyConfigSetLines, configForProgram, parseConfigSetLine } from "./cliReplay";
@@ -23,7 +23,10 @@ function readmeConfigSetLines(stack: string): { firstDeploy: ConfigSetLine[]; ex
     const blocks = [...README.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
     const lines = blocks.flatMap((b) => b.split("\n")).filter((l) => l.trim().startsWith("pulumi config set"));
     const parsed = lines.map((line) => parseConfigSetLine(line, { ...SAMPLES, stack }));
-    return { firstDeploy: parsed.filter((l) => l.stack !== undefined), examples: parsed.filter((l) => l.stack === undefined) };
+    return {
+        firstDeploy: parsed.filter((l) => l.stack !== undefined),
+        examples: parsed.filter((l) => l.stack === undefined),
+    };
 }
 
 function stackConfig(stack: string): ConfigMap {
@@ -46,17 +49,23 @@ const addonsJson =
     '{"cniMetrics":{"alarmEmail":"","alarmTopicArn":"","enabled":false,"exclude":"","freeIpAlarmPercent":10,"include":""},' +
     '"fargateInsights":{"alwaysInclude":"","enabled":false,"exclude":"","include":"","logRetentionDays":30}}';
 
-for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) {
+for (const [stack, environment] of [
+    ["prod", "PROD"],
+    ["uat", "UAT"],
+] as const) {
     describe(`committed stack ${stack} as the Pulumi CLI runs it`, () => {
         const { firstDeploy, examples } = readmeConfigSetLines(stack);
 
         it("has the README's first-deploy lines for it", () => {
-            assert.deepEqual(firstDeploy.map((l) => [l.stack, l.key]), [
-                [stack, "container-insights:roleName"],
-                [stack, "container-insights:token"],
-                [stack, "container-insights:externalId"],
-                [stack, "container-insights:datadogApiKey"],
-            ]);
+            assert.deepEqual(
+                firstDeploy.map((l) => [l.stack, l.key]),
+                [
+                    [stack, "container-insights:roleName"],
+                    [stack, "container-insights:token"],
+                    [stack, "container-insights:externalId"],
+                    [stack, "container-insights:datadogApiKey"],
+                ],
+            );
         });
 
         it("says the same in the stack file's comments", () => {
@@ -104,13 +113,20 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
                 "container-insights:platformApiUrl": "",
                 "container-insights:platformQueueArnPattern": "",
             });
-            assert.deepEqual(received.secretKeys.sort(), ["container-insights:datadogApiKey", "container-insights:externalId", "container-insights:token"]);
+            assert.deepEqual(received.secretKeys.sort(), [
+                "container-insights:datadogApiKey",
+                "container-insights:externalId",
+                "container-insights:token",
+            ]);
         });
 
         it("runs the program on it: defaults of every agent field reach the chart", async () => {
             const config = stackConfig(stack);
             applyConfigSetLines(config, firstDeploy);
-            const run = await runProgram({}, { received: configForProgram(config, { validate: true, stackName: stack }), stack, fleet: FLEET });
+            const run = await runProgram(
+                {},
+                { received: configForProgram(config, { validate: true, stackName: stack }), stack, fleet: FLEET },
+            );
             const charts = run.ofType(CHART);
             assert.deepEqual(charts.map((c) => c.name).sort(), ["us-east-1-dev-b", "us-east-1-prod-a"]);
             const chart = unwrap(charts[0].inputs) as any;
@@ -124,12 +140,23 @@ for (const [stack, environment] of [["prod", "PROD"], ["uat", "UAT"]] as const) 
         it("runs the program with the README's --path examples applied on top", async () => {
             const config = stackConfig(stack);
             applyConfigSetLines(config, [...firstDeploy, ...examples]);
-            assert.ok(examples.some((l) => l.path), "the README shows how to set a field with --path");
+            assert.ok(
+                examples.some((l) => l.path),
+                "the README shows how to set a field with --path",
+            );
             const received = configForProgram(config, { validate: true, stackName: stack });
             const run: ProgramRun = await runProgram({}, { received, stack, fleet: FLEET });
-            assert.deepEqual(run.ofType(CHART).map((c) => c.name), ["us-east-1-prod-a"], "clusters.include and clusters.tags applied");
+            assert.deepEqual(
+                run.ofType(CHART).map((c) => c.name),
+                ["us-east-1-prod-a"],
+                "clusters.include and clusters.tags applied",
+            );
             const chart = unwrap(run.one(CHART).inputs) as any;
-            assert.equal(chart.values.prometheus.server.resources.limits.memory, "12Gi", "prometheus.size set with --path");
+            assert.equal(
+                chart.values.prometheus.server.resources.limits.memory,
+                "12Gi",
+                "prometheus.size set with --path",
+            );
             assert.equal(chart.values.dataFetcher.enabled, true, "the other fields keep their defaults");
             assert.equal(chart.version, "0.0.67");
         });

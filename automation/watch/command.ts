@@ -4,7 +4,15 @@
  * SIGTERM/SIGINT (exit 0 stopped cleanly, 3 the running up was cancelled, 4 its lock had to be cleared with
  * `pulumi cancel`, 1 failure, 2 bad usage).
  */
-import { accountFlag, durationFlag, environmentFlag, EnvironmentError, parseFlags, portFlag, UsageError } from "../cliArgs";
+import {
+    accountFlag,
+    durationFlag,
+    environmentFlag,
+    EnvironmentError,
+    parseFlags,
+    portFlag,
+    UsageError,
+} from "../cliArgs";
 import { InsightsEvent } from "../events";
 import { RunRequest } from "../request";
 import { StackQueue } from "../queue";
@@ -46,7 +54,17 @@ export interface WatchArguments {
 export function parseWatchArguments(args: string[], env: NodeJS.ProcessEnv): WatchArguments {
     const command = "watch";
     const flags = parseFlags(command, args, {
-        values: ["env", "stack", "account", "queue-url", "quiet-window", "max-wait", "port", "grace-period", "cancel-timeout"],
+        values: [
+            "env",
+            "stack",
+            "account",
+            "queue-url",
+            "quiet-window",
+            "max-wait",
+            "port",
+            "grace-period",
+            "cancel-timeout",
+        ],
     });
     if (flags.positionals.length > 0) {
         throw new UsageError(`unexpected argument ${flags.positionals[0]}`, command);
@@ -55,7 +73,10 @@ export function parseWatchArguments(args: string[], env: NodeJS.ProcessEnv): Wat
     const accountId = accountFlag(command, flags.values.account);
     const queueUrl = flags.values["queue-url"];
     if (queueUrl !== undefined && !regionOfQueueUrl(queueUrl)) {
-        throw new UsageError(`--queue-url ${JSON.stringify(queueUrl)} is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)`, command);
+        throw new UsageError(
+            `--queue-url ${JSON.stringify(queueUrl)} is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)`,
+            command,
+        );
     }
     const debounce = {
         quietMs: durationFlag(command, "quiet-window", flags.values["quiet-window"], DEFAULT_DEBOUNCE.quietMs),
@@ -105,7 +126,10 @@ export interface WatchIo {
     onListening?: (port: number) => void;
 }
 
-const realClock: WatchClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const realClock: WatchClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 async function defaultStackOutput(stackName: string, key: string, env: NodeJS.ProcessEnv): Promise<unknown> {
     const { openLocalStack } = await import("../workspace");
@@ -115,10 +139,14 @@ async function defaultStackOutput(stackName: string, key: string, env: NodeJS.Pr
 
 export async function runWatch(args: string[], io: WatchIo): Promise<number> {
     const parsed = parseWatchArguments(args, io.env);
-    const log = (record: LogRecord) => io.out(JSON.stringify({ time: new Date((io.clock ?? realClock).now()).toISOString(), ...record }));
+    const log = (record: LogRecord) =>
+        io.out(JSON.stringify({ time: new Date((io.clock ?? realClock).now()).toISOString(), ...record }));
     let queueUrl = parsed.queueUrl;
     if (queueUrl === undefined) {
-        const value = await (io.stackOutput ?? ((s, k) => defaultStackOutput(s, k, io.env)))(parsed.stackName, "watchQueueUrl");
+        const value = await (io.stackOutput ?? ((s, k) => defaultStackOutput(s, k, io.env)))(
+            parsed.stackName,
+            "watchQueueUrl",
+        );
         if (typeof value !== "string" || !regionOfQueueUrl(value)) {
             throw new EnvironmentError(
                 `stack ${parsed.stackName} has no watchQueueUrl output (${JSON.stringify(value ?? null)}): deploy it with events.enabled true, or pass --queue-url`,
@@ -132,16 +160,38 @@ export async function runWatch(args: string[], io: WatchIo): Promise<number> {
         }
     };
     const runner =
-        io.runner ?? stackRunner(parsed.request, { backend: resolveBackend(io.env), onEvent, queue: new StackQueue(), ...io.runnerOptions });
+        io.runner ??
+        stackRunner(parsed.request, {
+            backend: resolveBackend(io.env),
+            onEvent,
+            queue: new StackQueue(),
+            ...io.runnerOptions,
+        });
     const service = new WatchService(
-        { stackName: parsed.stackName, debounce: parsed.debounce, backoff: io.backoff ?? DEFAULT_BACKOFF, gracePeriodMs: parsed.gracePeriodMs, cancelTimeoutMs: parsed.cancelTimeoutMs },
+        {
+            stackName: parsed.stackName,
+            debounce: parsed.debounce,
+            backoff: io.backoff ?? DEFAULT_BACKOFF,
+            gracePeriodMs: parsed.gracePeriodMs,
+            cancelTimeoutMs: parsed.cancelTimeoutMs,
+        },
         { queue: (io.queue ?? ((url) => new SqsWatchQueue(url)))(queueUrl), runner, clock: io.clock ?? realClock, log },
     );
     const server = await serve(service, parsed.port);
     const address = server.address();
     io.onListening?.(typeof address === "object" && address ? address.port : parsed.port);
-    log({ level: "info", msg: "watching", stack: parsed.stackName, queueUrl, port: parsed.port, quietWindowMs: parsed.debounce.quietMs, maxWaitMs: parsed.debounce.maxWaitMs });
-    const stopped = new Promise<number>((resolve) => io.onStop?.(() => void service.stop().then((outcome) => resolve(STOP_EXIT_CODES[outcome]))));
+    log({
+        level: "info",
+        msg: "watching",
+        stack: parsed.stackName,
+        queueUrl,
+        port: parsed.port,
+        quietWindowMs: parsed.debounce.quietMs,
+        maxWaitMs: parsed.debounce.maxWaitMs,
+    });
+    const stopped = new Promise<number>((resolve) =>
+        io.onStop?.(() => void service.stop().then((outcome) => resolve(STOP_EXIT_CODES[outcome]))),
+    );
     try {
         const failed = service.start().then(
             () => undefined,
@@ -149,7 +199,9 @@ export async function runWatch(args: string[], io: WatchIo): Promise<number> {
         );
         const first = await Promise.race([stopped.then((code) => ({ code })), failed.then((error) => ({ error }))]);
         if ("error" in first && first.error !== undefined) {
-            io.err(`container-insights: watch failed: ${(first.error as Error).name}: ${(first.error as Error).message}`);
+            io.err(
+                `container-insights: watch failed: ${(first.error as Error).name}: ${(first.error as Error).message}`,
+            );
             await service.stop();
             return 1;
         }

@@ -20,7 +20,9 @@ export interface Waiting {
 
 /** Notes a change arriving at `now`. */
 export function noteChange(waiting: Waiting | undefined, now: number): Waiting {
-    return waiting ? { firstAt: waiting.firstAt, lastAt: Math.max(waiting.lastAt, now) } : { firstAt: now, lastAt: now };
+    return waiting
+        ? { firstAt: waiting.firstAt, lastAt: Math.max(waiting.lastAt, now) }
+        : { firstAt: now, lastAt: now };
 }
 
 /** When the waiting changes are due for a run; undefined when nothing waits. */
@@ -38,7 +40,9 @@ export function debounceProblems(settings: DebounceSettings): string[] {
         problems.push("the quiet window must be longer than 0");
     }
     if (!(settings.maxWaitMs >= settings.quietMs)) {
-        problems.push(`the maximum wait (${settings.maxWaitMs / 1000}s) must be at least the quiet window (${settings.quietMs / 1000}s)`);
+        problems.push(
+            `the maximum wait (${settings.maxWaitMs / 1000}s) must be at least the quiet window (${settings.quietMs / 1000}s)`,
+        );
     }
     return problems;
 }

@@ -11,7 +11,10 @@ export interface ClusterChange {
 
 export type ParsedMessage = { ok: true; change: ClusterChange } | { ok: false; reason: string };
 
-const KINDS: Record<string, ClusterChange["kind"]> = { [CLUSTER_IDENTITY_READY]: "ready", [CLUSTER_REMOVED]: "removed" };
+const KINDS: Record<string, ClusterChange["kind"]> = {
+    [CLUSTER_IDENTITY_READY]: "ready",
+    [CLUSTER_REMOVED]: "removed",
+};
 
 /** The change a message body announces, or why it is not one (it is then deleted: redelivering it changes nothing). */
 export function parseMessage(body: string | undefined): ParsedMessage {
@@ -29,7 +32,10 @@ export function parseMessage(body: string | undefined): ParsedMessage {
     }
     const kind = KINDS[String(event["detail-type"])];
     if (!kind) {
-        return { ok: false, reason: `detail-type ${JSON.stringify(event["detail-type"])} is not one of ${Object.keys(KINDS).join(", ")}` };
+        return {
+            ok: false,
+            reason: `detail-type ${JSON.stringify(event["detail-type"])} is not one of ${Object.keys(KINDS).join(", ")}`,
+        };
     }
     const detail = (event.detail ?? {}) as Record<string, unknown>;
     const fields = ["stack", "clusterName", "clusterArn", "region"] as const;

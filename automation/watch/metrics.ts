@@ -13,12 +13,26 @@ export interface MetricsSnapshot {
     runInProgress: boolean;
 }
 
-export const emptySnapshot = (): MetricsSnapshot => ({ runs: { succeeded: 0, failed: 0, cancelled: 0 }, queueLagSeconds: 0, pendingMessages: 0, runInProgress: false });
+export const emptySnapshot = (): MetricsSnapshot => ({
+    runs: { succeeded: 0, failed: 0, cancelled: 0 },
+    queueLagSeconds: 0,
+    pendingMessages: 0,
+    runInProgress: false,
+});
 
 const PREFIX = "container_insights_watch";
 
-function metric(name: string, type: "counter" | "gauge", help: string, samples: Array<[labels: string, value: number]>): string[] {
-    return [`# HELP ${PREFIX}_${name} ${help}`, `# TYPE ${PREFIX}_${name} ${type}`, ...samples.map(([labels, value]) => `${PREFIX}_${name}${labels} ${formatValue(value)}`)];
+function metric(
+    name: string,
+    type: "counter" | "gauge",
+    help: string,
+    samples: Array<[labels: string, value: number]>,
+): string[] {
+    return [
+        `# HELP ${PREFIX}_${name} ${help}`,
+        `# TYPE ${PREFIX}_${name} ${type}`,
+        ...samples.map(([labels, value]) => `${PREFIX}_${name}${labels} ${formatValue(value)}`),
+    ];
 }
 
 function formatValue(value: number): string {
@@ -35,14 +49,24 @@ export function renderMetrics(snapshot: MetricsSnapshot): string {
             [`{status="failed"}`, snapshot.runs.failed],
             [`{status="cancelled"}`, snapshot.runs.cancelled],
         ]),
-        ...metric("failures_total", "counter", "Runs of up that failed (each is retried after a back-off).", [["", failures]]),
-        ...metric("queue_lag_seconds", "gauge", "Age of the oldest watch-queue message not yet covered by a successful up; 0 when none waits.", [
-            ["", snapshot.queueLagSeconds],
+        ...metric("failures_total", "counter", "Runs of up that failed (each is retried after a back-off).", [
+            ["", failures],
         ]),
-        ...metric("last_success_timestamp_seconds", "gauge", "When the last successful up finished (seconds since the epoch); 0 before the first.", [
-            ["", snapshot.lastSuccessSeconds ?? 0],
+        ...metric(
+            "queue_lag_seconds",
+            "gauge",
+            "Age of the oldest watch-queue message not yet covered by a successful up; 0 when none waits.",
+            [["", snapshot.queueLagSeconds]],
+        ),
+        ...metric(
+            "last_success_timestamp_seconds",
+            "gauge",
+            "When the last successful up finished (seconds since the epoch); 0 before the first.",
+            [["", snapshot.lastSuccessSeconds ?? 0]],
+        ),
+        ...metric("pending_messages", "gauge", "Watch-queue messages received and waiting for an up.", [
+            ["", snapshot.pendingMessages],
         ]),
-        ...metric("pending_messages", "gauge", "Watch-queue messages received and waiting for an up.", [["", snapshot.pendingMessages]]),
         ...metric("run_in_progress", "gauge", "1 while an up runs.", [["", snapshot.runInProgress ? 1 : 0]]),
     ];
     return `${lines.join("\n")}\n`;

@@ -35,7 +35,9 @@ export interface WatchQueue {
 
 /** The region in an SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`), or undefined. */
 export function regionOfQueueUrl(url: string): string | undefined {
-    return /^https:\/\/sqs\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(?:\.fifo)?$/.exec(url)?.[1];
+    return /^https:\/\/sqs\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(?:\.fifo)?$/.exec(
+        url,
+    )?.[1];
 }
 
 /** The batch APIs take 10 entries at most. */
@@ -85,7 +87,10 @@ export class SqsWatchQueue implements WatchQueue {
         const refused: string[] = [];
         for (const batch of batches(messages)) {
             const response = await this.client.send(
-                new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle })) }),
+                new DeleteMessageBatchCommand({
+                    QueueUrl: this.queueUrl,
+                    Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle })),
+                }),
             );
             refused.push(...(response.Failed ?? []).map((f) => batch[Number(f.Id)]?.id ?? String(f.Id)));
         }
@@ -98,7 +103,11 @@ export class SqsWatchQueue implements WatchQueue {
             const response = await this.client.send(
                 new ChangeMessageVisibilityBatchCommand({
                     QueueUrl: this.queueUrl,
-                    Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle, VisibilityTimeout: seconds })),
+                    Entries: batch.map((m, i) => ({
+                        Id: String(i),
+                        ReceiptHandle: m.receiptHandle,
+                        VisibilityTimeout: seconds,
+                    })),
                 }),
             );
             refused.push(...(response.Failed ?? []).map((f) => batch[Number(f.Id)]?.id ?? String(f.Id)));
@@ -107,7 +116,9 @@ export class SqsWatchQueue implements WatchQueue {
     }
 
     async visibilityTimeoutSeconds(): Promise<number> {
-        const response = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ["VisibilityTimeout"] }));
+        const response = await this.client.send(
+            new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ["VisibilityTimeout"] }),
+        );
         return Number(response.Attributes?.VisibilityTimeout ?? 30);
     }
 }

@@ -55,7 +55,14 @@ export function runReport(args: {
         clusters,
     };
     if (outcome.ok) {
-        return { level: "info", ...base, status: "succeeded", exitStatus: 0, changes: outcome.result.changes as Record<string, number>, policyViolations: outcome.result.policyViolations };
+        return {
+            level: "info",
+            ...base,
+            status: "succeeded",
+            exitStatus: 0,
+            changes: outcome.result.changes as Record<string, number>,
+            policyViolations: outcome.result.policyViolations,
+        };
     }
     const error = outcome.error;
     return {

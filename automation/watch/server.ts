@@ -7,7 +7,11 @@ export interface Observed {
     metrics(): MetricsSnapshot;
 }
 
-export function handle(service: Observed, request: Pick<IncomingMessage, "method" | "url">, response: ServerResponse): void {
+export function handle(
+    service: Observed,
+    request: Pick<IncomingMessage, "method" | "url">,
+    response: ServerResponse,
+): void {
     const path = (request.url ?? "/").split("?")[0];
     if (request.method !== "GET" && request.method !== "HEAD") {
         response.writeHead(405, { allow: "GET, HEAD" }).end();
@@ -15,7 +19,9 @@ export function handle(service: Observed, request: Pick<IncomingMessage, "method
     }
     if (path === "/healthz") {
         const health = service.health();
-        response.writeHead(health.ok ? 200 : 503, { "content-type": "application/json" }).end(`${JSON.stringify(health)}\n`);
+        response
+            .writeHead(health.ok ? 200 : 503, { "content-type": "application/json" })
+            .end(`${JSON.stringify(health)}\n`);
     } else if (path === "/metrics") {
         response.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(renderMetrics(service.metrics()));
     } else {

@@ -45,7 +45,13 @@ export interface WatchSettings {
  */
 export type StopOutcome = "idle" | "finished" | "cancelled" | "forced" | "locked";
 
-export const STOP_EXIT_CODES: Record<StopOutcome, number> = { idle: 0, finished: 0, cancelled: 3, forced: 4, locked: 1 };
+export const STOP_EXIT_CODES: Record<StopOutcome, number> = {
+    idle: 0,
+    finished: 0,
+    cancelled: 3,
+    forced: 4,
+    locked: 1,
+};
 
 export type LogRecord = RunReport | { level: "info" | "warn" | "error"; msg: string; [key: string]: unknown };
 
@@ -116,7 +122,8 @@ export class WatchService {
         return {
             ...this.counters,
             runs: { ...this.counters.runs },
-            queueLagSeconds: this.held.length > 0 ? Math.max(0, Math.round((this.deps.clock.now() - oldest) / 1000)) : 0,
+            queueLagSeconds:
+                this.held.length > 0 ? Math.max(0, Math.round((this.deps.clock.now() - oldest) / 1000)) : 0,
             pendingMessages: this.held.length,
             runInProgress: this.current !== undefined,
         };
@@ -177,7 +184,9 @@ export class WatchService {
         for (const message of messages) {
             const parsed = parseMessage(message.body);
             if (!parsed.ok || parsed.change.stack !== this.settings.stackName) {
-                const reason = parsed.ok ? `it names stack ${parsed.change.stack}, not ${this.settings.stackName}` : parsed.reason;
+                const reason = parsed.ok
+                    ? `it names stack ${parsed.change.stack}, not ${this.settings.stackName}`
+                    : parsed.reason;
                 log({ level: "warn", msg: "message discarded", messageId: message.id, reason });
                 discard.push(message);
                 continue;
@@ -208,7 +217,12 @@ export class WatchService {
             return;
         }
         this.extendedAt = now;
-        const refused = await this.settle("extend visibility", () => this.deps.queue.extendVisibility(this.held.map((h) => h.message), this.visibilitySeconds));
+        const refused = await this.settle("extend visibility", () =>
+            this.deps.queue.extendVisibility(
+                this.held.map((h) => h.message),
+                this.visibilitySeconds,
+            ),
+        );
         if (refused.length > 0) {
             // Handed out again (to this or another consumer); its next receipt brings it back.
             this.held = this.held.filter((h) => !refused.includes(h.message.id));
@@ -219,7 +233,11 @@ export class WatchService {
         try {
             const refused = await call();
             if (refused.length > 0) {
-                this.deps.log({ level: "warn", msg: `${what}: SQS refused ${refused.length} message(s)`, messageIds: refused });
+                this.deps.log({
+                    level: "warn",
+                    msg: `${what}: SQS refused ${refused.length} message(s)`,
+                    messageIds: refused,
+                });
             }
             return refused;
         } catch (error) {
@@ -257,7 +275,18 @@ export class WatchService {
             retryInMs = backoffMs(this.failures, this.settings.backoff, this.deps.random ?? Math.random);
             this.retryAt = finishedAt + retryInMs;
         }
-        log(runReport({ stack: this.settings.stackName, outcome, attempt, startedAt, finishedAt, changes: covered.map((h) => h.change), messages: covered.length, retryInMs }));
+        log(
+            runReport({
+                stack: this.settings.stackName,
+                outcome,
+                attempt,
+                startedAt,
+                finishedAt,
+                changes: covered.map((h) => h.change),
+                messages: covered.length,
+                retryInMs,
+            }),
+        );
     }
 
     private async withHeartbeat(running: Promise<RunResult>): Promise<RunOutcome> {
@@ -280,11 +309,19 @@ export class WatchService {
         let outcome: StopOutcome = "idle";
         const running = this.current;
         if (running) {
-            log({ level: "info", msg: "stopping: waiting for the running up", gracePeriodMs: this.settings.gracePeriodMs });
+            log({
+                level: "info",
+                msg: "stopping: waiting for the running up",
+                gracePeriodMs: this.settings.gracePeriodMs,
+            });
             if (await this.settlesWithin(running, this.settings.gracePeriodMs, true)) {
                 outcome = "finished";
             } else {
-                log({ level: "warn", msg: "stopping: cancelling the running up (the engine finishes the steps in flight)", cancelTimeoutMs: this.settings.cancelTimeoutMs });
+                log({
+                    level: "warn",
+                    msg: "stopping: cancelling the running up (the engine finishes the steps in flight)",
+                    cancelTimeoutMs: this.settings.cancelTimeoutMs,
+                });
                 this.runAbort?.abort();
                 if (await this.settlesWithin(running, this.settings.cancelTimeoutMs, false)) {
                     outcome = "cancelled";
@@ -292,10 +329,17 @@ export class WatchService {
                     try {
                         await this.deps.runner.cancel();
                         outcome = "forced";
-                        log({ level: "error", msg: `stopping: the up did not stop; its lock was cleared with pulumi cancel: run refresh on ${this.settings.stackName} before the next update` });
+                        log({
+                            level: "error",
+                            msg: `stopping: the up did not stop; its lock was cleared with pulumi cancel: run refresh on ${this.settings.stackName} before the next update`,
+                        });
                     } catch (error) {
                         outcome = "locked";
-                        log({ level: "error", msg: `stopping: clearing the lock failed: run \`pulumi cancel --stack ${this.settings.stackName}\``, error: errorMessage(error) });
+                        log({
+                            level: "error",
+                            msg: `stopping: clearing the lock failed: run \`pulumi cancel --stack ${this.settings.stackName}\``,
+                            error: errorMessage(error),
+                        });
                     }
                 }
             }
@@ -305,7 +349,12 @@ export class WatchService {
         }
         if (this.held.length > 0) {
             // Back to the queue at once, for the next start (or another replica) to pick up.
-            await this.settle("release", () => this.deps.queue.extendVisibility(this.held.map((h) => h.message), 0));
+            await this.settle("release", () =>
+                this.deps.queue.extendVisibility(
+                    this.held.map((h) => h.message),
+                    0,
+                ),
+            );
         }
         log({ level: "info", msg: "stopped", outcome });
         return outcome;

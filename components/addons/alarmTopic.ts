@@ -14,7 +14,12 @@ export interface AlarmTopicArgs {
 }
 
 /** The alarms of the stack in a region, as `aws:SourceArn` patterns see them. */
-export function stackAlarmArnPattern(args: { partition: string; region: string; accountId: string; stackName: string }): string {
+export function stackAlarmArnPattern(args: {
+    partition: string;
+    region: string;
+    accountId: string;
+    stackName: string;
+}): string {
     return `arn:${args.partition}:cloudwatch:${args.region}:${args.accountId}:alarm:${alarmNamePrefix(args.stackName)}*`;
 }
 
@@ -25,7 +30,12 @@ export function stackAlarmArnPattern(args: { partition: string; region: string; 
  * The account keeps full control of the key (KMS's default key policy); CloudWatch may only encrypt for the stack's
  * own alarms.
  */
-export function alarmKeyPolicy(args: { partition: string; region: string; accountId: string; stackName: string }): PolicyDocument {
+export function alarmKeyPolicy(args: {
+    partition: string;
+    region: string;
+    accountId: string;
+    stackName: string;
+}): PolicyDocument {
     return policy(
         {
             Sid: "AccountAdministersTheKey",
@@ -49,7 +59,13 @@ export function alarmKeyPolicy(args: { partition: string; region: string; accoun
 }
 
 /** Only the stack's alarms publish; the account's IAM principals keep what their own policies give them. */
-export function alarmTopicPolicy(args: { partition: string; region: string; accountId: string; stackName: string; topicArn: string }): PolicyDocument {
+export function alarmTopicPolicy(args: {
+    partition: string;
+    region: string;
+    accountId: string;
+    stackName: string;
+    topicArn: string;
+}): PolicyDocument {
     return policy({
         Sid: "CloudWatchAlarmsPublish",
         Effect: "Allow",
@@ -74,7 +90,12 @@ export class AlarmTopic extends pulumi.ComponentResource {
 
     constructor(name: string, args: AlarmTopicArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:addons:AlarmTopic", name, {}, opts);
-        const scope = { partition: args.partition, region: args.region, accountId: args.accountId, stackName: args.stackName };
+        const scope = {
+            partition: args.partition,
+            region: args.region,
+            accountId: args.accountId,
+            stackName: args.stackName,
+        };
         this.key = new aws.kms.Key(
             name,
             {
@@ -88,7 +109,12 @@ export class AlarmTopic extends pulumi.ComponentResource {
         );
         this.topic = new aws.sns.Topic(
             name,
-            { region: args.region, name: alarmTopicName(args.stackName), kmsMasterKeyId: this.key.arn, tags: args.tags },
+            {
+                region: args.region,
+                name: alarmTopicName(args.stackName),
+                kmsMasterKeyId: this.key.arn,
+                tags: args.tags,
+            },
             { parent: this },
         );
         new aws.sns.TopicPolicy(
@@ -101,7 +127,11 @@ export class AlarmTopic extends pulumi.ComponentResource {
             { parent: this },
         );
         if (args.email) {
-            new aws.sns.TopicSubscription(name, { region: args.region, topic: this.topic.arn, protocol: "email", endpoint: args.email }, { parent: this });
+            new aws.sns.TopicSubscription(
+                name,
+                { region: args.region, topic: this.topic.arn, protocol: "email", endpoint: args.email },
+                { parent: this },
+            );
         }
         this.topicArn = this.topic.arn;
         this.registerOutputs({ topicArn: this.topicArn });

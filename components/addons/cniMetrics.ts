@@ -4,7 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { associationTags } from "../../common/identity";
 import { addonRolePath, freeIpAlarmName } from "../../common/naming";
 import { DiscoveredCluster } from "../cluster/types";
-import { CNI_METRICS, CNI_METRICS_RULES, cniMetricsIrsaTrust, cniMetricsPermissions, cniMetricsPodIdentityTrust } from "./cniMetricsDocuments";
+import {
+    CNI_METRICS,
+    CNI_METRICS_RULES,
+    cniMetricsIrsaTrust,
+    cniMetricsPermissions,
+    cniMetricsPodIdentityTrust,
+} from "./cniMetricsDocuments";
 import { freeIpAlarmQueries } from "./cniMetricsAlarm";
 
 /** How the helper gets AWS credentials in this cluster: the cluster's identity mode (iamUser clusters get no helper). */
@@ -32,7 +38,11 @@ export interface CniMetricsContext {
     provider: k8s.Provider;
 }
 
-const LABELS = { "k8s-app": CNI_METRICS.name, "app.kubernetes.io/name": CNI_METRICS.name, "app.kubernetes.io/managed-by": "pulumi" };
+const LABELS = {
+    "k8s-app": CNI_METRICS.name,
+    "app.kubernetes.io/name": CNI_METRICS.name,
+    "app.kubernetes.io/managed-by": "pulumi",
+};
 /** The helper's container runs as this user and group (the eks-distro minimal base image's nonroot user). */
 export const CNI_METRICS_USER = 65532;
 
@@ -47,13 +57,22 @@ export class CniMetrics extends pulumi.ComponentResource {
     readonly deployment: k8s.apps.v1.Deployment;
     readonly alarm?: aws.cloudwatch.MetricAlarm;
 
-    constructor(name: string, args: CniMetricsArgs, context: CniMetricsContext, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: CniMetricsArgs,
+        context: CniMetricsContext,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("container-insights:addons:CniMetrics", name, {}, opts);
         const { cluster, provider } = context;
         const k8sOpts = { parent: this, provider };
         const trust =
             args.identity.kind === "irsa"
-                ? cniMetricsIrsaTrust({ partition: args.partition, accountId: args.accountId, oidcIssuer: args.identity.oidcIssuer })
+                ? cniMetricsIrsaTrust({
+                      partition: args.partition,
+                      accountId: args.accountId,
+                      oidcIssuer: args.identity.oidcIssuer,
+                  })
                 : cniMetricsPodIdentityTrust({ accountId: args.accountId, clusterArn: cluster.arn });
         this.role = new aws.iam.Role(
             name,
@@ -95,24 +114,42 @@ export class CniMetrics extends pulumi.ComponentResource {
                     name: CNI_METRICS.serviceAccount,
                     namespace: CNI_METRICS.namespace,
                     labels: LABELS,
-                    ...(args.identity.kind === "irsa" ? { annotations: { "eks.amazonaws.com/role-arn": this.role.arn } } : {}),
+                    ...(args.identity.kind === "irsa"
+                        ? { annotations: { "eks.amazonaws.com/role-arn": this.role.arn } }
+                        : {}),
                 },
             },
             k8sOpts,
         );
-        const clusterRole = new k8s.rbac.v1.ClusterRole(name, { metadata: { name: CNI_METRICS.name, labels: LABELS }, rules: CNI_METRICS_RULES }, k8sOpts);
+        const clusterRole = new k8s.rbac.v1.ClusterRole(
+            name,
+            { metadata: { name: CNI_METRICS.name, labels: LABELS }, rules: CNI_METRICS_RULES },
+            k8sOpts,
+        );
         new k8s.rbac.v1.ClusterRoleBinding(
             name,
             {
                 metadata: { name: CNI_METRICS.name, labels: LABELS },
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name },
-                subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: CNI_METRICS.namespace }],
+                roleRef: {
+                    apiGroup: "rbac.authorization.k8s.io",
+                    kind: "ClusterRole",
+                    name: clusterRole.metadata.name,
+                },
+                subjects: [
+                    { kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: CNI_METRICS.namespace },
+                ],
             },
             k8sOpts,
         );
         this.deployment = new k8s.apps.v1.Deployment(
             name,
-            { metadata: { name: CNI_METRICS.name, namespace: CNI_METRICS.namespace, labels: LABELS }, spec: cniMetricsDeploymentSpec(cluster, args.image, { kind: args.identity.kind, roleArn: this.role.arn }) },
+            {
+                metadata: { name: CNI_METRICS.name, namespace: CNI_METRICS.namespace, labels: LABELS },
+                spec: cniMetricsDeploymentSpec(cluster, args.image, {
+                    kind: args.identity.kind,
+                    roleArn: this.role.arn,
+                }),
+            },
             // Credentials first: a pod started before its role's policy (or association) exists fails its first publishes.
             { ...k8sOpts, dependsOn: [policy, ...(association ? [association] : [])] },
         );
@@ -148,7 +185,10 @@ export class CniMetrics extends pulumi.ComponentResource {
  * Pod-template annotations naming how the pod gets credentials. The IRSA webhook and the Pod Identity agent inject
  * them (env, projected token) only when a pod is created, so a switch of identity mode or role must roll the pod.
  */
-export function identityAnnotations(identity: { kind: CniMetricsIdentity["kind"]; roleArn: pulumi.Input<string> }): Record<string, pulumi.Input<string>> {
+export function identityAnnotations(identity: {
+    kind: CniMetricsIdentity["kind"];
+    roleArn: pulumi.Input<string>;
+}): Record<string, pulumi.Input<string>> {
     return { "container-insights/identity-mode": identity.kind, "container-insights/role-arn": identity.roleArn };
 }
 

@@ -11,7 +11,11 @@ import { cniMetricsPermissions } from "./cniMetricsDocuments";
 export class CniMetricsBoundary extends pulumi.ComponentResource {
     readonly policyArn: pulumi.Output<string>;
 
-    constructor(name: string, args: { stackName: string; tags: Record<string, string> }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: { stackName: string; tags: Record<string, string> },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("container-insights:addons:CniMetricsBoundary", name, {}, opts);
         const boundary = new aws.iam.Policy(
             name,

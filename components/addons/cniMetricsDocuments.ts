@@ -30,7 +30,11 @@ export function cniMetricsPermissions(): PolicyDocument {
 }
 
 /** IRSA: only kube-system/cni-metrics-helper of this one cluster, through its OIDC provider. */
-export function cniMetricsIrsaTrust(args: { partition: string; accountId: string; oidcIssuer: string }): PolicyDocument {
+export function cniMetricsIrsaTrust(args: {
+    partition: string;
+    accountId: string;
+    oidcIssuer: string;
+}): PolicyDocument {
     const issuerHostPath = args.oidcIssuer.replace(/^https:\/\//, "");
     return irsaTrust({
         oidcProviderArn: `arn:${args.partition}:iam::${args.accountId}:oidc-provider/${issuerHostPath}`,
@@ -66,4 +70,6 @@ export function cniMetricsPodIdentityTrust(args: { accountId: string; clusterArn
  * too): it lists the aws-node pods in kube-system and reads each one's ipamd metrics (:61678) through the API
  * server's pod proxy. Nothing else: it reads no nodes.
  */
-export const CNI_METRICS_RULES = [{ apiGroups: [""], resources: ["pods", "pods/proxy"], verbs: ["get", "watch", "list"] }];
+export const CNI_METRICS_RULES = [
+    { apiGroups: [""], resources: ["pods", "pods/proxy"], verbs: ["get", "watch", "list"] },
+];

@@ -30,7 +30,11 @@ export interface CniMetricsFleetArgs {
 }
 
 /** Why a cluster that gets the agent gets no helper, or undefined when it gets one. */
-export function cniMetricsSkipReason(options: CniMetricsOptions, cluster: DiscoveredCluster, identity: ClusterIdentity): string | undefined {
+export function cniMetricsSkipReason(
+    options: CniMetricsOptions,
+    cluster: DiscoveredCluster,
+    identity: ClusterIdentity,
+): string | undefined {
     if (!options.enabled) {
         return "addons.cniMetrics.enabled is false";
     }
@@ -49,7 +53,10 @@ export function cniMetricsSkipReason(options: CniMetricsOptions, cluster: Discov
 }
 
 /** The helper's args per cluster key (`<region>/<name>`), and a warning per cluster left out for a reason worth saying. */
-export function planCniMetrics(args: CniMetricsFleetArgs): { byCluster: Map<string, CniMetricsArgs>; warnings: string[] } {
+export function planCniMetrics(args: CniMetricsFleetArgs): {
+    byCluster: Map<string, CniMetricsArgs>;
+    warnings: string[];
+} {
     const byCluster = new Map<string, CniMetricsArgs>();
     const warnings: string[] = [];
     const { options } = args;
@@ -79,7 +86,11 @@ export function planCniMetrics(args: CniMetricsFleetArgs): { byCluster: Map<stri
     const unpinned = new Set<string>();
     // Each region's repository is pinned on its own: the same tag is a separate image (and digest) in each registry.
     const image = (region: string) => {
-        const pinned = pinAddonImage({ addon: "cniMetrics", repository: cniMetricsRepository(region), tag: CNI_METRICS_TAG }, args.imageLock, true);
+        const pinned = pinAddonImage(
+            { addon: "cniMetrics", repository: cniMetricsRepository(region), tag: CNI_METRICS_TAG },
+            args.imageLock,
+            true,
+        );
         if (pinned.unpinned) {
             unpinned.add(pinned.unpinned);
         }
@@ -89,14 +100,18 @@ export function planCniMetrics(args: CniMetricsFleetArgs): { byCluster: Map<stri
     const images = new Map(regions.map((region) => [region, image(region)]));
     if (unpinned.size > 0) {
         if (!args.allowUnpinnedImages) {
-            const missing = regions.filter((region) => unpinned.has(`${cniMetricsRepository(region)}:${CNI_METRICS_TAG}`));
+            const missing = regions.filter((region) =>
+                unpinned.has(`${cniMetricsRepository(region)}:${CNI_METRICS_TAG}`),
+            );
             throw new pulumi.RunError(
                 `the cni-metrics-helper image is not pinned by digest in images/images.lock.json: ${[...unpinned].sort().join(", ")}. ` +
                     `Run npm run images:lock -- --cni-metrics-regions ${missing.join(",")} (AWS credentials needed: these are private ECR registries) and commit the lock, ` +
                     "or set container-insights:agent.allowUnpinnedImages to true to install it by tag",
             );
         }
-        pulumi.log.warn(`agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${[...unpinned].sort().join(", ")}`);
+        pulumi.log.warn(
+            `agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${[...unpinned].sort().join(", ")}`,
+        );
     }
     if (chosen.length === 0) {
         return { byCluster, warnings };
@@ -130,7 +145,10 @@ export function planCniMetrics(args: CniMetricsFleetArgs): { byCluster: Map<stri
             roleName: addonRoleName(CNI_METRICS_ROLE_PURPOSE, cluster.name, cluster.region),
             boundaryPolicyArn: boundary.policyArn,
             image: images.get(cluster.region)!,
-            alarm: options.freeIpAlarmPercent > 0 ? { freeIpPercent: options.freeIpAlarmPercent, topicArn: topicFor(cluster.region) } : undefined,
+            alarm:
+                options.freeIpAlarmPercent > 0
+                    ? { freeIpPercent: options.freeIpAlarmPercent, topicArn: topicFor(cluster.region) }
+                    : undefined,
             tags: args.tags,
         });
     }

@@ -147,7 +147,11 @@ export const RATE_METRICS = [
 ];
 
 const updateLabel = (label: string, newLabel: string) => ({ action: "update_label", label, new_label: newLabel });
-const addLabel = (newLabel: string, newValue: string) => ({ action: "add_label", new_label: newLabel, new_value: newValue });
+const addLabel = (newLabel: string, newValue: string) => ({
+    action: "add_label",
+    new_label: newLabel,
+    new_value: newValue,
+});
 
 function prometheusReceiver() {
     return {
@@ -225,7 +229,14 @@ function processors() {
         deltatorate: { metrics: [...RATE_METRICS] },
         "metricsgeneration/1": {
             rules: [
-                { name: "pod_network_total_bytes", unit: "Bytes/Second", type: "calculate", metric1: "pod_network_rx_bytes", metric2: "pod_network_tx_bytes", operation: "add" },
+                {
+                    name: "pod_network_total_bytes",
+                    unit: "Bytes/Second",
+                    type: "calculate",
+                    metric1: "pod_network_rx_bytes",
+                    metric2: "pod_network_tx_bytes",
+                    operation: "add",
+                },
                 {
                     name: "pod_memory_utilization_over_pod_limit",
                     unit: "Percent",
@@ -235,22 +246,53 @@ function processors() {
                     operation: "percent",
                 },
                 // Cores per second to millicores.
-                { name: "pod_cpu_usage_total", unit: "Millicore", type: "scale", metric1: "pod_cpu_usage_seconds_total", operation: "multiply", scale_by: 1000 },
+                {
+                    name: "pod_cpu_usage_total",
+                    unit: "Millicore",
+                    type: "scale",
+                    metric1: "pod_cpu_usage_seconds_total",
+                    operation: "multiply",
+                    scale_by: 1000,
+                },
                 // CFS quota (microseconds per 100 ms period) to millicores.
-                { name: "pod_cpu_limit", unit: "Millicore", type: "scale", metric1: "pod_cpu_limit_raw", operation: "divide", scale_by: 100 },
+                {
+                    name: "pod_cpu_limit",
+                    unit: "Millicore",
+                    type: "scale",
+                    metric1: "pod_cpu_limit_raw",
+                    operation: "divide",
+                    scale_by: 100,
+                },
             ],
         },
         // A second pass: its inputs are the first pass's outputs.
         "metricsgeneration/2": {
             rules: [
-                { name: "pod_cpu_utilization_over_pod_limit", type: "calculate", unit: "Percent", metric1: "pod_cpu_usage_total", metric2: "pod_cpu_limit", operation: "percent" },
+                {
+                    name: "pod_cpu_utilization_over_pod_limit",
+                    type: "calculate",
+                    unit: "Percent",
+                    metric1: "pod_cpu_usage_total",
+                    metric2: "pod_cpu_limit",
+                    operation: "percent",
+                },
             ],
         },
         "metricstransform/label_2": {
             transforms: [
                 { include: "pod_.*", match_type: "regexp", action: "update", operations: [addLabel("Type", "Pod")] },
-                { include: "new_container_.*", match_type: "regexp", action: "update", operations: [addLabel("Type", "Container")] },
-                { include: ".*", match_type: "regexp", action: "update", operations: [updateLabel("namespace", "Namespace"), updateLabel("pod", "PodName")] },
+                {
+                    include: "new_container_.*",
+                    match_type: "regexp",
+                    action: "update",
+                    operations: [addLabel("Type", "Container")],
+                },
+                {
+                    include: ".*",
+                    match_type: "regexp",
+                    action: "update",
+                    operations: [updateLabel("namespace", "Namespace"), updateLabel("pod", "PodName")],
+                },
                 { include: "^new_container_(.*)$$", match_type: "regexp", action: "update", new_name: "container_$$1" },
             ],
         },
@@ -283,13 +325,18 @@ export function fargateCollectorConfig(args: FargateCollectorConfigArgs) {
                 dimension_rollup_option: "NoDimensionRollup",
                 // Only pod metrics become CloudWatch metrics; every other data point stays in the log events.
                 metric_declarations: [
-                    { dimensions: FARGATE_DIMENSION_SETS.map((set) => [...set]), metric_name_selectors: [...FARGATE_POD_METRICS] },
+                    {
+                        dimensions: FARGATE_DIMENSION_SETS.map((set) => [...set]),
+                        metric_name_selectors: [...FARGATE_POD_METRICS],
+                    },
                 ],
             },
         },
         extensions: { health_check: {} },
         service: {
-            pipelines: { metrics: { receivers: ["prometheus"], processors: [...FARGATE_PROCESSORS], exporters: ["awsemf"] } },
+            pipelines: {
+                metrics: { receivers: ["prometheus"], processors: [...FARGATE_PROCESSORS], exporters: ["awsemf"] },
+            },
             extensions: ["health_check"],
         },
     };

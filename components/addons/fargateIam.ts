@@ -4,7 +4,8 @@ import { PolicyDocument, policy } from "../../common/documents";
 /** AWS's managed policy for the Fargate pod execution role (pulling images, registering the Fargate kubelet). */
 export const FARGATE_POD_EXECUTION_POLICY = "AmazonEKSFargatePodExecutionRolePolicy";
 
-export const fargatePodExecutionPolicyArn = (partition: string) => `arn:${partition}:iam::aws:policy/${FARGATE_POD_EXECUTION_POLICY}`;
+export const fargatePodExecutionPolicyArn = (partition: string) =>
+    `arn:${partition}:iam::aws:policy/${FARGATE_POD_EXECUTION_POLICY}`;
 
 /** What the awsemf exporter calls (contrib 0.156 internal/aws/cwlogs): PutLogEvents, then CreateLogStream on a new pod's stream. */
 export const COLLECTOR_LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"];
@@ -26,7 +27,9 @@ export function fargatePodExecutionTrust(scope: ClusterScope): PolicyDocument {
         Principal: { Service: "eks-fargate-pods.amazonaws.com" },
         Action: "sts:AssumeRole",
         Condition: {
-            ArnLike: { "aws:SourceArn": `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:fargateprofile/${scope.clusterName}/*` },
+            ArnLike: {
+                "aws:SourceArn": `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:fargateprofile/${scope.clusterName}/*`,
+            },
         },
     });
 }
@@ -58,5 +61,10 @@ export function collectorLogsPolicy(scope: Omit<ClusterScope, "clusterName">, lo
  */
 export function collectorBoundaryPolicy(account: { partition: string; accountId: string }): PolicyDocument {
     const groups = `arn:${account.partition}:logs:*:${account.accountId}:log-group:/aws/containerinsights/*/performance`;
-    return policy({ Sid: "PerformanceLogEvents", Effect: "Allow", Action: COLLECTOR_LOG_ACTIONS, Resource: [groups, `${groups}:*`] });
+    return policy({
+        Sid: "PerformanceLogEvents",
+        Effect: "Allow",
+        Action: COLLECTOR_LOG_ACTIONS,
+        Resource: [groups, `${groups}:*`],
+    });
 }

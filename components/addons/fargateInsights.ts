@@ -6,7 +6,12 @@ import { addonRoleArn, addonRoleName, addonRolePath } from "../../common/naming"
 import { oidcProviderArn } from "../cluster/checks";
 import { performanceLogGroupName } from "./fargateCollectorConfig";
 import { collectorLogsPolicy, fargatePodExecutionPolicyArn, fargatePodExecutionTrust } from "./fargateIam";
-import { COLLECTOR_SERVICE_ACCOUNT, FARGATE_NAMESPACE, FARGATE_PROFILE_NAME, fargateManifests } from "./fargateManifests";
+import {
+    COLLECTOR_SERVICE_ACCOUNT,
+    FARGATE_NAMESPACE,
+    FARGATE_PROFILE_NAME,
+    fargateManifests,
+} from "./fargateManifests";
 
 export const FARGATE_POD_ROLE_PURPOSE = "fargate-pods";
 export const COLLECTOR_ROLE_PURPOSE = "adot-collector";
@@ -60,7 +65,12 @@ export class FargateInsights extends pulumi.ComponentResource {
         this.logGroup = args.manageLogGroup
             ? new aws.cloudwatch.LogGroup(
                   `${name}-performance`,
-                  { name: logGroupName, region: cluster.region, retentionInDays: args.logRetentionDays, tags: args.tags },
+                  {
+                      name: logGroupName,
+                      region: cluster.region,
+                      retentionInDays: args.logRetentionDays,
+                      tags: args.tags,
+                  },
                   aws_,
               )
             : undefined;
@@ -119,7 +129,11 @@ export class FargateInsights extends pulumi.ComponentResource {
         );
         const collectorPolicy = new aws.iam.RolePolicy(
             `${name}-collector`,
-            { role: this.collectorRole.name, name: COLLECTOR_POLICY_NAME, policy: JSON.stringify(collectorLogsPolicy(scope, logGroupName)) },
+            {
+                role: this.collectorRole.name,
+                name: COLLECTOR_POLICY_NAME,
+                policy: JSON.stringify(collectorLogsPolicy(scope, logGroupName)),
+            },
             aws_,
         );
 
@@ -132,16 +146,31 @@ export class FargateInsights extends pulumi.ComponentResource {
         });
         const namespace = new k8s.core.v1.Namespace(`${name}-fargate`, manifests.namespace, k8s_);
         const inNamespace = { ...k8s_, dependsOn: [namespace] };
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-collector`, manifests.serviceAccount, inNamespace);
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-collector`,
+            manifests.serviceAccount,
+            inNamespace,
+        );
         const clusterRole = new k8s.rbac.v1.ClusterRole(`${name}-collector`, manifests.clusterRole, k8s_);
-        const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-collector`, manifests.clusterRoleBinding, { ...k8s_, dependsOn: [clusterRole] });
+        const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-collector`, manifests.clusterRoleBinding, {
+            ...k8s_,
+            dependsOn: [clusterRole],
+        });
         const configMap = new k8s.core.v1.ConfigMap(`${name}-collector`, manifests.configMap, inNamespace);
         const service = new k8s.core.v1.Service(`${name}-collector`, manifests.service, inNamespace);
         this.statefulSet = new k8s.apps.v1.StatefulSet(`${name}-collector`, manifests.statefulSet, {
             ...k8s_,
             // The profile first, or the pod is scheduled before Fargate takes the namespace; the role's policy and the
             // group first, or the collector's first writes are denied or go nowhere.
-            dependsOn: [this.profile, collectorPolicy, ...(this.logGroup ? [this.logGroup] : []), serviceAccount, binding, configMap, service],
+            dependsOn: [
+                this.profile,
+                collectorPolicy,
+                ...(this.logGroup ? [this.logGroup] : []),
+                serviceAccount,
+                binding,
+                configMap,
+                service,
+            ],
         });
         this.registerOutputs({});
     }

@@ -52,11 +52,18 @@ export interface FargateManifestArgs {
 
 export function fargateManifests(args: FargateManifestArgs) {
     const config = fargateCollectorYaml({ clusterName: args.clusterName, region: args.region });
-    const meta = (name: string, labels: Record<string, string> = LABELS) => ({ name, namespace: FARGATE_NAMESPACE, labels: { ...labels, ...MANAGED } });
+    const meta = (name: string, labels: Record<string, string> = LABELS) => ({
+        name,
+        namespace: FARGATE_NAMESPACE,
+        labels: { ...labels, ...MANAGED },
+    });
     return {
         namespace: { metadata: { name: FARGATE_NAMESPACE, labels: MANAGED } },
         serviceAccount: {
-            metadata: { ...meta(COLLECTOR_SERVICE_ACCOUNT), annotations: { "eks.amazonaws.com/role-arn": args.roleArn } },
+            metadata: {
+                ...meta(COLLECTOR_SERVICE_ACCOUNT),
+                annotations: { "eks.amazonaws.com/role-arn": args.roleArn },
+            },
         },
         clusterRole: { metadata: { name: COLLECTOR_CLUSTER_ROLE, labels: MANAGED }, rules: COLLECTOR_RULES },
         clusterRoleBinding: {
@@ -71,7 +78,11 @@ export function fargateManifests(args: FargateManifestArgs) {
         service: {
             metadata: meta(COLLECTOR_SERVICE),
             // The StatefulSet's governing service; 8888 is the collector's own telemetry port.
-            spec: { ports: [{ name: "metrics", port: 8888 }], selector: { component: COLLECTOR_NAME }, type: "ClusterIP" },
+            spec: {
+                ports: [{ name: "metrics", port: 8888 }],
+                selector: { component: COLLECTOR_NAME },
+                type: "ClusterIP",
+            },
         },
         statefulSet: {
             metadata: meta(COLLECTOR_NAME),
@@ -103,15 +114,25 @@ export function fargateManifests(args: FargateManifestArgs) {
                                 command: ["/awscollector", `--config=/conf/${COLLECTOR_CONFIG_FILE}`],
                                 // The resourcedetection processor's env detector turns this into the ClusterName dimension.
                                 env: [{ name: "OTEL_RESOURCE_ATTRIBUTES", value: `ClusterName=${args.clusterName}` }],
-                                resources: { limits: { cpu: "1", memory: "2Gi" }, requests: { cpu: "1", memory: "2Gi" } },
-                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true },
+                                resources: {
+                                    limits: { cpu: "1", memory: "2Gi" },
+                                    requests: { cpu: "1", memory: "2Gi" },
+                                },
+                                securityContext: {
+                                    allowPrivilegeEscalation: false,
+                                    capabilities: { drop: ["ALL"] },
+                                    runAsNonRoot: true,
+                                },
                                 volumeMounts: [{ name: "adot-collector-config-volume", mountPath: "/conf" }],
                             },
                         ],
                         volumes: [
                             {
                                 name: "adot-collector-config-volume",
-                                configMap: { name: COLLECTOR_CONFIG_MAP, items: [{ key: COLLECTOR_CONFIG_KEY, path: COLLECTOR_CONFIG_FILE }] },
+                                configMap: {
+                                    name: COLLECTOR_CONFIG_MAP,
+                                    items: [{ key: COLLECTOR_CONFIG_KEY, path: COLLECTOR_CONFIG_FILE }],
+                                },
                             },
                         ],
                     },

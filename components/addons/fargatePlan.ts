@@ -35,7 +35,11 @@ export interface FargateInsightsStatus extends Partial<FargateInsightsRecord> {
 
 export type FargateDecision =
     | { status: "installed" | "kept"; record: FargateInsightsRecord; reason?: string }
-    | { status: "skipped"; reason: string; /** Worth a warning: something is in the way, not just a cluster without Fargate. */ warn: boolean };
+    | {
+          status: "skipped";
+          reason: string;
+          /** Worth a warning: something is in the way, not just a cluster without Fargate. */ warn: boolean;
+      };
 
 export interface FargateLookups {
     /** Absent: profiles cannot be listed (only alwaysInclude clusters qualify). */
@@ -48,7 +52,10 @@ export interface FargateLookups {
 const matches = (name: string, globs: readonly string[]) => globs.find((glob) => minimatch(name, glob));
 
 /** Whether the add-on's globs select the cluster at all: include/exclude as for every add-on, and alwaysInclude (exclude wins). */
-export function inAddonScope(name: string, options: Pick<FargateInsightsOptions, "include" | "exclude" | "alwaysInclude">): boolean {
+export function inAddonScope(
+    name: string,
+    options: Pick<FargateInsightsOptions, "include" | "exclude" | "alwaysInclude">,
+): boolean {
     if (addonFilterReason("fargateInsights", { name }, options) === undefined) {
         return true;
     }
@@ -58,7 +65,11 @@ export function inAddonScope(name: string, options: Pick<FargateInsightsOptions,
 function previousRecord(agent: AgentPlan): FargateInsightsRecord | undefined {
     const previous = agent.previous?.fargateInsights;
     if (previous && previous.status !== "skipped" && previous.subnetIds?.length && previous.oidcIssuer) {
-        return { subnetIds: previous.subnetIds, oidcIssuer: previous.oidcIssuer, ...(previous.existingLogGroup ? { existingLogGroup: true } : {}) };
+        return {
+            subnetIds: previous.subnetIds,
+            oidcIssuer: previous.oidcIssuer,
+            ...(previous.existingLogGroup ? { existingLogGroup: true } : {}),
+        };
     }
     return undefined;
 }
@@ -67,17 +78,30 @@ function previousRecord(agent: AgentPlan): FargateInsightsRecord | undefined {
 function unknown(agent: AgentPlan, what: string): FargateDecision {
     const kept = previousRecord(agent);
     return kept
-        ? { status: "kept", record: kept, reason: `${what}; Container Insights for Fargate stays as the last deploy installed it` }
+        ? {
+              status: "kept",
+              record: kept,
+              reason: `${what}; Container Insights for Fargate stays as the last deploy installed it`,
+          }
         : { status: "skipped", reason: what, warn: true };
 }
 
-async function decide(agent: AgentPlan, options: FargateInsightsOptions, oidcChecks: Map<string, Check>, lookups: FargateLookups): Promise<FargateDecision> {
+async function decide(
+    agent: AgentPlan,
+    options: FargateInsightsOptions,
+    oidcChecks: Map<string, Check>,
+    lookups: FargateLookups,
+): Promise<FargateDecision> {
     const cluster: DiscoveredCluster = agent.cluster;
     if (cluster.status === "UNKNOWN" || cluster.status === "FAILED") {
         // The agent is kept from the last deploy; so is the add-on, or it stays off.
         const kept = previousRecord(agent);
         return kept
-            ? { status: "kept", record: kept, reason: `cluster status is ${cluster.status}; kept as the last deploy installed it` }
+            ? {
+                  status: "kept",
+                  record: kept,
+                  reason: `cluster status is ${cluster.status}; kept as the last deploy installed it`,
+              }
             : { status: "skipped", reason: `cluster status is ${cluster.status}`, warn: false };
     }
     const optedIn = matches(cluster.name, options.alwaysInclude);
@@ -92,13 +116,21 @@ async function decide(agent: AgentPlan, options: FargateInsightsOptions, oidcChe
             return unknown(agent, `its Fargate profiles could not be listed (${describeError(error)})`);
         }
         if (profile === undefined) {
-            return { status: "skipped", reason: "the cluster has no Fargate profile (addons.fargateInsights.alwaysInclude installs it anyway)", warn: false };
+            return {
+                status: "skipped",
+                reason: "the cluster has no Fargate profile (addons.fargateInsights.alwaysInclude installs it anyway)",
+                warn: false,
+            };
         }
     }
     // Pods on Fargate cannot use EKS Pod Identity (EKS User Guide, "EKS Pod Identity restrictions"): IRSA only.
     const issuer = cluster.oidcIssuer;
     if (!issuer) {
-        return { status: "skipped", reason: "the cluster has no OIDC issuer, and the collector on Fargate can only get AWS credentials through IRSA", warn: true };
+        return {
+            status: "skipped",
+            reason: "the cluster has no OIDC issuer, and the collector on Fargate can only get AWS credentials through IRSA",
+            warn: true,
+        };
     }
     const oidc = oidcChecks.get(issuer) ?? (await lookups.oidcProvider(issuer));
     if ("error" in oidc) {
@@ -116,7 +148,11 @@ async function decide(agent: AgentPlan, options: FargateInsightsOptions, oidcChe
     if (!cluster.vpcId || !cluster.subnetIds?.length) {
         return unknown(agent, "the cluster's VPC subnets are not known");
     }
-    const subnets = await lookups.subnets({ region: cluster.region, vpcId: cluster.vpcId, subnetIds: cluster.subnetIds });
+    const subnets = await lookups.subnets({
+        region: cluster.region,
+        vpcId: cluster.vpcId,
+        subnetIds: cluster.subnetIds,
+    });
     if ("error" in subnets) {
         return unknown(agent, `its subnets' route tables could not be read (${subnets.error})`);
     }
@@ -131,7 +167,11 @@ async function decide(agent: AgentPlan, options: FargateInsightsOptions, oidcChe
     if (typeof logGroup !== "string") {
         return unknown(agent, `its performance log group could not be looked up (${logGroup.error})`);
     }
-    const record = { subnetIds: [...subnets.privateSubnetIds].sort(), oidcIssuer: issuer, ...(logGroup === "foreign" ? { existingLogGroup: true } : {}) };
+    const record = {
+        subnetIds: [...subnets.privateSubnetIds].sort(),
+        oidcIssuer: issuer,
+        ...(logGroup === "foreign" ? { existingLogGroup: true } : {}),
+    };
     return { status: "installed", record };
 }
 
@@ -150,7 +190,9 @@ export async function planFargateInsights(args: {
     }
     const limit = limiter(args.concurrency ?? 16);
     const inScope = args.agents.filter((agent) => inAddonScope(agent.cluster.name, args.options));
-    const results = await Promise.all(inScope.map((agent) => limit(() => decide(agent, args.options, args.oidcChecks, args.lookups))));
+    const results = await Promise.all(
+        inScope.map((agent) => limit(() => decide(agent, args.options, args.oidcChecks, args.lookups))),
+    );
     inScope.forEach((agent, i) => decisions.set(`${agent.cluster.region}/${agent.cluster.name}`, results[i]));
     return decisions;
 }

@@ -11,7 +11,10 @@ import { FARGATE_PROFILE_NAME } from "./fargateManifests";
 export type FargateProfileLookup = (cluster: { name: string; region: string }) => Promise<string | undefined>;
 
 /** The first profile not named `own` in EKS's pages of profile names; stops reading at the first one found. */
-export async function firstOtherProfile(pages: AsyncIterable<{ fargateProfileNames?: string[] }>, own = FARGATE_PROFILE_NAME): Promise<string | undefined> {
+export async function firstOtherProfile(
+    pages: AsyncIterable<{ fargateProfileNames?: string[] }>,
+    own = FARGATE_PROFILE_NAME,
+): Promise<string | undefined> {
     for await (const page of pages) {
         const other = (page.fargateProfileNames ?? []).find((name) => name !== own);
         if (other !== undefined) {
@@ -32,5 +35,8 @@ export function sdkFargateProfiles(profile?: string): FargateProfileLookup {
         }
         return found;
     };
-    return (cluster) => firstOtherProfile(paginateListFargateProfiles({ client: client(cluster.region) }, { clusterName: cluster.name }));
+    return (cluster) =>
+        firstOtherProfile(
+            paginateListFargateProfiles({ client: client(cluster.region) }, { clusterName: cluster.name }),
+        );
 }

@@ -46,7 +46,12 @@ export async function resolveFargateInsights(args: {
         options: args.options,
         agents: args.agents,
         oidcChecks: args.oidcChecks,
-        lookups: { profiles: args.profiles, oidcProvider: (issuer) => oidcProviderCheck(issuer, args.account), subnets: classifySubnets, logGroup: performanceLogGroupLookup(args.stackId) },
+        lookups: {
+            profiles: args.profiles,
+            oidcProvider: (issuer) => oidcProviderCheck(issuer, args.account),
+            subnets: classifySubnets,
+            logGroup: performanceLogGroupLookup(args.stackId),
+        },
     });
     const boundary = new aws.iam.Policy("fargate-collector-boundary", {
         name: collectorBoundaryName(args.stackName),

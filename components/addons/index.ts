@@ -35,10 +35,17 @@ export interface AddonContext {
  * Registers each present add-on's component as a child of `parent` (the ClusterAgent), named after it, and returns
  * them. Each add-on adds its line here.
  */
-export function installAddons(name: string, addons: ClusterAddons | undefined, context: AddonContext, parent: pulumi.Resource): pulumi.Resource[] {
+export function installAddons(
+    name: string,
+    addons: ClusterAddons | undefined,
+    context: AddonContext,
+    parent: pulumi.Resource,
+): pulumi.Resource[] {
     const installed: pulumi.Resource[] = [];
     if (addons?.fargateInsights) {
-        installed.push(new FargateInsights(`${name}-fargate-insights`, { ...addons.fargateInsights, ...context }, { parent }));
+        installed.push(
+            new FargateInsights(`${name}-fargate-insights`, { ...addons.fargateInsights, ...context }, { parent }),
+        );
     }
     if (addons?.cniMetrics) {
         installed.push(new CniMetrics(`${name}-cni-metrics`, addons.cniMetrics, context, { parent }));

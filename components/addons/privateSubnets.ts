@@ -23,10 +23,16 @@ export type SubnetLookup = { privateSubnetIds: string[]; publicSubnetIds: string
  * answers "no match" with empty ids, so nothing depends on the singular one's error text (which changed across
  * terraform-provider-aws majors). Never throws: a failed lookup is reported.
  */
-export async function classifySubnets(args: { region: string; vpcId: string; subnetIds: readonly string[] }): Promise<SubnetLookup> {
+export async function classifySubnets(args: {
+    region: string;
+    vpcId: string;
+    subnetIds: readonly string[];
+}): Promise<SubnetLookup> {
     const { region } = args;
-    const tableIds = (filters: Array<{ name: string; values: string[] }>) => aws.ec2.getRouteTables({ region, filters }).then((found) => found.ids);
-    const isPublic = (routeTableId: string) => aws.ec2.getRouteTable({ region, routeTableId }).then((table) => routesToInternetGateway(table.routes));
+    const tableIds = (filters: Array<{ name: string; values: string[] }>) =>
+        aws.ec2.getRouteTables({ region, filters }).then((found) => found.ids);
+    const isPublic = (routeTableId: string) =>
+        aws.ec2.getRouteTable({ region, routeTableId }).then((table) => routesToInternetGateway(table.routes));
     let main: Promise<boolean> | undefined;
     const mainIsPublic = () =>
         (main ??= tableIds([

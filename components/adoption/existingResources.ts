@@ -5,7 +5,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { S3Client } from "@aws-sdk/client-s3";
-import { BucketSettings, ExistingBucket, ExistingUser, findBucket, findUser, ownershipConflict } from "../../common/existing";
+import {
+    BucketSettings,
+    ExistingBucket,
+    ExistingUser,
+    findBucket,
+    findUser,
+    ownershipConflict,
+} from "../../common/existing";
 import { STACK_TAG_KEY } from "../../common/naming";
 import { errorText } from "../../common/errors";
 
@@ -46,9 +53,14 @@ export async function inspectExisting(
     let bucket: ExistingBucket | undefined;
     let user: ExistingUser | undefined;
     try {
-        [bucket, user] = await Promise.all([lookup.bucket(args.bucketName), args.userName ? lookup.user(args.userName) : Promise.resolve(undefined)]);
+        [bucket, user] = await Promise.all([
+            lookup.bucket(args.bucketName),
+            args.userName ? lookup.user(args.userName) : Promise.resolve(undefined),
+        ]);
     } catch (error) {
-        throw new pulumi.RunError(`reading the existing bucket ${args.bucketName}${args.userName ? ` and IAM user ${args.userName}` : ""} failed: ${errorText(error)}`);
+        throw new pulumi.RunError(
+            `reading the existing bucket ${args.bucketName}${args.userName ? ` and IAM user ${args.userName}` : ""} failed: ${errorText(error)}`,
+        );
     }
     const conflicts = [
         bucket && ownershipConflict("bucket", bucket.name, bucket.tags, args.stackId),
@@ -57,9 +69,13 @@ export async function inspectExisting(
     if (conflicts.length > 0) {
         throw new ForeignOwnerError(conflicts);
     }
-    const untagged = (found?: { tags: Record<string, string> }) => found !== undefined && found.tags[STACK_TAG_KEY] === undefined;
+    const untagged = (found?: { tags: Record<string, string> }) =>
+        found !== undefined && found.tags[STACK_TAG_KEY] === undefined;
     if (!args.adopt) {
-        for (const found of [untagged(bucket) && `bucket ${bucket!.name}`, untagged(user) && `IAM user ${user!.name}`].filter(Boolean)) {
+        for (const found of [
+            untagged(bucket) && `bucket ${bucket!.name}`,
+            untagged(user) && `IAM user ${user!.name}`,
+        ].filter(Boolean)) {
             pulumi.log.warn(
                 `${found} exists without this stack's ${STACK_TAG_KEY} tag: unless this stack made it, creating it fails. ` +
                     "To take over what the vendor's CloudFormation left, run `npx container-insights adopt` (README, Migrating from the CloudFormation stack)",

@@ -30,8 +30,12 @@ export function oidcProviderCheck(issuer: string, account: { accountId: string; 
     return check(() => aws.iam.getOpenIdConnectProvider({ arn: oidcProviderArn(issuer, account) }));
 }
 
-export async function ebsCsiDriverCheck(cluster: Pick<DiscoveredCluster, "name" | "region">): Promise<{ state: EbsCsiDriver; error?: string }> {
-    const result = await check(() => aws.eks.getAddon({ addonName: EBS_CSI_ADDON, clusterName: cluster.name, region: cluster.region }));
+export async function ebsCsiDriverCheck(
+    cluster: Pick<DiscoveredCluster, "name" | "region">,
+): Promise<{ state: EbsCsiDriver; error?: string }> {
+    const result = await check(() =>
+        aws.eks.getAddon({ addonName: EBS_CSI_ADDON, clusterName: cluster.name, region: cluster.region }),
+    );
     if ("error" in result) {
         return { state: "unknown", error: result.error };
     }
@@ -40,7 +44,9 @@ export async function ebsCsiDriverCheck(cluster: Pick<DiscoveredCluster, "name" 
 
 /** Whether the eks-pod-identity-agent add-on is on the cluster (identityMode podIdentity and auto). */
 export function podIdentityAgentCheck(cluster: Pick<DiscoveredCluster, "name" | "region">): Promise<Check> {
-    return check(() => aws.eks.getAddon({ addonName: POD_IDENTITY_AGENT_ADDON, clusterName: cluster.name, region: cluster.region }));
+    return check(() =>
+        aws.eks.getAddon({ addonName: POD_IDENTITY_AGENT_ADDON, clusterName: cluster.name, region: cluster.region }),
+    );
 }
 
 export function eksctlOidcHint(cluster: Pick<DiscoveredCluster, "name" | "region">): string {

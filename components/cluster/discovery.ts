@@ -13,7 +13,12 @@ export interface FleetScan {
     goneClusters: Array<{ name: string; region: string }>;
 }
 
-export const describeError = (error: unknown) => String((error as Error)?.message ?? error).split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
+export const describeError = (error: unknown) =>
+    String((error as Error)?.message ?? error)
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(" ");
 
 /** terraform-provider-aws data sources report a missing object as NotFound ("couldn't find resource"). */
 export function isNotFound(error: unknown): boolean {
@@ -72,6 +77,8 @@ async function describe(name: string, region: string): Promise<DiscoveredCluster
         certificateAuthority: cluster.certificateAuthorities?.[0]?.data ?? "",
         oidcIssuer: cluster.identities?.[0]?.oidcs?.[0]?.issuer || undefined,
         tags: cluster.tags ?? {},
-        ...(cluster.vpcConfig?.vpcId ? { vpcId: cluster.vpcConfig.vpcId, subnetIds: [...(cluster.vpcConfig.subnetIds ?? [])] } : {}),
+        ...(cluster.vpcConfig?.vpcId
+            ? { vpcId: cluster.vpcConfig.vpcId, subnetIds: [...(cluster.vpcConfig.subnetIds ?? [])] }
+            : {}),
     };
 }

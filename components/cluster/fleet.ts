@@ -69,7 +69,10 @@ export function planFleet(args: {
     const unreadClusters = new Map(scan.unreadClusters.map((c) => [keyOf(c), c.error]));
     for (const unread of scan.unreadClusters) {
         if (!had.has(keyOf(unread))) {
-            plan.skipped.push({ cluster: { ...unread, arn: "" }, reason: `cluster could not be read: ${unread.error}` });
+            plan.skipped.push({
+                cluster: { ...unread, arn: "" },
+                reason: `cluster could not be read: ${unread.error}`,
+            });
         }
     }
     for (const [key, previous] of had) {
@@ -90,7 +93,10 @@ export function planFleet(args: {
         if (error === undefined) {
             plan.removed.push({ ...previous, reason: "the cluster no longer exists" });
         } else if (!previous.endpoint || !previous.certificateAuthority) {
-            plan.removed.push({ ...previous, reason: `cluster could not be read (${error}) and the last deploy did not record its endpoint` });
+            plan.removed.push({
+                ...previous,
+                reason: `cluster could not be read (${error}) and the last deploy did not record its endpoint`,
+            });
         } else {
             plan.agents.push({
                 cluster: {
@@ -129,9 +135,15 @@ export function applyOidcChecks(plan: FleetPlan, checks: Map<string, Check>): Fl
                 reason: `the IAM OIDC provider for ${agent.cluster.oidcIssuer} is not registered, so its IRSA role cannot exist; run: ${eksctlOidcHint(agent.cluster)}`,
             });
         } else if (agent.previous) {
-            agents.push({ ...agent, reason: `its IAM OIDC provider could not be checked (${result.error}); the agent installed earlier stays` });
+            agents.push({
+                ...agent,
+                reason: `its IAM OIDC provider could not be checked (${result.error}); the agent installed earlier stays`,
+            });
         } else {
-            skipped.push({ cluster: agent.cluster, reason: `its IAM OIDC provider could not be checked: ${result.error}` });
+            skipped.push({
+                cluster: agent.cluster,
+                reason: `its IAM OIDC provider could not be checked: ${result.error}`,
+            });
         }
     }
     return { ...plan, agents, skipped };
@@ -156,7 +168,13 @@ export function awaitsReadiness(ebs: EbsCsiDriver, previous?: ClusterStatus): bo
  */
 export async function resolveFleet(
     plan: FleetPlan,
-    options: { irsa: boolean; oidc?: boolean; podIdentityAgent?: boolean; account: { accountId: string; partition: string }; concurrency?: number },
+    options: {
+        irsa: boolean;
+        oidc?: boolean;
+        podIdentityAgent?: boolean;
+        account: { accountId: string; partition: string };
+        concurrency?: number;
+    },
 ): Promise<{
     plan: FleetPlan;
     ebs: Map<string, { state: EbsCsiDriver; error?: string }>;
@@ -167,11 +185,15 @@ export async function resolveFleet(
 }> {
     const limit = limiter(options.concurrency ?? 16);
     const checkOidc = options.irsa || options.oidc === true;
-    const issuers = checkOidc ? [...new Set(plan.agents.map((a) => a.cluster.oidcIssuer).filter((i): i is string => Boolean(i)))] : [];
+    const issuers = checkOidc
+        ? [...new Set(plan.agents.map((a) => a.cluster.oidcIssuer).filter((i): i is string => Boolean(i)))]
+        : [];
     const [oidc, ebs, agents] = await Promise.all([
         Promise.all(issuers.map((issuer) => limit(() => oidcProviderCheck(issuer, options.account)))),
         Promise.all(plan.agents.map((a) => limit(() => ebsCsiDriverCheck(a.cluster)))),
-        options.podIdentityAgent ? Promise.all(plan.agents.map((a) => limit(() => podIdentityAgentCheck(a.cluster)))) : [],
+        options.podIdentityAgent
+            ? Promise.all(plan.agents.map((a) => limit(() => podIdentityAgentCheck(a.cluster))))
+            : [],
     ]);
     const oidcChecks = new Map(issuers.map((issuer, i) => [issuer, oidc[i]]));
     const resolved = options.irsa ? applyOidcChecks(plan, oidcChecks) : plan;
@@ -198,7 +220,12 @@ export async function discoverFleet(args: {
 }): Promise<ResolvedFleet> {
     const [scan, previous] = await Promise.all([discoverClusters(args.regions), previousClusters()]);
     const first = planFleet({ scan, previous, regions: args.regions, filters: args.filters, irsa: args.irsa });
-    return resolveFleet(first, { irsa: args.irsa, oidc: args.oidc, podIdentityAgent: args.podIdentityAgent, account: args.account });
+    return resolveFleet(first, {
+        irsa: args.irsa,
+        oidc: args.oidc,
+        podIdentityAgent: args.podIdentityAgent,
+        account: args.account,
+    });
 }
 
 export { keyOf as clusterKey };

@@ -33,10 +33,17 @@ export function planIdentities(
     for (const agent of plan.agents) {
         const addon = checks.podIdentityAgent.get(clusterKey(agent.cluster));
         const oidc = agent.cluster.oidcIssuer ? checks.oidc.get(agent.cluster.oidcIssuer) : { found: false };
-        const facts = { podIdentityAgent: known(addon), oidcProvider: known(oidc), installsAgent: checks.installsAgent };
+        const facts = {
+            podIdentityAgent: known(addon),
+            oidcProvider: known(oidc),
+            installsAgent: checks.installsAgent,
+        };
         const choice = chooseIdentity(mode, facts);
         if ("identity" in choice) {
-            identities.set(clusterKey(agent.cluster), { identity: choice.identity, installAgent: choice.installAgent ?? false });
+            identities.set(clusterKey(agent.cluster), {
+                identity: choice.identity,
+                installAgent: choice.installAgent ?? false,
+            });
             agents.push(agent);
             continue;
         }
@@ -45,9 +52,15 @@ export function planIdentities(
         if (unchecked && before) {
             // A check failed for a cluster that had the agent: it keeps what the last deploy gave it.
             identities.set(clusterKey(agent.cluster), { identity: before, installAgent: false });
-            agents.push({ ...agent, reason: `${choice.skip} (${unchecked.error}); it keeps ${before} from the last deploy` });
+            agents.push({
+                ...agent,
+                reason: `${choice.skip} (${unchecked.error}); it keeps ${before} from the last deploy`,
+            });
         } else {
-            skipped.push({ cluster: agent.cluster, reason: unchecked ? `${choice.skip}: ${unchecked.error}` : choice.skip });
+            skipped.push({
+                cluster: agent.cluster,
+                reason: unchecked ? `${choice.skip}: ${unchecked.error}` : choice.skip,
+            });
         }
     }
     return { plan: { ...plan, agents, skipped }, identities };

@@ -13,12 +13,22 @@ export function kubeconfig(args: {
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: args.name, cluster: { server: args.endpoint, "certificate-authority-data": args.certificateAuthority } }],
+        clusters: [
+            {
+                name: args.name,
+                cluster: { server: args.endpoint, "certificate-authority-data": args.certificateAuthority },
+            },
+        ],
         users: [
             {
                 name: "aws",
                 user: {
-                    exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: getToken, interactiveMode: "Never" },
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: getToken,
+                        interactiveMode: "Never",
+                    },
                 },
             },
         ],

@@ -7,7 +7,12 @@ export interface Selection {
 }
 
 /** Why a cluster gets no agent, or undefined when it gets one. `hadAgent`: the last deploy installed it. */
-export function skipReason(cluster: DiscoveredCluster, filters: ClusterFilters, irsa: boolean, hadAgent = false): string | undefined {
+export function skipReason(
+    cluster: DiscoveredCluster,
+    filters: ClusterFilters,
+    irsa: boolean,
+    hadAgent = false,
+): string | undefined {
     const filtered = filterReason(cluster, filters);
     if (filtered) {
         return filtered;

@@ -5,7 +5,22 @@ import { isPlainObject } from "../../common/objects";
 import { PROMETHEUS_RESOURCES } from "./vendorChart";
 
 /** EC2 instance families with NVIDIA GPUs that EKS runs. */
-export const NVIDIA_GPU_FAMILIES = ["p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "p6-b200", "g4dn", "g5", "g6", "g6e", "gr6", "g5g"];
+export const NVIDIA_GPU_FAMILIES = [
+    "p3",
+    "p3dn",
+    "p4d",
+    "p4de",
+    "p5",
+    "p5e",
+    "p5en",
+    "p6-b200",
+    "g4dn",
+    "g5",
+    "g6",
+    "g6e",
+    "gr6",
+    "g5g",
+];
 
 /** The DCGM exporter runs only where one of these says "NVIDIA GPU here" (terms are ORed). */
 export function gpuNodeAffinity() {
@@ -14,9 +29,21 @@ export function gpuNodeAffinity() {
             requiredDuringSchedulingIgnoredDuringExecution: {
                 nodeSelectorTerms: [
                     { matchExpressions: [{ key: "nvidia.com/gpu.present", operator: "In", values: ["true"] }] },
-                    { matchExpressions: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["0"] }] },
-                    { matchExpressions: [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: NVIDIA_GPU_FAMILIES }] },
-                    { matchExpressions: [{ key: "eks.amazonaws.com/instance-family", operator: "In", values: NVIDIA_GPU_FAMILIES }] },
+                    {
+                        matchExpressions: [
+                            { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["0"] },
+                        ],
+                    },
+                    {
+                        matchExpressions: [
+                            { key: "karpenter.k8s.aws/instance-family", operator: "In", values: NVIDIA_GPU_FAMILIES },
+                        ],
+                    },
+                    {
+                        matchExpressions: [
+                            { key: "eks.amazonaws.com/instance-family", operator: "In", values: NVIDIA_GPU_FAMILIES },
+                        ],
+                    },
                 ],
             },
         },
@@ -48,7 +75,11 @@ export interface KarpenopsDecision {
  * KarpenOps needs the account's API key and the platform's id for the cluster (looked up by ARN, then by name).
  * Without either the cluster gets the agent with KarpenOps off, and the warning names the missing key.
  */
-export function karpenopsFor(cluster: { name: string; region: string; arn: string }, agent: AgentOptions, hasApiKey: boolean): KarpenopsDecision {
+export function karpenopsFor(
+    cluster: { name: string; region: string; arn: string },
+    agent: AgentOptions,
+    hasApiKey: boolean,
+): KarpenopsDecision {
     if (!agent.karpenops) {
         return {};
     }
@@ -71,7 +102,10 @@ export function karpenopsFor(cluster: { name: string; region: string; arn: strin
 
 /** Every image's values, each tag as pinned (`<tag>@sha256:...`) or as configured when unpinned images are allowed. */
 export function allImageValues(tags: Record<string, string>): Record<string, unknown> {
-    return CHART_IMAGES.reduce<Record<string, unknown>>((values, image) => deepMerge(values, imageValues(image, tags[image.component])), {});
+    return CHART_IMAGES.reduce<Record<string, unknown>>(
+        (values, image) => deepMerge(values, imageValues(image, tags[image.component])),
+        {},
+    );
 }
 
 /** The chart values for one cluster. Secrets stay Pulumi secrets inside the values. */

@@ -54,39 +54,90 @@ export const DOCUMENTED_VALUES: readonly DocumentedValue[] = [
     // Required Parameters
     { key: "datadog.apiKey", documented: null, setter: { by: "config", key: "datadogApiKey" } },
     { key: "containerInsights.enabled", documented: true, setter: { by: "config", key: "agent.containerInsights" } },
-    { key: "containerInsights.env_variables.APP_NOPS_K8S_AGENT_CLUSTER_ARN", documented: null, setter: { by: "program", why: "the cluster's ARN from discovery" } },
-    { key: "containerInsights.env_variables.APP_AWS_S3_BUCKET", documented: null, setter: { by: "program", why: "the stack's bucket" } },
+    {
+        key: "containerInsights.env_variables.APP_NOPS_K8S_AGENT_CLUSTER_ARN",
+        documented: null,
+        setter: { by: "program", why: "the cluster's ARN from discovery" },
+    },
+    {
+        key: "containerInsights.env_variables.APP_AWS_S3_BUCKET",
+        documented: null,
+        setter: { by: "program", why: "the stack's bucket" },
+    },
     { key: "karpenops.enabled", documented: false, setter: { by: "config", key: "agent.karpenops" } },
     { key: "karpenops.apiKey", documented: null, setter: { by: "config", key: "karpenopsApiKey" } },
     { key: "karpenops.clusterId", documented: null, setter: { by: "config", key: "agent.karpenopsClusterIds" } },
     // Optional Parameters
-    { key: "externalSecrets.enabled", documented: false, setter: { by: "chart", why: "the API keys reach the chart as Pulumi secrets" } },
-    { key: "externalSecrets.secretStoreRef.name", documented: null, setter: { by: "chart", why: "External Secrets is not used" } },
-    { key: "externalSecrets.data.apiKeys.remoteRef.key", documented: null, setter: { by: "chart", why: "External Secrets is not used" } },
-    { key: "autoUpdater.enabled", documented: true, ours: false, setter: { by: "program", why: "off: Pulumi pins every version, an in-cluster updater would fight each deploy" } },
+    {
+        key: "externalSecrets.enabled",
+        documented: false,
+        setter: { by: "chart", why: "the API keys reach the chart as Pulumi secrets" },
+    },
+    {
+        key: "externalSecrets.secretStoreRef.name",
+        documented: null,
+        setter: { by: "chart", why: "External Secrets is not used" },
+    },
+    {
+        key: "externalSecrets.data.apiKeys.remoteRef.key",
+        documented: null,
+        setter: { by: "chart", why: "External Secrets is not used" },
+    },
+    {
+        key: "autoUpdater.enabled",
+        documented: true,
+        ours: false,
+        setter: { by: "program", why: "off: Pulumi pins every version, an in-cluster updater would fight each deploy" },
+    },
     { key: "autoUpdater.schedule", documented: "0 0 * * 1", setter: { by: "chart", why: "the updater is off" } },
     { key: "containerInsights.debug", documented: false, setter: { by: "config", key: "agent.debug" } },
     { key: "opencost.loglevel", documented: "info", setter: { by: "config", key: "agent.opencostLogLevel" } },
     { key: "prometheus.ipv6_enabled", documented: false, setter: { by: "config", key: "agent.ipv6" } },
-    { key: "prometheus.server.persistentVolume.storageClass", documented: "gp2", setter: { by: "config", key: "prometheus.storageClass" } },
-    { key: "prometheus.server.resources.requests.cpu", documented: "500m", setter: { by: "config", key: "prometheus.size" } },
-    { key: "prometheus.server.resources.requests.memory", documented: "2Gi", setter: { by: "config", key: "prometheus.size" } },
-    { key: "prometheus.server.resources.limits.cpu", documented: "1000m", setter: { by: "config", key: "prometheus.size" } },
-    { key: "prometheus.server.resources.limits.memory", documented: "8Gi", setter: { by: "config", key: "prometheus.size" } },
+    {
+        key: "prometheus.server.persistentVolume.storageClass",
+        documented: "gp2",
+        setter: { by: "config", key: "prometheus.storageClass" },
+    },
+    {
+        key: "prometheus.server.resources.requests.cpu",
+        documented: "500m",
+        setter: { by: "config", key: "prometheus.size" },
+    },
+    {
+        key: "prometheus.server.resources.requests.memory",
+        documented: "2Gi",
+        setter: { by: "config", key: "prometheus.size" },
+    },
+    {
+        key: "prometheus.server.resources.limits.cpu",
+        documented: "1000m",
+        setter: { by: "config", key: "prometheus.size" },
+    },
+    {
+        key: "prometheus.server.resources.limits.memory",
+        documented: "8Gi",
+        setter: { by: "config", key: "prometheus.size" },
+    },
     { key: "prometheus.server.nodeSelector", documented: {}, setter: { by: "config", key: "prometheus.nodeSelector" } },
     ...imageRows,
 ];
 
 /** Keys the program sets that the 0.0.67 table does not list, each with the reason. */
 export const UNDOCUMENTED_VALUES: readonly { key: string; why: string }[] = [
-    { key: "containerInsights.serviceAccount", why: "IRSA: the service account the per-cluster role trusts, annotated with the role" },
+    {
+        key: "containerInsights.serviceAccount",
+        why: "IRSA: the service account the per-cluster role trusts, annotated with the role",
+    },
     { key: "containerInsights.secrets", why: "IAM-user mode: the access key, as Pulumi secrets" },
     { key: "dataFetcher.enabled", why: "agent.dataFetcher" },
     { key: "dataFetcher.image", why: "documented from chart 0.1.x on; pinned like every image" },
     { key: "heartbeat.image", why: "documented from chart 0.1.x on; pinned like every image" },
     { key: "dcgmExporter.enabled", why: "documented from chart 0.1.x on (default true)" },
     { key: "dcgmExporter.affinity", why: "the DCGM exporter runs only on NVIDIA GPU nodes" },
-    { key: "prometheus.server.tolerations", why: "prometheus.tolerations: the community Prometheus chart's server.tolerations" },
+    {
+        key: "prometheus.server.tolerations",
+        why: "prometheus.tolerations: the community Prometheus chart's server.tolerations",
+    },
 ];
 
 export const PROMETHEUS_SIZES = ["small", "medium", "large"] as const;
@@ -96,7 +147,10 @@ export type PrometheusSize = (typeof PROMETHEUS_SIZES)[number];
  * "Prometheus Resources" by number of pods (100-500, 500-1000, 1000 or more): the doc sizes memory; CPU stays at the
  * documented defaults. `small` is the chart's default.
  */
-export const PROMETHEUS_RESOURCES: Record<PrometheusSize, { pods: string; requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }> = {
+export const PROMETHEUS_RESOURCES: Record<
+    PrometheusSize,
+    { pods: string; requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }
+> = {
     small: { pods: "100-500", requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "1000m", memory: "8Gi" } },
     medium: { pods: "500-1000", requests: { cpu: "500m", memory: "4Gi" }, limits: { cpu: "1000m", memory: "12Gi" } },
     large: { pods: "1000 or more", requests: { cpu: "500m", memory: "4Gi" }, limits: { cpu: "1000m", memory: "16Gi" } },

@@ -11,7 +11,11 @@ export interface DeadLetterAlarmArgs {
 }
 
 /** Alarms as soon as one message sits in a dead-letter queue. */
-export function deadLetterAlarm(name: string, args: DeadLetterAlarmArgs, opts: pulumi.CustomResourceOptions): aws.cloudwatch.MetricAlarm {
+export function deadLetterAlarm(
+    name: string,
+    args: DeadLetterAlarmArgs,
+    opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.MetricAlarm {
     return new aws.cloudwatch.MetricAlarm(
         name,
         {

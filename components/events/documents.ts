@@ -14,7 +14,14 @@ export function busRuleQueuePolicy(queueArn: string, ruleArn: string): PolicyDoc
             Resource: queueArn,
             Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
         },
-        { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sqs:*",
+            Resource: queueArn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
     );
 }
 

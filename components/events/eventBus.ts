@@ -41,7 +41,11 @@ export class HomeEventBus extends pulumi.ComponentResource {
     constructor(name: string, args: HomeEventBusArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:events:HomeEventBus", name, {}, opts);
         const names = eventResourceNames(args.stackName);
-        this.bus = new aws.cloudwatch.EventBus(name, { name: names.bus, region: args.region, tags: args.tags }, { parent: this });
+        this.bus = new aws.cloudwatch.EventBus(
+            name,
+            { name: names.bus, region: args.region, tags: args.tags },
+            { parent: this },
+        );
         const role = new aws.iam.Role(
             `${name}-forward`,
             {

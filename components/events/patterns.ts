@@ -2,7 +2,12 @@
  * The EventBridge event patterns of the stack's rules, as data: the program registers them and the tests match the
  * recorded sample events (test/fixtures/events) against them with a faithful matcher.
  */
-import { ADDON_EVENT_NAMES, CLOUDTRAIL_DETAIL_TYPE, EKS_EVENT_NAMES, IAM_EVENT_NAMES } from "../../lambda/reconciler/queueEvents";
+import {
+    ADDON_EVENT_NAMES,
+    CLOUDTRAIL_DETAIL_TYPE,
+    EKS_EVENT_NAMES,
+    IAM_EVENT_NAMES,
+} from "../../lambda/reconciler/queueEvents";
 import { CLUSTER_EVENT_DETAIL_TYPES, CLUSTER_EVENT_SOURCE } from "../../lambda/reconciler/clusterEvents";
 import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
 
@@ -34,6 +39,11 @@ export const EKS_RULE_PATTERN: EventPattern = { $or: [eksClusterCalls, podIdenti
 /** The rule on the default bus of the IAM region (whether it is included or not). */
 export const IAM_RULE_PATTERN: EventPattern = oidcProviderCalls;
 /** The home bus's rule feeding the reconciler queue: exactly what the regional rules forward. */
-export const RECONCILER_RULE_PATTERN: EventPattern = { $or: [eksClusterCalls, podIdentityAgentCalls, oidcProviderCalls] };
+export const RECONCILER_RULE_PATTERN: EventPattern = {
+    $or: [eksClusterCalls, podIdentityAgentCalls, oidcProviderCalls],
+};
 /** The home bus's rule feeding the watch queue: the reconciler's cluster events. */
-export const WATCH_RULE_PATTERN: EventPattern = { source: [CLUSTER_EVENT_SOURCE], "detail-type": [...CLUSTER_EVENT_DETAIL_TYPES] };
+export const WATCH_RULE_PATTERN: EventPattern = {
+    source: [CLUSTER_EVENT_SOURCE],
+    "detail-type": [...CLUSTER_EVENT_DETAIL_TYPES],
+};

@@ -43,7 +43,11 @@ export class ReconcileEvents extends pulumi.ComponentResource {
     constructor(name: string, args: ReconcileEventsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:events:ReconcileEvents", name, {}, opts);
         const names = eventResourceNames(args.stackName);
-        const bus = new HomeEventBus(name, { stackName: args.stackName, accountId: args.accountId, region: args.homeRegion, tags: args.tags }, { parent: this });
+        const bus = new HomeEventBus(
+            name,
+            { stackName: args.stackName, accountId: args.accountId, region: args.homeRegion, tags: args.tags },
+            { parent: this },
+        );
         for (const [region, kinds] of forwardedRules(args.regions, args.partition)) {
             new RegionForwarder(
                 `${name}-${region}`,
@@ -51,8 +55,17 @@ export class ReconcileEvents extends pulumi.ComponentResource {
                     region,
                     rules: kinds.map((kind) =>
                         kind === "eks"
-                            ? { name: names.eksRule, description: "EKS cluster, identity provider and Pod Identity agent changes, for container insights", pattern: EKS_RULE_PATTERN }
-                            : { name: names.iamRule, description: "IAM OIDC provider changes, for container insights", pattern: IAM_RULE_PATTERN },
+                            ? {
+                                  name: names.eksRule,
+                                  description:
+                                      "EKS cluster, identity provider and Pod Identity agent changes, for container insights",
+                                  pattern: EKS_RULE_PATTERN,
+                              }
+                            : {
+                                  name: names.iamRule,
+                                  description: "IAM OIDC provider changes, for container insights",
+                                  pattern: IAM_RULE_PATTERN,
+                              },
                     ),
                     busArn: bus.busArn,
                     forwardRoleArn: bus.forwardRoleArn,
@@ -75,11 +88,20 @@ export class ReconcileEvents extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const watchQueue = new WatchQueue(`${name}-watch`, { stackName: args.stackName, region: args.homeRegion, busName: bus.busName, tags: args.tags }, { parent: this });
+        const watchQueue = new WatchQueue(
+            `${name}-watch`,
+            { stackName: args.stackName, region: args.homeRegion, busName: bus.busName, tags: args.tags },
+            { parent: this },
+        );
         this.busName = bus.busName;
         this.reconcilerQueueUrl = reconcilerQueue.queueUrl;
         this.watchQueueUrl = watchQueue.queueUrl;
         this.watchQueueArn = watchQueue.queueArn;
-        this.registerOutputs({ busName: this.busName, reconcilerQueueUrl: this.reconcilerQueueUrl, watchQueueUrl: this.watchQueueUrl, watchQueueArn: this.watchQueueArn });
+        this.registerOutputs({
+            busName: this.busName,
+            reconcilerQueueUrl: this.reconcilerQueueUrl,
+            watchQueueUrl: this.watchQueueUrl,
+            watchQueueArn: this.watchQueueArn,
+        });
     }
 }

@@ -59,7 +59,8 @@ export class ReconcilerQueue extends pulumi.ComponentResource {
             name,
             {
                 alarmName: names.deadLetterAlarm,
-                description: "Reconciler events failed repeatedly and went to the dead-letter queue; the 2-hourly run still covers the clusters",
+                description:
+                    "Reconciler events failed repeatedly and went to the dead-letter queue; the 2-hourly run still covers the clusters",
                 region: args.region,
                 queueName: queue.deadLetterQueue.name,
                 tags: args.tags,

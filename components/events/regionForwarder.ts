@@ -23,7 +23,13 @@ export class RegionForwarder extends pulumi.ComponentResource {
             const ruleName = `${name}-${spec.name}`;
             const rule = new aws.cloudwatch.EventRule(
                 ruleName,
-                { name: spec.name, description: spec.description, region: args.region, eventPattern: JSON.stringify(spec.pattern), tags: args.tags },
+                {
+                    name: spec.name,
+                    description: spec.description,
+                    region: args.region,
+                    eventPattern: JSON.stringify(spec.pattern),
+                    tags: args.tags,
+                },
                 { parent: this },
             );
             new aws.cloudwatch.EventTarget(

@@ -51,7 +51,14 @@ export class RuleQueue extends pulumi.ComponentResource {
         );
         this.rule = new aws.cloudwatch.EventRule(
             name,
-            { name: args.ruleName, description: args.ruleDescription, region: args.region, eventBusName: args.busName, eventPattern: JSON.stringify(args.pattern), tags: args.tags },
+            {
+                name: args.ruleName,
+                description: args.ruleDescription,
+                region: args.region,
+                eventBusName: args.busName,
+                eventPattern: JSON.stringify(args.pattern),
+                tags: args.tags,
+            },
             { parent: this },
         );
         const queuePolicy = new aws.sqs.QueuePolicy(
@@ -59,7 +66,9 @@ export class RuleQueue extends pulumi.ComponentResource {
             {
                 region: args.region,
                 queueUrl: this.queue.url,
-                policy: pulumi.all([this.queue.arn, this.rule.arn]).apply(([queueArn, ruleArn]) => JSON.stringify(busRuleQueuePolicy(queueArn, ruleArn))),
+                policy: pulumi
+                    .all([this.queue.arn, this.rule.arn])
+                    .apply(([queueArn, ruleArn]) => JSON.stringify(busRuleQueuePolicy(queueArn, ruleArn))),
             },
             { parent: this },
         );

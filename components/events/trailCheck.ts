@@ -4,7 +4,12 @@
  * and the others are writes). @pulumi/aws has no invoke that lists trails, so the program asks CloudTrail with the AWS
  * SDK (read-only: DescribeTrails, GetTrailStatus, GetEventSelectors); tests give it a fake lookup.
  */
-import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
+import {
+    CloudTrailClient,
+    DescribeTrailsCommand,
+    GetEventSelectorsCommand,
+    GetTrailStatusCommand,
+} from "@aws-sdk/client-cloudtrail";
 import { errorText } from "../../common/errors";
 
 export interface TrailFacts {
@@ -27,23 +32,36 @@ export interface TrailLookup {
 
 /** Whether one trail delivers `region`'s management write events (`global`: IAM's, in the IAM region). */
 export function delivers(trail: TrailFacts, region: string, global = false): boolean {
-    return trail.logging && trail.logsManagementWrites && (trail.multiRegion || trail.homeRegion === region) && (!global || trail.includesGlobalServiceEvents);
+    return (
+        trail.logging &&
+        trail.logsManagementWrites &&
+        (trail.multiRegion || trail.homeRegion === region) &&
+        (!global || trail.includesGlobalServiceEvents)
+    );
 }
 
 /** Event selectors as GetEventSelectors returns them: whether management write events are logged. */
 export function logsManagementWrites(selectors: {
     EventSelectors?: Array<{ IncludeManagementEvents?: boolean; ReadWriteType?: string }>;
-    AdvancedEventSelectors?: Array<{ FieldSelectors?: Array<{ Field?: string; Equals?: string[]; NotEquals?: string[] }> }>;
+    AdvancedEventSelectors?: Array<{
+        FieldSelectors?: Array<{ Field?: string; Equals?: string[]; NotEquals?: string[] }>;
+    }>;
 }): boolean {
     if (selectors.AdvancedEventSelectors && selectors.AdvancedEventSelectors.length > 0) {
         return selectors.AdvancedEventSelectors.some((selector) => {
             const fields = selector.FieldSelectors ?? [];
             const category = fields.find((f) => f.Field === "eventCategory");
             const readOnly = fields.find((f) => f.Field === "readOnly");
-            return category?.Equals?.includes("Management") === true && !readOnly?.Equals?.includes("true") && !readOnly?.NotEquals?.includes("false");
+            return (
+                category?.Equals?.includes("Management") === true &&
+                !readOnly?.Equals?.includes("true") &&
+                !readOnly?.NotEquals?.includes("false")
+            );
         });
     }
-    return (selectors.EventSelectors ?? []).some((s) => s.IncludeManagementEvents !== false && (s.ReadWriteType ?? "All") !== "ReadOnly");
+    return (selectors.EventSelectors ?? []).some(
+        (s) => s.IncludeManagementEvents !== false && (s.ReadWriteType ?? "All") !== "ReadOnly",
+    );
 }
 
 export interface Coverage {
@@ -109,9 +127,18 @@ export function sdkTrailLookup(profile?: string): TrailLookup {
                     ]);
                     if (status.status === "rejected" || selectors.status === "rejected") {
                         const failed = (status.status === "rejected" ? status : selectors) as PromiseRejectedResult;
-                        return { ...described, logging: false, logsManagementWrites: false, unreadable: errorText(failed.reason) };
+                        return {
+                            ...described,
+                            logging: false,
+                            logsManagementWrites: false,
+                            unreadable: errorText(failed.reason),
+                        };
                     }
-                    return { ...described, logging: status.value.IsLogging === true, logsManagementWrites: logsManagementWrites(selectors.value) };
+                    return {
+                        ...described,
+                        logging: status.value.IsLogging === true,
+                        logsManagementWrites: logsManagementWrites(selectors.value),
+                    };
                 }),
             );
         },

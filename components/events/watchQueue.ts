@@ -52,7 +52,8 @@ export class WatchQueue extends pulumi.ComponentResource {
             name,
             {
                 alarmName: names.watchDeadLetterAlarm,
-                description: "Cluster changes the watch service could not deploy went to the dead-letter queue; run up, then redrive or purge it",
+                description:
+                    "Cluster changes the watch service could not deploy went to the dead-letter queue; run up, then redrive or purge it",
                 region: args.region,
                 queueName: queue.deadLetterQueue.name,
                 tags: args.tags,

@@ -31,7 +31,12 @@ export class AgentBoundary extends pulumi.ComponentResource {
                 description: "Permissions boundary of the container insights per-cluster agent roles",
                 policy: pulumi.output(args.bucketName).apply((bucketName) =>
                     JSON.stringify(
-                        agentPermissions({ partition: args.partition, bucketName, queueArnPattern: args.queueArnPattern, kms: args.kms }),
+                        agentPermissions({
+                            partition: args.partition,
+                            bucketName,
+                            queueArnPattern: args.queueArnPattern,
+                            kms: args.kms,
+                        }),
                     ),
                 ),
                 tags: args.tags,

@@ -37,17 +37,28 @@ export class AgentUser extends pulumi.ComponentResource {
         const user = new aws.iam.User(
             name,
             { name: AGENT_USER_NAME, tags: args.tags },
-            args.adopt ? { ...parent, import: AGENT_USER_NAME, ignoreChanges: ["tags", "path", "forceDestroy", "permissionsBoundary"] } : parent,
+            args.adopt
+                ? {
+                      ...parent,
+                      import: AGENT_USER_NAME,
+                      ignoreChanges: ["tags", "path", "forceDestroy", "permissionsBoundary"],
+                  }
+                : parent,
         );
         new aws.iam.UserPolicy(
             name,
             {
                 user: user.name,
-                policy: pulumi
-                    .all([args.partition, args.bucketName])
-                    .apply(([partition, bucketName]) =>
-                        JSON.stringify(agentPermissions({ partition, bucketName, queueArnPattern: args.queueArnPattern, kms: args.kms })),
+                policy: pulumi.all([args.partition, args.bucketName]).apply(([partition, bucketName]) =>
+                    JSON.stringify(
+                        agentPermissions({
+                            partition,
+                            bucketName,
+                            queueArnPattern: args.queueArnPattern,
+                            kms: args.kms,
+                        }),
                     ),
+                ),
             },
             parent,
         );

@@ -74,7 +74,9 @@ export class AutoUpdateRole extends pulumi.ComponentResource {
                 description: "Assumed by the container insights platform to keep this onboarding up to date",
                 assumeRolePolicy: pulumi
                     .all([scope, args.externalId])
-                    .apply(([s, externalId]) => JSON.stringify(autoUpdateTrust(s.partition, args.platformAccountId, externalId))),
+                    .apply(([s, externalId]) =>
+                        JSON.stringify(autoUpdateTrust(s.partition, args.platformAccountId, externalId)),
+                    ),
                 maxSessionDuration: 3600,
                 tags: args.tags,
             },

@@ -36,7 +36,11 @@ export class PodIdentityRole extends pulumi.ComponentResource {
                 name: stackRoleNames(args.stackName).podIdentity,
                 description: "Container insights agents of every EKS Pod Identity cluster of the stack",
                 assumeRolePolicy: JSON.stringify(
-                    podIdentityTrust({ accountId: args.accountId, namespace: args.namespace, serviceAccount: args.serviceAccount }),
+                    podIdentityTrust({
+                        accountId: args.accountId,
+                        namespace: args.namespace,
+                        serviceAccount: args.serviceAccount,
+                    }),
                 ),
                 permissionsBoundary: args.boundaryPolicyArn,
                 maxSessionDuration: 3600,
@@ -49,11 +53,16 @@ export class PodIdentityRole extends pulumi.ComponentResource {
             {
                 role: this.role.name,
                 name: AGENT_POLICY_NAME,
-                policy: pulumi
-                    .output(args.bucketName)
-                    .apply((bucketName) =>
-                        JSON.stringify(agentPermissions({ partition: args.partition, bucketName, queueArnPattern: args.queueArnPattern, kms: args.kms })),
+                policy: pulumi.output(args.bucketName).apply((bucketName) =>
+                    JSON.stringify(
+                        agentPermissions({
+                            partition: args.partition,
+                            bucketName,
+                            queueArnPattern: args.queueArnPattern,
+                            kms: args.kms,
+                        }),
                     ),
+                ),
             },
             { parent: this },
         );

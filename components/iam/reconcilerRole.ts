@@ -2,7 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, bucketArn, policy } from "../../common/documents";
 import { RECONCILER_STATE_KEYS, stackRoleNames } from "../../common/naming";
-import { StackScope, associationCleanupStatements, clusterRoleStatements, eventStatements, guardStatements, ownedArns, podIdentityStatements } from "./scope";
+import {
+    StackScope,
+    associationCleanupStatements,
+    clusterRoleStatements,
+    eventStatements,
+    guardStatements,
+    ownedArns,
+    podIdentityStatements,
+} from "./scope";
 
 export interface ReconcilerRoleArgs {
     scope: pulumi.Input<StackScope>;
@@ -36,7 +44,12 @@ export function lambdaTrust(accountId: string): PolicyDocument {
  * Least privilege for the reconciler: read the fleet, write only the stack's per-cluster roles and only within their
  * boundary, read its token.
  */
-export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string, associations?: AssociationAccess, events = false): PolicyDocument {
+export function reconcilerPermissions(
+    scope: StackScope,
+    tokenSecretArn: string,
+    associations?: AssociationAccess,
+    events = false,
+): PolicyDocument {
     const arns = ownedArns(scope);
     return policy(
         // ListClusters, ListRoles and ListOpenIDConnectProviders have no resource-level permissions.
@@ -58,7 +71,9 @@ export function reconcilerPermissions(scope: StackScope, tokenSecretArn: string,
             Sid: "RunLease",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            Resource: Object.values(RECONCILER_STATE_KEYS).map((key) => `${bucketArn(scope.partition, scope.bucketName)}/${key}`),
+            Resource: Object.values(RECONCILER_STATE_KEYS).map(
+                (key) => `${bucketArn(scope.partition, scope.bucketName)}/${key}`,
+            ),
         },
         {
             Sid: "WriteLogs",
@@ -96,7 +111,9 @@ export class ReconcilerRole extends pulumi.ComponentResource {
                 role: this.role.name,
                 policy: pulumi
                     .all([scope, args.tokenSecretArn])
-                    .apply(([s, secretArn]) => JSON.stringify(reconcilerPermissions(s, secretArn, args.associations, args.events === true))),
+                    .apply(([s, secretArn]) =>
+                        JSON.stringify(reconcilerPermissions(s, secretArn, args.associations, args.events === true)),
+                    ),
             },
             { parent: this },
         );

@@ -9,7 +9,12 @@ import {
     eventResourceNames,
     reconcilerFunctionNames,
 } from "../../common/naming";
-import { ASSOCIATION_TAG_KEYS, MANAGED_BY_TAG_KEY, POD_IDENTITY_AGENT_ADDON, POD_IDENTITY_SERVICE } from "../../common/identity";
+import {
+    ASSOCIATION_TAG_KEYS,
+    MANAGED_BY_TAG_KEY,
+    POD_IDENTITY_AGENT_ADDON,
+    POD_IDENTITY_SERVICE,
+} from "../../common/identity";
 
 /** Where this stack lives; IAM policies are scoped to the ARNs derived from it. */
 export interface StackScope {
@@ -26,7 +31,8 @@ export interface StackScope {
 /** The ARNs a stack's own resources have, the only ones its roles may change. */
 export function ownedArns(scope: StackScope) {
     const functions = reconcilerFunctionNames(scope.stackName);
-    const functionArn = (fn: string) => `arn:${scope.partition}:lambda:${scope.region}:${scope.accountId}:function:${fn}`;
+    const functionArn = (fn: string) =>
+        `arn:${scope.partition}:lambda:${scope.region}:${scope.accountId}:function:${fn}`;
     const logGroupArn = (fn: string) =>
         `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:/aws/lambda/${fn}:*`;
     const bucket = bucketArn(scope.partition, scope.bucketName);
@@ -48,7 +54,12 @@ export function ownedArns(scope: StackScope) {
 }
 
 /** What the reconciler's execution role needs to consume its queue (the event source mapping polls as the function). */
-export const RECONCILER_QUEUE_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"];
+export const RECONCILER_QUEUE_ACTIONS = [
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+];
 
 /**
  * events.enabled: consume the reconciler queue (the mapping's receive, delete and attributes, and the consumer's own
@@ -57,7 +68,12 @@ export const RECONCILER_QUEUE_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessag
 export function eventStatements(scope: StackScope): PolicyStatement[] {
     const arns = ownedArns(scope);
     return [
-        { Sid: "ConsumeReconcilerQueue", Effect: "Allow", Action: RECONCILER_QUEUE_ACTIONS, Resource: arns.reconcilerQueue },
+        {
+            Sid: "ConsumeReconcilerQueue",
+            Effect: "Allow",
+            Action: RECONCILER_QUEUE_ACTIONS,
+            Resource: arns.reconcilerQueue,
+        },
         { Sid: "PublishClusterEvents", Effect: "Allow", Action: "events:PutEvents", Resource: arns.eventBus },
     ];
 }
@@ -142,8 +158,18 @@ export function clusterRoleStatements(scope: StackScope): PolicyStatement[] {
 export function associationCleanupStatements(scope: StackScope, stackId: string): PolicyStatement[] {
     const arns = ownedArns(scope);
     return [
-        { Sid: "ListPodIdentityAssociations", Effect: "Allow", Action: "eks:ListPodIdentityAssociations", Resource: arns.clusters },
-        { Sid: "DescribePodIdentityAssociations", Effect: "Allow", Action: "eks:DescribePodIdentityAssociation", Resource: arns.podIdentityAssociations },
+        {
+            Sid: "ListPodIdentityAssociations",
+            Effect: "Allow",
+            Action: "eks:ListPodIdentityAssociations",
+            Resource: arns.clusters,
+        },
+        {
+            Sid: "DescribePodIdentityAssociations",
+            Effect: "Allow",
+            Action: "eks:DescribePodIdentityAssociation",
+            Resource: arns.podIdentityAssociations,
+        },
         {
             Sid: "DeleteOwnPodIdentityAssociations",
             Effect: "Allow",
@@ -154,7 +180,10 @@ export function associationCleanupStatements(scope: StackScope, stackId: string)
     ];
 }
 
-const ownResourceTags = (stackId: string) => ({ [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId, [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" });
+const ownResourceTags = (stackId: string) => ({
+    [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId,
+    [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: "reconciler",
+});
 
 /**
  * The reconciler's Pod Identity work, each write tied to the ownership tags: it may create an association only tagged
@@ -166,7 +195,10 @@ const ownResourceTags = (stackId: string) => ({ [`aws:ResourceTag/${STACK_TAG_KE
  */
 export function podIdentityStatements(scope: StackScope, stackId: string, auto: boolean): PolicyStatement[] {
     const arns = ownedArns(scope);
-    const ownTags = { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId, [`aws:RequestTag/${MANAGED_BY_TAG_KEY}`]: "reconciler" };
+    const ownTags = {
+        [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId,
+        [`aws:RequestTag/${MANAGED_BY_TAG_KEY}`]: "reconciler",
+    };
     const statements: PolicyStatement[] = [
         {
             Sid: "CreateOwnPodIdentityAssociations",
@@ -198,7 +230,12 @@ export function podIdentityStatements(scope: StackScope, stackId: string, auto: 
         },
     ];
     if (auto) {
-        statements.push({ Sid: "ReadPodIdentityAgentAddon", Effect: "Allow", Action: "eks:DescribeAddon", Resource: arns.podIdentityAgentAddons });
+        statements.push({
+            Sid: "ReadPodIdentityAgentAddon",
+            Effect: "Allow",
+            Action: "eks:DescribeAddon",
+            Resource: arns.podIdentityAgentAddons,
+        });
     }
     return statements;
 }
@@ -209,11 +246,19 @@ export function podIdentityStatements(scope: StackScope, stackId: string, auto: 
  * for the reconciler. `passesPodIdentityRole` (the reconciler in Pod Identity modes): the one exception to "no passing
  * roles" is the stack's Pod Identity role, to pods.eks.amazonaws.com only. The auto-update role never passes a role.
  */
-export function guardStatements(scope: StackScope, options: { passesPodIdentityRole?: boolean } = {}): PolicyStatement[] {
+export function guardStatements(
+    scope: StackScope,
+    options: { passesPodIdentityRole?: boolean } = {},
+): PolicyStatement[] {
     const arns = ownedArns(scope);
     const passRole: PolicyStatement[] = options.passesPodIdentityRole
         ? [
-              { Sid: "DenyPassRoleButPodIdentityRole", Effect: "Deny", Action: "iam:PassRole", NotResource: arns.podIdentityRole },
+              {
+                  Sid: "DenyPassRoleButPodIdentityRole",
+                  Effect: "Deny",
+                  Action: "iam:PassRole",
+                  NotResource: arns.podIdentityRole,
+              },
               {
                   Sid: "DenyPassPodIdentityRoleElsewhere",
                   Effect: "Deny",
@@ -232,7 +277,12 @@ export function guardStatements(scope: StackScope, options: { passesPodIdentityR
             Condition: { StringNotEquals: { "iam:PermissionsBoundary": arns.boundaryPolicy } },
         },
         // A role's boundary only ever goes; managed policies are never attached to per-cluster roles.
-        { Sid: "DenyBoundaryRemovalAndAttach", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy"], Resource: "*" },
+        {
+            Sid: "DenyBoundaryRemovalAndAttach",
+            Effect: "Deny",
+            Action: ["iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy"],
+            Resource: "*",
+        },
         {
             Sid: "DenyBoundaryPolicyChanges",
             Effect: "Deny",
@@ -250,7 +300,13 @@ export function guardStatements(scope: StackScope, options: { passesPodIdentityR
         {
             Sid: "DenyReconcilerCodeChanges",
             Effect: "Deny",
-            Action: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:PublishVersion", "lambda:CreateAlias", "lambda:UpdateAlias"],
+            Action: [
+                "lambda:UpdateFunctionCode",
+                "lambda:UpdateFunctionConfiguration",
+                "lambda:PublishVersion",
+                "lambda:CreateAlias",
+                "lambda:UpdateAlias",
+            ],
             Resource: arns.functions,
         },
     ];

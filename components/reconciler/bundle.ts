@@ -1,6 +1,6 @@
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import * as esbuild from "esbuild";
-import { join } from "path";
+import { join } from "node:path";
 
 const projectRoot = join(__dirname, "..", "..");
 

@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { reconcilerFunctionNames, reconcilerScheduleName } from "../../common/naming";
@@ -101,8 +101,16 @@ export class RoleReconciler extends pulumi.ComponentResource {
             );
         };
 
-        this.creationFunction = lambda("creation", "index.creationHandler", "Creates, updates and removes per-cluster agent roles on deploy");
-        this.managementFunction = lambda("management", "index.managementHandler", "Keeps per-cluster agent roles in step with the fleet");
+        this.creationFunction = lambda(
+            "creation",
+            "index.creationHandler",
+            "Creates, updates and removes per-cluster agent roles on deploy",
+        );
+        this.managementFunction = lambda(
+            "management",
+            "index.managementHandler",
+            "Keeps per-cluster agent roles in step with the fleet",
+        );
 
         this.invocation = new aws.lambda.Invocation(
             name,
@@ -111,7 +119,13 @@ export class RoleReconciler extends pulumi.ComponentResource {
                 // Runs again (in place) whenever the code, what it is told or the set of clusters with the agent
                 // changes. No `triggers`: they would replace the Invocation, and the replaced one's delete runs.
                 input: variables.apply((v) =>
-                    invocationInput({ stackName: args.stackName, bundleSha256: bundle.sha256, variables: v, fleet: args.fleet, handover: args.handover }),
+                    invocationInput({
+                        stackName: args.stackName,
+                        bundleSha256: bundle.sha256,
+                        variables: v,
+                        fleet: args.fleet,
+                        handover: args.handover,
+                    }),
                 ),
                 lifecycleScope: "CRUD",
             },
@@ -140,7 +154,11 @@ export class RoleReconciler extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new aws.cloudwatch.EventTarget(name, { rule: schedule.name, arn: this.managementFunction.arn }, { parent: this });
+        new aws.cloudwatch.EventTarget(
+            name,
+            { rule: schedule.name, arn: this.managementFunction.arn },
+            { parent: this },
+        );
 
         this.registerOutputs({ lastRun: this.lastRun });
     }

@@ -81,7 +81,12 @@ export class InsightsBucket extends pulumi.ComponentResource {
                 ignorePublicAcls: true,
                 restrictPublicBuckets: true,
             },
-            imported(adopt?.settings.publicAccessBlock === true, ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]),
+            imported(adopt?.settings.publicAccessBlock === true, [
+                "blockPublicAcls",
+                "blockPublicPolicy",
+                "ignorePublicAcls",
+                "restrictPublicBuckets",
+            ]),
         );
 
         new aws.s3.BucketOwnershipControls(
@@ -99,7 +104,14 @@ export class InsightsBucket extends pulumi.ComponentResource {
                     JSON.stringify(
                         policy(
                             ...tlsOnlyBucketPolicy(partition, bucket).Statement,
-                            ...(trail ? cloudTrailBucketStatements({ partition, bucketName: bucket, ...trail, prefix: TRAIL_PREFIX }) : []),
+                            ...(trail
+                                ? cloudTrailBucketStatements({
+                                      partition,
+                                      bucketName: bucket,
+                                      ...trail,
+                                      prefix: TRAIL_PREFIX,
+                                  })
+                                : []),
                         ),
                     ),
                 ),

@@ -64,7 +64,11 @@ export async function executeAssociation(
             if (errorName(error) !== "ResourceInUseException") {
                 throw error;
             }
-            return { ...base, outcome: "skipped", reason: "an association for the agent's service account appeared meanwhile; the next run checks it" };
+            return {
+                ...base,
+                outcome: "skipped",
+                reason: "an association for the agent's service account appeared meanwhile; the next run checks it",
+            };
         }
     }
     const owner = ownerOf(actual, settings.stackId);

@@ -30,7 +30,13 @@ export interface ClusterEventEntry {
 }
 
 function entry(detailType: ClusterEventType, eventBusName: string, detail: ClusterEventDetail): ClusterEventEntry {
-    return { Source: CLUSTER_EVENT_SOURCE, DetailType: detailType, Resources: [detail.clusterArn], Detail: JSON.stringify(detail), EventBusName: eventBusName };
+    return {
+        Source: CLUSTER_EVENT_SOURCE,
+        DetailType: detailType,
+        Resources: [detail.clusterArn],
+        Detail: JSON.stringify(detail),
+        EventBusName: eventBusName,
+    };
 }
 
 export function identityReadyEvent(eventBusName: string, detail: ClusterEventDetail): ClusterEventEntry {

@@ -21,7 +21,8 @@ export interface ConfirmOptions {
     clock: Clock;
 }
 
-export type ConfirmOutcome = { sent: true; status: number; attempts: number } | { sent: false; error: string; attempts: number };
+export type ConfirmOutcome =
+    { sent: true; status: number; attempts: number } | { sent: false; error: string; attempts: number };
 
 export function confirmationBody(c: Confirmation): Record<string, unknown> {
     return {
@@ -55,7 +56,8 @@ export async function sendConfirmation(confirmation: Confirmation, options: Conf
                 return { sent: false, error: lastError, attempts: attempt };
             }
         } catch (error) {
-            lastError = errorName(error) === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : errorMessage(error);
+            lastError =
+                errorName(error) === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : errorMessage(error);
         }
         if (attempt < options.attempts) {
             await options.clock.sleep(250 * 2 ** (attempt - 1));

@@ -6,7 +6,7 @@
  * This holds whatever caused the replacement (a ForceNew property, a renamed resource without an alias,
  * `--replace`), even when the old and new inputs are identical.
  */
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
 import { errorName } from "../../common/errors";
@@ -34,7 +34,9 @@ function canonical(value: unknown): unknown {
 export function inputHash(event: unknown): string {
     const input = { ...(event as Record<string, unknown>) };
     delete input[LIFECYCLE_KEY];
-    return createHash("sha256").update(JSON.stringify(canonical(input))).digest("hex");
+    return createHash("sha256")
+        .update(JSON.stringify(canonical(input)))
+        .digest("hex");
 }
 
 type Live = Record<string, number>;
@@ -100,7 +102,10 @@ export class DeploymentRecord {
     }
 
     /** Read, change, write back only if nobody wrote in between (S3 conditional writes). Returns what was written. */
-    private async change(edit: (live: Live) => void, options: { keepDamaged?: boolean } = {}): Promise<Live | "damaged"> {
+    private async change(
+        edit: (live: Live) => void,
+        options: { keepDamaged?: boolean } = {},
+    ): Promise<Live | "damaged"> {
         for (;;) {
             const current = await this.read();
             if (current?.damaged && options.keepDamaged) {
@@ -133,7 +138,9 @@ export class DeploymentRecord {
 
     private async read(): Promise<StoredRecord | undefined> {
         try {
-            const result = await this.call(() => this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })));
+            const result = await this.call(() =>
+                this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })),
+            );
             const live = parseLive(await result.Body!.transformToString());
             return { etag: result.ETag!, live: live ?? {}, damaged: live === undefined };
         } catch (error) {
@@ -157,11 +164,24 @@ export function parseLive(text: string): Live | undefined {
         return undefined;
     }
     const live = (record as { live?: unknown } | null)?.live;
-    if (typeof record !== "object" || record === null || Object.keys(record).length !== 1 || typeof live !== "object" || live === null || Array.isArray(live)) {
+    if (
+        typeof record !== "object" ||
+        record === null ||
+        Object.keys(record).length !== 1 ||
+        typeof live !== "object" ||
+        live === null ||
+        Array.isArray(live)
+    ) {
         return undefined;
     }
     const entries = Object.entries(live as Record<string, unknown>);
-    const valid = entries.every(([hash, count]) => /^[0-9a-f]{64}$/.test(hash) && Number.isInteger(count) && (count as number) >= 1 && (count as number) <= MAX_COUNT);
+    const valid = entries.every(
+        ([hash, count]) =>
+            /^[0-9a-f]{64}$/.test(hash) &&
+            Number.isInteger(count) &&
+            (count as number) >= 1 &&
+            (count as number) <= MAX_COUNT,
+    );
     return valid && entries.length <= MAX_COUNT ? (live as Live) : undefined;
 }
 

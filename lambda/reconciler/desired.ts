@@ -41,8 +41,15 @@ export interface Desired {
  * The role or Pod Identity association each cluster should have, or why it gets none. `providers` are the account's
  * OIDC provider ARNs.
  */
-export function desiredRoles(clusters: ClusterFacts[], providers: string[], account: Account, settings: ReconcilerSettings): Desired {
-    const providerByHostPath = new Map(providers.map((arn) => [arn.slice(arn.indexOf("oidc-provider/") + "oidc-provider/".length), arn]));
+export function desiredRoles(
+    clusters: ClusterFacts[],
+    providers: string[],
+    account: Account,
+    settings: ReconcilerSettings,
+): Desired {
+    const providerByHostPath = new Map(
+        providers.map((arn) => [arn.slice(arn.indexOf("oidc-provider/") + "oidc-provider/".length), arn]),
+    );
     const permissions = agentPermissions({
         partition: account.partition,
         bucketName: settings.bucketName,
@@ -55,7 +62,14 @@ export function desiredRoles(clusters: ClusterFacts[], providers: string[], acco
     for (const cluster of clusters) {
         const roleName = clusterRoleName(cluster.name, cluster.region);
         const skip = (reason: string) =>
-            result.skipped.push({ cluster: cluster.name, region: cluster.region, clusterArn: cluster.arn, roleName, outcome: "skipped", reason });
+            result.skipped.push({
+                cluster: cluster.name,
+                region: cluster.region,
+                clusterArn: cluster.arn,
+                roleName,
+                outcome: "skipped",
+                reason,
+            });
         const filtered = filterReason(cluster, settings.clusters);
         if (filtered) {
             skip(filtered);
@@ -67,11 +81,16 @@ export function desiredRoles(clusters: ClusterFacts[], providers: string[], acco
             skip(`cluster status is ${cluster.status}`);
             continue;
         }
-        const providerArn = cluster.oidcIssuer ? providerByHostPath.get(cluster.oidcIssuer.replace(/^https:\/\//, "")) : undefined;
+        const providerArn = cluster.oidcIssuer
+            ? providerByHostPath.get(cluster.oidcIssuer.replace(/^https:\/\//, ""))
+            : undefined;
         const choice =
             settings.identityMode === "irsa"
                 ? { identity: "irsa" as const }
-                : chooseIdentity(settings.identityMode, { podIdentityAgent: cluster.podIdentityAgent, oidcProvider: providerArn !== undefined });
+                : chooseIdentity(settings.identityMode, {
+                      podIdentityAgent: cluster.podIdentityAgent,
+                      oidcProvider: providerArn !== undefined,
+                  });
         if ("skip" in choice) {
             result.selected.push(roleName);
             skip(choice.skip);
@@ -82,21 +101,29 @@ export function desiredRoles(clusters: ClusterFacts[], providers: string[], acco
                 result.selected.push(roleName);
             }
             if (handover.has(cluster.arn)) {
-                result.dropAssociations.push({ cluster, reason: "the program registers this cluster's association in this deploy" });
+                result.dropAssociations.push({
+                    cluster,
+                    reason: "the program registers this cluster's association in this deploy",
+                });
             } else {
                 result.associations.push(cluster);
             }
             continue;
         }
         result.selected.push(roleName);
-        result.dropAssociations.push({ cluster, reason: `the cluster uses IRSA (identityMode ${settings.identityMode})` });
+        result.dropAssociations.push({
+            cluster,
+            reason: `the cluster uses IRSA (identityMode ${settings.identityMode})`,
+        });
         if (!cluster.oidcIssuer) {
             skip("cluster has no OIDC issuer");
             continue;
         }
         const issuerHostPath = cluster.oidcIssuer.replace(/^https:\/\//, "");
         if (!providerArn) {
-            skip(`OIDC provider for ${issuerHostPath} is not registered in IAM (eksctl utils associate-iam-oidc-provider)`);
+            skip(
+                `OIDC provider for ${issuerHostPath} is not registered in IAM (eksctl utils associate-iam-oidc-provider)`,
+            );
             continue;
         }
         result.desired.push({
@@ -110,7 +137,11 @@ export function desiredRoles(clusters: ClusterFacts[], providers: string[], acco
             }),
             permissions,
             boundary: settings.boundaryPolicyArn,
-            tags: { [STACK_TAG_KEY]: settings.stackId, [CLUSTER_ARN_TAG_KEY]: cluster.arn, [REGION_TAG_KEY]: cluster.region },
+            tags: {
+                [STACK_TAG_KEY]: settings.stackId,
+                [CLUSTER_ARN_TAG_KEY]: cluster.arn,
+                [REGION_TAG_KEY]: cluster.region,
+            },
         });
     }
     return result;

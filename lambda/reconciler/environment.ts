@@ -40,13 +40,21 @@ type Key = keyof typeof ENVIRONMENT_VARIABLES;
  * in podIdentity and auto modes, the event bus only with events on, and functions deployed before identityMode run in
  * IRSA mode.
  */
-const OPTIONAL: ReadonlySet<Key> = new Set<Key>(["kmsKeyArn", "identityMode", "podIdentityRoleArn", "eventBusName", "environment"]);
+const OPTIONAL: ReadonlySet<Key> = new Set<Key>([
+    "kmsKeyArn",
+    "identityMode",
+    "podIdentityRoleArn",
+    "eventBusName",
+    "environment",
+]);
 const IDENTITY_MODES = ["irsa", "podIdentity", "auto"] as const;
 
 function parseIdentityMode(text: string | undefined): LambdaEnvironment["identityMode"] {
     const mode = text || "irsa";
     if (!(IDENTITY_MODES as readonly string[]).includes(mode)) {
-        throw new Error(`${ENVIRONMENT_VARIABLES.identityMode} must be one of ${IDENTITY_MODES.join(", ")}, not ${JSON.stringify(text)}`);
+        throw new Error(
+            `${ENVIRONMENT_VARIABLES.identityMode} must be one of ${IDENTITY_MODES.join(", ")}, not ${JSON.stringify(text)}`,
+        );
     }
     return mode as LambdaEnvironment["identityMode"];
 }
@@ -72,8 +80,15 @@ function parseFilters(text: string): ClusterFilters {
     const parsed = JSON.parse(text) as Partial<ClusterFilters>;
     const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === "string");
     const tags = parsed.tags ?? {};
-    if (!strings(parsed.include ?? []) || !strings(parsed.exclude ?? []) || typeof tags !== "object" || Object.values(tags).some((v) => typeof v !== "string")) {
-        throw new Error(`${ENVIRONMENT_VARIABLES.clusters} must be {"include": [globs], "exclude": [globs], "tags": {name: value}}`);
+    if (
+        !strings(parsed.include ?? []) ||
+        !strings(parsed.exclude ?? []) ||
+        typeof tags !== "object" ||
+        Object.values(tags).some((v) => typeof v !== "string")
+    ) {
+        throw new Error(
+            `${ENVIRONMENT_VARIABLES.clusters} must be {"include": [globs], "exclude": [globs], "tags": {name: value}}`,
+        );
     }
     return { include: parsed.include ?? [], exclude: parsed.exclude ?? [], tags };
 }
@@ -88,7 +103,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
     const value = (key: Key) => env[ENVIRONMENT_VARIABLES[key]]!;
     const identityMode = parseIdentityMode(env[ENVIRONMENT_VARIABLES.identityMode]);
     if (identityMode !== "irsa" && !env[ENVIRONMENT_VARIABLES.podIdentityRoleArn]) {
-        throw new Error(`${ENVIRONMENT_VARIABLES.podIdentityRoleArn} is required with ${ENVIRONMENT_VARIABLES.identityMode}=${identityMode}`);
+        throw new Error(
+            `${ENVIRONMENT_VARIABLES.podIdentityRoleArn} is required with ${ENVIRONMENT_VARIABLES.identityMode}=${identityMode}`,
+        );
     }
     return {
         stackId: value("stackId"),

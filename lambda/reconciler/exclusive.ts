@@ -2,7 +2,7 @@
  * One reconciler run at a time, and teardown only for a stack destroy: the run's work wrapped in the bucket lease
  * (lease.ts) and the deploy-time Invocation record (deployment.ts).
  */
-import { randomUUID } from "crypto";
+import { randomUUID } from "node:crypto";
 import { S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
 import { DeploymentRecord } from "./deployment";
@@ -41,7 +41,15 @@ export interface GuardedResult {
 }
 
 export function emptyResult(action: ReconcileResult["action"]): ReconcileResult {
-    const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0, deferred: 0 };
+    const counts: Record<Outcome, number> = {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        deleted: 0,
+        skipped: 0,
+        failed: 0,
+        deferred: 0,
+    };
     return { action, regions: {}, results: [], counts, calls: 0, writes: 0, throttled: 0 };
 }
 
@@ -77,14 +85,22 @@ export async function exclusiveRun(
         deleted: (e: unknown) => records.deleted(e),
         applied: async (e: unknown) => {
             if ((await records.applied(e)) === "damaged") {
-                context.log.error("the deployment record is not one the reconciler wrote: left as it is, and no delete tears down while it stays", { key: RECONCILER_STATE_KEYS.deployment });
+                context.log.error(
+                    "the deployment record is not one the reconciler wrote: left as it is, and no delete tears down while it stays",
+                    { key: RECONCILER_STATE_KEYS.deployment },
+                );
             }
         },
     };
     const take = async () => lease.acquire(`${trigger}-${randomUUID()}`, options.waitMs[trigger]);
     // A lease that cannot be given back expires on its own: never let that fail a run that did its work.
     const release = (held: Lease) =>
-        lease.release(held).catch((error) => context.log.warn("could not release the lease; it expires by itself", { error: errorText(error), expiresAt: held.record.expiresAt }));
+        lease.release(held).catch((error) =>
+            context.log.warn("could not release the lease; it expires by itself", {
+                error: errorText(error),
+                expiresAt: held.record.expiresAt,
+            }),
+        );
 
     if (action === "delete") {
         const decision = await deployment.deleted(event).catch((error) => {

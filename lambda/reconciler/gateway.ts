@@ -80,7 +80,6 @@ export function sdkClients(homeRegion: string): Clients {
     };
 }
 
-
 /** Time a run may take when its caller gives no deadline (a Lambda runs for at most 15 minutes). */
 export const DEFAULT_BUDGET_MS = 14 * 60_000;
 
@@ -150,10 +149,12 @@ export class Gateway {
 
     /** Who the reconciler runs as; asked of STS once per run. */
     account(): Promise<Account> {
-        this.accountLookup ??= this.read(() => this.clients.sts.send(new GetCallerIdentityCommand({}))).then((identity) => ({
-            accountId: identity.Account!,
-            partition: identity.Arn!.split(":")[1],
-        }));
+        this.accountLookup ??= this.read(() => this.clients.sts.send(new GetCallerIdentityCommand({}))).then(
+            (identity) => ({
+                accountId: identity.Account!,
+                partition: identity.Arn!.split(":")[1],
+            }),
+        );
         return this.accountLookup;
     }
 
@@ -161,15 +162,28 @@ export class Gateway {
      * Puts events on a bus, at most 10 per PutEvents (its limit). PutEvents answers 200 with per-entry failures: any
      * failed entry fails the call, so that the caller can retry (the events are idempotent for their consumer).
      */
-    async putEvents(entries: Array<{ Source: string; DetailType: string; Resources: string[]; Detail: string; EventBusName: string }>): Promise<void> {
+    async putEvents(
+        entries: Array<{
+            Source: string;
+            DetailType: string;
+            Resources: string[];
+            Detail: string;
+            EventBusName: string;
+        }>,
+    ): Promise<void> {
         for (let i = 0; i < entries.length; i += 10) {
             const batch = entries.slice(i, i + 10);
             const result = await this.read(() => this.clients.events.send(new PutEventsCommand({ Entries: batch })));
             if ((result.FailedEntryCount ?? 0) > 0) {
                 const failed = (result.Entries ?? []).find((e) => e.ErrorCode);
-                throw Object.assign(new Error(`PutEvents failed for ${result.FailedEntryCount} event(s): ${failed?.ErrorCode}: ${failed?.ErrorMessage}`), {
-                    name: "PutEventsFailed",
-                });
+                throw Object.assign(
+                    new Error(
+                        `PutEvents failed for ${result.FailedEntryCount} event(s): ${failed?.ErrorCode}: ${failed?.ErrorMessage}`,
+                    ),
+                    {
+                        name: "PutEventsFailed",
+                    },
+                );
             }
         }
     }
@@ -177,7 +191,13 @@ export class Gateway {
     /** Makes a received message visible again after `seconds` (0-43200); the queue counts it as received once more. */
     async changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
         await this.read(() =>
-            this.clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds })),
+            this.clients.sqs.send(
+                new ChangeMessageVisibilityCommand({
+                    QueueUrl: queueUrl,
+                    ReceiptHandle: receiptHandle,
+                    VisibilityTimeout: seconds,
+                }),
+            ),
         );
     }
 
@@ -222,15 +242,26 @@ export class Gateway {
     async describeCluster(region: string, name: string): Promise<ClusterFacts> {
         const { cluster } = await this.read(() => this.clients.eks(region).send(new DescribeClusterCommand({ name })));
         if (!cluster?.arn || !cluster.status) {
-            throw Object.assign(new Error(`DescribeCluster returned no ARN or status for ${name}`), { name: "MalformedCluster" });
+            throw Object.assign(new Error(`DescribeCluster returned no ARN or status for ${name}`), {
+                name: "MalformedCluster",
+            });
         }
-        return { name, region, arn: cluster.arn, status: cluster.status, oidcIssuer: cluster.identity?.oidc?.issuer, tags: cluster.tags ?? {} };
+        return {
+            name,
+            region,
+            arn: cluster.arn,
+            status: cluster.status,
+            oidcIssuer: cluster.identity?.oidc?.issuer,
+            tags: cluster.tags ?? {},
+        };
     }
 
     /** The add-on's DescribeAddon status, or undefined when it is not on the cluster (ResourceNotFoundException). */
     async addonStatus(region: string, clusterName: string, addonName: string): Promise<string | undefined> {
         try {
-            const answer = await this.read(() => this.clients.eks(region).send(new DescribeAddonCommand({ clusterName, addonName })));
+            const answer = await this.read(() =>
+                this.clients.eks(region).send(new DescribeAddonCommand({ clusterName, addonName })),
+            );
             return answer.addon?.status ?? "ACTIVE";
         } catch (error) {
             if (errorName(error) === "ResourceNotFoundException") {
@@ -252,14 +283,29 @@ export class Gateway {
      * The cluster's association for one service account (EKS allows one per cluster, namespace and service account),
      * with its role and tags: ListPodIdentityAssociations returns neither, so a found one is described too.
      */
-    async association(region: string, clusterName: string, namespace: string, serviceAccount: string): Promise<ActualAssociation | undefined> {
+    async association(
+        region: string,
+        clusterName: string,
+        namespace: string,
+        serviceAccount: string,
+    ): Promise<ActualAssociation | undefined> {
         let nextToken: string | undefined;
         let found: string | undefined;
         do {
             const page = await this.read(() =>
-                this.clients.eks(region).send(new ListPodIdentityAssociationsCommand({ clusterName, namespace, serviceAccount, maxResults: 100, nextToken })),
+                this.clients.eks(region).send(
+                    new ListPodIdentityAssociationsCommand({
+                        clusterName,
+                        namespace,
+                        serviceAccount,
+                        maxResults: 100,
+                        nextToken,
+                    }),
+                ),
             );
-            found = page.associations?.find((a) => a.namespace === namespace && a.serviceAccount === serviceAccount)?.associationId;
+            found = page.associations?.find(
+                (a) => a.namespace === namespace && a.serviceAccount === serviceAccount,
+            )?.associationId;
             nextToken = found ? undefined : page.nextToken;
         } while (nextToken);
         if (!found) {
@@ -268,7 +314,9 @@ export class Gateway {
         const associationId = found;
         try {
             const { association } = await this.read(() =>
-                this.clients.eks(region).send(new DescribePodIdentityAssociationCommand({ clusterName, associationId })),
+                this.clients
+                    .eks(region)
+                    .send(new DescribePodIdentityAssociationCommand({ clusterName, associationId })),
             );
             return { associationId, roleArn: association?.roleArn, tags: association?.tags ?? {} };
         } catch (error) {
@@ -281,20 +329,39 @@ export class Gateway {
 
     async createAssociation(
         region: string,
-        args: { clusterName: string; namespace: string; serviceAccount: string; roleArn: string; tags: Record<string, string> },
+        args: {
+            clusterName: string;
+            namespace: string;
+            serviceAccount: string;
+            roleArn: string;
+            tags: Record<string, string>;
+        },
     ): Promise<string> {
-        const { association } = await this.write(() => this.clients.eks(region).send(new CreatePodIdentityAssociationCommand(args)));
+        const { association } = await this.write(() =>
+            this.clients.eks(region).send(new CreatePodIdentityAssociationCommand(args)),
+        );
         return association?.associationId ?? "";
     }
 
-    async updateAssociation(region: string, clusterName: string, associationId: string, roleArn: string): Promise<void> {
-        await this.write(() => this.clients.eks(region).send(new UpdatePodIdentityAssociationCommand({ clusterName, associationId, roleArn })));
+    async updateAssociation(
+        region: string,
+        clusterName: string,
+        associationId: string,
+        roleArn: string,
+    ): Promise<void> {
+        await this.write(() =>
+            this.clients
+                .eks(region)
+                .send(new UpdatePodIdentityAssociationCommand({ clusterName, associationId, roleArn })),
+        );
     }
 
     /** Deletes an association; one already gone counts as deleted. */
     async deleteAssociation(region: string, clusterName: string, associationId: string): Promise<void> {
         try {
-            await this.write(() => this.clients.eks(region).send(new DeletePodIdentityAssociationCommand({ clusterName, associationId })));
+            await this.write(() =>
+                this.clients.eks(region).send(new DeletePodIdentityAssociationCommand({ clusterName, associationId })),
+            );
         } catch (error) {
             if (errorName(error) !== "ResourceNotFoundException") {
                 throw error;
@@ -386,7 +453,9 @@ export class Gateway {
 
     async putBoundary(roleName: string, boundaryArn: string): Promise<void> {
         await this.write(() =>
-            this.clients.iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: roleName, PermissionsBoundary: boundaryArn })),
+            this.clients.iam.send(
+                new PutRolePermissionsBoundaryCommand({ RoleName: roleName, PermissionsBoundary: boundaryArn }),
+            ),
         );
     }
 
@@ -426,7 +495,9 @@ export class Gateway {
 
     async updateTrust(roleName: string, trust: PolicyDocument): Promise<void> {
         await this.write(() =>
-            this.clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(trust) })),
+            this.clients.iam.send(
+                new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(trust) }),
+            ),
         );
     }
 
@@ -444,23 +515,31 @@ export class Gateway {
 
     /** Deletes a role: IAM refuses while inline or attached policies remain, so those go first. */
     async deleteRole(roleName: string): Promise<void> {
-        const inline = await this.read(() => this.clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName })));
+        const inline = await this.read(() =>
+            this.clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName })),
+        );
         for (const policyName of inline.PolicyNames ?? []) {
             await this.write(() =>
                 this.clients.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
             );
         }
-        const attached = await this.read(() => this.clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })));
+        const attached = await this.read(() =>
+            this.clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })),
+        );
         for (const policy of attached.AttachedPolicies ?? []) {
             await this.write(() =>
-                this.clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.PolicyArn! })),
+                this.clients.iam.send(
+                    new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.PolicyArn! }),
+                ),
             );
         }
         await this.write(() => this.clients.iam.send(new DeleteRoleCommand({ RoleName: roleName })));
     }
 
     async secretString(secretId: string): Promise<string> {
-        const result = await this.read(() => this.clients.secrets.send(new GetSecretValueCommand({ SecretId: secretId })));
+        const result = await this.read(() =>
+            this.clients.secrets.send(new GetSecretValueCommand({ SecretId: secretId })),
+        );
         if (!result.SecretString) {
             throw new Error(`secret ${secretId} has no string value`);
         }

@@ -65,7 +65,12 @@ export interface LambdaContext {
 /** Kept back from the Lambda's remaining time for the confirmation, the summary and the metrics flush. */
 export const RESERVE_MS = 30_000;
 
-export async function run(trigger: "deploy" | "schedule", event: unknown, deps: HandlerDeps, context?: LambdaContext): Promise<RunSummary> {
+export async function run(
+    trigger: "deploy" | "schedule",
+    event: unknown,
+    deps: HandlerDeps,
+    context?: LambdaContext,
+): Promise<RunSummary> {
     const { env, logger } = deps;
     const started = deps.clock.now();
     const deadline = context ? started + context.getRemainingTimeInMillis() - RESERVE_MS : undefined;
@@ -74,21 +79,43 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
     const deleting = action === "delete";
     const accessDeniedUntil = trigger === "deploy" && !deleting ? started + IAM_PROPAGATION_MS : undefined;
     const gateway = new Gateway(deps.clients, deps.clock, { deadline, retry: { ...DEFAULT_RETRY, accessDeniedUntil } });
-    logger.info("reconcile starting", { trigger, action: deleting ? "delete" : "reconcile", stackId: env.stackId, regions: env.regions });
+    logger.info("reconcile starting", {
+        trigger,
+        action: deleting ? "delete" : "reconcile",
+        stackId: env.stackId,
+        regions: env.regions,
+    });
     // The lease and the deployment record outlive the run's deadline (RESERVE_MS is kept for them too): their own
     // bounded retries, not the gateway's deadline.
-    const stateCall = <T>(send: () => Promise<T>) => withRetry(send, deps.clock, { policy: { ...DEFAULT_RETRY, attempts: 5, accessDeniedUntil } });
+    const stateCall = <T>(send: () => Promise<T>) =>
+        withRetry(send, deps.clock, { policy: { ...DEFAULT_RETRY, attempts: 5, accessDeniedUntil } });
 
     let summary: RunSummary | undefined;
     let failure: unknown;
     try {
-        const { result, skipped, failure: reason } = await exclusiveRun(
+        const {
+            result,
+            skipped,
+            failure: reason,
+        } = await exclusiveRun(
             trigger,
             action,
             event,
-            { s3: deps.clients.s3, bucket: env.bucketName, clock: deps.clock, call: stateCall, log: logger, options: deps.lease },
             {
-                reconcile: () => reconcile({ ...env, handover: trigger === "deploy" ? handoverOf(event) : undefined }, gateway, logger),
+                s3: deps.clients.s3,
+                bucket: env.bucketName,
+                clock: deps.clock,
+                call: stateCall,
+                log: logger,
+                options: deps.lease,
+            },
+            {
+                reconcile: () =>
+                    reconcile(
+                        { ...env, handover: trigger === "deploy" ? handoverOf(event) : undefined },
+                        gateway,
+                        logger,
+                    ),
                 teardown: () => teardown(env, gateway, logger),
                 // The schedule reports trouble in its counts; a deploy that achieved nothing must fail `pulumi up`.
                 failure: (result) => (trigger === "deploy" ? nothingHandled(result) : undefined),
@@ -98,9 +125,15 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
         if (result.changes) {
             await publish(result.changes, gateway, deps);
         }
-        const onboarded = result.results.filter((r) => r.clusterArn && ["created", "updated", "unchanged"].includes(r.outcome));
+        const onboarded = result.results.filter(
+            (r) => r.clusterArn && ["created", "updated", "unchanged"].includes(r.outcome),
+        );
         if (!deleting && onboarded.length > 0) {
-            summary.confirmation = await confirm(onboarded.map((r) => r.clusterArn!), gateway, deps);
+            summary.confirmation = await confirm(
+                onboarded.map((r) => r.clusterArn!),
+                gateway,
+                deps,
+            );
         }
         if (reason) {
             throw new ReconcileFailed(reason);
@@ -118,7 +151,11 @@ export async function run(trigger: "deploy" | "schedule", event: unknown, deps: 
  * A scheduled or deploy-time run's cluster events. Not delivered is not a failed run: the watch service's own
  * schedule (and the next run's) catches up.
  */
-async function publish(changes: NonNullable<RunSummary["changes"]>, gateway: Gateway, deps: HandlerDeps): Promise<void> {
+async function publish(
+    changes: NonNullable<RunSummary["changes"]>,
+    gateway: Gateway,
+    deps: HandlerDeps,
+): Promise<void> {
     const entries = clusterEventEntries(deps.env, changes);
     if (entries.length === 0) {
         return;
@@ -136,8 +173,13 @@ export async function runEvents(event: SqsEvent, deps: HandlerDeps, context?: La
     const started = deps.clock.now();
     const deadline = context ? started + context.getRemainingTimeInMillis() - RESERVE_MS : undefined;
     const gateway = new Gateway(deps.clients, deps.clock, { deadline });
-    const stateCall = <T>(send: () => Promise<T>) => withRetry(send, deps.clock, { policy: { ...DEFAULT_RETRY, attempts: 5 } });
-    deps.logger.info("reconcile starting", { trigger: "event", messages: event.Records.length, stackId: deps.env.stackId });
+    const stateCall = <T>(send: () => Promise<T>) =>
+        withRetry(send, deps.clock, { policy: { ...DEFAULT_RETRY, attempts: 5 } });
+    deps.logger.info("reconcile starting", {
+        trigger: "event",
+        messages: event.Records.length,
+        stackId: deps.env.stackId,
+    });
     let summary: RunSummary | undefined;
     let failure: unknown;
     try {
@@ -150,7 +192,12 @@ export async function runEvents(event: SqsEvent, deps: HandlerDeps, context?: La
             stateCall,
             lease: deps.lease ? { ...deps.lease, waitMs: deps.lease.waitMs.event } : undefined,
         });
-        summary = summarize("reconcile", {}, outcomes.flatMap((o) => ("results" in o ? o.results : [])), gateway);
+        summary = summarize(
+            "reconcile",
+            {},
+            outcomes.flatMap((o) => ("results" in o ? o.results : [])),
+            gateway,
+        );
         deps.logger.info("messages handled", { records });
         return response;
     } catch (error) {
@@ -162,11 +209,22 @@ export async function runEvents(event: SqsEvent, deps: HandlerDeps, context?: La
 }
 
 /** One summary entry with every count, and the metrics: also when the run failed. */
-function report(trigger: string, summary: RunSummary | undefined, gateway: Gateway, failure: unknown, durationMs: number, deps: HandlerDeps) {
+function report(
+    trigger: string,
+    summary: RunSummary | undefined,
+    gateway: Gateway,
+    failure: unknown,
+    durationMs: number,
+    deps: HandlerDeps,
+) {
     const { logger, metrics } = deps;
     try {
         if (summary) {
-            metrics.addMetric("ClustersSeen", MetricUnit.Count, Object.values(summary.regions).reduce((n, r) => n + r.clusters, 0));
+            metrics.addMetric(
+                "ClustersSeen",
+                MetricUnit.Count,
+                Object.values(summary.regions).reduce((n, r) => n + r.clusters, 0),
+            );
             for (const [outcome, count] of Object.entries(summary.counts)) {
                 metrics.addMetric(`Roles${outcome[0].toUpperCase()}${outcome.slice(1)}`, MetricUnit.Count, count);
             }
@@ -211,12 +269,19 @@ async function confirm(clusterArns: string[], gateway: Gateway, deps: HandlerDep
                 region: deps.env.homeRegion,
                 accountId: account.accountId,
             },
-            { apiUrl: deps.env.apiUrl, token, clock: deps.clock, ...(deps.confirmation ?? { timeoutMs: 5_000, attempts: 3 }) },
+            {
+                apiUrl: deps.env.apiUrl,
+                token,
+                clock: deps.clock,
+                ...(deps.confirmation ?? { timeoutMs: 5_000, attempts: 3 }),
+            },
         );
         if (outcome.sent) {
             deps.logger.info("onboarding confirmed", { clusters: clusterArns.length, status: outcome.status });
         } else {
-            deps.logger.warn("onboarding confirmation not delivered; the next run tries again", { error: outcome.error });
+            deps.logger.warn("onboarding confirmation not delivered; the next run tries again", {
+                error: outcome.error,
+            });
         }
         return outcome;
     } catch (error) {

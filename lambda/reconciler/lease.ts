@@ -69,7 +69,9 @@ export class BucketLease {
     /** Gives the lease back; a lease that expired and was taken over by another run is left to that run. */
     async release(lease: Lease): Promise<void> {
         try {
-            await this.call(() => this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key, IfMatch: lease.etag })));
+            await this.call(() =>
+                this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key, IfMatch: lease.etag })),
+            );
         } catch (error) {
             if (errorName(error) !== PRECONDITION_FAILED && errorName(error) !== "NoSuchKey") {
                 throw error;
@@ -78,7 +80,11 @@ export class BucketLease {
     }
 
     private async tryTake(holder: string): Promise<Lease | "held"> {
-        const record = (): LeaseRecord => ({ holder, acquiredAt: this.clock.now(), expiresAt: this.clock.now() + this.options.ttlMs });
+        const record = (): LeaseRecord => ({
+            holder,
+            acquiredAt: this.clock.now(),
+            expiresAt: this.clock.now() + this.options.ttlMs,
+        });
         const created = await this.put(record(), { IfNoneMatch: "*" });
         if (created !== "lost") {
             return created;
@@ -104,7 +110,10 @@ export class BucketLease {
     }
 
     /** One conditional write: the lease, or "lost" when another writer won. */
-    private async put(record: LeaseRecord, condition: { IfNoneMatch?: string; IfMatch?: string }): Promise<Lease | "lost"> {
+    private async put(
+        record: LeaseRecord,
+        condition: { IfNoneMatch?: string; IfMatch?: string },
+    ): Promise<Lease | "lost"> {
         for (;;) {
             try {
                 const result = await this.call(() =>
@@ -135,7 +144,9 @@ export class BucketLease {
 
     private async read(): Promise<Lease | undefined> {
         try {
-            const result = await this.call(() => this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })));
+            const result = await this.call(() =>
+                this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })),
+            );
             return { etag: result.ETag!, record: parseRecord(await result.Body!.transformToString()) };
         } catch (error) {
             if (errorName(error) === "NoSuchKey") {

@@ -17,7 +17,9 @@ export function nothingHandled(result: ReconcileResult): string | undefined {
     if (created + updated + unchanged + deleted > 0 || troubled.length === 0) {
         return undefined;
     }
-    const shown = troubled.slice(0, SHOWN_REASONS).map((r) => `${r.roleName ?? `association of ${r.cluster}`} ${r.outcome}: ${r.reason}`);
+    const shown = troubled
+        .slice(0, SHOWN_REASONS)
+        .map((r) => `${r.roleName ?? `association of ${r.cluster}`} ${r.outcome}: ${r.reason}`);
     const more = troubled.length > SHOWN_REASONS ? `; and ${troubled.length - SHOWN_REASONS} more` : "";
     return `not one of ${troubled.length} roles or associations could be handled: ${shown.join("; ")}${more}`;
 }

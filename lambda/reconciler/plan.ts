@@ -75,7 +75,12 @@ export function plan(args: {
         if (!args.managedRegions.includes(region)) {
             steps.push({ kind: "delete", actual, reason: `region ${region} is no longer managed`, boundaryMissing });
         } else if (!args.unreadRegions.has(region)) {
-            steps.push({ kind: "delete", actual, reason: `no cluster in ${region} maps to this role or it is not selected`, boundaryMissing });
+            steps.push({
+                kind: "delete",
+                actual,
+                reason: `no cluster in ${region} maps to this role or it is not selected`,
+                boundaryMissing,
+            });
         }
     }
     return steps;
@@ -83,5 +88,10 @@ export function plan(args: {
 
 /** Stack deletion: every role this stack owns goes. */
 export function planTeardown(actual: ActualRole[], boundary: string): Step[] {
-    return actual.map((role) => ({ kind: "delete", actual: role, reason: "stack is being deleted", boundaryMissing: role.boundary !== boundary }));
+    return actual.map((role) => ({
+        kind: "delete",
+        actual: role,
+        reason: "stack is being deleted",
+        boundaryMissing: role.boundary !== boundary,
+    }));
 }

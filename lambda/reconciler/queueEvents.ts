@@ -43,7 +43,10 @@ export function targetOf(body: string): QueueTarget {
     }
     const detail = event?.detail;
     if (event?.["detail-type"] !== CLOUDTRAIL_DETAIL_TYPE || !detail?.eventName) {
-        return { kind: "ignore", reason: `not a CloudTrail API call event (detail-type ${JSON.stringify(event?.["detail-type"])})` };
+        return {
+            kind: "ignore",
+            reason: `not a CloudTrail API call event (detail-type ${JSON.stringify(event?.["detail-type"])})`,
+        };
     }
     if (detail.errorCode) {
         return { kind: "ignore", reason: `${detail.eventName} failed (${detail.errorCode}); nothing changed` };
@@ -62,12 +65,17 @@ export function targetOf(body: string): QueueTarget {
             detail.eventName === "CreateOpenIDConnectProvider"
                 ? request.url
                 : typeof request.openIDConnectProviderArn === "string"
-                  ? request.openIDConnectProviderArn.slice(request.openIDConnectProviderArn.indexOf("oidc-provider/") + "oidc-provider/".length)
+                  ? request.openIDConnectProviderArn.slice(
+                        request.openIDConnectProviderArn.indexOf("oidc-provider/") + "oidc-provider/".length,
+                    )
                   : undefined;
         const issuerHostPath = typeof raw === "string" ? raw.replace(/^https:\/\//, "").replace(/\/+$/, "") : "";
         const match = ISSUER_HOST_PATH.exec(issuerHostPath);
         if (!match) {
-            return { kind: "ignore", reason: `${detail.eventName}: ${JSON.stringify(raw)} is not an EKS cluster's OIDC issuer` };
+            return {
+                kind: "ignore",
+                reason: `${detail.eventName}: ${JSON.stringify(raw)} is not an EKS cluster's OIDC issuer`,
+            };
         }
         return { kind: "issuer", region: match[1], issuerHostPath };
     }

@@ -11,7 +11,7 @@
  * can keep "only the bus rule sends". The price is that waiting counts as receives: the queue's maxReceiveCount
  * (MAX_RECEIVE_COUNT) is sized above the give-up bound.
  */
-import { randomUUID } from "crypto";
+import { randomUUID } from "node:crypto";
 import { BucketLease, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
 import { Gateway } from "./gateway";
 import { errorText } from "../../common/errors";
@@ -107,7 +107,13 @@ export async function runQueue(event: SqsEvent, deps: QueueRunDeps): Promise<Que
         if (!held) {
             log.info("another run holds the lease; the messages come back later", { messages: event.Records.length });
             for (const key of groups.keys()) {
-                outcomes.set(key, { status: "wait", reason: "another run holds the lease", results: [], ready: [], removed: [] });
+                outcomes.set(key, {
+                    status: "wait",
+                    reason: "another run holds the lease",
+                    results: [],
+                    ready: [],
+                    removed: [],
+                });
             }
         } else {
             try {
@@ -127,7 +133,9 @@ export async function runQueue(event: SqsEvent, deps: QueueRunDeps): Promise<Que
         if (outcome.status === "done") {
             const entries = clusterEventEntries(env, outcome);
             if (entries.length > 0) {
-                const published = await settle(() => gateway.putEvents(entries).then(() => ({ status: "ok" as const })));
+                const published = await settle(() =>
+                    gateway.putEvents(entries).then(() => ({ status: "ok" as const })),
+                );
                 if (published.status === "error") {
                     outcome = { status: "error", reason: `publishing the cluster events: ${published.reason}` };
                     outcomes.set(key, outcome);
@@ -157,13 +165,20 @@ async function settle<T>(work: () => Promise<T>): Promise<T | { status: "error";
 }
 
 /** A record's fate from its subject's outcome; a record that must come back is delayed first. */
-async function settleRecord(record: SqsRecord, outcome: GroupOutcome, deps: QueueRunDeps): Promise<QueueRunResult["records"][string]> {
+async function settleRecord(
+    record: SqsRecord,
+    outcome: GroupOutcome,
+    deps: QueueRunDeps,
+): Promise<QueueRunResult["records"][string]> {
     if (outcome.status === "done") {
         return "done";
     }
     const sent = Number(record.attributes?.SentTimestamp);
     if (outcome.status === "wait" && Number.isFinite(sent) && deps.clock.now() - sent >= GIVE_UP_AFTER_MS) {
-        deps.log.warn("gave up waiting for the cluster; the scheduled run covers it", { messageId: record.messageId, reason: outcome.reason });
+        deps.log.warn("gave up waiting for the cluster; the scheduled run covers it", {
+            messageId: record.messageId,
+            reason: outcome.reason,
+        });
         return "gave up";
     }
     try {
@@ -176,5 +191,7 @@ async function settleRecord(record: SqsRecord, outcome: GroupOutcome, deps: Queu
 }
 
 async function release(lease: BucketLease, held: Lease, log: Log): Promise<void> {
-    await lease.release(held).catch((error) => log.warn("could not release the lease; it expires by itself", { error: errorText(error) }));
+    await lease
+        .release(held)
+        .catch((error) => log.warn("could not release the lease; it expires by itself", { error: errorText(error) }));
 }

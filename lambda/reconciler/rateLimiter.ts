@@ -76,7 +76,10 @@ export class AdaptiveRateLimiter {
     onSuccess(now: number): void {
         this.refill(now);
         // Per success, so the rate climbs only while there is traffic: +increasePerSecond per second at full rate.
-        this.currentRate = Math.min(this.settings.maxRate, this.currentRate + this.settings.increasePerSecond / this.currentRate);
+        this.currentRate = Math.min(
+            this.settings.maxRate,
+            this.currentRate + this.settings.increasePerSecond / this.currentRate,
+        );
     }
 
     onThrottle(now: number): void {

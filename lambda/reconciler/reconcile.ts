@@ -38,12 +38,19 @@ interface Fleet {
     unreadRegions: Set<string>;
 }
 
-async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency, log: Log): Promise<Fleet> {
+async function scanFleet(
+    settings: ReconcilerSettings,
+    gateway: Gateway,
+    concurrency: Concurrency,
+    log: Log,
+): Promise<Fleet> {
     const describeLimit = limiter(concurrency.describes);
     const fleet: Fleet = { clusters: [], failed: [], regions: {}, unreadRegions: new Set() };
     const scans = await settleAll(settings.regions, concurrency.regions, async (region) => {
         const names = await gateway.listClusterNames(region);
-        const described = await Promise.allSettled(names.map((name) => describeLimit(() => gateway.describeCluster(region, name))));
+        const described = await Promise.allSettled(
+            names.map((name) => describeLimit(() => gateway.describeCluster(region, name))),
+        );
         return { names, described };
     });
     scans.forEach((scan, index) => {
@@ -51,7 +58,10 @@ async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
         if (scan.status === "rejected") {
             fleet.regions[region] = { clusters: 0, error: errorText(scan.reason) };
             fleet.unreadRegions.add(region);
-            log.error("could not list the clusters of a region; its roles are left as they are", { region, error: errorText(scan.reason) });
+            log.error("could not list the clusters of a region; its roles are left as they are", {
+                region,
+                error: errorText(scan.reason),
+            });
             return;
         }
         fleet.regions[region] = { clusters: scan.value.names.length };
@@ -60,7 +70,13 @@ async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
             if (result.status === "fulfilled") {
                 fleet.clusters.push(result.value);
             } else {
-                fleet.failed.push({ cluster: name, region, roleName: clusterRoleName(name, region), outcome: outcomeOf(result.reason), reason: errorText(result.reason) });
+                fleet.failed.push({
+                    cluster: name,
+                    region,
+                    roleName: clusterRoleName(name, region),
+                    outcome: outcomeOf(result.reason),
+                    reason: errorText(result.reason),
+                });
             }
         });
     });
@@ -68,7 +84,11 @@ async function scanFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
 }
 
 /** Every cluster of the managed regions, by name only (a region that cannot be listed is left out). */
-async function listFleet(settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency): Promise<ClusterFacts[]> {
+async function listFleet(
+    settings: ReconcilerSettings,
+    gateway: Gateway,
+    concurrency: Concurrency,
+): Promise<ClusterFacts[]> {
     const scans = await settleAll(settings.regions, concurrency.regions, (region) => gateway.listClusterNames(region));
     return scans.flatMap((scan, i) =>
         scan.status === "fulfilled"
@@ -84,27 +104,51 @@ async function listFleet(settings: ReconcilerSettings, gateway: Gateway, concurr
  */
 async function ownedRoles(settings: ReconcilerSettings, gateway: Gateway): Promise<ActualRole[]> {
     const path = clusterRolePath(settings.stackName);
-    const [roles, bounded] = await Promise.all([gateway.listOwnedRoles(path), gateway.rolesBoundedBy(settings.boundaryPolicyArn, path)]);
-    return roles.map((role) => ({ ...role, boundary: bounded.has(role.roleName.toLowerCase()) ? settings.boundaryPolicyArn : undefined }));
+    const [roles, bounded] = await Promise.all([
+        gateway.listOwnedRoles(path),
+        gateway.rolesBoundedBy(settings.boundaryPolicyArn, path),
+    ]);
+    return roles.map((role) => ({
+        ...role,
+        boundary: bounded.has(role.roleName.toLowerCase()) ? settings.boundaryPolicyArn : undefined,
+    }));
 }
 
 export type AnyStep = Step | AssociationStep;
 
 /** Carries out one step; every failure stays inside the step's own result. */
-async function execute(step: AnyStep, settings: ReconcilerSettings, gateway: Gateway, writeLimit: ReturnType<typeof limiter>): Promise<ClusterResult | undefined> {
+async function execute(
+    step: AnyStep,
+    settings: ReconcilerSettings,
+    gateway: Gateway,
+    writeLimit: ReturnType<typeof limiter>,
+): Promise<ClusterResult | undefined> {
     if (step.kind === "associate" || step.kind === "dissociate") {
         return executeAssociation(step, settings, gateway, writeLimit);
     }
     return executeRole(step, settings, gateway, writeLimit);
 }
 
-async function executeRole(step: Step, settings: ReconcilerSettings, gateway: Gateway, writeLimit: ReturnType<typeof limiter>): Promise<ClusterResult> {
+async function executeRole(
+    step: Step,
+    settings: ReconcilerSettings,
+    gateway: Gateway,
+    writeLimit: ReturnType<typeof limiter>,
+): Promise<ClusterResult> {
     const path = clusterRolePath(settings.stackName);
     if (step.kind === "delete") {
         const tags = await gateway.roleTags(step.actual.roleName);
-        const base = { roleName: step.actual.roleName, reason: step.reason, ...(tags[CLUSTER_ARN_TAG_KEY] ? { roleClusterArn: tags[CLUSTER_ARN_TAG_KEY] } : {}) };
+        const base = {
+            roleName: step.actual.roleName,
+            reason: step.reason,
+            ...(tags[CLUSTER_ARN_TAG_KEY] ? { roleClusterArn: tags[CLUSTER_ARN_TAG_KEY] } : {}),
+        };
         if (tags[STACK_TAG_KEY] !== settings.stackId) {
-            return { ...base, outcome: "skipped", reason: `not tagged ${STACK_TAG_KEY}=${settings.stackId}; left alone` };
+            return {
+                ...base,
+                outcome: "skipped",
+                reason: `not tagged ${STACK_TAG_KEY}=${settings.stackId}; left alone`,
+            };
         }
         if (step.boundaryMissing) {
             // IAM lets the reconciler change only roles that carry the stack's boundary, deleting included.
@@ -121,7 +165,12 @@ async function executeRole(step: Step, settings: ReconcilerSettings, gateway: Ga
     }
 
     const role = step.role;
-    const base = { cluster: role.cluster.name, region: role.cluster.region, clusterArn: role.cluster.arn, roleName: role.roleName };
+    const base = {
+        cluster: role.cluster.name,
+        region: role.cluster.region,
+        clusterArn: role.cluster.arn,
+        roleName: role.roleName,
+    };
     let trustDrifted = step.kind === "converge" && step.trustDrifted;
     let boundaryMissing = step.kind === "converge" && step.boundaryMissing;
     if (step.kind === "create") {
@@ -135,7 +184,11 @@ async function executeRole(step: Step, settings: ReconcilerSettings, gateway: Ga
             }
             const existingPath = await gateway.rolePath(role.roleName);
             if (existingPath !== path) {
-                return { ...base, outcome: "skipped", reason: `role name is taken by a role this stack does not own (path ${existingPath})` };
+                return {
+                    ...base,
+                    outcome: "skipped",
+                    reason: `role name is taken by a role this stack does not own (path ${existingPath})`,
+                };
             }
             // Another run created it a moment ago: converge it like any existing role.
             trustDrifted = true;
@@ -172,17 +225,44 @@ function stepIdentity(step: AnyStep): Omit<ClusterResult, "outcome"> {
     return { cluster: cluster.name, region: cluster.region, clusterArn: cluster.arn, roleName: step.role.roleName };
 }
 
-export function summarize(action: ReconcileResult["action"], regions: ReconcileResult["regions"], results: ClusterResult[], gateway: Gateway): ReconcileResult {
-    const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0, deferred: 0 };
+export function summarize(
+    action: ReconcileResult["action"],
+    regions: ReconcileResult["regions"],
+    results: ClusterResult[],
+    gateway: Gateway,
+): ReconcileResult {
+    const counts: Record<Outcome, number> = {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        deleted: 0,
+        skipped: 0,
+        failed: 0,
+        deferred: 0,
+    };
     for (const result of results) {
         counts[result.outcome]++;
     }
-    return { action, regions, results, counts, calls: gateway.calls, writes: gateway.writes, throttled: gateway.throttled };
+    return {
+        action,
+        regions,
+        results,
+        counts,
+        calls: gateway.calls,
+        writes: gateway.writes,
+        throttled: gateway.throttled,
+    };
 }
 
 const subject = (step: AnyStep) => (step.kind === "associate" || step.kind === "dissociate" ? "association" : "role");
 
-export async function runSteps(steps: AnyStep[], settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency, log: Log): Promise<ClusterResult[]> {
+export async function runSteps(
+    steps: AnyStep[],
+    settings: ReconcilerSettings,
+    gateway: Gateway,
+    concurrency: Concurrency,
+    log: Log,
+): Promise<ClusterResult[]> {
     const writeLimit = limiter(concurrency.writes);
     const settled = await settleAll(steps, concurrency.steps, (step) => execute(step, settings, gateway, writeLimit));
     return settled.flatMap((result, index) => {
@@ -195,7 +275,11 @@ export async function runSteps(steps: AnyStep[], settings: ReconcilerSettings, g
             }
             return [result.value];
         }
-        const failed: ClusterResult = { ...stepIdentity(steps[index]), outcome: outcomeOf(result.reason), reason: errorText(result.reason) };
+        const failed: ClusterResult = {
+            ...stepIdentity(steps[index]),
+            outcome: outcomeOf(result.reason),
+            reason: errorText(result.reason),
+        };
         if (failed.outcome === "deferred") {
             log.warn(`${subject(steps[index])} step deferred to the next run`, { ...failed });
         } else {
@@ -221,7 +305,12 @@ export async function reconcile(
     if (settings.identityMode === "auto") {
         await checkPodIdentityAgents(fleet.clusters, settings, gateway, concurrency);
     }
-    const { desired, skipped, selected, associations, dropAssociations } = desiredRoles(fleet.clusters, providers, account, settings);
+    const { desired, skipped, selected, associations, dropAssociations } = desiredRoles(
+        fleet.clusters,
+        providers,
+        account,
+        settings,
+    );
     for (const skip of skipped) {
         log.warn("cluster skipped", { ...skip });
     }
@@ -234,8 +323,17 @@ export async function reconcile(
         unreadRegions: fleet.unreadRegions,
         boundary: settings.boundaryPolicyArn,
     });
-    const results = await runSteps([...steps, ...associationSteps(settings, associations, dropAssociations)], settings, gateway, concurrency, log);
-    return { ...summarize("reconcile", fleet.regions, [...results, ...skipped, ...fleet.failed], gateway), changes: changesOf(results, fleet, settings) };
+    const results = await runSteps(
+        [...steps, ...associationSteps(settings, associations, dropAssociations)],
+        settings,
+        gateway,
+        concurrency,
+        log,
+    );
+    return {
+        ...summarize("reconcile", fleet.regions, [...results, ...skipped, ...fleet.failed], gateway),
+        changes: changesOf(results, fleet, settings),
+    };
 }
 
 /** Statuses in which a cluster serves the Kubernetes API, so its identity is ready for the agent (an UPDATING cluster keeps serving). */
@@ -247,19 +345,32 @@ export const OPERATIONAL_STATUSES = ["ACTIVE", "UPDATING"];
  * the same name, which keeps its ARN and role name), and clusters gone from a region it read completely whose role it
  * deleted; never every steady one.
  */
-export function changesOf(results: ClusterResult[], fleet: Pick<Fleet, "clusters" | "unreadRegions">, settings: Pick<ReconcilerSettings, "regions">): NonNullable<ReconcileResult["changes"]> {
+export function changesOf(
+    results: ClusterResult[],
+    fleet: Pick<Fleet, "clusters" | "unreadRegions">,
+    settings: Pick<ReconcilerSettings, "regions">,
+): NonNullable<ReconcileResult["changes"]> {
     const byArn = new Map(fleet.clusters.map((c) => [c.arn, c]));
     const ready = results
         .filter((r) => (r.outcome === "created" || (r.outcome === "updated" && r.newIssuer)) && r.clusterArn)
         .filter((r) => OPERATIONAL_STATUSES.includes(byArn.get(r.clusterArn!)?.status ?? ""))
-        .map((r) => ({ cluster: { name: r.cluster!, region: r.region!, arn: r.clusterArn! }, identityMode: r.roleName ? ("irsa" as const) : ("podIdentity" as const) }));
+        .map((r) => ({
+            cluster: { name: r.cluster!, region: r.region!, arn: r.clusterArn! },
+            identityMode: r.roleName ? ("irsa" as const) : ("podIdentity" as const),
+        }));
     const removed = results
         .filter((r) => r.outcome === "deleted" && r.roleName && r.roleClusterArn && !byArn.has(r.roleClusterArn))
         .map((r) => {
             const [, , , region] = r.roleClusterArn!.split(":");
-            return { cluster: { name: clusterNameOfArn(r.roleClusterArn!), region, arn: r.roleClusterArn! }, identityMode: "irsa" as const };
+            return {
+                cluster: { name: clusterNameOfArn(r.roleClusterArn!), region, arn: r.roleClusterArn! },
+                identityMode: "irsa" as const,
+            };
         })
-        .filter((change) => settings.regions.includes(change.cluster.region) && !fleet.unreadRegions.has(change.cluster.region));
+        .filter(
+            (change) =>
+                settings.regions.includes(change.cluster.region) && !fleet.unreadRegions.has(change.cluster.region),
+        );
     return { ready, removed };
 }
 
@@ -267,9 +378,18 @@ export function changesOf(results: ClusterResult[], fleet: Pick<Fleet, "clusters
  * identityMode auto: whether each selected cluster that can get the agent has the eks-pod-identity-agent add-on (one
  * DescribeAddon each). A failed check leaves it unknown, which skips the cluster and keeps what it has.
  */
-async function checkPodIdentityAgents(clusters: ClusterFacts[], settings: ReconcilerSettings, gateway: Gateway, concurrency: Concurrency): Promise<void> {
-    const candidates = clusters.filter((c) => !filterReason(c, settings.clusters) && !NOT_INSTALLED_STATUSES.includes(c.status));
-    const checks = await settleAll(candidates, concurrency.describes, (c) => gateway.addonInstalled(c.region, c.name, POD_IDENTITY_AGENT_ADDON));
+async function checkPodIdentityAgents(
+    clusters: ClusterFacts[],
+    settings: ReconcilerSettings,
+    gateway: Gateway,
+    concurrency: Concurrency,
+): Promise<void> {
+    const candidates = clusters.filter(
+        (c) => !filterReason(c, settings.clusters) && !NOT_INSTALLED_STATUSES.includes(c.status),
+    );
+    const checks = await settleAll(candidates, concurrency.describes, (c) =>
+        gateway.addonInstalled(c.region, c.name, POD_IDENTITY_AGENT_ADDON),
+    );
     candidates.forEach((cluster, i) => {
         const check = checks[i];
         cluster.podIdentityAgent = check.status === "fulfilled" ? check.value : undefined;
@@ -281,12 +401,27 @@ async function checkPodIdentityAgents(clusters: ClusterFacts[], settings: Reconc
  * is IRSA-only, the Pod Identity associations the reconciler made in the managed regions (the program's go with the
  * Pulumi state).
  */
-export async function teardown(settings: ReconcilerSettings, gateway: Gateway, log: Log, concurrency: Concurrency = DEFAULT_CONCURRENCY): Promise<ReconcileResult> {
+export async function teardown(
+    settings: ReconcilerSettings,
+    gateway: Gateway,
+    log: Log,
+    concurrency: Concurrency = DEFAULT_CONCURRENCY,
+): Promise<ReconcileResult> {
     const [actual, clusters] = await Promise.all([
         ownedRoles(settings, gateway),
         settings.identityMode === "irsa" ? [] : listFleet(settings, gateway, concurrency),
     ]);
-    const dissociations = clusters.map((cluster): AssociationStep => ({ kind: "dissociate", cluster, reason: "stack is being deleted" }));
-    const results = await runSteps([...planTeardown(actual, settings.boundaryPolicyArn), ...dissociations], settings, gateway, concurrency, log);
+    const dissociations = clusters.map((cluster): AssociationStep => ({
+        kind: "dissociate",
+        cluster,
+        reason: "stack is being deleted",
+    }));
+    const results = await runSteps(
+        [...planTeardown(actual, settings.boundaryPolicyArn), ...dissociations],
+        settings,
+        gateway,
+        concurrency,
+        log,
+    );
     return summarize("delete", {}, results, gateway);
 }

@@ -78,13 +78,23 @@ export async function reconcileTarget(
         return { ...done, reason: `region ${target.region} is not managed by this stack` };
     }
     if (target.kind === "cluster") {
-        return reconcileCluster(target.region, target.name, await describe(gateway, target.region, target.name), settings, gateway, log, concurrency);
+        return reconcileCluster(
+            target.region,
+            target.name,
+            await describe(gateway, target.region, target.name),
+            settings,
+            gateway,
+            log,
+            concurrency,
+        );
     }
     // An OIDC provider names an issuer, not a cluster: only the issuer's region is looked at.
     const names = await gateway.listClusterNames(target.region);
     const described = await settleAll(names, concurrency.describes, (name) => describe(gateway, target.region, name));
     const matching = described.flatMap((d) =>
-        d.status === "fulfilled" && d.value?.oidcIssuer?.replace(/^https:\/\//, "") === target.issuerHostPath ? [d.value] : [],
+        d.status === "fulfilled" && d.value?.oidcIssuer?.replace(/^https:\/\//, "") === target.issuerHostPath
+            ? [d.value]
+            : [],
     );
     const failed = described.find((d) => d.status === "rejected");
     if (matching.length === 0 && failed) {
@@ -92,11 +102,16 @@ export async function reconcileTarget(
     }
     const outcomes = [];
     for (const cluster of matching) {
-        outcomes.push(await reconcileCluster(target.region, cluster.name, cluster, settings, gateway, log, concurrency));
+        outcomes.push(
+            await reconcileCluster(target.region, cluster.name, cluster, settings, gateway, log, concurrency),
+        );
     }
     return {
         status: outcomes.some((o) => o.status === "wait") ? "wait" : "done",
-        reason: matching.length === 0 ? `no cluster in ${target.region} has the issuer ${target.issuerHostPath}` : outcomes.find((o) => o.reason)?.reason,
+        reason:
+            matching.length === 0
+                ? `no cluster in ${target.region} has the issuer ${target.issuerHostPath}`
+                : outcomes.find((o) => o.reason)?.reason,
         results: outcomes.flatMap((o) => o.results),
         ready: outcomes.flatMap((o) => o.ready),
         removed: outcomes.flatMap((o) => o.removed),
@@ -114,7 +129,11 @@ async function reconcileCluster(
 ): Promise<TargetOutcome> {
     const decision = decide(cluster ? { found: true, status: cluster.status } : { found: false });
     const account = accountOfArn(settings.boundaryPolicyArn);
-    const ref: ClusterRef = { name, region, arn: cluster?.arn ?? `arn:${account.partition}:eks:${region}:${account.accountId}:cluster/${name}` };
+    const ref: ClusterRef = {
+        name,
+        region,
+        arn: cluster?.arn ?? `arn:${account.partition}:eks:${region}:${account.accountId}:cluster/${name}`,
+    };
     const path = clusterRolePath(settings.stackName);
     const roleName = clusterRoleName(name, region);
     if (decision.action === "wait") {
@@ -123,7 +142,14 @@ async function reconcileCluster(
     if (decision.action === "remove") {
         const actual = await gateway.ownedRole(roleName, path);
         const steps: AnyStep[] = actual
-            ? [{ kind: "delete", actual, reason: decision.reason, boundaryMissing: actual.boundary !== settings.boundaryPolicyArn }]
+            ? [
+                  {
+                      kind: "delete",
+                      actual,
+                      reason: decision.reason,
+                      boundaryMissing: actual.boundary !== settings.boundaryPolicyArn,
+                  },
+              ]
             : [];
         // A cluster still DELETING may hold the reconciler's association; EKS removes a deleted cluster's itself.
         if (cluster) {
@@ -138,10 +164,22 @@ async function reconcileCluster(
         // clusters of other stacks, copies of the event) reaches this queue, and each announcement starts an up.
         const deleted = results.filter((r) => r.outcome === "deleted");
         if (deleted.length === 0) {
-            return { status: "done", reason: `${decision.reason}; it had no identity from this stack`, results, ready: [], removed: [] };
+            return {
+                status: "done",
+                reason: `${decision.reason}; it had no identity from this stack`,
+                results,
+                ready: [],
+                removed: [],
+            };
         }
         const identityMode = deleted.some((r) => r.roleName) ? "irsa" : "podIdentity";
-        return { status: "done", reason: decision.reason, results, ready: [], removed: [{ cluster: ref, identityMode }] };
+        return {
+            status: "done",
+            reason: decision.reason,
+            results,
+            ready: [],
+            removed: [{ cluster: ref, identityMode }],
+        };
     }
 
     const facts = cluster!;
@@ -152,7 +190,13 @@ async function reconcileCluster(
         );
         if (addon?.status === "CREATING") {
             // The add-on's own event (or this message) comes back once it is ACTIVE or failed: decide then.
-            return { status: "wait", reason: `the ${POD_IDENTITY_AGENT_ADDON} add-on is CREATING`, results: [], ready: [], removed: [] };
+            return {
+                status: "wait",
+                reason: `the ${POD_IDENTITY_AGENT_ADDON} add-on is CREATING`,
+                results: [],
+                ready: [],
+                removed: [],
+            };
         }
         facts.podIdentityAgent = addon ? addonInstalledOf(addon.status) : undefined;
     }
@@ -179,6 +223,8 @@ async function reconcileCluster(
     }
     const identity = results.find((r) => r.clusterArn === facts.arn && IDENTITY_OUTCOMES.has(r.outcome));
     const ready =
-        OPERATIONAL_STATUSES.includes(facts.status) && identity ? [{ cluster: ref, identityMode: identity.roleName ? ("irsa" as const) : ("podIdentity" as const) }] : [];
+        OPERATIONAL_STATUSES.includes(facts.status) && identity
+            ? [{ cluster: ref, identityMode: identity.roleName ? ("irsa" as const) : ("podIdentity" as const) }]
+            : [];
     return { status: "done", results: [...results, ...wanted.skipped], ready, removed: [] };
 }

@@ -56,7 +56,10 @@ export class DeadlineReached extends Error {
     override name = "DeadlineReached";
 
     constructor(readonly lastError?: unknown) {
-        const throttled = lastError === undefined ? "" : ` while throttled (${(lastError as Error).name}: ${(lastError as Error).message})`;
+        const throttled =
+            lastError === undefined
+                ? ""
+                : ` while throttled (${(lastError as Error).name}: ${(lastError as Error).message})`;
         super(`the run's time ran out${throttled}; the next run picks this up`);
     }
 }
@@ -109,7 +112,12 @@ export async function withRetry<T>(call: () => Promise<T>, clock: Clock, options
     }
 }
 
-async function waitForTurn(clock: Clock, deadline: number, pacing: AdaptiveRateLimiter | undefined, lastError: unknown): Promise<void> {
+async function waitForTurn(
+    clock: Clock,
+    deadline: number,
+    pacing: AdaptiveRateLimiter | undefined,
+    lastError: unknown,
+): Promise<void> {
     for (;;) {
         const wait = clock.now() >= deadline ? Infinity : (pacing?.tryAcquire(clock.now()) ?? 0);
         if (wait === 0) {

@@ -47,7 +47,8 @@ export function indexBuckets(resources: StackSubject[], types: Set<string>): Buc
     }
     const matched = new Map<string, StackSubject[]>();
     const undecided: StackSubject[] = [];
-    const add = (bucketUrn: string, setting: StackSubject) => matched.set(bucketUrn, [...(matched.get(bucketUrn) ?? []), setting]);
+    const add = (bucketUrn: string, setting: StackSubject) =>
+        matched.set(bucketUrn, [...(matched.get(bucketUrn) ?? []), setting]);
     for (const setting of resources.filter((r) => types.has(r.type))) {
         const target = setting.props.bucket;
         if (known(target)) {
@@ -91,7 +92,10 @@ export function inlineConflict(
     const inlineForm = canonical(inline);
     const separateForms = separate.map((s) => canonical(separateValue(s)));
     if (inlineForm === undefined || separateForms.includes(undefined)) {
-        return unknownValue(`whether the inline ${what} of bucket ${bucket.name} and ${separate.map((s) => s.name).join(", ")} agree`, bucket.urn);
+        return unknownValue(
+            `whether the inline ${what} of bucket ${bucket.name} and ${separate.map((s) => s.name).join(", ")} agree`,
+            bucket.urn,
+        );
     }
     if (separateForms.every((form) => form === inlineForm)) {
         return undefined;

@@ -13,8 +13,21 @@ import { asRecord } from "../lib/objects";
  * numbered names count: PGPASSWORD, DB_PASSWORD2, GITHUBTOKEN, dbPassword, OPENAI_APIKEY.
  */
 const SECRET_SUBSTRINGS = [
-    "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL", "PRIVATEKEY", "APIKEY", "ACCESSKEY",
-    "CLIENTKEY", "SIGNINGKEY", "ENCRYPTIONKEY", "MASTERKEY", "SESSIONKEY", "AUTHKEY",
+    "PASSWORD",
+    "PASSWD",
+    "PASSPHRASE",
+    "SECRET",
+    "TOKEN",
+    "CREDENTIAL",
+    "PRIVATEKEY",
+    "APIKEY",
+    "ACCESSKEY",
+    "CLIENTKEY",
+    "SIGNINGKEY",
+    "ENCRYPTIONKEY",
+    "MASTERKEY",
+    "SESSIONKEY",
+    "AUTHKEY",
 ];
 /**
  * Short words that would match inside ordinary words (COMPASS, BYPASS): they count as a whole word or at the end of
@@ -107,7 +120,10 @@ export function secretVariableProblem(name: string, value: unknown): SecretProbl
         return { kind: "literal", why: `holds ${looksLike}` };
     }
     if (isSecretName(name) && !isSecretReference(text) && !isSecretPointer(name, text)) {
-        return { kind: "literal", why: "is named like a secret and holds a literal value, not a Secrets Manager, SSM or KMS ARN" };
+        return {
+            kind: "literal",
+            why: "is named like a secret and holds a literal value, not a Secrets Manager, SSM or KMS ARN",
+        };
     }
     return undefined;
 }

@@ -14,12 +14,16 @@ const TOPIC_TYPES = new Set(["aws:sns/topic:Topic", "aws-native:sns:Topic"]);
 function checkQueue(queue: Subject): Finding[] {
     const { kmsMasterKeyId, sqsManagedSseEnabled } = queue.props;
     if (isSet(kmsMasterKeyId) || sqsManagedSseEnabled !== false) {
-        return isUnknown(sqsManagedSseEnabled) && !isSet(kmsMasterKeyId) ? [unknownValue(`the encryption of queue ${queue.name}`)] : [];
+        return isUnknown(sqsManagedSseEnabled) && !isSet(kmsMasterKeyId)
+            ? [unknownValue(`the encryption of queue ${queue.name}`)]
+            : [];
     }
     if (isUnknown(kmsMasterKeyId)) {
         return [unknownValue(`the encryption of queue ${queue.name}`)];
     }
-    return [violation(`queue ${queue.name} is not encrypted: sqsManagedSseEnabled is false and no kmsMasterKeyId is set`)];
+    return [
+        violation(`queue ${queue.name} is not encrypted: sqsManagedSseEnabled is false and no kmsMasterKeyId is set`),
+    ];
 }
 
 function checkTopic(topic: Subject): Finding[] {
@@ -35,7 +39,8 @@ function checkTopic(topic: Subject): Finding[] {
 
 export const sqsQueueEncrypted = resourcePolicy<object>({
     name: "sqs-queue-encrypted",
-    description: "SQS queues encrypt messages at rest: SSE-SQS (AWS's default) or a KMS key; sqsManagedSseEnabled: false without a key fails.",
+    description:
+        "SQS queues encrypt messages at rest: SSE-SQS (AWS's default) or a KMS key; sqsManagedSseEnabled: false without a key fails.",
     severity: "medium",
     remediationSteps: "Leave sqsManagedSseEnabled unset or true on the queue, or set kmsMasterKeyId to a KMS key.",
     check: (subject) => (QUEUE_TYPES.has(subject.type) ? checkQueue(subject) : []),
@@ -45,6 +50,7 @@ export const snsTopicEncrypted = resourcePolicy<object>({
     name: "sns-topic-encrypted",
     description: "SNS topics encrypt messages at rest with a KMS key.",
     severity: "medium",
-    remediationSteps: "Set kmsMasterKeyId on the topic (aws.sns.Topic or aws-native sns.Topic): alias/aws/sns, or a customer managed key.",
+    remediationSteps:
+        "Set kmsMasterKeyId on the topic (aws.sns.Topic or aws-native sns.Topic): alias/aws/sns, or a customer managed key.",
     check: (subject) => (TOPIC_TYPES.has(subject.type) ? checkTopic(subject) : []),
 });

@@ -72,12 +72,21 @@ function checkBucket(bucket: StackSubject, index: BucketIndex): Finding[] {
         return [violation(duplicate, bucket.urn)];
     }
     for (const key of INLINE_KEYS) {
-        const conflict = inlineConflict(bucket, "server-side encryption configuration", bucket.props[key], targeting.matched, canonicalAlgorithms);
+        const conflict = inlineConflict(
+            bucket,
+            "server-side encryption configuration",
+            bucket.props[key],
+            targeting.matched,
+            canonicalAlgorithms,
+        );
         if (conflict) {
             return [conflict];
         }
     }
-    const verdicts = [...INLINE_KEYS.map((key) => encryptionVerdict(bucket.props[key])), ...targeting.matched.map((s) => encryptionVerdict(s.props))];
+    const verdicts = [
+        ...INLINE_KEYS.map((key) => encryptionVerdict(bucket.props[key])),
+        ...targeting.matched.map((s) => encryptionVerdict(s.props)),
+    ];
     if (verdicts.includes("encrypted")) {
         return [];
     }

@@ -6,7 +6,10 @@ import { BucketIndex, duplicateMessage, indexBuckets, inlineConflict } from "./b
 
 const FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 const BLOCK_TYPES = new Set(["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"]);
-const ACCOUNT_BLOCK_TYPES = new Set(["aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:s3control/accountPublicAccessBlock:AccountPublicAccessBlock"]);
+const ACCOUNT_BLOCK_TYPES = new Set([
+    "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+    "aws:s3control/accountPublicAccessBlock:AccountPublicAccessBlock",
+]);
 
 type Verdict = "blocked" | "open" | "unknown";
 
@@ -37,7 +40,8 @@ function verdictOf(block: unknown): Verdict {
 function accountBlocks(blocks: StackSubject[]): { findings: Finding[]; verdicts: Verdict[] } {
     const byAccount = new Map<string, StackSubject[]>();
     for (const block of blocks) {
-        const account = typeof block.props.accountId === "string" && !isUnknown(block.props.accountId) ? block.props.accountId : "";
+        const account =
+            typeof block.props.accountId === "string" && !isUnknown(block.props.accountId) ? block.props.accountId : "";
         byAccount.set(account, [...(byAccount.get(account) ?? []), block]);
     }
     const findings: Finding[] = [];
@@ -45,11 +49,13 @@ function accountBlocks(blocks: StackSubject[]): { findings: Finding[]; verdicts:
     for (const [account, group] of byAccount) {
         const each = group.map((b) => verdictOf(b.props));
         if (group.length > 1) {
-            findings.push(violation(
-                `${group.length} account public access blocks (${group.map((b) => b.name).join(", ")}) write the setting of ` +
-                    `${account ? `account ${account}` : "the provider's account"}; S3 keeps only the last one written, so keep exactly one`,
-                group[0].urn,
-            ));
+            findings.push(
+                violation(
+                    `${group.length} account public access blocks (${group.map((b) => b.name).join(", ")}) write the setting of ` +
+                        `${account ? `account ${account}` : "the provider's account"}; S3 keeps only the last one written, so keep exactly one`,
+                    group[0].urn,
+                ),
+            );
         }
         verdicts.push(each.every((v) => v === "blocked") ? "blocked" : each.includes("open") ? "open" : "unknown");
     }
@@ -67,7 +73,11 @@ function checkBucket(bucket: StackSubject, index: BucketIndex, accountVerdicts: 
     if (conflict) {
         return [conflict];
     }
-    const verdicts = [...accountVerdicts, ...targeting.matched.map((s) => verdictOf(s.props)), ...(inline === undefined ? [] : [verdictOf(inline)])];
+    const verdicts = [
+        ...accountVerdicts,
+        ...targeting.matched.map((s) => verdictOf(s.props)),
+        ...(inline === undefined ? [] : [verdictOf(inline)]),
+    ];
     if (verdicts.includes("blocked")) {
         return [];
     }
@@ -80,7 +90,8 @@ function checkBucket(bucket: StackSubject, index: BucketIndex, accountVerdicts: 
 
 export const s3BucketPublicAccessBlocked = stackPolicy<object>({
     name: "s3-bucket-public-access-blocked",
-    description: "S3 buckets block public ACLs and public policies with all four public access block flags, configured once.",
+    description:
+        "S3 buckets block public ACLs and public policies with all four public access block flags, configured once.",
     severity: "high",
     remediationSteps:
         "Add one aws.s3.BucketPublicAccessBlock for the bucket (bucket set to its name) with blockPublicAcls, " +

@@ -26,7 +26,11 @@ export function canonicalDocument(document: unknown): string | undefined {
             return value.length === 1 ? normal(value[0]) : value.map(normal);
         }
         if (typeof value === "object" && value !== null) {
-            return Object.fromEntries(Object.keys(value).sort().map((key) => [key, normal((value as Record<string, unknown>)[key])]));
+            return Object.fromEntries(
+                Object.keys(value)
+                    .sort()
+                    .map((key) => [key, normal((value as Record<string, unknown>)[key])]),
+            );
         }
         return value;
     };
@@ -40,11 +44,20 @@ function checkBucket(bucket: StackSubject, index: BucketIndex): Finding[] {
     if (duplicate) {
         return [violation(duplicate, bucket.urn)];
     }
-    const conflict = inlineConflict(bucket, "bucket policy", bucket.props.policy, targeting.matched, canonicalDocument, (p) => documentOf(p.props));
+    const conflict = inlineConflict(
+        bucket,
+        "bucket policy",
+        bucket.props.policy,
+        targeting.matched,
+        canonicalDocument,
+        (p) => documentOf(p.props),
+    );
     if (conflict) {
         return [conflict];
     }
-    const documents = [bucket.props.policy, ...targeting.matched.map((p) => documentOf(p.props))].filter((d) => d !== undefined && d !== "");
+    const documents = [bucket.props.policy, ...targeting.matched.map((p) => documentOf(p.props))].filter(
+        (d) => d !== undefined && d !== "",
+    );
     const verdicts = documents.map((d) => tlsVerdict(d, name));
     if (verdicts.includes("enforced")) {
         return [];

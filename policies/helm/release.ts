@@ -62,7 +62,9 @@ async function checkRelease(subject: Subject, settings: RegistrySettings): Promi
     for (const { path, image } of seen.images) {
         const reference = parseImageReference(image);
         if (!reference || !prefixes.some((prefix) => isUnderPrefix(reference, prefix))) {
-            findings.push(violation(`Release ${subject.name}: ${path} = ${image} is not under an allowed registry prefix`));
+            findings.push(
+                violation(`Release ${subject.name}: ${path} = ${image} is not under an allowed registry prefix`),
+            );
         }
     }
     for (const { path, context } of seen.contexts) {
@@ -90,7 +92,9 @@ export const helmReleaseVisibleValues = resourcePolicy<RegistrySettings>({
         "Prefer kubernetes.helm.v4.Chart, whose rendered objects every policy sees; otherwise check `helm template` " +
         "output with `npm run policy-check`.",
     configSchema: {
-        properties: { allowedRegistries: { type: "array", minItems: 1, items: { type: "string" }, default: DEFAULT_REGISTRIES } },
+        properties: {
+            allowedRegistries: { type: "array", minItems: 1, items: { type: "string" }, default: DEFAULT_REGISTRIES },
+        },
     },
     defaults: { allowedRegistries: DEFAULT_REGISTRIES },
     check: (subject, settings) => (subject.type === RELEASE_TYPE ? checkRelease(subject, settings) : []),

@@ -7,7 +7,10 @@ import { EVIDENCE_KINDS, SignatureSettings, signatureProblem } from "./signature
 import { UNSIGNED_EXCEPTIONS_SCHEMA, exceptionFor, recordWaivers, takeWaivers } from "./unsignedExceptions";
 
 /** Each image with its parsed reference (undefined when invalid: the registry policy reports those). */
-function references(subject: Subject): { images: { where: string; image: string; reference?: ImageReference }[]; unknown: Finding[] } {
+function references(subject: Subject): {
+    images: { where: string; image: string; reference?: ImageReference }[];
+    unknown: Finding[];
+} {
     const { images, unknown } = containerImages(subject);
     return { images: images.map((i) => ({ ...i, reference: parseImageReference(i.image) })), unknown };
 }
@@ -19,17 +22,24 @@ async function checkRegistry(subject: Subject, settings: RegistrySettings): Prom
     }
     let { prefixes, unresolved } = await resolveRegistries(settings);
     const allowed = (reference: ImageReference) => prefixes.some((prefix) => isUnderPrefix(reference, prefix));
-    const needsAccount = images.some(({ reference }) => reference && privateEcrRegistry(reference) && !allowed(reference));
+    const needsAccount = images.some(
+        ({ reference }) => reference && privateEcrRegistry(reference) && !allowed(reference),
+    );
     if (needsAccount && unresolved.length > 0) {
         ({ prefixes, unresolved } = await resolveRegistries(settings, true));
     }
-    const hint = unresolved.length > 0 ? ` (${unresolved.join(", ")} is inactive: set accountId in this policy's config)` : "";
+    const hint =
+        unresolved.length > 0 ? ` (${unresolved.join(", ")} is inactive: set accountId in this policy's config)` : "";
     const findings = [...unknown];
     for (const { where, image, reference } of images) {
         if (!reference) {
             findings.push(violation(`${where}: "${image}" is not a valid image reference`));
         } else if (!allowed(reference)) {
-            findings.push(violation(`${where}: ${image} (${reference.repository}) is not under an allowed registry prefix: ${prefixes.join(", ")}${hint}`));
+            findings.push(
+                violation(
+                    `${where}: ${image} (${reference.repository}) is not under an allowed registry prefix: ${prefixes.join(", ")}${hint}`,
+                ),
+            );
         }
     }
     return findings;
@@ -56,9 +66,12 @@ async function checkSigned(subject: Subject, settings: SignatureSettings): Promi
     const waivers: string[] = [];
     for (const { where, image, reference } of images) {
         const problem = reference ? await signatureProblem(reference, settings) : undefined;
-        const exception = problem && reference ? exceptionFor(reference, settings.unsignedImageExceptions ?? []) : undefined;
+        const exception =
+            problem && reference ? exceptionFor(reference, settings.unsignedImageExceptions ?? []) : undefined;
         if (exception) {
-            waivers.push(`${where}: ${image} ${problem}; allowed unsigned by ecr-image-signed's unsignedImageExceptions entry ${exception.repository}: ${exception.reason}`);
+            waivers.push(
+                `${where}: ${image} ${problem}; allowed unsigned by ecr-image-signed's unsignedImageExceptions entry ${exception.repository}: ${exception.reason}`,
+            );
         } else if (problem) {
             findings.push(violation(`${where}: ${image} ${problem}`));
         }
@@ -69,14 +82,20 @@ async function checkSigned(subject: Subject, settings: SignatureSettings): Promi
 
 export const ecrImageAllowedRegistry = resourcePolicy<RegistrySettings>({
     name: "ecr-image-allowed-registry",
-    description: "Container images come from an allowed registry prefix: nOps' public ECR or this account's private ECR.",
+    description:
+        "Container images come from an allowed registry prefix: nOps' public ECR or this account's private ECR.",
     severity: "high",
     remediationSteps:
         "Pull the image from public.ecr.aws/nops/ or mirror it into this account's private ECR; to trust another registry, " +
         "add its prefix (ending in /) to allowedRegistries in this policy's config.",
     configSchema: {
         properties: {
-            allowedRegistries: { type: "array", minItems: 1, items: { type: "string", pattern: "^[^\\s/]+(/[^\\s/]+)*/?$" }, default: DEFAULT_REGISTRIES },
+            allowedRegistries: {
+                type: "array",
+                minItems: 1,
+                items: { type: "string", pattern: "^[^\\s/]+(/[^\\s/]+)*/?$" },
+                default: DEFAULT_REGISTRIES,
+            },
             accountId: { type: "string", pattern: "^\\d{12}$" },
             region: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d$" },
         },
@@ -97,7 +116,8 @@ export const ecrImageDigestPinned = resourcePolicy<object>({
 
 export const ecrImageSigned = resourcePolicy<SignatureSettings>({
     name: "ecr-image-signed",
-    description: "Container images carry signature evidence: a signed-digest list from the release pipeline, or ECR's signing status.",
+    description:
+        "Container images carry signature evidence: a signed-digest list from the release pipeline, or ECR's signing status.",
     severity: "high",
     remediationSteps:
         "With signatureEvidence digest-list, add the image digest to the release pipeline's signed-digests file " +
@@ -110,7 +130,10 @@ export const ecrImageSigned = resourcePolicy<SignatureSettings>({
             signedDigests: { type: "array", items: { type: "string", pattern: "^([^@\\s]+@)?sha256:[0-9a-f]{64}$" } },
             trustedSigningProfileArns: {
                 type: "array",
-                items: { type: "string", pattern: "^arn:aws[a-z-]*:signer:[a-z0-9-]+:\\d{12}:/signing-profiles/[A-Za-z0-9_]+$" },
+                items: {
+                    type: "string",
+                    pattern: "^arn:aws[a-z-]*:signer:[a-z0-9-]+:\\d{12}:/signing-profiles/[A-Za-z0-9_]+$",
+                },
             },
             unsignedImageExceptions: UNSIGNED_EXCEPTIONS_SCHEMA,
         },
@@ -126,7 +149,8 @@ export const ecrImageSigned = resourcePolicy<SignatureSettings>({
  */
 export const ecrImageSignatureWaived = resourcePolicy<object>({
     name: "ecr-image-signature-waived",
-    description: "Reports each image that runs without signature evidence under a named unsignedImageExceptions entry of ecr-image-signed, with its reason.",
+    description:
+        "Reports each image that runs without signature evidence under a named unsignedImageExceptions entry of ecr-image-signed, with its reason.",
     severity: "low",
     enforcementLevel: "advisory",
     remediationSteps:

@@ -1,7 +1,8 @@
 /** Container image references, parsed as the distribution reference grammar defines them. */
 
 const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const DOMAIN = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?";
+const DOMAIN =
+    "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?";
 const REFERENCE = new RegExp(
     `^(?:(${DOMAIN})/)?(${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`,
 );
@@ -26,7 +27,8 @@ export function parseImageReference(image: string): ImageReference | undefined {
     }
     const [, domain, rest, tag, digest] = match;
     // A first component without a dot or port (other than localhost) is a Docker Hub path, as in `bitnami/redis`.
-    const hasRegistry = domain !== undefined && (domain.includes(".") || domain.includes(":") || domain === "localhost");
+    const hasRegistry =
+        domain !== undefined && (domain.includes(".") || domain.includes(":") || domain === "localhost");
     const registry = hasRegistry ? canonicalHost(domain) : "docker.io";
     let path = hasRegistry || domain === undefined ? rest : `${domain}/${rest}`;
     if (path !== path.toLowerCase()) {

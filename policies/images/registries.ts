@@ -2,7 +2,11 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
 /** nOps' images, the account's private ECR, and the one AWS image the program itself installs (the Fargate add-on's ADOT collector). */
-export const DEFAULT_REGISTRIES = ["public.ecr.aws/nops/", "{account}.dkr.ecr.{region}.amazonaws.com/", "public.ecr.aws/aws-observability/aws-otel-collector/"];
+export const DEFAULT_REGISTRIES = [
+    "public.ecr.aws/nops/",
+    "{account}.dkr.ecr.{region}.amazonaws.com/",
+    "public.ecr.aws/aws-observability/aws-otel-collector/",
+];
 
 export interface RegistrySettings {
     allowedRegistries: string[];

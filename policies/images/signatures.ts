@@ -39,7 +39,10 @@ function entriesOf(text: string, file: string): string[] {
         }
         return list;
     }
-    return trimmed.split(/\r?\n/).map((line) => line.replace(/#.*/, "").trim()).filter(Boolean);
+    return trimmed
+        .split(/\r?\n/)
+        .map((line) => line.replace(/#.*/, "").trim())
+        .filter(Boolean);
 }
 
 /** The pack's own directory: relative paths resolve from it, in preview and offline alike, whatever the working directory. */
@@ -65,7 +68,9 @@ export function signedDigestsFrom(file: string): string[] {
 function listed(reference: ImageReference, entries: string[]): boolean {
     return entries.some((entry) => {
         const at = entry.lastIndexOf("@");
-        return at === -1 ? entry === reference.digest : entry.slice(at + 1) === reference.digest && entry.slice(0, at) === reference.repository;
+        return at === -1
+            ? entry === reference.digest
+            : entry.slice(at + 1) === reference.digest && entry.slice(0, at) === reference.repository;
     });
 }
 
@@ -79,7 +84,13 @@ export function ecrSigningStatuses(reference: ImageReference): Promise<ImageSign
     if (!lookup) {
         const imageId = reference.digest ? { imageDigest: reference.digest } : { imageTag: reference.tag ?? "latest" };
         lookup = new ECRClient({ region: registry.region })
-            .send(new DescribeImageSigningStatusCommand({ registryId: registry.accountId, repositoryName: reference.path, imageId }))
+            .send(
+                new DescribeImageSigningStatusCommand({
+                    registryId: registry.accountId,
+                    repositoryName: reference.path,
+                    imageId,
+                }),
+            )
             .then((response) => response.signingStatuses ?? []);
         statusLookups.set(key, lookup);
     }
@@ -109,18 +120,28 @@ async function ecrProblem(reference: ImageReference, settings: SignatureSettings
     if (statuses.some((s) => s.status === "COMPLETE" && trusted.includes(s.signingProfileArn ?? ""))) {
         return undefined;
     }
-    const seen = statuses.map((s) => `${s.signingProfileArn}: ${s.status}${s.failureReason ? ` (${s.failureReason})` : ""}`);
+    const seen = statuses.map(
+        (s) => `${s.signingProfileArn}: ${s.status}${s.failureReason ? ` (${s.failureReason})` : ""}`,
+    );
     return `is not signed by a trusted signing profile (ECR reports ${seen.length > 0 ? seen.join("; ") : "no signing status"})`;
 }
 
 /** Why the image lacks signature evidence, or undefined when it has it. */
-export async function signatureProblem(reference: ImageReference, settings: SignatureSettings): Promise<string | undefined> {
+export async function signatureProblem(
+    reference: ImageReference,
+    settings: SignatureSettings,
+): Promise<string | undefined> {
     if (settings.signatureEvidence === "ecr-signing-status") {
         return ecrProblem(reference, settings);
     }
     if (!isSha256Digest(reference.digest)) {
         return "is not pinned by a sha256 digest, so it cannot be matched against the signed-digest list";
     }
-    const entries = [...(settings.signedDigests ?? []), ...(settings.signedDigestsFile ? signedDigestsFrom(settings.signedDigestsFile) : [])];
-    return listed(reference, entries) ? undefined : `has digest ${reference.digest}, which is not in the signed-digest list`;
+    const entries = [
+        ...(settings.signedDigests ?? []),
+        ...(settings.signedDigestsFile ? signedDigestsFrom(settings.signedDigestsFile) : []),
+    ];
+    return listed(reference, entries)
+        ? undefined
+        : `has digest ${reference.digest}, which is not in the signed-digest list`;
 }

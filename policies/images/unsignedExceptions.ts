@@ -31,7 +31,10 @@ export const UNSIGNED_EXCEPTIONS_SCHEMA: PolicyConfigSchema["properties"][string
 };
 
 /** The exception naming exactly this image's repository (hosts compared as the registry rule compares them), if any. */
-export function exceptionFor(reference: ImageReference, exceptions: readonly UnsignedImageException[]): UnsignedImageException | undefined {
+export function exceptionFor(
+    reference: ImageReference,
+    exceptions: readonly UnsignedImageException[],
+): UnsignedImageException | undefined {
     return exceptions.find((e) => parseImageReference(e.repository)?.repository === reference.repository);
 }
 

@@ -26,7 +26,8 @@ export interface PodSecurityException {
 
 /** What a container of the vendor's chart gets when the chart sets no securityContext for it. */
 const UNHARDENED: Rule[] = ["runAsNonRoot", "allowPrivilegeEscalation", "capabilities", "seccomp"];
-const NOT_RESTRICTED = "its chart sets no container securityContext (no drop ALL, no allowPrivilegeEscalation: false, no seccomp profile)";
+const NOT_RESTRICTED =
+    "its chart sets no container securityContext (no drop ALL, no allowPrivilegeEscalation: false, no seccomp profile)";
 
 const nops = (image: string, rules: Rule[], reason: string): PodSecurityException => ({
     selector: { namespace: "nops", image: `public.ecr.aws/${image}` },
@@ -35,23 +36,70 @@ const nops = (image: string, rules: Rule[], reason: string): PodSecurityExceptio
 });
 
 export const DEFAULT_EXCEPTIONS: PodSecurityException[] = [
-    nops("nops/nvidia/dcgm-exporter", ["runAsNonRoot", "runAsUser", "capabilities", "allowPrivilegeEscalation", "seccomp", "hostPathVolumes", "volumeTypes"],
+    nops(
+        "nops/nvidia/dcgm-exporter",
+        [
+            "runAsNonRoot",
+            "runAsUser",
+            "capabilities",
+            "allowPrivilegeEscalation",
+            "seccomp",
+            "hostPathVolumes",
+            "volumeTypes",
+        ],
         "NVIDIA's DCGM exporter runs as root with SYS_ADMIN to read GPU profiling metrics and mounts the kubelet's " +
-        "pod-resources socket (hostPath /var/lib/kubelet/pod-resources); Kubernetes rejects allowPrivilegeEscalation: false alongside SYS_ADMIN."),
-    nops("nops/datadog/agent", ["privileged", "runAsNonRoot", "runAsUser", "hostNamespaces", "hostPathVolumes", "volumeTypes", "allowPrivilegeEscalation", "capabilities", "seccomp"],
+            "pod-resources socket (hostPath /var/lib/kubelet/pod-resources); Kubernetes rejects allowPrivilegeEscalation: false alongside SYS_ADMIN.",
+    ),
+    nops(
+        "nops/datadog/agent",
+        [
+            "privileged",
+            "runAsNonRoot",
+            "runAsUser",
+            "hostNamespaces",
+            "hostPathVolumes",
+            "volumeTypes",
+            "allowPrivilegeEscalation",
+            "capabilities",
+            "seccomp",
+        ],
         "The Datadog agent DaemonSet runs as root (pod runAsUser 0) and privileged, shares the host PID namespace for " +
-        "process and origin detection, and mounts host paths (/proc, /sys/fs/cgroup, the container runtime socket, logs)."),
-    nops("nops/prom/node-exporter", ["hostNamespaces", "hostPathVolumes", "volumeTypes", ...UNHARDENED.filter((r) => r !== "runAsNonRoot")],
+            "process and origin detection, and mounts host paths (/proc, /sys/fs/cgroup, the container runtime socket, logs).",
+    ),
+    nops(
+        "nops/prom/node-exporter",
+        ["hostNamespaces", "hostPathVolumes", "volumeTypes", ...UNHARDENED.filter((r) => r !== "runAsNonRoot")],
         "The node exporter reads node metrics: it uses the host network and PID namespaces and mounts /, /proc and /sys " +
-        "read-only; it runs as 65534, but " + NOT_RESTRICTED + "."),
-    nops("nops/prom/prometheus", UNHARDENED.filter((r) => r !== "runAsNonRoot"),
-        "The Prometheus server runs as 65534 (pod runAsNonRoot: true), but " + NOT_RESTRICTED + "."),
-    nops("nops/prom/config-reloader", UNHARDENED.filter((r) => r !== "runAsNonRoot"),
-        "The Prometheus config reloader sidecar inherits the server pod's non-root user, but " + NOT_RESTRICTED + "."),
-    nops("nops/container-insights-agent", UNHARDENED, `The container insights CronJobs: ${NOT_RESTRICTED} and no runAsNonRoot.`),
-    nops("nops/opencost", UNHARDENED, `OpenCost: ${NOT_RESTRICTED} and no runAsNonRoot (the chart's podSecurityContext is empty).`),
+            "read-only; it runs as 65534, but " +
+            NOT_RESTRICTED +
+            ".",
+    ),
+    nops(
+        "nops/prom/prometheus",
+        UNHARDENED.filter((r) => r !== "runAsNonRoot"),
+        "The Prometheus server runs as 65534 (pod runAsNonRoot: true), but " + NOT_RESTRICTED + ".",
+    ),
+    nops(
+        "nops/prom/config-reloader",
+        UNHARDENED.filter((r) => r !== "runAsNonRoot"),
+        "The Prometheus config reloader sidecar inherits the server pod's non-root user, but " + NOT_RESTRICTED + ".",
+    ),
+    nops(
+        "nops/container-insights-agent",
+        UNHARDENED,
+        `The container insights CronJobs: ${NOT_RESTRICTED} and no runAsNonRoot.`,
+    ),
+    nops(
+        "nops/opencost",
+        UNHARDENED,
+        `OpenCost: ${NOT_RESTRICTED} and no runAsNonRoot (the chart's podSecurityContext is empty).`,
+    ),
     nops("nops/karpenops", UNHARDENED, `KarpenOps: ${NOT_RESTRICTED} and no runAsNonRoot.`),
-    nops("nops/alpine/k8s", UNHARDENED, `The auto-updater CronJob (kubectl/helm image): ${NOT_RESTRICTED} and no runAsNonRoot.`),
+    nops(
+        "nops/alpine/k8s",
+        UNHARDENED,
+        `The auto-updater CronJob (kubectl/helm image): ${NOT_RESTRICTED} and no runAsNonRoot.`,
+    ),
     nops("docker/library/busybox", UNHARDENED, `The busybox log cleaner: ${NOT_RESTRICTED} and no runAsNonRoot.`),
 ];
 
@@ -103,7 +151,12 @@ export function selects(selector: ExceptionSelector, workload: Workload, contain
 }
 
 /** The exception that waives this control for this container, if any. */
-export function containerWaiver(exceptions: PodSecurityException[], rule: Rule, workload: Workload, container: WorkloadContainer) {
+export function containerWaiver(
+    exceptions: PodSecurityException[],
+    rule: Rule,
+    workload: Workload,
+    container: WorkloadContainer,
+) {
     return exceptions.find((e) => e.rules.includes(rule) && selects(e.selector, workload, container));
 }
 
@@ -112,12 +165,19 @@ export function containerWaiver(exceptions: PodSecurityException[], rule: Rule, 
  * waived image cannot lend its waiver to the rest of the pod), or, for a pod spec without containers (a patch), one
  * that selects by namespace and workload alone.
  */
-export function podWaiver(exceptions: PodSecurityException[], rule: Rule, workload: Workload, containers: WorkloadContainer[]) {
+export function podWaiver(
+    exceptions: PodSecurityException[],
+    rule: Rule,
+    workload: Workload,
+    containers: WorkloadContainer[],
+) {
     return exceptions.find(
         (e) =>
             e.rules.includes(rule) &&
             (containers.length > 0
                 ? containers.every((c) => selects(e.selector, workload, c))
-                : e.selector.container === undefined && e.selector.image === undefined && selectsWorkload(e.selector, workload)),
+                : e.selector.container === undefined &&
+                  e.selector.image === undefined &&
+                  selectsWorkload(e.selector, workload)),
     );
 }

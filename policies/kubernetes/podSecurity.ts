@@ -35,11 +35,27 @@ export interface RuleResult {
     unknown?: boolean;
 }
 
-const ALLOWED_VOLUME_TYPES = new Set(["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"]);
+const ALLOWED_VOLUME_TYPES = new Set([
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+]);
 const SAFE_SYSCTLS = new Set([
-    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
-    "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-    "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
 ]);
 const SELINUX_TYPES = new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
 const SECCOMP_TYPES = new Set(["RuntimeDefault", "Localhost"]);
@@ -61,7 +77,11 @@ function read(root: unknown, ...path: string[]): Value {
     return isUnknown(node) ? UNKNOWN : (node ?? undefined);
 }
 
-const unknownResult = (rule: Rule, what: string): RuleResult => ({ rule, message: `${what} is unknown`, unknown: true });
+const unknownResult = (rule: Rule, what: string): RuleResult => ({
+    rule,
+    message: `${what} is unknown`,
+    unknown: true,
+});
 const fail = (rule: Rule, message: string): RuleResult => ({ rule, message });
 
 function seLinux(options: Value, where: string): RuleResult[] {
@@ -84,7 +104,9 @@ function profileType(rule: "seccomp" | "appArmor", value: Value, where: string, 
     if (value === UNKNOWN) {
         return [unknownResult(rule, where)];
     }
-    return value === undefined || allowed.has(String(value)) ? [] : [fail(rule, `sets ${where}: ${JSON.stringify(value)} (allowed: ${[...allowed].join(", ")})`)];
+    return value === undefined || allowed.has(String(value))
+        ? []
+        : [fail(rule, `sets ${where}: ${JSON.stringify(value)} (allowed: ${[...allowed].join(", ")})`)];
 }
 
 /** Controls that read the pod as a whole: reported once per pod spec. */
@@ -122,10 +144,20 @@ export function evaluatePod(site: PodSpecSite): RuleResult[] {
                 continue;
             }
             if (type === "hostPath") {
-                results.push(fail("hostPathVolumes", `mounts hostPath volume ${name} (${String(read(source, "path") === UNKNOWN ? "unknown path" : read(source, "path"))})`));
+                results.push(
+                    fail(
+                        "hostPathVolumes",
+                        `mounts hostPath volume ${name} (${String(read(source, "path") === UNKNOWN ? "unknown path" : read(source, "path"))})`,
+                    ),
+                );
             }
             if (!ALLOWED_VOLUME_TYPES.has(type)) {
-                results.push(fail("volumeTypes", `uses volume ${name} of type ${type} (allowed: ${[...ALLOWED_VOLUME_TYPES].join(", ")})`));
+                results.push(
+                    fail(
+                        "volumeTypes",
+                        `uses volume ${name} of type ${type} (allowed: ${[...ALLOWED_VOLUME_TYPES].join(", ")})`,
+                    ),
+                );
             }
         }
     });
@@ -142,7 +174,14 @@ export function evaluatePod(site: PodSpecSite): RuleResult[] {
         }
     });
     results.push(...seLinux(read(sc, "seLinuxOptions"), "securityContext"));
-    results.push(...profileType("appArmor", read(sc, "appArmorProfile", "type"), "securityContext.appArmorProfile.type", APPARMOR_TYPES));
+    results.push(
+        ...profileType(
+            "appArmor",
+            read(sc, "appArmorProfile", "type"),
+            "securityContext.appArmorProfile.type",
+            APPARMOR_TYPES,
+        ),
+    );
     for (const [key, value] of Object.entries(site.annotations)) {
         if (!key.startsWith(APPARMOR_ANNOTATION)) {
             continue;
@@ -150,7 +189,12 @@ export function evaluatePod(site: PodSpecSite): RuleResult[] {
         if (isUnknown(value)) {
             results.push(unknownResult("appArmor", `annotation ${key}`));
         } else if (value !== "runtime/default" && !(typeof value === "string" && value.startsWith("localhost/"))) {
-            results.push(fail("appArmor", `sets annotation ${key}: ${JSON.stringify(value)} (allowed: runtime/default, localhost/*)`));
+            results.push(
+                fail(
+                    "appArmor",
+                    `sets annotation ${key}: ${JSON.stringify(value)} (allowed: runtime/default, localhost/*)`,
+                ),
+            );
         }
     }
     const seccomp = read(sc, "seccompProfile", "type");
@@ -162,7 +206,12 @@ export function evaluatePod(site: PodSpecSite): RuleResult[] {
     if (runAsNonRoot === UNKNOWN) {
         results.push(unknownResult("runAsNonRoot", "securityContext.runAsNonRoot"));
     } else if (runAsNonRoot !== undefined && runAsNonRoot !== true) {
-        results.push(fail("runAsNonRoot", `sets securityContext.runAsNonRoot: ${JSON.stringify(runAsNonRoot)} (allowed: true or unset)`));
+        results.push(
+            fail(
+                "runAsNonRoot",
+                `sets securityContext.runAsNonRoot: ${JSON.stringify(runAsNonRoot)} (allowed: true or unset)`,
+            ),
+        );
     }
     const runAsUser = read(sc, "runAsUser");
     if (runAsUser === UNKNOWN) {
@@ -180,14 +229,21 @@ function capabilities(sc: Value): RuleResult[] {
     if (drop === UNKNOWN || asArray(drop).some(isUnknown)) {
         results.push(unknownResult("capabilities", "securityContext.capabilities.drop"));
     } else if (!asArray(drop).includes("ALL")) {
-        results.push(fail("capabilities", "does not drop ALL capabilities (securityContext.capabilities.drop must include ALL)"));
+        results.push(
+            fail("capabilities", "does not drop ALL capabilities (securityContext.capabilities.drop must include ALL)"),
+        );
     }
     if (add === UNKNOWN || asArray(add).some(isUnknown)) {
         results.push(unknownResult("capabilities", "securityContext.capabilities.add"));
     } else {
         const extra = asArray(add).filter((c) => c !== "NET_BIND_SERVICE");
         if (extra.length > 0) {
-            results.push(fail("capabilities", `adds capabilities ${extra.map(String).join(", ")} (only NET_BIND_SERVICE may be added)`));
+            results.push(
+                fail(
+                    "capabilities",
+                    `adds capabilities ${extra.map(String).join(", ")} (only NET_BIND_SERVICE may be added)`,
+                ),
+            );
         }
     }
     return results;
@@ -209,8 +265,12 @@ export function evaluateContainer(site: PodSpecSite, container: WorkloadContaine
             }
         }
     };
-    flag("hostProcess", ["windowsOptions", "hostProcess"], (v) => (v === true ? "sets securityContext.windowsOptions.hostProcess: true" : undefined));
-    flag("privileged", ["privileged"], (v) => (v === true ? "is privileged (securityContext.privileged: true)" : undefined));
+    flag("hostProcess", ["windowsOptions", "hostProcess"], (v) =>
+        v === true ? "sets securityContext.windowsOptions.hostProcess: true" : undefined,
+    );
+    flag("privileged", ["privileged"], (v) =>
+        v === true ? "is privileged (securityContext.privileged: true)" : undefined,
+    );
     results.push(...capabilities(sc));
     const ports = read(container.container, "ports");
     if (ports === UNKNOWN) {
@@ -224,17 +284,38 @@ export function evaluateContainer(site: PodSpecSite, container: WorkloadContaine
             results.push(fail("hostPorts", `uses hostPort ${String(hostPort)}`));
         }
     });
-    results.push(...profileType("appArmor", read(sc, "appArmorProfile", "type"), "securityContext.appArmorProfile.type", APPARMOR_TYPES));
+    results.push(
+        ...profileType(
+            "appArmor",
+            read(sc, "appArmorProfile", "type"),
+            "securityContext.appArmorProfile.type",
+            APPARMOR_TYPES,
+        ),
+    );
     results.push(...seLinux(read(sc, "seLinuxOptions"), "securityContext"));
-    flag("procMount", ["procMount"], (v) => (v !== undefined && v !== "Default" ? `sets securityContext.procMount: ${JSON.stringify(v)} (allowed: Default)` : undefined));
+    flag("procMount", ["procMount"], (v) =>
+        v !== undefined && v !== "Default"
+            ? `sets securityContext.procMount: ${JSON.stringify(v)} (allowed: Default)`
+            : undefined,
+    );
     const ownSeccomp = read(sc, "seccompProfile", "type");
     const seccomp = ownSeccomp === undefined ? read(podSc, "seccompProfile", "type") : ownSeccomp;
     if (seccomp === UNKNOWN) {
         results.push(unknownResult("seccomp", "securityContext.seccompProfile.type"));
     } else if (seccomp === undefined) {
-        results.push(fail("seccomp", "has no seccomp profile: set seccompProfile.type RuntimeDefault or Localhost on the pod or the container"));
+        results.push(
+            fail(
+                "seccomp",
+                "has no seccomp profile: set seccompProfile.type RuntimeDefault or Localhost on the pod or the container",
+            ),
+        );
     } else if (!SECCOMP_TYPES.has(String(seccomp))) {
-        results.push(fail("seccomp", `runs with seccomp profile ${JSON.stringify(seccomp)} (allowed: RuntimeDefault, Localhost)`));
+        results.push(
+            fail(
+                "seccomp",
+                `runs with seccomp profile ${JSON.stringify(seccomp)} (allowed: RuntimeDefault, Localhost)`,
+            ),
+        );
     }
     flag("allowPrivilegeEscalation", ["allowPrivilegeEscalation"], (v) =>
         v === false ? undefined : "does not set securityContext.allowPrivilegeEscalation: false",
@@ -246,9 +327,12 @@ export function evaluateContainer(site: PodSpecSite, container: WorkloadContaine
         results.push(unknownResult("runAsNonRoot", "runAsNonRoot"));
     } else if (nonRoot !== true) {
         results.push(
-            fail("runAsNonRoot", ownNonRoot === false && podNonRoot === true
-                ? "sets securityContext.runAsNonRoot: false, overriding the pod's true"
-                : "does not set runAsNonRoot: true (on the pod's or the container's securityContext)"),
+            fail(
+                "runAsNonRoot",
+                ownNonRoot === false && podNonRoot === true
+                    ? "sets securityContext.runAsNonRoot: false, overriding the pod's true"
+                    : "does not set runAsNonRoot: true (on the pod's or the container's securityContext)",
+            ),
         );
     }
     flag("runAsUser", ["runAsUser"], (v) => (v === 0 ? "runs as root: securityContext.runAsUser is 0" : undefined));

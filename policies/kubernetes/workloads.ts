@@ -84,7 +84,9 @@ const POD_FIELDS = [...CONTAINER_LISTS, "hostNetwork", "hostPID", "hostIPC", "se
 const holdsPodFields = (spec: Record<string, unknown>) => POD_FIELDS.some((field) => field in spec);
 const APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
 const holdsAppArmorAnnotation = (template: Record<string, unknown>) =>
-    Object.keys(asRecord(asRecord(template.metadata)?.annotations) ?? {}).some((key) => key.startsWith(APPARMOR_ANNOTATION));
+    Object.keys(asRecord(asRecord(template.metadata)?.annotations) ?? {}).some((key) =>
+        key.startsWith(APPARMOR_ANNOTATION),
+    );
 
 /** Every pod template's spec, found without recursion (inputs can nest deeply). */
 function templatedPodSpecs(props: Record<string, unknown>): PodSpecSite[] {
@@ -103,19 +105,31 @@ function templatedPodSpecs(props: Record<string, unknown>): PodSpecSite[] {
         }
         // A Pod nested in another object (a list's items, say) keeps its pod spec at spec.
         if (record !== props && record.kind === "Pod" && asRecord(record.spec)) {
-            sites.push({ path: at(path, "spec"), spec: asRecord(record.spec), annotations: asRecord(asRecord(record.metadata)?.annotations) ?? {} });
+            sites.push({
+                path: at(path, "spec"),
+                spec: asRecord(record.spec),
+                annotations: asRecord(asRecord(record.metadata)?.annotations) ?? {},
+            });
             continue;
         }
         const template = asRecord(record.template);
         const spec = asRecord(template?.spec);
         const isPodTemplate =
-            template !== undefined && (isUnknown(template.spec) || (spec !== undefined && holdsPodFields(spec)) || (template.spec === undefined && holdsAppArmorAnnotation(template)));
+            template !== undefined &&
+            (isUnknown(template.spec) ||
+                (spec !== undefined && holdsPodFields(spec)) ||
+                (template.spec === undefined && holdsAppArmorAnnotation(template)));
         if (isPodTemplate) {
             const podSpec = isUnknown(template.spec) ? undefined : (spec ?? {});
-            sites.push({ path: at(path, "template.spec"), spec: podSpec, annotations: asRecord(asRecord(template.metadata)?.annotations) ?? {} });
+            sites.push({
+                path: at(path, "template.spec"),
+                spec: podSpec,
+                annotations: asRecord(asRecord(template.metadata)?.annotations) ?? {},
+            });
         }
         for (const [key, child] of Object.entries(record)) {
-            const skipped = (isPodTemplate && key === "template") || (node === props && (key === "metadata" || key === "status"));
+            const skipped =
+                (isPodTemplate && key === "template") || (node === props && (key === "metadata" || key === "status"));
             if (!skipped) {
                 stack.push([child, at(path, key)]);
             }

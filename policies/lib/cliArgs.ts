@@ -55,7 +55,10 @@ export function parseFlags(command: string | undefined, args: readonly string[],
     const switches = spec.switches ?? {};
     const known = [...spec.values, ...Object.keys(switches)].map((name) => `--${name}`);
     const unknown = (arg: string, name: string) =>
-        new UsageError(`unknown argument ${arg}${didYouMean(name, known)}; known: ${known.join(", ") || "none"}`, command);
+        new UsageError(
+            `unknown argument ${arg}${didYouMean(name, known)}; known: ${known.join(", ") || "none"}`,
+            command,
+        );
     for (let i = 0; i < args.length; i++) {
         const arg = args[i];
         const short = Object.entries(switches).find(([, alias]) => alias !== undefined && arg === `-${alias}`);

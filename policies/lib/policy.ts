@@ -3,7 +3,14 @@
  * pack registers. The offline check runs those same objects.
  */
 import Ajv from "ajv";
-import { EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import { plainProps, reportUnknowns } from "./unknown";
 
 /** A resource as a policy sees it: plain props, with the engine's unknown sentinels where values are unknown. */
@@ -61,7 +68,9 @@ export interface StackPolicyDefinition<C> extends PolicyMetadata<C> {
 function settingsReader<C>(definition: PolicyMetadata<C>): (configured: object) => C {
     const ajv = new Ajv({ allErrors: true, strict: false });
     const schema = definition.configSchema;
-    const validate = schema ? ajv.compile({ type: "object", properties: schema.properties, required: schema.required ?? [] }) : undefined;
+    const validate = schema
+        ? ajv.compile({ type: "object", properties: schema.properties, required: schema.required ?? [] })
+        : undefined;
     const checked = new Map<string, C>();
     return (configured) => {
         const key = JSON.stringify(configured);
@@ -72,7 +81,9 @@ function settingsReader<C>(definition: PolicyMetadata<C>): (configured: object) 
         const { enforcementLevel: _level, ...rest } = configured as Record<string, unknown>;
         const settings = { ...(definition.defaults ?? {}), ...rest };
         if (validate && !validate(settings)) {
-            throw new Error(`${definition.name}: invalid config: ${ajv.errorsText(validate.errors, { dataVar: "config" })}`);
+            throw new Error(
+                `${definition.name}: invalid config: ${ajv.errorsText(validate.errors, { dataVar: "config" })}`,
+            );
         }
         checked.set(key, settings as C);
         return settings as C;

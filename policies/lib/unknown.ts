@@ -72,7 +72,8 @@ export function isUnknownValueError(error: unknown): error is Error {
 }
 
 const isPlainContainer = (value: unknown): value is object =>
-    Array.isArray(value) || (typeof value === "object" && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)));
+    Array.isArray(value) ||
+    (typeof value === "object" && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)));
 
 /** A copy of the engine's props with each whole-value sentinel replaced by UNKNOWN, built without recursion. */
 function withUnknowns(target: Record<string, unknown>): Record<string, unknown> {

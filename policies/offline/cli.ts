@@ -16,7 +16,8 @@ import { parseFlags, UsageError, USAGE_EXIT_CODE, usageMessage, wantsHelp } from
 
 export { UsageError } from "../lib/cliArgs";
 
-export const USAGE = "usage: npm run --silent policy-check -- [--json] [--config <policy-config.json>] <path>... (a path may be - for stdin)";
+export const USAGE =
+    "usage: npm run --silent policy-check -- [--json] [--config <policy-config.json>] <path>... (a path may be - for stdin)";
 
 export const HELP = [
     USAGE,
@@ -40,11 +41,19 @@ export interface CliArguments {
 }
 
 export function parseArguments(argv: string[]): CliArguments {
-    const flags = parseFlags(undefined, argv, { values: ["config"], switches: { json: undefined }, hints: { config: "a file" } });
+    const flags = parseFlags(undefined, argv, {
+        values: ["config"],
+        switches: { json: undefined },
+        hints: { config: "a file" },
+    });
     if (flags.positionals.length === 0) {
         throw new UsageError("name at least one file, directory or -");
     }
-    return { json: flags.switches.has("json"), ...(flags.values.config === undefined ? {} : { configFile: flags.values.config }), paths: flags.positionals };
+    return {
+        json: flags.switches.has("json"),
+        ...(flags.values.config === undefined ? {} : { configFile: flags.values.config }),
+        paths: flags.positionals,
+    };
 }
 
 function readConfig(file: string | undefined): unknown {
@@ -101,7 +110,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then(
+    main(process.argv.slice(2), {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+    }).then(
         (code) => process.exit(code),
         (error: unknown) => {
             process.stderr.write(`policy-check: unexpected error: ${errorMessage(error)}\n`);

@@ -2,7 +2,13 @@
  * Runs the pack's own policy objects over resources read from files: the same validateResource and validateStack
  * functions the engine calls during preview, handed the arguments the engine would hand them.
  */
-import { Policies, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+    Policies,
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import { isUnknownValueError, previewProps } from "../lib/unknown";
 import { errorMessage } from "../lib/objects";
 import { EffectiveConfig } from "./policyConfig";
@@ -16,7 +22,13 @@ export class PolicyRunError extends Error {
     }
 }
 
-const OPTIONS = { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } };
+const OPTIONS = {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    additionalSecretOutputs: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+};
 
 /**
  * `preview`: the resources stand for what the engine hands the pack during preview, so their props go through
@@ -27,9 +39,14 @@ export interface CheckOptions {
     preview?: boolean;
 }
 
-const handOver = (props: Record<string, unknown>, options: CheckOptions) => (options.preview ? previewProps(props) : props);
+const handOver = (props: Record<string, unknown>, options: CheckOptions) =>
+    options.preview ? previewProps(props) : props;
 
-function resourceArgs(resource: OfflineResource, settings: Record<string, unknown>, options: CheckOptions): ResourceValidationArgs {
+function resourceArgs(
+    resource: OfflineResource,
+    settings: Record<string, unknown>,
+    options: CheckOptions,
+): ResourceValidationArgs {
     const isType = (cls: { __pulumiType?: string }) => cls.__pulumiType === resource.type;
     return {
         type: resource.type,
@@ -39,7 +56,8 @@ function resourceArgs(resource: OfflineResource, settings: Record<string, unknow
         opts: OPTIONS,
         stackTags: new Map(),
         isType: isType as ResourceValidationArgs["isType"],
-        asType: ((cls: { __pulumiType?: string }) => (isType(cls) ? resource.props : undefined)) as ResourceValidationArgs["asType"],
+        asType: ((cls: { __pulumiType?: string }) =>
+            isType(cls) ? resource.props : undefined) as ResourceValidationArgs["asType"],
         getConfig: <T extends object>() => structuredClone(settings) as T,
         notApplicable: (reason?: string) => {
             throw new Error(`not applicable${reason ? `: ${reason}` : ""}`);
@@ -65,7 +83,9 @@ function stackResources(group: InputGroup, options: CheckOptions): PolicyResourc
     for (const r of group.resources) {
         const entry = byUrn.get(r.urn)!;
         for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-            entry.propertyDependencies[key] = urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+            entry.propertyDependencies[key] = urns
+                .map((u) => byUrn.get(u))
+                .filter((d): d is PolicyResource => d !== undefined);
         }
         entry.dependencies = [...new Set(Object.values(entry.propertyDependencies).flat())];
     }
@@ -81,13 +101,20 @@ async function collect(
 ): Promise<Violation[]> {
     const violations: Violation[] = [];
     try {
-        await run((message, urn) => violations.push({ policy, resource: urn ? idOf(urn) : fallbackResource, message, level }));
+        await run((message, urn) =>
+            violations.push({ policy, resource: urn ? idOf(urn) : fallbackResource, message, level }),
+        );
     } catch (error) {
         if (!isUnknownValueError(error)) {
             throw new PolicyRunError(policy, fallbackResource, error);
         }
         // Only when replaying a preview: a value unknown then is reported as such, as the engine does.
-        violations.push({ policy, resource: fallbackResource, message: `not fully checked: ${error.message}`, level: "advisory" });
+        violations.push({
+            policy,
+            resource: fallbackResource,
+            message: `not fully checked: ${error.message}`,
+            level: "advisory",
+        });
     }
     return violations;
 }
@@ -115,15 +142,28 @@ export async function checkResources(
             if ("validateStack" in policy) {
                 const stack = (policy as StackValidationPolicy).validateStack;
                 resources ??= stackResources(group, options);
-                const args = { resources, stackTags: new Map(), getConfig: <T extends object>() => structuredClone(effective.settings) as T, notApplicable: () => { throw new Error("not applicable"); } };
-                violations.push(...(await collect(policy.name, level, group.source, idOf, (report) => stack(args, report))));
+                const args = {
+                    resources,
+                    stackTags: new Map(),
+                    getConfig: <T extends object>() => structuredClone(effective.settings) as T,
+                    notApplicable: () => {
+                        throw new Error("not applicable");
+                    },
+                };
+                violations.push(
+                    ...(await collect(policy.name, level, group.source, idOf, (report) => stack(args, report))),
+                );
                 continue;
             }
             const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
             for (const resource of group.resources) {
                 for (const validate of validations) {
                     const args = resourceArgs(resource, effective.settings, options);
-                    violations.push(...(await collect(policy.name, level, resource.id, idOf, (report) => validate(args, (message) => report(message)))));
+                    violations.push(
+                        ...(await collect(policy.name, level, resource.id, idOf, (report) =>
+                            validate(args, (message) => report(message)),
+                        )),
+                    );
                 }
             }
         }

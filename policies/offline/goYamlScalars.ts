@@ -40,7 +40,8 @@ export function mayResolve(input: string): boolean {
 
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 /** The date forms go-yaml's parseTimestamp accepts (time.Parse layouts with short fields). */
-const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})| \d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?)?$/;
+const TIMESTAMP =
+    /^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})| \d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,9})?)?$/;
 /** The common case, read without BigInt: a decimal without a leading 0 (which would make it octal), well inside int64. */
 const SMALL_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
 const INT64_MAX = 2n ** 63n - 1n;
@@ -52,7 +53,14 @@ function parseUint(s: string): bigint | undefined {
     let digits = s;
     if (s.startsWith("0")) {
         const prefix = s.length >= 3 ? s[1].toLowerCase() : "";
-        [base, digits] = prefix === "b" ? [2, s.slice(2)] : prefix === "o" ? [8, s.slice(2)] : prefix === "x" ? [16, s.slice(2)] : [8, s.slice(1)];
+        [base, digits] =
+            prefix === "b"
+                ? [2, s.slice(2)]
+                : prefix === "o"
+                  ? [8, s.slice(2)]
+                  : prefix === "x"
+                    ? [16, s.slice(2)]
+                    : [8, s.slice(1)];
     } else if (s === "") {
         return undefined;
     }
@@ -125,7 +133,8 @@ export function resolvePlain(input: string): Resolved {
             return { tag: "timestamp", value: input };
         }
         const plain = input.replaceAll("_", "");
-        const int = parseInt64(plain) ?? (plain.startsWith("+") || plain.startsWith("-") ? undefined : parseUint(plain));
+        const int =
+            parseInt64(plain) ?? (plain.startsWith("+") || plain.startsWith("-") ? undefined : parseUint(plain));
         if (int !== undefined) {
             return { tag: "int", value: Number(int) };
         }

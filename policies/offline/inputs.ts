@@ -11,8 +11,20 @@ import { errorMessage, isRecord } from "../lib/objects";
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 const CLUSTER_SCOPED = new Set([
-    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass",
-    "PriorityClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService", "CSIDriver", "IngressClass", "RuntimeClass",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "StorageClass",
+    "PriorityClass",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "APIService",
+    "CSIDriver",
+    "IngressClass",
+    "RuntimeClass",
 ]);
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -36,7 +48,10 @@ function assertBounded(value: unknown, source: string, where: string, startDepth
     while (stack.length > 0) {
         const [node, depth] = stack.pop()!;
         if (++nodes > MAX_NODES) {
-            throw new InputError(source, `${where} expands to more than ${MAX_NODES.toLocaleString("en-US")} values (aliases repeated too often)`);
+            throw new InputError(
+                source,
+                `${where} expands to more than ${MAX_NODES.toLocaleString("en-US")} values (aliases repeated too often)`,
+            );
         }
         if (typeof node !== "object" || node === null) {
             continue;
@@ -60,9 +75,16 @@ function kubernetesResource(object: Json, source: string, where: string): Offlin
     const metadata = isObject(object.metadata) ? object.metadata : {};
     const name = typeof metadata.name === "string" && metadata.name !== "" ? metadata.name : metadata.generateName;
     if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof name !== "string" || name === "") {
-        throw new InputError(source, `${where} is not a Kubernetes object (it needs apiVersion, kind and metadata.name)`);
+        throw new InputError(
+            source,
+            `${where} is not a Kubernetes object (it needs apiVersion, kind and metadata.name)`,
+        );
     }
-    const namespace = CLUSTER_SCOPED.has(kind) ? "" : typeof metadata.namespace === "string" && metadata.namespace ? metadata.namespace : "default";
+    const namespace = CLUSTER_SCOPED.has(kind)
+        ? ""
+        : typeof metadata.namespace === "string" && metadata.namespace
+          ? metadata.namespace
+          : "default";
     const type = pulumiType(apiVersion, kind);
     const qualified = namespace ? `${namespace}/${name}` : name;
     return {
@@ -118,18 +140,28 @@ function manifestResources(text: string, source: string): OfflineResource[] {
  */
 function openSecrets(value: unknown, source: string, where: string): unknown {
     const root: { value: unknown } = { value };
-    const stack: [Record<string, unknown> | unknown[], string | number, string][] = [[root as Record<string, unknown>, "value", where]];
+    const stack: [Record<string, unknown> | unknown[], string | number, string][] = [
+        [root as Record<string, unknown>, "value", where],
+    ];
     while (stack.length > 0) {
         const [parent, key, path] = stack.pop()!;
         let node = (parent as Record<string | number, unknown>)[key];
         while (isObject(node) && node[SECRET_SIG_KEY] === SECRET_SIG) {
             if (typeof node.plaintext !== "string") {
-                throw new InputError(source, `${path} is an encrypted secret the check cannot read: export with --show-secrets`);
+                throw new InputError(
+                    source,
+                    `${path} is an encrypted secret the check cannot read: export with --show-secrets`,
+                );
             }
             try {
                 node = JSON.parse(node.plaintext);
             } catch (error) {
-                throw new InputError(source, error instanceof RangeError ? `${path} is a secret whose plaintext nests too deeply to parse` : `${path} is a secret whose plaintext is not JSON`);
+                throw new InputError(
+                    source,
+                    error instanceof RangeError
+                        ? `${path} is a secret whose plaintext nests too deeply to parse`
+                        : `${path} is a secret whose plaintext is not JSON`,
+                );
             }
         }
         if (Array.isArray(node)) {
@@ -148,7 +180,13 @@ function openSecrets(value: unknown, source: string, where: string): unknown {
 
 /** The shape `pulumi stack export` writes: {"version": N, "deployment": {"manifest": …, "resources": […]}}. */
 function isStackExport(parsed: unknown): parsed is { version: number; deployment: Json } {
-    return isObject(parsed) && typeof parsed.version === "number" && isObject(parsed.deployment) && !("apiVersion" in parsed) && !("kind" in parsed);
+    return (
+        isObject(parsed) &&
+        typeof parsed.version === "number" &&
+        isObject(parsed.deployment) &&
+        !("apiVersion" in parsed) &&
+        !("kind" in parsed)
+    );
 }
 
 function stackExportResources(exported: { deployment: Json }, source: string): OfflineResource[] {
@@ -165,20 +203,29 @@ function stackExportResources(exported: { deployment: Json }, source: string): O
         }
         const inputs = isObject(entry.inputs) ? entry.inputs : {};
         const outputs = isObject(entry.outputs) ? entry.outputs : {};
-        const props = openSecrets({ ...inputs, ...outputs, ...(typeof entry.id === "string" ? { id: entry.id } : {}) }, source, `resource ${entry.urn}`) as Json;
+        const props = openSecrets(
+            { ...inputs, ...outputs, ...(typeof entry.id === "string" ? { id: entry.id } : {}) },
+            source,
+            `resource ${entry.urn}`,
+        ) as Json;
         // Props sit where an entry's inputs do (export, deployment, resources, entry, inputs): the export's bound holds inside secrets too.
         assertBounded(props, source, `resource ${entry.urn} (secrets opened)`, PROPS_DEPTH);
         const dependencies = isObject(entry.propertyDependencies) ? entry.propertyDependencies : {};
-        return [{
-            id: entry.urn,
-            type: entry.type,
-            urn: entry.urn,
-            name: entry.urn.split("::").pop() ?? entry.urn,
-            props,
-            propertyDependencies: Object.fromEntries(
-                Object.entries(dependencies).map(([key, urns]) => [key, Array.isArray(urns) ? urns.map(String) : []]),
-            ),
-        }];
+        return [
+            {
+                id: entry.urn,
+                type: entry.type,
+                urn: entry.urn,
+                name: entry.urn.split("::").pop() ?? entry.urn,
+                props,
+                propertyDependencies: Object.fromEntries(
+                    Object.entries(dependencies).map(([key, urns]) => [
+                        key,
+                        Array.isArray(urns) ? urns.map(String) : [],
+                    ]),
+                ),
+            },
+        ];
     });
 }
 
@@ -227,7 +274,10 @@ function read(path: string, readStdin: () => string): string {
     try {
         return path === "-" ? readStdin() : readFileSync(path, "utf8");
     } catch (error) {
-        throw new InputError(path === "-" ? "stdin" : path, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+        throw new InputError(
+            path === "-" ? "stdin" : path,
+            `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+        );
     }
 }
 
@@ -240,7 +290,10 @@ export function readInputs(paths: string[], readStdin: () => string = () => read
             try {
                 isDirectory = statSync(path).isDirectory();
             } catch (error) {
-                throw new InputError(path, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+                throw new InputError(
+                    path,
+                    `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+                );
             }
             if (isDirectory) {
                 files = filesUnder(path);

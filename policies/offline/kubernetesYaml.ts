@@ -47,7 +47,10 @@ const goFloat = new Type(`${TAG}float`, {
     construct: (data: string) => resolved(data).value,
 });
 /** go-yaml hands an untyped target the text of a timestamp. */
-const timestamp = new Type(`${TAG}timestamp`, { kind: "scalar", resolve: (data: string | null) => data !== null && isTimestamp(data) });
+const timestamp = new Type(`${TAG}timestamp`, {
+    kind: "scalar",
+    resolve: (data: string | null) => data !== null && isTimestamp(data),
+});
 const binary = new Type(`${TAG}binary`, {
     kind: "scalar",
     resolve: (data: string | null) => decodeBinary(data ?? "") !== undefined,
@@ -105,7 +108,9 @@ function applyMerges(mapping: Record<string, unknown>, budget: { left: number })
             }
             for (const [sourceKey, sourceValue] of Object.entries(source)) {
                 if (--budget.left < 0) {
-                    throw new YamlError(`not valid YAML: merge keys copy more than ${MAX_MERGE_WORK.toLocaleString("en-US")} values`);
+                    throw new YamlError(
+                        `not valid YAML: merge keys copy more than ${MAX_MERGE_WORK.toLocaleString("en-US")} values`,
+                    );
                 }
                 set(mapping, sourceKey, sourceValue);
             }

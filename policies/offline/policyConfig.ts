@@ -21,13 +21,20 @@ function asObject(value: unknown): Record<string, unknown> {
 function levelOf(value: unknown, where: string, source: string): EnforcementLevel | undefined {
     const level = typeof value === "string" ? value : asObject(value).enforcementLevel;
     if (level !== undefined && !LEVELS.includes(level as string)) {
-        throw new InputError(source, `${where}: enforcementLevel ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`);
+        throw new InputError(
+            source,
+            `${where}: enforcementLevel ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`,
+        );
     }
     return level as EnforcementLevel | undefined;
 }
 
 /** Every policy's level and settings; throws InputError naming the policy, the key and what is allowed. */
-export function effectiveConfig(raw: unknown, policies: Policy[], source = "policy config"): Map<string, EffectiveConfig> {
+export function effectiveConfig(
+    raw: unknown,
+    policies: Policy[],
+    source = "policy config",
+): Map<string, EffectiveConfig> {
     if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw))) {
         throw new InputError(source, "expected a JSON object keyed by policy name");
     }
@@ -35,7 +42,10 @@ export function effectiveConfig(raw: unknown, policies: Policy[], source = "poli
     const known = new Set(policies.map((p) => p.name));
     const unknown = Object.keys(file).filter((key) => key !== "all" && !known.has(key));
     if (unknown.length > 0) {
-        throw new InputError(source, `unknown policy ${unknown.join(", ")}; the pack's policies are ${[...known].join(", ")}`);
+        throw new InputError(
+            source,
+            `unknown policy ${unknown.join(", ")}; the pack's policies are ${[...known].join(", ")}`,
+        );
     }
     const all = levelOf(file.all, "all", source);
     const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
@@ -51,7 +61,10 @@ export function effectiveConfig(raw: unknown, policies: Policy[], source = "poli
             required: policy.configSchema?.required ?? [],
         });
         if (!validate(settings)) {
-            const problems = (validate.errors ?? []).map((e) => `${policy.name}${e.instancePath.replaceAll("/", ".")} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+            const problems = (validate.errors ?? []).map(
+                (e) =>
+                    `${policy.name}${e.instancePath.replaceAll("/", ".")} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
+            );
             throw new InputError(source, problems.join("; "));
         }
         delete settings.enforcementLevel;

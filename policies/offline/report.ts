@@ -3,7 +3,12 @@ import { CheckResult } from "./types";
 
 /** Exactly the contract: {"violations":[{policy, resource, message, level}], "checked": N}. */
 export function jsonReport(result: CheckResult): string {
-    const violations = result.violations.map(({ policy, resource, message, level }) => ({ policy, resource, message, level }));
+    const violations = result.violations.map(({ policy, resource, message, level }) => ({
+        policy,
+        resource,
+        message,
+        level,
+    }));
     return JSON.stringify({ violations, checked: result.checked });
 }
 

@@ -19,7 +19,9 @@ function vendorAccount(): FakeAccount {
     account.putForeignRole("nops-ccost-alpha_us-east-1", "/");
     account.putForeignRole("nops-ccost-beta_eu-west-1", "/");
     account.putForeignRole("unrelated-role", "/");
-    account.putForeignRole("nops-ccost-gamma_us-east-1", "/container-insights/prod/", { "container-insights:stack": "container-insights/prod" });
+    account.putForeignRole("nops-ccost-gamma_us-east-1", "/container-insights/prod/", {
+        "container-insights:stack": "container-insights/prod",
+    });
     return account;
 }
 
@@ -28,7 +30,12 @@ async function adopt(account: FakeAccount, argv: string[] = ["adopt", "--env", "
     const out: string[] = [];
     const err: string[] = [];
     try {
-        const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, ...(projectDir ? { projectDir } : {}) } as Parameters<typeof main>[1]);
+        const code = await main(argv, {
+            out: (l) => out.push(l),
+            err: (l) => err.push(l),
+            env: {},
+            ...(projectDir ? { projectDir } : {}),
+        } as Parameters<typeof main>[1]);
         return { code, out, err };
     } finally {
         restore();
@@ -40,10 +47,19 @@ describe("container-insights adopt", () => {
         const account = vendorAccount();
         const { code, out, err } = await adopt(account);
         assert.equal(code, 1);
-        assert.match(out.join("\n"), /bucket nops-container-cost-111122223333: exists \(made by CloudFormation stack nops-container-cost\); the next up imports it as it is, with its encryption, public access block, ownership controls, bucket policy/);
+        assert.match(
+            out.join("\n"),
+            /bucket nops-container-cost-111122223333: exists \(made by CloudFormation stack nops-container-cost\); the next up imports it as it is, with its encryption, public access block, ownership controls, bucket policy/,
+        );
         assert.match(out.join("\n"), /IAM user nops-container-cost-s3: exists, and IRSA mode does not use it/);
-        assert.match(err.join("\n"), /blocked: 2 vendor role\(s\) at path \/ still hold the per-cluster role names .*: nops-ccost-alpha_us-east-1, nops-ccost-beta_eu-west-1\./);
-        assert.ok(account.calls.every((c) => /^(Get|List|Head)/.test(c.operation)), account.calls.map((c) => c.operation).join(","));
+        assert.match(
+            err.join("\n"),
+            /blocked: 2 vendor role\(s\) at path \/ still hold the per-cluster role names .*: nops-ccost-alpha_us-east-1, nops-ccost-beta_eu-west-1\./,
+        );
+        assert.ok(
+            account.calls.every((c) => /^(Get|List|Head)/.test(c.operation)),
+            account.calls.map((c) => c.operation).join(","),
+        );
         assert.equal(account.role("nops-ccost-alpha_us-east-1")!.Path, "/");
     });
 
@@ -61,7 +77,10 @@ describe("container-insights adopt", () => {
             "  pulumi config set --stack prod container-insights:adopt false",
             "  npm run up -- prod          # applies the stack's settings and tags",
         ]);
-        assert.match(out.join("\n"), /Kubernetes: the chart takes over release nops-kubernetes-agent in namespace nops in place/);
+        assert.match(
+            out.join("\n"),
+            /Kubernetes: the chart takes over release nops-kubernetes-agent in namespace nops in place/,
+        );
 
         const done = new FakeAccount({ accountId: ACCOUNT });
         done.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/prod" } });
@@ -76,15 +95,37 @@ describe("container-insights adopt", () => {
         account.putBucket(BUCKET, { tags: { "container-insights:stack": "container-insights/prod" } });
         const { code, err } = await adopt(account, ["adopt", "--env", "uat"]);
         assert.equal(code, 1);
-        assert.match(err.join("\n"), /bucket nops-container-cost-111122223333 belongs to stack container-insights\/prod .*only one environment/);
+        assert.match(
+            err.join("\n"),
+            /bucket nops-container-cost-111122223333 belongs to stack container-insights\/prod .*only one environment/,
+        );
     });
 
     it("in IAM-user mode imports the user, and blocks while it has two access keys", () => {
-        const findings = { accountId: ACCOUNT, vendorRoles: [], user: { name: "nops-container-cost-s3", tags: {}, inlinePolicies: ["p"], attachedPolicies: [], accessKeys: 2 } };
+        const findings = {
+            accountId: ACCOUNT,
+            vendorRoles: [],
+            user: {
+                name: "nops-container-cost-s3",
+                tags: {},
+                inlinePolicies: ["p"],
+                attachedPolicies: [],
+                accessKeys: 2,
+            },
+        };
         const plan = adoptionPlan(findings, { name: "prod", createIamUser: true });
-        assert.match(plan.lines.join("\n"), /the next up imports it and gives it the stack's own policy and a new access key.*aws iam delete-user-policy --user-name nops-container-cost-s3 --policy-name p/);
+        assert.match(
+            plan.lines.join("\n"),
+            /the next up imports it and gives it the stack's own policy and a new access key.*aws iam delete-user-policy --user-name nops-container-cost-s3 --policy-name p/,
+        );
         assert.match(plan.blockers[0], /has 2 access keys, the most IAM allows/);
-        assert.equal(adoptionPlan({ ...findings, user: { ...findings.user, accessKeys: 1 } }, { name: "prod", createIamUser: true }).blockers.length, 0);
+        assert.equal(
+            adoptionPlan(
+                { ...findings, user: { ...findings.user, accessKeys: 1 } },
+                { name: "prod", createIamUser: true },
+            ).blockers.length,
+            0,
+        );
     });
 
     it("treats identityMode iamUser exactly as createIamUser true (the stack file's spelling does not matter)", async () => {
@@ -92,7 +133,10 @@ describe("container-insights adopt", () => {
             const dir = mkdtempSync(join(tmpdir(), "adopt-"));
             copyFileSync(join(__dirname, "..", "..", "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
             mkdirSync(join(dir, "stacks"));
-            writeFileSync(join(dir, "stacks", "Pulumi.prod.yaml"), `config:\n  aws:region: us-east-1\n  container-insights:environment: PROD\n  ${line}\n`);
+            writeFileSync(
+                join(dir, "stacks", "Pulumi.prod.yaml"),
+                `config:\n  aws:region: us-east-1\n  container-insights:environment: PROD\n  ${line}\n`,
+            );
             const account = vendorAccount();
             account.roles.delete("nops-ccost-alpha_us-east-1");
             account.roles.delete("nops-ccost-beta_eu-west-1");
@@ -104,16 +148,28 @@ describe("container-insights adopt", () => {
 
     it("reports AWS's own error in one line with exit 1 (no stack trace)", async () => {
         const account = vendorAccount();
-        account.faults.push((operation) => (operation === "ListRoles" ? Object.assign(new Error("User is not authorized to perform: iam:ListRoles"), { name: "AccessDenied" }) : undefined));
+        account.faults.push((operation) =>
+            operation === "ListRoles"
+                ? Object.assign(new Error("User is not authorized to perform: iam:ListRoles"), { name: "AccessDenied" })
+                : undefined,
+        );
         const { code, err } = await adopt(account);
         assert.equal(code, 1);
-        assert.deepEqual(err, ["container-insights: adopt failed: AccessDenied: User is not authorized to perform: iam:ListRoles"]);
+        assert.deepEqual(err, [
+            "container-insights: adopt failed: AccessDenied: User is not authorized to perform: iam:ListRoles",
+        ]);
     });
 
     it("is bad usage (exit 2) without --env, through the real entry point", function () {
         this.timeout(60000);
-        const result = spawnSync("npx", ["container-insights", "adopt"], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+        const result = spawnSync("npx", ["container-insights", "adopt"], {
+            cwd: join(__dirname, "..", ".."),
+            encoding: "utf8",
+        });
         assert.equal(result.status, 2, result.stderr);
-        assert.match(result.stderr, /--env is required \(prod or uat\)\nusage: npx container-insights adopt --env <prod\|uat>/);
+        assert.match(
+            result.stderr,
+            /--env is required \(prod or uat\)\nusage: npx container-insights adopt --env <prod\|uat>/,
+        );
     });
 });

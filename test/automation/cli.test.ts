@@ -7,32 +7,67 @@ import { RunRequest } from "../../automation/request";
 import { RunOptions, RunResult } from "../../automation/runStack";
 import { SecretValue } from "../../automation/outputs";
 
-async function cli(argv: string[], run: (request: RunRequest, options: RunOptions) => Promise<RunResult>, env: NodeJS.ProcessEnv = {}) {
+async function cli(
+    argv: string[],
+    run: (request: RunRequest, options: RunOptions) => Promise<RunResult>,
+    env: NodeJS.ProcessEnv = {},
+) {
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env, run });
     return { code, out, err };
 }
 
-const ok = (overrides: Partial<RunResult> = {}) => async (request: RunRequest, options: RunOptions): Promise<RunResult> => {
-    options.onEvent?.({ type: "resource-started", urn: "urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::insights", resourceType: "aws:s3/bucket:Bucket", op: "create" });
-    options.onEvent?.({ type: "resource-started", urn: "urn:pulumi:prod::container-insights::pulumi:pulumi:Stack::s", resourceType: "pulumi:pulumi:Stack", op: "same" });
-    options.onEvent?.({ type: "policy-violation", policy: "helm-release-values", policyPack: "container-insights", message: "not visible", level: "advisory" });
-    options.onEvent?.({ type: "summary", changes: { create: 1, same: 1 }, durationSeconds: 3 });
-    return {
-        action: request.action,
-        stackName: "prod",
-        environment: "PROD",
-        changes: { create: 1 },
-        outputs: { bucketName: { secret: false, value: "b" }, key: { secret: true, value: new SecretValue("s3cr3t") } },
-        policyViolations: [{ policy: "helm-release-values", policyPack: "container-insights", message: "not visible", level: "advisory" }],
-        ...overrides,
+const ok =
+    (overrides: Partial<RunResult> = {}) =>
+    async (request: RunRequest, options: RunOptions): Promise<RunResult> => {
+        options.onEvent?.({
+            type: "resource-started",
+            urn: "urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::insights",
+            resourceType: "aws:s3/bucket:Bucket",
+            op: "create",
+        });
+        options.onEvent?.({
+            type: "resource-started",
+            urn: "urn:pulumi:prod::container-insights::pulumi:pulumi:Stack::s",
+            resourceType: "pulumi:pulumi:Stack",
+            op: "same",
+        });
+        options.onEvent?.({
+            type: "policy-violation",
+            policy: "helm-release-values",
+            policyPack: "container-insights",
+            message: "not visible",
+            level: "advisory",
+        });
+        options.onEvent?.({ type: "summary", changes: { create: 1, same: 1 }, durationSeconds: 3 });
+        return {
+            action: request.action,
+            stackName: "prod",
+            environment: "PROD",
+            changes: { create: 1 },
+            outputs: {
+                bucketName: { secret: false, value: "b" },
+                key: { secret: true, value: new SecretValue("s3cr3t") },
+            },
+            policyViolations: [
+                {
+                    policy: "helm-release-values",
+                    policyPack: "container-insights",
+                    message: "not visible",
+                    level: "advisory",
+                },
+            ],
+            ...overrides,
+        };
     };
-};
 
 describe("container-insights CLI", () => {
     it("turns arguments into a request; the token comes from the environment, never the command line", () => {
-        const parsed = parseCliArguments(["up", "--env", "prod", "--stack=team-a", "--regions", "us-east-1, eu-west-1", "--yes"], { CONTAINER_INSIGHTS_TOKEN: "tok", CONTAINER_INSIGHTS_EXTERNAL_ID: "ext" });
+        const parsed = parseCliArguments(
+            ["up", "--env", "prod", "--stack=team-a", "--regions", "us-east-1, eu-west-1", "--yes"],
+            { CONTAINER_INSIGHTS_TOKEN: "tok", CONTAINER_INSIGHTS_EXTERNAL_ID: "ext" },
+        );
         assert.deepEqual(parsed, {
             action: "up",
             environment: "prod",
@@ -41,14 +76,23 @@ describe("container-insights CLI", () => {
             secrets: { token: "tok", externalId: "ext" },
             yes: true,
         });
-        assert.deepEqual(parseCliArguments(["preview", "--env", "uat", "--account", "111122223333"]), { action: "preview", environment: "uat", accountId: "111122223333", secrets: {}, yes: false });
+        assert.deepEqual(parseCliArguments(["preview", "--env", "uat", "--account", "111122223333"]), {
+            action: "preview",
+            environment: "uat",
+            accountId: "111122223333",
+            secrets: {},
+            yes: false,
+        });
     });
 
     it("refuses bad usage with exit code 2 and the usage line", async () => {
         const never = async (): Promise<RunResult> => assert.fail("must not run");
         for (const [argv, message] of [
             [[], /name a command/],
-            [["deploy", "--env", "prod"], /unknown command deploy; commands: preview, up, refresh, destroy, configure, adopt, status, watch, help/],
+            [
+                ["deploy", "--env", "prod"],
+                /unknown command deploy; commands: preview, up, refresh, destroy, configure, adopt, status, watch, help/,
+            ],
             [["preveiw", "--env", "prod"], /unknown command preveiw \(did you mean preview\?\)/],
             [["stauts"], /\(did you mean status\?\)/],
             [["preview"], /--env is required/],
@@ -56,9 +100,18 @@ describe("container-insights CLI", () => {
             [["preview", "--env", "dev"], /--env "dev" is not one of prod, uat/],
             [["preview", "--env", "prd"], /--env "prd" is not one of prod, uat \(did you mean prod\?\)/],
             [["preview", "--env", "prod", "--token", "x"], /unknown argument --token/],
-            [["preview", "--env", "prod", "--regoins", "us-east-1"], /unknown argument --regoins \(did you mean --regions\?\)/],
-            [["preview", "--env", "prod", "--regions", "us-east-1,eu-west-1,us-east-1"], /--regions lists us-east-1 twice; list each region once/],
-            [["preview", "--env", "prod", "--regions", "us-east-x"], /--regions: "us-east-x" is not an AWS region name/],
+            [
+                ["preview", "--env", "prod", "--regoins", "us-east-1"],
+                /unknown argument --regoins \(did you mean --regions\?\)/,
+            ],
+            [
+                ["preview", "--env", "prod", "--regions", "us-east-1,eu-west-1,us-east-1"],
+                /--regions lists us-east-1 twice; list each region once/,
+            ],
+            [
+                ["preview", "--env", "prod", "--regions", "us-east-x"],
+                /--regions: "us-east-x" is not an AWS region name/,
+            ],
             [["preview", "--env", "prod", "--account", "12345"], /--account "12345" is not a 12-digit AWS account id/],
             [["preview", "--env", "prod", "--env", "uat"], /--env is given twice/],
             [["preview", "--env", "prod", "extra"], /unexpected argument extra/],
@@ -78,7 +131,10 @@ describe("container-insights CLI", () => {
             throw new PulumiCliMissingError("pulumi on PATH");
         });
         assert.equal(code, 1);
-        assert.match(err.join("\n"), /the Pulumi CLI is not on PATH: install it \(https:\/\/www\.pulumi\.com\/docs\/install\/\)/);
+        assert.match(
+            err.join("\n"),
+            /the Pulumi CLI is not on PATH: install it \(https:\/\/www\.pulumi\.com\/docs\/install\/\)/,
+        );
         assert.doesNotMatch(err.join("\n"), /pulumiHome/);
         const help = await cli(["status", "--help"], async (): Promise<RunResult> => assert.fail("must not run"));
         assert.match(help.out.join("\n"), /--json/);
@@ -101,10 +157,18 @@ describe("container-insights CLI", () => {
             }
             assert.match(text, /exit codes: 0 success; 1 failure.*; 2 bad usage/);
         }
-        for (const argv of [["help", "status"], ["status", "--help"], ["up", "-h"], ["adopt", "--env", "nonsense", "--help"]]) {
+        for (const argv of [
+            ["help", "status"],
+            ["status", "--help"],
+            ["up", "-h"],
+            ["adopt", "--env", "nonsense", "--help"],
+        ]) {
             const { code, out } = await cli(argv, never);
             assert.equal(code, 0, argv.join(" "));
-            assert.match(out[0], new RegExp(`^usage: npx container-insights ${argv[0] === "help" ? argv[1] : argv[0]} `));
+            assert.match(
+                out[0],
+                new RegExp(`^usage: npx container-insights ${argv[0] === "help" ? argv[1] : argv[0]} `),
+            );
         }
     });
 
@@ -123,10 +187,20 @@ describe("container-insights CLI", () => {
 
     it("exits 1 on a blocking policy violation or a failure, saying why", async () => {
         const blocked = await cli(["up", "--env", "prod", "--yes"], async () => {
-            throw new PolicyViolationError("prod", [{ policy: "s3-bucket-tls-only", policyPack: "container-insights", message: "no TLS", level: "mandatory" }]);
+            throw new PolicyViolationError("prod", [
+                {
+                    policy: "s3-bucket-tls-only",
+                    policyPack: "container-insights",
+                    message: "no TLS",
+                    level: "mandatory",
+                },
+            ]);
         });
         assert.equal(blocked.code, 1);
-        assert.match(blocked.err.join("\n"), /policy: 1 mandatory, 0 advisory violation\(s\)\n.*1 mandatory policy violation\(s\) blocked the operation/);
+        assert.match(
+            blocked.err.join("\n"),
+            /policy: 1 mandatory, 0 advisory violation\(s\)\n.*1 mandatory policy violation\(s\) blocked the operation/,
+        );
         const locked = await cli(["refresh", "--env", "prod"], async () => {
             throw new StackLockedError("prod", 5);
         });
@@ -136,7 +210,8 @@ describe("container-insights CLI", () => {
 
     it("runs as npx container-insights: help exits 0, a bad --env is bad usage (2)", function () {
         this.timeout(60000);
-        const npx = (args: string[]) => spawnSync("npx", ["container-insights", ...args], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+        const npx = (args: string[]) =>
+            spawnSync("npx", ["container-insights", ...args], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
         const bad = npx(["preview", "--env", "dev"]);
         assert.equal(bad.status, 2, bad.stderr);
         assert.match(bad.stderr, /--env "dev" is not one of prod, uat/);

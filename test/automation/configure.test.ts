@@ -24,7 +24,9 @@ function fakePulumi(): { dir: string; log: string } {
         "#!/usr/bin/env bash",
         `echo "ARGS $*" >> "${log}"`,
         'if [[ "$1" == whoami ]]; then exit 1; fi',
-        'if [[ "$1 $2" == "config set" && -z "${7:-}" && "$5" == --secret ]]; then echo "STDIN $(cat)" >> "' + log + '"; fi',
+        'if [[ "$1 $2" == "config set" && -z "${7:-}" && "$5" == --secret ]]; then echo "STDIN $(cat)" >> "' +
+            log +
+            '"; fi',
         'echo "BACKEND ${PULUMI_BACKEND_URL:-none}" >> "' + log + '"',
         "exit 0",
     ].join("\n");
@@ -42,7 +44,12 @@ describe("configure (npm run configure -- <stack>)", () => {
             cwd: ROOT,
             input: `NopsIntegrationRole\n${TOKEN}\n${EXTERNAL_ID}\n${DATADOG}\n`,
             encoding: "utf8",
-            env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: "pass" },
+            env: {
+                ...process.env,
+                PATH: `${dir}:${process.env.PATH}`,
+                PULUMI_BACKEND_URL: `file://${state}`,
+                PULUMI_CONFIG_PASSPHRASE: "pass",
+            },
         });
         assert.equal(result.status, 0, result.stderr);
         const calls = readFileSync(log, "utf8");
@@ -54,7 +61,10 @@ describe("configure (npm run configure -- <stack>)", () => {
             "ARGS config set --stack prod --secret container-insights:externalId",
             "ARGS config set --stack prod --secret container-insights:datadogApiKey",
         ]);
-        assert.deepEqual(calls.split("\n").filter((line) => line.startsWith("STDIN ")), [`STDIN ${TOKEN}`, `STDIN ${EXTERNAL_ID}`, `STDIN ${DATADOG}`]);
+        assert.deepEqual(
+            calls.split("\n").filter((line) => line.startsWith("STDIN ")),
+            [`STDIN ${TOKEN}`, `STDIN ${EXTERNAL_ID}`, `STDIN ${DATADOG}`],
+        );
         assert.ok(calls.includes(`BACKEND file://${state}`));
         for (const text of [result.stdout, result.stderr]) {
             assert.ok(!text.includes(TOKEN) && !text.includes(EXTERNAL_ID) && !text.includes(DATADOG), text);
@@ -70,9 +80,18 @@ describe("configure (npm run configure -- <stack>)", () => {
             return { code: args[0] === "whoami" ? 1 : 0, stdout: "", stderr: "" };
         };
         const err: string[] = [];
-        const code = await main(["configure", "prod"], { out: () => undefined, err: (l) => err.push(l), env: {}, pulumi, ask: async () => assert.fail("must not ask") });
+        const code = await main(["configure", "prod"], {
+            out: () => undefined,
+            err: (l) => err.push(l),
+            env: {},
+            pulumi,
+            ask: async () => assert.fail("must not ask"),
+        });
         assert.equal(code, 1);
-        assert.match(err.join("\n"), /^container-insights: PULUMI_CONFIG_PASSPHRASE is not set: .*export PULUMI_CONFIG_PASSPHRASE/);
+        assert.match(
+            err.join("\n"),
+            /^container-insights: PULUMI_CONFIG_PASSPHRASE is not set: .*export PULUMI_CONFIG_PASSPHRASE/,
+        );
         assert.doesNotMatch(err.join("\n"), /usage:/);
         assert.deepEqual(calls, [["whoami"]]);
     });
@@ -81,7 +100,10 @@ describe("configure (npm run configure -- <stack>)", () => {
         const project = mkdtempSync(join(tmpdir(), "project-"));
         copyFileSync(join(ROOT, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
         mkdirSync(join(project, "stacks"));
-        writeFileSync(join(project, "stacks", "Pulumi.prod.yaml"), "config:\n  aws:region: us-east-1\n  container-insights:autoUpdate: false\n  container-insights:agent:\n    install: false\n");
+        writeFileSync(
+            join(project, "stacks", "Pulumi.prod.yaml"),
+            "config:\n  aws:region: us-east-1\n  container-insights:autoUpdate: false\n  container-insights:agent:\n    install: false\n",
+        );
         const answers = ["bad role!", "NopsIntegrationRole", TOKEN];
         const asked: Array<{ question: string; muted: boolean }> = [];
         const calls: Array<{ args: string[]; stdin?: string }> = [];
@@ -101,9 +123,15 @@ describe("configure (npm run configure -- <stack>)", () => {
         };
         const errors: string[] = [];
         assert.equal(await main(["configure", "prod"], io), 0);
-        assert.deepEqual(asked.map((a) => a.muted), [false, false, true]);
+        assert.deepEqual(
+            asked.map((a) => a.muted),
+            [false, false, true],
+        );
         assert.match(errors[0], /roleName: "bad role!" is not allowed; allowed: an IAM role name/);
-        assert.deepEqual(calls.map((c) => c.args.slice(-2).join(" ")), ["--create prod", "container-insights:roleName NopsIntegrationRole", "--secret container-insights:token"]);
+        assert.deepEqual(
+            calls.map((c) => c.args.slice(-2).join(" ")),
+            ["--create prod", "container-insights:roleName NopsIntegrationRole", "--secret container-insights:token"],
+        );
         assert.equal(calls[2].stdin, `${TOKEN}\n`);
         assert.equal(await main(["configure", "staging"], { ...io, err: (l: string) => errors.push(l) }), 2);
         assert.match(errors.at(-1)!, /no stack file stacks\/Pulumi\.staging\.yaml; known stacks: prod/);

@@ -9,9 +9,24 @@ const recorded: EngineEvent[] = JSON.parse(readFileSync(join(__dirname, "fixture
 describe("engine event mapping", () => {
     it("maps Pulumi's engine events to typed events, dropping prelude, stdout, ephemeral and cancel events", () => {
         assert.deepEqual(recorded.map(toInsightsEvent).filter(Boolean), [
-            { type: "resource-started", urn: "urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::insights", resourceType: "aws:s3/bucket:Bucket", op: "create" },
-            { type: "resource-finished", urn: "urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::insights", resourceType: "aws:s3/bucket:Bucket", op: "create" },
-            { type: "resource-started", urn: "urn:pulumi:prod::container-insights::pulumi:pulumi:Stack::container-insights-prod", resourceType: "pulumi:pulumi:Stack", op: "same" },
+            {
+                type: "resource-started",
+                urn: "urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::insights",
+                resourceType: "aws:s3/bucket:Bucket",
+                op: "create",
+            },
+            {
+                type: "resource-finished",
+                urn: "urn:pulumi:prod::container-insights::aws:s3/bucket:Bucket::insights",
+                resourceType: "aws:s3/bucket:Bucket",
+                op: "create",
+            },
+            {
+                type: "resource-started",
+                urn: "urn:pulumi:prod::container-insights::pulumi:pulumi:Stack::container-insights-prod",
+                resourceType: "pulumi:pulumi:Stack",
+                op: "same",
+            },
             {
                 type: "policy-violation",
                 policy: "k8s-containers-non-root",
@@ -20,10 +35,32 @@ describe("engine event mapping", () => {
                 message: "DaemonSet nops/agent, container app is privileged",
                 level: "mandatory",
             },
-            { type: "policy-violation", policy: "helm-release-values", policyPack: "container-insights", urn: undefined, message: "Release agent: its rendered manifests are not visible", level: "advisory" },
-            { type: "diagnostic", severity: "error", message: "creating IAM Role: AccessDenied", urn: "urn:pulumi:prod::container-insights::aws:iam/role:Role::reconciler" },
-            { type: "diagnostic", severity: "warning", message: "cluster legacy skipped: no OIDC provider", urn: undefined },
-            { type: "resource-failed", urn: "urn:pulumi:prod::container-insights::aws:iam/role:Role::reconciler", resourceType: "aws:iam/role:Role", op: "create" },
+            {
+                type: "policy-violation",
+                policy: "helm-release-values",
+                policyPack: "container-insights",
+                urn: undefined,
+                message: "Release agent: its rendered manifests are not visible",
+                level: "advisory",
+            },
+            {
+                type: "diagnostic",
+                severity: "error",
+                message: "creating IAM Role: AccessDenied",
+                urn: "urn:pulumi:prod::container-insights::aws:iam/role:Role::reconciler",
+            },
+            {
+                type: "diagnostic",
+                severity: "warning",
+                message: "cluster legacy skipped: no OIDC provider",
+                urn: undefined,
+            },
+            {
+                type: "resource-failed",
+                urn: "urn:pulumi:prod::container-insights::aws:iam/role:Role::reconciler",
+                resourceType: "aws:iam/role:Role",
+                op: "create",
+            },
             { type: "summary", changes: { create: 40, same: 1 }, durationSeconds: 11 },
         ]);
     });

@@ -11,15 +11,25 @@ import type { StackConfigValue } from "../../automation/request";
 import type { OpenedStack, StackHandle } from "../../automation/workspace";
 
 // Exported at run time, though not in the type declarations: what Pulumi's own errors are built from.
-const CommandResult = (automation as any).CommandResult as new (stdout: string, stderr: string, code: number) => unknown;
+const CommandResult = (automation as any).CommandResult as new (
+    stdout: string,
+    stderr: string,
+    code: number,
+) => unknown;
 
 export type Script = (call: { action: string; options: any; emit: (e: EngineEvent) => void }) => Promise<void> | void;
 
 let sequence = 0;
-export const event = (body: Omit<EngineEvent, "sequence" | "timestamp">): EngineEvent => ({ sequence: sequence++, timestamp: 0, ...body });
+export const event = (body: Omit<EngineEvent, "sequence" | "timestamp">): EngineEvent => ({
+    sequence: sequence++,
+    timestamp: 0,
+    ...body,
+});
 
 export const lockedError = () =>
-    new (ConcurrentUpdateError as any)(new CommandResult("", "error: the stack is currently locked by 1 lock(s)", 255)) as Error;
+    new (ConcurrentUpdateError as any)(
+        new CommandResult("", "error: the stack is currently locked by 1 lock(s)", 255),
+    ) as Error;
 export const commandError = (stderr: string) => new (CommandError as any)(new CommandResult("", stderr, 255)) as Error;
 
 /** The fake's "encryption" of a secret: visibly not the plain text, and reversible for the tests. */
@@ -37,7 +47,10 @@ function stackFileText(map: ConfigMap, salt: string): string {
 export class FakeStack {
     config: Record<string, { value: string; secret?: boolean }> = {};
     calls: { action: string; options: any }[] = [];
-    outputsValue: OutputMap = { bucketName: { value: "nops-container-cost-111122223333", secret: false }, iamUserSecretAccessKey: { value: "s3cr3t", secret: true } };
+    outputsValue: OutputMap = {
+        bucketName: { value: "nops-container-cost-111122223333", secret: false },
+        iamUserSecretAccessKey: { value: "s3cr3t", secret: true },
+    };
     script: Script = () => undefined;
 
     /** Every `config set-all` on another file: which file, and what was set. */
@@ -62,14 +75,25 @@ export class FakeStack {
             for (const [key, { value, secret }] of Object.entries(config)) {
                 map.set(key, secret ? newSecureValue(fakeCiphertext(value)) : newValue(value), true);
             }
-            writeFileSync(file, stackFileText(map, (YAML.parse(text) as { encryptionsalt?: string } | null)?.encryptionsalt ?? "none"));
+            writeFileSync(
+                file,
+                stackFileText(map, (YAML.parse(text) as { encryptionsalt?: string } | null)?.encryptionsalt ?? "none"),
+            );
         },
     };
 
     async getAllConfig() {
         const map = new ConfigMap();
         for (const [key, { value, secret }] of Object.entries(this.config)) {
-            map.set(key, secret ? newSecureValue(fakeCiphertext(value)) : value.startsWith("{") ? newObjectValue(value) : newValue(value), false);
+            map.set(
+                key,
+                secret
+                    ? newSecureValue(fakeCiphertext(value))
+                    : value.startsWith("{")
+                      ? newObjectValue(value)
+                      : newValue(value),
+                false,
+            );
         }
         writeFileSync(this.stackFile, stackFileText(map, "v1:fake-salt"));
         this.configFiles.stackFile = this.stackFile;

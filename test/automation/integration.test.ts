@@ -44,13 +44,22 @@ describe(`runStack against the real Pulumi CLI${skipReason ? ` (skipped: ${skipR
     it("previews and updates an inline program on a local file backend, with the policy pack", async () => {
         const events: InsightsEvent[] = [];
         const options: RunOptions = {
-            program: { projectName: "container-insights-it", run: async () => ({ greeting: "hello", hidden: pulumi.secret("s3cr3t") }) },
+            program: {
+                projectName: "container-insights-it",
+                run: async () => ({ greeting: "hello", hidden: pulumi.secret("s3cr3t") }),
+            },
             backend: { stateDirectory },
             passphrase: "integration-test",
             policyPack: join(PROJECT_DIR, "policies"),
             onEvent: (e) => events.push(e),
         };
-        const base = { environment: "UAT", stackName: "it", secrets: { token: "tok", externalId: "ext" }, config: { roleName: "R" }, awsRegion: "us-east-1" };
+        const base = {
+            environment: "UAT",
+            stackName: "it",
+            secrets: { token: "tok", externalId: "ext" },
+            config: { roleName: "R" },
+            awsRegion: "us-east-1",
+        };
         const preview = await runStack({ ...base, action: "preview" }, options);
         assert.equal(preview.stackName, "it");
         assert.ok(events.some((e) => e.type === "summary"));

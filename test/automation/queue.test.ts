@@ -8,23 +8,25 @@ function recorder() {
     const running = new Map<string, number>();
     const overlaps: string[] = [];
     const order: string[] = [];
-    const task = (key: string, label: string, fail = false) => async () => {
-        running.set(key, (running.get(key) ?? 0) + 1);
-        if ([...running.values()].reduce((a, b) => a + b, 0) > 1) {
-            overlaps.push(label);
-        }
-        if ((running.get(key) ?? 0) > 1) {
-            throw new Error(`${label} overlapped another operation on ${key}`);
-        }
-        order.push(`start ${label}`);
-        await tick(15);
-        order.push(`end ${label}`);
-        running.set(key, running.get(key)! - 1);
-        if (fail) {
-            throw new Error(`${label} failed`);
-        }
-        return label;
-    };
+    const task =
+        (key: string, label: string, fail = false) =>
+        async () => {
+            running.set(key, (running.get(key) ?? 0) + 1);
+            if ([...running.values()].reduce((a, b) => a + b, 0) > 1) {
+                overlaps.push(label);
+            }
+            if ((running.get(key) ?? 0) > 1) {
+                throw new Error(`${label} overlapped another operation on ${key}`);
+            }
+            order.push(`start ${label}`);
+            await tick(15);
+            order.push(`end ${label}`);
+            running.set(key, running.get(key)! - 1);
+            if (fail) {
+                throw new Error(`${label} failed`);
+            }
+            return label;
+        };
     return { task, overlaps, order };
 }
 
@@ -32,7 +34,11 @@ describe("per-stack queue", () => {
     it("never overlaps two operations on one stack, and keeps their order", async () => {
         const queue = new StackQueue();
         const { task, order } = recorder();
-        const results = await Promise.all([queue.run("prod", task("prod", "a")), queue.run("prod", task("prod", "b")), queue.run("prod", task("prod", "c"))]);
+        const results = await Promise.all([
+            queue.run("prod", task("prod", "a")),
+            queue.run("prod", task("prod", "b")),
+            queue.run("prod", task("prod", "c")),
+        ]);
         assert.deepEqual(results, ["a", "b", "c"]);
         assert.deepEqual(order, ["start a", "end a", "start b", "end b", "start c", "end c"]);
     });

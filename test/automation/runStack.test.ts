@@ -36,7 +36,14 @@ function setup(options: Partial<RunOptions> = {}) {
     const workspace = fakeWorkspace();
     const events: InsightsEvent[] = [];
     const run = (req: RunRequest, extra: Partial<RunOptions> = {}) =>
-        runStack(req, { openStack: workspace.open, queue: new StackQueue(), onEvent: (e) => events.push(e), lockRetry: { attempts: 3, baseDelayMs: 1, sleep: async () => undefined }, ...options, ...extra });
+        runStack(req, {
+            openStack: workspace.open,
+            queue: new StackQueue(),
+            onEvent: (e) => events.push(e),
+            lockRetry: { attempts: 3, baseDelayMs: 1, sleep: async () => undefined },
+            ...options,
+            ...extra,
+        });
     const stack = async (name = "prod-111122223333") => {
         await workspace.open(name);
         return workspace.stacks.get(name)!;
@@ -44,7 +51,18 @@ function setup(options: Partial<RunOptions> = {}) {
     return { workspace, events, run, stack };
 }
 
-const BLOCKING = event({ policyEvent: { resourceUrn: "urn:x", message: "bucket data has no server-side encryption", color: "never", policyName: "s3-bucket-encrypted", policyPackName: "container-insights", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", enforcementLevel: "mandatory" } });
+const BLOCKING = event({
+    policyEvent: {
+        resourceUrn: "urn:x",
+        message: "bucket data has no server-side encryption",
+        color: "never",
+        policyName: "s3-bucket-encrypted",
+        policyPackName: "container-insights",
+        policyPackVersion: "0.1.0",
+        policyPackVersionTag: "0.1.0",
+        enforcementLevel: "mandatory",
+    },
+});
 
 describe("runStack", () => {
     it("previews with the policy pack and the request's config (secrets as secrets) and returns a typed result", async () => {
@@ -53,7 +71,13 @@ describe("runStack", () => {
         let during: any;
         fake.script = ({ emit, options }) => {
             during = YAML.parse(readFileSync(options.configFile, "utf8")).config;
-            emit(event({ resourcePreEvent: { metadata: { op: "create", urn: "urn:b", type: "aws:s3/bucket:Bucket" } as never } }));
+            emit(
+                event({
+                    resourcePreEvent: {
+                        metadata: { op: "create", urn: "urn:b", type: "aws:s3/bucket:Bucket" } as never,
+                    },
+                }),
+            );
         };
         const result = await run(request());
         assert.equal(fake.calls[0].action, "preview");
@@ -62,14 +86,22 @@ describe("runStack", () => {
         assert.equal(during["container-insights:environment"], "PROD");
         // A preview leaves the stack's config as it was.
         assert.deepEqual(fake.config, {});
-        assert.deepEqual(events, [{ type: "resource-started", urn: "urn:b", resourceType: "aws:s3/bucket:Bucket", op: "create" }]);
-        assert.deepEqual([result.stackName, result.environment, result.changes, result.policyViolations], ["prod-111122223333", "PROD", { create: 3 }, []]);
+        assert.deepEqual(events, [
+            { type: "resource-started", urn: "urn:b", resourceType: "aws:s3/bucket:Bucket", op: "create" },
+        ]);
+        assert.deepEqual(
+            [result.stackName, result.environment, result.changes, result.policyViolations],
+            ["prod-111122223333", "PROD", { create: 3 }, []],
+        );
     });
 
     it("keeps the request's config only after a successful up: preview, refresh, destroy and a failed up leave the stack's as it was", async () => {
         const { run, stack } = setup();
         const fake = await stack();
-        const original: FakeStack["config"] = { "container-insights:includeRegions": { value: "us-east-1", secret: false }, "container-insights:roleName": { value: "Old", secret: false } };
+        const original: FakeStack["config"] = {
+            "container-insights:includeRegions": { value: "us-east-1", secret: false },
+            "container-insights:roleName": { value: "Old", secret: false },
+        };
         for (const action of ["preview", "refresh", "destroy"] as const) {
             fake.config = { ...original };
             await run(request({ action, config: { roleName: "R", includeRegions: ["eu-west-1"] } }));
@@ -92,8 +124,18 @@ describe("runStack", () => {
     it("runs the engine on a private copy of the stack's config file with the request's set on it, removed afterwards, whatever the outcome", async () => {
         const { run, stack } = setup();
         const fake = await stack();
-        const original: FakeStack["config"] = { "container-insights:roleName": { value: "Old", secret: false }, "container-insights:clusters": { value: '{"include":["prod-*"]}', secret: false } };
-        const seen: { file: string; text: string; mode: number; dirMode: number; stackFile: string; stackConfig: FakeStack["config"] }[] = [];
+        const original: FakeStack["config"] = {
+            "container-insights:roleName": { value: "Old", secret: false },
+            "container-insights:clusters": { value: '{"include":["prod-*"]}', secret: false },
+        };
+        const seen: {
+            file: string;
+            text: string;
+            mode: number;
+            dirMode: number;
+            stackFile: string;
+            stackConfig: FakeStack["config"];
+        }[] = [];
         const failWith = (action: string) => {
             fake.script = ({ options }) => {
                 seen.push({
@@ -130,19 +172,35 @@ describe("runStack", () => {
                 assert.deepEqual(fake.config, original, `${outcome}: the stack's config is untouched afterwards`);
             }
             const last = seen[seen.length - 1];
-            assert.deepEqual(last.stackConfig, original, `${outcome}: the stack's config is untouched during the operation`);
+            assert.deepEqual(
+                last.stackConfig,
+                original,
+                `${outcome}: the stack's config is untouched during the operation`,
+            );
             assert.doesNotMatch(last.stackFile, /tok-SECRET|fake-ciphertext:dG9r/, outcome);
             const file = YAML.parse(last.text);
             assert.equal(file.encryptionsalt, "v1:fake-salt", "the stack's secrets provider state is copied");
             assert.equal(file.config["container-insights:roleName"], "R");
-            assert.deepEqual(file.config["container-insights:clusters"], { include: ["prod-*"], exclude: '["dev-*"]' }, "--path: a field of the object key (a string, as the CLI stores it)");
-            assert.deepEqual(file.config["container-insights:token"], { secure: fakeCiphertext("tok-SECRET") }, "the secret is set as a secret");
+            assert.deepEqual(
+                file.config["container-insights:clusters"],
+                { include: ["prod-*"], exclude: '["dev-*"]' },
+                "--path: a field of the object key (a string, as the CLI stores it)",
+            );
+            assert.deepEqual(
+                file.config["container-insights:token"],
+                { secure: fakeCiphertext("tok-SECRET") },
+                "the secret is set as a secret",
+            );
             assert.doesNotMatch(last.text, /tok-SECRET/);
             assert.deepEqual([last.mode, last.dirMode], [0o600, 0o700]);
             assert.notEqual(last.file, fake.configFiles.stackFile);
             assert.equal(existsSync(dirname(last.file)), false, `${outcome}: the temporary directory is gone`);
         }
-        assert.equal(fake.config["container-insights:roleName"].value, "R", "a successful up keeps the request's config");
+        assert.equal(
+            fake.config["container-insights:roleName"].value,
+            "R",
+            "a successful up keeps the request's config",
+        );
         assert.deepEqual(fake.config["container-insights:token"], { value: "tok-SECRET", secret: true });
     });
 
@@ -151,7 +209,10 @@ describe("runStack", () => {
         const result = await run(request({ action: "up" }));
         const secret = result.outputs.iamUserSecretAccessKey;
         assert.equal(secret.secret, true);
-        assert.equal(JSON.stringify(result.outputs), '{"bucketName":{"secret":false,"value":"nops-container-cost-111122223333"},"iamUserSecretAccessKey":{"secret":true,"value":"[secret]"}}');
+        assert.equal(
+            JSON.stringify(result.outputs),
+            '{"bucketName":{"secret":false,"value":"nops-container-cost-111122223333"},"iamUserSecretAccessKey":{"secret":true,"value":"[secret]"}}',
+        );
         assert.doesNotMatch(inspect(result, { depth: 5 }), /s3cr3t/);
         assert.equal(`${secret.value}`, "[secret]");
         assert.equal(secret.secret && secret.value.reveal(), "s3cr3t");
@@ -180,7 +241,11 @@ describe("runStack", () => {
             assert.equal(e.code, "POLICY_VIOLATION");
             assert.equal(e.violations[0].policy, "s3-bucket-encrypted");
             assert.match(e.message, /s3-bucket-encrypted on urn:x: bucket data has no server-side encryption/);
-            assert.match(String((e.cause as Error).message), /1 mandatory policy violation/, "the engine's error is the cause");
+            assert.match(
+                String((e.cause as Error).message),
+                /1 mandatory policy violation/,
+                "the engine's error is the cause",
+            );
             return true;
         });
     });
@@ -201,14 +266,21 @@ describe("runStack", () => {
         };
         await assert.rejects(
             run(request()),
-            (e: unknown) => e instanceof StackLockedError && e.code === "STACK_LOCKED" && /pulumi cancel --stack prod-111122223333/.test(e.message) && e.cause instanceof Error && e.cause.name === lockedError().name,
+            (e: unknown) =>
+                e instanceof StackLockedError &&
+                e.code === "STACK_LOCKED" &&
+                /pulumi cancel --stack prod-111122223333/.test(e.message) &&
+                e.cause instanceof Error &&
+                e.cause.name === lockedError().name,
         );
         assert.equal(fake.calls.length, 6);
     });
 
     it("stops waiting for another process's lock when cancelled", async () => {
         const controller = new AbortController();
-        const { run, stack } = setup({ lockRetry: { attempts: 5, baseDelayMs: 1, sleep: async () => controller.abort() } });
+        const { run, stack } = setup({
+            lockRetry: { attempts: 5, baseDelayMs: 1, sleep: async () => controller.abort() },
+        });
         const fake = await stack();
         fake.script = () => {
             throw lockedError();
@@ -220,12 +292,23 @@ describe("runStack", () => {
     it("reports other failures with the engine's error diagnostics", async () => {
         const { run, stack } = setup();
         (await stack()).script = ({ emit }) => {
-            emit(event({ diagnosticEvent: { message: "creating IAM Role: AccessDenied\n", color: "never", severity: "error" } }));
+            emit(
+                event({
+                    diagnosticEvent: {
+                        message: "creating IAM Role: AccessDenied\n",
+                        color: "never",
+                        severity: "error",
+                    },
+                }),
+            );
             throw commandError("exit status 255");
         };
         await assert.rejects(
             run(request({ action: "up" })),
-            (e: unknown) => e instanceof OperationFailedError && /up failed:\ncreating IAM Role: AccessDenied/.test(e.message) && /exit status 255/.test(String((e.cause as Error)?.message)),
+            (e: unknown) =>
+                e instanceof OperationFailedError &&
+                /up failed:\ncreating IAM Role: AccessDenied/.test(e.message) &&
+                /exit status 255/.test(String((e.cause as Error)?.message)),
         );
     });
 
@@ -249,7 +332,10 @@ describe("runStack", () => {
         await assert.rejects(run(request({ secrets: {} })), MissingTokenError);
         await assert.rejects(
             run(request({ config: { roleName: "R", logRetentionDays: 4 } })),
-            (e: unknown) => e instanceof InvalidRequestError && /logRetentionDays: 4 is not allowed/.test(e.message) && e.cause instanceof ConfigError,
+            (e: unknown) =>
+                e instanceof InvalidRequestError &&
+                /logRetentionDays: 4 is not allowed/.test(e.message) &&
+                e.cause instanceof ConfigError,
         );
         assert.equal(fake.calls.length, 0);
     });
@@ -277,7 +363,11 @@ describe("runStack", () => {
     });
 
     it("keeps going when the progress callback throws", async () => {
-        const { run, stack } = setup({ onEvent: () => { throw new Error("callback bug"); } });
+        const { run, stack } = setup({
+            onEvent: () => {
+                throw new Error("callback bug");
+            },
+        });
         (await stack()).script = ({ emit }) => emit(BLOCKING);
         const result = await run(request());
         assert.equal(result.policyViolations.length, 1);
@@ -286,7 +376,13 @@ describe("runStack", () => {
 
 describe("finding the Pulumi CLI", () => {
     it("fails with PulumiCliMissingError, saying how to install it, when pulumi is not on PATH", () => {
-        assert.throws(() => findPulumiCli(undefined, "/nonexistent:/also-missing"), (e: unknown) => e instanceof PulumiCliMissingError && e.code === "PULUMI_CLI_MISSING" && /https:\/\/www\.pulumi\.com\/docs\/install/.test(e.message));
+        assert.throws(
+            () => findPulumiCli(undefined, "/nonexistent:/also-missing"),
+            (e: unknown) =>
+                e instanceof PulumiCliMissingError &&
+                e.code === "PULUMI_CLI_MISSING" &&
+                /https:\/\/www\.pulumi\.com\/docs\/install/.test(e.message),
+        );
     });
 
     it("finds an executable pulumi on PATH or under a given home", () => {
@@ -299,6 +395,9 @@ describe("finding the Pulumi CLI", () => {
     });
 
     it("is what runStack reports when no CLI is installed", async function () {
-        await assert.rejects(runStack(request(), { pulumiHome: mkdtempSync(join(tmpdir(), "empty-")), queue: new StackQueue() }), PulumiCliMissingError);
+        await assert.rejects(
+            runStack(request(), { pulumiHome: mkdtempSync(join(tmpdir(), "empty-")), queue: new StackQueue() }),
+            PulumiCliMissingError,
+        );
     });
 });

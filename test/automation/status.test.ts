@@ -10,7 +10,15 @@ const MANAGEMENT_LOGS = "/aws/lambda/nops-ccost-prod-role-management";
 const CREATION_LOGS = "/aws/lambda/nops-ccost-prod-role-creation";
 
 function finished(trigger: string, outcome: string, extra: Record<string, unknown> = {}): string {
-    return JSON.stringify({ level: outcome === "succeeded" ? "INFO" : "ERROR", message: "reconcile finished", timestamp: "x", trigger, outcome, counts: { created: 0, unchanged: 2 }, ...extra });
+    return JSON.stringify({
+        level: outcome === "succeeded" ? "INFO" : "ERROR",
+        message: "reconcile finished",
+        timestamp: "x",
+        trigger,
+        outcome,
+        counts: { created: 0, unchanged: 2 },
+        ...extra,
+    });
 }
 
 describe("container-insights status", () => {
@@ -23,7 +31,13 @@ describe("container-insights status", () => {
         const beta = world.account.addCluster("us-east-1", "beta");
         world.account.addCluster("us-east-1", "sandbox");
         const deployRun = await reconcile(settingsFor(["us-east-1"]), world.gateway(), recordingLog());
-        const role = (name: string) => clusterRoleArn({ accountId: "111122223333", partition: "aws", stackName: "prod", roleName: clusterRoleName(name, "us-east-1") });
+        const role = (name: string) =>
+            clusterRoleArn({
+                accountId: "111122223333",
+                partition: "aws",
+                stackName: "prod",
+                roleName: clusterRoleName(name, "us-east-1"),
+            });
         outputs = {
             bucketName: "nops-container-cost-111122223333",
             reconcilerRoleArn: "arn:aws:iam::111122223333:role/nops-ccost-prod-reconciler",
@@ -31,20 +45,36 @@ describe("container-insights status", () => {
             clusters: [
                 { name: "alpha", region: "us-east-1", arn: alpha, roleArn: role("alpha"), status: "installed" },
                 { name: "beta", region: "us-east-1", arn: beta, roleArn: role("beta"), status: "installed" },
-                { name: "sandbox", region: "us-east-1", arn: "arn:aws:eks:us-east-1:111122223333:cluster/sandbox", status: "skipped", reason: "matches clusters.exclude pattern sandbox*" },
+                {
+                    name: "sandbox",
+                    region: "us-east-1",
+                    arn: "arn:aws:eks:us-east-1:111122223333:cluster/sandbox",
+                    status: "skipped",
+                    reason: "matches clusters.exclude pattern sandbox*",
+                },
             ],
         };
         world.account.logEvents.set(CREATION_LOGS, []);
         world.account.putLogEvent(MANAGEMENT_LOGS, NOW - 3 * 3600_000, finished("schedule", "succeeded"));
         world.account.putLogEvent(MANAGEMENT_LOGS, NOW - 1 * 3600_000, finished("schedule", "succeeded"));
-        world.account.putLogEvent(MANAGEMENT_LOGS, NOW - 1 * 3600_000 + 5, JSON.stringify({ level: "INFO", message: "role created" }));
+        world.account.putLogEvent(
+            MANAGEMENT_LOGS,
+            NOW - 1 * 3600_000 + 5,
+            JSON.stringify({ level: "INFO", message: "role created" }),
+        );
     });
     afterEach(() => world.restore());
 
     async function status(extra: string[] = []) {
         const out: string[] = [];
         const err: string[] = [];
-        const code = await main(["status", "--env", "prod", ...extra], { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, outputs: async () => outputs, now: () => NOW });
+        const code = await main(["status", "--env", "prod", ...extra], {
+            out: (l) => out.push(l),
+            err: (l) => err.push(l),
+            env: {},
+            outputs: async () => outputs,
+            now: () => NOW,
+        });
         return { code, out, err };
     }
 
@@ -53,22 +83,42 @@ describe("container-insights status", () => {
         assert.deepEqual(err, []);
         assert.equal(code, 0, out.join("\n"));
         assert.equal(out[0], "stack prod: 3 cluster(s); last reconcile: 2026-11-22T15:00:00.000Z (schedule) succeeded");
-        assert.equal(out[1], "us-east-1/alpha  mode=irsa  role=present  policy=in-step  agent=installed  last-reconcile=2026-11-22T15:00:00.000Z schedule succeeded  OK");
+        assert.equal(
+            out[1],
+            "us-east-1/alpha  mode=irsa  role=present  policy=in-step  agent=installed  last-reconcile=2026-11-22T15:00:00.000Z schedule succeeded  OK",
+        );
         assert.match(out[2], /^us-east-1\/beta .* OK$/);
-        assert.match(out[3], /^us-east-1\/sandbox  mode=irsa  -  policy=-  agent=skipped \(matches clusters.exclude pattern sandbox\*\) .* OK$/);
+        assert.match(
+            out[3],
+            /^us-east-1\/sandbox  mode=irsa  -  policy=-  agent=skipped \(matches clusters.exclude pattern sandbox\*\) .* OK$/,
+        );
     });
 
     it("flags a drifted policy, a missing role, a gone cluster and a failed last run; exit 1", async () => {
         const alphaRole = clusterRoleName("alpha", "us-east-1");
-        await world.account.handle("PutRolePolicy", { RoleName: alphaRole, PolicyName: AGENT_POLICY_NAME, PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) });
+        await world.account.handle("PutRolePolicy", {
+            RoleName: alphaRole,
+            PolicyName: AGENT_POLICY_NAME,
+            PolicyDocument: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }],
+            }),
+        });
         const betaRole = clusterRoleName("beta", "us-east-1");
         await world.account.handle("DeleteRolePolicy", { RoleName: betaRole, PolicyName: AGENT_POLICY_NAME });
         await world.account.handle("DeleteRole", { RoleName: betaRole });
-        world.account.putLogEvent(CREATION_LOGS, NOW - 60_000, finished("deploy", "failed", { error: "ReconcileFailed: no region could be read" }));
+        world.account.putLogEvent(
+            CREATION_LOGS,
+            NOW - 60_000,
+            finished("deploy", "failed", { error: "ReconcileFailed: no region could be read" }),
+        );
         const { code, out } = await status();
         assert.equal(code, 1);
         assert.match(out[0], /last reconcile: 2026-11-22T15:59:00.000Z \(deploy\) failed$/);
-        assert.match(out[1], /alpha .*role=present  policy=drifted \(permissions\) .*ATTENTION: role nops-ccost-alpha_us-east-1 drifted: permissions .*; last reconcile failed: ReconcileFailed: no region could be read$/);
+        assert.match(
+            out[1],
+            /alpha .*role=present  policy=drifted \(permissions\) .*ATTENTION: role nops-ccost-alpha_us-east-1 drifted: permissions .*; last reconcile failed: ReconcileFailed: no region could be read$/,
+        );
         assert.match(out[2], /beta .*role=missing .*ATTENTION: role nops-ccost-beta_us-east-1 does not exist/);
         world.account.removeCluster("us-east-1", "alpha");
         const gone = await status(["--json"]);
@@ -85,14 +135,21 @@ describe("container-insights status", () => {
     });
 
     it("reports the IAM user in IAM-user mode, and makes only read calls", async () => {
-        outputs = { ...outputs, iamUserName: "nops-container-cost-s3", clusters: (outputs.clusters as object[]).map((c) => ({ ...c, roleArn: undefined })) };
+        outputs = {
+            ...outputs,
+            iamUserName: "nops-container-cost-s3",
+            clusters: (outputs.clusters as object[]).map((c) => ({ ...c, roleArn: undefined })),
+        };
         world.account.putUser("nops-container-cost-s3");
         world.account.calls.length = 0;
         const { code, out } = await status();
         assert.equal(code, 0, out.join("\n"));
         assert.match(out[1], /^us-east-1\/alpha  mode=iamUser  user=nops-container-cost-s3=present/);
         const operations = new Set(world.account.calls.map((c) => c.operation));
-        assert.ok([...operations].every((op) => /^(Get|List|Describe|Filter|Head)/.test(op)), [...operations].join(","));
+        assert.ok(
+            [...operations].every((op) => /^(Get|List|Describe|Filter|Head)/.test(op)),
+            [...operations].join(","),
+        );
     });
 
     it("names a cluster's own identity mode from the clusters output (Pod Identity: the stack's one role)", async () => {
@@ -105,7 +162,10 @@ describe("container-insights status", () => {
         };
         const { code, out } = await status();
         assert.equal(code, 0, out.join("\n"));
-        assert.match(out[1], /^us-east-1\/alpha  mode=podIdentity  role=present  policy=not compared \(Pod Identity\)  agent=installed .* OK$/);
+        assert.match(
+            out[1],
+            /^us-east-1\/alpha  mode=podIdentity  role=present  policy=not compared \(Pod Identity\)  agent=installed .* OK$/,
+        );
         assert.match(out[2], /^us-east-1\/beta  mode=irsa  role=present  policy=in-step/);
         world.account.roles.delete("nops-ccost-prod-pod-identity");
         const missing = await status();
@@ -119,6 +179,13 @@ describe("container-insights status", () => {
         assert.equal(code, 1);
         assert.match(err[0], /stack prod has no outputs: it has not been deployed \(npm run up -- prod\)/);
         const out: string[] = [];
-        assert.equal(await main(["status", "--env", "production"], { out: (l) => out.push(l), err: (l) => out.push(l), env: {} }), 2);
+        assert.equal(
+            await main(["status", "--env", "production"], {
+                out: (l) => out.push(l),
+                err: (l) => out.push(l),
+                env: {},
+            }),
+            2,
+        );
     });
 });

@@ -8,7 +8,10 @@ import { resolveBackend } from "../../automation/workspace";
 function fakePulumi(loggedIn: boolean): { path: string; log: string } {
     const dir = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
     const log = join(dir, "calls.log");
-    writeFileSync(join(dir, "pulumi"), ["#!/usr/bin/env bash", `echo "$*" >> "${log}"`, `exit ${loggedIn ? 0 : 1}`].join("\n"));
+    writeFileSync(
+        join(dir, "pulumi"),
+        ["#!/usr/bin/env bash", `echo "$*" >> "${log}"`, `exit ${loggedIn ? 0 : 1}`].join("\n"),
+    );
     chmodSync(join(dir, "pulumi"), 0o755);
     writeFileSync(log, "");
     return { path: `${dir}:${process.env.PATH}`, log };

@@ -26,7 +26,12 @@ export type ErrorName =
     | "ConditionalRequestConflict";
 
 export function awsError(name: ErrorName | string, message: string, status = 400): Error {
-    return Object.assign(new Error(message), { name, Code: name, $fault: "client", $metadata: { httpStatusCode: status } });
+    return Object.assign(new Error(message), {
+        name,
+        Code: name,
+        $fault: "client",
+        $metadata: { httpStatusCode: status },
+    });
 }
 
 interface FakeCluster {
@@ -53,10 +58,18 @@ export interface FakeAssociation {
 }
 
 /** EKS writes of the Pod Identity API (not subject to IAM's write quota). */
-const EKS_WRITES = new Set(["CreatePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation"]);
+const EKS_WRITES = new Set([
+    "CreatePodIdentityAssociation",
+    "UpdatePodIdentityAssociation",
+    "DeletePodIdentityAssociation",
+]);
 
 /** EKS operations on one association: authorized on the association's ARN, with its tags as aws:ResourceTag. */
-const ASSOCIATION_OPERATIONS = new Set(["DescribePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation"]);
+const ASSOCIATION_OPERATIONS = new Set([
+    "DescribePodIdentityAssociation",
+    "UpdatePodIdentityAssociation",
+    "DeletePodIdentityAssociation",
+]);
 
 export interface FakeRole {
     RoleName: string;
@@ -148,14 +161,27 @@ export class FakeAccount {
     addCluster(
         region: string,
         name: string,
-        opts: { status?: string; oidc?: boolean; provider?: boolean; tags?: Record<string, string>; addons?: string[]; addonStatus?: string } = {},
+        opts: {
+            status?: string;
+            oidc?: boolean;
+            provider?: boolean;
+            tags?: Record<string, string>;
+            addons?: string[];
+            addonStatus?: string;
+        } = {},
     ): string {
         const issuer = opts.oidc === false ? undefined : this.newIssuer(region);
         if (!this.clusters.has(region)) {
             this.clusters.set(region, new Map());
         }
         const arn = `arn:aws:eks:${region}:${this.accountId}:cluster/${name}`;
-        this.clusters.get(region)!.set(name, { arn, status: opts.status ?? "ACTIVE", issuer, tags: opts.tags ?? {}, addons: new Map((opts.addons ?? []).map((a) => [a, opts.addonStatus ?? "ACTIVE"])) });
+        this.clusters.get(region)!.set(name, {
+            arn,
+            status: opts.status ?? "ACTIVE",
+            issuer,
+            tags: opts.tags ?? {},
+            addons: new Map((opts.addons ?? []).map((a) => [a, opts.addonStatus ?? "ACTIVE"])),
+        });
         if (issuer && opts.provider !== false) {
             this.oidcProviders.add(this.providerArn(issuer));
         }
@@ -184,7 +210,11 @@ export class FakeAccount {
     }
 
     /** Adds an association the way someone else would (the program, another stack, by hand). */
-    putAssociation(region: string, clusterName: string, fields: Partial<FakeAssociation> & { roleArn: string }): FakeAssociation {
+    putAssociation(
+        region: string,
+        clusterName: string,
+        fields: Partial<FakeAssociation> & { roleArn: string },
+    ): FakeAssociation {
         const associationId = `a-${(this.associationCounter++).toString(36).padStart(17, "0")}`;
         const association: FakeAssociation = {
             clusterName,
@@ -279,7 +309,9 @@ export class FakeAccount {
             // PutEvents is authorized per entry, on the bus it names (the default bus when it names none).
             return (input.Entries as Array<{ EventBusName?: string }>).map((entry) => ({
                 action,
-                resource: entry.EventBusName?.startsWith("arn:") ? entry.EventBusName : `arn:aws:events:${region}:${this.accountId}:event-bus/${entry.EventBusName ?? "default"}`,
+                resource: entry.EventBusName?.startsWith("arn:")
+                    ? entry.EventBusName
+                    : `arn:aws:events:${region}:${this.accountId}:event-bus/${entry.EventBusName ?? "default"}`,
                 context: {},
             }));
         }
@@ -334,10 +366,19 @@ export class FakeAccount {
      * pods.eks.amazonaws.com), the association with its aws:ResourceTag/* for Describe/Update/Delete (Update passes the
      * role too), the add-on for DescribeAddon.
      */
-    private eksAuthRequests(operation: string, action: string, input: Record<string, any>, region: string): AuthRequest[] {
+    private eksAuthRequests(
+        operation: string,
+        action: string,
+        input: Record<string, any>,
+        region: string,
+    ): AuthRequest[] {
         const clusterName = input.clusterName ?? input.name;
         const clusterArn = `arn:aws:eks:${region}:${this.accountId}:cluster/${clusterName}`;
-        const passRole = (roleArn: string): AuthRequest => ({ action: "iam:PassRole", resource: roleArn, context: { "iam:PassedToService": "pods.eks.amazonaws.com" } });
+        const passRole = (roleArn: string): AuthRequest => ({
+            action: "iam:PassRole",
+            resource: roleArn,
+            context: { "iam:PassedToService": "pods.eks.amazonaws.com" },
+        });
         if (operation === "ListClusters") {
             return [{ action, resource: "*", context: {} }];
         }
@@ -345,24 +386,42 @@ export class FakeAccount {
             return [{ action, resource: clusterArn, context: {} }];
         }
         if (operation === "DescribeAddon") {
-            return [{ action, resource: `arn:aws:eks:${region}:${this.accountId}:addon/${clusterName}/${input.addonName}/00000000-0000-0000-0000-000000000000`, context: {} }];
+            return [
+                {
+                    action,
+                    resource: `arn:aws:eks:${region}:${this.accountId}:addon/${clusterName}/${input.addonName}/00000000-0000-0000-0000-000000000000`,
+                    context: {},
+                },
+            ];
         }
         if (operation === "CreatePodIdentityAssociation") {
             const tags = (input.tags ?? {}) as Record<string, string>;
-            const requestTags: AuthRequest["context"] = Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v]));
+            const requestTags: AuthRequest["context"] = Object.fromEntries(
+                Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v]),
+            );
             const tagKeys = Object.keys(tags);
-            const requests: AuthRequest[] = [{ action, resource: clusterArn, context: { ...requestTags, "aws:TagKeys": tagKeys } }];
+            const requests: AuthRequest[] = [
+                { action, resource: clusterArn, context: { ...requestTags, "aws:TagKeys": tagKeys } },
+            ];
             if (tagKeys.length > 0) {
                 const newArn = `arn:aws:eks:${region}:${this.accountId}:podidentityassociation/${clusterName}/a-new`;
-                requests.push({ action: "eks:TagResource", resource: newArn, context: { ...requestTags, "aws:TagKeys": tagKeys } });
+                requests.push({
+                    action: "eks:TagResource",
+                    resource: newArn,
+                    context: { ...requestTags, "aws:TagKeys": tagKeys },
+                });
             }
             requests.push(passRole(input.roleArn));
             return requests;
         }
         if (ASSOCIATION_OPERATIONS.has(operation)) {
             const existing = this.associations.get(input.associationId);
-            const resource = existing?.associationArn ?? `arn:aws:eks:${region}:${this.accountId}:podidentityassociation/${clusterName}/${input.associationId}`;
-            const resourceTags = Object.fromEntries(Object.entries(existing?.tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+            const resource =
+                existing?.associationArn ??
+                `arn:aws:eks:${region}:${this.accountId}:podidentityassociation/${clusterName}/${input.associationId}`;
+            const resourceTags = Object.fromEntries(
+                Object.entries(existing?.tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]),
+            );
             const requests: AuthRequest[] = [{ action, resource, context: resourceTags }];
             if (operation === "UpdatePodIdentityAssociation" && input.roleArn !== undefined) {
                 requests.push(passRole(input.roleArn));
@@ -376,8 +435,15 @@ export class FakeAccount {
         for (const request of this.authRequests(operation, input, region)) {
             const decision = evaluate(this.identity!, request);
             if (decision !== "Allow") {
-                const how = decision === "ExplicitDeny" ? "with an explicit deny" : "because no identity-based policy allows the action";
-                throw awsError("AccessDenied", `User is not authorized to perform: ${request.action} on resource: ${request.resource} ${how}`, 403);
+                const how =
+                    decision === "ExplicitDeny"
+                        ? "with an explicit deny"
+                        : "because no identity-based policy allows the action";
+                throw awsError(
+                    "AccessDenied",
+                    `User is not authorized to perform: ${request.action} on resource: ${request.resource} ${how}`,
+                    403,
+                );
             }
         }
     }
@@ -391,7 +457,11 @@ export class FakeAccount {
     }
 
     opGetCallerIdentity() {
-        return { Account: this.accountId, Arn: `arn:aws:sts::${this.accountId}:assumed-role/reconciler/fn`, UserId: "AROA" };
+        return {
+            Account: this.accountId,
+            Arn: `arn:aws:sts::${this.accountId}:assumed-role/reconciler/fn`,
+            UserId: "AROA",
+        };
     }
 
     opListClusters(input: { maxResults?: number; nextToken?: string }, region: string) {
@@ -434,14 +504,24 @@ export class FakeAccount {
         const cluster = this.requireCluster(region, input.clusterName);
         const status = cluster.addons.get(input.addonName);
         if (!status) {
-            throw awsError("ResourceNotFoundException", `No addon: ${input.addonName} found in cluster: ${input.clusterName}`, 404);
+            throw awsError(
+                "ResourceNotFoundException",
+                `No addon: ${input.addonName} found in cluster: ${input.clusterName}`,
+                404,
+            );
         }
         return { addon: { addonName: input.addonName, clusterName: input.clusterName, status } };
     }
 
     /** Summaries only, as EKS returns them: no role, no tags. Filters by namespace and service account. */
     opListPodIdentityAssociations(
-        input: { clusterName: string; namespace?: string; serviceAccount?: string; maxResults?: number; nextToken?: string },
+        input: {
+            clusterName: string;
+            namespace?: string;
+            serviceAccount?: string;
+            maxResults?: number;
+            nextToken?: string;
+        },
         region: string,
     ) {
         this.requireCluster(region, input.clusterName);
@@ -472,7 +552,11 @@ export class FakeAccount {
         this.requireCluster(region, clusterName);
         const association = this.associations.get(associationId);
         if (!association || association.region !== region || association.clusterName !== clusterName) {
-            throw awsError("ResourceNotFoundException", `Association ${associationId} not found in cluster ${clusterName}.`, 404);
+            throw awsError(
+                "ResourceNotFoundException",
+                `Association ${associationId} not found in cluster ${clusterName}.`,
+                404,
+            );
         }
         return association;
     }
@@ -483,12 +567,20 @@ export class FakeAccount {
     }
 
     opDescribePodIdentityAssociation(input: { clusterName: string; associationId: string }, region: string) {
-        return { association: this.associationView(this.requireAssociation(region, input.clusterName, input.associationId)) };
+        return {
+            association: this.associationView(this.requireAssociation(region, input.clusterName, input.associationId)),
+        };
     }
 
     /** One association per cluster, namespace and service account (ResourceInUseException otherwise). */
     opCreatePodIdentityAssociation(
-        input: { clusterName: string; namespace: string; serviceAccount: string; roleArn: string; tags?: Record<string, string> },
+        input: {
+            clusterName: string;
+            namespace: string;
+            serviceAccount: string;
+            roleArn: string;
+            tags?: Record<string, string>;
+        },
         region: string,
     ) {
         this.requireCluster(region, input.clusterName);
@@ -513,7 +605,10 @@ export class FakeAccount {
         return { association: this.associationView(created) };
     }
 
-    opUpdatePodIdentityAssociation(input: { clusterName: string; associationId: string; roleArn?: string }, region: string) {
+    opUpdatePodIdentityAssociation(
+        input: { clusterName: string; associationId: string; roleArn?: string },
+        region: string,
+    ) {
         const association = this.requireAssociation(region, input.clusterName, input.associationId);
         if (input.roleArn !== undefined) {
             association.roleArn = input.roleArn;
@@ -533,7 +628,9 @@ export class FakeAccount {
 
     opListRoles(input: { PathPrefix?: string; MaxItems?: number; Marker?: string }) {
         const prefix = input.PathPrefix ?? "/";
-        const all = [...this.roles.values()].filter((r) => r.Path.startsWith(prefix)).sort((a, b) => a.RoleName.localeCompare(b.RoleName));
+        const all = [...this.roles.values()]
+            .filter((r) => r.Path.startsWith(prefix))
+            .sort((a, b) => a.RoleName.localeCompare(b.RoleName));
         const start = input.Marker ? Number(input.Marker) : 0;
         const max = input.MaxItems ?? 100;
         const page = all.slice(start, start + max);
@@ -561,7 +658,9 @@ export class FakeAccount {
                 Path: r.Path,
                 Arn: r.Arn,
                 AssumeRolePolicyDocument: encodeURIComponent(r.trust),
-                PermissionsBoundary: r.boundary ? { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.boundary } : undefined,
+                PermissionsBoundary: r.boundary
+                    ? { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.boundary }
+                    : undefined,
             },
         };
     }
@@ -641,7 +740,10 @@ export class FakeAccount {
         Tags?: Array<{ Key: string; Value: string }>;
     }) {
         if (input.RoleName.length > 64 || !/^[\w+=,.@-]+$/.test(input.RoleName)) {
-            throw awsError("ValidationError", `1 validation error detected: Value '${input.RoleName}' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64`);
+            throw awsError(
+                "ValidationError",
+                `1 validation error detected: Value '${input.RoleName}' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64`,
+            );
         }
         if (this.role(input.RoleName)) {
             throw awsError("EntityAlreadyExists", `Role with name ${input.RoleName} already exists.`, 409);
@@ -701,7 +803,9 @@ export class FakeAccount {
     opPutRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }) {
         const role = this.requireRole(input.RoleName);
         JSON.parse(input.PolicyDocument);
-        const others = [...role.inline].filter(([name]) => name !== input.PolicyName).reduce((n, [, doc]) => n + doc.length, 0);
+        const others = [...role.inline]
+            .filter(([name]) => name !== input.PolicyName)
+            .reduce((n, [, doc]) => n + doc.length, 0);
         if (others + input.PolicyDocument.replace(/\s/g, "").length > 10240) {
             throw awsError("LimitExceeded", "Maximum policy size of 10240 bytes exceeded for role");
         }
@@ -723,11 +827,17 @@ export class FakeAccount {
     }
 
     opListAttachedRolePolicies(input: { RoleName: string }) {
-        return { AttachedPolicies: this.requireRole(input.RoleName).attached.map((PolicyArn) => ({ PolicyArn })), IsTruncated: false };
+        return {
+            AttachedPolicies: this.requireRole(input.RoleName).attached.map((PolicyArn) => ({ PolicyArn })),
+            IsTruncated: false,
+        };
     }
 
     opListRoleTags(input: { RoleName: string }) {
-        return { Tags: Object.entries(this.requireRole(input.RoleName).tags).map(([Key, Value]) => ({ Key, Value })), IsTruncated: false };
+        return {
+            Tags: Object.entries(this.requireRole(input.RoleName).tags).map(([Key, Value]) => ({ Key, Value })),
+            IsTruncated: false,
+        };
     }
 
     opDeleteRolePolicy(input: { RoleName: string; PolicyName: string }) {
@@ -784,7 +894,10 @@ export class FakeAccount {
         if (input.IfNoneMatch !== undefined && input.IfNoneMatch !== "*") {
             throw awsError("NotImplemented", "If-None-Match accepts only *", 501);
         }
-        if ((input.IfNoneMatch === "*" && existing) || (input.IfMatch !== undefined && existing?.etag !== input.IfMatch)) {
+        if (
+            (input.IfNoneMatch === "*" && existing) ||
+            (input.IfMatch !== undefined && existing?.etag !== input.IfMatch)
+        ) {
             throw awsError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412);
         }
         if (input.IfMatch !== undefined && !existing) {
@@ -814,7 +927,11 @@ export class FakeAccount {
                 throw awsError("NoSuchKey", "The specified key does not exist.", 404);
             }
             if (input.IfMatch !== "*" && existing.etag !== input.IfMatch) {
-                throw awsError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412);
+                throw awsError(
+                    "PreconditionFailed",
+                    "At least one of the pre-conditions you specified did not hold",
+                    412,
+                );
             }
         }
         bucket.delete(input.Key);
@@ -822,24 +939,57 @@ export class FakeAccount {
     }
 
     /** Events put on a bus, oldest first (EventBridge's PutEvents; at most 10 entries a call, as AWS enforces). */
-    readonly publishedEvents: Array<{ Source: string; DetailType: string; Resources?: string[]; Detail: string; EventBusName?: string }> = [];
+    readonly publishedEvents: Array<{
+        Source: string;
+        DetailType: string;
+        Resources?: string[];
+        Detail: string;
+        EventBusName?: string;
+    }> = [];
 
-    opPutEvents(input: { Entries: Array<{ Source: string; DetailType: string; Resources?: string[]; Detail: string; EventBusName?: string }> }) {
+    opPutEvents(input: {
+        Entries: Array<{
+            Source: string;
+            DetailType: string;
+            Resources?: string[];
+            Detail: string;
+            EventBusName?: string;
+        }>;
+    }) {
         if (input.Entries.length < 1 || input.Entries.length > 10) {
-            throw awsError("ValidationException", "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10");
+            throw awsError(
+                "ValidationException",
+                "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10",
+            );
         }
         this.publishedEvents.push(...input.Entries);
-        return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `event-${this.publishedEvents.length - input.Entries.length + i}` })) };
+        return {
+            FailedEntryCount: 0,
+            Entries: input.Entries.map((_, i) => ({
+                EventId: `event-${this.publishedEvents.length - input.Entries.length + i}`,
+            })),
+        };
     }
 
     /** ChangeMessageVisibility calls, in order (the fake keeps no queue: the consumer is given its records). */
     readonly visibilityChanges: Array<{ queueUrl: string; receiptHandle: string; seconds: number }> = [];
 
     opChangeMessageVisibility(input: { QueueUrl: string; ReceiptHandle: string; VisibilityTimeout: number }) {
-        if (!Number.isInteger(input.VisibilityTimeout) || input.VisibilityTimeout < 0 || input.VisibilityTimeout > 43_200) {
-            throw awsError("InvalidParameterValue", "Value for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.");
+        if (
+            !Number.isInteger(input.VisibilityTimeout) ||
+            input.VisibilityTimeout < 0 ||
+            input.VisibilityTimeout > 43_200
+        ) {
+            throw awsError(
+                "InvalidParameterValue",
+                "Value for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.",
+            );
         }
-        this.visibilityChanges.push({ queueUrl: input.QueueUrl, receiptHandle: input.ReceiptHandle, seconds: input.VisibilityTimeout });
+        this.visibilityChanges.push({
+            queueUrl: input.QueueUrl,
+            receiptHandle: input.ReceiptHandle,
+            seconds: input.VisibilityTimeout,
+        });
         return {};
     }
 
@@ -892,7 +1042,12 @@ export class FakeAccount {
         return { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
     }
 
-    private bucketSetting(input: { Bucket: string }, setting: keyof Omit<FakeBucketConfig, "tags">, missing: string, body: Record<string, unknown>) {
+    private bucketSetting(
+        input: { Bucket: string },
+        setting: keyof Omit<FakeBucketConfig, "tags">,
+        missing: string,
+        body: Record<string, unknown>,
+    ) {
         if (!this.requireBucketConfig(input.Bucket)[setting]) {
             throw awsError(missing, `The ${setting} configuration does not exist`, 404);
         }
@@ -901,22 +1056,33 @@ export class FakeAccount {
 
     opGetBucketEncryption(input: { Bucket: string }) {
         return this.bucketSetting(input, "encryption", "ServerSideEncryptionConfigurationNotFoundError", {
-            ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }] },
+            ServerSideEncryptionConfiguration: {
+                Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }],
+            },
         });
     }
 
     opGetPublicAccessBlock(input: { Bucket: string }) {
         return this.bucketSetting(input, "publicAccessBlock", "NoSuchPublicAccessBlockConfiguration", {
-            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+            PublicAccessBlockConfiguration: {
+                BlockPublicAcls: true,
+                IgnorePublicAcls: true,
+                BlockPublicPolicy: true,
+                RestrictPublicBuckets: true,
+            },
         });
     }
 
     opGetBucketOwnershipControls(input: { Bucket: string }) {
-        return this.bucketSetting(input, "ownershipControls", "OwnershipControlsNotFoundError", { OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } });
+        return this.bucketSetting(input, "ownershipControls", "OwnershipControlsNotFoundError", {
+            OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+        });
     }
 
     opGetBucketPolicy(input: { Bucket: string }) {
-        return this.bucketSetting(input, "policy", "NoSuchBucketPolicy", { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
+        return this.bucketSetting(input, "policy", "NoSuchBucketPolicy", {
+            Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+        });
     }
 
     opGetBucketLifecycleConfiguration(input: { Bucket: string }) {
@@ -938,7 +1104,10 @@ export class FakeAccount {
                 UserName: input.UserName,
                 Path: "/",
                 Arn: `arn:aws:iam::${this.accountId}:user/${input.UserName}`,
-                Tags: Object.keys(user.tags).length > 0 ? Object.entries(user.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
+                Tags:
+                    Object.keys(user.tags).length > 0
+                        ? Object.entries(user.tags).map(([Key, Value]) => ({ Key, Value }))
+                        : undefined,
             },
         };
     }
@@ -948,12 +1117,22 @@ export class FakeAccount {
     }
 
     opListAttachedUserPolicies(input: { UserName: string }) {
-        return { AttachedPolicies: this.requireUser(input.UserName).attachedPolicies.map((PolicyArn) => ({ PolicyArn })), IsTruncated: false };
+        return {
+            AttachedPolicies: this.requireUser(input.UserName).attachedPolicies.map((PolicyArn) => ({ PolicyArn })),
+            IsTruncated: false,
+        };
     }
 
     opListAccessKeys(input: { UserName: string }) {
         const user = this.requireUser(input.UserName);
-        return { AccessKeyMetadata: Array.from({ length: user.accessKeys }, (_, i) => ({ UserName: input.UserName, AccessKeyId: `AKIA${i}`, Status: "Active" })), IsTruncated: false };
+        return {
+            AccessKeyMetadata: Array.from({ length: user.accessKeys }, (_, i) => ({
+                UserName: input.UserName,
+                AccessKeyId: `AKIA${i}`,
+                Status: "Active",
+            })),
+            IsTruncated: false,
+        };
     }
 
     /** Writes a log line to a group, as a Lambda function's stdout reaches CloudWatch Logs. */
@@ -968,7 +1147,13 @@ export class FakeAccount {
      * FilterLogEvents, oldest first, pages of `limit` (at most 10,000). Of the filter-pattern syntax only what status
      * uses: a JSON pattern `{ $.field = "value" }`.
      */
-    opFilterLogEvents(input: { logGroupName: string; filterPattern?: string; startTime?: number; limit?: number; nextToken?: string }) {
+    opFilterLogEvents(input: {
+        logGroupName: string;
+        filterPattern?: string;
+        startTime?: number;
+        limit?: number;
+        nextToken?: string;
+    }) {
         const events = this.logEvents.get(input.logGroupName);
         if (!events) {
             throw awsError("ResourceNotFoundException", "The specified log group does not exist.");
@@ -994,14 +1179,25 @@ export class FakeAccount {
         const limit = Math.min(input.limit ?? 10_000, 10_000);
         const page = matching.slice(start, start + limit);
         return {
-            events: page.map((event) => ({ ...event, logStreamName: "2026/01/01/[$LATEST]0", ingestionTime: event.timestamp })),
+            events: page.map((event) => ({
+                ...event,
+                logStreamName: "2026/01/01/[$LATEST]0",
+                ingestionTime: event.timestamp,
+            })),
             nextToken: start + limit < matching.length ? String(start + limit) : undefined,
         };
     }
 }
 
 /** A bucket as S3 makes one today: SSE-S3, public access block and BucketOwnerEnforced by default, no tags. */
-const NEW_BUCKET: FakeBucketConfig = { tags: {}, encryption: true, publicAccessBlock: true, ownershipControls: true, policy: false, lifecycle: false };
+const NEW_BUCKET: FakeBucketConfig = {
+    tags: {},
+    encryption: true,
+    publicAccessBlock: true,
+    ownershipControls: true,
+    policy: false,
+    lifecycle: false,
+};
 
 export interface FakeBucketConfig {
     tags: Record<string, string>;

@@ -35,14 +35,25 @@ export class FakeRegistry {
         this.calls.push({ region, input });
         const images = this.repositories.get(this.key(region, input.repositoryName!, input.registryId));
         if (!images) {
-            throw new RepositoryNotFoundException({ message: `The repository with name '${input.repositoryName}' does not exist in the registry with id '${input.registryId}'`, $metadata: {} });
+            throw new RepositoryNotFoundException({
+                message: `The repository with name '${input.repositoryName}' does not exist in the registry with id '${input.registryId}'`,
+                $metadata: {},
+            });
         }
         const { imageDigest, imageTag } = input.imageId ?? {};
         const image = images.find((i) => (imageDigest ? i.digest === imageDigest : i.tags.includes(imageTag ?? "")));
         if (!image) {
-            throw new ImageNotFoundException({ message: `The image with imageId {imageDigest:'${imageDigest}', imageTag:'${imageTag}'} does not exist`, $metadata: {} });
+            throw new ImageNotFoundException({
+                message: `The image with imageId {imageDigest:'${imageDigest}', imageTag:'${imageTag}'} does not exist`,
+                $metadata: {},
+            });
         }
-        return { repositoryName: input.repositoryName, registryId: input.registryId ?? this.accountId, imageId: { imageDigest: image.digest }, signingStatuses: image.statuses };
+        return {
+            repositoryName: input.repositoryName,
+            registryId: input.registryId ?? this.accountId,
+            imageId: { imageDigest: image.digest },
+            signingStatuses: image.statuses,
+        };
     }
 }
 

@@ -17,10 +17,14 @@ export interface AuthRequest {
 
 export type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const list = <T>(value: T | T[] | undefined): T[] =>
+    value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 function globToRegExp(pattern: string, flags: string): RegExp {
-    const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const escaped = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${escaped}$`, flags);
 }
 
@@ -48,7 +52,12 @@ function contextValue(context: AuthRequest["context"], key: string): string | st
     return found === undefined ? undefined : context[found];
 }
 
-function conditionHolds(operator: string, key: string, policyValues: string[], context: AuthRequest["context"]): boolean {
+function conditionHolds(
+    operator: string,
+    key: string,
+    policyValues: string[],
+    context: AuthRequest["context"],
+): boolean {
     const actual = contextValue(context, key);
     const actualValues = list(actual);
     if (operator === "Null") {
@@ -85,19 +94,27 @@ function conditionHolds(operator: string, key: string, policyValues: string[], c
 }
 
 /** Exactly one of `positive` and `negative` (Action/NotAction, Resource/NotResource), as IAM requires. */
-function oneOf(statement: Record<string, unknown>, positive: string, negative: string): { patterns: string[]; negated: boolean } {
+function oneOf(
+    statement: Record<string, unknown>,
+    positive: string,
+    negative: string,
+): { patterns: string[]; negated: boolean } {
     const has = (name: string) => statement[name] !== undefined;
     if (has(positive) === has(negative)) {
         throw new Error(`a statement needs exactly one of ${positive} and ${negative}: ${JSON.stringify(statement)}`);
     }
-    return has(positive) ? { patterns: list(statement[positive] as string | string[]), negated: false } : { patterns: list(statement[negative] as string | string[]), negated: true };
+    return has(positive)
+        ? { patterns: list(statement[positive] as string | string[]), negated: false }
+        : { patterns: list(statement[negative] as string | string[]), negated: true };
 }
 
 export function statementMatches(statement: PolicyStatement, request: AuthRequest): boolean {
     const raw = statement as unknown as Record<string, unknown>;
     for (const element of ["Principal", "NotPrincipal"]) {
         if (raw[element] !== undefined) {
-            throw new Error(`the fake's policy evaluator evaluates identity-based policies, which have no ${element}: ${JSON.stringify(statement)}`);
+            throw new Error(
+                `the fake's policy evaluator evaluates identity-based policies, which have no ${element}: ${JSON.stringify(statement)}`,
+            );
         }
     }
     const actions = oneOf(raw, "Action", "NotAction");
@@ -131,7 +148,11 @@ export function evaluate(document: PolicyDocument, request: AuthRequest): Decisi
  * service principal it is), evaluated as above. Enough for service principals; account and role principals are not
  * modelled.
  */
-export function evaluateResourcePolicy(document: PolicyDocument, principal: { Service: string } | "anonymous", request: AuthRequest): Decision {
+export function evaluateResourcePolicy(
+    document: PolicyDocument,
+    principal: { Service: string } | "anonymous",
+    request: AuthRequest,
+): Decision {
     const applies = (value: unknown): boolean => {
         if (value === "*") {
             return true;

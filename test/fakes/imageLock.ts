@@ -15,7 +15,13 @@ export function fakeLocked(repository: string, tag: string): LockedImage {
         repository,
         tag,
         digest: fakeDigest(`test manifest ${repository}:${tag}`),
-        signatures: [{ digest: fakeDigest(`test signature ${repository}:${tag}`), artifactType: "application/vnd.cncf.notary.signature", via: "referrers-api" }],
+        signatures: [
+            {
+                digest: fakeDigest(`test signature ${repository}:${tag}`),
+                artifactType: "application/vnd.cncf.notary.signature",
+                via: "referrers-api",
+            },
+        ],
     };
 }
 

@@ -64,7 +64,20 @@ export class FakeOciRegistry {
 
     /** Pushes a multi-arch image index under the tag; returns its digest. `build` varies the content (another region's build of the tag). */
     pushImage(repository: string, tag: string, build = ""): string {
-        const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: [{ mediaType: MANIFEST, digest: sha256(`${repository}:${tag} amd64${build}`), size: 1, platform: { architecture: "amd64", os: "linux" } }] }));
+        const bytes = Buffer.from(
+            JSON.stringify({
+                schemaVersion: 2,
+                mediaType: INDEX,
+                manifests: [
+                    {
+                        mediaType: MANIFEST,
+                        digest: sha256(`${repository}:${tag} amd64${build}`),
+                        size: 1,
+                        platform: { architecture: "amd64", os: "linux" },
+                    },
+                ],
+            }),
+        );
         const digest = sha256(bytes);
         const { byDigest, byTag } = this.store(repository);
         byDigest.set(digest, { bytes, mediaType: INDEX });
@@ -77,14 +90,33 @@ export class FakeOciRegistry {
      * lists it among another digest's referrers (a registry that lies, or a signature copied from another image).
      */
     pushSignature(repository: string, subject: string, listedUnder = subject): string {
-        const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST, artifactType: NOTARY, subject: { mediaType: INDEX, digest: subject, size: 1 }, layers: [] }));
+        const bytes = Buffer.from(
+            JSON.stringify({
+                schemaVersion: 2,
+                mediaType: MANIFEST,
+                artifactType: NOTARY,
+                subject: { mediaType: INDEX, digest: subject, size: 1 },
+                layers: [],
+            }),
+        );
         const digest = sha256(bytes);
         const { byDigest, byTag } = this.store(repository);
         subject = listedUnder;
         byDigest.set(digest, { bytes, mediaType: MANIFEST, artifactType: NOTARY, subject });
         if (this.options.referrersApi === false) {
             const referrers = [...byDigest.entries()].filter(([, s]) => s.subject === subject);
-            const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: referrers.map(([d, s]) => ({ mediaType: s.mediaType, digest: d, size: s.bytes.length, artifactType: s.artifactType })) }));
+            const index = Buffer.from(
+                JSON.stringify({
+                    schemaVersion: 2,
+                    mediaType: INDEX,
+                    manifests: referrers.map(([d, s]) => ({
+                        mediaType: s.mediaType,
+                        digest: d,
+                        size: s.bytes.length,
+                        artifactType: s.artifactType,
+                    })),
+                }),
+            );
             const indexDigest = sha256(index);
             byDigest.set(indexDigest, { bytes: index, mediaType: INDEX });
             byTag.set(subject.replace(":", "-"), indexDigest);
@@ -112,7 +144,11 @@ export class FakeOciRegistry {
         const url = new URL(request.url!, this.baseUrl);
         this.requests.push({ method: request.method!, path: url.pathname, accept: request.headers.accept });
         if (url.pathname === "/token/") {
-            this.tokenRequests.push({ scope: url.searchParams.get("scope"), service: url.searchParams.get("service"), authorization: request.headers.authorization });
+            this.tokenRequests.push({
+                scope: url.searchParams.get("scope"),
+                service: url.searchParams.get("service"),
+                authorization: request.headers.authorization,
+            });
             const token = `token-${this.issued.size}-${url.searchParams.get("scope")}`;
             this.issued.add(token);
             return this.json(response, 200, { token });
@@ -125,19 +161,36 @@ export class FakeOciRegistry {
         if (this.options.basicAuth !== undefined) {
             if (request.headers.authorization !== `Basic ${this.options.basicAuth}`) {
                 response.setHeader("www-authenticate", `Basic realm="${this.baseUrl}/",service="ecr.amazonaws.com"`);
-                return this.json(response, 401, { errors: [{ code: "DENIED", message: "Your authorization token has expired. Reauthenticate and try again." }] });
+                return this.json(response, 401, {
+                    errors: [
+                        {
+                            code: "DENIED",
+                            message: "Your authorization token has expired. Reauthenticate and try again.",
+                        },
+                    ],
+                });
             }
             return this.serve(request, response, url, repository, kind, reference);
         }
         const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
         if (!bearer || !this.issued.has(bearer) || !bearer.endsWith(`repository:${repository}:pull`)) {
-            response.setHeader("www-authenticate", `Bearer realm="${this.baseUrl}/token/",service="public.ecr.aws",scope="aws"`);
+            response.setHeader(
+                "www-authenticate",
+                `Bearer realm="${this.baseUrl}/token/",service="public.ecr.aws",scope="aws"`,
+            );
             return this.json(response, 401, { errors: [{ code: "UNAUTHORIZED" }] });
         }
         return this.serve(request, response, url, repository, kind, reference);
     }
 
-    private serve(request: IncomingMessage, response: ServerResponse, url: URL, repository: string, kind: string, reference: string): void {
+    private serve(
+        request: IncomingMessage,
+        response: ServerResponse,
+        url: URL,
+        repository: string,
+        kind: string,
+        reference: string,
+    ): void {
         const { byDigest, byTag } = this.store(repository);
         if (kind === "referrers") {
             if (this.options.referrersApi === false) {
@@ -146,7 +199,12 @@ export class FakeOciRegistry {
             const type = url.searchParams.get("artifactType");
             const manifests = [...byDigest.entries()]
                 .filter(([, s]) => s.subject === reference && (!type || s.artifactType === type))
-                .map(([digest, s]) => ({ mediaType: s.mediaType, digest, size: s.bytes.length, artifactType: s.artifactType }));
+                .map(([digest, s]) => ({
+                    mediaType: s.mediaType,
+                    digest,
+                    size: s.bytes.length,
+                    artifactType: s.artifactType,
+                }));
             return this.json(response, 200, { schemaVersion: 2, mediaType: INDEX, manifests }, INDEX);
         }
         const digest = reference.startsWith("sha256:") ? reference : byTag.get(reference);
@@ -154,8 +212,15 @@ export class FakeOciRegistry {
         if (!stored || !digest) {
             return this.json(response, 404, { errors: [{ code: "MANIFEST_UNKNOWN" }] });
         }
-        if (!(request.headers.accept ?? "").split(",").map((t) => t.trim()).includes(stored.mediaType)) {
-            return this.json(response, 404, { errors: [{ code: "MANIFEST_UNKNOWN", message: `not acceptable: ${stored.mediaType}` }] });
+        if (
+            !(request.headers.accept ?? "")
+                .split(",")
+                .map((t) => t.trim())
+                .includes(stored.mediaType)
+        ) {
+            return this.json(response, 404, {
+                errors: [{ code: "MANIFEST_UNKNOWN", message: `not acceptable: ${stored.mediaType}` }],
+            });
         }
         let served = digest;
         if (this.options.lieAboutDigest && !reference.startsWith("sha256:")) {
@@ -165,7 +230,11 @@ export class FakeOciRegistry {
         } else if (this.options.lieAboutDigest) {
             served = reference;
         }
-        response.writeHead(200, { "content-type": stored.mediaType, "docker-content-digest": served, "content-length": stored.bytes.length });
+        response.writeHead(200, {
+            "content-type": stored.mediaType,
+            "docker-content-digest": served,
+            "content-length": stored.bytes.length,
+        });
         response.end(request.method === "HEAD" ? undefined : stored.bytes);
     }
 

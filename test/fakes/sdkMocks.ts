@@ -64,9 +64,13 @@ const S3_COMMANDS = {
 export function mockAws(account: FakeAccount): () => void {
     const eks = mockClient(EKSClient);
     const regionOf = async (getClient: () => any) => (await getClient().config.region()) as string;
-    eks.on(ListClustersCommand).callsFake(async (input, getClient) => account.handle("ListClusters", input, await regionOf(getClient)));
+    eks.on(ListClustersCommand).callsFake(async (input, getClient) =>
+        account.handle("ListClusters", input, await regionOf(getClient)),
+    );
     for (const [operation, command] of Object.entries(EKS_COMMANDS)) {
-        eks.on(command as any).callsFake(async (input: Record<string, any>, getClient: () => any) => account.handle(operation, input, await regionOf(getClient)));
+        eks.on(command as any).callsFake(async (input: Record<string, any>, getClient: () => any) =>
+            account.handle(operation, input, await regionOf(getClient)),
+        );
     }
     const iamMock = mockClient(iam.IAMClient);
     for (const [operation, command] of Object.entries(IAM_COMMANDS)) {
@@ -83,9 +87,13 @@ export function mockAws(account: FakeAccount): () => void {
     const logs = mockClient(CloudWatchLogsClient);
     logs.on(FilterLogEventsCommand).callsFake((input) => account.handle("FilterLogEvents", input));
     const events = mockClient(EventBridgeClient);
-    events.on(PutEventsCommand).callsFake(async (input, getClient) => account.handle("PutEvents", input, await regionOf(getClient)));
+    events
+        .on(PutEventsCommand)
+        .callsFake(async (input, getClient) => account.handle("PutEvents", input, await regionOf(getClient)));
     const sqs = mockClient(SQSClient);
-    sqs.on(ChangeMessageVisibilityCommand).callsFake(async (input, getClient) => account.handle("ChangeMessageVisibility", input, await regionOf(getClient)));
+    sqs.on(ChangeMessageVisibilityCommand).callsFake(async (input, getClient) =>
+        account.handle("ChangeMessageVisibility", input, await regionOf(getClient)),
+    );
     return () => {
         events.restore();
         sqs.restore();

@@ -35,7 +35,15 @@ export class FakeWatchQueue implements WatchQueue {
 
     send(body: string): string {
         const id = `m-${++this.sequence}`;
-        this.stored.push({ id, body, sentAt: this.clock.now(), visibleAt: this.clock.now(), receipt: "", receives: 0, deleted: false });
+        this.stored.push({
+            id,
+            body,
+            sentAt: this.clock.now(),
+            visibleAt: this.clock.now(),
+            receipt: "",
+            receives: 0,
+            deleted: false,
+        });
         for (const wake of this.wake.splice(0)) {
             wake();
         }
@@ -72,14 +80,18 @@ export class FakeWatchQueue implements WatchQueue {
             await Promise.race([
                 this.clock.sleep(Math.min(deadline, nextVisible) - now),
                 new Promise<void>((resolve) => this.wake.push(resolve)),
-                new Promise<void>((resolve) => signal.addEventListener("abort", (onAbort = () => resolve()), { once: true })),
+                new Promise<void>((resolve) =>
+                    signal.addEventListener("abort", (onAbort = () => resolve()), { once: true }),
+                ),
             ]);
             signal.removeEventListener("abort", onAbort);
         }
     }
 
     private current(message: QueueMessage): Stored | undefined {
-        return this.live.find((m) => m.id === message.id && m.receipt === message.receiptHandle && m.visibleAt > this.clock.now());
+        return this.live.find(
+            (m) => m.id === message.id && m.receipt === message.receiptHandle && m.visibleAt > this.clock.now(),
+        );
     }
 
     async delete(messages: QueueMessage[]): Promise<string[]> {
@@ -112,7 +124,11 @@ export class FakeWatchQueue implements WatchQueue {
 }
 
 /** A watch-queue body as SQS delivers it: the whole EventBridge event the reconciler published. */
-export function clusterEventBody(kind: "ready" | "removed", clusterName: string, options: { stack?: string; region?: string } = {}): string {
+export function clusterEventBody(
+    kind: "ready" | "removed",
+    clusterName: string,
+    options: { stack?: string; region?: string } = {},
+): string {
     const region = options.region ?? "us-east-1";
     const clusterArn = `arn:aws:eks:${region}:111122223333:cluster/${clusterName}`;
     return JSON.stringify({
@@ -124,6 +140,13 @@ export function clusterEventBody(kind: "ready" | "removed", clusterName: string,
         time: "2026-11-22T18:00:00Z",
         region: "us-east-1",
         resources: [clusterArn],
-        detail: { stack: options.stack ?? "prod-111122223333", environment: "PROD", clusterName, clusterArn, region, identityMode: "irsa" },
+        detail: {
+            stack: options.stack ?? "prod-111122223333",
+            environment: "PROD",
+            clusterName,
+            clusterArn,
+            region,
+            identityMode: "irsa",
+        },
     });
 }

@@ -39,21 +39,49 @@ function packSources(directory: string): string[] {
 
 const LEVELS: Record<number, string> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
 const SIGNED = "a".repeat(64);
-const CONFIG = { ...baseConfig(), "ecr-image-signed": { signatureEvidence: "digest-list", signedDigests: [`sha256:${SIGNED}`] } };
+const CONFIG = {
+    ...baseConfig(),
+    "ecr-image-signed": { signatureEvidence: "digest-list", signedDigests: [`sha256:${SIGNED}`] },
+};
 
 const container = (extra: Record<string, unknown> = {}) => ({
     name: "app",
     image: `public.ecr.aws/nops/app@sha256:${SIGNED}`,
     securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, ...extra },
 });
-const podSpec = (extra: Record<string, unknown> = {}) => ({ securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [container(extra)] });
+const podSpec = (extra: Record<string, unknown> = {}) => ({
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+    containers: [container(extra)],
+});
 
 /** A preview's worth of resources: workloads (one a custom resource with a pod template, one a patch) and AWS settings. */
 const SPECS: ResourceSpec[] = [
-    { type: "kubernetes:apps/v1:Deployment", name: "web", props: { metadata: { name: "web", namespace: "shop" }, spec: { template: { spec: podSpec({ privileged: true }) } } } },
-    { type: "kubernetes:argoproj.io/v1alpha1:Rollout", name: "canary", props: { metadata: { name: "canary", namespace: "shop" }, spec: { template: { spec: { ...podSpec(), hostPID: true } } } } },
-    { type: "kubernetes:apps/v1:DaemonSetPatch", name: "patch", props: { metadata: { name: "agent", namespace: "shop" }, spec: { template: { spec: podSpec() } } } },
-    { type: "kubernetes:batch/v1:Job", name: "clean", props: { metadata: { name: "clean", namespace: "shop" }, spec: { template: { spec: podSpec() } } } },
+    {
+        type: "kubernetes:apps/v1:Deployment",
+        name: "web",
+        props: {
+            metadata: { name: "web", namespace: "shop" },
+            spec: { template: { spec: podSpec({ privileged: true }) } },
+        },
+    },
+    {
+        type: "kubernetes:argoproj.io/v1alpha1:Rollout",
+        name: "canary",
+        props: {
+            metadata: { name: "canary", namespace: "shop" },
+            spec: { template: { spec: { ...podSpec(), hostPID: true } } },
+        },
+    },
+    {
+        type: "kubernetes:apps/v1:DaemonSetPatch",
+        name: "patch",
+        props: { metadata: { name: "agent", namespace: "shop" }, spec: { template: { spec: podSpec() } } },
+    },
+    {
+        type: "kubernetes:batch/v1:Job",
+        name: "clean",
+        props: { metadata: { name: "clean", namespace: "shop" }, spec: { template: { spec: podSpec() } } },
+    },
     { type: "aws:s3/bucket:Bucket", name: "data", props: { bucket: "ci-data", id: "ci-data" } },
     {
         type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -75,7 +103,10 @@ const key = (v: Verdict) => `${v.level} ${v.policy} ${v.urn} ${v.message}`;
 
 function unary<T>(client: GrpcJs.Client, method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
-        (client as unknown as Record<string, (r: unknown, cb: (e: Error | null, v: T) => void) => void>)[method](request, (error, value) => (error ? reject(error) : resolve(value)));
+        (client as unknown as Record<string, (r: unknown, cb: (e: Error | null, v: T) => void) => void>)[method](
+            request,
+            (error, value) => (error ? reject(error) : resolve(value)),
+        );
     });
 }
 
@@ -93,14 +124,21 @@ async function startFakeEngine(logs: string[]): Promise<{ address: string; serve
         startDebugging: ok,
         requirePulumiVersion: ok,
     });
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) =>
+            e ? reject(e) : resolve(p),
+        ),
+    );
     return { address: `127.0.0.1:${port}`, server };
 }
 
 /** Runs the pack as the CLI does and resolves with the port from its first stdout line. */
 function startPack(engineAddress: string): { child: ChildProcess; port: Promise<number> } {
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
-    const child = spawn(process.execPath, [runner, engineAddress, "."], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [runner, engineAddress, "."], {
+        cwd: PACK_DIR,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     // The policy server never exits on its own: whatever happens to the test, it goes when this process does.
     process.once("exit", () => child.kill("SIGKILL"));
     let stderr = "";
@@ -112,10 +150,14 @@ function startPack(engineAddress: string): { child: ChildProcess; port: Promise<
             const newline = stdout.indexOf("\n");
             if (newline !== -1) {
                 const first = stdout.slice(0, newline).trim();
-                return /^\d+$/.test(first) ? resolve(Number(first)) : reject(new Error(`first stdout line is not a port: ${first}`));
+                return /^\d+$/.test(first)
+                    ? resolve(Number(first))
+                    : reject(new Error(`first stdout line is not a port: ${first}`));
             }
         });
-        child.on("exit", (code) => reject(new Error(`the pack exited with ${code} before printing its port: ${stderr}`)));
+        child.on("exit", (code) =>
+            reject(new Error(`the pack exited with ${code} before printing its port: ${stderr}`)),
+        );
         child.on("error", reject);
     });
     return { child, port };
@@ -166,10 +208,20 @@ function configureRequest() {
 const descriptions = new Map(policies.map((p) => [p.name, p.description ?? ""]));
 
 /** The pack prefixes each message with the policy's description (server.ts makeReportViolationFun). */
-function verdictOf(diagnostic: { getPolicyname(): string; getUrn(): string; getMessage(): string; getEnforcementlevel(): number }, fallbackUrn: string): Verdict {
+function verdictOf(
+    diagnostic: { getPolicyname(): string; getUrn(): string; getMessage(): string; getEnforcementlevel(): number },
+    fallbackUrn: string,
+): Verdict {
     const description = descriptions.get(diagnostic.getPolicyname())!;
-    const message = diagnostic.getMessage().startsWith(`${description}\n`) ? diagnostic.getMessage().slice(description.length + 1) : diagnostic.getMessage();
-    return { policy: diagnostic.getPolicyname(), urn: diagnostic.getUrn() || fallbackUrn, message, level: LEVELS[diagnostic.getEnforcementlevel()] };
+    const message = diagnostic.getMessage().startsWith(`${description}\n`)
+        ? diagnostic.getMessage().slice(description.length + 1)
+        : diagnostic.getMessage();
+    return {
+        policy: diagnostic.getPolicyname(),
+        urn: diagnostic.getUrn() || fallbackUrn,
+        message,
+        level: LEVELS[diagnostic.getEnforcementlevel()],
+    };
 }
 
 describe("the pack through the engine's analyzer protocol (as pulumi preview --policy-pack policies)", function () {
@@ -200,15 +252,41 @@ describe("the pack through the engine's analyzer protocol (as pulumi preview --p
         const imported = packSources(PACK_DIR)
             .flatMap((file) => [...readFileSync(file, "utf8").matchAll(/from "([^".][^"]*)"/g)].map((m) => m[1]))
             .filter((module) => !module.startsWith("node:"))
-            .map((module) => module.split("/").slice(0, module.startsWith("@") ? 2 : 1).join("/"));
-        assert.deepEqual([...new Set(imported)].filter((m) => !declared.has(m)), []);
+            .map((module) =>
+                module
+                    .split("/")
+                    .slice(0, module.startsWith("@") ? 2 : 1)
+                    .join("/"),
+            );
+        assert.deepEqual(
+            [...new Set(imported)].filter((m) => !declared.has(m)),
+            [],
+        );
     });
 
     it("prints its port first, and describes every policy: names, enforcement levels and config schemas (GetAnalyzerInfo, GetPluginInfo)", async () => {
-        const info = await unary<{ getName(): string; getPoliciesList(): { getName(): string; getEnforcementlevel(): number; getConfigschema(): { getProperties(): { toJavaScript(): Record<string, unknown> } } | undefined }[] }>(client!, "getAnalyzerInfo", new Empty());
+        const info = await unary<{
+            getName(): string;
+            getPoliciesList(): {
+                getName(): string;
+                getEnforcementlevel(): number;
+                getConfigschema(): { getProperties(): { toJavaScript(): Record<string, unknown> } } | undefined;
+            }[];
+        }>(client!, "getAnalyzerInfo", new Empty());
         assert.equal(info.getName(), "container-insights");
-        const described = info.getPoliciesList().map((p) => ({ name: p.getName(), level: LEVELS[p.getEnforcementlevel()], config: Object.keys(p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}).sort() }));
-        assert.deepEqual(described, policies.map((p) => ({ name: p.name, level: p.enforcementLevel, config: Object.keys(p.configSchema?.properties ?? {}).sort() })));
+        const described = info.getPoliciesList().map((p) => ({
+            name: p.getName(),
+            level: LEVELS[p.getEnforcementlevel()],
+            config: Object.keys(p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}).sort(),
+        }));
+        assert.deepEqual(
+            described,
+            policies.map((p) => ({
+                name: p.name,
+                level: p.enforcementLevel,
+                config: Object.keys(p.configSchema?.properties ?? {}).sort(),
+            })),
+        );
         const pss = info.getPoliciesList().find((p) => p.getName() === "k8s-pod-security-restricted")!;
         const exceptions = pss.getConfigschema()!.getProperties()!.toJavaScript().exceptions as { default: unknown[] };
         assert.equal(exceptions.default.length, 10, "the default exceptions travel in the schema");
@@ -220,24 +298,65 @@ describe("the pack through the engine's analyzer protocol (as pulumi preview --p
         await unary(client!, "configure", configureRequest());
         const viaEngine: Verdict[] = [];
         for (const spec of SPECS) {
-            const response = await unary<{ getDiagnosticsList(): Parameters<typeof verdictOf>[0][] }>(client!, "analyze", analyzeRequest(spec));
+            const response = await unary<{ getDiagnosticsList(): Parameters<typeof verdictOf>[0][] }>(
+                client!,
+                "analyze",
+                analyzeRequest(spec),
+            );
             viaEngine.push(...response.getDiagnosticsList().map((d) => verdictOf(d, urnOf(spec.type, spec.name))));
         }
         const stackRequest = new analyzerPb.AnalyzeStackRequest();
         stackRequest.setResourcesList(SPECS.map(analyzerResource));
-        const stack = await unary<{ getDiagnosticsList(): Parameters<typeof verdictOf>[0][] }>(client!, "analyzeStack", stackRequest);
+        const stack = await unary<{ getDiagnosticsList(): Parameters<typeof verdictOf>[0][] }>(
+            client!,
+            "analyzeStack",
+            stackRequest,
+        );
         viaEngine.push(...stack.getDiagnosticsList().map((d) => verdictOf(d, "")));
 
-        const resources: OfflineResource[] = SPECS.map((s) => ({ id: urnOf(s.type, s.name), urn: urnOf(s.type, s.name), type: s.type, name: s.name, props: s.props, propertyDependencies: s.propertyDependencies ?? {} }));
-        const offline = await checkResources([{ source: "preview", resources }], policies, effectiveConfig(CONFIG, policies));
-        const offlineVerdicts = offline.violations.map((v) => ({ policy: v.policy, urn: v.resource, message: v.message, level: v.level }));
+        const resources: OfflineResource[] = SPECS.map((s) => ({
+            id: urnOf(s.type, s.name),
+            urn: urnOf(s.type, s.name),
+            type: s.type,
+            name: s.name,
+            props: s.props,
+            propertyDependencies: s.propertyDependencies ?? {},
+        }));
+        const offline = await checkResources(
+            [{ source: "preview", resources }],
+            policies,
+            effectiveConfig(CONFIG, policies),
+        );
+        const offlineVerdicts = offline.violations.map((v) => ({
+            policy: v.policy,
+            urn: v.resource,
+            message: v.message,
+            level: v.level,
+        }));
 
         assert.deepEqual(viaEngine.map(key).sort(), offlineVerdicts.map(key).sort());
         const policiesHit = new Set(viaEngine.map((v) => v.policy));
-        for (const expected of ["k8s-pod-security-restricted", "s3-bucket-encrypted", "s3-bucket-tls-only", "s3-bucket-public-access-blocked", "sqs-queue-encrypted", "lambda-no-literal-secrets"]) {
+        for (const expected of [
+            "k8s-pod-security-restricted",
+            "s3-bucket-encrypted",
+            "s3-bucket-tls-only",
+            "s3-bucket-public-access-blocked",
+            "sqs-queue-encrypted",
+            "lambda-no-literal-secrets",
+        ]) {
             assert.ok(policiesHit.has(expected), `${expected} reported through the engine`);
         }
-        assert.ok(viaEngine.some((v) => v.urn === urnOf("kubernetes:argoproj.io/v1alpha1:Rollout", "canary") && /Host Namespaces/.test(v.message)), "the custom resource's pod template is checked");
-        assert.ok(!viaEngine.some((v) => v.urn.endsWith("::clean") || v.urn.endsWith("::patch")), "restricted workloads and patches pass");
+        assert.ok(
+            viaEngine.some(
+                (v) =>
+                    v.urn === urnOf("kubernetes:argoproj.io/v1alpha1:Rollout", "canary") &&
+                    /Host Namespaces/.test(v.message),
+            ),
+            "the custom resource's pod template is checked",
+        );
+        assert.ok(
+            !viaEngine.some((v) => v.urn.endsWith("::clean") || v.urn.endsWith("::patch")),
+            "restricted workloads and patches pass",
+        );
     });
 });

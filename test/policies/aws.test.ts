@@ -18,16 +18,37 @@ const TLS_STATEMENT = {
     Condition: { Bool: { "aws:SecureTransport": "false" } },
 };
 const doc = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const ALL_FLAGS = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+const ALL_FLAGS = {
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+};
 
 /** A bucket with every setting right; tests replace one piece. */
-function bucketStack(overrides: { sse?: ResourceSpec | null; pab?: ResourceSpec | null; policy?: ResourceSpec | null; bucket?: Record<string, unknown> } = {}): ResourceSpec[] {
-    const pick = (value: ResourceSpec | null | undefined, fallback: ResourceSpec) => (value === null ? [] : [value ?? fallback]);
+function bucketStack(
+    overrides: {
+        sse?: ResourceSpec | null;
+        pab?: ResourceSpec | null;
+        policy?: ResourceSpec | null;
+        bucket?: Record<string, unknown>;
+    } = {},
+): ResourceSpec[] {
+    const pick = (value: ResourceSpec | null | undefined, fallback: ResourceSpec) =>
+        value === null ? [] : [value ?? fallback];
     return [
         { type: BUCKET, name: "data", props: { bucket: "data", id: "data", ...overrides.bucket } },
-        ...pick(overrides.sse, { type: SSE, name: "data", props: { bucket: "data", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] } }),
+        ...pick(overrides.sse, {
+            type: SSE,
+            name: "data",
+            props: { bucket: "data", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+        }),
         ...pick(overrides.pab, { type: PAB, name: "data", props: { bucket: "data", ...ALL_FLAGS } }),
-        ...pick(overrides.policy, { type: POLICY, name: "data", props: { bucket: "data", policy: doc(TLS_STATEMENT) } }),
+        ...pick(overrides.policy, {
+            type: POLICY,
+            name: "data",
+            props: { bucket: "data", policy: doc(TLS_STATEMENT) },
+        }),
     ];
 }
 
@@ -37,9 +58,18 @@ describe("policy s3-bucket-tls-only", () => {
     it("passes the AWS Config statement, and its equivalent spellings", () => {
         const variants: unknown[] = [
             TLS_STATEMENT,
-            { ...TLS_STATEMENT, Principal: { AWS: "*" }, Action: ["s3:*"], Condition: { Bool: { "aws:SecureTransport": false } } },
+            {
+                ...TLS_STATEMENT,
+                Principal: { AWS: "*" },
+                Action: ["s3:*"],
+                Condition: { Bool: { "aws:SecureTransport": false } },
+            },
             { ...TLS_STATEMENT, Action: "*", Condition: { BoolIfExists: { "aws:SecureTransport": "false" } } },
-            { ...TLS_STATEMENT, Resource: "arn:aws:s3:::data*", Condition: { bool: { "aws:securetransport": ["false"] } } },
+            {
+                ...TLS_STATEMENT,
+                Resource: "arn:aws:s3:::data*",
+                Condition: { bool: { "aws:securetransport": ["false"] } },
+            },
             { ...TLS_STATEMENT, Resource: "*" },
             { ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": ["false", "true"] } } },
         ];
@@ -48,18 +78,25 @@ describe("policy s3-bucket-tls-only", () => {
 
     it("rejects every wrong shape of the statement", () => {
         const wrong: Record<string, unknown> = {
-            "an Allow on true": { ...TLS_STATEMENT, Effect: "Allow", Condition: { Bool: { "aws:SecureTransport": "true" } } },
+            "an Allow on true": {
+                ...TLS_STATEMENT,
+                Effect: "Allow",
+                Condition: { Bool: { "aws:SecureTransport": "true" } },
+            },
             "only the bucket ARN": { ...TLS_STATEMENT, Resource: "arn:aws:s3:::data" },
             "only the objects": { ...TLS_STATEMENT, Resource: "arn:aws:s3:::data/*" },
             "another bucket": { ...TLS_STATEMENT, Resource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] },
             "a named principal": { ...TLS_STATEMENT, Principal: { AWS: "arn:aws:iam::123456789012:root" } },
             "one action": { ...TLS_STATEMENT, Action: "s3:GetObject" },
             "condition true": { ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": "true" } } },
-            "StringEquals": { ...TLS_STATEMENT, Condition: { StringEquals: { "aws:SecureTransport": "false" } } },
-            "a narrowing extra condition": { ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": "false" }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } },
+            StringEquals: { ...TLS_STATEMENT, Condition: { StringEquals: { "aws:SecureTransport": "false" } } },
+            "a narrowing extra condition": {
+                ...TLS_STATEMENT,
+                Condition: { Bool: { "aws:SecureTransport": "false" }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } },
+            },
             "no condition": { ...TLS_STATEMENT, Condition: undefined },
-            "NotPrincipal": { ...TLS_STATEMENT, NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" } },
-            "NotResource": { ...TLS_STATEMENT, NotResource: "arn:aws:s3:::data/public/*" },
+            NotPrincipal: { ...TLS_STATEMENT, NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" } },
+            NotResource: { ...TLS_STATEMENT, NotResource: "arn:aws:s3:::data/public/*" },
         };
         for (const [name, statement] of Object.entries(wrong)) {
             assert.ok(!deniesInsecureTransport(statement, "data"), name);
@@ -68,25 +105,55 @@ describe("policy s3-bucket-tls-only", () => {
 
     it("fails a bucket with no policy, or a policy with only an Allow on true", async () => {
         assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ policy: null })), ["mandatory"]);
-        const allowOnTrue = { type: POLICY, name: "data", props: { bucket: "data", policy: doc({ ...TLS_STATEMENT, Effect: "Allow", Condition: { Bool: { "aws:SecureTransport": "true" } } }) } };
+        const allowOnTrue = {
+            type: POLICY,
+            name: "data",
+            props: {
+                bucket: "data",
+                policy: doc({
+                    ...TLS_STATEMENT,
+                    Effect: "Allow",
+                    Condition: { Bool: { "aws:SecureTransport": "true" } },
+                }),
+            },
+        };
         const [violation] = of(await checkStack(bucketStack({ policy: allowOnTrue })), "s3-bucket-tls-only");
         assert.equal(violation.resource, urnOf(BUCKET, "data"));
-        assert.match(violation.message, /Effect Deny, Principal "\*", Action s3:\*, Resource arn:aws:s3:::data and arn:aws:s3:::data\/\*/);
+        assert.match(
+            violation.message,
+            /Effect Deny, Principal "\*", Action s3:\*, Resource arn:aws:s3:::data and arn:aws:s3:::data\/\*/,
+        );
     });
 
     it("does not count a policy that targets another bucket", async () => {
-        const other = { type: POLICY, name: "other", props: { bucket: "other", policy: doc({ ...TLS_STATEMENT, Resource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] }) } };
+        const other = {
+            type: POLICY,
+            name: "other",
+            props: {
+                bucket: "other",
+                policy: doc({ ...TLS_STATEMENT, Resource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] }),
+            },
+        };
         assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ policy: other })), ["mandatory"]);
     });
 
     it("accepts the legacy inline bucket policy, as an object", async () => {
-        assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ policy: null, bucket: { policy: { Statement: [TLS_STATEMENT] } } })), []);
+        assert.deepEqual(
+            await levels(
+                "s3-bucket-tls-only",
+                bucketStack({ policy: null, bucket: { policy: { Statement: [TLS_STATEMENT] } } }),
+            ),
+            [],
+        );
     });
 
     it("reports a policy document unknown during preview as such", async () => {
         const unknownDoc = { type: POLICY, name: "data", props: { bucket: "data", policy: UNKNOWN_STRING } };
         const result = of(await checkStack(bucketStack({ policy: unknownDoc })), "s3-bucket-tls-only");
-        assert.deepEqual(result.map((v) => v.level), ["advisory"]);
+        assert.deepEqual(
+            result.map((v) => v.level),
+            ["advisory"],
+        );
         assert.match(result[0].message, /bucket policy of bucket data is unknown during preview/);
     });
 });
@@ -94,22 +161,38 @@ describe("policy s3-bucket-tls-only", () => {
 describe("policy s3-bucket-encrypted", () => {
     it("passes a bucket encrypted through a separate configuration or inline", async () => {
         assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack()), []);
-        const inline = { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } } };
+        const inline = {
+            serverSideEncryptionConfiguration: {
+                rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } },
+            },
+        };
         assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack({ sse: null, bucket: inline })), []);
     });
 
     it("fails a bucket with no encryption, or whose configuration targets another bucket", async () => {
         assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack({ sse: null })), ["mandatory"]);
-        const elsewhere = { type: SSE, name: "other", props: { bucket: "other", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] } };
+        const elsewhere = {
+            type: SSE,
+            name: "other",
+            props: { bucket: "other", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+        };
         assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack({ sse: elsewhere })), ["mandatory"]);
     });
 
     it("correlates by property dependency while the bucket name is unknown (preview of a new bucket)", async () => {
         const specs = bucketStack({ bucket: { bucket: UNKNOWN_STRING, id: UNKNOWN_STRING } });
-        specs[1] = { ...specs[1], props: { ...specs[1].props, bucket: UNKNOWN_STRING }, propertyDependencies: { bucket: [urnOf(BUCKET, "data")] } };
+        specs[1] = {
+            ...specs[1],
+            props: { ...specs[1].props, bucket: UNKNOWN_STRING },
+            propertyDependencies: { bucket: [urnOf(BUCKET, "data")] },
+        };
         assert.deepEqual(await levels("s3-bucket-encrypted", specs), []);
         delete specs[1].propertyDependencies;
-        assert.deepEqual(await levels("s3-bucket-encrypted", specs), ["advisory"], "an unknown target is reported as unknown, not as a violation");
+        assert.deepEqual(
+            await levels("s3-bucket-encrypted", specs),
+            ["advisory"],
+            "an unknown target is reported as unknown, not as a violation",
+        );
     });
 });
 
@@ -117,9 +200,17 @@ describe("policy s3-bucket-public-access-blocked", () => {
     it("needs all four flags on the bucket's block, or an account-wide block", async () => {
         assert.deepEqual(await levels("s3-bucket-public-access-blocked", bucketStack()), []);
         assert.deepEqual(await levels("s3-bucket-public-access-blocked", bucketStack({ pab: null })), ["mandatory"]);
-        const leaky = { type: PAB, name: "data", props: { bucket: "data", ...ALL_FLAGS, restrictPublicBuckets: false } };
+        const leaky = {
+            type: PAB,
+            name: "data",
+            props: { bucket: "data", ...ALL_FLAGS, restrictPublicBuckets: false },
+        };
         assert.deepEqual(await levels("s3-bucket-public-access-blocked", bucketStack({ pab: leaky })), ["mandatory"]);
-        const account = { type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", name: "account", props: ALL_FLAGS };
+        const account = {
+            type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+            name: "account",
+            props: ALL_FLAGS,
+        };
         assert.deepEqual(await levels("s3-bucket-public-access-blocked", [...bucketStack({ pab: null }), account]), []);
     });
 });
@@ -129,14 +220,21 @@ describe("policies sqs-queue-encrypted and sns-topic-encrypted", () => {
         const result = await checkStack([
             { type: "aws:sqs/queue:Queue", name: "sse", props: { sqsManagedSseEnabled: true } },
             { type: "aws:sqs/queue:Queue", name: "default", props: {} },
-            { type: "aws:sqs/queue:Queue", name: "off-with-kms", props: { sqsManagedSseEnabled: false, kmsMasterKeyId: "alias/aws/sqs" } },
+            {
+                type: "aws:sqs/queue:Queue",
+                name: "off-with-kms",
+                props: { sqsManagedSseEnabled: false, kmsMasterKeyId: "alias/aws/sqs" },
+            },
             { type: "aws:sqs/queue:Queue", name: "kms", props: { kmsMasterKeyId: "alias/aws/sqs" } },
             { type: "aws:sqs/queue:Queue", name: "plain", props: { sqsManagedSseEnabled: false } },
             { type: "aws:sns/topic:Topic", name: "kms", props: { kmsMasterKeyId: "alias/aws/sns" } },
             { type: "aws:sns/topic:Topic", name: "plain", props: {} },
             { type: "aws:secretsmanager/secret:Secret", name: "default-key", props: {} },
         ]);
-        assert.deepEqual(result.violations.map((v) => `${v.policy} ${v.resource.split("::").pop()}`), ["sqs-queue-encrypted plain", "sns-topic-encrypted plain"]);
+        assert.deepEqual(
+            result.violations.map((v) => `${v.policy} ${v.resource.split("::").pop()}`),
+            ["sqs-queue-encrypted plain", "sns-topic-encrypted plain"],
+        );
     });
 });
 
@@ -182,7 +280,13 @@ describe("policy lambda-no-literal-secrets", () => {
 
     it("fails a function carrying a token literally, naming the variable but not its value", async () => {
         const result = of(
-            await checkStack([{ type: "aws:lambda/function:Function", name: "fn", props: { environment: { variables: { NOPS_TOKEN: "tok-SECRET", CI_STACK_NAME: "prod" } } } }]),
+            await checkStack([
+                {
+                    type: "aws:lambda/function:Function",
+                    name: "fn",
+                    props: { environment: { variables: { NOPS_TOKEN: "tok-SECRET", CI_STACK_NAME: "prod" } } },
+                },
+            ]),
             "lambda-no-literal-secrets",
         );
         assert.equal(result.length, 1);
@@ -192,10 +296,19 @@ describe("policy lambda-no-literal-secrets", () => {
 });
 
 describe("AWS twins (stack exports)", () => {
-    const policyNames = ["s3-bucket-encrypted", "s3-bucket-tls-only", "s3-bucket-public-access-blocked", "sqs-queue-encrypted", "lambda-no-literal-secrets"];
-    const verdicts = (result: CheckResult) => result.violations.filter((v) => policyNames.includes(v.policy)).map((v) => `${v.level} ${v.policy} ${v.resource.split("::").pop()}`);
+    const policyNames = [
+        "s3-bucket-encrypted",
+        "s3-bucket-tls-only",
+        "s3-bucket-public-access-blocked",
+        "sqs-queue-encrypted",
+        "lambda-no-literal-secrets",
+    ];
+    const verdicts = (result: CheckResult) =>
+        result.violations
+            .filter((v) => policyNames.includes(v.policy))
+            .map((v) => `${v.level} ${v.policy} ${v.resource.split("::").pop()}`);
 
-    it("passes the good twin: settings by name, id or ARN, [\"false\",\"true\"] conditions, aws-native and v7 BucketV2 shapes, default SSE-SQS, ARN references", async () => {
+    it('passes the good twin: settings by name, id or ARN, ["false","true"] conditions, aws-native and v7 BucketV2 shapes, default SSE-SQS, ARN references', async () => {
         assert.deepEqual(verdicts(await checkFixtures(["aws-good.json"])), []);
     });
 
@@ -213,13 +326,17 @@ describe("AWS twins (stack exports)", () => {
             "mandatory s3-bucket-tls-only twice",
             "mandatory sqs-queue-encrypted plain",
         ]);
-        assert.ok(result.violations.every((v) => !/hunter2|s3cr3t|ghp_a|AKIAABCD|BEGIN RSA/.test(v.message)), "no secret value is printed");
+        assert.ok(
+            result.violations.every((v) => !/hunter2|s3cr3t|ghp_a|AKIAABCD|BEGIN RSA/.test(v.message)),
+            "no secret value is printed",
+        );
     });
 });
 
 describe("review twins: two writers of one S3 setting, unknown markers as text, aws-native types, glued secret names, URLs with passwords", () => {
     const variable = (message: string) => /environment variable (\S+)/.exec(message)?.[1];
-    const verdict = (v: CheckResult["violations"][number]) => [v.level, v.policy, v.resource.split("::").pop(), variable(v.message)].filter(Boolean).join(" ");
+    const verdict = (v: CheckResult["violations"][number]) =>
+        [v.level, v.policy, v.resource.split("::").pop(), variable(v.message)].filter(Boolean).join(" ");
 
     it("passes the good twin with no note at all: read-back settings, one block per account, a literal marker in a known policy, pointers to secrets", async () => {
         assert.deepEqual((await checkFixtures(["review-aws-good.json"])).violations.map(verdict), []);
@@ -252,20 +369,68 @@ describe("review twins: two writers of one S3 setting, unknown markers as text, 
     });
 
     it("in preview only the engine's whole-value unknowns count: a marker inside a known document is text", async () => {
-        const marked = doc({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::data/*", Condition: { StringNotEquals: { "aws:UserAgent": UNKNOWN_STRING } } });
+        const marked = doc({
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: "arn:aws:s3:::data/*",
+            Condition: { StringNotEquals: { "aws:UserAgent": UNKNOWN_STRING } },
+        });
         const policy = { type: POLICY, name: "data", props: { bucket: "data", policy: marked } };
         assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ policy })), ["mandatory"]);
-        const fn = { type: "aws:lambda/function:Function", name: "fn", props: { environment: { variables: { API_TOKEN: UNKNOWN_STRING } } } };
-        assert.deepEqual(of(await checkStack([fn]), "lambda-no-literal-secrets").map((v) => v.level), ["advisory"], "a whole value the engine does not know");
-        assert.deepEqual(of(await checkStack([fn], undefined, { preview: false }), "lambda-no-literal-secrets").map((v) => v.level), ["mandatory"], "the same text in an export");
+        const fn = {
+            type: "aws:lambda/function:Function",
+            name: "fn",
+            props: { environment: { variables: { API_TOKEN: UNKNOWN_STRING } } },
+        };
+        assert.deepEqual(
+            of(await checkStack([fn]), "lambda-no-literal-secrets").map((v) => v.level),
+            ["advisory"],
+            "a whole value the engine does not know",
+        );
+        assert.deepEqual(
+            of(await checkStack([fn], undefined, { preview: false }), "lambda-no-literal-secrets").map((v) => v.level),
+            ["mandatory"],
+            "the same text in an export",
+        );
     });
 
     it("two account blocks for different accounts are one writer each; an identical inline and separate setting is no conflict", async () => {
-        const account = (name: string, extra: Record<string, unknown>) => ({ type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", name, props: { ...ALL_FLAGS, ...extra } });
-        assert.deepEqual(await levels("s3-bucket-public-access-blocked", [...bucketStack(), account("a", { accountId: "111111111111" }), account("b", { accountId: "222222222222" })]), []);
-        assert.deepEqual(await levels("s3-bucket-public-access-blocked", [...bucketStack(), account("a", {}), account("b", { restrictPublicBuckets: false })]), ["mandatory"]);
-        assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ bucket: { policy: JSON.stringify({ Statement: [TLS_STATEMENT], Version: "2012-10-17" }) } })), []);
-        const differing = { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } } };
+        const account = (name: string, extra: Record<string, unknown>) => ({
+            type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+            name,
+            props: { ...ALL_FLAGS, ...extra },
+        });
+        assert.deepEqual(
+            await levels("s3-bucket-public-access-blocked", [
+                ...bucketStack(),
+                account("a", { accountId: "111111111111" }),
+                account("b", { accountId: "222222222222" }),
+            ]),
+            [],
+        );
+        assert.deepEqual(
+            await levels("s3-bucket-public-access-blocked", [
+                ...bucketStack(),
+                account("a", {}),
+                account("b", { restrictPublicBuckets: false }),
+            ]),
+            ["mandatory"],
+        );
+        assert.deepEqual(
+            await levels(
+                "s3-bucket-tls-only",
+                bucketStack({
+                    bucket: { policy: JSON.stringify({ Statement: [TLS_STATEMENT], Version: "2012-10-17" }) },
+                }),
+            ),
+            [],
+        );
+        const differing = {
+            serverSideEncryptionConfiguration: {
+                rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } },
+            },
+        };
         assert.deepEqual(await levels("s3-bucket-encrypted", bucketStack({ bucket: differing })), ["mandatory"]);
     });
 });

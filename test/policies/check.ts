@@ -13,7 +13,10 @@ export const fixture = (name: string) => join(FIXTURES, name);
 export const ACCOUNT = "123456789012";
 export const baseConfig = () => ({ "ecr-image-allowed-registry": { accountId: ACCOUNT, region: "us-east-1" } });
 
-export async function checkFixtures(names: string[], config: Record<string, unknown> = baseConfig()): Promise<CheckResult> {
+export async function checkFixtures(
+    names: string[],
+    config: Record<string, unknown> = baseConfig(),
+): Promise<CheckResult> {
     return checkResources(readInputs(names.map(fixture)), policies, effectiveConfig(config, policies));
 }
 
@@ -30,7 +33,11 @@ export const urnOf = (type: string, name: string) => `urn:pulumi:test::project::
  * One stack's worth of resources, as the engine hands them to the pack during preview (through @pulumi/policy's
  * proxy, so UNKNOWN_STRING in them is an unknown); `preview: false` hands them over as a stack export would.
  */
-export async function checkStack(specs: ResourceSpec[], config: Record<string, unknown> = baseConfig(), options: { preview?: boolean } = { preview: true }): Promise<CheckResult> {
+export async function checkStack(
+    specs: ResourceSpec[],
+    config: Record<string, unknown> = baseConfig(),
+    options: { preview?: boolean } = { preview: true },
+): Promise<CheckResult> {
     const resources: OfflineResource[] = specs.map((s) => ({
         id: urnOf(s.type, s.name),
         urn: urnOf(s.type, s.name),
@@ -42,7 +49,8 @@ export async function checkStack(specs: ResourceSpec[], config: Record<string, u
     return checkResources([{ source: "test", resources }], policies, effectiveConfig(config, policies), options);
 }
 
-export const of = (result: CheckResult, policy: string): Violation[] => result.violations.filter((v) => v.policy === policy);
+export const of = (result: CheckResult, policy: string): Violation[] =>
+    result.violations.filter((v) => v.policy === policy);
 
 export const PSS_POLICY = "k8s-pod-security-restricted";
 
@@ -50,6 +58,9 @@ export const PSS_POLICY = "k8s-pod-security-restricted";
 export function ruleHits(result: CheckResult): string[] {
     return of(result, PSS_POLICY)
         .filter((v) => v.level === "mandatory")
-        .map((v) => `${v.resource} ${/container (\S+)/.exec(v.message)?.[1] ?? "pod"} ${/\[(\w+)\]$/.exec(v.message)?.[1]}`)
+        .map(
+            (v) =>
+                `${v.resource} ${/container (\S+)/.exec(v.message)?.[1] ?? "pod"} ${/\[(\w+)\]$/.exec(v.message)?.[1]}`,
+        )
         .sort();
 }

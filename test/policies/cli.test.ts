@@ -11,7 +11,11 @@ const CONFIG = ["--config", fixture("policy-config.json")];
 async function run(argv: string[], stdin?: string) {
     let stdout = "";
     let stderr = "";
-    const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: () => stdin ?? "" });
+    const code = await main(argv, {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        readStdin: () => stdin ?? "",
+    });
     return { code, stdout, stderr };
 }
 
@@ -23,7 +27,10 @@ function assertContract(stdout: string) {
         assert.deepEqual(Object.keys(v), ["policy", "resource", "message", "level"]);
         assert.ok(["mandatory", "advisory"].includes(v.level));
     }
-    return report as { violations: { policy: string; resource: string; message: string; level: string }[]; checked: number };
+    return report as {
+        violations: { policy: string; resource: string; message: string; level: string }[];
+        checked: number;
+    };
 }
 
 describe("offline policy check (npm run policy-check)", () => {
@@ -39,13 +46,20 @@ describe("offline policy check (npm run policy-check)", () => {
         assert.equal(code, 1);
         const report = assertContract(stdout);
         assert.equal(report.checked, 5);
-        assert.ok(report.violations.some((v) => v.resource === "CronJob/shop/privileged-job" && v.policy === "k8s-pod-security-restricted"));
+        assert.ok(
+            report.violations.some(
+                (v) => v.resource === "CronJob/shop/privileged-job" && v.policy === "k8s-pod-security-restricted",
+            ),
+        );
     });
 
     it("prints a readable report by default, ending with the totals", async () => {
         const { code, stdout } = await run([...CONFIG, fixture("nonroot-bad.yaml")]);
         assert.equal(code, 1);
-        assert.match(stdout, /^MANDATORY {2}k8s-pod-security-restricted {2}Pod\/shop\/bare\n {4}Pod shop\/bare, container app \(spec\.containers\[0\]\) does not set runAsNonRoot: true/m);
+        assert.match(
+            stdout,
+            /^MANDATORY {2}k8s-pod-security-restricted {2}Pod\/shop\/bare\n {4}Pod shop\/bare, container app \(spec\.containers\[0\]\) does not set runAsNonRoot: true/m,
+        );
         assert.match(stdout, /\nchecked 5 resources: \d+ mandatory violations, 0 advisory violations \(failed\)\n$/);
     });
 
@@ -55,7 +69,10 @@ describe("offline policy check (npm run policy-check)", () => {
     });
 
     it("reads stdin for -", async () => {
-        const { code, stdout } = await run(["--json", ...CONFIG, "-"], readFileSync(fixture("nonroot-bad.yaml"), "utf8"));
+        const { code, stdout } = await run(
+            ["--json", ...CONFIG, "-"],
+            readFileSync(fixture("nonroot-bad.yaml"), "utf8"),
+        );
         assert.equal(code, 1);
         assert.equal(assertContract(stdout).checked, 5);
     });
@@ -78,7 +95,10 @@ describe("offline policy check (npm run policy-check)", () => {
             [[fixture("not-kubernetes.yaml")], /not-kubernetes\.yaml: document 1 is not a Kubernetes object/],
             [[fixture("missing.yaml")], /missing\.yaml: cannot be read: ENOENT/],
             [[fixture("nonroot-good.yaml"), fixture("broken.yaml")], /broken\.yaml/],
-            [["--config", fixture("policy-config-no-reason.json"), fixture("nonroot-good.yaml")], /policy-config-no-reason\.json: k8s-pod-security-restricted\.exceptions\.0 must have required property 'reason'/],
+            [
+                ["--config", fixture("policy-config-no-reason.json"), fixture("nonroot-good.yaml")],
+                /policy-config-no-reason\.json: k8s-pod-security-restricted\.exceptions\.0 must have required property 'reason'/,
+            ],
             [["--config", fixture("broken.yaml"), fixture("nonroot-good.yaml")], /broken\.yaml/],
         ];
         for (const [argv, message] of cases) {
@@ -97,7 +117,10 @@ describe("offline policy check (npm run policy-check)", () => {
         writeFileSync(join(directory, "config.json"), JSON.stringify({ "k8s-non-root": "advisory" }));
         const misspelt = await run(["--config", join(directory, "config.json"), fixture("nonroot-good.yaml")]);
         assert.equal(misspelt.code, 2);
-        assert.match(misspelt.stderr, /unknown policy k8s-non-root; the pack's policies are .*k8s-pod-security-restricted/);
+        assert.match(
+            misspelt.stderr,
+            /unknown policy k8s-non-root; the pack's policies are .*k8s-pod-security-restricted/,
+        );
     });
 
     it("demands signature evidence by default: clean manifests fail without a signed-digest list", async () => {
@@ -107,15 +130,23 @@ describe("offline policy check (npm run policy-check)", () => {
     });
 
     it("parses its arguments strictly", () => {
-        assert.deepEqual(parseArguments(["--json", "--config=c.json", "a", "-"]), { json: true, configFile: "c.json", paths: ["a", "-"] });
+        assert.deepEqual(parseArguments(["--json", "--config=c.json", "a", "-"]), {
+            json: true,
+            configFile: "c.json",
+            paths: ["a", "-"],
+        });
         assert.throws(() => parseArguments([]), /name at least one file/);
-        assert.throws(() => parseArguments(["--jsn", "a"]), /: unknown argument --jsn \(did you mean --json\?\); known: --config, --json$/);
+        assert.throws(
+            () => parseArguments(["--jsn", "a"]),
+            /: unknown argument --jsn \(did you mean --json\?\); known: --config, --json$/,
+        );
         assert.throws(() => parseArguments(["--config"]), /--config needs a value \(a file\)/);
     });
 
     it("runs as the README says: npm run --silent policy-check, with exit codes 1 and 2", function () {
         this.timeout(60000);
-        const npm = (args: string[]) => spawnSync("npm", ["run", "--silent", "policy-check", "--", ...args], { encoding: "utf8" });
+        const npm = (args: string[]) =>
+            spawnSync("npm", ["run", "--silent", "policy-check", "--", ...args], { encoding: "utf8" });
         const failing = npm(["--json", ...CONFIG, fixture("nonroot-bad.yaml")]);
         assert.equal(failing.status, 1, failing.stderr);
         assert.ok(assertContract(failing.stdout).violations.length > 0);
@@ -128,7 +159,10 @@ describe("offline policy check (npm run policy-check)", () => {
         assert.match(help.stdout, /^usage: npm run --silent policy-check/);
         const bad = npm(["--jsn", "x.yaml"]);
         assert.equal(bad.status, 2);
-        assert.match(bad.stderr, /^policy-check: unknown argument --jsn \(did you mean --json\?\); known: --config, --json\nusage:/);
+        assert.match(
+            bad.stderr,
+            /^policy-check: unknown argument --jsn \(did you mean --json\?\); known: --config, --json\nusage:/,
+        );
     });
 
     it("prints its help on --help, -h or help, with the exit codes, and exits 0 without checking anything", async () => {
@@ -137,7 +171,10 @@ describe("offline policy check (npm run policy-check)", () => {
             assert.equal(code, 0, argv.join(" "));
             assert.equal(stderr, "");
             assert.match(stdout, /^usage: npm run --silent policy-check/);
-            assert.match(stdout, /exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 bad arguments/);
+            assert.match(
+                stdout,
+                /exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 bad arguments/,
+            );
         }
         // A file named help beside other paths is a path.
         assert.equal((await run(["help", "other.yaml"])).code, 2);

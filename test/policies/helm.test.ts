@@ -17,17 +17,30 @@ describe("policy helm-release-values", () => {
         };
         const found = of(await checkStack([release]), "helm-release-values");
         assert.ok(found.every((v) => v.level === "advisory"));
-        assert.deepEqual(found.map((v) => v.message.replace(/^Release agent: /, "").split(" ").slice(0, 3).join(" ")), [
-            "its rendered manifests",
-            "values.sidecar.image = docker.io/evil/miner:latest",
-            "values.sidecar.securityContext.privileged is true",
-            "values.podSecurityContext.runAsUser is 0",
-            "values.podSecurityContext.runAsNonRoot is false",
-        ]);
+        assert.deepEqual(
+            found.map((v) =>
+                v.message
+                    .replace(/^Release agent: /, "")
+                    .split(" ")
+                    .slice(0, 3)
+                    .join(" "),
+            ),
+            [
+                "its rendered manifests",
+                "values.sidecar.image = docker.io/evil/miner:latest",
+                "values.sidecar.securityContext.privileged is true",
+                "values.podSecurityContext.runAsUser is 0",
+                "values.podSecurityContext.runAsNonRoot is false",
+            ],
+        );
     });
 
     it("leaves helm.v4.Chart alone: its rendered objects reach the other policies", async () => {
-        const chart = { type: "kubernetes:helm.sh/v4:Chart", name: "agent", props: { chart: "oci://public.ecr.aws/nops/kubernetes-agent", values: { image: "nginx" } } };
+        const chart = {
+            type: "kubernetes:helm.sh/v4:Chart",
+            name: "agent",
+            props: { chart: "oci://public.ecr.aws/nops/kubernetes-agent", values: { image: "nginx" } },
+        };
         assert.deepEqual((await checkStack([chart])).violations, []);
     });
 });

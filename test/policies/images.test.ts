@@ -27,17 +27,36 @@ function deployment(...images: unknown[]) {
 }
 
 async function messages(policy: string, images: unknown[], config: Record<string, unknown> = baseConfig()) {
-    return of(await checkStack([deployment(...images)], config), policy).map((v) => `${v.level}: ${v.message.replace(/^.*?: /, "")}`);
+    return of(await checkStack([deployment(...images)], config), policy).map(
+        (v) => `${v.level}: ${v.message.replace(/^.*?: /, "")}`,
+    );
 }
 
 describe("image references", () => {
     it("parses registry, repository, tag and digest as the reference grammar does", () => {
-        assert.deepEqual(parseImageReference("nginx"), { registry: "docker.io", path: "library/nginx", repository: "docker.io/library/nginx", tag: undefined, digest: undefined });
+        assert.deepEqual(parseImageReference("nginx"), {
+            registry: "docker.io",
+            path: "library/nginx",
+            repository: "docker.io/library/nginx",
+            tag: undefined,
+            digest: undefined,
+        });
         assert.equal(parseImageReference("bitnami/redis:7")?.repository, "docker.io/bitnami/redis");
         assert.equal(parseImageReference("localhost:5000/x")?.registry, "localhost:5000");
         const full = parseImageReference(`Public.ECR.aws/nops/agent:1.2@sha256:${HEX}`);
-        assert.deepEqual([full?.registry, full?.path, full?.tag, full?.digest], ["public.ecr.aws", "nops/agent", "1.2", `sha256:${HEX}`]);
-        for (const bad of ["", "public.ecr.aws/nops/../x", "public.ecr.aws/nops//x", "public.ecr.aws/Nops/x", "x@", "x@sha256:", "a b"]) {
+        assert.deepEqual(
+            [full?.registry, full?.path, full?.tag, full?.digest],
+            ["public.ecr.aws", "nops/agent", "1.2", `sha256:${HEX}`],
+        );
+        for (const bad of [
+            "",
+            "public.ecr.aws/nops/../x",
+            "public.ecr.aws/nops//x",
+            "public.ecr.aws/Nops/x",
+            "x@",
+            "x@sha256:",
+            "a b",
+        ]) {
             assert.equal(parseImageReference(bad), undefined, bad);
         }
     });
@@ -48,17 +67,39 @@ describe("image references", () => {
         assert.ok(!isUnderPrefix(ref("public.ecr.aws/nopsmalicious/agent"), "public.ecr.aws/nops"));
         assert.ok(!isUnderPrefix(ref("public.ecr.aws/nopsmalicious/agent"), "public.ecr.aws/nops/"));
         assert.ok(!isUnderPrefix(ref("public.ecr.aws.evil.com/nops/agent"), "public.ecr.aws/"));
-        assert.ok(isUnderPrefix(ref("public.ecr.aws:443/nops/agent"), "public.ecr.aws/nops/"), "an explicit default port is the same registry");
+        assert.ok(
+            isUnderPrefix(ref("public.ecr.aws:443/nops/agent"), "public.ecr.aws/nops/"),
+            "an explicit default port is the same registry",
+        );
         assert.ok(isUnderPrefix(ref("public.ecr.aws/nops/agent"), "public.ecr.aws:443/nops/"));
-        assert.ok(!isUnderPrefix(ref("public.ecr.aws:8443/nops/agent"), "public.ecr.aws/nops/"), "another port is another registry");
+        assert.ok(
+            !isUnderPrefix(ref("public.ecr.aws:8443/nops/agent"), "public.ecr.aws/nops/"),
+            "another port is another registry",
+        );
         assert.equal(ref("index.docker.io/library/nginx").repository, "docker.io/library/nginx");
-        assert.ok(isUnderPrefix(ref(`${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/team/app`), `${ACCOUNT}.dkr.ecr.*.amazonaws.com/`));
-        assert.ok(!isUnderPrefix(ref(`${ACCOUNT}.dkr.ecr.eu.evil.amazonaws.com/team/app`), `${ACCOUNT}.dkr.ecr.*.amazonaws.com/`));
+        assert.ok(
+            isUnderPrefix(
+                ref(`${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/team/app`),
+                `${ACCOUNT}.dkr.ecr.*.amazonaws.com/`,
+            ),
+        );
+        assert.ok(
+            !isUnderPrefix(
+                ref(`${ACCOUNT}.dkr.ecr.eu.evil.amazonaws.com/team/app`),
+                `${ACCOUNT}.dkr.ecr.*.amazonaws.com/`,
+            ),
+        );
     });
 
     it("accepts only sha256 and 64 lower-case hex characters as a digest", () => {
         assert.ok(isSha256Digest(`sha256:${HEX}`));
-        for (const bad of [undefined, "sha256:abc", `sha256:${"A".repeat(64)}`, `sha512:${HEX}${HEX}`, `sha256:${HEX}0`]) {
+        for (const bad of [
+            undefined,
+            "sha256:abc",
+            `sha256:${"A".repeat(64)}`,
+            `sha512:${HEX}${HEX}`,
+            `sha256:${HEX}0`,
+        ]) {
             assert.ok(!isSha256Digest(bad), String(bad));
         }
     });
@@ -90,7 +131,10 @@ describe("policy ecr-image-allowed-registry", () => {
         try {
             assert.deepEqual(await messages("ecr-image-allowed-registry", ["public.ecr.aws/nops/agent:1"], {}), []);
             assert.equal(sts.commandCalls(GetCallerIdentityCommand).length, 0);
-            assert.deepEqual(await messages("ecr-image-allowed-registry", [`${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/app:1`], {}), []);
+            assert.deepEqual(
+                await messages("ecr-image-allowed-registry", [`${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/app:1`], {}),
+                [],
+            );
             assert.equal(sts.commandCalls(GetCallerIdentityCommand).length, 1);
         } finally {
             sts.restore();
@@ -98,9 +142,15 @@ describe("policy ecr-image-allowed-registry", () => {
     });
 
     it("says how to enable the private ECR entry when the account cannot be found", async () => {
-        const sts = mockClient(STSClient).on(GetCallerIdentityCommand).rejects(Object.assign(new Error("Could not load credentials"), { name: "CredentialsProviderError" }));
+        const sts = mockClient(STSClient)
+            .on(GetCallerIdentityCommand)
+            .rejects(Object.assign(new Error("Could not load credentials"), { name: "CredentialsProviderError" }));
         try {
-            const [message] = await messages("ecr-image-allowed-registry", [`${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/app:1`], {});
+            const [message] = await messages(
+                "ecr-image-allowed-registry",
+                [`${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/app:1`],
+                {},
+            );
             assert.match(message, /\{account\}\.dkr\.ecr\.\{region\}\.amazonaws\.com\/ is inactive: set accountId/);
         } finally {
             sts.restore();
@@ -132,7 +182,10 @@ describe("policy ecr-image-digest-pinned", () => {
     it("turns tags into advisories when its enforcement level is advisory", async () => {
         const config = { ...baseConfig(), "ecr-image-digest-pinned": { enforcementLevel: "advisory" } };
         const found = await messages("ecr-image-digest-pinned", ["public.ecr.aws/nops/a:1.0"], config);
-        assert.deepEqual(found.map((m) => m.split(":")[0]), ["advisory"]);
+        assert.deepEqual(
+            found.map((m) => m.split(":")[0]),
+            ["advisory"],
+        );
     });
 });
 
@@ -143,13 +196,20 @@ describe("policy ecr-image-signed", () => {
         const directory = mkdtempSync(join(tmpdir(), "digests-"));
         const file = join(directory, "signed.json");
         writeFileSync(file, JSON.stringify({ digests: [`public.ecr.aws/nops/b@sha256:${"b".repeat(64)}`] }));
-        const config = { ...baseConfig(), "ecr-image-signed": { signedDigests: [`sha256:${HEX}`], signedDigestsFile: file } };
-        const found = await messages("ecr-image-signed", [
-            `public.ecr.aws/nops/a@sha256:${HEX}`,
-            `public.ecr.aws/nops/b@sha256:${"b".repeat(64)}`,
-            `public.ecr.aws/nops/c@sha256:${"b".repeat(64)}`,
-            "public.ecr.aws/nops/a:1",
-        ], config);
+        const config = {
+            ...baseConfig(),
+            "ecr-image-signed": { signedDigests: [`sha256:${HEX}`], signedDigestsFile: file },
+        };
+        const found = await messages(
+            "ecr-image-signed",
+            [
+                `public.ecr.aws/nops/a@sha256:${HEX}`,
+                `public.ecr.aws/nops/b@sha256:${"b".repeat(64)}`,
+                `public.ecr.aws/nops/c@sha256:${"b".repeat(64)}`,
+                "public.ecr.aws/nops/a:1",
+            ],
+            config,
+        );
         assert.equal(found.length, 2);
         assert.match(found[0], /nops\/c@sha256:b{64} has digest .* not in the signed-digest list/);
         assert.match(found[1], /not pinned by a sha256 digest/);
@@ -164,11 +224,26 @@ describe("policy ecr-image-signed", () => {
 
     describe("with ECR's signing status", () => {
         const registry = new FakeRegistry(ACCOUNT)
-            .push("us-east-1", "team/app", { digest: `sha256:${HEX}`, tags: ["1.0"], statuses: [{ signingProfileArn: SIGNER, status: "COMPLETE" }] })
-            .push("us-east-1", "team/app", { digest: `sha256:${"c".repeat(64)}`, tags: [], statuses: [{ signingProfileArn: OTHER_SIGNER, status: "COMPLETE" }] })
-            .push("us-east-1", "team/app", { digest: `sha256:${"d".repeat(64)}`, tags: [], statuses: [{ signingProfileArn: SIGNER, status: "FAILED", failureReason: "signing profile revoked" }] });
+            .push("us-east-1", "team/app", {
+                digest: `sha256:${HEX}`,
+                tags: ["1.0"],
+                statuses: [{ signingProfileArn: SIGNER, status: "COMPLETE" }],
+            })
+            .push("us-east-1", "team/app", {
+                digest: `sha256:${"c".repeat(64)}`,
+                tags: [],
+                statuses: [{ signingProfileArn: OTHER_SIGNER, status: "COMPLETE" }],
+            })
+            .push("us-east-1", "team/app", {
+                digest: `sha256:${"d".repeat(64)}`,
+                tags: [],
+                statuses: [{ signingProfileArn: SIGNER, status: "FAILED", failureReason: "signing profile revoked" }],
+            });
         const image = (reference: string) => `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/team/${reference}`;
-        const config = { ...baseConfig(), "ecr-image-signed": { signatureEvidence: "ecr-signing-status", trustedSigningProfileArns: [SIGNER] } };
+        const config = {
+            ...baseConfig(),
+            "ecr-image-signed": { signatureEvidence: "ecr-signing-status", trustedSigningProfileArns: [SIGNER] },
+        };
         let restore: () => void;
         beforeEach(() => {
             restore = mockEcr(registry);
@@ -177,18 +252,31 @@ describe("policy ecr-image-signed", () => {
         afterEach(() => restore());
 
         it("passes an image signed by a trusted profile, by digest or by tag", async () => {
-            assert.deepEqual(await messages("ecr-image-signed", [image(`app@sha256:${HEX}`), image("app:1.0")], config), []);
-            assert.deepEqual(registry.calls.map((c) => [c.region, c.input.registryId, c.input.repositoryName]), [["us-east-1", ACCOUNT, "team/app"], ["us-east-1", ACCOUNT, "team/app"]]);
+            assert.deepEqual(
+                await messages("ecr-image-signed", [image(`app@sha256:${HEX}`), image("app:1.0")], config),
+                [],
+            );
+            assert.deepEqual(
+                registry.calls.map((c) => [c.region, c.input.registryId, c.input.repositoryName]),
+                [
+                    ["us-east-1", ACCOUNT, "team/app"],
+                    ["us-east-1", ACCOUNT, "team/app"],
+                ],
+            );
         });
 
         it("fails untrusted signers, failed signing, missing images and public images", async () => {
-            const found = await messages("ecr-image-signed", [
-                image(`app@sha256:${"c".repeat(64)}`),
-                image(`app@sha256:${"d".repeat(64)}`),
-                image(`app@sha256:${"e".repeat(64)}`),
-                image(`gone@sha256:${HEX}`),
-                `public.ecr.aws/nops/a@sha256:${HEX}`,
-            ], config);
+            const found = await messages(
+                "ecr-image-signed",
+                [
+                    image(`app@sha256:${"c".repeat(64)}`),
+                    image(`app@sha256:${"d".repeat(64)}`),
+                    image(`app@sha256:${"e".repeat(64)}`),
+                    image(`gone@sha256:${HEX}`),
+                    `public.ecr.aws/nops/a@sha256:${HEX}`,
+                ],
+                config,
+            );
             assert.equal(found.length, 5);
             assert.match(found[0], /not signed by a trusted signing profile \(ECR reports .*someone_else: COMPLETE\)/);
             assert.match(found[1], /FAILED \(signing profile revoked\)/);
@@ -198,7 +286,10 @@ describe("policy ecr-image-signed", () => {
         });
 
         it("asks ECR once per image, however many workloads use it", async () => {
-            await checkStack([deployment(image(`app@sha256:${HEX}`)), { ...deployment(image(`app@sha256:${HEX}`)), name: "web2" }], config);
+            await checkStack(
+                [deployment(image(`app@sha256:${HEX}`)), { ...deployment(image(`app@sha256:${HEX}`)), name: "web2" }],
+                config,
+            );
             assert.equal(registry.calls.length, 1);
         });
     });

@@ -24,11 +24,21 @@ const FLEET = { "us-east-1": [{ name: "prod-a" }, { name: "prod-b" }], "eu-west-
 function asPolicySubjects(resources: Registration[]): OfflineResource[] {
     return resources.map((r) => {
         const urn = `urn:pulumi:prod::container-insights::${r.type}::${r.name}`;
-        return { id: urn, urn, type: r.type, name: r.name, props: unwrap({ ...r.state, id: r.id }) as Record<string, unknown>, propertyDependencies: {} };
+        return {
+            id: urn,
+            urn,
+            type: r.type,
+            name: r.name,
+            props: unwrap({ ...r.state, id: r.id }) as Record<string, unknown>,
+            propertyDependencies: {},
+        };
     });
 }
 
-async function checkProgram(config: Record<string, string>, keep: (r: Registration) => boolean = () => true): Promise<CheckResult> {
+async function checkProgram(
+    config: Record<string, string>,
+    keep: (r: Registration) => boolean = () => true,
+): Promise<CheckResult> {
     const run = await runProgram(config, { fleet: FLEET, awsRegion: "us-east-1" });
     const resources = asPolicySubjects(run.resources.filter(keep));
     return checkResources([{ source: "program", resources }], policies, effectiveConfig(undefined, policies));
@@ -47,7 +57,10 @@ describe("the program passes its own policy pack", () => {
     });
 
     it("raises no violation with EKS Pod Identity (role, associations, add-on) or auto", async () => {
-        const variants: Array<Record<string, string>> = [{ identityMode: "podIdentity", installPodIdentityAgent: "true" }, { identityMode: "auto" }];
+        const variants: Array<Record<string, string>> = [
+            { identityMode: "podIdentity", installPodIdentityAgent: "true" },
+            { identityMode: "auto" },
+        ];
         for (const extra of variants) {
             const result = await checkProgram({ ...baseConfig(), ...extra });
             assert.deepEqual(result.violations, [], JSON.stringify(extra));
@@ -63,13 +76,26 @@ describe("the program passes its own policy pack", () => {
         const run = await runProgram(baseConfig(), { fleet: FLEET, awsRegion: "us-east-1" });
         const queue = run.ofType("aws:sqs/queue:Queue")[0];
         queue.state = { ...queue.state, sqsManagedSseEnabled: false };
-        const result = await checkResources([{ source: "program", resources: asPolicySubjects(run.resources) }], policies, effectiveConfig(undefined, policies));
-        assert.deepEqual(result.violations.map((v) => `${v.level} ${v.policy}`), ["mandatory sqs-queue-encrypted"]);
+        const result = await checkResources(
+            [{ source: "program", resources: asPolicySubjects(run.resources) }],
+            policies,
+            effectiveConfig(undefined, policies),
+        );
+        assert.deepEqual(
+            result.violations.map((v) => `${v.level} ${v.policy}`),
+            ["mandatory sqs-queue-encrypted"],
+        );
     });
 
     it("would be caught without its TLS bucket policy or its encryption (the check really looks at the program)", async () => {
-        const result = await checkProgram(baseConfig(), (r) => r.type !== "aws:s3/bucketPolicy:BucketPolicy" && !r.type.includes("bucketServerSideEncryption"));
-        assert.deepEqual(result.violations.map((v) => `${v.level} ${v.policy}`).sort(), ["mandatory s3-bucket-encrypted", "mandatory s3-bucket-tls-only"]);
+        const result = await checkProgram(
+            baseConfig(),
+            (r) => r.type !== "aws:s3/bucketPolicy:BucketPolicy" && !r.type.includes("bucketServerSideEncryption"),
+        );
+        assert.deepEqual(result.violations.map((v) => `${v.level} ${v.policy}`).sort(), [
+            "mandatory s3-bucket-encrypted",
+            "mandatory s3-bucket-tls-only",
+        ]);
     });
 });
 
@@ -92,7 +118,12 @@ function renderedWorkloads(run: ProgramRun): OfflineResource[] {
                       : `${node.image.registry}/${node.image.repository}:${node.image.tag}`;
             const name = `${chart.name}-${image.component}`;
             const urn = `urn:pulumi:prod::container-insights::kubernetes:apps/v1:Deployment::${name}`;
-            const securityContext = { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+            const securityContext = {
+                runAsNonRoot: true,
+                runAsUser: 1000,
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ["ALL"] },
+            };
             return {
                 id: urn,
                 urn,
@@ -100,7 +131,14 @@ function renderedWorkloads(run: ProgramRun): OfflineResource[] {
                 name,
                 props: {
                     metadata: { name: image.component, namespace: "nops" },
-                    spec: { template: { spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name: image.component, image: reference, securityContext }] } } },
+                    spec: {
+                        template: {
+                            spec: {
+                                securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                                containers: [{ name: image.component, image: reference, securityContext }],
+                            },
+                        },
+                    },
                 },
                 propertyDependencies: {},
             };
@@ -131,7 +169,10 @@ describe("a locked stack's first deploy passes its own pack with the stack's pac
                 registry.pushSignature(path, digest);
             }
         }
-        const lock = await lockImages(wantedImages(), new RegistryClient({ baseUrls: { "public.ecr.aws": registry.baseUrl } }));
+        const lock = await lockImages(
+            wantedImages(),
+            new RegistryClient({ baseUrls: { "public.ecr.aws": registry.baseUrl } }),
+        );
         const path = join(dir, "images.lock.json");
         writeFileSync(path, serializeLock(lock));
         return { path, lock };
@@ -140,15 +181,28 @@ describe("a locked stack's first deploy passes its own pack with the stack's pac
     /** policies/config.<stack>.json, whose signature evidence must be the program's lock file; pointed at `lock`. */
     function stackPackConfig(stack: string, lock: string): Record<string, any> {
         const config = JSON.parse(readFileSync(join(POLICIES_DIR, `config.${stack}.json`), "utf8"));
-        assert.equal(resolve(POLICIES_DIR, config["ecr-image-signed"].signedDigestsFile), IMAGES_LOCK_FILE, `config.${stack}.json reads the images lock`);
+        assert.equal(
+            resolve(POLICIES_DIR, config["ecr-image-signed"].signedDigestsFile),
+            IMAGES_LOCK_FILE,
+            `config.${stack}.json reads the images lock`,
+        );
         config["ecr-image-signed"].signedDigestsFile = lock;
         return config;
     }
 
-    async function check(stack: string, config: Record<string, string>, imageLock: ImageLock, packConfig: Record<string, unknown>): Promise<CheckResult> {
+    async function check(
+        stack: string,
+        config: Record<string, string>,
+        imageLock: ImageLock,
+        packConfig: Record<string, unknown>,
+    ): Promise<CheckResult> {
         const run = await runProgram(config, { fleet: FLEET, awsRegion: "us-east-1", imageLock });
         const resources = [...asPolicySubjects(run.resources), ...renderedWorkloads(run)];
-        return checkResources([{ source: stack, resources }], policies, effectiveConfig(packConfig, policies, `config.${stack}.json`));
+        return checkResources(
+            [{ source: stack, resources }],
+            policies,
+            effectiveConfig(packConfig, policies, `config.${stack}.json`),
+        );
     }
 
     for (const stack of ["prod", "uat"]) {
@@ -166,12 +220,23 @@ describe("a locked stack's first deploy passes its own pack with the stack's pac
         assert.equal(unsigned.violations.length, 2, "the busybox workload of each us-east-1 cluster");
         for (const violation of unsigned.violations) {
             assert.equal(violation.policy, "ecr-image-signed");
-            assert.match(violation.message, /public\.ecr\.aws\/docker\/library\/busybox:1\.36\.1@sha256:[0-9a-f]{64} has digest .* not in the signed-digest list/);
+            assert.match(
+                violation.message,
+                /public\.ecr\.aws\/docker\/library\/busybox:1\.36\.1@sha256:[0-9a-f]{64} has digest .* not in the signed-digest list/,
+            );
         }
-        const byTag = await check("prod", { ...baseConfig(), "agent.allowUnpinnedImages": "true" }, { images: [], digests: [] }, stackPackConfig("prod", path));
+        const byTag = await check(
+            "prod",
+            { ...baseConfig(), "agent.allowUnpinnedImages": "true" },
+            { images: [], digests: [] },
+            stackPackConfig("prod", path),
+        );
         const policiesHit = new Set(byTag.violations.map((v) => v.policy));
         assert.deepEqual([...policiesHit].sort(), ["ecr-image-digest-pinned", "ecr-image-signed"]);
-        assert.equal(byTag.violations.filter((v) => v.policy === "ecr-image-digest-pinned").length, 2 * CHART_IMAGES.length);
+        assert.equal(
+            byTag.violations.filter((v) => v.policy === "ecr-image-digest-pinned").length,
+            2 * CHART_IMAGES.length,
+        );
     });
 });
 
@@ -201,13 +266,21 @@ describe("both add-ons as rendered pass the committed stack pack configs", () =>
         writeFileSync(path, serializeLock(lock));
         const config = JSON.parse(readFileSync(join(POLICIES_DIR, `config.${stack}.json`), "utf8"));
         config["ecr-image-signed"].signedDigestsFile = path;
-        config["ecr-image-allowed-registry"] = { ...config["ecr-image-allowed-registry"], accountId: "123456789012", region: "us-east-1" };
+        config["ecr-image-allowed-registry"] = {
+            ...config["ecr-image-allowed-registry"],
+            accountId: "123456789012",
+            region: "us-east-1",
+        };
         return config;
     }
 
     async function check(stack: string, lock: ImageLock) {
         const run = await runProgram(ADDONS, { fleet: ADDONS_FLEET, awsRegion: "us-east-1", imageLock: lock });
-        const result = await checkResources([{ source: "program", resources: asPolicySubjects(run.resources) }], policies, effectiveConfig(committedConfig(stack, lock), policies));
+        const result = await checkResources(
+            [{ source: "program", resources: asPolicySubjects(run.resources) }],
+            policies,
+            effectiveConfig(committedConfig(stack, lock), policies),
+        );
         const helpers = run.ofType("kubernetes:apps/v1:Deployment").filter((d) => d.name.includes("cni-metrics"));
         const collectors = run.ofType("kubernetes:apps/v1:StatefulSet");
         return { result, helpers, collectors };
@@ -222,13 +295,19 @@ describe("both add-ons as rendered pass the committed stack pack configs", () =>
             assert.equal(helpers.length, 3, "one per cluster, in two regions");
             assert.equal(collectors.length, 1, "the Fargate collector");
             assert.ok(result.checked > 40, `checked ${result.checked}`);
-            assert.deepEqual(result.violations.filter((v) => v.level === "mandatory"), []);
+            assert.deepEqual(
+                result.violations.filter((v) => v.level === "mandatory"),
+                [],
+            );
             const waived = result.violations.filter((v) => v.policy === "ecr-image-signature-waived");
             assert.deepEqual(result.violations, waived, "nothing else, not even advisory");
             assert.deepEqual(waived.map((v) => v.resource.split("::").pop()).sort(), helpers.map((d) => d.name).sort());
             for (const v of waived) {
                 assert.equal(v.level, "advisory");
-                assert.match(v.message, /unsignedImageExceptions entry \d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/cni-metrics-helper: cni-metrics-helper, an Amazon EKS add-on image AWS publishes/);
+                assert.match(
+                    v.message,
+                    /unsignedImageExceptions entry \d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/cni-metrics-helper: cni-metrics-helper, an Amazon EKS add-on image AWS publishes/,
+                );
             }
         });
 

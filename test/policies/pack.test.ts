@@ -47,7 +47,9 @@ describe("policy pack definition", () => {
         for (const policy of policies) {
             assert.match(policy.name, /^[a-z0-9-]+$/);
             assert.ok(policy.description && policy.severity && policy.remediationSteps, policy.name);
-            const expected = ["helm-release-values", "ecr-image-signature-waived"].includes(policy.name) ? "advisory" : "mandatory";
+            const expected = ["helm-release-values", "ecr-image-signature-waived"].includes(policy.name)
+                ? "advisory"
+                : "mandatory";
             assert.equal(policy.enforcementLevel, expected, policy.name);
         }
     });
@@ -56,7 +58,11 @@ describe("policy pack definition", () => {
         const ajv = new Ajv({ strict: false });
         for (const policy of policies.filter((p) => p.configSchema)) {
             const schema = { type: "object", ...policy.configSchema };
-            const defaults = Object.fromEntries(Object.entries(policy.configSchema!.properties).filter(([, s]) => typeof s === "object" && "default" in s).map(([k, s]) => [k, (s as { default: unknown }).default]));
+            const defaults = Object.fromEntries(
+                Object.entries(policy.configSchema!.properties)
+                    .filter(([, s]) => typeof s === "object" && "default" in s)
+                    .map(([k, s]) => [k, (s as { default: unknown }).default]),
+            );
             assert.ok(ajv.validate(schema, defaults), `${policy.name}: ${ajv.errorsText()}`);
         }
     });
@@ -75,7 +81,9 @@ describe("README's policy section", () => {
             assert.ok(section.includes(`| \`${key}\` | ${control.pss} | ${control.profile} |`), key);
         }
         for (const exception of DEFAULT_EXCEPTIONS) {
-            const row = section.split("\n").find((line) => line.startsWith(`| \`${exception.selector.image!.replace("public.ecr.aws/", "")}\` |`));
+            const row = section
+                .split("\n")
+                .find((line) => line.startsWith(`| \`${exception.selector.image!.replace("public.ecr.aws/", "")}\` |`));
             assert.ok(row, exception.selector.image);
             assert.equal(row.split(" | ")[1], exception.rules.join(", "), exception.selector.image);
         }
@@ -85,7 +93,11 @@ describe("README's policy section", () => {
 describe("policies/config.example.json", () => {
     it("is a valid policy config for this pack", async () => {
         const { effectiveConfig } = await import("../../policies/offline/policyConfig");
-        const config = effectiveConfig(JSON.parse(read(POLICIES_DIR, "config.example.json")), policies, "config.example.json");
+        const config = effectiveConfig(
+            JSON.parse(read(POLICIES_DIR, "config.example.json")),
+            policies,
+            "config.example.json",
+        );
         assert.equal(config.get("ecr-image-signed")?.settings.signatureEvidence, "digest-list");
     });
 });

@@ -3,19 +3,28 @@ import { readdirSync } from "node:fs";
 import { main } from "../../policies/offline/cli";
 import { checkFixtures, fixture, ruleHits } from "./check";
 
-const files = (dir: string) => readdirSync(fixture(dir)).sort().map((name) => `${dir}/${name}`);
+const files = (dir: string) =>
+    readdirSync(fixture(dir))
+        .sort()
+        .map((name) => `${dir}/${name}`);
 
 async function run(argv: string[], stdin = "") {
     let stdout = "";
     let stderr = "";
-    const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: () => stdin });
+    const code = await main(argv, {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        readStdin: () => stdin,
+    });
     return { code, stdout, stderr };
 }
 
 /** What the twins are about: Pod Security Standards controls and SQS encryption, not image provenance. */
 async function verdicts(names: string[]): Promise<string[]> {
     const result = await checkFixtures(names);
-    const queues = result.violations.filter((v) => v.policy === "sqs-queue-encrypted").map((v) => `${v.resource.split("::").pop()} sqs-queue-encrypted`);
+    const queues = result.violations
+        .filter((v) => v.policy === "sqs-queue-encrypted")
+        .map((v) => `${v.resource.split("::").pop()} sqs-queue-encrypted`);
     return [...ruleHits(result).map((h) => `${h.split(" ")[0]} ${h.split(" ")[2]}`), ...queues].sort();
 }
 
@@ -55,12 +64,24 @@ describe("offline check: reading inputs as the cluster and the CLI do", () => {
             ["comments-only.yaml", /^policy-check: no resources in \S*comments-only\.yaml$/],
             ["empty-list.yaml", /^policy-check: no resources in \S*empty-list\.yaml$/],
             ["duplicate-key.yaml", /duplicate-key\.yaml: not valid YAML at line 10: duplicated mapping key/],
-            ["alias-bomb.yaml", /alias-bomb\.yaml: document 1 expands to more than 1,000,000 values \(aliases repeated too often\)/],
-            ["encrypted-secret.json", /encrypted-secret\.json: resource urn:\S+::fn\.environment\.variables\.API_TOKEN is an encrypted secret the check cannot read: export with --show-secrets/],
-            ["broken-plaintext.json", /broken-plaintext\.json: resource urn:\S+::fn\.environment\.variables\.API_TOKEN is a secret whose plaintext is not JSON/],
+            [
+                "alias-bomb.yaml",
+                /alias-bomb\.yaml: document 1 expands to more than 1,000,000 values \(aliases repeated too often\)/,
+            ],
+            [
+                "encrypted-secret.json",
+                /encrypted-secret\.json: resource urn:\S+::fn\.environment\.variables\.API_TOKEN is an encrypted secret the check cannot read: export with --show-secrets/,
+            ],
+            [
+                "broken-plaintext.json",
+                /broken-plaintext\.json: resource urn:\S+::fn\.environment\.variables\.API_TOKEN is a secret whose plaintext is not JSON/,
+            ],
             ["not-an-export.json", /not-an-export\.json: document 1 is not a Kubernetes object/],
             ["scalar-item.yaml", /scalar-item\.yaml: document 1 items\[0\] is not a Kubernetes object/],
-            ["secret-too-deep.json", /secret-too-deep\.json: resource urn:\S+::f \(secrets opened\) nests deeper than 256 levels/],
+            [
+                "secret-too-deep.json",
+                /secret-too-deep\.json: resource urn:\S+::f \(secrets opened\) nests deeper than 256 levels/,
+            ],
         ];
         for (const [name, message] of cases) {
             const { code, stdout, stderr } = await run([fixture(`parsing-errors/${name}`)]);
@@ -81,21 +102,43 @@ describe("offline check: reading inputs as the cluster and the CLI do", () => {
         const deepYaml = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: ${"[".repeat(5000)}${"]".repeat(5000)}\n`;
         const yaml = await run(["-"], deepYaml);
         assert.equal(yaml.code, 2);
-        assert.match(yaml.stderr, /^policy-check: stdin: not valid YAML at line 4: nesting exceeded maxDepth \(100\)\n$/);
+        assert.match(
+            yaml.stderr,
+            /^policy-check: stdin: not valid YAML at line 4: nesting exceeded maxDepth \(100\)\n$/,
+        );
         const deepJson = `{"version": 3, "deployment": {"resources": [{"urn": "u", "type": "t", "inputs": {"a": ${"[".repeat(50000)}${"]".repeat(50000)}}}]}}`;
         const json = await run(["-"], deepJson);
         assert.equal(json.code, 2);
         assert.match(json.stderr, /^policy-check: stdin: the stack export nests deeper than 256 levels\n$/);
-        const secret = JSON.stringify({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: `${"[".repeat(100000)}${"]".repeat(100000)}` });
-        const inSecret = await run(["-"], `{"version": 3, "deployment": {"resources": [{"urn": "u", "type": "t", "inputs": {"a": ${secret}}}]}}`);
+        const secret = JSON.stringify({
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            plaintext: `${"[".repeat(100000)}${"]".repeat(100000)}`,
+        });
+        const inSecret = await run(
+            ["-"],
+            `{"version": 3, "deployment": {"resources": [{"urn": "u", "type": "t", "inputs": {"a": ${secret}}}]}}`,
+        );
         assert.equal(inSecret.code, 2, "nesting inside a secret's plaintext is bounded too, without a crash");
-        assert.match(inSecret.stderr, /^policy-check: stdin: resource u \(secrets opened\) nests deeper than 256 levels\n$/);
+        assert.match(
+            inSecret.stderr,
+            /^policy-check: stdin: resource u \(secrets opened\) nests deeper than 256 levels\n$/,
+        );
     });
 
     it("treats a JSON object as a stack export only with the export's shape", async () => {
-        const manifest = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, deployment: { resources: [] }, version: 1 });
+        const manifest = JSON.stringify({
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "c" },
+            deployment: { resources: [] },
+            version: 1,
+        });
         const { code, stdout } = await run(["--json", "-"], manifest);
         assert.equal(code, 0);
-        assert.equal(JSON.parse(stdout).checked, 1, "a Kubernetes object with deployment/version keys is still a Kubernetes object");
+        assert.equal(
+            JSON.parse(stdout).checked,
+            1,
+            "a Kubernetes object with deployment/version keys is still a Kubernetes object",
+        );
     });
 });

@@ -1,8 +1,17 @@
-import { strict as assert } from "assert";
-import { readFileSync } from "fs";
-import { join } from "path";
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as policy from "@pulumi/policy";
-import { PROXY_TARGET, UNKNOWN, UNKNOWN_SENTINELS, UNKNOWN_STRING, isUnknownValueError, plainProps, previewProps, reportUnknowns } from "../../policies/lib/unknown";
+import {
+    PROXY_TARGET,
+    UNKNOWN,
+    UNKNOWN_SENTINELS,
+    UNKNOWN_STRING,
+    isUnknownValueError,
+    plainProps,
+    previewProps,
+    reportUnknowns,
+} from "../../policies/lib/unknown";
 
 /** @pulumi/policy's internal module: what policies/lib/unknown.ts relies on but @pulumi/policy does not export as API. */
 interface ProxyInternals {
@@ -25,7 +34,11 @@ describe("@pulumi/policy internals the pack relies on (policies/lib/unknown.ts)"
 
     it("is the exact version policies/package.json pins", () => {
         const pinned = JSON.parse(readFileSync(join(PACK_DIR, "package.json"), "utf8")).dependencies["@pulumi/policy"];
-        assert.match(pinned, /^\d+\.\d+\.\d+$/, "an exact version, no range: an upgrade must be a deliberate change that runs this test");
+        assert.match(
+            pinned,
+            /^\d+\.\d+\.\d+$/,
+            "an exact version, no range: an upgrade must be a deliberate change that runs this test",
+        );
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const installed = (require("@pulumi/policy/package.json") as { version: string }).version.replace(/^v/, "");
         assert.equal(installed, pinned);
@@ -53,7 +66,14 @@ describe("@pulumi/policy internals the pack relies on (policies/lib/unknown.ts)"
     });
 
     it("throws UnknownValueError through its proxy, and the pack's unknown report is one", () => {
-        assert.throws(() => previewProps({ a: UNKNOWN_STRING }).a, (error: unknown) => error instanceof policy.UnknownValueError && isUnknownValueError(error));
-        assert.throws(() => reportUnknowns("x is unknown"), (error: unknown) => error instanceof policy.UnknownValueError && (error as Error).message === "x is unknown");
+        assert.throws(
+            () => previewProps({ a: UNKNOWN_STRING }).a,
+            (error: unknown) => error instanceof policy.UnknownValueError && isUnknownValueError(error),
+        );
+        assert.throws(
+            () => reportUnknowns("x is unknown"),
+            (error: unknown) =>
+                error instanceof policy.UnknownValueError && (error as Error).message === "x is unknown",
+        );
     });
 });

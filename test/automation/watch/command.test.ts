@@ -6,7 +6,10 @@ import { parseWatchArguments } from "../../../automation/watch/command";
 import { FakeWatchQueue, clusterEventBody } from "../../fakes/watchQueue";
 
 const QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/111122223333/container-insights-prod-watch";
-const realClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
 
 describe("container-insights watch: arguments", () => {
     it("defaults: 2-minute quiet window, 10-minute maximum wait, port 9090, 5-minute grace period, 2-minute cancel timeout", () => {
@@ -23,21 +26,51 @@ describe("container-insights watch: arguments", () => {
 
     it("takes the queue URL, durations in ms/s/m/h (a bare number is seconds) and the port", () => {
         const parsed = parseWatchArguments(
-            ["--env=uat", "--account", "111122223333", "--queue-url", QUEUE_URL, "--quiet-window", "90", "--max-wait", "1h", "--port", "8080", "--grace-period", "45s", "--cancel-timeout", "500ms"],
+            [
+                "--env=uat",
+                "--account",
+                "111122223333",
+                "--queue-url",
+                QUEUE_URL,
+                "--quiet-window",
+                "90",
+                "--max-wait",
+                "1h",
+                "--port",
+                "8080",
+                "--grace-period",
+                "45s",
+                "--cancel-timeout",
+                "500ms",
+            ],
             {},
         );
         assert.equal(parsed.stackName, "uat-111122223333");
         assert.equal(parsed.queueUrl, QUEUE_URL);
         assert.deepEqual(parsed.debounce, { quietMs: 90_000, maxWaitMs: 3_600_000 });
         assert.deepEqual([parsed.port, parsed.gracePeriodMs, parsed.cancelTimeoutMs], [8080, 45_000, 500]);
-        assert.equal(parseWatchArguments(["--env", "prod", "--quiet-window", "15m"], {}).debounce.maxWaitMs, 900_000, "the default maximum wait is never below the quiet window");
+        assert.equal(
+            parseWatchArguments(["--env", "prod", "--quiet-window", "15m"], {}).debounce.maxWaitMs,
+            900_000,
+            "the default maximum wait is never below the quiet window",
+        );
     });
 
     it("refuses bad values, naming the flag and what it accepts", () => {
-        const refuses = (args: string[], pattern: RegExp) => assert.throws(() => parseWatchArguments(["--env", "prod", ...args], {}), (e: unknown) => e instanceof UsageError && pattern.test(e.message));
-        refuses(["--quiet-window", "2 minutes"], /--quiet-window "2 minutes" is not a duration above 0 \(such as 90s, 2m, 1h/);
+        const refuses = (args: string[], pattern: RegExp) =>
+            assert.throws(
+                () => parseWatchArguments(["--env", "prod", ...args], {}),
+                (e: unknown) => e instanceof UsageError && pattern.test(e.message),
+            );
+        refuses(
+            ["--quiet-window", "2 minutes"],
+            /--quiet-window "2 minutes" is not a duration above 0 \(such as 90s, 2m, 1h/,
+        );
         refuses(["--quiet-window", "0"], /--quiet-window "0"/);
-        refuses(["--quiet-window", "5m", "--max-wait", "1m"], /maximum wait \(60s\) must be at least the quiet window \(300s\)/);
+        refuses(
+            ["--quiet-window", "5m", "--max-wait", "1m"],
+            /maximum wait \(60s\) must be at least the quiet window \(300s\)/,
+        );
         refuses(["--port", "70000"], /--port "70000" is not a TCP port \(1-65535, or 0 for any free port\)/);
         refuses(["--queue-url", "container-insights-prod-watch"], /not an SQS queue URL/);
         refuses(["--quiet-windw", "1m"], /unknown argument --quiet-windw.*--quiet-window/);
@@ -47,7 +80,10 @@ describe("container-insights watch: arguments", () => {
     it("is listed in the CLI's help with its options and exit codes", async () => {
         const out: string[] = [];
         assert.equal(await main(["help", "watch"], { out: (l) => out.push(l), err: () => undefined, env: {} }), 0);
-        assert.match(out.join("\n"), /--quiet-window 2m[\s\S]*exit codes: 0 stopped cleanly; 3 the running up was cancelled; 4 its lock was cleared/);
+        assert.match(
+            out.join("\n"),
+            /--quiet-window 2m[\s\S]*exit codes: 0 stopped cleanly; 3 the running up was cancelled; 4 its lock was cleared/,
+        );
     });
 });
 
@@ -58,14 +94,22 @@ describe("container-insights watch: the process", () => {
         let stop: (() => void) | undefined;
         let port = 0;
         let ups = 0;
-        const result: RunResult = { action: "up", stackName: "prod", environment: "PROD", changes: { create: 2 }, outputs: {}, policyViolations: [] };
+        const result: RunResult = {
+            action: "up",
+            stackName: "prod",
+            environment: "PROD",
+            changes: { create: 2 },
+            outputs: {},
+            policyViolations: [],
+        };
         let exit: Promise<number> | undefined;
         const listening = new Promise<void>((resolve) => {
             const io = {
                 out: (l: string) => out.push(l),
                 err: (l: string) => out.push(l),
                 env: {},
-                stackOutput: async (stack: string, key: string) => (stack === "prod" && key === "watchQueueUrl" ? QUEUE_URL : undefined),
+                stackOutput: async (stack: string, key: string) =>
+                    stack === "prod" && key === "watchQueueUrl" ? QUEUE_URL : undefined,
                 queue: (url: string) => (assert.equal(url, QUEUE_URL), queue),
                 runner: { up: async () => (ups++, result), cancel: async () => undefined },
                 onStop: (handler: () => void) => (stop = handler),
@@ -91,22 +135,35 @@ describe("container-insights watch: the process", () => {
         assert.equal(await exit, 0);
         const records = out.map((l) => JSON.parse(l));
         const report = records.find((r) => r.msg === "up finished");
-        assert.deepEqual([report.status, report.exitStatus, report.messages, report.changes], ["succeeded", 0, 1, { create: 2 }]);
+        assert.deepEqual(
+            [report.status, report.exitStatus, report.messages, report.changes],
+            ["succeeded", 0, 1, { create: 2 }],
+        );
         assert.ok(records.every((r) => typeof r.time === "string" && typeof r.level === "string"));
     });
 
     it("exits 1 saying what to do when the stack has no watchQueueUrl output", async () => {
         const err: string[] = [];
-        const code = await main(["watch", "--env", "prod"], { out: () => undefined, err: (l: string) => err.push(l), env: {}, stackOutput: async () => undefined } as never);
+        const code = await main(["watch", "--env", "prod"], {
+            out: () => undefined,
+            err: (l: string) => err.push(l),
+            env: {},
+            stackOutput: async () => undefined,
+        } as never);
         assert.equal(code, 1);
-        assert.match(err.join(), /stack prod has no watchQueueUrl output \(null\): deploy it with events.enabled true, or pass --queue-url/);
+        assert.match(
+            err.join(),
+            /stack prod has no watchQueueUrl output \(null\): deploy it with events.enabled true, or pass --queue-url/,
+        );
     });
 
     it("exits 1 when the queue cannot be read (no permission, no such queue)", async () => {
         const err: string[] = [];
         const queue = new FakeWatchQueue(realClock);
         queue.visibilityTimeoutSeconds = async () => {
-            throw Object.assign(new Error("User is not authorized to perform: sqs:getqueueattributes"), { name: "AccessDenied" });
+            throw Object.assign(new Error("User is not authorized to perform: sqs:getqueueattributes"), {
+                name: "AccessDenied",
+            });
         };
         const code = await main(["watch", "--env", "prod", "--port", "0", "--queue-url", QUEUE_URL], {
             out: () => undefined,
@@ -116,6 +173,9 @@ describe("container-insights watch: the process", () => {
             runner: { up: async () => assert.fail("no up"), cancel: async () => undefined },
         } as never);
         assert.equal(code, 1);
-        assert.match(err.join(), /watch failed: AccessDenied: User is not authorized to perform: sqs:getqueueattributes/);
+        assert.match(
+            err.join(),
+            /watch failed: AccessDenied: User is not authorized to perform: sqs:getqueueattributes/,
+        );
     });
 });

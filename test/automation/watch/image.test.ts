@@ -11,8 +11,18 @@ const CONFIG = join(ROOT, "deploy", "watch-policy-config.json");
 
 async function check(yamlText: string) {
     let stdout = "";
-    const code = await policyCheck(["--json", "--config", CONFIG, "-"], { stdout: (t) => (stdout += t), stderr: (t) => (stdout += t), readStdin: () => yamlText });
-    return { code, report: JSON.parse(stdout) as { violations: Array<{ policy: string; resource: string; message: string }>; checked: number } };
+    const code = await policyCheck(["--json", "--config", CONFIG, "-"], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stdout += t),
+        readStdin: () => yamlText,
+    });
+    return {
+        code,
+        report: JSON.parse(stdout) as {
+            violations: Array<{ policy: string; resource: string; message: string }>;
+            checked: number;
+        },
+    };
 }
 
 const documents = () => parseAllDocuments(readFileSync(MANIFEST, "utf8")).map((d) => d.toJS());
@@ -28,11 +38,29 @@ describe("the watch service's image and Deployment", () => {
     });
 
     const mutations: Array<[string, (pod: any) => void, RegExp]> = [
-        ["a container that may run as root", (pod) => delete pod.securityContext.runAsNonRoot, /k8s-pod-security-restricted/],
-        ["a capability kept", (pod) => (pod.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["NET_ADMIN"] }), /k8s-pod-security-restricted/],
+        [
+            "a container that may run as root",
+            (pod) => delete pod.securityContext.runAsNonRoot,
+            /k8s-pod-security-restricted/,
+        ],
+        [
+            "a capability kept",
+            (pod) => (pod.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["NET_ADMIN"] }),
+            /k8s-pod-security-restricted/,
+        ],
         ["no seccomp profile", (pod) => delete pod.securityContext.seccompProfile, /k8s-pod-security-restricted/],
-        ["an image by tag", (pod) => (pod.containers[0].image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/container-insights-watch:latest"), /ecr-image-digest-pinned/],
-        ["an image from another registry", (pod) => (pod.initContainers[0].image = `docker.io/library/busybox@sha256:${"1".repeat(64)}`), /ecr-image-allowed-registry/],
+        [
+            "an image by tag",
+            (pod) =>
+                (pod.containers[0].image =
+                    "111122223333.dkr.ecr.us-east-1.amazonaws.com/container-insights-watch:latest"),
+            /ecr-image-digest-pinned/,
+        ],
+        [
+            "an image from another registry",
+            (pod) => (pod.initContainers[0].image = `docker.io/library/busybox@sha256:${"1".repeat(64)}`),
+            /ecr-image-allowed-registry/,
+        ],
     ];
     for (const [what, mutate, policy] of mutations) {
         it(`the check catches ${what}`, async () => {
@@ -40,23 +68,39 @@ describe("the watch service's image and Deployment", () => {
             mutate(deployment(docs).spec.template.spec);
             const { code, report } = await check(render(docs));
             assert.equal(code, 1);
-            assert.ok(report.violations.some((v) => policy.test(v.policy)), JSON.stringify(report.violations));
+            assert.ok(
+                report.violations.some((v) => policy.test(v.policy)),
+                JSON.stringify(report.violations),
+            );
         });
     }
 
     it("runs one replica at a time, with a read-only root file system, writable only where the CLI writes, and a grace period longer than the service's", () => {
         const spec = deployment(documents()).spec;
         assert.equal(spec.replicas, 1);
-        assert.equal(spec.strategy.type, "Recreate", "a rolling update would run two services, racing for the stack's lock");
+        assert.equal(
+            spec.strategy.type,
+            "Recreate",
+            "a rolling update would run two services, racing for the stack's lock",
+        );
         const pod = spec.template.spec;
         for (const container of [...pod.initContainers, ...pod.containers]) {
             assert.equal(container.securityContext.readOnlyRootFilesystem, true, container.name);
         }
         const watch = pod.containers[0];
-        assert.deepEqual(watch.volumeMounts.map((m: { mountPath: string }) => m.mountPath).sort(), ["/app/stacks", "/home/watch/.pulumi/workspaces", "/tmp"]);
+        assert.deepEqual(watch.volumeMounts.map((m: { mountPath: string }) => m.mountPath).sort(), [
+            "/app/stacks",
+            "/home/watch/.pulumi/workspaces",
+            "/tmp",
+        ]);
         const flag = (name: string) => watch.args[watch.args.indexOf(`--${name}`) + 1];
-        const serviceMs = durationFlag("watch", "grace-period", flag("grace-period"), 0) + durationFlag("watch", "cancel-timeout", flag("cancel-timeout"), 0);
-        assert.ok(pod.terminationGracePeriodSeconds * 1000 > serviceMs, "Kubernetes would SIGKILL the service before it stopped the update");
+        const serviceMs =
+            durationFlag("watch", "grace-period", flag("grace-period"), 0) +
+            durationFlag("watch", "cancel-timeout", flag("cancel-timeout"), 0);
+        assert.ok(
+            pod.terminationGracePeriodSeconds * 1000 > serviceMs,
+            "Kubernetes would SIGKILL the service before it stopped the update",
+        );
         assert.equal(pod.securityContext.runAsUser, 10001);
         assert.equal(watch.livenessProbe.httpGet.path, "/healthz");
     });
@@ -68,7 +112,10 @@ describe("the watch service's image and Deployment", () => {
         it("pins the Pulumi CLI's version and verifies the download's sha256 before unpacking it", () => {
             assert.match(dockerfile, /^ARG PULUMI_VERSION=\d+\.\d+\.\d+$/m);
             assert.match(dockerfile, /^ARG PULUMI_SHA256=[0-9a-f]{64}$/m);
-            assert.match(dockerfile, /echo "\$\{PULUMI_SHA256\}  \/tmp\/pulumi\.tar\.gz" \| sha256sum -c - \\\n && tar -xzf \/tmp\/pulumi\.tar\.gz/);
+            assert.match(
+                dockerfile,
+                /echo "\$\{PULUMI_SHA256\}  \/tmp\/pulumi\.tar\.gz" \| sha256sum -c - \\\n && tar -xzf \/tmp\/pulumi\.tar\.gz/,
+            );
             const stages = lines.filter((l) => /^FROM /.test(l));
             assert.ok(stages.length >= 2 && stages.every((l) => /^FROM \$\{NODE_IMAGE\}/.test(l)));
             assert.match(dockerfile, /^ARG NODE_IMAGE=node:22-/m);
@@ -79,7 +126,10 @@ describe("the watch service's image and Deployment", () => {
             assert.equal(user, "USER 10001:10001", "numeric, so that runAsNonRoot can be verified");
             const entrypoint = JSON.parse(lines.find((l) => l.startsWith("ENTRYPOINT "))!.slice("ENTRYPOINT ".length));
             assert.deepEqual(entrypoint, ["/usr/bin/tini", "--", "node", "/app/cli/container-insights.js"]);
-            assert.ok(!entrypoint.includes("-g"), "tini -g would send SIGTERM to the Pulumi CLI too, which dies holding the lock");
+            assert.ok(
+                !entrypoint.includes("-g"),
+                "tini -g would send SIGTERM to the Pulumi CLI too, which dies holding the lock",
+            );
             assert.deepEqual(JSON.parse(lines.find((l) => l.startsWith("CMD "))!.slice(4)), ["watch", "--env", "prod"]);
         });
 

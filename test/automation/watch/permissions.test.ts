@@ -2,11 +2,25 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, SQSClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-sqs";
+import {
+    ChangeMessageVisibilityBatchCommand,
+    DeleteMessageBatchCommand,
+    GetQueueAttributesCommand,
+    ReceiveMessageCommand,
+    SQSClient,
+    SQSClientResolvedConfig,
+    ServiceInputTypes,
+    ServiceOutputTypes,
+} from "@aws-sdk/client-sqs";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { policy } from "../../../common/documents";
 import { reconcilerFunctionNames } from "../../../common/naming";
-import { WATCH_QUEUE_ACTIONS, main as permissionsMain, watchQueueName, watchStatement } from "../../../scripts/permissions";
+import {
+    WATCH_QUEUE_ACTIONS,
+    main as permissionsMain,
+    watchQueueName,
+    watchStatement,
+} from "../../../scripts/permissions";
 import { SqsWatchQueue } from "../../../automation/watch/queue";
 import { evaluate } from "../../fakes/iamPolicy";
 
@@ -56,10 +70,17 @@ describe("permissions: the watch service's statement (npm run permissions -- <st
         await queue.delete([message]);
         const document = policy(watchStatement({ stackName: "prod", stackRegion: "eu-west-1", accountId: ACCOUNT }));
         const called = sqs.calls().map((call) => IAM_ACTION_OF[(call.args[0] as object).constructor.name]);
-        assert.deepEqual([...new Set(called)].sort(), WATCH_QUEUE_ACTIONS, "the statement lists exactly what the client calls");
+        assert.deepEqual(
+            [...new Set(called)].sort(),
+            WATCH_QUEUE_ACTIONS,
+            "the statement lists exactly what the client calls",
+        );
         for (const action of called) {
             assert.equal(evaluate(document, { action, resource: QUEUE_ARN, context: {} }), "Allow", action);
-            assert.notEqual(evaluate(document, { action, resource: QUEUE_ARN.replace("prod-watch", "uat-watch"), context: {} }), "Allow");
+            assert.notEqual(
+                evaluate(document, { action, resource: QUEUE_ARN.replace("prod-watch", "uat-watch"), context: {} }),
+                "Allow",
+            );
         }
         for (const action of ["sqs:SendMessage", "sqs:PurgeQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes"]) {
             assert.notEqual(evaluate(document, { action, resource: QUEUE_ARN, context: {} }), "Allow", action);
@@ -79,7 +100,12 @@ describe("permissions: the watch service's statement (npm run permissions -- <st
         const statements = (argv: string[]) => {
             const result = capture([...argv, "--split", mkdtempSync(join(tmpdir(), "watch-split-"))]);
             assert.equal(result.code, 0, result.err);
-            return { Statement: result.out.trim().split("\n").flatMap((file) => JSON.parse(readFileSync(file, "utf8")).Statement) };
+            return {
+                Statement: result.out
+                    .trim()
+                    .split("\n")
+                    .flatMap((file) => JSON.parse(readFileSync(file, "utf8")).Statement),
+            };
         };
         const without = statements(["prod", "--set", "roleName=R", "--account", ACCOUNT]);
         const withWatch = statements(["prod", "--set", "roleName=R", "--account", ACCOUNT, "--watch"]);

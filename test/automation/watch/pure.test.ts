@@ -33,7 +33,10 @@ describe("watch: debounce decisions", () => {
 
     it("refuses a maximum wait shorter than the quiet window, and a quiet window of 0", () => {
         assert.deepEqual(debounceProblems(DEFAULT_DEBOUNCE), []);
-        assert.match(debounceProblems({ quietMs: 5 * MIN, maxWaitMs: MIN }).join(), /maximum wait \(60s\) must be at least the quiet window \(300s\)/);
+        assert.match(
+            debounceProblems({ quietMs: 5 * MIN, maxWaitMs: MIN }).join(),
+            /maximum wait \(60s\) must be at least the quiet window \(300s\)/,
+        );
         assert.match(debounceProblems({ quietMs: 0, maxWaitMs: MIN }).join(), /longer than 0/);
     });
 });
@@ -41,14 +44,27 @@ describe("watch: debounce decisions", () => {
 describe("watch: back-off schedule", () => {
     const settings = { baseMs: 30_000, maxMs: 15 * MIN };
     it("doubles from the base up to the cap, between half and all of each step", () => {
-        assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 10].map((n) => backoffMs(n, settings, () => 1)), [30_000, 60_000, 120_000, 240_000, 480_000, 900_000, 900_000, 900_000]);
-        assert.deepEqual([1, 2, 6].map((n) => backoffMs(n, settings, () => 0)), [15_000, 30_000, 450_000]);
+        assert.deepEqual(
+            [1, 2, 3, 4, 5, 6, 7, 10].map((n) => backoffMs(n, settings, () => 1)),
+            [30_000, 60_000, 120_000, 240_000, 480_000, 900_000, 900_000, 900_000],
+        );
+        assert.deepEqual(
+            [1, 2, 6].map((n) => backoffMs(n, settings, () => 0)),
+            [15_000, 30_000, 450_000],
+        );
     });
 });
 
 describe("watch: metrics in Prometheus text format", () => {
     it("renders each metric with HELP and TYPE, counters ending in _total, one sample per line", () => {
-        const text = renderMetrics({ ...emptySnapshot(), runs: { succeeded: 3, failed: 2, cancelled: 1 }, lastSuccessSeconds: 1_790_000_000, queueLagSeconds: 42, pendingMessages: 4, runInProgress: true });
+        const text = renderMetrics({
+            ...emptySnapshot(),
+            runs: { succeeded: 3, failed: 2, cancelled: 1 },
+            lastSuccessSeconds: 1_790_000_000,
+            queueLagSeconds: 42,
+            pendingMessages: 4,
+            runInProgress: true,
+        });
         assert.ok(text.endsWith("\n"));
         const lines = text.trimEnd().split("\n");
         const samples = new Map<string, number>();
@@ -85,9 +101,18 @@ describe("watch: queue messages", () => {
     it("reads the reconciler's two event shapes from the EventBridge envelope", () => {
         assert.deepEqual(parseMessage(clusterEventBody("ready", "a", { region: "eu-west-1" })), {
             ok: true,
-            change: { kind: "ready", stack: "prod-111122223333", clusterName: "a", clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/a", region: "eu-west-1" },
+            change: {
+                kind: "ready",
+                stack: "prod-111122223333",
+                clusterName: "a",
+                clusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/a",
+                region: "eu-west-1",
+            },
         });
-        assert.equal((parseMessage(clusterEventBody("removed", "a")) as { change: { kind: string } }).change.kind, "removed");
+        assert.equal(
+            (parseMessage(clusterEventBody("removed", "a")) as { change: { kind: string } }).change.kind,
+            "removed",
+        );
     });
 
     it("says why anything else is not a change: not JSON, another source or detail-type, a missing field", () => {
@@ -97,14 +122,22 @@ describe("watch: queue messages", () => {
         assert.match(reason("null"), /not an EventBridge event/);
         assert.match(reason(JSON.stringify({ ...event, source: "aws.eks" })), /source "aws.eks"/);
         assert.match(reason(JSON.stringify({ ...event, "detail-type": "AWS API Call via CloudTrail" })), /detail-type/);
-        assert.match(reason(JSON.stringify({ ...event, detail: { ...event.detail, clusterArn: "" } })), /lacks clusterArn/);
+        assert.match(
+            reason(JSON.stringify({ ...event, detail: { ...event.detail, clusterArn: "" } })),
+            /lacks clusterArn/,
+        );
     });
 });
 
 describe("watch: the run report", () => {
     const change = { kind: "ready" as const, stack: "s", clusterName: "a", clusterArn: "arn:a", region: "us-east-1" };
     it("lists the clusters once, the violations, and the exit status of a blocked up", () => {
-        const violation = { policy: "k8s-pod-security-restricted", policyPack: "container-insights", message: "runs as root", level: "mandatory" as const };
+        const violation = {
+            policy: "k8s-pod-security-restricted",
+            policyPack: "container-insights",
+            message: "runs as root",
+            level: "mandatory" as const,
+        };
         const report = runReport({
             stack: "s",
             outcome: { ok: false, error: new PolicyViolationError("s", [violation]), cancelled: false },

@@ -27,7 +27,11 @@ function harness(overrides: Partial<WatchSettings> = {}) {
     const engine = new PulumiCliStack(STACK, clock);
     const workspace = fakeWorkspace(new Map([[STACK, engine]]));
     const stackQueue = new StackQueue();
-    const runner = stackRunner(REQUEST, { openStack: workspace.open, queue: stackQueue, lockRetry: { attempts: 1, baseDelayMs: 1 } });
+    const runner = stackRunner(REQUEST, {
+        openStack: workspace.open,
+        queue: stackQueue,
+        lockRetry: { attempts: 1, baseDelayMs: 1 },
+    });
     const logs: LogRecord[] = [];
     const settings: WatchSettings = {
         stackName: STACK,
@@ -39,7 +43,10 @@ function harness(overrides: Partial<WatchSettings> = {}) {
     };
     const service = new WatchService(settings, { queue, runner, clock, log: (r) => logs.push(r), random: () => 1 });
     const at = (ms: number, action: () => unknown) => void clock.sleep(ms - clock.now()).then(action);
-    const reports = () => logs.filter((l) => l.msg === "up finished") as Array<LogRecord & { status: string; attempt: number; messages: number; clusters: unknown[] }>;
+    const reports = () =>
+        logs.filter((l) => l.msg === "up finished") as Array<
+            LogRecord & { status: string; attempt: number; messages: number; clusters: unknown[] }
+        >;
     /** Runs the service on virtual time until `stopAt`, then stops it. */
     const runUntil = (stopAt: number, body: () => void = () => undefined) =>
         clock.run(
@@ -113,8 +120,14 @@ describe("watch service on virtual time (fake queue, runStack over a replayed Pu
         });
         // The quiet window counts from when SQS got the changes (3 and 4 minutes), not from when the loop received
         // them after the first up (5 minutes): the second up starts at 6 minutes.
-        assert.deepEqual(h.engine.ups.map((u) => u.start), [2 * MIN, 6 * MIN]);
-        assert.deepEqual(h.queue.calls.filter(([op]) => op === "delete").map(([, ids]) => ids), [["m-1"], ["m-2", "m-3"]]);
+        assert.deepEqual(
+            h.engine.ups.map((u) => u.start),
+            [2 * MIN, 6 * MIN],
+        );
+        assert.deepEqual(
+            h.queue.calls.filter(([op]) => op === "delete").map(([, ids]) => ids),
+            [["m-1"], ["m-2", "m-3"]],
+        );
     });
 
     it("a failed up is retried after a back-off; its messages stay until an up succeeds", async () => {
@@ -122,12 +135,22 @@ describe("watch service on virtual time (fake queue, runStack over a replayed Pu
         h.engine.fates = ["fail", "fail"];
         await h.runUntil(30 * MIN, () => h.queue.send(clusterEventBody("ready", "a")));
         // Each up takes 3 minutes; back-offs 30 s then 60 s (random() = 1).
-        assert.deepEqual(h.engine.ups.map((u) => [u.start, u.outcome]), [
-            [2 * MIN, "fail"],
-            [5 * MIN + 30 * S, "fail"],
-            [8 * MIN + 90 * S, "ok"],
-        ]);
-        assert.deepEqual(h.reports().map((r) => [r.status, r.attempt]), [["failed", 1], ["failed", 2], ["succeeded", 3]]);
+        assert.deepEqual(
+            h.engine.ups.map((u) => [u.start, u.outcome]),
+            [
+                [2 * MIN, "fail"],
+                [5 * MIN + 30 * S, "fail"],
+                [8 * MIN + 90 * S, "ok"],
+            ],
+        );
+        assert.deepEqual(
+            h.reports().map((r) => [r.status, r.attempt]),
+            [
+                ["failed", 1],
+                ["failed", 2],
+                ["succeeded", 3],
+            ],
+        );
         assert.equal(h.queue.stored[0].receives, 1);
         assert.equal(h.queue.live.length, 0);
         const metrics = h.service.metrics();
@@ -140,7 +163,14 @@ describe("watch service on virtual time (fake queue, runStack over a replayed Pu
         let other: Promise<unknown> | undefined;
         await h.runUntil(15 * MIN, () => {
             h.queue.send(clusterEventBody("ready", "a"));
-            h.at(3 * MIN, () => (other = runStack({ ...REQUEST, action: "up" }, { openStack: h.workspace.open, queue: h.stackQueue })));
+            h.at(
+                3 * MIN,
+                () =>
+                    (other = runStack(
+                        { ...REQUEST, action: "up" },
+                        { openStack: h.workspace.open, queue: h.stackQueue },
+                    )),
+            );
         });
         await other;
         assert.equal(h.engine.ups.length, 2);
@@ -156,7 +186,10 @@ describe("watch service on virtual time (fake queue, runStack over a replayed Pu
         });
         assert.equal(h.queue.live.length, 0);
         assert.equal(h.engine.ups.length, 0);
-        assert.deepEqual(h.logs.filter((l) => l.msg === "message discarded").map((l) => (l as { reason?: string }).reason), ["the body is not JSON", "it names stack uat, not prod-111122223333"]);
+        assert.deepEqual(
+            h.logs.filter((l) => l.msg === "message discarded").map((l) => (l as { reason?: string }).reason),
+            ["the body is not JSON", "it names stack uat, not prod-111122223333"],
+        );
     });
 
     it("reports queue lag and pending messages while changes wait, and stays healthy while polling", async () => {
@@ -202,7 +235,11 @@ describe("watch service on virtual time (fake queue, runStack over a replayed Pu
             assert.equal(h.engine.sigints, 1);
             assert.equal(h.engine.locked, false);
             assert.equal(h.engine.cancels, 0, "no pulumi cancel when the engine stopped itself");
-            assert.deepEqual(h.engine.ups.map((u) => u.end), [4 * MIN], "the step in flight at 3m30s ended at 4m");
+            assert.deepEqual(
+                h.engine.ups.map((u) => u.end),
+                [4 * MIN],
+                "the step in flight at 3m30s ended at 4m",
+            );
             assert.equal(h.reports()[0].status, "cancelled");
             assert.equal(h.queue.live.length, 1, "the change stays queued for the next start");
             assert.ok(h.queue.stored[0].visibleAt <= h.clock.now());
@@ -225,7 +262,10 @@ describe("watch service on virtual time (fake queue, runStack over a replayed Pu
             const { outcome } = await h.runUntil(4 * MIN, () => h.queue.send(clusterEventBody("ready", "a")));
             assert.equal(outcome, "locked");
             assert.equal(STOP_EXIT_CODES[outcome], 1);
-            assert.match(String(h.logs.find((l) => l.msg.includes("clearing the lock failed"))?.msg), /pulumi cancel --stack prod-111122223333/);
+            assert.match(
+                String(h.logs.find((l) => l.msg.includes("clearing the lock failed"))?.msg),
+                /pulumi cancel --stack prod-111122223333/,
+            );
         });
 
         it("a second signal skips the rest of the grace period", async () => {

@@ -22,10 +22,21 @@ describe("watch: the SQS queue (AWS SDK v3)", () => {
     after(() => sqs.restore());
 
     it("long-polls for up to 10 messages with their SentTimestamp, at most 20 s", async () => {
-        sqs.on(ReceiveMessageCommand).resolves({ Messages: [{ MessageId: "m1", ReceiptHandle: "r1", Body: "{}", Attributes: { SentTimestamp: "1790000000000" } }] });
+        sqs.on(ReceiveMessageCommand).resolves({
+            Messages: [
+                { MessageId: "m1", ReceiptHandle: "r1", Body: "{}", Attributes: { SentTimestamp: "1790000000000" } },
+            ],
+        });
         const queue = new SqsWatchQueue(URL, new SQSClient({ region: "eu-west-1" }));
-        assert.deepEqual(await queue.receive(60, new AbortController().signal), [{ id: "m1", receiptHandle: "r1", body: "{}", sentAt: 1_790_000_000_000 }]);
-        assert.deepEqual(sqs.commandCalls(ReceiveMessageCommand)[0].args[0].input, { QueueUrl: URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 20, MessageSystemAttributeNames: ["SentTimestamp"] });
+        assert.deepEqual(await queue.receive(60, new AbortController().signal), [
+            { id: "m1", receiptHandle: "r1", body: "{}", sentAt: 1_790_000_000_000 },
+        ]);
+        assert.deepEqual(sqs.commandCalls(ReceiveMessageCommand)[0].args[0].input, {
+            QueueUrl: URL,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 20,
+            MessageSystemAttributeNames: ["SentTimestamp"],
+        });
     });
 
     it("returns nothing once stopping (an aborted long poll), without calling SQS again", async () => {
@@ -37,19 +48,35 @@ describe("watch: the SQS queue (AWS SDK v3)", () => {
     });
 
     it("deletes and extends in batches of 10 and names the messages SQS refused", async () => {
-        sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: "1", Code: "ReceiptHandleIsInvalid", SenderFault: true }] });
+        sqs.on(DeleteMessageBatchCommand).resolves({
+            Successful: [],
+            Failed: [{ Id: "1", Code: "ReceiptHandleIsInvalid", SenderFault: true }],
+        });
         sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
         const queue = new SqsWatchQueue(URL, new SQSClient({ region: "eu-west-1" }));
-        const messages = Array.from({ length: 12 }, (_, i) => ({ id: `m${i}`, receiptHandle: `r${i}`, body: "", sentAt: 0 }));
+        const messages = Array.from({ length: 12 }, (_, i) => ({
+            id: `m${i}`,
+            receiptHandle: `r${i}`,
+            body: "",
+            sentAt: 0,
+        }));
         assert.deepEqual(await queue.delete(messages), ["m1", "m11"]);
-        assert.deepEqual(sqs.commandCalls(DeleteMessageBatchCommand).map((c) => c.args[0].input.Entries!.length), [10, 2]);
+        assert.deepEqual(
+            sqs.commandCalls(DeleteMessageBatchCommand).map((c) => c.args[0].input.Entries!.length),
+            [10, 2],
+        );
         assert.deepEqual(await queue.extendVisibility(messages.slice(0, 1), 600), []);
-        assert.deepEqual(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)[0].args[0].input.Entries, [{ Id: "0", ReceiptHandle: "r0", VisibilityTimeout: 600 }]);
+        assert.deepEqual(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)[0].args[0].input.Entries, [
+            { Id: "0", ReceiptHandle: "r0", VisibilityTimeout: 600 },
+        ]);
     });
 
     it("reads the queue's visibility timeout", async () => {
         sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { VisibilityTimeout: "120" } });
-        assert.equal(await new SqsWatchQueue(URL, new SQSClient({ region: "eu-west-1" })).visibilityTimeoutSeconds(), 120);
+        assert.equal(
+            await new SqsWatchQueue(URL, new SQSClient({ region: "eu-west-1" })).visibilityTimeoutSeconds(),
+            120,
+        );
     });
 
     it("takes the region from the queue URL", () => {
