@@ -22,7 +22,7 @@ import { reconcile } from "../lambda/reconciler/reconcile";
 import { DEFAULT_BACKOFF } from "../automation/watch/backoff";
 import { DEFAULT_DEBOUNCE } from "../automation/watch/debounce";
 import { WatchService } from "../automation/watch/service";
-import { FakeAccount } from "../test/fakes/awsAccount";
+import { FakeAccount, IAM_WRITES } from "../test/fakes/awsAccount";
 import { mockAws } from "../test/fakes/sdkMocks";
 import { FakeWatchQueue } from "../test/fakes/watchQueue";
 import {
@@ -48,18 +48,6 @@ const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const STACK = "bench";
 const BOUNDARY = "arn:aws:iam::111122223333:policy/container-insights/bench/nops-ccost-bench-agent-boundary";
 const SCHEDULE_MS = 2 * HOUR;
-const IAM_WRITES = new Set([
-    "CreateRole",
-    "DeleteRole",
-    "UpdateAssumeRolePolicy",
-    "PutRolePolicy",
-    "DeleteRolePolicy",
-    "DetachRolePolicy",
-    "TagRole",
-    "PutRolePermissionsBoundary",
-    "DeleteRolePermissionsBoundary",
-    "AttachRolePolicy",
-]);
 const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export interface EventsBenchOptions {

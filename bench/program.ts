@@ -7,28 +7,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { strict as assert } from "node:assert";
-import { Fleet, ProgramRun, baseConfig, runProgram } from "../test/harness";
+import { FLEET_REGIONS as REGIONS, Fleet, ProgramRun, baseConfig, runProgram } from "../test/harness";
 import { ClusterStatus } from "../components/cluster/types";
-
-const REGIONS = [
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "ca-central-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-north-1",
-    "ap-south-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "sa-east-1",
-    "me-south-1",
-];
 
 async function measure(clusters: number) {
     const fleet: Fleet = {};

@@ -11,6 +11,7 @@ import {
     plaintextStrings,
     runProgram,
     unwrap,
+    FLEET_REGIONS,
 } from "./harness";
 import { fakeLocked } from "./fakes/imageLock";
 
@@ -380,25 +381,7 @@ describe("in-cluster side", () => {
 
     // A small fleet over every region; npm run bench:program runs the same checks at 1,000 clusters and times them.
     it("registers every resource for each cluster of a fleet over 17 regions", async () => {
-        const regions = [
-            "us-east-1",
-            "us-east-2",
-            "us-west-1",
-            "us-west-2",
-            "ca-central-1",
-            "eu-west-1",
-            "eu-west-2",
-            "eu-west-3",
-            "eu-central-1",
-            "eu-north-1",
-            "ap-south-1",
-            "ap-northeast-1",
-            "ap-northeast-2",
-            "ap-southeast-1",
-            "ap-southeast-2",
-            "sa-east-1",
-            "me-south-1",
-        ];
+        const regions = FLEET_REGIONS;
         const big: Fleet = {};
         const clusters = 2 * regions.length;
         for (let i = 0; i < clusters; i++) {

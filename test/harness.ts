@@ -10,6 +10,28 @@ import { firstOtherProfile } from "../components/addons/fargateProfiles";
 import { STACK_TAG_KEY } from "../common/naming";
 
 export const ACCOUNT_ID = "111122223333";
+
+/** Seventeen regions, for fleets spread over many regions (the unit suite's small fleet and bench:program's large one). */
+export const FLEET_REGIONS = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "sa-east-1",
+    "me-south-1",
+];
+
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 

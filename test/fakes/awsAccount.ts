@@ -97,7 +97,8 @@ export interface FakeAccountOptions {
 /** A hook that may fail a call before it happens: return an Error to throw it. */
 export type Fault = (operation: string, input: Record<string, any>) => Error | undefined;
 
-const IAM_WRITES = new Set([
+/** The IAM operations that write (what the fake paces and counts as writes). */
+export const IAM_WRITES: ReadonlySet<string> = new Set([
     "CreateRole",
     "DeleteRole",
     "UpdateAssumeRolePolicy",
