@@ -9,7 +9,7 @@ const unprefixedBuiltins = builtinModules
     .map((name) => ({ name, message: `import "node:${name}" (the node: prefix is this codebase's style)` }));
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "bin/**", "dist/**", "**/*.js", "**/*.mjs", "policies/node_modules/**"] },
+    { ignores: ["node_modules/**", "bin/**", ".engine/**", "dist/**", "**/*.js", "**/*.mjs", "policies/node_modules/**"] },
     ...tseslint.configs.recommended,
     {
         languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -1,0 +1,31 @@
+/** The environment of an offline engine run: the tier's binaries first on PATH, its plugin home, a file backend. */
+import { delimiter } from "node:path";
+import { enginePaths } from "./paths";
+
+export interface EngineEnvOptions {
+    /** The file backend's directory (a temp dir per test). */
+    stateDir: string;
+    /** Encrypts the file backend's secrets. */
+    passphrase?: string;
+    /** The AWS emulator's variables (endpoints, dummy credentials, region). */
+    aws?: Record<string, string>;
+    /** The tier's directory (.engine by default). */
+    engineDir?: string;
+}
+
+export function engineEnv(options: EngineEnvOptions): NodeJS.ProcessEnv {
+    const paths = enginePaths(options.engineDir);
+    return {
+        ...process.env,
+        PATH: [paths.bin, process.env.PATH ?? ""].join(delimiter),
+        PULUMI_HOME: paths.pulumiHome,
+        PULUMI_BACKEND_URL: `file://${options.stateDir}`,
+        PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? "engine-tier",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+        // Reading the file backend's own .pulumi/meta.yaml sees no lock from another process; no telemetry offline.
+        PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+        ...options.aws,
+    };
+}
