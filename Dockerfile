@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # `container-insights watch` as a container: Node 22, the Pulumi CLI (pinned version, checksum-verified download) and
 # its aws/kubernetes plugins, the project with its locked dependencies, a non-root user (uid 10001).
-# Build: docker build -t container-insights-watch .   Run: see README, "The watch service".
+# Build: docker build -t container-insights-watch .   Run: see docs/automation.md, "The watch service".
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS pulumi

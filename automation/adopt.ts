@@ -1,8 +1,8 @@
 /**
  * `container-insights adopt --env prod`: finds what the vendor's CloudFormation left in the account (read-only) and
  * prints the plan: the bucket and the IAM user are imported by the next `up` with `adopt: true` and converged by
- * the one after; the vendor's per-cluster roles are replaced, not adopted (see README, Migrating from the
- * CloudFormation stack, for why); the Helm release is taken over in place. Exit 1 when something blocks the plan.
+ * the one after; the vendor's per-cluster roles are replaced, not adopted (see docs/migration.md for why); the Helm
+ * release is taken over in place. Exit 1 when something blocks the plan.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -133,7 +133,7 @@ export function adoptionPlan(findings: AccountFindings, stack: { name: string; c
         blockers.push(
             `${findings.vendorRoles.length} vendor role(s) at path / still hold the per-cluster role names (IAM role names are unique ` +
                 `in an account whatever the path): ${findings.vendorRoles.map((r) => r.roleName).join(", ")}. The vendor stack's deletion ` +
-                "removes them (its Lambda deletes every nops-ccost role); delete that stack first (README, Migrating from the CloudFormation stack), " +
+                "removes them (its Lambda deletes every nops-ccost role); delete that stack first (docs/migration.md), " +
                 `or delete them: for each, aws iam list-role-policies --role-name <name>, aws iam delete-role-policy ..., aws iam delete-role --role-name <name>`,
         );
     }

@@ -81,7 +81,7 @@ export class PolicyViolationError extends AutomationError {
         super(
             `${stackName}: ${mandatory.length} mandatory policy violation(s) blocked the operation:\n` +
                 mandatory.map((v) => `  - ${v.policy}${v.urn ? ` on ${v.urn}` : ""}: ${v.message}`).join("\n") +
-                "\nfix the resources, or change the policy config (README, Policy pack)",
+                "\nfix the resources, or change the policy config (docs/policy-pack.md)",
             { cause },
         );
         this.name = "PolicyViolationError";

@@ -1,7 +1,7 @@
 /**
  * The world of the events benchmark (pure, seeded): when clusters are created, how long EKS takes, how late
  * CloudTrail's events reach EventBridge, which ones arrive twice, and how long an `up` takes. Every figure is an
- * assumption named here, so the README can quote it.
+ * assumption named here, so docs/benchmarks.md can quote it.
  */
 
 export const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 /**
- * Every config key the program reads, in one table. Pulumi.yaml, the README, the validator, the parsed config's
+ * Every config key the program reads, in one table. Pulumi.yaml, docs/configuration.md, the validator, the parsed config's
  * TypeScript type (config/values.ts) and the Automation API all follow this table (test/project-files.test.ts holds
- * Pulumi.yaml and the README to it).
+ * Pulumi.yaml and docs/configuration.md to it).
  *
  * A dotted key such as `agent.karpenops` is a field of an object-valued key (`agent`): Pulumi.yaml declares it
  * dotted, the CLI merges its default into the object as a property path, `pulumi config set --path` sets it, and
@@ -10,13 +10,14 @@
  * `config.addons.cni.enabled`.
  *
  * Adding a key: add a row below (a new object-valued key needs nothing else: its fields' rows make it), then
- * `npx ts-node --transpile-only scripts/pulumi-yaml-config.ts` for Pulumi.yaml's config block, a row in the README config table, and the key in the exact
+ * `npx ts-node --transpile-only scripts/pulumi-yaml-config.ts` for Pulumi.yaml's config block, `npm run docs:config` for the table in
+ * docs/configuration.md, and the key in the exact
  * expected map of test/stacks.test.ts; a secret one also in automation/request.ts SECRET_CONFIG_KEYS. Its parsed
  * type follows from the row: `type` (and an `enum` in its schema) for single values, `shape: shape<T>()` for
  * structured ones; optional (`?`) when its default is blank; required while another key has a value: `requiredWhen`.
  */
 import { ENVIRONMENTS } from "./environments";
-import { CHART_IMAGES, TAG_PATTERN } from "../images/catalog";
+import { CHART_IMAGES, TAG_PATTERN, imageTagValue } from "../images/catalog";
 import { IDENTITY_MODES } from "../common/identity";
 import { resolveIdentityMode } from "./identityMode";
 
@@ -51,7 +52,10 @@ export interface Requirement {
 
 interface KeySpecFields {
     key: string;
+    /** One line, for Pulumi.yaml's `description`. */
     description: string;
+    /** The fuller explanation docs/configuration.md's table gives (Markdown, links relative to docs/); else `description`. */
+    doc?: string;
     /** The default as Pulumi.yaml declares it; absent only for required keys (the Pulumi CLI then demands a value). */
     default?: string | boolean | number | Record<string, never>;
     required?: boolean;
@@ -101,6 +105,7 @@ const CLUSTER_GLOBS_SCHEMA = { type: "array", items: { type: "string", minLength
 export const KEY_TABLE = [
     {
         key: "environment",
+        doc: "`PROD` or `UAT` (any case): selects the platform account, API host and SQS queues.",
         type: "string",
         default: "PROD",
         description:
@@ -111,6 +116,7 @@ export const KEY_TABLE = [
     },
     {
         key: "includeRegions",
+        doc: "Regions whose EKS clusters are onboarded, as `us-east-1,eu-west-1` or a YAML list. Blank means the stack's `aws:region`.",
         type: "structured",
         shape: shape<string[]>(),
         default: "",
@@ -121,6 +127,7 @@ export const KEY_TABLE = [
     },
     {
         key: "roleName",
+        doc: "The platform's existing integration role; it gets the bucket read policy. IAM role name rules apply.",
         type: "string",
         required: true,
         description: "Name of the existing platform integration IAM role that receives the bucket read policy.",
@@ -129,6 +136,7 @@ export const KEY_TABLE = [
     },
     {
         key: "createIamUser",
+        doc: "IAM-user mode: create user `nops-container-cost-s3` and an access key instead of per-cluster roles. Kept for compatibility: `identityMode: iamUser` says the same; `true` with any other `identityMode` is a config error.",
         type: "boolean",
         default: false,
         description: "Create the IAM user nops-container-cost-s3 with an access key instead of per-cluster IRSA roles.",
@@ -137,6 +145,7 @@ export const KEY_TABLE = [
     },
     {
         key: "identityMode",
+        doc: "`irsa`, `podIdentity`, `iamUser` or `auto` (see [Identity modes](identity-modes.md)). Blank means `iamUser` when `createIamUser` is true, else `irsa`.",
         type: "string",
         default: "",
         description:
@@ -147,6 +156,7 @@ export const KEY_TABLE = [
     },
     {
         key: "installPodIdentityAgent",
+        doc: "With `identityMode` `podIdentity` or `auto`: install the `eks-pod-identity-agent` add-on on selected clusters that lack it. `true` with another mode is a config error.",
         type: "boolean",
         default: false,
         description:
@@ -156,6 +166,7 @@ export const KEY_TABLE = [
     },
     {
         key: "token",
+        doc: "Platform API token, required unless `identityMode` is `iamUser`. Stored encrypted in Pulumi config and in Secrets Manager; never in outputs, logs or environment variables. With `identityMode` `iamUser` it is not needed and not used: that mode runs no reconciler and sends no onboarding confirmation.",
         type: "string",
         default: "",
         secret: true,
@@ -167,6 +178,7 @@ export const KEY_TABLE = [
     },
     {
         key: "autoUpdate",
+        doc: "Create the cross-account role the platform assumes to update this stack's resources.",
         type: "boolean",
         default: true,
         description: "Create the cross-account role the platform assumes to keep this stack's resources up to date.",
@@ -175,6 +187,7 @@ export const KEY_TABLE = [
     },
     {
         key: "externalId",
+        doc: "External id the platform must present to assume the auto-update role. Required while `autoUpdate` is true.",
         type: "string",
         default: "",
         secret: true,
@@ -186,6 +199,7 @@ export const KEY_TABLE = [
     },
     {
         key: "datadogApiKey",
+        doc: "The chart's `datadog.apiKey`, issued by the platform at onboarding. Required while `agent.install` is true (the program stops before creating anything without it). Reaches the cluster only inside the chart's values, as a Pulumi secret.",
         type: "string",
         default: "",
         secret: true,
@@ -202,6 +216,7 @@ export const KEY_TABLE = [
     },
     {
         key: "karpenopsApiKey",
+        doc: "The chart's `karpenops.apiKey` (chart 0.1.x calls it `nops.apiKey`), issued by the platform. Without it KarpenOps stays off in every cluster, with a warning.",
         type: "string",
         default: "",
         secret: true,
@@ -212,6 +227,7 @@ export const KEY_TABLE = [
     },
     {
         key: "kmsKeyId",
+        doc: "KMS key id, key ARN or alias for the bucket's default encryption. Blank means SSE-S3 (AES256).",
         type: "string",
         default: "",
         description: "KMS key id or ARN for the bucket's default encryption. Blank means SSE-S3 (AES256).",
@@ -223,6 +239,7 @@ export const KEY_TABLE = [
     },
     {
         key: "retainBucket",
+        doc: "The bucket, its data and its settings survive `pulumi destroy` (see [Destroying a stack](operations.md#destroying-a-stack)). `false`, applied with `pulumi up`, lets destroy empty and delete it.",
         type: "boolean",
         default: true,
         description:
@@ -232,6 +249,7 @@ export const KEY_TABLE = [
     },
     {
         key: "adopt",
+        doc: "Import the bucket and the IAM user that already exist (left by the vendor's CloudFormation) as they are; then set it back to `false` and run `pulumi up` again (see [Migrating from the CloudFormation stack](migration.md)).",
         type: "boolean",
         default: false,
         description:
@@ -241,6 +259,7 @@ export const KEY_TABLE = [
     },
     {
         key: "lifecycleDays",
+        doc: "Expire the Parquet files after this many days; `0` keeps them.",
         type: "integer",
         default: 0,
         description: "Delete the agents' Parquet files after this many days. 0 keeps them forever.",
@@ -249,6 +268,7 @@ export const KEY_TABLE = [
     },
     {
         key: "tags",
+        doc: "Extra tags on every taggable resource (a YAML map). The ownership tag `container-insights:stack` = `<project>/<stack>` is always added and cannot be overridden.",
         type: "structured",
         shape: shape<Record<string, string>>(),
         default: {},
@@ -262,6 +282,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agentNamespace",
+        doc: "Kubernetes namespace of the agent; the per-cluster roles trust its service account there.",
         type: "string",
         default: "nops",
         description: "Kubernetes namespace of the agent; the per-cluster roles trust its service account there.",
@@ -270,6 +291,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agentServiceAccount",
+        doc: "The agent's service account; the per-cluster roles trust `system:serviceaccount:<agentNamespace>:<agentServiceAccount>`.",
         type: "string",
         default: "nops-container-insights",
         description: "Service account of the agent; the per-cluster roles trust it.",
@@ -278,6 +300,7 @@ export const KEY_TABLE = [
     },
     {
         key: "logRetentionDays",
+        doc: "Days the reconciler's CloudWatch logs are kept (one of CloudWatch's retention periods).",
         type: "integer",
         default: 30,
         description: "Days the reconciler functions' CloudWatch logs are kept.",
@@ -286,6 +309,7 @@ export const KEY_TABLE = [
     },
     {
         key: "clusters.include",
+        doc: "Name globs of the clusters that get the agent (comma list or YAML list); blank means all.",
         type: "structured",
         shape: shape<string[]>(),
         default: "",
@@ -296,6 +320,7 @@ export const KEY_TABLE = [
     },
     {
         key: "clusters.exclude",
+        doc: "Name globs of clusters that never get the agent; wins over `clusters.include`.",
         type: "structured",
         shape: shape<string[]>(),
         default: "",
@@ -305,6 +330,7 @@ export const KEY_TABLE = [
     },
     {
         key: "clusters.tags",
+        doc: 'Only clusters carrying all these tags get the agent, e.g. `insights: "on"`.',
         type: "structured",
         shape: shape<Record<string, string>>(),
         default: {},
@@ -314,6 +340,7 @@ export const KEY_TABLE = [
     },
     {
         key: "clusters.assumeRoleArn",
+        doc: "Role assumed by `aws eks get-token --role-arn` to reach the clusters' API.",
         type: "string",
         default: "",
         description:
@@ -323,6 +350,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.install",
+        doc: "Install the agent chart in the selected clusters; `false` manages the AWS side only.",
         type: "boolean",
         default: true,
         description: "Install the agent chart in every selected cluster. false manages the AWS side only.",
@@ -331,6 +359,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.chart",
+        doc: "The agent's chart reference.",
         type: "string",
         default: "oci://public.ecr.aws/nops/kubernetes-agent",
         description: "Chart reference of the agent (an oci:// reference or a local path).",
@@ -339,6 +368,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.chartVersion",
+        doc: "Pinned chart version (Pulumi owns upgrades: the in-cluster `autoUpdater` is turned off).",
         type: "string",
         default: "0.0.67",
         description: "Pinned version of the agent chart; Pulumi owns upgrades, so the in-cluster auto-updater is off.",
@@ -347,6 +377,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.karpenops",
+        doc: "`karpenops.enabled` (the chart's default): KarpenOps, for clusters that run Karpenter. Each cluster also needs its id in `agent.karpenopsClusterIds` and the stack needs `karpenopsApiKey`; a cluster missing either gets the agent with KarpenOps off and a warning naming the missing key.",
         type: "boolean",
         default: false,
         description:
@@ -356,6 +387,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.karpenopsClusterIds",
+        doc: "`karpenops.clusterId` per cluster, as the platform issues it (e.g. `D/M7Yj`), keyed by cluster ARN (wins) or name.",
         type: "structured",
         shape: shape<Record<string, string>>(),
         default: {},
@@ -370,6 +402,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.containerInsights",
+        doc: "`containerInsights.enabled`: the Container Insights agent.",
         type: "boolean",
         default: true,
         description: "Install the Container Insights agent (containerInsights.enabled).",
@@ -378,6 +411,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.debug",
+        doc: "`containerInsights.debug`.",
         type: "boolean",
         default: false,
         description: "Debug mode of the Container Insights agent (containerInsights.debug).",
@@ -386,6 +420,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.opencostLogLevel",
+        doc: "`opencost.loglevel`: `trace`, `debug`, `info`, `warn` or `error`.",
         type: "string",
         default: "info",
         description: "Log level of OpenCost (opencost.loglevel).",
@@ -394,6 +429,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.ipv6",
+        doc: "`prometheus.ipv6_enabled`: the clusters use IPv6.",
         type: "boolean",
         default: false,
         description: "The clusters use IPv6 (prometheus.ipv6_enabled).",
@@ -402,6 +438,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.allowUnpinnedImages",
+        doc: "Install images that `images/images.lock.json` does not pin, by tag, with a warning. Off: the program stops before creating anything and names them.",
         type: "boolean",
         default: false,
         description:
@@ -411,6 +448,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.dataFetcher",
+        doc: "`dataFetcher.enabled`: the Data Fetcher agent.",
         type: "boolean",
         default: true,
         description: "Install the Data Fetcher agent (dataFetcher.enabled).",
@@ -419,6 +457,7 @@ export const KEY_TABLE = [
     },
     {
         key: "agent.values",
+        doc: "Extra chart values (a YAML map), deep-merged last over everything this program sets.",
         type: "structured",
         shape: shape<Record<string, unknown>>(),
         default: {},
@@ -431,11 +470,13 @@ export const KEY_TABLE = [
         type: "string" as const,
         default: image.tag,
         description: `Tag of ${image.repository} (the chart's ${image.component} image); pinned by digest from images/images.lock.json.`,
+        doc: `Tag of ${image.repository} (\`${imageTagValue(image)}\`${image.note ? `; ${image.note}` : ""}${image.documentedFor === "0.0.67" ? "" : `, documented from chart ${image.documentedFor}`}).`,
         schema: { type: "string", pattern: TAG_PATTERN },
         allowed: "an image tag such as 1.2.3 (letters, digits, _ . -; at most 128 characters)",
     })),
     {
         key: "prometheus.size",
+        doc: "Prometheus server resources by cluster size, from the vendor's table: `small` (100-500 pods: memory 2Gi request / 8Gi limit), `medium` (500-1000: 4Gi / 12Gi), `large` (1000 or more: 4Gi / 16Gi); CPU 500m / 1000m.",
         type: "string",
         default: "small",
         description:
@@ -445,6 +486,7 @@ export const KEY_TABLE = [
     },
     {
         key: "prometheus.storageClass",
+        doc: "`prometheus.server.persistentVolume.storageClass` (needs the EBS CSI driver).",
         type: "string",
         default: "gp2",
         description:
@@ -454,6 +496,7 @@ export const KEY_TABLE = [
     },
     {
         key: "prometheus.nodeSelector",
+        doc: "`prometheus.server.nodeSelector`; the vendor recommends on-demand nodes, e.g. `karpenter.sh/capacity-type: on-demand`.",
         type: "structured",
         shape: shape<Record<string, string>>(),
         default: {},
@@ -468,6 +511,7 @@ export const KEY_TABLE = [
     },
     {
         key: "prometheus.tolerations",
+        doc: "`prometheus.server.tolerations`, a YAML list of Kubernetes tolerations.",
         type: "structured",
         shape: shape<Toleration[]>(),
         default: "",
@@ -492,6 +536,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.cniMetrics.enabled",
+        doc: "Install the cni-metrics-helper in the clusters that get the agent and match the two globs below (see [Add-on: CNI metrics](addons.md#add-on-cni-metrics)).",
         type: "boolean",
         default: false,
         description:
@@ -501,6 +546,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.cniMetrics.include",
+        doc: "Name globs, within the clusters that get the agent, of those that get the cni-metrics-helper; blank means all of them.",
         type: "structured",
         shape: shape<string[]>(),
         default: "",
@@ -511,6 +557,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.cniMetrics.exclude",
+        doc: "Name globs of clusters that never get the cni-metrics-helper; wins over `addons.cniMetrics.include`.",
         type: "structured",
         shape: shape<string[]>(),
         default: "",
@@ -521,6 +568,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.cniMetrics.freeIpAlarmPercent",
+        doc: "A CloudWatch alarm per cluster when its free IPs (`totalIPAddresses` − `assignIPAddresses`) fall below this percentage of `maxIPAddresses`; `0`: no alarm.",
         type: "integer",
         default: 10,
         description:
@@ -530,6 +578,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.cniMetrics.alarmEmail",
+        doc: "An email address subscribed to the stack's alarm topic (AWS mails a confirmation link first). Not together with `alarmTopicArn`.",
         type: "string",
         default: "",
         description:
@@ -539,6 +588,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.cniMetrics.alarmTopicArn",
+        doc: "An existing SNS topic the alarms notify instead of the stack's own topic.",
         type: "string",
         default: "",
         description:
@@ -548,6 +598,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.fargateInsights.enabled",
+        doc: "Install Container Insights for EKS Fargate in the clusters that get the agent, match the globs below and run Fargate (see [Add-on: Fargate Container Insights](addons.md#add-on-fargate-container-insights)).",
         type: "boolean",
         default: false,
         description:
@@ -557,6 +608,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.fargateInsights.include",
+        doc: "Name globs, within the clusters that get the agent, of those that get it when they have a Fargate profile; blank means all of them.",
         type: "structured",
         shape: shape<string[]>(),
         default: "",
@@ -567,6 +619,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.fargateInsights.exclude",
+        doc: "Name globs of clusters that never get it; wins over `include` and `alwaysInclude`.",
         type: "structured",
         shape: shape<string[]>(),
         default: "",
@@ -577,6 +630,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.fargateInsights.alwaysInclude",
+        doc: "Name globs of clusters that get it even without a Fargate profile yet (opt in by glob).",
         type: "structured",
         shape: shape<string[]>(),
         default: "",
@@ -587,6 +641,7 @@ export const KEY_TABLE = [
     },
     {
         key: "addons.fargateInsights.logRetentionDays",
+        doc: "Days the `/aws/containerinsights/<cluster>/performance` log groups are kept (one of CloudWatch's retention periods).",
         type: "integer",
         default: 30,
         description: "Days the /aws/containerinsights/<cluster>/performance log groups are kept.",
@@ -595,6 +650,7 @@ export const KEY_TABLE = [
     },
     {
         key: "events.enabled",
+        doc: "Event-driven reconcile (see [How onboarding gets fast](reconciler.md#how-onboarding-gets-fast-events)): EventBridge rules in every included region forward EKS (and, in us-east-1, IAM) CloudTrail events to the stack's event bus; a new cluster gets its role or association within minutes of becoming ACTIVE, and the watch service is told. `false`: no event resources; the 2-hourly run works as before. No effect with `identityMode` `iamUser` (there is no reconciler).",
         type: "boolean",
         default: true,
         description:
@@ -604,6 +660,7 @@ export const KEY_TABLE = [
     },
     {
         key: "events.createTrail",
+        doc: "Create a multi-region CloudTrail trail (management events) writing to the stack's bucket under `_container-insights/cloudtrail/`, for accounts where no trail delivers the events (the program warns per region when none does).",
         type: "boolean",
         default: false,
         description:
@@ -613,6 +670,7 @@ export const KEY_TABLE = [
     },
     {
         key: "platformAccountId",
+        doc: "Override of the environment's platform account id.",
         type: "string",
         default: "",
         description:
@@ -622,6 +680,7 @@ export const KEY_TABLE = [
     },
     {
         key: "platformApiUrl",
+        doc: "Override of the environment's platform API base URL (https only).",
         type: "string",
         default: "",
         description: "Override of the environment's platform API base URL. Blank uses the environment's.",
@@ -630,6 +689,7 @@ export const KEY_TABLE = [
     },
     {
         key: "platformQueueArnPattern",
+        doc: "Override of the environment's Data Fetcher SQS queue ARN pattern.",
         type: "string",
         default: "",
         description: "Override of the environment's Data Fetcher SQS queue ARN pattern. Blank uses the environment's.",

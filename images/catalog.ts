@@ -29,6 +29,8 @@ export interface ChartImage {
     tag: string;
     /** Where the keys come from: the 0.0.67 table, or a later revision of the same page. */
     documentedFor: "0.0.67" | "0.1.x";
+    /** Said beside the `images.<component>` key in docs/configuration.md. */
+    note?: string;
 }
 
 export const CHART_IMAGES: readonly ChartImage[] = [
@@ -39,6 +41,7 @@ export const CHART_IMAGES: readonly ChartImage[] = [
         repository: "public.ecr.aws/nops/alpine/k8s",
         tag: "1.30.4",
         documentedFor: "0.0.67",
+        note: "the updater itself is off",
     },
     {
         component: "datadog",
@@ -177,6 +180,11 @@ export const imageKey = (repository: string, tag: string) => `${repository}:${ta
 export function splitRepository(repository: string): { registry: string; path: string } {
     const slash = repository.indexOf("/");
     return { registry: repository.slice(0, slash), path: repository.slice(slash + 1) };
+}
+
+/** The chart value that holds an image's tag (`datadog.imageTag`, `prometheus.server.image.tag`). */
+export function imageTagValue(image: ChartImage): string {
+    return image.shape === "repository+imageTag" ? `${image.at}.imageTag` : `${image.at}.image.tag`;
 }
 
 /**

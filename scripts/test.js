@@ -5,6 +5,8 @@ const { spawn } = require("node:child_process");
 const { join } = require("node:path");
 
 const root = join(__dirname, "..");
+/** The whole suite. Not in .mocharc.json, whose `spec` mocha would add to any file named on its command line. */
+const SUITE = "test/**/*.test.ts";
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
 function run(label, command, args, { capture }) {
@@ -37,7 +39,9 @@ async function main() {
     if (typecheck !== 0 || lint !== 0) {
         return 1;
     }
-    const tests = await run("tests", bin("mocha"), process.argv.slice(2), { capture: false });
+    const args = process.argv.slice(2);
+    const namesFiles = args.some((arg) => !arg.startsWith("-") && /\.ts$|\//.test(arg));
+    const tests = await run("tests", bin("mocha"), namesFiles ? args : [...args, SUITE], { capture: false });
     process.stdout.write(`npm test ${tests === 0 ? "passed" : "failed"} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return tests;
 }

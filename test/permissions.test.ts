@@ -18,6 +18,7 @@ import {
 } from "../scripts/permissions";
 import { ConfigMap, configSet } from "../config/cliConfig";
 import { PROJECT, configForProgram } from "./cliReplay";
+import { readDocs } from "./docs";
 import { evaluate } from "./fakes/iamPolicy";
 import {
     ACCOUNT_ID,
@@ -758,16 +759,15 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
             }
         };
 
-        it("runs every permissions command the README shows, as written, on the committed stacks", () => {
-            // From the reference section on (the quickstart's command runs after its step 3 set roleName in the stack).
-            const full = readFileSync(join(__dirname, "..", "README.md"), "utf8");
-            const readme = full.slice(full.indexOf("### The deploying identity"));
-            const commands = [...readme.matchAll(/npm run --silent permissions -- (prod[^`#\n]*)/g)].map((m) =>
+        it("runs every permissions command the docs show, as written, on the committed stacks", () => {
+            // The docs pages, not the README (the quickstart's command runs after its step 3 set roleName in the stack).
+            const docs = readDocs();
+            const commands = [...docs.matchAll(/npm run --silent permissions -- (prod[^`#\n]*)/g)].map((m) =>
                 m[1].trim(),
             );
             assert.ok(commands.length >= 6, commands.join("\n"));
             for (const command of commands) {
-                const dir = mkdtempSync(join(tmpdir(), "readme-permissions-"));
+                const dir = mkdtempSync(join(tmpdir(), "docs-permissions-"));
                 const argv = command.split(/\s+/).map((arg) => (/^(out|policies-out)\/?$/.test(arg) ? dir : arg));
                 const code = run(argv);
                 assert.equal(code, 0, `${command}\n${err}`);

@@ -5,7 +5,9 @@ import * as YAML from "yaml";
 import { CONFIG_GROUPS, CONFIG_KEYS, fullKey, groupOf } from "../config";
 import { validateProjectConfig } from "../config/cliConfig";
 import { pulumiYamlConfig } from "../config/projectConfig";
+import { withConfigTable } from "../config/docsTable";
 import { parseConfigSetLine } from "./cliReplay";
+import { readPage, readReadmeAndDocs } from "./docs";
 
 const root = join(__dirname, "..");
 const read = (file: string) => readFileSync(join(root, file), "utf8");
@@ -27,8 +29,8 @@ describe("project files", () => {
         assert.deepEqual(validateProjectConfig(project.name, project.config), []);
     });
 
-    it("sets the table's dotted keys with --path wherever the README shows pulumi config set", () => {
-        const lines = read("README.md")
+    it("sets the table's dotted keys with --path wherever the README or docs show pulumi config set", () => {
+        const lines = readReadmeAndDocs()
             .split("\n")
             .filter((l) => l.trim().startsWith("pulumi config set"));
         assert.ok(lines.length > 0);
@@ -38,7 +40,7 @@ describe("project files", () => {
             const spec = CONFIG_KEYS.find(
                 (s) => s.key === key || key.startsWith(`${s.key}.`) || key.startsWith(`${s.key}[`),
             );
-            assert.ok(spec || key.startsWith("aws:"), `README sets an unknown key: ${line}`);
+            assert.ok(spec || key.startsWith("aws:"), `the docs set an unknown key: ${line}`);
             assert.equal(
                 parsed.path,
                 spec !== undefined && groupOf(spec) !== undefined,
@@ -48,11 +50,16 @@ describe("project files", () => {
         }
     });
 
-    it("explains every config key in the README's table, with its default", () => {
-        const readme = read("README.md");
+    it("has docs/configuration.md's table exactly as config/keys.ts generates it (npm run docs:config)", () => {
+        const page = readPage("configuration.md");
+        assert.equal(page, withConfigTable(page), "run npm run docs:config");
+    });
+
+    it("explains every config key in docs/configuration.md's table, with its default", () => {
+        const page = readPage("configuration.md");
         for (const spec of CONFIG_KEYS) {
-            const row = readme.split("\n").find((line) => line.startsWith(`| \`${spec.key}\` |`));
-            assert.ok(row, `README has no row for ${spec.key}`);
+            const row = page.split("\n").find((line) => line.startsWith(`| \`${spec.key}\` |`));
+            assert.ok(row, `docs/configuration.md has no row for ${spec.key}`);
             const shownDefault = row.split("|")[2].trim();
             if (spec.required) {
                 assert.match(shownDefault, /required/, spec.key);

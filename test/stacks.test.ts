@@ -1,5 +1,5 @@
 /**
- * The committed stacks as a real `pulumi up` runs them: the stack file, the README's `pulumi config set` lines and
+ * The committed stacks as a real `pulumi up` runs them: the stack file, the `pulumi config set` lines of the README and docs and
  * Pulumi.yaml's defaults combined as the CLI does (config/cliConfig.ts), handed to the runtime as the language host
  * does, and the program run on exactly that.
  */
@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { ConfigMap, readStackConfig } from "../config/cliConfig";
 import { ProgramRun, runProgram, unwrap } from "./harness";
 import { ConfigSetLine, ROOT, applyConfigSetLines, configForProgram, parseConfigSetLine } from "./cliReplay";
+import { readReadmeAndDocs } from "./docs";
 
-const README = readFileSync(join(ROOT, "README.md"), "utf8");
+const DOCS = readReadmeAndDocs();
 const SAMPLES: Record<string, string> = {
     "platform integration role name": "NopsIntegrationRole",
     "platform API token": "tok-SECRET-123",
@@ -18,9 +19,9 @@ const SAMPLES: Record<string, string> = {
     "Datadog API key": "dd-SECRET-789",
 };
 
-/** Every `pulumi config set` line of the README's bash blocks. */
+/** Every `pulumi config set` line of the bash blocks of the README and the docs pages. */
 function readmeConfigSetLines(stack: string): { firstDeploy: ConfigSetLine[]; examples: ConfigSetLine[] } {
-    const blocks = [...README.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = [...DOCS.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
     const lines = blocks.flatMap((b) => b.split("\n")).filter((l) => l.trim().startsWith("pulumi config set"));
     const parsed = lines.map((line) => parseConfigSetLine(line, { ...SAMPLES, stack }));
     return {
@@ -137,12 +138,12 @@ for (const [stack, environment] of [
             assert.equal(unwrap(run.one("aws:s3/bucket:Bucket").inputs.forceDestroy), false);
         });
 
-        it("runs the program with the README's --path examples applied on top", async () => {
+        it("runs the program with the docs' --path examples applied on top", async () => {
             const config = stackConfig(stack);
             applyConfigSetLines(config, [...firstDeploy, ...examples]);
             assert.ok(
                 examples.some((l) => l.path),
-                "the README shows how to set a field with --path",
+                "the docs show how to set a field with --path",
             );
             const received = configForProgram(config, { validate: true, stackName: stack });
             const run: ProgramRun = await runProgram({}, { received, stack, fleet: FLEET });

@@ -31,7 +31,7 @@ export interface FargateInsightsArgs {
     /** The collector image, pinned. */
     image: string;
     tags: Record<string, string>;
-    /** The collector role's permissions boundary. The pod execution role gets none: see the README (Fargate, IAM). */
+    /** The collector role's permissions boundary. The pod execution role gets none: see docs/addons.md (Fargate, IAM). */
     collectorBoundaryArn: pulumi.Input<string>;
     /** False: the performance log group exists and is not the stack's; it is used, never created or deleted. */
     manageLogGroup: boolean;

@@ -78,7 +78,7 @@ export async function inspectExisting(
         ].filter(Boolean)) {
             pulumi.log.warn(
                 `${found} exists without this stack's ${STACK_TAG_KEY} tag: unless this stack made it, creating it fails. ` +
-                    "To take over what the vendor's CloudFormation left, run `npx container-insights adopt` (README, Migrating from the CloudFormation stack)",
+                    "To take over what the vendor's CloudFormation left, run `npx container-insights adopt` (docs/migration.md)",
             );
         }
         return { user: false };

@@ -143,7 +143,7 @@ describe("offline policy check (npm run policy-check)", () => {
         assert.throws(() => parseArguments(["--config"]), /--config needs a value \(a file\)/);
     });
 
-    it("runs as the README says: npm run --silent policy-check, with exit codes 1 and 2", function () {
+    it("runs as docs/policy-pack.md says: npm run --silent policy-check, with exit codes 1 and 2", function () {
         this.timeout(60000);
         const npm = (args: string[]) =>
             spawnSync("npm", ["run", "--silent", "policy-check", "--", ...args], { encoding: "utf8" });
