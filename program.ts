@@ -26,7 +26,7 @@ import { ManagementTrail, trailArn } from "./components/events/trail";
 import { TrailLookup, trailCoverage } from "./components/events/trailCheck";
 import { iamEventRegion } from "./components/events/patterns";
 import { version } from "./package.json";
-import { ClusterAgent } from "./components/cluster/clusterAgent";
+import { ClusterAgent, renderDirectory } from "./components/cluster/clusterAgent";
 import { EBS_CSI_ADDON } from "./components/cluster/checks";
 import { ResolvedFleet, awaitsReadiness, clusterKey, discoverFleet } from "./components/cluster/fleet";
 import { ClusterStatus, DiscoveredCluster } from "./components/cluster/types";
@@ -482,7 +482,8 @@ function installAgents(
     for (const agent of plan.agents) {
         const { cluster } = agent;
         const storage = ebs.get(clusterKey(cluster))!;
-        const awaitReadiness = awaitsReadiness(storage.state, agent.previous);
+        const renderedTo = renderDirectory(settings.agent.renderTo, cluster);
+        const awaitReadiness = !renderedTo && awaitsReadiness(storage.state, agent.previous);
         if (agent.reason) {
             pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}): ${agent.reason}`);
         }
@@ -544,6 +545,7 @@ function installAgents(
             identityMode: chosen.identity,
             ...(identity.kind === "irsa" ? { roleArn: identity.roleArn } : {}),
             status: agent.status,
+            ...(renderedTo ? { renderedTo } : {}),
             ...(agent.reason ? { reason: agent.reason } : {}),
             endpoint: cluster.endpoint,
             certificateAuthority: cluster.certificateAuthority,

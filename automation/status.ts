@@ -331,7 +331,12 @@ export async function clusterHealth(args: {
         } else if (userState?.endsWith("missing")) {
             problems.push(userState);
         }
-        const agent = cluster.status === "installed" ? "installed" : `skipped (${cluster.reason ?? "no reason given"})`;
+        const agent =
+            cluster.status !== "installed"
+                ? `skipped (${cluster.reason ?? "no reason given"})`
+                : cluster.renderedTo
+                  ? `rendered to ${cluster.renderedTo} (agent.renderTo: applied by your GitOps tool)`
+                  : "installed";
         if (lastRun && lastRun.outcome !== "succeeded") {
             problems.push(`last reconcile ${lastRun.outcome}${lastRun.error ? `: ${lastRun.error}` : ""}`);
         }

@@ -447,6 +447,15 @@ export const KEY_TABLE = [
         allowed: "true or false",
     },
     {
+        key: "agent.renderTo",
+        type: "string",
+        default: "",
+        description:
+            "GitOps mode: write each cluster's manifests to <dir>/<region>/<cluster>/ instead of applying them (for Argo CD or Flux); no credentials to the clusters are used.",
+        schema: { type: "string", pattern: "^$|^[^\\0]+$" },
+        allowed: "a directory path (relative to the project directory, or absolute)",
+    },
+    {
         key: "agent.dataFetcher",
         doc: "`dataFetcher.enabled`: the Data Fetcher agent.",
         type: "boolean",

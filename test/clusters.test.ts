@@ -668,3 +668,31 @@ describe("in-cluster side", () => {
         });
     });
 });
+
+describe("GitOps mode (agent.renderTo)", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram({ ...baseConfig(), includeRegions: REGIONS, "agent.renderTo": "rendered" }, { fleet });
+    });
+
+    it("gives each cluster's provider its own directory <renderTo>/<region>/<cluster> and no credentials", () => {
+        const inputs = providerOf(run, "eu-west-1", "prod-eu")!.inputs;
+        assert.equal(inputs.renderYamlToDirectory, "rendered/eu-west-1/prod-eu");
+        assert.equal(inputs.kubeconfig, undefined, "a rendering provider must not be given a kubeconfig");
+        assert.equal(providerOf(run, "us-east-1", "prod-a")!.inputs.renderYamlToDirectory, "rendered/us-east-1/prod-a");
+    });
+
+    it("never waits for readiness, and says per cluster where the manifests went", () => {
+        assert.equal(chartOf(run, "us-east-1", "prod-b").inputs.skipAwait, true);
+        assert.equal(status(run, "prod-b").renderedTo, "rendered/us-east-1/prod-b");
+        assert.equal(status(run, "prod-b").awaitsReadiness, false);
+        assert.equal(status(run, "legacy").renderedTo, undefined, "a skipped cluster has nothing rendered");
+    });
+
+    it("applies as before when renderTo is blank", async () => {
+        const applied = await runProgram({ ...baseConfig(), includeRegions: REGIONS }, { fleet });
+        assert.equal(providerOf(applied, "us-east-1", "prod-a")!.inputs.renderYamlToDirectory, undefined);
+        assert.ok(providerOf(applied, "us-east-1", "prod-a")!.inputs.kubeconfig);
+        assert.equal(status(applied, "prod-a").renderedTo, undefined);
+    });
+});

@@ -39,7 +39,7 @@ const CHART = "kubernetes:helm.sh/v4:Chart";
 
 const agentJson =
     '{"allowUnpinnedImages":false,"chart":"oci://public.ecr.aws/nops/kubernetes-agent","chartVersion":"0.0.67","containerInsights":true,' +
-    '"dataFetcher":true,"debug":false,"install":true,"ipv6":false,"karpenops":false,"karpenopsClusterIds":{},"opencostLogLevel":"info","values":{}}';
+    '"dataFetcher":true,"debug":false,"install":true,"ipv6":false,"karpenops":false,"karpenopsClusterIds":{},"opencostLogLevel":"info","renderTo":"","values":{}}';
 const imagesJson =
     '{"autoUpdater":"1.30.4","busybox":"1.36.1","configReloader":"v0.76.0","containerInsights":"2.0.1","dataFetcher":"0.1.2","datadog":"7.56.0",' +
     '"dcgmExporter":"3.3.6-3.4.2-ubuntu22.04","heartbeat":"0.1.4","karpenops":"1.23.2","kubeStateMetrics":"2.13.0","nodeExporter":"v1.8.2",' +

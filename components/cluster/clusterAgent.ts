@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { posix } from "node:path";
 import { AgentOptions, PrometheusOptions } from "../../config";
 import { ClusterAddons, installAddons } from "../addons";
 import { kubeconfig } from "./kubeconfig";
@@ -34,6 +35,14 @@ export interface ClusterAgentArgs {
     addons?: ClusterAddons;
 }
 
+/** GitOps mode's directory for one cluster, `<renderTo>/<region>/<cluster>`; undefined when the agent is applied. */
+export function renderDirectory(
+    renderTo: string | undefined,
+    cluster: { region: string; name: string },
+): string | undefined {
+    return renderTo ? posix.join(renderTo, cluster.region, cluster.name) : undefined;
+}
+
 /** The agent in one cluster: its own Kubernetes provider, the namespace, the agent chart and the cluster's add-ons. */
 export class ClusterAgent extends pulumi.ComponentResource {
     readonly chart: k8s.helm.v4.Chart;
@@ -43,18 +52,22 @@ export class ClusterAgent extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterAgentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:cluster:ClusterAgent", name, {}, opts);
         const { cluster } = args;
+        const renderTo = renderDirectory(args.agent.renderTo, cluster);
         const provider = new k8s.Provider(
             name,
-            {
-                kubeconfig: kubeconfig({ ...cluster, assumeRoleArn: args.assumeRoleArn }),
-                // A cluster deleted since the last deploy must not block `pulumi up`: its objects leave the state. On a
-                // refresh the provider cannot tell deleted from unreachable (expired credentials included), so such a
-                // refresh forgets the objects too; they stay in the cluster, and the next `up` adopts them again.
-                deleteUnreachable: true,
-                // Adopt objects that already exist (an earlier `helm install` of the vendor's chart, or the case
-                // above) instead of failing with "already exists".
-                upsertExistingObjects: true,
-            },
+            renderTo
+                ? // GitOps mode: the provider writes the manifests and never contacts the cluster.
+                  { renderYamlToDirectory: renderTo }
+                : {
+                      kubeconfig: kubeconfig({ ...cluster, assumeRoleArn: args.assumeRoleArn }),
+                      // A cluster deleted since the last deploy must not block `pulumi up`: its objects leave the state.
+                      // On a refresh the provider cannot tell deleted from unreachable (expired credentials included), so
+                      // such a refresh forgets the objects too; they stay in the cluster, and the next `up` adopts them.
+                      deleteUnreachable: true,
+                      // Adopt objects that already exist (an earlier `helm install` of the vendor's chart, or the case
+                      // above) instead of failing with "already exists".
+                      upsertExistingObjects: true,
+                  },
             { parent: this },
         );
         const namespace = new k8s.core.v1.Namespace(
@@ -69,7 +82,7 @@ export class ClusterAgent extends pulumi.ComponentResource {
                 chart: args.agent.chart,
                 version: args.agent.chartVersion,
                 namespace: namespace.metadata.name,
-                skipAwait: !args.awaitReadiness,
+                skipAwait: renderTo !== undefined || !args.awaitReadiness,
                 values: agentValues({
                     clusterArn: cluster.arn,
                     bucketName: args.bucketName,

@@ -37,6 +37,8 @@ export interface ClusterStatus {
     identityMode?: ClusterIdentity;
     status: "installed" | "kept" | "skipped";
     reason?: string;
+    /** GitOps mode (agent.renderTo): the agent's manifests were written to this directory, not applied. */
+    renderedTo?: string;
     endpoint?: string;
     certificateAuthority?: string;
     /** The cluster's OIDC issuer URL, when it has one: what a later deploy needs for IRSA trust of a cluster it cannot read. */
