@@ -33,7 +33,8 @@ export function enginePaths(dir: string = ENGINE_DIR) {
     };
 }
 
-function executable(path: string): boolean {
+/** Whether `path` is a file this process may run. */
+export function executable(path: string): boolean {
     try {
         accessSync(path, constants.X_OK);
         return true;

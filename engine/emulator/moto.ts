@@ -10,11 +10,8 @@
  *   with moto's canned reply instead of trying to start a container.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, readFileSync } from "node:fs";
-import { delimiter, join, resolve } from "node:path";
-
-/** The repository's root (engine/emulator/ is two levels down). */
-const ROOT = resolve(__dirname, "..", "..");
+import { readFileSync } from "node:fs";
+import { enginePaths, executable, findOnPath } from "../paths";
 
 /** How long moto may take to import and listen (a cold start on a busy 2-core machine takes a few seconds). */
 const START_TIMEOUT_MS = 60_000;
@@ -33,7 +30,7 @@ const WATCHDOG = [
 ].join("\n");
 
 export interface MotoOptions {
-    /** The moto_server script; by default the first of MOTO_SERVER, the engine tier's venv, PATH (findMotoServer). */
+    /** The moto_server script; by default the engine tier's venv, else PATH (findMotoServer). */
     command?: string;
     /** The account moto answers as (MOTO_ACCOUNT_ID); moto's default is 123456789012. */
     accountId?: string;
@@ -54,29 +51,10 @@ export interface MotoServer {
     stop(): Promise<void>;
 }
 
-function executable(path: string): boolean {
-    try {
-        accessSync(path, constants.X_OK);
-        return true;
-    } catch {
-        return false;
-    }
-}
-
-/**
- * The moto_server to run: MOTO_SERVER when set, else the engine tier's venv (`npm run engine:setup` builds
- * `.engine/venv`; ENGINE_DIR moves it), else the first on PATH. Undefined when there is none.
- */
-export function findMotoServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
-    const candidates = [
-        env.MOTO_SERVER,
-        join(resolve(env.ENGINE_DIR ?? join(ROOT, ".engine")), "venv", "bin", "moto_server"),
-        ...(env.PATH ?? "")
-            .split(delimiter)
-            .filter(Boolean)
-            .map((dir) => join(dir, "moto_server")),
-    ];
-    return candidates.find((path): path is string => path !== undefined && path !== "" && executable(path));
+/** The moto_server to run: the engine tier's venv (`npm run engine:setup`), else the first on PATH; undefined if none. */
+export function findMotoServer(): string | undefined {
+    const { motoServer } = enginePaths();
+    return executable(motoServer) ? motoServer : findOnPath("moto_server");
 }
 
 /** The interpreter line of a console script (`#!/venv/bin/python3`, `#!/usr/bin/env python3`), as argv words. */
@@ -123,9 +101,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
     const command = options.command ?? findMotoServer();
     if (!command) {
-        throw new Error(
-            "moto_server not found (MOTO_SERVER, .engine/venv/bin/moto_server, PATH): run `npm run engine:setup`",
-        );
+        throw new Error(`moto_server not found (${enginePaths().motoServer}, PATH): run \`npm run engine:setup\``);
     }
     const [interpreter, ...interpreterArgs] = interpreterOf(command);
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
