@@ -9,6 +9,7 @@ import { didYouMean } from "../config/suggest";
 import { AdoptIo, runAdopt } from "./adopt";
 import { EnvironmentError, UsageError, accountFlag, environmentFlag, parseFlags, regionsFlag } from "./cliArgs";
 import { USAGE_EXIT_CODE, usageMessage } from "../policies/lib/cliArgs";
+import { exitWhenFlushed } from "../policies/lib/exit";
 import { ConfigureIo, runConfigure } from "./configure";
 import { AutomationError, PolicyViolationError, PulumiCliMissingError } from "./errors";
 import { InsightsEvent, PolicyViolation } from "./events";
@@ -317,12 +318,12 @@ export function runCli(): void {
         signal: controller.signal,
         onStop,
     }).then(
-        (code) => process.exit(code),
+        (code) => exitWhenFlushed(code),
         (error: unknown) => {
             console.error(
                 `container-insights: unexpected error: ${error instanceof Error ? error.stack : String(error)}`,
             );
-            process.exit(1);
+            exitWhenFlushed(1);
         },
     );
 }

@@ -24,7 +24,7 @@ import { decodePolicy, samePolicy } from "../lambda/reconciler/documents";
 import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
 import { ClusterFacts, ClusterResult, ReconcilerSettings } from "../lambda/reconciler/types";
 import { readStackConfig } from "../scripts/stackConfig";
-import { UsageError, environmentFlag, parseFlags } from "./cliArgs";
+import { EnvironmentError, UsageError, environmentFlag, parseFlags } from "./cliArgs";
 import { openLocalStack, PROJECT_DIR, resolveBackend } from "./workspace";
 
 /** The stack's outputs as plain values (secret ones are never needed here). */
@@ -369,20 +369,38 @@ export function statusLine(health: ClusterHealth): string {
     ].join("  ");
 }
 
+/**
+ * With --json, stdout carries one JSON object whatever happens: the report, or `{stack, error}` when the command fails
+ * (the error is rethrown, so the one-line message on stderr and the exit code stay main's).
+ */
 export async function runStatus(args: string[], io: StatusIo): Promise<number> {
+    const named: { stack: string | null } = { stack: null };
+    try {
+        return await statusReport(args, io, named);
+    } catch (error) {
+        if (args.includes("--json")) {
+            io.out(
+                JSON.stringify({ stack: named.stack, error: error instanceof Error ? error.message : String(error) }),
+            );
+        }
+        throw error;
+    }
+}
+
+async function statusReport(args: string[], io: StatusIo, named: { stack: string | null }): Promise<number> {
     const flags = parseFlags("status", args, { values: ["env", "stack", "region"], switches: { json: undefined } });
     if (flags.positionals.length > 0) {
         throw new UsageError(`unexpected argument ${flags.positionals[0]}`, "status");
     }
     const environment = environmentFlag("status", flags.values.env);
     const stackName = flags.values.stack ?? environment;
+    named.stack = stackName;
     const projectDir = io.projectDir ?? PROJECT_DIR;
     const outputs = await (io.outputs ?? backendOutputs(io.env))(stackName);
     if (Object.keys(outputs).length === 0) {
-        io.err(
-            `container-insights: stack ${stackName} has no outputs: it has not been deployed (npm run up -- ${stackName})`,
+        throw new EnvironmentError(
+            `stack ${stackName} has no outputs: it has not been deployed (npm run up -- ${stackName})`,
         );
-        return 1;
     }
     const fileRegion = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
         ? readStackConfig(stackName, projectDir).awsRegion

@@ -42,6 +42,7 @@ import { seededRandom } from "./seededRandom";
 import type { TargetCheck } from "./targets";
 import { VirtualClock } from "./virtualClock";
 import { vendorReconcile } from "./vendorAlgorithm";
+import { exitWhenFlushed } from "../policies/lib/exit";
 
 const SIMULATION = { readLatencyMs: 20, writeLatencyMs: 40, iamWritesPerSecond: 20 };
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
@@ -455,7 +456,7 @@ if (require.main === module) {
         (code) => (process.exitCode = code),
         (error: unknown) => {
             console.error(error);
-            process.exit(1);
+            exitWhenFlushed(1);
         },
     );
 }

@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exitWhenFlushed } from "../policies/lib/exit";
 
 const DEPLOYMENTS = 20_000;
 const BUCKET_COUNTS = [1_000, 2_000, 4_000, 8_000];
@@ -181,5 +182,5 @@ async function main() {
 
 main().catch((error: unknown) => {
     console.error(error);
-    process.exit(1);
+    exitWhenFlushed(1);
 });

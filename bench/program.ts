@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { strict as assert } from "node:assert";
 import { FLEET_REGIONS as REGIONS, Fleet, ProgramRun, baseConfig, runProgram } from "../test/harness";
 import { ClusterStatus } from "../components/cluster/types";
+import { exitWhenFlushed } from "../policies/lib/exit";
 
 async function measure(clusters: number) {
     const fleet: Fleet = {};
@@ -67,5 +68,5 @@ async function main() {
 
 main().catch((error) => {
     console.error(error);
-    process.exit(1);
+    exitWhenFlushed(1);
 });

@@ -14,6 +14,7 @@ import { seededRandom } from "./seededRandom";
 import { BOUNDED_CLUSTERS, CaseFigures, Figures, checkPodIdentityTargets, checkTargets } from "./targets";
 import { VirtualClock } from "./virtualClock";
 import { vendorReconcile } from "./vendorAlgorithm";
+import { exitWhenFlushed } from "../policies/lib/exit";
 
 const SIMULATION = { readLatencyMs: 20, writeLatencyMs: 40, iamWritesPerSecond: 20 };
 const CASES: Array<[number, number]> = [
@@ -207,5 +208,5 @@ async function main() {
 
 main().catch((error) => {
     console.error(error);
-    process.exit(1);
+    exitWhenFlushed(1);
 });

@@ -18,6 +18,7 @@ import { BasicCredentials, RegistryClient } from "../images/registry";
 import { readStackConfig } from "./stackConfig";
 import { errorMessage } from "../common/errors";
 import { ParsedFlags, UsageError, parseFlags, wantsHelp } from "../policies/lib/cliArgs";
+import { exitWhenFlushed } from "../policies/lib/exit";
 
 const ROOT = resolve(__dirname, "..");
 const COMMENT =
@@ -233,6 +234,6 @@ export async function main(argv: string[], log: (line: string) => void = console
 if (require.main === module) {
     main(process.argv.slice(2)).catch((error: Error) => {
         console.error(error.message);
-        process.exit(error instanceof LockUsageError ? 2 : 1);
+        exitWhenFlushed(error instanceof LockUsageError ? 2 : 1);
     });
 }

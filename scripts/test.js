@@ -46,4 +46,5 @@ async function main() {
     return tests;
 }
 
-main().then((code) => process.exit(code));
+// exitCode, not exit(): the captured type-check and lint output must reach a piped stdout whole.
+main().then((code) => (process.exitCode = code));

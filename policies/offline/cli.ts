@@ -13,6 +13,7 @@ import { humanReport, jsonReport } from "./report";
 import { InputError } from "./types";
 import { errorMessage } from "../lib/objects";
 import { parseFlags, UsageError, USAGE_EXIT_CODE, usageMessage, wantsHelp } from "../lib/cliArgs";
+import { exitWhenFlushed } from "../lib/exit";
 
 export { UsageError } from "../lib/cliArgs";
 
@@ -114,10 +115,10 @@ if (require.main === module) {
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
     }).then(
-        (code) => process.exit(code),
+        (code) => exitWhenFlushed(code),
         (error: unknown) => {
             process.stderr.write(`policy-check: unexpected error: ${errorMessage(error)}\n`);
-            process.exit(2);
+            exitWhenFlushed(2);
         },
     );
 }

@@ -1,9 +1,13 @@
 import * as assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { main } from "../../automation/cli";
 import { clusterRoleArn, clusterRoleName } from "../../common/naming";
 import { AGENT_POLICY_NAME } from "../../lambda/reconciler/gateway";
 import { reconcile } from "../../lambda/reconciler/reconcile";
 import { fakeWorld, recordingLog, settingsFor } from "../reconciler.helpers";
+import { runThroughPipe } from "../pipe";
 
 const NOW = Date.parse("2026-11-22T16:00:00Z");
 const MANAGEMENT_LOGS = "/aws/lambda/nops-ccost-prod-role-management";
@@ -187,5 +191,47 @@ describe("container-insights status", () => {
             }),
             2,
         );
+    });
+
+    it("with --json prints one JSON object on stdout on failures too: never deployed, a failing read, bad usage", async () => {
+        outputs = {};
+        const never = await status(["--json"]);
+        assert.equal(never.code, 1);
+        assert.deepEqual(JSON.parse(never.out.join("\n")), {
+            stack: "prod",
+            error: "stack prod has no outputs: it has not been deployed (npm run up -- prod)",
+        });
+        assert.match(never.err[0], /^container-insights: stack prod has no outputs/);
+        const lines: string[] = [];
+        const io = { out: (l: string) => lines.push(l), err: () => undefined, env: {} };
+        const denied = await main(["status", "--env", "uat", "--json"], {
+            ...io,
+            outputs: async () => {
+                throw new Error("User is not authorized to perform: s3:GetObject");
+            },
+        });
+        assert.equal(denied, 1);
+        assert.deepEqual(JSON.parse(lines.pop()!), {
+            stack: "uat",
+            error: "User is not authorized to perform: s3:GetObject",
+        });
+        assert.equal(await main(["status", "--json", "--env", "production"], io), 2);
+        assert.equal(JSON.parse(lines.pop()!).stack, null);
+    });
+
+    it("with --json keeps stdout JSON when run as the real CLI through a pipe (no stack on an empty backend)", async function () {
+        this.timeout(60000);
+        const backend = mkdtempSync(join(tmpdir(), "status-json-"));
+        const { code, stdout, stderr } = await runThroughPipe(
+            ["cli/container-insights.js", "status", "--env", "prod", "--json"],
+            {
+                env: { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "test" },
+            },
+        );
+        assert.equal(code, 1, stderr);
+        const report = JSON.parse(stdout.toString("utf8"));
+        assert.equal(report.stack, "prod");
+        assert.equal(typeof report.error, "string");
+        assert.match(stderr, /^container-insights: /m);
     });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main, parseArguments } from "../../policies/offline/cli";
 import { fixture } from "./check";
+import { runThroughPipe, TS_NODE } from "../pipe";
 
 const CONFIG = ["--config", fixture("policy-config.json")];
 
@@ -163,6 +164,23 @@ describe("offline policy check (npm run policy-check)", () => {
             bad.stderr,
             /^policy-check: unknown argument --jsn \(did you mean --json\?\); known: --config, --json\nusage:/,
         );
+    });
+
+    it("writes a --json report over 1 MB whole through a pipe, then exits 1", async function () {
+        this.timeout(120000);
+        const pods = Array.from(
+            { length: 600 },
+            (_, i) =>
+                `apiVersion: v1\nkind: Pod\nmetadata: {name: pod-${i}, namespace: shop}\n` +
+                "spec:\n  containers:\n    - {name: app, image: registry.example.com/app:1}\n",
+        ).join("---\n");
+        const { code, stdout, stderr } = await runThroughPipe(
+            [...TS_NODE, "policies/offline/cli.ts", "--json", ...CONFIG, "-"],
+            { stdin: pods },
+        );
+        assert.ok(stdout.length > 1024 * 1024, `${stdout.length} bytes: ${stderr}`);
+        assert.equal(assertContract(stdout.toString("utf8")).checked, 600);
+        assert.equal(code, 1);
     });
 
     it("prints its help on --help, -h or help, with the exit codes, and exits 0 without checking anything", async () => {
