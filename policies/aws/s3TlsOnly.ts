@@ -1,6 +1,6 @@
 /** Every S3 bucket's one bucket policy denies requests that do not use TLS. */
 import { Finding, stackPolicy, StackSubject, unknownValue, violation } from "../lib/policy";
-import { containsUnknown } from "../lib/unknown";
+import { containsUnknown, isUnknown } from "../lib/unknown";
 import { BucketIndex, bucketName, duplicateMessage, indexBuckets, inlineConflict } from "./buckets";
 import { tlsVerdict } from "./tlsStatement";
 
@@ -37,6 +37,18 @@ export function canonicalDocument(document: unknown): string | undefined {
     return JSON.stringify(normal(parsed));
 }
 
+/**
+ * The bucket's partition, from its ARN; undefined while the ARN is unknown (preview). Props without any ARN (inputs
+ * written by hand) are taken to be in the standard partition.
+ */
+function bucketPartition(bucket: StackSubject): string | undefined {
+    const arn = bucket.props.arn;
+    if (isUnknown(arn)) {
+        return undefined;
+    }
+    return typeof arn === "string" && arn.startsWith("arn:") ? arn.split(":")[1] : "aws";
+}
+
 function checkBucket(bucket: StackSubject, index: BucketIndex): Finding[] {
     const name = bucketName(bucket);
     const targeting = index.settingsFor(bucket);
@@ -58,18 +70,21 @@ function checkBucket(bucket: StackSubject, index: BucketIndex): Finding[] {
     const documents = [bucket.props.policy, ...targeting.matched.map((p) => documentOf(p.props))].filter(
         (d) => d !== undefined && d !== "",
     );
-    const verdicts = documents.map((d) => tlsVerdict(d, name));
-    if (verdicts.includes("enforced")) {
+    const partition = bucketPartition(bucket);
+    const verdicts = documents.map((d) => tlsVerdict(d, name, partition));
+    if (verdicts.some((v) => v.kind === "enforced")) {
         return [];
     }
-    if (verdicts.includes("unknown") || targeting.undecided.length > 0) {
+    if (verdicts.some((v) => v.kind === "unknown") || targeting.undecided.length > 0) {
         return [unknownValue(`the bucket policy of bucket ${bucket.name}`, bucket.urn)];
     }
-    const shown = name ?? "<bucket>";
+    const shown = `arn:${partition ?? "aws"}:s3:::${name ?? "<bucket>"}`;
+    const missing = verdicts.find((v) => v.kind === "missing");
     return [
         violation(
-            `bucket ${bucket.name} has no bucket policy statement denying non-TLS access: it needs Effect Deny, ` +
-                `Principal "*", Action s3:*, Resource arn:aws:s3:::${shown} and arn:aws:s3:::${shown}/*, ` +
+            `bucket ${bucket.name} does not deny every request made without TLS: ` +
+                `${missing ? missing.reason : "it has no bucket policy"}. It needs a statement with ` +
+                `Effect Deny, Principal "*", Action s3:*, Resource ${shown} and ${shown}/*, ` +
                 `Condition {"Bool": {"aws:SecureTransport": "false"}}`,
             bucket.urn,
         ),
@@ -78,7 +93,9 @@ function checkBucket(bucket: StackSubject, index: BucketIndex): Finding[] {
 
 export const s3BucketTlsOnly = stackPolicy<object>({
     name: "s3-bucket-tls-only",
-    description: "S3 bucket policies deny every request made without TLS, to the bucket and to its objects.",
+    description:
+        "S3 bucket policies explicitly deny every request made without TLS, to the bucket and to each of its objects, " +
+        "for every S3 action and every principal (decided over the statements as IAM evaluates them).",
     severity: "high",
     remediationSteps:
         'Attach one aws.s3.BucketPolicy with a statement {"Effect": "Deny", "Principal": "*", "Action": "s3:*", ' +

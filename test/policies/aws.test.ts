@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { deniesInsecureTransport } from "../../policies/aws/tlsStatement";
+import { tlsVerdict } from "../../policies/aws/tlsStatement";
 import { secretVariableProblem } from "../../policies/aws/lambdaEnvironment";
 import { UNKNOWN, UNKNOWN_STRING } from "../../policies/lib/unknown";
 import { CheckResult } from "../../policies/offline/types";
@@ -55,52 +55,173 @@ function bucketStack(
 const levels = async (policy: string, specs: ResourceSpec[]) => of(await checkStack(specs), policy).map((v) => v.level);
 
 describe("policy s3-bucket-tls-only", () => {
-    it("passes the AWS Config statement, and its equivalent spellings", () => {
-        const variants: unknown[] = [
-            TLS_STATEMENT,
-            {
-                ...TLS_STATEMENT,
-                Principal: { AWS: "*" },
-                Action: ["s3:*"],
-                Condition: { Bool: { "aws:SecureTransport": false } },
-            },
-            { ...TLS_STATEMENT, Action: "*", Condition: { BoolIfExists: { "aws:SecureTransport": "false" } } },
-            {
-                ...TLS_STATEMENT,
-                Resource: "arn:aws:s3:::data*",
-                Condition: { bool: { "aws:securetransport": ["false"] } },
-            },
-            { ...TLS_STATEMENT, Resource: "*" },
-            { ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": ["false", "true"] } } },
-        ];
-        variants.forEach((statement, i) => assert.ok(deniesInsecureTransport(statement, "data"), `variant ${i}`));
+    const verdict = (statements: unknown[], partition = "aws") => tlsVerdict(doc(...statements), "data", partition);
+    const BUCKET_ARN = "arn:aws:s3:::data";
+
+    it("passes the AWS Config statement, and every spelling IAM evaluates the same way", () => {
+        const variants: Record<string, unknown[]> = {
+            "the AWS Config statement": [TLS_STATEMENT],
+            'Principal {"AWS": "*"}, a list of one action, a JSON false': [
+                {
+                    ...TLS_STATEMENT,
+                    Principal: { AWS: ["*"] },
+                    Action: ["s3:*"],
+                    Condition: { Bool: { "aws:SecureTransport": false } },
+                },
+            ],
+            "Action * with BoolIfExists": [
+                { ...TLS_STATEMENT, Action: "*", Condition: { BoolIfExists: { "aws:SecureTransport": "false" } } },
+            ],
+            "one prefix pattern, operator and key in other cases": [
+                {
+                    ...TLS_STATEMENT,
+                    Resource: "arn:aws:s3:::data*",
+                    Condition: { bool: { "aws:securetransport": ["false"] } },
+                },
+            ],
+            "Resource *": [{ ...TLS_STATEMENT, Resource: "*" }],
+            'both values ["false", "true"]': [
+                { ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": ["false", "true"] } } },
+            ],
+            "action patterns s3:?* and S3:*": [
+                { ...TLS_STATEMENT, Action: "s3:?*" },
+                { ...TLS_STATEMENT, Action: "S3:*", Resource: `${BUCKET_ARN}/*` },
+            ],
+            "a NotAction of another service": [{ ...TLS_STATEMENT, Action: undefined, NotAction: ["iam:*", "kms:*"] }],
+            "a NotResource of another bucket": [
+                { ...TLS_STATEMENT, Resource: undefined, NotResource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] },
+            ],
+            "the bucket and its objects in two statements": [
+                { ...TLS_STATEMENT, Resource: BUCKET_ARN },
+                { ...TLS_STATEMENT, Resource: `${BUCKET_ARN}/*` },
+            ],
+            "objects split by key pattern across statements": [
+                { ...TLS_STATEMENT, Resource: [BUCKET_ARN, `${BUCKET_ARN}/a*`] },
+                { ...TLS_STATEMENT, Resource: `${BUCKET_ARN}/?*`, Action: "s3:*" },
+            ],
+            "redundant extra conditions": [
+                {
+                    ...TLS_STATEMENT,
+                    Condition: {
+                        Bool: { "aws:SecureTransport": "false" },
+                        Null: { "aws:SecureTransport": "false" },
+                        StringLikeIfExists: { "aws:UserAgent": "*" },
+                        "ForAllValues:StringLike": { "aws:TagKeys": "*" },
+                    },
+                },
+            ],
+            "a deny of everything, TLS or not": [{ ...TLS_STATEMENT, Condition: undefined }],
+            "an arn:*: partition pattern": [{ ...TLS_STATEMENT, Resource: ["arn:*:s3:::data", "arn:*:s3:::data/*"] }],
+        };
+        for (const [name, statements] of Object.entries(variants)) {
+            assert.deepEqual(verdict(statements), { kind: "enforced" }, name);
+        }
     });
 
-    it("rejects every wrong shape of the statement", () => {
-        const wrong: Record<string, unknown> = {
-            "an Allow on true": {
-                ...TLS_STATEMENT,
-                Effect: "Allow",
-                Condition: { Bool: { "aws:SecureTransport": "true" } },
-            },
-            "only the bucket ARN": { ...TLS_STATEMENT, Resource: "arn:aws:s3:::data" },
-            "only the objects": { ...TLS_STATEMENT, Resource: "arn:aws:s3:::data/*" },
-            "another bucket": { ...TLS_STATEMENT, Resource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] },
-            "a named principal": { ...TLS_STATEMENT, Principal: { AWS: "arn:aws:iam::123456789012:root" } },
-            "one action": { ...TLS_STATEMENT, Action: "s3:GetObject" },
-            "condition true": { ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": "true" } } },
-            StringEquals: { ...TLS_STATEMENT, Condition: { StringEquals: { "aws:SecureTransport": "false" } } },
-            "a narrowing extra condition": {
-                ...TLS_STATEMENT,
-                Condition: { Bool: { "aws:SecureTransport": "false" }, IpAddress: { "aws:SourceIp": "10.0.0.0/8" } },
-            },
-            "no condition": { ...TLS_STATEMENT, Condition: undefined },
-            NotPrincipal: { ...TLS_STATEMENT, NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" } },
-            NotResource: { ...TLS_STATEMENT, NotResource: "arn:aws:s3:::data/public/*" },
+    it("fails every statement set that lets some request without TLS through, naming that request", () => {
+        const missing: Record<string, [unknown[], RegExp]> = {
+            "an Allow on true": [
+                [{ ...TLS_STATEMENT, Effect: "Allow", Condition: { Bool: { "aws:SecureTransport": "true" } } }],
+                /^s3:\w+ on arn:aws:s3:::data(\/x)? without TLS is denied by no statement$/,
+            ],
+            "only the bucket ARN": [
+                [{ ...TLS_STATEMENT, Resource: BUCKET_ARN }],
+                /^s3:GetObject on arn:aws:s3:::data\/x without TLS is denied by no statement$/,
+            ],
+            "only the objects": [
+                [{ ...TLS_STATEMENT, Resource: `${BUCKET_ARN}/*` }],
+                /^s3:ListBucket on arn:aws:s3:::data without TLS is denied by no statement$/,
+            ],
+            "a ? where * was meant": [
+                [{ ...TLS_STATEMENT, Resource: [BUCKET_ARN, `${BUCKET_ARN}/?`] }],
+                /^s3:GetObject on arn:aws:s3:::data\/xx without TLS is denied by no statement$/,
+            ],
+            "ARNs of another partition": [
+                [{ ...TLS_STATEMENT, Resource: ["arn:aws-cn:s3:::data", "arn:aws-cn:s3:::data/*"] }],
+                /^s3:ListBucket on arn:aws:s3:::data without TLS is denied by no statement$/,
+            ],
+            "another bucket": [
+                [{ ...TLS_STATEMENT, Resource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] }],
+                /on arn:aws:s3:::data without TLS is denied by no statement$/,
+            ],
+            "one action": [
+                [{ ...TLS_STATEMENT, Action: "s3:GetObject" }],
+                /^s3:ListBucket on arn:aws:s3:::data without TLS is denied by no statement$/,
+            ],
+            "a NotAction that exempts GetObject": [
+                [{ ...TLS_STATEMENT, Action: undefined, NotAction: "s3:GetObject*" }],
+                /^s3:GetObject on arn:aws:s3:::data\/x without TLS is denied by no statement$/,
+            ],
+            "a NotResource that exempts a prefix": [
+                [{ ...TLS_STATEMENT, Resource: undefined, NotResource: "arn:aws:s3:::data/public/*" }],
+                /^s3:GetObject on arn:aws:s3:::data\/public\/ without TLS is denied by no statement$/,
+            ],
+            "condition true": [
+                [{ ...TLS_STATEMENT, Condition: { Bool: { "aws:SecureTransport": "true" } } }],
+                /is denied by no statement$/,
+            ],
+            "a named principal": [
+                [{ ...TLS_STATEMENT, Principal: { AWS: "arn:aws:iam::123456789012:root" } }],
+                /denied only by statements that do not cover every such request \(statement 1: it applies only to the principals its Principal \{"AWS":"arn:aws:iam::123456789012:root"\} allows\)$/,
+            ],
+            NotPrincipal: [
+                [{ ...TLS_STATEMENT, Principal: undefined, NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" } }],
+                /statement 1: it applies only to the principals its NotPrincipal .* allows/,
+            ],
+            StringEquals: [
+                [{ ...TLS_STATEMENT, Condition: { StringEquals: { "aws:SecureTransport": "false" } } }],
+                /its condition StringEquals aws:SecureTransport \["false"\] is not credited: aws:SecureTransport is compared with Bool/,
+            ],
+            "a narrowing extra condition": [
+                [
+                    {
+                        ...TLS_STATEMENT,
+                        Sid: "Http",
+                        Condition: {
+                            Bool: { "aws:SecureTransport": "false" },
+                            IpAddress: { "aws:SourceIp": "10.0.0.0/8" },
+                        },
+                    },
+                ],
+                /\(statement 1 \("Http"\): its condition IpAddress aws:SourceIp \["10.0.0.0\/8"\] does not hold for every request without TLS \(not when the key is absent\)\)$/,
+            ],
         };
-        for (const [name, statement] of Object.entries(wrong)) {
-            assert.ok(!deniesInsecureTransport(statement, "data"), name);
+        for (const [name, [statements, reason]] of Object.entries(missing)) {
+            const result = verdict(statements);
+            assert.equal(result.kind, "missing", name);
+            assert.match((result as { reason: string }).reason, reason, name);
         }
+    });
+
+    it("holds a bucket in aws-cn to its own partition's ARNs", () => {
+        const cn = { ...TLS_STATEMENT, Resource: ["arn:aws-cn:s3:::data", "arn:aws-cn:s3:::data/*"] };
+        assert.deepEqual(verdict([cn], "aws-cn"), { kind: "enforced" });
+        assert.equal(verdict([TLS_STATEMENT], "aws-cn").kind, "missing");
+    });
+
+    it("judges a bucket by its ARN's partition, and waits in preview while the ARN is unknown unless every partition is covered", async () => {
+        const inCn = bucketStack({ bucket: { arn: "arn:aws-cn:s3:::data" } });
+        const [violation] = of(await checkStack(inCn, undefined, { preview: false }), "s3-bucket-tls-only");
+        assert.equal(violation.level, "mandatory");
+        assert.match(
+            violation.message,
+            /: s3:ListBucket on arn:aws-cn:s3:::data without TLS is denied by no statement\. /,
+        );
+        assert.match(violation.message, /Resource arn:aws-cn:s3:::data and arn:aws-cn:s3:::data\/\*/);
+        const newBucket = { arn: UNKNOWN_STRING };
+        assert.deepEqual(await levels("s3-bucket-tls-only", bucketStack({ bucket: newBucket })), ["advisory"]);
+        const anyPartition = {
+            type: POLICY,
+            name: "data",
+            props: {
+                bucket: "data",
+                policy: doc({ ...TLS_STATEMENT, Resource: ["arn:*:s3:::data", "arn:*:s3:::data/*"] }),
+            },
+        };
+        assert.deepEqual(
+            await levels("s3-bucket-tls-only", bucketStack({ bucket: newBucket, policy: anyPartition })),
+            [],
+        );
     });
 
     it("fails a bucket with no policy, or a policy with only an Allow on true", async () => {
@@ -119,6 +240,7 @@ describe("policy s3-bucket-tls-only", () => {
         };
         const [violation] = of(await checkStack(bucketStack({ policy: allowOnTrue })), "s3-bucket-tls-only");
         assert.equal(violation.resource, urnOf(BUCKET, "data"));
+        assert.match(violation.message, /^bucket data does not deny every request made without TLS: s3:\w+ on arn:aws/);
         assert.match(
             violation.message,
             /Effect Deny, Principal "\*", Action s3:\*, Resource arn:aws:s3:::data and arn:aws:s3:::data\/\*/,
