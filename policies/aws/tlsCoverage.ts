@@ -12,7 +12,7 @@
  * Where the reading is uncertain, patterns that grant the guarantee are read narrowly and patterns that take it away
  * (NotAction, NotResource) broadly, so an unusual spelling can only make the verdict stricter.
  */
-import { Glob, globClasses, globMatch, literalGlob, parseGlob, Token } from "../lib/globClasses";
+import { Glob, GlobClass, globClasses, globMatch, literalGlob, parseGlob, Token } from "../lib/globClasses";
 import { onRequestsWithoutTls } from "./nonTlsConditions";
 import { PatternElement, rawStatements, readStatement, Statement } from "./policyStatements";
 import { S3_ACTION_SAMPLES } from "./s3ActionSamples";
@@ -84,6 +84,21 @@ function grantingResource(pattern: string, { partition }: BucketArns): Glob | un
 /** A NotResource pattern as it takes coverage away: the whole ARN, a policy variable standing for anything. */
 const excludingResource = (pattern: string): Glob => pattern.replace(/\$\{[^}]*\}/g, "*");
 
+/** Stacks repeat the same Action patterns on every bucket: their classes are worked out once. */
+const classCache = new Map<string, GlobClass[] | undefined>();
+const CLASS_CACHE_SIZE = 512;
+
+function memoizedClasses(universe: Glob[], patterns: Glob[], ignoreCase: boolean): GlobClass[] | undefined {
+    const key = JSON.stringify([universe, patterns, ignoreCase]);
+    if (!classCache.has(key)) {
+        if (classCache.size >= CLASS_CACHE_SIZE) {
+            classCache.clear();
+        }
+        classCache.set(key, globClasses(universe, patterns, { ignoreCase }));
+    }
+    return classCache.get(key);
+}
+
 interface Classes {
     /** Per class: which candidates match its strings. */
     members: boolean[][];
@@ -113,7 +128,7 @@ function classesOf(
         }
         return { negated, start, end: patterns.length };
     });
-    const classes = globClasses(universe, patterns, { ignoreCase });
+    const classes = memoizedClasses(universe, patterns, ignoreCase);
     if (!classes) {
         return undefined;
     }

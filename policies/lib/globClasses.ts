@@ -50,30 +50,34 @@ function tokens(glob: Glob, ignoreCase: boolean): Token[] {
         : [...list];
 }
 
-/** The positions an automaton can be in, with `*` allowed to match nothing. */
+/**
+ * The positions an automaton can be in, with `*` allowed to match nothing. Positions are kept ascending and unique:
+ * a chain of `*` from one position covers every later position the chain passes.
+ */
 function closure(pattern: Token[], positions: number[]): number[] {
-    const result = new Set(positions);
+    const result: number[] = [];
     for (const position of positions) {
+        if (result.length > 0 && result[result.length - 1] >= position) {
+            continue;
+        }
         let at = position;
+        result.push(at);
         while (at < pattern.length && pattern[at] === "any") {
             at += 1;
-            result.add(at);
+            result.push(at);
         }
     }
-    return [...result].sort((a, b) => a - b);
+    return result;
 }
 
 function step(pattern: Token[], positions: number[], char: string): number[] {
     const next: number[] = [];
     for (const at of positions) {
         const token = pattern[at];
-        if (token === undefined) {
-            continue;
-        }
-        if (token === "any") {
-            next.push(at);
-        } else if (token === "one" || token.literal === char) {
-            next.push(at + 1);
+        const to =
+            token === undefined ? -1 : token === "any" ? at : token === "one" || token.literal === char ? at + 1 : -1;
+        if (to >= 0 && next[next.length - 1] !== to) {
+            next.push(to);
         }
     }
     return closure(pattern, next);
@@ -111,6 +115,22 @@ export function globClasses(
     const alphabet = [...(other === undefined ? [] : [other]), ...[...named].sort()];
     const universeCount = universe.length;
 
+    /** Only the characters the universe can take next: through a literal prefix, one at a time. */
+    const nextCharacters = (universeState: number[][]): readonly string[] => {
+        const literals = new Set<string>();
+        for (const [i, positions] of universeState.entries()) {
+            for (const at of positions) {
+                const token = all[i][at];
+                if (token === "one" || token === "any") {
+                    return alphabet;
+                }
+                if (token !== undefined) {
+                    literals.add(token.literal);
+                }
+            }
+        }
+        return [...literals];
+    };
     const start = all.map((pattern) => closure(pattern, [0]));
     const keyOf = (state: number[][]) => state.map((positions) => positions.join(",")).join("|");
     const seen = new Set([keyOf(start)]);
@@ -128,11 +148,15 @@ export function globClasses(
                     classes.set(signature, { matches, witness: text });
                 }
             }
-            for (const char of alphabet) {
-                const moved = state.map((positions, i) => step(all[i], positions, char));
-                if (moved.slice(0, universeCount).every((positions) => positions.length === 0)) {
+            for (const char of nextCharacters(state.slice(0, universeCount))) {
+                const inUniverse = state.slice(0, universeCount).map((positions, i) => step(all[i], positions, char));
+                if (inUniverse.every((positions) => positions.length === 0)) {
                     continue;
                 }
+                const moved = [
+                    ...inUniverse,
+                    ...state.slice(universeCount).map((positions, i) => step(all[universeCount + i], positions, char)),
+                ];
                 const key = keyOf(moved);
                 if (!seen.has(key)) {
                     seen.add(key);
