@@ -91,7 +91,7 @@ describe("object-valued config keys (agent, clusters)", () => {
     it("rejects a misspelt field, listing the object's fields", () => {
         assert.match(
             onlyProblem({ ...baseConfig(), agent: '{"karpenOps":false}' }),
-            /^container-insights:agent\.karpenOps is not a known key \(did you mean karpenops\?\); known fields of container-insights:agent: install, chart, chartVersion, karpenops, karpenopsClusterIds, containerInsights, debug, opencostLogLevel, ipv6, allowUnpinnedImages, dataFetcher, values$/,
+            /^container-insights:agent\.karpenOps is not a known key \(did you mean karpenops\?\); known fields of container-insights:agent: install, chart, chartVersion, karpenops, karpenopsClusterIds, containerInsights, debug, opencostLogLevel, ipv6, allowUnpinnedImages, renderTo, dataFetcher, values$/,
         );
     });
 
