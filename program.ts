@@ -11,6 +11,7 @@ import {
     podIdentityRoleArn,
 } from "./common/naming";
 import { InsightsBucket } from "./components/storage/insightsBucket";
+import { StateBucket } from "./components/storage/stateBucket";
 import { PlatformReadPolicy } from "./components/iam/platformReadPolicy";
 import { AGENT_USER_NAME, AgentUser } from "./components/iam/agentUser";
 import { ExistingLookup, inspectExisting } from "./components/adoption/existingResources";
@@ -122,7 +123,7 @@ export async function createContainerInsights(
     }
     if (createTrail && settings.kmsKeyId) {
         pulumi.log.warn(
-            `events.createTrail: the bucket's default encryption is the KMS key ${settings.kmsKeyId}; its key policy must let cloudtrail.amazonaws.com use it (kms:GenerateDataKey*) or the trail cannot deliver`,
+            `events.createTrail: the trail writes to the stack's state bucket, whose default encryption is the KMS key ${settings.kmsKeyId}; its key policy must let cloudtrail.amazonaws.com use it (kms:GenerateDataKey*) or the trail cannot deliver`,
         );
     }
 
@@ -134,19 +135,28 @@ export async function createContainerInsights(
         tags,
         retainOnDestroy: settings.retainBucket,
         adopt: adoption.bucket ? { bucketName, settings: adoption.bucket } : undefined,
-        cloudTrail: createTrail
-            ? {
-                  accountId,
-                  trailArn: trailArn({ partition, region: stackRegion, accountId, stackName: settings.stackName }),
-              }
-            : undefined,
     });
-    if (createTrail) {
+    // The reconciler's lease and deployment record, and the created trail's logs: never in the agents' bucket.
+    const stateBucket =
+        settings.identityMode === "iamUser"
+            ? undefined
+            : new StateBucket("state", {
+                  accountId,
+                  partition,
+                  kmsKeyId: settings.kmsKeyId,
+                  tags,
+                  // Only the trail's logs are worth keeping after a destroy.
+                  retainOnDestroy: settings.retainBucket && createTrail,
+                  trailArn: createTrail
+                      ? trailArn({ partition, region: stackRegion, accountId, stackName: settings.stackName })
+                      : undefined,
+              });
+    if (createTrail && stateBucket) {
         new ManagementTrail("management-events", {
             stackName: settings.stackName,
             region: stackRegion,
-            bucketName: bucket.bucketName,
-            bucketPolicy: bucket.policy,
+            bucketName: stateBucket.bucketName,
+            bucketPolicy: stateBucket.policy,
             tags,
         });
     }
@@ -248,8 +258,9 @@ export async function createContainerInsights(
             });
             outputs.podIdentityRoleArn = podIdentityRole.roleArn;
         }
+        const state = stateBucket!;
         const reconcilerRole = new ReconcilerRole("reconciler", {
-            scope,
+            scope: state.bucketName.apply((stateBucketName) => ({ ...scope, stateBucketName })),
             tokenSecretArn: token.secretArn,
             associations: { stackId: settings.stackId, podIdentity: usesPodIdentity, auto: mode === "auto" },
             events,
@@ -259,12 +270,13 @@ export async function createContainerInsights(
         reconciler = new RoleReconciler("reconciler", {
             stackName: settings.stackName,
             environment: pulumi
-                .all([token.secretArn, boundary.policyArn])
-                .apply(([tokenSecretArn, boundaryPolicyArn]) => ({
+                .all([token.secretArn, boundary.policyArn, state.bucketName])
+                .apply(([tokenSecretArn, boundaryPolicyArn, stateBucketName]) => ({
                     stackId: settings.stackId,
                     stackName: settings.stackName,
                     regions: settings.regions,
                     bucketName,
+                    stateBucketName,
                     queueArnPattern: settings.platform.queueArnPattern,
                     namespace: settings.agentNamespace,
                     serviceAccount: settings.agentServiceAccount,
@@ -286,9 +298,9 @@ export async function createContainerInsights(
                     environment: settings.environment,
                 })),
             roleArn: reconcilerRole.roleArn,
-            // The bucket holds the runs' lease, so it must outlive the destroy-time run; the Pod Identity role must
-            // exist before the reconciler names it in an association.
-            ready: [reconcilerRole.policy, bucket, ...(podIdentityRole ? [podIdentityRole.policy] : [])],
+            // The state bucket holds the runs' lease and the deployment record, so it must outlive the destroy-time
+            // run; the Pod Identity role must exist before the reconciler names it in an association.
+            ready: [reconcilerRole.policy, state, ...(podIdentityRole ? [podIdentityRole.policy] : [])],
             logRetentionDays: settings.logRetentionDays,
             tags,
             fleet: fleet?.plan.agents.map((agent) => clusterKey(agent.cluster)),

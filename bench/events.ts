@@ -22,7 +22,7 @@ import { reconcile } from "../lambda/reconciler/reconcile";
 import { DEFAULT_BACKOFF } from "../automation/watch/backoff";
 import { DEFAULT_DEBOUNCE } from "../automation/watch/debounce";
 import { WatchService } from "../automation/watch/service";
-import { FakeAccount, IAM_WRITES } from "../test/fakes/awsAccount";
+import { FakeAccount, IAM_WRITES, fakeStateBucketName } from "../test/fakes/awsAccount";
 import { mockAws } from "../test/fakes/sdkMocks";
 import { FakeWatchQueue } from "../test/fakes/watchQueue";
 import {
@@ -221,6 +221,7 @@ function realConsumer(
     const env: LambdaEnvironment = {
         ...settings(),
         homeRegion: "us-east-1",
+        stateBucketName: fakeStateBucketName(fake.accountId),
         apiUrl: "https://app.nops.io",
         tokenSecretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:bench-token",
         version: "bench",

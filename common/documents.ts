@@ -1,5 +1,5 @@
 /** IAM policy documents, as plain data, shared by the program and the reconciler Lambda. */
-import { RECONCILER_STATE_PREFIX } from "./naming";
+import { LEGACY_STATE_PREFIX } from "./naming";
 
 export interface PolicyStatement {
     Sid?: string;
@@ -60,8 +60,8 @@ export interface AgentPermissionArgs {
  * What an agent may do: write and read its Parquet files, use the platform's Data Fetcher queues, and the bucket's
  * KMS key through S3. The same document is the permissions boundary of every per-cluster role, so nothing that can
  * change a role's policies can lift an agent role above it; it is also the IAM user's policy. Every agent identity
- * gets it, so the deny of the reconciler's own objects (its run lease and deployment record, which decide whether a
- * run may write and whether a delete tears the roles down) holds for all of them.
+ * gets it, so the deny of the legacy state prefix (where older stacks kept their lease, deployment record and trail
+ * logs) holds for all of them. The stack's state now lives in its own bucket, on which agents have no right at all.
  */
 export function agentPermissions(args: AgentPermissionArgs): PolicyDocument {
     const bucket = bucketArn(args.partition, args.bucketName);
@@ -87,7 +87,7 @@ export function agentPermissions(args: AgentPermissionArgs): PolicyDocument {
             Sid: "DenyReconcilerState",
             Effect: "Deny",
             Action: "s3:*",
-            Resource: `${bucket}/${RECONCILER_STATE_PREFIX}*`,
+            Resource: `${bucket}/${LEGACY_STATE_PREFIX}*`,
         },
         denyListingReserved(bucket),
     );
@@ -95,7 +95,7 @@ export function agentPermissions(args: AgentPermissionArgs): PolicyDocument {
 }
 
 /**
- * No listing of the stack's own prefix (`_container-insights/`: the reconciler's state, the created trail's logs).
+ * No listing of the legacy state prefix (`_container-insights/`: older stacks' reconciler state and trail logs).
  * S3 evaluates s3:ListBucket against the request's s3:prefix; a listing without a prefix (the bucket root) has no
  * s3:prefix, so this Deny does not apply to it: requiring a prefix would break whoever lists the bucket root. Such a
  * listing shows key names only; reading any of them is denied by the object statement beside this one.
@@ -111,7 +111,7 @@ function denyListingReserved(bucket: string): PolicyStatement {
 }
 
 /** `_container-insights` without the slash: a prefix `_container-insights` lists the folder too. */
-const RESERVED_PREFIX = RECONCILER_STATE_PREFIX.replace(/\/$/, "");
+const RESERVED_PREFIX = LEGACY_STATE_PREFIX.replace(/\/$/, "");
 
 /** IRSA trust: only the agent's service account, with the STS audience, through the cluster's OIDC provider. */
 export function irsaTrust(args: {
@@ -181,9 +181,9 @@ export function bucketReadPolicy(partition: string, bucketName: string, kms?: Bu
             Action: ["s3:GetObject", "s3:ListBucket"],
             Resource: [bucket, `${bucket}/*`],
         },
-        // The stack's own prefix holds the reconciler's state and, with events.createTrail, the account's whole
-        // CloudTrail log: not the platform's to read.
-        { Sid: "DenyStackPrefix", Effect: "Deny", Action: "s3:*", Resource: `${bucket}/${RECONCILER_STATE_PREFIX}*` },
+        // Older stacks kept the reconciler's state there and, with events.createTrail, the account's whole CloudTrail
+        // log: not the platform's to read.
+        { Sid: "DenyStackPrefix", Effect: "Deny", Action: "s3:*", Resource: `${bucket}/${LEGACY_STATE_PREFIX}*` },
         denyListingReserved(bucket),
     ];
     if (kms) {

@@ -139,8 +139,8 @@ export function eventResourceNames(stackName: string): {
     };
 }
 
-/** Where a trail made by `events.createTrail` writes in the stack's bucket (a `_` prefix: agents are denied it). */
-export const TRAIL_PREFIX = `_container-insights/cloudtrail`;
+/** Where a trail made by `events.createTrail` writes in the stack's state bucket (stateBucketPrefix). */
+export const TRAIL_PREFIX = "cloudtrail";
 
 /** The stack's own roles, at the root path: never under the per-cluster path, which the reconciler owns. */
 export function stackRoleNames(stackName: string): { reconciler: string; autoUpdate: string; podIdentity: string } {
@@ -165,16 +165,28 @@ export function secretNamePrefixes(stackName: string): { platformToken: string; 
 }
 
 /**
- * Objects the reconciler keeps in the stack's bucket, under a prefix that starts with `_` (Parquet and Hive readers
- * skip such paths): the lease that keeps runs from overlapping, and the input of the last deploy-time run. Only the
- * reconciler may touch the prefix: the agent permissions deny it (common/documents.ts).
+ * The stack's own bucket, apart from the agents' one: the reconciler's run lease and deployment record, and the logs
+ * of the trail `events.createTrail` makes. Apart, because the agents' bucket may carry a lifecycle rule over every
+ * object (the agents' key layout is the vendor's and not published, and an S3 lifecycle rule cannot exclude a prefix),
+ * and because the agents, the platform's read role and its auto-update role all have rights there; none has any here.
+ * Named by S3 from this prefix (`bucketPrefix`): a bucket kept by one destroy never blocks the next deploy.
  */
-export const RECONCILER_STATE_PREFIX = "_container-insights/";
+export function stateBucketPrefix(accountId: string): string {
+    return `nops-ccost-state-${accountId}-`;
+}
 
+/** The reconciler's objects in the state bucket. */
 export const RECONCILER_STATE_KEYS = {
-    lease: `${RECONCILER_STATE_PREFIX}reconciler/lease.json`,
-    deployment: `${RECONCILER_STATE_PREFIX}reconciler/deployment.json`,
+    lease: "reconciler/lease.json",
+    deployment: "reconciler/deployment.json",
 } as const;
+
+/**
+ * The prefix in the agents' bucket where stacks kept their lease, record and trail logs before the state bucket. The
+ * agents and the platform stay denied it (common/documents.ts): what was written there, the account's API activity
+ * included, is nobody's to read until it is gone.
+ */
+export const LEGACY_STATE_PREFIX = "_container-insights/";
 
 /**
  * The IAM path of the roles the program creates for the in-cluster add-ons: per stack, and outside the per-cluster

@@ -673,7 +673,7 @@ export const KEY_TABLE = [
         type: "boolean",
         default: false,
         description:
-            "Create a multi-region CloudTrail trail logging management events into the stack's bucket (prefix _container-insights/cloudtrail/), for accounts where no trail delivers the events.",
+            "Create a multi-region CloudTrail trail logging management write events into the stack's state bucket (prefix cloudtrail/; never the agents' bucket), for accounts where no trail delivers the events.",
         schema: { type: "boolean" },
         allowed: "true or false",
     },

@@ -23,6 +23,7 @@ import {
     reconcilerScheduleName,
     secretNamePrefixes,
     stackRoleNames,
+    stateBucketPrefix,
     STACK_TAG_KEY,
     stackIdOf,
 } from "../common/naming";
@@ -308,6 +309,9 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
     "aws:ec2/getRouteTable:getRouteTable": ["ec2:DescribeRouteTables"],
 };
 
+/** What a bucket's forceDestroy does on delete: list every object version and delete them (DeleteObjects). */
+export const FORCE_DESTROY_ACTIONS = ["s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion"];
+
 /** What the program asks AWS through the SDK rather than invokes (components/addons/fargateProfiles.ts). */
 export const SDK_ACTIONS = { fargateProfiles: ["eks:ListFargateProfiles"] };
 
@@ -411,7 +415,25 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
         const functionArns = [functions.creation, functions.management].map(
             (fn) => `arn:${partition}:lambda:${region}:${accountId}:function:${fn}`,
         );
+        const stateBuckets = bucketArn(partition, `${stateBucketPrefix(accountId)}*`);
         statements.push(
+            {
+                // The stack's state bucket (named by S3 from the prefix); destroy empties it (forceDestroy) unless it
+                // keeps a trail's logs.
+                Sid: "StateBucket",
+                Effect: "Allow",
+                Action: [
+                    ...actions(
+                        "aws:s3/bucket:Bucket",
+                        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+                        "aws:s3/bucketPolicy:BucketPolicy",
+                    ),
+                    ...FORCE_DESTROY_ACTIONS,
+                ],
+                Resource: [stateBuckets, `${stateBuckets}/*`],
+            },
             {
                 Sid: "PassReconcilerRoleToLambda",
                 Effect: "Allow",

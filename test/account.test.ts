@@ -7,6 +7,7 @@ import { evaluate, wildcardMatch } from "./fakes/iamPolicy";
 import {
     ACCOUNT_ID,
     ProgramRun,
+    STATE_BUCKET_NAME,
     baseConfig,
     doc,
     lastRegistrations,
@@ -52,36 +53,43 @@ describe("account side", () => {
             "container-insights:reconciler:RoleReconciler",
             "container-insights:secrets:PlatformToken",
             "container-insights:storage:InsightsBucket",
+            "container-insights:storage:StateBucket",
         ]);
     });
 
     describe("bucket", () => {
         it("is named after the account", () => {
-            assert.equal(unwrap(run.one("aws:s3/bucket:Bucket").inputs.bucket), BUCKET);
+            assert.equal(unwrap(run.one("aws:s3/bucket:Bucket", "insights").inputs.bucket), BUCKET);
             assert.equal(run.outputs.bucketName.value, BUCKET);
             assert.equal(run.outputs.s3BucketSecureUrl.value, `https://${BUCKET}.s3.amazonaws.com`);
         });
 
         it("is encrypted with AES256 by default", () => {
             const sse = unwrap(
-                run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-                    .inputs,
+                run.one(
+                    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    "insights",
+                ).inputs,
             ) as any;
             assert.equal(sse.bucket, `insights-id`);
             assert.deepEqual(sse.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
         });
 
         it("blocks all public access and enforces bucket ownership", () => {
-            const block = unwrap(run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs) as any;
+            const block = unwrap(
+                run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "insights").inputs,
+            ) as any;
             for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
                 assert.equal(block[flag], true, flag);
             }
-            const ownership = unwrap(run.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs) as any;
+            const ownership = unwrap(
+                run.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "insights").inputs,
+            ) as any;
             assert.equal(ownership.rule.objectOwnership, "BucketOwnerEnforced");
         });
 
         it("denies every request that is not over TLS, on the bucket and its objects", () => {
-            const statements = doc(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy).Statement;
+            const statements = doc(run.one("aws:s3/bucketPolicy:BucketPolicy", "insights").inputs.policy).Statement;
             assert.equal(statements.length, 1);
             assert.deepEqual(statements[0], {
                 Sid: "DenyInsecureTransport",
@@ -101,8 +109,10 @@ describe("account side", () => {
             const kms = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
             const custom = await runProgram({ ...baseConfig(), kmsKeyId: kms, lifecycleDays: "90" });
             const sse = unwrap(
-                custom.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-                    .inputs,
+                custom.one(
+                    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    "insights",
+                ).inputs,
             ) as any;
             assert.deepEqual(sse.rules[0].applyServerSideEncryptionByDefault, {
                 sseAlgorithm: "aws:kms",
@@ -110,7 +120,7 @@ describe("account side", () => {
             });
             assert.equal(sse.rules[0].bucketKeyEnabled, true);
             const lifecycle = unwrap(
-                custom.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs,
+                custom.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "insights").inputs,
             ) as any;
             assert.equal(lifecycle.rules[0].expiration.days, 90);
             assert.equal(lifecycle.rules[0].status, "Enabled");
@@ -179,8 +189,10 @@ describe("account side", () => {
                 );
                 assert.deepEqual([...new Set(kmsResources)], [KEY_ARN], alias);
                 const sse = unwrap(
-                    keyed.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-                        .inputs,
+                    keyed.one(
+                        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                        "insights",
+                    ).inputs,
                 ) as any;
                 assert.equal(
                     sse.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId,
@@ -253,7 +265,7 @@ describe("account side", () => {
         });
     });
 
-    it("denies every agent identity the reconciler's own objects: the boundary, the IAM user's and the Pod Identity role's policy", async () => {
+    it("gives no agent identity the reconciler's own objects, and denies the legacy prefix: the boundary, the IAM user's and the Pod Identity role's policy", async () => {
         const userRun = await runProgram({ ...baseConfig(), createIamUser: "true" });
         const podRun = await runProgram({ ...baseConfig(), identityMode: "podIdentity" });
         const podRole = podRun
@@ -268,10 +280,23 @@ describe("account side", () => {
         for (const document of documents) {
             for (const key of Object.values(RECONCILER_STATE_KEYS)) {
                 for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {
-                    assert.equal(
-                        evaluate(document, { action, resource: `${BUCKET_ARN}/${key}`, context: {} }),
-                        "ExplicitDeny",
+                    assert.notEqual(
+                        evaluate(document, {
+                            action,
+                            resource: `arn:aws:s3:::${STATE_BUCKET_NAME}/${key}`,
+                            context: {},
+                        }),
+                        "Allow",
                         `${action} ${key}`,
+                    );
+                    assert.equal(
+                        evaluate(document, {
+                            action,
+                            resource: `${BUCKET_ARN}/_container-insights/${key}`,
+                            context: {},
+                        }),
+                        "ExplicitDeny",
+                        `${action} _container-insights/${key}`,
                     );
                 }
             }
@@ -304,6 +329,7 @@ describe("account side", () => {
             stackName: "prod",
             stackId: "container-insights/prod",
             bucketName: BUCKET,
+            stateBucketName: STATE_BUCKET_NAME,
         };
         const tokenSecretArn = () =>
             run.ofType("aws:secretsmanager/secret:Secret").find((r) => r.name === "platform-token")!.state
@@ -324,7 +350,7 @@ describe("account side", () => {
 
         it("meets the rule: bounded role writes on the stack's path only, no code changes, no PassRole, every deny in place", () => {
             for (const { name, document } of documents()) {
-                assert.deepEqual(ruleViolations(document, scope, rules(name)), [], name);
+                assert.deepEqual(ruleViolations(document, scope, rules(name), { identity: name }), [], name);
             }
         });
 
@@ -356,7 +382,7 @@ describe("account side", () => {
             )) {
                 const widened = { Version: "2012-10-17" as const, Statement: [...autoUpdate.Statement, statement] };
                 assert.notDeepEqual(
-                    ruleViolations(widened, scope, rules("auto-update")),
+                    ruleViolations(widened, scope, rules("auto-update"), { identity: "auto-update" }),
                     [],
                     JSON.stringify(statement),
                 );
@@ -419,7 +445,7 @@ describe("account side", () => {
                     for (const variant of variants) {
                         const widened = { Version: "2012-10-17" as const, Statement: variant };
                         assert.notDeepEqual(
-                            ruleViolations(widened, scope, rules(name)),
+                            ruleViolations(widened, scope, rules(name), { identity: name }),
                             [],
                             `${name}: widening ${JSON.stringify(statement)} went unnoticed`,
                         );
@@ -451,7 +477,7 @@ describe("account side", () => {
 
     it("tags every taggable resource with the stack and the user's tags", () => {
         const taggable = run.resources.filter((r) => TAGGABLE.includes(r.type));
-        assert.equal(taggable.length, 5, taggable.map((r) => r.name).join(", "));
+        assert.equal(taggable.length, 6, taggable.map((r) => r.name).join(", "));
         for (const r of taggable) {
             assert.deepEqual(
                 unwrap(r.inputs.tags),
@@ -464,7 +490,7 @@ describe("account side", () => {
     it("does not let a user tag override the ownership tag", async () => {
         const sneaky = await runProgram({ ...baseConfig(), tags: '{"container-insights:stack":"other/stack"}' });
         assert.equal(
-            (unwrap(sneaky.one("aws:s3/bucket:Bucket").inputs.tags) as any)["container-insights:stack"],
+            (unwrap(sneaky.one("aws:s3/bucket:Bucket", "insights").inputs.tags) as any)["container-insights:stack"],
             "container-insights/prod",
         );
     });

@@ -74,9 +74,9 @@ describe("one environment per account", () => {
         }
         // IRSA mode makes no user: the same account is fine for it.
         const { run } = await runAgainst(account, baseConfig());
-        assert.equal(run.one("aws:s3/bucket:Bucket").importId, undefined);
+        assert.equal(run.one("aws:s3/bucket:Bucket", "insights").importId, undefined);
         const empty = new FakeAccount({ accountId: ACCOUNT_ID });
-        assert.equal((await runAgainst(empty, baseConfig())).run.ofType("aws:s3/bucket:Bucket").length, 1);
+        assert.ok((await runAgainst(empty, baseConfig())).run.one("aws:s3/bucket:Bucket", "insights"));
     });
 });
 
@@ -95,15 +95,19 @@ describe("adopt: importing what the vendor's CloudFormation left", () => {
             adopt: "true",
             lifecycleDays: "30",
         });
-        const bucket = run.one("aws:s3/bucket:Bucket");
+        const bucket = run.one("aws:s3/bucket:Bucket", "insights");
         assert.equal(bucket.importId, BUCKET);
         assert.deepEqual(options("aws:s3/bucket:Bucket", "insights").ignoreChanges, ["tags", "forceDestroy"]);
         for (const type of BUCKET_SETTINGS) {
-            assert.equal(run.one(type).importId, BUCKET, type);
+            assert.equal(run.one(type, "insights").importId, BUCKET, type);
+            assert.equal(run.one(type, "state").importId, undefined, `${type}: the state bucket is always new`);
             assert.ok((options(type, "insights").ignoreChanges ?? []).length > 0, type);
         }
         // The vendor's bucket has no lifecycle rule: the stack's is created, not imported.
-        assert.equal(run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").importId, undefined);
+        assert.equal(
+            run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "insights").importId,
+            undefined,
+        );
         assert.equal(
             options("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "insights").ignoreChanges,
             undefined,
@@ -138,7 +142,7 @@ describe("adopt: importing what the vendor's CloudFormation left", () => {
         const kept = new FakeAccount({ accountId: ACCOUNT_ID });
         kept.putBucket(BUCKET, { policy: true, tags: { "container-insights:stack": "container-insights/prod" } });
         const after = await runAgainst(kept, { ...baseConfig(), adopt: "true" });
-        assert.equal(after.run.one("aws:s3/bucket:Bucket").importId, BUCKET);
+        assert.equal(after.run.one("aws:s3/bucket:Bucket", "insights").importId, BUCKET);
     });
 
     it("reports a bucket it may not read (another account's name) as a RunError that names it", async () => {

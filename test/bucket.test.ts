@@ -10,13 +10,16 @@ const BUCKET_TYPES = [
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
 ];
 
-/** Runs the program and records the retainOnDelete option of every bucket resource (mocks do not show options). */
+/**
+ * Runs the program and records the retainOnDelete option of every bucket resource per bucket ("insights", "state"):
+ * mocks do not show options.
+ */
 async function bucketRetention(config: Record<string, string>) {
-    const retain: Record<string, boolean | undefined> = {};
+    const retain: Record<string, Record<string, boolean | undefined>> = { insights: {}, state: {} };
     const run = await runProgram(config, {
         transformation: (args) => {
             if (args.type.startsWith("aws:s3/")) {
-                retain[args.type] = args.opts.retainOnDelete;
+                retain[args.name][args.type] = args.opts.retainOnDelete;
             }
             return undefined;
         },
@@ -24,22 +27,43 @@ async function bucketRetention(config: Record<string, string>) {
     return { run, retain };
 }
 
-describe("the bucket on pulumi destroy", () => {
-    it("is kept by default, with every setting that protects it, and never force-emptied", async () => {
+describe("the buckets on pulumi destroy", () => {
+    it("the agents' bucket is kept by default, with every setting that protects it, and never force-emptied", async () => {
         const { run, retain } = await bucketRetention({ ...baseConfig(), lifecycleDays: "90" });
-        assert.deepEqual(Object.keys(retain).sort(), [...BUCKET_TYPES].sort());
+        assert.deepEqual(Object.keys(retain.insights).sort(), [...BUCKET_TYPES].sort());
         for (const type of BUCKET_TYPES) {
-            assert.equal(retain[type], true, type);
+            assert.equal(retain.insights[type], true, type);
         }
-        assert.equal(unwrap(run.one("aws:s3/bucket:Bucket").inputs.forceDestroy), false);
+        assert.equal(unwrap(run.one("aws:s3/bucket:Bucket", "insights").inputs.forceDestroy), false);
     });
 
-    it("is emptied and deleted when retainBucket is false", async () => {
-        const { run, retain } = await bucketRetention({ ...baseConfig(), retainBucket: "false" });
-        for (const [type, value] of Object.entries(retain)) {
-            assert.equal(value, false, type);
+    it("both are emptied and deleted when retainBucket is false", async () => {
+        const { run, retain } = await bucketRetention({
+            ...baseConfig(),
+            retainBucket: "false",
+            "events.createTrail": "true",
+        });
+        for (const [bucket, settings] of Object.entries(retain)) {
+            for (const [type, value] of Object.entries(settings)) {
+                assert.equal(value, false, `${bucket} ${type}`);
+            }
+            assert.equal(unwrap(run.one("aws:s3/bucket:Bucket", bucket).inputs.forceDestroy), true, bucket);
         }
-        assert.equal(unwrap(run.one("aws:s3/bucket:Bucket").inputs.forceDestroy), true);
+    });
+
+    it("the state bucket goes with the stack unless it holds the trail's logs: only those are worth keeping", async () => {
+        const withoutTrail = await bucketRetention(baseConfig());
+        const withTrail = await bucketRetention({ ...baseConfig(), "events.createTrail": "true" });
+        for (const [{ run, retain }, kept] of [
+            [withoutTrail, false],
+            [withTrail, true],
+        ] as const) {
+            assert.deepEqual(Object.keys(retain.state).sort(), BUCKET_TYPES.filter((t) => !/Lifecycle/.test(t)).sort());
+            for (const [type, value] of Object.entries(retain.state)) {
+                assert.equal(value, kept, type);
+            }
+            assert.equal(unwrap(run.one("aws:s3/bucket:Bucket", "state").inputs.forceDestroy), !kept);
+        }
     });
 
     it("keeps nothing else: no other resource is retained", async () => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { BUNDLE_LIMIT_BYTES, ReconcilerBundle, reconcilerBundle } from "../components/reconciler/bundle";
 import { ENVIRONMENT_VARIABLES } from "../lambda/reconciler/environment";
-import { BOUNDARY_ARN, fakeWorld } from "./reconciler.helpers";
+import { BOUNDARY_ARN, STATE_BUCKET, fakeWorld } from "./reconciler.helpers";
 
 const projectRoot = join(__dirname, "..");
 
@@ -66,6 +66,7 @@ describe("reconciler bundle", () => {
             [ENVIRONMENT_VARIABLES.stackName]: "prod",
             [ENVIRONMENT_VARIABLES.regions]: "us-east-1",
             [ENVIRONMENT_VARIABLES.bucketName]: "nops-container-cost-111122223333",
+            [ENVIRONMENT_VARIABLES.stateBucketName]: STATE_BUCKET,
             [ENVIRONMENT_VARIABLES.queueArnPattern]: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
             [ENVIRONMENT_VARIABLES.namespace]: "nops",
             [ENVIRONMENT_VARIABLES.serviceAccount]: "nops-container-insights",

@@ -12,7 +12,7 @@ import { reconcilerPermissions } from "../components/iam/reconcilerRole";
 import { StackScope } from "../components/iam/scope";
 import { RECONCILER_STATE_KEYS, STACK_TAG_KEY } from "../common/naming";
 import { evaluate } from "./fakes/iamPolicy";
-import { BOUNDARY_ARN, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+import { BOUNDARY_ARN, STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const ACCOUNT = "111122223333";
 const SCOPE: StackScope = {
@@ -22,6 +22,7 @@ const SCOPE: StackScope = {
     stackName: "prod",
     stackId: "container-insights/prod",
     bucketName: `nops-container-cost-${ACCOUNT}`,
+    stateBucketName: STATE_BUCKET,
 };
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:platform-token-AbCdEf`;
 const PATH = "/container-insights/prod/";
@@ -177,7 +178,11 @@ describe("no privilege escalation through the stack's roles", () => {
                     assert.equal(effective("s3:DeleteBucket", `arn:aws:s3:::${SCOPE.bucketName}`), false);
                     assert.equal(effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/x.parquet`), true);
                     assert.equal(
-                        effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/${RECONCILER_STATE_KEYS.lease}`),
+                        effective("s3:PutObject", `arn:aws:s3:::${STATE_BUCKET}/${RECONCILER_STATE_KEYS.lease}`),
+                        false,
+                    );
+                    assert.equal(
+                        effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/_container-insights/x`),
                         false,
                     );
                 },
@@ -255,13 +260,13 @@ describe("no privilege escalation through the stack's roles", () => {
             assert.equal(world.account.role(RoleName)!.tags[STACK_TAG_KEY], "container-insights/prod");
         });
 
-        it("still runs the reconciler and reads what it did", async () => {
+        it("still runs the management function and reads what it did", async () => {
             const decide = (action: string, resource: string) =>
                 evaluate(autoUpdatePermissions(SCOPE), { action, resource, context: {} });
             assert.equal(
                 decide(
                     "lambda:InvokeFunction",
-                    `arn:aws:lambda:us-east-1:${ACCOUNT}:function:nops-ccost-prod-role-creation`,
+                    `arn:aws:lambda:us-east-1:${ACCOUNT}:function:nops-ccost-prod-role-management`,
                 ),
                 "Allow",
             );

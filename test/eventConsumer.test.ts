@@ -28,7 +28,7 @@ import {
 import { decide } from "../lambda/reconciler/targeted";
 import { reconcile } from "../lambda/reconciler/reconcile";
 import { awsError } from "./fakes/awsAccount";
-import { fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+import { STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const ACCOUNT = "111122223333";
 const BUCKET = `nops-container-cost-${ACCOUNT}`;
@@ -42,6 +42,7 @@ const scope: StackScope = {
     stackName: "prod",
     stackId: "container-insights/prod",
     bucketName: BUCKET,
+    stateBucketName: STATE_BUCKET,
 };
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "fixtures", "events", name), "utf8"));
 
@@ -59,6 +60,7 @@ describe("reconciler queue consumer", () => {
     const env = (overrides: Partial<LambdaEnvironment> = {}): LambdaEnvironment => ({
         ...settingsFor(["us-east-1", "eu-west-1"]),
         homeRegion: "us-east-1",
+        stateBucketName: STATE_BUCKET,
         apiUrl: "https://app.nops.io",
         tokenSecretArn: SECRET_ARN,
         version: "0.1.0",
@@ -322,7 +324,7 @@ describe("reconciler queue consumer", () => {
     it("gives way to a run that holds the lease: every record comes back later, nothing is read", async () => {
         world.account.addCluster("us-east-1", "alpha");
         const now = world.clock.now();
-        world.account.buckets.get(BUCKET)!.set(RECONCILER_STATE_KEYS.lease, {
+        world.account.buckets.get(STATE_BUCKET)!.set(RECONCILER_STATE_KEYS.lease, {
             body: JSON.stringify({ holder: "schedule-x", acquiredAt: now, expiresAt: now + 900_000 }),
             etag: '"held"',
         });

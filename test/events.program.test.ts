@@ -21,7 +21,16 @@ import * as cloudtrail from "@aws-sdk/client-cloudtrail";
 import { StackScope } from "../components/iam/scope";
 import { MAX_RECEIVE_COUNT } from "../lambda/reconciler/queueRun";
 import { evaluate, evaluateResourcePolicy } from "./fakes/iamPolicy";
-import { ACCOUNT_ID, ProgramRun, Registration, baseConfig, doc, runProgram, unwrap } from "./harness";
+import {
+    ACCOUNT_ID,
+    ProgramRun,
+    Registration,
+    STATE_BUCKET_NAME,
+    baseConfig,
+    doc,
+    runProgram,
+    unwrap,
+} from "./harness";
 import { roleRules, ruleViolations } from "./roleRules";
 
 const QUEUE = "aws:sqs/queue:Queue";
@@ -43,6 +52,7 @@ const scope: StackScope = {
     stackName: "prod",
     stackId: "container-insights/prod",
     bucketName: `nops-container-cost-${ACCOUNT_ID}`,
+    stateBucketName: STATE_BUCKET_NAME,
 };
 const FLEET = { "us-east-1": [{ name: "alpha" }], "eu-west-1": [{ name: "beta" }] };
 /** SQS's default when a queue sets none. */
@@ -340,7 +350,7 @@ describe("events off, or without a reconciler", () => {
 });
 
 describe("events.createTrail", () => {
-    it("creates a multi-region management-events trail into the bucket's own prefix, after the policy that lets it write", async () => {
+    it("creates a multi-region management-events trail into the stack's state bucket, after the policy that lets it write", async () => {
         const dependsOn: string[] = [];
         const run = await runProgram(
             { ...baseConfig(), "events.createTrail": "true" },
@@ -366,12 +376,13 @@ describe("events.createTrail", () => {
             [{ readWriteType: "WriteOnly", includeManagementEvents: true }],
             "only writes are needed (the events are writes): cheaper",
         );
-        assert.equal(trail.s3KeyPrefix, "_container-insights/cloudtrail");
-        assert.ok(dependsOn.includes("insights"), "after the bucket policy");
+        assert.equal(trail.s3KeyPrefix, "cloudtrail");
+        assert.ok(dependsOn.includes("state"), "after the state bucket's policy");
 
         const bucket = String(trail.s3BucketName);
+        assert.equal(bucket, STATE_BUCKET_NAME, "never the agents' bucket, which a lifecycle rule may empty");
         const trailArn = `arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/${trail.name}`;
-        const policy = doc(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy) as never;
+        const policy = doc(run.one("aws:s3/bucketPolicy:BucketPolicy", "state").inputs.policy) as never;
         const cloudTrail = (action: string, resource: string, context: Record<string, string>) =>
             evaluateResourcePolicy(
                 policy,
@@ -380,7 +391,7 @@ describe("events.createTrail", () => {
             );
         // What CloudTrail does at CreateTrail and on every delivery (CloudTrail User Guide, bucket policy for CloudTrail).
         assert.equal(cloudTrail("s3:GetBucketAcl", `arn:aws:s3:::${bucket}`, {}), "Allow");
-        const logObject = `arn:aws:s3:::${bucket}/_container-insights/cloudtrail/AWSLogs/${ACCOUNT_ID}/CloudTrail/eu-west-1/2026/11/22/x.json.gz`;
+        const logObject = `arn:aws:s3:::${bucket}/cloudtrail/AWSLogs/${ACCOUNT_ID}/CloudTrail/eu-west-1/2026/11/22/x.json.gz`;
         assert.equal(
             cloudTrail("s3:PutObject", logObject, {
                 "s3:x-amz-acl": "bucket-owner-full-control",
@@ -411,20 +422,28 @@ describe("events.createTrail", () => {
         // The agents may neither read nor write the trail's logs.
         const agent = agentPermissions({
             partition: "aws",
-            bucketName: bucket,
+            bucketName: `nops-container-cost-${ACCOUNT_ID}`,
             queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
         });
         for (const action of ["s3:GetObject", "s3:PutObject"]) {
-            assert.equal(evaluate(agent, { action, resource: logObject, context: {} }), "ExplicitDeny", action);
+            assert.notEqual(evaluate(agent, { action, resource: logObject, context: {} }), "Allow", action);
         }
+        assert.deepEqual(
+            doc(run.one("aws:s3/bucketPolicy:BucketPolicy", "insights").inputs.policy).Statement.map((s) => s.Sid),
+            ["DenyInsecureTransport"],
+            "CloudTrail gets nothing in the agents' bucket",
+        );
     });
 
-    it("without it, the bucket policy stays TLS-only", async () => {
+    it("without it, both bucket policies stay TLS-only", async () => {
         const run = await runProgram(baseConfig());
-        assert.deepEqual(
-            doc(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy).Statement.map((s) => s.Sid),
-            ["DenyInsecureTransport"],
-        );
+        for (const policy of run.ofType("aws:s3/bucketPolicy:BucketPolicy")) {
+            assert.deepEqual(
+                doc(policy.inputs.policy).Statement.map((s) => s.Sid),
+                ["DenyInsecureTransport"],
+                policy.name,
+            );
+        }
     });
 });
 

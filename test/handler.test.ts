@@ -20,7 +20,7 @@ import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { invocationInput } from "../components/reconciler/roleReconciler";
 import { reconcilerPermissions } from "../components/iam/reconcilerRole";
 import { awsError } from "./fakes/awsAccount";
-import { fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
+import { STATE_BUCKET, fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
 
 const TOKEN = "tok-VERY-SECRET-789";
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:platform-token-abc";
@@ -140,6 +140,7 @@ describe("reconciler handler", () => {
             env: {
                 ...settingsFor(["us-east-1", "eu-west-1"]),
                 homeRegion: "us-east-1",
+                stateBucketName: STATE_BUCKET,
                 apiUrl,
                 tokenSecretArn: SECRET_ARN,
                 version: "0.1.0",
@@ -575,7 +576,7 @@ describe("reconciler handler", () => {
     describe("run lease (no reserved concurrency)", () => {
         const putLease = (expiresAt: number) =>
             world.account.handle("PutObject", {
-                Bucket: BUCKET,
+                Bucket: STATE_BUCKET,
                 Key: RECONCILER_STATE_KEYS.lease,
                 Body: JSON.stringify({ holder: "other", acquiredAt: 0, expiresAt }),
             });
@@ -588,7 +589,7 @@ describe("reconciler handler", () => {
             );
             assert.equal(puts.length, 1);
             assert.equal(puts[0].input.IfNoneMatch, "*");
-            assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease), undefined, "released");
+            assert.equal(world.account.object(STATE_BUCKET, RECONCILER_STATE_KEYS.lease), undefined, "released");
         });
 
         it("a scheduled run that meets a held lease waits briefly, then exits cleanly without writing", async () => {
@@ -610,7 +611,7 @@ describe("reconciler handler", () => {
                 run("deploy", updated, deps("http://127.0.0.1:9", undefined, { deploy: 10_000, schedule: 0 })),
             );
             assert.equal(value.skipped, "another run holds the lease");
-            await world.account.handle("DeleteObject", { Bucket: BUCKET, Key: RECONCILER_STATE_KEYS.lease });
+            await world.account.handle("DeleteObject", { Bucket: STATE_BUCKET, Key: RECONCILER_STATE_KEYS.lease });
             const destroyed = (
                 await capture(() =>
                     run("deploy", payload(JSON.stringify({ a: 2 }), "delete"), deps("http://127.0.0.1:9")),
@@ -665,7 +666,7 @@ describe("reconciler handler", () => {
             );
         });
 
-        it("works under the reconciler's own IAM policy, which allows its two objects and nothing else in the bucket", async () => {
+        it("works under the reconciler's own IAM policy, which allows its two objects and nothing else in either bucket", async () => {
             const scope = {
                 accountId: "111122223333",
                 partition: "aws",
@@ -673,6 +674,7 @@ describe("reconciler handler", () => {
                 stackName: "prod",
                 stackId: "container-insights/prod",
                 bucketName: BUCKET,
+                stateBucketName: STATE_BUCKET,
             };
             world.account.identity = reconcilerPermissions(scope, SECRET_ARN);
             world.account.addCluster("us-east-1", "alpha");
@@ -690,6 +692,10 @@ describe("reconciler handler", () => {
             );
             await assert.rejects(
                 world.account.handle("GetObject", { Bucket: BUCKET, Key: "cluster=alpha/part-0.parquet" }),
+                /AccessDenied/,
+            );
+            await assert.rejects(
+                world.account.handle("PutObject", { Bucket: STATE_BUCKET, Key: "cloudtrail/x.json.gz", Body: "x" }),
                 /AccessDenied/,
             );
         });
@@ -719,17 +725,17 @@ describe("reconciler handler", () => {
             assert.equal(value.counts.created, 1);
             assert.equal(value.counts.deferred, 1);
             assert.equal(
-                world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease),
+                world.account.object(STATE_BUCKET, RECONCILER_STATE_KEYS.lease),
                 undefined,
                 "released after the deadline",
             );
             assert.match(
-                world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment)!,
+                world.account.object(STATE_BUCKET, RECONCILER_STATE_KEYS.deployment)!,
                 /"live":\{"[0-9a-f]{64}":1\}/,
             );
         });
 
-        it("still tears down on destroy when the bucket is already gone", async () => {
+        it("never tears down when the state bucket is gone: nothing shows the delete is the stack's destroy", async () => {
             world.account.addCluster("us-east-1", "alpha");
             await capture(() =>
                 run(
@@ -738,12 +744,12 @@ describe("reconciler handler", () => {
                     deps("http://127.0.0.1:9", { timeoutMs: 50, attempts: 1 }),
                 ),
             );
-            world.account.buckets.delete(BUCKET);
+            world.account.buckets.delete(STATE_BUCKET);
             const { value } = await capture(() =>
                 run("deploy", payload(JSON.stringify({ a: 1 }), "delete"), deps("http://127.0.0.1:9")),
             );
-            assert.equal(value.counts.deleted, 1);
-            assert.equal(world.account.roles.size, 0);
+            assert.match(value.skipped!, /state bucket .* is gone; the roles stay/);
+            assert.equal(world.account.roles.size, 1);
         });
 
         it("releases the lease when the run fails", async () => {
@@ -754,7 +760,7 @@ describe("reconciler handler", () => {
                 capture(() => run("schedule", {}, deps("http://127.0.0.1:9"))),
                 /broken/,
             );
-            assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease), undefined);
+            assert.equal(world.account.object(STATE_BUCKET, RECONCILER_STATE_KEYS.lease), undefined);
         });
     });
 });

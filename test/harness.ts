@@ -8,8 +8,11 @@ import { ImageLock } from "../images/lock";
 import { testImageLock } from "./fakes/imageLock";
 import { firstOtherProfile } from "../components/addons/fargateProfiles";
 import { STACK_TAG_KEY } from "../common/naming";
+import { BUCKET_PREFIX_SUFFIX, fakeStateBucketName } from "./fakes/awsAccount";
 
 export const ACCOUNT_ID = "111122223333";
+/** The state bucket the program's mocks name (bucketPrefix plus a fixed suffix). */
+export const STATE_BUCKET_NAME = fakeStateBucketName(ACCOUNT_ID);
 
 /** Seventeen regions, for fleets spread over many regions (the unit suite's small fleet and bench:program's large one). */
 export const FLEET_REGIONS = [
@@ -110,7 +113,8 @@ export interface ProgramRun {
     invokes: Invoke[];
     outputs: Record<string, { value: unknown; secret: boolean }>;
     ofType(type: string): Registration[];
-    one(type: string): Registration;
+    /** The one resource of this type (and name, when given); throws when there is none or more than one. */
+    one(type: string, name?: string): Registration;
 }
 
 /** Config for a valid stack; tests override what they are about. */
@@ -167,7 +171,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     const state: Record<string, unknown> = { ...inputs, name: inputs.name ?? physical };
     const service = type.split(":")[1].split("/")[0];
     if (type === "aws:s3/bucket:Bucket") {
-        const bucket = unwrap(inputs.bucket) as string;
+        const bucket =
+            (unwrap(inputs.bucket) as string | undefined) ?? `${unwrap(inputs.bucketPrefix)}${BUCKET_PREFIX_SUFFIX}`;
+        state.bucket = bucket;
         state.bucketDomainName = `${bucket}.s3.amazonaws.com`;
         state.arn = `arn:aws:s3:::${bucket}`;
     } else if (type === "pulumi:pulumi:StackReference") {
@@ -488,10 +494,12 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
         invokes,
         outputs,
         ofType: (type) => own.filter((r) => r.type === type),
-        one: (type) => {
-            const found = own.filter((r) => r.type === type);
+        one: (type, name) => {
+            const found = own.filter((r) => r.type === type && (name === undefined || r.name === name));
             if (found.length !== 1) {
-                throw new Error(`expected one ${type}, found ${found.length}`);
+                throw new Error(
+                    `expected one ${type}${name === undefined ? "" : ` named ${name}`}, found ${found.length}`,
+                );
             }
             return found[0];
         },

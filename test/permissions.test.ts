@@ -142,7 +142,8 @@ function arnsOf(run: ProgramRun, r: Registration): string[] {
     const queueName = (url: string) => url.split("/").pop()!;
     const [, module] = r.type.split(":");
     if (module.startsWith("s3/")) {
-        return [`arn:aws:s3:::${unwrap(run.one("aws:s3/bucket:Bucket").inputs.bucket)}`];
+        // Each setting is named like its bucket ("insights", "state"); S3 names the state bucket (bucketPrefix).
+        return [`arn:aws:s3:::${run.one("aws:s3/bucket:Bucket", r.name).state.bucket}`];
     }
     switch (r.type) {
         case "aws:iam/role:Role":

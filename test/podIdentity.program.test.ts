@@ -9,7 +9,7 @@ import { StackScope } from "../components/iam/scope";
 import { readEnvironment } from "../lambda/reconciler/environment";
 import { handoverOf } from "../lambda/reconciler/handler";
 import { reconcile } from "../lambda/reconciler/reconcile";
-import { ACCOUNT_ID, Fleet, ProgramRun, baseConfig, runProgram, unwrap } from "./harness";
+import { ACCOUNT_ID, Fleet, ProgramRun, STATE_BUCKET_NAME, baseConfig, runProgram, unwrap } from "./harness";
 import { BOUNDARY_ARN, fakeWorld, recordingLog } from "./reconciler.helpers";
 import { roleRules, ruleViolations } from "./roleRules";
 
@@ -148,6 +148,7 @@ describe("identityMode podIdentity in the program", () => {
             stackName: "prod",
             stackId: "container-insights/prod",
             bucketName: `nops-container-cost-${ACCOUNT_ID}`,
+            stateBucketName: STATE_BUCKET_NAME,
         };
         const reconciler = doc(
             run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!.inputs.policy,
@@ -164,7 +165,7 @@ describe("identityMode podIdentity in the program", () => {
             run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "auto-update")!.inputs.policy,
         );
         assert.deepEqual(
-            ruleViolations(autoUpdate, scope, roleRules(scope, "auto-update")),
+            ruleViolations(autoUpdate, scope, roleRules(scope, "auto-update"), { identity: "auto-update" }),
             [],
             "the auto-update role keeps its deny on every PassRole",
         );

@@ -12,7 +12,7 @@ import { handoverOf } from "../lambda/reconciler/handler";
 import { environmentVariables, readEnvironment } from "../lambda/reconciler/environment";
 import { reconcile, teardown } from "../lambda/reconciler/reconcile";
 import { ReconcileResult, ReconcilerSettings } from "../lambda/reconciler/types";
-import { BOUNDARY_ARN, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+import { BOUNDARY_ARN, STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 import { mockClient } from "aws-sdk-client-mock";
 import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
 
@@ -26,6 +26,7 @@ const SCOPE: StackScope = {
     stackName: "prod",
     stackId: "container-insights/prod",
     bucketName: `nops-container-cost-${ACCOUNT}`,
+    stateBucketName: STATE_BUCKET,
 };
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:platform-token-AbCdEf`;
 const EKS_WRITES = /^(Create|Update|Delete)PodIdentityAssociation$/;
@@ -484,6 +485,7 @@ describe("Pod Identity in the reconciler", () => {
     it("carries its settings through the Lambda environment and the deploy-time event", () => {
         const env = {
             ...pod({ identityMode: "auto" }),
+            stateBucketName: STATE_BUCKET,
             apiUrl: "https://app.nops.io",
             tokenSecretArn: SECRET_ARN,
             version: "1.0.0",

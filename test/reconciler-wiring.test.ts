@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { RECONCILER_STATE_KEYS } from "../common/naming";
 import { reconcilerBundle } from "../components/reconciler/bundle";
-import { Fleet, ProgramRun, baseConfig, doc, runProgram, unwrap } from "./harness";
+import { Fleet, ProgramRun, STATE_BUCKET_NAME, baseConfig, doc, runProgram, unwrap } from "./harness";
 
 const FUNCTION = "aws:lambda/function:Function";
 const INVOCATION = "aws:lambda/invocation:Invocation";
@@ -102,7 +102,7 @@ describe("reconciler wiring", () => {
         assert.equal(off.fleet, undefined);
     });
 
-    it("orders the destroy: schedule first, then the teardown run, then its role policy and the bucket (the lease)", async () => {
+    it("orders the destroy: schedule first, then the teardown run, then its role policy and the state bucket (the lease, the record)", async () => {
         const dependencies: Record<string, string[]> = {};
         await runProgram(baseConfig(), {
             transformation: (args) => {
@@ -117,7 +117,7 @@ describe("reconciler wiring", () => {
         });
         // Pulumi deletes a resource before the resources it depends on.
         assert.ok(
-            dependencies[INVOCATION].includes("container-insights:storage:InsightsBucket"),
+            dependencies[INVOCATION].includes("container-insights:storage:StateBucket"),
             dependencies[INVOCATION].join(", "),
         );
         assert.ok(
@@ -127,7 +127,7 @@ describe("reconciler wiring", () => {
         assert.deepEqual(dependencies["aws:cloudwatch/eventRule:EventRule"], [INVOCATION]);
     });
 
-    it("lets the reconciler read and write exactly its lease and deployment record in the bucket", () => {
+    it("lets the reconciler read and write exactly its lease and deployment record, in the state bucket", () => {
         const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!;
         const statements = doc(policy.inputs.policy).Statement.filter((st) =>
             [st.Action].flat().some((a: string) => a.startsWith("s3:")),
@@ -135,9 +135,12 @@ describe("reconciler wiring", () => {
         assert.equal(statements.length, 1);
         assert.deepEqual(statements[0].Action, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
         assert.deepEqual(statements[0].Resource, [
-            `arn:aws:s3:::nops-container-cost-111122223333/${RECONCILER_STATE_KEYS.lease}`,
-            `arn:aws:s3:::nops-container-cost-111122223333/${RECONCILER_STATE_KEYS.deployment}`,
+            `arn:aws:s3:::${STATE_BUCKET_NAME}/${RECONCILER_STATE_KEYS.lease}`,
+            `arn:aws:s3:::${STATE_BUCKET_NAME}/${RECONCILER_STATE_KEYS.deployment}`,
         ]);
+        for (const f of run.ofType(FUNCTION)) {
+            assert.equal((unwrap(f.inputs) as any).environment.variables.CI_STATE_BUCKET_NAME, STATE_BUCKET_NAME);
+        }
     });
 
     it("runs the management function every two hours", () => {

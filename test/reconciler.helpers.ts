@@ -4,7 +4,7 @@ import { Clock } from "../lambda/reconciler/timing";
 import { ReconcilerSettings } from "../lambda/reconciler/types";
 import { NO_FILTERS } from "../common/selection";
 import { agentBoundaryPolicyArn } from "../common/naming";
-import { FakeAccount, FakeAccountOptions } from "./fakes/awsAccount";
+import { FakeAccount, FakeAccountOptions, fakeStateBucketName } from "./fakes/awsAccount";
 import { mockAws } from "./fakes/sdkMocks";
 
 /** A clock whose sleeps return at once, so back-off costs no real time. */
@@ -20,6 +20,9 @@ export function instantClock(): Clock & { slept: number } {
     };
     return clock;
 }
+
+/** The stack's state bucket in the fake account: the run lease and the deployment record. */
+export const STATE_BUCKET = fakeStateBucketName("111122223333");
 
 export const BOUNDARY_ARN = agentBoundaryPolicyArn({ accountId: "111122223333", partition: "aws", stackName: "prod" });
 

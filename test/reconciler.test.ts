@@ -6,7 +6,7 @@ import { environmentVariables, readEnvironment } from "../lambda/reconciler/envi
 import { ReconcileResult } from "../lambda/reconciler/types";
 import { STACK_TAG_KEY, clusterRoleName } from "../common/naming";
 import { awsError } from "./fakes/awsAccount";
-import { BOUNDARY_ARN, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+import { BOUNDARY_ARN, STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const byCluster = (result: ReconcileResult, name: string) => result.results.find((r) => r.cluster === name)!;
 
@@ -545,6 +545,7 @@ describe("reconciler", () => {
             ...settingsFor(["us-east-1", "eu-west-1"], {
                 clusters: { include: ["prod-*"], exclude: [], tags: { insights: "on" } },
             }),
+            stateBucketName: STATE_BUCKET,
             apiUrl: "https://app.nops.io",
             tokenSecretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:t",
             version: "1.0.0",

@@ -1,21 +1,22 @@
 /**
- * The reconciler's own state (run lease, deployment record) in the stack's bucket: only the reconciler may write it,
- * a forged or damaged object cannot freeze the reconciler or make a delete tear down on doubt, and the record follows
- * exactly what the engine keeps of the deploy-time Invocation, failed creates and updates included.
+ * The reconciler's own state (run lease, deployment record) in the stack's state bucket: only the reconciler may write
+ * it, a forged or damaged object cannot freeze the reconciler or make a delete tear down on doubt, the record follows
+ * exactly what the engine keeps of the deploy-time Invocation, failed creates and updates included, and no delete
+ * tears down while the stack's schedule exists.
  */
 import { strict as assert } from "node:assert";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { agentPermissions, bucketReadPolicy } from "../common/documents";
 import { evaluate } from "./fakes/iamPolicy";
-import { RECONCILER_STATE_KEYS, TRAIL_PREFIX } from "../common/naming";
+import { RECONCILER_STATE_KEYS, TRAIL_PREFIX, reconcilerScheduleName } from "../common/naming";
 import { parseLive } from "../lambda/reconciler/deployment";
 import { sdkClients } from "../lambda/reconciler/gateway";
 import { HandlerDeps, RunSummary, run } from "../lambda/reconciler/handler";
 import { DEFAULT_LEASE } from "../lambda/reconciler/lease";
 import { invocationInput } from "../components/reconciler/roleReconciler";
 import { awsError } from "./fakes/awsAccount";
-import { fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
+import { STATE_BUCKET, fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
 
 const BUCKET = "nops-container-cost-111122223333";
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:platform-token-abc";
@@ -42,12 +43,20 @@ class InvocationEngine {
     /** The input in the Invocation's saved outputs; undefined while none is saved. */
     stored: string | undefined;
 
-    constructor(private readonly invoke: (event: unknown) => Promise<RunSummary>) {}
+    /**
+     * `schedule`: the reconciler's EventBridge rule, which the program registers after the Invocation (it depends on
+     * it): it exists once the first create succeeded, and a destroy deletes it before the Invocation.
+     */
+    constructor(
+        private readonly invoke: (event: unknown) => Promise<RunSummary>,
+        private readonly schedule: { add(): void; delete(): void },
+    ) {}
 
     async up(input: string): Promise<void> {
         if (this.stored === undefined) {
             await this.invoke(payload(input, "create"));
             this.stored = input;
+            this.schedule.add();
         } else if (this.stored !== input) {
             const previous = this.stored;
             try {
@@ -66,6 +75,7 @@ class InvocationEngine {
     }
 
     async destroy(): Promise<RunSummary> {
+        this.schedule.delete();
         const summary = await this.invoke(payload(this.stored!, "delete", this.stored));
         this.stored = undefined;
         return summary;
@@ -84,6 +94,7 @@ describe("the reconciler's state in the bucket", () => {
         env: {
             ...settingsFor(["us-east-1"]),
             homeRegion: "us-east-1",
+            stateBucketName: STATE_BUCKET,
             apiUrl: "http://127.0.0.1:9",
             tokenSecretArn: SECRET_ARN,
             version: "0",
@@ -97,15 +108,20 @@ describe("the reconciler's state in the bucket", () => {
     const deploy = (event: unknown) => run("deploy", event, deps());
     const input = (bundle: string, fleet?: string[]) =>
         invocationInput({ stackName: "prod", bundleSha256: bundle, variables: { CI_REGIONS: "us-east-1" }, fleet });
-    const put = (key: string, body: unknown) =>
+    const put = (key: string, body: unknown, bucket = STATE_BUCKET) =>
         world.account.handle("PutObject", {
-            Bucket: BUCKET,
+            Bucket: bucket,
             Key: key,
             Body: typeof body === "string" ? body : JSON.stringify(body),
         });
+    const schedule = {
+        add: () => world.account.eventRules.add(`us-east-1/${reconcilerScheduleName("prod")}`),
+        delete: () => world.account.eventRules.delete(`us-east-1/${reconcilerScheduleName("prod")}`),
+    };
+    const newEngine = () => new InvocationEngine(deploy, schedule);
 
     describe("who may write it", () => {
-        it("no agent identity: the agent policy (boundary, role policy, IAM user's policy) denies the reconciler's prefix", async () => {
+        it("no agent identity: the agent policy (boundary, role policy, IAM user's policy) gives nothing in the state bucket", async () => {
             for (const kms of [
                 undefined,
                 { keyArn: "arn:aws:kms:us-east-1:111122223333:key/k", region: "us-east-1" },
@@ -116,23 +132,22 @@ describe("the reconciler's state in the bucket", () => {
                     queueArnPattern: QUEUES,
                     kms,
                 });
-                await put("cluster=alpha/part-0.parquet", "x");
-                for (const key of Object.values(RECONCILER_STATE_KEYS)) {
-                    await assert.rejects(put(key, { live: {} }), /AccessDenied.*explicit deny/);
+                await put("cluster=alpha/part-0.parquet", "x", BUCKET);
+                for (const key of [...Object.values(RECONCILER_STATE_KEYS), `${TRAIL_PREFIX}/AWSLogs/x.json.gz`]) {
+                    await assert.rejects(put(key, { live: {} }), /AccessDenied/);
                     await assert.rejects(
-                        world.account.handle("GetObject", { Bucket: BUCKET, Key: key }),
+                        world.account.handle("GetObject", { Bucket: STATE_BUCKET, Key: key }),
                         /AccessDenied/,
                     );
                 }
-                await assert.rejects(put("_container-insights/anything-else", "x"), /AccessDenied/);
             }
         });
     });
 
-    describe("the stack's prefix (reconciler state, the created trail's CloudTrail logs) is not the platform's or the agents'", () => {
+    describe("the legacy prefix (older stacks' reconciler state and CloudTrail logs in the agents' bucket) is not the platform's or the agents'", () => {
         const bucket = `arn:aws:s3:::${BUCKET}`;
         const kms = { keyArn: "arn:aws:kms:us-east-1:111122223333:key/k", region: "us-east-1" };
-        const trailLog = `${TRAIL_PREFIX}/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/22/log.json.gz`;
+        const trailLog = `_container-insights/cloudtrail/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/22/log.json.gz`;
         const identities = {
             platform: bucketReadPolicy("aws", BUCKET, kms),
             agent: agentPermissions({ partition: "aws", bucketName: BUCKET, queueArnPattern: QUEUES, kms }),
@@ -153,15 +168,28 @@ describe("the reconciler's state in the bucket", () => {
                 );
                 assert.equal(evaluate(document, list("cluster=alpha/")), "Allow");
                 assert.equal(evaluate(document, get(trailLog)), "ExplicitDeny");
-                assert.equal(evaluate(document, get(RECONCILER_STATE_KEYS.lease)), "ExplicitDeny");
+                assert.equal(evaluate(document, get("_container-insights/reconciler/lease.json")), "ExplicitDeny");
                 for (const prefix of [
                     "_container-insights",
                     "_container-insights/",
-                    `${TRAIL_PREFIX}/`,
+                    "_container-insights/cloudtrail/",
                     "_container-insights/reconciler/",
                 ]) {
                     assert.equal(evaluate(document, list(prefix)), "ExplicitDeny", prefix);
                 }
+            });
+            it(`${who}: has no right in the stack's state bucket`, () => {
+                const state = `arn:aws:s3:::${STATE_BUCKET}`;
+                for (const key of [
+                    ...Object.values(RECONCILER_STATE_KEYS),
+                    trailLog.replace("_container-insights/", ""),
+                ]) {
+                    assert.notEqual(
+                        evaluate(document, { action: "s3:GetObject", resource: `${state}/${key}`, context: {} }),
+                        "Allow",
+                    );
+                }
+                assert.notEqual(evaluate(document, { action: "s3:ListBucket", resource: state, context: {} }), "Allow");
             });
         }
     });
@@ -169,7 +197,7 @@ describe("the reconciler's state in the bucket", () => {
     describe("the run lease", () => {
         it("a lease that claims to outlive the TTL (not written by a run) is taken over: deploy and destroy still work", async () => {
             world.account.addCluster("us-east-1", "alpha");
-            const engine = new InvocationEngine(deploy);
+            const engine = newEngine();
             await engine.up(input("sha"));
             await put(RECONCILER_STATE_KEYS.lease, {
                 holder: "agent",
@@ -228,7 +256,7 @@ describe("the reconciler's state in the bucket", () => {
 
         it("a record the reconciler did not write never makes a delete tear down, and no create or update forgets it", async () => {
             world.account.addCluster("us-east-1", "alpha");
-            const engine = new InvocationEngine(deploy);
+            const engine = newEngine();
             await engine.up(input("sha-1"));
             for (const damaged of [JSON.stringify({ live: { bogus: 1 } }), "not json"]) {
                 await put(RECONCILER_STATE_KEYS.deployment, damaged);
@@ -236,15 +264,15 @@ describe("the reconciler's state in the bucket", () => {
                 await engine.replace(input("sha-1"));
                 await engine.up(input(`sha-${damaged.length}`));
                 assert.equal(world.account.roles.size, 1);
-                assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment), damaged);
+                assert.equal(world.account.object(STATE_BUCKET, RECONCILER_STATE_KEYS.deployment), damaged);
                 const doubtful = await deploy(payload(engine.stored!, "delete"));
                 assert.match(doubtful.skipped!, /not one the reconciler wrote; the roles stay/);
                 assert.equal(world.account.roles.size, 1);
             }
             // An operator removes the object: deploys count again from there.
-            await world.account.handle("DeleteObject", { Bucket: BUCKET, Key: RECONCILER_STATE_KEYS.deployment });
+            await world.account.handle("DeleteObject", { Bucket: STATE_BUCKET, Key: RECONCILER_STATE_KEYS.deployment });
             await engine.up(input("sha-2"));
-            assert.ok(parseLive(world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment)!));
+            assert.ok(parseLive(world.account.object(STATE_BUCKET, RECONCILER_STATE_KEYS.deployment)!));
             const destroyed = await engine.destroy();
             assert.equal(destroyed.action, "delete");
             assert.equal(world.account.roles.size, 0);
@@ -257,7 +285,7 @@ describe("the reconciler's state in the bucket", () => {
 
         it("a create that failed the deploy is not live: the next up creates again, and the destroy tears down", async () => {
             world.account.addCluster("us-east-1", "alpha");
-            const engine = new InvocationEngine(deploy);
+            const engine = newEngine();
             world.account.faults.push(outage);
             await assert.rejects(engine.up(input("sha")), /no region could be read/);
             assert.equal(engine.stored, undefined);
@@ -271,7 +299,7 @@ describe("the reconciler's state in the bucket", () => {
 
         it("an update that failed the deploy is saved anyway: the next up invokes nothing, and the destroy tears down", async () => {
             world.account.addCluster("us-east-1", "alpha");
-            const engine = new InvocationEngine(deploy);
+            const engine = newEngine();
             await engine.up(input("sha-1"));
             world.account.role("nops-ccost-alpha_us-east-1")!.trust = "{}"; // drift, so the update must write
             world.account.faults.push((op) =>
@@ -287,7 +315,7 @@ describe("the reconciler's state in the bucket", () => {
 
         it("an update whose run threw is saved anyway: a later update and the destroy still tear down", async () => {
             world.account.addCluster("us-east-1", "alpha");
-            const engine = new InvocationEngine(deploy);
+            const engine = newEngine();
             await engine.up(input("sha-1"));
             world.account.faults.push((op) => (op === "ListRoles" ? awsError("ValidationError", "broken") : undefined));
             await assert.rejects(engine.up(input("sha-2")), /broken/);
@@ -300,12 +328,80 @@ describe("the reconciler's state in the bucket", () => {
 
         it("a replacement with an unchanged input still keeps the roles (a create of a live input counts again)", async () => {
             world.account.addCluster("us-east-1", "alpha");
-            const engine = new InvocationEngine(deploy);
+            const engine = newEngine();
             await engine.up(input("sha-1"));
             await engine.replace(input("sha-1"));
             assert.equal(world.account.roles.size, 1);
             await engine.destroy();
             assert.equal(world.account.roles.size, 0);
+        });
+    });
+
+    describe("no teardown outside a real destroy", () => {
+        const record = () => world.account.object(STATE_BUCKET, RECONCILER_STATE_KEYS.deployment);
+
+        it("a forged delete with the live input (the stack not being destroyed: its schedule exists) tears nothing down and changes nothing", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = newEngine();
+            await engine.up(input("sha-1"));
+            const before = record();
+            const forged = await deploy(payload(engine.stored!, "delete"));
+            assert.match(forged.skipped!, /schedule still exists, so the stack is not being destroyed; the roles stay/);
+            assert.equal(world.account.roles.size, 1);
+            assert.equal(record(), before, "the record still counts the live Invocation");
+            // Replayed any number of times, with the previous input too: still nothing.
+            await deploy(payload(engine.stored!, "delete"));
+            await deploy(payload(input("sha-0"), "delete"));
+            assert.equal(world.account.roles.size, 1);
+            const destroyed = await engine.destroy();
+            assert.equal(destroyed.action, "delete");
+            assert.equal(world.account.roles.size, 0, "the real destroy still tears down");
+        });
+
+        it("a missing record never tears down, even with the schedule gone: expired, deleted or never written", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = newEngine();
+            await engine.up(input("sha-1"));
+            await world.account.handle("DeleteObject", { Bucket: STATE_BUCKET, Key: RECONCILER_STATE_KEYS.deployment });
+            const destroyed = await engine.destroy();
+            assert.match(destroyed.skipped!, /there is no deployment record .*; the roles stay/);
+            assert.equal(world.account.roles.size, 1);
+            assert.equal(record(), undefined, "a delete creates no record");
+        });
+
+        it("a delete of an input no create or update recorded never tears down", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = newEngine();
+            await engine.up(input("sha-1"));
+            schedule.delete();
+            const stranger = await deploy(payload(input("sha-unknown"), "delete"));
+            assert.match(stranger.skipped!, /does not count this input as live; the roles stay/);
+            assert.equal(world.account.roles.size, 1);
+        });
+
+        it("a destroy whose teardown failed tears down when it is run again (its last delete wrote nothing)", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = newEngine();
+            await engine.up(input("sha-1"));
+            const live = engine.stored!;
+            schedule.delete();
+            world.account.faults.push((op) => (op === "ListRoles" ? awsError("ValidationError", "broken") : undefined));
+            await assert.rejects(deploy(payload(live, "delete")), /broken/);
+            world.account.faults = [];
+            const retried = await deploy(payload(live, "delete"));
+            assert.equal(retried.action, "delete");
+            assert.equal(world.account.roles.size, 0);
+        });
+
+        it("asks whether the schedule exists only for the last live Invocation's delete", async () => {
+            world.account.addCluster("us-east-1", "alpha");
+            const engine = newEngine();
+            await engine.up(input("sha-1"));
+            await engine.replace(input("sha-2"));
+            await deploy(payload(input("sha-unknown"), "delete"));
+            assert.equal(world.account.calls.filter((c) => c.operation === "DescribeRule").length, 0);
+            await engine.destroy();
+            assert.equal(world.account.calls.filter((c) => c.operation === "DescribeRule").length, 1);
         });
     });
 });

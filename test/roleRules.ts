@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { PolicyDocument, PolicyStatement } from "../common/documents";
 import { ASSOCIATION_TAG_KEYS, MANAGED_BY_TAG_KEY } from "../common/identity";
-import { RECONCILER_STATE_KEYS, STACK_TAG_KEY } from "../common/naming";
+import { STACK_TAG_KEY } from "../common/naming";
 import {
     BOUNDED_ROLE_WRITE_ACTIONS,
     CLUSTER_ROLE_READ_ACTIONS,
@@ -15,6 +15,7 @@ import {
     guardStatements,
     ownedArns,
 } from "../components/iam/scope";
+import { autoUpdateDenies } from "../components/iam/autoUpdateRole";
 
 export interface ActionRule {
     name: string;
@@ -53,18 +54,17 @@ export function roleRules(
             // No resource-level permissions exist for this (Service Authorization Reference).
             { name: "list", actions: ["eks:ListClusters"], resources: ["*"] },
             {
-                name: "run the reconciler",
+                name: "run the management function (never the deploy-time one)",
                 actions: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
-                resources: arns.functions,
+                resources: [arns.managementFunction],
             },
             {
-                name: "maintain the bucket",
+                name: "read the agents' bucket's settings (no lifecycle write)",
                 actions: [
                     "s3:GetBucketLocation",
                     "s3:GetBucketPolicy",
                     "s3:GetEncryptionConfiguration",
                     "s3:GetLifecycleConfiguration",
-                    "s3:PutLifecycleConfiguration",
                     "s3:GetBucketTagging",
                 ],
                 resources: [arns.bucket],
@@ -102,10 +102,11 @@ export function roleRules(
         },
         { name: "write logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: arns.logGroups },
         {
-            name: "hold the run lease and the deployment record",
+            name: "hold the run lease and the deployment record in the state bucket",
             actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            resources: Object.values(RECONCILER_STATE_KEYS).map((key) => `${arns.bucket}/${key}`),
+            resources: arns.stateObjects,
         },
+        { name: "see whether the schedule exists", actions: ["events:DescribeRule"], resources: [arns.scheduleRule] },
     ];
     if (extra.associations) {
         const { stackId } = extra.associations;
@@ -212,7 +213,7 @@ export function ruleViolations(
     document: PolicyDocument,
     scope: StackScope,
     rules: ActionRule[],
-    options: { passesPodIdentityRole?: boolean } = {},
+    options: { passesPodIdentityRole?: boolean; identity?: StackIdentity } = {},
 ): string[] {
     const problems: string[] = [];
     for (const statement of document.Statement) {
@@ -258,7 +259,10 @@ export function ruleViolations(
             }
         }
     }
-    for (const guard of guardStatements(scope, options)) {
+    for (const guard of [
+        ...guardStatements(scope, options),
+        ...(options.identity === "auto-update" ? autoUpdateDenies(scope) : []),
+    ]) {
         if (!document.Statement.some((statement) => isDeepStrictEqual(statement, guard))) {
             problems.push(`deny ${guard.Sid} is missing or changed`);
         }

@@ -135,7 +135,7 @@ for (const [stack, environment] of [
             assert.equal(chart.values.karpenops.enabled, false);
             assert.equal(chart.values.dataFetcher.enabled, true);
             assert.equal(chart.values.prometheus.server.resources.limits.memory, "8Gi");
-            assert.equal(unwrap(run.one("aws:s3/bucket:Bucket").inputs.forceDestroy), false);
+            assert.equal(unwrap(run.one("aws:s3/bucket:Bucket", "insights").inputs.forceDestroy), false);
         });
 
         it("runs the program with the docs' --path examples applied on top", async () => {

@@ -17,9 +17,9 @@ export function trailArn(args: { partition: string; region: string; accountId: s
 }
 
 /**
- * events.createTrail: a multi-region trail logging every management event (read and write; global services such as
- * IAM too) into the stack's bucket under `_container-insights/cloudtrail/`, which is what makes EventBridge receive
- * the "AWS API Call via CloudTrail" events in every region.
+ * events.createTrail: a multi-region trail logging every management write event (global services such as IAM too)
+ * into the stack's state bucket under `cloudtrail/`, which is what makes EventBridge receive the "AWS API Call via
+ * CloudTrail" events in every region.
  */
 export class ManagementTrail extends pulumi.ComponentResource {
     readonly trail: aws.cloudtrail.Trail;

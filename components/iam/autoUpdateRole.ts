@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, policy } from "../../common/documents";
+import { PolicyDocument, PolicyStatement, policy } from "../../common/documents";
 import { stackRoleNames } from "../../common/naming";
 import { CLUSTER_ROLE_READ_ACTIONS, StackScope, guardStatements, ownedArns } from "./scope";
 
@@ -24,11 +24,13 @@ export function autoUpdateTrust(partition: string, platformAccountId: string, ex
 }
 
 /**
- * What the platform may do when it updates the onboarding: run the reconciler (never change its code), read the
- * stack's per-cluster roles, read the bucket's settings and set its lifecycle, and read the fleet. No IAM write of any
- * kind: IAM has no condition key on the content of a trust policy, so a role write here could plant a role that
- * anyone may assume; the platform keeps the roles in step by invoking the reconciler, which writes only its own fixed
- * trust. The guard denies stay, so that nothing attached later can lift this role either.
+ * What the platform may do when it updates the onboarding: run the management function (never the deploy-time one,
+ * whose delete event tears every per-cluster role down, and never change its code), read the stack's per-cluster
+ * roles, read the agents' bucket's settings, and read the fleet. No IAM write of any kind: IAM has no condition key on
+ * the content of a trust policy, so a role write here could plant a role that anyone may assume; the platform keeps
+ * the roles in step by invoking the reconciler, which writes only its own fixed trust. No lifecycle write either: IAM
+ * has no condition key on a lifecycle rule's content, so that right is the right to expire every object. The guard
+ * denies, and the denies of autoUpdateDenies, stay, so that nothing attached later can lift this role either.
  */
 export function autoUpdatePermissions(scope: StackScope): PolicyDocument {
     const arns = ownedArns(scope);
@@ -37,18 +39,17 @@ export function autoUpdatePermissions(scope: StackScope): PolicyDocument {
             Sid: "RunReconciler",
             Effect: "Allow",
             Action: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
-            Resource: arns.functions,
+            Resource: arns.managementFunction,
         },
         { Sid: "ReadClusterRoles", Effect: "Allow", Action: CLUSTER_ROLE_READ_ACTIONS, Resource: arns.clusterRoles },
         {
-            Sid: "MaintainBucket",
+            Sid: "ReadBucketSettings",
             Effect: "Allow",
             Action: [
                 "s3:GetBucketLocation",
                 "s3:GetBucketPolicy",
                 "s3:GetEncryptionConfiguration",
                 "s3:GetLifecycleConfiguration",
-                "s3:PutLifecycleConfiguration",
                 "s3:GetBucketTagging",
             ],
             Resource: arns.bucket,
@@ -57,7 +58,22 @@ export function autoUpdatePermissions(scope: StackScope): PolicyDocument {
         { Sid: "ListFleet", Effect: "Allow", Action: "eks:ListClusters", Resource: "*" },
         { Sid: "DescribeClusters", Effect: "Allow", Action: "eks:DescribeCluster", Resource: arns.clusters },
         ...guardStatements(scope),
+        ...autoUpdateDenies(scope),
     );
+}
+
+/**
+ * What the platform's role must never do, whatever is attached to it later: start the deploy-time function (a forged
+ * `tf.action = "delete"` is the one event that may tear down), set any lifecycle rule, or touch the stack's state
+ * buckets (the deployment record that decides a teardown, the run lease, the trail's logs).
+ */
+export function autoUpdateDenies(scope: StackScope): PolicyStatement[] {
+    const arns = ownedArns(scope);
+    return [
+        { Sid: "DenyDeployTimeRun", Effect: "Deny", Action: "lambda:Invoke*", Resource: arns.creationFunction },
+        { Sid: "DenyLifecycleChanges", Effect: "Deny", Action: "s3:PutLifecycleConfiguration", Resource: "*" },
+        { Sid: "DenyStackState", Effect: "Deny", Action: "s3:*", Resource: arns.stateBuckets },
+    ];
 }
 
 /** The cross-account role the platform assumes for auto-update. */

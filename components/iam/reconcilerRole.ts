@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, bucketArn, policy } from "../../common/documents";
-import { RECONCILER_STATE_KEYS, stackRoleNames } from "../../common/naming";
+import { PolicyDocument, policy } from "../../common/documents";
+import { stackRoleNames } from "../../common/naming";
 import {
     StackScope,
     associationCleanupStatements,
@@ -42,7 +42,7 @@ export function lambdaTrust(accountId: string): PolicyDocument {
 
 /**
  * Least privilege for the reconciler: read the fleet, write only the stack's per-cluster roles and only within their
- * boundary, read its token.
+ * boundary, read its token, keep its two objects in the state bucket, and see whether its schedule exists.
  */
 export function reconcilerPermissions(
     scope: StackScope,
@@ -50,6 +50,9 @@ export function reconcilerPermissions(
     associations?: AssociationAccess,
     events = false,
 ): PolicyDocument {
+    if (!scope.stateBucketName) {
+        throw new Error("the reconciler's policy needs the stack's state bucket (StackScope.stateBucketName)");
+    }
     const arns = ownedArns(scope);
     return policy(
         // ListClusters, ListRoles and ListOpenIDConnectProviders have no resource-level permissions.
@@ -71,10 +74,10 @@ export function reconcilerPermissions(
             Sid: "RunLease",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            Resource: Object.values(RECONCILER_STATE_KEYS).map(
-                (key) => `${bucketArn(scope.partition, scope.bucketName)}/${key}`,
-            ),
+            Resource: arns.stateObjects,
         },
+        // Whether the schedule still exists: a destroy-time teardown requires it gone (lambda/reconciler/exclusive.ts).
+        { Sid: "ReadSchedule", Effect: "Allow", Action: "events:DescribeRule", Resource: arns.scheduleRule },
         {
             Sid: "WriteLogs",
             Effect: "Allow",

@@ -1,6 +1,7 @@
 import { PolicyStatement, bucketArn } from "../../common/documents";
 import {
     CLUSTER_ARN_TAG_KEY,
+    RECONCILER_STATE_KEYS,
     REGION_TAG_KEY,
     STACK_TAG_KEY,
     agentBoundaryPolicyArn,
@@ -8,6 +9,8 @@ import {
     podIdentityRoleArn,
     eventResourceNames,
     reconcilerFunctionNames,
+    reconcilerScheduleName,
+    stateBucketPrefix,
 } from "../../common/naming";
 import {
     ASSOCIATION_TAG_KEYS,
@@ -25,7 +28,10 @@ export interface StackScope {
     stackName: string;
     /** The value of the ownership tag (STACK_TAG_KEY) on everything the stack owns: `<project>/<stack>`. */
     stackId: string;
+    /** The agents' bucket. */
     bucketName: string;
+    /** The stack's state bucket (stateBucketPrefix), in every mode with the reconciler. */
+    stateBucketName?: string;
 }
 
 /** The ARNs a stack's own resources have, the only ones its roles may change. */
@@ -37,12 +43,27 @@ export function ownedArns(scope: StackScope) {
         `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:/aws/lambda/${fn}:*`;
     const bucket = bucketArn(scope.partition, scope.bucketName);
     const events = eventResourceNames(scope.stackName);
+    const stateBuckets = bucketArn(scope.partition, `${stateBucketPrefix(scope.accountId)}*`);
     return {
         clusterRoles: clusterRoleArnPattern(scope),
         boundaryPolicy: agentBoundaryPolicyArn(scope),
         functions: [functionArn(functions.creation), functionArn(functions.management)],
+        /** The deploy-time function: its delete event may tear every per-cluster role down. */
+        creationFunction: functionArn(functions.creation),
+        /** The scheduled and event-driven function: its runs never tear down. */
+        managementFunction: functionArn(functions.management),
         logGroups: [logGroupArn(functions.creation), logGroupArn(functions.management)],
         bucket,
+        /** Every state bucket a stack of this account may have (one per deploy after a kept one), and their objects. */
+        stateBuckets: [stateBuckets, `${stateBuckets}/*`],
+        /** The reconciler's two objects in this stack's state bucket (none without the reconciler). */
+        stateObjects: scope.stateBucketName
+            ? Object.values(RECONCILER_STATE_KEYS).map(
+                  (key) => `${bucketArn(scope.partition, scope.stateBucketName!)}/${key}`,
+              )
+            : [],
+        /** The reconciler's schedule: a real destroy deletes it before the deploy-time Invocation. */
+        scheduleRule: `arn:${scope.partition}:events:${scope.region}:${scope.accountId}:rule/${reconcilerScheduleName(scope.stackName)}`,
         clusters: `arn:${scope.partition}:eks:*:${scope.accountId}:cluster/*`,
         podIdentityAssociations: `arn:${scope.partition}:eks:*:${scope.accountId}:podidentityassociation/*`,
         podIdentityAgentAddons: `arn:${scope.partition}:eks:*:${scope.accountId}:addon/*/${POD_IDENTITY_AGENT_ADDON}/*`,

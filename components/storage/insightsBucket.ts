@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { cloudTrailBucketStatements, policy, tlsOnlyBucketPolicy } from "../../common/documents";
-import { TRAIL_PREFIX } from "../../common/naming";
 import { BucketSettings } from "../../common/existing";
+import { ProtectingSetting, protectBucket } from "./bucketSettings";
 
 export interface InsightsBucketArgs {
     /** Physical bucket name, `nops-container-cost-<accountId>`. */
@@ -26,19 +25,18 @@ export interface InsightsBucketArgs {
      * without it brings them to these settings.
      */
     adopt?: { bucketName: string; settings: BucketSettings };
-    /** events.createTrail: the one trail allowed to deliver its logs under `_container-insights/cloudtrail/`. */
-    cloudTrail?: { accountId: string; trailArn: string };
 }
 
-/** The bucket the agents write their hourly Parquet files to: encrypted, private, owner-enforced and TLS-only. */
+/**
+ * The bucket the agents write their hourly Parquet files to: encrypted, private, owner-enforced and TLS-only. It holds
+ * the agents' data only, so `lifecycleDays` may expire every object in it.
+ */
 export class InsightsBucket extends pulumi.ComponentResource {
     readonly bucket: aws.s3.Bucket;
     readonly bucketName: pulumi.Output<string>;
     readonly arn: pulumi.Output<string>;
     /** https URL of the bucket. */
     readonly secureUrl: pulumi.Output<string>;
-    /** The bucket policy: a trail writing here must wait for it (CloudTrail checks it at CreateTrail). */
-    readonly policy: aws.s3.BucketPolicy;
 
     constructor(name: string, args: InsightsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:storage:InsightsBucket", name, {}, opts);
@@ -54,77 +52,23 @@ export class InsightsBucket extends pulumi.ComponentResource {
             { bucket: args.bucketName, forceDestroy: !args.retainOnDestroy, tags: args.tags },
             imported(true, ["tags", "forceDestroy"]),
         );
-        const bucketId = this.bucket.id;
-
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            name,
-            {
-                bucket: bucketId,
-                rules: [
-                    {
-                        applyServerSideEncryptionByDefault: args.kmsKeyId
-                            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyId }
-                            : { sseAlgorithm: "AES256" },
-                        bucketKeyEnabled: args.kmsKeyId ? true : undefined,
-                    },
-                ],
-            },
-            imported(adopt?.settings.encryption === true, ["rules"]),
+        const settings = adopt?.settings;
+        const ignored: Record<ProtectingSetting, string[]> = {
+            encryption: ["rules"],
+            publicAccessBlock: ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"],
+            ownershipControls: ["rule"],
+            policy: ["policy"],
+        };
+        protectBucket(name, { bucket: this.bucket, partition: args.partition, kmsKeyId: args.kmsKeyId }, (setting) =>
+            imported(settings?.[setting] === true, ignored[setting]),
         );
 
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-            name,
-            {
-                bucket: bucketId,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            imported(adopt?.settings.publicAccessBlock === true, [
-                "blockPublicAcls",
-                "blockPublicPolicy",
-                "ignorePublicAcls",
-                "restrictPublicBuckets",
-            ]),
-        );
-
-        new aws.s3.BucketOwnershipControls(
-            name,
-            { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            imported(adopt?.settings.ownershipControls === true, ["rule"]),
-        );
-
-        const trail = args.cloudTrail;
-        this.policy = new aws.s3.BucketPolicy(
-            name,
-            {
-                bucket: bucketId,
-                policy: pulumi.all([args.partition, this.bucket.bucket]).apply(([partition, bucket]) =>
-                    JSON.stringify(
-                        policy(
-                            ...tlsOnlyBucketPolicy(partition, bucket).Statement,
-                            ...(trail
-                                ? cloudTrailBucketStatements({
-                                      partition,
-                                      bucketName: bucket,
-                                      ...trail,
-                                      prefix: TRAIL_PREFIX,
-                                  })
-                                : []),
-                        ),
-                    ),
-                ),
-            },
-            // S3 rejects a bucket policy while the public access block is still being applied.
-            { ...imported(adopt?.settings.policy === true, ["policy"]), dependsOn: [publicAccessBlock] },
-        );
-
+        // Every object: the bucket is the agents' alone (the stack's own objects are in its state bucket).
         if (args.lifecycleDays !== undefined) {
             new aws.s3.BucketLifecycleConfiguration(
                 name,
                 {
-                    bucket: bucketId,
+                    bucket: this.bucket.id,
                     rules: [
                         {
                             id: "expire-parquet-files",

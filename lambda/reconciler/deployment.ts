@@ -2,9 +2,10 @@
  * Tells a stack destroy from the delete of a replaced aws.lambda.Invocation. Both invoke the creation function with
  * `tf.action = "delete"`; a replacement creates the new Invocation first (Pulumi's default create-before-delete).
  * So every create counts its input as live, every update moves the count from `tf.prev_input` to the new input, and
- * every delete removes one: only the delete that leaves no live Invocation is the stack's destroy, and tears down.
+ * every delete removes one: only the delete of a live input that leaves no live Invocation may be the stack's destroy.
  * This holds whatever caused the replacement (a ForceNew property, a renamed resource without an alias,
- * `--replace`), even when the old and new inputs are identical.
+ * `--replace`), even when the old and new inputs are identical. The record lives in the stack's state bucket, out of
+ * reach of every lifecycle rule and of every identity but the reconciler's.
  */
 import { createHash } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -48,6 +49,9 @@ interface StoredRecord {
     damaged: boolean;
 }
 
+/** What a delete that does not tear down leaves, and what to do about it after a real destroy. */
+export const ROLES_STAY = "the roles stay (after a stack destroy, delete the roles under the stack's IAM path by hand)";
+
 export interface DeleteDecision {
     teardown: boolean;
     reason: string;
@@ -62,57 +66,99 @@ export class DeploymentRecord {
         private readonly call: Call,
     ) {}
 
-    /** A create or an update of the deploy-time Invocation succeeded. */
     /**
      * A create or an update of the deploy-time Invocation. A damaged record stays as it is ("damaged"): rewriting it
      * from this one input would forget the Invocations it counted, and a replacement's delete would then tear down.
      */
     async applied(event: unknown): Promise<"recorded" | "damaged"> {
         const previous = (event as { tf?: { action?: string; prev_input?: unknown } }).tf;
-        const live = await this.change(
-            (l) => {
-                if (previous?.action === "update" && previous.prev_input && typeof previous.prev_input === "object") {
-                    remove(l, inputHash(previous.prev_input));
-                }
-                const hash = inputHash(event);
-                l[hash] = (l[hash] ?? 0) + 1;
-            },
-            { keepDamaged: true },
-        );
+        const live = await this.change((l) => {
+            if (previous?.action === "update" && previous.prev_input && typeof previous.prev_input === "object") {
+                remove(l, inputHash(previous.prev_input));
+            }
+            const hash = inputHash(event);
+            l[hash] = (l[hash] ?? 0) + 1;
+            return true;
+        });
         return live === "damaged" ? "damaged" : "recorded";
     }
 
     /**
-     * A delete: the stack's destroy when no other Invocation of this stack is live. A record that exists but is not
-     * one the reconciler wrote decides nothing: tearing down on doubt could take a live stack's roles (the delete of a
-     * replaced Invocation), so the roles stay until someone who can tell removes them or the object.
+     * A delete. It tears down only when the record exists, is one the reconciler wrote, counts this Invocation's input
+     * as live and nothing else, and `destroying` confirms the stack is going (schedule.ts: its schedule is gone).
+     * Anything less decides nothing: a missing record (never written, deleted, expired), a damaged one, or an input no
+     * create or update recorded is not what the engine sends at a destroy, and tearing down on doubt could take a live
+     * stack's roles; the roles then stay until someone who can tell removes them. The record alone cannot tell a
+     * destroy from whoever invokes the deploy-time function with the live input; the schedule alone cannot tell it from
+     * a replaced Invocation's delete. A last delete writes nothing: unconfirmed, so that the real destroy, later, still
+     * finds its input live; confirmed, so that a destroy retried after a failed teardown does too (a later deploy
+     * starts with a new state bucket).
      */
-    async deleted(event: unknown): Promise<DeleteDecision> {
-        const live = await this.change((l) => remove(l, inputHash(event)), { keepDamaged: true });
+    async deleted(event: unknown, destroying: () => Promise<boolean>): Promise<DeleteDecision> {
+        const hash = inputHash(event);
+        const where = `s3://${this.bucket}/${this.key}`;
+        let last: "confirmed" | "unconfirmed" | undefined;
+        const live = await this.change(async (l) => {
+            last = undefined;
+            if (!l[hash]) {
+                return false;
+            }
+            remove(l, hash);
+            if (total(l) === 0) {
+                last = (await destroying()) ? "confirmed" : "unconfirmed";
+                return false;
+            }
+            return true;
+        }, "never create");
+        if (live === "missing") {
+            return { teardown: false, reason: `there is no deployment record ${where}; ${ROLES_STAY}` };
+        }
         if (live === "damaged") {
             return {
                 teardown: false,
-                reason: `the deployment record s3://${this.bucket}/${this.key} is not one the reconciler wrote; the roles stay (after a stack destroy, delete the roles under the stack's IAM path by hand; to let deploys count again, delete the object while no replacement is under way)`,
+                reason: `the deployment record ${where} is not one the reconciler wrote; ${ROLES_STAY}; to let deploys count again, delete the object while no replacement is under way`,
             };
         }
-        const others = Object.values(live).reduce((n, count) => n + count, 0);
-        return others === 0
-            ? { teardown: true, reason: "the stack's last deploy-time Invocation is being deleted" }
-            : { teardown: false, reason: "a newer deploy-time Invocation replaced this one; the roles stay" };
+        if (last === "confirmed") {
+            return {
+                teardown: true,
+                reason: "the stack is being destroyed and this is its last deploy-time Invocation",
+            };
+        }
+        if (last === "unconfirmed") {
+            return {
+                teardown: false,
+                reason: `this is the stack's last deploy-time Invocation, but the reconciler's schedule still exists, so the stack is not being destroyed; ${ROLES_STAY}`,
+            };
+        }
+        return live.written
+            ? { teardown: false, reason: "a newer deploy-time Invocation replaced this one; the roles stay" }
+            : {
+                  teardown: false,
+                  reason: `the deployment record ${where} does not count this input as live; ${ROLES_STAY}`,
+              };
     }
 
-    /** Read, change, write back only if nobody wrote in between (S3 conditional writes). Returns what was written. */
+    /**
+     * Read, change, write back only if nobody wrote in between (S3 conditional writes). `edit` returns whether to
+     * write. A damaged record is never rewritten; a missing one is created unless `missing` says "never create".
+     */
     private async change(
-        edit: (live: Live) => void,
-        options: { keepDamaged?: boolean } = {},
-    ): Promise<Live | "damaged"> {
+        edit: (live: Live) => boolean | Promise<boolean>,
+        missing: "create" | "never create" = "create",
+    ): Promise<{ live: Live; written: boolean } | "damaged" | "missing"> {
         for (;;) {
             const current = await this.read();
-            if (current?.damaged && options.keepDamaged) {
+            if (current?.damaged) {
                 return "damaged";
             }
+            if (!current && missing === "never create") {
+                return "missing";
+            }
             const live = { ...(current?.live ?? {}) };
-            edit(live);
+            if (!(await edit(live))) {
+                return { live, written: false };
+            }
             const condition = current ? { IfMatch: current.etag } : { IfNoneMatch: "*" };
             try {
                 await this.call(() =>
@@ -127,7 +173,7 @@ export class DeploymentRecord {
                         }),
                     ),
                 );
-                return live;
+                return { live, written: true };
             } catch (error) {
                 if (errorName(error) !== "PreconditionFailed" && errorName(error) !== "ConditionalRequestConflict") {
                     throw error;
@@ -183,6 +229,10 @@ export function parseLive(text: string): Live | undefined {
             (count as number) <= MAX_COUNT,
     );
     return valid && entries.length <= MAX_COUNT ? (live as Live) : undefined;
+}
+
+function total(live: Live): number {
+    return Object.values(live).reduce((n, count) => n + count, 0);
 }
 
 function remove(live: Live, hash: string): void {

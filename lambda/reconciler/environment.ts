@@ -4,6 +4,8 @@ import { ReconcilerSettings } from "./types";
 /** Everything the Lambda reads from its environment. No secret is ever put there: the token is fetched at run time. */
 export interface LambdaEnvironment extends ReconcilerSettings {
     homeRegion: string;
+    /** The stack's state bucket: the run lease and the deployment record. */
+    stateBucketName: string;
     apiUrl: string;
     tokenSecretArn: string;
     version: string;
@@ -18,6 +20,7 @@ export const ENVIRONMENT_VARIABLES = {
     stackName: "CI_STACK_NAME",
     regions: "CI_REGIONS",
     bucketName: "CI_BUCKET_NAME",
+    stateBucketName: "CI_STATE_BUCKET_NAME",
     queueArnPattern: "CI_QUEUE_ARN_PATTERN",
     namespace: "CI_AGENT_NAMESPACE",
     serviceAccount: "CI_AGENT_SERVICE_ACCOUNT",
@@ -112,6 +115,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
         stackName: value("stackName"),
         regions: value("regions").split(",").filter(Boolean),
         bucketName: value("bucketName"),
+        stateBucketName: value("stateBucketName"),
         queueArnPattern: value("queueArnPattern"),
         namespace: value("namespace"),
         serviceAccount: value("serviceAccount"),

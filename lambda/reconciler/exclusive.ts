@@ -1,11 +1,12 @@
 /**
- * One reconciler run at a time, and teardown only for a stack destroy: the run's work wrapped in the bucket lease
- * (lease.ts) and the deploy-time Invocation record (deployment.ts).
+ * One reconciler run at a time, and teardown only for a stack destroy: the run's work wrapped in the lease (lease.ts)
+ * in the stack's state bucket, the deploy-time Invocation record (deployment.ts) and the schedule's absence
+ * (schedule.ts).
  */
 import { randomUUID } from "node:crypto";
 import { S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
-import { DeploymentRecord } from "./deployment";
+import { DeploymentRecord, ROLES_STAY } from "./deployment";
 import { errorName, errorText } from "../../common/errors";
 import { BucketLease, Call, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
 import { Log } from "./reconcile";
@@ -30,6 +31,8 @@ export interface ExclusiveContext {
     call: Call;
     log: Log;
     options?: ExclusiveOptions;
+    /** Whether the stack's reconciler schedule still exists (schedule.ts): asked only of a last delete. */
+    scheduleExists: () => Promise<boolean>;
 }
 
 export interface GuardedResult {
@@ -54,7 +57,7 @@ export function emptyResult(action: ReconcileResult["action"]): ReconcileResult 
 }
 
 /**
- * Runs `work.reconcile` (create, update, schedule) or `work.teardown` (delete of the stack's last Invocation) under
+ * Runs `work.reconcile` (create, update, schedule) or `work.teardown` (a delete the record lets through) under
  * the lease. A run that cannot get the lease in time changes nothing: a scheduled or deploy-time run returns
  * "another run holds the lease" (the holder reconciles the same fleet); a teardown fails, so that the destroy is retried.
  *
@@ -82,7 +85,6 @@ export async function exclusiveRun(
     const lease = new BucketLease(context.s3, context.bucket, context.clock, context.call, options);
     const records = new DeploymentRecord(context.s3, context.bucket, context.call);
     const deployment = {
-        deleted: (e: unknown) => records.deleted(e),
         applied: async (e: unknown) => {
             if ((await records.applied(e)) === "damaged") {
                 context.log.error(
@@ -103,9 +105,10 @@ export async function exclusiveRun(
         );
 
     if (action === "delete") {
-        const decision = await deployment.deleted(event).catch((error) => {
+        const destroying = async () => !(await context.scheduleExists());
+        const decision = await records.deleted(event, destroying).catch((error) => {
             if (errorName(error) === "NoSuchBucket") {
-                return { teardown: true, reason: "the stack's bucket is gone" };
+                return { teardown: false, reason: `the stack's state bucket ${context.bucket} is gone; ${ROLES_STAY}` };
             }
             throw error;
         });
@@ -113,13 +116,7 @@ export async function exclusiveRun(
         if (!decision.teardown) {
             return { result: emptyResult("delete"), skipped: decision.reason };
         }
-        // Without the bucket there is no lease to take, and no run to race: the schedule is already gone.
-        const held = await take().catch((error) => {
-            if (errorName(error) === "NoSuchBucket") {
-                return "no bucket" as const;
-            }
-            throw error;
-        });
+        const held = await take();
         if (!held) {
             throw new Error("another reconciler run holds the lease; run the operation again in a few minutes");
         }
@@ -127,9 +124,7 @@ export async function exclusiveRun(
             const result = await work.teardown();
             return { result, failure: work.failure?.(result) };
         } finally {
-            if (held !== "no bucket") {
-                await release(held);
-            }
+            await release(held);
         }
     }
 

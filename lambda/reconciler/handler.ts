@@ -14,6 +14,7 @@ import { nothingHandled, ReconcileFailed } from "./outcome";
 import { reconcile, summarize, teardown } from "./reconcile";
 import { BatchResponse, SqsEvent, isQueueEvent, runQueue } from "./queueRun";
 import { clusterEventEntries } from "./clusterEvents";
+import { scheduleExists } from "./schedule";
 import { Clock, DEFAULT_RETRY, realClock, withRetry } from "./timing";
 import { ReconcileResult } from "./types";
 import { errorText } from "../../common/errors";
@@ -103,11 +104,12 @@ export async function run(
             event,
             {
                 s3: deps.clients.s3,
-                bucket: env.bucketName,
+                bucket: env.stateBucketName,
                 clock: deps.clock,
                 call: stateCall,
                 log: logger,
                 options: deps.lease,
+                scheduleExists: () => scheduleExists(deps.clients.events, env.stackName, stateCall),
             },
             {
                 reconcile: () =>

@@ -1,5 +1,5 @@
 /**
- * A lease in the stack's bucket that keeps reconciler runs from overlapping, without reserved concurrency (which
+ * A lease in the stack's state bucket that keeps reconciler runs from overlapping, without reserved concurrency (which
  * fails in accounts whose unreserved concurrency would drop below 10). It relies on S3 conditional writes:
  * `PutObject` with `If-None-Match: *` succeeds for exactly one writer and answers the others 412 PreconditionFailed
  * (409 ConditionalRequestConflict while another conditional write of the key is in flight: ask again); `If-Match:

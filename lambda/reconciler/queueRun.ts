@@ -102,7 +102,7 @@ export async function runQueue(event: SqsEvent, deps: QueueRunDeps): Promise<Que
     }
     const outcomes = new Map<string, GroupOutcome>();
     if (groups.size > 0) {
-        const lease = new BucketLease(deps.s3, env.bucketName, clock, deps.stateCall, deps.lease ?? DEFAULT_LEASE);
+        const lease = new BucketLease(deps.s3, env.stateBucketName, clock, deps.stateCall, deps.lease ?? DEFAULT_LEASE);
         const held = await lease.acquire(`event-${randomUUID()}`, deps.lease?.waitMs ?? EVENT_LEASE_WAIT_MS);
         if (!held) {
             log.info("another run holds the lease; the messages come back later", { messages: event.Records.length });

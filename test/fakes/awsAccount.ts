@@ -6,7 +6,9 @@
  * set, every call is authorized against that identity-based policy the way IAM does it, `iam:PermissionsBoundary`
  * and `aws:TagKeys` included, so a test can show what a role's real policy allows and refuses.
  */
+import * as eventBridge from "@aws-sdk/client-eventbridge";
 import { PolicyDocument } from "../../common/documents";
+import { stateBucketPrefix } from "../../common/naming";
 import { Clock } from "../../lambda/reconciler/timing";
 import { AuthRequest, evaluate } from "./iamPolicy";
 
@@ -24,6 +26,14 @@ export type ErrorName =
     | "NoSuchBucket"
     | "PreconditionFailed"
     | "ConditionalRequestConflict";
+
+/** The 26 characters terraform-provider-aws appends to a `bucketPrefix` (a timestamp and a counter), fixed here. */
+export const BUCKET_PREFIX_SUFFIX = "20260101000000000000000001";
+
+/** The name the stack's state bucket gets in the fake account and under the program's mocks. */
+export function fakeStateBucketName(accountId: string): string {
+    return `${stateBucketPrefix(accountId)}${BUCKET_PREFIX_SUFFIX}`;
+}
 
 export function awsError(name: ErrorName | string, message: string, status = 400): Error {
     return Object.assign(new Error(message), {
@@ -151,8 +161,9 @@ export class FakeAccount {
 
     constructor(private readonly options: FakeAccountOptions = {}) {
         this.accountId = options.accountId ?? "111122223333";
-        // The stack's bucket: the reconciler only ever runs in an account where the stack created it.
+        // The stack's buckets: the reconciler only ever runs in an account where the stack created them.
         this.addBucket(`nops-container-cost-${this.accountId}`);
+        this.addBucket(fakeStateBucketName(this.accountId));
         this.tokens = options.iamWritesPerSecond ?? 0;
         this.lastRefill = options.clock?.now() ?? 0;
     }
@@ -305,6 +316,9 @@ export class FakeAccount {
         const action = `${service}:${operation}`;
         if (service === "eks") {
             return this.eksAuthRequests(operation, action, input, region!);
+        }
+        if (operation === "DescribeRule") {
+            return [{ action, resource: `arn:aws:events:${region}:${this.accountId}:rule/${input.Name}`, context: {} }];
         }
         if (service === "events") {
             // PutEvents is authorized per entry, on the bus it names (the default bus when it names none).
@@ -972,6 +986,25 @@ export class FakeAccount {
         };
     }
 
+    /** EventBridge rules that exist on the default bus, as `<region>/<name>` (none unless a test adds them). */
+    readonly eventRules = new Set<string>();
+
+    /** DescribeRule of a rule on the default bus; a missing one is EventBridge's ResourceNotFoundException. */
+    opDescribeRule(input: { Name: string }, region: string) {
+        if (!this.eventRules.has(`${region}/${input.Name}`)) {
+            throw new eventBridge.ResourceNotFoundException({
+                message: `Rule ${input.Name} does not exist on EventBus default.`,
+                $metadata: { httpStatusCode: 400 },
+            });
+        }
+        return {
+            Name: input.Name,
+            Arn: `arn:aws:events:${region}:${this.accountId}:rule/${input.Name}`,
+            State: "ENABLED",
+            EventBusName: "default",
+        };
+    }
+
     /** ChangeMessageVisibility calls, in order (the fake keeps no queue: the consumer is given its records). */
     readonly visibilityChanges: Array<{ queueUrl: string; receiptHandle: string; seconds: number }> = [];
 
@@ -1227,6 +1260,7 @@ const SERVICE_OF: Record<string, string> = {
     DeletePodIdentityAssociation: "eks",
     GetSecretValue: "secretsmanager",
     PutEvents: "events",
+    DescribeRule: "events",
     ChangeMessageVisibility: "sqs",
     PutObject: "s3",
     GetObject: "s3",

@@ -6,7 +6,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cl
 import * as s3 from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { DescribeRuleCommand, EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { FakeAccount } from "./awsAccount";
@@ -90,6 +90,9 @@ export function mockAws(account: FakeAccount): () => void {
     events
         .on(PutEventsCommand)
         .callsFake(async (input, getClient) => account.handle("PutEvents", input, await regionOf(getClient)));
+    events
+        .on(DescribeRuleCommand)
+        .callsFake(async (input, getClient) => account.handle("DescribeRule", input, await regionOf(getClient)));
     const sqs = mockClient(SQSClient);
     sqs.on(ChangeMessageVisibilityCommand).callsFake(async (input, getClient) =>
         account.handle("ChangeMessageVisibility", input, await regionOf(getClient)),

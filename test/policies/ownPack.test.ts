@@ -87,13 +87,16 @@ describe("the program passes its own policy pack", () => {
         );
     });
 
-    it("would be caught without its TLS bucket policy or its encryption (the check really looks at the program)", async () => {
+    it("would be caught without its TLS bucket policies or its encryption (the check really looks at the program)", async () => {
         const result = await checkProgram(
             baseConfig(),
             (r) => r.type !== "aws:s3/bucketPolicy:BucketPolicy" && !r.type.includes("bucketServerSideEncryption"),
         );
+        // Both buckets: the agents' and the stack's state bucket.
         assert.deepEqual(result.violations.map((v) => `${v.level} ${v.policy}`).sort(), [
             "mandatory s3-bucket-encrypted",
+            "mandatory s3-bucket-encrypted",
+            "mandatory s3-bucket-tls-only",
             "mandatory s3-bucket-tls-only",
         ]);
     });
