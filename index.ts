@@ -24,6 +24,7 @@ export const iamUserCredentialsSecretArn = program.then((o) => o.iamUserCredenti
 export const crossAccountRoleArn = program.then((o) => o.crossAccountRoleArn);
 export const reconcilerRoleArn = program.then((o) => o.reconcilerRoleArn);
 export const reconcilerLastRun = program.then((o) => o.reconcilerLastRun);
+export const stateBucketName = program.then((o) => o.stateBucketName);
 export const clusters = program.then((o) => o.clusters);
 export const podIdentityRoleArn = program.then((o) => o.podIdentityRoleArn);
 export const eventBusName = program.then((o) => o.eventBusName);

@@ -56,6 +56,8 @@ export interface ProgramOutputs {
     crossAccountRoleArn?: pulumi.Output<string>;
     reconcilerRoleArn?: pulumi.Output<string>;
     reconcilerLastRun?: pulumi.Output<string>;
+    /** The stack's state bucket (the reconciler's lease and deployment record, the created trail's logs). */
+    stateBucketName?: pulumi.Output<string>;
     /** identityMode podIdentity or auto: the one role every cluster's Pod Identity association names. */
     podIdentityRoleArn?: pulumi.Output<string>;
     /** Per cluster: name, region, ARN, role ARN and whether the agent was installed or why not. */
@@ -267,6 +269,7 @@ export async function createContainerInsights(
             tags,
         });
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;
+        outputs.stateBucketName = state.bucketName;
         reconciler = new RoleReconciler("reconciler", {
             stackName: settings.stackName,
             environment: pulumi

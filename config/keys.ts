@@ -239,7 +239,7 @@ export const KEY_TABLE = [
     },
     {
         key: "retainBucket",
-        doc: "The bucket, its data and its settings survive `pulumi destroy` (see [Destroying a stack](operations.md#destroying-a-stack)). `false`, applied with `pulumi up`, lets destroy empty and delete it.",
+        doc: "The bucket, its data and its settings survive `pulumi destroy` (see [Destroying a stack](operations.md#destroying-a-stack)), and so does the state bucket when it holds the trail's logs (`events.createTrail`). `false`, applied with `pulumi up`, lets destroy empty and delete them.",
         type: "boolean",
         default: true,
         description:
@@ -259,7 +259,7 @@ export const KEY_TABLE = [
     },
     {
         key: "lifecycleDays",
-        doc: "Expire the Parquet files after this many days; `0` keeps them.",
+        doc: "Expire the Parquet files after this many days; `0` keeps them. The rule covers every object of the agents' bucket, which holds nothing else: the stack's own objects are in its state bucket (see [The reconciler](reconciler.md)).",
         type: "integer",
         default: 0,
         description: "Delete the agents' Parquet files after this many days. 0 keeps them forever.",
@@ -669,7 +669,7 @@ export const KEY_TABLE = [
     },
     {
         key: "events.createTrail",
-        doc: "Create a multi-region CloudTrail trail (management events) writing to the stack's bucket under `_container-insights/cloudtrail/`, for accounts where no trail delivers the events (the program warns per region when none does).",
+        doc: "Create a multi-region CloudTrail trail (management write events) writing to the stack's state bucket under `cloudtrail/`, for accounts where no trail delivers the events (the program warns per region when none does).",
         type: "boolean",
         default: false,
         description:
