@@ -4,7 +4,7 @@
  */
 import { parseImageReference } from "../images/reference";
 import { wildcardMatch } from "../lib/wildcard";
-import { Rule, RULES } from "./podSecurity";
+import { Rule, RULES } from "./controls";
 import { Workload, WorkloadContainer } from "./workloads";
 
 export interface ExceptionSelector {
@@ -68,9 +68,15 @@ export const DEFAULT_EXCEPTIONS: PodSecurityException[] = [
     ),
     nops(
         "nops/prom/node-exporter",
-        ["hostNamespaces", "hostPathVolumes", "volumeTypes", ...UNHARDENED.filter((r) => r !== "runAsNonRoot")],
-        "The node exporter reads node metrics: it uses the host network and PID namespaces and mounts /, /proc and /sys " +
-            "read-only; it runs as 65534, but " +
+        [
+            "hostNamespaces",
+            "hostPorts",
+            "hostPathVolumes",
+            "volumeTypes",
+            ...UNHARDENED.filter((r) => r !== "runAsNonRoot"),
+        ],
+        "The node exporter reads node metrics: it uses the host network (so its metrics port 9100 is a host port) and " +
+            "PID namespaces and mounts /, /proc and /sys read-only; it runs as 65534, but " +
             NOT_RESTRICTED +
             ".",
     ),

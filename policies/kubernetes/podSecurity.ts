@@ -1,32 +1,13 @@
 /**
- * The Pod Security Standards "restricted" profile (which includes "baseline"), control by control, as
- * kubernetes.io/docs/concepts/security/pod-security-standards defines them. Pure: the policy decides what is waived.
+ * The Pod Security Standards "restricted" profile (which includes "baseline"), control by control, in the version a
+ * PssProfile describes (pssVersions.ts), judged as Kubernetes' Pod Security Admission judges it. Pure: the policy
+ * decides what is waived.
  */
 import { isUnknown } from "../lib/unknown";
 import { asArray, asRecord } from "../lib/objects";
+import { Rule } from "./controls";
+import { PssProfile } from "./pssVersions";
 import { PodSpecSite, WorkloadContainer } from "./workloads";
-
-/** Every control, keyed by the name exceptions use, with its PSS name and the profile that introduces it. */
-export const CONTROLS = {
-    hostProcess: { pss: "HostProcess", profile: "baseline" },
-    hostNamespaces: { pss: "Host Namespaces", profile: "baseline" },
-    privileged: { pss: "Privileged Containers", profile: "baseline" },
-    capabilities: { pss: "Capabilities", profile: "restricted" },
-    hostPathVolumes: { pss: "HostPath Volumes", profile: "baseline" },
-    hostPorts: { pss: "Host Ports", profile: "baseline" },
-    appArmor: { pss: "AppArmor", profile: "baseline" },
-    seLinux: { pss: "SELinux", profile: "baseline" },
-    procMount: { pss: "/proc Mount Type", profile: "baseline" },
-    seccomp: { pss: "Seccomp", profile: "restricted" },
-    sysctls: { pss: "Sysctls", profile: "baseline" },
-    volumeTypes: { pss: "Volume Types", profile: "restricted" },
-    allowPrivilegeEscalation: { pss: "Privilege Escalation", profile: "restricted" },
-    runAsNonRoot: { pss: "Running as Non-root", profile: "restricted" },
-    runAsUser: { pss: "Running as Non-root user", profile: "restricted" },
-} as const;
-
-export type Rule = keyof typeof CONTROLS;
-export const RULES = Object.keys(CONTROLS) as Rule[];
 
 export interface RuleResult {
     rule: Rule;
@@ -35,29 +16,6 @@ export interface RuleResult {
     unknown?: boolean;
 }
 
-const ALLOWED_VOLUME_TYPES = new Set([
-    "configMap",
-    "csi",
-    "downwardAPI",
-    "emptyDir",
-    "ephemeral",
-    "persistentVolumeClaim",
-    "projected",
-    "secret",
-]);
-const SAFE_SYSCTLS = new Set([
-    "kernel.shm_rmid_forced",
-    "net.ipv4.ip_local_port_range",
-    "net.ipv4.ip_unprivileged_port_start",
-    "net.ipv4.tcp_syncookies",
-    "net.ipv4.ping_group_range",
-    "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time",
-    "net.ipv4.tcp_fin_timeout",
-    "net.ipv4.tcp_keepalive_intvl",
-    "net.ipv4.tcp_keepalive_probes",
-]);
-const SELINUX_TYPES = new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
 const SECCOMP_TYPES = new Set(["RuntimeDefault", "Localhost"]);
 const APPARMOR_TYPES = new Set(["RuntimeDefault", "Localhost"]);
 const APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
@@ -84,7 +42,7 @@ const unknownResult = (rule: Rule, what: string): RuleResult => ({
 });
 const fail = (rule: Rule, message: string): RuleResult => ({ rule, message });
 
-function seLinux(options: Value, where: string): RuleResult[] {
+function seLinux(options: Value, where: string, types: ReadonlySet<string>): RuleResult[] {
     if (options === UNKNOWN) {
         return [unknownResult("seLinux", `${where}.seLinuxOptions`)];
     }
@@ -93,14 +51,19 @@ function seLinux(options: Value, where: string): RuleResult[] {
         const value = read(options, key);
         if (value === UNKNOWN) {
             results.push(unknownResult("seLinux", `${where}.seLinuxOptions.${key}`));
-        } else if (value !== undefined && (key === "type" ? !SELINUX_TYPES.has(String(value)) : value !== "")) {
+        } else if (value !== undefined && (key === "type" ? !types.has(String(value)) : value !== "")) {
             results.push(fail("seLinux", `sets ${where}.seLinuxOptions.${key}: ${JSON.stringify(value)}`));
         }
     }
     return results;
 }
 
-function profileType(rule: "seccomp" | "appArmor", value: Value, where: string, allowed: Set<string>): RuleResult[] {
+function profileType(
+    rule: "seccomp" | "appArmor",
+    value: Value,
+    where: string,
+    allowed: ReadonlySet<string>,
+): RuleResult[] {
     if (value === UNKNOWN) {
         return [unknownResult(rule, where)];
     }
@@ -109,8 +72,108 @@ function profileType(rule: "seccomp" | "appArmor", value: Value, where: string, 
         : [fail(rule, `sets ${where}: ${JSON.stringify(value)} (allowed: ${[...allowed].join(", ")})`)];
 }
 
+/**
+ * A profile's type, "" for a profile object without one (Pod Security Admission reads it as the empty type, which
+ * no control allows), undefined when no profile is set.
+ */
+function profileTypeOf(sc: Value, key: "seccompProfile" | "appArmorProfile"): Value {
+    const profile = read(sc, key);
+    return profile === UNKNOWN || profile === undefined ? profile : (read(profile, "type") ?? "");
+}
+
+/**
+ * Host ports as the cluster sees them: with hostNetwork, the API server gives every port of containers and
+ * initContainers without a hostPort its containerPort as hostPort (kubernetes pkg/apis/core/v1 SetDefaults_Pod).
+ */
+function hostPorts(site: PodSpecSite, container: WorkloadContainer): RuleResult[] {
+    const ports = read(container.container, "ports");
+    const hostNetwork = container.list === "ephemeralContainers" ? false : read(site.spec, "hostNetwork");
+    const results: RuleResult[] = [];
+    if (ports === UNKNOWN) {
+        results.push(unknownResult("hostPorts", "ports"));
+    }
+    asArray(ports).forEach((port, index) => {
+        const hostPort = read(port, "hostPort");
+        const containerPort = read(port, "containerPort");
+        if (hostPort === UNKNOWN) {
+            results.push(unknownResult("hostPorts", `ports[${index}].hostPort`));
+        } else if (hostPort !== undefined && hostPort !== 0) {
+            results.push(fail("hostPorts", `uses hostPort ${String(hostPort)}`));
+        } else if (hostNetwork === UNKNOWN || containerPort === UNKNOWN) {
+            results.push(unknownResult("hostPorts", `hostNetwork or ports[${index}].containerPort`));
+        } else if (hostNetwork === true && containerPort !== undefined && containerPort !== 0) {
+            results.push(
+                fail(
+                    "hostPorts",
+                    `uses hostPort ${String(containerPort)} (with hostNetwork: true the API server sets hostPort to the containerPort)`,
+                ),
+            );
+        }
+    });
+    return results;
+}
+
+const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"];
+const LIFECYCLE_HANDLERS = ["postStart", "preStop"];
+const HANDLER_TYPES = ["httpGet", "tcpSocket"];
+
+/** A probe or lifecycle handler that names a host makes the kubelet connect there from the node's network. */
+function hostProbes(container: Record<string, unknown>): RuleResult[] {
+    const handlers = [
+        ...PROBES.map((probe) => [probe]),
+        ...LIFECYCLE_HANDLERS.map((handler) => ["lifecycle", handler]),
+    ];
+    const results: RuleResult[] = [];
+    for (const path of handlers) {
+        for (const type of HANDLER_TYPES) {
+            const where = [...path, type, "host"].join(".");
+            const host = read(container, ...path, type, "host");
+            if (host === UNKNOWN) {
+                results.push(unknownResult("hostProbes", where));
+            } else if (host !== undefined && host !== "") {
+                results.push(fail("hostProbes", `sets ${where}: ${JSON.stringify(host)} (allowed: empty or unset)`));
+            }
+        }
+    }
+    return results;
+}
+
+/**
+ * Keeps the results of controls in force in this version that do not exempt this pod: Windows pods (`spec.os.name:
+ * windows`) and pods in a user namespace (`hostUsers: false`) pass the controls the version exempts them from. While
+ * the field is unknown during preview, a failure of such a control is reported as unknown, not as a violation.
+ */
+function inScope(results: RuleResult[], spec: Record<string, unknown>, profile: PssProfile): RuleResult[] {
+    const os = read(spec, "os", "name");
+    const hostUsers = read(spec, "hostUsers");
+    return results.flatMap((result) => {
+        const behaviour = profile[result.rule];
+        if (!behaviour.inForce) {
+            return [];
+        }
+        for (const [exempts, value, exempt, field] of [
+            [behaviour.exemptsWindows, os, os === "windows", "spec.os.name"],
+            [behaviour.exemptsUserNamespaces, hostUsers, hostUsers === false, "spec.hostUsers"],
+        ] as const) {
+            if (exempts && exempt) {
+                return [];
+            }
+            if (exempts && value === UNKNOWN && !result.unknown) {
+                return [
+                    {
+                        rule: result.rule,
+                        message: `${field} is unknown (it decides whether the control applies)`,
+                        unknown: true,
+                    },
+                ];
+            }
+        }
+        return [result];
+    });
+}
+
 /** Controls that read the pod as a whole: reported once per pod spec. */
-export function evaluatePod(site: PodSpecSite): RuleResult[] {
+export function evaluatePod(site: PodSpecSite, profile: PssProfile): RuleResult[] {
     const spec = site.spec ?? {};
     const sc = read(spec, "securityContext");
     const results: RuleResult[] = [];
@@ -151,11 +214,11 @@ export function evaluatePod(site: PodSpecSite): RuleResult[] {
                     ),
                 );
             }
-            if (!ALLOWED_VOLUME_TYPES.has(type)) {
+            if (!profile.volumeTypes.allowed.has(type)) {
                 results.push(
                     fail(
                         "volumeTypes",
-                        `uses volume ${name} of type ${type} (allowed: ${[...ALLOWED_VOLUME_TYPES].join(", ")})`,
+                        `uses volume ${name} of type ${type} (allowed: ${[...profile.volumeTypes.allowed].join(", ")})`,
                     ),
                 );
             }
@@ -169,15 +232,15 @@ export function evaluatePod(site: PodSpecSite): RuleResult[] {
         const name = read(sysctl, "name");
         if (name === UNKNOWN) {
             results.push(unknownResult("sysctls", "a sysctl name"));
-        } else if (!SAFE_SYSCTLS.has(String(name))) {
+        } else if (!profile.sysctls.allowed.has(String(name))) {
             results.push(fail("sysctls", `sets unsafe sysctl ${String(name)}`));
         }
     });
-    results.push(...seLinux(read(sc, "seLinuxOptions"), "securityContext"));
+    results.push(...seLinux(read(sc, "seLinuxOptions"), "securityContext", profile.seLinux.allowed));
     results.push(
         ...profileType(
             "appArmor",
-            read(sc, "appArmorProfile", "type"),
+            profileTypeOf(sc, "appArmorProfile"),
             "securityContext.appArmorProfile.type",
             APPARMOR_TYPES,
         ),
@@ -188,16 +251,20 @@ export function evaluatePod(site: PodSpecSite): RuleResult[] {
         }
         if (isUnknown(value)) {
             results.push(unknownResult("appArmor", `annotation ${key}`));
-        } else if (value !== "runtime/default" && !(typeof value === "string" && value.startsWith("localhost/"))) {
+        } else if (
+            value !== "" &&
+            value !== "runtime/default" &&
+            !(typeof value === "string" && value.startsWith("localhost/"))
+        ) {
             results.push(
                 fail(
                     "appArmor",
-                    `sets annotation ${key}: ${JSON.stringify(value)} (allowed: runtime/default, localhost/*)`,
+                    `sets annotation ${key}: ${JSON.stringify(value)} (allowed: runtime/default, localhost/*, empty)`,
                 ),
             );
         }
     }
-    const seccomp = read(sc, "seccompProfile", "type");
+    const seccomp = profileTypeOf(sc, "seccompProfile");
     if (seccomp !== undefined) {
         results.push(...profileType("seccomp", seccomp, "securityContext.seccompProfile.type", SECCOMP_TYPES));
     }
@@ -219,7 +286,7 @@ export function evaluatePod(site: PodSpecSite): RuleResult[] {
     } else if (runAsUser === 0) {
         results.push(fail("runAsUser", "runs as root: securityContext.runAsUser is 0"));
     }
-    return results;
+    return inScope(results, spec, profile);
 }
 
 function capabilities(sc: Value): RuleResult[] {
@@ -250,7 +317,7 @@ function capabilities(sc: Value): RuleResult[] {
 }
 
 /** Controls that read one container, with the pod's settings it inherits. */
-export function evaluateContainer(site: PodSpecSite, container: WorkloadContainer): RuleResult[] {
+export function evaluateContainer(site: PodSpecSite, container: WorkloadContainer, profile: PssProfile): RuleResult[] {
     const podSc = read(site.spec, "securityContext");
     const sc = read(container.container, "securityContext");
     const results: RuleResult[] = [];
@@ -272,34 +339,24 @@ export function evaluateContainer(site: PodSpecSite, container: WorkloadContaine
         v === true ? "is privileged (securityContext.privileged: true)" : undefined,
     );
     results.push(...capabilities(sc));
-    const ports = read(container.container, "ports");
-    if (ports === UNKNOWN) {
-        results.push(unknownResult("hostPorts", "ports"));
-    }
-    asArray(ports).forEach((port, index) => {
-        const hostPort = read(port, "hostPort");
-        if (hostPort === UNKNOWN) {
-            results.push(unknownResult("hostPorts", `ports[${index}].hostPort`));
-        } else if (hostPort !== undefined && hostPort !== 0) {
-            results.push(fail("hostPorts", `uses hostPort ${String(hostPort)}`));
-        }
-    });
+    results.push(...hostPorts(site, container));
     results.push(
         ...profileType(
             "appArmor",
-            read(sc, "appArmorProfile", "type"),
+            profileTypeOf(sc, "appArmorProfile"),
             "securityContext.appArmorProfile.type",
             APPARMOR_TYPES,
         ),
     );
-    results.push(...seLinux(read(sc, "seLinuxOptions"), "securityContext"));
+    results.push(...seLinux(read(sc, "seLinuxOptions"), "securityContext", profile.seLinux.allowed));
+    results.push(...hostProbes(container.container));
     flag("procMount", ["procMount"], (v) =>
         v !== undefined && v !== "Default"
             ? `sets securityContext.procMount: ${JSON.stringify(v)} (allowed: Default)`
             : undefined,
     );
-    const ownSeccomp = read(sc, "seccompProfile", "type");
-    const seccomp = ownSeccomp === undefined ? read(podSc, "seccompProfile", "type") : ownSeccomp;
+    const ownSeccomp = profileTypeOf(sc, "seccompProfile");
+    const seccomp = ownSeccomp === undefined ? profileTypeOf(podSc, "seccompProfile") : ownSeccomp;
     if (seccomp === UNKNOWN) {
         results.push(unknownResult("seccomp", "securityContext.seccompProfile.type"));
     } else if (seccomp === undefined) {
@@ -336,8 +393,5 @@ export function evaluateContainer(site: PodSpecSite, container: WorkloadContaine
         );
     }
     flag("runAsUser", ["runAsUser"], (v) => (v === 0 ? "runs as root: securityContext.runAsUser is 0" : undefined));
-    return results;
+    return inScope(results, site.spec ?? {}, profile);
 }
-
-/** The control's name as Pod Security Standards spell it, for messages. */
-export const pssName = (rule: Rule) => `Pod Security Standards ${CONTROLS[rule].profile} "${CONTROLS[rule].pss}"`;

@@ -11,6 +11,7 @@ import {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { schemaErrors } from "./schemaErrors";
 import { plainProps, reportUnknowns } from "./unknown";
 
 /** A resource as a policy sees it: plain props, with the engine's unknown sentinels where values are unknown. */
@@ -82,7 +83,7 @@ function settingsReader<C>(definition: PolicyMetadata<C>): (configured: object) 
         const settings = { ...(definition.defaults ?? {}), ...rest };
         if (validate && !validate(settings)) {
             throw new Error(
-                `${definition.name}: invalid config: ${ajv.errorsText(validate.errors, { dataVar: "config" })}`,
+                `${definition.name}: invalid config: ${schemaErrors(validate.errors, "config", "/").join(", ")}`,
             );
         }
         checked.set(key, settings as C);

@@ -6,6 +6,7 @@ import { EnforcementLevel, Policy } from "@pulumi/policy";
 import Ajv from "ajv";
 import { InputError } from "./types";
 import { asRecord } from "../lib/objects";
+import { schemaErrors } from "../lib/schemaErrors";
 
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -61,11 +62,7 @@ export function effectiveConfig(
             required: policy.configSchema?.required ?? [],
         });
         if (!validate(settings)) {
-            const problems = (validate.errors ?? []).map(
-                (e) =>
-                    `${policy.name}${e.instancePath.replaceAll("/", ".")} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
-            );
-            throw new InputError(source, problems.join("; "));
+            throw new InputError(source, schemaErrors(validate.errors, policy.name, ".").join("; "));
         }
         delete settings.enforcementLevel;
         result.set(policy.name, { level, settings });

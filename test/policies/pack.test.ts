@@ -70,7 +70,7 @@ describe("policy pack definition", () => {
 
 describe("docs/policy-pack.md", () => {
     it("lists every policy, every Pod Security Standards control with its PSS name, and every default exception", async () => {
-        const { CONTROLS } = await import("../../policies/kubernetes/podSecurity");
+        const { CONTROLS } = await import("../../policies/kubernetes/controls");
         const { DEFAULT_EXCEPTIONS } = await import("../../policies/kubernetes/exceptions");
         const section = read(POLICIES_DIR, "..", "docs", "policy-pack.md");
         for (const policy of policies) {

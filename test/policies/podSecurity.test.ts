@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_EXCEPTIONS, PodSecurityException } from "../../policies/kubernetes/exceptions";
-import { CONTROLS, RULES } from "../../policies/kubernetes/podSecurity";
+import { CONTROLS, RULES } from "../../policies/kubernetes/controls";
 import { effectiveConfig } from "../../policies/offline/policyConfig";
 import { policies } from "../../policies/policies";
 import { UNKNOWN_STRING } from "../../policies/lib/unknown";
@@ -443,5 +443,135 @@ describe("policy k8s-pod-security-restricted: exceptions", () => {
                     e.reason.length > 40,
             ),
         );
+    });
+});
+
+describe("policy k8s-pod-security-restricted: Pod Security Standards versions", () => {
+    const container = { name: "app", image: "public.ecr.aws/nops/app:1" };
+    const hardened = {
+        ...container,
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+    };
+    const restrictedPod = (name: string, spec: Record<string, unknown>) => ({
+        type: "kubernetes:core/v1:Pod",
+        name,
+        props: {
+            metadata: { name, namespace: "shop" },
+            spec: {
+                securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                containers: [hardened],
+                ...spec,
+            },
+        },
+    });
+    const withSysctl = (name: string) =>
+        restrictedPod(name, {
+            securityContext: {
+                runAsNonRoot: true,
+                seccompProfile: { type: "RuntimeDefault" },
+                sysctls: [{ name, value: "1" }],
+            },
+        });
+    const pods = [
+        withSysctl("net.ipv4.tcp_rmem"),
+        withSysctl("net.ipv4.tcp_slow_start_after_idle"),
+        restrictedPod("probe-host", {
+            containers: [{ ...hardened, startupProbe: { tcpSocket: { host: "10.0.0.1", port: 22 } } }],
+        }),
+        restrictedPod("engine-type", {
+            containers: [
+                {
+                    ...hardened,
+                    securityContext: { ...hardened.securityContext, seLinuxOptions: { type: "container_engine_t" } },
+                },
+            ],
+        }),
+        restrictedPod("user-namespace-root", {
+            hostUsers: false,
+            securityContext: { runAsUser: 0, seccompProfile: { type: "RuntimeDefault" } },
+        }),
+        restrictedPod("windows", {
+            os: { name: "windows" },
+            securityContext: { runAsNonRoot: true },
+            containers: [container],
+        }),
+    ];
+    /** `pod rule` for each violation, at a version (or the default when undefined). */
+    const failures = async (version?: string) =>
+        ruleHits(
+            await checkStack(pods, { ...baseConfig(), [PSS_POLICY]: version === undefined ? {} : { version } }),
+        ).map((hit) => `${hit.split("::").pop()!.split(" ")[0]} ${hit.split(" ").pop()}`);
+
+    it("defaults to latest: the newest sysctls, host probes, container_engine_t, root in a user namespace, Windows pods", async () => {
+        assert.deepEqual(await failures(), ["probe-host hostProbes"]);
+        assert.deepEqual(await failures("latest"), ["probe-host hostProbes"]);
+        assert.deepEqual(await failures("v1.37"), ["probe-host hostProbes"]);
+    });
+
+    it("judges a pinned version by that version's rules", async () => {
+        assert.deepEqual(await failures("v1.35"), [
+            "net.ipv4.tcp_slow_start_after_idle sysctls",
+            "probe-host hostProbes",
+        ]);
+        assert.deepEqual(await failures("v1.34"), [
+            "net.ipv4.tcp_slow_start_after_idle sysctls",
+            "probe-host hostProbes",
+            "user-namespace-root runAsNonRoot",
+            "user-namespace-root runAsUser",
+        ]);
+        assert.deepEqual(await failures("v1.30"), [
+            "engine-type seLinux",
+            "net.ipv4.tcp_rmem sysctls",
+            "net.ipv4.tcp_slow_start_after_idle sysctls",
+            "user-namespace-root runAsNonRoot",
+            "user-namespace-root runAsUser",
+        ]);
+        assert.deepEqual(await failures("v1.25"), await failures("v1.30"));
+    });
+
+    it("rejects a version it does not know, naming the allowed ones, in the config file and as the engine hands it over", async () => {
+        const allowed = `latest, ${Array.from({ length: 13 }, (_, i) => `v1.${25 + i}`).join(", ")}`;
+        for (const version of ["v1.24", "1.30", "v1.38"]) {
+            assert.throws(
+                () => effectiveConfig({ [PSS_POLICY]: { version } }, policies, "policy.json"),
+                (error: Error) =>
+                    error.message.includes(
+                        `k8s-pod-security-restricted.version must be equal to one of the allowed values (allowed: ${allowed})`,
+                    ),
+            );
+        }
+        const policy = policies.find((p) => p.name === PSS_POLICY) as ResourceValidationPolicy;
+        const [validate] = [policy.validateResource ?? []].flat();
+        const args = {
+            type: "kubernetes:core/v1:Pod",
+            urn: "u",
+            name: "p",
+            props: {},
+            getConfig: () => ({ version: "v1.24" }),
+        };
+        await assert.rejects(
+            async () => validate(args as never, () => undefined),
+            new RegExp(
+                `k8s-pod-security-restricted: invalid config: config/version must be equal to one of the allowed values \\(allowed: ${allowed}\\)`,
+            ),
+        );
+    });
+
+    it("reports a Windows-exempt control as unknown, not as a violation, while spec.os is unknown in preview", async () => {
+        const result = of(
+            await checkStack([
+                restrictedPod("later", {
+                    os: UNKNOWN_STRING,
+                    securityContext: { runAsNonRoot: true },
+                    containers: [container],
+                }),
+            ]),
+            PSS_POLICY,
+        );
+        assert.deepEqual(
+            result.map((v) => v.level),
+            ["advisory"],
+        );
+        assert.match(result[0].message, /spec\.os\.name is unknown \(it decides whether the control applies\)/);
     });
 });
