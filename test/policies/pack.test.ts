@@ -70,7 +70,7 @@ describe("policy pack definition", () => {
 
 describe("docs/policy-pack.md", () => {
     it("lists every policy, every Pod Security Standards control with its PSS name, and every default exception", async () => {
-        const { CONTROLS } = await import("../../policies/kubernetes/controls");
+        const { CONTROLS, RULES } = await import("../../policies/kubernetes/controls");
         const { DEFAULT_EXCEPTIONS } = await import("../../policies/kubernetes/exceptions");
         const section = read(POLICIES_DIR, "..", "docs", "policy-pack.md");
         for (const policy of policies) {
@@ -78,6 +78,19 @@ describe("docs/policy-pack.md", () => {
         }
         for (const [key, control] of Object.entries(CONTROLS)) {
             assert.ok(section.includes(`| \`${key}\` | ${control.pss} | ${control.profile} |`), key);
+        }
+        const { changesOf, OLDEST_MINOR, NEWEST_MINOR, profileFor } =
+            await import("../../policies/kubernetes/pssVersions");
+        assert.ok(
+            section.includes(
+                `\`latest\` (the default, the rules of v1.${NEWEST_MINOR}) or \`v1.${OLDEST_MINOR}\` to \`v1.${NEWEST_MINOR}\``,
+            ),
+        );
+        for (const minor of [OLDEST_MINOR, ...RULES.flatMap(changesOf)]) {
+            assert.ok(section.includes(`\n| v1.${minor} | `), `the versions table has a row for v1.${minor}`);
+        }
+        for (const sysctl of profileFor("latest").sysctls.allowed) {
+            assert.ok(section.includes(`\`${sysctl}\``), sysctl);
         }
         for (const exception of DEFAULT_EXCEPTIONS) {
             const row = section
