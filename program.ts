@@ -35,7 +35,7 @@ import { ClusterAddons, addonNames } from "./components/addons";
 import { planCniMetrics } from "./components/addons/cniMetricsFleet";
 import { AgentIdentity, karpenopsFor } from "./components/cluster/values";
 import { ImageLock, readImageLock } from "./images/lock";
-import { pinAddonImage, pinImages } from "./images/pin";
+import { UNPINNED_WARNING, pinAddonImage, pinImages } from "./images/pin";
 import { ADDON_IMAGES } from "./images/catalog";
 import { AgentPodIdentity } from "./components/cluster/podIdentity";
 import { IdentityPlan, planIdentities } from "./components/cluster/identity";
@@ -412,7 +412,7 @@ function pinnedAddonImages(settings: Settings, lock: ImageLock): Record<string, 
             throw new pulumi.RunError(errorMessage(error));
         }
         if (pinned.unpinned) {
-            pulumi.log.warn(`agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${pinned.unpinned}`);
+            pulumi.log.warn(`${UNPINNED_WARNING}: ${pinned.unpinned}`);
         }
         references[image.component] = pinned.reference;
     }
@@ -453,9 +453,7 @@ function pinnedImageTags(settings: Settings, lock: ImageLock): Record<string, st
         throw new pulumi.RunError(errorMessage(error));
     }
     if (pinned.unpinned.length > 0) {
-        pulumi.log.warn(
-            `agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${pinned.unpinned.join(", ")}`,
-        );
+        pulumi.log.warn(`${UNPINNED_WARNING}: ${pinned.unpinned.join(", ")}`);
     }
     return pinned.tags;
 }

@@ -18,6 +18,7 @@ import { RunOptions, RunResult, runStack } from "./runStack";
 import { StatusIo, runStatus } from "./status";
 import { resolveBackend } from "./workspace";
 import { WATCH_DETAILS, WATCH_USAGE, WatchIo, runWatch } from "./watch/command";
+import { PLAN_DETAILS, PLAN_USAGE, runPlan } from "./plan/command";
 
 export { UsageError } from "./cliArgs";
 
@@ -58,6 +59,11 @@ export const COMMANDS: Record<string, CommandHelp> = {
             "The secrets are read without echo and handed to `pulumi config set --secret` on stdin:",
             "they never appear on the screen, in the command line or in the shell history.",
         ],
+    },
+    plan: {
+        usage: PLAN_USAGE,
+        summary: "offline: what the stack would create, on a described fleet (no Pulumi CLI, no AWS)",
+        details: PLAN_DETAILS,
     },
     adopt: {
         usage: "adopt --env <prod|uat> [--stack NAME] [--region R]",
@@ -221,6 +227,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             return 0;
         }
         switch (command) {
+            case "plan":
+                return await runPlan(rest, io);
             case "adopt":
                 return await runAdopt(rest, io as CliIo & AdoptIo);
             case "status":

@@ -11,6 +11,9 @@ export interface PinnedImages {
 
 export class UnpinnedImagesError extends Error {}
 
+/** How the program's warning about images installed by tag begins (a plan words it for its own reader). */
+export const UNPINNED_WARNING = "agent.allowUnpinnedImages: installing by tag, not pinned by digest";
+
 /**
  * The tags to install. An image the lock does not pin stops the program (naming every such image), unless
  * `allowUnpinned`, which installs it by tag and reports it in `unpinned`.

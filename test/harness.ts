@@ -6,13 +6,25 @@ import { ConfigMap, configSet } from "../config/cliConfig";
 import { PROJECT, configForProgram, handToRuntime } from "./cliReplay";
 import { ImageLock } from "../images/lock";
 import { testImageLock } from "./fakes/imageLock";
-import { firstOtherProfile } from "../components/addons/fargateProfiles";
-import { STACK_TAG_KEY } from "../common/naming";
-import { BUCKET_PREFIX_SUFFIX, fakeStateBucketName } from "./fakes/awsAccount";
+import { Fleet, answerFleet, fleetFargateProfiles } from "../automation/plan/fleet";
+import { mockState } from "../automation/plan/mockState";
+
+export {
+    Fleet,
+    FleetCluster,
+    FleetSubnet,
+    fleetFargateProfiles,
+    invokeError,
+    subnetsOf,
+} from "../automation/plan/fleet";
+
+import { fakeStateBucketName } from "./fakes/awsAccount";
 
 export const ACCOUNT_ID = "111122223333";
 /** The state bucket the program's mocks name (bucketPrefix plus a fixed suffix). */
 export const STATE_BUCKET_NAME = fakeStateBucketName(ACCOUNT_ID);
+/** The fleet's account; a cluster's `performanceLogGroup: "ours"` is tagged by the stack "prod". */
+const FLEET_ACCOUNT = { accountId: ACCOUNT_ID, stackId: "container-insights/prod" };
 
 /** Seventeen regions, for fleets spread over many regions (the unit suite's small fleet and bench:program's large one). */
 export const FLEET_REGIONS = [
@@ -54,39 +66,6 @@ export interface Invoke {
     token: string;
     inputs: Record<string, unknown>;
 }
-
-/** A cluster as the mocked getClusters/getCluster invokes report it. */
-export interface FleetCluster {
-    name: string;
-    status?: string;
-    /** false: the cluster has no OIDC issuer. */
-    oidc?: boolean;
-    /** false: its issuer has no IAM OIDC provider (eksctl utils associate-iam-oidc-provider was never run). */
-    oidcProvider?: boolean;
-    /** false: the cluster has no aws-ebs-csi-driver add-on. */
-    ebsCsiAddon?: boolean;
-    /** true: the cluster has the eks-pod-identity-agent add-on (absent by default). */
-    podIdentityAgent?: boolean;
-    tags?: Record<string, string>;
-    /** Its Fargate profiles' names, as ListFargateProfiles pages them (none by default); a string: the listing fails so. */
-    fargateProfiles?: string[][] | string;
-    /** Its VPC subnets (vpcConfig.subnetIds); by default two private subnets with their own route table and one public. */
-    subnets?: FleetSubnet[];
-    /** Whether its VPC's main route table routes to an internet gateway (default: no). */
-    mainRouteTablePublic?: boolean;
-    /** Its `/aws/containerinsights/<name>/performance` log group exists, tagged by the stack "prod" or not (default: absent). */
-    performanceLogGroup?: "ours" | "foreign";
-}
-
-export interface FleetSubnet {
-    id: string;
-    /** Its route table routes 0.0.0.0/0 to an internet gateway. */
-    public?: boolean;
-    /** "main": no route table of its own, so the VPC's main table applies. */
-    routeTable?: "own" | "main";
-}
-
-export type Fleet = Record<string, FleetCluster[]>;
 
 export interface RunOptions {
     stack?: string;
@@ -166,43 +145,6 @@ export function plaintextStrings(value: unknown): string[] {
     return [];
 }
 
-function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    const physical = (unwrap(inputs.name) as string | undefined) ?? `${name}-physical`;
-    const state: Record<string, unknown> = { ...inputs, name: inputs.name ?? physical };
-    const service = type.split(":")[1].split("/")[0];
-    if (type === "aws:s3/bucket:Bucket") {
-        const bucket =
-            (unwrap(inputs.bucket) as string | undefined) ?? `${unwrap(inputs.bucketPrefix)}${BUCKET_PREFIX_SUFFIX}`;
-        state.bucket = bucket;
-        state.bucketDomainName = `${bucket}.s3.amazonaws.com`;
-        state.arn = `arn:aws:s3:::${bucket}`;
-    } else if (type === "pulumi:pulumi:StackReference") {
-        return { name: inputs.name, outputs: previousOutputs, secretOutputNames: [] };
-    } else if (type === "aws:lambda/invocation:Invocation") {
-        state.result = JSON.stringify({ action: "reconcile", counts: { created: 0 } });
-    } else if (type === "aws:secretsmanager/secret:Secret") {
-        // Secrets Manager ARNs end in secret:<name>-<6 random characters>, not secret/<name>.
-        state.arn = `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:${physical}-AbCdEf`;
-    } else if (type === "aws:sqs/queue:Queue") {
-        // As SQS names them: arn:aws:sqs:<region>:<account>:<name>, and the queue URL.
-        const region = (unwrap(inputs.region) as string | undefined) ?? "us-east-1";
-        state.arn = `arn:aws:sqs:${region}:${ACCOUNT_ID}:${physical}`;
-        state.url = `https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${physical}`;
-    } else if (type === "aws:cloudwatch/eventBus:EventBus" || type === "aws:cloudwatch/eventRule:EventRule") {
-        const region = (unwrap(inputs.region) as string | undefined) ?? "us-east-1";
-        const bus = unwrap(inputs.eventBusName) as string | undefined;
-        const resource = type.endsWith("EventBus")
-            ? `event-bus/${physical}`
-            : `rule/${bus && bus !== "default" ? `${bus}/` : ""}${physical}`;
-        state.arn = `arn:aws:events:${region}:${ACCOUNT_ID}:${resource}`;
-    } else if (type === "aws:iam/accessKey:AccessKey") {
-        state.secret = { [SECRET_SIG_KEY]: SECRET_SIG, value: "mock-secret-access-key" };
-    } else {
-        state.arn = `arn:aws:${service}:us-east-1:${ACCOUNT_ID}:${type.split(":")[2].toLowerCase()}/${physical}`;
-    }
-    return state;
-}
-
 /**
  * Hands the program its config the way a real `pulumi up` would: each entry set as by `pulumi config set` (dotted
  * keys such as `agent.karpenops` with --path, the secret keys with --secret), Pulumi.yaml's defaults merged with
@@ -217,190 +159,6 @@ function setConfig(config: Record<string, string>, awsRegion: string | null) {
         configSet(stack, PROJECT, { key: "aws:region", value: awsRegion });
     }
     handToRuntime(configForProgram(stack, { validate: false }));
-}
-
-const issuerId = (region: string, name: string) =>
-    Buffer.from(`${region}/${name}`).toString("hex").toUpperCase().slice(0, 32);
-const vpcIdOf = (region: string, name: string) => `vpc-${issuerId(region, name).slice(-12).toLowerCase()}`;
-
-/** A cluster's subnets: its own, or two private ones and a public one with ids derived from its name. */
-export function subnetsOf(region: string, cluster: FleetCluster): FleetSubnet[] {
-    const base = issuerId(region, cluster.name).slice(-8).toLowerCase();
-    return (
-        cluster.subnets ?? [
-            { id: `subnet-${base}a` },
-            { id: `subnet-${base}b` },
-            { id: `subnet-${base}c`, public: true },
-        ]
-    );
-}
-
-/** ListFargateProfiles over the fleet, pages as the cluster lists them, as components/addons/fargateProfiles.ts reads them. */
-export function fleetFargateProfiles(fleet: Fleet): NonNullable<ProgramOptions["fargateProfiles"]> {
-    return async ({ name, region }) => {
-        const cluster = (fleet[region] ?? []).find((c) => c.name === name);
-        const profiles = cluster?.fargateProfiles ?? [];
-        if (typeof profiles === "string") {
-            throw Object.assign(new Error(profiles), { name: "AccessDeniedException" });
-        }
-        async function* pages() {
-            for (const page of profiles as string[][]) {
-                yield { fargateProfileNames: page };
-            }
-        }
-        return firstOtherProfile(pages());
-    };
-}
-
-/** aws_route_table's answer: the table's routes as the provider flattens them (absent targets are empty strings). */
-function routeTable(id: string, vpcId: string, toInternet: boolean) {
-    const route = {
-        cidrBlock: "0.0.0.0/0",
-        gatewayId: toInternet ? "igw-0123456789abcdef0" : "",
-        natGatewayId: toInternet ? "" : "nat-0123456789abcdef0",
-    };
-    return { id, routeTableId: id, vpcId, routes: [route], associations: [], tags: {} };
-}
-
-/**
- * A failed invoke as the engine returns it: a gRPC error whose `details` the SDK turns into the rejection's message
- * (runtime/invoke.js: `innerReject(new Error(err.details))`). Throw it from `call` to fail an invoke.
- */
-export function invokeError(message: string): Error {
-    return Object.assign(new Error(message), { code: 2, details: message });
-}
-
-/** aws_route_table of terraform-provider-aws v6 (tfresource.SingularDataSourceFindError) when no table matches. */
-const noRouteTable = () => invokeError("no matching Route Table found");
-
-/** Errors as terraform-provider-aws words a data source's NotFound. */
-const notFound = (what: string) => invokeError(`reading ${what}: couldn't find resource`);
-
-function answerFleet(fleet: Fleet, token: string, inputs: Record<string, any>): Record<string, unknown> | undefined {
-    if (token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
-        const hostPath = String(inputs.arn).split("oidc-provider/")[1];
-        const registered = Object.entries(fleet).some(([region, clusters]) =>
-            clusters.some(
-                (c) =>
-                    c.oidc !== false &&
-                    c.oidcProvider !== false &&
-                    hostPath === `oidc.eks.${region}.amazonaws.com/id/${issuerId(region, c.name)}`,
-            ),
-        );
-        if (!registered) {
-            throw notFound(`IAM OIDC Provider (${inputs.arn})`);
-        }
-        return { arn: inputs.arn, url: hostPath, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} };
-    }
-    if (token === "aws:eks/getAddon:getAddon") {
-        const cluster = (fleet[inputs.region] ?? []).find((c) => c.name === inputs.clusterName);
-        const present =
-            inputs.addonName === "eks-pod-identity-agent"
-                ? cluster?.podIdentityAgent === true
-                : cluster?.ebsCsiAddon !== false;
-        if (!cluster || !present) {
-            throw notFound(`EKS Add-On (${inputs.clusterName}:${inputs.addonName})`);
-        }
-        return {
-            addonName: inputs.addonName,
-            clusterName: inputs.clusterName,
-            addonVersion: "v1.37.0-eksbuild.1",
-            region: inputs.region,
-        };
-    }
-    if (token === "aws:ec2/getRouteTables:getRouteTables") {
-        // aws_route_tables: the ids of the tables matching every filter, empty (no error) when none does.
-        const filter = (name: string): string | undefined =>
-            (inputs.filters ?? []).find((f: any) => f.name === name)?.values?.[0];
-        const ids: string[] = [];
-        for (const cluster of fleet[inputs.region] ?? []) {
-            const vpcId = vpcIdOf(inputs.region, cluster.name);
-            if (filter("association.main") === "true" && filter("vpc-id") === vpcId) {
-                ids.push(`rtb-main-${cluster.name}`);
-            }
-            const subnet = subnetsOf(inputs.region, cluster).find((s) => s.id === filter("association.subnet-id"));
-            if (subnet && subnet.routeTable !== "main") {
-                ids.push(`rtb-${subnet.id}`);
-            }
-        }
-        return { id: inputs.region, ids, region: inputs.region, tags: {} };
-    }
-    if (token === "aws:cloudwatch/getLogGroups:getLogGroups" || token === "aws:cloudwatch/getLogGroup:getLogGroup") {
-        const existing = (fleet[inputs.region] ?? [])
-            .filter((c) => c.performanceLogGroup)
-            .map((c) => ({ cluster: c, name: `/aws/containerinsights/${c.name}/performance` }));
-        if (token === "aws:cloudwatch/getLogGroups:getLogGroups") {
-            // aws_cloudwatch_log_groups: the names with the prefix, empty (no error) when none has it.
-            const names = existing
-                .map((g) => g.name)
-                .filter((name) => name.startsWith(inputs.logGroupNamePrefix ?? ""));
-            return {
-                id: inputs.region,
-                logGroupNamePrefix: inputs.logGroupNamePrefix,
-                logGroupNames: names,
-                arns: names.map((n) => `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${n}`),
-                region: inputs.region,
-            };
-        }
-        const group = existing.find((g) => g.name === inputs.name);
-        if (!group) {
-            throw invokeError("no matching CloudWatch Logs Log Group found");
-        }
-        const tags =
-            group.cluster.performanceLogGroup === "ours"
-                ? { [STACK_TAG_KEY]: "container-insights/prod" }
-                : { team: "observability" };
-        return {
-            id: inputs.name,
-            name: inputs.name,
-            arn: `arn:aws:logs:${inputs.region}:${ACCOUNT_ID}:log-group:${inputs.name}`,
-            retentionInDays: 0,
-            tags,
-            region: inputs.region,
-        };
-    }
-    if (token === "aws:ec2/getRouteTable:getRouteTable") {
-        for (const cluster of fleet[inputs.region] ?? []) {
-            const vpcId = vpcIdOf(inputs.region, cluster.name);
-            if (inputs.routeTableId === `rtb-main-${cluster.name}`) {
-                return routeTable(inputs.routeTableId, vpcId, cluster.mainRouteTablePublic === true);
-            }
-            const subnet = subnetsOf(inputs.region, cluster).find(
-                (s) => inputs.routeTableId === `rtb-${s.id}` && s.routeTable !== "main",
-            );
-            if (subnet) {
-                return routeTable(inputs.routeTableId, vpcId, subnet.public === true);
-            }
-        }
-        throw noRouteTable();
-    }
-    if (token === "aws:eks/getClusters:getClusters") {
-        return { id: inputs.region, names: (fleet[inputs.region] ?? []).map((c) => c.name), region: inputs.region };
-    }
-    if (token === "aws:eks/getCluster:getCluster") {
-        const cluster = (fleet[inputs.region] ?? []).find((c) => c.name === inputs.name);
-        if (!cluster) {
-            throw new Error(`no cluster ${inputs.name} in ${inputs.region}`);
-        }
-        const id = issuerId(inputs.region, cluster.name);
-        return {
-            name: cluster.name,
-            arn: `arn:aws:eks:${inputs.region}:${ACCOUNT_ID}:cluster/${cluster.name}`,
-            status: cluster.status ?? "ACTIVE",
-            endpoint: `https://${id}.gr7.${inputs.region}.eks.amazonaws.com`,
-            certificateAuthorities: [{ data: "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" }],
-            identities:
-                cluster.oidc === false
-                    ? []
-                    : [{ oidcs: [{ issuer: `https://oidc.eks.${inputs.region}.amazonaws.com/id/${id}` }] }],
-            tags: cluster.tags ?? {},
-            vpcConfig: {
-                vpcId: vpcIdOf(inputs.region, cluster.name),
-                subnetIds: subnetsOf(inputs.region, cluster).map((s) => s.id),
-            },
-        };
-    }
-    return undefined;
 }
 
 let registrations: Registration[] = [];
@@ -429,7 +187,10 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
                     name: args.name,
                     inputs: args.inputs,
                     id: args.id || `${args.name}-id`,
-                    state: mockState(args.type, args.name, args.inputs),
+                    state: mockState(args.type, args.name, args.inputs, {
+                        accountId: ACCOUNT_ID,
+                        previousOutputs,
+                    }),
                     ...(args.id ? { importId: args.id } : {}),
                 };
                 resources.push(registration);
@@ -442,7 +203,7 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
                 }
                 const answer =
                     options.call?.({ token: args.token, inputs: args.inputs }) ??
-                    answerFleet(options.fleet ?? {}, args.token, args.inputs);
+                    answerFleet(options.fleet ?? {}, FLEET_ACCOUNT, args.token, args.inputs);
                 if (answer === undefined) {
                     throw new Error(`unexpected invoke ${args.token}`);
                 }
