@@ -366,19 +366,27 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
     const irsa = config.identityMode !== "iamUser";
     const podIdentity = config.identityMode === "podIdentity" || config.identityMode === "auto";
 
+    // With the reconciler, also the stack's state buckets (named by S3 from the prefix), which destroy empties
+    // (forceDestroy) unless one keeps a trail's logs. One statement with the agents' bucket: IAM's size limit.
+    const stateBuckets = bucketArn(partition, `${stateBucketPrefix(accountId)}*`);
     const statements: PolicyStatement[] = [
         {
             Sid: "Bucket",
             Effect: "Allow",
-            Action: actions(
-                "aws:s3/bucket:Bucket",
-                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-                "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-                "aws:s3/bucketPolicy:BucketPolicy",
-                ...(config.lifecycleDays ? ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"] : []),
-            ),
-            Resource: bucket,
+            Action: [
+                ...actions(
+                    "aws:s3/bucket:Bucket",
+                    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+                    "aws:s3/bucketPolicy:BucketPolicy",
+                    ...(config.lifecycleDays
+                        ? ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"]
+                        : []),
+                ),
+                ...(irsa ? FORCE_DESTROY_ACTIONS : []),
+            ],
+            Resource: irsa ? [bucket, stateBuckets, `${stateBuckets}/*`] : bucket,
         },
         {
             Sid: "PlatformReadPolicy",
@@ -415,25 +423,7 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
         const functionArns = [functions.creation, functions.management].map(
             (fn) => `arn:${partition}:lambda:${region}:${accountId}:function:${fn}`,
         );
-        const stateBuckets = bucketArn(partition, `${stateBucketPrefix(accountId)}*`);
         statements.push(
-            {
-                // The stack's state bucket (named by S3 from the prefix); destroy empties it (forceDestroy) unless it
-                // keeps a trail's logs.
-                Sid: "StateBucket",
-                Effect: "Allow",
-                Action: [
-                    ...actions(
-                        "aws:s3/bucket:Bucket",
-                        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-                        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-                        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-                        "aws:s3/bucketPolicy:BucketPolicy",
-                    ),
-                    ...FORCE_DESTROY_ACTIONS,
-                ],
-                Resource: [stateBuckets, `${stateBuckets}/*`],
-            },
             {
                 Sid: "PassReconcilerRoleToLambda",
                 Effect: "Allow",
