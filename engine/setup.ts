@@ -67,7 +67,7 @@ function run(command: string, args: string[], options: { cwd: string; env?: Node
     });
 }
 
-const GO_ENV = { GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", CGO_ENABLED: "0" };
+const GO_ENV = { GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" };
 
 /** Builds a `main` package of a module version the proxy serves, from a fresh wrapper module (replaces are ignored). */
 async function goBuildFromWrapper(piece: {
@@ -84,7 +84,7 @@ async function goBuildFromWrapper(piece: {
     writeFileSync(join(dir, "tools.go"), `//go:build tools\n\npackage tools\n\nimport _ "${piece.package}"\n`);
     await run("go", ["get", ...piece.requires], { cwd: dir, env: GO_ENV });
     await run("go", ["mod", "tidy"], { cwd: dir, env: GO_ENV });
-    await run("go", ["build", "-trimpath", "-o", piece.output, "-ldflags", piece.ldflags, piece.package], {
+    await run("go", ["build", "-o", piece.output, "-ldflags", piece.ldflags, piece.package], {
         cwd: dir,
         env: GO_ENV,
     });
@@ -120,7 +120,6 @@ async function buildKubernetesProvider(): Promise<void> {
         "go",
         [
             "build",
-            "-trimpath",
             "-o",
             join(paths.bin, "pulumi-resource-kubernetes"),
             "-ldflags",
