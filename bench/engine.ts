@@ -1,0 +1,131 @@
+/**
+ * npm run bench:engine [-- --json] [--sizes 10,50,200]
+ * The engine's own cost, which the mocks benchmark cannot see: the real `pulumi up` of the whole program (the engine
+ * tier's CLI and language host, the stand-in AWS provider answering from the emulator with no added latency, the real
+ * Kubernetes provider rendering the chart fixture to a directory) with N clusters in one stack. Per size: the first
+ * up, a no-change up, the state file's bytes and the time per cluster. The engine writes the whole checkpoint after
+ * every step (pulumi/pulumi#13502, #15218), so a large stack grows worse than linearly.
+ */
+import { statSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { UsageError, USAGE_EXIT_CODE, parseFlags, wantsHelp } from "../policies/lib/cliArgs";
+import { engineMissing } from "../engine/paths";
+import { Fleet } from "../engine/emulator/seed";
+import { DeployedStack, ROLE_NAME, STACK } from "../test/engine/stack";
+
+const USAGE = "usage: npm run bench:engine -- [--sizes 10,50,200] [--json]";
+const REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"];
+
+interface Figure {
+    clusters: number;
+    resources: number;
+    firstUpMs: number;
+    noChangeUpMs: number;
+    stateBytes: number;
+    firstUpMsPerCluster: number;
+    noChangeUpMsPerCluster: number;
+}
+
+function fleetOf(size: number): Fleet {
+    return {
+        roleName: ROLE_NAME,
+        clusters: Array.from({ length: size }, (_, i) => ({ region: REGIONS[i % REGIONS.length], name: `bench-${i}` })),
+    };
+}
+
+async function timed(run: () => Promise<{ status: number; stdout: string; stderr: string }>): Promise<number> {
+    const started = process.hrtime.bigint();
+    const result = await run();
+    if (result.status !== 0) {
+        throw new Error(`pulumi up failed:\n${result.stdout}\n${result.stderr}`);
+    }
+    return Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+}
+
+async function measure(clusters: number, progress: (line: string) => void): Promise<Figure> {
+    progress(`${clusters} clusters: seeding the emulator and configuring the stack`);
+    const stack = await DeployedStack.create("irsa", fleetOf(clusters));
+    try {
+        const up = (...flags: string[]) =>
+            stack.workspace.run("pulumi", [
+                "up",
+                "--yes",
+                "--skip-preview",
+                "--non-interactive",
+                "--stack",
+                STACK,
+                ...flags,
+            ]);
+        progress(`${clusters} clusters: first up`);
+        const firstUpMs = await timed(() => up());
+        progress(`${clusters} clusters: no-change up`);
+        const noChangeUpMs = await timed(() => up("--expect-no-changes"));
+        const path = join(stack.workspace.stateDir, ".pulumi", "stacks", "container-insights", `${STACK}.json`);
+        const state = JSON.parse(stack.state());
+        return {
+            clusters,
+            resources: state.checkpoint?.latest?.resources?.length ?? 0,
+            firstUpMs,
+            noChangeUpMs,
+            stateBytes: statSync(path).size,
+            firstUpMsPerCluster: Math.round(firstUpMs / clusters),
+            noChangeUpMsPerCluster: Math.round(noChangeUpMs / clusters),
+        };
+    } finally {
+        await stack.dispose();
+    }
+}
+
+async function main(args: string[]): Promise<number> {
+    if (wantsHelp(args)) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    let sizes: number[];
+    let json: boolean;
+    try {
+        const flags = parseFlags(undefined, args, { values: ["sizes"], switches: { json: undefined } });
+        json = flags.switches.has("json");
+        sizes = (flags.values.sizes ?? "10,50,200").split(",").map((text) => {
+            const size = Number(text);
+            if (!Number.isInteger(size) || size < 1) {
+                throw new UsageError(`--sizes takes whole numbers above 0, separated by commas (got "${text}")`);
+            }
+            return size;
+        });
+    } catch (error) {
+        if (error instanceof UsageError) {
+            process.stderr.write(`bench:engine: ${error.message}\n${USAGE}\n`);
+            return USAGE_EXIT_CODE;
+        }
+        throw error;
+    }
+    const missing = engineMissing();
+    if (missing) {
+        process.stderr.write(`bench:engine: ${missing}\n`);
+        return 1;
+    }
+    const progress = (line: string) => process.stderr.write(`▶ ${line}\n`);
+    const figures: Figure[] = [];
+    for (const size of sizes) {
+        figures.push(await measure(size, progress));
+    }
+    const machine = { cpus: cpus().length, model: cpus()[0]?.model, node: process.version };
+    if (json) {
+        process.stdout.write(`${JSON.stringify({ machine, singleStack: figures })}\n`);
+    } else {
+        process.stdout.write(`machine: ${machine.cpus} × ${machine.model}, Node.js ${machine.node}\n`);
+        process.stdout.write(
+            "clusters | resources | first up ms | no-change up ms | state bytes | first up ms/cluster\n",
+        );
+        for (const f of figures) {
+            process.stdout.write(
+                `${f.clusters} | ${f.resources} | ${f.firstUpMs} | ${f.noChangeUpMs} | ${f.stateBytes} | ${f.firstUpMsPerCluster}\n`,
+            );
+        }
+    }
+    return 0;
+}
+
+main(process.argv.slice(2)).then((code) => (process.exitCode = code));

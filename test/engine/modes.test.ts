@@ -1,0 +1,123 @@
+/**
+ * Scenarios 3b, 3c, 3d and 3f of the engine tier: the real program deployed with `npm run up` on the real CLI, in each
+ * identity mode, against the AWS emulator; a second `up` changes nothing; a reconciler code or settings change is an
+ * update, never a replacement of the Invocation or a role; destroy tears the roles down once and keeps the bucket.
+ */
+import * as assert from "node:assert/strict";
+import { appendFileSync, existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { DeployedStack, Mode, RENDER_DIR, SECRETS, STACK } from "./stack";
+import { requireEngine } from "./workspace";
+
+const EXPECTED_OUTPUTS: Record<Mode, string[]> = {
+    irsa: ["reconcilerRoleArn", "reconcilerLastRun", "eventBusName", "reconcilerQueueUrl", "watchQueueUrl"],
+    podIdentity: ["reconcilerRoleArn", "reconcilerLastRun", "podIdentityRoleArn", "eventBusName"],
+    iamUser: ["iamUserName", "iamUserAccessKeyId", "iamUserSecretAccessKey", "iamUserCredentialsSecretArn"],
+};
+
+/** The steps of `pulumi preview --json` that would replace or delete a resource. */
+function destructiveSteps(previewJson: string): string[] {
+    const steps: Array<{ op: string; urn: string }> = JSON.parse(previewJson).steps ?? [];
+    return steps
+        .filter((step) => ["replace", "create-replacement", "delete-replaced", "delete"].includes(step.op))
+        .map((step) => `${step.op} ${step.urn}`);
+}
+
+for (const mode of ["irsa", "podIdentity", "iamUser"] as const) {
+    describe(`engine tier: the program in ${mode} mode`, function () {
+        let stack: DeployedStack;
+
+        before(async function () {
+            requireEngine(this);
+            stack = await DeployedStack.create(mode);
+        });
+
+        after(async () => stack?.dispose());
+
+        it("deploys with `npm run up -- prod --yes` and the policy pack", async () => {
+            const up = await stack.up();
+            assert.equal(up.status, 0, `npm run up failed:\n${up.stdout}\n${up.stderr}`);
+            assert.match(up.stdout, /Policies:|policy/i, "the policy pack did not run");
+        });
+
+        it("has the outputs the docs list for the mode", async () => {
+            const outputs = await stack.outputs();
+            assert.match(String(outputs.bucketName), /^nops-container-cost-\d{12}$/);
+            assert.equal(outputs.s3BucketSecureUrl, `https://${outputs.bucketName}.s3.amazonaws.com`);
+            assert.ok(outputs.crossAccountRoleArn, "autoUpdate is on: crossAccountRoleArn");
+            for (const key of EXPECTED_OUTPUTS[mode]) {
+                assert.ok(outputs[key] !== undefined && outputs[key] !== null, `output ${key} is missing`);
+            }
+            const clusters = outputs.clusters as Array<{ name: string; status: string; renderedTo?: string }>;
+            assert.deepEqual(clusters.map((c) => `${c.name}:${c.status}`).sort(), [
+                "prod-a:installed",
+                "prod-eu:installed",
+            ]);
+            for (const cluster of clusters) {
+                const dir = join(stack.workspace.dir, cluster.renderedTo!);
+                assert.ok(existsSync(dir) && readdirSync(dir).length > 0, `nothing rendered in ${cluster.renderedTo}`);
+            }
+        });
+
+        it("keeps every secret out of the state file in plaintext", async () => {
+            const state = stack.state();
+            const outputs = await stack.outputs();
+            const secrets = [SECRETS.externalId, SECRETS.datadogApiKey, ...(mode === "iamUser" ? [] : [SECRETS.token])];
+            if (mode === "iamUser") {
+                secrets.push(String(outputs.iamUserSecretAccessKey));
+            }
+            for (const secret of secrets) {
+                assert.ok(
+                    !state.includes(secret),
+                    `a secret is stored in plaintext in the state (${secret.slice(0, 12)}…)`,
+                );
+            }
+        });
+
+        it("changes nothing on a second `up --expect-no-changes`", async () => {
+            const again = await stack.up("--expect-no-changes");
+            assert.equal(again.status, 0, `the second up was not a no-op:\n${again.stdout}\n${again.stderr}`);
+        });
+
+        if (mode !== "iamUser") {
+            it("updates in place on a reconciler code change and a settings change: no replacement, roles untouched", async () => {
+                const before = await stack.clusterRoles();
+                assert.ok(before.length > 0 || mode === "podIdentity", "the reconciler made no per-cluster role");
+                appendFileSync(
+                    join(stack.workspace.dir, "lambda", "reconciler", "handler.ts"),
+                    '\nexport const ENGINE_TIER_BUILD = "second";\n',
+                );
+                await stack.workspace.pulumi([
+                    "config",
+                    "set",
+                    "--stack",
+                    STACK,
+                    "--path",
+                    "container-insights:clusters.exclude",
+                    "nothing-*",
+                ]);
+                const preview = await stack.workspace.pulumi(["preview", "--json", "--stack", STACK]);
+                assert.deepEqual(destructiveSteps(preview.stdout), []);
+                const up = await stack.up();
+                assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
+                const after = await stack.clusterRoles();
+                assert.deepEqual(
+                    after.map((r) => `${r.RoleName} ${r.RoleId} ${r.CreateDate?.toISOString()}`).sort(),
+                    before.map((r) => `${r.RoleName} ${r.RoleId} ${r.CreateDate?.toISOString()}`).sort(),
+                );
+            });
+        }
+
+        it("destroys: per-cluster roles gone, the bucket retained", async () => {
+            const outputs = await stack.outputs();
+            const destroy = await stack.workspace.pulumi(["destroy", "--yes", "--stack", STACK]);
+            assert.equal(destroy.status, 0);
+            assert.deepEqual(await stack.clusterRoles(), []);
+            assert.ok(
+                await stack.bucketExists(String(outputs.bucketName)),
+                "the bucket was deleted despite retainBucket",
+            );
+            assert.ok(existsSync(join(stack.workspace.dir, RENDER_DIR)));
+        });
+    });
+}
