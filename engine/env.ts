@@ -24,6 +24,8 @@ export function engineEnv(options: EngineEnvOptions): NodeJS.ProcessEnv {
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+        // The AWS SDK warns on every start under Node.js 20; the tier reads the program's own output.
+        NODE_NO_WARNINGS: "1",
         // Reading the file backend's own .pulumi/meta.yaml sees no lock from another process; no telemetry offline.
         PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
         ...options.aws,
