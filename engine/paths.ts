@@ -1,5 +1,5 @@
 /** Where the engine tier's pieces live, and the pinned versions (engine/versions.json). */
-import { accessSync, constants, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, readdirSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 
 export const ROOT = resolve(__dirname, "..");
@@ -57,6 +57,17 @@ export function findOnPath(name: string, options: { exclude?: string } = {}): st
     return undefined;
 }
 
+/** Whether a stand-in `pulumi-resource-aws` is installed in the tier's plugin directory (any version). */
+function awsStandInInstalled(pulumiHome: string): boolean {
+    const plugins = join(pulumiHome, "plugins");
+    return (
+        existsSync(plugins) &&
+        readdirSync(plugins).some(
+            (dir) => dir.startsWith("resource-aws-v") && executable(join(plugins, dir, "pulumi-resource-aws")),
+        )
+    );
+}
+
 /**
  * Why the engine tier cannot run here (a piece missing), or undefined when it can: the Pulumi CLI and language host
  * (built or on PATH), the Kubernetes provider, moto and the stand-in AWS provider.
@@ -69,6 +80,7 @@ export function engineMissing(dir: string = ENGINE_DIR): string | undefined {
         tool("pulumi-language-nodejs") ? undefined : "the Node.js language host",
         executable(join(paths.bin, "pulumi-resource-kubernetes")) ? undefined : "the Kubernetes provider",
         executable(paths.motoServer) ? undefined : "moto",
+        awsStandInInstalled(paths.pulumiHome) ? undefined : "the stand-in AWS provider",
     ].filter((piece): piece is string => piece !== undefined);
     return missing.length === 0
         ? undefined

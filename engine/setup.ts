@@ -213,6 +213,11 @@ const steps: Step[] = [
         label: "stand-in AWS provider",
         // Installs a launcher that runs engine/aws-provider from the checkout: only the version and the launcher count.
         pin: `${awsVersion()}:${standInLauncher()}`,
+        // Without it the tier's scenarios skip, saying so (engine/paths.ts engineMissing).
+        provided: () =>
+            existsSync(join(__dirname, "aws-provider", "install.ts"))
+                ? undefined
+                : "not in this checkout: the scenarios will skip",
         estimate: "seconds",
         build: installAwsStandIn,
     },
