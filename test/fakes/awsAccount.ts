@@ -9,6 +9,7 @@
 import * as eventBridge from "@aws-sdk/client-eventbridge";
 import { PolicyDocument } from "../../common/documents";
 import { stateBucketPrefix } from "../../common/naming";
+import { BUCKET_PREFIX_SUFFIX } from "../../automation/plan/mockState";
 import { Clock } from "../../lambda/reconciler/timing";
 import { AuthRequest, evaluate } from "./iamPolicy";
 
@@ -27,10 +28,7 @@ export type ErrorName =
     | "PreconditionFailed"
     | "ConditionalRequestConflict";
 
-/** The 26 characters terraform-provider-aws appends to a `bucketPrefix` (a timestamp and a counter), fixed here. */
-export const BUCKET_PREFIX_SUFFIX = "20260101000000000000000001";
-
-/** The name the stack's state bucket gets in the fake account and under the program's mocks. */
+/** The name the stack's state bucket gets in the fake account, as under the program's mocks (mockState.ts). */
 export function fakeStateBucketName(accountId: string): string {
     return `${stateBucketPrefix(accountId)}${BUCKET_PREFIX_SUFFIX}`;
 }
