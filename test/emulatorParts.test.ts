@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { exportLines } from "../engine/emulator/cli";
 import { clusterIssuer, withClusterIssuer } from "../engine/emulator/eks/issuer";
 import { EksState } from "../engine/emulator/eks/state";
-import { EksError, credentialScope } from "../engine/emulator/eks/wire";
+import { EksError } from "../engine/emulator/eks/wire";
+import { credentialScope } from "../engine/emulator/front";
 import { interpreterOf, listeningPort } from "../engine/emulator/moto";
 
 const cluster = { name: "alpha", arn: "arn:aws:eks:eu-west-1:111122223333:cluster/alpha" };

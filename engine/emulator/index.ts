@@ -1,17 +1,20 @@
 /**
- * The engine tier's AWS emulator: moto in server mode (moto.ts) with the EKS routes moto lacks served by a wire-level
- * fake in front of it (eks/server.ts). Everything reaches it through the AWS SDK's own endpoint settings:
+ * The engine tier's AWS emulator: moto in server mode (moto.ts), and in front of it (front.ts) the EKS routes moto lacks
+ * (eks/fake.ts) and one IAM answer moto gets wrong (iam/boundaryUsage.ts), in each service's wire protocol.
+ * Everything reaches it through the AWS SDK's own endpoint settings:
  *
  *     const emulator = await startEmulator();
  *     spawn("node", ["child.js"], { env: { ...process.env, ...emulator.env } });   // every SDK v3 client -> emulator
  *     await emulator.stop();
  *
- * `env` holds AWS_ENDPOINT_URL (moto, every service) and AWS_ENDPOINT_URL_EKS (the fake), dummy credentials and the
- * region. S3 needs nothing more: with an IP-address endpoint the SDK's S3 endpoint rules address buckets path-style
+ * `env` holds AWS_ENDPOINT_URL (moto, every service), AWS_ENDPOINT_URL_EKS and AWS_ENDPOINT_URL_IAM (the front, which
+ * passes what it does not serve to moto unchanged), dummy credentials and the region. S3 needs nothing more: with an IP-address endpoint the SDK's S3 endpoint rules address buckets path-style
  * (`http://127.0.0.1:<port>/<bucket>/<key>`), so no `forcePathStyle` and no `<bucket>.localhost` name to resolve.
  * Lambda Invoke answers moto's canned reply (no Docker). seed.ts creates a fleet in it through the SDK.
  */
-import { EksFake, startEksFake } from "./eks/server";
+import { EksFake } from "./eks/fake";
+import { startFront } from "./front";
+import { BoundaryUsageFake } from "./iam/boundaryUsage";
 import { MotoOptions, startMoto } from "./moto";
 
 export { findMotoServer } from "./moto";
@@ -29,13 +32,13 @@ export interface EmulatorOptions extends Pick<MotoOptions, "command" | "iamEnfor
 export interface Emulator {
     /** moto's endpoint (every service). */
     readonly endpoint: string;
-    /** The EKS endpoint: the fake in front of moto. */
+    /** The front (EKS and IAM): the fakes, then moto for everything they do not serve. */
     readonly eksEndpoint: string;
     readonly accountId: string;
     readonly region: string;
     /** What a child process needs to call the emulator with the AWS SDK v3: merge it into the child's environment. */
     readonly env: Record<string, string>;
-    /** The fake's in-memory EKS state (associations and add-ons), for the test that started it. */
+    /** The EKS fake's in-memory state (associations and add-ons), for the test that started it. */
     readonly eks: EksFake["state"];
     /** moto's process id. */
     readonly pid: number;
@@ -54,6 +57,7 @@ export function emulatorEnv(
     return {
         AWS_ENDPOINT_URL: endpoints.endpoint,
         AWS_ENDPOINT_URL_EKS: endpoints.eksEndpoint,
+        AWS_ENDPOINT_URL_IAM: endpoints.eksEndpoint,
         // A user's own setting must not send the SDK past the emulator to AWS.
         AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "false",
         AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
@@ -69,9 +73,11 @@ export function emulatorEnv(
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
     const region = options.region ?? "us-east-1";
     const moto = await startMoto(options);
-    let eks: EksFake;
+    const eks = new EksFake(moto.endpoint, EMULATOR_CREDENTIALS.accessKeyId);
+    const boundaries = new BoundaryUsageFake(moto.endpoint);
+    let front: Awaited<ReturnType<typeof startFront>>;
     try {
-        eks = await startEksFake({ motoEndpoint: moto.endpoint, seedAccessKeyId: EMULATOR_CREDENTIALS.accessKeyId });
+        front = await startFront(moto.endpoint, [eks, boundaries]);
     } catch (error) {
         await moto.stop();
         throw error;
@@ -79,12 +85,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let stopping: Promise<void> | undefined;
     return {
         endpoint: moto.endpoint,
-        eksEndpoint: eks.endpoint,
+        eksEndpoint: front.endpoint,
         accountId: options.accountId ?? MOTO_DEFAULT_ACCOUNT,
         region,
-        env: emulatorEnv({ endpoint: moto.endpoint, eksEndpoint: eks.endpoint }, region),
+        env: emulatorEnv({ endpoint: moto.endpoint, eksEndpoint: front.endpoint }, region),
         eks: eks.state,
         pid: moto.pid,
-        stop: () => (stopping ??= Promise.allSettled([eks.stop(), moto.stop()]).then(() => undefined)),
+        stop: () =>
+            (stopping ??= Promise.allSettled([front.stop(), moto.stop()]).then(() => {
+                eks.destroy();
+                boundaries.destroy();
+            })),
     };
 }

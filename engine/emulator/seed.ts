@@ -48,11 +48,16 @@ export const CLUSTER_SERVICE_ROLE = "emulator-eks-cluster";
 /** A certificate thumbprint for the OIDC providers (IAM requires one; nothing checks it here). */
 const THUMBPRINT = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
 
-/** SDK client settings that reach the emulator named by `env`, whatever this process's own environment says. */
-export function clientConfig(env: Record<string, string>, region: string, service: "eks" | "other" = "other") {
+/**
+ * SDK client settings that reach the emulator named by `env`, whatever this process's own environment says: the
+ * service's own endpoint variable (`serviceId` as the SDK names it: "EKS", "IAM") when `env` has one, else
+ * AWS_ENDPOINT_URL, as the SDK itself resolves them.
+ */
+export function clientConfig(env: Record<string, string>, region: string, serviceId?: string) {
+    const own = serviceId ? env[`AWS_ENDPOINT_URL_${serviceId.toUpperCase().replace(/ /g, "_")}`] : undefined;
     return {
         region,
-        endpoint: service === "eks" ? env.AWS_ENDPOINT_URL_EKS : env.AWS_ENDPOINT_URL,
+        endpoint: own ?? env.AWS_ENDPOINT_URL,
         credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
     };
 }
@@ -95,7 +100,7 @@ export async function setAddonStatus(
 }
 
 export async function seedFleet(env: Record<string, string>, fleet: Fleet): Promise<SeededFleet> {
-    const iam = new IAMClient(clientConfig(env, env.AWS_REGION));
+    const iam = new IAMClient(clientConfig(env, env.AWS_REGION, "IAM"));
     try {
         const serviceRoleArn = await ensureRole(iam, CLUSTER_SERVICE_ROLE, trust({ Service: "eks.amazonaws.com" }));
         const roleArn = fleet.roleName
@@ -107,7 +112,7 @@ export async function seedFleet(env: Record<string, string>, fleet: Fleet): Prom
             : undefined;
         const clusters: SeededCluster[] = [];
         for (const wanted of fleet.clusters) {
-            const eks = new EKSClient(clientConfig(env, wanted.region, "eks"));
+            const eks = new EKSClient(clientConfig(env, wanted.region, "EKS"));
             try {
                 const { cluster } = await eks.send(
                     new CreateClusterCommand({

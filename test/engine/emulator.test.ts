@@ -8,11 +8,14 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import * as eks from "@aws-sdk/client-eks";
 import {
+    AttachRolePolicyCommand,
     CreateAccessKeyCommand,
+    CreatePolicyCommand,
     CreateRoleCommand,
     CreateUserCommand,
     GetRoleCommand,
     IAMClient,
+    ListEntitiesForPolicyCommand,
     ListOpenIDConnectProvidersCommand,
     NoSuchEntityException,
     PutUserPolicyCommand,
@@ -74,8 +77,8 @@ describe("AWS emulator (moto + the EKS fake)", function () {
             this.skip();
         }
         emulator = await startEmulator({ accountId: ACCOUNT, log: (line) => motoLog.push(line) });
-        client = new eks.EKSClient(clientConfig(emulator.env, "eu-west-1", "eks"));
-        iam = new IAMClient(clientConfig(emulator.env, "us-east-1"));
+        client = new eks.EKSClient(clientConfig(emulator.env, "eu-west-1", "EKS"));
+        iam = new IAMClient(clientConfig(emulator.env, "us-east-1", "IAM"));
         s3 = new S3Client(clientConfig(emulator.env, "us-east-1"));
         await client.send(new eks.CreateClusterCommand({ name: "alpha", roleArn: ROLE_ARN, resourcesVpcConfig: {} }));
     });
@@ -367,7 +370,7 @@ describe("AWS emulator (moto + the EKS fake)", function () {
         });
 
         it("keeps clusters apart by region", async () => {
-            const elsewhere = new eks.EKSClient(clientConfig(emulator.env, "ap-south-1", "eks"));
+            const elsewhere = new eks.EKSClient(clientConfig(emulator.env, "ap-south-1", "EKS"));
             const error = await thrown(() =>
                 elsewhere.send(new eks.ListPodIdentityAssociationsCommand({ clusterName: "alpha" })),
             );
@@ -395,6 +398,80 @@ describe("AWS emulator (moto + the EKS fake)", function () {
             assert.equal(missing.name, "NoSuchEntityException");
         });
 
+        it("lists the roles a policy bounds (ListEntitiesForPolicy PermissionsBoundary), which moto leaves out, in pages", async () => {
+            const { Policy } = await iam.send(
+                new CreatePolicyCommand({
+                    PolicyName: "agent-boundary",
+                    PolicyDocument: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }],
+                    }),
+                }),
+            );
+            const trust = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+            for (const name of ["bounded-1", "bounded-2", "bounded-3"]) {
+                await iam.send(
+                    new CreateRoleCommand({
+                        RoleName: name,
+                        Path: "/stack/",
+                        AssumeRolePolicyDocument: trust,
+                        PermissionsBoundary: Policy!.Arn,
+                    }),
+                );
+            }
+            await iam.send(
+                new CreateRoleCommand({ RoleName: "unbounded", Path: "/stack/", AssumeRolePolicyDocument: trust }),
+            );
+            await iam.send(new AttachRolePolicyCommand({ RoleName: "unbounded", PolicyArn: Policy!.Arn }));
+            await iam.send(
+                new CreateRoleCommand({
+                    RoleName: "elsewhere",
+                    Path: "/other/",
+                    AssumeRolePolicyDocument: trust,
+                    PermissionsBoundary: Policy!.Arn,
+                }),
+            );
+            const ask = (client: IAMClient, Marker?: string, MaxItems = 2) =>
+                client.send(
+                    new ListEntitiesForPolicyCommand({
+                        PolicyArn: Policy!.Arn,
+                        EntityFilter: "Role",
+                        PolicyUsageFilter: "PermissionsBoundary",
+                        PathPrefix: "/stack/",
+                        MaxItems,
+                        Marker,
+                    }),
+                );
+            const names: string[] = [];
+            let marker: string | undefined;
+            do {
+                const page = await ask(iam, marker);
+                names.push(...page.PolicyRoles!.map((r) => r.RoleName!));
+                marker = page.IsTruncated ? page.Marker : undefined;
+            } while (marker);
+            assert.deepEqual(names.sort(), ["bounded-1", "bounded-2", "bounded-3"]);
+
+            const direct = new IAMClient({ ...clientConfig(emulator.env, "us-east-1"), endpoint: emulator.endpoint });
+            // moto applies MaxItems to the roles before it filters them: ask for one page of all.
+            const fromMoto = await ask(direct, undefined, 100);
+            direct.destroy();
+            assert.deepEqual(
+                fromMoto.PolicyRoles!.map((r) => r.RoleName),
+                ["unbounded"],
+                "moto now lists boundary usage: drop iam/boundaryUsage.ts",
+            );
+
+            const missing = await thrown(() =>
+                iam.send(
+                    new ListEntitiesForPolicyCommand({
+                        PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/absent`,
+                        PolicyUsageFilter: "PermissionsBoundary",
+                    }),
+                ),
+            );
+            assert.ok(missing instanceof NoSuchEntityException, String(missing));
+        });
+
         it("serves S3 path-style on the IP endpoint, with conditional writes (412 PreconditionFailed)", async () => {
             await s3.send(new CreateBucketCommand({ Bucket: "path-style-bucket" }));
             await s3.send(
@@ -410,8 +487,9 @@ describe("AWS emulator (moto + the EKS fake)", function () {
             assert.equal(again.$metadata.httpStatusCode, 412);
             const read = await s3.send(new GetObjectCommand({ Bucket: "path-style-bucket", Key: "lease" }));
             assert.equal(await read.Body!.transformToString(), "1");
+            // werkzeug logs a request after answering it.
             assert.ok(
-                motoLog.some((line) => line.includes('"GET /path-style-bucket/lease')),
+                await waitUntil(() => motoLog.some((line) => line.includes('"GET /path-style-bucket/lease'))),
                 "moto saw no path-style GET",
             );
         });
@@ -488,7 +566,7 @@ describe("AWS emulator (moto + the EKS fake)", function () {
                 );
                 assert.ok(providers.includes(cluster.oidcProviderArn));
             }
-            const east = new eks.EKSClient(clientConfig(emulator.env, "us-east-1", "eks"));
+            const east = new eks.EKSClient(clientConfig(emulator.env, "us-east-1", "EKS"));
             const described = await east.send(new eks.DescribeClusterCommand({ name: "prod-a" }));
             assert.deepEqual(described.cluster!.tags, { team: "a" });
             const csi = await east.send(

@@ -4,7 +4,7 @@
  * members), so that @aws-sdk/client-eks's own deserializers turn them into its exported exception classes.
  */
 import { randomUUID } from "node:crypto";
-import { IncomingMessage, ServerResponse } from "node:http";
+import { Reply, reply } from "../front";
 
 /** The EKS errors the fake answers with, and their HTTP status (the `httpError` of each in the EKS service model). */
 export const EKS_ERROR_STATUS = {
@@ -36,34 +36,20 @@ export class EksError extends Error {
     }
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    response.writeHead(status, {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(text),
-        "x-amzn-requestid": randomUUID(),
-    });
-    response.end(text);
+function headers(extra: Record<string, string> = {}) {
+    return { "content-type": "application/json", "x-amzn-requestid": randomUUID(), ...extra };
 }
 
-export function sendError(response: ServerResponse, error: EksError): void {
-    const text = JSON.stringify({ ...error.members, message: error.message });
-    response.writeHead(EKS_ERROR_STATUS[error.code], {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(text),
-        "x-amzn-requestid": randomUUID(),
-        "x-amzn-errortype": error.code,
-    });
-    response.end(text);
+export function jsonReply(body: unknown): Reply {
+    return reply(200, headers(), JSON.stringify(body));
 }
 
-export function readBody(request: IncomingMessage): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        request.on("data", (chunk: Buffer) => chunks.push(chunk));
-        request.on("end", () => resolve(Buffer.concat(chunks)));
-        request.on("error", reject);
-    });
+export function errorReply(error: EksError): Reply {
+    return reply(
+        EKS_ERROR_STATUS[error.code],
+        headers({ "x-amzn-errortype": error.code }),
+        JSON.stringify({ ...error.members, message: error.message }),
+    );
 }
 
 /** A request's JSON body as an object; an empty body is `{}`. */
@@ -81,14 +67,6 @@ export function jsonObject(body: Buffer): Record<string, unknown> {
         throw new EksError("InvalidParameterException", "The request body must be a JSON object.");
     }
     return parsed as Record<string, unknown>;
-}
-
-/** Who signed a SigV4 request and for which region (its credential scope), or undefined when it is not signed. */
-export function credentialScope(
-    authorization: string | undefined,
-): { accessKeyId: string; region: string } | undefined {
-    const match = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/[^/]+\/aws4_request/.exec(authorization ?? "");
-    return match ? { accessKeyId: match[1], region: match[2] } : undefined;
 }
 
 /** Seconds since the epoch, as restJson1 writes timestamps by default. */
