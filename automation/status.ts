@@ -5,19 +5,23 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import {
+    CloudWatchLogsClient,
+    FilterLogEventsCommand,
+    ResourceNotFoundException as LogGroupNotFound,
+} from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeClusterCommand, EKSClient, ResourceNotFoundException as ClusterNotFound } from "@aws-sdk/client-eks";
 import {
     GetRoleCommand,
     GetRolePolicyCommand,
     GetUserCommand,
     IAMClient,
     ListOpenIDConnectProvidersCommand,
+    NoSuchEntityException,
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { parseConfig } from "../config";
 import { agentBoundaryPolicyArn, partitionOf, reconcilerFunctionNames } from "../common/naming";
-import { errorName } from "../common/errors";
 import { ClusterStatus } from "../components/cluster/types";
 import { desiredRoles } from "../lambda/reconciler/desired";
 import { decodePolicy, samePolicy } from "../lambda/reconciler/documents";
@@ -103,7 +107,7 @@ export async function lastReconcile(
                 nextToken = page.nextToken;
             } while (nextToken);
         } catch (error) {
-            if (errorName(error) !== "ResourceNotFoundException") {
+            if (!(error instanceof LogGroupNotFound)) {
                 throw error;
             }
         }
@@ -173,7 +177,7 @@ async function clusterFacts(region: string, name: string): Promise<ClusterFacts 
             tags: cluster!.tags ?? {},
         };
     } catch (error) {
-        if (errorName(error) === "ResourceNotFoundException") {
+        if (error instanceof ClusterNotFound) {
             return undefined;
         }
         throw error;
@@ -191,7 +195,7 @@ async function roleHealth(
     try {
         role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role!;
     } catch (error) {
-        if (errorName(error) === "NoSuchEntity") {
+        if (error instanceof NoSuchEntityException) {
             return { identity: "missing", policy: "-", problems: [`role ${roleName} does not exist`] };
         }
         throw error;
@@ -212,7 +216,7 @@ async function roleHealth(
             drift.push("permissions");
         }
     } catch (error) {
-        if (errorName(error) !== "NoSuchEntity") {
+        if (!(error instanceof NoSuchEntityException)) {
             throw error;
         }
         drift.push("permissions missing");
@@ -265,7 +269,7 @@ export async function clusterHealth(args: {
             await iam.send(new GetUserCommand({ UserName: String(args.outputs.iamUserName) }));
             userState = `user ${String(args.outputs.iamUserName)} present`;
         } catch (error) {
-            if (errorName(error) !== "NoSuchEntity") {
+            if (!(error instanceof NoSuchEntityException)) {
                 throw error;
             }
             userState = `user ${String(args.outputs.iamUserName)} missing`;

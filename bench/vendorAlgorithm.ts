@@ -7,6 +7,7 @@
 import { DescribeClusterCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
 import {
     CreateRoleCommand,
+    EntityAlreadyExistsException,
     IAMClient,
     ListOpenIDConnectProvidersCommand,
     ListRolesCommand,
@@ -16,7 +17,6 @@ import {
 import { agentPermissions, irsaTrust } from "../common/documents";
 import { Clock, withRetry } from "../lambda/reconciler/timing";
 import { ReconcilerSettings } from "../lambda/reconciler/types";
-import { errorName } from "../common/errors";
 
 export async function vendorReconcile(
     settings: ReconcilerSettings,
@@ -51,7 +51,7 @@ export async function vendorReconcile(
                         iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust })),
                     );
                 } catch (error) {
-                    if (errorName(error) !== "EntityAlreadyExists") {
+                    if (!(error instanceof EntityAlreadyExistsException)) {
                         throw error;
                     }
                     await send(() =>

@@ -11,7 +11,10 @@ import {
     GetBucketTaggingCommand,
     GetPublicAccessBlockCommand,
     HeadBucketCommand,
+    NoSuchBucket,
+    NotFound,
     S3Client,
+    S3ServiceException,
 } from "@aws-sdk/client-s3";
 import {
     GetUserCommand,
@@ -20,9 +23,9 @@ import {
     ListAttachedUserPoliciesCommand,
     ListRolesCommand,
     ListUserPoliciesCommand,
+    NoSuchEntityException,
 } from "@aws-sdk/client-iam";
 import { STACK_TAG_KEY } from "./naming";
-import { errorName } from "./errors";
 
 /** Which of the bucket's settings exist (each is a resource of its own in the program, imported when it exists). */
 export interface BucketSettings {
@@ -52,27 +55,32 @@ export interface VendorRole {
     arn: string;
 }
 
-const status = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+const status = (error: unknown) => (error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined);
 
-/** Resolves a settings read to whether the setting exists: S3 answers a missing one with its own error name. */
-async function present(read: Promise<unknown>, missing: string[]): Promise<boolean> {
+/**
+ * A bucket setting, or undefined when the bucket has none. S3 answers a missing setting of an existing bucket with 404
+ * and a code of its own (NoSuchTagSet, NoSuchBucketPolicy, ...) for which the SDK has no class, so the status decides;
+ * a bucket deleted meanwhile (NoSuchBucket, also 404) stays an error.
+ */
+async function setting<T>(read: Promise<T>): Promise<T | undefined> {
     try {
-        await read;
-        return true;
+        return await read;
     } catch (error) {
-        if (missing.includes(errorName(error) ?? "")) {
-            return false;
+        if (status(error) === 404 && !(error instanceof NoSuchBucket)) {
+            return undefined;
         }
         throw error;
     }
 }
+
+const present = async (read: Promise<unknown>) => (await setting(read)) !== undefined;
 
 /** The bucket, or undefined when no bucket has that name. A bucket of another account is an error that says so. */
 export async function findBucket(s3: S3Client, name: string): Promise<ExistingBucket | undefined> {
     try {
         await s3.send(new HeadBucketCommand({ Bucket: name }));
     } catch (error) {
-        if (errorName(error) === "NotFound" || status(error) === 404) {
+        if (error instanceof NotFound || status(error) === 404) {
             return undefined;
         }
         if (status(error) === 403) {
@@ -82,25 +90,14 @@ export async function findBucket(s3: S3Client, name: string): Promise<ExistingBu
         }
         throw error;
     }
-    let tags: Record<string, string> = {};
-    try {
-        const tagging = await s3.send(new GetBucketTaggingCommand({ Bucket: name }));
-        tags = Object.fromEntries((tagging.TagSet ?? []).map((tag) => [tag.Key!, tag.Value ?? ""]));
-    } catch (error) {
-        if (errorName(error) !== "NoSuchTagSet") {
-            throw error;
-        }
-    }
+    const tagging = await setting(s3.send(new GetBucketTaggingCommand({ Bucket: name })));
+    const tags = Object.fromEntries((tagging?.TagSet ?? []).map((tag) => [tag.Key!, tag.Value ?? ""]));
     const [encryption, publicAccessBlock, ownershipControls, policy, lifecycle] = await Promise.all([
-        present(s3.send(new GetBucketEncryptionCommand({ Bucket: name })), [
-            "ServerSideEncryptionConfigurationNotFoundError",
-        ]),
-        present(s3.send(new GetPublicAccessBlockCommand({ Bucket: name })), ["NoSuchPublicAccessBlockConfiguration"]),
-        present(s3.send(new GetBucketOwnershipControlsCommand({ Bucket: name })), ["OwnershipControlsNotFoundError"]),
-        present(s3.send(new GetBucketPolicyCommand({ Bucket: name })), ["NoSuchBucketPolicy"]),
-        present(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: name })), [
-            "NoSuchLifecycleConfiguration",
-        ]),
+        present(s3.send(new GetBucketEncryptionCommand({ Bucket: name }))),
+        present(s3.send(new GetPublicAccessBlockCommand({ Bucket: name }))),
+        present(s3.send(new GetBucketOwnershipControlsCommand({ Bucket: name }))),
+        present(s3.send(new GetBucketPolicyCommand({ Bucket: name }))),
+        present(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: name }))),
     ]);
     return { name, tags, settings: { encryption, publicAccessBlock, ownershipControls, policy, lifecycle } };
 }
@@ -112,7 +109,7 @@ export async function findUser(iam: IAMClient, name: string): Promise<ExistingUs
         const { User } = await iam.send(new GetUserCommand({ UserName: name }));
         tags = Object.fromEntries((User?.Tags ?? []).map((tag) => [tag.Key!, tag.Value ?? ""]));
     } catch (error) {
-        if (errorName(error) === "NoSuchEntity") {
+        if (error instanceof NoSuchEntityException) {
             return undefined;
         }
         throw error;

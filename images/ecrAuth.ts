@@ -5,7 +5,8 @@
  * there (the EKS add-on registries are other accounts'; `registryIds` is deprecated and changes nothing).
  */
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { errorMessage, errorName, errorText } from "../common/errors";
+import { ProviderError } from "@smithy/core/config";
+import { errorMessage, errorText } from "../common/errors";
 
 const PRIVATE_ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
@@ -16,9 +17,6 @@ export function privateEcrRegion(registry: string): string | undefined {
 
 /** No AWS credentials were found: the operator has to provide some (exit 2, nothing written). */
 export class MissingCredentialsError extends Error {}
-
-/** The SDK's "no credentials" failures, by name: the provider chain found none, or a named profile does not exist. */
-const NO_CREDENTIALS = new Set(["CredentialsProviderError", "ProviderError"]);
 
 /**
  * The Authorization header for each private ECR registry host (undefined for other hosts), asking ECR once per region.
@@ -48,7 +46,8 @@ async function ecrAuthorization(region: string, registry: string, profile?: stri
         );
         token = response.authorizationData?.[0]?.authorizationToken;
     } catch (error) {
-        if (NO_CREDENTIALS.has(errorName(error) ?? "")) {
+        // The SDK's "no credentials" failures: the provider chain found none, or a named profile does not exist.
+        if (error instanceof ProviderError) {
             throw new MissingCredentialsError(
                 `images:lock needs AWS credentials for ${registry} (private ECR, region ${region}) and found none` +
                     `${profile ? ` in profile ${profile}` : ""} (${errorMessage(error)}): ` +

@@ -4,7 +4,7 @@ import { sdkLookup } from "../components/adoption/existingResources";
 import { parseConfig } from "../config";
 import { deployerPolicy } from "../scripts/permissions";
 import { evaluate } from "./fakes/iamPolicy";
-import { FakeAccount } from "./fakes/awsAccount";
+import { FakeAccount, awsError } from "./fakes/awsAccount";
 import { mockAws } from "./fakes/sdkMocks";
 import { ACCOUNT_ID, baseConfig, runProgram } from "./harness";
 
@@ -148,9 +148,7 @@ describe("adopt: importing what the vendor's CloudFormation left", () => {
     it("reports a bucket it may not read (another account's name) as a RunError that names it", async () => {
         const account = new FakeAccount({ accountId: ACCOUNT_ID });
         account.faults.push((operation) =>
-            operation === "HeadBucket"
-                ? Object.assign(new Error("Forbidden"), { name: "Forbidden", $metadata: { httpStatusCode: 403 } })
-                : undefined,
+            operation === "HeadBucket" ? awsError("AccessDenied", "Access Denied", 403) : undefined,
         );
         await assert.rejects(runAgainst(account, baseConfig()), (e: unknown) => {
             assert.ok(pulumi.RunError.isInstance(e));

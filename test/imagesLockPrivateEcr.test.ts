@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { CredentialsProviderError } from "@smithy/core/config";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -180,9 +181,7 @@ describe("images:lock resolves the cni-metrics-helper in each region's EKS add-o
 
     it("without AWS credentials: one line saying what to do, exit 2 (LockUsageError), the lock file untouched", async () => {
         ecr.on(GetAuthorizationTokenCommand).rejects(
-            Object.assign(new Error("Could not load credentials from any providers"), {
-                name: "CredentialsProviderError",
-            }),
+            new CredentialsProviderError("Could not load credentials from any providers"),
         );
         const { baseUrls } = await privateRegistries();
         const publicUrl = await publicRegistry();

@@ -13,6 +13,7 @@ import { environmentVariables, readEnvironment } from "../lambda/reconciler/envi
 import { reconcile, teardown } from "../lambda/reconciler/reconcile";
 import { ReconcileResult, ReconcilerSettings } from "../lambda/reconciler/types";
 import { BOUNDARY_ARN, STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+import { awsError } from "./fakes/awsAccount";
 import { mockClient } from "aws-sdk-client-mock";
 import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
 
@@ -275,9 +276,7 @@ describe("Pod Identity in the reconciler", () => {
             world.account.addCluster("us-east-1", "alpha");
             await run(auto());
             world.account.faults.push((operation) =>
-                operation === "DescribeAddon"
-                    ? Object.assign(new Error("boom"), { name: "ServerException" })
-                    : undefined,
+                operation === "DescribeAddon" ? awsError("ServerException", "boom", 500) : undefined,
             );
             const before = world.account.calls.length;
             const result = await run(auto());
@@ -323,7 +322,8 @@ describe("Pod Identity in the reconciler", () => {
             });
         };
         const eksClient = () => new eks.EKSClient({ region: "us-east-1" });
-        const denied = (call: Promise<unknown>) => assert.rejects(call, { name: "AccessDenied" });
+        const denied = (call: Promise<unknown>) =>
+            assert.rejects(call, (error) => error instanceof eks.AccessDeniedException);
 
         it("does the whole job: create, update, hand over, remove, auto, tear down", async () => {
             asReconciler(true);

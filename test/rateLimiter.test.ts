@@ -3,8 +3,9 @@ import { VirtualClock } from "../bench/virtualClock";
 import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
 import { AdaptiveRateLimiter, AdaptiveRateSettings, IAM_WRITE_PACING } from "../lambda/reconciler/rateLimiter";
 import { reconcile } from "../lambda/reconciler/reconcile";
-import { DeadlineReached, withRetry } from "../lambda/reconciler/timing";
+import { DeadlineReached, retryKind, withRetry } from "../lambda/reconciler/timing";
 import { awsError } from "./fakes/awsAccount";
+import { sdkError } from "./fakes/wire/sdkError";
 import { fakeWorld, instantClock, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const SETTINGS: AdaptiveRateSettings = {
@@ -116,11 +117,12 @@ describe("adaptive rate limiter (pure, virtual time)", () => {
 describe("retries bounded by the deadline", () => {
     it("retries throttling past any fixed count, then gives up at the deadline with DeadlineReached", async () => {
         const clock = instantClock();
+        const throttled = await sdkError("iam", "Throttling", "Rate exceeded");
         let attempts = 0;
         const error = await withRetry(
             async () => {
                 attempts++;
-                throw awsError("Throttling", "Rate exceeded");
+                throw throttled;
             },
             clock,
             { deadline: 60_000, random: () => 0.5 },
@@ -133,17 +135,58 @@ describe("retries bounded by the deadline", () => {
 
     it("fails at once on an error that retrying cannot fix", async () => {
         const clock = instantClock();
+        const denied = await sdkError("iam", "AccessDenied", "no", 403);
         let attempts = 0;
         const error = await withRetry(
             async () => {
                 attempts++;
-                throw awsError("AccessDenied", "no", 403);
+                throw denied;
             },
             clock,
             { deadline: 60_000 },
         ).catch((e) => e);
-        assert.equal(error.name, "AccessDenied");
+        assert.equal(error, denied);
         assert.equal(attempts, 1);
+    });
+
+    // S3's SlowDown (503) and InternalError (500), EKS's ServerException (500): the SDK's classification says retry.
+    for (const [service, code, status, kind] of [
+        ["s3", "SlowDown", 503, "throttling"],
+        ["s3", "InternalError", 500, "transient"],
+        ["eks", "ServerException", 500, "transient"],
+        ["iam", "ServiceFailure", 500, "transient"],
+        ["iam", "Throttling", 400, "throttling"],
+        ["iam", "LimitExceeded", 409, undefined],
+        ["s3", "AccessDenied", 403, undefined],
+    ] as const) {
+        it(`${service} ${code} (${status}) is ${kind ?? "not retried"}, as the SDK classifies it`, async () => {
+            const message = code === "LimitExceeded" ? "Cannot exceed quota for TagsPerRole: 50" : "try again";
+            assert.equal(retryKind(await sdkError(service, code, message, status)), kind);
+        });
+    }
+
+    it("retries a transient server error a few times (the SDK's 3), then lets it fail", async () => {
+        const clock = instantClock();
+        const internal = await sdkError("s3", "InternalError", "We encountered an internal error", 500);
+        let attempts = 0;
+        const error = await withRetry(
+            async () => {
+                attempts++;
+                throw internal;
+            },
+            clock,
+            { deadline: 60_000, random: () => 0.5 },
+        ).catch((e) => e);
+        assert.equal(error, internal);
+        assert.equal(attempts, 3);
+        let calls = 0;
+        const answer = await withRetry(async () => {
+            if (++calls < 3) {
+                throw internal;
+            }
+            return "ok";
+        }, clock);
+        assert.equal(answer, "ok");
     });
 
     it("fails an IAM quota error at once, without slowing the other writes down", async () => {
@@ -158,7 +201,7 @@ describe("retries bounded by the deadline", () => {
             const gateway = world.gateway();
             const result = await reconcile(settingsFor(["us-east-1"]), gateway, recordingLog());
             assert.equal(result.counts.failed, 1);
-            assert.match(result.results[0].reason!, /LimitExceeded: Maximum policy size/);
+            assert.match(result.results[0].reason!, /LimitExceededException: Maximum policy size/);
             assert.equal(world.account.calls.filter((c) => c.operation === "PutRolePolicy").length, 1, "not retried");
             assert.equal(gateway.writePacing.rate > IAM_WRITE_PACING.initialRate, true, "the pace was not cut");
         } finally {

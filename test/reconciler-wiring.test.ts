@@ -127,12 +127,12 @@ describe("reconciler wiring", () => {
         assert.deepEqual(dependencies["aws:cloudwatch/eventRule:EventRule"], [INVOCATION]);
     });
 
-    it("lets the reconciler read and write exactly its lease and deployment record, in the state bucket", () => {
+    it("lets the reconciler read, write and list exactly its lease and deployment record in the state bucket", () => {
         const policy = run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "reconciler")!;
         const statements = doc(policy.inputs.policy).Statement.filter((st) =>
             [st.Action].flat().some((a: string) => a.startsWith("s3:")),
         );
-        assert.equal(statements.length, 1);
+        assert.equal(statements.length, 2);
         assert.deepEqual(statements[0].Action, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
         assert.deepEqual(statements[0].Resource, [
             `arn:aws:s3:::${STATE_BUCKET_NAME}/${RECONCILER_STATE_KEYS.lease}`,
@@ -141,6 +141,11 @@ describe("reconciler wiring", () => {
         for (const f of run.ofType(FUNCTION)) {
             assert.equal((unwrap(f.inputs) as any).environment.variables.CI_STATE_BUCKET_NAME, STATE_BUCKET_NAME);
         }
+        assert.deepEqual(statements[1].Action, "s3:ListBucket");
+        assert.deepEqual(statements[1].Resource, `arn:aws:s3:::${STATE_BUCKET_NAME}`);
+        assert.deepEqual(statements[1].Condition, {
+            StringEquals: { "s3:prefix": [RECONCILER_STATE_KEYS.lease, RECONCILER_STATE_KEYS.deployment] },
+        });
     });
 
     it("runs the management function every two hours", () => {

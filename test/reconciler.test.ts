@@ -5,7 +5,7 @@ import { reconcile, teardown } from "../lambda/reconciler/reconcile";
 import { environmentVariables, readEnvironment } from "../lambda/reconciler/environment";
 import { ReconcileResult } from "../lambda/reconciler/types";
 import { STACK_TAG_KEY, clusterRoleName } from "../common/naming";
-import { awsError } from "./fakes/awsAccount";
+import { awsError, serviceOf } from "./fakes/awsAccount";
 import { BOUNDARY_ARN, STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const byCluster = (result: ReconcileResult, name: string) => result.results.find((r) => r.cluster === name)!;
@@ -247,9 +247,14 @@ describe("reconciler", () => {
             world.account.addCluster("us-east-1", `c${i}`);
         }
         let n = 0;
+        // Each service's own throttling codes: IAM's Throttling and "Rate exceeded" LimitExceeded, EKS's.
+        const codes: Record<string, [string, string]> = {
+            iam: ["Throttling", "LimitExceeded"],
+            eks: ["ThrottlingException", "ThrottlingException"],
+        };
         world.account.faults.push((operation) =>
-            ++n % 2 === 0 && operation !== "GetCallerIdentity"
-                ? awsError(n % 4 === 0 ? "Throttling" : "LimitExceeded", "Rate exceeded")
+            ++n % 2 === 0 && codes[serviceOf(operation)]
+                ? awsError(codes[serviceOf(operation)][n % 4 === 0 ? 0 : 1], "Rate exceeded")
                 : undefined,
         );
         const result = await run(["us-east-1"]);

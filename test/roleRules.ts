@@ -4,9 +4,9 @@
  * widening (another action, a wildcard, a broader resource, a dropped condition, a missing deny) breaks the rule.
  */
 import { isDeepStrictEqual } from "node:util";
-import { PolicyDocument, PolicyStatement } from "../common/documents";
+import { PolicyDocument, PolicyStatement, bucketArn } from "../common/documents";
 import { ASSOCIATION_TAG_KEYS, MANAGED_BY_TAG_KEY } from "../common/identity";
-import { STACK_TAG_KEY } from "../common/naming";
+import { RECONCILER_STATE_KEYS, STACK_TAG_KEY } from "../common/naming";
 import {
     BOUNDED_ROLE_WRITE_ACTIONS,
     CLUSTER_ROLE_READ_ACTIONS,
@@ -107,6 +107,13 @@ export function roleRules(
             resources: arns.stateObjects,
         },
         { name: "see whether the schedule exists", actions: ["events:DescribeRule"], resources: [arns.scheduleRule] },
+        {
+            // S3 answers a read of a missing key with 404, not 403, only to a caller that may list the bucket.
+            name: "list exactly the run lease and the deployment record",
+            actions: ["s3:ListBucket"],
+            resources: [bucketArn(scope.partition, scope.stateBucketName!)],
+            condition: { StringEquals: { "s3:prefix": Object.values(RECONCILER_STATE_KEYS) } },
+        },
     ];
     if (extra.associations) {
         const { stackId } = extra.associations;

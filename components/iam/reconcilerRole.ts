@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, policy } from "../../common/documents";
-import { stackRoleNames } from "../../common/naming";
+import { PolicyDocument, bucketArn, policy } from "../../common/documents";
+import { RECONCILER_STATE_KEYS, stackRoleNames } from "../../common/naming";
 import {
     StackScope,
     associationCleanupStatements,
@@ -78,6 +78,15 @@ export function reconcilerPermissions(
         },
         // Whether the schedule still exists: a destroy-time teardown requires it gone (lambda/reconciler/exclusive.ts).
         { Sid: "ReadSchedule", Effect: "Allow", Action: "events:DescribeRule", Resource: arns.scheduleRule },
+        // Listing exactly its own objects: S3 answers a read of a missing key with 404 NoSuchKey, not 403, only to a
+        // caller that may list the bucket, and the reconciler tells "absent" from "refused" by listing the key.
+        {
+            Sid: "ListRunLease",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: bucketArn(scope.partition, scope.stateBucketName),
+            Condition: { StringEquals: { "s3:prefix": Object.values(RECONCILER_STATE_KEYS) } },
+        },
         {
             Sid: "WriteLogs",
             Effect: "Allow",

@@ -11,7 +11,7 @@
 import { AssociationOwner, MANAGED_BY_TAG_KEY, associationTags } from "../../common/identity";
 import { STACK_TAG_KEY } from "../../common/naming";
 import { Gateway } from "./gateway";
-import { errorName } from "../../common/errors";
+import { ResourceInUseException } from "@aws-sdk/client-eks";
 import { ActualAssociation, ClusterFacts, ClusterResult, ReconcilerSettings } from "./types";
 
 export type AssociationStep =
@@ -61,7 +61,7 @@ export async function executeAssociation(
             );
             return { ...base, associationId, outcome: "created" };
         } catch (error) {
-            if (errorName(error) !== "ResourceInUseException") {
+            if (!(error instanceof ResourceInUseException)) {
                 throw error;
             }
             return {

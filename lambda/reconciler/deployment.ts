@@ -8,10 +8,9 @@
  * reach of every lifecycle rule and of every identity but the reconciler's.
  */
 import { createHash } from "node:crypto";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
-import { errorName } from "../../common/errors";
-import { Call } from "./lease";
+import { Call, isConditionalConflict, isPreconditionFailed, readObject } from "./stateObject";
 import { isPlainObject } from "../../common/objects";
 
 /** The key aws.lambda.Invocation adds to the input (`terraformKey`, "tf" by default). */
@@ -175,7 +174,7 @@ export class DeploymentRecord {
                 );
                 return { live, written: true };
             } catch (error) {
-                if (errorName(error) !== "PreconditionFailed" && errorName(error) !== "ConditionalRequestConflict") {
+                if (!isPreconditionFailed(error) && !isConditionalConflict(error)) {
                     throw error;
                 }
             }
@@ -183,18 +182,12 @@ export class DeploymentRecord {
     }
 
     private async read(): Promise<StoredRecord | undefined> {
-        try {
-            const result = await this.call(() =>
-                this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })),
-            );
-            const live = parseLive(await result.Body!.transformToString());
-            return { etag: result.ETag!, live: live ?? {}, damaged: live === undefined };
-        } catch (error) {
-            if (errorName(error) === "NoSuchKey") {
-                return undefined;
-            }
-            throw error;
+        const object = await readObject(this.s3, this.bucket, this.key, this.call);
+        if (!object) {
+            return undefined;
         }
+        const live = parseLive(object.body);
+        return { etag: object.etag, live: live ?? {}, damaged: live === undefined };
     }
 }
 

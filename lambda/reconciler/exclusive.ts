@@ -4,10 +4,10 @@
  * (schedule.ts).
  */
 import { randomUUID } from "node:crypto";
-import { S3Client } from "@aws-sdk/client-s3";
+import { NoSuchBucket, S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
 import { DeploymentRecord, ROLES_STAY } from "./deployment";
-import { errorName, errorText } from "../../common/errors";
+import { errorText } from "../../common/errors";
 import { BucketLease, Call, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
 import { Log } from "./reconcile";
 import { Clock } from "./timing";
@@ -107,7 +107,7 @@ export async function exclusiveRun(
     if (action === "delete") {
         const destroying = async () => !(await context.scheduleExists());
         const decision = await records.deleted(event, destroying).catch((error) => {
-            if (errorName(error) === "NoSuchBucket") {
+            if (error instanceof NoSuchBucket) {
                 return { teardown: false, reason: `the stack's state bucket ${context.bucket} is gone; ${ROLES_STAY}` };
             }
             throw error;

@@ -12,6 +12,7 @@ import {
     EKSClient,
     ListClustersCommand,
     ListPodIdentityAssociationsCommand,
+    ResourceNotFoundException,
     UpdatePodIdentityAssociationCommand,
 } from "@aws-sdk/client-eks";
 import {
@@ -26,6 +27,7 @@ import {
     ListOpenIDConnectProvidersCommand,
     ListRolePoliciesCommand,
     ListRoleTagsCommand,
+    NoSuchEntityException,
     PutRolePolicyCommand,
     UpdateAssumeRolePolicyCommand,
     ListRolesCommand,
@@ -42,8 +44,7 @@ import { AGENT_POLICY_NAME } from "../../common/naming";
 import { decodePolicy } from "./documents";
 import { Account } from "./desired";
 import { AdaptiveRateLimiter, AdaptiveRateSettings, IAM_WRITE_PACING } from "./rateLimiter";
-import { Clock, RetryPolicy, DEFAULT_RETRY, isThrottling, withRetry } from "./timing";
-import { errorName } from "../../common/errors";
+import { Clock, RetryPolicy, DEFAULT_RETRY, isAccessDenied, isThrottling, withRetry } from "./timing";
 import { ActualAssociation, ActualRole, ClusterFacts, DesiredRole } from "./types";
 
 export { AGENT_POLICY_NAME };
@@ -72,8 +73,8 @@ export function sdkClients(homeRegion: string): Clients {
             return eksClients.get(region)!;
         },
         iam: new IAMClient({ region: homeRegion, maxAttempts: 1 }),
-        sts: new STSClient({ region: homeRegion }),
-        secrets: new SecretsManagerClient({ region: homeRegion }),
+        sts: new STSClient({ region: homeRegion, maxAttempts: 1 }),
+        secrets: new SecretsManagerClient({ region: homeRegion, maxAttempts: 1 }),
         s3: new S3Client({ region: homeRegion, maxAttempts: 1 }),
         events: new EventBridgeClient({ region: homeRegion, maxAttempts: 1 }),
         sqs: new SQSClient({ region: homeRegion, maxAttempts: 1 }),
@@ -218,7 +219,7 @@ export class Gateway {
                 boundary: Role.PermissionsBoundary?.PermissionsBoundaryArn,
             };
         } catch (error) {
-            if (errorName(error) === "NoSuchEntity" || errorName(error) === "AccessDenied") {
+            if (error instanceof NoSuchEntityException || isAccessDenied(error)) {
                 return undefined;
             }
             throw error;
@@ -264,7 +265,7 @@ export class Gateway {
             );
             return answer.addon?.status ?? "ACTIVE";
         } catch (error) {
-            if (errorName(error) === "ResourceNotFoundException") {
+            if (error instanceof ResourceNotFoundException) {
                 return undefined;
             }
             throw error;
@@ -320,7 +321,7 @@ export class Gateway {
             );
             return { associationId, roleArn: association?.roleArn, tags: association?.tags ?? {} };
         } catch (error) {
-            if (errorName(error) === "ResourceNotFoundException") {
+            if (error instanceof ResourceNotFoundException) {
                 return undefined;
             }
             throw error;
@@ -363,7 +364,7 @@ export class Gateway {
                 this.clients.eks(region).send(new DeletePodIdentityAssociationCommand({ clusterName, associationId })),
             );
         } catch (error) {
-            if (errorName(error) !== "ResourceNotFoundException") {
+            if (!(error instanceof ResourceNotFoundException)) {
                 throw error;
             }
         }
@@ -406,10 +407,10 @@ export class Gateway {
             const { Role } = await this.read(() => this.clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
             return Role?.Path;
         } catch (error) {
-            if (errorName(error) === "NoSuchEntity") {
+            if (error instanceof NoSuchEntityException) {
                 return undefined;
             }
-            if (errorName(error) === "AccessDenied") {
+            if (isAccessDenied(error)) {
                 return "(outside this stack's path)";
             }
             throw error;
@@ -471,7 +472,7 @@ export class Gateway {
             );
             return result.PolicyDocument ? decodePolicy(result.PolicyDocument) : undefined;
         } catch (error) {
-            if (errorName(error) === "NoSuchEntity") {
+            if (error instanceof NoSuchEntityException) {
                 return undefined;
             }
             throw error;

@@ -15,6 +15,7 @@ import { reconcile, summarize, teardown } from "./reconcile";
 import { BatchResponse, SqsEvent, isQueueEvent, runQueue } from "./queueRun";
 import { clusterEventEntries } from "./clusterEvents";
 import { scheduleExists } from "./schedule";
+import { Call } from "./stateObject";
 import { Clock, DEFAULT_RETRY, realClock, withRetry } from "./timing";
 import { ReconcileResult } from "./types";
 import { errorText } from "../../common/errors";
@@ -88,8 +89,14 @@ export async function run(
     });
     // The lease and the deployment record outlive the run's deadline (RESERVE_MS is kept for them too): their own
     // bounded retries, not the gateway's deadline.
-    const stateCall = <T>(send: () => Promise<T>) =>
-        withRetry(send, deps.clock, { policy: { ...DEFAULT_RETRY, attempts: 5, accessDeniedUntil } });
+    const stateCall: Call = (send, options) =>
+        withRetry(send, deps.clock, {
+            policy: {
+                ...DEFAULT_RETRY,
+                attempts: 5,
+                accessDeniedUntil: options?.refusalIsAnswer ? undefined : accessDeniedUntil,
+            },
+        });
 
     let summary: RunSummary | undefined;
     let failure: unknown;
@@ -175,8 +182,7 @@ export async function runEvents(event: SqsEvent, deps: HandlerDeps, context?: La
     const started = deps.clock.now();
     const deadline = context ? started + context.getRemainingTimeInMillis() - RESERVE_MS : undefined;
     const gateway = new Gateway(deps.clients, deps.clock, { deadline });
-    const stateCall = <T>(send: () => Promise<T>) =>
-        withRetry(send, deps.clock, { policy: { ...DEFAULT_RETRY, attempts: 5 } });
+    const stateCall: Call = (send) => withRetry(send, deps.clock, { policy: { ...DEFAULT_RETRY, attempts: 5 } });
     deps.logger.info("reconcile starting", {
         trigger: "event",
         messages: event.Records.length,

@@ -5,10 +5,12 @@
  * (409 ConditionalRequestConflict while another conditional write of the key is in flight: ask again); `If-Match:
  * <etag>` takes over an expired lease, or releases our own, only if nobody changed it since we read it.
  */
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
-import { errorName } from "../../common/errors";
+import { Call, isConditionalConflict, isPreconditionFailed, readObject } from "./stateObject";
 import { Clock } from "./timing";
+
+export type { Call };
 
 export interface LeaseRecord {
     holder: string;
@@ -31,14 +33,8 @@ export interface LeaseOptions {
 /** The Lambda's timeout is 900 s: a lease outlives any run that holds it. */
 export const DEFAULT_LEASE: LeaseOptions = { ttlMs: 960_000, pollMs: 5_000 };
 
-/** S3 calls, wrapped by the caller (retry on throttling, AccessDenied while IAM propagates). */
-export type Call = <T>(send: () => Promise<T>) => Promise<T>;
-
 /** How far apart two Lambda hosts' clocks may be (they are NTP-synchronized; a generous bound). */
 export const CLOCK_SKEW_MS = 60_000;
-
-const PRECONDITION_FAILED = "PreconditionFailed";
-const CONFLICT = "ConditionalRequestConflict";
 
 export class BucketLease {
     private readonly key = RECONCILER_STATE_KEYS.lease;
@@ -73,7 +69,7 @@ export class BucketLease {
                 this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key, IfMatch: lease.etag })),
             );
         } catch (error) {
-            if (errorName(error) !== PRECONDITION_FAILED && errorName(error) !== "NoSuchKey") {
+            if (!isPreconditionFailed(error) && !(error instanceof NoSuchKey)) {
                 throw error;
             }
         }
@@ -131,10 +127,10 @@ export class BucketLease {
                 );
                 return { etag: result.ETag!, record };
             } catch (error) {
-                if (errorName(error) === PRECONDITION_FAILED) {
+                if (isPreconditionFailed(error)) {
                     return "lost";
                 }
-                if (errorName(error) !== CONFLICT) {
+                if (!isConditionalConflict(error)) {
                     throw error;
                 }
                 await this.clock.sleep(200);
@@ -143,17 +139,8 @@ export class BucketLease {
     }
 
     private async read(): Promise<Lease | undefined> {
-        try {
-            const result = await this.call(() =>
-                this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })),
-            );
-            return { etag: result.ETag!, record: parseRecord(await result.Body!.transformToString()) };
-        } catch (error) {
-            if (errorName(error) === "NoSuchKey") {
-                return undefined;
-            }
-            throw error;
-        }
+        const object = await readObject(this.s3, this.bucket, this.key, this.call);
+        return object && { etag: object.etag, record: parseRecord(object.body) };
     }
 }
 

@@ -12,7 +12,7 @@
  * (MAX_RECEIVE_COUNT) is sized above the give-up bound.
  */
 import { randomUUID } from "node:crypto";
-import { BucketLease, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
+import { BucketLease, Call, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
 import { Gateway } from "./gateway";
 import { errorText } from "../../common/errors";
 import { Log } from "./reconcile";
@@ -72,7 +72,7 @@ export interface QueueRunDeps {
     /** The lease's timing; DEFAULT_LEASE and EVENT_LEASE_WAIT_MS by default. */
     lease?: LeaseOptions & { waitMs?: number };
     /** S3 calls of the lease, wrapped with their retries. */
-    stateCall: <T>(send: () => Promise<T>) => Promise<T>;
+    stateCall: Call;
 }
 
 type GroupOutcome = TargetOutcome | { status: "error"; reason: string };

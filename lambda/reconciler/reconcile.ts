@@ -5,7 +5,8 @@ import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
 import { NOT_INSTALLED_STATUSES, filterReason } from "../../common/selection";
 import { samePolicy } from "./documents";
 import { Gateway } from "./gateway";
-import { errorName, errorText } from "../../common/errors";
+import { EntityAlreadyExistsException, NoSuchEntityException } from "@aws-sdk/client-iam";
+import { errorText } from "../../common/errors";
 import { Step, plan, planTeardown } from "./plan";
 import { DeadlineReached, limiter, settleAll } from "./timing";
 import { ActualRole, ClusterFacts, ClusterResult, Outcome, ReconcileResult, ReconcilerSettings } from "./types";
@@ -157,7 +158,7 @@ async function executeRole(
         try {
             await writeLimit(() => gateway.deleteRole(step.actual.roleName));
         } catch (error) {
-            if (errorName(error) !== "NoSuchEntity") {
+            if (!(error instanceof NoSuchEntityException)) {
                 throw error;
             }
         }
@@ -179,7 +180,7 @@ async function executeRole(
             await writeLimit(() => gateway.putInlinePolicy(role.roleName, role.permissions));
             return { ...base, outcome: "created" };
         } catch (error) {
-            if (errorName(error) !== "EntityAlreadyExists") {
+            if (!(error instanceof EntityAlreadyExistsException)) {
                 throw error;
             }
             const existingPath = await gateway.rolePath(role.roleName);

@@ -8,7 +8,7 @@ import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
 import { associationSteps } from "./associations";
 import { accountOfArn, desiredRoles } from "./desired";
 import { Gateway, addonInstalledOf } from "./gateway";
-import { errorName } from "../../common/errors";
+import { ResourceNotFoundException } from "@aws-sdk/client-eks";
 import { plan } from "./plan";
 import { AnyStep, Concurrency, DEFAULT_CONCURRENCY, Log, OPERATIONAL_STATUSES, runSteps } from "./reconcile";
 import { settleAll } from "./timing";
@@ -58,7 +58,7 @@ async function describe(gateway: Gateway, region: string, name: string): Promise
     try {
         return await gateway.describeCluster(region, name);
     } catch (error) {
-        if (errorName(error) === "ResourceNotFoundException") {
+        if (error instanceof ResourceNotFoundException) {
             return undefined;
         }
         throw error;

@@ -1,6 +1,13 @@
 /** Clock, back-off, deadlines and concurrency limits. The clock is injected so the benchmark can run on simulated time. */
+import { AccessDeniedException as EksAccessDenied } from "@aws-sdk/client-eks";
+import { AccessDeniedException as EventsAccessDenied } from "@aws-sdk/client-eventbridge";
+import { LimitExceededException } from "@aws-sdk/client-iam";
+import { AccessDenied as S3AccessDenied } from "@aws-sdk/client-s3";
+import { ServiceException } from "@smithy/core/client";
+import { isThrottlingError, isTransientError } from "@smithy/core/retry";
 import { AdaptiveRateLimiter } from "./rateLimiter";
-import { errorName } from "../../common/errors";
+
+type SdkError = Parameters<typeof isThrottlingError>[0];
 
 export interface Clock {
     now(): number;
@@ -12,26 +19,37 @@ export const realClock: Clock = {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Error names AWS uses for "slow down". */
-const THROTTLING = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"]);
 /**
- * IAM's LimitExceeded (LimitExceededException in SDK v3, which classifies it as throttling) mostly means a quota
- * (policy size, tags per role): asking again cannot help, and retrying it until the deadline would also slow every
- * other write down. Only its "Rate exceeded" form is throttling.
+ * How an AWS error should be retried, by the SDK's own classification (`@smithy/core/retry`, what its standard retry
+ * strategy uses): "throttling" (429, Throttling, SlowDown, ...) is retried until the run's deadline, "transient" (500,
+ * 502, 503, 504, timeouts, dropped connections) a few times; anything else is not retried.
  */
-const LIMIT_EXCEEDED = new Set(["LimitExceeded", "LimitExceededException"]);
+export function retryKind(error: unknown): "throttling" | "transient" | undefined {
+    if (typeof error !== "object" || error === null) {
+        return undefined;
+    }
+    const sdkError = error as SdkError;
+    if (error instanceof LimitExceededException) {
+        // IAM's LimitExceeded (which the SDK counts as throttling) mostly means a quota (policy size, tags per role):
+        // asking again cannot help, and retrying it until the deadline would slow every other write down. Only its
+        // "Rate exceeded" form is throttling.
+        return /rate exceeded/i.test(sdkError.message ?? "") ? "throttling" : undefined;
+    }
+    if (isThrottlingError(sdkError)) {
+        return "throttling";
+    }
+    return isTransientError(sdkError) ? "transient" : undefined;
+}
 
 export function isThrottling(error: unknown): boolean {
-    const { name, message } = (error ?? {}) as { name?: string; message?: string };
-    if (name !== undefined && LIMIT_EXCEEDED.has(name)) {
-        return /rate exceeded/i.test(message ?? "");
-    }
-    return name !== undefined && THROTTLING.has(name);
+    return retryKind(error) === "throttling";
 }
 
 export interface RetryPolicy {
     /** Tries per call. Unbounded by default: the run's deadline is what bounds retries. */
     attempts: number;
+    /** Tries per call when the service answers with a transient error (5xx, timeout): the SDK's default, 3. */
+    transientAttempts?: number;
     baseMs: number;
     capMs: number;
     /**
@@ -41,15 +59,22 @@ export interface RetryPolicy {
     accessDeniedUntil?: number;
 }
 
-/** Error names for "not allowed" across the services the reconciler calls. */
-const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
-
+/**
+ * Whether the service said "not allowed". EKS, S3 and EventBridge model it as a class; IAM, STS, Secrets Manager and
+ * SQS do not (their answer is a plain service error whose name is the wire code), so for them the code is all there is.
+ */
 export function isAccessDenied(error: unknown): boolean {
-    const name = errorName(error);
-    return name !== undefined && ACCESS_DENIED.has(name);
+    return (
+        error instanceof EksAccessDenied ||
+        error instanceof S3AccessDenied ||
+        error instanceof EventsAccessDenied ||
+        (error instanceof ServiceException && UNMODELED_ACCESS_DENIED.has(error.name))
+    );
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: Infinity, baseMs: 100, capMs: 5_000 };
+const UNMODELED_ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException"]);
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: Infinity, transientAttempts: 3, baseMs: 100, capMs: 5_000 };
 
 /** Thrown instead of starting a call or a wait past the run's deadline: the work is deferred to the next run. */
 export class DeadlineReached extends Error {
@@ -75,13 +100,14 @@ export interface RetryOptions {
 }
 
 /**
- * Retries throttled calls with capped exponential back-off and full jitter, for as long as the deadline allows.
- * Anything else fails at once (a validation error will not get better by asking again), except AccessDenied before
- * `policy.accessDeniedUntil`.
+ * Retries throttled calls with capped exponential back-off and full jitter, for as long as the deadline allows, and
+ * transient server errors (5xx, timeouts) up to `policy.transientAttempts` tries. Anything else fails at once (a
+ * validation error will not get better by asking again), except AccessDenied before `policy.accessDeniedUntil`.
  */
 export async function withRetry<T>(call: () => Promise<T>, clock: Clock, options: RetryOptions = {}): Promise<T> {
     const { policy = DEFAULT_RETRY, deadline = Infinity, random = Math.random, pacing } = options;
     let lastError: unknown;
+    let transientFailures = 0;
     for (let attempt = 1; ; attempt++) {
         await waitForTurn(clock, deadline, pacing, lastError);
         try {
@@ -95,11 +121,16 @@ export async function withRetry<T>(call: () => Promise<T>, clock: Clock, options
                 attempt--;
                 continue;
             }
-            if (!isThrottling(error)) {
+            const kind = retryKind(error);
+            if (kind === undefined) {
                 throw error;
             }
-            pacing?.onThrottle(clock.now());
-            if (attempt >= policy.attempts) {
+            if (kind === "throttling") {
+                pacing?.onThrottle(clock.now());
+            } else {
+                transientFailures++;
+            }
+            if (attempt >= policy.attempts || transientFailures >= (policy.transientAttempts ?? 1)) {
                 throw error;
             }
             lastError = error;

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adoptionPlan } from "../../automation/adopt";
 import { main } from "../../automation/cli";
-import { FakeAccount } from "../fakes/awsAccount";
+import { FakeAccount, awsError } from "../fakes/awsAccount";
 import { mockAws } from "../fakes/sdkMocks";
 
 const ACCOUNT = "111122223333";
@@ -150,7 +150,7 @@ describe("container-insights adopt", () => {
         const account = vendorAccount();
         account.faults.push((operation) =>
             operation === "ListRoles"
-                ? Object.assign(new Error("User is not authorized to perform: iam:ListRoles"), { name: "AccessDenied" })
+                ? awsError("AccessDenied", "User is not authorized to perform: iam:ListRoles", 403)
                 : undefined,
         );
         const { code, err } = await adopt(account);

@@ -6,12 +6,12 @@
  * set, every call is authorized against that identity-based policy the way IAM does it, `iam:PermissionsBoundary`
  * and `aws:TagKeys` included, so a test can show what a role's real policy allows and refuses.
  */
-import * as eventBridge from "@aws-sdk/client-eventbridge";
 import { PolicyDocument } from "../../common/documents";
 import { stateBucketPrefix } from "../../common/naming";
 import { BUCKET_PREFIX_SUFFIX } from "../../automation/plan/mockState";
 import { Clock } from "../../lambda/reconciler/timing";
 import { AuthRequest, evaluate } from "./iamPolicy";
+import { WireError } from "./wire/codec";
 
 export type ErrorName =
     | "NoSuchEntity"
@@ -26,21 +26,34 @@ export type ErrorName =
     | "NoSuchKey"
     | "NoSuchBucket"
     | "PreconditionFailed"
-    | "ConditionalRequestConflict";
+    | "ConditionalRequestConflict"
+    | "SlowDown"
+    | "InternalError";
 
 /** The name the stack's state bucket gets in the fake account, as under the program's mocks (mockState.ts). */
 export function fakeStateBucketName(accountId: string): string {
     return `${stateBucketPrefix(accountId)}${BUCKET_PREFIX_SUFFIX}`;
 }
 
-export function awsError(name: ErrorName | string, message: string, status = 400): Error {
-    return Object.assign(new Error(message), {
-        name,
-        Code: name,
-        $fault: "client",
-        $metadata: { httpStatusCode: status },
-    });
+/**
+ * An error the fake answers with, as the service sends it: wire code, message, HTTP status. The SDK's own deserializer
+ * turns it into what the code under test sees (IAM's NoSuchEntity arrives as NoSuchEntityException).
+ */
+export function awsError(code: ErrorName | string, message: string, status = 400): WireError {
+    return new WireError(code, message, status);
 }
+
+/** How each service says "not allowed": its wire code and HTTP status. */
+const ACCESS_DENIED: Record<string, [string, number]> = {
+    iam: ["AccessDenied", 403],
+    sts: ["AccessDenied", 403],
+    s3: ["AccessDenied", 403],
+    eks: ["AccessDeniedException", 403],
+    secretsmanager: ["AccessDeniedException", 400],
+    events: ["AccessDeniedException", 400],
+    logs: ["AccessDeniedException", 400],
+    sqs: ["AccessDenied", 403],
+};
 
 interface FakeCluster {
     arn: string;
@@ -146,6 +159,8 @@ export class FakeAccount {
     readonly managedPolicies = new Set<string>();
     /** The identity-based policy of the caller; when set, every call is authorized against it. */
     identity?: PolicyDocument;
+    /** Whether S3's "may the caller list?" check for a missing key sees the key as `s3:prefix` (see missingKey). */
+    missingKeyListPrefix = false;
     /** Buckets that exist, and their objects by key (body and ETag, quoted as S3 returns it). */
     readonly buckets = new Map<string, Map<string, { body: string; etag: string }>>();
     readonly calls: Array<{ operation: string; input: Record<string, any> }> = [];
@@ -336,7 +351,7 @@ export class FakeAccount {
             return [{ action, resource: input.SecretId, context: {} }];
         }
         if (service === "s3") {
-            return [{ action, resource: `arn:aws:s3:::${input.Bucket}/${input.Key}`, context: {} }];
+            return [s3AuthRequest(operation, input)];
         }
         if (operation === "ListEntitiesForPolicy") {
             return [{ action, resource: input.PolicyArn, context: {} }];
@@ -452,13 +467,32 @@ export class FakeAccount {
                     decision === "ExplicitDeny"
                         ? "with an explicit deny"
                         : "because no identity-based policy allows the action";
+                const [code, status] = ACCESS_DENIED[SERVICE_OF[operation]];
                 throw awsError(
-                    "AccessDenied",
+                    code,
                     `User is not authorized to perform: ${request.action} on resource: ${request.resource} ${how}`,
-                    403,
+                    status,
                 );
             }
         }
+    }
+
+    /**
+     * How S3 answers a read of a missing key: 404 NoSuchKey to a caller allowed s3:ListBucket on the bucket, 403
+     * AccessDenied to any other (S3 API reference, GetObject, Permissions). Without an identity every call is allowed.
+     * Whether S3 evaluates that ListBucket with the key as `s3:prefix` is not documented: `missingKeyListPrefix` picks.
+     */
+    private missingKey(bucket: string, key: string): WireError {
+        const mayList =
+            !this.identity ||
+            evaluate(this.identity, {
+                action: "s3:ListBucket",
+                resource: `arn:aws:s3:::${bucket}`,
+                context: this.missingKeyListPrefix ? { "s3:prefix": key } : {},
+            }) === "Allow";
+        return mayList
+            ? awsError("NoSuchKey", "The specified key does not exist.", 404)
+            : awsError("AccessDenied", "Access Denied", 403);
     }
 
     private requireRole(name: string): FakeRole {
@@ -925,10 +959,29 @@ export class FakeAccount {
     opGetObject(input: { Bucket: string; Key: string }) {
         const object = this.requireBucket(input.Bucket).get(input.Key);
         if (!object) {
-            throw awsError("NoSuchKey", "The specified key does not exist.", 404);
+            throw this.missingKey(input.Bucket, input.Key);
         }
-        // The SDK's stream mixin: the only reader the reconciler uses.
-        return { ETag: object.etag, Body: { transformToString: async () => object.body } };
+        return { ETag: object.etag, Body: object.body };
+    }
+
+    /** ListObjectsV2 in key order, one page of up to MaxKeys (1,000 by default). */
+    opListObjectsV2(input: { Bucket: string; Prefix?: string; MaxKeys?: number; ContinuationToken?: string }) {
+        const keys = [...this.requireBucket(input.Bucket).entries()]
+            .filter(([key]) => key.startsWith(input.Prefix ?? ""))
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const start = input.ContinuationToken ? Number(input.ContinuationToken) : 0;
+        const max = input.MaxKeys ?? 1000;
+        const page = keys.slice(start, start + max);
+        const truncated = start + max < keys.length;
+        return {
+            Name: input.Bucket,
+            Prefix: input.Prefix ?? "",
+            KeyCount: page.length,
+            MaxKeys: max,
+            IsTruncated: truncated,
+            Contents: page.map(([Key, object]) => ({ Key, ETag: object.etag, Size: object.body.length })),
+            NextContinuationToken: truncated ? String(start + max) : undefined,
+        };
     }
 
     /** DeleteObject: deleting a missing key succeeds (204), unless If-Match is given (404 / 412). */
@@ -937,7 +990,7 @@ export class FakeAccount {
         const existing = bucket.get(input.Key);
         if (input.IfMatch !== undefined) {
             if (!existing) {
-                throw awsError("NoSuchKey", "The specified key does not exist.", 404);
+                throw this.missingKey(input.Bucket, input.Key);
             }
             if (input.IfMatch !== "*" && existing.etag !== input.IfMatch) {
                 throw awsError(
@@ -990,10 +1043,7 @@ export class FakeAccount {
     /** DescribeRule of a rule on the default bus; a missing one is EventBridge's ResourceNotFoundException. */
     opDescribeRule(input: { Name: string }, region: string) {
         if (!this.eventRules.has(`${region}/${input.Name}`)) {
-            throw new eventBridge.ResourceNotFoundException({
-                message: `Rule ${input.Name} does not exist on EventBus default.`,
-                $metadata: { httpStatusCode: 400 },
-            });
+            throw awsError("ResourceNotFoundException", `Rule ${input.Name} does not exist on EventBus default.`);
         }
         return {
             Name: input.Name,
@@ -1221,6 +1271,30 @@ export class FakeAccount {
     }
 }
 
+/** S3 actions of the bucket-level operations (named differently from the operations for some). */
+const S3_BUCKET_ACTIONS: Record<string, string> = {
+    HeadBucket: "s3:ListBucket",
+    ListObjectsV2: "s3:ListBucket",
+    GetBucketTagging: "s3:GetBucketTagging",
+    GetBucketEncryption: "s3:GetEncryptionConfiguration",
+    GetPublicAccessBlock: "s3:GetBucketPublicAccessBlock",
+    GetBucketOwnershipControls: "s3:GetBucketOwnershipControls",
+    GetBucketPolicy: "s3:GetBucketPolicy",
+    GetBucketLifecycleConfiguration: "s3:GetLifecycleConfiguration",
+};
+
+/** An S3 call as IAM authorizes it: object operations on the object's ARN, bucket operations on the bucket's. */
+function s3AuthRequest(operation: string, input: Record<string, any>): AuthRequest {
+    const bucket = `arn:aws:s3:::${input.Bucket}`;
+    if (operation === "ListObjectsV2") {
+        return { action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": input.Prefix ?? "" } };
+    }
+    if (S3_BUCKET_ACTIONS[operation]) {
+        return { action: S3_BUCKET_ACTIONS[operation], resource: bucket, context: {} };
+    }
+    return { action: `s3:${operation}`, resource: `${bucket}/${input.Key}`, context: {} };
+}
+
 /** A bucket as S3 makes one today: SSE-S3, public access block and BucketOwnerEnforced by default, no tags. */
 const NEW_BUCKET: FakeBucketConfig = {
     tags: {},
@@ -1247,6 +1321,11 @@ export interface FakeUser {
     accessKeys: number;
 }
 
+/** The signing name of the service an operation belongs to (iam, eks, s3...). */
+export function serviceOf(operation: string): string {
+    return SERVICE_OF[operation];
+}
+
 const SERVICE_OF: Record<string, string> = {
     ListClusters: "eks",
     DescribeCluster: "eks",
@@ -1263,6 +1342,7 @@ const SERVICE_OF: Record<string, string> = {
     PutObject: "s3",
     GetObject: "s3",
     DeleteObject: "s3",
+    ListObjectsV2: "s3",
     ...Object.fromEntries(
         [
             "ListOpenIDConnectProviders",

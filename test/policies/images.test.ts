@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import { CredentialsProviderError } from "@smithy/core/config";
 import { isSha256Digest, isUnderPrefix, parseImageReference } from "../../policies/images/reference";
 import { resetAmbientAccount } from "../../policies/images/registries";
 import { resetSignatureCaches } from "../../policies/images/signatures";
@@ -144,7 +145,7 @@ describe("policy ecr-image-allowed-registry", () => {
     it("says how to enable the private ECR entry when the account cannot be found", async () => {
         const sts = mockClient(STSClient)
             .on(GetCallerIdentityCommand)
-            .rejects(Object.assign(new Error("Could not load credentials"), { name: "CredentialsProviderError" }));
+            .rejects(new CredentialsProviderError("Could not load credentials"));
         try {
             const [message] = await messages(
                 "ecr-image-allowed-registry",
