@@ -80,6 +80,19 @@ describe("one environment per account", () => {
     });
 });
 
+describe("a first IAM-user onboarding", () => {
+    it("reads a missing user (IAM's NoSuchEntity) as absent and creates it, importing nothing", async () => {
+        const account = new FakeAccount({ accountId: ACCOUNT_ID });
+        const { run } = await runAgainst(account, { ...baseConfig(), identityMode: "iamUser" });
+        const user = run.one("aws:iam/user:User");
+        assert.equal(user.importId, undefined);
+        assert.ok(
+            account.calls.some((c) => c.operation === "GetUser"),
+            "the user was looked up",
+        );
+    });
+});
+
 describe("adopt: importing what the vendor's CloudFormation left", () => {
     function vendorAccount(): FakeAccount {
         const account = new FakeAccount({ accountId: ACCOUNT_ID });

@@ -188,6 +188,27 @@ describe("reconciler queue consumer", () => {
         ]);
     });
 
+    it("a CreateCluster event for a cluster whose role does not exist yet creates it, and fails no record", async () => {
+        // Under its own policy a GetRole of a missing role is refused (IAM cannot know the path of a role that does not
+        // exist, and the policy names the path); a caller allowed every role name gets NoSuchEntity. Both mean absent.
+        world.account.identity = {
+            ...world.account.identity!,
+            Statement: [
+                ...world.account.identity!.Statement,
+                { Effect: "Allow", Action: "iam:GetRole", Resource: `arn:aws:iam::${ACCOUNT}:role/*` },
+            ],
+        };
+        world.account.addCluster("us-east-1", "fresh");
+        world.account.addCluster("eu-west-1", "other");
+        const { failed } = await consume([
+            record(eksEvent("eks-create-cluster.json", "fresh")),
+            record(eksEvent("eks-create-cluster.json", "other", "eu-west-1")),
+        ]);
+        assert.deepEqual(failed, []);
+        assert.ok(world.account.role(clusterRoleName("fresh", "us-east-1")));
+        assert.ok(world.account.role(clusterRoleName("other", "eu-west-1")));
+    });
+
     it("requeues a CREATING cluster with a delay, then gives it its role once ACTIVE", async () => {
         world.account.addCluster("us-east-1", "alpha", { status: "CREATING" });
         const message = record(eksEvent("eks-create-cluster.json", "alpha"));

@@ -233,6 +233,29 @@ describe("reconciler", () => {
         assert.ok(!touched.includes("nops-ccost-gone_us-east-1") && !touched.includes("nops-ccost-old_us-east-1"));
     });
 
+    it("completes a half-created role (CreateRole done, PutRolePolicy never happened) instead of failing every run", async () => {
+        world.account.addCluster("us-east-1", "alpha");
+        world.account.faults.push((operation) =>
+            operation === "PutRolePolicy" ? awsError("ServiceFailure", "interrupted", 500) : undefined,
+        );
+        const interrupted = await run(["us-east-1"]);
+        assert.equal(byCluster(interrupted, "alpha").outcome, "failed");
+        assert.equal(world.account.role("nops-ccost-alpha_us-east-1")!.inline.size, 0, "the role has no policy yet");
+        world.account.faults = [];
+        const next = await run(["us-east-1"]);
+        assert.equal(byCluster(next, "alpha").outcome, "updated", JSON.stringify(next.results));
+        assert.ok(world.account.role("nops-ccost-alpha_us-east-1")!.inline.has(AGENT_POLICY_NAME));
+    });
+
+    it("ends as skipped, not failed, when another role outside the stack's path has the name (EntityAlreadyExists)", async () => {
+        world.account.putForeignRole("nops-ccost-alpha_us-east-1", "/other/");
+        world.account.addCluster("us-east-1", "alpha");
+        const result = await run(["us-east-1"]);
+        assert.equal(result.counts.failed, 0, JSON.stringify(result.results));
+        assert.equal(byCluster(result, "alpha").outcome, "skipped");
+        assert.match(byCluster(result, "alpha").reason!, /\(path \/other\/\)/);
+    });
+
     it("skips a cluster whose role name is held by someone else's role", async () => {
         world.account.putForeignRole("nops-ccost-alpha_us-east-1", "/");
         world.account.addCluster("us-east-1", "alpha");

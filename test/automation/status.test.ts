@@ -156,6 +156,17 @@ describe("container-insights status", () => {
         );
     });
 
+    it("reports a missing IAM user as missing (IAM's NoSuchEntity), not as a failed status", async () => {
+        outputs = {
+            ...outputs,
+            iamUserName: "nops-container-cost-s3",
+            clusters: (outputs.clusters as object[]).map((c) => ({ ...c, roleArn: undefined })),
+        };
+        const { code, out } = await status();
+        assert.equal(code, 1, out.join("\n"));
+        assert.match(out[1], /user=nops-container-cost-s3=missing/);
+    });
+
     it("names a cluster's own identity mode from the clusters output (Pod Identity: the stack's one role)", async () => {
         world.account.putForeignRole("nops-ccost-prod-pod-identity", "/container-insights/prod/");
         const clusters = outputs.clusters as Array<Record<string, unknown>>;
