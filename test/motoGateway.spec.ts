@@ -196,7 +196,7 @@ describe("the reconciler's IAM and S3 calls against moto (server mode)", functio
 
         const record = new DeploymentRecord(clients.s3, BUCKET, call);
         assert.equal(await record.applied({ v: 1 }), "recorded");
-        const decision = await record.deleted({ v: 1 });
+        const decision = await record.deleted({ v: 1 }, async () => true);
         assert.equal(decision.teardown, true, decision.reason);
     });
 });

@@ -16,7 +16,7 @@ import { HandlerDeps, IAM_PROPAGATION_MS, run, runEvents } from "../lambda/recon
 import { SqsEvent } from "../lambda/reconciler/queueRun";
 import { awsError } from "./fakes/awsAccount";
 import { evaluate } from "./fakes/iamPolicy";
-import { fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
+import { STATE_BUCKET, fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
 
 const ACCOUNT = "111122223333";
 const BUCKET = `nops-container-cost-${ACCOUNT}`;
@@ -29,6 +29,7 @@ const SCOPE: StackScope = {
     stackName: "prod",
     stackId: "container-insights/prod",
     bucketName: BUCKET,
+    stateBucketName: STATE_BUCKET,
 };
 /** As the program deploys it for an IRSA stack with events on (program.ts passes the associations' access always). */
 const POLICY = reconcilerPermissions(
@@ -71,6 +72,7 @@ describe("the reconciler under its own deployed policy", () => {
         env: {
             ...settingsFor(["us-east-1"]),
             homeRegion: "us-east-1",
+            stateBucketName: STATE_BUCKET,
             apiUrl: "http://127.0.0.1:9",
             tokenSecretArn: SECRET_ARN,
             version: "0.1.0",
@@ -118,7 +120,7 @@ describe("the reconciler under its own deployed policy", () => {
                 world.clock.now() - started < IAM_PROPAGATION_MS,
                 "a missing state object is read as absent at once, not retried as AccessDenied",
             );
-            assert.ok(world.account.object(BUCKET, RECONCILER_STATE_KEYS.deployment));
+            assert.ok(world.account.object(STATE_BUCKET, RECONCILER_STATE_KEYS.deployment));
 
             world.account.addCluster("us-east-1", "beta");
             const scheduled = await quietly(() => run("schedule", {}, deps()));
@@ -135,7 +137,7 @@ describe("the reconciler under its own deployed policy", () => {
             const destroyed = await quietly(() => run("deploy", invocation("delete", { v: 2 }), deps()));
             assert.equal(destroyed.counts.failed, 0, JSON.stringify(destroyed.results));
             assert.equal(destroyed.counts.deleted, 3);
-            assert.equal(world.account.object(BUCKET, RECONCILER_STATE_KEYS.lease), undefined, "lease released");
+            assert.equal(world.account.object(STATE_BUCKET, RECONCILER_STATE_KEYS.lease), undefined, "lease released");
         });
     }
 
@@ -174,7 +176,7 @@ describe("the reconciler's s3:ListBucket", () => {
     const list = (prefix: string | undefined) =>
         evaluate(POLICY, {
             action: "s3:ListBucket",
-            resource: `arn:aws:s3:::${BUCKET}`,
+            resource: `arn:aws:s3:::${STATE_BUCKET}`,
             context: prefix === undefined ? {} : { "s3:prefix": prefix },
         });
 
@@ -183,13 +185,13 @@ describe("the reconciler's s3:ListBucket", () => {
             Sid: "ListRunLease",
             Effect: "Allow",
             Action: "s3:ListBucket",
-            Resource: `arn:aws:s3:::${BUCKET}`,
+            Resource: `arn:aws:s3:::${STATE_BUCKET}`,
             Condition: { StringEquals: { "s3:prefix": Object.values(RECONCILER_STATE_KEYS) } },
         });
         for (const key of Object.values(RECONCILER_STATE_KEYS)) {
             assert.equal(list(key), "Allow", key);
         }
-        for (const prefix of [undefined, "", "_container-insights/", "_container-insights/reconciler/", "cluster=a/"]) {
+        for (const prefix of [undefined, "", "reconciler/", "cloudtrail/", "AWSLogs/"]) {
             assert.notEqual(list(prefix), "Allow", String(prefix));
         }
         const others = POLICY.Statement.filter((s) => JSON.stringify(s.Action).includes("s3:List"));
