@@ -11,7 +11,15 @@ import { reconcile } from "../lambda/reconciler/reconcile";
 import { FakeAccount } from "../test/fakes/awsAccount";
 import { mockAws } from "../test/fakes/sdkMocks";
 import { seededRandom } from "./seededRandom";
-import { BOUNDED_CLUSTERS, CaseFigures, Figures, checkPodIdentityTargets, checkTargets } from "./targets";
+import {
+    BOUND_FACTOR,
+    BOUNDED_CLUSTERS,
+    CaseFigures,
+    Figures,
+    TargetCheck,
+    checkPodIdentityTargets,
+    checkTargets,
+} from "./targets";
 import { VirtualClock } from "./virtualClock";
 import { vendorReconcile } from "./vendorAlgorithm";
 import { exitWhenFlushed } from "../policies/lib/exit";
@@ -37,6 +45,8 @@ const REGIONS = [
     "ap-northeast-1",
     "sa-east-1",
 ];
+/** First runs against other write quotas: the pacing is told none of them, so its start-up shows at each. */
+const QUOTA_SWEEP = { regions: 5, clusters: 250, quotas: [10, 20, 50, 100] };
 /** A Lambda's 15 minutes less the handler's reserve: the bench runs with the deadline a real run has. */
 const BUDGET_MS = 14 * 60_000;
 
@@ -49,8 +59,13 @@ function option(name: string): number | undefined {
 
 const BENCH_BOUNDARY = "arn:aws:iam::111122223333:policy/container-insights/bench/nops-ccost-bench-agent-boundary";
 
-function account(clock: VirtualClock, regions: string[], clusters: number): FakeAccount {
-    const fake = new FakeAccount({ clock, ...SIMULATION });
+function account(
+    clock: VirtualClock,
+    regions: string[],
+    clusters: number,
+    iamWritesPerSecond = SIMULATION.iamWritesPerSecond,
+): FakeAccount {
+    const fake = new FakeAccount({ clock, ...SIMULATION, iamWritesPerSecond });
     fake.managedPolicies.add(BENCH_BOUNDARY);
     for (let i = 0; i < clusters; i++) {
         fake.addCluster(regions[i % regions.length], `cluster-${String(i).padStart(4, "0")}`);
@@ -100,9 +115,10 @@ async function ours(
     clusters: number,
     seed: number,
     mode: "irsa" | "podIdentity" = "irsa",
+    iamWritesPerSecond = SIMULATION.iamWritesPerSecond,
 ): Promise<Record<"first" | "steady", Figures>> {
     const clock = new VirtualClock();
-    const fake = account(clock, regions, clusters);
+    const fake = account(clock, regions, clusters, iamWritesPerSecond);
     const random = seededRandom(seed);
     const once = () =>
         measure(fake, clock, async () => {
@@ -125,6 +141,36 @@ async function vendor(regions: string[], clusters: number, seed: number): Promis
             return { failed: Math.max(0, clusters - done), deferred: 0 };
         });
     return { first: await once(), steady: await once() };
+}
+
+interface QuotaFigures {
+    quota: number;
+    regions: number;
+    clusters: number;
+    ours: Figures;
+    lowerBoundMs: number;
+    ratio: number;
+}
+
+/** Our first run at each quota of the sweep, and its time over the write-rate bound. */
+async function quotaSweep(seed: number): Promise<QuotaFigures[]> {
+    const { regions, clusters, quotas } = QUOTA_SWEEP;
+    const figures: QuotaFigures[] = [];
+    for (const quota of quotas) {
+        const { first } = await ours(REGIONS.slice(0, regions), clusters, seed, "irsa", quota);
+        const lowerBoundMs = Math.round((first.writes / quota) * 1000);
+        figures.push({ quota, regions, clusters, ours: first, lowerBoundMs, ratio: first.ms / lowerBoundMs });
+    }
+    return figures;
+}
+
+function checkQuotaSweep(sweep: QuotaFigures[]): TargetCheck {
+    const worst = Math.max(...sweep.map((q) => q.ratio));
+    return {
+        target: `first run at ${QUOTA_SWEEP.clusters} clusters within ${BOUND_FACTOR}x the write-rate bound at quotas ${QUOTA_SWEEP.quotas.join(", ")} writes/s, 0 failed`,
+        pass: sweep.length > 0 && worst <= BOUND_FACTOR && sweep.every((q) => q.ours.failed + q.ours.deferred === 0),
+        detail: sweep.map((q) => `${q.quota}/s: ${q.ratio.toFixed(2)}x`).join(", "),
+    };
 }
 
 async function main() {
@@ -178,10 +224,14 @@ async function main() {
             console.error(`(${regionCount}, ${clusters}) Pod Identity: done`);
         }
     }
-    const targets = [...checkTargets(cases), ...checkPodIdentityTargets(cases)];
+    const sweep = await quotaSweep(seed);
+    if (!json) {
+        console.error(`quota sweep (${QUOTA_SWEEP.regions}, ${QUOTA_SWEEP.clusters}): done`);
+    }
+    const targets = [...checkTargets(cases), ...checkPodIdentityTargets(cases), checkQuotaSweep(sweep)];
     process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
     if (json) {
-        process.stdout.write(`${JSON.stringify({ seed, cases, targets })}\n`);
+        process.stdout.write(`${JSON.stringify({ seed, cases, quotaSweep: sweep, targets })}\n`);
         return;
     }
     console.log(
@@ -199,6 +249,16 @@ async function main() {
                 `${n(c.ours.calls, 10)} ${n(c.ours.writes, 6)} ${n(c.ours.failed, 6)} ${n(c.ours.deferred, 8)} ${n(c.ours.ms, 6)} | ` +
                 `${n(c.vendor.calls, 12)} ${n(c.vendor.writes, 6)} ${n(c.vendor.failed, 6)} ${n(c.vendor.ms, 6)} | ` +
                 `${n(c.lowerBoundMs, 14)} | ${(c.ours.calls / c.vendor.calls).toFixed(2).padStart(17)} | ${ratio.padStart(13)}`,
+        );
+    }
+    console.log(
+        `first run against other IAM write quotas (${QUOTA_SWEEP.regions} regions, ${QUOTA_SWEEP.clusters} clusters):`,
+    );
+    console.log("quota writes/s | calls writes failed deferred ms | lower bound ms | ms ours/bound");
+    for (const q of sweep) {
+        console.log(
+            `${n(q.quota, 14)} | ${n(q.ours.calls, 5)} ${n(q.ours.writes, 6)} ${n(q.ours.failed, 6)} ${n(q.ours.deferred, 8)} ${n(q.ours.ms, 6)} | ` +
+                `${n(q.lowerBoundMs, 14)} | ${q.ratio.toFixed(2).padStart(13)}`,
         );
     }
     for (const t of targets) {

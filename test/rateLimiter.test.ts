@@ -12,8 +12,9 @@ const SETTINGS: AdaptiveRateSettings = {
     initialRate: 10,
     minRate: 0.5,
     maxRate: 50,
+    slowStartFactor: 2,
     increasePerSecond: 1,
-    decrease: 0.7,
+    decrease: 0.5,
     cooldownMs: 1_000,
     burstSeconds: 1,
 };
@@ -33,6 +34,19 @@ function drain(limiter: AdaptiveRateLimiter, sends: number, start = 0): number[]
     return times;
 }
 
+/** Sends at the limiter's full rate from `from` to `to` (virtual ms), every send a success. */
+function sendAtFullRate(limiter: AdaptiveRateLimiter, from: number, to: number): void {
+    let now = from;
+    while (now < to) {
+        const wait = limiter.tryAcquire(now);
+        if (wait === 0) {
+            limiter.onSuccess(now);
+        } else {
+            now += wait;
+        }
+    }
+}
+
 describe("adaptive rate limiter (pure, virtual time)", () => {
     it("allows a burst of one second's worth, then paces at the rate", () => {
         const limiter = new AdaptiveRateLimiter(SETTINGS, 0);
@@ -49,38 +63,53 @@ describe("adaptive rate limiter (pure, virtual time)", () => {
         assert.ok(limiter.tryAcquire(times[29]) > 0, "no token left");
     });
 
-    it("climbs by about increasePerSecond per second of successes, up to the ceiling", () => {
-        const limiter = new AdaptiveRateLimiter(SETTINGS, 0);
-        let now = 0;
-        for (let second = 0; second < 10; second++) {
-            const perSecond = Math.floor(limiter.rate);
-            for (let i = 0; i < perSecond; i++) {
-                limiter.onSuccess(now);
-            }
-            now += 1_000;
+    it("slow start doubles the rate per second of full-rate successes until the first throttle, then AIMD", () => {
+        const limiter = new AdaptiveRateLimiter({ ...SETTINGS, maxRate: 1_000 }, 0);
+        const rateAt: number[] = [];
+        for (let second = 1; second <= 3; second++) {
+            sendAtFullRate(limiter, (second - 1) * 1_000, second * 1_000);
+            rateAt.push(limiter.rate);
         }
-        assert.ok(limiter.rate > 19 && limiter.rate < 21, `10 s of full-rate successes: ${limiter.rate}`);
-        for (let i = 0; i < 10_000; i++) {
-            limiter.onSuccess(now);
+        for (const [before, after] of [rateAt.slice(0, 2), rateAt.slice(1, 3)]) {
+            assert.ok(after / before > 1.9 && after / before < 2.1, `x2 per second: ${rateAt}`);
         }
-        assert.equal(limiter.rate, SETTINGS.maxRate);
+        assert.equal(limiter.threshold, Infinity, "no threshold before a throttle");
+
+        limiter.onThrottle(3_000);
+        const cut = limiter.rate;
+        assert.equal(cut, rateAt[2] / 2);
+        assert.equal(limiter.threshold, cut, "the threshold is the rate the throttle left");
+        sendAtFullRate(limiter, 3_000, 13_000);
+        assert.ok(
+            limiter.rate - cut > 9 && limiter.rate - cut < 11,
+            `+1/s for 10 s after the throttle: ${cut} -> ${limiter.rate}`,
+        );
     });
 
-    it("cuts the rate once per cooldown however many throttles arrive together, and never below the floor", () => {
+    it("a throttle halves the rate, once per cooldown however many throttles arrive together", () => {
         const limiter = new AdaptiveRateLimiter(SETTINGS, 0);
         for (let i = 0; i < 4; i++) {
             limiter.onThrottle(100 + i);
         }
-        assert.equal(limiter.rate, 7);
+        assert.equal(limiter.rate, 5);
+        assert.equal(limiter.threshold, 5);
         assert.equal(limiter.throttles, 4);
         assert.equal(limiter.decreases, 1);
         assert.ok(limiter.tryAcquire(104) > 0, "a throttle empties the bucket");
         limiter.onThrottle(1_100);
-        assert.ok(Math.abs(limiter.rate - 4.9) < 1e-9);
-        for (let t = 2_100; t < 100_000; t += 1_000) {
+        assert.equal(limiter.rate, 2.5);
+        assert.equal(limiter.threshold, limiter.rate);
+    });
+
+    it("holds the ceiling in slow start and the floor under throttling", () => {
+        const limiter = new AdaptiveRateLimiter(SETTINGS, 0);
+        sendAtFullRate(limiter, 0, 3_000);
+        assert.equal(limiter.rate, SETTINGS.maxRate, "10/s doubled for 3 s stops at the ceiling of 50");
+        for (let t = 3_000; t < 100_000; t += 1_000) {
             limiter.onThrottle(t);
         }
         assert.equal(limiter.rate, SETTINGS.minRate);
+        assert.equal(limiter.threshold, SETTINGS.minRate);
     });
 
     it("settles near a quota it was not told about (no waste, no storm)", () => {
