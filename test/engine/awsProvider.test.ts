@@ -1,0 +1,256 @@
+/**
+ * The stand-in AWS provider behind the real Pulumi CLI and Node.js language host, against moto: a small program
+ * (an IAM role with an inline policy, a Lambda function and a CRUD-scoped aws.lambda.Invocation of it) goes through
+ * create, a no-change update, previews of in-place and ForceNew changes, a Check failure, an update of the
+ * Invocation's input and destroy. The function records each `tf` payload it receives in a bucket the test seeds.
+ */
+import * as assert from "node:assert/strict";
+import { ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { installAwsStandIn } from "../../engine/aws-provider/install";
+
+const ROOT = resolve(__dirname, "..", "..");
+const ENGINE_DIR = resolve(process.env.ENGINE_DIR ?? join(ROOT, ".engine"));
+const RECORDS = "standin-records";
+const run = promisify(execFile);
+
+/** A tool from the tier's own bin, else from PATH. */
+function tool(name: string): string | undefined {
+    const dirs = [join(ENGINE_DIR, "bin"), ...(process.env.PATH ?? "").split(delimiter)];
+    return dirs.map((dir) => join(dir, name)).find((path) => existsSync(path));
+}
+
+const MOTO = join(ENGINE_DIR, "venv", "bin", "moto_server");
+
+function missingPieces(): string | undefined {
+    const missing = [
+        tool("pulumi") ? undefined : "the Pulumi CLI",
+        tool("pulumi-language-nodejs") ? undefined : "the Node.js language host",
+        existsSync(MOTO) ? undefined : `moto (${MOTO})`,
+    ].filter(Boolean);
+    return missing.length > 0 ? `${missing.join(", ")} not found: run \`npm run engine:setup\`` : undefined;
+}
+
+function freePort(): Promise<number> {
+    return new Promise((done, fail) => {
+        const server = createServer();
+        server.once("error", fail);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as { port: number };
+            server.close(() => done(port));
+        });
+    });
+}
+
+async function startMoto(port: number): Promise<ChildProcess> {
+    const moto = spawn(MOTO, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    for (let attempt = 0; attempt < 100; attempt++) {
+        try {
+            await fetch(`http://127.0.0.1:${port}/moto-api/`);
+            return moto;
+        } catch {
+            await new Promise((wait) => setTimeout(wait, 200));
+        }
+    }
+    moto.kill();
+    throw new Error(`moto did not answer on port ${port}`);
+}
+
+const TRUST = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+};
+
+/** Records the payload it is invoked with under actions/ in the bucket RECORDS names, and returns it. */
+const FUNCTION_CODE = `
+const { S3Client, PutObjectCommand } = require("@aws-sdk/client-s3");
+exports.handler = async (event) => {
+    const key = "actions/" + Date.now() + "-" + event.tf.action + ".json";
+    await new S3Client({}).send(new PutObjectCommand({ Bucket: process.env.RECORDS, Key: key, Body: JSON.stringify(event) }));
+    return event;
+};`;
+
+const PROGRAM = `
+const aws = require("@pulumi/aws");
+const pulumi = require("@pulumi/pulumi");
+const config = new pulumi.Config();
+const role = new aws.iam.Role("fn", {
+    name: config.get("roleName") || "standin-fn",
+    path: config.get("rolePath") || "/",
+    description: config.get("description") || "first",
+    assumeRolePolicy: ${JSON.stringify(JSON.stringify(TRUST))},
+});
+const policy = new aws.iam.RolePolicy("fn", {
+    role: role.name,
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::${RECORDS}/*" }] }),
+});
+const logs = new aws.cloudwatch.LogGroup("fn", { name: "/aws/lambda/standin-fn", retentionInDays: 7 });
+const fn = new aws.lambda.Function("fn", {
+    name: "standin-fn",
+    role: role.arn,
+    runtime: "nodejs22.x",
+    handler: "index.handler",
+    timeout: 60,
+    environment: { variables: { RECORDS: "${RECORDS}" } },
+    code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(${JSON.stringify(FUNCTION_CODE)}) }),
+}, { dependsOn: [logs, policy] });
+const invocation = new aws.lambda.Invocation("run", {
+    functionName: fn.name,
+    input: config.get("input") || '{"n":1}',
+    lifecycleScope: "CRUD",
+});
+exports.roleArn = role.arn;
+exports.result = invocation.result;
+`;
+
+describe("stand-in AWS provider on the real Pulumi engine", function () {
+    this.timeout(600_000);
+    const missing = missingPieces();
+    let moto: ChildProcess | undefined;
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+    let s3: S3Client;
+    let iam: IAMClient;
+
+    const pulumi = async (args: string[], options: { fail?: boolean } = {}) => {
+        try {
+            const { stdout, stderr } = await run(tool("pulumi")!, [...args, "--non-interactive"], {
+                cwd: join(dir, "program"),
+                env,
+                maxBuffer: 64 * 1024 * 1024,
+            });
+            if (options.fail) {
+                assert.fail(`pulumi ${args.join(" ")} succeeded, expected it to fail:\n${stdout}`);
+            }
+            return { stdout, stderr };
+        } catch (error) {
+            const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+            if (options.fail) {
+                return { stdout, stderr };
+            }
+            throw new Error(`pulumi ${args.join(" ")} failed:\n${stdout}\n${stderr}`);
+        }
+    };
+
+    /** The steps of `pulumi preview --json`: operation and replace reasons by resource name. */
+    const previewSteps = async () => {
+        const { stdout } = await pulumi(["preview", "--json"]);
+        const steps = (JSON.parse(stdout) as { steps: Array<{ op: string; urn: string; replaceReasons?: string[] }> })
+            .steps;
+        return Object.fromEntries(
+            steps.map((s) => [s.urn.split("::").slice(-2).join("::"), { op: s.op, replaceReasons: s.replaceReasons }]),
+        );
+    };
+
+    /** The tf.action of every payload the function recorded, oldest first. */
+    const recordedActions = async () => {
+        const listed = await s3.send(new ListObjectsV2Command({ Bucket: RECORDS, Prefix: "actions/" }));
+        const keys = (listed.Contents ?? []).map((o) => o.Key!).sort();
+        return Promise.all(
+            keys.map(async (Key) => {
+                const body = await (
+                    await s3.send(new GetObjectCommand({ Bucket: RECORDS, Key }))
+                ).Body!.transformToString();
+                return (JSON.parse(body) as { tf: { action: string; prev_input: unknown } }).tf;
+            }),
+        );
+    };
+
+    before(async function () {
+        if (missing) {
+            process.stdout.write(`      engine tier skipped: ${missing}\n`);
+            this.skip();
+        }
+        const port = await freePort();
+        moto = await startMoto(port);
+        dir = mkdtempSync(join(tmpdir(), "aws-standin-"));
+        for (const sub of ["home", "state", "program"]) {
+            mkdirSync(join(dir, sub));
+        }
+        installAwsStandIn(join(dir, "home"));
+        const program = join(dir, "program");
+        symlinkSync(join(ROOT, "node_modules"), join(program, "node_modules"));
+        writeFileSync(join(program, "Pulumi.yaml"), "name: standin\nruntime: nodejs\n");
+        writeFileSync(join(program, "package.json"), JSON.stringify({ name: "standin", main: "index.js" }));
+        writeFileSync(join(program, "index.js"), PROGRAM);
+        const aws = {
+            AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+            AWS_REGION: "us-east-1",
+            AWS_ACCESS_KEY_ID: "testing",
+            AWS_SECRET_ACCESS_KEY: "testing",
+        };
+        env = {
+            ...process.env,
+            ...aws,
+            PATH: [dirname(tool("pulumi")!), process.env.PATH ?? ""].join(delimiter),
+            PULUMI_HOME: join(dir, "home"),
+            PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
+            PULUMI_CONFIG_PASSPHRASE: "stand-in",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        };
+        const client = {
+            region: aws.AWS_REGION,
+            endpoint: aws.AWS_ENDPOINT_URL,
+            credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY },
+        };
+        s3 = new S3Client({ ...client, forcePathStyle: true });
+        iam = new IAMClient(client);
+        await s3.send(new CreateBucketCommand({ Bucket: RECORDS }));
+        await pulumi(["stack", "init", "dev"]);
+        await pulumi(["config", "set", "aws:region", "us-east-1"]);
+    });
+
+    after(() => {
+        moto?.kill();
+        if (dir) {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("creates the role in the emulator and runs the Invocation with tf.action create", async () => {
+        await pulumi(["up", "--yes"]);
+        const { Role } = await iam.send(new GetRoleCommand({ RoleName: "standin-fn" }));
+        assert.equal(Role?.Description, "first");
+        const { stdout } = await pulumi(["stack", "output", "result"]);
+        assert.deepEqual(JSON.parse(stdout).tf, { action: "create", prev_input: null });
+        assert.deepEqual(await recordedActions(), [{ action: "create", prev_input: null }]);
+    });
+
+    it("finds nothing to change on a second up (--expect-no-changes)", async () => {
+        await pulumi(["up", "--yes", "--expect-no-changes"]);
+    });
+
+    it("previews an in-place change as an update and a ForceNew change (the role's path) as a replace", async () => {
+        await pulumi(["config", "set", "description", "second"]);
+        assert.deepEqual((await previewSteps())["aws:iam/role:Role::fn"], { op: "update", replaceReasons: undefined });
+        await pulumi(["config", "set", "rolePath", "/standin/"]);
+        assert.deepEqual((await previewSteps())["aws:iam/role:Role::fn"], { op: "replace", replaceReasons: ["path"] });
+        await pulumi(["config", "rm", "description"]);
+        await pulumi(["config", "rm", "rolePath"]);
+    });
+
+    it("fails the preview on a 65-character role name with a Check failure naming the property", async () => {
+        await pulumi(["config", "set", "roleName", "r".repeat(65)]);
+        const { stdout, stderr } = await pulumi(["preview"], { fail: true });
+        assert.match(stdout + stderr, /name must be 1-64 characters, not 65/);
+        await pulumi(["config", "rm", "roleName"]);
+    });
+
+    it("runs the function with tf.action update and the previous input when the input changes, and delete on destroy", async () => {
+        await pulumi(["config", "set", "input", '{"n":2}']);
+        await pulumi(["up", "--yes"]);
+        await pulumi(["destroy", "--yes"]);
+        const actions = await recordedActions();
+        assert.deepEqual(actions.slice(1), [
+            { action: "update", prev_input: { n: 1 } },
+            { action: "delete", prev_input: { n: 2 } },
+        ]);
+    });
+});
