@@ -9,33 +9,31 @@ import { ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { installAwsStandIn } from "../../engine/aws-provider/install";
+import { engineEnv } from "../../engine/env";
+import { ROOT, enginePaths, findOnPath } from "../../engine/paths";
 
-const ROOT = resolve(__dirname, "..", "..");
-const ENGINE_DIR = resolve(process.env.ENGINE_DIR ?? join(ROOT, ".engine"));
-const RECORDS = "standin-records";
-const run = promisify(execFile);
-
-/** A tool from the tier's own bin, else from PATH. */
+/** The CLI and language host from the tier's bin or PATH, and moto from the tier's venv. */
 function tool(name: string): string | undefined {
-    const dirs = [join(ENGINE_DIR, "bin"), ...(process.env.PATH ?? "").split(delimiter)];
-    return dirs.map((dir) => join(dir, name)).find((path) => existsSync(path));
+    const own = join(enginePaths().bin, name);
+    return existsSync(own) ? own : findOnPath(name);
 }
-
-const MOTO = join(ENGINE_DIR, "venv", "bin", "moto_server");
 
 function missingPieces(): string | undefined {
     const missing = [
         tool("pulumi") ? undefined : "the Pulumi CLI",
         tool("pulumi-language-nodejs") ? undefined : "the Node.js language host",
-        existsSync(MOTO) ? undefined : `moto (${MOTO})`,
+        existsSync(enginePaths().motoServer) ? undefined : "moto",
     ].filter(Boolean);
-    return missing.length > 0 ? `${missing.join(", ")} not found: run \`npm run engine:setup\`` : undefined;
+    return missing.length > 0 ? `${missing.join(", ")} not built: run \`npm run engine:setup\`` : undefined;
 }
+
+const RECORDS = "standin-records";
+const run = promisify(execFile);
 
 function freePort(): Promise<number> {
     return new Promise((done, fail) => {
@@ -49,7 +47,7 @@ function freePort(): Promise<number> {
 }
 
 async function startMoto(port: number): Promise<ChildProcess> {
-    const moto = spawn(MOTO, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    const moto = spawn(enginePaths().motoServer, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
     for (let attempt = 0; attempt < 100; attempt++) {
         try {
             await fetch(`http://127.0.0.1:${port}/moto-api/`);
@@ -186,14 +184,10 @@ describe("stand-in AWS provider on the real Pulumi engine", function () {
             AWS_SECRET_ACCESS_KEY: "testing",
         };
         env = {
-            ...process.env,
-            ...aws,
+            ...engineEnv({ stateDir: join(dir, "state"), passphrase: "stand-in", aws }),
+            // The tier's tools first, and a plugin home of the test's own, where the stand-in is installed.
             PATH: [dirname(tool("pulumi")!), process.env.PATH ?? ""].join(delimiter),
             PULUMI_HOME: join(dir, "home"),
-            PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
-            PULUMI_CONFIG_PASSPHRASE: "stand-in",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         };
         const client = {
             region: aws.AWS_REGION,
