@@ -5,15 +5,16 @@
  * Invocation's input and destroy. The function records each `tf` payload it receives in a bucket the test seeds.
  */
 import * as assert from "node:assert/strict";
-import { ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { installAwsStandIn } from "../../engine/aws-provider/install";
+import { Emulator, findMotoServer, startEmulator } from "../../engine/emulator";
+import { clientConfig } from "../../engine/emulator/seed";
 import { engineEnv } from "../../engine/env";
 import { ROOT, enginePaths, findOnPath } from "../../engine/paths";
 
@@ -27,38 +28,13 @@ function missingPieces(): string | undefined {
     const missing = [
         tool("pulumi") ? undefined : "the Pulumi CLI",
         tool("pulumi-language-nodejs") ? undefined : "the Node.js language host",
-        existsSync(enginePaths().motoServer) ? undefined : "moto",
+        findMotoServer() ? undefined : "moto",
     ].filter(Boolean);
     return missing.length > 0 ? `${missing.join(", ")} not built: run \`npm run engine:setup\`` : undefined;
 }
 
 const RECORDS = "standin-records";
 const run = promisify(execFile);
-
-function freePort(): Promise<number> {
-    return new Promise((done, fail) => {
-        const server = createServer();
-        server.once("error", fail);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => done(port));
-        });
-    });
-}
-
-async function startMoto(port: number): Promise<ChildProcess> {
-    const moto = spawn(enginePaths().motoServer, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-    for (let attempt = 0; attempt < 100; attempt++) {
-        try {
-            await fetch(`http://127.0.0.1:${port}/moto-api/`);
-            return moto;
-        } catch {
-            await new Promise((wait) => setTimeout(wait, 200));
-        }
-    }
-    moto.kill();
-    throw new Error(`moto did not answer on port ${port}`);
-}
 
 const TRUST = {
     Version: "2012-10-17",
@@ -110,7 +86,7 @@ exports.result = invocation.result;
 describe("stand-in AWS provider on the real Pulumi engine", function () {
     this.timeout(600_000);
     const missing = missingPieces();
-    let moto: ChildProcess | undefined;
+    let emulator: Emulator | undefined;
     let dir: string;
     let env: NodeJS.ProcessEnv;
     let s3: S3Client;
@@ -165,8 +141,7 @@ describe("stand-in AWS provider on the real Pulumi engine", function () {
             process.stdout.write(`      engine tier skipped: ${missing}\n`);
             this.skip();
         }
-        const port = await freePort();
-        moto = await startMoto(port);
+        emulator = await startEmulator();
         dir = mkdtempSync(join(tmpdir(), "aws-standin-"));
         for (const sub of ["home", "state", "program"]) {
             mkdirSync(join(dir, sub));
@@ -177,32 +152,22 @@ describe("stand-in AWS provider on the real Pulumi engine", function () {
         writeFileSync(join(program, "Pulumi.yaml"), "name: standin\nruntime: nodejs\n");
         writeFileSync(join(program, "package.json"), JSON.stringify({ name: "standin", main: "index.js" }));
         writeFileSync(join(program, "index.js"), PROGRAM);
-        const aws = {
-            AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
-            AWS_REGION: "us-east-1",
-            AWS_ACCESS_KEY_ID: "testing",
-            AWS_SECRET_ACCESS_KEY: "testing",
-        };
+        const aws = emulator.env;
         env = {
             ...engineEnv({ stateDir: join(dir, "state"), passphrase: "stand-in", aws }),
             // The tier's tools first, and a plugin home of the test's own, where the stand-in is installed.
             PATH: [dirname(tool("pulumi")!), process.env.PATH ?? ""].join(delimiter),
             PULUMI_HOME: join(dir, "home"),
         };
-        const client = {
-            region: aws.AWS_REGION,
-            endpoint: aws.AWS_ENDPOINT_URL,
-            credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY },
-        };
-        s3 = new S3Client({ ...client, forcePathStyle: true });
-        iam = new IAMClient(client);
+        s3 = new S3Client(clientConfig(aws, aws.AWS_REGION));
+        iam = new IAMClient(clientConfig(aws, aws.AWS_REGION));
         await s3.send(new CreateBucketCommand({ Bucket: RECORDS }));
         await pulumi(["stack", "init", "dev"]);
         await pulumi(["config", "set", "aws:region", "us-east-1"]);
     });
 
-    after(() => {
-        moto?.kill();
+    after(async () => {
+        await emulator?.stop();
         if (dir) {
             rmSync(dir, { recursive: true, force: true });
         }
