@@ -51,12 +51,8 @@ describe("stand-in AWS provider", () => {
                 diff("aws:lambda/invocation:Invocation", old, { ...old, ...news });
             assert.deepEqual(changed({ functionName: "g" }).replaces, ["functionName"]);
             assert.deepEqual(changed({ triggers: { code: "x" } }).replaces, ["triggers"]);
-            assert.deepEqual(changed({ input: '{"a":2}' }), {
-                changes: true,
-                replaces: [],
-                stables: changed({ input: '{"a":2}' }).stables,
-                deleteBeforeReplace: false,
-            });
+            const crud = changed({ input: '{"a":2}' });
+            assert.deepEqual([crud.changes, crud.replaces, crud.deleteBeforeReplace], [true, [], false]);
             assert.deepEqual(changed({ input: '{"a":2}', lifecycleScope: "CREATE_ONLY" }).replaces, ["input"]);
         });
 
@@ -131,6 +127,24 @@ describe("stand-in AWS provider", () => {
             const state = { name: "q", region: "us-east-1", url: "u", arn: "a" };
             assert.deepEqual(diff(type, state, { name: "q", region: "eu-west-1" }).replaces, ["region"]);
             assert.equal(diff(type, state, { name: "q" }).changes, false);
+        });
+
+        it("compares an optional object input the provider fills in (a function's loggingConfig) only on the fields the program sets", () => {
+            const type = "aws:lambda/function:Function";
+            const state = {
+                name: "f",
+                role: "r",
+                region: "us-east-1",
+                loggingConfig: {
+                    logFormat: "JSON",
+                    logGroup: "/aws/lambda/f",
+                    applicationLogLevel: "",
+                    systemLogLevel: "",
+                },
+            };
+            const news = { name: "f", role: "r", loggingConfig: { logFormat: "JSON", logGroup: "/aws/lambda/f" } };
+            assert.equal(diff(type, state, news).changes, false);
+            assert.equal(diff(type, state, { ...news, loggingConfig: { logFormat: "Text" } }).changes, true);
         });
 
         it("leaves an optional input the provider filled in (an event target's id) alone while the program does not set it", () => {

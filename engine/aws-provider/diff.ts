@@ -7,7 +7,7 @@
 import { DiffResult } from "@pulumi/pulumi/provider";
 import { REPLACEMENTS, replacingProperties } from "./forceNew";
 import { DEFAULTS_KEY } from "./check/check";
-import { containsUnknown, Props, sameValue, str } from "./values";
+import { containsUnknown, covers, Props, sameValue, str } from "./values";
 
 export interface DiffSpec {
     /** Outputs the provider computes, and optional inputs it fills in when unset. */
@@ -22,18 +22,22 @@ export function diffResource(
     olds: Props,
     news: Props,
     defaultRegion: string,
-): DiffResult {
-    // Computed outputs, and optional inputs the provider fills when unset (a generated name, a target id), are
-    // compared only when the program sets them.
+): DiffResult & { changed: string[] } {
+    // Optional inputs the provider fills in (a generated name, a target id, a function's log levels) are compared
+    // only as far as the program sets them.
     const computed = new Set(spec.computed);
     const keys = new Set(
         [...Object.keys(news), ...Object.keys(olds)].filter((key) => key !== DEFAULTS_KEY && key !== "region"),
     );
-    const changed = [...keys].filter((key) =>
-        news[key] === undefined && computed.has(key)
-            ? false
-            : containsUnknown(news[key]) || !sameValue(olds[key], news[key]),
-    );
+    const changed = [...keys].filter((key) => {
+        if (containsUnknown(news[key])) {
+            return true;
+        }
+        if (computed.has(key)) {
+            return news[key] !== undefined && !covers(olds[key], news[key]);
+        }
+        return !sameValue(olds[key], news[key]);
+    });
     if (REPLACEMENTS[type]?.regional) {
         const region = containsUnknown(news.region) ? undefined : (str(news, "region") ?? defaultRegion);
         if (region !== str(olds, "region")) {
@@ -52,5 +56,7 @@ export function diffResource(
         replaces,
         stables: replaces.length > 0 ? [] : unchanging,
         deleteBeforeReplace: replaces.length > 0 && userNamed,
+        // Not sent to the engine (the Node provider server has no detailed diff); AWS_STANDIN_LOG records it.
+        changed,
     };
 }

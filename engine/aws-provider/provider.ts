@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 /** The stand-in's Provider (@pulumi/pulumi/provider): dispatch to the resource types and data sources it knows. */
 import {
     CheckResult,
@@ -16,6 +17,13 @@ import { FunctionStore } from "./lambda/functionStore";
 import { RESOURCE_TYPES } from "./resources";
 import { Ctx, outputsOf, ResourceType } from "./resources/types";
 import { ProviderError, Props } from "./values";
+
+/** Diagnostics for whoever runs the tier: one JSON line per decision in the file AWS_STANDIN_LOG names. */
+function trace(entry: Record<string, unknown>): void {
+    if (process.env.AWS_STANDIN_LOG) {
+        appendFileSync(process.env.AWS_STANDIN_LOG, `${JSON.stringify(entry)}\n`);
+    }
+}
 
 /** The resource type token of a URN (urn:pulumi:stack::project::parent$type::name). */
 export function typeOfUrn(urn: string): string {
@@ -66,13 +74,15 @@ export class StandInProvider implements Provider {
 
     async diff(_id: string, urn: string, olds: Props, news: Props): Promise<DiffResult> {
         const type = this.typeOf(urn);
-        return diffResource(
+        const result = diffResource(
             typeOfUrn(urn),
             { computed: type.computed, autoName: type.autoName?.property },
             olds,
             news,
             defaultRegion(),
         );
+        trace({ diff: urn, changed: result.changed, replaces: result.replaces });
+        return result;
     }
 
     async create(urn: string, inputs: Props): Promise<CreateResult> {

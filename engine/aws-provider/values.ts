@@ -102,6 +102,17 @@ export function sameValue(a: unknown, b: unknown): boolean {
     return a === b;
 }
 
+/**
+ * Whether the old value already holds every field the new one sets: how an optional input the provider fills in
+ * is compared (a Lambda function's loggingConfig gains log levels the program never sets).
+ */
+export function covers(old: unknown, news: unknown): boolean {
+    if (isObject(old) && isObject(news) && !isSecret(news) && !isArchive(news)) {
+        return Object.entries(news).every(([key, value]) => value === undefined || covers(old[key], value));
+    }
+    return sameValue(old, news);
+}
+
 /** A string input, unwrapped; undefined when absent or unknown. */
 export function str(props: Props, key: string): string | undefined {
     const value = plain(props[key]);
