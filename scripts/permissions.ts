@@ -1,8 +1,8 @@
 /**
  * `npm run --silent permissions -- <stack> [--account <id>] [--set key=value ...]` prints the least-privilege IAM
  * policy the identity running `pulumi up` (and `destroy`) needs for that stack's configuration. Every ARN comes from
- * the naming functions the program itself uses; without --account the policy names the caller's own account with
- * the ${aws:PrincipalAccount} policy variable.
+ * the naming functions the program itself uses; without --account the policy serves whichever account it is created in
+ * (see CALLER_ACCOUNT).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -321,6 +321,8 @@ export const UNSCOPED_ACTIONS = [
     "ec2:DescribeRouteTables",
     "kms:CreateKey",
     "cloudtrail:DescribeTrails",
+    "logs:DescribeLogGroups",
+    "lambda:CreateEventSourceMapping",
 ];
 
 /** What a deploy of this stack touches. */
@@ -328,8 +330,8 @@ export interface DeployTarget {
     stackName: string;
     /** The stack's aws:region: where the bucket, functions, logs, rule and secrets live. */
     stackRegion: string;
-    /** An account id, or the ${aws:PrincipalAccount} policy variable. */
-    accountId: string;
+    /** The account id; absent: whichever account the policy is created in (see CALLER_ACCOUNT). */
+    accountId?: string;
     config: Pick<
         ParsedConfig,
         | "regions"
@@ -346,18 +348,55 @@ export interface DeployTarget {
     >;
 }
 
-const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
+/**
+ * Without an account id, the policy names the account of the identity it is attached to. IAM substitutes a policy
+ * variable in the resource part of an ARN (after the fifth colon) and in condition values, never in the account field
+ * (IAM User Guide, "IAM policy elements: Variables and tags"): an ARN with `${aws:PrincipalAccount}` there matches no
+ * request. So the account field gets `*`, and every statement with such an ARN the condition aws:ResourceAccount =
+ * ${aws:PrincipalAccount}, which allows exactly what the ARN with the id would; bucket names and condition values carry
+ * the variable itself. Reading the id with STS instead would make printing the policy need credentials and a network,
+ * and make the output depend on who runs it; this way one document is right in any account, and --account still
+ * prints the exact ARNs.
+ */
+export const CALLER_ACCOUNT = "${aws:PrincipalAccount}";
+
+/** What an ARN's account field holds: the id, or `*` (bound to the caller's account by callerAccountOnly). */
+function arnAccount(accountId: string | undefined): string {
+    return accountId ?? "*";
+}
+
+/** The account where IAM substitutes variables: in a resource name (the bucket's) or a condition value. */
+function accountValue(accountId: string | undefined): string {
+    return accountId ?? CALLER_ACCOUNT;
+}
+
+/** A statement whose ARNs have `*` for the account, limited to resources of the caller's account. */
+function callerAccountOnly(statement: PolicyStatement): PolicyStatement {
+    const resources = ([] as string[]).concat(statement.Resource ?? []);
+    if (!resources.some((arn) => arn.split(":")[4] === "*")) {
+        return statement;
+    }
+    const condition = statement.Condition ?? {};
+    return {
+        ...statement,
+        Condition: {
+            ...condition,
+            StringEquals: { ...condition.StringEquals, "aws:ResourceAccount": CALLER_ACCOUNT },
+        },
+    };
+}
 
 function actions(...types: string[]): string[] {
     return [...new Set(types.flatMap((type) => PROVIDER_ACTIONS[type]))].sort();
 }
 
 export function deployerPolicy(target: DeployTarget): PolicyDocument {
-    const { stackName, stackRegion: region, accountId, config } = target;
+    const { stackName, stackRegion: region, config } = target;
+    const accountId = arnAccount(target.accountId);
     const partition = partitionOf(region);
     const account = { accountId, partition, stackName };
     const iamArn = (kind: string, path: string) => `arn:${partition}:iam::${accountId}:${kind}${path}`;
-    const bucket = bucketArn(partition, bucketNameFor(accountId));
+    const bucket = bucketArn(partition, bucketNameFor(accountValue(target.accountId)));
     const roles = stackRoleNames(stackName);
     const functions = reconcilerFunctionNames(stackName);
     const secrets = secretNamePrefixes(stackName);
@@ -368,7 +407,7 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
 
     // With the reconciler, also the stack's state buckets (named by S3 from the prefix), which destroy empties
     // (forceDestroy) unless one keeps a trail's logs. One statement with the agents' bucket: IAM's size limit.
-    const stateBuckets = bucketArn(partition, `${stateBucketPrefix(accountId)}*`);
+    const stateBuckets = bucketArn(partition, `${stateBucketPrefix(accountValue(target.accountId))}*`);
     const statements: PolicyStatement[] = [
         {
             Sid: "Bucket",
@@ -457,11 +496,14 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
                 }),
             },
             {
-                // The provider finds a log group by listing with its name as prefix; the list is authorized on log-group:*.
+                // The provider finds a log group by listing with its name as prefix. DescribeLogGroups has no resource-level
+                // permissions (Service Authorization Reference); AWS reports a denial on log-group::log-stream:, which
+                // `log-group:*` would match, but only "*" matches in both readings.
                 Sid: "FindLogGroups",
                 Effect: "Allow",
                 Action: "logs:DescribeLogGroups",
-                Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
+                Resource: "*",
+                Condition: { StringEquals: { "aws:RequestedRegion": region } },
             },
             {
                 // With events, also the stack's bus and its rules (one statement: IAM's managed-policy size limit).
@@ -582,7 +624,14 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
         }
         const fargate = config.addons.fargateInsights.enabled;
         if (fargate) {
-            statements.push(...fargateInsightsStatements({ partition, accountId, stackName, regions: config.regions }));
+            statements.push(
+                ...fargateInsightsStatements({
+                    partition,
+                    accountId: target.accountId,
+                    stackName,
+                    regions: config.regions,
+                }),
+            );
         }
         if (config.identityMode === "irsa" || config.identityMode === "auto" || fargate) {
             // IRSA (the agent's, or the Fargate collector's in any mode): whether each cluster's IAM OIDC provider is registered.
@@ -598,7 +647,7 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
             statements.push(
                 ...cniMetricsStatements({
                     partition,
-                    accountId,
+                    accountId: target.accountId,
                     stackName,
                     regions: config.regions,
                     options: cni,
@@ -615,7 +664,7 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
             });
         }
     }
-    return policy(...statements);
+    return policy(...(target.accountId === undefined ? statements.map(callerAccountOnly) : statements));
 }
 
 /**
@@ -637,12 +686,13 @@ export function watchQueueName(stackName: string): string {
 
 export function watchStatement(target: Pick<DeployTarget, "stackName" | "stackRegion" | "accountId">): PolicyStatement {
     const partition = partitionOf(target.stackRegion);
-    return {
+    const statement: PolicyStatement = {
         Sid: "WatchQueue",
         Effect: "Allow",
         Action: WATCH_QUEUE_ACTIONS,
-        Resource: `arn:${partition}:sqs:${target.stackRegion}:${target.accountId}:${watchQueueName(target.stackName)}`,
+        Resource: `arn:${partition}:sqs:${target.stackRegion}:${arnAccount(target.accountId)}:${watchQueueName(target.stackName)}`,
     };
+    return target.accountId === undefined ? callerAccountOnly(statement) : statement;
 }
 
 const FARGATE_SERVICE = "eks-fargate.amazonaws.com";
@@ -654,27 +704,26 @@ const FARGATE_SERVICE = "eks-fargate.amazonaws.com";
  */
 function fargateInsightsStatements(args: {
     partition: string;
-    accountId: string;
+    accountId: string | undefined;
     stackName: string;
     regions: string[];
 }): PolicyStatement[] {
-    const { partition, accountId, regions } = args;
-    const podRoles = addonRoleArnPattern({ ...args, purpose: FARGATE_POD_ROLE_PURPOSE });
-    const collectorRoles = addonRoleArnPattern({ ...args, purpose: COLLECTOR_ROLE_PURPOSE });
+    const { partition, regions } = args;
+    const accountId = arnAccount(args.accountId);
+    const podRoles = addonRoleArnPattern({ ...args, accountId, purpose: FARGATE_POD_ROLE_PURPOSE });
+    const collectorRoles = addonRoleArnPattern({ ...args, accountId, purpose: COLLECTOR_ROLE_PURPOSE });
+    const boundary = (arnField: string) =>
+        addonBoundaryArn({ partition, accountId: arnField, policyName: collectorBoundaryName(args.stackName) });
     const eks = (rest: string) => regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:${rest}`);
     return [
         // The pod execution roles get no inline policy and, as managed policy, only AWS's Fargate one (below): that is their ceiling.
         { Sid: "FargatePodExecutionRoles", Effect: "Allow", Action: actions("aws:iam/role:Role"), Resource: podRoles },
-        ...addonRoleStatements(
-            "FargateCollectorRoles",
-            collectorRoles,
-            addonBoundaryArn({ partition, accountId, policyName: collectorBoundaryName(args.stackName) }),
-        ),
+        ...addonRoleStatements("FargateCollectorRoles", collectorRoles, boundary(accountValue(args.accountId))),
         {
             Sid: "FargateCollectorBoundaryPolicy",
             Effect: "Allow",
             Action: actions("aws:iam/policy:Policy"),
-            Resource: addonBoundaryArn({ partition, accountId, policyName: collectorBoundaryName(args.stackName) }),
+            Resource: boundary(accountId),
         },
         {
             // The pod execution role gets AWS's managed Fargate policy and no other.
@@ -685,8 +734,16 @@ function fargateInsightsStatements(args: {
             Resource: podRoles,
             Condition: { ArnEquals: { "iam:PolicyARN": fargatePodExecutionPolicyArn(partition) } },
         },
-        // CreateFargateProfile passes the pod execution role to EKS.
-        { Sid: "PassFargatePodExecutionRole", Effect: "Allow", Action: "iam:PassRole", Resource: podRoles },
+        {
+            // CreateFargateProfile passes the pod execution role to EKS: iam:PassedToService is the service whose API
+            // takes the role (eks.amazonaws.com), not the role's trusted principal (eks-fargate-pods.amazonaws.com);
+            // EKS User Guide, "Amazon EKS identity-based policy examples", the console policy that creates profiles.
+            Sid: "PassFargatePodExecutionRole",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: podRoles,
+            Condition: { StringEquals: { "iam:PassedToService": "eks.amazonaws.com" } },
+        },
         {
             // An account's first Fargate profile makes EKS create its Fargate service-linked role, as the caller.
             Sid: "FargateServiceLinkedRole",
@@ -720,7 +777,8 @@ function fargateInsightsStatements(args: {
             Sid: "FindPerformanceLogGroups",
             Effect: "Allow",
             Action: "logs:DescribeLogGroups",
-            Resource: regions.map((r) => `arn:${partition}:logs:${r}:${accountId}:log-group:*`),
+            Resource: "*",
+            Condition: { StringEquals: { "aws:RequestedRegion": regions } },
         },
         // Which of a cluster's subnets are private (DescribeRouteTables has no resource-level permissions).
         {
@@ -763,27 +821,26 @@ function addonRoleStatements(sid: string, roleArns: string, boundaryArn: string)
 /** addons.cniMetrics: the helpers' roles and boundary, their Pod Identity associations, the alarms and the alarm topics. */
 function cniMetricsStatements(args: {
     partition: string;
-    accountId: string;
+    accountId: string | undefined;
     stackName: string;
     regions: string[];
     options: ParsedConfig["addons"]["cniMetrics"];
     podIdentity: boolean;
 }): PolicyStatement[] {
-    const { partition, accountId, stackName, regions, options } = args;
-    const roleArns = addonRoleArnPattern({ ...args, purpose: CNI_METRICS_ROLE_PURPOSE });
+    const { partition, stackName, regions, options } = args;
+    const accountId = arnAccount(args.accountId);
+    const roleArns = addonRoleArnPattern({ ...args, accountId, purpose: CNI_METRICS_ROLE_PURPOSE });
     const keys = regions.map((r) => `arn:${partition}:kms:${r}:${accountId}:key/*`);
     const stackId = stackIdOf(stackName);
+    const boundary = (arnField: string) =>
+        addonBoundaryArn({ partition, accountId: arnField, policyName: cniMetricsBoundaryName(stackName) });
     const statements: PolicyStatement[] = [
-        ...addonRoleStatements(
-            "CniMetricsRoles",
-            roleArns,
-            addonBoundaryArn({ partition, accountId, policyName: cniMetricsBoundaryName(stackName) }),
-        ),
+        ...addonRoleStatements("CniMetricsRoles", roleArns, boundary(accountValue(args.accountId))),
         {
             Sid: "CniMetricsBoundaryPolicy",
             Effect: "Allow",
             Action: actions("aws:iam/policy:Policy"),
-            Resource: addonBoundaryArn({ partition, accountId, policyName: cniMetricsBoundaryName(stackName) }),
+            Resource: boundary(accountId),
         },
     ];
     if (args.podIdentity) {
@@ -864,7 +921,8 @@ function cniMetricsStatements(args: {
 
 /** events.enabled: the stack's bus, its two rules there, and the regional rules (included regions and IAM's). */
 function eventBridgeResources(target: DeployTarget): string[] {
-    const { stackName, stackRegion: region, accountId, config } = target;
+    const { stackName, stackRegion: region, config } = target;
+    const accountId = arnAccount(target.accountId);
     const partition = partitionOf(region);
     const names = eventResourceNames(stackName);
     const arn = (rest: string, r = region) => `arn:${partition}:events:${r}:${accountId}:${rest}`;
@@ -880,7 +938,8 @@ function eventBridgeResources(target: DeployTarget): string[] {
 
 /** events.enabled: passing the forwarding role to EventBridge, the queues, the alarm, the mapping, the trail or its check. */
 function eventStatements(target: DeployTarget): PolicyStatement[] {
-    const { stackName, stackRegion: region, accountId, config } = target;
+    const { stackName, stackRegion: region, config } = target;
+    const accountId = arnAccount(target.accountId);
     const partition = partitionOf(region);
     const names = eventResourceNames(stackName);
     const regional = (service: string, rest: string) => `arn:${partition}:${service}:${region}:${accountId}:${rest}`;
@@ -912,35 +971,74 @@ function eventStatements(target: DeployTarget): PolicyStatement[] {
                 regional("cloudwatch", `alarm:${alarm}`),
             ),
         },
-        {
-            Sid: "ReconcilerEventSourceMapping",
-            Effect: "Allow",
-            Action: actions("aws:lambda/eventSourceMapping:EventSourceMapping"),
-            Resource: [
-                regional("lambda", `function:${reconcilerFunctionNames(stackName).management}`),
-                regional("lambda", "event-source-mapping:*"),
-            ],
-        },
+        ...eventSourceMappingStatements(target),
     ];
+    // DescribeTrails has no resource-level permissions: the provider's read of the stack's trail and the trail check both list.
+    statements.push({ Sid: "FindTrails", Effect: "Allow", Action: "cloudtrail:DescribeTrails", Resource: "*" });
     if (config.events.createTrail) {
         statements.push({
             Sid: "ManagementTrail",
             Effect: "Allow",
-            Action: actions("aws:cloudtrail/trail:Trail"),
+            Action: actions("aws:cloudtrail/trail:Trail").filter((a) => a !== "cloudtrail:DescribeTrails"),
             Resource: regional("cloudtrail", `trail/${names.trail}`),
         });
     } else {
-        statements.push(
-            { Sid: "FindTrails", Effect: "Allow", Action: "cloudtrail:DescribeTrails", Resource: "*" },
-            {
-                Sid: "CheckTrails",
-                Effect: "Allow",
-                Action: ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
-                Resource: `arn:${partition}:cloudtrail:*:${accountId}:trail/*`,
-            },
-        );
+        statements.push({
+            Sid: "CheckTrails",
+            Effect: "Allow",
+            Action: ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+            Resource: `arn:${partition}:cloudtrail:*:${accountId}:trail/*`,
+        });
     }
     return statements;
+}
+
+/**
+ * The reconciler queue's mapping onto the management function. CreateEventSourceMapping has no resource-level
+ * permissions: it is authorized on "*" and scoped by lambda:FunctionArn, as are the calls on a mapping; tagging a
+ * mapping carries no lambda:FunctionArn (Service Authorization Reference, AWS Lambda).
+ */
+function eventSourceMappingStatements(target: DeployTarget): PolicyStatement[] {
+    const partition = partitionOf(target.stackRegion);
+    const lambdaArn = (account: string, rest: string) =>
+        `arn:${partition}:lambda:${target.stackRegion}:${account}:${rest}`;
+    const management = reconcilerFunctionNames(target.stackName).management;
+    // StringEquals, not ArnEquals: the value holds the ${aws:PrincipalAccount} variable, which the reference evaluator
+    // (iam-simulate) does not substitute inside an ARN operator's value.
+    const ownFunction = {
+        StringEquals: { "lambda:FunctionArn": lambdaArn(accountValue(target.accountId), `function:${management}`) },
+    };
+    const mappingActions = actions("aws:lambda/eventSourceMapping:EventSourceMapping");
+    const onMappings = [
+        "lambda:GetEventSourceMapping",
+        "lambda:UpdateEventSourceMapping",
+        "lambda:DeleteEventSourceMapping",
+    ];
+    const mappings = lambdaArn(arnAccount(target.accountId), "event-source-mapping:*");
+    return [
+        {
+            Sid: "CreateReconcilerEventSourceMapping",
+            Effect: "Allow",
+            Action: "lambda:CreateEventSourceMapping",
+            Resource: "*",
+            Condition: {
+                StringEquals: { ...ownFunction.StringEquals, "aws:RequestedRegion": target.stackRegion },
+            },
+        },
+        {
+            Sid: "ReconcilerEventSourceMapping",
+            Effect: "Allow",
+            Action: onMappings,
+            Resource: mappings,
+            Condition: ownFunction,
+        },
+        {
+            Sid: "TagReconcilerEventSourceMapping",
+            Effect: "Allow",
+            Action: mappingActions.filter((a) => a !== "lambda:CreateEventSourceMapping" && !onMappings.includes(a)),
+            Resource: mappings,
+        },
+    ];
 }
 
 /** IAM's limit on a customer managed policy document, in characters not counting white space. */
@@ -1003,7 +1101,7 @@ export function stackDeployerPolicy(
     const target = {
         stackName: stack,
         stackRegion: config.stackRegion,
-        accountId: options.accountId ?? PRINCIPAL_ACCOUNT,
+        accountId: options.accountId,
         config,
     };
     const document = deployerPolicy(target);

@@ -1,0 +1,183 @@
+/**
+ * The suite's reference for IAM decisions: @cloud-copilot/iam-simulate (a third-party implementation of IAM's
+ * evaluation logic, with AWS's own action, resource-type and condition-key data), behind the request shape the fake
+ * account and the permission tests use. It refuses what it cannot decide faithfully instead of guessing: an invalid
+ * policy, an unknown action, a resource that is no type the action takes, and a condition key the action never carries
+ * (IAM would never put it in the request, so a test that sets it tests nothing).
+ */
+import {
+    createValidatedPolicy,
+    validateIdentityPolicy,
+    validateResourcePolicy,
+    validateTrustPolicy,
+} from "@cloud-copilot/iam-policy";
+import { EvaluationResult, isWildcardOnlyAction, runSimulation } from "@cloud-copilot/iam-simulate";
+import { PolicyDocument } from "../common/documents";
+import type { AuthRequest, Decision } from "./fakes/iamPolicy";
+
+export type { AuthRequest, Decision };
+
+/** The policies that decide one request. */
+export interface PolicySet {
+    /** The caller's identity-based policies (inline and managed, as many as attached). */
+    identity: PolicyDocument | PolicyDocument[];
+    /** The caller's permissions boundary. */
+    boundary?: PolicyDocument;
+    /** The resource's policy (bucket, queue, topic, key policy, a role's trust policy). */
+    resource?: PolicyDocument;
+    /** Which validator the resource policy must pass: a trust policy or another resource policy. */
+    resourceKind?: "trust" | "resource";
+}
+
+export interface SimulateOptions {
+    /** The caller's ARN; a role in the test account by default. */
+    principal?: string;
+    /** The resource's account when its ARN has none (S3); the caller's by default. */
+    resourceAccount?: string;
+}
+
+export const TEST_PRINCIPAL = "arn:aws:iam::111122223333:role/deployer";
+
+const RESULTS: Record<EvaluationResult, Decision> = {
+    Allowed: "Allow",
+    ExplicitlyDenied: "ExplicitDeny",
+    ImplicitlyDenied: "ImplicitDeny",
+};
+
+type Validator = (policy: unknown) => unknown[];
+const validated = new WeakMap<object, Map<Validator, unknown>>();
+
+/** Validates a document once per validator (the simulator reuses the result): the suite evaluates the same few many times. */
+function prepared(document: PolicyDocument, validator: Validator, name: string): unknown {
+    let byValidator = validated.get(document);
+    if (!byValidator) {
+        byValidator = new Map();
+        validated.set(document, byValidator);
+    }
+    if (!byValidator.has(validator)) {
+        byValidator.set(validator, createValidatedPolicy(document, validator as never, { name }));
+    }
+    return byValidator.get(validator);
+}
+
+function accountOf(arn: string): string | undefined {
+    const account = arn.split(":")[4];
+    return account && /^[0-9]{12}$/.test(account) ? account : undefined;
+}
+
+/**
+ * The request context as IAM builds it for a signed request: aws:PrincipalArn, aws:PrincipalAccount,
+ * aws:ResourceAccount and, for a regional resource, aws:RequestedRegion are always there (IAM User Guide, global
+ * condition keys), then the request's own keys; a key set to undefined is absent.
+ */
+function contextOf(
+    request: AuthRequest,
+    principal: string,
+    resourceAccount: string | undefined,
+): Record<string, string | string[]> {
+    const region = request.resource.split(":")[3];
+    const context: Record<string, string | string[]> = {
+        "aws:PrincipalArn": principal,
+        "aws:PrincipalAccount": accountOf(principal) ?? "",
+        ...(resourceAccount ? { "aws:ResourceAccount": resourceAccount } : {}),
+        ...(region && region !== "*" ? { "aws:RequestedRegion": region } : {}),
+    };
+    for (const [key, value] of Object.entries(request.context)) {
+        if (value === undefined) {
+            delete context[key];
+        } else {
+            context[key] = value;
+        }
+    }
+    return context;
+}
+
+/** IAM's decision on one request under these policies; throws where the request is not one IAM would see. */
+export async function simulate(
+    policies: PolicySet,
+    request: AuthRequest,
+    options: SimulateOptions = {},
+): Promise<Decision> {
+    const outcome = await run(policies, request, options, false);
+    if (outcome === "NotApplicable") {
+        throw new Error(`${request.action} takes no resource like ${request.resource}`);
+    }
+    return outcome;
+}
+
+/**
+ * For requests generated from what the program registers, with every key and ARN that might apply: as IAM builds the
+ * request, a context key the action never carries is left out, an action without resource-level permissions is
+ * authorized on "*", and an ARN of a type the action does not take is "NotApplicable".
+ */
+export function simulateGenerated(
+    policies: PolicySet,
+    request: AuthRequest,
+    options: SimulateOptions = {},
+): Promise<Decision | "NotApplicable"> {
+    return run(policies, request, options, true);
+}
+
+async function run(
+    policies: PolicySet,
+    request: AuthRequest,
+    options: SimulateOptions,
+    generated: boolean,
+): Promise<Decision | "NotApplicable"> {
+    const principal = options.principal ?? TEST_PRINCIPAL;
+    const [service, action] = request.action.split(":");
+    const resource = generated && (await isWildcardOnlyAction(service, action)) ? "*" : request.resource;
+    const identity = Array.isArray(policies.identity) ? policies.identity : [policies.identity];
+    const resourceAccount =
+        resource === "*"
+            ? accountOf(principal)
+            : (accountOf(resource) ?? options.resourceAccount ?? accountOf(principal));
+    const resourceValidator = policies.resourceKind === "trust" ? validateTrustPolicy : validateResourcePolicy;
+    const result = await runSimulation(
+        {
+            request: {
+                principal,
+                action: request.action,
+                resource: { resource, accountId: resourceAccount ?? "" },
+                contextVariables: contextOf(request, principal, resourceAccount),
+            },
+            identityPolicies: identity.map((document, i) => ({
+                name: `identity-${i + 1}`,
+                policy: prepared(document, validateIdentityPolicy, `identity-${i + 1}`),
+            })),
+            permissionBoundaryPolicies: policies.boundary
+                ? [{ name: "boundary", policy: prepared(policies.boundary, validateIdentityPolicy, "boundary") }]
+                : undefined,
+            resourcePolicy: policies.resource ? prepared(policies.resource, resourceValidator, "resource") : undefined,
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+        },
+        {},
+    );
+    const what = `${request.action} on ${resource}`;
+    if (result.resultType === "error") {
+        if (generated && result.errors.message === "no.resource.types") {
+            return "NotApplicable";
+        }
+        throw new Error(`iam-simulate cannot decide ${what}: ${JSON.stringify(result.errors)}`);
+    }
+    const ignored =
+        result.resultType === "single"
+            ? (result.result.ignoredContextKeys ?? [])
+            : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
+    if (ignored.length > 0 && !generated) {
+        throw new Error(
+            `${what}: IAM never puts ${[...new Set(ignored)].join(", ")} in this request's context (iam-simulate's action data)`,
+        );
+    }
+    return RESULTS[result.overallResult];
+}
+
+/** simulate() with only identity-based policies, the fake evaluator's shape. */
+export function simulateIdentity(
+    document: PolicyDocument,
+    request: AuthRequest,
+    options?: SimulateOptions,
+): Promise<Decision> {
+    return simulate({ identity: document }, request, options);
+}
