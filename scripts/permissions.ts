@@ -883,8 +883,7 @@ function cniMetricsStatements(args: {
                     Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stackId } },
                 },
                 {
-                    // CreateKey has no resource to scope to; tagging at creation is authorized on all keys of the region
-                    // (KMS Developer Guide, "Controlling access to tags"): both only with the stack's ownership tag.
+                    // CreateKey has no resource to scope to: only with the stack's ownership tag.
                     Sid: "CreateAlarmTopicKeys",
                     Effect: "Allow",
                     Action: "kms:CreateKey",
@@ -894,11 +893,19 @@ function cniMetricsStatements(args: {
                     },
                 },
                 {
-                    Sid: "TagNewAlarmTopicKeys",
+                    // The tags of a CreateKey are authorized as kms:TagResource on the region's keys, with no resource
+                    // tags (KMS Developer Guide, "Controlling access to tags"). Only the stack's tag, and only where no
+                    // stack's ownership tag is yet: a key of this stack is managed by AlarmTopicKeys, another stack's
+                    // key can never be taken over. IAM cannot tell a key being created from an existing key without
+                    // that tag key; the README names the SCP that closes this.
+                    Sid: "TagAlarmTopicKeysAtCreation",
                     Effect: "Allow",
                     Action: "kms:TagResource",
                     Resource: keys,
-                    Condition: { StringEquals: { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId } },
+                    Condition: {
+                        StringEquals: { [`aws:RequestTag/${STACK_TAG_KEY}`]: stackId },
+                        Null: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: "true" },
+                    },
                 },
                 {
                     Sid: "AlarmTopics",

@@ -702,7 +702,7 @@ describe("permissions: the deploying identity's least-privilege policy (decided 
                     }
                 });
 
-                it("manages only the KMS keys tagged as this stack's, and creates keys only with that tag", async () => {
+                it("manages only the KMS keys tagged as this stack's, and tags a key as the stack's only where no stack's tag is", async () => {
                     const someKey = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/00000000-0000-0000-0000-000000000000`;
                     const ours = { [`aws:ResourceTag/${STACK_TAG_KEY}`]: "container-insights/prod" };
                     const staging = { [`aws:ResourceTag/${STACK_TAG_KEY}`]: "container-insights/staging" };
@@ -722,6 +722,17 @@ describe("permissions: the deploying identity's least-privilege policy (decided 
                         assert.ok(!(await key(action, someKey)), `${action} on an untagged key`);
                         assert.ok(!(await key(action, someKey, staging)), `${action} on another stack's key`);
                     }
+                    assert.ok(
+                        !(await key("kms:TagResource", someKey, { ...staging, ...tagAsOurs })),
+                        "taking another stack's key by tagging it as this stack's",
+                    );
+                    assert.ok(
+                        !(await key("kms:TagResource", someKey, {
+                            [`aws:ResourceTag/${STACK_TAG_KEY}`]: "",
+                            ...tagAsOurs,
+                        })),
+                        "a key whose ownership tag is empty",
+                    );
                     assert.ok(
                         !(await key("kms:CreateKey", "*", { "aws:RequestedRegion": "us-east-1" })),
                         "an untagged key",
