@@ -11,7 +11,12 @@ import {
     validateResourcePolicy,
     validateTrustPolicy,
 } from "@cloud-copilot/iam-policy";
-import { EvaluationResult, isWildcardOnlyAction, runSimulation } from "@cloud-copilot/iam-simulate";
+import {
+    EvaluationResult,
+    isWildcardOnlyAction,
+    runSimulation,
+    runUnsafeSimulation,
+} from "@cloud-copilot/iam-simulate";
 import { PolicyDocument } from "../common/documents";
 import type { AuthRequest, Decision } from "./fakes/iamPolicy";
 
@@ -125,6 +130,9 @@ async function run(
     generated: boolean,
 ): Promise<Decision | "NotApplicable"> {
     const principal = options.principal ?? TEST_PRINCIPAL;
+    if (request.action === "sts:AssumeRoleWithWebIdentity") {
+        return webIdentity(policies, request, principal);
+    }
     const [service, action] = request.action.split(":");
     const resource = generated && (await isWildcardOnlyAction(service, action)) ? "*" : request.resource;
     const identity = Array.isArray(policies.identity) ? policies.identity : [policies.identity];
@@ -180,4 +188,43 @@ export function simulateIdentity(
     options?: SimulateOptions,
 ): Promise<Decision> {
     return simulate({ identity: document }, request, options);
+}
+
+/**
+ * A web identity assuming a role. iam-simulate's action data has no keys for an EKS cluster's OIDC provider
+ * (`<issuer>:sub`, `<issuer>:aud`) and would drop them from the request, so this one runs without its context-key
+ * filter (runUnsafeSimulation), on a trust policy validated here first.
+ */
+function webIdentity(policies: PolicySet, request: AuthRequest, principal: string): Decision {
+    const trust = policies.resource;
+    if (!trust || policies.resourceKind !== "trust") {
+        throw new Error(
+            "a web identity assumes a role through its trust policy: give it as the resource policy, kind trust",
+        );
+    }
+    const errors = validateTrustPolicy(trust);
+    if (errors.length > 0) {
+        throw new Error(`not a valid trust policy: ${JSON.stringify(errors)}`);
+    }
+    const account = accountOf(request.resource);
+    const result = runUnsafeSimulation(
+        {
+            request: {
+                principal,
+                action: request.action,
+                resource: { resource: request.resource, accountId: account ?? "" },
+                contextVariables: Object.fromEntries(
+                    Object.entries(request.context).filter(
+                        (entry): entry is [string, string | string[]] => entry[1] !== undefined,
+                    ),
+                ),
+            },
+            identityPolicies: [],
+            resourcePolicy: prepared(trust, validateTrustPolicy, "trust"),
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+        },
+        {},
+    );
+    return RESULTS[result];
 }

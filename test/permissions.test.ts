@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PolicyDocument, policy } from "../common/documents";
 import { STACK_TAG_KEY } from "../common/naming";
-import { parseConfig } from "../config";
 import {
+    CALLER_ACCOUNT,
     INVOKE_ACTIONS,
     MANAGED_POLICY_LIMIT,
     PROVIDER_ACTIONS,
@@ -16,23 +16,12 @@ import {
     splitPolicy,
     stackDeployerPolicy,
 } from "../scripts/permissions";
-import { ConfigMap, configSet } from "../config/cliConfig";
-import { PROJECT, configForProgram } from "./cliReplay";
 import { readDocs } from "./docs";
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
 import { AuthRequest, simulate, simulateGenerated } from "./iamSimulator";
-import {
-    ACCOUNT_ID,
-    Fleet,
-    Invoke,
-    ProgramRun,
-    Registration,
-    SECRET_KEYS,
-    baseConfig,
-    doc,
-    runProgram,
-    unwrap,
-} from "./harness";
+import { parsedAsTheProgramSeesIt } from "./renderedDocuments";
+import { probeRequests } from "./policyProbes";
+import { ACCOUNT_ID, Fleet, Invoke, ProgramRun, Registration, baseConfig, doc, runProgram, unwrap } from "./harness";
 
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const FLEET: Fleet = { "us-east-1": [{ name: "alpha" }], "eu-west-1": [{ name: "beta" }] };
@@ -115,22 +104,6 @@ const CASES: Array<[string, Record<string, string>]> = [
     ],
     ["events off", { ...baseConfig(), "events.enabled": "false" }],
 ];
-
-/** The config as the CLI hands it over (dotted keys set with --path, Pulumi.yaml defaults merged), then parsed. */
-function parsedAsTheProgramSeesIt(config: Record<string, string>) {
-    const stack = new ConfigMap();
-    for (const [key, value] of Object.entries(config)) {
-        configSet(stack, PROJECT, { key, value, path: key.includes("."), secret: SECRET_KEYS.includes(key) });
-    }
-    const received = configForProgram(stack, { validate: false }).config;
-    const prefix = "container-insights:";
-    const raw = Object.fromEntries(
-        Object.entries(received)
-            .filter(([k]) => k.startsWith(prefix))
-            .map(([k, v]) => [k.slice(prefix.length), v]),
-    );
-    return parseConfig(raw, { awsRegion: "us-east-1", stackName: "prod" });
-}
 
 const iam = (path: string) => `arn:aws:iam::${ACCOUNT_ID}:${path}`;
 
@@ -500,27 +473,30 @@ describe("permissions: the deploying identity's least-privilege policy (decided 
                     }
                 });
 
-                it("allows nothing in another account", async () => {
-                    const other = "444455556666";
-                    for (const request of deployRequests(run)) {
-                        const [service, action] = request.action.split(":");
-                        if (
-                            request.resource.split(":")[4] !== ACCOUNT_ID ||
-                            (await isWildcardOnlyAction(service, action))
-                        ) {
-                            continue;
+                if (!variant.accountId) {
+                    // With --account the ARNs name the account itself.
+                    it("allows nothing in another account", async () => {
+                        const other = "444455556666";
+                        for (const request of deployRequests(run)) {
+                            const [service, action] = request.action.split(":");
+                            if (
+                                request.resource.split(":")[4] !== ACCOUNT_ID ||
+                                (await isWildcardOnlyAction(service, action))
+                            ) {
+                                continue;
+                            }
+                            const elsewhere = {
+                                ...request,
+                                resource: request.resource.replace(`:${ACCOUNT_ID}:`, `:${other}:`),
+                            };
+                            assert.notEqual(
+                                await decideGenerated(elsewhere, { resourceAccount: other }),
+                                "Allow",
+                                `${elsewhere.action} on ${elsewhere.resource}`,
+                            );
                         }
-                        const elsewhere = {
-                            ...request,
-                            resource: request.resource.replace(`:${ACCOUNT_ID}:`, `:${other}:`),
-                        };
-                        assert.notEqual(
-                            await decideGenerated(elsewhere, { resourceAccount: other }),
-                            "Allow",
-                            `${elsewhere.action} on ${elsewhere.resource}`,
-                        );
-                    }
-                });
+                    });
+                }
 
                 it("lets the Fargate add-on do what it needs and no more: its profiles, its roles, only the managed Fargate policy", async () => {
                     const profiles = run.ofType("aws:eks/fargateProfile:FargateProfile");
@@ -851,21 +827,22 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
         "ap-southeast-2",
         "ap-northeast-1",
     ];
-    const large = () => {
-        const config = parseConfig(
-            {
-                ...baseConfig(),
-                identityMode: "auto",
-                installPodIdentityAgent: "true",
-                kmsKeyId: "alias/insights",
-                includeRegions: JSON.stringify(REGIONS),
-            },
-            { awsRegion: "us-east-1", stackName: "prod" },
-        );
-        return deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", config });
+    const large = (accountId?: string) => {
+        const config = parsedAsTheProgramSeesIt({
+            ...baseConfig(),
+            identityMode: "auto",
+            installPodIdentityAgent: "true",
+            kmsKeyId: "alias/insights",
+            includeRegions: JSON.stringify(REGIONS),
+            "addons.cniMetrics.enabled": "true",
+            "addons.cniMetrics.alarmEmail": "ops@example.com",
+            "addons.fargateInsights.enabled": "true",
+            "clusters.assumeRoleArn": `arn:aws:iam::${ACCOUNT_ID}:role/eks-admin`,
+        });
+        return deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", accountId, config });
     };
 
-    it("splits a large configuration (10 regions, auto, KMS) into documents each within 6,144 characters, allowing exactly the same", () => {
+    it("splits a large configuration (10 regions, auto, KMS, add-ons) into documents each within 6,144 characters, allowing exactly the same", () => {
         const whole = large();
         assert.ok(policySize(whole) > MANAGED_POLICY_LIMIT, `the whole is ${policySize(whole)}`);
         const parts = splitPolicy(whole);
@@ -875,6 +852,67 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
         }
         assert.deepEqual(grants(parts), grants([whole]));
         assert.deepEqual(splitPolicy(policy(...whole.Statement.slice(0, 2))).length, 1);
+    });
+
+    it("splits so that iam-simulate decides every request probing the policy alike for the whole and the parts, with and without --account", async () => {
+        for (const accountId of [undefined, ACCOUNT_ID]) {
+            const whole = large(accountId);
+            const parts = splitPolicy(whole);
+            assert.ok(parts.length > 1);
+            const probes = await probeRequests(whole, { accountId: ACCOUNT_ID, actions: "ends" });
+            assert.ok(probes.length > 100, `${probes.length} probes`);
+            let allowed = 0;
+            for (const probe of probes) {
+                const [one, split] = await Promise.all([
+                    simulateGenerated({ identity: whole }, probe),
+                    simulateGenerated({ identity: parts }, probe),
+                ]);
+                assert.equal(split, one, `${probe.action} on ${probe.resource} ${JSON.stringify(probe.context)}`);
+                allowed += one === "Allow" ? 1 : 0;
+            }
+            assert.ok(allowed > 50 && allowed < probes.length, `${allowed} of ${probes.length} allowed`);
+        }
+    });
+
+    it("without --account allows exactly what --account allows in that account: only the account field and the caller's-account condition differ", () => {
+        const normalized = (document: PolicyDocument) =>
+            JSON.parse(
+                JSON.stringify(document, (key, value) => {
+                    if (typeof value === "string") {
+                        const fields = value.replaceAll(CALLER_ACCOUNT, ACCOUNT_ID).split(":");
+                        if (fields[0] === "arn" && fields[4] === "*") {
+                            fields[4] = ACCOUNT_ID;
+                        }
+                        return fields.join(":");
+                    }
+                    return value;
+                }),
+            ) as PolicyDocument;
+        const withoutCallerCondition = (document: PolicyDocument) =>
+            policy(
+                ...document.Statement.map((statement) => {
+                    const { "aws:ResourceAccount": bound, ...equals } = statement.Condition?.StringEquals ?? {};
+                    if (bound === undefined) {
+                        return statement;
+                    }
+                    assert.equal(bound, CALLER_ACCOUNT, statement.Sid);
+                    const { StringEquals: _, ...others } = statement.Condition!;
+                    const condition = Object.keys(equals).length > 0 ? { ...others, StringEquals: equals } : others;
+                    const { Condition: __, ...rest } = statement;
+                    return Object.keys(condition).length > 0 ? { ...rest, Condition: condition } : rest;
+                }),
+            );
+        const unbound = large();
+        assert.ok(JSON.stringify(unbound).includes(":*:"), "ARNs with * for the account");
+        for (const statement of unbound.Statement) {
+            const wildAccount = [statement.Resource].flat().some((arn) => arn?.split(":")[4] === "*");
+            assert.equal(
+                statement.Condition?.StringEquals?.["aws:ResourceAccount"] === CALLER_ACCOUNT,
+                wildAccount,
+                `${statement.Sid}: the caller's-account condition exactly where an ARN has * for the account`,
+            );
+        }
+        assert.deepEqual(normalized(withoutCallerCondition(unbound)), large(ACCOUNT_ID));
     });
 
     it("counts IAM's way: white space is not counted, so a printed document is minified", () => {

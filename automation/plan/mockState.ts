@@ -66,6 +66,9 @@ export function mockState(
             ? `event-bus/${physical}`
             : `rule/${bus && bus !== "default" ? `${bus}/` : ""}${physical}`;
         state.arn = `arn:aws:events:${region}:${ACCOUNT_ID}:${resource}`;
+    } else if (type === "aws:sns/topic:Topic") {
+        // As SNS names them: arn:aws:sns:<region>:<account>:<name> (the topic's policy names it).
+        state.arn = `arn:aws:sns:${(plain(inputs.region) as string | undefined) ?? "us-east-1"}:${ACCOUNT_ID}:${physical}`;
     } else if (type === "aws:iam/accessKey:AccessKey") {
         state.secret = { [specialSigKey]: specialSecretSig, value: "mock-secret-access-key" };
     } else {
