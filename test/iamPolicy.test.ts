@@ -96,4 +96,49 @@ describe("fake IAM policy evaluator", () => {
             "ImplicitDeny",
         );
     });
+
+    it("substitutes policy variables in the resource part and in condition values, never in an ARN's account field", () => {
+        const caller = { "aws:PrincipalAccount": "111122223333", "aws:ResourceAccount": "111122223333" };
+        const bucket = policy({
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: "arn:aws:s3:::bucket-${aws:PrincipalAccount}/*",
+        });
+        assert.equal(evaluate(bucket, request("s3:GetObject", "arn:aws:s3:::bucket-111122223333/k", caller)), "Allow");
+        assert.equal(
+            evaluate(bucket, request("s3:GetObject", "arn:aws:s3:::bucket-999922223333/k", caller)),
+            "ImplicitDeny",
+        );
+        assert.equal(
+            evaluate(bucket, request("s3:GetObject", "arn:aws:s3:::bucket-111122223333/k")),
+            "ImplicitDeny",
+            "key absent",
+        );
+        const accountField = policy({
+            Effect: "Allow",
+            Action: "iam:GetRole",
+            Resource: "arn:aws:iam::${aws:PrincipalAccount}:role/x",
+        });
+        assert.equal(
+            evaluate(accountField, request("iam:GetRole", "arn:aws:iam::111122223333:role/x", caller)),
+            "ImplicitDeny",
+        );
+        const bound = policy({
+            Effect: "Allow",
+            Action: "iam:GetRole",
+            Resource: "arn:aws:iam::*:role/x",
+            Condition: { StringEquals: { "aws:ResourceAccount": "${aws:PrincipalAccount}" } },
+        });
+        assert.equal(evaluate(bound, request("iam:GetRole", "arn:aws:iam::111122223333:role/x", caller)), "Allow");
+        assert.equal(
+            evaluate(
+                bound,
+                request("iam:GetRole", "arn:aws:iam::999922223333:role/x", {
+                    ...caller,
+                    "aws:ResourceAccount": "999922223333",
+                }),
+            ),
+            "ImplicitDeny",
+        );
+    });
 });

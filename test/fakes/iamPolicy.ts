@@ -1,7 +1,7 @@
 /**
- * A small evaluator of identity-based IAM policies, for the fake account to enforce a role's real policy on the calls
- * the code under test makes. It follows IAM's documented rules for what it supports (explicit Deny wins, then an
- * Allow, else implicit deny; Action/NotAction, Resource/NotResource; condition key names match case-insensitively,
+ * A small evaluator of identity-based IAM policies, checked against iam-simulate in test/iamEvaluators.test.ts. It
+ * follows IAM's documented rules for what it supports (explicit Deny wins, then an Allow, else implicit deny;
+ * Action/NotAction, Resource/NotResource; policy variables; condition key names match case-insensitively,
  * values as the operator says; a missing condition key fails positive operators and satisfies negated ones, and
  * satisfies any `...IfExists` operator; ForAllValues holds for a missing key) and throws on anything it does not
  * support (Principal/NotPrincipal: identity policies have none), so a test can never pass by an element being ignored.
@@ -46,6 +46,36 @@ const SINGLE: Record<string, { test: (policy: string, actual: string) => boolean
     Bool: { test: (p, a) => p.toLowerCase() === a.toLowerCase(), negated: false },
 };
 
+/**
+ * IAM substitutes policy variables (`${aws:PrincipalAccount}`) in the resource part of an ARN and in condition values,
+ * from the request context; a variable whose key is absent matches nothing. (Not in an ARN's account field: IAM leaves
+ * the text there as it is, so it matches no account.)
+ */
+function substitute(pattern: string, context: AuthRequest["context"], inResource: boolean): string {
+    const start = inResource && pattern.startsWith("arn:") ? resourcePartStart(pattern) : 0;
+    const replaced = pattern.slice(start).replace(/\$\{([^}]+)\}/g, (_whole, key: string) => {
+        const value = contextValue(context, key);
+        return typeof value === "string" ? value : "\u0000no such key\u0000";
+    });
+    return pattern.slice(0, start) + replaced;
+}
+
+/** Where an ARN's resource part begins: after its fifth colon, not counting colons inside a `${...}` variable. */
+function resourcePartStart(arn: string): number {
+    let colons = 0;
+    let inVariable = false;
+    for (let i = 0; i < arn.length; i++) {
+        if (arn.startsWith("${", i)) {
+            inVariable = true;
+        } else if (inVariable && arn[i] === "}") {
+            inVariable = false;
+        } else if (!inVariable && arn[i] === ":" && ++colons === 5) {
+            return i + 1;
+        }
+    }
+    return arn.length;
+}
+
 /** IAM matches condition key names case-insensitively. */
 function contextValue(context: AuthRequest["context"], key: string): string | string[] | undefined {
     const found = Object.keys(context).find((name) => name.toLowerCase() === key.toLowerCase());
@@ -60,6 +90,7 @@ function conditionHolds(
 ): boolean {
     const actual = contextValue(context, key);
     const actualValues = list(actual);
+    policyValues = policyValues.map((value) => substitute(value, context, false));
     if (operator === "Null") {
         const wantsMissing = policyValues[0] === "true";
         return wantsMissing === (actual === undefined);
@@ -122,7 +153,9 @@ export function statementMatches(statement: PolicyStatement, request: AuthReques
         return false;
     }
     const resources = oneOf(raw, "Resource", "NotResource");
-    if (resources.patterns.some((pattern) => wildcardMatch(pattern, request.resource)) === resources.negated) {
+    const matchesResource = (pattern: string) =>
+        wildcardMatch(substitute(pattern, request.context, true), request.resource);
+    if (resources.patterns.some(matchesResource) === resources.negated) {
         return false;
     }
     for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
