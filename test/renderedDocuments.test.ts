@@ -9,6 +9,7 @@ import { validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy } f
 import { PolicyDocument, PolicyStatement, policy } from "../common/documents";
 import {
     STACK_TAG_KEY,
+    TRAIL_PREFIX,
     agentBoundaryPolicyArn,
     alarmNamePrefix,
     alarmTopicName,
@@ -537,9 +538,11 @@ const EXPECTATIONS: Array<{ label: RegExp; checks: (d: RenderedDocument) => Chec
         },
     },
     {
-        label: /BucketPolicy insights policy$/,
+        // The agents' bucket and the stack's state bucket: each protected over TLS; CloudTrail delivers to the one it names.
+        label: /BucketPolicy (insights|state) policy$/,
         checks: (d) => {
-            const object = `${BUCKET}/year=2026/part-0.parquet`;
+            const bucket = list(d.document.Statement[0].Resource)[0];
+            const object = `${bucket}/year=2026/part-0.parquet`;
             const checks = [
                 check(
                     "an account's reader over TLS",
@@ -555,12 +558,12 @@ const EXPECTATIONS: Array<{ label: RegExp; checks: (d: RenderedDocument) => Chec
                     { "aws:SecureTransport": "false" },
                     "ExplicitDeny",
                 ),
-                check("nor a listing", "s3:ListBucket", BUCKET, { "aws:SecureTransport": "false" }, "ExplicitDeny"),
+                check("nor a listing", "s3:ListBucket", bucket, { "aws:SecureTransport": "false" }, "ExplicitDeny"),
             ];
             const trail = JSON.stringify(d.document).match(/arn:aws:cloudtrail:[^"]+/)?.[0];
             if (trail) {
                 const cloudtrail = "cloudtrail.amazonaws.com";
-                const logs = `${BUCKET}/_container-insights/cloudtrail/AWSLogs/${ACCOUNT_ID}/CloudTrail/us-east-1/log.json.gz`;
+                const logs = `${bucket}/${TRAIL_PREFIX}/AWSLogs/${ACCOUNT_ID}/CloudTrail/us-east-1/log.json.gz`;
                 const write = {
                     "aws:SourceArn": trail,
                     "s3:x-amz-acl": "bucket-owner-full-control",
@@ -570,7 +573,7 @@ const EXPECTATIONS: Array<{ label: RegExp; checks: (d: RenderedDocument) => Chec
                     check(
                         "CloudTrail checks the ACL",
                         "s3:GetBucketAcl",
-                        BUCKET,
+                        bucket,
                         { "aws:SourceArn": trail, "aws:SecureTransport": "true" },
                         "Allow",
                         cloudtrail,
@@ -595,7 +598,7 @@ const EXPECTATIONS: Array<{ label: RegExp; checks: (d: RenderedDocument) => Chec
                     check(
                         "elsewhere in the bucket",
                         "s3:PutObject",
-                        `${BUCKET}/year=2026/x`,
+                        `${bucket}/year=2026/x`,
                         write,
                         "not Allow",
                         cloudtrail,
