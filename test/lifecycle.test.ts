@@ -2,11 +2,12 @@
  * What survives: the stack's own objects (the reconciler's lease and deployment record, the created trail's logs) are
  * out of reach of every lifecycle rule, the program's own `lifecycleDays` rule included, and of the platform's
  * auto-update role, which may neither write a lifecycle rule nor start the one function whose delete event tears down.
- * Read from what the program registers, so a rule or a policy that reaches them again fails here.
+ * Read from what the program registers, so a rule or a policy that reaches them again fails here; IAM decisions by
+ * @cloud-copilot/iam-simulate (test/iamSimulator.ts).
  */
 import { strict as assert } from "node:assert";
 import { PolicyDocument } from "../common/documents";
-import { evaluate } from "./fakes/iamPolicy";
+import { simulateIdentity } from "./iamSimulator";
 import { ACCOUNT_ID, ProgramRun, baseConfig, doc, runProgram, unwrap } from "./harness";
 
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
@@ -80,7 +81,7 @@ describe("the platform's auto-update role and what must survive", () => {
     let vendor: PolicyDocument;
     const functionArn = (kind: string) =>
         `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-${kind}`;
-    const decide = (action: string, resource: string) => evaluate(vendor, { action, resource, context: {} });
+    const decide = (action: string, resource: string) => simulateIdentity(vendor, { action, resource, context: {} });
     before(async () => {
         run = await runProgram({ ...baseConfig(), lifecycleDays: "30", "events.createTrail": "true" });
         vendor = doc(
@@ -88,30 +89,33 @@ describe("the platform's auto-update role and what must survive", () => {
         ) as unknown as PolicyDocument;
     });
 
-    it("may write no lifecycle rule on any bucket (IAM cannot limit what a rule expires)", () => {
+    it("may write no lifecycle rule on any bucket (IAM cannot limit what a rule expires)", async () => {
         for (const bucket of run.ofType("aws:s3/bucket:Bucket")) {
             assert.equal(
-                decide("s3:PutLifecycleConfiguration", `arn:aws:s3:::${bucket.state.bucket}`),
+                await decide("s3:PutLifecycleConfiguration", `arn:aws:s3:::${bucket.state.bucket}`),
                 "ExplicitDeny",
                 bucket.name,
             );
         }
-        assert.equal(decide("s3:PutLifecycleConfiguration", "arn:aws:s3:::any-bucket"), "ExplicitDeny");
-        assert.equal(decide("s3:GetLifecycleConfiguration", `arn:aws:s3:::nops-container-cost-${ACCOUNT_ID}`), "Allow");
+        assert.equal(await decide("s3:PutLifecycleConfiguration", "arn:aws:s3:::any-bucket"), "ExplicitDeny");
+        assert.equal(
+            await decide("s3:GetLifecycleConfiguration", `arn:aws:s3:::nops-container-cost-${ACCOUNT_ID}`),
+            "Allow",
+        );
     });
 
-    it("may start the management function only: the deploy-time function, whose delete event tears down, is denied", () => {
-        assert.equal(decide("lambda:InvokeFunction", functionArn("management")), "Allow");
+    it("may start the management function only: the deploy-time function, whose delete event tears down, is denied", async () => {
+        assert.equal(await decide("lambda:InvokeFunction", functionArn("management")), "Allow");
         for (const action of ["lambda:InvokeFunction", "lambda:InvokeAsync", "lambda:InvokeFunctionUrl"]) {
-            assert.equal(decide(action, functionArn("creation")), "ExplicitDeny", action);
+            assert.equal(await decide(action, functionArn("creation")), "ExplicitDeny", action);
         }
     });
 
-    it("has no right on the stack's own objects: the deployment record, the lease, the trail's logs", () => {
+    it("has no right on the stack's own objects: the deployment record, the lease, the trail's logs", async () => {
         for (const object of ownObjects(run)) {
             for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) {
                 assert.equal(
-                    decide(action, `arn:aws:s3:::${object.bucket}/${object.key}`),
+                    await decide(action, `arn:aws:s3:::${object.bucket}/${object.key}`),
                     "ExplicitDeny",
                     `${action} ${object.key}`,
                 );

@@ -8,6 +8,7 @@ import { strict as assert } from "node:assert";
 import { validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { PolicyDocument, PolicyStatement, policy } from "../common/documents";
 import {
+    RECONCILER_STATE_KEYS,
     STACK_TAG_KEY,
     TRAIL_PREFIX,
     agentBoundaryPolicyArn,
@@ -21,7 +22,7 @@ import {
 import { PLATFORM_ENDPOINTS } from "../config/environments";
 import { CNI_METRICS } from "../components/addons/cniMetricsDocuments";
 import { COLLECTOR_SERVICE_ACCOUNT, FARGATE_NAMESPACE } from "../components/addons/fargateManifests";
-import { ACCOUNT_ID, baseConfig } from "./harness";
+import { ACCOUNT_ID, STATE_BUCKET_NAME, baseConfig } from "./harness";
 import { AuthRequest, Decision, PolicySet, simulate } from "./iamSimulator";
 import { RenderedDocument, renderedDocuments } from "./renderedDocuments";
 
@@ -449,6 +450,21 @@ const EXPECTATIONS: Array<{ label: RegExp; checks: (d: RenderedDocument) => Chec
                 ),
                 check("no agent data", "s3:GetObject", `${BUCKET}/year=2026/part-0.parquet`, {}, "not Allow"),
                 check("no other function", "lambda:InvokeFunction", fn("other"), {}, "not Allow"),
+                check(
+                    "never the deploy-time function (its delete tears down)",
+                    "lambda:InvokeFunction",
+                    fn(functions.creation),
+                    {},
+                    "ExplicitDeny",
+                ),
+                check("no lifecycle rule", "s3:PutLifecycleConfiguration", BUCKET, {}, "ExplicitDeny"),
+                check(
+                    "not the deployment record",
+                    "s3:PutObject",
+                    `arn:aws:s3:::${STATE_BUCKET_NAME}/${RECONCILER_STATE_KEYS.deployment}`,
+                    {},
+                    "ExplicitDeny",
+                ),
             ];
         },
     },
