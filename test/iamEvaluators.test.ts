@@ -6,7 +6,11 @@
  */
 import { strict as assert } from "node:assert";
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
+import { reconcile, teardown } from "../lambda/reconciler/reconcile";
+import { reconcilerPermissions } from "../components/iam/reconcilerRole";
+import { StackScope } from "../components/iam/scope";
 import { ACCOUNT_ID } from "./harness";
+import { STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 import { AuthRequest, evaluate } from "./fakes/iamPolicy";
 import { TEST_PRINCIPAL, simulate } from "./iamSimulator";
 import { asIamBuildsIt, probeRequests } from "./policyProbes";
@@ -94,4 +98,54 @@ describe("our IAM evaluator against iam-simulate, on every rendered identity pol
         const gone = KNOWN.filter((k) => ![...differences.keys()].some((key) => k.pattern.test(key)));
         assert.deepEqual(gone, [], "written-down differences that no longer occur");
     });
+});
+
+describe("our IAM evaluator against iam-simulate, on every request the fake account authorizes in a reconciler's whole job", () => {
+    const scope: StackScope = {
+        accountId: ACCOUNT_ID,
+        partition: "aws",
+        region: "us-east-1",
+        stackName: "prod",
+        stackId: "container-insights/prod",
+        bucketName: `nops-container-cost-${ACCOUNT_ID}`,
+        stateBucketName: STATE_BUCKET,
+    };
+    const secret = `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:platform-token-AbCdEf`;
+
+    for (const mode of ["irsa", "podIdentity"] as const) {
+        it(`decides alike in ${mode} mode: create, repair, converge, tear down`, async () => {
+            const world = fakeWorld();
+            const compared: string[] = [];
+            const differences: string[] = [];
+            const reference = world.account.decide;
+            world.account.decide = async (document, request) => {
+                const [own, theirs] = [ours(document, request), await reference(document, request)];
+                compared.push(request.action);
+                if (own !== theirs) {
+                    differences.push(`${request.action} on ${request.resource}: ours ${own}, iam-simulate ${theirs}`);
+                }
+                return theirs;
+            };
+            try {
+                const podIdentityRoleArn = `arn:aws:iam::${ACCOUNT_ID}:role/nops-ccost-prod-pod-identity`;
+                world.account.identity = reconcilerPermissions(scope, secret, {
+                    stackId: scope.stackId,
+                    podIdentity: mode === "podIdentity",
+                    auto: false,
+                });
+                world.account.addCluster("us-east-1", "alpha", { addons: ["eks-pod-identity-agent"] });
+                world.account.addCluster("eu-west-1", "beta", { addons: ["eks-pod-identity-agent"] });
+                const settings = settingsFor(["us-east-1", "eu-west-1"], { identityMode: mode, podIdentityRoleArn });
+                const first = await reconcile(settings, world.gateway(), recordingLog());
+                assert.equal(first.counts.failed, 0, JSON.stringify(first.results));
+                world.account.removeCluster("eu-west-1", "beta");
+                await reconcile(settings, world.gateway(), recordingLog());
+                await teardown(settings, world.gateway(), recordingLog());
+            } finally {
+                world.restore();
+            }
+            assert.ok(compared.length > 10, `${compared.length} requests`);
+            assert.deepEqual(differences, []);
+        });
+    }
 });

@@ -3,14 +3,16 @@
  * URL-encoded policy documents, case-insensitive role names, IAM's size limits and its real error names.
  * Optional per-call latency and an IAM write-rate limit (on an injectable clock) make it a benchmark account too.
  * Roles carry permissions boundaries as IAM stores them (GetRole returns one, ListRoles never does). With `identity`
- * set, every call is authorized against that identity-based policy the way IAM does it, `iam:PermissionsBoundary`
- * and `aws:TagKeys` included, so a test can show what a role's real policy allows and refuses.
+ * set, every call is authorized against that identity-based policy as IAM does it: the fake builds each call's
+ * requests (resource, `iam:PermissionsBoundary`, `aws:TagKeys`, tags...) and iam-simulate decides them
+ * (test/iamSimulator.ts), so a test shows what a role's real policy allows and refuses.
  */
 import { PolicyDocument } from "../../common/documents";
 import { stateBucketPrefix } from "../../common/naming";
 import { BUCKET_PREFIX_SUFFIX } from "../../automation/plan/mockState";
 import { Clock } from "../../lambda/reconciler/timing";
-import { AuthRequest, evaluate } from "./iamPolicy";
+import { AuthRequest, Decision } from "./iamPolicy";
+import { simulateIdentity } from "../iamSimulator";
 import { WireError } from "./wire/codec";
 
 export type ErrorName =
@@ -159,6 +161,9 @@ export class FakeAccount {
     readonly managedPolicies = new Set<string>();
     /** The identity-based policy of the caller; when set, every call is authorized against it. */
     identity?: PolicyDocument;
+    /** Decides a request under `identity`: iam-simulate, as the caller (a role of this account). */
+    decide: (document: PolicyDocument, request: AuthRequest) => Promise<Decision> = (document, request) =>
+        simulateIdentity(document, request, { principal: `arn:aws:iam::${this.accountId}:role/caller` });
     /** Whether S3's "may the caller list?" check for a missing key sees the key as `s3:prefix` (see missingKey). */
     missingKeyListPrefix = false;
     /** Buckets that exist, and their objects by key (body and ETag, quoted as S3 returns it). */
@@ -296,10 +301,10 @@ export class FakeAccount {
             throw awsError("Throttling", "Rate exceeded");
         }
         if (this.identity && !UNAUTHORIZED_OPERATIONS.has(operation)) {
-            this.authorize(operation, input, region);
+            await this.authorize(operation, input, region);
         }
         const method = (this as unknown as Record<string, (input: any, region?: string) => any>)[`op${operation}`];
-        const result = method.call(this, input, region);
+        const result = await method.call(this, input, region);
         if (isWrite) {
             this.acceptedWrites++;
         }
@@ -459,9 +464,9 @@ export class FakeAccount {
         throw new Error(`the fake does not authorize EKS ${operation}`);
     }
 
-    private authorize(operation: string, input: Record<string, any>, region?: string): void {
+    private async authorize(operation: string, input: Record<string, any>, region?: string): Promise<void> {
         for (const request of this.authRequests(operation, input, region)) {
-            const decision = evaluate(this.identity!, request);
+            const decision = await this.decide(this.identity!, request);
             if (decision !== "Allow") {
                 const how =
                     decision === "ExplicitDeny"
@@ -482,14 +487,14 @@ export class FakeAccount {
      * AccessDenied to any other (S3 API reference, GetObject, Permissions). Without an identity every call is allowed.
      * Whether S3 evaluates that ListBucket with the key as `s3:prefix` is not documented: `missingKeyListPrefix` picks.
      */
-    private missingKey(bucket: string, key: string): WireError {
+    private async missingKey(bucket: string, key: string): Promise<WireError> {
         const mayList =
             !this.identity ||
-            evaluate(this.identity, {
+            (await this.decide(this.identity, {
                 action: "s3:ListBucket",
                 resource: `arn:aws:s3:::${bucket}`,
                 context: this.missingKeyListPrefix ? { "s3:prefix": key } : {},
-            }) === "Allow";
+            })) === "Allow";
         return mayList
             ? awsError("NoSuchKey", "The specified key does not exist.", 404)
             : awsError("AccessDenied", "Access Denied", 403);
@@ -956,10 +961,10 @@ export class FakeAccount {
         return { ETag: etag };
     }
 
-    opGetObject(input: { Bucket: string; Key: string }) {
+    async opGetObject(input: { Bucket: string; Key: string }) {
         const object = this.requireBucket(input.Bucket).get(input.Key);
         if (!object) {
-            throw this.missingKey(input.Bucket, input.Key);
+            throw await this.missingKey(input.Bucket, input.Key);
         }
         return { ETag: object.etag, Body: object.body };
     }
@@ -985,12 +990,12 @@ export class FakeAccount {
     }
 
     /** DeleteObject: deleting a missing key succeeds (204), unless If-Match is given (404 / 412). */
-    opDeleteObject(input: { Bucket: string; Key: string; IfMatch?: string }) {
+    async opDeleteObject(input: { Bucket: string; Key: string; IfMatch?: string }) {
         const bucket = this.requireBucket(input.Bucket);
         const existing = bucket.get(input.Key);
         if (input.IfMatch !== undefined) {
             if (!existing) {
-                throw this.missingKey(input.Bucket, input.Key);
+                throw await this.missingKey(input.Bucket, input.Key);
             }
             if (input.IfMatch !== "*" && existing.etag !== input.IfMatch) {
                 throw awsError(
