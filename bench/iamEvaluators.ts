@@ -1,0 +1,121 @@
+/**
+ * npm run bench:iam [-- --json]
+ * What deciding one IAM request costs with our evaluator (test/fakes/iamPolicy.ts) and with iam-simulate (the
+ * suite's reference, test/iamSimulator.ts), on probes of three documents: the reconciler's role policy (what the
+ * fake account enforces), the deployer policy of a default stack, and of a 10-region stack with every add-on. Both
+ * decide the same probes, one after the other, in this process, after one unmeasured pass of iam-simulate (it reads
+ * AWS's action data on first use); --json prints exactly one JSON object.
+ */
+import { PolicyDocument } from "../common/documents";
+import { reconcilerPermissions } from "../components/iam/reconcilerRole";
+import { deployerPolicy } from "../scripts/permissions";
+import { evaluate } from "../test/fakes/iamPolicy";
+import { simulateGenerated } from "../test/iamSimulator";
+import { probeRequests } from "../test/policyProbes";
+import { parsedAsTheProgramSeesIt } from "../test/renderedDocuments";
+import { ACCOUNT_ID, baseConfig } from "../test/harness";
+
+const REGIONS = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-central-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+];
+
+function documents(): Array<[string, PolicyDocument]> {
+    const deployer = (config: Record<string, string>) =>
+        deployerPolicy({ stackName: "prod", stackRegion: "us-east-1", config: parsedAsTheProgramSeesIt(config) });
+    return [
+        [
+            "reconciler role policy",
+            reconcilerPermissions(
+                {
+                    accountId: ACCOUNT_ID,
+                    partition: "aws",
+                    region: "us-east-1",
+                    stackName: "prod",
+                    stackId: "container-insights/prod",
+                    bucketName: `nops-container-cost-${ACCOUNT_ID}`,
+                    stateBucketName: `nops-ccost-state-${ACCOUNT_ID}-1`,
+                },
+                `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:platform-token-AbCdEf`,
+            ),
+        ],
+        ["deployer policy, default stack", deployer(baseConfig())],
+        [
+            "deployer policy, 10 regions and every add-on",
+            deployer({
+                ...baseConfig(),
+                identityMode: "auto",
+                includeRegions: JSON.stringify(REGIONS),
+                "addons.cniMetrics.enabled": "true",
+                "addons.cniMetrics.alarmEmail": "ops@example.com",
+                "addons.fargateInsights.enabled": "true",
+            }),
+        ],
+    ];
+}
+
+interface Row {
+    document: string;
+    statements: number;
+    probes: number;
+    oursMsPerRequest: number;
+    iamSimulateMsPerRequest: number;
+}
+
+async function measure(name: string, document: PolicyDocument): Promise<Row> {
+    const probes = await probeRequests(document, { accountId: ACCOUNT_ID, actions: "all" });
+    for (const probe of probes) {
+        await simulateGenerated({ identity: document }, probe); // warm: iam-simulate reads AWS's action data once
+    }
+    let started = performance.now();
+    for (const probe of probes) {
+        try {
+            evaluate(document, probe);
+        } catch {
+            // a probe our evaluator refuses costs what it cost
+        }
+    }
+    const ours = (performance.now() - started) / probes.length;
+    started = performance.now();
+    for (const probe of probes) {
+        await simulateGenerated({ identity: document }, probe);
+    }
+    const reference = (performance.now() - started) / probes.length;
+    return {
+        document: name,
+        statements: document.Statement.length,
+        probes: probes.length,
+        oursMsPerRequest: Number(ours.toFixed(3)),
+        iamSimulateMsPerRequest: Number(reference.toFixed(3)),
+    };
+}
+
+async function main(argv: string[]) {
+    const rows: Row[] = [];
+    for (const [name, document] of documents()) {
+        rows.push(await measure(name, document));
+    }
+    if (argv.includes("--json")) {
+        process.stdout.write(`${JSON.stringify({ rows })}\n`);
+        return;
+    }
+    for (const r of rows) {
+        process.stdout.write(
+            `${r.document}: ${r.statements} statements, ${r.probes} probes; ours ${r.oursMsPerRequest} ms/request, ` +
+                `iam-simulate ${r.iamSimulateMsPerRequest} ms/request (${(r.iamSimulateMsPerRequest / r.oursMsPerRequest).toFixed(0)}x)\n`,
+        );
+    }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+});
