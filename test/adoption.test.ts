@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { sdkLookup } from "../components/adoption/existingResources";
 import { parseConfig } from "../config";
 import { deployerPolicy } from "../scripts/permissions";
-import { evaluate } from "./fakes/iamPolicy";
+import { simulateIdentity } from "./iamSimulator";
 import { FakeAccount, awsError } from "./fakes/awsAccount";
 import { mockAws } from "./fakes/sdkMocks";
 import { ACCOUNT_ID, baseConfig, runProgram } from "./harness";
@@ -236,7 +236,7 @@ describe("the deploying identity may make the program's own reads", () => {
                 const resource =
                     read.resource === "bucket" ? `arn:aws:s3:::${BUCKET}` : `arn:aws:iam::${ACCOUNT_ID}:user/${USER}`;
                 assert.equal(
-                    evaluate(policy, { action: read.action, resource, context: {} }),
+                    await simulateIdentity(policy, { action: read.action, resource, context: {} }),
                     "Allow",
                     `${operation}: ${read.action} on ${resource}`,
                 );

@@ -11,7 +11,7 @@ import { autoUpdatePermissions } from "../components/iam/autoUpdateRole";
 import { reconcilerPermissions } from "../components/iam/reconcilerRole";
 import { StackScope } from "../components/iam/scope";
 import { RECONCILER_STATE_KEYS, STACK_TAG_KEY } from "../common/naming";
-import { evaluate } from "./fakes/iamPolicy";
+import { simulate, simulateIdentity } from "./iamSimulator";
 import { BOUNDARY_ARN, STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const ACCOUNT = "111122223333";
@@ -170,19 +170,21 @@ describe("no privilege escalation through the stack's roles", () => {
                         bucketName: SCOPE.bucketName,
                         queueArnPattern: settingsFor([]).queueArnPattern,
                     });
-                    const effective = (action: string, resource: string) =>
-                        [JSON.parse(role.inline.get(AGENT_POLICY_NAME)!), boundary].every(
-                            (doc) => evaluate(doc, { action, resource, context: {} }) === "Allow",
-                        );
-                    assert.equal(effective("iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/admin`), false);
-                    assert.equal(effective("s3:DeleteBucket", `arn:aws:s3:::${SCOPE.bucketName}`), false);
-                    assert.equal(effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/x.parquet`), true);
+                    // What the role can do: its inline policy within its boundary.
+                    const effective = async (action: string, resource: string) =>
+                        (await simulate(
+                            { identity: JSON.parse(role.inline.get(AGENT_POLICY_NAME)!), boundary },
+                            { action, resource, context: {} },
+                        )) === "Allow";
+                    assert.equal(await effective("iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/admin`), false);
+                    assert.equal(await effective("s3:DeleteBucket", `arn:aws:s3:::${SCOPE.bucketName}`), false);
+                    assert.equal(await effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/x.parquet`), true);
                     assert.equal(
-                        effective("s3:PutObject", `arn:aws:s3:::${STATE_BUCKET}/${RECONCILER_STATE_KEYS.lease}`),
+                        await effective("s3:PutObject", `arn:aws:s3:::${STATE_BUCKET}/${RECONCILER_STATE_KEYS.lease}`),
                         false,
                     );
                     assert.equal(
-                        effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/_container-insights/x`),
+                        await effective("s3:PutObject", `arn:aws:s3:::${SCOPE.bucketName}/_container-insights/x`),
                         false,
                     );
                 },
@@ -262,16 +264,16 @@ describe("no privilege escalation through the stack's roles", () => {
 
         it("still runs the management function and reads what it did", async () => {
             const decide = (action: string, resource: string) =>
-                evaluate(autoUpdatePermissions(SCOPE), { action, resource, context: {} });
+                simulateIdentity(autoUpdatePermissions(SCOPE), { action, resource, context: {} });
             assert.equal(
-                decide(
+                await decide(
                     "lambda:InvokeFunction",
                     `arn:aws:lambda:us-east-1:${ACCOUNT}:function:nops-ccost-prod-role-management`,
                 ),
                 "Allow",
             );
             assert.equal(
-                decide("iam:GetRole", `arn:aws:iam::${ACCOUNT}:role${PATH}nops-ccost-alpha_us-east-1`),
+                await decide("iam:GetRole", `arn:aws:iam::${ACCOUNT}:role${PATH}nops-ccost-alpha_us-east-1`),
                 "Allow",
             );
             const role = (await send(

@@ -20,7 +20,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import * as cloudtrail from "@aws-sdk/client-cloudtrail";
 import { StackScope } from "../components/iam/scope";
 import { MAX_RECEIVE_COUNT } from "../lambda/reconciler/queueRun";
-import { evaluate, evaluateResourcePolicy } from "./fakes/iamPolicy";
+import { PolicySet, simulate, simulateIdentity } from "./iamSimulator";
 import {
     ACCOUNT_ID,
     ProgramRun,
@@ -66,7 +66,7 @@ const byName = (run: ProgramRun, type: string, name: string) => run.ofType(type)
  * provider retries "execution role does not have permissions" while IAM propagates): the queue's visibility timeout is
  * at least the function's timeout, and the function's role may receive, delete and read the queue's attributes.
  */
-function createEventSourceMapping(run: ProgramRun, mapping: Registration): void {
+async function createEventSourceMapping(run: ProgramRun, mapping: Registration): Promise<void> {
     const { eventSourceArn, functionName } = inputs(mapping);
     const queue = run.ofType(QUEUE).find((q) => q.state.arn === eventSourceArn);
     const fn = run.ofType("aws:lambda/function:Function").find((f) => inputs(f).name === functionName)!;
@@ -81,7 +81,12 @@ function createEventSourceMapping(run: ProgramRun, mapping: Registration): void 
         .ofType("aws:iam/rolePolicy:RolePolicy")
         .find((p) => String(inputs(fn).role).endsWith(`/${inputs(p).role}`))!;
     for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]) {
-        if (evaluate(doc(role.inputs.policy) as never, { action, resource: eventSourceArn, context: {} }) !== "Allow") {
+        const decision = await simulateIdentity(doc(role.inputs.policy) as never, {
+            action,
+            resource: eventSourceArn,
+            context: {},
+        });
+        if (decision !== "Allow") {
             throw new Error(
                 `InvalidParameterValueException: The provided execution role does not have permissions to call ${action.split(":")[1]} on SQS`,
             );
@@ -147,7 +152,7 @@ describe("event resources (events.enabled)", () => {
         ]);
     });
 
-    it("feeds two encrypted queues with dead-letter queues; only their bus rule may send to each", () => {
+    it("feeds two encrypted queues with dead-letter queues; only their bus rule may send to each", async () => {
         const queues = run.ofType(QUEUE);
         assert.equal(queues.length, 4);
         for (const queue of queues) {
@@ -171,28 +176,30 @@ describe("event resources (events.enabled)", () => {
                 .ofType("aws:sqs/queuePolicy:QueuePolicy")
                 .find((p) => inputs(p).queueUrl === queue.state.url)!;
             const document = doc(queuePolicy.inputs.policy) as never;
+            // A service principal has no identity policy: the queue's policy alone decides.
+            const asService: PolicySet = { identity: [], resource: document };
             const send = (sourceArn: string, secure = "true") =>
-                evaluateResourcePolicy(
-                    document,
-                    { Service: "events.amazonaws.com" },
+                simulate(
+                    asService,
                     {
                         action: "sqs:SendMessage",
                         resource: queue.state.arn as string,
                         context: { "aws:SourceArn": sourceArn, "aws:SecureTransport": secure },
                     },
+                    { principal: "events.amazonaws.com" },
                 );
-            assert.equal(send(rule.state.arn as string), "Allow");
-            assert.notEqual(send(String(rule.state.arn).replace(ruleName, "someone-elses-rule")), "Allow");
-            assert.equal(send(rule.state.arn as string, "false"), "ExplicitDeny", "TLS only");
+            assert.equal(await send(rule.state.arn as string), "Allow");
+            assert.notEqual(await send(String(rule.state.arn).replace(ruleName, "someone-elses-rule")), "Allow");
+            assert.equal(await send(rule.state.arn as string, "false"), "ExplicitDeny", "TLS only");
             assert.notEqual(
-                evaluateResourcePolicy(
-                    document,
-                    { Service: "sns.amazonaws.com" },
+                await simulate(
+                    asService,
                     {
                         action: "sqs:SendMessage",
                         resource: queue.state.arn as string,
                         context: { "aws:SourceArn": rule.state.arn as string },
                     },
+                    { principal: "sns.amazonaws.com" },
                 ),
                 "Allow",
             );
@@ -207,22 +214,22 @@ describe("event resources (events.enabled)", () => {
         );
     });
 
-    it("maps the reconciler queue to the management function with partial batch failures, as Lambda accepts it", () => {
+    it("maps the reconciler queue to the management function with partial batch failures, as Lambda accepts it", async () => {
         const mapping = run.one(MAPPING);
         assert.deepEqual(inputs(mapping).functionResponseTypes, ["ReportBatchItemFailures"]);
         assert.equal(inputs(mapping).functionName, reconcilerFunctionNames("prod").management);
         assert.equal(inputs(mapping).eventSourceArn, byName(run, QUEUE, "nops-ccost-prod-reconciler-events").state.arn);
         assert.ok(inputs(mapping).scalingConfig.maximumConcurrency >= 2, "the provider's minimum");
-        createEventSourceMapping(run, mapping);
+        await createEventSourceMapping(run, mapping);
         assert.ok(dependsOn[`${MAPPING}::${mapping.name}`].includes("reconciler"), "after the role's policy");
     });
 
-    it("the replay catches a queue whose visibility timeout is below the function's, and a role that cannot receive", () => {
+    it("the replay catches a queue whose visibility timeout is below the function's, and a role that cannot receive", async () => {
         const mapping = run.one(MAPPING);
         const queue = byName(run, QUEUE, "nops-ccost-prod-reconciler-events");
         const saved = queue.inputs.visibilityTimeoutSeconds;
         delete queue.inputs.visibilityTimeoutSeconds;
-        assert.throws(
+        await assert.rejects(
             () => createEventSourceMapping(run, mapping),
             /Queue visibility timeout: 30 seconds is less than Function timeout: 900 seconds/,
         );
@@ -234,7 +241,7 @@ describe("event resources (events.enabled)", () => {
         queue.inputs.visibilityTimeoutSeconds = saved;
         const watch = byName(run, QUEUE, "nops-ccost-prod-watch-events");
         watch.inputs.visibilityTimeoutSeconds = 900;
-        assert.throws(
+        await assert.rejects(
             () => createEventSourceMapping(run, other as Registration),
             /does not have permissions to call ReceiveMessage/,
         );
@@ -263,7 +270,7 @@ describe("event resources (events.enabled)", () => {
         assert.ok(WATCH_MAX_RECEIVE_COUNT >= 50);
     });
 
-    it("tells the reconciler its bus, and lets it consume its queue and publish there only", () => {
+    it("tells the reconciler its bus, and lets it consume its queue and publish there only", async () => {
         for (const fn of run.ofType("aws:lambda/function:Function")) {
             assert.equal(inputs(fn).environment.variables.CI_EVENT_BUS_NAME, "container-insights-prod");
             assert.equal(inputs(fn).environment.variables.CI_ENVIRONMENT, "PROD");
@@ -295,9 +302,12 @@ describe("event resources (events.enabled)", () => {
             "without the events rules the new statements are refused",
         );
         const bus = String(run.one("aws:cloudwatch/eventBus:EventBus").state.arn);
-        assert.equal(evaluate(document, { action: "events:PutEvents", resource: bus, context: {} }), "Allow");
+        assert.equal(
+            await simulateIdentity(document, { action: "events:PutEvents", resource: bus, context: {} }),
+            "Allow",
+        );
         assert.notEqual(
-            evaluate(document, {
+            await simulateIdentity(document, {
                 action: "events:PutEvents",
                 resource: bus.replace("container-insights-prod", "default"),
                 context: {},
@@ -305,7 +315,7 @@ describe("event resources (events.enabled)", () => {
             "Allow",
         );
         assert.notEqual(
-            evaluate(document, {
+            await simulateIdentity(document, {
                 action: "sqs:SendMessage",
                 resource: String(byName(run, QUEUE, "nops-ccost-prod-reconciler-events").state.arn),
                 context: {},
@@ -384,23 +394,23 @@ describe("events.createTrail", () => {
         const trailArn = `arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/${trail.name}`;
         const policy = doc(run.one("aws:s3/bucketPolicy:BucketPolicy", "state").inputs.policy) as never;
         const cloudTrail = (action: string, resource: string, context: Record<string, string>) =>
-            evaluateResourcePolicy(
-                policy,
-                { Service: "cloudtrail.amazonaws.com" },
+            simulate(
+                { identity: [], resource: policy },
                 { action, resource, context: { "aws:SourceArn": trailArn, "aws:SecureTransport": "true", ...context } },
+                { principal: "cloudtrail.amazonaws.com" },
             );
         // What CloudTrail does at CreateTrail and on every delivery (CloudTrail User Guide, bucket policy for CloudTrail).
-        assert.equal(cloudTrail("s3:GetBucketAcl", `arn:aws:s3:::${bucket}`, {}), "Allow");
+        assert.equal(await cloudTrail("s3:GetBucketAcl", `arn:aws:s3:::${bucket}`, {}), "Allow");
         const logObject = `arn:aws:s3:::${bucket}/cloudtrail/AWSLogs/${ACCOUNT_ID}/CloudTrail/eu-west-1/2026/11/22/x.json.gz`;
         assert.equal(
-            cloudTrail("s3:PutObject", logObject, {
+            await cloudTrail("s3:PutObject", logObject, {
                 "s3:x-amz-acl": "bucket-owner-full-control",
                 "aws:SecureTransport": "true",
             }),
             "Allow",
         );
         assert.notEqual(
-            cloudTrail("s3:PutObject", logObject, {
+            await cloudTrail("s3:PutObject", logObject, {
                 "aws:SourceArn": `${trailArn}-other`,
                 "s3:x-amz-acl": "bucket-owner-full-control",
             }),
@@ -408,12 +418,12 @@ describe("events.createTrail", () => {
             "another trail may not write here",
         );
         assert.notEqual(
-            cloudTrail("s3:PutObject", logObject, {}),
+            await cloudTrail("s3:PutObject", logObject, {}),
             "Allow",
             "not without the bucket owner's full control",
         );
         assert.notEqual(
-            cloudTrail("s3:PutObject", `arn:aws:s3:::${bucket}/data/x.parquet`, {
+            await cloudTrail("s3:PutObject", `arn:aws:s3:::${bucket}/data/x.parquet`, {
                 "s3:x-amz-acl": "bucket-owner-full-control",
             }),
             "Allow",
@@ -426,7 +436,11 @@ describe("events.createTrail", () => {
             queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
         });
         for (const action of ["s3:GetObject", "s3:PutObject"]) {
-            assert.notEqual(evaluate(agent, { action, resource: logObject, context: {} }), "Allow", action);
+            assert.notEqual(
+                await simulateIdentity(agent, { action, resource: logObject, context: {} }),
+                "Allow",
+                action,
+            );
         }
         assert.deepEqual(
             doc(run.one("aws:s3/bucketPolicy:BucketPolicy", "insights").inputs.policy).Statement.map((s) => s.Sid),

@@ -11,7 +11,7 @@ import { FargateInsightsOptions } from "../config";
 import { firstOtherProfile } from "../components/addons/fargateProfiles";
 import { routesToInternetGateway } from "../components/addons/privateSubnets";
 import { addonRoleArnPattern, addonRoleName, addonRolePath, clusterRolePath } from "../common/naming";
-import { evaluate } from "./fakes/iamPolicy";
+import { simulateIdentity } from "./iamSimulator";
 
 const SCOPE = { partition: "aws", accountId: "111122223333", region: "eu-west-1" };
 const GROUP = "/aws/containerinsights/shop/performance";
@@ -33,38 +33,38 @@ describe("Fargate Container Insights: IAM", () => {
         });
     });
 
-    it("the collector may write its EMF events to the cluster's performance group and nowhere else", () => {
+    it("the collector may write its EMF events to the cluster's performance group and nowhere else", async () => {
         const document = collectorLogsPolicy(SCOPE, GROUP);
         const group = `arn:aws:logs:eu-west-1:111122223333:log-group:${GROUP}`;
-        const allowed = (action: string, resource: string) =>
-            evaluate(document, { action, resource, context: {} }) === "Allow";
-        assert.ok(allowed("logs:PutLogEvents", `${group}:log-stream:adot-collector-0`));
-        assert.ok(allowed("logs:CreateLogStream", group));
-        assert.ok(allowed("logs:CreateLogStream", `${group}:*`));
-        for (const action of [
-            "logs:CreateLogGroup",
-            "logs:PutRetentionPolicy",
-            "logs:DeleteLogGroup",
-            "logs:DescribeLogGroups",
-            "cloudwatch:PutMetricData",
-        ]) {
-            assert.ok(!allowed(action, group), action);
+        const allowed = async (action: string, resource: string) =>
+            (await simulateIdentity(document, { action, resource, context: {} })) === "Allow";
+        assert.ok(await allowed("logs:PutLogEvents", `${group}:log-stream:adot-collector-0`));
+        // CreateLogStream is authorized on the new stream (Service Authorization Reference).
+        assert.ok(await allowed("logs:CreateLogStream", `${group}:log-stream:adot-collector-0`));
+        for (const action of ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:DeleteLogGroup"]) {
+            assert.ok(!(await allowed(action, group)), action);
+        }
+        for (const action of ["logs:DescribeLogGroups", "cloudwatch:PutMetricData"]) {
+            assert.ok(!(await allowed(action, "*")), action); // no resource-level permissions
         }
         assert.ok(
-            !allowed(
+            !(await allowed(
                 "logs:PutLogEvents",
                 "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/containerinsights/other/performance:log-stream:x",
-            ),
+            )),
         );
         assert.ok(
-            !allowed("logs:PutLogEvents", `arn:aws:logs:us-east-1:111122223333:log-group:${GROUP}:log-stream:x`),
+            !(await allowed(
+                "logs:PutLogEvents",
+                `arn:aws:logs:us-east-1:111122223333:log-group:${GROUP}:log-stream:x`,
+            )),
             "other region",
         );
         assert.ok(
-            !allowed(
+            !(await allowed(
                 "logs:PutLogEvents",
                 "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/containerinsights/shop/performance-other:log-stream:x",
-            ),
+            )),
         );
         assert.deepEqual([document.Statement[0].Action].flat().sort(), ["logs:CreateLogStream", "logs:PutLogEvents"]);
     });

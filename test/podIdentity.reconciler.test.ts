@@ -16,6 +16,7 @@ import { BOUNDARY_ARN, STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from
 import { awsError } from "./fakes/awsAccount";
 import { mockClient } from "aws-sdk-client-mock";
 import { Gateway, sdkClients } from "../lambda/reconciler/gateway";
+import { simulateIdentity } from "./iamSimulator";
 
 const ACCOUNT = "111122223333";
 const STACK_ID = "container-insights/prod";
@@ -383,9 +384,8 @@ describe("Pod Identity in the reconciler", () => {
                     }),
                 ),
             );
-            const evaluate = (await import("./fakes/iamPolicy")).evaluate;
             assert.equal(
-                evaluate(world.account.identity, {
+                await simulateIdentity(world.account.identity!, {
                     action: "iam:PassRole",
                     resource: ROLE_ARN,
                     context: { "iam:PassedToService": "pods.eks.amazonaws.com" },
@@ -465,15 +465,18 @@ describe("Pod Identity in the reconciler", () => {
 
         it("keeps the explicit deny on passing any other role, or the Pod Identity role to another service", async () => {
             asReconciler();
-            const { evaluate } = await import("./fakes/iamPolicy");
             const document = world.account.identity!;
             const pass = (resource: string, service: string) =>
-                evaluate(document, { action: "iam:PassRole", resource, context: { "iam:PassedToService": service } });
-            assert.equal(pass(ROLE_ARN, "pods.eks.amazonaws.com"), "Allow");
-            assert.equal(pass(ROLE_ARN, "lambda.amazonaws.com"), "ExplicitDeny");
-            assert.equal(pass(`arn:aws:iam::${ACCOUNT}:role/admin`, "pods.eks.amazonaws.com"), "ExplicitDeny");
+                simulateIdentity(document, {
+                    action: "iam:PassRole",
+                    resource,
+                    context: { "iam:PassedToService": service },
+                });
+            assert.equal(await pass(ROLE_ARN, "pods.eks.amazonaws.com"), "Allow");
+            assert.equal(await pass(ROLE_ARN, "lambda.amazonaws.com"), "ExplicitDeny");
+            assert.equal(await pass(`arn:aws:iam::${ACCOUNT}:role/admin`, "pods.eks.amazonaws.com"), "ExplicitDeny");
             assert.equal(
-                pass(
+                await pass(
                     `arn:aws:iam::${ACCOUNT}:role/container-insights/prod/nops-ccost-a_us-east-1`,
                     "pods.eks.amazonaws.com",
                 ),

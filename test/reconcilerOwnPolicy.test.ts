@@ -15,7 +15,7 @@ import { sdkClients } from "../lambda/reconciler/gateway";
 import { HandlerDeps, IAM_PROPAGATION_MS, run, runEvents } from "../lambda/reconciler/handler";
 import { SqsEvent } from "../lambda/reconciler/queueRun";
 import { awsError } from "./fakes/awsAccount";
-import { evaluate } from "./fakes/iamPolicy";
+import { simulateIdentity } from "./iamSimulator";
 import { STATE_BUCKET, fakeWorld, instantClock, settingsFor } from "./reconciler.helpers";
 
 const ACCOUNT = "111122223333";
@@ -174,13 +174,13 @@ describe("the reconciler under its own deployed policy", () => {
 describe("the reconciler's s3:ListBucket", () => {
     const statement = POLICY.Statement.find((s) => s.Sid === "ListRunLease")!;
     const list = (prefix: string | undefined) =>
-        evaluate(POLICY, {
+        simulateIdentity(POLICY, {
             action: "s3:ListBucket",
             resource: `arn:aws:s3:::${STATE_BUCKET}`,
             context: prefix === undefined ? {} : { "s3:prefix": prefix },
         });
 
-    it("lists exactly its two state objects and nothing else in the bucket (least privilege)", () => {
+    it("lists exactly its two state objects and nothing else in the bucket (least privilege)", async () => {
         assert.deepEqual(statement, {
             Sid: "ListRunLease",
             Effect: "Allow",
@@ -189,10 +189,10 @@ describe("the reconciler's s3:ListBucket", () => {
             Condition: { StringEquals: { "s3:prefix": Object.values(RECONCILER_STATE_KEYS) } },
         });
         for (const key of Object.values(RECONCILER_STATE_KEYS)) {
-            assert.equal(list(key), "Allow", key);
+            assert.equal(await list(key), "Allow", key);
         }
         for (const prefix of [undefined, "", "reconciler/", "cloudtrail/", "AWSLogs/"]) {
-            assert.notEqual(list(prefix), "Allow", String(prefix));
+            assert.notEqual(await list(prefix), "Allow", String(prefix));
         }
         const others = POLICY.Statement.filter((s) => JSON.stringify(s.Action).includes("s3:List"));
         assert.deepEqual(others, [statement], "no other statement lets it list the bucket");

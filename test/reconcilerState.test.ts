@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { agentPermissions, bucketReadPolicy } from "../common/documents";
-import { evaluate } from "./fakes/iamPolicy";
+import { simulateIdentity } from "./iamSimulator";
 import { RECONCILER_STATE_KEYS, TRAIL_PREFIX, reconcilerScheduleName } from "../common/naming";
 import { parseLive } from "../lambda/reconciler/deployment";
 import { sdkClients } from "../lambda/reconciler/gateway";
@@ -159,37 +159,47 @@ describe("the reconciler's state in the bucket", () => {
             context: { "s3:prefix": prefix },
         });
         for (const [who, document] of Object.entries(identities)) {
-            it(`${who}: reads the Parquet files and lists the root, but cannot read or list _container-insights/`, () => {
-                assert.equal(evaluate(document, get("cluster=alpha/part-0.parquet")), "Allow");
+            it(`${who}: reads the Parquet files and lists the root, but cannot read or list _container-insights/`, async () => {
+                assert.equal(await simulateIdentity(document, get("cluster=alpha/part-0.parquet")), "Allow");
                 assert.equal(
-                    evaluate(document, list(undefined)),
+                    await simulateIdentity(document, list(undefined)),
                     "Allow",
                     "the bucket root (no s3:prefix) stays listable",
                 );
-                assert.equal(evaluate(document, list("cluster=alpha/")), "Allow");
-                assert.equal(evaluate(document, get(trailLog)), "ExplicitDeny");
-                assert.equal(evaluate(document, get("_container-insights/reconciler/lease.json")), "ExplicitDeny");
+                assert.equal(await simulateIdentity(document, list("cluster=alpha/")), "Allow");
+                assert.equal(await simulateIdentity(document, get(trailLog)), "ExplicitDeny");
+                assert.equal(
+                    await simulateIdentity(document, get("_container-insights/reconciler/lease.json")),
+                    "ExplicitDeny",
+                );
                 for (const prefix of [
                     "_container-insights",
                     "_container-insights/",
                     "_container-insights/cloudtrail/",
                     "_container-insights/reconciler/",
                 ]) {
-                    assert.equal(evaluate(document, list(prefix)), "ExplicitDeny", prefix);
+                    assert.equal(await simulateIdentity(document, list(prefix)), "ExplicitDeny", prefix);
                 }
             });
-            it(`${who}: has no right in the stack's state bucket`, () => {
+            it(`${who}: has no right in the stack's state bucket`, async () => {
                 const state = `arn:aws:s3:::${STATE_BUCKET}`;
                 for (const key of [
                     ...Object.values(RECONCILER_STATE_KEYS),
                     trailLog.replace("_container-insights/", ""),
                 ]) {
                     assert.notEqual(
-                        evaluate(document, { action: "s3:GetObject", resource: `${state}/${key}`, context: {} }),
+                        await simulateIdentity(document, {
+                            action: "s3:GetObject",
+                            resource: `${state}/${key}`,
+                            context: {},
+                        }),
                         "Allow",
                     );
                 }
-                assert.notEqual(evaluate(document, { action: "s3:ListBucket", resource: state, context: {} }), "Allow");
+                assert.notEqual(
+                    await simulateIdentity(document, { action: "s3:ListBucket", resource: state, context: {} }),
+                    "Allow",
+                );
             });
         }
     });

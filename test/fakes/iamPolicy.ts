@@ -175,33 +175,3 @@ export function evaluate(document: PolicyDocument, request: AuthRequest): Decisi
     }
     return matching.some((statement) => statement.Effect === "Allow") ? "Allow" : "ImplicitDeny";
 }
-
-/**
- * A resource-based policy (bucket, queue) for one caller: the statements whose Principal names it ("*", or the
- * service principal it is), evaluated as above. Enough for service principals; account and role principals are not
- * modelled.
- */
-export function evaluateResourcePolicy(
-    document: PolicyDocument,
-    principal: { Service: string } | "anonymous",
-    request: AuthRequest,
-): Decision {
-    const applies = (value: unknown): boolean => {
-        if (value === "*") {
-            return true;
-        }
-        const service = (value as { Service?: string | string[] } | undefined)?.Service;
-        return principal !== "anonymous" && service !== undefined && list(service).includes(principal.Service);
-    };
-    const statements = document.Statement.filter((statement) => {
-        const raw = statement as unknown as Record<string, unknown>;
-        if (raw.NotPrincipal !== undefined) {
-            throw new Error(`NotPrincipal is not modelled: ${JSON.stringify(statement)}`);
-        }
-        return applies(raw.Principal);
-    }).map((statement) => {
-        const { Principal: _principal, ...rest } = statement as PolicyStatement & { Principal?: unknown };
-        return rest as PolicyStatement;
-    });
-    return evaluate({ ...document, Statement: statements }, request);
-}

@@ -22,7 +22,7 @@ import {
     watchStatement,
 } from "../../../scripts/permissions";
 import { SqsWatchQueue } from "../../../automation/watch/queue";
-import { evaluate } from "../../fakes/iamPolicy";
+import { simulateIdentity } from "../../iamSimulator";
 
 const ACCOUNT = "111122223333";
 const QUEUE_ARN = `arn:aws:sqs:eu-west-1:${ACCOUNT}:nops-ccost-prod-watch-events`;
@@ -76,14 +76,26 @@ describe("permissions: the watch service's statement (npm run permissions -- <st
             "the statement lists exactly what the client calls",
         );
         for (const action of called) {
-            assert.equal(evaluate(document, { action, resource: QUEUE_ARN, context: {} }), "Allow", action);
+            assert.equal(
+                await simulateIdentity(document, { action, resource: QUEUE_ARN, context: {} }),
+                "Allow",
+                action,
+            );
             assert.notEqual(
-                evaluate(document, { action, resource: QUEUE_ARN.replace("prod-watch", "uat-watch"), context: {} }),
+                await simulateIdentity(document, {
+                    action,
+                    resource: QUEUE_ARN.replace("prod-watch", "uat-watch"),
+                    context: {},
+                }),
                 "Allow",
             );
         }
         for (const action of ["sqs:SendMessage", "sqs:PurgeQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes"]) {
-            assert.notEqual(evaluate(document, { action, resource: QUEUE_ARN, context: {} }), "Allow", action);
+            assert.notEqual(
+                await simulateIdentity(document, { action, resource: QUEUE_ARN, context: {} }),
+                "Allow",
+                action,
+            );
         }
     });
 
