@@ -13,20 +13,8 @@ import { evaluate } from "../test/fakes/iamPolicy";
 import { simulateGenerated } from "../test/iamSimulator";
 import { probeRequests } from "../test/policyProbes";
 import { parsedAsTheProgramSeesIt } from "../test/renderedDocuments";
-import { ACCOUNT_ID, baseConfig } from "../test/harness";
-
-const REGIONS = [
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-central-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-1",
-];
+import { ACCOUNT_ID, FLEET_REGIONS, baseConfig } from "../test/harness";
+import { PROD_SCOPE } from "../test/reconciler.helpers";
 
 function documents(): Array<[string, PolicyDocument]> {
     const deployer = (config: Record<string, string>) =>
@@ -35,15 +23,7 @@ function documents(): Array<[string, PolicyDocument]> {
         [
             "reconciler role policy",
             reconcilerPermissions(
-                {
-                    accountId: ACCOUNT_ID,
-                    partition: "aws",
-                    region: "us-east-1",
-                    stackName: "prod",
-                    stackId: "container-insights/prod",
-                    bucketName: `nops-container-cost-${ACCOUNT_ID}`,
-                    stateBucketName: `nops-ccost-state-${ACCOUNT_ID}-1`,
-                },
+                PROD_SCOPE,
                 `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:platform-token-AbCdEf`,
             ),
         ],
@@ -53,7 +33,7 @@ function documents(): Array<[string, PolicyDocument]> {
             deployer({
                 ...baseConfig(),
                 identityMode: "auto",
-                includeRegions: JSON.stringify(REGIONS),
+                includeRegions: JSON.stringify(FLEET_REGIONS.slice(0, 10)),
                 "addons.cniMetrics.enabled": "true",
                 "addons.cniMetrics.alarmEmail": "ops@example.com",
                 "addons.fargateInsights.enabled": "true",

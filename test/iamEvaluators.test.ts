@@ -8,9 +8,8 @@ import { strict as assert } from "node:assert";
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
 import { reconcile, teardown } from "../lambda/reconciler/reconcile";
 import { reconcilerPermissions } from "../components/iam/reconcilerRole";
-import { StackScope } from "../components/iam/scope";
 import { ACCOUNT_ID } from "./harness";
-import { STATE_BUCKET, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
+import { PROD_SCOPE, fakeWorld, recordingLog, settingsFor } from "./reconciler.helpers";
 import { AuthRequest, evaluate } from "./fakes/iamPolicy";
 import { TEST_PRINCIPAL, simulate } from "./iamSimulator";
 import { asIamBuildsIt, probeRequests } from "./policyProbes";
@@ -101,15 +100,7 @@ describe("our IAM evaluator against iam-simulate, on every rendered identity pol
 });
 
 describe("our IAM evaluator against iam-simulate, on every request the fake account authorizes in a reconciler's whole job", () => {
-    const scope: StackScope = {
-        accountId: ACCOUNT_ID,
-        partition: "aws",
-        region: "us-east-1",
-        stackName: "prod",
-        stackId: "container-insights/prod",
-        bucketName: `nops-container-cost-${ACCOUNT_ID}`,
-        stateBucketName: STATE_BUCKET,
-    };
+    const scope = PROD_SCOPE;
     const secret = `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:platform-token-AbCdEf`;
 
     for (const mode of ["irsa", "podIdentity"] as const) {

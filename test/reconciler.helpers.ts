@@ -4,6 +4,7 @@ import { Clock } from "../lambda/reconciler/timing";
 import { ReconcilerSettings } from "../lambda/reconciler/types";
 import { NO_FILTERS } from "../common/selection";
 import { agentBoundaryPolicyArn } from "../common/naming";
+import { StackScope } from "../components/iam/scope";
 import { FakeAccount, FakeAccountOptions, fakeStateBucketName } from "./fakes/awsAccount";
 import { mockAws } from "./fakes/sdkMocks";
 
@@ -25,6 +26,17 @@ export function instantClock(): Clock & { slept: number } {
 export const STATE_BUCKET = fakeStateBucketName("111122223333");
 
 export const BOUNDARY_ARN = agentBoundaryPolicyArn({ accountId: "111122223333", partition: "aws", stackName: "prod" });
+
+/** The stack "prod" in the fake account, as the role documents are built for it. */
+export const PROD_SCOPE: StackScope = {
+    accountId: "111122223333",
+    partition: "aws",
+    region: "us-east-1",
+    stackName: "prod",
+    stackId: "container-insights/prod",
+    bucketName: "nops-container-cost-111122223333",
+    stateBucketName: STATE_BUCKET,
+};
 
 export function settingsFor(regions: string[], overrides: Partial<ReconcilerSettings> = {}): ReconcilerSettings {
     return {
