@@ -8,6 +8,8 @@
  *   outright (SIGKILL, a crashed test runner): no orphan process, whatever happens to the caller.
  * - Lambda runs without Docker (`{"lambda": {"use_docker": false}}` through moto's /moto-api/config): Invoke answers
  *   with moto's canned reply instead of trying to start a container.
+ * - Bucket policy conditions are evaluated as AWS does (POLICY_CONDITIONS); the SDK's short JSON targets route
+ *   (JSON_TARGETS).
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -18,10 +20,54 @@ const START_TIMEOUT_MS = 60_000;
 /** How long a stop waits for moto to exit before it is killed. */
 const STOP_TIMEOUT_MS = 5_000;
 
+/**
+ * Policy conditions as AWS evaluates them, where moto 5.2.6 does not (moto/iam/access_control.py and
+ * policy_conditions.py): moto evaluates a bucket policy without a request context, skips the operators it does not
+ * know (Bool among them) as if they held, and answers a statement whose condition does not hold with an explicit
+ * deny. So the TLS-only statement every bucket of the stack carries (Deny s3:* when aws:SecureTransport is "false")
+ * denied every request, the reconciler's lease included. Here a statement whose condition does not hold does not
+ * apply (AWS's rule), Bool is evaluated, and every request is one over TLS (aws:SecureTransport "true"): the tier's
+ * clients are AWS SDKs, which AWS only ever sees over HTTPS.
+ */
+const POLICY_CONDITIONS = [
+    "from moto.iam import access_control, policy_conditions",
+    "def bool_equals(expected, actual):",
+    "    wanted = expected if isinstance(expected, list) else [expected]",
+    "    return str(actual).lower() in [str(w).lower() for w in wanted]",
+    "policy_conditions.CONDITION_OPERATIONS['Bool'] = bool_equals",
+    "statement_is_action_permitted = access_control.IAMPolicyStatement.is_action_permitted",
+    "def is_action_permitted(self, action, resource='*', principal=None, incoming_condition_values=None):",
+    "    values = {'aws:SecureTransport': 'true', **(incoming_condition_values or {})}",
+    "    if self._statement.get('Condition') and not self._check_conditions(values):",
+    "        return access_control.PermissionResult.NEUTRAL",
+    "    return statement_is_action_permitted(self, action, resource, principal, values)",
+    "access_control.IAMPolicyStatement.is_action_permitted = is_action_permitted",
+];
+
+/**
+ * JSON-protocol targets as the current AWS SDKs send them: moto 5.2.6's service models carry the old, longer target
+ * prefix of some services (CloudTrail: com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101), while the SDK sends
+ * the short one (CloudTrail_20131101.DescribeTrails), which moto's router answered with a 404. A target that is the
+ * tail of a known one routes to that operation.
+ */
+const JSON_TARGETS = [
+    "from moto.core import routing",
+    "json_match = routing.JSONRouter._match",
+    "def match_target(self, request):",
+    "    operation, params = json_match(self, request)",
+    "    target = request.headers.get('X-Amz-Target', '')",
+    "    if operation is None and target:",
+    "        operation = next((op for full, op in self._operations_by_target.items() if full.endswith('.' + target)), None)",
+    "    return operation, params",
+    "routing.JSONRouter._match = match_target",
+];
+
 /** The Python run by moto_server's interpreter: moto's own `main`, ended by EOF on stdin (the parent is gone). */
 const WATCHDOG = [
     "import os, sys, threading",
     "from moto.server import main",
+    ...POLICY_CONDITIONS,
+    ...JSON_TARGETS,
     "def watch():",
     "    sys.stdin.buffer.read()",
     "    os._exit(0)",

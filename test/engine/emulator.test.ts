@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { CloudTrailClient, DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
 import * as eks from "@aws-sdk/client-eks";
 import {
     AttachRolePolicyCommand,
@@ -24,6 +25,7 @@ import {
     CreateBucketCommand,
     GetObjectCommand,
     NoSuchKey,
+    PutBucketPolicyCommand,
     PutObjectCommand,
     S3Client,
     S3ServiceException,
@@ -492,6 +494,43 @@ describe("AWS emulator (moto + the EKS fake)", function () {
                 await waitUntil(() => motoLog.some((line) => line.includes('"GET /path-style-bucket/lease'))),
                 "moto saw no path-style GET",
             );
+        });
+
+        it("applies a TLS-only bucket policy as AWS does to an SDK's requests: the Deny on aws:SecureTransport false does not hold", async () => {
+            const bucket = "tls-only-bucket";
+            const statement = (extra: Record<string, unknown>) => ({
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                ...extra,
+            });
+            await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+            const policy = (statements: unknown[]) =>
+                s3.send(
+                    new PutBucketPolicyCommand({
+                        Bucket: bucket,
+                        Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+                    }),
+                );
+            await policy([statement({ Condition: { Bool: { "aws:SecureTransport": "false" } } })]);
+            await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "lease", Body: "1", IfNoneMatch: "*" }));
+            const read = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "lease" }));
+            assert.equal(await read.Body!.transformToString(), "1");
+            // The policy is still enforced: a Deny whose condition holds, or that has none, denies.
+            await policy([statement({ Condition: { Bool: { "aws:SecureTransport": "true" } } })]);
+            const denied = await thrown(() => s3.send(new GetObjectCommand({ Bucket: bucket, Key: "lease" })));
+            assert.equal(denied.$metadata?.httpStatusCode, 403, String(denied));
+        });
+
+        it("routes CloudTrail's JSON target as the SDK sends it (moto's model has the old, longer prefix)", async () => {
+            const cloudtrail = new CloudTrailClient(clientConfig(emulator.env, "us-east-1"));
+            try {
+                const { trailList } = await cloudtrail.send(new DescribeTrailsCommand({}));
+                assert.deepEqual(trailList, []);
+            } finally {
+                cloudtrail.destroy();
+            }
         });
 
         it("runs Lambda without Docker", async () => {
