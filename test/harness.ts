@@ -6,7 +6,7 @@ import { ConfigMap, configSet } from "../config/cliConfig";
 import { PROJECT, configForProgram, handToRuntime } from "./cliReplay";
 import { ImageLock } from "../images/lock";
 import { testImageLock } from "./fakes/imageLock";
-import { Fleet, answerFleet, fleetFargateProfiles } from "../automation/plan/fleet";
+import { Fleet, answerFleet, fleetFargateProfiles, fromEngine } from "../automation/plan/fleet";
 import { mockState } from "../automation/plan/mockState";
 
 export {
@@ -201,9 +201,12 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
                 if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
                     return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDA" };
                 }
-                const answer =
-                    options.call?.({ token: args.token, inputs: args.inputs }) ??
-                    answerFleet(options.fleet ?? {}, FLEET_ACCOUNT, args.token, args.inputs);
+                const answer = fromEngine(
+                    args.token,
+                    () =>
+                        options.call?.({ token: args.token, inputs: args.inputs }) ??
+                        answerFleet(options.fleet ?? {}, FLEET_ACCOUNT, args.token, args.inputs),
+                );
                 if (answer === undefined) {
                     throw new Error(`unexpected invoke ${args.token}`);
                 }

@@ -91,11 +91,25 @@ function routeTable(id: string, vpcId: string, toInternet: boolean) {
 }
 
 /**
- * A failed invoke as the engine returns it: a gRPC error whose `details` the SDK turns into the rejection's message
+ * A failed invoke as the provider reports it: a gRPC error whose `details` the SDK turns into the rejection's message
  * (runtime/invoke.js: `innerReject(new Error(err.details))`). Throw it from `call` to fail an invoke.
  */
 export function invokeError(message: string): Error {
     return Object.assign(new Error(message), { code: 2, details: message });
+}
+
+/**
+ * The failure of an invoke as the program receives it from the engine, which puts its own words before the
+ * provider's: `invocation of <token> returned an error: <provider's message>` (seen on the real CLI,
+ * test/engine/awsProvider.test.ts). Mocks' `call` answers through this so that messages read as they will.
+ */
+export function fromEngine<T>(token: string, answer: () => T): T {
+    try {
+        return answer();
+    } catch (error) {
+        const details = (error as { details?: string }).details;
+        throw details === undefined ? error : invokeError(`invocation of ${token} returned an error: ${details}`);
+    }
 }
 
 /** aws_route_table of terraform-provider-aws v6 (tfresource.SingularDataSourceFindError) when no table matches. */

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { languageHostConfig } from "../../config/cliConfig";
 import { ProgramConfig } from "../../config/stackFile";
-import { Fleet, answerFleet, fleetFargateProfiles } from "./fleet";
+import { Fleet, answerFleet, fleetFargateProfiles, fromEngine } from "./fleet";
 import { mockState } from "./mockState";
 
 export interface PlannedResource {
@@ -59,7 +59,9 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
                     const arn = `arn:aws:iam::${options.accountId}:user/planner`;
                     return { accountId: options.accountId, arn, userId: "AIDAPLAN" };
                 }
-                const answer = answerFleet(options.fleet, account, args.token, args.inputs);
+                const answer = fromEngine(args.token, () =>
+                    answerFleet(options.fleet, account, args.token, args.inputs),
+                );
                 if (answer === undefined) {
                     throw new Error(`a plan cannot answer ${args.token}`);
                 }

@@ -10,11 +10,21 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
+import { CloudWatchLogsClient, CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+    AttachInternetGatewayCommand,
+    CreateInternetGatewayCommand,
+    CreateRouteCommand,
+    CreateVpcCommand,
+    DescribeRouteTablesCommand,
+    EC2Client,
+} from "@aws-sdk/client-ec2";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { installAwsStandIn } from "../../engine/aws-provider/install";
 import { Emulator, findMotoServer, startEmulator } from "../../engine/emulator";
-import { clientConfig } from "../../engine/emulator/seed";
+import { clientConfig, seedFleet } from "../../engine/emulator/seed";
 import { engineEnv } from "../../engine/env";
 import { ROOT, enginePaths, findOnPath } from "../../engine/paths";
 
@@ -35,6 +45,40 @@ function missingPieces(): string | undefined {
 
 const RECORDS = "standin-records";
 const run = promisify(execFile);
+
+/**
+ * What the program's data sources read: a cluster with its OIDC provider and an add-on, a KMS key with an alias, a
+ * tagged log group, and a VPC whose route table routes to an internet gateway. Returns the VPC's id.
+ */
+async function seedLookups(env: Record<string, string>): Promise<string> {
+    await seedFleet(env, {
+        clusters: [{ region: "us-east-1", name: "standin-cluster", addons: { "aws-ebs-csi-driver": "ACTIVE" } }],
+    });
+    const config = clientConfig(env, "us-east-1");
+    const kms = new KMSClient(config);
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "stand-in lookups" }));
+    await kms.send(new CreateAliasCommand({ AliasName: "alias/standin", TargetKeyId: KeyMetadata!.KeyId }));
+    const logs = new CloudWatchLogsClient(config);
+    await logs.send(new CreateLogGroupCommand({ logGroupName: "/standin/tagged", tags: { team: "standin" } }));
+    const ec2 = new EC2Client(config);
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.8.0.0/16" }));
+    const { InternetGateway } = await ec2.send(new CreateInternetGatewayCommand({}));
+    await ec2.send(
+        new AttachInternetGatewayCommand({ VpcId: Vpc!.VpcId, InternetGatewayId: InternetGateway!.InternetGatewayId }),
+    );
+    const { RouteTables } = await ec2.send(
+        new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [Vpc!.VpcId!] }] }),
+    );
+    await ec2.send(
+        new CreateRouteCommand({
+            RouteTableId: RouteTables![0].RouteTableId,
+            DestinationCidrBlock: "0.0.0.0/0",
+            GatewayId: InternetGateway!.InternetGatewayId,
+        }),
+    );
+    [kms, logs, ec2].forEach((client) => client.destroy());
+    return Vpc!.VpcId!;
+}
 
 const TRUST = {
     Version: "2012-10-17",
@@ -81,6 +125,39 @@ const invocation = new aws.lambda.Invocation("run", {
 });
 exports.roleArn = role.arn;
 exports.result = invocation.result;
+
+// Every data source the program calls, answered from the emulator; a missing add-on as the provider words it.
+exports.lookups = (async () => {
+    const region = "us-east-1";
+    const { accountId } = await aws.getCallerIdentity();
+    const clusters = await aws.eks.getClusters({ region });
+    const cluster = await aws.eks.getCluster({ name: "standin-cluster", region });
+    const issuer = cluster.identities[0].oidcs[0].issuer;
+    const oidc = await aws.iam.getOpenIdConnectProvider({
+        arn: "arn:aws:iam::" + accountId + ":oidc-provider/" + issuer.replace("https://", ""),
+    });
+    const addon = await aws.eks.getAddon({ clusterName: "standin-cluster", addonName: "aws-ebs-csi-driver", region });
+    const missingAddon = await aws.eks
+        .getAddon({ clusterName: "standin-cluster", addonName: "eks-pod-identity-agent", region })
+        .then(() => "found", (error) => error.message);
+    const key = await aws.kms.getKey({ keyId: "alias/standin" });
+    const groups = await aws.cloudwatch.getLogGroups({ region, logGroupNamePrefix: "/standin/" });
+    const group = await aws.cloudwatch.getLogGroup({ region, name: "/standin/tagged" });
+    const tables = await aws.ec2.getRouteTables({ region, filters: [{ name: "vpc-id", values: [config.require("vpcId")] }] });
+    const routes = await Promise.all(tables.ids.map((id) => aws.ec2.getRouteTable({ region, routeTableId: id }).then((t) => t.routes)));
+    return {
+        accountId,
+        clusters: clusters.names,
+        cluster: { arn: cluster.arn, status: cluster.status, issuer },
+        oidcUrl: oidc.url,
+        addon: addon.addonName,
+        missingAddon,
+        keyArn: key.arn,
+        logGroups: groups.logGroupNames,
+        logGroupTags: group.tags,
+        gateways: routes.flat().map((r) => r.gatewayId).filter(Boolean),
+    };
+})();
 `;
 
 describe("stand-in AWS provider on the real Pulumi engine", function () {
@@ -91,6 +168,7 @@ describe("stand-in AWS provider on the real Pulumi engine", function () {
     let env: NodeJS.ProcessEnv;
     let s3: S3Client;
     let iam: IAMClient;
+    let vpcId: string;
 
     const pulumi = async (args: string[], options: { fail?: boolean } = {}) => {
         try {
@@ -162,8 +240,10 @@ describe("stand-in AWS provider on the real Pulumi engine", function () {
         s3 = new S3Client(clientConfig(aws, aws.AWS_REGION));
         iam = new IAMClient(clientConfig(aws, aws.AWS_REGION));
         await s3.send(new CreateBucketCommand({ Bucket: RECORDS }));
+        vpcId = await seedLookups(aws);
         await pulumi(["stack", "init", "dev"]);
         await pulumi(["config", "set", "aws:region", "us-east-1"]);
+        await pulumi(["config", "set", "vpcId", vpcId]);
     });
 
     after(async () => {
@@ -180,6 +260,25 @@ describe("stand-in AWS provider on the real Pulumi engine", function () {
         const { stdout } = await pulumi(["stack", "output", "result"]);
         assert.deepEqual(JSON.parse(stdout).tf, { action: "create", prev_input: null });
         assert.deepEqual(await recordedActions(), [{ action: "create", prev_input: null }]);
+    });
+
+    it("answers the program's data sources from the emulator, a missing add-on with the provider's error text", async () => {
+        const { stdout } = await pulumi(["stack", "output", "lookups", "--json"]);
+        const lookups = JSON.parse(stdout);
+        assert.equal(lookups.accountId, emulator!.accountId);
+        assert.deepEqual(lookups.clusters, ["standin-cluster"]);
+        assert.equal(lookups.cluster.status, "ACTIVE");
+        assert.equal(lookups.oidcUrl, lookups.cluster.issuer.replace("https://", ""));
+        assert.equal(lookups.addon, "aws-ebs-csi-driver");
+        assert.equal(
+            lookups.missingAddon,
+            "invocation of aws:eks/getAddon:getAddon returned an error: reading EKS Add-On (standin-cluster:eks-pod-identity-agent): couldn't find resource",
+        );
+        assert.match(lookups.keyArn, /^arn:aws:kms:us-east-1:\d{12}:key\//);
+        assert.deepEqual(lookups.logGroups, ["/standin/tagged"]);
+        assert.deepEqual(lookups.logGroupTags, { team: "standin" });
+        assert.deepEqual(lookups.gateways, [lookups.gateways[0]]);
+        assert.match(lookups.gateways[0], /^igw-/);
     });
 
     it("finds nothing to change on a second up (--expect-no-changes)", async () => {
