@@ -25,6 +25,8 @@ export const PINS: Pins = JSON.parse(readFileSync(join(__dirname, "versions.json
 export function enginePaths(dir: string = ENGINE_DIR) {
     return {
         bin: join(dir, "bin"),
+        /** The v3.68.0 Node.js language host, behind our front in bin/ (engine/nodejs-host). */
+        libexec: join(dir, "libexec"),
         build: join(dir, "build"),
         stamps: join(dir, "stamps"),
         venv: join(dir, "venv"),
@@ -75,9 +77,13 @@ function awsStandInInstalled(pulumiHome: string): boolean {
 export function engineMissing(dir: string = ENGINE_DIR): string | undefined {
     const paths = enginePaths(dir);
     const tool = (name: string) => (executable(join(paths.bin, name)) ? join(paths.bin, name) : findOnPath(name));
+    // The tier's own host is a front (bin/) for the v3.68.0 host (libexec/); a user's host stands alone.
+    const hostBuilt = executable(join(paths.bin, "pulumi-language-nodejs"))
+        ? executable(join(paths.libexec, "pulumi-language-nodejs"))
+        : findOnPath("pulumi-language-nodejs") !== undefined;
     const missing = [
         tool("pulumi") ? undefined : "the Pulumi CLI",
-        tool("pulumi-language-nodejs") ? undefined : "the Node.js language host",
+        hostBuilt ? undefined : "the Node.js language host",
         executable(join(paths.bin, "pulumi-resource-kubernetes")) ? undefined : "the Kubernetes provider",
         executable(paths.motoServer) ? undefined : "moto",
         awsStandInInstalled(paths.pulumiHome) ? undefined : "the stand-in AWS provider",

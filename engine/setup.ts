@@ -5,7 +5,8 @@
  * that sits beside it; only the missing pieces are built.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENGINE_DIR, PINS, enginePaths, findOnPath } from "./paths";
 
@@ -20,6 +21,8 @@ interface Step {
 }
 
 const paths = enginePaths();
+/** Our front for the v3.68.0 Node.js host: RunPlugin for policy packs (its header says why). */
+const NODEJS_HOST_FRONT = join(__dirname, "nodejs-host");
 
 function stampPath(label: string): string {
     return join(paths.stamps, `${label.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.json`);
@@ -69,25 +72,50 @@ function run(command: string, args: string[], options: { cwd: string; env?: Node
 
 const GO_ENV = { GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" };
 
-/** Builds a `main` package of a module version the proxy serves, from a fresh wrapper module (replaces are ignored). */
+/**
+ * Builds a `main` package from a fresh wrapper module (replaces are ignored): a package of a module version the proxy
+ * serves, or (`sources`) our own Go files against the modules in `requires`.
+ */
 async function goBuildFromWrapper(piece: {
     name: string;
     requires: string[];
     package: string;
     output: string;
     ldflags: string;
+    sources?: string;
 }): Promise<void> {
     const dir = join(paths.build, piece.name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "go.mod"), `module enginebuild/${piece.name}\n\ngo 1.24\n`);
-    writeFileSync(join(dir, "tools.go"), `//go:build tools\n\npackage tools\n\nimport _ "${piece.package}"\n`);
+    if (piece.sources) {
+        for (const file of goFiles(piece.sources)) {
+            cpSync(join(piece.sources, file), join(dir, file));
+        }
+    } else {
+        writeFileSync(join(dir, "tools.go"), `//go:build tools\n\npackage tools\n\nimport _ "${piece.package}"\n`);
+    }
     await run("go", ["get", ...piece.requires], { cwd: dir, env: GO_ENV });
     await run("go", ["mod", "tidy"], { cwd: dir, env: GO_ENV });
     await run("go", ["build", "-o", piece.output, "-ldflags", piece.ldflags, piece.package], {
         cwd: dir,
         env: GO_ENV,
     });
+}
+
+function goFiles(dir: string): string[] {
+    return readdirSync(dir)
+        .filter((file) => file.endsWith(".go"))
+        .sort();
+}
+
+/** The front's stamp: the SDK it is built against and its source, so an edit rebuilds it. */
+function nodejsHostFrontPin(): string {
+    const hash = createHash("sha256");
+    for (const file of goFiles(NODEJS_HOST_FRONT)) {
+        hash.update(file).update(readFileSync(join(NODEJS_HOST_FRONT, file)));
+    }
+    return `${PINS.pulumi.version}:${hash.digest("hex").slice(0, 16)}`;
 }
 
 /** The Kubernetes provider embeds generated files the module does not ship: copy it, run its generate step, build. */
@@ -190,7 +218,8 @@ const steps: Step[] = [
     },
     {
         label: "Node.js language host",
-        pin: PINS.languageHost.version,
+        // In libexec/ since the front below took its place in bin/ (the suffix rebuilds a tier from before that).
+        pin: `${PINS.languageHost.version}:libexec`,
         provided: userLanguageHost,
         estimate: "about 1 min",
         build: () =>
@@ -198,8 +227,23 @@ const steps: Step[] = [
                 name: "language-nodejs",
                 requires: [`${PINS.languageHost.module}@${PINS.languageHost.version}`],
                 package: PINS.languageHost.package,
-                output: join(paths.bin, "pulumi-language-nodejs"),
+                output: join(paths.libexec, "pulumi-language-nodejs"),
                 ldflags: `-X ${PINS.languageHost.versionVariable}=${PINS.languageHost.version}`,
+            }),
+    },
+    {
+        label: "Node.js host front (policy packs)",
+        pin: nodejsHostFrontPin(),
+        provided: userLanguageHost,
+        estimate: "about 2 min",
+        build: () =>
+            goBuildFromWrapper({
+                name: "language-nodejs-front",
+                requires: [`${PINS.pulumi.sdkModule}@${PINS.pulumi.version}`],
+                package: ".",
+                sources: NODEJS_HOST_FRONT,
+                output: join(paths.bin, "pulumi-language-nodejs"),
+                ldflags: "",
             }),
     },
     {
@@ -229,7 +273,7 @@ function standInLauncher(): string {
 }
 
 async function main(): Promise<number> {
-    for (const dir of [ENGINE_DIR, paths.bin, paths.build, paths.stamps, paths.pulumiHome]) {
+    for (const dir of [ENGINE_DIR, paths.bin, paths.libexec, paths.build, paths.stamps, paths.pulumiHome]) {
         mkdirSync(dir, { recursive: true });
     }
     const started = Date.now();
