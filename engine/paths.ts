@@ -77,13 +77,10 @@ function awsStandInInstalled(pulumiHome: string): boolean {
 export function engineMissing(dir: string = ENGINE_DIR): string | undefined {
     const paths = enginePaths(dir);
     const tool = (name: string) => (executable(join(paths.bin, name)) ? join(paths.bin, name) : findOnPath(name));
-    // The tier's own host is a front (bin/) for the v3.68.0 host (libexec/); a user's host stands alone.
-    const hostBuilt = executable(join(paths.bin, "pulumi-language-nodejs"))
-        ? executable(join(paths.libexec, "pulumi-language-nodejs"))
-        : findOnPath("pulumi-language-nodejs") !== undefined;
     const missing = [
         tool("pulumi") ? undefined : "the Pulumi CLI",
-        hostBuilt ? undefined : "the Node.js language host",
+        // The tier's own is a front for libexec/'s v3.68.0 host; without that host it says so on its first start.
+        tool("pulumi-language-nodejs") ? undefined : "the Node.js language host",
         executable(join(paths.bin, "pulumi-resource-kubernetes")) ? undefined : "the Kubernetes provider",
         executable(paths.motoServer) ? undefined : "moto",
         awsStandInInstalled(paths.pulumiHome) ? undefined : "the stand-in AWS provider",
