@@ -26,7 +26,7 @@ import { ReconcileEvents } from "./components/events/reconcileEvents";
 import { ManagementTrail, trailArn } from "./components/events/trail";
 import { TrailLookup, trailCoverage } from "./components/events/trailCheck";
 import { iamEventRegion } from "./components/events/patterns";
-import { version } from "./package.json";
+import { packageVersion } from "./common/packageRoot";
 import { ClusterAgent, renderDirectory } from "./components/cluster/clusterAgent";
 import { EBS_CSI_ADDON } from "./components/cluster/checks";
 import { ResolvedFleet, awaitsReadiness, clusterKey, discoverFleet } from "./components/cluster/fleet";
@@ -90,6 +90,8 @@ export interface ProgramOptions {
     fargateProfiles?: FargateProfileLookup;
     /** The account's CloudTrail trails, for the events check (index.ts passes the SDK lookup); skipped when absent. */
     trails?: TrailLookup;
+    /** The component everything is registered under (the ContainerInsights component); the stack when absent. */
+    parent?: pulumi.Resource;
 }
 
 /** Composes an onboarding from validated settings: the account side, then the agent in every selected cluster. */
@@ -99,6 +101,7 @@ export async function createContainerInsights(
 ): Promise<ContainerInsights> {
     // Before anything is registered: an unpinned image stops the whole deploy, not just the in-cluster half.
     const imageLock = settings.agent.install ? (options.imageLock ?? readImageLock()) : undefined;
+    const childOptions = { parent: options.parent };
     const imageTags = imageLock ? pinnedImageTags(settings, imageLock) : {};
     const addonImages = imageLock ? pinnedAddonImages(settings, imageLock) : {};
     const stackRegion = settings.stackRegion;
@@ -129,55 +132,75 @@ export async function createContainerInsights(
         );
     }
 
-    const bucket = new InsightsBucket("insights", {
-        bucketName,
-        partition,
-        kmsKeyId: settings.kmsKeyId,
-        lifecycleDays: settings.lifecycleDays > 0 ? settings.lifecycleDays : undefined,
-        tags,
-        retainOnDestroy: settings.retainBucket,
-        adopt: adoption.bucket ? { bucketName, settings: adoption.bucket } : undefined,
-    });
+    const bucket = new InsightsBucket(
+        "insights",
+        {
+            bucketName,
+            partition,
+            kmsKeyId: settings.kmsKeyId,
+            lifecycleDays: settings.lifecycleDays > 0 ? settings.lifecycleDays : undefined,
+            tags,
+            retainOnDestroy: settings.retainBucket,
+            adopt: adoption.bucket ? { bucketName, settings: adoption.bucket } : undefined,
+        },
+        childOptions,
+    );
     // The reconciler's lease and deployment record, and the created trail's logs: never in the agents' bucket.
     const stateBucket =
         settings.identityMode === "iamUser"
             ? undefined
-            : new StateBucket("state", {
-                  accountId,
-                  partition,
-                  kmsKeyId: settings.kmsKeyId,
-                  tags,
-                  // Only the trail's logs are worth keeping after a destroy.
-                  retainOnDestroy: settings.retainBucket && createTrail,
-                  trailArn: createTrail
-                      ? trailArn({ partition, region: stackRegion, accountId, stackName: settings.stackName })
-                      : undefined,
-              });
+            : new StateBucket(
+                  "state",
+                  {
+                      accountId,
+                      partition,
+                      kmsKeyId: settings.kmsKeyId,
+                      tags,
+                      // Only the trail's logs are worth keeping after a destroy.
+                      retainOnDestroy: settings.retainBucket && createTrail,
+                      trailArn: createTrail
+                          ? trailArn({ partition, region: stackRegion, accountId, stackName: settings.stackName })
+                          : undefined,
+                  },
+                  childOptions,
+              );
     if (createTrail && stateBucket) {
-        new ManagementTrail("management-events", {
-            stackName: settings.stackName,
-            region: stackRegion,
-            bucketName: stateBucket.bucketName,
-            bucketPolicy: stateBucket.policy,
-            tags,
-        });
+        new ManagementTrail(
+            "management-events",
+            {
+                stackName: settings.stackName,
+                region: stackRegion,
+                bucketName: stateBucket.bucketName,
+                bucketPolicy: stateBucket.policy,
+                tags,
+            },
+            childOptions,
+        );
     }
 
-    const readPolicy = new PlatformReadPolicy("platform-read", {
-        roleName: settings.roleName,
-        bucketName: bucket.bucketName,
-        partition,
-        policyName: `nops-container-cost-read-${settings.stackName}`,
-        kms,
-    });
-    const boundary = new AgentBoundary("agent-boundary", {
-        stackName: settings.stackName,
-        partition,
-        bucketName: bucket.bucketName,
-        queueArnPattern: settings.platform.queueArnPattern,
-        kms,
-        tags,
-    });
+    const readPolicy = new PlatformReadPolicy(
+        "platform-read",
+        {
+            roleName: settings.roleName,
+            bucketName: bucket.bucketName,
+            partition,
+            policyName: `nops-container-cost-read-${settings.stackName}`,
+            kms,
+        },
+        childOptions,
+    );
+    const boundary = new AgentBoundary(
+        "agent-boundary",
+        {
+            stackName: settings.stackName,
+            partition,
+            bucketName: bucket.bucketName,
+            queueArnPattern: settings.platform.queueArnPattern,
+            kms,
+            tags,
+        },
+        childOptions,
+    );
 
     const scope: StackScope = {
         accountId,
@@ -221,15 +244,19 @@ export async function createContainerInsights(
     let podIdentityRole: PodIdentityRole | undefined;
 
     if (settings.identityMode === "iamUser") {
-        const user = new AgentUser("agent-user", {
-            stackName: settings.stackName,
-            bucketName: bucket.bucketName,
-            partition,
-            queueArnPattern: settings.platform.queueArnPattern,
-            kms,
-            tags,
-            adopt: adoption.user,
-        });
+        const user = new AgentUser(
+            "agent-user",
+            {
+                stackName: settings.stackName,
+                bucketName: bucket.bucketName,
+                partition,
+                queueArnPattern: settings.platform.queueArnPattern,
+                kms,
+                tags,
+                adopt: adoption.user,
+            },
+            childOptions,
+        );
         outputs.iamUserName = user.userName;
         outputs.iamUserAccessKeyId = user.accessKeyId;
         outputs.iamUserSecretAccessKey = user.secretAccessKey;
@@ -240,88 +267,108 @@ export async function createContainerInsights(
             secretAccessKey: user.secretAccessKey,
         });
     } else {
-        const token = new PlatformToken("platform-token", {
-            stackName: settings.stackName,
-            token: settings.token,
-            tags,
-        });
-        if (usesPodIdentity) {
-            podIdentityRole = new PodIdentityRole("pod-identity", {
+        const token = new PlatformToken(
+            "platform-token",
+            {
                 stackName: settings.stackName,
-                accountId,
-                partition,
-                bucketName: bucket.bucketName,
-                queueArnPattern: settings.platform.queueArnPattern,
-                kms,
-                namespace: settings.agentNamespace,
-                serviceAccount: settings.agentServiceAccount,
-                boundaryPolicyArn: boundary.policyArn,
+                token: settings.token,
                 tags,
-            });
+            },
+            childOptions,
+        );
+        if (usesPodIdentity) {
+            podIdentityRole = new PodIdentityRole(
+                "pod-identity",
+                {
+                    stackName: settings.stackName,
+                    accountId,
+                    partition,
+                    bucketName: bucket.bucketName,
+                    queueArnPattern: settings.platform.queueArnPattern,
+                    kms,
+                    namespace: settings.agentNamespace,
+                    serviceAccount: settings.agentServiceAccount,
+                    boundaryPolicyArn: boundary.policyArn,
+                    tags,
+                },
+                childOptions,
+            );
             outputs.podIdentityRoleArn = podIdentityRole.roleArn;
         }
         const state = stateBucket!;
-        const reconcilerRole = new ReconcilerRole("reconciler", {
-            scope: state.bucketName.apply((stateBucketName) => ({ ...scope, stateBucketName })),
-            tokenSecretArn: token.secretArn,
-            associations: { stackId: settings.stackId, podIdentity: usesPodIdentity, auto: mode === "auto" },
-            events,
-            tags,
-        });
+        const reconcilerRole = new ReconcilerRole(
+            "reconciler",
+            {
+                scope: state.bucketName.apply((stateBucketName) => ({ ...scope, stateBucketName })),
+                tokenSecretArn: token.secretArn,
+                associations: { stackId: settings.stackId, podIdentity: usesPodIdentity, auto: mode === "auto" },
+                events,
+                tags,
+            },
+            childOptions,
+        );
         outputs.reconcilerRoleArn = reconcilerRole.roleArn;
         outputs.stateBucketName = state.bucketName;
-        reconciler = new RoleReconciler("reconciler", {
-            stackName: settings.stackName,
-            environment: pulumi
-                .all([token.secretArn, boundary.policyArn, state.bucketName])
-                .apply(([tokenSecretArn, boundaryPolicyArn, stateBucketName]) => ({
-                    stackId: settings.stackId,
-                    stackName: settings.stackName,
-                    regions: settings.regions,
-                    bucketName,
-                    stateBucketName,
-                    queueArnPattern: settings.platform.queueArnPattern,
-                    namespace: settings.agentNamespace,
-                    serviceAccount: settings.agentServiceAccount,
-                    boundaryPolicyArn,
-                    clusters: {
-                        include: settings.clusters.include,
-                        exclude: settings.clusters.exclude,
-                        tags: settings.clusters.tags,
-                    },
-                    kmsKeyArn: kms?.keyArn,
-                    identityMode: settings.identityMode,
-                    podIdentityRoleArn: usesPodIdentity
-                        ? podIdentityRoleArn({ accountId, partition, stackName: settings.stackName })
-                        : undefined,
-                    apiUrl: settings.platform.apiUrl,
-                    tokenSecretArn,
-                    version,
-                    eventBusName: events ? eventResourceNames(settings.stackName).bus : undefined,
-                    environment: settings.environment,
-                })),
-            roleArn: reconcilerRole.roleArn,
-            // The state bucket holds the runs' lease and the deployment record, so it must outlive the destroy-time
-            // run; the Pod Identity role must exist before the reconciler names it in an association.
-            ready: [reconcilerRole.policy, state, ...(podIdentityRole ? [podIdentityRole.policy] : [])],
-            logRetentionDays: settings.logRetentionDays,
-            tags,
-            fleet: fleet?.plan.agents.map((agent) => clusterKey(agent.cluster)),
-            handover: usesPodIdentity ? (handover ?? []) : undefined,
-        });
+        reconciler = new RoleReconciler(
+            "reconciler",
+            {
+                stackName: settings.stackName,
+                environment: pulumi
+                    .all([token.secretArn, boundary.policyArn, state.bucketName])
+                    .apply(([tokenSecretArn, boundaryPolicyArn, stateBucketName]) => ({
+                        stackId: settings.stackId,
+                        stackName: settings.stackName,
+                        regions: settings.regions,
+                        bucketName,
+                        stateBucketName,
+                        queueArnPattern: settings.platform.queueArnPattern,
+                        namespace: settings.agentNamespace,
+                        serviceAccount: settings.agentServiceAccount,
+                        boundaryPolicyArn,
+                        clusters: {
+                            include: settings.clusters.include,
+                            exclude: settings.clusters.exclude,
+                            tags: settings.clusters.tags,
+                        },
+                        kmsKeyArn: kms?.keyArn,
+                        identityMode: settings.identityMode,
+                        podIdentityRoleArn: usesPodIdentity
+                            ? podIdentityRoleArn({ accountId, partition, stackName: settings.stackName })
+                            : undefined,
+                        apiUrl: settings.platform.apiUrl,
+                        tokenSecretArn,
+                        version: packageVersion(),
+                        eventBusName: events ? eventResourceNames(settings.stackName).bus : undefined,
+                        environment: settings.environment,
+                    })),
+                roleArn: reconcilerRole.roleArn,
+                // The state bucket holds the runs' lease and the deployment record, so it must outlive the destroy-time
+                // run; the Pod Identity role must exist before the reconciler names it in an association.
+                ready: [reconcilerRole.policy, state, ...(podIdentityRole ? [podIdentityRole.policy] : [])],
+                logRetentionDays: settings.logRetentionDays,
+                tags,
+                fleet: fleet?.plan.agents.map((agent) => clusterKey(agent.cluster)),
+                handover: usesPodIdentity ? (handover ?? []) : undefined,
+            },
+            childOptions,
+        );
         outputs.reconcilerLastRun = reconciler.lastRun;
         if (events) {
-            const pipeline = new ReconcileEvents("events", {
-                stackName: settings.stackName,
-                accountId,
-                partition,
-                homeRegion: stackRegion,
-                regions: settings.regions,
-                functionName: reconciler.managementFunction.name,
-                functionTimeoutSeconds: RECONCILER_TIMEOUT_S,
-                ready: [reconcilerRole.policy],
-                tags,
-            });
+            const pipeline = new ReconcileEvents(
+                "events",
+                {
+                    stackName: settings.stackName,
+                    accountId,
+                    partition,
+                    homeRegion: stackRegion,
+                    regions: settings.regions,
+                    functionName: reconciler.managementFunction.name,
+                    functionTimeoutSeconds: RECONCILER_TIMEOUT_S,
+                    ready: [reconcilerRole.policy],
+                    tags,
+                },
+                childOptions,
+            );
             outputs.eventBusName = pipeline.busName;
             outputs.reconcilerQueueUrl = pipeline.reconcilerQueueUrl;
             outputs.watchQueueUrl = pipeline.watchQueueUrl;
@@ -343,12 +390,16 @@ export async function createContainerInsights(
     }
 
     if (settings.autoUpdate) {
-        const autoUpdate = new AutoUpdateRole("auto-update", {
-            scope,
-            platformAccountId: settings.platform.accountId,
-            externalId: settings.externalId,
-            tags,
-        });
+        const autoUpdate = new AutoUpdateRole(
+            "auto-update",
+            {
+                scope,
+                platformAccountId: settings.platform.accountId,
+                externalId: settings.externalId,
+                tags,
+            },
+            childOptions,
+        );
         outputs.crossAccountRoleArn = autoUpdate.roleArn;
     }
     if (fleet && identityPlan && installsAgent(settings)) {
@@ -386,6 +437,7 @@ export async function createContainerInsights(
             identity: agentIdentity,
             podIdentityRoleArn: podIdentityRole?.roleArn,
             dependsOn: reconciler ? [reconciler.invocation] : [],
+            parent: options.parent,
         });
     }
     return { outputs, reconciler };
@@ -474,6 +526,7 @@ function installAgents(
         identity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity;
         podIdentityRoleArn?: pulumi.Output<string>;
         dependsOn: pulumi.Resource[];
+        parent?: pulumi.Resource;
         /** What each add-on needs in a cluster, for those it gets there. */
         addons: (cluster: DiscoveredCluster) => ClusterAddons;
     },
@@ -511,17 +564,21 @@ function installAgents(
         const identity = context.identity(cluster, chosen.identity);
         let association: AgentPodIdentity | undefined;
         if (chosen.identity === "podIdentity") {
-            association = new AgentPodIdentity(`${cluster.region}-${cluster.name}`, {
-                cluster,
-                namespace: settings.agentNamespace,
-                serviceAccount: settings.agentServiceAccount,
-                roleArn: context.podIdentityRoleArn!,
-                stackId: settings.stackId,
-                tags: settings.tags,
-                installAgent: chosen.installAgent,
-                // After the deploy-time run, which hands over any association it made here between deploys.
-                dependsOn: context.dependsOn,
-            });
+            association = new AgentPodIdentity(
+                `${cluster.region}-${cluster.name}`,
+                {
+                    cluster,
+                    namespace: settings.agentNamespace,
+                    serviceAccount: settings.agentServiceAccount,
+                    roleArn: context.podIdentityRoleArn!,
+                    stackId: settings.stackId,
+                    tags: settings.tags,
+                    installAgent: chosen.installAgent,
+                    // After the deploy-time run, which hands over any association it made here between deploys.
+                    dependsOn: context.dependsOn,
+                },
+                { parent: context.parent },
+            );
             if (chosen.installAgent) {
                 pulumi.log.info(
                     `cluster ${cluster.name} (${cluster.region}): installing the eks-pod-identity-agent add-on (installPodIdentityAgent)`,
@@ -534,23 +591,27 @@ function installAgents(
         }
         const fargate = fargateInsightsFor(context.fargate, cluster);
         const addons: ClusterAddons = { ...context.addons(cluster), ...clusterAddons(settings, cluster, fargate) };
-        new ClusterAgent(`${cluster.region}-${cluster.name}`, {
-            cluster,
-            namespace: settings.agentNamespace,
-            bucketName: context.bucketName,
-            datadogApiKey: settings.datadogApiKey,
-            karpenops: karpenops.clusterId
-                ? { apiKey: settings.karpenopsApiKey!, clusterId: karpenops.clusterId }
-                : undefined,
-            identity,
-            agent: settings.agent,
-            prometheus: settings.prometheus,
-            imageTags: context.imageTags,
-            assumeRoleArn: settings.clusters.assumeRoleArn,
-            dependsOn: association ? [...context.dependsOn, association] : context.dependsOn,
-            awaitReadiness,
-            addons,
-        });
+        new ClusterAgent(
+            `${cluster.region}-${cluster.name}`,
+            {
+                cluster,
+                namespace: settings.agentNamespace,
+                bucketName: context.bucketName,
+                datadogApiKey: settings.datadogApiKey,
+                karpenops: karpenops.clusterId
+                    ? { apiKey: settings.karpenopsApiKey!, clusterId: karpenops.clusterId }
+                    : undefined,
+                identity,
+                agent: settings.agent,
+                prometheus: settings.prometheus,
+                imageTags: context.imageTags,
+                assumeRoleArn: settings.clusters.assumeRoleArn,
+                dependsOn: association ? [...context.dependsOn, association] : context.dependsOn,
+                awaitReadiness,
+                addons,
+            },
+            { parent: context.parent },
+        );
         statuses.push({
             name: cluster.name,
             region: cluster.region,

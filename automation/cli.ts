@@ -6,19 +6,20 @@
  * line), or from the stack's config.
  */
 import { didYouMean } from "../config/suggest";
-import { AdoptIo, runAdopt } from "./adopt";
+import type { AdoptIo } from "./adopt";
 import { EnvironmentError, UsageError, accountFlag, environmentFlag, parseFlags, regionsFlag } from "./cliArgs";
 import { USAGE_EXIT_CODE, usageMessage } from "../policies/lib/cliArgs";
 import { exitWhenFlushed } from "../policies/lib/exit";
-import { ConfigureIo, runConfigure } from "./configure";
+import type { ConfigureIo } from "./configure";
 import { AutomationError, PolicyViolationError, PulumiCliMissingError } from "./errors";
 import { InsightsEvent, PolicyViolation } from "./events";
-import { Action, ACTIONS, RunRequest } from "./request";
-import { RunOptions, RunResult, runStack } from "./runStack";
-import { StatusIo, runStatus } from "./status";
-import { resolveBackend } from "./workspace";
-import { WATCH_DETAILS, WATCH_USAGE, WatchIo, runWatch } from "./watch/command";
-import { PLAN_DETAILS, PLAN_USAGE, runPlan } from "./plan/command";
+import { Action, ACTIONS } from "./actions";
+import type { RunRequest } from "./request";
+import type { RunOptions, RunResult } from "./runStack";
+import type { StatusIo } from "./status";
+import type { WatchIo } from "./watch/command";
+import { WATCH_DETAILS, WATCH_USAGE } from "./watch/usage";
+import { PLAN_DETAILS, PLAN_USAGE } from "./plan/usage";
 
 export { UsageError } from "./cliArgs";
 
@@ -228,15 +229,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         }
         switch (command) {
             case "plan":
-                return await runPlan(rest, io);
+                return await (await import("./plan/command")).runPlan(rest, io);
             case "adopt":
-                return await runAdopt(rest, io as CliIo & AdoptIo);
+                return await (await import("./adopt")).runAdopt(rest, io as CliIo & AdoptIo);
             case "status":
-                return await runStatus(rest, io as CliIo & StatusIo);
+                return await (await import("./status")).runStatus(rest, io as CliIo & StatusIo);
             case "configure":
-                return await runConfigure(rest, io as CliIo & ConfigureIo);
+                return await (await import("./configure")).runConfigure(rest, io as CliIo & ConfigureIo);
             case "watch":
-                return await runWatch(rest, io);
+                return await (await import("./watch/command")).runWatch(rest, io);
             default:
                 return await runStackCommand(parseCliArguments(argv, io.env), io);
         }
@@ -287,6 +288,8 @@ async function runStackCommand(request: RunRequest & { yes: boolean }, io: CliIo
         }
     };
     try {
+        const { runStack } = await import("./runStack");
+        const { resolveBackend } = await import("./workspace");
         const result = await (io.run ?? runStack)(runRequest, {
             onEvent,
             signal: io.signal,

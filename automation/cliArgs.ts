@@ -1,5 +1,5 @@
 /** The `container-insights` commands' own flags (--env, --account, --regions, durations, --port) on the shared layer. */
-import { ENVIRONMENTS } from "../config";
+import { ENVIRONMENTS } from "../config/environments";
 import { AWS_REGION_PATTERN } from "../config/keys";
 import { didYouMean } from "../config/suggest";
 import { UsageError } from "../policies/lib/cliArgs";

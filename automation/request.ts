@@ -28,9 +28,9 @@ import {
 import { pulumiYamlConfig } from "../config/projectConfig";
 import { didYouMean } from "../config/suggest";
 import { InvalidEnvironmentError, InvalidRequestError, MissingTokenError } from "./errors";
+import { ACTIONS, Action } from "./actions";
 
-export const ACTIONS = ["preview", "up", "refresh", "destroy"] as const;
-export type Action = (typeof ACTIONS)[number];
+export { ACTIONS, Action };
 
 /** A config value as a caller writes it: lists and maps for the structured keys, booleans and numbers as such. */
 export type ConfigValue = string | number | boolean | string[] | Record<string, unknown>;

@@ -6,9 +6,10 @@ import { dirname, resolve } from "node:path";
 import { InvalidRequestError } from "./errors";
 import { cliConfigFiles, ConfigFiles } from "./operationConfig";
 import { findPulumiCli } from "./pulumiCli";
+import { PACKAGE_ROOT } from "../common/packageRoot";
 
 /** The project's root: where Pulumi.yaml and policies/ are. */
-export const PROJECT_DIR = resolve(__dirname, "..");
+export const PROJECT_DIR = PACKAGE_ROOT;
 
 /** The subset of a Pulumi Stack that runStack uses (tests supply their own). */
 export type StackHandle = Pick<

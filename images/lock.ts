@@ -9,9 +9,10 @@ import Ajv from "ajv";
 import { imageKey } from "./catalog";
 import { SignatureRef } from "./registry";
 import { errorMessage } from "../common/errors";
+import { PACKAGE_ROOT } from "../common/packageRoot";
 
-/** The committed lock, beside this module. */
-export const IMAGES_LOCK_FILE = join(__dirname, "images.lock.json");
+/** The committed lock, in the package's images/ (beside this module's source). */
+export const IMAGES_LOCK_FILE = join(PACKAGE_ROOT, "images", "images.lock.json");
 
 export interface LockedImage {
     repository: string;

@@ -1,8 +1,14 @@
 import { createHash } from "node:crypto";
 import * as esbuild from "esbuild";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../common/packageRoot";
 
-const projectRoot = join(__dirname, "..", "..");
+const projectRoot = PACKAGE_ROOT;
+/** The handler's source; compiled into dist/ when the package runs from its build (the sources are not shipped). */
+const HANDLER = ["lambda/reconciler/handler.ts", "dist/lambda/reconciler/handler.js"].find((file) =>
+    existsSync(join(projectRoot, file)),
+)!;
 
 /**
  * At most this many bytes of code go to Lambda (checked by a test): a guard against bundling what the runtime
@@ -29,7 +35,7 @@ export interface ReconcilerBundle {
 export function buildReconcilerBundle(): ReconcilerBundle {
     const result = esbuild.buildSync({
         absWorkingDir: projectRoot,
-        entryPoints: ["lambda/reconciler/handler.ts"],
+        entryPoints: [HANDLER],
         outfile: "index.js",
         bundle: true,
         platform: "node",

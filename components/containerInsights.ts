@@ -1,0 +1,87 @@
+/**
+ * ContainerInsights: the whole onboarding of an account's EKS fleet as one component, for teams that add it to their
+ * own Pulumi program. Its args are the config keys of docs/configuration.md as one typed object (dotted keys as
+ * nested objects: `agent.karpenops` is `agent: { karpenops }`), validated by the same key table as the stack's config,
+ * every problem at once. index.ts, the stack program, builds it from the stack's config.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, ConfigValues } from "../config";
+import { NAMESPACE } from "../config/keys";
+import { RawConfig, parseConfig } from "../config/parse";
+import { Settings, withSecrets } from "../config/load";
+import { sdkLookup } from "./adoption/existingResources";
+import { sdkFargateProfiles } from "./addons/fargateProfiles";
+import { sdkTrailLookup } from "./events/trailCheck";
+import { ProgramOptions, ProgramOutputs, createContainerInsights } from "../program";
+
+type DeepPartial<T> = {
+    [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+
+/**
+ * The onboarding's settings: every key of docs/configuration.md, by its place (top-level, or a field of its object),
+ * with the table's type. Only `roleName` is always required; the table says which others are required while another
+ * key has a value (`externalId` while `autoUpdate`), and every default.
+ */
+export type ContainerInsightsArgs = DeepPartial<ConfigValues> & {
+    /** The platform's existing integration role, which gets the bucket read policy. */
+    roleName: string;
+    /** Where the bucket, the secrets and the reconciler live; default: the stack's `aws:region`. */
+    awsRegion?: string;
+    /** The `aws:profile` the component's own AWS SDK reads use (ownership checks, trails, Fargate profiles). */
+    awsProfile?: string;
+};
+
+/** The args as the stack's config would hand them over: top-level keys, objects and lists as JSON. */
+export function rawConfigOf(args: DeepPartial<ConfigValues>): RawConfig {
+    const raw: RawConfig = {};
+    for (const [key, value] of Object.entries(args)) {
+        if (value !== undefined) {
+            raw[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return raw;
+}
+
+/** The validated settings for a stack (every problem in one ConfigError, keys named as in the stack's config). */
+export function settingsOf(
+    args: ContainerInsightsArgs,
+    stack = pulumi.getStack(),
+    project = pulumi.getProject(),
+): Settings {
+    const { awsRegion, awsProfile: _profile, ...config } = args;
+    const region = awsRegion ?? new pulumi.Config("aws").get("region");
+    const parsed = parseConfig(rawConfigOf(config), { awsRegion: region, stackName: stack });
+    return { ...withSecrets(parsed), stackId: `${project}/${stack}`, stackName: stack };
+}
+
+export class ContainerInsights extends pulumi.ComponentResource {
+    /** The onboarding's outputs (bucket, roles, per-cluster status…), as the stack program exports them. */
+    readonly outputs: pulumi.Output<pulumi.Unwrap<ProgramOutputs>>;
+    /** The same, before unwrapping: for a program that exports each output on its own (index.ts). */
+    readonly result: Promise<ProgramOutputs>;
+
+    constructor(
+        name: string,
+        args: ContainerInsightsArgs,
+        opts?: pulumi.ComponentResourceOptions,
+        /** The AWS reads; by default the SDK's, with the component's region and profile. Tests pass fakes. */
+        reads?: Pick<ProgramOptions, "existing" | "fargateProfiles" | "trails" | "imageLock">,
+    ) {
+        super("container-insights:index:ContainerInsights", name, {}, opts);
+        const settings = settingsOf(args);
+        const profile = args.awsProfile;
+        this.result = createContainerInsights(settings, {
+            parent: this,
+            ...(reads ?? {
+                existing: sdkLookup(settings.stackRegion, profile),
+                fargateProfiles: sdkFargateProfiles(profile),
+                trails: sdkTrailLookup(profile),
+            }),
+        }).then((program) => program.outputs);
+        this.outputs = pulumi.output(this.result);
+        this.registerOutputs({ outputs: this.outputs });
+    }
+}
+
+export { ConfigError, NAMESPACE };
