@@ -223,6 +223,7 @@ export async function createContainerInsights(
               oidc: mode === "auto",
               podIdentityAgent: usesPodIdentity,
               account: { accountId, partition },
+              parent: options.parent,
           })
         : undefined;
     const identityPlan = discovered

@@ -2,7 +2,11 @@
  * ContainerInsights: the whole onboarding of an account's EKS fleet as one component, for teams that add it to their
  * own Pulumi program. Its args are the config keys of docs/configuration.md as one typed object (dotted keys as
  * nested objects: `agent.karpenops` is `agent: { karpenops }`), validated by the same key table as the stack's config,
- * every problem at once. index.ts, the stack program, builds it from the stack's config.
+ * every problem at once. index.ts, the stack program, runs the same createContainerInsights at the top of the stack
+ * (moving a deployed stack's resources under a component would change every URN).
+ *
+ * One per stack: its AWS names derive from the stack's name. The fleet keeps clusters it cannot read from the last
+ * deploy's `clusters` stack output, so a program using the component should export `outputs.clusters` as `clusters`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ConfigValues } from "../config";

@@ -4,6 +4,7 @@
  * and cannot be read now is kept from that deploy's `clusters` output; only a cluster confirmed gone in a completely
  * read region (or in a region no longer included) is removed.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ClusterFilters, filterReason } from "../../common/selection";
 import { limiter } from "../../common/limit";
 import { Check, ebsCsiDriverCheck, eksctlOidcHint, oidcProviderCheck, podIdentityAgentCheck } from "./checks";
@@ -217,8 +218,13 @@ export async function discoverFleet(args: {
     /** identityMode podIdentity and auto: check the eks-pod-identity-agent add-on. */
     podIdentityAgent?: boolean;
     account: { accountId: string; partition: string };
+    /** The component the read of the last deploy's outputs belongs to. */
+    parent?: pulumi.Resource;
 }): Promise<ResolvedFleet> {
-    const [scan, previous] = await Promise.all([discoverClusters(args.regions), previousClusters()]);
+    const [scan, previous] = await Promise.all([
+        discoverClusters(args.regions),
+        previousClusters({ parent: args.parent }),
+    ]);
     const first = planFleet({ scan, previous, regions: args.regions, filters: args.filters, irsa: args.irsa });
     return resolveFleet(first, {
         irsa: args.irsa,
