@@ -34,7 +34,9 @@ import { ClusterStatus, DiscoveredCluster } from "./components/cluster/types";
 import { ClusterAddons, addonNames } from "./components/addons";
 import { planCniMetrics } from "./components/addons/cniMetricsFleet";
 import { AgentIdentity, karpenopsFor } from "./components/cluster/values";
-import { ImageLock, readImageLock } from "./images/lock";
+import { ImageLock, lockedUser, readImageLock } from "./images/lock";
+import { CHART_IMAGES } from "./images/catalog";
+import { ChartHardening, chartHardening, notForced } from "./components/cluster/hardening";
 import { UNPINNED_WARNING, pinAddonImage, pinImages } from "./images/pin";
 import { ADDON_IMAGES } from "./images/catalog";
 import { AgentPodIdentity } from "./components/cluster/podIdentity";
@@ -103,6 +105,7 @@ export async function createContainerInsights(
     const imageLock = settings.agent.install ? (options.imageLock ?? readImageLock()) : undefined;
     const childOptions = { parent: options.parent };
     const imageTags = imageLock ? pinnedImageTags(settings, imageLock) : {};
+    const hardening = imageLock ? agentHardening(settings, imageLock) : undefined;
     const addonImages = imageLock ? pinnedAddonImages(settings, imageLock) : {};
     const stackRegion = settings.stackRegion;
     const tags = resourceTags(settings);
@@ -433,6 +436,7 @@ export async function createContainerInsights(
         outputs.clusters = installAgents(settings, fleet, identityPlan.identities, {
             addons: (cluster) => ({ cniMetrics: cniMetrics.byCluster.get(clusterKey(cluster)) }),
             imageTags,
+            hardening: hardening!,
             fargate,
             bucketName,
             identity: agentIdentity,
@@ -512,6 +516,21 @@ function pinnedImageTags(settings: Settings, lock: ImageLock): Record<string, st
 }
 
 /**
+ * How the chart's workloads are hardened: each image's user from the lock's recorded image config, else the vendor's
+ * documentation; every image that is not run as a non-root user is named, with the reason.
+ */
+function agentHardening(settings: Settings, lock: ImageLock): ChartHardening {
+    const plan = chartHardening((component) => {
+        const image = CHART_IMAGES.find((i) => i.component === component)!;
+        return lockedUser(lock, image.repository, settings.images[component] ?? image.tag);
+    });
+    for (const { message, expected } of notForced(plan)) {
+        (expected ? pulumi.log.info : pulumi.log.warn)(`agent hardening: ${message}`);
+    }
+    return plan;
+}
+
+/**
  * Installs the agent in every cluster the fleet plan gives it to; says why the others are skipped or lose it.
  * Transient failures (a region not enabled, AccessDenied, throttling, a cluster that cannot be read) never fail the
  * deploy and never remove an agent: components/cluster/fleet.ts decides.
@@ -522,6 +541,7 @@ function installAgents(
     identities: Map<string, IdentityPlan>,
     context: {
         imageTags: Record<string, string>;
+        hardening: ChartHardening;
         fargate?: FargateContext;
         bucketName: string;
         identity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity;
@@ -606,6 +626,7 @@ function installAgents(
                 agent: settings.agent,
                 prometheus: settings.prometheus,
                 imageTags: context.imageTags,
+                hardening: context.hardening,
                 assumeRoleArn: settings.clusters.assumeRoleArn,
                 dependsOn: association ? [...context.dependsOn, association] : context.dependsOn,
                 awaitReadiness,

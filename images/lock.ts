@@ -22,6 +22,11 @@ export interface LockedImage {
     mediaType?: string;
     /** Notary signature manifests that refer to the digest (empty: none found). */
     signatures: SignatureRef[];
+    /**
+     * The image config's `User` as the registry serves it ("" when the image sets none: root), the same on every
+     * platform; absent until `npm run images:lock` has read it. Never written by hand.
+     */
+    user?: string;
     resolvedAt?: string;
 }
 
@@ -64,6 +69,7 @@ const validate = new Ajv({ allErrors: true }).compile({
                             },
                         },
                     },
+                    user: { type: "string" },
                     resolvedAt: { type: "string" },
                 },
             },
@@ -121,6 +127,11 @@ export function buildLock(images: LockedImage[], comment?: string): ImageLock {
 }
 
 export const serializeLock = (lock: ImageLock) => `${JSON.stringify(lock, null, 2)}\n`;
+
+/** The image config's user the lock recorded for an image, or undefined when it has none recorded. */
+export function lockedUser(lock: ImageLock, repository: string, tag: string): string | undefined {
+    return lock.images.find((i) => i.repository === repository && i.tag === tag)?.user;
+}
 
 /** The locked digest of an image, or undefined when it is not in the lock or not resolved. */
 export function lockedDigest(lock: ImageLock, repository: string, tag: string): string | undefined {

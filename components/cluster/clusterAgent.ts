@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { posix } from "node:path";
 import { AgentOptions, PrometheusOptions } from "../../config";
 import { ClusterAddons, installAddons } from "../addons";
+import { ChartHardening, hardeningTransform } from "./hardening";
 import { kubeconfig } from "./kubeconfig";
 import { DiscoveredCluster } from "./types";
 import { AgentIdentity, agentValues } from "./values";
@@ -22,6 +23,8 @@ export interface ClusterAgentArgs {
     prometheus: PrometheusOptions;
     /** Tag per chart image, pinned by digest (images/pin.ts). */
     imageTags: Record<string, string>;
+    /** How the chart's workloads are hardened as they render (components/cluster/hardening.ts). */
+    hardening: ChartHardening;
     /** Role the deploying identity assumes for `aws eks get-token`. */
     assumeRoleArn?: string;
     /** What must exist before the agents start (the reconciler's deploy-time run, which creates their roles). */
@@ -94,7 +97,8 @@ export class ClusterAgent extends pulumi.ComponentResource {
                     imageTags: args.imageTags,
                 }),
             },
-            { parent: this, provider, dependsOn: args.dependsOn },
+            // The transform reaches each rendered object: the engine calls it for the chart's children.
+            { parent: this, provider, dependsOn: args.dependsOn, transforms: [hardeningTransform(args.hardening)] },
         );
         this.addons = installAddons(name, args.addons, { cluster, provider }, this);
         this.registerOutputs({});

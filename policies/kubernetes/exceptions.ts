@@ -1,13 +1,17 @@
 /**
  * Documented waivers of Pod Security Standards controls: who they apply to, which controls they waive, and why.
- * The defaults cover exactly what the vendor's agent chart needs (test/policies/fixtures/agent-chart.yaml).
+ * The defaults cover exactly what the agent chart still needs once the program has hardened it
+ * (components/cluster/hardening.ts): the host agents the vendor documents as root or privileged.
  */
 import { parseImageReference } from "../images/reference";
 import { wildcardMatch } from "../lib/wildcard";
 import { Rule, RULES } from "./controls";
+import { RuleResult } from "./podSecurity";
 import { Workload, WorkloadContainer } from "./workloads";
 
 export interface ExceptionSelector {
+    /** Workload kind glob (`DaemonSet`, `CronJob`). */
+    kind?: string;
     /** Namespace glob. */
     namespace?: string;
     /** Workload (metadata.name) glob. */
@@ -22,35 +26,36 @@ export interface PodSecurityException {
     selector: ExceptionSelector;
     rules: Rule[];
     reason: string;
+    /**
+     * The selected containers are expected to run as root. Only then does waiving runAsNonRoot or runAsUser cover an
+     * explicit `runAsNonRoot: false` or `runAsUser: 0`; otherwise it covers an unset user only.
+     */
+    runsAsRoot?: boolean;
 }
 
-/** What a container of the vendor's chart gets when the chart sets no securityContext for it. */
-const UNHARDENED: Rule[] = ["runAsNonRoot", "allowPrivilegeEscalation", "capabilities", "seccomp"];
-const NOT_RESTRICTED =
-    "its chart sets no container securityContext (no drop ALL, no allowPrivilegeEscalation: false, no seccomp profile)";
-
-const nops = (image: string, rules: Rule[], reason: string): PodSecurityException => ({
-    selector: { namespace: "nops", image: `public.ecr.aws/${image}` },
+/** A host agent of the chart: a DaemonSet in `nops` running the image. */
+const daemonSet = (
+    image: string,
+    rules: Rule[],
+    reason: string,
+    options: { runsAsRoot?: boolean } = {},
+): PodSecurityException => ({
+    selector: { kind: "DaemonSet", namespace: "nops", image: `public.ecr.aws/${image}` },
     rules,
     reason,
+    ...options,
 });
 
 export const DEFAULT_EXCEPTIONS: PodSecurityException[] = [
-    nops(
+    daemonSet(
         "nops/nvidia/dcgm-exporter",
-        [
-            "runAsNonRoot",
-            "runAsUser",
-            "capabilities",
-            "allowPrivilegeEscalation",
-            "seccomp",
-            "hostPathVolumes",
-            "volumeTypes",
-        ],
-        "NVIDIA's DCGM exporter runs as root with SYS_ADMIN to read GPU profiling metrics and mounts the kubelet's " +
-            "pod-resources socket (hostPath /var/lib/kubelet/pod-resources); Kubernetes rejects allowPrivilegeEscalation: false alongside SYS_ADMIN.",
+        ["runAsNonRoot", "runAsUser", "capabilities", "allowPrivilegeEscalation", "hostPathVolumes", "volumeTypes"],
+        "NVIDIA's DCGM exporter runs as root with SYS_ADMIN (added back after drop ALL) to read GPU profiling metrics and " +
+            "mounts the kubelet's pod-resources socket (hostPath /var/lib/kubelet/pod-resources); with SYS_ADMIN a process " +
+            "can escalate anyway, so allowPrivilegeEscalation is left unset. It runs on GPU nodes only.",
+        { runsAsRoot: true },
     ),
-    nops(
+    daemonSet(
         "nops/datadog/agent",
         [
             "privileged",
@@ -63,50 +68,18 @@ export const DEFAULT_EXCEPTIONS: PodSecurityException[] = [
             "capabilities",
             "seccomp",
         ],
-        "The Datadog agent DaemonSet runs as root (pod runAsUser 0) and privileged, shares the host PID namespace for " +
-            "process and origin detection, and mounts host paths (/proc, /sys/fs/cgroup, the container runtime socket, logs).",
+        "The Datadog agent DaemonSet is privileged, runs as root (the rendered pod sets runAsUser 0), shares the host PID " +
+            "namespace for process and origin detection, and mounts host paths (/proc, /sys/fs/cgroup, the container " +
+            "runtime socket, logs); the capabilities and syscalls of its containers are not documented, so the program " +
+            "leaves the pod as the chart renders it.",
+        { runsAsRoot: true },
     ),
-    nops(
+    daemonSet(
         "nops/prom/node-exporter",
-        [
-            "hostNamespaces",
-            "hostPorts",
-            "hostPathVolumes",
-            "volumeTypes",
-            ...UNHARDENED.filter((r) => r !== "runAsNonRoot"),
-        ],
-        "The node exporter reads node metrics: it uses the host network (so its metrics port 9100 is a host port) and " +
-            "PID namespaces and mounts /, /proc and /sys read-only; it runs as 65534, but " +
-            NOT_RESTRICTED +
-            ".",
+        ["hostNamespaces", "hostPorts", "hostPathVolumes", "volumeTypes"],
+        "The node exporter reads the node's metrics: it uses the host network (so its metrics port 9100 is a host port) " +
+            "and PID namespaces and mounts /, /proc and /sys read-only. It runs as 65534 and is otherwise restricted.",
     ),
-    nops(
-        "nops/prom/prometheus",
-        UNHARDENED.filter((r) => r !== "runAsNonRoot"),
-        "The Prometheus server runs as 65534 (pod runAsNonRoot: true), but " + NOT_RESTRICTED + ".",
-    ),
-    nops(
-        "nops/prom/config-reloader",
-        UNHARDENED.filter((r) => r !== "runAsNonRoot"),
-        "The Prometheus config reloader sidecar inherits the server pod's non-root user, but " + NOT_RESTRICTED + ".",
-    ),
-    nops(
-        "nops/container-insights-agent",
-        UNHARDENED,
-        `The container insights CronJobs: ${NOT_RESTRICTED} and no runAsNonRoot.`,
-    ),
-    nops(
-        "nops/opencost",
-        UNHARDENED,
-        `OpenCost: ${NOT_RESTRICTED} and no runAsNonRoot (the chart's podSecurityContext is empty).`,
-    ),
-    nops("nops/karpenops", UNHARDENED, `KarpenOps: ${NOT_RESTRICTED} and no runAsNonRoot.`),
-    nops(
-        "nops/alpine/k8s",
-        UNHARDENED,
-        `The auto-updater CronJob (kubectl/helm image): ${NOT_RESTRICTED} and no runAsNonRoot.`,
-    ),
-    nops("docker/library/busybox", UNHARDENED, `The busybox log cleaner: ${NOT_RESTRICTED} and no runAsNonRoot.`),
 ];
 
 export const EXCEPTION_SCHEMA = {
@@ -121,6 +94,7 @@ export const EXCEPTION_SCHEMA = {
                 minProperties: 1,
                 additionalProperties: false,
                 properties: {
+                    kind: { type: "string", minLength: 1 },
                     namespace: { type: "string", minLength: 1 },
                     workload: { type: "string", minLength: 1 },
                     container: { type: "string", minLength: 1 },
@@ -129,6 +103,7 @@ export const EXCEPTION_SCHEMA = {
             },
             rules: { type: "array", minItems: 1, uniqueItems: true, items: { enum: [...RULES] } },
             reason: { type: "string", minLength: 10 },
+            runsAsRoot: { type: "boolean" },
         },
     },
 } as const;
@@ -143,6 +118,7 @@ function imageMatches(pattern: string, image: unknown): boolean {
 
 function selectsWorkload(selector: ExceptionSelector, workload: Workload): boolean {
     return (
+        (selector.kind === undefined || wildcardMatch(selector.kind, workload.kind)) &&
         (selector.namespace === undefined || wildcardMatch(selector.namespace, workload.namespace)) &&
         (selector.workload === undefined || wildcardMatch(selector.workload, workload.name))
     );
@@ -156,14 +132,18 @@ export function selects(selector: ExceptionSelector, workload: Workload, contain
     );
 }
 
-/** The exception that waives this control for this container, if any. */
+/** Whether the exception may waive this result: explicit root only when the exception expects root. */
+const covers = (exception: PodSecurityException, result: RuleResult) =>
+    exception.rules.includes(result.rule) && (!result.explicitRoot || exception.runsAsRoot === true);
+
+/** The exception that waives this finding for this container, if any. */
 export function containerWaiver(
     exceptions: PodSecurityException[],
-    rule: Rule,
+    result: RuleResult,
     workload: Workload,
     container: WorkloadContainer,
 ) {
-    return exceptions.find((e) => e.rules.includes(rule) && selects(e.selector, workload, container));
+    return exceptions.find((e) => covers(e, result) && selects(e.selector, workload, container));
 }
 
 /**
@@ -173,13 +153,13 @@ export function containerWaiver(
  */
 export function podWaiver(
     exceptions: PodSecurityException[],
-    rule: Rule,
+    result: RuleResult,
     workload: Workload,
     containers: WorkloadContainer[],
 ) {
     return exceptions.find(
         (e) =>
-            e.rules.includes(rule) &&
+            covers(e, result) &&
             (containers.length > 0
                 ? containers.every((c) => selects(e.selector, workload, c))
                 : e.selector.container === undefined &&

@@ -14,6 +14,8 @@ export interface RuleResult {
     message: string;
     /** The setting the control reads is unknown during preview. */
     unknown?: boolean;
+    /** Root asked for in so many words (`runAsNonRoot: false`, `runAsUser: 0`): only an exception that expects root waives it. */
+    explicitRoot?: boolean;
 }
 
 const SECCOMP_TYPES = new Set(["RuntimeDefault", "Localhost"]);
@@ -41,6 +43,7 @@ const unknownResult = (rule: Rule, what: string): RuleResult => ({
     unknown: true,
 });
 const fail = (rule: Rule, message: string): RuleResult => ({ rule, message });
+const explicitRoot = (rule: Rule, message: string): RuleResult => ({ rule, message, explicitRoot: true });
 
 function seLinux(options: Value, where: string, types: ReadonlySet<string>): RuleResult[] {
     if (options === UNKNOWN) {
@@ -274,7 +277,7 @@ export function evaluatePod(site: PodSpecSite, profile: PssProfile): RuleResult[
         results.push(unknownResult("runAsNonRoot", "securityContext.runAsNonRoot"));
     } else if (runAsNonRoot !== undefined && runAsNonRoot !== true) {
         results.push(
-            fail(
+            (runAsNonRoot === false ? explicitRoot : fail)(
                 "runAsNonRoot",
                 `sets securityContext.runAsNonRoot: ${JSON.stringify(runAsNonRoot)} (allowed: true or unset)`,
             ),
@@ -284,7 +287,7 @@ export function evaluatePod(site: PodSpecSite, profile: PssProfile): RuleResult[
     if (runAsUser === UNKNOWN) {
         results.push(unknownResult("runAsUser", "securityContext.runAsUser"));
     } else if (runAsUser === 0) {
-        results.push(fail("runAsUser", "runs as root: securityContext.runAsUser is 0"));
+        results.push(explicitRoot("runAsUser", "runs as root: securityContext.runAsUser is 0"));
     }
     return inScope(results, spec, profile);
 }
@@ -384,14 +387,21 @@ export function evaluateContainer(site: PodSpecSite, container: WorkloadContaine
         results.push(unknownResult("runAsNonRoot", "runAsNonRoot"));
     } else if (nonRoot !== true) {
         results.push(
-            fail(
+            (nonRoot === false ? explicitRoot : fail)(
                 "runAsNonRoot",
                 ownNonRoot === false && podNonRoot === true
                     ? "sets securityContext.runAsNonRoot: false, overriding the pod's true"
-                    : "does not set runAsNonRoot: true (on the pod's or the container's securityContext)",
+                    : nonRoot === false
+                      ? `${ownNonRoot === false ? "sets" : "inherits the pod's"} runAsNonRoot: false`
+                      : "does not set runAsNonRoot: true (on the pod's or the container's securityContext)",
             ),
         );
     }
-    flag("runAsUser", ["runAsUser"], (v) => (v === 0 ? "runs as root: securityContext.runAsUser is 0" : undefined));
+    const ownUser = read(sc, "runAsUser");
+    if (ownUser === UNKNOWN) {
+        results.push(unknownResult("runAsUser", "securityContext.runAsUser"));
+    } else if (ownUser === 0) {
+        results.push(explicitRoot("runAsUser", "runs as root: securityContext.runAsUser is 0"));
+    }
     return inScope(results, site.spec ?? {}, profile);
 }

@@ -35,14 +35,14 @@ export function checkPodSecurity(subject: Subject, config: PodSecurityConfig): F
         findings.push(...unknownPaths.map((path) => unknownValue(`${label}: ${path}`)));
         const podWhere = `${label}, pod (${site.path})`;
         for (const result of evaluatePod(site, profile)) {
-            if (!podWaiver(config.exceptions, result.rule, workload, containers)) {
+            if (!podWaiver(config.exceptions, result, workload, containers)) {
                 findings.push(finding(podWhere, result));
             }
         }
         for (const container of containers) {
             const where = `${label}, container ${container.name} (${container.path})`;
             for (const result of evaluateContainer(site, container, profile)) {
-                if (!containerWaiver(config.exceptions, result.rule, workload, container)) {
+                if (!containerWaiver(config.exceptions, result, workload, container)) {
                     findings.push(finding(where, result));
                 }
             }

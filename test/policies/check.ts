@@ -1,8 +1,11 @@
 /** Runs the pack's policies the way the offline check does, over fixtures or resources built in a test. */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseAllDocuments, stringify } from "yaml";
+import { ChartHardening, chartHardening, hardenObject } from "../../components/cluster/hardening";
 import { policies } from "../../policies/policies";
 import { checkResources } from "../../policies/offline/engine";
-import { readInputs } from "../../policies/offline/inputs";
+import { parseInput, readInputs } from "../../policies/offline/inputs";
 import { effectiveConfig } from "../../policies/offline/policyConfig";
 import { CheckResult, OfflineResource, Violation } from "../../policies/offline/types";
 
@@ -63,4 +66,18 @@ export function ruleHits(result: CheckResult): string[] {
                 `${v.resource} ${/container (\S+)/.exec(v.message)?.[1] ?? "pod"} ${/\[(\w+)\]$/.exec(v.message)?.[1]}`,
         )
         .sort();
+}
+
+/** The approximated agent chart (fixtures/agent-chart.yaml) as the program's transforms harden it, checked offline. */
+export async function checkHardenedChart(
+    plan: ChartHardening = chartHardening(() => undefined),
+    config: Record<string, unknown> = baseConfig(),
+    edit: (text: string) => string = (text) => text,
+): Promise<CheckResult> {
+    const documents = parseAllDocuments(edit(readFileSync(fixture("agent-chart.yaml"), "utf8")))
+        .map((d) => d.toJS() as Record<string, unknown>)
+        .filter((d) => d !== null);
+    const hardened = documents.map((d) => hardenObject(String(d.kind), d, plan));
+    const text = hardened.map((d) => stringify(d)).join("---\n");
+    return checkResources([parseInput(text, "agent-chart.hardened.yaml")], policies, effectiveConfig(config, policies));
 }

@@ -7,7 +7,17 @@ import { CONTROLS, RULES } from "../../policies/kubernetes/controls";
 import { effectiveConfig } from "../../policies/offline/policyConfig";
 import { policies } from "../../policies/policies";
 import { UNKNOWN_STRING } from "../../policies/lib/unknown";
-import { baseConfig, checkFixtures, checkStack, fixture, of, PSS_POLICY, ruleHits, urnOf } from "./check";
+import {
+    baseConfig,
+    checkFixtures,
+    checkHardenedChart,
+    checkStack,
+    fixture,
+    of,
+    PSS_POLICY,
+    ruleHits,
+    urnOf,
+} from "./check";
 
 const withExceptions = (exceptions: PodSecurityException[]) => ({ ...baseConfig(), [PSS_POLICY]: { exceptions } });
 
@@ -280,28 +290,93 @@ describe("policy k8s-pod-security-restricted: where pod specs hide", () => {
 });
 
 describe("policy k8s-pod-security-restricted: exceptions", () => {
-    it("passes the vendor's agent chart (approximated) with the default exceptions: each object passes or is waived", async () => {
-        assert.deepEqual(ruleHits(await checkFixtures(["agent-chart.yaml"])), []);
+    it("passes the vendor's agent chart (approximated) as the program hardens it, with the default exceptions", async () => {
+        assert.deepEqual(ruleHits(await checkHardenedChart()), []);
     });
 
-    it("waives only what the chart needs: without exceptions every default is needed, and each waived control is used", async () => {
+    it("no longer waives the chart as the vendor ships it: every unhardened component but the host agents fails", async () => {
+        const hits = objectRules(ruleHits(await checkFixtures(["agent-chart.yaml"])));
+        for (const workload of [
+            "CronJob/nops/nops-container-insights",
+            "Deployment/nops/nops-opencost",
+            "Deployment/nops/nops-karpenops",
+            "CronJob/nops/nops-log-cleaner",
+            "Deployment/nops/nops-prometheus-server",
+        ]) {
+            assert.ok(hits.includes(`${workload} seccomp`), `${workload} passes unhardened`);
+        }
+        assert.ok(!hits.some((h) => h.startsWith("DaemonSet/nops/nops-datadog")), "the Datadog agent is waived");
+    });
+
+    it("waives only what the hardened chart needs: without exceptions every default is needed, and each waived control is used", async () => {
         const bare = ruleHits(await checkFixtures(["agent-chart.yaml"], withExceptions([])));
-        assert.ok(bare.length > 0);
         assert.ok(
             !bare.some((h) => h.startsWith("Deployment/nops/nops-kube-state-metrics")),
             "kube-state-metrics is restricted as shipped",
         );
+        assert.ok((await checkHardenedChart(undefined, withExceptions([]))).violations.length > 0);
         for (const [index, exception] of DEFAULT_EXCEPTIONS.entries()) {
             for (const rule of exception.rules) {
                 const reduced = DEFAULT_EXCEPTIONS.map((e, i) =>
                     i === index ? { ...e, rules: e.rules.filter((r) => r !== rule) } : e,
                 ).filter((e) => e.rules.length > 0);
-                const hits = ruleHits(await checkFixtures(["agent-chart.yaml"], withExceptions(reduced)));
+                const hits = ruleHits(await checkHardenedChart(undefined, withExceptions(reduced)));
                 assert.ok(
                     hits.some((h) => h.endsWith(` ${rule}`)),
-                    `${exception.selector.image} waives ${rule} that nothing in the chart needs`,
+                    `${exception.selector.image} waives ${rule} that nothing in the hardened chart needs`,
                 );
             }
+            if (exception.runsAsRoot) {
+                const reduced = DEFAULT_EXCEPTIONS.map((e, i) => (i === index ? { ...e, runsAsRoot: false } : e));
+                const hits = ruleHits(await checkHardenedChart(undefined, withExceptions(reduced)));
+                assert.ok(
+                    hits.some((h) => h.endsWith(" runAsUser")),
+                    `${exception.selector.image} expects root that the chart does not ask for`,
+                );
+            }
+        }
+    });
+
+    it("waives an explicit runAsNonRoot: false or runAsUser: 0 only under an exception that expects root", async () => {
+        const deployment = (securityContext: Record<string, unknown>) => ({
+            type: "kubernetes:apps/v1:Deployment",
+            name: "d",
+            props: {
+                metadata: { name: "d", namespace: "nops" },
+                spec: {
+                    template: {
+                        spec: {
+                            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+                            containers: [
+                                {
+                                    name: "app",
+                                    image: "public.ecr.aws/nops/opencost:1.111.0",
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        capabilities: { drop: ["ALL"] },
+                                        ...securityContext,
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+        });
+        const waiveUser: PodSecurityException = {
+            selector: { namespace: "nops", image: "public.ecr.aws/nops/opencost" },
+            rules: ["runAsNonRoot", "runAsUser"],
+            reason: "the image's own non-root user decides",
+        };
+        const unset = await checkStack([deployment({})], withExceptions([waiveUser]));
+        assert.deepEqual(ruleHits(unset), [], "an unset user is waived");
+        for (const explicit of [{ runAsNonRoot: false }, { runAsUser: 0 }]) {
+            const hits = ruleHits(await checkStack([deployment(explicit)], withExceptions([waiveUser])));
+            assert.equal(hits.length, 1, JSON.stringify(explicit));
+            const root = ruleHits(
+                await checkStack([deployment(explicit)], withExceptions([{ ...waiveUser, runsAsRoot: true }])),
+            );
+            assert.deepEqual(root, [], JSON.stringify(explicit));
         }
     });
 
