@@ -14,6 +14,10 @@ export const MANIFEST_MEDIA_TYPES = [
     "application/vnd.docker.distribution.manifest.v2+json",
 ];
 const INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
+const CONFIG_MEDIA_TYPES = [
+    "application/vnd.oci.image.config.v1+json",
+    "application/vnd.docker.container.image.v1+json",
+];
 /** The artifact type Notation (AWS Signer's client) gives its signatures. */
 export const NOTARY_SIGNATURE = "application/vnd.cncf.notary.signature";
 
@@ -236,6 +240,65 @@ export class RegistryClient {
             }
         }
         return confirmed;
+    }
+
+    /**
+     * The image config's `User` ("" when the image sets none, which runs as root), read the way a runtime reads it:
+     * the manifest, for an index each `linux` platform's manifest, then each config blob, every one checked against
+     * its digest. Platforms that disagree are an error naming each one's user, never a guess.
+     */
+    async imageUser(repository: string, digest: string): Promise<string> {
+        const manifest = (await this.manifest(repository, digest)) as {
+            manifests?: { digest?: string; platform?: { os?: string; architecture?: string; variant?: string } }[];
+        };
+        if (!Array.isArray(manifest.manifests)) {
+            return this.configUser(repository, digest, manifest);
+        }
+        const platforms = manifest.manifests.filter((m) => m.platform?.os === "linux" && typeof m.digest === "string");
+        if (platforms.length === 0) {
+            throw new RegistryError(`${repository}@${digest}: the image index lists no linux platform`);
+        }
+        const users = new Map<string, string>();
+        for (const platform of platforms) {
+            const { architecture, variant } = platform.platform!;
+            const name = ["linux", architecture, variant].filter(Boolean).join("/");
+            users.set(
+                name,
+                await this.configUser(repository, platform.digest!, await this.manifest(repository, platform.digest!)),
+            );
+        }
+        const distinct = new Set(users.values());
+        if (distinct.size > 1) {
+            const each = [...users].map(([name, user]) => `${name} ${JSON.stringify(user)}`).join(", ");
+            throw new RegistryError(`${repository}@${digest}: its platforms run as different users (${each})`);
+        }
+        return [...distinct][0];
+    }
+
+    private async configUser(repository: string, digest: string, manifest: unknown): Promise<string> {
+        const config = (manifest as { config?: { digest?: unknown; mediaType?: unknown } }).config;
+        if (typeof config?.digest !== "string" || !CONFIG_MEDIA_TYPES.includes(String(config.mediaType))) {
+            throw new RegistryError(
+                `${repository}@${digest}: the manifest has no image config (config.mediaType ${JSON.stringify(config?.mediaType)})`,
+            );
+        }
+        const response = await this.request(repository, `blobs/${config.digest}`, { method: "GET" });
+        if (!response.ok) {
+            throw new RegistryError(
+                `${repository}@${config.digest}: the registry answered ${response.status} to the config blob GET`,
+            );
+        }
+        const bytes = Buffer.from(await response.arrayBuffer());
+        if (sha256(bytes) !== config.digest) {
+            throw new RegistryError(
+                `${repository}@${config.digest}: the config blob served hashes to ${sha256(bytes)}`,
+            );
+        }
+        const user = (JSON.parse(bytes.toString("utf8")) as { config?: { User?: unknown } }).config?.User;
+        if (user !== undefined && typeof user !== "string") {
+            throw new RegistryError(`${repository}@${config.digest}: config.User is not a string`);
+        }
+        return user ?? "";
     }
 
     /** A manifest by digest, parsed, after checking that its bytes hash to that digest. */

@@ -3,7 +3,8 @@
  *
  * Resolves every chart image's tag (images/catalog.ts defaults, plus the `images.*` tags of each committed stack) and
  * the add-ons' images to their manifest digests at the registry, finds the Notary signatures that refer to each digest,
- * and writes images/images.lock.json. The cni-metrics-helper is locked per region, in the EKS add-on registry of each
+ * reads each image config's `User` (the agent's hardening runs the image as it, images/users.ts), and writes
+ * images/images.lock.json. The cni-metrics-helper is locked per region, in the EKS add-on registry of each
  * region asked for and each region the lock already pins (private ECR: an ECR authorization token per region).
  * Nothing is written unless every image resolves.
  */
@@ -73,12 +74,14 @@ export async function lockImages(
         try {
             const manifest = await client.resolveTag(repository, tag);
             const signatures = await client.findSignatures(repository, manifest.digest);
+            const user = await client.imageUser(repository, manifest.digest);
             images.push({
                 repository,
                 tag,
                 digest: manifest.digest,
                 mediaType: manifest.mediaType,
                 signatures,
+                user,
                 resolvedAt: now().toISOString(),
             });
         } catch (error) {
@@ -225,7 +228,7 @@ export async function main(argv: string[], log: (line: string) => void = console
             image.signatures.length > 0
                 ? `${image.signatures.length} Notary signature(s)`
                 : "NO signature found: ecr-image-signed rejects it unless unsignedImageExceptions names its repository";
-        log(`${imageKey(image.repository, image.tag)} ${image.digest} ${signed}`);
+        log(`${imageKey(image.repository, image.tag)} ${image.digest} user ${JSON.stringify(image.user)} ${signed}`);
     }
     log(`wrote ${args.out}: ${lock.images.length} images, ${lock.digests.length} signed`);
     return lock;

@@ -4,7 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ADDON_IMAGES, CHART_IMAGES, LOCKED_IMAGES, imageKey, splitRepository } from "../images/catalog";
-import { IMAGES_LOCK_FILE, parseImageLock, readImageLock } from "../images/lock";
+import { IMAGES_LOCK_FILE, lockedUser, parseImageLock, readImageLock, serializeLock } from "../images/lock";
+import { chartHardening } from "../components/cluster/hardening";
 import { pinAddonImage, pinImages } from "../images/pin";
 import { RegistryClient } from "../images/registry";
 import { LockUsageError, lockImages, main, parseArgs, wantedImages } from "../scripts/imagesLock";
@@ -151,6 +152,58 @@ describe("images lock against a fake OCI registry", () => {
         await assert.rejects(
             client.resolveTag("public.ecr.aws/nops/karpenops", "1.23.2"),
             /HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/nops\/karpenops\/manifests\/1\.23\.2 failed/,
+        );
+    });
+
+    it("records each image config's User, read through the index, each platform manifest and its config blob", async () => {
+        const registry = await new FakeOciRegistry().start();
+        open.push(registry);
+        const users: Record<string, string | undefined> = { opencost: "1001:1001", busybox: undefined };
+        const digests: Record<string, string> = {};
+        for (const image of LOCKED_IMAGES) {
+            const { path } = splitRepository(image.repository);
+            const user = image.component in users ? users[image.component] : "65534";
+            digests[image.component] = registry.pushImage(path, image.tag, "", {
+                platforms: { amd64: user, arm64: user },
+            });
+        }
+        const lock = await lockImages(wantedImages(), clientFor(registry));
+        const userOf = (component: string) => {
+            const image = LOCKED_IMAGES.find((i) => i.component === component)!;
+            return lockedUser(lock, image.repository, image.tag);
+        };
+        assert.equal(userOf("opencost"), "1001:1001");
+        assert.equal(userOf("busybox"), "", "no User in the config: recorded as empty (root)");
+        assert.equal(userOf("karpenops"), "65534");
+        const blobGets = registry.requests.filter((r) => r.method === "GET" && r.path.includes("/blobs/"));
+        assert.equal(blobGets.length, LOCKED_IMAGES.length * 2, "one config blob per platform");
+        // The lock's users drive the hardening: opencost runs as its own user, busybox's root is overridden by name.
+        const plan = chartHardening(userOf);
+        const runAs = (component: string) => plan.images.find((i) => i.component === component)!.runAs;
+        assert.deepEqual(runAs("opencost"), {
+            kind: "user",
+            uid: 1001,
+            gid: 1001,
+            source: 'image config User "1001:1001"',
+        });
+        assert.equal(runAs("busybox").kind, "user");
+        const serialized = parseImageLock(serializeLock(lock), "lock");
+        assert.equal(lockedUser(serialized, "public.ecr.aws/nops/opencost", "1.111.0"), "1001:1001");
+    });
+
+    it("refuses to record a user when an image's platforms disagree, or its config blob is missing", async () => {
+        const registry = await new FakeOciRegistry().start();
+        open.push(registry);
+        const client = clientFor(registry);
+        const split = registry.pushImage("nops/karpenops", "1.23.2", "", { platforms: { amd64: "65534", arm64: "" } });
+        await assert.rejects(
+            client.imageUser("public.ecr.aws/nops/karpenops", split),
+            /its platforms run as different users \(linux\/amd64 "65534", linux\/arm64 ""\)/,
+        );
+        const missing = registry.pushImage("nops/opencost", "1.111.0", "", { user: "1001", missingConfig: true });
+        await assert.rejects(
+            client.imageUser("public.ecr.aws/nops/opencost", missing),
+            /the registry answered 404 to the config blob GET/,
         );
     });
 

@@ -2,8 +2,9 @@
  * A small OCI distribution registry on 127.0.0.1 for tests, shaped like public.ecr.aws: every /v2/ request needs a
  * Bearer token from its token endpoint (401 + WWW-Authenticate otherwise), manifests are served only under an Accept
  * header that names their media type, with Docker-Content-Digest, and Notary signatures are found through the
- * referrers API or, with `referrersApi: false`, the referrers tag schema (`sha256-<hex>`). It closes itself after
- * `lifetimeMs` even if a test forgets to.
+ * referrers API or, with `referrersApi: false`, the referrers tag schema (`sha256-<hex>`). Each pushed image is an
+ * index of platform manifests, each with its config blob (`/v2/<name>/blobs/<digest>`) holding the image's `User`. It
+ * closes itself after `lifetimeMs` even if a test forgets to. Ours, written from the OCI distribution and image specs.
  */
 import { createHash } from "node:crypto";
 import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
@@ -12,12 +13,25 @@ import { AddressInfo } from "node:net";
 const INDEX = "application/vnd.oci.image.index.v1+json";
 const MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const NOTARY = "application/vnd.cncf.notary.signature";
+const CONFIG = "application/vnd.oci.image.config.v1+json";
+
+/** What `pushImage` builds: the config's `User` per platform (`amd64` only unless given), or no config at all. */
+export interface ImageContent {
+    /** The `User` of every platform's config; absent: the config has no User (root). */
+    user?: string;
+    /** Per architecture, overriding `user`. */
+    platforms?: Record<string, string | undefined>;
+    /** The platform manifests name a config blob the registry does not have. */
+    missingConfig?: boolean;
+}
 
 const sha256 = (bytes: Buffer | string) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
 interface Stored {
     bytes: Buffer;
     mediaType: string;
+    /** A blob (served under /blobs/ only, whatever the Accept header). */
+    blob?: boolean;
     artifactType?: string;
     subject?: string;
 }
@@ -62,24 +76,44 @@ export class FakeOciRegistry {
         return { byDigest: this.blobs.get(repository)!, byTag: this.tags.get(repository)! };
     }
 
-    /** Pushes a multi-arch image index under the tag; returns its digest. `build` varies the content (another region's build of the tag). */
-    pushImage(repository: string, tag: string, build = ""): string {
-        const bytes = Buffer.from(
-            JSON.stringify({
-                schemaVersion: 2,
-                mediaType: INDEX,
-                manifests: [
-                    {
-                        mediaType: MANIFEST,
-                        digest: sha256(`${repository}:${tag} amd64${build}`),
-                        size: 1,
-                        platform: { architecture: "amd64", os: "linux" },
-                    },
-                ],
-            }),
-        );
-        const digest = sha256(bytes);
+    /**
+     * Pushes a multi-arch image index under the tag, its platform manifests and their config blobs; returns the index's
+     * digest. `build` varies the content (another region's build of the tag).
+     */
+    pushImage(repository: string, tag: string, build = "", content: ImageContent = {}): string {
         const { byDigest, byTag } = this.store(repository);
+        const platforms = content.platforms ?? { amd64: content.user };
+        const manifests = Object.entries(platforms).map(([architecture, user]) => {
+            const config = Buffer.from(
+                JSON.stringify({
+                    architecture,
+                    os: "linux",
+                    config: { ...(user !== undefined ? { User: user } : {}), Env: [`BUILD=${tag}${build}`] },
+                    rootfs: { type: "layers", diff_ids: [] },
+                }),
+            );
+            const configDigest = sha256(config);
+            if (!content.missingConfig) {
+                byDigest.set(configDigest, { bytes: config, mediaType: CONFIG, blob: true });
+            }
+            const manifest = Buffer.from(
+                JSON.stringify({
+                    schemaVersion: 2,
+                    mediaType: MANIFEST,
+                    config: { mediaType: CONFIG, digest: configDigest, size: config.length },
+                    layers: [],
+                }),
+            );
+            byDigest.set(sha256(manifest), { bytes: manifest, mediaType: MANIFEST });
+            return {
+                mediaType: MANIFEST,
+                digest: sha256(manifest),
+                size: manifest.length,
+                platform: { architecture, os: "linux" },
+            };
+        });
+        const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests }));
+        const digest = sha256(bytes);
         byDigest.set(digest, { bytes, mediaType: INDEX });
         byTag.set(tag, digest);
         return digest;
@@ -153,7 +187,7 @@ export class FakeOciRegistry {
             this.issued.add(token);
             return this.json(response, 200, { token });
         }
-        const match = /^\/v2\/(.+)\/(manifests|referrers)\/([^/]+)$/.exec(url.pathname);
+        const match = /^\/v2\/(.+)\/(manifests|referrers|blobs)\/([^/]+)$/.exec(url.pathname);
         if (!match) {
             return this.json(response, 404, { errors: [{ code: "NOT_FOUND" }] });
         }
@@ -207,9 +241,21 @@ export class FakeOciRegistry {
                 }));
             return this.json(response, 200, { schemaVersion: 2, mediaType: INDEX, manifests }, INDEX);
         }
+        if (kind === "blobs") {
+            const blob = byDigest.get(reference);
+            if (!blob?.blob) {
+                return this.json(response, 404, { errors: [{ code: "BLOB_UNKNOWN" }] });
+            }
+            response.writeHead(200, {
+                "content-type": "application/octet-stream",
+                "docker-content-digest": reference,
+                "content-length": blob.bytes.length,
+            });
+            return void response.end(request.method === "HEAD" ? undefined : blob.bytes);
+        }
         const digest = reference.startsWith("sha256:") ? reference : byTag.get(reference);
         const stored = digest ? byDigest.get(digest) : undefined;
-        if (!stored || !digest) {
+        if (!stored || !digest || stored.blob) {
             return this.json(response, 404, { errors: [{ code: "MANIFEST_UNKNOWN" }] });
         }
         if (
