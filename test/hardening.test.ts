@@ -1,7 +1,7 @@
 /** The agent chart's hardening (components/cluster/hardening.ts) and the user each image runs as (images/users.ts). */
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -239,6 +239,25 @@ describe("components/cluster/hardening: the chart's workloads as the transforms 
     it("strips tag and digest to find an image's repository", () => {
         assert.equal(repositoryOf(image("opencost")), "public.ecr.aws/nops/opencost");
         assert.equal(repositoryOf("localhost:5000/nops/x"), "localhost:5000/nops/x");
+    });
+});
+
+describe("docs/policy-pack.md: the user each image runs as", () => {
+    it("has a row per chart image with the user the hardening gives it, or says it is not forced", () => {
+        const docs = readFileSync(join(ROOT, "docs", "policy-pack.md"), "utf8");
+        const table = docs.slice(docs.indexOf("### The user each image runs as"));
+        for (const entry of PLAN.images) {
+            const row = table
+                .split("\n")
+                .find((line) => line.startsWith(`| \`${entry.repository.replace("public.ecr.aws/", "")}\` |`));
+            assert.ok(row, entry.repository);
+            const runsAs = row.split(" | ")[1];
+            if (entry.untouched || entry.runAs.kind !== "user") {
+                assert.match(runsAs, /not forced/, entry.repository);
+            } else {
+                assert.ok(runsAs.startsWith(`${entry.runAs.uid}:${entry.runAs.gid} `), entry.repository);
+            }
+        }
     });
 });
 

@@ -2,13 +2,15 @@
  * The agent chart's hardening on the real engine: the chart fixture rendered by the real Kubernetes provider
  * (`renderYamlToDirectory`), the program's `transforms` called by the real engine for each of the chart's children,
  * and the rendered manifests judged by the offline check (what `npm run policy-check <dir>` runs). One `pulumi up`
- * renders every variant: all hardenings, each of them left out, and none.
+ * renders every variant: all hardenings, each of them left out, and none. Before it, `pulumi preview --policy-pack`
+ * runs the pack in the real analyzer on the chart's children as the engine registers them: both must agree.
  */
 import * as assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HARDENINGS } from "../../components/cluster/hardening";
 import { main } from "../../policies/offline/cli";
+import { policies } from "../../policies/policies";
 import { CHART_FIXTURE } from "./stack";
 import { Workspace, requireEngine } from "./workspace";
 
@@ -48,10 +50,15 @@ interface Report {
     checked: number;
 }
 
-async function policyCheck(dir: string): Promise<Report> {
+/** The pack's config for both runs: only the Pod Security Standards policy (images here are tags, not pinned). */
+const PACK_CONFIG = Object.fromEntries(
+    policies.filter((p) => p.name !== PSS).map((p) => [p.name, { enforcementLevel: "disabled" }]),
+);
+
+async function policyCheck(dir: string, config: string): Promise<Report> {
     let stdout = "";
     let stderr = "";
-    await main(["--json", dir], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    await main(["--json", "--config", config, dir], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     assert.ok(stdout.startsWith("{"), stderr);
     return JSON.parse(stdout) as Report;
 }
@@ -64,6 +71,7 @@ const pssHits = (report: Report) =>
 describe("engine tier: the agent chart hardened by transforms, rendered by the real Kubernetes provider", function () {
     let workspace: Workspace;
     let project: string;
+    let preview: { status: number; stdout: string; stderr: string };
     const reports: Record<string, Report> = {};
 
     before(async function () {
@@ -76,11 +84,16 @@ describe("engine tier: the agent chart hardened by transforms, rendered by the r
             "name: chart-hardening\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
         );
         writeFileSync(join(project, "index.ts"), PROGRAM);
-        const run = (args: string[]) => workspace.pulumi([...args, "--cwd", project]);
+        const config = join(workspace.dir, "pss-only.json");
+        writeFileSync(config, JSON.stringify(PACK_CONFIG));
+        const run = (args: string[], allowFailure = false) =>
+            workspace.pulumi([...args, "--cwd", project], { allowFailure });
         await run(["stack", "init", "render"]);
+        const pack = ["--policy-pack", join(workspace.dir, "policies"), "--policy-pack-config", config];
+        preview = await run(["preview", "--stack", "render", ...pack], true);
         await run(["up", "--yes", "--skip-preview", "--stack", "render"]);
         for (const variant of Object.keys(VARIANTS)) {
-            reports[variant] = await policyCheck(join(project, "rendered", variant));
+            reports[variant] = await policyCheck(join(project, "rendered", variant), config);
         }
     });
 
@@ -113,4 +126,23 @@ describe("engine tier: the agent chart hardened by transforms, rendered by the r
             );
         });
     }
+
+    it("agrees with the pack in pulumi preview: the same Pod Security Standards findings, on the same objects", () => {
+        assert.match(
+            preview.stdout,
+            /k8s-pod-security-restricted/,
+            `the preview did not run the pack:\n${preview.stderr}`,
+        );
+        const fromPreview = preview.stdout
+            .split("\n")
+            .map((line) => line.trim())
+            .filter((line) => / nops\/\S+.*\[\w+\]$/.test(line))
+            .sort();
+        const offline = Object.values(reports)
+            .flatMap((report) => report.violations.filter((v) => v.policy === PSS).map((v) => v.message.trim()))
+            .sort();
+        assert.ok(offline.length > 0);
+        assert.deepEqual(fromPreview, offline);
+        assert.notEqual(preview.status, 0, "the unhardened variant's mandatory violations did not stop the preview");
+    });
 });
