@@ -255,8 +255,9 @@ const steps: Step[] = [
     { label: "moto (AWS emulator)", pin: PINS.moto, estimate: "about 1 min", build: installMoto },
     {
         label: "stand-in AWS provider",
-        // Installs a launcher that runs engine/aws-provider from the checkout: only the version and the launcher count.
-        pin: `${awsVersion()}:${standInLauncher()}`,
+        // Installs a shim that runs engine/aws-provider from the program's checkout, else from this one: the version,
+        // this checkout's launcher (its path and text) and the shim's form count.
+        pin: `${awsVersion()}:shim-2:${join(__dirname, "aws-provider")}:${standInLauncher()}`,
         // Without it the tier's scenarios skip, saying so (engine/paths.ts engineMissing).
         provided: () =>
             existsSync(join(__dirname, "aws-provider", "install.ts"))

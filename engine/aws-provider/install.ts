@@ -17,19 +17,24 @@ export interface InstalledPlugin {
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
- * Installs the stand-in as resource plugin `aws` at the version of @pulumi/aws in node_modules: an executable that
- * runs this checkout's launcher (so the plugin follows the checkout's code without reinstalling). Idempotent.
+ * The installed executable: the launcher of the checkout the engine runs the program from (the engine starts plugins
+ * in the program's directory), so each checkout sharing one `.engine/` runs its own stand-in; else this checkout's.
  */
+export function standInShim(version: string): string {
+    return (
+        `#!/bin/sh\n# The engine tier's stand-in AWS provider ${version}, installed by engine/aws-provider/install.ts.\n` +
+        `if [ -x engine/aws-provider/pulumi-resource-aws ]; then exec engine/aws-provider/pulumi-resource-aws "$@"; fi\n` +
+        `exec ${shellQuote(AWS_STANDIN_LAUNCHER)} "$@"\n`
+    );
+}
+
+/** Installs the stand-in as resource plugin `aws` at the version of @pulumi/aws in node_modules. Idempotent. */
 export function installAwsStandIn(pulumiHome: string): InstalledPlugin {
     const version = awsPackageVersion();
     const dir = join(pulumiHome, "plugins", `resource-aws-v${version}`);
     const path = join(dir, "pulumi-resource-aws");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-        path,
-        `#!/bin/sh\n# The engine tier's stand-in AWS provider ${version}, installed by engine/aws-provider/install.ts.\n` +
-            `exec ${shellQuote(AWS_STANDIN_LAUNCHER)} "$@"\n`,
-    );
+    writeFileSync(path, standInShim(version));
     chmodSync(path, 0o755);
     return { version, dir, path };
 }
