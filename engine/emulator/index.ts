@@ -1,6 +1,7 @@
 /**
  * The engine tier's AWS emulator: moto in server mode (moto.ts), and in front of it (front.ts) the EKS routes moto lacks
- * (eks/fake.ts) and one IAM answer moto gets wrong (iam/boundaryUsage.ts), in each service's wire protocol.
+ * (eks/fake.ts), one IAM answer moto gets wrong (iam/boundaryUsage.ts) and regions whose EKS calls are denied on demand
+ * (eks/regionDenial.ts), in each service's wire protocol.
  * Everything reaches it through the AWS SDK's own endpoint settings:
  *
  *     const emulator = await startEmulator();
@@ -13,6 +14,7 @@
  * Lambda Invoke answers moto's canned reply (no Docker). seed.ts creates a fleet in it through the SDK.
  */
 import { EksFake } from "./eks/fake";
+import { RegionDenialFake } from "./eks/regionDenial";
 import { startFront } from "./front";
 import { BoundaryUsageFake } from "./iam/boundaryUsage";
 import { MotoOptions, startMoto } from "./moto";
@@ -77,7 +79,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const boundaries = new BoundaryUsageFake(moto.endpoint);
     let front: Awaited<ReturnType<typeof startFront>>;
     try {
-        front = await startFront(moto.endpoint, [eks, boundaries]);
+        front = await startFront(moto.endpoint, [new RegionDenialFake(), eks, boundaries]);
     } catch (error) {
         await moto.stop();
         throw error;

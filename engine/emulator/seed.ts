@@ -99,6 +99,18 @@ export async function setAddonStatus(
     }
 }
 
+/** Denies every EKS call in `region` with AccessDeniedException (`denied: false` lifts it), as an SCP would. */
+export async function denyEksRegion(env: Record<string, string>, region: string, denied = true): Promise<void> {
+    const response = await fetch(`${env.AWS_ENDPOINT_URL_EKS}/_emulator/denied-regions`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ region, denied }),
+    });
+    if (!response.ok) {
+        throw new Error(`denying EKS in ${region}: ${await response.text()}`);
+    }
+}
+
 export async function seedFleet(env: Record<string, string>, fleet: Fleet): Promise<SeededFleet> {
     const iam = new IAMClient(clientConfig(env, env.AWS_REGION, "IAM"));
     try {

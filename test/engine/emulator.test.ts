@@ -32,7 +32,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Emulator, findMotoServer, startEmulator } from "../../engine/emulator";
 import { startMoto } from "../../engine/emulator/moto";
-import { clientConfig, seedFleet, setAddonStatus } from "../../engine/emulator/seed";
+import { clientConfig, denyEksRegion, seedFleet, setAddonStatus } from "../../engine/emulator/seed";
 
 const ROOT = join(__dirname, "..", "..");
 const ACCOUNT = "111122223333";
@@ -369,6 +369,41 @@ describe("AWS emulator (moto + the EKS fake)", function () {
             assert.deepEqual(associations, []);
             const { addons } = await client.send(new eks.ListAddonsCommand({ clusterName: "doomed" }));
             assert.deepEqual(addons, []);
+        });
+
+        it("denies one region's EKS calls with the SDK's AccessDeniedException (403) on demand, other regions and IAM unaffected", async () => {
+            const elsewhere = new eks.EKSClient(clientConfig(emulator.env, "us-east-1", "EKS"));
+            try {
+                await denyEksRegion(emulator.env, "eu-west-1");
+                for (const call of [
+                    () => client.send(new eks.ListClustersCommand({})),
+                    () => client.send(new eks.DescribeClusterCommand({ name: "alpha" })),
+                    () => client.send(new eks.ListAddonsCommand({ clusterName: "alpha" })),
+                ]) {
+                    const denied = await thrown(call);
+                    assert.ok(denied instanceof eks.AccessDeniedException, String(denied));
+                    assert.equal(denied.$metadata.httpStatusCode, 403);
+                    assert.match(denied.message, /eu-west-1/);
+                }
+                await elsewhere.send(new eks.ListClustersCommand({}));
+                await iam.send(new ListOpenIDConnectProvidersCommand({}));
+
+                await denyEksRegion(emulator.env, "eu-west-1", false);
+                const { clusters } = await client.send(new eks.ListClustersCommand({}));
+                assert.ok(clusters?.includes("alpha"), "the denial was not lifted");
+            } finally {
+                elsewhere.destroy();
+                await denyEksRegion(emulator.env, "eu-west-1", false);
+            }
+        });
+
+        it("refuses a denial seed without a region or a boolean, naming both", async () => {
+            const response = await fetch(`${emulator.env.AWS_ENDPOINT_URL_EKS}/_emulator/denied-regions`, {
+                method: "PUT",
+                body: JSON.stringify({ region: "eu-west-1", denied: "yes" }),
+            });
+            assert.equal(response.status, 400);
+            assert.match(await response.text(), /region \(a string\) and denied \(a boolean\)/);
         });
 
         it("keeps clusters apart by region", async () => {

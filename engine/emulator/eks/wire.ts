@@ -8,6 +8,7 @@ import { Reply, reply } from "../front";
 
 /** The EKS errors the fake answers with, and their HTTP status (the `httpError` of each in the EKS service model). */
 export const EKS_ERROR_STATUS = {
+    AccessDeniedException: 403,
     InvalidParameterException: 400,
     InvalidRequestException: 400,
     ResourceLimitExceededException: 400,
