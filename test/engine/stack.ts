@@ -5,10 +5,13 @@
  */
 import { IAMClient, ListRolesCommand, Role } from "@aws-sdk/client-iam";
 import { HeadBucketCommand, NotFound, S3Client } from "@aws-sdk/client-s3";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Emulator, startEmulator } from "../../engine/emulator";
 import { Fleet, clientConfig, seedFleet } from "../../engine/emulator/seed";
 import { clusterRolePath } from "../../common/naming";
 import { Workspace } from "./workspace";
+import { testImageLock } from "../fakes/imageLock";
 
 export const STACK = "prod";
 export const ROLE_NAME = "NopsIntegrationRole";
@@ -98,15 +101,22 @@ export class DeployedStack {
         await set("container-insights:includeRegions", regions.join(","));
         await set("container-insights:agent.chart", CHART_FIXTURE, "--path");
         await set("container-insights:agent.renderTo", RENDER_DIR, "--path");
-        // The fixture's images are not in the lock (nothing here can reach a registry to pin them).
-        await set("container-insights:agent.allowUnpinnedImages", "true", "--path");
+        this.lockImages();
     }
 
     /**
-     * `pulumi up` of the stack. Not through `npm run up`, which adds the policy pack: the only Node.js language host
-     * the registries can build (v3.68.0) answers the engine's RunPlugin for a policy pack with "not supported"
-     * (docs/engine-tier.md); the pack runs on the real analyzer through the Automation API instead (automation.test.ts).
+     * The README's step 6 (`npm run images:lock`, which needs the registry): the checkout's lock pins and signs every
+     * image with the test lock's digests (real sha256 of stand-in manifests), so the program installs by digest and
+     * the pack's digest-list signature evidence is the lock, as after a real lock run.
      */
+    lockImages(): void {
+        writeFileSync(
+            join(this.workspace.dir, "images", "images.lock.json"),
+            JSON.stringify(testImageLock(), undefined, 2) + "\n",
+        );
+    }
+
+    /** `pulumi up` of the stack, without the policy pack (`npm run up` adds it: firstDeploy.test.ts). */
     up(...flags: string[]) {
         return this.workspace.run("pulumi", ["up", "--yes", "--non-interactive", "--stack", STACK, ...flags]);
     }
