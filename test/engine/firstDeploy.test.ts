@@ -1,9 +1,9 @@
 /**
  * Scenarios 3a and 3h of the engine tier: the README's first-deploy commands as typed, on the real CLI, with the policy
  * pack run by the real analyzer (@pulumi/policy serving policies/, started by the engine through the language host).
- * The committed stack previews with only the pack's known open findings; a variant with an unencrypted queue and one
- * with a root container are stopped as mandatory violations; `npm run configure -- prod` answered on standard input
- * and `npm run up -- prod` run as typed.
+ * The committed stack passes the pack (its open findings, test/engine/pack.ts, are none); a variant with an unencrypted
+ * queue and one with a root container are stopped as mandatory violations; `npm run configure -- prod` answered on
+ * standard input and `npm run up -- prod` run as typed.
  */
 import * as assert from "node:assert/strict";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -22,7 +22,7 @@ describe("engine tier: the first deploy as the README types it, the pack on the 
 
     after(async () => stack?.dispose());
 
-    it("previews the committed stack with the policy pack: only the open findings are mandatory", async () => {
+    it("previews the committed stack with the policy pack: no mandatory violation but the open findings", async () => {
         assertPackVerdict(await stack.preview(), OPEN_FINDINGS);
     });
 
