@@ -22,7 +22,7 @@ import { STACK_TAG_KEY, bucketNameFor, clusterRolePath } from "../common/naming"
 import { AGENT_USER_NAME } from "../components/iam/agentUser";
 import { resolveIdentityMode } from "../config/parse";
 import { readStackConfig } from "../scripts/stackConfig";
-import { UsageError, environmentFlag, parseFlags } from "./cliArgs";
+import { UsageProblems, environmentFlag, parseFlags } from "./cliArgs";
 import { PROJECT_DIR } from "./workspace";
 
 export interface AdoptIo {
@@ -166,23 +166,26 @@ export async function findAccount(region: string): Promise<AccountFindings> {
 }
 
 export async function runAdopt(args: string[], io: AdoptIo): Promise<number> {
-    const flags = parseFlags("adopt", args, { values: ["env", "stack", "region"] });
+    const problems = new UsageProblems("adopt");
+    const flags = parseFlags("adopt", args, { values: ["env", "stack", "region"] }, problems);
     if (flags.positionals.length > 0) {
-        throw new UsageError(`unexpected argument ${flags.positionals[0]}`, "adopt");
+        problems.add(`unexpected argument ${flags.positionals[0]}`);
     }
-    const environment = environmentFlag("adopt", flags.values.env);
+    const environment = problems.check(() => environmentFlag("adopt", flags.values.env));
     const stackName = flags.values.stack ?? environment;
     const projectDir = io.projectDir ?? PROJECT_DIR;
-    const file = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
-        ? readStackConfig(stackName, projectDir)
-        : undefined;
+    const file =
+        stackName !== undefined && existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
+            ? readStackConfig(stackName, projectDir)
+            : undefined;
     const region = flags.values.region ?? file?.awsRegion ?? io.env.AWS_REGION;
-    if (!region) {
-        throw new UsageError("no region: pass --region (the stack's aws:region)", "adopt");
+    if (!region && stackName !== undefined) {
+        problems.add("no region: pass --region (the stack's aws:region)");
     }
+    problems.throwIfAny();
     const findings = await findAccount(region);
     const plan = adoptionPlan(findings, {
-        name: stackName,
+        name: stackName!,
         createIamUser: resolveIdentityMode(file?.raw ?? {}) === "iamUser",
     });
     for (const line of plan.lines) {

@@ -7,7 +7,16 @@
  */
 import { didYouMean } from "../config/suggest";
 import type { AdoptIo } from "./adopt";
-import { EnvironmentError, UsageError, accountFlag, environmentFlag, parseFlags, regionsFlag } from "./cliArgs";
+import {
+    EnvironmentError,
+    UsageError,
+    UsageProblems,
+    accountFlag,
+    environmentFlag,
+    parseFlags,
+    regionsFlag,
+} from "./cliArgs";
+import { stackNameProblem } from "../config/stackName";
 import { USAGE_EXIT_CODE, usageMessage } from "../policies/lib/cliArgs";
 import { exitWhenFlushed } from "../policies/lib/exit";
 import type { ConfigureIo } from "./configure";
@@ -53,10 +62,11 @@ export const COMMANDS: Record<string, CommandHelp> = {
         details: ["--yes is required: destroy deletes real resources."],
     },
     configure: {
-        usage: "configure <stack>",
+        usage: "configure --env <prod|uat> [--stack NAME]",
         summary:
             "ask for roleName, the token, the external id and the Datadog API key and store them in the stack's config",
         details: [
+            "The stack: --stack NAME, else --env's (prod, uat); `configure <stack>` names it too.",
             "The secrets are read without echo and handed to `pulumi config set --secret` on stdin:",
             "they never appear on the screen, in the command line or in the shell history.",
         ],
@@ -124,29 +134,41 @@ function isHelp(arg: string | undefined): boolean {
     return arg === "--help" || arg === "-h" || arg === "help";
 }
 
+/** A stack command's request; every usage problem is reported together, before anything looks for the Pulumi CLI. */
 export function parseCliArguments(argv: string[], env: NodeJS.ProcessEnv = {}): RunRequest & { yes: boolean } {
     const [action, ...rest] = argv;
     if (!(ACTIONS as readonly string[]).includes(action)) {
         throw new UsageError(action ? `unknown action ${action}; allowed: ${ACTIONS.join(", ")}` : "name an action");
     }
-    const flags = parseFlags(action, rest, { values: ["env", "stack", "account", "regions"], switches: { yes: "y" } });
+    const problems = new UsageProblems(action);
+    const flags = parseFlags(
+        action,
+        rest,
+        { values: ["env", "stack", "account", "regions"], switches: { yes: "y" } },
+        problems,
+    );
     if (flags.positionals.length > 0) {
-        throw new UsageError(`unexpected argument ${flags.positionals[0]}`, action);
+        problems.add(`unexpected argument ${flags.positionals[0]}`);
     }
-    const environment = environmentFlag(action, flags.values.env);
+    const environment = problems.check(() => environmentFlag(action, flags.values.env));
     const yes = flags.switches.has("yes");
     if ((action === "up" || action === "destroy") && !yes) {
-        throw new UsageError(`${action} changes real resources: run preview first, then add --yes`, action);
+        problems.add(`${action} changes real resources: run preview first, then add --yes`);
     }
-    const accountId = accountFlag(action, flags.values.account);
-    const regions = regionsFlag(action, flags.values.regions);
+    const accountId = problems.check(() => accountFlag(action, flags.values.account));
+    const regions = problems.check(() => regionsFlag(action, flags.values.regions));
+    const stackProblem = flags.values.stack === undefined ? undefined : stackNameProblem(flags.values.stack);
+    if (stackProblem) {
+        problems.add(stackProblem.replace(/^stack name/, "--stack"));
+    }
+    problems.throwIfAny();
     const secrets = {
         ...(env.CONTAINER_INSIGHTS_TOKEN ? { token: env.CONTAINER_INSIGHTS_TOKEN } : {}),
         ...(env.CONTAINER_INSIGHTS_EXTERNAL_ID ? { externalId: env.CONTAINER_INSIGHTS_EXTERNAL_ID } : {}),
     };
     return {
         action: action as Action,
-        environment,
+        environment: environment!,
         ...(flags.values.stack ? { stackName: flags.values.stack } : {}),
         ...(accountId ? { accountId } : {}),
         ...(regions ? { config: { includeRegions: regions } } : {}),
@@ -211,7 +233,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             throw new UsageError("name a command");
         }
         if (isHelp(command)) {
-            const topic = rest[0];
+            // `help --help` (or `help -h`): the help command's own help.
+            const topic = command === "help" && rest[0] !== undefined && isHelpFlag(rest[0]) ? "help" : rest[0];
             if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) {
                 throw new UsageError(`no command ${topic}${didYouMean(topic, Object.keys(COMMANDS))}`);
             }
@@ -268,6 +291,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         }
         // The read-only commands meet AWS's own errors (no credentials, AccessDenied): one line, no stack trace.
         if ((command === "adopt" || command === "status" || command === "watch") && error instanceof Error) {
+            const { SIGN_IN_ADVICE, isMissingCredentials } = await import("../common/awsCredentials");
+            if (isMissingCredentials(error)) {
+                io.err(
+                    `container-insights: ${command} reads the AWS account and found no AWS credentials (${error.message}): ${SIGN_IN_ADVICE}; nothing was changed`,
+                );
+                return 1;
+            }
             io.err(`container-insights: ${command} failed: ${error.name}: ${error.message}`);
             return 1;
         }

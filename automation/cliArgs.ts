@@ -4,7 +4,7 @@ import { AWS_REGION_PATTERN } from "../config/keys";
 import { didYouMean } from "../config/suggest";
 import { UsageError } from "../policies/lib/cliArgs";
 
-export { UsageError, parseFlags, type FlagSpec, type ParsedFlags } from "../policies/lib/cliArgs";
+export { UsageError, UsageProblems, parseFlags, type FlagSpec, type ParsedFlags } from "../policies/lib/cliArgs";
 
 /** `--env`: prod or uat, any case, as the lower-case stack environment. */
 export function environmentFlag(command: string, value: string | undefined): string {

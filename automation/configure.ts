@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { CONFIG_KEYS, fullKey, stackNameProblem } from "../config";
 import { resolveIdentityMode } from "../config/parse";
 import { readStackConfig } from "../scripts/stackConfig";
-import { EnvironmentError, UsageError, parseFlags } from "./cliArgs";
+import { EnvironmentError, UsageError, UsageProblems, environmentFlag, parseFlags } from "./cliArgs";
+import { didYouMean } from "../config/suggest";
+import { findPulumiCli } from "./pulumiCli";
 import { Ask, Prompter } from "./prompt";
 import { PROJECT_DIR } from "./workspace";
 
@@ -33,6 +35,8 @@ export interface ConfigureIo {
     env: NodeJS.ProcessEnv;
     ask?: Ask;
     pulumi?: RunPulumi;
+    /** Finds the Pulumi CLI (throws PulumiCliMissingError); default: the first `pulumi` on PATH. */
+    findCli?: () => string;
     projectDir?: string;
 }
 
@@ -133,21 +137,34 @@ async function askValid(
 
 export async function runConfigure(args: string[], io: ConfigureIo): Promise<number> {
     const projectDir = io.projectDir ?? PROJECT_DIR;
-    const flags = parseFlags("configure", args, { values: ["stack"] });
-    const stack = flags.values.stack ?? flags.positionals[0];
-    if (stack === undefined || flags.positionals.length > (flags.values.stack ? 0 : 1)) {
-        throw new UsageError(`name one stack: ${knownStacks(projectDir).join(" or ")}`, "configure");
+    const problems = new UsageProblems("configure");
+    const flags = parseFlags("configure", args, { values: ["env", "stack"] }, problems);
+    const environment =
+        flags.values.env === undefined
+            ? undefined
+            : problems.check(() => environmentFlag("configure", flags.values.env));
+    // The stack: --stack, or the positional name (`configure prod`), or --env's stack.
+    const named = [flags.values.stack, ...flags.positionals].filter((name): name is string => name !== undefined);
+    const stack = named[0] ?? environment;
+    if (named.length > 1) {
+        problems.add(`name one stack, not ${named.join(" and ")}`);
+    } else if (stack === undefined && flags.values.env === undefined) {
+        problems.add(`name one stack: --env ${knownStacks(projectDir).join(" or --env ")} (or --stack NAME)`);
     }
-    const nameProblem = stackNameProblem(stack);
+    const nameProblem = stack === undefined ? undefined : stackNameProblem(stack);
     if (nameProblem) {
-        throw new UsageError(nameProblem, "configure");
-    }
-    if (!existsSync(join(projectDir, "stacks", `Pulumi.${stack}.yaml`))) {
-        throw new UsageError(
-            `no stack file stacks/Pulumi.${stack}.yaml; known stacks: ${knownStacks(projectDir).join(", ")}`,
-            "configure",
+        problems.add(nameProblem);
+    } else if (stack !== undefined && !existsSync(join(projectDir, "stacks", `Pulumi.${stack}.yaml`))) {
+        problems.add(
+            `no stack file stacks/Pulumi.${stack}.yaml${didYouMean(stack, knownStacks(projectDir))}; known stacks: ${knownStacks(projectDir).join(", ")}`,
         );
     }
+    problems.throwIfAny();
+    if (stack === undefined) {
+        throw new UsageError("name one stack", "configure");
+    }
+    // The Pulumi CLI before anything else: without it nothing can be stored, so nothing is asked.
+    (io.findCli ?? (io.pulumi ? () => "pulumi" : () => findPulumiCli(undefined, io.env.PATH ?? "")))();
     const pulumi = io.pulumi ?? runPulumiCli;
     const env = await backendEnv(io, pulumi, projectDir);
     const step = async (what: string, pulumiArgs: string[], stdin?: string): Promise<boolean> => {

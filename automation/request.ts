@@ -13,7 +13,8 @@ import {
     parseConfig,
     stackNameProblem,
 } from "../config";
-import { resolveIdentityMode } from "../config/parse";
+import { keyValueProblems, resolveIdentityMode } from "../config/parse";
+import { AWS_REGION_PATTERN } from "../config/keys";
 import {
     ConfigMap,
     applyProjectConfig,
@@ -76,8 +77,8 @@ export function environmentOf(request: Pick<RunRequest, "environment">): Environ
     return upper as Environment;
 }
 
-export function stackNameOf(request: RunRequest): string {
-    const environment = environmentOf(request).toLowerCase();
+/** The problems with the stack the request names (its account id, its stack name), for an environment. */
+function stackNameProblems(request: RunRequest, environment: string): { name: string; problems: string[] } {
     const problems: string[] = [];
     if (request.accountId !== undefined && !/^\d{12}$/.test(request.accountId)) {
         problems.push(`accountId: ${JSON.stringify(request.accountId)} is not a 12-digit AWS account id`);
@@ -87,6 +88,11 @@ export function stackNameOf(request: RunRequest): string {
     if (nameProblem) {
         problems.push(nameProblem.replace(/^stack name/, "stackName:"));
     }
+    return { name, problems };
+}
+
+export function stackNameOf(request: RunRequest): string {
+    const { name, problems } = stackNameProblems(request, environmentOf(request).toLowerCase());
     if (problems.length > 0) {
         throw new InvalidRequestError(problems);
     }
@@ -97,17 +103,11 @@ function asConfigString(value: ConfigValue): string {
     return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-/**
- * The stack config the request sets, keyed `container-insights:<key>` (and `aws:region`). Set it with property-path
- * semantics (`setAllConfig(config, true)`, i.e. `pulumi config set-all --path`): dotted keys such as
- * `clusters.include` are fields of the object keys `clusters` and `agent`.
- */
-export function requestedConfig(request: RunRequest): Record<string, StackConfigValue> {
+/** The request's config and secrets as stack config, with the problems of its keys (unknown, misplaced). */
+function requestedEntries(request: RunRequest): { config: Record<string, StackConfigValue>; problems: string[] } {
     const problems: string[] = [];
     const known = new Set(CONFIG_KEYS.map((spec) => spec.key));
-    const result: Record<string, StackConfigValue> = {
-        [fullKey("environment")]: { value: environmentOf(request), secret: false },
-    };
+    const result: Record<string, StackConfigValue> = {};
     for (const [key, value] of Object.entries(request.config ?? {})) {
         if (Object.hasOwn(DEDICATED_KEYS, key)) {
             problems.push(`config.${key}: pass it as ${DEDICATED_KEYS[key]}`);
@@ -120,19 +120,87 @@ export function requestedConfig(request: RunRequest): Record<string, StackConfig
             result[fullKey(key)] = { value: asConfigString(value), secret: false };
         }
     }
-    for (const key of SECRET_CONFIG_KEYS) {
-        const secret = request.secrets?.[key];
-        if (secret !== undefined) {
+    for (const [key, secret] of Object.entries(request.secrets ?? {})) {
+        if (!(SECRET_CONFIG_KEYS as readonly string[]).includes(key)) {
+            problems.push(
+                `secrets.${key} is not a secret key${didYouMean(key, SECRET_CONFIG_KEYS)}; secret keys: ${SECRET_CONFIG_KEYS.join(", ")}`,
+            );
+        } else if (secret !== undefined && typeof secret !== "string") {
+            problems.push(`secrets.${key}: a secret is a string`);
+        } else if (secret !== undefined) {
             result[fullKey(key)] = { value: secret, secret: true };
         }
     }
     if (request.awsRegion !== undefined) {
         result["aws:region"] = { value: request.awsRegion, secret: false };
     }
+    return { config: result, problems };
+}
+
+/**
+ * Every problem the request has on its own, together: action, environment, account id, stack name, config keys and
+ * each value it sets (as the program would word them), aws:region. Needs no stack, no Pulumi CLI and no AWS; what
+ * depends on the stack's stored config is checked once the stack is open (validateStackConfig).
+ */
+export function requestProblems(request: RunRequest, valueProblems: string[] = []): string[] {
+    const problems: string[] = [];
+    if (!(ACTIONS as readonly string[]).includes(request.action)) {
+        problems.push(`action ${JSON.stringify(request.action)} is not one of ${ACTIONS.join(", ")}`);
+    }
+    let environment: Environment | undefined;
+    try {
+        environment = environmentOf(request);
+    } catch (error) {
+        if (!(error instanceof InvalidEnvironmentError)) {
+            throw error;
+        }
+        problems.push(error.message);
+    }
+    problems.push(...stackNameProblems(request, (environment ?? "prod").toLowerCase()).problems);
+    const { config, problems: keyProblems } = requestedEntries(request);
+    problems.push(...keyProblems);
+    const prefix = fullKey("");
+    const keys = Object.keys(config)
+        .filter((key) => key.startsWith(prefix))
+        .map((key) => key.slice(prefix.length));
+    const { raw } = configForRun({}, config);
+    valueProblems.push(...keyValueProblems(raw, keys));
+    problems.push(...valueProblems);
+    if (request.awsRegion !== undefined && !new RegExp(AWS_REGION_PATTERN).test(request.awsRegion)) {
+        problems.push(
+            `awsRegion: ${JSON.stringify(request.awsRegion)} is not allowed; allowed: AWS region names such as us-east-1`,
+        );
+    }
+    return problems;
+}
+
+/**
+ * Throws when the request has any problem of its own: every one in one InvalidRequestError (a wrong environment
+ * alone is an InvalidEnvironmentError).
+ */
+export function validateRequest(request: RunRequest): void {
+    const valueProblems: string[] = [];
+    const problems = requestProblems(request, valueProblems);
+    if (problems.length === 1) {
+        environmentOf(request);
+    }
+    if (problems.length > 0) {
+        throw new InvalidRequestError(problems, valueProblems.length > 0 ? new ConfigError(valueProblems) : undefined);
+    }
+}
+
+/**
+ * The stack config the request sets, keyed `container-insights:<key>` (and `aws:region`). Set it with property-path
+ * semantics (`setAllConfig(config, true)`, i.e. `pulumi config set-all --path`): dotted keys such as
+ * `clusters.include` are fields of the object keys `clusters` and `agent`.
+ */
+export function requestedConfig(request: RunRequest): Record<string, StackConfigValue> {
+    const environment = { [fullKey("environment")]: { value: environmentOf(request), secret: false } };
+    const { config, problems } = requestedEntries(request);
     if (problems.length > 0) {
         throw new InvalidRequestError(problems);
     }
-    return result;
+    return { ...environment, ...config };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
     RunRequest,
     StackConfigValue,
     stackNameOf,
+    validateRequest,
     validateStackConfig,
 } from "./request";
 import { DEFAULT_LOCK_RETRY, LockRetry, retryWhileLocked } from "./retry";
@@ -157,10 +158,13 @@ async function runQueued(
 }
 
 /**
- * Runs one action on one stack. Request errors (environment, token, config) are thrown before any engine starts;
+ * Runs one action on one stack. Request errors (environment, token, config) are thrown before any engine starts, the
+ * request's own ones (every one together) before the Pulumi CLI is looked for;
  * operations on one stack wait their turn, operations on different stacks run at once.
  */
 export async function runStack(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
+    // The whole request, every problem together, before anything looks for the Pulumi CLI or opens a stack.
+    validateRequest(request);
     const stackName = stackNameOf(request);
     const requested = requestedConfig(request);
     if (options.signal?.aborted) {

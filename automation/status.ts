@@ -28,7 +28,7 @@ import { decodePolicy, samePolicy } from "../lambda/reconciler/documents";
 import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
 import { ClusterFacts, ClusterResult, ReconcilerSettings } from "../lambda/reconciler/types";
 import { readStackConfig } from "../scripts/stackConfig";
-import { EnvironmentError, UsageError, environmentFlag, parseFlags } from "./cliArgs";
+import { EnvironmentError, UsageProblems, environmentFlag, parseFlags } from "./cliArgs";
 import { openLocalStack, PROJECT_DIR, resolveBackend } from "./workspace";
 
 /** The stack's outputs as plain values (secret ones are never needed here). */
@@ -392,26 +392,35 @@ export async function runStatus(args: string[], io: StatusIo): Promise<number> {
 }
 
 async function statusReport(args: string[], io: StatusIo, named: { stack: string | null }): Promise<number> {
-    const flags = parseFlags("status", args, { values: ["env", "stack", "region"], switches: { json: undefined } });
+    // Every usage problem together, before the stack's outputs are read (through the Pulumi CLI).
+    const problems = new UsageProblems("status");
+    const flags = parseFlags(
+        "status",
+        args,
+        { values: ["env", "stack", "region"], switches: { json: undefined } },
+        problems,
+    );
     if (flags.positionals.length > 0) {
-        throw new UsageError(`unexpected argument ${flags.positionals[0]}`, "status");
+        problems.add(`unexpected argument ${flags.positionals[0]}`);
     }
-    const environment = environmentFlag("status", flags.values.env);
+    const environment = problems.check(() => environmentFlag("status", flags.values.env));
     const stackName = flags.values.stack ?? environment;
-    named.stack = stackName;
     const projectDir = io.projectDir ?? PROJECT_DIR;
-    const outputs = await (io.outputs ?? backendOutputs(io.env))(stackName);
+    const fileRegion =
+        stackName !== undefined && existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
+            ? readStackConfig(stackName, projectDir).awsRegion
+            : undefined;
+    const region = flags.values.region ?? fileRegion ?? io.env.AWS_REGION;
+    if (!region && stackName !== undefined) {
+        problems.add("no region: pass --region (the stack's aws:region)");
+    }
+    problems.throwIfAny();
+    named.stack = stackName!;
+    const outputs = await (io.outputs ?? backendOutputs(io.env))(stackName!);
     if (Object.keys(outputs).length === 0) {
         throw new EnvironmentError(
             `stack ${stackName} has no outputs: it has not been deployed (npm run up -- ${stackName})`,
         );
-    }
-    const fileRegion = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
-        ? readStackConfig(stackName, projectDir).awsRegion
-        : undefined;
-    const region = flags.values.region ?? fileRegion ?? io.env.AWS_REGION;
-    if (!region) {
-        throw new UsageError("no region: pass --region (the stack's aws:region)", "status");
     }
     const { clusters, lastRun } = await clusterHealth({
         stackName,

@@ -147,6 +147,24 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
     return { ...nested, ...derived(nested, stackRegion) };
 }
 
+/**
+ * The problems with these keys' values on their own (type, allowed values, pattern), worded as parseConfig words them.
+ * What depends on other keys (requirements, identity and add-on rules) is left to parseConfig on the whole config.
+ */
+export function keyValueProblems(raw: RawConfig, keys: readonly string[]): string[] {
+    const problems = new Problems();
+    for (const key of keys) {
+        const spec = CONFIG_KEYS.find((candidate) => candidate.key === key);
+        if (spec === undefined) {
+            continue;
+        }
+        const group = groupOf(spec);
+        const given = group === undefined ? raw[key] : fieldAt(readGroup(group, raw[group], problems), fieldOf(spec));
+        readKey(spec, given, problems);
+    }
+    return [...new Set(problems.messages)];
+}
+
 function holds(requirement: Requirement, values: Record<string, unknown>): boolean {
     const value = values[requirement.key];
     return "isNot" in requirement ? value !== requirement.isNot : value === requirement.is;

@@ -5,7 +5,7 @@
  * there (the EKS add-on registries are other accounts'; `registryIds` is deprecated and changes nothing).
  */
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { ProviderError } from "@smithy/core/config";
+import { SIGN_IN_ADVICE, isMissingCredentials } from "../common/awsCredentials";
 import { errorMessage, errorText } from "../common/errors";
 
 const PRIVATE_ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
@@ -46,12 +46,11 @@ async function ecrAuthorization(region: string, registry: string, profile?: stri
         );
         token = response.authorizationData?.[0]?.authorizationToken;
     } catch (error) {
-        // The SDK's "no credentials" failures: the provider chain found none, or a named profile does not exist.
-        if (error instanceof ProviderError) {
+        if (isMissingCredentials(error)) {
             throw new MissingCredentialsError(
                 `images:lock needs AWS credentials for ${registry} (private ECR, region ${region}) and found none` +
                     `${profile ? ` in profile ${profile}` : ""} (${errorMessage(error)}): ` +
-                    "sign in (aws sso login, environment variables, an instance role) or pass --profile <name>; nothing was written",
+                    `${SIGN_IN_ADVICE}, or pass --profile <name>; nothing was written`,
             );
         }
         throw new Error(`ECR GetAuthorizationToken in ${region} failed for ${registry}: ${errorText(error)}`);

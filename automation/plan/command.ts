@@ -3,7 +3,8 @@
  * [--json]`: what the stack would create, offline (no Pulumi CLI, no AWS). Exit 0 with the plan, 2 for bad usage or
  * config problems (all of them), 1 when the program fails.
  */
-import { accountFlag, environmentFlag, parseFlags, UsageError } from "../cliArgs";
+import { accountFlag, environmentFlag, parseFlags, UsageProblems } from "../cliArgs";
+import { stackNameProblem } from "../../config/stackName";
 import { stackNameOf } from "../request";
 import { Fleet } from "./fleet";
 import { readFleetFile } from "./fleetFile";
@@ -23,24 +24,36 @@ export interface PlanArguments {
 /** The arguments, or a UsageError; a fleet file's problems come back as `problems` (reported with the config's). */
 export function parsePlanArguments(args: string[]): { parsed: PlanArguments; problems: string[] } {
     const command = "plan";
-    const flags = parseFlags(command, args, {
-        values: ["env", "stack", "account", "fleet", "set"],
-        repeatable: ["set"],
-        switches: { json: undefined },
-        hints: { set: "key=value", fleet: "a JSON file of clusters per region" },
-    });
+    const usage = new UsageProblems(command);
+    const flags = parseFlags(
+        command,
+        args,
+        {
+            values: ["env", "stack", "account", "fleet", "set"],
+            repeatable: ["set"],
+            switches: { json: undefined },
+            hints: { set: "key=value", fleet: "a JSON file of clusters per region" },
+        },
+        usage,
+    );
     if (flags.positionals.length > 0) {
-        throw new UsageError(`unexpected argument ${flags.positionals[0]}`, command);
+        usage.add(`unexpected argument ${flags.positionals[0]}`);
     }
-    const environment = environmentFlag(command, flags.values.env);
-    const accountId = accountFlag(command, flags.values.account);
-    const sets = (flags.repeated.set ?? []).map((item) => {
+    const environment = usage.check(() => environmentFlag(command, flags.values.env));
+    const accountId = usage.check(() => accountFlag(command, flags.values.account));
+    const sets = (flags.repeated.set ?? []).flatMap((item) => {
         const at = item.indexOf("=");
         if (at <= 0) {
-            throw new UsageError(`--set ${JSON.stringify(item)} is not key=value`, command);
+            usage.add(`--set ${JSON.stringify(item)} is not key=value`);
+            return [];
         }
-        return { key: item.slice(0, at), value: item.slice(at + 1) };
+        return [{ key: item.slice(0, at), value: item.slice(at + 1) }];
     });
+    const stackProblem = flags.values.stack === undefined ? undefined : stackNameProblem(flags.values.stack);
+    if (stackProblem) {
+        usage.add(stackProblem.replace(/^stack name/, "--stack"));
+    }
+    usage.throwIfAny();
     let fleet: Fleet = {};
     const problems: string[] = [];
     if (flags.values.fleet !== undefined) {
@@ -53,7 +66,7 @@ export function parsePlanArguments(args: string[]): { parsed: PlanArguments; pro
     }
     const stack = stackNameOf({
         action: "preview",
-        environment,
+        environment: environment!,
         ...(flags.values.stack ? { stackName: flags.values.stack } : {}),
         ...(accountId ? { accountId } : {}),
     });

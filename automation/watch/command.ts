@@ -11,12 +11,12 @@ import {
     EnvironmentError,
     parseFlags,
     portFlag,
-    UsageError,
+    UsageProblems,
 } from "../cliArgs";
 import { InsightsEvent } from "../events";
 import { RunRequest } from "../request";
 import { StackQueue } from "../queue";
-import { stackNameOf } from "../request";
+import { requestProblems, stackNameOf } from "../request";
 import { resolveBackend } from "../workspace";
 import { BackoffSettings, DEFAULT_BACKOFF } from "./backoff";
 import { DEFAULT_DEBOUNCE, DebounceSettings, debounceProblems } from "./debounce";
@@ -40,44 +40,55 @@ export interface WatchArguments {
 
 export function parseWatchArguments(args: string[], env: NodeJS.ProcessEnv): WatchArguments {
     const command = "watch";
-    const flags = parseFlags(command, args, {
-        values: [
-            "env",
-            "stack",
-            "account",
-            "queue-url",
-            "quiet-window",
-            "max-wait",
-            "port",
-            "grace-period",
-            "cancel-timeout",
-        ],
-    });
+    const problems = new UsageProblems(command);
+    const flags = parseFlags(
+        command,
+        args,
+        {
+            values: [
+                "env",
+                "stack",
+                "account",
+                "queue-url",
+                "quiet-window",
+                "max-wait",
+                "port",
+                "grace-period",
+                "cancel-timeout",
+            ],
+        },
+        problems,
+    );
     if (flags.positionals.length > 0) {
-        throw new UsageError(`unexpected argument ${flags.positionals[0]}`, command);
+        problems.add(`unexpected argument ${flags.positionals[0]}`);
     }
-    const environment = environmentFlag(command, flags.values.env);
-    const accountId = accountFlag(command, flags.values.account);
+    const environment = problems.check(() => environmentFlag(command, flags.values.env));
+    const accountId = problems.check(() => accountFlag(command, flags.values.account));
     const queueUrl = flags.values["queue-url"];
     if (queueUrl !== undefined && !regionOfQueueUrl(queueUrl)) {
-        throw new UsageError(
+        problems.add(
             `--queue-url ${JSON.stringify(queueUrl)} is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)`,
-            command,
         );
     }
-    const debounce = {
-        quietMs: durationFlag(command, "quiet-window", flags.values["quiet-window"], DEFAULT_DEBOUNCE.quietMs),
-        maxWaitMs: durationFlag(command, "max-wait", flags.values["max-wait"], DEFAULT_DEBOUNCE.maxWaitMs),
-    };
-    if (flags.values["max-wait"] === undefined) {
-        debounce.maxWaitMs = Math.max(debounce.maxWaitMs, debounce.quietMs);
-    }
-    const problems = debounceProblems(debounce);
-    if (problems.length > 0) {
-        throw new UsageError(`--max-wait: ${problems.join("; ")}`, command);
+    const duration = (name: string, fallbackMs: number) =>
+        problems.check(() => durationFlag(command, name, flags.values[name], fallbackMs));
+    const quietMs = duration("quiet-window", DEFAULT_DEBOUNCE.quietMs);
+    const maxWaitMs = duration("max-wait", DEFAULT_DEBOUNCE.maxWaitMs);
+    const port = problems.check(() => portFlag(command, flags.values.port, DEFAULT_PORT));
+    const gracePeriodMs = duration("grace-period", 5 * 60_000);
+    const cancelTimeoutMs = duration("cancel-timeout", 2 * 60_000);
+    const debounce = { quietMs: quietMs ?? 0, maxWaitMs: maxWaitMs ?? 0 };
+    if (quietMs !== undefined && maxWaitMs !== undefined) {
+        if (flags.values["max-wait"] === undefined) {
+            debounce.maxWaitMs = Math.max(debounce.maxWaitMs, debounce.quietMs);
+        }
+        const debounceProblemList = debounceProblems(debounce);
+        if (debounceProblemList.length > 0) {
+            problems.add(`--max-wait: ${debounceProblemList.join("; ")}`);
+        }
     }
     const request: Omit<RunRequest, "action"> = {
-        environment,
+        environment: environment ?? "",
         ...(flags.values.stack ? { stackName: flags.values.stack } : {}),
         ...(accountId ? { accountId } : {}),
         secrets: {
@@ -85,14 +96,20 @@ export function parseWatchArguments(args: string[], env: NodeJS.ProcessEnv): Wat
             ...(env.CONTAINER_INSIGHTS_EXTERNAL_ID ? { externalId: env.CONTAINER_INSIGHTS_EXTERNAL_ID } : {}),
         },
     };
+    if (environment !== undefined) {
+        for (const problem of requestProblems({ ...request, action: "up" })) {
+            problems.add(problem);
+        }
+    }
+    problems.throwIfAny();
     return {
         request,
         stackName: stackNameOf({ ...request, action: "up" }),
         ...(queueUrl ? { queueUrl } : {}),
         debounce,
-        port: portFlag(command, flags.values.port, DEFAULT_PORT),
-        gracePeriodMs: durationFlag(command, "grace-period", flags.values["grace-period"], 5 * 60_000),
-        cancelTimeoutMs: durationFlag(command, "cancel-timeout", flags.values["cancel-timeout"], 2 * 60_000),
+        port: port!,
+        gracePeriodMs: gracePeriodMs!,
+        cancelTimeoutMs: cancelTimeoutMs!,
     };
 }
 

@@ -39,26 +39,72 @@ export interface ParsedFlags {
     positionals: string[];
 }
 
+/** What a command goes on checking with when its flags could not be parsed (their problems are already noted). */
+export function noFlags(): ParsedFlags {
+    return { values: {}, repeated: {}, switches: new Set(), positionals: [] };
+}
+
 /** `--help` or `-h` anywhere: the CLI prints its help and exits 0 without doing anything else. */
 export function wantsHelp(args: readonly string[]): boolean {
     return args.includes("--help") || args.includes("-h");
 }
 
-/** What a CLI prints on stderr for bad usage: one line naming the problem, then the usage line. */
+/** What a CLI prints on stderr for bad usage: one line per problem, then the usage line. */
 export function usageMessage(program: string, message: string, usage: string): string {
-    return `${program}: ${message}\n${usage}`;
+    const lines = message.split("\n").map((line) => `${program}: ${line}`);
+    return `${lines.join("\n")}\n${usage}`;
 }
 
-/** Parses a command's arguments; an unknown flag is a UsageError naming the known ones and the closest one. */
-export function parseFlags(command: string | undefined, args: readonly string[], spec: FlagSpec): ParsedFlags {
-    const parsed: ParsedFlags = { values: {}, repeated: {}, switches: new Set(), positionals: [] };
+/**
+ * A command's usage problems, collected so that every one is reported together: one UsageError, one line each.
+ * `check` runs one validation and keeps its value, or notes its UsageError and gives undefined.
+ */
+export class UsageProblems {
+    private readonly problems: string[] = [];
+
+    constructor(private readonly command?: string) {}
+
+    add(message: string): void {
+        this.problems.push(message);
+    }
+
+    check<T>(validate: () => T): T | undefined {
+        try {
+            return validate();
+        } catch (error) {
+            if (!(error instanceof UsageError)) {
+                throw error;
+            }
+            this.problems.push(...error.message.split("\n"));
+            return undefined;
+        }
+    }
+
+    /** Throws the one UsageError when anything was noted. */
+    throwIfAny(): void {
+        if (this.problems.length > 0) {
+            throw new UsageError(this.problems.join("\n"), this.command);
+        }
+    }
+}
+
+/**
+ * Parses a command's arguments; every problem (an unknown flag, named with the known ones and the closest one, a
+ * missing value, a flag given twice) is reported together in one UsageError. Given `into`, the problems are noted
+ * there instead and what could be parsed is returned, so the command goes on checking its values.
+ */
+export function parseFlags(
+    command: string | undefined,
+    args: readonly string[],
+    spec: FlagSpec,
+    into?: UsageProblems,
+): ParsedFlags {
+    const parsed = noFlags();
+    const problems = into ?? new UsageProblems(command);
     const switches = spec.switches ?? {};
     const known = [...spec.values, ...Object.keys(switches)].map((name) => `--${name}`);
     const unknown = (arg: string, name: string) =>
-        new UsageError(
-            `unknown argument ${arg}${didYouMean(name, known)}; known: ${known.join(", ") || "none"}`,
-            command,
-        );
+        problems.add(`unknown argument ${arg}${didYouMean(name, known)}; known: ${known.join(", ") || "none"}`);
     for (let i = 0; i < args.length; i++) {
         const arg = args[i];
         const short = Object.entries(switches).find(([, alias]) => alias !== undefined && arg === `-${alias}`);
@@ -69,31 +115,39 @@ export function parseFlags(command: string | undefined, args: readonly string[],
         const match = /^--([A-Za-z-]+)(?:=(.*))?$/.exec(arg);
         if (!match) {
             if (arg.startsWith("-") && arg !== "-") {
-                throw unknown(arg, arg);
+                unknown(arg, arg);
+            } else {
+                parsed.positionals.push(arg);
             }
-            parsed.positionals.push(arg);
             continue;
         }
         const [, name, inline] = match;
         if (Object.hasOwn(switches, name) && inline === undefined) {
             parsed.switches.add(name);
         } else if (Object.hasOwn(switches, name)) {
-            throw new UsageError(`--${name} takes no value`, command);
+            problems.add(`--${name} takes no value`);
         } else if (spec.values.includes(name)) {
-            const value = inline ?? args[++i];
-            if (value === undefined || value === "" || value.startsWith("--")) {
+            const next = inline === undefined ? args[i + 1] : inline;
+            if (next === undefined || next === "" || next.startsWith("--")) {
                 const hint = spec.hints?.[name];
-                throw new UsageError(`--${name} needs a value${hint ? ` (${hint})` : ""}`, command);
+                problems.add(`--${name} needs a value${hint ? ` (${hint})` : ""}`);
+                continue;
+            }
+            if (inline === undefined) {
+                i++;
             }
             if (spec.repeatable?.includes(name)) {
-                (parsed.repeated[name] ??= []).push(value);
+                (parsed.repeated[name] ??= []).push(next);
             } else if (Object.hasOwn(parsed.values, name)) {
-                throw new UsageError(`--${name} is given twice`, command);
+                problems.add(`--${name} is given twice`);
             }
-            parsed.values[name] = value;
+            parsed.values[name] = next;
         } else {
-            throw unknown(arg, `--${name}`);
+            unknown(arg, `--${name}`);
         }
+    }
+    if (!into) {
+        problems.throwIfAny();
     }
     return parsed;
 }

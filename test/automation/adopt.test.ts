@@ -160,6 +160,38 @@ describe("container-insights adopt", () => {
         ]);
     });
 
+    it("without AWS credentials says what to do in one line, exit 1 (the SDK's own provider chain finds none)", async () => {
+        const saved = { ...process.env };
+        for (const name of Object.keys(process.env).filter((n) => n.startsWith("AWS_"))) {
+            delete process.env[name];
+        }
+        const none = join(mkdtempSync(join(tmpdir(), "no-aws-")), "absent");
+        Object.assign(process.env, {
+            AWS_SHARED_CREDENTIALS_FILE: none,
+            AWS_CONFIG_FILE: none,
+            AWS_EC2_METADATA_DISABLED: "true",
+        });
+        const err: string[] = [];
+        try {
+            const code = await main(["adopt", "--env", "prod", "--region", "us-east-1"], {
+                out: () => undefined,
+                err: (line) => err.push(line),
+                env: {},
+            });
+            assert.equal(code, 1);
+        } finally {
+            for (const name of Object.keys(process.env).filter((n) => !(n in saved))) {
+                delete process.env[name];
+            }
+            Object.assign(process.env, saved);
+        }
+        assert.equal(err.length, 1, err.join("\n"));
+        assert.match(
+            err[0],
+            /^container-insights: adopt reads the AWS account and found no AWS credentials \(.+\): sign in \(aws sso login, environment variables, an instance role\) or set AWS_PROFILE; nothing was changed$/,
+        );
+    });
+
     it("is bad usage (exit 2) without --env, through the real entry point", function () {
         this.timeout(60000);
         const result = spawnSync("npx", ["container-insights", "adopt"], {

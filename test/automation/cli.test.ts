@@ -145,6 +145,60 @@ describe("container-insights CLI", () => {
         assert.match(err.join("\n"), /\nusage: npx container-insights up --env <prod\|uat> .*--yes$/);
     });
 
+    it("reports every usage problem of a command together (exit 2), before anything looks for the Pulumi CLI or AWS", async () => {
+        const never = async (): Promise<RunResult> => assert.fail("must not run");
+        const cases: Array<[string[], RegExp[]]> = [
+            [
+                ["up", "--env", "dev", "--account", "12", "--regions", "mars", "--stak", "x"],
+                [
+                    /^npx container-insights: unknown argument --stak \(did you mean --stack\?\)/m,
+                    /^npx container-insights: unexpected argument x$/m,
+                    /^npx container-insights: --env "dev" is not one of prod, uat/m,
+                    /^npx container-insights: up changes real resources: run preview first, then add --yes$/m,
+                    /^npx container-insights: --account "12" is not a 12-digit AWS account id$/m,
+                    /^npx container-insights: --regions: "mars" is not an AWS region name/m,
+                    /\nusage: npx container-insights up --env <prod\|uat> /,
+                ],
+            ],
+            [["preview", "--env", "prod", "--stack", "a.b"], [/--stack "a\.b" is not allowed/]],
+            [
+                ["plan", "--env", "qa", "--set", "novalue", "--account", "x"],
+                [/--env "qa" is not one of/, /--set "novalue" is not key=value/, /--account "x" is not a 12-digit/],
+            ],
+            [
+                ["watch", "--env", "prod", "--port", "99999", "--quiet-window", "soon", "--stack", "a b"],
+                [
+                    /--port "99999" is not a TCP port/,
+                    /--quiet-window "soon" is not a duration/,
+                    /stackName: "a b" is not allowed/,
+                ],
+            ],
+            [
+                ["status", "--env", "prod", "--stack", "nowhere", "--bogus"],
+                [/unknown argument --bogus/, /no region: pass --region/],
+            ],
+            [
+                ["adopt", "--env", "qa", "extra"],
+                [/unexpected argument extra/, /--env "qa" is not one of/],
+            ],
+        ];
+        for (const [argv, messages] of cases) {
+            const out: string[] = [];
+            const err: string[] = [];
+            const code = await main(argv, {
+                out: (l) => out.push(l),
+                err: (l) => err.push(l),
+                env: { PATH: "/nonexistent" },
+                run: never,
+                outputs: async () => assert.fail("status must not read the stack before its arguments are checked"),
+            });
+            assert.equal(code, 2, `${argv.join(" ")}: ${err.join("\n")}`);
+            for (const message of messages) {
+                assert.match(err.join("\n"), message, argv.join(" "));
+            }
+        }
+    });
+
     it("prints help on help, --help and -h, for the whole CLI or one command, and exits 0", async () => {
         const never = async (): Promise<RunResult> => assert.fail("must not run");
         for (const argv of [["help"], ["--help"], ["-h"]]) {
@@ -162,13 +216,13 @@ describe("container-insights CLI", () => {
             ["status", "--help"],
             ["up", "-h"],
             ["adopt", "--env", "nonsense", "--help"],
+            ["help", "--help"],
+            ["help", "-h"],
         ]) {
-            const { code, out } = await cli(argv, never);
-            assert.equal(code, 0, argv.join(" "));
-            assert.match(
-                out[0],
-                new RegExp(`^usage: npx container-insights ${argv[0] === "help" ? argv[1] : argv[0]} `),
-            );
+            const { code, out, err } = await cli(argv, never);
+            assert.equal(code, 0, `${argv.join(" ")}: ${err.join("\n")}`);
+            const command = argv[0] === "help" && !argv[1].startsWith("-") ? argv[1] : argv[0];
+            assert.match(out[0], new RegExp(`^usage: npx container-insights ${command} `));
         }
     });
 

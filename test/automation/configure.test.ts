@@ -96,6 +96,50 @@ describe("configure (npm run configure -- <stack>)", () => {
         assert.deepEqual(calls, [["whoami"]]);
     });
 
+    it("looks for the Pulumi CLI first: without it, exit 1 saying to install it, before asking or writing anything", async () => {
+        const emptyPath = mkdtempSync(join(tmpdir(), "no-pulumi-"));
+        for (const argv of [
+            ["configure", "prod"],
+            ["configure", "--env", "prod"],
+        ]) {
+            const err: string[] = [];
+            const code = await main(argv, {
+                out: () => undefined,
+                err: (l) => err.push(l),
+                env: { PATH: emptyPath },
+                ask: async () => assert.fail("must not ask"),
+            });
+            assert.equal(code, 1, argv.join(" "));
+            assert.deepEqual(err, [
+                "container-insights: the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/), put it on PATH and run again",
+            ]);
+        }
+    });
+
+    it("takes --env like every other command, and reports every usage problem together", async () => {
+        const calls: string[][] = [];
+        const io = {
+            out: () => undefined,
+            err: (l: string) => err.push(l),
+            env: { PULUMI_BACKEND_URL: "s3://bucket" },
+            ask: async () => undefined,
+            pulumi: (async (args) => {
+                calls.push(args);
+                return { code: 0, stdout: "", stderr: "" };
+            }) as RunPulumi,
+        };
+        const err: string[] = [];
+        assert.equal(await main(["configure", "--env", "uat"], io), 2, "the input ends before roleName");
+        assert.deepEqual(calls[0], ["stack", "select", "--create", "uat"]);
+        err.length = 0;
+        assert.equal(await main(["configure", "--env", "dev", "--stak", "x"], io), 2);
+        const text = err.join("\n");
+        assert.match(text, /^npx container-insights: unknown argument --stak \(did you mean --stack\?\)/m);
+        assert.match(text, /^npx container-insights: --env "dev" is not one of prod, uat/m);
+        assert.match(text, /\nusage: npx container-insights configure --env <prod\|uat> \[--stack NAME\]$/);
+        assert.equal(calls.length, 1, "nothing ran for the bad command line");
+    });
+
     it("re-asks a bad roleName, skips the external id and the Datadog key when autoUpdate and agent.install are false, and refuses an unknown stack", async () => {
         const project = mkdtempSync(join(tmpdir(), "project-"));
         copyFileSync(join(ROOT, "Pulumi.yaml"), join(project, "Pulumi.yaml"));

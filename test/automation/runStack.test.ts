@@ -11,6 +11,7 @@ import {
     PolicyViolationError,
     PulumiCliMissingError,
     StackLockedError,
+    InvalidEnvironmentError,
     InvalidRequestError,
 } from "../../automation/errors";
 import { InsightsEvent } from "../../automation/events";
@@ -338,6 +339,52 @@ describe("runStack", () => {
                 e.cause instanceof ConfigError,
         );
         assert.equal(fake.calls.length, 0);
+    });
+
+    it("validates the whole request, every problem together, before it looks for the Pulumi CLI", async () => {
+        const noCli = { pulumiHome: mkdtempSync(join(tmpdir(), "no-cli-")), queue: new StackQueue() };
+        await assert.rejects(
+            runStack(
+                request({
+                    environment: "DEV",
+                    accountId: "12",
+                    awsRegion: "mars-1",
+                    config: { rolename: "R", logRetentionDays: 4 },
+                    secrets: { token: "tok-SECRET", apiKey: "x" } as RunRequest["secrets"],
+                }),
+                noCli,
+            ),
+            (e: unknown) => {
+                assert.ok(e instanceof InvalidRequestError, String(e));
+                assert.deepEqual(
+                    e.problems.map((problem) => problem.split(/[: ]/)[0]),
+                    [
+                        "environment",
+                        "accountId",
+                        "config.rolename",
+                        "secrets.apiKey",
+                        "container-insights",
+                        "awsRegion",
+                    ],
+                );
+                assert.match(e.message, /config\.rolename is not a known key \(did you mean roleName\?\)/);
+                assert.doesNotMatch(e.message, /tok-SECRET/);
+                return true;
+            },
+        );
+        // The values the request sets are checked as the program checks them, still before the CLI is looked for.
+        await assert.rejects(
+            runStack(request({ config: { roleName: "R", logRetentionDays: 4, "agent.install": "maybe" } }), noCli),
+            (e: unknown) =>
+                e instanceof InvalidRequestError &&
+                e.problems.length === 2 &&
+                /logRetentionDays: 4 is not allowed/.test(e.message) &&
+                /agent\.install/.test(e.message) &&
+                e.cause instanceof ConfigError,
+        );
+        // A wrong environment alone keeps its own error.
+        await assert.rejects(runStack(request({ environment: "DEV" }), noCli), InvalidEnvironmentError);
+        await assert.rejects(runStack(request(), noCli), PulumiCliMissingError);
     });
 
     it("queues operations on one stack and runs different stacks at once", async () => {
