@@ -9,12 +9,11 @@
 import { statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { UsageError, USAGE_EXIT_CODE, parseFlags, wantsHelp } from "../policies/lib/cliArgs";
+import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench } from "./cli";
 import { engineMissing } from "../engine/paths";
 import { Fleet } from "../engine/emulator/seed";
 import { DeployedStack, ROLE_NAME, STACK } from "../test/engine/stack";
 
-const USAGE = "usage: npm run bench:engine -- [--sizes 10,50,200] [--json]";
 const REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"];
 
 interface Figure {
@@ -77,50 +76,46 @@ async function measure(clusters: number, progress: (line: string) => void): Prom
     }
 }
 
-async function main(args: string[]): Promise<number> {
-    if (wantsHelp(args)) {
-        process.stdout.write(`${USAGE}\n`);
-        return 0;
-    }
-    let sizes: number[];
-    let json: boolean;
-    try {
-        const flags = parseFlags(undefined, args, { values: ["sizes"], switches: { json: undefined } });
-        json = flags.switches.has("json");
-        sizes = (flags.values.sizes ?? "10,50,200").split(",").map((text) => {
-            const size = Number(text);
-            if (!Number.isInteger(size) || size < 1) {
-                throw new UsageError(`--sizes takes whole numbers above 0, separated by commas (got "${text}")`);
-            }
-            return size;
-        });
-    } catch (error) {
-        if (error instanceof UsageError) {
-            process.stderr.write(`bench:engine: ${error.message}\n${USAGE}\n`);
-            return USAGE_EXIT_CODE;
-        }
-        throw error;
-    }
+export const ENGINE_BENCH: BenchSpec = {
+    name: "bench:engine",
+    usage: "[--sizes 10,50,200] [--json]",
+    values: ["sizes"],
+    switches: ["json"],
+    check: (values) =>
+        sizesOf(values.sizes)
+            .filter((part) => !/^[1-9]\d*$/.test(part))
+            .map((part) => `--sizes takes whole numbers above 0, separated by commas (got "${part}")`),
+};
+
+export function main(argv: string[], io: BenchIo = PROCESS_IO): Promise<number> {
+    return runBench(ENGINE_BENCH, argv, (args) => measureSizes(args, io), io);
+}
+
+function sizesOf(text = "10,50,200"): string[] {
+    return text.split(",");
+}
+
+async function measureSizes(args: BenchArgs, io: BenchIo): Promise<number> {
+    const json = args.switches.has("json");
+    const sizes = sizesOf(args.values.sizes).map(Number);
     const missing = engineMissing();
     if (missing) {
-        process.stderr.write(`bench:engine: ${missing}\n`);
+        io.err(`bench:engine: ${missing}\n`);
         return 1;
     }
-    const progress = (line: string) => process.stderr.write(`▶ ${line}\n`);
+    const progress = (line: string) => io.err(`▶ ${line}\n`);
     const figures: Figure[] = [];
     for (const size of sizes) {
         figures.push(await measure(size, progress));
     }
     const machine = { cpus: cpus().length, model: cpus()[0]?.model, node: process.version };
     if (json) {
-        process.stdout.write(`${JSON.stringify({ machine, singleStack: figures })}\n`);
+        io.out(`${JSON.stringify({ machine, singleStack: figures })}\n`);
     } else {
-        process.stdout.write(`machine: ${machine.cpus} × ${machine.model}, Node.js ${machine.node}\n`);
-        process.stdout.write(
-            "clusters | resources | first up ms | no-change up ms | state bytes | first up ms/cluster\n",
-        );
+        io.out(`machine: ${machine.cpus} × ${machine.model}, Node.js ${machine.node}\n`);
+        io.out("clusters | resources | first up ms | no-change up ms | state bytes | first up ms/cluster\n");
         for (const f of figures) {
-            process.stdout.write(
+            io.out(
                 `${f.clusters} | ${f.resources} | ${f.firstUpMs} | ${f.noChangeUpMs} | ${f.stateBytes} | ${f.firstUpMsPerCluster}\n`,
             );
         }
@@ -128,4 +123,6 @@ async function main(args: string[]): Promise<number> {
     return 0;
 }
 
-main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

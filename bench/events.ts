@@ -42,6 +42,7 @@ import { seededRandom } from "./seededRandom";
 import type { TargetCheck } from "./targets";
 import { VirtualClock } from "./virtualClock";
 import { vendorReconcile } from "./vendorAlgorithm";
+import { BenchArgs, BenchSpec, runBench } from "./cli";
 import { exitWhenFlushed } from "../policies/lib/exit";
 
 const SIMULATION = { readLatencyMs: 20, writeLatencyMs: 40, iamWritesPerSecond: 20 };
@@ -412,25 +413,40 @@ export async function runEventsBench(
     return { modes, targets: checkEventTargets(modes) };
 }
 
-function option(argv: string[], name: string): number | undefined {
-    const index = argv.indexOf(`--${name}`);
-    return index >= 0 ? Number(argv[index + 1]) : undefined;
-}
-
 const minutes = (ms: number | null) => (ms === null ? "-" : Number.isFinite(ms) ? (ms / MINUTE).toFixed(1) : "never");
+
+export const EVENTS_BENCH: BenchSpec = {
+    name: "bench:events",
+    usage: "[--json] [--seed <n>] [--days <n>] [--clusters-per-day <n>] [--existing <n>]",
+    numbers: {
+        seed: { whole: true, atLeast: 0 },
+        days: { whole: false, above: 0 },
+        "clusters-per-day": { whole: true, atLeast: 1 },
+        existing: { whole: true, atLeast: 0 },
+    },
+    switches: ["json"],
+};
 
 export async function main(
     argv: string[],
     out: (text: string) => void = (t) => process.stdout.write(t),
     err: (text: string) => void = (t) => process.stderr.write(t),
 ): Promise<number> {
-    const json = argv.includes("--json");
-    const seed = option(argv, "seed") ?? randomInt(1, 2 ** 31);
+    return runBench(EVENTS_BENCH, argv, (args) => measureEvents(args, out, err), { out, err });
+}
+
+async function measureEvents(
+    args: BenchArgs,
+    out: (text: string) => void,
+    err: (text: string) => void,
+): Promise<number> {
+    const json = args.switches.has("json");
+    const seed = args.numbers.seed ?? randomInt(1, 2 ** 31);
     const options: EventsBenchOptions = {
         seed,
-        days: option(argv, "days") ?? DEFAULT_OPTIONS.days,
-        clustersPerDay: option(argv, "clusters-per-day") ?? DEFAULT_OPTIONS.clustersPerDay,
-        existingClusters: option(argv, "existing") ?? DEFAULT_OPTIONS.existingClusters,
+        days: args.numbers.days ?? DEFAULT_OPTIONS.days,
+        clustersPerDay: args.numbers["clusters-per-day"] ?? DEFAULT_OPTIONS.clustersPerDay,
+        existingClusters: args.numbers.existing ?? DEFAULT_OPTIONS.existingClusters,
     };
     const { modes, targets } = await runEventsBench(options, json ? undefined : (line) => err(`${line}\n`));
     const code = targets.every((t) => t.pass) ? 0 : 1;

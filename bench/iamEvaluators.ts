@@ -15,6 +15,7 @@ import { probeRequests } from "../test/policyProbes";
 import { parsedAsTheProgramSeesIt } from "../test/renderedDocuments";
 import { ACCOUNT_ID, FLEET_REGIONS, baseConfig } from "../test/harness";
 import { PROD_SCOPE } from "../test/reconciler.helpers";
+import { BenchIo, BenchSpec, PROCESS_IO, runBench } from "./cli";
 
 function documents(): Array<[string, PolicyDocument]> {
     const deployer = (config: Record<string, string>) =>
@@ -78,24 +79,36 @@ async function measure(name: string, document: PolicyDocument): Promise<Row> {
     };
 }
 
-async function main(argv: string[]) {
+export const IAM_BENCH: BenchSpec = { name: "bench:iam", usage: "[--json]", switches: ["json"] };
+
+export function main(argv: string[], io: BenchIo = PROCESS_IO): Promise<number> {
+    return runBench(IAM_BENCH, argv, (args) => measureAll(args.switches.has("json"), io), io);
+}
+
+async function measureAll(json: boolean, io: BenchIo): Promise<number> {
     const rows: Row[] = [];
     for (const [name, document] of documents()) {
         rows.push(await measure(name, document));
     }
-    if (argv.includes("--json")) {
-        process.stdout.write(`${JSON.stringify({ rows })}\n`);
-        return;
+    if (json) {
+        io.out(`${JSON.stringify({ rows })}\n`);
+        return 0;
     }
     for (const r of rows) {
-        process.stdout.write(
+        io.out(
             `${r.document}: ${r.statements} statements, ${r.probes} probes; ours ${r.oursMsPerRequest} ms/request, ` +
                 `iam-simulate ${r.iamSimulateMsPerRequest} ms/request (${(r.iamSimulateMsPerRequest / r.oursMsPerRequest).toFixed(0)}x)\n`,
         );
     }
+    return 0;
 }
 
-main(process.argv.slice(2)).catch((error) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 1;
-});
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+            process.exitCode = 1;
+        },
+    );
+}

@@ -1,5 +1,5 @@
 /**
- * npm run bench:policy
+ * npm run bench:policy [-- --json]
  * 1. The offline check (`policy-check`, every policy) on one YAML file of 20,000 Deployments: wall time of the whole
  *    command (process start included) and its peak RSS, read from the OS (getrusage of the finished child).
  * 2. The stack policies alone on stacks of 1,000 to 8,000 buckets, each with its encryption, public access block and
@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench } from "./cli";
 import { exitWhenFlushed } from "../policies/lib/exit";
 
 const DEPLOYMENTS = 20_000;
@@ -129,16 +130,29 @@ async function measureStack(buckets: number) {
     };
 }
 
-async function main() {
-    const [mode, ...args] = process.argv.slice(2);
-    if (mode === "--check") {
-        process.stdout.write(`${JSON.stringify(await measureCheck(args[0], args[1]))}\n`);
-        return;
+export const POLICY_BENCH: BenchSpec = {
+    name: "bench:policy",
+    usage: "[--json]",
+    switches: ["json"],
+    // The children's own modes: one offline check of a file with a config, one stack of n buckets.
+    values: ["check", "config"],
+    numbers: { stack: { whole: true, atLeast: 1 } },
+};
+
+export function main(argv: string[], io: BenchIo = PROCESS_IO): Promise<number> {
+    return runBench(POLICY_BENCH, argv, (args) => measureAll(args, io), io);
+}
+
+async function measureAll(args: BenchArgs, io: BenchIo): Promise<number> {
+    if (args.values.check !== undefined && args.values.config !== undefined) {
+        io.out(`${JSON.stringify(await measureCheck(args.values.check, args.values.config))}\n`);
+        return 0;
     }
-    if (mode === "--stack") {
-        process.stdout.write(`${JSON.stringify(await measureStack(Number(args[0])))}\n`);
-        return;
+    if (args.numbers.stack !== undefined) {
+        io.out(`${JSON.stringify(await measureStack(args.numbers.stack))}\n`);
+        return 0;
     }
+    const json = args.switches.has("json");
     const child = (...childArgs: string[]) =>
         JSON.parse(
             execFileSync(process.execPath, [...process.execArgv, __filename, ...childArgs], { encoding: "utf8" })
@@ -146,8 +160,10 @@ async function main() {
                 .split("\n")
                 .pop()!,
         );
+    const print = (line: string) => (json ? undefined : io.out(`${line}\n`));
 
     const directory = mkdtempSync(join(tmpdir(), "bench-policy-"));
+    let check: Record<string, unknown>;
     try {
         const file = join(directory, "deployments.yaml");
         writeFileSync(file, Array.from({ length: DEPLOYMENTS }, (_, i) => deployment(i)).join("---\n"));
@@ -159,28 +175,37 @@ async function main() {
                 "ecr-image-signed": { signedDigests: [DIGEST] },
             }),
         );
-        const check = child("--check", file, config);
-        console.log(
+        check = child("--check", file, "--config", config);
+        print(
             `offline check, ${DEPLOYMENTS.toLocaleString("en-US")} Deployments in one file (every policy, process start included)`,
         );
-        console.log(
+        print(
             `  checked ${check.checked}, ${check.violations} violations (exit ${check.exit}): ${check.wallMs} ms wall, ${check.peakRssMiB} MiB peak RSS (targets: 8,000 ms, 500 MB)`,
         );
     } finally {
         rmSync(directory, { recursive: true, force: true });
     }
-    console.log(
-        "stack policies (S3 encryption, TLS-only, public access block) | buckets | resources | ms | µs per resource",
-    );
+    print("stack policies (S3 encryption, TLS-only, public access block) | buckets | resources | ms | µs per resource");
+    const stacks: Array<Record<string, number>> = [];
     for (const buckets of BUCKET_COUNTS) {
         const figures = child("--stack", String(buckets));
-        console.log(
+        stacks.push(figures);
+        print(
             `  ${String(figures.buckets).padStart(6)} | ${String(figures.resources).padStart(6)} | ${String(figures.ms).padStart(6)} | ${String(figures.usPerResource).padStart(4)}`,
         );
     }
+    if (json) {
+        io.out(`${JSON.stringify({ offlineCheck: check, stacks })}\n`);
+    }
+    return 0;
 }
 
-main().catch((error: unknown) => {
-    console.error(error);
-    exitWhenFlushed(1);
-});
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            console.error(error);
+            exitWhenFlushed(1);
+        },
+    );
+}

@@ -1,5 +1,5 @@
 /**
- * npm run bench:program
+ * npm run bench:program [-- --json] [--clusters <n>]
  * Wall time and peak memory of the whole program under Pulumi mocks, at 100 and 1,000 clusters over 17 regions.
  * Each size runs in a child process of its own so that one size's memory does not colour the other's. Each run also
  * checks the scale case (the unit suite keeps a small fleet): every cluster gets its component, provider, namespace
@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { strict as assert } from "node:assert";
 import { FLEET_REGIONS as REGIONS, Fleet, ProgramRun, baseConfig, runProgram } from "../test/harness";
 import { ClusterStatus } from "../components/cluster/types";
+import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench } from "./cli";
 import { exitWhenFlushed } from "../policies/lib/exit";
 
 async function measure(clusters: number) {
@@ -47,26 +48,54 @@ function checkScale(run: ProgramRun, clusters: number): void {
     assert.equal(new Set(statuses.map((s) => s.roleArn)).size, clusters, "distinct roles");
 }
 
-async function main() {
-    const size = process.argv[2];
-    if (size) {
-        process.stdout.write(`${JSON.stringify(await measure(Number(size)))}\n`);
-        return;
-    }
-    console.log("clusters | resources registered | wall ms | peak RSS MiB");
-    for (const clusters of [100, 1000]) {
-        const output = execFileSync(process.execPath, [...process.execArgv, __filename, String(clusters)], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "ignore"],
-        });
-        const figures = JSON.parse(output.trim().split("\n").pop()!);
-        console.log(
-            `${String(figures.clusters).padStart(8)} | ${String(figures.resources).padStart(20)} | ${String(figures.wallMs).padStart(7)} | ${String(figures.peakRssMiB).padStart(12)}`,
-        );
-    }
+export const PROGRAM_BENCH: BenchSpec = {
+    name: "bench:program",
+    usage: "[--json] [--clusters <n>]   (default: 100 and 1,000 clusters, each in a child process)",
+    numbers: { clusters: { whole: true, atLeast: 1 } },
+    switches: ["json"],
+};
+
+type Figures = Awaited<ReturnType<typeof measure>>;
+
+export function main(argv: string[], io: BenchIo = PROCESS_IO): Promise<number> {
+    return runBench(PROGRAM_BENCH, argv, (args) => measureSizes(args, io), io);
 }
 
-main().catch((error) => {
-    console.error(error);
-    exitWhenFlushed(1);
-});
+async function measureSizes(args: BenchArgs, io: BenchIo): Promise<number> {
+    const json = args.switches.has("json");
+    const one = args.numbers.clusters;
+    const figures: Figures[] = [];
+    if (one !== undefined) {
+        figures.push(await measure(one));
+    } else {
+        for (const clusters of [100, 1000]) {
+            const output = execFileSync(
+                process.execPath,
+                [...process.execArgv, __filename, "--clusters", String(clusters), "--json"],
+                { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+            );
+            figures.push(...(JSON.parse(output.trim().split("\n").pop()!) as { sizes: Figures[] }).sizes);
+        }
+    }
+    if (json) {
+        io.out(`${JSON.stringify({ sizes: figures })}\n`);
+        return 0;
+    }
+    io.out("clusters | resources registered | wall ms | peak RSS MiB\n");
+    for (const f of figures) {
+        io.out(
+            `${String(f.clusters).padStart(8)} | ${String(f.resources).padStart(20)} | ${String(f.wallMs).padStart(7)} | ${String(f.peakRssMiB).padStart(12)}\n`,
+        );
+    }
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            console.error(error);
+            exitWhenFlushed(1);
+        },
+    );
+}

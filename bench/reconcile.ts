@@ -22,6 +22,7 @@ import {
 } from "./targets";
 import { VirtualClock } from "./virtualClock";
 import { vendorReconcile } from "./vendorAlgorithm";
+import { BenchArgs, BenchIo, BenchSpec, runBench } from "./cli";
 import { exitWhenFlushed } from "../policies/lib/exit";
 
 const SIMULATION = { readLatencyMs: 20, writeLatencyMs: 40, iamWritesPerSecond: 20 };
@@ -51,11 +52,6 @@ const QUOTA_SWEEP = { regions: 5, clusters: 250, quotas: [10, 20, 50, 100] };
 const BUDGET_MS = 14 * 60_000;
 
 const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function option(name: string): number | undefined {
-    const index = process.argv.indexOf(`--${name}`);
-    return index >= 0 ? Number(process.argv[index + 1]) : undefined;
-}
 
 const BENCH_BOUNDARY = "arn:aws:iam::111122223333:policy/container-insights/bench/nops-ccost-bench-agent-boundary";
 
@@ -173,10 +169,21 @@ function checkQuotaSweep(sweep: QuotaFigures[]): TargetCheck {
     };
 }
 
-async function main() {
-    const json = process.argv.includes("--json");
-    const seed = option("seed") ?? randomInt(1, 2 ** 31);
-    const repetitions = option("repeat") ?? 5;
+export const RECONCILE_BENCH: BenchSpec = {
+    name: "bench:reconcile",
+    usage: "[--json] [--seed <n>] [--repeat <n>]",
+    numbers: { seed: { whole: true, atLeast: 0 }, repeat: { whole: true, atLeast: 1 } },
+    switches: ["json"],
+};
+
+export function main(argv: string[], io?: BenchIo): Promise<number> {
+    return runBench(RECONCILE_BENCH, argv, measureAll, io);
+}
+
+async function measureAll(args: BenchArgs): Promise<number> {
+    const json = args.switches.has("json");
+    const seed = args.numbers.seed ?? randomInt(1, 2 ** 31);
+    const repetitions = args.numbers.repeat ?? 5;
     const cases: CaseFigures[] = [];
     for (const [regionCount, clusters] of CASES) {
         const regions = REGIONS.slice(0, regionCount);
@@ -229,10 +236,10 @@ async function main() {
         console.error(`quota sweep (${QUOTA_SWEEP.regions}, ${QUOTA_SWEEP.clusters}): done`);
     }
     const targets = [...checkTargets(cases), ...checkPodIdentityTargets(cases), checkQuotaSweep(sweep)];
-    process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
+    const code = targets.every((t) => t.pass) ? 0 : 1;
     if (json) {
         process.stdout.write(`${JSON.stringify({ seed, cases, quotaSweep: sweep, targets })}\n`);
-        return;
+        return code;
     }
     console.log(
         `simulated account: reads ${SIMULATION.readLatencyMs} ms, writes ${SIMULATION.writeLatencyMs} ms, IAM quota ${SIMULATION.iamWritesPerSecond} writes/s (simulated time)`,
@@ -264,9 +271,15 @@ async function main() {
     for (const t of targets) {
         console.log(`${t.pass ? "PASS" : "FAIL"} ${t.target} (${t.detail})`);
     }
+    return code;
 }
 
-main().catch((error) => {
-    console.error(error);
-    exitWhenFlushed(1);
-});
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            console.error(error);
+            exitWhenFlushed(1);
+        },
+    );
+}
