@@ -4,8 +4,8 @@
  * the naming functions the program itself uses; without --account the policy serves whichever account it is created in
  * (see CALLER_ACCOUNT).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { PolicyDocument, PolicyStatement, bucketArn, policy } from "../common/documents";
 import {
     addonRoleArnPattern,
@@ -36,6 +36,16 @@ import { iamEventRegion } from "../components/events/patterns";
 import { ConfigError, ParsedConfig, parseConfig } from "../config";
 import { SECRET_PLACEHOLDER, readStackConfig } from "./stackConfig";
 import { errorMessage } from "../common/errors";
+import { PACKAGE_ROOT as PROJECT_DIR } from "../common/packageRoot";
+import { didYouMean } from "../config/suggest";
+import {
+    USAGE_EXIT_CODE,
+    UsageError,
+    UsageProblems,
+    parseFlags,
+    usageMessage,
+    wantsHelp,
+} from "../policies/lib/cliArgs";
 
 /**
  * The provider calls behind each resource type the program registers (create, read, update, delete, tags), by IAM
@@ -1116,79 +1126,134 @@ export function stackDeployerPolicy(
 }
 
 const USAGE =
-    "usage: npm run --silent permissions -- <stack> [--account <id>] [--set key=value ...] [--split <directory>] [--watch]\n" +
-    "  prints the deployer's IAM policy as one minified JSON document; --set applies `pulumi config set --path` (e.g.\n" +
-    "  --set clusters.assumeRoleArn=arn:...); --split writes deployer-policy-<n>.json files, each within IAM's 6,144-character limit;\n" +
-    "  --watch adds what the watch service (container-insights watch) needs on top: SQS on the stack's watch queue";
+    "usage: npm run --silent permissions -- <stack> [--account <id>] [--set key=value ...] [--split <directory>] [--watch]";
 
-export function main(argv: string[]): number {
-    const args = [...argv];
+const HELP = [
+    USAGE,
+    "  prints the deployer's IAM policy as one minified JSON document; --set applies `pulumi config set --path` (e.g.",
+    "  --set clusters.assumeRoleArn=arn:...); --split writes deployer-policy-<n>.json files, each within IAM's 6,144-character",
+    "  limit, into the directory (a policy over the limit is written so by default, into deployer-policy-<stack>/);",
+    "  --watch adds what the watch service (container-insights watch) needs on top: SQS on the stack's watch queue",
+    "exit codes: 0 printed or written; 1 the stack's config is not valid; 2 bad usage (an unknown flag, no such stack file)",
+].join("\n");
+
+interface PermissionsArguments {
+    stack: string;
+    accountId?: string;
+    overrides: Record<string, string>;
+    splitDir?: string;
+    watch: boolean;
+}
+
+function knownStacks(projectDir: string): string[] {
+    const dir = join(projectDir, "stacks");
+    return existsSync(dir)
+        ? readdirSync(dir)
+              .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+              .filter((name): name is string => name !== undefined)
+        : [];
+}
+
+/** The command line, every problem together (an unknown flag, a bad value, no such stack file) in one UsageError. */
+export function parsePermissionsArguments(argv: readonly string[], projectDir = PROJECT_DIR): PermissionsArguments {
+    const problems = new UsageProblems();
+    const flags = parseFlags(
+        undefined,
+        argv,
+        {
+            values: ["account", "set", "split"],
+            repeatable: ["set"],
+            switches: { watch: undefined },
+            hints: {
+                account: "a 12-digit AWS account id",
+                set: "key=value",
+                split: "a directory to write deployer-policy-<n>.json into",
+            },
+        },
+        problems,
+    );
+    const known = knownStacks(projectDir);
+    const [stack, ...extra] = flags.positionals;
+    if (stack === undefined) {
+        problems.add(`name a stack: ${known.join(" or ")}`);
+    } else if (!existsSync(join(projectDir, "stacks", `Pulumi.${stack}.yaml`))) {
+        problems.add(
+            `no stack file stacks/Pulumi.${stack}.yaml${didYouMean(stack, known)}; known stacks: ${known.join(", ")}`,
+        );
+    }
+    if (extra.length > 0) {
+        problems.add(`unexpected argument ${extra[0]}`);
+    }
+    const accountId = flags.values.account;
+    if (accountId !== undefined && !/^[0-9]{12}$/.test(accountId)) {
+        problems.add(`--account ${JSON.stringify(accountId)} is not a 12-digit AWS account id`);
+    }
     const overrides: Record<string, string> = {};
-    let accountId: string | undefined;
-    let stack: string | undefined;
-    let splitDir: string | undefined;
-    let watch = false;
-    while (args.length > 0) {
-        const arg = args.shift()!;
-        if (arg === "--help" || arg === "-h") {
-            process.stdout.write(`${USAGE}\n`);
-            return 0;
-        }
-        if (arg === "--watch") {
-            watch = true;
-        } else if (arg === "--account") {
-            accountId = args.shift();
-            if (!accountId || !/^[0-9]{12}$/.test(accountId)) {
-                process.stderr.write("--account takes a 12-digit AWS account id\n");
-                return 2;
-            }
-        } else if (arg === "--split") {
-            splitDir = args.shift();
-            if (!splitDir || splitDir.startsWith("-")) {
-                process.stderr.write("--split takes a directory to write deployer-policy-<n>.json into\n");
-                return 2;
-            }
-        } else if (arg === "--set") {
-            const pair = args.shift() ?? "";
-            const eq = pair.indexOf("=");
-            if (eq < 1) {
-                process.stderr.write(
-                    `--set takes key=value (a key of the container-insights namespace, dotted for a field: clusters.assumeRoleArn=...), got ${JSON.stringify(pair)}\n`,
-                );
-                return 2;
-            }
-            overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
-        } else if (!stack && !arg.startsWith("-")) {
-            stack = arg;
+    for (const pair of flags.repeated.set ?? []) {
+        const eq = pair.indexOf("=");
+        if (eq < 1) {
+            problems.add(
+                `--set takes key=value (a key of the container-insights namespace, dotted for a field: clusters.assumeRoleArn=...), got ${JSON.stringify(pair)}`,
+            );
         } else {
-            process.stderr.write(`unknown argument ${arg}\n`);
-            return 2;
+            overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
         }
     }
-    if (!stack) {
-        process.stderr.write(`${USAGE}\n`);
-        return 2;
+    problems.throwIfAny();
+    return {
+        stack: stack!,
+        ...(accountId === undefined ? {} : { accountId }),
+        overrides,
+        ...(flags.values.split === undefined ? {} : { splitDir: flags.values.split }),
+        watch: flags.switches.has("watch"),
+    };
+}
+
+/** Where a policy over the limit is written when no --split directory is given. */
+export function defaultSplitDir(stack: string): string {
+    return `deployer-policy-${stack}`;
+}
+
+export function main(argv: string[], io: { cwd: string } = { cwd: process.cwd() }): number {
+    if (wantsHelp(argv)) {
+        process.stdout.write(`${HELP}\n`);
+        return 0;
+    }
+    let args: PermissionsArguments;
+    try {
+        args = parsePermissionsArguments(argv);
+    } catch (error) {
+        if (error instanceof UsageError) {
+            process.stderr.write(`${usageMessage("permissions", error.message, USAGE)}\n`);
+            return USAGE_EXIT_CODE;
+        }
+        throw error;
     }
     try {
-        const document = stackDeployerPolicy(stack, { projectDir: join(__dirname, ".."), accountId, overrides, watch });
+        const document = stackDeployerPolicy(args.stack, {
+            projectDir: PROJECT_DIR,
+            accountId: args.accountId,
+            overrides: args.overrides,
+            watch: args.watch,
+        });
         const parts = splitPolicy(document);
-        if (splitDir !== undefined) {
-            mkdirSync(splitDir, { recursive: true });
-            parts.forEach((part, i) => {
-                const file = join(splitDir!, `deployer-policy-${i + 1}.json`);
-                writeFileSync(file, `${JSON.stringify(part)}\n`);
-                process.stdout.write(`${file}\n`);
-            });
+        if (args.splitDir === undefined && parts.length === 1) {
+            process.stdout.write(`${JSON.stringify(document)}\n`);
             return 0;
         }
-        if (parts.length > 1) {
+        const dir = resolve(io.cwd, args.splitDir ?? defaultSplitDir(args.stack));
+        if (args.splitDir === undefined) {
             process.stderr.write(
                 `the policy is ${policySize(document)} characters, over IAM's ${MANAGED_POLICY_LIMIT}-character limit for a managed policy: ` +
-                    `run again with --split <directory> to write it as ${parts.length} policies (deployer-policy-1.json ...), each within the limit, and attach each\n`,
+                    `written as ${parts.length} policies, each within the limit; attach each (--split <directory> chooses where)\n`,
             );
-            return 1;
         }
-        process.stdout.write(`${JSON.stringify(document)}\n`);
+        mkdirSync(dir, { recursive: true });
+        parts.forEach((part, i) => {
+            const file = join(dir, `deployer-policy-${i + 1}.json`);
+            writeFileSync(file, `${JSON.stringify(part)}\n`);
+            process.stdout.write(`${args.splitDir === undefined ? relative(io.cwd, file) : file}\n`);
+        });
         return 0;
     } catch (error) {
         const hint =

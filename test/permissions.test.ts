@@ -11,6 +11,7 @@ import {
     PROVIDER_ACTIONS,
     UNSCOPED_ACTIONS,
     deployerPolicy,
+    defaultSplitDir,
     main as permissionsMain,
     policySize,
     splitPolicy,
@@ -923,14 +924,14 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
     describe("npm run permissions", () => {
         let out: string;
         let err: string;
-        const run = (argv: string[]) => {
+        const run = (argv: string[], cwd = mkdtempSync(join(tmpdir(), "permissions-cwd-"))) => {
             out = "";
             err = "";
             const write = { out: process.stdout.write, err: process.stderr.write };
             process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
             process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
             try {
-                return permissionsMain(argv);
+                return permissionsMain(argv, { cwd });
             } finally {
                 process.stdout.write = write.out;
                 process.stderr.write = write.err;
@@ -952,7 +953,7 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
             }
         });
 
-        it("fails (exit 1) naming the limit when one document is too big, and --split writes documents within it", () => {
+        it("writes a policy over IAM's limit as split files by default (naming the limit), --split choosing where", () => {
             const large = [
                 "prod",
                 "--set",
@@ -966,31 +967,62 @@ describe("the deployer policy within IAM's managed-policy size limit", () => {
                 "--set",
                 `includeRegions=${JSON.stringify(REGIONS)}`,
             ];
-            assert.equal(run(large), 1);
-            assert.equal(out, "");
+            const cwd = mkdtempSync(join(tmpdir(), "permissions-default-"));
+            assert.equal(run(large, cwd), 0, err);
             assert.match(
                 err,
-                /over IAM's 6144-character limit for a managed policy: run again with --split <directory>/,
+                /over IAM's 6144-character limit for a managed policy: written as \d+ policies, each within/,
             );
+            const written = out.trim().split("\n");
+            assert.ok(written.length > 1);
+            assert.deepEqual(
+                written,
+                written.map((_, i) => join(defaultSplitDir("prod"), `deployer-policy-${i + 1}.json`)),
+            );
+            for (const file of written) {
+                assert.ok(policySize(JSON.parse(readFileSync(join(cwd, file), "utf8"))) <= MANAGED_POLICY_LIMIT, file);
+            }
             const dir = mkdtempSync(join(tmpdir(), "split-"));
             assert.equal(run([...large, "--split", dir]), 0, err);
             const files = out.trim().split("\n");
-            assert.ok(files.length > 1);
+            assert.equal(files.length, written.length);
             for (const file of files) {
+                assert.ok(file.startsWith(dir), file);
                 assert.ok(policySize(JSON.parse(readFileSync(file, "utf8"))) <= MANAGED_POLICY_LIMIT, file);
             }
             // The default stack's events (bus, rules, queues, mapping) put it over one managed policy; without them it fits.
             assert.equal(run(["prod", "--set", "roleName=R", "--set", "events.enabled=false"]), 0, err);
             assert.equal(out, `${JSON.stringify(JSON.parse(out))}\n`, "minified");
-            assert.equal(run(["prod", "--set", "roleName=R"]), 1);
-            assert.match(err, /run again with --split <directory> to write it as 2 policies/);
+            assert.equal(run(["prod", "--set", "roleName=R"]), 0, err);
+            assert.equal(out.trim().split("\n").length, 2);
         });
 
         it("prints usage with --help (exit 0), and refuses a --split without a directory (exit 2)", () => {
             assert.equal(run(["--help"]), 0);
             assert.match(out, /^usage: npm run --silent permissions -- <stack>/);
             assert.equal(run(["prod", "--split"]), 2);
-            assert.match(err, /--split takes a directory/);
+            assert.match(
+                err,
+                /^permissions: --split needs a value \(a directory to write deployer-policy-<n>\.json into\)/,
+            );
+        });
+
+        it("is bad usage (exit 2) with every problem named together: a misspelt flag, no such stack file, a bad account", () => {
+            assert.equal(run(["prd", "--acount", "1", "--set", "roleName"]), 2);
+            const lines = err.trim().split("\n");
+            assert.deepEqual(lines.slice(0, -1), [
+                "permissions: unknown argument --acount (did you mean --account?); known: --account, --set, --split, --watch",
+                "permissions: no stack file stacks/Pulumi.prd.yaml (did you mean prod?); known stacks: prod, uat",
+                "permissions: unexpected argument 1",
+                'permissions: --set takes key=value (a key of the container-insights namespace, dotted for a field: clusters.assumeRoleArn=...), got "roleName"',
+            ]);
+            assert.match(lines.at(-1)!, /^usage: npm run --silent permissions -- <stack>/);
+            assert.equal(out, "");
+            assert.equal(run(["--account", "12"]), 2);
+            assert.match(
+                err,
+                /^permissions: name a stack: prod or uat\npermissions: --account "12" is not a 12-digit AWS account id\n/,
+            );
         });
     });
 });
