@@ -137,6 +137,12 @@ export async function signatureProblem(
     if (!isSha256Digest(reference.digest)) {
         return "is not pinned by a sha256 digest, so it cannot be matched against the signed-digest list";
     }
+    if (settings.signedDigests === undefined && settings.signedDigestsFile === undefined) {
+        return (
+            `has digest ${reference.digest}, and no signed-digest list is configured: give the pack's ecr-image-signed ` +
+            "policy signedDigestsFile (the release pipeline's list) or signedDigests, or signatureEvidence ecr-signing-status"
+        );
+    }
     const entries = [
         ...(settings.signedDigests ?? []),
         ...(settings.signedDigestsFile ? signedDigestsFrom(settings.signedDigestsFile) : []),

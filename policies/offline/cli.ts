@@ -4,13 +4,14 @@
  * Exit 0: no mandatory violation; 1: at least one; 2: bad arguments, or input that cannot be read or parsed.
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { extname } from "node:path";
+import { parseAllDocuments } from "yaml";
 import { policies } from "../policies";
 import { checkResources, PolicyRunError } from "./engine";
 import { readInputs } from "./inputs";
 import { effectiveConfig } from "./policyConfig";
 import { humanReport, jsonReport } from "./report";
-import { InputError } from "./types";
+import { InputError, readProblem } from "./types";
 import { errorMessage } from "../lib/objects";
 import { parseFlags, UsageError, USAGE_EXIT_CODE, usageMessage, wantsHelp } from "../lib/cliArgs";
 import { exitWhenFlushed } from "../lib/exit";
@@ -57,6 +58,7 @@ export function parseArguments(argv: string[]): CliArguments {
     };
 }
 
+/** The pack's config file: JSON when its name ends in .json (JSON's own error then), else one YAML document. */
 function readConfig(file: string | undefined): unknown {
     if (file === undefined) {
         return undefined;
@@ -65,13 +67,27 @@ function readConfig(file: string | undefined): unknown {
     try {
         text = readFileSync(file, "utf8");
     } catch (error) {
-        throw new InputError(file, `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+        throw new InputError(file, readProblem(error));
     }
-    try {
-        return parseYaml(text);
-    } catch (error) {
-        throw new InputError(file, `not valid JSON or YAML: ${errorMessage(error).split("\n")[0]}`);
+    if (extname(file).toLowerCase() === ".json") {
+        try {
+            return JSON.parse(text);
+        } catch (error) {
+            throw new InputError(file, `not valid JSON: ${errorMessage(error).split("\n")[0]}`);
+        }
     }
+    const documents = parseAllDocuments(text);
+    const broken = documents.find((document) => document.errors.length > 0);
+    if (broken) {
+        throw new InputError(file, `not valid YAML: ${broken.errors[0].message.split("\n")[0]}`);
+    }
+    if (documents.length > 1) {
+        throw new InputError(
+            file,
+            `holds ${documents.length} YAML documents; the pack's config is one object keyed by policy name (put every policy's settings in one document)`,
+        );
+    }
+    return documents[0]?.toJS();
 }
 
 export interface CliIo {

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { readYamlDocuments, YamlError } from "./kubernetesYaml";
-import { InputError, InputGroup, OfflineResource } from "./types";
-import { errorMessage, isRecord } from "../lib/objects";
+import { InputError, InputGroup, OfflineResource, readProblem } from "./types";
+import { isRecord } from "../lib/objects";
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 const CLUSTER_SCOPED = new Set([
@@ -274,10 +274,7 @@ function read(path: string, readStdin: () => string): string {
     try {
         return path === "-" ? readStdin() : readFileSync(path, "utf8");
     } catch (error) {
-        throw new InputError(
-            path === "-" ? "stdin" : path,
-            `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
-        );
+        throw new InputError(path === "-" ? "stdin" : path, readProblem(error));
     }
 }
 
@@ -290,10 +287,7 @@ export function readInputs(paths: string[], readStdin: () => string = () => read
             try {
                 isDirectory = statSync(path).isDirectory();
             } catch (error) {
-                throw new InputError(
-                    path,
-                    `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
-                );
+                throw new InputError(path, readProblem(error));
             }
             if (isDirectory) {
                 files = filesUnder(path);

@@ -7,6 +7,7 @@ import Ajv from "ajv";
 import { InputError } from "./types";
 import { asRecord } from "../lib/objects";
 import { schemaErrors } from "../lib/schemaErrors";
+import { didYouMean } from "../lib/suggest";
 
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -45,7 +46,7 @@ export function effectiveConfig(
     if (unknown.length > 0) {
         throw new InputError(
             source,
-            `unknown policy ${unknown.join(", ")}; the pack's policies are ${[...known].join(", ")}`,
+            `unknown policy ${unknown.map((name) => `${name}${didYouMean(name, [...known])}`).join(", ")}; the pack's policies are ${[...known].join(", ")}`,
         );
     }
     const all = levelOf(file.all, "all", source);

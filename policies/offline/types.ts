@@ -42,3 +42,17 @@ export class InputError extends Error {
         this.name = "InputError";
     }
 }
+
+const READ_PROBLEMS: Record<string, string> = {
+    ENOENT: "no such file or directory",
+    EACCES: "permission denied",
+    EISDIR: "is a directory, not a file",
+    ENOTDIR: "a part of the path is not a directory",
+};
+
+/** Why a file cannot be read, in words (the error code in brackets): `no such file or directory (ENOENT)`. */
+export function readProblem(error: unknown): string {
+    const code = (error as NodeJS.ErrnoException).code;
+    const words = code === undefined ? undefined : READ_PROBLEMS[code];
+    return `cannot be read: ${words ? `${words} (${code})` : (code ?? (error instanceof Error ? error.message : String(error)))}`;
+}

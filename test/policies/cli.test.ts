@@ -94,7 +94,7 @@ describe("offline policy check (npm run policy-check)", () => {
         const cases: [string[], RegExp][] = [
             [[fixture("broken.yaml")], /broken\.yaml: not valid YAML at line 4: missed comma/],
             [[fixture("not-kubernetes.yaml")], /not-kubernetes\.yaml: document 1 is not a Kubernetes object/],
-            [[fixture("missing.yaml")], /missing\.yaml: cannot be read: ENOENT/],
+            [[fixture("missing.yaml")], /missing\.yaml: cannot be read: no such file or directory \(ENOENT\)/],
             [[fixture("nonroot-good.yaml"), fixture("broken.yaml")], /broken\.yaml/],
             [
                 ["--config", fixture("policy-config-no-reason.json"), fixture("nonroot-good.yaml")],
@@ -122,6 +122,55 @@ describe("offline policy check (npm run policy-check)", () => {
             misspelt.stderr,
             /unknown policy k8s-non-root; the pack's policies are .*k8s-pod-security-restricted/,
         );
+    });
+
+    it("reads the pack's config as the file says: JSON for .json, one YAML document otherwise, a misspelt policy suggested", async () => {
+        const directory = mkdtempSync(join(tmpdir(), "policy-config-"));
+        const write = (name: string, text: string) => {
+            writeFileSync(join(directory, name), text);
+            return join(directory, name);
+        };
+        const cases: [string, RegExp][] = [
+            [
+                write("broken.json", '{"all": "advisory",}'),
+                /broken\.json: not valid JSON: .*(Unexpected token|Expected double-quoted property name)/,
+            ],
+            [
+                write("two.yaml", "all: advisory\n---\ns3-bucket-encrypted: mandatory\n"),
+                /two\.yaml: holds 2 YAML documents; the pack's config is one object keyed by policy name/,
+            ],
+            [
+                write("misspelt.json", JSON.stringify({ "s3-bucket-encypted": "advisory" })),
+                /unknown policy s3-bucket-encypted \(did you mean s3-bucket-encrypted\?\); the pack's policies are/,
+            ],
+            [join(directory, "absent.json"), /absent\.json: cannot be read: no such file or directory \(ENOENT\)/],
+        ];
+        for (const [config, message] of cases) {
+            const result = await run(["--config", config, fixture("nonroot-good.yaml")]);
+            assert.equal(result.code, 2, config);
+            assert.equal(result.stdout, "", config);
+            assert.match(result.stderr, message);
+            if (config.endsWith("broken.json")) {
+                assert.doesNotMatch(result.stderr, /YAML/, "a .json file's syntax error is JSON's");
+            }
+        }
+        const yaml = await run([
+            "--json",
+            "--config",
+            write("one.yaml", "all: advisory\n"),
+            fixture("nonroot-good.yaml"),
+        ]);
+        assert.equal(yaml.code, 0, yaml.stderr);
+    });
+
+    it("says when no signed-digest list is configured, not that the digest is missing from one", async () => {
+        const { stdout } = await run(["--json", fixture("good-dir/app.yaml")]);
+        const messages = assertContract(stdout).violations.map((v) => v.message);
+        assert.ok(messages.length > 0);
+        for (const message of messages) {
+            assert.match(message, /has digest sha256:[0-9a-f]{64}, and no signed-digest list is configured: give/);
+            assert.doesNotMatch(message, /not in the signed-digest list/);
+        }
     });
 
     it("demands signature evidence by default: clean manifests fail without a signed-digest list", async () => {
