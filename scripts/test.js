@@ -30,12 +30,23 @@ function run(label, command, args, { capture }) {
     });
 }
 
+/** While captured steps run, a line every HEARTBEAT_S seconds naming those still running, so no stretch is silent. */
+const HEARTBEAT_S = 15;
+
 async function main() {
     const started = Date.now();
+    const running = new Set(["type-check", "lint"]);
+    const heartbeat = setInterval(() => {
+        const seconds = Math.round((Date.now() - started) / 1000);
+        process.stdout.write(`… ${[...running].join(" and ")} still running (${seconds} s)\n`);
+    }, HEARTBEAT_S * 1000);
+    const step = (label, command, args) =>
+        run(label, command, args, { capture: true }).then((code) => (running.delete(label), code));
     const [typecheck, lint] = await Promise.all([
-        run("type-check", bin("tsc"), ["--noEmit"], { capture: true }),
-        run("lint", bin("eslint"), ["."], { capture: true }),
+        step("type-check", bin("tsc"), ["--noEmit"]),
+        step("lint", bin("eslint"), ["."]),
     ]);
+    clearInterval(heartbeat);
     if (typecheck !== 0 || lint !== 0) {
         return 1;
     }
