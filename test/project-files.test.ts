@@ -21,6 +21,24 @@ describe("project files", () => {
         assert.equal(project.stackConfigDir, "stacks");
     });
 
+    it("states the Node.js it supports once, the same in package.json's engines and the README's prerequisites", () => {
+        const engines = (JSON.parse(read("package.json")) as { engines: { node: string } }).engines.node;
+        const minimum = /^>=(\d+\.\d+)$/.exec(engines)?.[1];
+        assert.ok(minimum, `engines.node ${engines} is a plain minimum`);
+        assert.equal(
+            process.versions.node.localeCompare(minimum, undefined, { numeric: true }) >= 0,
+            true,
+            "this Node.js meets it",
+        );
+        const prerequisites = read("README.md").split("## Before you start")[1].split("\n## ")[0];
+        assert.match(prerequisites, new RegExp(`Node\\.js ${minimum.replace(".", "\\.")} or newer`));
+        assert.equal(
+            read("package-lock.json").includes(`"node": "${engines}"`),
+            true,
+            "package-lock.json's root entry",
+        );
+    });
+
     it("declares every config key exactly as the key table does", () => {
         assert.deepEqual(project.config, pulumiYamlConfig());
     });
