@@ -4,6 +4,7 @@
  * is bad usage: one line naming the flag, the usage line, exit 2, nothing measured.
  */
 import { UsageError, UsageProblems, USAGE_EXIT_CODE, parseFlags, wantsHelp } from "../policies/lib/cliArgs";
+import { exitWhenFlushed } from "../policies/lib/exit";
 
 /** A numeric flag: whole or not, and its lowest value (`atLeast`) or the value it must exceed (`above`). */
 export interface NumberFlag {
@@ -134,4 +135,21 @@ export async function runBench(
         throw error;
     }
     return run(args);
+}
+
+/**
+ * Runs a bench's main when its file is the process's entry (`npm run bench:…`), not when a test imports it: exit code
+ * from main, or 1 with the error on stderr.
+ */
+export function runWhenEntry(module: NodeModule, main: (argv: string[]) => Promise<number>): void {
+    if (require.main !== module) {
+        return;
+    }
+    main(process.argv.slice(2)).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            console.error(error);
+            exitWhenFlushed(1);
+        },
+    );
 }

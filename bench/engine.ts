@@ -9,7 +9,7 @@
 import { statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench } from "./cli";
+import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench, runWhenEntry } from "./cli";
 import { engineMissing } from "../engine/paths";
 import { Fleet } from "../engine/emulator/seed";
 import { DeployedStack, ROLE_NAME, STACK } from "../test/engine/stack";
@@ -123,6 +123,4 @@ async function measureSizes(args: BenchArgs, io: BenchIo): Promise<number> {
     return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => (process.exitCode = code));
-}
+runWhenEntry(module, (argv) => main(argv));

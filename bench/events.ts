@@ -42,8 +42,7 @@ import { seededRandom } from "./seededRandom";
 import type { TargetCheck } from "./targets";
 import { VirtualClock } from "./virtualClock";
 import { vendorReconcile } from "./vendorAlgorithm";
-import { BenchArgs, BenchSpec, runBench } from "./cli";
-import { exitWhenFlushed } from "../policies/lib/exit";
+import { BenchArgs, BenchSpec, runBench, runWhenEntry } from "./cli";
 
 const SIMULATION = { readLatencyMs: 20, writeLatencyMs: 40, iamWritesPerSecond: 20 };
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
@@ -468,12 +467,4 @@ async function measureEvents(
     return code;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => (process.exitCode = code),
-        (error: unknown) => {
-            console.error(error);
-            exitWhenFlushed(1);
-        },
-    );
-}
+runWhenEntry(module, (argv) => main(argv));

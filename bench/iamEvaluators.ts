@@ -15,7 +15,7 @@ import { probeRequests } from "../test/policyProbes";
 import { parsedAsTheProgramSeesIt } from "../test/renderedDocuments";
 import { ACCOUNT_ID, FLEET_REGIONS, baseConfig } from "../test/harness";
 import { PROD_SCOPE } from "../test/reconciler.helpers";
-import { BenchIo, BenchSpec, PROCESS_IO, runBench } from "./cli";
+import { BenchIo, BenchSpec, PROCESS_IO, runBench, runWhenEntry } from "./cli";
 
 function documents(): Array<[string, PolicyDocument]> {
     const deployer = (config: Record<string, string>) =>
@@ -103,12 +103,4 @@ async function measureAll(json: boolean, io: BenchIo): Promise<number> {
     return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => (process.exitCode = code),
-        (error: unknown) => {
-            process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-            process.exitCode = 1;
-        },
-    );
-}
+runWhenEntry(module, (argv) => main(argv));

@@ -10,8 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench } from "./cli";
-import { exitWhenFlushed } from "../policies/lib/exit";
+import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench, runWhenEntry } from "./cli";
 
 const DEPLOYMENTS = 20_000;
 const BUCKET_COUNTS = [1_000, 2_000, 4_000, 8_000];
@@ -200,12 +199,4 @@ async function measureAll(args: BenchArgs, io: BenchIo): Promise<number> {
     return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => (process.exitCode = code),
-        (error: unknown) => {
-            console.error(error);
-            exitWhenFlushed(1);
-        },
-    );
-}
+runWhenEntry(module, (argv) => main(argv));

@@ -9,8 +9,7 @@ import { execFileSync } from "node:child_process";
 import { strict as assert } from "node:assert";
 import { FLEET_REGIONS as REGIONS, Fleet, ProgramRun, baseConfig, runProgram } from "../test/harness";
 import { ClusterStatus } from "../components/cluster/types";
-import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench } from "./cli";
-import { exitWhenFlushed } from "../policies/lib/exit";
+import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench, runWhenEntry } from "./cli";
 
 async function measure(clusters: number) {
     const fleet: Fleet = {};
@@ -90,12 +89,4 @@ async function measureSizes(args: BenchArgs, io: BenchIo): Promise<number> {
     return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => (process.exitCode = code),
-        (error: unknown) => {
-            console.error(error);
-            exitWhenFlushed(1);
-        },
-    );
-}
+runWhenEntry(module, (argv) => main(argv));

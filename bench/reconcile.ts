@@ -22,8 +22,7 @@ import {
 } from "./targets";
 import { VirtualClock } from "./virtualClock";
 import { vendorReconcile } from "./vendorAlgorithm";
-import { BenchArgs, BenchIo, BenchSpec, runBench } from "./cli";
-import { exitWhenFlushed } from "../policies/lib/exit";
+import { BenchArgs, BenchIo, BenchSpec, runBench, runWhenEntry } from "./cli";
 
 const SIMULATION = { readLatencyMs: 20, writeLatencyMs: 40, iamWritesPerSecond: 20 };
 const CASES: Array<[number, number]> = [
@@ -274,12 +273,4 @@ async function measureAll(args: BenchArgs): Promise<number> {
     return code;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => (process.exitCode = code),
-        (error: unknown) => {
-            console.error(error);
-            exitWhenFlushed(1);
-        },
-    );
-}
+runWhenEntry(module, (argv) => main(argv));
