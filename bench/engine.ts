@@ -7,7 +7,7 @@
  * every step (pulumi/pulumi#13502, #15218), so a large stack grows worse than linearly.
  */
 import { statSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { BenchArgs, BenchIo, BenchSpec, PROCESS_IO, runBench, runWhenEntry } from "./cli";
 import { engineMissing } from "../engine/paths";
@@ -24,6 +24,8 @@ interface Figure {
     stateBytes: number;
     firstUpMsPerCluster: number;
     noChangeUpMsPerCluster: number;
+    /** The machine's 1-minute load average before the first up and after the no-change up (shared machines). */
+    load: { before: number; after: number };
 }
 
 function fleetOf(size: number): Fleet {
@@ -32,6 +34,8 @@ function fleetOf(size: number): Fleet {
         clusters: Array.from({ length: size }, (_, i) => ({ region: REGIONS[i % REGIONS.length], name: `bench-${i}` })),
     };
 }
+
+const round = (value: number) => Math.round(value * 100) / 100;
 
 async function timed(run: () => Promise<{ status: number; stdout: string; stderr: string }>): Promise<number> {
     const started = process.hrtime.bigint();
@@ -57,6 +61,7 @@ async function measure(clusters: number, progress: (line: string) => void): Prom
                 ...flags,
             ]);
         progress(`${clusters} clusters: first up`);
+        const loadBefore = loadavg()[0];
         const firstUpMs = await timed(() => up());
         progress(`${clusters} clusters: no-change up`);
         const noChangeUpMs = await timed(() => up("--expect-no-changes"));
@@ -70,6 +75,7 @@ async function measure(clusters: number, progress: (line: string) => void): Prom
             stateBytes: statSync(path).size,
             firstUpMsPerCluster: Math.round(firstUpMs / clusters),
             noChangeUpMsPerCluster: Math.round(noChangeUpMs / clusters),
+            load: { before: round(loadBefore), after: round(loadavg()[0]) },
         };
     } finally {
         await stack.dispose();
@@ -113,10 +119,12 @@ async function measureSizes(args: BenchArgs, io: BenchIo): Promise<number> {
         io.out(`${JSON.stringify({ machine, singleStack: figures })}\n`);
     } else {
         io.out(`machine: ${machine.cpus} × ${machine.model}, Node.js ${machine.node}\n`);
-        io.out("clusters | resources | first up ms | no-change up ms | state bytes | first up ms/cluster\n");
+        io.out(
+            "clusters | resources | first up ms | no-change up ms | state bytes | first up ms/cluster | load before/after\n",
+        );
         for (const f of figures) {
             io.out(
-                `${f.clusters} | ${f.resources} | ${f.firstUpMs} | ${f.noChangeUpMs} | ${f.stateBytes} | ${f.firstUpMsPerCluster}\n`,
+                `${f.clusters} | ${f.resources} | ${f.firstUpMs} | ${f.noChangeUpMs} | ${f.stateBytes} | ${f.firstUpMsPerCluster} | ${f.load.before}/${f.load.after}\n`,
             );
         }
     }

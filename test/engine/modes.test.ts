@@ -1,11 +1,13 @@
 /**
- * Scenarios 3b, 3c, 3d and 3f of the engine tier: the real program deployed with `npm run up` on the real CLI, in each
- * identity mode, against the AWS emulator; a second `up` changes nothing; a reconciler code or settings change is an
- * update, never a replacement of the Invocation or a role; destroy tears the roles down once and keeps the bucket.
+ * Scenarios 3b-3f of the engine tier: the real program deployed with `pulumi up` on the real CLI, in each identity
+ * mode, against the AWS emulator; a second `up` changes nothing; a reconciler code or settings change is an update,
+ * never a replacement of the Invocation or a role; a region whose EKS calls are denied keeps its clusters' agents
+ * (irsa); destroy tears the roles down and keeps the bucket. One deploy per mode serves all of its `it`s.
  */
 import * as assert from "node:assert/strict";
 import { appendFileSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { denyEksRegion } from "../../engine/emulator/seed";
 import { DeployedStack, Mode, RENDER_DIR, SECRETS, STACK } from "./stack";
 import { requireEngine } from "./workspace";
 
@@ -14,6 +16,15 @@ const EXPECTED_OUTPUTS: Record<Mode, string[]> = {
     podIdentity: ["reconcilerRoleArn", "reconcilerLastRun", "podIdentityRoleArn", "eventBusName"],
     iamUser: ["iamUserName", "iamUserAccessKeyId", "iamUserSecretAccessKey", "iamUserCredentialsSecretArn"],
 };
+
+/** The URNs of the stack's resources whose names carry `text` (a cluster's agent resources carry the cluster's name). */
+function urnsNaming(state: string, text: string): string[] {
+    const resources: Array<{ urn: string }> = JSON.parse(state).checkpoint?.latest?.resources ?? [];
+    return resources
+        .map((r) => r.urn)
+        .filter((urn) => urn.includes(text))
+        .sort();
+}
 
 /** The steps of `pulumi preview --json` that would replace or delete a resource. */
 function destructiveSteps(previewJson: string): string[] {
@@ -61,6 +72,7 @@ for (const mode of ["irsa", "podIdentity", "iamUser"] as const) {
         it("keeps every secret out of the state file in plaintext", async () => {
             const state = stack.state();
             const outputs = await stack.outputs();
+            assert.ok(state.includes('"ciphertext"'), "the state holds no encrypted secret: nothing was deployed");
             const secrets = [SECRETS.externalId, SECRETS.datadogApiKey, ...(mode === "iamUser" ? [] : [SECRETS.token])];
             if (mode === "iamUser") {
                 secrets.push(String(outputs.iamUserSecretAccessKey));
@@ -103,6 +115,37 @@ for (const mode of ["irsa", "podIdentity", "iamUser"] as const) {
                 assert.deepEqual(
                     after.map((r) => `${r.RoleName} ${r.RoleId} ${r.CreateDate?.toISOString()}`).sort(),
                     before.map((r) => `${r.RoleName} ${r.RoleId} ${r.CreateDate?.toISOString()}`).sort(),
+                );
+            });
+        }
+
+        if (mode === "irsa") {
+            it("keeps an unreadable region's clusters and their agent resources on the next up (the stack's StackReference to itself)", async () => {
+                const agentBefore = urnsNaming(stack.state(), "prod-eu");
+                assert.ok(agentBefore.length > 0, "prod-eu has no agent resources to keep");
+                const rolesBefore = await stack.clusterRoles();
+                await denyEksRegion(stack.emulator.env, "eu-west-1");
+                try {
+                    const preview = await stack.workspace.pulumi(["preview", "--json", "--stack", STACK]);
+                    assert.deepEqual(destructiveSteps(preview.stdout), []);
+                    const up = await stack.up();
+                    assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
+                    assert.match(
+                        up.stdout,
+                        /region eu-west-1: the EKS clusters could not be listed \(.*AccessDeniedException/,
+                    );
+                } finally {
+                    await denyEksRegion(stack.emulator.env, "eu-west-1", false);
+                }
+                const clusters = (await stack.outputs()).clusters as Array<{ name: string; status: string }>;
+                assert.deepEqual(clusters.map((c) => `${c.name}:${c.status}`).sort(), [
+                    "prod-a:installed",
+                    "prod-eu:kept",
+                ]);
+                assert.deepEqual(urnsNaming(stack.state(), "prod-eu"), agentBefore);
+                assert.deepEqual(
+                    (await stack.clusterRoles()).map((r) => `${r.RoleName} ${r.RoleId}`).sort(),
+                    rolesBefore.map((r) => `${r.RoleName} ${r.RoleId}`).sort(),
                 );
             });
         }
