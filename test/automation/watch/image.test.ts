@@ -2,28 +2,14 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
-import { main as policyCheck } from "../../../policies/offline/cli";
+import { checkManifest } from "../../policyCheck";
 import { durationFlag } from "../../../automation/cliArgs";
 
 const ROOT = join(__dirname, "..", "..", "..");
 const MANIFEST = join(ROOT, "deploy", "watch-deployment.yaml");
 const CONFIG = join(ROOT, "deploy", "watch-policy-config.json");
 
-async function check(yamlText: string) {
-    let stdout = "";
-    const code = await policyCheck(["--json", "--config", CONFIG, "-"], {
-        stdout: (t) => (stdout += t),
-        stderr: (t) => (stdout += t),
-        readStdin: () => yamlText,
-    });
-    return {
-        code,
-        report: JSON.parse(stdout) as {
-            violations: Array<{ policy: string; resource: string; message: string }>;
-            checked: number;
-        },
-    };
-}
+const check = (yamlText: string) => checkManifest(yamlText, CONFIG);
 
 const documents = () => parseAllDocuments(readFileSync(MANIFEST, "utf8")).map((d) => d.toJS());
 const deployment = (docs: any[]) => docs.find((d) => d.kind === "Deployment");
