@@ -119,6 +119,7 @@ export function parseConfig(raw: RawConfig, context: ParseContext = {}): ParsedC
         problems.add(unknownKeyProblem(key), key);
     }
     identityProblems(values).forEach((problem) => problems.add(problem));
+    fleetProblems(values).forEach((problem) => problems.add(problem));
     addonProblems(values, context).forEach((problem) => problems.add(problem));
     if (!context.awsRegion) {
         problems.add(
@@ -197,6 +198,23 @@ function identityProblems(values: Record<string, unknown>): string[] {
         );
     }
     return problems;
+}
+
+/** A cluster stack holds one of its groups, and only a cluster stack is split into groups. */
+function fleetProblems(values: Record<string, unknown>): string[] {
+    const groups = (values["fleet.groups"] as number | undefined) ?? 1;
+    const group = (values["fleet.group"] as number | undefined) ?? 0;
+    if (group >= groups) {
+        return [
+            `${fullKey("fleet.group")} is ${group} but ${fullKey("fleet.groups")} is ${groups}: the groups are 0 to ${groups - 1}`,
+        ];
+    }
+    if (values["fleet.part"] !== "clusters" && (groups !== 1 || group !== 0 || values["fleet.accountStack"])) {
+        return [
+            `${fullKey("fleet.groups")}, ${fullKey("fleet.group")} and ${fullKey("fleet.accountStack")} apply to a cluster stack only (${fullKey("fleet.part")} clusters)`,
+        ];
+    }
+    return [];
 }
 
 /** The add-ons live in the agent's per-cluster component, and one alarm destination is chosen. */

@@ -110,6 +110,7 @@ for (const [stack, environment] of [
                 "container-insights:prometheus": prometheusJson,
                 "container-insights:addons": addonsJson,
                 "container-insights:events": '{"createTrail":false,"enabled":true}',
+                "container-insights:fleet": '{"accountStack":"","group":0,"groups":1,"part":"whole"}',
                 "container-insights:platformAccountId": "",
                 "container-insights:platformApiUrl": "",
                 "container-insights:platformQueueArnPattern": "",

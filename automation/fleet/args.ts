@@ -1,0 +1,106 @@
+/** `container-insights fleet <up|preview|status>`: its flags, checked before anything runs. */
+import { AccountSource, accountSource } from "./accounts";
+import { roleNameFlag } from "./credentials";
+import { UsageError, environmentFlag, parseFlags, regionsFlag } from "../cliArgs";
+
+export const FLEET_ACTIONS = ["up", "preview", "status"] as const;
+export type FleetAction = (typeof FLEET_ACTIONS)[number];
+
+export const FLEET_USAGE =
+    "fleet <up|preview|status> --env <prod|uat> [--accounts FILE.yaml|organization[:ou-…]] [--role NAME] [--regions a,b] [--concurrency 4] [--shards N] [--journal FILE] [--all] [--yes]";
+
+export const FLEET_DETAILS = [
+    "Per account: an account stack <env>-<account> (bucket, identities, reconciler, events) and one cluster stack per",
+    "region <env>-<account>-<region> (that region's agents; it reads the account stack's outputs through a StackReference),",
+    "each from the template stack <env>'s config. Without --accounts: the account the credentials are in.",
+    '--accounts FILE.yaml (accounts: [{id: "111122223333", name?, regions?: [...]}]) or organization[:<ou or root id>]',
+    "(AWS Organizations ListAccounts, or ListAccountsForParent); --role: the role assumed in each member account.",
+    "--concurrency: stacks deployed at once (default 4). A line per finished stack (done of total, ETA), then a summary.",
+    "up records each stack's result in the journal (--journal, default stacks/.fleet-<env>.json): a re-run deploys only",
+    "the stacks that failed or whose config, program or account stack changed (--all: every stack). status prints it.",
+    "--shards N: this process takes the accounts at JOB_COMPLETION_INDEX, +N, +2N... (a Kubernetes Indexed Job's pod).",
+    "exit codes: 0 every stack succeeded; 1 a stack failed; 2 bad usage; 3 cancelled (Ctrl-C).",
+];
+
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface FleetArguments {
+    action: FleetAction;
+    environment: string;
+    accounts?: AccountSource;
+    roleName?: string;
+    regions?: string[];
+    concurrency: number;
+    shard?: { index: number; count: number };
+    journal?: string;
+    all: boolean;
+}
+
+function wholeNumber(command: string, flag: string, value: string, min: number): number {
+    const number = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!(number >= min)) {
+        throw new UsageError(`--${flag} ${JSON.stringify(value)} is not a whole number of at least ${min}`, command);
+    }
+    return number;
+}
+
+export function parseFleetArguments(args: string[], env: NodeJS.ProcessEnv): FleetArguments {
+    const command = "fleet";
+    const [action, ...rest] = args;
+    if (!(FLEET_ACTIONS as readonly string[]).includes(action)) {
+        throw new UsageError(
+            action === undefined
+                ? `fleet needs an action: ${FLEET_ACTIONS.join(", ")}`
+                : `fleet ${JSON.stringify(action)} is not one of ${FLEET_ACTIONS.join(", ")}`,
+            command,
+        );
+    }
+    const flags = parseFlags(command, rest, {
+        values: ["env", "accounts", "role", "regions", "concurrency", "shards", "journal"],
+        switches: { all: undefined, yes: "y" },
+    });
+    if (flags.positionals.length > 0) {
+        throw new UsageError(`unexpected argument ${flags.positionals[0]}`, command);
+    }
+    const environment = environmentFlag(command, flags.values.env);
+    if (action === "up" && !flags.switches.has("yes")) {
+        throw new UsageError("fleet up needs --yes: it changes real resources in every account", command);
+    }
+    let accounts: AccountSource | undefined;
+    let roleName: string | undefined;
+    try {
+        accounts = flags.values.accounts === undefined ? undefined : accountSource(flags.values.accounts);
+        roleName = flags.values.role === undefined ? undefined : roleNameFlag(flags.values.role);
+    } catch (error) {
+        throw new UsageError((error as Error).message, command);
+    }
+    if (accounts && !roleName) {
+        throw new UsageError("--accounts needs --role: the role assumed in each member account", command);
+    }
+    let shard: FleetArguments["shard"];
+    if (flags.values.shards !== undefined) {
+        const count = wholeNumber(command, "shards", flags.values.shards, 1);
+        const index = env.JOB_COMPLETION_INDEX;
+        if (index === undefined || !/^\d+$/.test(index) || Number(index) >= count) {
+            throw new UsageError(
+                `--shards ${count} needs JOB_COMPLETION_INDEX from 0 to ${count - 1} (set by a Kubernetes Indexed Job; got ${JSON.stringify(index ?? null)})`,
+                command,
+            );
+        }
+        shard = { index: Number(index), count };
+    }
+    return {
+        action: action as FleetAction,
+        environment,
+        ...(accounts ? { accounts } : {}),
+        ...(roleName ? { roleName } : {}),
+        ...(flags.values.regions !== undefined ? { regions: regionsFlag(command, flags.values.regions) } : {}),
+        concurrency:
+            flags.values.concurrency === undefined
+                ? DEFAULT_CONCURRENCY
+                : wholeNumber(command, "concurrency", flags.values.concurrency, 1),
+        ...(shard ? { shard } : {}),
+        ...(flags.values.journal ? { journal: flags.values.journal } : {}),
+        all: flags.switches.has("all"),
+    };
+}
