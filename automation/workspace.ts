@@ -39,6 +39,8 @@ export interface WorkspaceOptions {
     passphrase?: string;
     /** A Pulumi installation to use instead of the `pulumi` on PATH. */
     pulumiHome?: string;
+    /** More environment for the CLI and the program (a member account's credentials in a fleet). */
+    envVars?: Record<string, string>;
 }
 
 export interface OpenedStack {
@@ -105,7 +107,9 @@ export async function openLocalStack(
 ): Promise<OpenedStack> {
     const projectDir = resolve(options.projectDir ?? PROJECT_DIR);
     const cli = findPulumiCli(options.pulumiHome);
-    const { envVars, backendKey } = environmentFor(options, projectDir);
+    const backendEnv = environmentFor(options, projectDir);
+    const envVars = { ...options.envVars, ...backendEnv.envVars };
+    const { backendKey } = backendEnv;
     const pulumiCommand = await PulumiCommand.get({ root: dirname(dirname(cli)) });
     const stack = options.program
         ? await LocalWorkspace.createOrSelectStack(

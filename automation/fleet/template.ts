@@ -9,7 +9,7 @@ import { FleetStack } from "./stacks";
 
 export interface TemplateValue {
     value: string;
-    secret: boolean;
+    secret?: boolean;
 }
 
 const KNOWN = new Set(CONFIG_KEYS.map((spec) => spec.key));
