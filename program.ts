@@ -46,6 +46,7 @@ import { ClusterIdentity } from "./common/identity";
 import { FargateProfileLookup } from "./components/addons/fargateProfiles";
 import { FargateContext, fargateInsightsFor, resolveFargateInsights } from "./components/addons/fargateProgram";
 import { errorMessage } from "./common/errors";
+import { accountStackReference, clusterStackSettings, inGroup } from "./components/fleet/accountStack";
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -112,6 +113,17 @@ export async function createContainerInsights(
     const { accountId } = await aws.getCallerIdentity();
     const partition = partitionOf(stackRegion);
     const bucketName = bucketNameFor(accountId);
+    if (settings.fleet.part === "clusters") {
+        return createClusterPart(settings, options, {
+            accountId,
+            partition,
+            bucketName,
+            imageLock,
+            imageTags,
+            hardening,
+            addonImages,
+        });
+    }
     const kms = await resolveBucketKey(settings.kmsKeyId);
     // One environment per account: the bucket and the user have fixed names; another stack's tag on them stops here.
     const adoption = options.existing
@@ -218,24 +230,7 @@ export async function createContainerInsights(
     const usesPodIdentity = mode === "podIdentity" || mode === "auto";
     // The fleet is read first: the reconciler's deploy-time run must know when the set of clusters changes, and
     // which clusters' Pod Identity associations the program registers (it hands those over).
-    const discovered = settings.agent.install
-        ? await discoverFleet({
-              regions: settings.regions,
-              filters: settings.clusters,
-              irsa: mode === "irsa",
-              oidc: mode === "auto",
-              podIdentityAgent: usesPodIdentity,
-              account: { accountId, partition },
-              parent: options.parent,
-          })
-        : undefined;
-    const identityPlan = discovered
-        ? planIdentities(discovered.plan, mode, { ...discovered, installsAgent: settings.installPodIdentityAgent })
-        : undefined;
-    const fleet = discovered && identityPlan ? { ...discovered, plan: identityPlan.plan } : undefined;
-    const handover = fleet?.plan.agents
-        .filter((agent) => identityPlan!.identities.get(clusterKey(agent.cluster))?.identity === "podIdentity")
-        .map((agent) => agent.cluster.arn);
+    const { fleet, identityPlan, handover } = await planFleetFor(settings, { accountId, partition }, options.parent);
 
     let reconciler: RoleReconciler | undefined;
     const outputs: ProgramOutputs = {
@@ -378,19 +373,7 @@ export async function createContainerInsights(
             outputs.watchQueueUrl = pipeline.watchQueueUrl;
             outputs.watchQueueArn = pipeline.watchQueueArn;
         }
-        agentIdentity = (cluster, identity) =>
-            identity === "podIdentity"
-                ? { kind: "podIdentity", serviceAccount: settings.agentServiceAccount }
-                : {
-                      kind: "irsa",
-                      roleArn: clusterRoleArn({
-                          accountId,
-                          partition,
-                          stackName: settings.stackName,
-                          roleName: clusterRoleName(cluster.name, cluster.region),
-                      }),
-                      serviceAccount: settings.agentServiceAccount,
-                  };
+        agentIdentity = roleIdentity(settings, { accountId, partition });
     }
 
     if (settings.autoUpdate) {
@@ -406,46 +389,189 @@ export async function createContainerInsights(
         );
         outputs.crossAccountRoleArn = autoUpdate.roleArn;
     }
-    if (fleet && identityPlan && installsAgent(settings)) {
-        const fargate = await resolveFargateInsights({
-            options: settings.addons.fargateInsights,
-            agents: fleet.plan.agents,
-            oidcChecks: fleet.oidc,
-            profiles: options.fargateProfiles,
-            image: addonImages.adotCollector,
+    // An account stack of a fleet leaves the agents to its cluster stacks.
+    if (settings.fleet.part === "whole") {
+        outputs.clusters = await installFleetAgents(settings, { fleet, identityPlan }, options, {
             account: { accountId, partition },
-            stackName: settings.stackName,
-            stackId: settings.stackId,
-            tags,
-        });
-        const cniMetrics = planCniMetrics({
-            options: settings.addons.cniMetrics,
-            stackName: settings.stackName,
-            stackId: settings.stackId,
-            accountId,
-            partition,
-            tags,
-            imageLock: imageLock!,
-            allowUnpinnedImages: settings.agent.allowUnpinnedImages,
-            clusters: fleet.plan.agents.map(({ cluster }) => ({
-                cluster,
-                identity: identityPlan.identities.get(clusterKey(cluster))!.identity,
-            })),
-        });
-        cniMetrics.warnings.forEach((warning) => pulumi.log.warn(warning));
-        outputs.clusters = installAgents(settings, fleet, identityPlan.identities, {
-            addons: (cluster) => ({ cniMetrics: cniMetrics.byCluster.get(clusterKey(cluster)) }),
+            imageLock,
             imageTags,
-            hardening: hardening!,
-            fargate,
+            hardening,
+            addonImages,
             bucketName,
             identity: agentIdentity,
             podIdentityRoleArn: podIdentityRole?.roleArn,
             dependsOn: reconciler ? [reconciler.invocation] : [],
-            parent: options.parent,
         });
     }
     return { outputs, reconciler };
+}
+
+type PlannedFleet = Awaited<ReturnType<typeof planFleetFor>>;
+
+/** The fleet read and the identity each cluster gets, before anything is registered for it. */
+async function planFleetFor(
+    settings: Settings,
+    account: { accountId: string; partition: string },
+    parent?: pulumi.Resource,
+) {
+    const mode = settings.identityMode;
+    const usesPodIdentity = mode === "podIdentity" || mode === "auto";
+    const discovered = settings.agent.install
+        ? await discoverFleet({
+              regions: settings.regions,
+              filters: settings.clusters,
+              irsa: mode === "irsa",
+              oidc: mode === "auto",
+              podIdentityAgent: usesPodIdentity,
+              account,
+              parent,
+              ...(settings.fleet.part === "clusters" && settings.fleet.groups > 1
+                  ? { group: inGroup(settings.fleet.group, settings.fleet.groups) }
+                  : {}),
+          })
+        : undefined;
+    const identityPlan = discovered
+        ? planIdentities(discovered.plan, mode, { ...discovered, installsAgent: settings.installPodIdentityAgent })
+        : undefined;
+    const fleet = discovered && identityPlan ? { ...discovered, plan: identityPlan.plan } : undefined;
+    const handover = fleet?.plan.agents
+        .filter((agent) => identityPlan!.identities.get(clusterKey(agent.cluster))?.identity === "podIdentity")
+        .map((agent) => agent.cluster.arn);
+    return { fleet, identityPlan, handover };
+}
+
+/** The agents' identity in IRSA and Pod Identity modes: the reconciler's per-cluster role, or the association's. */
+function roleIdentity(
+    settings: Settings,
+    account: { accountId: string; partition: string },
+): (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity {
+    return (cluster, identity) =>
+        identity === "podIdentity"
+            ? { kind: "podIdentity", serviceAccount: settings.agentServiceAccount }
+            : {
+                  kind: "irsa",
+                  roleArn: clusterRoleArn({
+                      ...account,
+                      stackName: settings.stackName,
+                      roleName: clusterRoleName(cluster.name, cluster.region),
+                  }),
+                  serviceAccount: settings.agentServiceAccount,
+              };
+}
+
+/** The add-ons' plans and the agent in every cluster the plan gives it to (a whole stack's, or a cluster stack's). */
+async function installFleetAgents(
+    settings: Settings,
+    { fleet, identityPlan }: Pick<PlannedFleet, "fleet" | "identityPlan">,
+    options: ProgramOptions,
+    context: {
+        account: { accountId: string; partition: string };
+        imageLock?: ImageLock;
+        imageTags: Record<string, string>;
+        hardening?: ChartHardening;
+        addonImages: Record<string, string>;
+        bucketName: string;
+        identity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity;
+        podIdentityRoleArn?: pulumi.Output<string>;
+        dependsOn: pulumi.Resource[];
+    },
+): Promise<ClusterStatus[]> {
+    if (!fleet || !identityPlan || !installsAgent(settings) || !context.hardening) {
+        return [];
+    }
+    const { accountId, partition } = context.account;
+    const { imageLock, imageTags, addonImages, bucketName } = context;
+    const tags = resourceTags(settings);
+    const fargate = await resolveFargateInsights({
+        options: settings.addons.fargateInsights,
+        agents: fleet.plan.agents,
+        oidcChecks: fleet.oidc,
+        profiles: options.fargateProfiles,
+        image: addonImages.adotCollector,
+        account: { accountId, partition },
+        stackName: settings.stackName,
+        stackId: settings.stackId,
+        tags,
+    });
+    const cniMetrics = planCniMetrics({
+        options: settings.addons.cniMetrics,
+        stackName: settings.stackName,
+        stackId: settings.stackId,
+        accountId,
+        partition,
+        tags,
+        imageLock: imageLock!,
+        allowUnpinnedImages: settings.agent.allowUnpinnedImages,
+        clusters: fleet.plan.agents.map(({ cluster }) => ({
+            cluster,
+            identity: identityPlan.identities.get(clusterKey(cluster))!.identity,
+        })),
+    });
+    cniMetrics.warnings.forEach((warning) => pulumi.log.warn(warning));
+    return installAgents(settings, fleet, identityPlan.identities, {
+        addons: (cluster) => ({ cniMetrics: cniMetrics.byCluster.get(clusterKey(cluster)) }),
+        imageTags,
+        hardening: context.hardening,
+        fargate,
+        bucketName,
+        identity: context.identity,
+        podIdentityRoleArn: context.podIdentityRoleArn,
+        dependsOn: context.dependsOn,
+        parent: options.parent,
+    });
+}
+
+/**
+ * A cluster stack of a fleet (fleet.part clusters): the agents of its regions (one group of their clusters), named
+ * and tagged as its account stack's, reading that stack's outputs through a StackReference. The fleet command runs the
+ * account stack first, so the reconciler's roles exist before the agents that name them.
+ */
+async function createClusterPart(
+    stackSettings: Settings,
+    options: ProgramOptions,
+    context: {
+        accountId: string;
+        partition: string;
+        bucketName: string;
+        imageLock?: ImageLock;
+        imageTags: Record<string, string>;
+        hardening?: ChartHardening;
+        addonImages: Record<string, string>;
+    },
+): Promise<ContainerInsights> {
+    const settings = clusterStackSettings(stackSettings);
+    const accountStack = accountStackReference(settings.fleet.accountStack!, { parent: options.parent });
+    const output = (name: string) => accountStack.requireOutput(name) as pulumi.Output<string>;
+    const account = { accountId: context.accountId, partition: context.partition };
+    const planned = await planFleetFor(settings, account, options.parent);
+    const identity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity =
+        settings.identityMode === "iamUser"
+            ? () => ({
+                  kind: "iamUser",
+                  accessKeyId: output("iamUserAccessKeyId"),
+                  secretAccessKey: pulumi.secret(output("iamUserSecretAccessKey")),
+              })
+            : roleIdentity(settings, account);
+    const usesPodIdentity = settings.identityMode === "podIdentity" || settings.identityMode === "auto";
+    const clusters = await installFleetAgents(settings, planned, options, {
+        account,
+        imageLock: context.imageLock,
+        imageTags: context.imageTags,
+        hardening: context.hardening,
+        addonImages: context.addonImages,
+        bucketName: context.bucketName,
+        identity,
+        podIdentityRoleArn: usesPodIdentity ? output("podIdentityRoleArn") : undefined,
+        dependsOn: [],
+    });
+    return {
+        outputs: {
+            bucketName: output("bucketName"),
+            s3BucketSecureUrl: output("s3BucketSecureUrl"),
+            readPolicyName: output("readPolicyName"),
+            clusters,
+        },
+    };
 }
 
 /** What each add-on needs in one cluster, for the add-ons it gets (each add-on fills its entry). */

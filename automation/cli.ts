@@ -28,6 +28,7 @@ import type { RunOptions, RunResult } from "./runStack";
 import type { StatusIo } from "./status";
 import type { WatchIo } from "./watch/command";
 import { WATCH_DETAILS, WATCH_USAGE } from "./watch/usage";
+import { FLEET_DETAILS, FLEET_USAGE } from "./fleet/usage";
 import { PLAN_DETAILS, PLAN_USAGE } from "./plan/usage";
 
 export { UsageError } from "./cliArgs";
@@ -97,6 +98,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
         summary:
             "the long-running service: run up (with the policy pack) when clusters appear or go, serve /healthz and /metrics",
         details: WATCH_DETAILS,
+    },
+    fleet: {
+        usage: FLEET_USAGE,
+        summary:
+            "up, preview or status of a fleet of stacks: per account an account stack and a stack per region, many accounts at once",
+        details: FLEET_DETAILS,
     },
     help: { usage: "help [command]", summary: "this help, or one command's", details: [] },
 };
@@ -261,6 +268,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
                 return await (await import("./configure")).runConfigure(rest, io as CliIo & ConfigureIo);
             case "watch":
                 return await (await import("./watch/command")).runWatch(rest, io);
+            case "fleet":
+                return await (await import("./fleet/command")).runFleetCommand(rest, io);
             default:
                 return await runStackCommand(parseCliArguments(argv, io.env), io);
         }
@@ -290,7 +299,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             return 1;
         }
         // The read-only commands meet AWS's own errors (no credentials, AccessDenied): one line, no stack trace.
-        if ((command === "adopt" || command === "status" || command === "watch") && error instanceof Error) {
+        if (["adopt", "status", "watch", "fleet"].includes(command) && error instanceof Error) {
             const { SIGN_IN_ADVICE, isMissingCredentials } = await import("../common/awsCredentials");
             if (isMissingCredentials(error)) {
                 io.err(

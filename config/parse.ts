@@ -209,6 +209,11 @@ function fleetProblems(values: Record<string, unknown>): string[] {
             `${fullKey("fleet.group")} is ${group} but ${fullKey("fleet.groups")} is ${groups}: the groups are 0 to ${groups - 1}`,
         ];
     }
+    if (values["fleet.part"] === "clusters" && values["addons.cniMetrics.enabled"] === true) {
+        return [
+            `${fullKey("addons.cniMetrics.enabled")}: the add-on's permissions boundary is one per account stack, so it cannot be split over cluster stacks yet; turn it off in a fleet, or deploy one whole stack (${fullKey("fleet.part")} whole)`,
+        ];
+    }
     if (values["fleet.part"] !== "clusters" && (groups !== 1 || group !== 0 || values["fleet.accountStack"])) {
         return [
             `${fullKey("fleet.groups")}, ${fullKey("fleet.group")} and ${fullKey("fleet.accountStack")} apply to a cluster stack only (${fullKey("fleet.part")} clusters)`,

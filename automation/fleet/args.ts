@@ -3,24 +3,10 @@ import { AccountSource, accountSource } from "./accounts";
 import { roleNameFlag } from "./credentials";
 import { UsageError, environmentFlag, parseFlags, regionsFlag } from "../cliArgs";
 
+export { FLEET_DETAILS, FLEET_USAGE } from "./usage";
+
 export const FLEET_ACTIONS = ["up", "preview", "status"] as const;
 export type FleetAction = (typeof FLEET_ACTIONS)[number];
-
-export const FLEET_USAGE =
-    "fleet <up|preview|status> --env <prod|uat> [--accounts FILE.yaml|organization[:ou-…]] [--role NAME] [--regions a,b] [--concurrency 4] [--shards N] [--journal FILE] [--all] [--yes]";
-
-export const FLEET_DETAILS = [
-    "Per account: an account stack <env>-<account> (bucket, identities, reconciler, events) and one cluster stack per",
-    "region <env>-<account>-<region> (that region's agents; it reads the account stack's outputs through a StackReference),",
-    "each from the template stack <env>'s config. Without --accounts: the account the credentials are in.",
-    '--accounts FILE.yaml (accounts: [{id: "111122223333", name?, regions?: [...]}]) or organization[:<ou or root id>]',
-    "(AWS Organizations ListAccounts, or ListAccountsForParent); --role: the role assumed in each member account.",
-    "--concurrency: stacks deployed at once (default 4). A line per finished stack (done of total, ETA), then a summary.",
-    "up records each stack's result in the journal (--journal, default stacks/.fleet-<env>.json): a re-run deploys only",
-    "the stacks that failed or whose config, program or account stack changed (--all: every stack). status prints it.",
-    "--shards N: this process takes the accounts at JOB_COMPLETION_INDEX, +N, +2N... (a Kubernetes Indexed Job's pod).",
-    "exit codes: 0 every stack succeeded; 1 a stack failed; 2 bad usage; 3 cancelled (Ctrl-C).",
-];
 
 export const DEFAULT_CONCURRENCY = 4;
 

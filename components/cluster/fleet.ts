@@ -220,11 +220,17 @@ export async function discoverFleet(args: {
     account: { accountId: string; partition: string };
     /** The component the read of the last deploy's outputs belongs to. */
     parent?: pulumi.Resource;
+    /** A cluster stack of a fleet split into groups: the clusters of its group (the others belong to other stacks). */
+    group?: (cluster: { name: string; region: string }) => boolean;
 }): Promise<ResolvedFleet> {
-    const [scan, previous] = await Promise.all([
+    const [all, previous] = await Promise.all([
         discoverClusters(args.regions),
         previousClusters({ parent: args.parent }),
     ]);
+    const group = args.group;
+    const scan = group
+        ? { ...all, clusters: all.clusters.filter(group), unreadClusters: all.unreadClusters.filter(group) }
+        : all;
     const first = planFleet({ scan, previous, regions: args.regions, filters: args.filters, irsa: args.irsa });
     return resolveFleet(first, {
         irsa: args.irsa,

@@ -91,7 +91,7 @@ describe("container-insights CLI", () => {
             [[], /name a command/],
             [
                 ["deploy", "--env", "prod"],
-                /unknown command deploy; commands: preview, up, refresh, destroy, configure, plan, adopt, status, watch, help/,
+                /unknown command deploy; commands: preview, up, refresh, destroy, configure, plan, adopt, status, watch, fleet, help/,
             ],
             [["preveiw", "--env", "prod"], /unknown command preveiw \(did you mean preview\?\)/],
             [["stauts"], /\(did you mean status\?\)/],

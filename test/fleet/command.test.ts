@@ -33,7 +33,8 @@ describe("fleet command", () => {
             templateConfig: async () => TEMPLATE,
             callerAccount: async () => "999999999999",
             accounts: async () => [{ id: "111111111111" }, { id: "999999999999" }],
-            assume: async (id, caller) => (id === caller ? {} : { AWS_ACCESS_KEY_ID: `ASIA-${id}` }),
+            assume: async (id, caller): Promise<Record<string, string>> =>
+                id === caller ? {} : { AWS_ACCESS_KEY_ID: `ASIA-${id}` },
             programDigest: () => "program-1",
             run: async (request, options) => {
                 runs.push(request);
