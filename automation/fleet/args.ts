@@ -17,6 +17,8 @@ export interface FleetArguments {
     roleName?: string;
     regions?: string[];
     concurrency: number;
+    /** Cluster stacks per region. */
+    groups: number;
     shard?: { index: number; count: number };
     journal?: string;
     all: boolean;
@@ -42,7 +44,7 @@ export function parseFleetArguments(args: string[], env: NodeJS.ProcessEnv): Fle
         );
     }
     const flags = parseFlags(command, rest, {
-        values: ["env", "accounts", "role", "regions", "concurrency", "shards", "journal"],
+        values: ["env", "accounts", "role", "regions", "concurrency", "groups", "shards", "journal"],
         switches: { all: undefined, yes: "y" },
     });
     if (flags.positionals.length > 0) {
@@ -85,6 +87,7 @@ export function parseFleetArguments(args: string[], env: NodeJS.ProcessEnv): Fle
             flags.values.concurrency === undefined
                 ? DEFAULT_CONCURRENCY
                 : wholeNumber(command, "concurrency", flags.values.concurrency, 1),
+        groups: flags.values.groups === undefined ? 1 : wholeNumber(command, "groups", flags.values.groups, 1),
         ...(shard ? { shard } : {}),
         ...(flags.values.journal ? { journal: flags.values.journal } : {}),
         all: flags.switches.has("all"),

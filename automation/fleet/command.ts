@@ -160,7 +160,10 @@ export async function runFleetCommand(argv: string[], io: FleetIo): Promise<numb
         accounts = shardAccounts(accounts, args.shard.index, args.shard.count);
         io.out(`shard ${args.shard.index} of ${args.shard.count}: ${accounts.length} account(s)`);
     }
-    const stacks = planFleetStacks(args.environment, accounts, regions);
+    const stacks = planFleetStacks(args.environment, accounts, regions, {
+        single: !args.accounts,
+        groups: args.groups,
+    });
     const program = (io.programDigest ?? programDigest)();
     const fingerprints = new Map<string, string>();
     for (const stack of stacks) {

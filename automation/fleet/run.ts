@@ -108,7 +108,8 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetRunResult
     };
 }
 
+/** The error in one line of at most 300 characters (the engine's diagnostics follow a "<stack>: up failed:" line). */
 function oneLine(text: string): string {
-    const line = text.split("\n").find((l) => l.trim() !== "") ?? text;
-    return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+    const line = text.replace(/\s+/g, " ").trim();
+    return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }

@@ -1,8 +1,10 @@
 /**
  * The fleet's stacks and their names (one documented scheme). Per account: one account stack (bucket, identities,
- * reconciler, events) named `<env>-<account>`, as `--account` names it, and one cluster stack per region named
- * `<env>-<account>-<region>`, holding that region's agents and reading the account stack's outputs through a
- * StackReference. Why per region: docs/fleet.md (the engine's measured cost per stack and per resource).
+ * reconciler, events) named as `--account` names a stack, `<env>-<account>` (`<env>` alone for the account the
+ * credentials are in when no --accounts is given: the stack an existing single-stack deployment already has), and
+ * per region one cluster stack `<account stack>-<region>` (or, with groups, `<account stack>-<region>-<group>`),
+ * holding that region's agents and reading the account stack's outputs through a StackReference. Why these sizes:
+ * docs/fleet.md (the engine's measured cost per stack and per resource).
  */
 import { MemberAccount } from "./accounts";
 
@@ -17,28 +19,48 @@ export interface FleetStack {
     regions: string[];
     /** A cluster stack: the account stack it reads. */
     accountStack?: string;
+    /** A cluster stack of a region split into groups: its group of `groups`. */
+    group?: { index: number; groups: number };
 }
 
-export const accountStackName = (environment: string, accountId: string) => `${environment}-${accountId}`;
-export const clusterStackName = (environment: string, accountId: string, region: string) =>
-    `${environment}-${accountId}-${region}`;
+/** `<env>-<account>`, or `<env>` for the one account of a fleet without --accounts. */
+export const accountStackName = (environment: string, accountId?: string) =>
+    accountId ? `${environment}-${accountId}` : environment;
+export const clusterStackName = (accountStack: string, region: string, group?: number) =>
+    group === undefined ? `${accountStack}-${region}` : `${accountStack}-${region}-${group}`;
 
-/** Every account's stacks: its account stack, then a cluster stack per region (each account's regions sorted). */
-export function planFleetStacks(environment: string, accounts: MemberAccount[], regions: string[]): FleetStack[] {
+export interface FleetPlanOptions {
+    /** Stacks of the caller's own account only (no --accounts): the account stack is `<env>`. */
+    single?: boolean;
+    /** Cluster stacks per region (default 1). */
+    groups?: number;
+}
+
+/** Every account's stacks: its account stack, then its cluster stacks per region (regions sorted), group by group. */
+export function planFleetStacks(
+    environment: string,
+    accounts: MemberAccount[],
+    regions: string[],
+    options: FleetPlanOptions = {},
+): FleetStack[] {
+    const groups = options.groups ?? 1;
     return accounts.flatMap((account) => {
         const accountRegions = [...new Set(account.regions ?? regions)].sort();
-        const accountStack = accountStackName(environment, account.id);
+        const accountStack = accountStackName(environment, options.single ? undefined : account.id);
         const named = account.name ? { accountName: account.name } : {};
         return [
             { name: accountStack, role: "account" as const, accountId: account.id, regions: accountRegions, ...named },
-            ...accountRegions.map((region) => ({
-                name: clusterStackName(environment, account.id, region),
-                role: "clusters" as const,
-                accountId: account.id,
-                regions: [region],
-                accountStack,
-                ...named,
-            })),
+            ...accountRegions.flatMap((region) =>
+                Array.from({ length: groups }, (_, index) => ({
+                    name: clusterStackName(accountStack, region, groups > 1 ? index : undefined),
+                    role: "clusters" as const,
+                    accountId: account.id,
+                    regions: [region],
+                    accountStack,
+                    ...(groups > 1 ? { group: { index, groups } } : {}),
+                    ...named,
+                })),
+            ),
         ];
     });
 }

@@ -18,7 +18,9 @@ const SECRET = new Set<string>(SECRET_CONFIG_KEYS);
 /** An object-valued key's fields as the key table's dotted keys (`agent.chart`, `addons.cni.enabled`). */
 function flatten(key: string, value: unknown, into: Record<string, ConfigValue>): void {
     if (KNOWN.has(key) || value === null || typeof value !== "object" || Array.isArray(value)) {
-        into[key] = value as ConfigValue;
+        // A map or list as JSON text: how `config set-all --path` stores it, so a stack's config read back after its
+        // up gives the same request (and the same fingerprint) as before.
+        into[key] = typeof value === "object" && value !== null ? JSON.stringify(value) : (value as ConfigValue);
         return;
     }
     for (const [field, inner] of Object.entries(value as Record<string, unknown>)) {
@@ -86,6 +88,7 @@ export function stackRequest(
             includeRegions: stack.regions,
             "fleet.part": stack.role,
             ...(stack.accountStack ? { "fleet.accountStack": stack.accountStack } : {}),
+            ...(stack.group ? { "fleet.groups": stack.group.groups, "fleet.group": stack.group.index } : {}),
         },
     };
 }

@@ -6,6 +6,7 @@ import { UsageError } from "../../automation/cliArgs";
 import { parseFleetArguments } from "../../automation/fleet/args";
 import { FleetIo, programDigest, runFleetCommand } from "../../automation/fleet/command";
 import { RunRequest } from "../../automation/request";
+import { templateRequest } from "../../automation/fleet/template";
 
 const TEMPLATE = {
     "aws:region": { value: "us-east-1", secret: false },
@@ -74,7 +75,7 @@ describe("fleet command", () => {
         assert.equal(cluster.accountId, "111111111111");
         assert.equal(envs[runs.indexOf(cluster)].AWS_ACCESS_KEY_ID, "ASIA-111111111111");
         assert.match(first.err_.join("\n"), /aws:profile not used/);
-        assert.match(first.out_.join("\n"), /prod-111111111111-eu-west-1 failed in .* \(AccessDenied\)/);
+        assert.match(first.out_.join("\n"), /prod-111111111111-eu-west-1 failed in .* \(AccessDenied details\)/);
         assert.match(first.out_.at(-1)!, /6 stacks in .*: 5 succeeded, 1 failed/);
 
         runs.length = 0;
@@ -131,5 +132,14 @@ describe("fleet command", () => {
     it("the program digest is one sha256 of the program's files, stable between runs", () => {
         assert.match(programDigest(), /^[0-9a-f]{64}$/);
         assert.equal(programDigest(), programDigest());
+    });
+});
+
+describe("fleet template", () => {
+    it("a map read back as JSON text gives the same request, so a stack's own up does not change its fingerprint", () => {
+        const before = templateRequest("PROD", { "container-insights:agent": { value: '{"values":{},"chart":"c"}' } });
+        const after = templateRequest("PROD", { "container-insights:agent": { value: '{"values":"{}","chart":"c"}' } });
+        assert.deepEqual(before.request, after.request);
+        assert.deepEqual(before.request.config, { "agent.values": "{}", "agent.chart": "c" });
     });
 });

@@ -58,7 +58,7 @@ describe("fleet run", () => {
             "prod-222222222222-eu-west-1": "succeeded",
             "prod-222222222222-us-east-1": "succeeded",
         });
-        assert.equal(result.reports[0].error, "AccessDenied: sts:AssumeRole");
+        assert.equal(result.reports[0].error, "AccessDenied: sts:AssumeRole more");
         assert.equal(result.reports[1].error, "its account stack prod-111111111111 failed");
         assert.equal(result.succeeded, false);
         assert.equal(lines.length, 6);

@@ -1,0 +1,167 @@
+/**
+ * The fleet on the real engine (file backend, AWS emulator): `container-insights fleet up` splits the committed
+ * stack's onboarding into the account stack and a cluster stack per region, a re-run touches nothing, and an existing
+ * single-stack deployment moves over with `pulumi state move` without replacing anything.
+ */
+import * as assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { STSClient } from "@aws-sdk/client-sts";
+import { runFleetCommand } from "../../automation/fleet/command";
+import { callerAccount } from "../../automation/fleet/credentials";
+import { runStack } from "../../automation/runStack";
+import { openLocalStack } from "../../automation/workspace";
+import { clientConfig } from "../../engine/emulator/seed";
+import { ENGINE_DIR } from "../../engine/paths";
+import { DeployedStack, STACK } from "./stack";
+import { requireEngine } from "./workspace";
+
+const REGION_STACKS = [`${STACK}-eu-west-1`, `${STACK}-us-east-1`];
+
+interface StateResource {
+    urn: string;
+    type: string;
+    parent?: string;
+}
+
+function resources(stack: DeployedStack, name: string): StateResource[] {
+    const state = JSON.parse(stack.workspace.stateFile("container-insights", name));
+    return state.checkpoint?.latest?.resources ?? [];
+}
+
+/**
+ * `container-insights fleet <args>` in this process on the workspace's checkout and file backend. Not through the CLI
+ * entry: the only Node.js language host the registries can build (v3.68.0) cannot run the policy pack, which the
+ * fleet's runStack applies (docs/engine-tier.md); here each stack runs without it.
+ */
+async function fleet(stack: DeployedStack, ...args: string[]) {
+    const env = stack.workspace.environment() as Record<string, string>;
+    const where = {
+        projectDir: stack.workspace.dir,
+        pulumiHome: ENGINE_DIR,
+        backend: "configured" as const,
+        envVars: env,
+    };
+    const lines: string[] = [];
+    const status = await runFleetCommand(
+        [...args, "--env", STACK, "--journal", join(stack.workspace.dir, "journal.json")],
+        {
+            out: (line) => lines.push(line),
+            err: (line) => lines.push(line),
+            env,
+            templateConfig: async (name) =>
+                (await openLocalStack(name, { ...where, existingOnly: true })).stack.getAllConfig(),
+            callerAccount: () => callerAccount(new STSClient(clientConfig(stack.emulator.env, "us-east-1"))),
+            run: (request, options) =>
+                runStack(request, { ...options, ...where, envVars: { ...env, ...options.envVars }, policyPack: false }),
+        },
+    );
+    return { status, stdout: lines.join("\n"), stderr: "" };
+}
+
+describe("engine tier: a fleet of stacks", function () {
+    let stack: DeployedStack;
+
+    before(async function () {
+        requireEngine(this);
+        stack = await DeployedStack.create("irsa");
+    });
+
+    after(async () => stack?.dispose());
+
+    it("fleet up deploys the account stack, then one cluster stack per region, each with its region's agents", async () => {
+        const up = await fleet(stack, "up", "--yes", "--concurrency", "2");
+        assert.equal(up.status, 0, `fleet up failed:\n${up.stdout}\n${up.stderr}`);
+        assert.match(up.stdout, /fleet up: 3 stacks in 1 account\(s\), 2 at a time/);
+        assert.match(up.stdout, /\[3\/3\] /);
+        assert.match(up.stdout, /3 stacks in .*: 3 succeeded/);
+        assert.deepEqual(
+            resources(stack, STACK).filter((r) => r.type === "container-insights:cluster:ClusterAgent"),
+            [],
+            "the account stack holds no agent",
+        );
+        for (const [name, cluster] of [
+            [REGION_STACKS[0], "prod-eu"],
+            [REGION_STACKS[1], "prod-a"],
+        ]) {
+            const agents = resources(stack, name).filter((r) => r.type === "container-insights:cluster:ClusterAgent");
+            assert.deepEqual(
+                agents.map((r) => r.urn.split("::").pop()),
+                [`${name.slice(STACK.length + 1)}-${cluster}`],
+            );
+            assert.ok(resources(stack, name).some((r) => r.type === "pulumi:pulumi:StackReference"));
+        }
+        const rendered = join(stack.workspace.dir, "rendered");
+        assert.ok(existsSync(rendered) && readdirSync(rendered).length === 2, "both regions rendered");
+    });
+
+    it("a re-run deploys nothing (the journal), and --all finds nothing to change", async () => {
+        const again = await fleet(stack, "up", "--yes");
+        assert.equal(again.status, 0, again.stdout + again.stderr);
+        assert.match(again.stdout, /3 stacks in .*: 3 unchanged/);
+        const all = await fleet(stack, "up", "--yes", "--all");
+        assert.equal(all.status, 0, all.stdout + all.stderr);
+        assert.doesNotMatch(all.stdout, /create|update|replace|delete/, all.stdout);
+        const status = await fleet(stack, "status");
+        assert.equal(status.status, 0, status.stdout);
+    });
+});
+
+describe("engine tier: an existing single stack moved into a fleet", function () {
+    let stack: DeployedStack;
+
+    before(async function () {
+        requireEngine(this);
+        stack = await DeployedStack.create("irsa");
+    });
+
+    after(async () => stack?.dispose());
+
+    it("the whole stack deploys as before (fleet.part whole)", async () => {
+        const up = await stack.up();
+        assert.equal(up.status, 0, `pulumi up failed:\n${up.stdout}\n${up.stderr}`);
+        assert.equal(
+            resources(stack, STACK).filter((r) => r.type === "container-insights:cluster:ClusterAgent").length,
+            2,
+        );
+    });
+
+    it("`pulumi state move` takes each region's agents to its cluster stack, children and all", async () => {
+        for (const name of REGION_STACKS) {
+            const region = name.slice(STACK.length + 1);
+            const urns = resources(stack, STACK)
+                .filter((r) => r.type === "container-insights:cluster:ClusterAgent" && r.urn.includes(`::${region}-`))
+                .map((r) => r.urn);
+            assert.equal(urns.length, 1, region);
+            await stack.workspace.pulumi(["stack", "init", name]);
+            await stack.workspace.pulumi(["state", "move", "--source", STACK, "--dest", name, "--yes", ...urns]);
+            const moved = resources(stack, name);
+            assert.ok(
+                moved.some((r) => r.type === "container-insights:cluster:ClusterAgent"),
+                name,
+            );
+            assert.ok(
+                moved.some((r) => r.parent?.includes("ClusterAgent")),
+                `${name}: the agent's children came along`,
+            );
+        }
+        assert.deepEqual(
+            resources(stack, STACK).filter((r) => r.urn.includes("ClusterAgent")),
+            [],
+            "nothing of the agents is left in the account stack",
+        );
+    });
+
+    it("fleet up then finds every agent where it is: nothing created, replaced or deleted", async () => {
+        const up = await fleet(stack, "up", "--yes", "--concurrency", "2");
+        assert.equal(up.status, 0, `fleet up failed:\n${up.stdout}`);
+        const lines = up.stdout.split("\n").filter((line) => /^\[\d\/3\]/.test(line));
+        assert.equal(lines.length, 3, up.stdout);
+        for (const line of lines) {
+            assert.doesNotMatch(line, /delete|replace/, line);
+            if (!/\] prod succeeded/.test(line)) {
+                assert.doesNotMatch(line, /create/, `a cluster stack installed an agent again: ${line}`);
+            }
+        }
+    });
+});
