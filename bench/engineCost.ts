@@ -31,7 +31,11 @@ for (let i = 0; i < count; i++) {
 function run(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
     const started = process.hrtime.bigint();
     return new Promise((resolve, reject) => {
-        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn("pulumi", [...args, "--non-interactive"], {
+            cwd: dir,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let output = "";
         child.stdout.on("data", (chunk) => (output += chunk));
         child.stderr.on("data", (chunk) => (output += chunk));

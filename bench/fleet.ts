@@ -1,15 +1,82 @@
 /**
- * npm run bench:fleet [-- --json] [--parts engineCost] [--resources 1,50,200,800]
- * The fleet's benchmark on the real engine (the engine tier's CLI, language host and Kubernetes provider).
+ * npm run bench:fleet [-- --json] [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2]
+ * The fleet's benchmark on the real engine (the engine tier's CLI, language host and Kubernetes provider, the stand-in
+ * AWS provider on the emulator, the chart rendered to a directory).
  * engineCost: a stack's fixed cost and its cost per resource (bench/engineCost.ts), which decide the fleet's stack
- * size (docs/fleet.md).
+ * size (docs/fleet.md). singleStack and fanout (with --clusters): the whole program in one stack, and the same fleet
+ * as an account stack plus a cluster stack per region through `fleet up` (first up, then a no-change run).
  */
+import { statSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import { UsageError, USAGE_EXIT_CODE, parseFlags, wantsHelp } from "../policies/lib/cliArgs";
 import { engineMissing } from "../engine/paths";
+import { Fleet } from "../engine/emulator/seed";
+import { runFleet } from "../test/engine/fleetRun";
+import { DeployedStack, ROLE_NAME, STACK } from "../test/engine/stack";
 import { StackCost, fitStackCost, measureStackCost } from "./engineCost";
 
-const USAGE = "usage: npm run bench:fleet -- [--resources 1,50,200,800] [--json]";
+const USAGE =
+    "usage: npm run bench:fleet -- [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2] [--json]";
+const REGIONS = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-southeast-1",
+    "ap-northeast-1",
+    "ca-central-1",
+];
+
+function fleetOf(clusters: number, regions: number): Fleet {
+    return {
+        roleName: ROLE_NAME,
+        clusters: Array.from({ length: clusters }, (_, i) => ({ region: REGIONS[i % regions], name: `bench-${i}` })),
+    };
+}
+
+async function timed<T>(run: () => Promise<T>, ok: (result: T) => boolean, what: string): Promise<number> {
+    const started = process.hrtime.bigint();
+    const result = await run();
+    if (!ok(result)) {
+        throw new Error(`${what} failed:\n${JSON.stringify(result, null, 2)}`);
+    }
+    return Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+}
+
+async function singleStack(clusters: number, regions: number) {
+    const stack = await DeployedStack.create("irsa", fleetOf(clusters, regions));
+    try {
+        const up =
+            (...flags: string[]) =>
+            () =>
+                stack.up("--skip-preview", ...flags);
+        const firstUpMs = await timed(up(), (r) => r.status === 0, "pulumi up");
+        const noChangeUpMs = await timed(up("--expect-no-changes"), (r) => r.status === 0, "no-change up");
+        const path = join(stack.workspace.stateDir, ".pulumi", "stacks", "container-insights", `${STACK}.json`);
+        return { clusters, firstUpMs, noChangeUpMs, stateBytes: statSync(path).size };
+    } finally {
+        await stack.dispose();
+    }
+}
+
+async function fanout(clusters: number, regions: number, concurrency: number) {
+    const stack = await DeployedStack.create("irsa", fleetOf(clusters, regions));
+    try {
+        const run =
+            (...flags: string[]) =>
+            () =>
+                runFleet(stack, "up", "--yes", "--concurrency", String(concurrency), ...flags);
+        const firstUpMs = await timed(run(), (r) => r.status === 0, "fleet up");
+        const noChangeUpMs = await timed(run("--all"), (r) => r.status === 0, "fleet up --all");
+        return { clusters, stacks: 1 + Math.min(regions, clusters), concurrency, firstUpMs, noChangeUpMs };
+    } finally {
+        await stack.dispose();
+    }
+}
 
 function sizes(text: string, flag: string): number[] {
     return text.split(",").map((part) => {
@@ -27,11 +94,24 @@ async function main(args: string[]): Promise<number> {
         return 0;
     }
     let resources: number[];
+    let clusters: number[];
+    let regions: number;
+    let concurrency: number;
     let json: boolean;
     try {
-        const flags = parseFlags(undefined, args, { values: ["resources"], switches: { json: undefined } });
+        const flags = parseFlags(undefined, args, {
+            values: ["resources", "clusters", "regions", "concurrency"],
+            switches: { json: undefined },
+        });
         json = flags.switches.has("json");
-        resources = sizes(flags.values.resources ?? "1,50,200,800", "resources");
+        resources =
+            flags.values.resources === "none" ? [] : sizes(flags.values.resources ?? "1,50,200,800", "resources");
+        clusters = flags.values.clusters ? sizes(flags.values.clusters, "clusters") : [];
+        [regions] = sizes(flags.values.regions ?? "10", "regions");
+        [concurrency] = sizes(flags.values.concurrency ?? "2", "concurrency");
+        if (regions > REGIONS.length) {
+            throw new UsageError(`--regions goes up to ${REGIONS.length}`);
+        }
     } catch (error) {
         if (error instanceof UsageError) {
             process.stderr.write(`bench:fleet: ${error.message}\n${USAGE}\n`);
@@ -50,8 +130,26 @@ async function main(args: string[]): Promise<number> {
         process.stderr.write(`▶ engine cost: a stack of ${size} resources\n`);
         costs.push(await measureStackCost(size));
     }
-    const engineCost = { stacks: costs, firstUp: fitStackCost(costs), noChangeUp: fitStackCost(costs, "noChangeUpMs") };
-    const result = { machine: { ...machine, loadAtEnd: loadavg()[0] }, engineCost };
+    const engineCost =
+        costs.length >= 3
+            ? { stacks: costs, firstUp: fitStackCost(costs), noChangeUp: fitStackCost(costs, "noChangeUpMs") }
+            : { stacks: costs };
+    const single = [];
+    const fanned = [];
+    for (const size of clusters) {
+        process.stderr.write(`▶ ${size} clusters in one stack\n`);
+        single.push(await singleStack(size, regions));
+        process.stderr.write(
+            `▶ ${size} clusters over ${Math.min(regions, size)} regions, fleet up at concurrency ${concurrency}\n`,
+        );
+        fanned.push(await fanout(size, regions, concurrency));
+    }
+    const result = {
+        machine: { ...machine, loadAtEnd: loadavg()[0] },
+        engineCost,
+        singleStack: single,
+        fanout: fanned,
+    };
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
     return 0;
 }

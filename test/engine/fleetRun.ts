@@ -1,0 +1,37 @@
+/**
+ * `container-insights fleet <args>` in this process on an engine-tier workspace's checkout and file backend. Not
+ * through the CLI entry: the only Node.js language host the registries can build (v3.68.0) cannot run the policy pack,
+ * which the fleet's runStack applies (docs/engine-tier.md); here each stack runs without it.
+ */
+import { join } from "node:path";
+import { STSClient } from "@aws-sdk/client-sts";
+import { runFleetCommand } from "../../automation/fleet/command";
+import { callerAccount } from "../../automation/fleet/credentials";
+import { runStack } from "../../automation/runStack";
+import { openLocalStack } from "../../automation/workspace";
+import { clientConfig } from "../../engine/emulator/seed";
+import { ENGINE_DIR } from "../../engine/paths";
+import { DeployedStack, STACK } from "./stack";
+
+export async function runFleet(stack: DeployedStack, ...args: string[]) {
+    const env = stack.workspace.environment() as Record<string, string>;
+    const where = {
+        projectDir: stack.workspace.dir,
+        pulumiHome: ENGINE_DIR,
+        backend: "configured" as const,
+        envVars: env,
+    };
+    const lines: string[] = [];
+    const journal = join(stack.workspace.dir, "journal.json");
+    const status = await runFleetCommand([...args, "--env", STACK, "--journal", journal], {
+        out: (line) => lines.push(line),
+        err: (line) => lines.push(line),
+        env,
+        templateConfig: async (name) =>
+            (await openLocalStack(name, { ...where, existingOnly: true })).stack.getAllConfig(),
+        callerAccount: () => callerAccount(new STSClient(clientConfig(stack.emulator.env, "us-east-1"))),
+        run: (request, options) =>
+            runStack(request, { ...options, ...where, envVars: { ...env, ...options.envVars }, policyPack: false }),
+    });
+    return { status, stdout: lines.join("\n") };
+}
