@@ -21,7 +21,8 @@ import { readObject } from "../lambda/reconciler/stateObject";
 import { DesiredRole } from "../lambda/reconciler/types";
 import { DEFAULT_CONCURRENCY, runSteps } from "../lambda/reconciler/reconcile";
 import { PINS } from "../engine/paths";
-import { MotoServer, findMotoServer, interpreterOf, startMoto } from "../engine/emulator/moto";
+import { MotoServer, startMoto } from "../engine/emulator/moto";
+import { motoMissing } from "./motoAvailable";
 import { instantClock, recordingLog, settingsFor } from "./reconciler.helpers";
 
 const ACCOUNT = "111122223333";
@@ -32,20 +33,6 @@ const PERMISSIONS = agentPermissions({
     bucketName: BUCKET,
     queueArnPattern: "arn:aws:sqs:us-west-2:202279780353:nops-k8s-*",
 });
-
-/** Why moto cannot be started here, or undefined when it can. */
-function motoMissing(): string | undefined {
-    const command = findMotoServer();
-    if (!command) {
-        return "no moto_server in .engine/venv or on PATH";
-    }
-    try {
-        interpreterOf(command);
-        return undefined;
-    } catch {
-        return `${command} is not a Python console script startMoto can run (a version manager's shim?)`;
-    }
-}
 
 describe("the reconciler's IAM and S3 calls against moto (server mode)", function () {
     this.timeout(60_000);

@@ -22,7 +22,8 @@ import {
     parseAccountsFile,
 } from "../../automation/fleet/accounts";
 import { accountEnv, callerAccount, memberRoleArn, roleNameFlag } from "../../automation/fleet/credentials";
-import { MotoServer, findMotoServer, startMoto } from "../../engine/emulator/moto";
+import { MotoServer, startMoto } from "../../engine/emulator/moto";
+import { motoMissing } from "../motoAvailable";
 import { PINS } from "../../engine/paths";
 
 describe("fleet accounts: --accounts", () => {
@@ -92,8 +93,9 @@ describe("fleet accounts against moto (Organizations and STS, server mode)", fun
     let sts: STSClient;
 
     before(async function () {
-        if (!findMotoServer()) {
-            console.log(`    moto checks skipped: no moto_server (npm run engine:setup installs moto ${PINS.moto})`);
+        const why = motoMissing();
+        if (why) {
+            console.log(`    moto checks skipped: ${why} (npm run engine:setup installs moto ${PINS.moto})`);
             this.skip();
         }
         moto = await startMoto({ accountId: MANAGEMENT });
