@@ -22,22 +22,14 @@ import { partitionOf, regionOf } from "../context";
 import { need, plain, Props, sameValue, str, stringMap } from "../values";
 import { rfc3339 } from "./naming";
 import { Ctx, outputsOf, ResourceType } from "./types";
+import { absentOn } from "./absent";
 
 /** Whether the EKS API at hand serves add-ons and Pod Identity associations (the tier's EKS fake). */
 function eksFake(): boolean {
     return Boolean(process.env.AWS_ENDPOINT_URL_EKS);
 }
 
-async function gone<T>(call: Promise<T>): Promise<T | undefined> {
-    try {
-        return await call;
-    } catch (error) {
-        if (error instanceof ResourceNotFoundException) {
-            return undefined;
-        }
-        throw error;
-    }
-}
+const gone = absentOn(ResourceNotFoundException);
 
 async function retag(ctx: Ctx, region: string, arn: string, olds: Props, news: Props): Promise<void> {
     const eks = ctx.clients.eks(region);

@@ -20,19 +20,11 @@ import { regionOf } from "../context";
 import { need, plain, Props, sameValue, str, stringMap } from "../values";
 import { namePrefixFromName, prefixedUniqueId, tagList } from "./naming";
 import { outputsOf, ResourceType } from "./types";
+import { absentOn } from "./absent";
 
 const DEFAULT_BUS = "default";
 
-async function gone<T>(call: Promise<T>): Promise<T | undefined> {
-    try {
-        return await call;
-    } catch (error) {
-        if (error instanceof ResourceNotFoundException) {
-            return undefined;
-        }
-        throw error;
-    }
-}
+const gone = absentOn(ResourceNotFoundException);
 
 async function retag(client: EventBridgeClient, arn: string, olds: Props, news: Props): Promise<void> {
     const before = stringMap(olds.tags);

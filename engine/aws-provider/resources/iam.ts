@@ -47,21 +47,13 @@ import { defaultRegion } from "../context";
 import { need, plain, Props, sameValue, secret, str, stringMap } from "../values";
 import { namePrefixFromName, prefixedUniqueId, rfc3339, tagList, tagMap } from "./naming";
 import { inputsOf, outputsOf, ResourceType } from "./types";
+import { absentOn } from "./absent";
 
 /** IAM's quotas on inline policies, in characters without whitespace, summed over a role's or user's policies. */
 const ROLE_INLINE_QUOTA = 10_240;
 const USER_INLINE_QUOTA = 2_048;
 
-async function gone<T>(call: Promise<T>): Promise<T | undefined> {
-    try {
-        return await call;
-    } catch (error) {
-        if (error instanceof NoSuchEntityException) {
-            return undefined;
-        }
-        throw error;
-    }
-}
+const gone = absentOn(NoSuchEntityException);
 
 /** Tag changes as the Tag and Untag calls take them: keys to remove, tags to set. */
 function tagChanges(olds: Props, news: Props) {

@@ -24,17 +24,9 @@ import { zipOf } from "../lambda/functionStore";
 import { archiveFiles, isArchive, need, plain, Props, sameValue, str, stringMap } from "../values";
 import { prefixedUniqueId, rfc3339 } from "./naming";
 import { Ctx, outputsOf, ResourceType } from "./types";
+import { absentOn } from "./absent";
 
-async function gone<T>(call: Promise<T>): Promise<T | undefined> {
-    try {
-        return await call;
-    } catch (error) {
-        if (error instanceof ResourceNotFoundException) {
-            return undefined;
-        }
-        throw error;
-    }
-}
+const gone = absentOn(ResourceNotFoundException);
 
 interface Code {
     files: Record<string, string>;

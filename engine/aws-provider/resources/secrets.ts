@@ -15,17 +15,9 @@ import { regionOf } from "../context";
 import { need, plain, Props, sameValue, str, stringMap } from "../values";
 import { namePrefixFromName, prefixedUniqueId, tagList } from "./naming";
 import { outputsOf, ResourceType } from "./types";
+import { absentOn } from "./absent";
 
-async function gone<T>(call: Promise<T>): Promise<T | undefined> {
-    try {
-        return await call;
-    } catch (error) {
-        if (error instanceof ResourceNotFoundException) {
-            return undefined;
-        }
-        throw error;
-    }
-}
+const gone = absentOn(ResourceNotFoundException);
 
 const SECRET_COMPUTED = ["arn", "name", "namePrefix", "policy", "region", "replicas", "tagsAll"];
 

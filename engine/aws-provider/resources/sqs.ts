@@ -15,17 +15,9 @@ import { regionOf } from "../context";
 import { need, plain, Props, sameValue, str, stringMap } from "../values";
 import { namePrefixFromName, prefixedUniqueId } from "./naming";
 import { outputsOf, ResourceType } from "./types";
+import { absentOn } from "./absent";
 
-async function gone<T>(call: Promise<T>): Promise<T | undefined> {
-    try {
-        return await call;
-    } catch (error) {
-        if (error instanceof QueueDoesNotExist) {
-            return undefined;
-        }
-        throw error;
-    }
-}
+const gone = absentOn(QueueDoesNotExist);
 
 /** Pulumi input → SQS attribute, for the attributes a queue is created and updated with. */
 const ATTRIBUTES: Record<string, QueueAttributeName> = {
