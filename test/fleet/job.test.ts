@@ -1,16 +1,14 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments, stringify } from "yaml";
-import { checkManifest } from "../policyCheck";
+import { checkManifest, itCatchesPodMutations, manifestDocuments, PodMutation } from "../policyCheck";
 
 const ROOT = join(__dirname, "..", "..");
 const MANIFEST = join(ROOT, "deploy", "fleet-job.yaml");
 const CONFIG = join(ROOT, "deploy", "watch-policy-config.json");
 
-const documents = () => parseAllDocuments(readFileSync(MANIFEST, "utf8")).map((d) => d.toJS());
+const documents = () => manifestDocuments(MANIFEST);
 const job = (docs: any[]) => docs.find((d) => d.kind === "Job");
-const render = (docs: unknown[]) => docs.map((d) => stringify(d)).join("---\n");
 
 describe("the fleet's Indexed Job (deploy/fleet-job.yaml)", () => {
     it("passes the project's own pack (offline checker) with deploy/watch-policy-config.json", async () => {
@@ -20,7 +18,7 @@ describe("the fleet's Indexed Job (deploy/fleet-job.yaml)", () => {
         assert.equal(code, 0);
     });
 
-    const mutations: Array<[string, (pod: any) => void, RegExp]> = [
+    const mutations: PodMutation[] = [
         [
             "a container that may run as root",
             (pod) => delete pod.securityContext.runAsNonRoot,
@@ -39,18 +37,7 @@ describe("the fleet's Indexed Job (deploy/fleet-job.yaml)", () => {
             /ecr-image-digest-pinned/,
         ],
     ];
-    for (const [what, mutate, policy] of mutations) {
-        it(`the check catches ${what} in the Job's pod`, async () => {
-            const docs = documents();
-            mutate(job(docs).spec.template.spec);
-            const { code, report } = await checkManifest(render(docs), CONFIG);
-            assert.equal(code, 1);
-            assert.ok(
-                report.violations.some((v) => policy.test(v.policy)),
-                JSON.stringify(report.violations),
-            );
-        });
-    }
+    itCatchesPodMutations(MANIFEST, "Job", CONFIG, mutations, " in the Job's pod");
 
     it("is Indexed, with as many shards as completions, retried per index, pods never restarted in place", () => {
         const spec = job(documents()).spec;

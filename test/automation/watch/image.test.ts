@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments, stringify } from "yaml";
-import { checkManifest } from "../../policyCheck";
+import { checkManifest, itCatchesPodMutations, manifestDocuments, PodMutation } from "../../policyCheck";
 import { durationFlag } from "../../../automation/cliArgs";
 
 const ROOT = join(__dirname, "..", "..", "..");
@@ -11,9 +10,8 @@ const CONFIG = join(ROOT, "deploy", "watch-policy-config.json");
 
 const check = (yamlText: string) => checkManifest(yamlText, CONFIG);
 
-const documents = () => parseAllDocuments(readFileSync(MANIFEST, "utf8")).map((d) => d.toJS());
+const documents = () => manifestDocuments(MANIFEST);
 const deployment = (docs: any[]) => docs.find((d) => d.kind === "Deployment");
-const render = (docs: unknown[]) => docs.map((d) => stringify(d)).join("---\n");
 
 describe("the watch service's image and Deployment", () => {
     it("deploy/watch-deployment.yaml passes the project's own pack (offline checker) with deploy/watch-policy-config.json", async () => {
@@ -23,7 +21,7 @@ describe("the watch service's image and Deployment", () => {
         assert.equal(code, 0);
     });
 
-    const mutations: Array<[string, (pod: any) => void, RegExp]> = [
+    const mutations: PodMutation[] = [
         [
             "a container that may run as root",
             (pod) => delete pod.securityContext.runAsNonRoot,
@@ -48,18 +46,7 @@ describe("the watch service's image and Deployment", () => {
             /ecr-image-allowed-registry/,
         ],
     ];
-    for (const [what, mutate, policy] of mutations) {
-        it(`the check catches ${what}`, async () => {
-            const docs = documents();
-            mutate(deployment(docs).spec.template.spec);
-            const { code, report } = await check(render(docs));
-            assert.equal(code, 1);
-            assert.ok(
-                report.violations.some((v) => policy.test(v.policy)),
-                JSON.stringify(report.violations),
-            );
-        });
-    }
+    itCatchesPodMutations(MANIFEST, "Deployment", CONFIG, mutations);
 
     it("runs one replica at a time, with a read-only root file system, writable only where the CLI writes, and a grace period longer than the service's", () => {
         const spec = deployment(documents()).spec;
