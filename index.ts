@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config";
 import { sdkLookup } from "./components/adoption/existingResources";
-import { sdkFargateProfiles } from "./components/addons/fargateProfiles";
+import { sdkFargateProfiles } from "./components/addons/fargateInsights/profiles";
 import { createContainerInsights } from "./program";
 import { sdkTrailLookup } from "./components/events/trailCheck";
 

@@ -30,9 +30,10 @@ import { packageVersion } from "./common/packageRoot";
 import { ClusterAgent, renderDirectory } from "./components/cluster/clusterAgent";
 import { EBS_CSI_ADDON } from "./components/cluster/checks";
 import { ResolvedFleet, awaitsReadiness, clusterKey, discoverFleet } from "./components/cluster/fleet";
-import { ClusterStatus, DiscoveredCluster } from "./components/cluster/types";
-import { ClusterAddons, addonNames } from "./components/addons";
-import { planCniMetrics } from "./components/addons/cniMetricsFleet";
+import { ClusterStatus } from "./components/cluster/types";
+import { ADDONS } from "./components/addons";
+import { AddonFleet, AddonPlan } from "./components/addons/contract";
+import { ADDON_NAMES } from "./components/addons/names";
 import { AgentIdentity, karpenopsFor } from "./components/cluster/values";
 import { ImageLock, lockedUser, readImageLock } from "./images/lock";
 import { CHART_IMAGES } from "./images/catalog";
@@ -43,8 +44,7 @@ import { AgentPodIdentity } from "./components/cluster/podIdentity";
 import { IdentityPlan, planIdentities } from "./components/cluster/identity";
 import { PodIdentityRole } from "./components/iam/podIdentityRole";
 import { ClusterIdentity } from "./common/identity";
-import { FargateProfileLookup } from "./components/addons/fargateProfiles";
-import { FargateContext, fargateInsightsFor, resolveFargateInsights } from "./components/addons/fargateProgram";
+import { FargateProfileLookup } from "./components/addons/fargateInsights/profiles";
 import { errorMessage } from "./common/errors";
 import { accountStackReference, clusterStackSettings, inGroup } from "./components/fleet/accountStack";
 
@@ -482,37 +482,26 @@ async function installFleetAgents(
     const { accountId, partition } = context.account;
     const { imageLock, imageTags, addonImages, bucketName } = context;
     const tags = resourceTags(settings);
-    const fargate = await resolveFargateInsights({
-        options: settings.addons.fargateInsights,
+    const addonFleet: AddonFleet = {
+        settings,
         agents: fleet.plan.agents,
+        identityOf: (cluster) => identityPlan.identities.get(clusterKey(cluster))!.identity,
         oidcChecks: fleet.oidc,
-        profiles: options.fargateProfiles,
-        image: addonImages.adotCollector,
         account: { accountId, partition },
-        stackName: settings.stackName,
-        stackId: settings.stackId,
-        tags,
-    });
-    const cniMetrics = planCniMetrics({
-        options: settings.addons.cniMetrics,
-        stackName: settings.stackName,
-        stackId: settings.stackId,
-        accountId,
-        partition,
         tags,
         imageLock: imageLock!,
-        allowUnpinnedImages: settings.agent.allowUnpinnedImages,
-        clusters: fleet.plan.agents.map(({ cluster }) => ({
-            cluster,
-            identity: identityPlan.identities.get(clusterKey(cluster))!.identity,
-        })),
-    });
-    cniMetrics.warnings.forEach((warning) => pulumi.log.warn(warning));
+        images: addonImages,
+        reads: { fargateProfiles: options.fargateProfiles },
+    };
+    // One after the other, in ADDONS order: each plan registers what its add-on shares across clusters.
+    const addons: AddonPlan[] = [];
+    for (const addon of ADDONS) {
+        addons.push(await addon.plan(addonFleet));
+    }
     return installAgents(settings, fleet, identityPlan.identities, {
-        addons: (cluster) => ({ cniMetrics: cniMetrics.byCluster.get(clusterKey(cluster)) }),
+        addons,
         imageTags,
         hardening: context.hardening,
-        fargate,
         bucketName,
         identity: context.identity,
         podIdentityRoleArn: context.podIdentityRoleArn,
@@ -572,16 +561,6 @@ async function createClusterPart(
             clusters,
         },
     };
-}
-
-/** What each add-on needs in one cluster, for the add-ons it gets (each add-on fills its entry). */
-function clusterAddons(
-    settings: Settings,
-    cluster: DiscoveredCluster,
-    fargate: ReturnType<typeof fargateInsightsFor>,
-): ClusterAddons {
-    void settings;
-    return { ...(fargate.addon ? { fargateInsights: fargate.addon } : {}) };
 }
 
 /** The enabled add-ons' images, each pinned by its locked digest (by component); stops the program like the chart's. */
@@ -668,14 +647,13 @@ function installAgents(
     context: {
         imageTags: Record<string, string>;
         hardening: ChartHardening;
-        fargate?: FargateContext;
         bucketName: string;
         identity: (cluster: { name: string; region: string }, identity: ClusterIdentity) => AgentIdentity;
         podIdentityRoleArn?: pulumi.Output<string>;
         dependsOn: pulumi.Resource[];
         parent?: pulumi.Resource;
-        /** What each add-on needs in a cluster, for those it gets there. */
-        addons: (cluster: DiscoveredCluster) => ClusterAddons;
+        /** The add-ons' plans, asked which of them each cluster gets. */
+        addons: AddonPlan[];
     },
 ): ClusterStatus[] {
     for (const { region, error } of plan.unreadRegions) {
@@ -736,8 +714,8 @@ function installAgents(
         if (karpenops.warning) {
             pulumi.log.warn(karpenops.warning);
         }
-        const fargate = fargateInsightsFor(context.fargate, cluster);
-        const addons: ClusterAddons = { ...context.addons(cluster), ...clusterAddons(settings, cluster, fargate) };
+        const addons = context.addons.map((plan) => plan.forCluster(cluster));
+        const installers = addons.flatMap((addon) => (addon.installer ? [addon.installer] : []));
         new ClusterAgent(
             `${cluster.region}-${cluster.name}`,
             {
@@ -756,7 +734,7 @@ function installAgents(
                 assumeRoleArn: settings.clusters.assumeRoleArn,
                 dependsOn: association ? [...context.dependsOn, association] : context.dependsOn,
                 awaitReadiness,
-                addons,
+                addons: installers,
             },
             { parent: context.parent },
         );
@@ -775,8 +753,8 @@ function installAgents(
             ebsCsiDriver: storage.state,
             awaitsReadiness: awaitReadiness,
             ...(karpenops.clusterId ? { karpenopsClusterId: karpenops.clusterId } : {}),
-            addons: addonNames(addons),
-            ...(fargate.status ? { fargateInsights: fargate.status } : {}),
+            addons: ADDON_NAMES.filter((name) => installers.some((installer) => installer.addon === name)),
+            ...Object.assign({}, ...addons.map((addon) => addon.status)),
         });
     }
     if (withoutEbsCsi.length > 0) {

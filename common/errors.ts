@@ -16,3 +16,15 @@ export function errorMessage(error: unknown): string {
 export function errorText(error: unknown): string {
     return `${errorName(error) ?? "Error"}: ${errorMessage(error)}`;
 }
+
+/**
+ * An invoke's failure in one line, as the provider words it: without the engine's own "invocation of <token>
+ * returned an error: " before it (the real engine adds it; the stand-in provider's engine test shows it).
+ */
+export const describeError = (error: unknown) =>
+    String((error as Error)?.message ?? error)
+        .replace(/^invocation of \S+ returned an error: /, "")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(" ");

@@ -14,7 +14,7 @@ import { NAMESPACE } from "../config/keys";
 import { RawConfig, parseConfig } from "../config/parse";
 import { Settings, withSecrets } from "../config/load";
 import { sdkLookup } from "./adoption/existingResources";
-import { sdkFargateProfiles } from "./addons/fargateProfiles";
+import { sdkFargateProfiles } from "./addons/fargateInsights/profiles";
 import { sdkTrailLookup } from "./events/trailCheck";
 import { ProgramOptions, ProgramOutputs, createContainerInsights } from "../program";
 

@@ -155,7 +155,7 @@ export interface AddonImage {
 
 export const ADDON_IMAGES: readonly AddonImage[] = [
     // aws-observability/aws-otel-collector v0.49.0: the release whose deployment-template/eks/otel-fargate-container-insights.yaml
-    // the Fargate collector configuration follows (components/addons/fargateCollectorConfig.ts).
+    // the Fargate collector configuration follows (components/addons/fargateInsights/collectorConfig.ts).
     {
         component: "adotCollector",
         addon: "fargateInsights",

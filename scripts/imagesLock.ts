@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { ADDON_IMAGES, CHART_IMAGES, imageKey } from "../images/catalog";
 import { IMAGES_LOCK_FILE, ImageLock, LockedImage, buildLock, readImageLock, serializeLock } from "../images/lock";
 import { MissingCredentialsError, ecrAuthorizations } from "../images/ecrAuth";
-import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetricsImage";
+import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetrics/image";
 import { BasicCredentials, RegistryClient } from "../images/registry";
 import { readStackConfig } from "./stackConfig";
 import { errorMessage } from "../common/errors";

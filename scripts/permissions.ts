@@ -28,10 +28,10 @@ import {
     stackIdOf,
 } from "../common/naming";
 import { AGENT_USER_NAME } from "../components/iam/agentUser";
-import { performanceLogGroupName } from "../components/addons/fargateCollectorConfig";
-import { COLLECTOR_ROLE_PURPOSE, FARGATE_POD_ROLE_PURPOSE } from "../components/addons/fargateInsights";
-import { fargatePodExecutionPolicyArn } from "../components/addons/fargateIam";
-import { FARGATE_PROFILE_NAME } from "../components/addons/fargateManifests";
+import { performanceLogGroupName } from "../components/addons/fargateInsights/collectorConfig";
+import { COLLECTOR_ROLE_PURPOSE, FARGATE_POD_ROLE_PURPOSE } from "../components/addons/fargateInsights/deployer";
+import { fargatePodExecutionPolicyArn } from "../components/addons/fargateInsights/documents";
+import { FARGATE_PROFILE_NAME } from "../components/addons/fargateInsights/manifests";
 import { iamEventRegion } from "../components/events/patterns";
 import { ConfigError, ParsedConfig, parseConfig } from "../config";
 import { SECRET_PLACEHOLDER, readStackConfig } from "./stackConfig";
@@ -322,7 +322,7 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
 /** What a bucket's forceDestroy does on delete: list every object version and delete them (DeleteObjects). */
 export const FORCE_DESTROY_ACTIONS = ["s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion"];
 
-/** What the program asks AWS through the SDK rather than invokes (components/addons/fargateProfiles.ts). */
+/** What the program asks AWS through the SDK rather than invokes (components/addons/fargateInsights/profiles.ts). */
 export const SDK_ACTIONS = { fargateProfiles: ["eks:ListFargateProfiles"] };
 
 /** Actions for which IAM has no resource-level permissions (Service Authorization Reference): only "*" works. */
@@ -708,7 +708,7 @@ export function watchStatement(target: Pick<DeployTarget, "stackName" | "stackRe
 const FARGATE_SERVICE = "eks-fargate.amazonaws.com";
 
 /**
- * Container Insights for EKS Fargate (components/addons/fargate*.ts): per cluster a pod execution role and a collector
+ * Container Insights for EKS Fargate (components/addons/fargateInsights/): per cluster a pod execution role and a collector
  * role under the add-ons' role path, the managed Fargate policy on the first, a Fargate profile of that one name, the
  * performance log group; at deploy, the clusters' Fargate profiles (SDK) and route tables (invoke).
  */

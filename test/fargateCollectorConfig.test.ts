@@ -6,7 +6,7 @@ import {
     FARGATE_PROCESSORS,
     fargateCollectorYaml,
     performanceLogGroupName,
-} from "../components/addons/fargateCollectorConfig";
+} from "../components/addons/fargateInsights/collectorConfig";
 
 const YAML_TEXT = fargateCollectorYaml({ clusterName: "shop-prod", region: "eu-west-1" });
 /** The configuration as the collector parses it from the ConfigMap. */

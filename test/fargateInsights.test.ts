@@ -4,12 +4,17 @@ import { parse } from "yaml";
 import { Check } from "../components/cluster/checks";
 import { AgentPlan } from "../components/cluster/fleet";
 import { ClusterStatus, DiscoveredCluster } from "../components/cluster/types";
-import { collectorLogsPolicy, fargatePodExecutionTrust } from "../components/addons/fargateIam";
-import { COLLECTOR_RULES, fargateManifests } from "../components/addons/fargateManifests";
-import { FargateDecision, FargateLookups, inAddonScope, planFargateInsights } from "../components/addons/fargatePlan";
+import { collectorLogsPolicy, fargatePodExecutionTrust } from "../components/addons/fargateInsights/documents";
+import { COLLECTOR_RULES, fargateManifests } from "../components/addons/fargateInsights/manifests";
+import {
+    FargateDecision,
+    FargateLookups,
+    inAddonScope,
+    planFargateInsights,
+} from "../components/addons/fargateInsights/plan";
 import { FargateInsightsOptions } from "../config";
-import { firstOtherProfile } from "../components/addons/fargateProfiles";
-import { routesToInternetGateway } from "../components/addons/privateSubnets";
+import { firstOtherProfile } from "../components/addons/fargateInsights/profiles";
+import { routesToInternetGateway } from "../components/addons/fargateInsights/privateSubnets";
 import { addonRoleArnPattern, addonRoleName, addonRolePath, clusterRolePath } from "../common/naming";
 import { simulateIdentity } from "./iamSimulator";
 

@@ -14,7 +14,7 @@ import { parseImageLock, readImageLock, serializeLock } from "../images/lock";
 import { RegistryClient } from "../images/registry";
 import { ecrAuthorizations, privateEcrRegion } from "../images/ecrAuth";
 import { LockUsageError, lockImages, main, parseArgs } from "../scripts/imagesLock";
-import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetricsImage";
+import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetrics/image";
 import { FakeOciRegistry } from "./fakes/ociRegistry";
 import { baseConfig, runProgram, unwrap } from "./harness";
 

@@ -20,8 +20,8 @@ import {
     stackRoleNames,
 } from "../common/naming";
 import { PLATFORM_ENDPOINTS } from "../config/environments";
-import { CNI_METRICS } from "../components/addons/cniMetricsDocuments";
-import { COLLECTOR_SERVICE_ACCOUNT, FARGATE_NAMESPACE } from "../components/addons/fargateManifests";
+import { CNI_METRICS } from "../components/addons/cniMetrics/documents";
+import { COLLECTOR_SERVICE_ACCOUNT, FARGATE_NAMESPACE } from "../components/addons/fargateInsights/manifests";
 import { ACCOUNT_ID, STATE_BUCKET_NAME, baseConfig } from "./harness";
 import { AuthRequest, Decision, PolicySet, simulate } from "./iamSimulator";
 import { RenderedDocument, renderedDocuments } from "./renderedDocuments";

@@ -4,7 +4,7 @@
  * Pulumi's mocks.
  */
 import { ProgramOptions } from "../../program";
-import { firstOtherProfile } from "../../components/addons/fargateProfiles";
+import { firstOtherProfile } from "../../components/addons/fargateInsights/profiles";
 import { STACK_TAG_KEY } from "../../common/naming";
 
 /** A cluster as the mocked getClusters/getCluster invokes report it. */
@@ -63,7 +63,7 @@ export function subnetsOf(region: string, cluster: FleetCluster): FleetSubnet[] 
     );
 }
 
-/** ListFargateProfiles over the fleet, pages as the cluster lists them, as components/addons/fargateProfiles.ts reads them. */
+/** ListFargateProfiles over the fleet, pages as the cluster lists them, as components/addons/fargateInsights/profiles.ts reads them. */
 export function fleetFargateProfiles(fleet: Fleet): NonNullable<ProgramOptions["fargateProfiles"]> {
     return async ({ name, region }) => {
         const cluster = (fleet[region] ?? []).find((c) => c.name === name);

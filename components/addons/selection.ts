@@ -4,7 +4,7 @@
  */
 import { AddonGlobs } from "../../config";
 import { filterReason } from "../../common/selection";
-import { AddonName } from "./types";
+import { AddonName } from "./names";
 
 /** Why an add-on's globs leave a cluster out; undefined when they select it. */
 export function addonFilterReason(addon: AddonName, cluster: { name: string }, globs: AddonGlobs): string | undefined {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
-import { describeError, isNotFound } from "./discovery";
+import { describeError } from "../../common/errors";
+import { isNotFound } from "./discovery";
 import { DiscoveredCluster, EbsCsiDriver } from "./types";
 
 export const EBS_CSI_ADDON = "aws-ebs-csi-driver";

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { posix } from "node:path";
 import { AgentOptions, PrometheusOptions } from "../../config";
-import { ClusterAddons, installAddons } from "../addons";
+import { AddonInstaller } from "../addons/contract";
 import { ChartHardening, hardeningTransform } from "./hardening";
 import { kubeconfig } from "./kubeconfig";
 import { DiscoveredCluster } from "./types";
@@ -34,8 +34,8 @@ export interface ClusterAgentArgs {
      * be provisioned: without a storage driver its PVC stays Pending and the wait times the whole `up` out.
      */
     awaitReadiness: boolean;
-    /** The optional add-ons this cluster gets (components/addons/), children of this component. */
-    addons?: ClusterAddons;
+    /** The optional add-ons this cluster gets, decided by the program (components/addons/): children of this component. */
+    addons?: AddonInstaller[];
 }
 
 /** GitOps mode's directory for one cluster, `<renderTo>/<region>/<cluster>`; undefined when the agent is applied. */
@@ -100,7 +100,7 @@ export class ClusterAgent extends pulumi.ComponentResource {
             // The transform reaches each rendered object: the engine calls it for the chart's children.
             { parent: this, provider, dependsOn: args.dependsOn, transforms: [hardeningTransform(args.hardening)] },
         );
-        this.addons = installAddons(name, args.addons, { cluster, provider }, this);
+        this.addons = (args.addons ?? []).map((addon) => addon.install(name, { cluster, provider }, this));
         this.registerOutputs({});
     }
 }

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { describeError } from "../../common/errors";
 import { limiter } from "../../common/limit";
 import { DiscoveredCluster } from "./types";
 
@@ -12,18 +13,6 @@ export interface FleetScan {
     /** Listed clusters that were gone when described (deleted in between). */
     goneClusters: Array<{ name: string; region: string }>;
 }
-
-/**
- * An invoke's failure in one line, as the provider words it: without the engine's own "invocation of <token>
- * returned an error: " before it (the real engine adds it; the stand-in provider's engine test shows it).
- */
-export const describeError = (error: unknown) =>
-    String((error as Error)?.message ?? error)
-        .replace(/^invocation of \S+ returned an error: /, "")
-        .split("\n")
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .join(" ");
 
 /** terraform-provider-aws data sources report a missing object as NotFound ("couldn't find resource"). */
 export function isNotFound(error: unknown): boolean {

@@ -1,6 +1,6 @@
 import { ClusterIdentity } from "../../common/identity";
-import { AddonName } from "../addons/types";
-import type { FargateInsightsStatus } from "../addons/fargatePlan";
+import type { AddonName } from "../addons/names";
+import type { FargateInsightsStatus } from "../addons/fargateInsights/status";
 
 /** An EKS cluster as discovery sees it. */
 export interface DiscoveredCluster {

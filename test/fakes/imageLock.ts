@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { ADDON_IMAGES, CHART_IMAGES } from "../../images/catalog";
 import { ImageLock, LockedImage, buildLock } from "../../images/lock";
-import { CNI_METRICS_TAG, cniMetricsRepositories } from "../../components/addons/cniMetricsImage";
+import { CNI_METRICS_TAG, cniMetricsRepositories } from "../../components/addons/cniMetrics/image";
 
 export const fakeDigest = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CHART_IMAGES, LOCKED_IMAGES, splitRepository } from "../../images/catalog";
 import { IMAGES_LOCK_FILE, ImageLock, buildLock, serializeLock } from "../../images/lock";
-import { cniMetricsRepositories } from "../../components/addons/cniMetricsImage";
+import { cniMetricsRepositories } from "../../components/addons/cniMetrics/image";
 import { testImageLock } from "../fakes/imageLock";
 import { RegistryClient } from "../../images/registry";
 import { resetSignatureCaches } from "../../policies/images/signatures";

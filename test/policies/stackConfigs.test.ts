@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readImageLock } from "../../images/lock";
-import { cniMetricsRepositories } from "../../components/addons/cniMetricsImage";
+import { cniMetricsRepositories } from "../../components/addons/cniMetrics/image";
 import { normalizePrefix } from "../../policies/images/reference";
 import { checkStack, of } from "./check";
 

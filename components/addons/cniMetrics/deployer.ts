@@ -1,17 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { associationTags } from "../../common/identity";
-import { addonRolePath, freeIpAlarmName } from "../../common/naming";
-import { DiscoveredCluster } from "../cluster/types";
+import { associationTags } from "../../../common/identity";
+import { addonRolePath, freeIpAlarmName } from "../../../common/naming";
+import { DiscoveredCluster } from "../../cluster/types";
 import {
     CNI_METRICS,
     CNI_METRICS_RULES,
     cniMetricsIrsaTrust,
     cniMetricsPermissions,
     cniMetricsPodIdentityTrust,
-} from "./cniMetricsDocuments";
-import { freeIpAlarmQueries } from "./cniMetricsAlarm";
+} from "./documents";
+import { freeIpAlarmQueries } from "./alarm";
 
 /** How the helper gets AWS credentials in this cluster: the cluster's identity mode (iamUser clusters get no helper). */
 export type CniMetricsIdentity = { kind: "irsa"; oidcIssuer: string } | { kind: "podIdentity" };

@@ -13,7 +13,7 @@
  *   names our profile (label eks.amazonaws.com/fargate-profile) so EKS never schedules it through the other one.
  */
 import { createHash } from "node:crypto";
-import { fargateCollectorYaml } from "./fargateCollectorConfig";
+import { fargateCollectorYaml } from "./collectorConfig";
 
 export const FARGATE_NAMESPACE = "fargate-container-insights";
 export const FARGATE_PROFILE_NAME = "container-insights-adot";

@@ -4,7 +4,7 @@
  * routes are those of the route table explicitly associated with it, or else of its VPC's main route table.
  */
 import * as aws from "@pulumi/aws";
-import { describeError } from "../cluster/discovery";
+import { describeError } from "../../../common/errors";
 
 interface Route {
     gatewayId?: string;

@@ -5,8 +5,8 @@
  * The plural data source answers "none" with empty names (no error text to parse); the singular one then gives tags.
  */
 import * as aws from "@pulumi/aws";
-import { STACK_TAG_KEY } from "../../common/naming";
-import { describeError } from "../cluster/discovery";
+import { STACK_TAG_KEY } from "../../../common/naming";
+import { describeError } from "../../../common/errors";
 
 /** absent: the program creates it; ours: tagged by this stack, the program manages it; foreign: used, never managed. */
 export type LogGroupOwner = "absent" | "ours" | "foreign";

@@ -1,20 +1,25 @@
-/** The program's side of Container Insights for EKS Fargate: what it reads before registering, and each cluster's entry. */
+/**
+ * Container Insights for EKS Fargate as an add-on (components/addons/contract.ts): what it reads before registering,
+ * and each cluster's entry.
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { collectorBoundaryName } from "../../common/naming";
-import { collectorBoundaryPolicy } from "./fargateIam";
-import { FargateInsightsOptions } from "../../config";
-import { Check, oidcProviderCheck } from "../cluster/checks";
-import { AgentPlan } from "../cluster/fleet";
-import { DiscoveredCluster } from "../cluster/types";
-import { FargateInsightsAddon } from "./fargateInsights";
-import { FargateDecision, FargateInsightsStatus, fargateStatus, planFargateInsights } from "./fargatePlan";
-import { FargateProfileLookup } from "./fargateProfiles";
+import { collectorBoundaryName } from "../../../common/naming";
+import { collectorBoundaryPolicy } from "./documents";
+import { FargateInsightsOptions } from "../../../config";
+import { Check, oidcProviderCheck } from "../../cluster/checks";
+import { AgentPlan } from "../../cluster/fleet";
+import { DiscoveredCluster } from "../../cluster/types";
+import { Addon } from "../contract";
+import { FargateInsights, FargateInsightsAddon } from "./deployer";
+import { FargateDecision, fargateStatus, planFargateInsights } from "./plan";
+import { FargateInsightsStatus } from "./status";
+import { FargateProfileLookup } from "./profiles";
 import { classifySubnets } from "./privateSubnets";
 import { performanceLogGroupLookup } from "./performanceLogGroup";
-import { performanceLogGroupName } from "./fargateCollectorConfig";
+import { performanceLogGroupName } from "./collectorConfig";
 
-export interface FargateContext {
+interface FargateContext {
     decisions: Map<string, FargateDecision>;
     /** The collector image, pinned. */
     image: string;
@@ -27,7 +32,7 @@ export interface FargateContext {
 }
 
 /** Decides, before anything is registered, which agent clusters get the add-on (undefined while it is off). */
-export async function resolveFargateInsights(args: {
+async function resolveFargateInsights(args: {
     options: FargateInsightsOptions;
     agents: AgentPlan[];
     oidcChecks: Map<string, Check>;
@@ -71,7 +76,7 @@ export async function resolveFargateInsights(args: {
 }
 
 /** One cluster's add-on arguments (when it gets the add-on) and its `clusters` output entry; says why not when it matters. */
-export function fargateInsightsFor(
+function fargateInsightsFor(
     context: FargateContext | undefined,
     cluster: Pick<DiscoveredCluster, "name" | "region">,
 ): { addon?: FargateInsightsAddon; status?: FargateInsightsStatus } {
@@ -113,3 +118,42 @@ export function fargateInsightsFor(
         status: fargateStatus(decision),
     };
 }
+
+export const fargateInsights: Addon = {
+    name: "fargateInsights",
+    async plan(fleet) {
+        const { settings } = fleet;
+        const context = await resolveFargateInsights({
+            options: settings.addons.fargateInsights,
+            agents: fleet.agents,
+            oidcChecks: fleet.oidcChecks,
+            profiles: fleet.reads.fargateProfiles,
+            image: fleet.images.adotCollector,
+            account: fleet.account,
+            stackName: settings.stackName,
+            stackId: settings.stackId,
+            tags: fleet.tags,
+        });
+        return {
+            forCluster(cluster) {
+                const { addon, status } = fargateInsightsFor(context, cluster);
+                return {
+                    ...(status ? { status: { fargateInsights: status } } : {}),
+                    ...(addon
+                        ? {
+                              installer: {
+                                  addon: "fargateInsights",
+                                  install: (name, install, parent) =>
+                                      new FargateInsights(
+                                          `${name}-fargate-insights`,
+                                          { ...addon, ...install },
+                                          { parent },
+                                      ),
+                              },
+                          }
+                        : {}),
+                };
+            },
+        };
+    },
+};

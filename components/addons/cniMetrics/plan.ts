@@ -3,18 +3,18 @@
  * with alarmed clusters, the role name, the image of the cluster's region (pinned by the images lock) and its identity.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterIdentity } from "../../common/identity";
-import { CNI_METRICS_ROLE_PURPOSE, addonRoleName } from "../../common/naming";
-import { CniMetricsOptions } from "../../config";
-import { ImageLock } from "../../images/lock";
-import { pinAddonImage } from "../../images/pin";
-import { DiscoveredCluster } from "../cluster/types";
+import { ClusterIdentity } from "../../../common/identity";
+import { CNI_METRICS_ROLE_PURPOSE, addonRoleName } from "../../../common/naming";
+import { CniMetricsOptions } from "../../../config";
+import { ImageLock } from "../../../images/lock";
+import { pinAddonImage } from "../../../images/pin";
+import { DiscoveredCluster } from "../../cluster/types";
 import { AlarmTopic } from "./alarmTopic";
-import { CniMetricsArgs } from "./cniMetrics";
-import { CniMetricsBoundary } from "./cniMetricsBoundary";
-import { CNI_METRICS_TAG, cniMetricsRepository } from "./cniMetricsImage";
-import { addonFilterReason } from "./selection";
-import { errorMessage } from "../../common/errors";
+import { CniMetricsArgs } from "./deployer";
+import { CniMetricsBoundary } from "./boundary";
+import { CNI_METRICS_TAG, cniMetricsRepository } from "./image";
+import { addonFilterReason } from "../selection";
+import { errorMessage } from "../../../common/errors";
 
 export interface CniMetricsFleetArgs {
     options: CniMetricsOptions;

@@ -5,33 +5,18 @@
  * cluster that did not have it waits, with a warning.
  */
 import { minimatch } from "minimatch";
-import { FargateInsightsOptions } from "../../config";
-import { limiter } from "../../common/limit";
-import { Check, eksctlOidcHint } from "../cluster/checks";
-import { AgentPlan } from "../cluster/fleet";
-import { DiscoveredCluster } from "../cluster/types";
-import { describeError } from "../cluster/discovery";
-import { FargateProfileLookup } from "./fargateProfiles";
-import { addonFilterReason } from "./selection";
+import { FargateInsightsOptions } from "../../../config";
+import { limiter } from "../../../common/limit";
+import { Check, eksctlOidcHint } from "../../cluster/checks";
+import { AgentPlan } from "../../cluster/fleet";
+import { DiscoveredCluster } from "../../cluster/types";
+import { describeError } from "../../../common/errors";
+import { FargateProfileLookup } from "./profiles";
+import { addonFilterReason } from "../selection";
 import { SubnetLookup } from "./privateSubnets";
 import { LogGroupLookup } from "./performanceLogGroup";
-import { performanceLogGroupName } from "./fargateCollectorConfig";
-
-/** What the add-on needs from the cluster, as the `clusters` output records it for a later deploy that cannot read it. */
-export interface FargateInsightsRecord {
-    /** The private subnets its Fargate profile uses. */
-    subnetIds: string[];
-    /** The OIDC issuer the collector's IRSA role trusts. */
-    oidcIssuer: string;
-    /** The performance log group existed and is not this stack's: used, never created, changed or deleted. */
-    existingLogGroup?: boolean;
-}
-
-/** The add-on's line in a cluster's `clusters` output entry (only where the add-on's globs select the cluster). */
-export interface FargateInsightsStatus extends Partial<FargateInsightsRecord> {
-    status: "installed" | "kept" | "skipped";
-    reason?: string;
-}
+import { performanceLogGroupName } from "./collectorConfig";
+import { FargateInsightsRecord, FargateInsightsStatus } from "./status";
 
 export type FargateDecision =
     | { status: "installed" | "kept"; record: FargateInsightsRecord; reason?: string }

@@ -1,5 +1,5 @@
 /** The free-IP alarm's metric math, over the metrics the cni-metrics-helper publishes for one cluster. */
-import { CNI_METRICS } from "./cniMetricsDocuments";
+import { CNI_METRICS } from "./documents";
 
 /** The helper publishes every 60 seconds (METRIC_UPDATE_INTERVAL 30 × 2); five minutes smooths a missed push. */
 const PERIOD_SECONDS = 300;

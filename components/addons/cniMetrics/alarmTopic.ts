@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, policy } from "../../common/documents";
-import { alarmNamePrefix, alarmTopicName } from "../../common/naming";
+import { PolicyDocument, policy } from "../../../common/documents";
+import { alarmNamePrefix, alarmTopicName } from "../../../common/naming";
 
 export interface AlarmTopicArgs {
     stackName: string;

@@ -1,5 +1,5 @@
 /** The IAM documents of Container Insights for EKS Fargate, as plain data. */
-import { PolicyDocument, policy } from "../../common/documents";
+import { PolicyDocument, policy } from "../../../common/documents";
 
 /** AWS's managed policy for the Fargate pod execution role (pulling images, registering the Fargate kubelet). */
 export const FARGATE_POD_EXECUTION_POLICY = "AmazonEKSFargatePodExecutionRolePolicy";

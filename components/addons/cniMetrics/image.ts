@@ -57,7 +57,7 @@ export function cniMetricsRepository(region: string): string {
     const registry = EKS_ADDON_REGISTRIES[region];
     if (registry === undefined) {
         throw new UnknownRegionError(
-            `addons.cniMetrics: region ${region} has no Amazon EKS add-on image registry in components/addons/cniMetricsImage.ts ` +
+            `addons.cniMetrics: region ${region} has no Amazon EKS add-on image registry in components/addons/cniMetrics/image.ts ` +
                 `(known: ${Object.keys(EKS_ADDON_REGISTRIES).join(", ")}); add it from the EKS User Guide's "View Amazon container image registries" page, ` +
                 "or exclude the region's clusters with addons.cniMetrics.exclude",
         );

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { cniMetricsBoundaryName } from "../../common/naming";
-import { cniMetricsPermissions } from "./cniMetricsDocuments";
+import { cniMetricsBoundaryName } from "../../../common/naming";
+import { cniMetricsPermissions } from "./documents";
 
 /**
  * The ceiling of every cni-metrics-helper role of the stack, as the agent boundary is for the agents' roles: a

@@ -2,7 +2,7 @@
  * The cni-metrics-helper's AWS side as plain data: what it may do, who may assume its role, and the Kubernetes RBAC
  * it gets. Everything here is checked statement by statement in test/cniMetrics.test.ts.
  */
-import { PolicyDocument, irsaTrust, policy } from "../../common/documents";
+import { PolicyDocument, irsaTrust, policy } from "../../../common/documents";
 
 /** Where the helper runs, and what it publishes (amazon-vpc-cni-k8s v1.23.1, pkg/publisher/publisher.go). */
 export const CNI_METRICS = {

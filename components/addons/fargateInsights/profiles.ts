@@ -5,7 +5,7 @@
  * stack's AWS provider uses by default. Tests hand the program a fake.
  */
 import { EKSClient, paginateListFargateProfiles } from "@aws-sdk/client-eks";
-import { FARGATE_PROFILE_NAME } from "./fargateManifests";
+import { FARGATE_PROFILE_NAME } from "./manifests";
 
 /** The name of one Fargate profile of the cluster that is not the add-on's own, or undefined when there is none. */
 export type FargateProfileLookup = (cluster: { name: string; region: string }) => Promise<string | undefined>;

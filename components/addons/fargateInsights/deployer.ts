@@ -1,17 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrust } from "../../common/documents";
-import { addonRoleArn, addonRoleName, addonRolePath } from "../../common/naming";
-import { oidcProviderArn } from "../cluster/checks";
-import { performanceLogGroupName } from "./fargateCollectorConfig";
-import { collectorLogsPolicy, fargatePodExecutionPolicyArn, fargatePodExecutionTrust } from "./fargateIam";
-import {
-    COLLECTOR_SERVICE_ACCOUNT,
-    FARGATE_NAMESPACE,
-    FARGATE_PROFILE_NAME,
-    fargateManifests,
-} from "./fargateManifests";
+import { irsaTrust } from "../../../common/documents";
+import { addonRoleArn, addonRoleName, addonRolePath } from "../../../common/naming";
+import { oidcProviderArn } from "../../cluster/checks";
+import { performanceLogGroupName } from "./collectorConfig";
+import { collectorLogsPolicy, fargatePodExecutionPolicyArn, fargatePodExecutionTrust } from "./documents";
+import { COLLECTOR_SERVICE_ACCOUNT, FARGATE_NAMESPACE, FARGATE_PROFILE_NAME, fargateManifests } from "./manifests";
 
 export const FARGATE_POD_ROLE_PURPOSE = "fargate-pods";
 export const COLLECTOR_ROLE_PURPOSE = "adot-collector";
