@@ -77,6 +77,11 @@ export function agentBoundaryPolicyArn(args: { accountId: string; partition: str
     return `arn:${args.partition}:iam::${args.accountId}:policy${clusterRolePath(args.stackName)}${agentBoundaryPolicyName(args.stackName)}`;
 }
 
+/** The platform read policy, inline on the platform's integration role (components/iam/platformReadPolicy.ts). */
+export function readPolicyName(stackName: string): string {
+    return `nops-container-cost-read-${stackName}`;
+}
+
 export function bucketNameFor(accountId: string): string {
     return `nops-container-cost-${accountId}`;
 }
