@@ -1,18 +1,12 @@
-import * as pulumi from "@pulumi/pulumi";
-import { loadSettings } from "./config";
-import { sdkLookup } from "./components/adoption/existingResources";
-import { sdkFargateProfiles } from "./components/addons/fargateInsights/profiles";
-import { createContainerInsights } from "./program";
-import { sdkTrailLookup } from "./components/events/trailCheck";
+/**
+ * The stack program: the ContainerInsights component built from this stack's config, with the outputs the docs
+ * list. Its direct children keep the URNs they had before the program used the component (keepStackLevelUrns).
+ */
+import { ContainerInsights, StackConfig, keepStackLevelUrns } from "./components/containerInsights";
 
-const settings = loadSettings();
-const awsProfile = new pulumi.Config("aws").get("profile");
-const existing = sdkLookup(settings.stackRegion, awsProfile);
-const program = createContainerInsights(settings, {
-    existing,
-    fargateProfiles: sdkFargateProfiles(awsProfile),
-    trails: sdkTrailLookup(awsProfile),
-}).then((result) => result.outputs);
+const program = new ContainerInsights("container-insights", new StackConfig(), {
+    transforms: [keepStackLevelUrns],
+}).result;
 
 export const bucketName = program.then((o) => o.bucketName);
 export const s3BucketSecureUrl = program.then((o) => o.s3BucketSecureUrl);

@@ -2,8 +2,9 @@
  * ContainerInsights: the whole onboarding of an account's EKS fleet as one component, for teams that add it to their
  * own Pulumi program. Its args are the config keys of docs/configuration.md as one typed object (dotted keys as
  * nested objects: `agent.karpenops` is `agent: { karpenops }`), validated by the same key table as the stack's config,
- * every problem at once. index.ts, the stack program, runs the same createContainerInsights at the top of the stack
- * (moving a deployed stack's resources under a component would change every URN).
+ * every problem at once. index.ts, the stack program, is this component too: built from the stack's own config
+ * (`StackConfig`), its direct children keep the URNs they had when the stack program registered them at the top of
+ * the stack (`keepStackLevelUrns`), so a deployed stack updates in place.
  *
  * One per stack: its AWS names derive from the stack's name. The fleet keeps clusters it cannot read from the last
  * deploy's `clusters` stack output, so a program using the component should export `outputs.clusters` as `clusters`.
@@ -12,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ConfigValues } from "../config";
 import { NAMESPACE } from "../config/keys";
 import { RawConfig, parseConfig } from "../config/parse";
-import { Settings, withSecrets } from "../config/load";
+import { Settings, loadSettings, withSecrets } from "../config/load";
 import { sdkLookup } from "./adoption/existingResources";
 import { sdkFargateProfiles } from "./addons/fargateInsights/profiles";
 import { sdkTrailLookup } from "./events/trailCheck";
@@ -59,6 +60,25 @@ export function settingsOf(
     return { ...withSecrets(parsed), stackId: `${project}/${stack}`, stackName: stack };
 }
 
+/** The program's AWS reads through the SDK: ownership checks, Fargate profiles, CloudTrail trails. */
+export function sdkReads(settings: Settings, profile: string | undefined): ContainerInsightsReads {
+    return {
+        existing: sdkLookup(settings.stackRegion, profile),
+        fargateProfiles: sdkFargateProfiles(profile),
+        trails: sdkTrailLookup(profile),
+    };
+}
+
+export type ContainerInsightsReads = Pick<ProgramOptions, "existing" | "fargateProfiles" | "trails" | "imageLock">;
+
+export const CONTAINER_INSIGHTS_TYPE = "container-insights:index:ContainerInsights";
+
+/** The settings a stack program reads from its own stack config, as index.ts does, instead of typed args. */
+export class StackConfig {
+    readonly settings: Settings = loadSettings();
+    readonly awsProfile: string | undefined = new pulumi.Config("aws").get("profile");
+}
+
 export class ContainerInsights extends pulumi.ComponentResource {
     /** The onboarding's outputs (bucket, roles, per-cluster status…), as the stack program exports them. */
     readonly outputs: pulumi.Output<pulumi.Unwrap<ProgramOutputs>>;
@@ -67,25 +87,43 @@ export class ContainerInsights extends pulumi.ComponentResource {
 
     constructor(
         name: string,
-        args: ContainerInsightsArgs,
+        args: ContainerInsightsArgs | StackConfig,
         opts?: pulumi.ComponentResourceOptions,
         /** The AWS reads; by default the SDK's, with the component's region and profile. Tests pass fakes. */
-        reads?: Pick<ProgramOptions, "existing" | "fargateProfiles" | "trails" | "imageLock">,
+        reads?: ContainerInsightsReads,
     ) {
-        super("container-insights:index:ContainerInsights", name, {}, opts);
-        const settings = settingsOf(args);
-        const profile = args.awsProfile;
+        super(CONTAINER_INSIGHTS_TYPE, name, {}, opts);
+        const { settings, awsProfile: profile } =
+            args instanceof StackConfig ? args : { settings: settingsOf(args), awsProfile: args.awsProfile };
         this.result = createContainerInsights(settings, {
             parent: this,
-            ...(reads ?? {
-                existing: sdkLookup(settings.stackRegion, profile),
-                fargateProfiles: sdkFargateProfiles(profile),
-                trails: sdkTrailLookup(profile),
-            }),
+            ...(reads ?? sdkReads(settings, profile)),
         }).then((program) => program.outputs);
         this.outputs = pulumi.output(this.result);
         this.registerOutputs({ outputs: this.outputs });
     }
+}
+
+/**
+ * A transform for the component's options: each direct child also answers to the URN it had as a child of the stack
+ * itself, and the engine derives its descendants' old URNs from that alias. Resources registered at the top of the
+ * stack before index.ts used the component are then updated in place, not replaced.
+ */
+export const keepStackLevelUrns: pulumi.ResourceTransform = async ({ props, opts }) => {
+    const parentUrn = opts.parent && (await valueOf(opts.parent.urn));
+    if (!parentUrn || typeOfUrn(parentUrn) !== CONTAINER_INSIGHTS_TYPE) {
+        return undefined;
+    }
+    return { props, opts: { ...opts, aliases: [...(opts.aliases ?? []), { parent: pulumi.rootStackResource }] } };
+};
+
+/** The resource type of a URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`). */
+export function typeOfUrn(urn: string): string {
+    return urn.split("::")[2].split("$").pop()!;
+}
+
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
 }
 
 export { ConfigError, NAMESPACE };
