@@ -1,10 +1,13 @@
 /**
  * npm run bench:fleet [-- --json] [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2]
+ *   [--groups 1]
  * The fleet's benchmark on the real engine (the engine tier's CLI, language host and Kubernetes provider, the stand-in
  * AWS provider on the emulator, the chart rendered to a directory).
  * engineCost: a stack's fixed cost and its cost per resource (bench/engineCost.ts), which decide the fleet's stack
  * size (docs/fleet.md). singleStack and fanout (with --clusters): the whole program in one stack, and the same fleet
- * as an account stack plus a cluster stack per region through `fleet up` (first up, then a no-change run).
+ * as an account stack plus a cluster stack per region (per group of a region with --groups) through `fleet up` (first
+ * up, then a no-change run of every stack). A size that fails is reported with its error and the rest still run; the
+ * exit code is then 1.
  */
 import { statSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -17,7 +20,7 @@ import { DeployedStack, ROLE_NAME, STACK } from "../test/engine/stack";
 import { StackCost, fitStackCost, measureStackCost } from "./engineCost";
 
 const USAGE =
-    "usage: npm run bench:fleet -- [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2] [--json]";
+    "usage: npm run bench:fleet -- [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2] [--groups 1] [--json]";
 const REGIONS = [
     "us-east-1",
     "us-east-2",
@@ -38,13 +41,30 @@ function fleetOf(clusters: number, regions: number): Fleet {
     };
 }
 
-async function timed<T>(run: () => Promise<T>, ok: (result: T) => boolean, what: string): Promise<number> {
+class RunFailed extends Error {}
+
+async function timed<T extends { status: number; stdout: string }>(run: () => Promise<T>, what: string) {
     const started = process.hrtime.bigint();
     const result = await run();
-    if (!ok(result)) {
-        throw new Error(`${what} failed:\n${JSON.stringify(result, null, 2)}`);
+    if (result.status !== 0) {
+        const lines = result.stdout.trim().split("\n");
+        const failed = lines.filter((line) => / failed /.test(line)).slice(0, 3);
+        throw new RunFailed(`${what} exited ${result.status}: ${[...failed, lines.at(-1)].join(" | ")}`);
     }
     return Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+}
+
+/** A measurement, or the error that ended it (the benchmark goes on with the next one). */
+async function measured<T extends object>(what: string, measure: () => Promise<T>): Promise<T | { error: string }> {
+    try {
+        return await measure();
+    } catch (error) {
+        if (!(error instanceof RunFailed)) {
+            throw error;
+        }
+        process.stderr.write(`✘ ${what}: ${error.message}\n`);
+        return { error: error.message };
+    }
 }
 
 async function singleStack(clusters: number, regions: number) {
@@ -54,8 +74,8 @@ async function singleStack(clusters: number, regions: number) {
             (...flags: string[]) =>
             () =>
                 stack.up("--skip-preview", ...flags);
-        const firstUpMs = await timed(up(), (r) => r.status === 0, "pulumi up");
-        const noChangeUpMs = await timed(up("--expect-no-changes"), (r) => r.status === 0, "no-change up");
+        const firstUpMs = await timed(up(), "pulumi up");
+        const noChangeUpMs = await timed(up("--expect-no-changes"), "no-change up");
         const path = join(stack.workspace.stateDir, ".pulumi", "stacks", "container-insights", `${STACK}.json`);
         return { clusters, firstUpMs, noChangeUpMs, stateBytes: statSync(path).size };
     } finally {
@@ -63,16 +83,26 @@ async function singleStack(clusters: number, regions: number) {
     }
 }
 
-async function fanout(clusters: number, regions: number, concurrency: number) {
+async function fanout(clusters: number, regions: number, concurrency: number, groups: number) {
     const stack = await DeployedStack.create("irsa", fleetOf(clusters, regions));
     try {
         const run =
             (...flags: string[]) =>
             () =>
-                runFleet(stack, "up", "--yes", "--concurrency", String(concurrency), ...flags);
-        const firstUpMs = await timed(run(), (r) => r.status === 0, "fleet up");
-        const noChangeUpMs = await timed(run("--all"), (r) => r.status === 0, "fleet up --all");
-        return { clusters, stacks: 1 + Math.min(regions, clusters), concurrency, firstUpMs, noChangeUpMs };
+                runFleet(
+                    stack,
+                    "up",
+                    "--yes",
+                    "--concurrency",
+                    String(concurrency),
+                    "--groups",
+                    String(groups),
+                    ...flags,
+                );
+        const firstUpMs = await timed(run(), "fleet up");
+        const noChangeUpMs = await timed(run("--all"), "fleet up --all");
+        const stacks = 1 + Math.min(regions * groups, clusters);
+        return { clusters, stacks, concurrency, groups, firstUpMs, noChangeUpMs };
     } finally {
         await stack.dispose();
     }
@@ -97,10 +127,11 @@ async function main(args: string[]): Promise<number> {
     let clusters: number[];
     let regions: number;
     let concurrency: number;
+    let groups: number;
     let json: boolean;
     try {
         const flags = parseFlags(undefined, args, {
-            values: ["resources", "clusters", "regions", "concurrency"],
+            values: ["resources", "clusters", "regions", "concurrency", "groups"],
             switches: { json: undefined },
         });
         json = flags.switches.has("json");
@@ -109,6 +140,7 @@ async function main(args: string[]): Promise<number> {
         clusters = flags.values.clusters ? sizes(flags.values.clusters, "clusters") : [];
         [regions] = sizes(flags.values.regions ?? "10", "regions");
         [concurrency] = sizes(flags.values.concurrency ?? "2", "concurrency");
+        [groups] = sizes(flags.values.groups ?? "1", "groups");
         if (regions > REGIONS.length) {
             throw new UsageError(`--regions goes up to ${REGIONS.length}`);
         }
@@ -138,11 +170,12 @@ async function main(args: string[]): Promise<number> {
     const fanned = [];
     for (const size of clusters) {
         process.stderr.write(`▶ ${size} clusters in one stack\n`);
-        single.push(await singleStack(size, regions));
+        single.push({ clusters: size, ...(await measured("one stack", () => singleStack(size, regions))) });
         process.stderr.write(
-            `▶ ${size} clusters over ${Math.min(regions, size)} regions, fleet up at concurrency ${concurrency}\n`,
+            `▶ ${size} clusters over ${Math.min(regions, size)} regions in ${groups} group(s) each, fleet up at concurrency ${concurrency}\n`,
         );
-        fanned.push(await fanout(size, regions, concurrency));
+        const fan = await measured("fan-out", () => fanout(size, regions, concurrency, groups));
+        fanned.push({ clusters: size, concurrency, groups, ...fan });
     }
     const result = {
         machine: { ...machine, loadAtEnd: loadavg()[0] },
@@ -151,7 +184,7 @@ async function main(args: string[]): Promise<number> {
         fanout: fanned,
     };
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
-    return 0;
+    return [...single, ...fanned].some((entry) => "error" in entry) ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then((code) => (process.exitCode = code));
