@@ -14,6 +14,9 @@ import {
     FLEET_REGIONS,
 } from "./harness";
 import { fakeLocked } from "./fakes/imageLock";
+import { configKey } from "./configKeys";
+import { fullKey } from "../config/keys";
+import { EBS_CSI_ADDON } from "../components/cluster/checks";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const PROVIDER = "pulumi:providers:kubernetes";
@@ -153,31 +156,20 @@ describe("in-cluster side", () => {
     });
 
     it("turns KarpenOps on only where the cluster has an id and the stack has the key, warning about the rest", async () => {
-        const warnings: string[] = [];
-        const warn = pulumi.log.warn;
-        pulumi.log.warn = (message: string) => {
-            warnings.push(message);
-            return Promise.resolve();
-        };
-        let on: ProgramRun;
-        try {
-            on = await runProgram(
-                {
-                    ...baseConfig(),
-                    includeRegions: REGIONS,
-                    karpenopsApiKey: "kops-SECRET-000",
-                    "agent.karpenops": "true",
-                    "agent.karpenopsClusterIds": JSON.stringify({
-                        "prod-a": "D/M7Yj",
-                        "arn:aws:eks:eu-west-1:111122223333:cluster/prod-eu": "Q9x2Lk",
-                        "prod-eu": "by-name-loses",
-                    }),
-                },
-                { fleet },
-            );
-        } finally {
-            pulumi.log.warn = warn;
-        }
+        const on = await runProgram(
+            {
+                ...baseConfig(),
+                includeRegions: REGIONS,
+                karpenopsApiKey: "kops-SECRET-000",
+                "agent.karpenops": "true",
+                "agent.karpenopsClusterIds": JSON.stringify({
+                    "prod-a": "D/M7Yj",
+                    "arn:aws:eks:eu-west-1:111122223333:cluster/prod-eu": "Q9x2Lk",
+                    "prod-eu": "by-name-loses",
+                }),
+            },
+            { fleet },
+        );
         assert.deepEqual(valuesOf(on, "us-east-1", "prod-a").karpenops.clusterId, "D/M7Yj");
         assert.equal(valuesOf(on, "us-east-1", "prod-a").karpenops.enabled, true);
         assert.equal(valuesOf(on, "eu-west-1", "prod-eu").karpenops.clusterId, "Q9x2Lk", "the ARN wins over the name");
@@ -196,11 +188,18 @@ describe("in-cluster side", () => {
                 ["sandbox-1", undefined],
             ],
         );
-        const karpenopsWarnings = warnings.filter((w) => w.includes("KarpenOps is off"));
-        assert.equal(karpenopsWarnings.length, 2);
-        assert.match(
-            karpenopsWarnings.find((w) => w.includes("prod-b"))!,
-            /container-insights:agent\.karpenopsClusterIds has no id for arn:aws:eks:us-east-1:111122223333:cluster\/prod-b or prod-b/,
+        const clusterIds = fullKey(configKey("agent.karpenopsClusterIds"));
+        const karpenopsWarnings = on.warnings.filter((w) => w.includes(clusterIds));
+        assert.deepEqual(
+            karpenopsWarnings.map((w) => w.slice(0, w.indexOf(":"))),
+            ["cluster prod-b (us-east-1)", "cluster sandbox-1 (ap-south-1)"],
+            on.warnings.join("\n"),
+        );
+        assert.ok(
+            karpenopsWarnings[0].includes(
+                `${clusterIds} has no id for arn:aws:eks:us-east-1:111122223333:cluster/prod-b or prod-b`,
+            ),
+            karpenopsWarnings[0],
         );
 
         const noKey = await runProgram(
@@ -214,6 +213,9 @@ describe("in-cluster side", () => {
         );
         assert.equal(valuesOf(noKey, "us-east-1", "prod-a").karpenops.enabled, false, "no API key: off");
         assert.equal(status(noKey, "prod-a").karpenopsClusterId, undefined);
+        const apiKey = fullKey(configKey("karpenopsApiKey"));
+        const noKeyWarning = noKey.warnings.find((w) => w.startsWith("cluster prod-a (us-east-1): "));
+        assert.ok(noKeyWarning?.includes(`${apiKey} is not set`), noKey.warnings.join("\n"));
     });
 
     it("stops before creating anything without the Datadog API key", async () => {
@@ -636,6 +638,9 @@ describe("in-cluster side", () => {
             assert.equal(status(run, "with-ebs").awaitsReadiness, true);
             assert.equal(status(run, "without-ebs").ebsCsiDriver, "missing");
             assert.equal(status(run, "without-ebs").awaitsReadiness, false);
+            const missing = run.warnings.filter((w) => w.includes(EBS_CSI_ADDON));
+            assert.equal(missing.length, 1, run.warnings.join("\n"));
+            assert.ok(missing[0].includes("without-ebs (us-east-1)") && !missing[0].includes("with-ebs ("), missing[0]);
             const addonLookups = run.invokes.filter((i) => i.token === "aws:eks/getAddon:getAddon");
             assert.deepEqual(
                 addonLookups.map((i) => i.inputs.addonName),
@@ -655,6 +660,9 @@ describe("in-cluster side", () => {
             });
             assert.equal(status(run, "with-ebs").ebsCsiDriver, "unknown");
             assert.equal(status(run, "with-ebs").awaitsReadiness, true);
+            const unchecked = run.warnings.find((w) => w.startsWith("cluster with-ebs (us-east-1): "));
+            assert.ok(unchecked !== undefined && unchecked.includes(EBS_CSI_ADDON), run.warnings.join("\n"));
+            assert.ok(unchecked.includes("AccessDeniedException: eks:DescribeAddon"), unchecked);
             assert.equal(status(run, "without-ebs").awaitsReadiness, false);
             const first = await runProgram(baseConfig(), { fleet, call: broken });
             assert.equal(status(first, "with-ebs").awaitsReadiness, false);

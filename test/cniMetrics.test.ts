@@ -8,6 +8,7 @@ import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../
 import { CNI_METRICS_ROLE_PURPOSE, addonRoleName, freeIpAlarmName } from "../common/naming";
 import { ACCOUNT_ID, Invoke, ProgramRun, Registration, baseConfig, invokeError, runProgram, unwrap } from "./harness";
 import { fakeDigest } from "./fakes/imageLock";
+import { configKey } from "./configKeys";
 
 const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterStatus[];
 const inputsOf = (r: Registration) => unwrap(r.inputs) as Record<string, any>;
@@ -374,6 +375,10 @@ describe("cni-metrics-helper add-on", () => {
         assert.equal(run.ofType("container-insights:addons:CniMetrics").length, 0);
         assert.equal(freeIpAlarms(run).length, 0);
         assert.deepEqual(statuses(run).find((s) => s.name === "prod-a")!.addons, []);
+        const why = run.warnings.filter((w) => w.includes("cni-metrics-helper"));
+        assert.equal(why.length, 1, run.warnings.join("\n"));
+        assert.ok(why[0].startsWith("cluster prod-a (us-east-1): "), why[0]);
+        assert.ok(why[0].includes(`${configKey("identityMode")} iamUser`), why[0]);
     });
 
     it("an existing topic instead of the stack's: no key, no topic; percent 0: no alarm at all", async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { serializeLock } from "../images/lock";
+import { UNPINNED_WARNING } from "../images/pin";
 import { DEFAULT_EXCEPTIONS } from "../policies/kubernetes/exceptions";
 import { ClusterStatus } from "../components/cluster/types";
 import { policies } from "../policies/policies";
@@ -477,6 +478,10 @@ describe("Container Insights for EKS Fargate: identities and opt-in", () => {
         );
         assert.equal(statusOf(run, "shared").fargateInsights!.existingLogGroup, true);
         assert.equal(statusOf(run, "own").fargateInsights!.existingLogGroup, undefined);
+        const told = run.warnings.filter((w) => w.includes("/aws/containerinsights/"));
+        assert.equal(told.length, 1, run.warnings.join("\n"));
+        assert.ok(told[0].startsWith("cluster shared (us-east-1): "), told[0]);
+        assert.ok(told[0].includes("/aws/containerinsights/shared/performance"), told[0]);
         assert.ok(
             run.invokes.some(
                 (i) =>
@@ -537,6 +542,11 @@ describe("Container Insights for EKS Fargate: identities and opt-in", () => {
             statusOf(listingFails, "shop").fargateInsights!.reason!,
             /could not be listed \(AccessDeniedException: eks:ListFargateProfiles\)/,
         );
+        assert.deepEqual(
+            listingFails.warnings.filter((w) => w.startsWith("cluster shop (us-east-1): ")),
+            [`cluster shop (us-east-1): ${statusOf(listingFails, "shop").fargateInsights!.reason}`],
+            "warns, naming the cluster and why",
+        );
 
         const unreadable = (invoke: Invoke) => {
             if (invoke.token === "aws:eks/getCluster:getCluster") {
@@ -555,6 +565,9 @@ describe("Container Insights for EKS Fargate: identities and opt-in", () => {
         const firstTime = await runProgram({ ...baseConfig(), "addons.fargateInsights.enabled": "true" }, { fleet });
         assert.equal(firstTime.ofType(FARGATE).length, 0, "a cluster that never had it waits");
         assert.equal(statusOf(firstTime, "shop").status, "installed", "the agent is not held up");
+        const waits = firstTime.warnings.filter((w) => w.startsWith("cluster shop (us-east-1): "));
+        assert.equal(waits.length, 1, firstTime.warnings.join("\n"));
+        assert.match(waits[0], /could not be listed \(AccessDeniedException: eks:ListFargateProfiles\)/);
     });
 
     it("refuses an unpinned collector image before registering anything, and installs it by tag only when allowed", async () => {
@@ -571,6 +584,10 @@ describe("Container Insights for EKS Fargate: identities and opt-in", () => {
             { fleet, imageLock: chartOnly },
         );
         assert.equal(inputs(byTag.one(STATEFUL_SET)).spec.template.spec.containers[0].image, `${IMAGE}:v0.49.0`);
+        assert.ok(
+            byTag.warnings.some((w) => w.startsWith(UNPINNED_WARNING) && w.includes(`${IMAGE}:v0.49.0`)),
+            byTag.warnings.join("\n"),
+        );
         const off = await runProgram(baseConfig(), { fleet, imageLock: chartOnly });
         assert.equal(off.ofType(FARGATE).length, 0, "the image is needed only when the add-on is on");
     });

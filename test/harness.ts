@@ -90,6 +90,8 @@ export interface RunOptions {
 export interface ProgramRun {
     resources: Registration[];
     invokes: Invoke[];
+    /** What the run logged as warnings (pulumi.log.warn, the program's and the SDK's), in order, without the `warning: [runtime]` prefix. */
+    warnings: string[];
     outputs: Record<string, { value: unknown; secret: boolean }>;
     ofType(type: string): Registration[];
     /** The one resource of this type (and name, when given); throws when there is none or more than one. */
@@ -162,6 +164,7 @@ function setConfig(config: Record<string, string>, awsRegion: string | null) {
 }
 
 let registrations: Registration[] = [];
+let warnings: string[] = [];
 let previousOutputs: Record<string, unknown> = {};
 
 /** What the latest run registered, even when it failed. */
@@ -169,9 +172,35 @@ export function lastRegistrations(): Registration[] {
     return registrations.filter((r) => r.type !== "pulumi:pulumi:Stack");
 }
 
+/** What the latest run warned, even when it failed. */
+export function lastWarnings(): string[] {
+    return warnings;
+}
+
+/** Without an engine, Pulumi's SDK prints each warning as a `warning: [runtime] <message>` line on console.warn. */
+const RUNTIME_WARNING = /^warning: \[runtime\] /;
+
+/** Records the runtime's warnings into `into` while `body` runs; other console.warn lines pass through. */
+async function recordingWarnings<T>(into: string[], body: () => Promise<T>): Promise<T> {
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => {
+        if (typeof args[0] === "string" && RUNTIME_WARNING.test(args[0])) {
+            into.push(args.map(String).join(" ").replace(RUNTIME_WARNING, ""));
+        }
+        original(...args);
+    };
+    try {
+        return await body();
+    } finally {
+        console.warn = original;
+    }
+}
+
 export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
     const resources: Registration[] = [];
     registrations = resources;
+    const warned: string[] = [];
+    warnings = warned;
     previousOutputs = options.previousOutputs ?? {};
     const invokes: Invoke[] = [];
     if (options.received) {
@@ -239,23 +268,26 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
         }
     };
     const transformation = options.transformation;
-    if (transformation) {
-        // Stack transformations need the root stack resource.
-        await pulumi.runtime.runInPulumiStack(async () => {
-            pulumi.runtime.registerStackTransformation(transformation);
+    await recordingWarnings(warned, async () => {
+        if (transformation) {
+            // Stack transformations need the root stack resource.
+            await pulumi.runtime.runInPulumiStack(async () => {
+                pulumi.runtime.registerStackTransformation(transformation);
+                await buildProgram();
+                return {};
+            });
+        } else {
             await buildProgram();
-            return {};
-        });
-    } else {
-        await buildProgram();
-    }
-    // Registrations that wait on other resources' outputs finish after the outputs above: drain the RPC queue.
-    await pulumi.runtime.disconnect();
+        }
+        // Registrations that wait on other resources' outputs finish after the outputs above: drain the RPC queue.
+        await pulumi.runtime.disconnect();
+    });
 
     const own = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
     return {
         resources: own,
         invokes,
+        warnings: warned,
         outputs,
         ofType: (type) => own.filter((r) => r.type === type),
         one: (type, name) => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ADDON_IMAGES, CHART_IMAGES, LOCKED_IMAGES, imageKey, splitRepository } from "../images/catalog";
 import { IMAGES_LOCK_FILE, lockedUser, parseImageLock, readImageLock, serializeLock } from "../images/lock";
 import { chartHardening } from "../components/cluster/hardening";
-import { pinAddonImage, pinImages } from "../images/pin";
+import { UNPINNED_WARNING, pinAddonImage, pinImages } from "../images/pin";
 import { RegistryClient } from "../images/registry";
 import { LockUsageError, lockImages, main, parseArgs, wantedImages } from "../scripts/imagesLock";
 import { FakeOciRegistry } from "./fakes/ociRegistry";
@@ -328,6 +328,9 @@ describe("the program and the images lock", () => {
         );
         const values = unwrap(byTag.one("kubernetes:helm.sh/v4:Chart").inputs.values) as any;
         assert.equal(values.karpenops.image.tag, "1.23.2");
+        const byTagWarning = byTag.warnings.filter((w) => w.startsWith(UNPINNED_WARNING));
+        assert.equal(byTagWarning.length, 1, byTag.warnings.join("\n"));
+        assert.ok(byTagWarning[0].includes("public.ecr.aws/nops/alpine/k8s:1.30.4"), byTagWarning[0]);
         const awsOnly = await runProgram({ ...baseConfig(), "agent.install": "false" }, { fleet, imageLock: empty });
         assert.ok(awsOnly.resources.length > 0, "without the agent, the lock is not needed");
     });

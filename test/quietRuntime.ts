@@ -1,7 +1,7 @@
 /**
  * Loaded by .mocharc.json before any test: the program's own log lines, which Pulumi's SDK prints on the console when
  * no engine runs (`info: [runtime] ...`, `warning: [runtime] ...` under the mocks), stay out of the test reporter.
- * Tests that check a warning replace pulumi.log.warn themselves. Errors still print; TEST_RUNTIME_LOG=1 shows all.
+ * The harness records a run's warnings for tests to assert (ProgramRun.warnings). Errors still print; TEST_RUNTIME_LOG=1 shows all.
  */
 const RUNTIME_LINE = /^(debug|info|warning): \[runtime\] /;
 
