@@ -10,9 +10,8 @@
  * `config.addons.cni.enabled`.
  *
  * Adding a key: add a row below (a new object-valued key needs nothing else: its fields' rows make it), then
- * `npx ts-node --transpile-only scripts/pulumi-yaml-config.ts` for Pulumi.yaml's config block, `npm run docs:config` for the table in
- * docs/configuration.md, and the key in the exact
- * expected map of test/stacks.test.ts; a secret one also in automation/request.ts SECRET_CONFIG_KEYS. Its parsed
+ * `npx ts-node --transpile-only scripts/pulumi-yaml-config.ts` for Pulumi.yaml's config block and `npm run docs:config` for the table in
+ * docs/configuration.md; a secret one also in automation/request.ts SECRET_CONFIG_KEYS. Its parsed
  * type follows from the row: `type` (and an `enum` in its schema) for single values, `shape: shape<T>()` for
  * structured ones; optional (`?`) when its default is blank; required while another key has a value: `requiredWhen`.
  */

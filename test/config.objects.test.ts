@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseConfig } from "../config";
 import { baseConfig } from "./harness";
 import { CHART_IMAGES } from "../images/catalog";
+import { defaultOf } from "./configKeys";
 
 function problemsOf(raw: Record<string, string | undefined>, stackName?: string): string[] {
     try {
@@ -25,8 +26,8 @@ describe("object-valued config keys (agent, clusters)", () => {
         const parsed = parseConfig({ ...baseConfig(), agent: '{"karpenops":false}' }, { awsRegion: "us-east-1" });
         assert.deepEqual(parsed.agent, {
             install: true,
-            chart: "oci://public.ecr.aws/nops/kubernetes-agent",
-            chartVersion: "0.0.67",
+            chart: defaultOf("agent.chart"),
+            chartVersion: defaultOf("agent.chartVersion"),
             karpenops: false,
             karpenopsClusterIds: {},
             containerInsights: true,

@@ -10,6 +10,7 @@ import { readEnvironment } from "../lambda/reconciler/environment";
 import { handoverOf } from "../lambda/reconciler/handler";
 import { reconcile } from "../lambda/reconciler/reconcile";
 import { ACCOUNT_ID, Fleet, ProgramRun, STATE_BUCKET_NAME, baseConfig, runProgram, unwrap } from "./harness";
+import { defaultOf } from "./configKeys";
 import { BOUNDARY_ARN, fakeWorld, recordingLog } from "./reconciler.helpers";
 import { roleRules, ruleViolations } from "./roleRules";
 
@@ -17,6 +18,9 @@ const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const ADDON = "aws:eks/addon:Addon";
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const STACK_ID = "container-insights/prod";
+/** Where the agent runs when the stack does not say: the key table's defaults. */
+const NAMESPACE = defaultOf("agentNamespace");
+const SERVICE_ACCOUNT = defaultOf("agentServiceAccount");
 const FLEET: Fleet = {
     "us-east-1": [
         { name: "with-agent", podIdentityAgent: true },
@@ -66,8 +70,8 @@ describe("identityMode podIdentity in the program", () => {
                 Condition: {
                     StringEquals: {
                         "aws:SourceAccount": ACCOUNT_ID,
-                        "aws:RequestTag/kubernetes-namespace": "nops",
-                        "aws:RequestTag/kubernetes-service-account": "nops-container-insights",
+                        "aws:RequestTag/kubernetes-namespace": NAMESPACE,
+                        "aws:RequestTag/kubernetes-service-account": SERVICE_ACCOUNT,
                     },
                 },
             },
@@ -84,8 +88,8 @@ describe("identityMode podIdentity in the program", () => {
         assert.deepEqual(registered.map((a) => a.clusterName).sort(), ["no-issuer", "with-agent"]);
         for (const association of registered) {
             assert.equal(association.region, "us-east-1");
-            assert.equal(association.namespace, "nops");
-            assert.equal(association.serviceAccount, "nops-container-insights");
+            assert.equal(association.namespace, NAMESPACE);
+            assert.equal(association.serviceAccount, SERVICE_ACCOUNT);
             assert.match(association.roleArn, /role\/nops-ccost-prod-pod-identity$/);
             assert.equal(association.tags[STACK_TAG_KEY], STACK_ID);
             assert.equal(association.tags[MANAGED_BY_TAG_KEY], "pulumi");
@@ -100,7 +104,7 @@ describe("identityMode podIdentity in the program", () => {
             );
         }
         assert.deepEqual(values(run, "with-agent").containerInsights.serviceAccount, {
-            name: "nops-container-insights",
+            name: SERVICE_ACCOUNT,
         });
         assert.equal(run.ofType(ADDON).length, 0);
         assert.equal(
@@ -289,7 +293,7 @@ describe("identityMode auto in the program", () => {
             status(run, "oidc-only").roleArn,
         );
         assert.deepEqual(values(run, "with-agent").containerInsights.serviceAccount, {
-            name: "nops-container-insights",
+            name: SERVICE_ACCOUNT,
         });
         assert.deepEqual(
             associations(run)

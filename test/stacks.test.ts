@@ -10,6 +10,8 @@ import { ConfigMap, readStackConfig } from "../config/cliConfig";
 import { ProgramRun, runProgram, unwrap } from "./harness";
 import { ConfigSetLine, ROOT, applyConfigSetLines, configForProgram, parseConfigSetLine } from "./cliReplay";
 import { readReadmeAndDocs } from "./docs";
+import { configKey, defaultOf, tableDefaultsAsReceived } from "./configKeys";
+import { fullKey } from "../config/keys";
 
 const DOCS = readReadmeAndDocs();
 const SAMPLES: Record<string, string> = {
@@ -36,19 +38,6 @@ function stackConfig(stack: string): ConfigMap {
 
 const FLEET = { "us-east-1": [{ name: "prod-a", tags: { insights: "on" } }, { name: "dev-b" }] };
 const CHART = "kubernetes:helm.sh/v4:Chart";
-
-const agentJson =
-    '{"allowUnpinnedImages":false,"chart":"oci://public.ecr.aws/nops/kubernetes-agent","chartVersion":"0.0.67","containerInsights":true,' +
-    '"dataFetcher":true,"debug":false,"install":true,"ipv6":false,"karpenops":false,"karpenopsClusterIds":{},"opencostLogLevel":"info","renderTo":"","values":{}}';
-const imagesJson =
-    '{"autoUpdater":"1.30.4","busybox":"1.36.1","configReloader":"v0.76.0","containerInsights":"2.0.1","dataFetcher":"0.1.2","datadog":"7.56.0",' +
-    '"dcgmExporter":"3.3.6-3.4.2-ubuntu22.04","heartbeat":"0.1.4","karpenops":"1.23.2","kubeStateMetrics":"2.13.0","nodeExporter":"v1.8.2",' +
-    '"opencost":"1.111.0","prometheus":"v2.54.0"}';
-const prometheusJson = '{"nodeSelector":{},"size":"small","storageClass":"gp2","tolerations":""}';
-const clustersJson = '{"assumeRoleArn":"","exclude":"","include":"","tags":{}}';
-const addonsJson =
-    '{"cniMetrics":{"alarmEmail":"","alarmTopicArn":"","enabled":false,"exclude":"","freeIpAlarmPercent":10,"include":""},' +
-    '"fargateInsights":{"alwaysInclude":"","enabled":false,"exclude":"","include":"","logRetentionDays":30}}';
 
 for (const [stack, environment] of [
     ["prod", "PROD"],
@@ -83,38 +72,18 @@ for (const [stack, environment] of [
             const config = stackConfig(stack);
             applyConfigSetLines(config, firstDeploy);
             const received = configForProgram(config, { validate: true, stackName: stack });
+            const firstDeployValues = Object.fromEntries(firstDeploy.map((l) => [l.key, l.value]));
             assert.deepEqual(received.config, {
+                ...tableDefaultsAsReceived(),
                 "aws:region": "us-east-1",
-                "container-insights:environment": environment,
-                "container-insights:includeRegions": "",
-                "container-insights:createIamUser": "false",
-                "container-insights:identityMode": "",
-                "container-insights:installPodIdentityAgent": "false",
-                "container-insights:autoUpdate": "true",
-                "container-insights:roleName": "NopsIntegrationRole",
-                "container-insights:token": "tok-SECRET-123",
-                "container-insights:externalId": "ext-id-SECRET-456",
-                "container-insights:datadogApiKey": "dd-SECRET-789",
-                "container-insights:karpenopsApiKey": "",
-                "container-insights:kmsKeyId": "",
-                "container-insights:retainBucket": "true",
-                "container-insights:adopt": "false",
-                "container-insights:lifecycleDays": "0",
-                "container-insights:tags": "{}",
-                "container-insights:agentNamespace": "nops",
-                "container-insights:agentServiceAccount": "nops-container-insights",
-                "container-insights:logRetentionDays": "30",
-                "container-insights:clusters": clustersJson,
-                "container-insights:agent": agentJson,
-                "container-insights:images": imagesJson,
-                "container-insights:prometheus": prometheusJson,
-                "container-insights:addons": addonsJson,
-                "container-insights:events": '{"createTrail":false,"enabled":true}',
-                "container-insights:fleet": '{"accountStack":"","group":0,"groups":1,"part":"whole"}',
-                "container-insights:platformAccountId": "",
-                "container-insights:platformApiUrl": "",
-                "container-insights:platformQueueArnPattern": "",
+                [fullKey(configKey("environment"))]: environment,
+                ...firstDeployValues,
             });
+            assert.deepEqual(
+                Object.values(firstDeployValues).sort(),
+                Object.values(SAMPLES).sort(),
+                "the first deploy sets the four required keys",
+            );
             assert.deepEqual(received.secretKeys.sort(), [
                 "container-insights:datadogApiKey",
                 "container-insights:externalId",
@@ -132,9 +101,9 @@ for (const [stack, environment] of [
             const charts = run.ofType(CHART);
             assert.deepEqual(charts.map((c) => c.name).sort(), ["us-east-1-dev-b", "us-east-1-prod-a"]);
             const chart = unwrap(charts[0].inputs) as any;
-            assert.equal(chart.version, "0.0.67");
-            assert.equal(chart.values.karpenops.enabled, false);
-            assert.equal(chart.values.dataFetcher.enabled, true);
+            assert.equal(chart.version, defaultOf("agent.chartVersion"));
+            assert.equal(chart.values.karpenops.enabled, defaultOf("agent.karpenops"));
+            assert.equal(chart.values.dataFetcher.enabled, defaultOf("agent.dataFetcher"));
             assert.equal(chart.values.prometheus.server.resources.limits.memory, "8Gi");
             assert.equal(unwrap(run.one("aws:s3/bucket:Bucket", "insights").inputs.forceDestroy), false);
         });
@@ -159,8 +128,12 @@ for (const [stack, environment] of [
                 "12Gi",
                 "prometheus.size set with --path",
             );
-            assert.equal(chart.values.dataFetcher.enabled, true, "the other fields keep their defaults");
-            assert.equal(chart.version, "0.0.67");
+            assert.equal(
+                chart.values.dataFetcher.enabled,
+                defaultOf("agent.dataFetcher"),
+                "the other fields keep their defaults",
+            );
+            assert.equal(chart.version, defaultOf("agent.chartVersion"));
         });
     });
 }
