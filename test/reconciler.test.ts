@@ -369,10 +369,11 @@ describe("reconciler", () => {
         world.account.faults.push((operation, input) => {
             if (operation === "CreateRole" && first) {
                 first = false;
-                world.account.opCreateRole({
+                // IAM's operations take effect at once: the role exists before the fault answers.
+                void world.account.direct("CreateRole", {
                     ...input,
                     AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
-                } as any);
+                });
                 return awsError("EntityAlreadyExists", "exists", 409);
             }
             return undefined;
@@ -390,13 +391,11 @@ describe("reconciler", () => {
         assert.equal(world.account.role("nops-ccost-alpha_us-east-1")!.boundary, BOUNDARY_ARN);
         const create = world.account.calls.find((c) => c.operation === "CreateRole")!;
         assert.equal(create.input.PermissionsBoundary, BOUNDARY_ARN);
-        const listed = world.account.opListRoles({ PathPrefix: "/container-insights/prod/" }).Roles[0] as Record<
-            string,
-            unknown
-        >;
+        const listed = (await world.account.direct("ListRoles", { PathPrefix: "/container-insights/prod/" }))
+            .Roles[0] as Record<string, unknown>;
         assert.equal(listed.PermissionsBoundary, undefined);
         assert.equal(
-            world.account.opGetRole({ RoleName: "nops-ccost-alpha_us-east-1" }).Role.PermissionsBoundary!
+            (await world.account.direct("GetRole", { RoleName: "nops-ccost-alpha_us-east-1" })).Role.PermissionsBoundary
                 .PermissionsBoundaryArn,
             BOUNDARY_ARN,
         );
@@ -461,7 +460,7 @@ describe("reconciler", () => {
             world.account.addCluster("us-east-1", `c${i}`);
         }
         await run(["us-east-1"]);
-        const pages = world.account.opListEntitiesForPolicy({
+        const pages = await world.account.direct("ListEntitiesForPolicy", {
             PolicyArn: BOUNDARY_ARN,
             PolicyUsageFilter: "PermissionsBoundary",
             MaxItems: 2,
