@@ -136,8 +136,11 @@ async function startFakeEngine(logs: string[]): Promise<{ address: string; serve
 /** Runs the pack as the CLI does and resolves with the port from its first stdout line. */
 function startPack(engineAddress: string): { child: ChildProcess; port: Promise<number> } {
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
+    // With the user's environment, not the suite's transpiler choice (test/register.js): the runner type-checks the pack.
+    const { TS_NODE_PROJECT: _suiteOnly, ...env } = process.env;
     const child = spawn(process.execPath, [runner, engineAddress, "."], {
         cwd: PACK_DIR,
+        env,
         stdio: ["ignore", "pipe", "pipe"],
     });
     // The policy server never exits on its own: whatever happens to the test, it goes when this process does.
