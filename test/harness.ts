@@ -180,6 +180,24 @@ export function lastWarnings(): string[] {
 /** Without an engine, Pulumi's SDK prints each warning as a `warning: [runtime] <message>` line on console.warn. */
 const RUNTIME_WARNING = /^warning: \[runtime\] /;
 
+/**
+ * Runs `body` with Error stacks off. Pulumi's SDK captures a stack for every promise it makes (for its leak report),
+ * and under ts-node each capture maps every frame through the source maps: a large share of a program run's CPU. The
+ * program's errors keep their messages, which is what the tests check; TEST_STACKS=1 keeps the stacks.
+ */
+async function withoutStacks<T>(body: () => Promise<T>): Promise<T> {
+    if (process.env.TEST_STACKS) {
+        return body();
+    }
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return await body();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}
+
 /** Records the runtime's warnings into `into` while `body` runs; other console.warn lines pass through. */
 async function recordingWarnings<T>(into: string[], body: () => Promise<T>): Promise<T> {
     const original = console.warn;
@@ -268,20 +286,22 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
         }
     };
     const transformation = options.transformation;
-    await recordingWarnings(warned, async () => {
-        if (transformation) {
-            // Stack transformations need the root stack resource.
-            await pulumi.runtime.runInPulumiStack(async () => {
-                pulumi.runtime.registerStackTransformation(transformation);
+    await recordingWarnings(warned, () =>
+        withoutStacks(async () => {
+            if (transformation) {
+                // Stack transformations need the root stack resource.
+                await pulumi.runtime.runInPulumiStack(async () => {
+                    pulumi.runtime.registerStackTransformation(transformation);
+                    await buildProgram();
+                    return {};
+                });
+            } else {
                 await buildProgram();
-                return {};
-            });
-        } else {
-            await buildProgram();
-        }
-        // Registrations that wait on other resources' outputs finish after the outputs above: drain the RPC queue.
-        await pulumi.runtime.disconnect();
-    });
+            }
+            // Registrations that wait on other resources' outputs finish after the outputs above: drain the RPC queue.
+            await pulumi.runtime.disconnect();
+        }),
+    );
 
     const own = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
     return {
