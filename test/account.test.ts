@@ -14,6 +14,7 @@ import {
     lastRegistrations,
     plaintextStrings,
     runProgram,
+    sharedRun,
     unwrap,
 } from "./harness";
 import { IAM_WRITE_PATTERN, StackIdentity, roleRules, ruleViolations } from "./roleRules";
@@ -267,7 +268,7 @@ describe("account side", () => {
     });
 
     it("gives no agent identity the reconciler's own objects, and denies the legacy prefix: the boundary, the IAM user's and the Pod Identity role's policy", async () => {
-        const userRun = await runProgram({ ...baseConfig(), createIamUser: "true" });
+        const userRun = await sharedRun({ ...baseConfig(), createIamUser: "true" });
         const podRun = await runProgram({ ...baseConfig(), identityMode: "podIdentity" });
         const podRole = podRun
             .ofType("aws:iam/role:Role")
@@ -513,7 +514,7 @@ describe("account side", () => {
     describe("IAM-user mode", () => {
         let userRun: ProgramRun;
         before(async () => {
-            userRun = await runProgram({ ...baseConfig(), createIamUser: "true" });
+            userRun = await sharedRun({ ...baseConfig(), createIamUser: "true" });
         });
 
         it("creates the user with a write policy and an access key", () => {
@@ -570,7 +571,7 @@ describe("account side", () => {
     it("never shows the token or external id outside Pulumi secrets", async () => {
         const runs = [
             run,
-            await runProgram({ ...baseConfig(), createIamUser: "true" }),
+            await sharedRun({ ...baseConfig(), createIamUser: "true" }),
             await runProgram({ ...baseConfig(), environment: "UAT" }),
         ];
         for (const r of runs) {

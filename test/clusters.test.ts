@@ -10,6 +10,7 @@ import {
     lastRegistrations,
     plaintextStrings,
     runProgram,
+    sharedRun,
     unwrap,
     FLEET_REGIONS,
 } from "./harness";
@@ -62,7 +63,7 @@ const describeOf = (name: string) => (i: Invoke) =>
 describe("in-cluster side", () => {
     let run: ProgramRun;
     before(async () => {
-        run = await runProgram({ ...baseConfig(), includeRegions: REGIONS }, { fleet });
+        run = await sharedRun({ ...baseConfig(), includeRegions: REGIONS }, { fleet });
     });
 
     it("looks up every included region with its own region argument", () => {
@@ -631,7 +632,7 @@ describe("in-cluster side", () => {
         const fleet: Fleet = { "us-east-1": [{ name: "with-ebs" }, { name: "without-ebs", ebsCsiAddon: false }] };
 
         it("waits for readiness only where the aws-ebs-csi-driver add-on is installed, and says so per cluster", async () => {
-            const run = await runProgram(baseConfig(), { fleet });
+            const run = await sharedRun(baseConfig(), { fleet });
             assert.equal((unwrap(chartOf(run, "us-east-1", "with-ebs").inputs) as any).skipAwait, false);
             assert.equal((unwrap(chartOf(run, "us-east-1", "without-ebs").inputs) as any).skipAwait, true);
             assert.equal(status(run, "with-ebs").ebsCsiDriver, "installed");
@@ -649,7 +650,7 @@ describe("in-cluster side", () => {
         });
 
         it("keeps the last deploy's choice when the add-on cannot be checked, and waits for nothing on a first deploy", async () => {
-            const last = await runProgram(baseConfig(), { fleet });
+            const last = await sharedRun(baseConfig(), { fleet });
             const broken = failing((i) =>
                 i.token === "aws:eks/getAddon:getAddon" ? "AccessDeniedException: eks:DescribeAddon" : undefined,
             );
@@ -669,7 +670,7 @@ describe("in-cluster side", () => {
         });
 
         it("adopts objects an earlier helm install created (upsertExistingObjects) and forgets unreachable clusters", async () => {
-            const run = await runProgram(baseConfig(), { fleet });
+            const run = await sharedRun(baseConfig(), { fleet });
             const provider = unwrap(providerOf(run, "us-east-1", "with-ebs")!.inputs) as any;
             assert.equal(provider.upsertExistingObjects, "true");
             assert.equal(provider.deleteUnreachable, "true");
@@ -698,7 +699,7 @@ describe("GitOps mode (agent.renderTo)", () => {
     });
 
     it("applies as before when renderTo is blank", async () => {
-        const applied = await runProgram({ ...baseConfig(), includeRegions: REGIONS }, { fleet });
+        const applied = await sharedRun({ ...baseConfig(), includeRegions: REGIONS }, { fleet });
         assert.equal(providerOf(applied, "us-east-1", "prod-a")!.inputs.renderYamlToDirectory, undefined);
         assert.ok(providerOf(applied, "us-east-1", "prod-a")!.inputs.kubeconfig);
         assert.equal(status(applied, "prod-a").renderedTo, undefined);

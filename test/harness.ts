@@ -303,12 +303,20 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
         }),
     );
 
-    const own = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
-    return {
-        resources: own,
+    return programRun({
+        resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"),
         invokes,
         warnings: warned,
         outputs,
+    });
+}
+
+type RunRecord = Pick<ProgramRun, "resources" | "invokes" | "warnings" | "outputs">;
+
+function programRun(record: RunRecord): ProgramRun {
+    const own = record.resources;
+    return {
+        ...record,
         ofType: (type) => own.filter((r) => r.type === type),
         one: (type, name) => {
             const found = own.filter((r) => r.type === type && (name === undefined || r.name === name));
@@ -320,6 +328,43 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
             return found[0];
         },
     };
+}
+
+/** Runs already made in this process by sharedRun, by config and options. */
+const sharedRuns = new Map<string, RunRecord>();
+
+/**
+ * The program's run on this config and these options, made once per test process and shared by the tests that only
+ * read it: each caller gets its own deep copy, so one test's changes never reach another. Options must be plain data
+ * (no `call`, `transformation` or `deps` functions); a run that fails is not kept. A test that compares two runs of
+ * the same input (determinism) must call runProgram twice instead.
+ */
+export async function sharedRun(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
+    if (options.call || options.transformation || options.deps) {
+        throw new Error("sharedRun takes plain-data options only; use runProgram for calls, transformations and deps");
+    }
+    const key = JSON.stringify([config, options]);
+    let record = sharedRuns.get(key);
+    if (!record) {
+        const { resources, invokes, warnings, outputs } = await runProgram(config, options);
+        record = { resources, invokes, warnings, outputs };
+        sharedRuns.set(key, record);
+    }
+    return programRun(copied(record));
+}
+
+/** A deep copy of arrays and plain objects; anything else (a promise among a registration's inputs) is shared. */
+function copied<T>(value: T): T {
+    if (Array.isArray(value)) {
+        return value.map(copied) as T;
+    }
+    if (typeof value === "object" && value !== null) {
+        const prototype = Object.getPrototypeOf(value);
+        if (prototype === Object.prototype || prototype === null) {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copied(v)])) as T;
+        }
+    }
+    return value;
 }
 
 /** Parses a JSON policy document input. */

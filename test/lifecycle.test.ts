@@ -8,7 +8,7 @@
 import { strict as assert } from "node:assert";
 import { PolicyDocument } from "../common/documents";
 import { simulateIdentity } from "./iamSimulator";
-import { ACCOUNT_ID, ProgramRun, baseConfig, doc, runProgram, unwrap } from "./harness";
+import { ACCOUNT_ID, ProgramRun, baseConfig, doc, sharedRun, unwrap } from "./harness";
 
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
 
@@ -57,7 +57,7 @@ function ownObjects(run: ProgramRun): Array<{ bucket: string; key: string }> {
 describe("lifecycle rules reach only the agents' data", () => {
     let run: ProgramRun;
     before(async () => {
-        run = await runProgram({ ...baseConfig(), lifecycleDays: "30", "events.createTrail": "true" });
+        run = await sharedRun({ ...baseConfig(), lifecycleDays: "30", "events.createTrail": "true" });
     });
 
     it("lifecycleDays still expires every object of the agents' bucket", () => {
@@ -83,7 +83,7 @@ describe("the platform's auto-update role and what must survive", () => {
         `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:nops-ccost-prod-role-${kind}`;
     const decide = (action: string, resource: string) => simulateIdentity(vendor, { action, resource, context: {} });
     before(async () => {
-        run = await runProgram({ ...baseConfig(), lifecycleDays: "30", "events.createTrail": "true" });
+        run = await sharedRun({ ...baseConfig(), lifecycleDays: "30", "events.createTrail": "true" });
         vendor = doc(
             run.ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name === "auto-update")!.inputs.policy,
         ) as unknown as PolicyDocument;

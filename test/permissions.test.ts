@@ -414,6 +414,14 @@ const VARIANTS: Array<{ label: string; accountId?: string; split: boolean }> = [
 ];
 
 describe("permissions: the deploying identity's least-privilege policy (decided by iam-simulate)", () => {
+    /** One program run per case, read by both variants' assertions (only the policy differs between them). */
+    const runs = new Map<string, Promise<ProgramRun>>();
+    const runOf = (label: string, config: Record<string, string>) => {
+        if (!runs.has(label)) {
+            runs.set(label, runProgram(config, { fleet: FLEET, call: answerGetKey }));
+        }
+        return runs.get(label)!;
+    };
     for (const [label, config] of CASES) {
         for (const variant of VARIANTS) {
             describe(`${label}; ${variant.label}`, () => {
@@ -432,7 +440,7 @@ describe("permissions: the deploying identity's least-privilege policy (decided 
                     resourcePolicy?: PolicyDocument,
                 ) => (await decision(action, resource, context, resourcePolicy)) === "Allow";
                 before(async () => {
-                    run = await runProgram(config, { fleet: FLEET, call: answerGetKey });
+                    run = await runOf(label, config);
                     const whole = deployerPolicy({
                         stackName: "prod",
                         stackRegion: "us-east-1",
