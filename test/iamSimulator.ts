@@ -123,7 +123,52 @@ export function simulateGenerated(
     return run(policies, request, options, true);
 }
 
-async function run(
+/** A number per policy document (or list of them) seen, for keying decisions by the documents' identity. */
+const documentIds = new WeakMap<object, number>();
+let documentsSeen = 0;
+function documentId(document: object | undefined): number {
+    if (document === undefined) {
+        return 0;
+    }
+    if (!documentIds.has(document)) {
+        documentIds.set(document, ++documentsSeen);
+    }
+    return documentIds.get(document)!;
+}
+
+/**
+ * Decisions already made in this process. A decision is a pure function of the policies and the request, and the
+ * suite asks the same ones many times (each permission test re-reads the same deploy); documents are keyed by identity,
+ * as `prepared` already assumes a document is not changed once simulated.
+ */
+const decisions = new Map<string, Promise<Decision | "NotApplicable">>();
+
+function run(
+    policies: PolicySet,
+    request: AuthRequest,
+    options: SimulateOptions,
+    generated: boolean,
+): Promise<Decision | "NotApplicable"> {
+    const key = JSON.stringify([
+        documentId(policies.identity),
+        documentId(policies.boundary),
+        documentId(policies.resource),
+        policies.resourceKind,
+        request.action,
+        request.resource,
+        request.context,
+        options,
+        generated,
+    ]);
+    let decision = decisions.get(key);
+    if (!decision) {
+        decision = decide(policies, request, options, generated);
+        decisions.set(key, decision);
+    }
+    return decision;
+}
+
+async function decide(
     policies: PolicySet,
     request: AuthRequest,
     options: SimulateOptions,
