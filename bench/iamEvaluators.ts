@@ -8,7 +8,7 @@
  */
 import { PolicyDocument } from "../common/documents";
 import { reconcilerPermissions } from "../components/iam/reconcilerRole";
-import { deployerPolicy } from "../scripts/permissions";
+import { deployerPolicy } from "../components/permissions/deployerPolicy";
 import { evaluate } from "../test/fakes/iamPolicy";
 import { simulateGenerated } from "../test/iamSimulator";
 import { probeRequests } from "../test/policyProbes";

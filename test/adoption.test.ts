@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { sdkLookup } from "../components/adoption/existingResources";
 import { parseConfig } from "../config";
-import { deployerPolicy } from "../scripts/permissions";
+import { deployerPolicy } from "../components/permissions/deployerPolicy";
 import { simulateIdentity } from "./iamSimulator";
 import { FakeAccount, awsError } from "./fakes/awsAccount";
 import { mockAws } from "./fakes/sdkMocks";

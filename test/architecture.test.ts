@@ -24,7 +24,7 @@ const PRODUCT = [
 const SOURCE = /\.(ts|js)$/;
 const MAX_LINES = 600;
 /** Still over the limit, each until its split lands (issue #27); listed here, a file must stay over it. */
-const NOT_YET_SPLIT = ["config/keys.ts", "scripts/permissions.ts"];
+const NOT_YET_SPLIT = ["config/keys.ts"];
 
 function productFiles(): string[] {
     return PRODUCT.flatMap((entry) =>

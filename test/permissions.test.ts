@@ -4,13 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PolicyDocument, policy } from "../common/documents";
 import { STACK_TAG_KEY } from "../common/naming";
+import { INVOKE_ACTIONS, PROVIDER_ACTIONS, UNSCOPED_ACTIONS } from "../components/permissions/providerActions";
+import { CALLER_ACCOUNT } from "../components/permissions/target";
+import { deployerPolicy } from "../components/permissions/deployerPolicy";
 import {
-    CALLER_ACCOUNT,
-    INVOKE_ACTIONS,
     MANAGED_POLICY_LIMIT,
-    PROVIDER_ACTIONS,
-    UNSCOPED_ACTIONS,
-    deployerPolicy,
     defaultSplitDir,
     main as permissionsMain,
     policySize,

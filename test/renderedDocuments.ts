@@ -9,10 +9,12 @@
 import { PolicyDocument } from "../common/documents";
 import { readEnvironment } from "../lambda/reconciler/environment";
 import { accountOfArn, desiredRoles } from "../lambda/reconciler/desired";
-import { deployerPolicy, splitPolicy, watchStatement } from "../scripts/permissions";
+import { deployerPolicy } from "../components/permissions/deployerPolicy";
+import { watchStatement } from "../components/events/permissions";
+import { splitPolicy } from "../scripts/permissions";
 import { parseConfig } from "../config";
 import { policy } from "../common/documents";
-import { ConfigMap, configSet } from "../config/cliConfig";
+import { ConfigMap, configSet } from "../config/pulumiConfigReplay";
 import { PROJECT, configForProgram } from "./cliReplay";
 import { ACCOUNT_ID, Fleet, ProgramRun, Registration, SECRET_KEYS, baseConfig, runProgram, unwrap } from "./harness";
 

@@ -15,12 +15,8 @@ import {
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { policy } from "../../../common/documents";
 import { reconcilerFunctionNames } from "../../../common/naming";
-import {
-    WATCH_QUEUE_ACTIONS,
-    main as permissionsMain,
-    watchQueueName,
-    watchStatement,
-} from "../../../scripts/permissions";
+import { WATCH_QUEUE_ACTIONS, watchQueueName, watchStatement } from "../../../components/events/permissions";
+import { main as permissionsMain } from "../../../scripts/permissions";
 import { SqsWatchQueue } from "../../../automation/watch/queue";
 import { simulateIdentity } from "../../iamSimulator";
 
