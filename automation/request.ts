@@ -25,7 +25,7 @@ import {
     goJson,
     nodeFromJson,
     programConfig,
-} from "../config/cliConfig";
+} from "../config/pulumiConfigReplay";
 import { pulumiYamlConfig } from "../config/projectConfig";
 import { didYouMean } from "../config/suggest";
 import { InvalidEnvironmentError, InvalidRequestError, MissingTokenError } from "./errors";
@@ -206,7 +206,7 @@ export function requestedConfig(request: RunRequest): Record<string, StackConfig
 /**
  * The config the program will receive (keys without the namespace, object keys as JSON): the stack's stored config
  * with the request set on it as `pulumi config set-all --path` does, then Pulumi.yaml's defaults merged as
- * `pulumi up` does (config/cliConfig.ts).
+ * `pulumi up` does (config/pulumiConfigReplay/).
  */
 export function configForRun(
     existing: Record<string, ExistingConfigValue>,

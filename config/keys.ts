@@ -5,7 +5,7 @@
  *
  * A dotted key such as `agent.karpenops` is a field of an object-valued key (`agent`): Pulumi.yaml declares it
  * dotted, the CLI merges its default into the object as a property path, `pulumi config set --path` sets it, and
- * the program receives `container-insights:agent` as one JSON object (see config/cliConfig.ts). The parsed config
+ * the program receives `container-insights:agent` as one JSON object (see config/pulumiConfigReplay/). The parsed config
  * mirrors that: `agent.karpenops` is `config.agent.karpenops`; a deeper key such as `addons.cni.enabled` is
  * `config.addons.cni.enabled`.
  *

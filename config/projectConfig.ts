@@ -1,5 +1,5 @@
 /** The `config:` block of Pulumi.yaml as the key table implies it (test/project-files.test.ts holds the file to it). */
-import { ProjectConfigType } from "./cliConfig";
+import { ProjectConfigType } from "./pulumiConfigReplay";
 import { CONFIG_KEYS, fullKey } from "./keys";
 
 export function pulumiYamlConfig(): Record<string, ProjectConfigType> {

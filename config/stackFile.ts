@@ -1,6 +1,6 @@
 /**
  * A stack's config as the Pulumi CLI hands it to the program, built offline from Pulumi.yaml (declared defaults) and
- * stacks/Pulumi.<stack>.yaml with the CLI's own merge (config/cliConfig.ts), plus `pulumi config set --path` values
+ * stacks/Pulumi.<stack>.yaml with the CLI's own merge (config/pulumiConfigReplay/), plus `pulumi config set --path` values
  * given on the command line. Secure values stored in the file are encrypted and cannot be read offline: each is
  * replaced with `storedSecret`, and stays marked secret.
  */
@@ -13,7 +13,7 @@ import {
     configSet,
     programConfig,
     readStackConfig as readStackFile,
-} from "./cliConfig";
+} from "./pulumiConfigReplay";
 import { NAMESPACE } from "./keys";
 
 /** One `--set key=value`: a key of this project's namespace unless it names another (`aws:region`). */

@@ -18,7 +18,7 @@ import {
     programConfig,
     readStackConfig,
     validateProjectConfig,
-} from "../config/cliConfig";
+} from "../config/pulumiConfigReplay";
 
 const secureObject = (json: string): StoredValue => ({ ...newObjectValue(json), secure: true });
 

@@ -1,5 +1,5 @@
 /**
- * Test-side glue around config/cliConfig.ts: this project's real Pulumi.yaml, `pulumi config set` lines as the
+ * Test-side glue around config/pulumiConfigReplay/: this project's real Pulumi.yaml, `pulumi config set` lines as the
  * README writes them, and handing the result to the Node.js runtime the way the language host does.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -14,7 +14,7 @@ import {
     languageHostConfig,
     programConfig,
     validateProjectConfig,
-} from "../config/cliConfig";
+} from "../config/pulumiConfigReplay";
 
 export const ROOT = join(__dirname, "..");
 export const PROJECT = "container-insights";

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { ConfigError, parseConfig } from "../config";
-import { ConfigMap, applyProjectConfig, configSet, programConfig, readStackConfig } from "../config/cliConfig";
+import { ConfigMap, applyProjectConfig, configSet, programConfig, readStackConfig } from "../config/pulumiConfigReplay";
 import { pulumiYamlConfig } from "../config/projectConfig";
 import { baseConfig } from "./harness";
 

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "../config";
 import { ProgramOptions, createContainerInsights } from "../program";
-import { ConfigMap, configSet } from "../config/cliConfig";
+import { ConfigMap, configSet } from "../config/pulumiConfigReplay";
 import { PROJECT, configForProgram, handToRuntime } from "./cliReplay";
 import { ImageLock } from "../images/lock";
 import { testImageLock } from "./fakes/imageLock";
@@ -150,7 +150,7 @@ export function plaintextStrings(value: unknown): string[] {
 /**
  * Hands the program its config the way a real `pulumi up` would: each entry set as by `pulumi config set` (dotted
  * keys such as `agent.karpenops` with --path, the secret keys with --secret), Pulumi.yaml's defaults merged with
- * property-path semantics, and the result passed on as the language host does (config/cliConfig.ts).
+ * property-path semantics, and the result passed on as the language host does (config/pulumiConfigReplay/).
  */
 function setConfig(config: Record<string, string>, awsRegion: string | null) {
     const stack = new ConfigMap();

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as YAML from "yaml";
 import { CONFIG_GROUPS, CONFIG_KEYS, fullKey, groupOf } from "../config";
-import { validateProjectConfig } from "../config/cliConfig";
+import { validateProjectConfig } from "../config/pulumiConfigReplay";
 import { pulumiYamlConfig } from "../config/projectConfig";
 import { withConfigTable } from "../config/docsTable";
 import { parseConfigSetLine } from "./cliReplay";

@@ -1,12 +1,12 @@
 /**
  * The committed stacks as a real `pulumi up` runs them: the stack file, the `pulumi config set` lines of the README and docs and
- * Pulumi.yaml's defaults combined as the CLI does (config/cliConfig.ts), handed to the runtime as the language host
+ * Pulumi.yaml's defaults combined as the CLI does (config/pulumiConfigReplay/), handed to the runtime as the language host
  * does, and the program run on exactly that.
  */
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigMap, readStackConfig } from "../config/cliConfig";
+import { ConfigMap, readStackConfig } from "../config/pulumiConfigReplay";
 import { ProgramRun, runProgram, unwrap } from "./harness";
 import { ConfigSetLine, ROOT, applyConfigSetLines, configForProgram, parseConfigSetLine } from "./cliReplay";
 import { readReadmeAndDocs } from "./docs";

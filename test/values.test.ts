@@ -145,7 +145,7 @@ describe(`chart values held to the vendor's table (${VENDOR_DOC})`, () => {
 
 describe("the KarpenOps warning's own command", () => {
     it("sets the id it asks for, as the Pulumi CLI stores it, and KarpenOps comes on", async () => {
-        const { ConfigMap } = await import("../config/cliConfig");
+        const { ConfigMap } = await import("../config/pulumiConfigReplay");
         const { applyConfigSetLines, configForProgram, parseConfigSetLine } = await import("./cliReplay");
         const { karpenopsFor } = await import("../components/cluster/values");
         const { parseConfig } = await import("../config");

@@ -4,7 +4,7 @@
  * description (fleet.ts); anything else the program reads from AWS is left out, as ProgramOptions allows.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { languageHostConfig } from "../../config/cliConfig";
+import { languageHostConfig } from "../../config/pulumiConfigReplay";
 import { ProgramConfig } from "../../config/stackFile";
 import { Fleet, answerFleet, fleetFargateProfiles, fromEngine } from "./fleet";
 import { mockState } from "./mockState";

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as YAML from "yaml";
-import { ConfigMap, newObjectValue, newSecureValue, newValue, readStackConfig } from "../../config/cliConfig";
+import { ConfigMap, newObjectValue, newSecureValue, newValue, readStackConfig } from "../../config/pulumiConfigReplay";
 import type { ConfigFiles } from "../../automation/operationConfig";
 import type { StackConfigValue } from "../../automation/request";
 import type { OpenedStack, StackHandle } from "../../automation/workspace";
@@ -65,7 +65,7 @@ export class FakeStack {
         return join(this.directory, `Pulumi.${this.name}.yaml`);
     }
 
-    /** `pulumi config set-all --config-file <file> --path` replayed with config/cliConfig.ts. */
+    /** `pulumi config set-all --config-file <file> --path` replayed with config/pulumiConfigReplay/. */
     readonly configFiles: ConfigFiles = {
         stackFile: "",
         setAll: async (file, config) => {
