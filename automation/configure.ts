@@ -13,6 +13,7 @@ import { resolveIdentityMode } from "../config/parse";
 import { readStackConfig } from "../scripts/stackConfig";
 import { EnvironmentError, UsageError, UsageProblems, environmentFlag, parseFlags } from "./cliArgs";
 import { didYouMean } from "../config/suggest";
+import { fileBackendDirectory, fileBackendUrl } from "./fileBackend";
 import { findPulumiCli } from "./pulumiCli";
 import { Ask, Prompter } from "./prompt";
 import { PROJECT_DIR } from "./workspace";
@@ -86,7 +87,7 @@ async function backendEnv(io: ConfigureIo, pulumi: RunPulumi, projectDir: string
     let env = io.env;
     if (!env.PULUMI_BACKEND_URL && (await pulumi(["whoami"], { env })).code !== 0) {
         const directory = join(projectDir, ".pulumi-state");
-        env = { ...env, PULUMI_BACKEND_URL: `file://${directory}` };
+        env = { ...env, PULUMI_BACKEND_URL: fileBackendUrl(directory) };
         io.out("no Pulumi backend configured: using the local file backend in .pulumi-state/ (as npm run up does)");
     }
     if (env.PULUMI_BACKEND_URL?.startsWith("file://")) {
@@ -96,7 +97,7 @@ async function backendEnv(io: ConfigureIo, pulumi: RunPulumi, projectDir: string
                     "PULUMI_CONFIG_PASSPHRASE_FILE) in this shell first; npm run up needs the same one",
             );
         }
-        mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
+        mkdirSync(fileBackendDirectory(env.PULUMI_BACKEND_URL), { recursive: true });
     }
     return env;
 }

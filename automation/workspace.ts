@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InvalidRequestError } from "./errors";
+import { fileBackendUrl } from "./fileBackend";
 import { cliConfigFiles, ConfigFiles } from "./operationConfig";
 import { findPulumiCli } from "./pulumiCli";
 import { PACKAGE_ROOT } from "../common/packageRoot";
@@ -71,7 +72,8 @@ export function resolveBackend(
     return { stateDirectory: resolve(projectDir, ".pulumi-state") };
 }
 
-function environmentFor(
+/** The environment that points the CLI at the workspace's backend, and a key that names that backend. */
+export function backendEnvironment(
     options: WorkspaceOptions,
     projectDir: string,
 ): { envVars: Record<string, string>; backendKey: string } {
@@ -90,7 +92,7 @@ function environmentFor(
     }
     const directory = resolve(backend.stateDirectory);
     mkdirSync(directory, { recursive: true });
-    const url = `file://${directory}`;
+    const url = fileBackendUrl(directory);
     return {
         envVars: {
             PULUMI_BACKEND_URL: url,
@@ -107,7 +109,7 @@ export async function openLocalStack(
 ): Promise<OpenedStack> {
     const projectDir = resolve(options.projectDir ?? PROJECT_DIR);
     const cli = findPulumiCli(options.pulumiHome);
-    const backendEnv = environmentFor(options, projectDir);
+    const backendEnv = backendEnvironment(options, projectDir);
     const envVars = { ...options.envVars, ...backendEnv.envVars };
     const { backendKey } = backendEnv;
     const pulumiCommand = await PulumiCommand.get({ root: dirname(dirname(cli)) });

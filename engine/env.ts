@@ -1,5 +1,6 @@
 /** The environment of an offline engine run: the tier's binaries first on PATH, its plugin home, a file backend. */
 import { delimiter } from "node:path";
+import { fileBackendUrl } from "../automation/fileBackend";
 import { enginePaths } from "./paths";
 
 export interface EngineEnvOptions {
@@ -19,7 +20,7 @@ export function engineEnv(options: EngineEnvOptions): NodeJS.ProcessEnv {
         ...process.env,
         PATH: [paths.bin, process.env.PATH ?? ""].join(delimiter),
         PULUMI_HOME: paths.pulumiHome,
-        PULUMI_BACKEND_URL: `file://${options.stateDir}`,
+        PULUMI_BACKEND_URL: fileBackendUrl(options.stateDir),
         PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? "engine-tier",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",

@@ -22,7 +22,8 @@ fi
 
 if [[ -z "${PULUMI_BACKEND_URL:-}" ]] && ! pulumi whoami >/dev/null 2>&1; then
     mkdir -p .pulumi-state
-    export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state"
+    # metadata=skip: as automation/fileBackend.ts explains (a checkpoint load during a save fails with EOF without it).
+    export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state?metadata=skip"
     echo "no Pulumi backend configured: using the local file backend in .pulumi-state/ (set PULUMI_CONFIG_PASSPHRASE for its secrets)"
 fi
 
