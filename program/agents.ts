@@ -8,6 +8,7 @@ import { ADDONS } from "../components/addons";
 import { AddonFleet, AddonPlan } from "../components/addons/contract";
 import { ADDON_NAMES } from "../components/addons/names";
 import { EBS_CSI_ADDON } from "../components/cluster/checks";
+import { agentComponentName } from "../components/cluster/agentNames";
 import { ClusterAgent, renderDirectory } from "../components/cluster/clusterAgent";
 import { ResolvedFleet, awaitsReadiness, clusterKey } from "../components/cluster/fleet";
 import { ChartHardening } from "../components/cluster/hardening";
@@ -119,7 +120,7 @@ function installAgents(
         let association: AgentPodIdentity | undefined;
         if (chosen.identity === "podIdentity") {
             association = new AgentPodIdentity(
-                `${cluster.region}-${cluster.name}`,
+                agentComponentName(cluster),
                 {
                     cluster,
                     namespace: settings.agentNamespace,
@@ -146,7 +147,7 @@ function installAgents(
         const addons = context.addons.map((plan) => plan.forCluster(cluster));
         const installers = addons.flatMap((addon) => (addon.installer ? [addon.installer] : []));
         new ClusterAgent(
-            `${cluster.region}-${cluster.name}`,
+            agentComponentName(cluster),
             {
                 cluster,
                 namespace: settings.agentNamespace,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { posix } from "node:path";
 import { AgentOptions, PrometheusOptions } from "../../config";
 import { AddonInstaller } from "../addons/contract";
+import { CLUSTER_AGENT_TYPE } from "./agentNames";
 import { ChartHardening, hardeningTransform } from "./hardening";
 import { kubeconfig } from "./kubeconfig";
 import { DiscoveredCluster } from "./types";
@@ -53,7 +54,7 @@ export class ClusterAgent extends pulumi.ComponentResource {
     readonly addons: pulumi.Resource[];
 
     constructor(name: string, args: ClusterAgentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("container-insights:cluster:ClusterAgent", name, {}, opts);
+        super(CLUSTER_AGENT_TYPE, name, {}, opts);
         const { cluster } = args;
         const renderTo = renderDirectory(args.agent.renderTo, cluster);
         const provider = new k8s.Provider(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { POD_IDENTITY_AGENT_ADDON, associationTags } from "../../common/identity";
+import { AGENT_POD_IDENTITY_TYPE } from "./agentNames";
 import { DiscoveredCluster } from "./types";
 
 export interface AgentPodIdentityArgs {
@@ -31,7 +32,7 @@ export class AgentPodIdentity extends pulumi.ComponentResource {
     readonly addon?: aws.eks.Addon;
 
     constructor(name: string, args: AgentPodIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("container-insights:cluster:AgentPodIdentity", name, {}, opts);
+        super(AGENT_POD_IDENTITY_TYPE, name, {}, opts);
         const { cluster } = args;
         const tags = { ...args.tags, ...associationTags(args.stackId, "pulumi", cluster.arn) };
         if (args.installAgent) {
