@@ -1,11 +1,11 @@
 /** `container-insights fleet <up|preview|status>`: its flags, checked before anything runs. */
 import { AccountSource, accountSource } from "./accounts";
 import { roleNameFlag } from "./credentials";
-import { UsageError, environmentFlag, parseFlags, regionsFlag } from "../cliArgs";
+import { UsageError, UsageProblems, environmentFlag, parseFlags, regionsFlag } from "../cliArgs";
 
 export { FLEET_DETAILS, FLEET_USAGE } from "./usage";
 
-export const FLEET_ACTIONS = ["up", "preview", "status"] as const;
+export const FLEET_ACTIONS = ["up", "preview", "status", "migrate"] as const;
 export type FleetAction = (typeof FLEET_ACTIONS)[number];
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -22,6 +22,37 @@ export interface FleetArguments {
     shard?: { index: number; count: number };
     journal?: string;
     all: boolean;
+    /** migrate: --yes moves (without it, the plan only); --backup-dir: where every stack's state is saved first. */
+    yes: boolean;
+    backupDir?: string;
+}
+
+/** The flags of `fleet migrate` (the caller's own whole stack: no accounts, shards or pool). */
+function parseMigrateArguments(command: string, rest: string[]): FleetArguments {
+    const problems = new UsageProblems(command);
+    const flags = parseFlags(
+        command,
+        rest,
+        { values: ["env", "groups", "backup-dir"], switches: { yes: "y" } },
+        problems,
+    );
+    if (flags.positionals.length > 0) {
+        problems.add(`unexpected argument ${flags.positionals[0]}`);
+    }
+    const environment = problems.check(() => environmentFlag(command, flags.values.env));
+    const groups = problems.check(() =>
+        flags.values.groups === undefined ? 1 : wholeNumber(command, "groups", flags.values.groups, 1),
+    );
+    problems.throwIfAny();
+    return {
+        action: "migrate",
+        environment: environment!,
+        concurrency: 1,
+        groups: groups!,
+        all: false,
+        yes: flags.switches.has("yes"),
+        ...(flags.values["backup-dir"] ? { backupDir: flags.values["backup-dir"] } : {}),
+    };
 }
 
 function wholeNumber(command: string, flag: string, value: string, min: number): number {
@@ -42,6 +73,9 @@ export function parseFleetArguments(args: string[], env: NodeJS.ProcessEnv): Fle
                 : `fleet ${JSON.stringify(action)} is not one of ${FLEET_ACTIONS.join(", ")}`,
             command,
         );
+    }
+    if (action === "migrate") {
+        return parseMigrateArguments(command, rest);
     }
     const flags = parseFlags(command, rest, {
         values: ["env", "accounts", "role", "regions", "concurrency", "groups", "shards", "journal"],
@@ -91,5 +125,6 @@ export function parseFleetArguments(args: string[], env: NodeJS.ProcessEnv): Fle
         ...(shard ? { shard } : {}),
         ...(flags.values.journal ? { journal: flags.values.journal } : {}),
         all: flags.switches.has("all"),
+        yes: flags.switches.has("yes"),
     };
 }

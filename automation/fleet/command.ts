@@ -22,6 +22,7 @@ import { Journal, fingerprint, readJournal, writeJournal } from "./journal";
 import { StackReport, summaryTable } from "./progress";
 import { runFleet } from "./run";
 import { planFleetStacks, shardAccounts } from "./stacks";
+import type { StackStates } from "./migrate/stackStates";
 import { TemplateValue, stackRequest, templateRequest } from "./template";
 
 export const CANCELLED_EXIT_CODE = 3;
@@ -38,6 +39,8 @@ export interface FleetIo {
     assume?: (accountId: string, callerAccountId: string, partition: string, roleName: string) => Promise<AccountEnv>;
     run?: (request: RunRequest, options: RunOptions) => Promise<{ changes: Record<string, number> }>;
     programDigest?: () => string;
+    /** fleet migrate's stack states (the Pulumi CLI by default). */
+    states?: StackStates;
 }
 
 /** The files the program is made of (what a changed deploy can come from), as one sha256. */
@@ -113,8 +116,27 @@ function statusReports(journal: Journal): StackReport[] {
         }));
 }
 
+async function migrate(args: FleetArguments, io: FleetIo): Promise<number> {
+    const { runMigrate } = await import("./migrate/command");
+    const { MigrationError } = await import("./migrate/move");
+    const states =
+        io.states ?? (await import("./migrate/stackStates")).cliStackStates({ backend: resolveBackend(io.env) });
+    try {
+        return await runMigrate(args, { ...io, states });
+    } catch (error) {
+        if (error instanceof MigrationError) {
+            io.err(`fleet migrate: ${error.message}; nothing was changed`);
+            return 1;
+        }
+        throw error;
+    }
+}
+
 export async function runFleetCommand(argv: string[], io: FleetIo): Promise<number> {
     const args = parseFleetArguments(argv, io.env);
+    if (args.action === "migrate") {
+        return migrate(args, io);
+    }
     const path = journalPath(args);
     if (args.action === "status") {
         const reports = statusReports(readJournal(path));
