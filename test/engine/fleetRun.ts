@@ -1,17 +1,26 @@
 /**
  * `container-insights fleet <args>` in this process on an engine-tier workspace's checkout and file backend. Not
  * through the CLI entry: the only Node.js language host the registries can build (v3.68.0) cannot run the policy pack,
- * which the fleet's runStack applies (docs/engine-tier.md); here each stack runs without it.
+ * which the fleet's runStack applies (docs/engine-tier.md); here each stack runs without it. Every step the engine
+ * reports (its own resource events, `same` left out) is kept with its stack's name.
  */
 import { join } from "node:path";
 import { STSClient } from "@aws-sdk/client-sts";
 import { runFleetCommand } from "../../automation/fleet/command";
 import { callerAccount } from "../../automation/fleet/credentials";
+import { cliStackStates } from "../../automation/fleet/migrate/stackStates";
 import { runStack } from "../../automation/runStack";
 import { openLocalStack } from "../../automation/workspace";
 import { clientConfig } from "../../engine/emulator/seed";
 import { ENGINE_DIR } from "../../engine/paths";
 import { DeployedStack, STACK } from "./stack";
+
+export interface EngineStep {
+    stack: string;
+    op: string;
+    urn: string;
+    type: string;
+}
 
 export async function runFleet(stack: DeployedStack, ...args: string[]) {
     const env = stack.workspace.environment() as Record<string, string>;
@@ -22,8 +31,11 @@ export async function runFleet(stack: DeployedStack, ...args: string[]) {
         envVars: env,
     };
     const lines: string[] = [];
+    const steps: EngineStep[] = [];
     const journal = join(stack.workspace.dir, "journal.json");
-    const status = await runFleetCommand([...args, "--env", STACK, "--journal", journal], {
+    // fleet migrate keeps no journal.
+    const journalFlags = args[0] === "migrate" ? [] : ["--journal", journal];
+    const status = await runFleetCommand([...args, "--env", STACK, ...journalFlags], {
         out: (line) => lines.push(line),
         err: (line) => lines.push(line),
         env,
@@ -31,7 +43,23 @@ export async function runFleet(stack: DeployedStack, ...args: string[]) {
             (await openLocalStack(name, { ...where, existingOnly: true })).stack.getAllConfig(),
         callerAccount: () => callerAccount(new STSClient(clientConfig(stack.emulator.env, "us-east-1"))),
         run: (request, options) =>
-            runStack(request, { ...options, ...where, envVars: { ...env, ...options.envVars }, policyPack: false }),
+            runStack(request, {
+                ...options,
+                ...where,
+                envVars: { ...env, ...options.envVars },
+                policyPack: false,
+                onEvent: (event) => {
+                    if (event.type === "resource-started" && event.op !== "same") {
+                        steps.push({
+                            stack: request.stackName!,
+                            op: event.op,
+                            urn: event.urn,
+                            type: event.resourceType,
+                        });
+                    }
+                },
+            }),
+        states: cliStackStates(where),
     });
-    return { status, stdout: lines.join("\n") };
+    return { status, stdout: lines.join("\n"), steps };
 }
