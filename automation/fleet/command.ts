@@ -21,7 +21,7 @@ import { AccountEnv, accountEnv, callerAccount } from "./credentials";
 import { Journal, fingerprint, readJournal, writeJournal } from "./journal";
 import { StackReport, summaryTable } from "./progress";
 import { runFleet } from "./run";
-import { planFleetStacks, shardAccounts } from "./stacks";
+import { accountStackName, planFleetStacks, shardAccounts } from "./stacks";
 import type { StackStates } from "./migrate/stackStates";
 import { TemplateValue, stackRequest, templateRequest } from "./template";
 
@@ -116,11 +116,41 @@ function statusReports(journal: Journal): StackReport[] {
         }));
 }
 
+async function stackStates(io: FleetIo): Promise<StackStates> {
+    return io.states ?? (await import("./migrate/stackStates")).cliStackStates({ backend: resolveBackend(io.env) });
+}
+
+/**
+ * An existing whole stack still holding its agents would lose them to its first `fleet up` as the account stack (which
+ * registers none) and get them installed again by the cluster stacks: `up` refuses, `preview` says so.
+ */
+async function checkMigrated(args: FleetArguments, io: FleetIo): Promise<void> {
+    const stack = accountStackName(args.environment);
+    if (args.accounts) {
+        return;
+    }
+    const states = await stackStates(io);
+    if (!(await states.exists(stack))) {
+        return;
+    }
+    const { agentComponents } = await import("./migrate/plan");
+    const agents = agentComponents(await states.export(stack)).length;
+    if (agents === 0) {
+        return;
+    }
+    const message =
+        `stack ${stack} is a whole stack with ${agents} agent component(s): as the fleet's account stack it would delete ` +
+        `them and its cluster stacks would install them again; run \`container-insights fleet migrate --env ${args.environment} --yes\` first`;
+    if (args.action === "up") {
+        throw new EnvironmentError(message);
+    }
+    io.err(`fleet: ${message}`);
+}
+
 async function migrate(args: FleetArguments, io: FleetIo): Promise<number> {
     const { runMigrate } = await import("./migrate/command");
     const { MigrationError } = await import("./migrate/move");
-    const states =
-        io.states ?? (await import("./migrate/stackStates")).cliStackStates({ backend: resolveBackend(io.env) });
+    const states = await stackStates(io);
     try {
         return await runMigrate(args, { ...io, states });
     } catch (error) {
@@ -154,6 +184,7 @@ export async function runFleetCommand(argv: string[], io: FleetIo): Promise<numb
     }
 
     const action = args.action;
+    await checkMigrated(args, io);
     const stored = await (io.templateConfig ?? ((s) => defaultTemplateConfig(s, io.env)))(args.environment);
     const { request: template, dropped } = templateRequest(args.environment.toUpperCase(), stored);
     if (dropped.length > 0) {

@@ -6,7 +6,9 @@ import { UsageError } from "../../automation/cliArgs";
 import { parseFleetArguments } from "../../automation/fleet/args";
 import { FleetIo, programDigest, runFleetCommand } from "../../automation/fleet/command";
 import { RunRequest } from "../../automation/request";
+import { StackStates } from "../../automation/fleet/migrate/stackStates";
 import { templateRequest } from "../../automation/fleet/template";
+import { wholeStack } from "./wholeStackState";
 
 const TEMPLATE = {
     "aws:region": { value: "us-east-1", secret: false },
@@ -15,6 +17,15 @@ const TEMPLATE = {
     "container-insights:token": { value: "tok-SECRET", secret: true },
     "container-insights:includeRegions": { value: '["us-east-1","eu-west-1"]', secret: false },
     "container-insights:agent": { value: '{"renderTo":"out","chart":"fixture"}', secret: false },
+};
+
+/** A backend without stacks yet (fleet up's check for a whole stack finds none). */
+const noStacks: StackStates = {
+    exists: async () => false,
+    create: async () => assert.fail("no stack is created"),
+    export: async () => assert.fail("no stack is exported"),
+    import: async () => assert.fail("no stack is imported"),
+    lockedBy: async () => undefined,
 };
 
 describe("fleet command", () => {
@@ -37,6 +48,7 @@ describe("fleet command", () => {
             assume: async (id, caller): Promise<Record<string, string>> =>
                 id === caller ? {} : { AWS_ACCESS_KEY_ID: `ASIA-${id}` },
             programDigest: () => "program-1",
+            states: noStacks,
             run: async (request, options) => {
                 runs.push(request);
                 envs.push(options.envVars ?? {});
@@ -132,6 +144,20 @@ describe("fleet command", () => {
     it("the program digest is one sha256 of the program's files, stable between runs", () => {
         assert.match(programDigest(), /^[0-9a-f]{64}$/);
         assert.equal(programDigest(), programDigest());
+    });
+
+    it("up refuses an existing whole stack that still holds agents (migrate first); preview warns", async () => {
+        const runs: RunRequest[] = [];
+        const whole: StackStates = { ...noStacks, exists: async (s) => s === "prod", export: async () => wholeStack() };
+        const journal = join(dir, "journal.json");
+        await assert.rejects(
+            runFleetCommand(["up", "--env", "prod", "--journal", journal, "--yes"], { ...io(runs, []), states: whole }),
+            /stack prod is a whole stack with 4 agent component\(s\).*fleet migrate --env prod --yes. first/,
+        );
+        assert.deepEqual(runs, [], "no stack ran");
+        const preview = io(runs, []);
+        assert.equal(await runFleetCommand(["preview", "--env", "prod"], { ...preview, states: whole }), 0);
+        assert.match(preview.err_.join("\n"), /whole stack with 4 agent component/);
     });
 });
 

@@ -25,6 +25,10 @@ export interface MigrationPlan {
 const isAgentComponent = (resource: StateResource) =>
     AGENT_COMPONENT_TYPES.includes(resource.type) && !isRootStack(resource);
 
+/** The agent components a stack's state holds (a whole stack's; an account stack of a fleet holds none). */
+export const agentComponents = (deployment: Deployment): StateResource[] =>
+    resourcesOf(deployment).filter(isAgentComponent);
+
 function targetOf(accountStack: string, resource: StateResource, groups: number): ClusterStackTarget {
     const cluster = clusterOfAgentName(parseUrn(resource.urn).name);
     if (!cluster) {
