@@ -8,6 +8,7 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { AGENT_COMPONENT_TYPES } from "../../../components/cluster/agentNames";
 import { EnvironmentError } from "../../cliArgs";
 import { PROJECT_DIR } from "../../workspace";
 import { accountStackName } from "../stacks";
@@ -36,7 +37,9 @@ function reportLines(report: MoveReport, region: string): string[] {
         const type = parseUrn(urn).qualifiedType.split("$").pop()!;
         types.set(type, (types.get(type) ?? 0) + 1);
     }
-    const agents = report.moved.filter((urn) => /\$?container-insights:cluster:\w+$/.test(parseUrn(urn).qualifiedType));
+    const agents = report.moved.filter((urn) =>
+        AGENT_COMPONENT_TYPES.includes(parseUrn(urn).qualifiedType.split("$").pop()!),
+    );
     return [
         `${report.destination} (${region}): ${report.moved.length} resource(s) of ${agents.length} agent component(s): ${agents.map((u) => parseUrn(u).name).join(", ")}`,
         `  moved: ${[...types].map(([type, n]) => `${n} ${type}`).join(", ")}`,
@@ -92,9 +95,6 @@ export async function runMigrate(args: MigrateArguments, io: MigrateIo): Promise
         throw new EnvironmentError(`there is no stack ${accountStack} to migrate on this backend`);
     }
     const source = await states.export(accountStack);
-    const project = parseUrn(
-        resourcesOf(source)[0]?.urn ?? `urn:pulumi:${accountStack}::container-insights::x::x`,
-    ).project;
     const targets = clusterStackTargets(accountStack, source, args.groups);
     if (targets.length === 0) {
         io.out(
@@ -102,6 +102,7 @@ export async function runMigrate(args: MigrateArguments, io: MigrateIo): Promise
         );
         return 0;
     }
+    const project = parseUrn(resourcesOf(source)[0].urn).project;
     const existing = new Set<string>();
     for (const target of targets) {
         if (await states.exists(target.stack)) {
