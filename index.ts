@@ -1,6 +1,7 @@
 /**
  * The stack program: the ContainerInsights component built from this stack's config, with the outputs the docs
- * list. Its direct children keep the URNs they had before the program used the component (keepStackLevelUrns).
+ * list. Its direct children also answer to the URNs they had before the program used the component
+ * (keepStackLevelUrns' aliases), so a stack deployed before then updates in place.
  */
 import { ContainerInsights, StackConfig, keepStackLevelUrns } from "./components/containerInsights";
 

@@ -123,6 +123,34 @@ describe("container-insights plan (offline, under the mocks)", function () {
     });
 });
 
+/** The README's plan step as typed: its `echo … > fleet.json` line and its `npx container-insights plan` command. */
+function readmePlanStep(): { fleet: string; args: string[] } {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8").replace(/\\\n\s*/g, " ");
+    const command = (prefix: string) => {
+        const line = readme.split("\n").find((l) => l.trim().startsWith(prefix));
+        assert.ok(line, `the README has a line starting with ${prefix}`);
+        return line.replace(/\s#.*$/, "").trim();
+    };
+    const echo = command("echo '");
+    const fleet = echo.slice(echo.indexOf("'") + 1, echo.lastIndexOf("'"));
+    const args = command("npx container-insights plan").split(/\s+/).slice(3);
+    return { fleet, args };
+}
+
+describe("the README's plan step", function () {
+    this.timeout(120000);
+
+    it("plans the committed stack as typed, placeholders included (exit 0, the fleet's clusters planned)", async () => {
+        const { fleet, args } = readmePlanStep();
+        const file = fleetFile(JSON.parse(fleet));
+        const { code, out, err } = await plan(args.map((arg) => (arg === "fleet.json" ? file : arg)));
+        assert.equal(code, 0, `the README's plan failed:\n${err}`);
+        for (const cluster of Object.values(JSON.parse(fleet) as Record<string, Array<{ name: string }>>).flat()) {
+            assert.match(out, new RegExp(`-${cluster.name}\\b`), `${cluster.name} is in the plan`);
+        }
+    });
+});
+
 describe("plan --fleet file", () => {
     it("accepts clusters per region and rejects bad JSON naming the file", () => {
         assert.deepEqual(parseFleet('{"us-east-1": [{"name": "a", "tags": {"t": "v"}}]}', "f.json"), {
