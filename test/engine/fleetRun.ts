@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { STSClient } from "@aws-sdk/client-sts";
-import { runFleetCommand } from "../../automation/fleet/command";
+import { programDigest, runFleetCommand } from "../../automation/fleet/command";
 import { callerAccount } from "../../automation/fleet/credentials";
 import { cliStackStates } from "../../automation/fleet/migrate/stackStates";
 import { runStack } from "../../automation/runStack";
@@ -60,6 +60,8 @@ export async function runFleet(stack: DeployedStack, ...args: string[]) {
                 },
             }),
         states: cliStackStates(where),
+        // The program the stacks run is the workspace's copy: a change to this checkout during a run is not theirs.
+        programDigest: () => programDigest(stack.workspace.dir),
     });
     return { status, stdout: lines.join("\n"), steps };
 }
