@@ -113,6 +113,17 @@ describe("container-insights plan (offline, under the mocks)", function () {
         }
     });
 
+    it("warns of a fleet file's clusters in a region the stack does not cover, naming the fix", async () => {
+        const fleet = fleetFile({ "us-east-1": [{ name: "prod-a" }], "eu-west-1": [{ name: "eu-a" }] });
+        const { code, out, err } = await plan(["--env", "prod", "--fleet", fleet, "--set", "roleName=R", ...SECRETS]);
+        assert.equal(code, 0, err);
+        assert.match(
+            out,
+            /warning: region eu-west-1 \(eu-a\) is not planned: .*--set includeRegions=us-east-1,eu-west-1\)/,
+        );
+        assert.doesNotMatch(out, /warning: region us-east-1/);
+    });
+
     it("says which stack file is missing (exit 2), and rejects --set without =", async () => {
         const missing = await plan(["--env", "prod", "--stack", "nosuchstack"]);
         assert.equal(missing.code, 2);

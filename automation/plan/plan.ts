@@ -112,6 +112,7 @@ export async function planStack(request: PlanRequest): Promise<PlanResult> {
     }
     const { config: runConfig, allowsUnpinned } = planConfig(config);
     let run: MockRun;
+    let regions: readonly string[] = [];
     try {
         run = await runUnderMocks({
             project: PROJECT,
@@ -123,7 +124,9 @@ export async function planStack(request: PlanRequest): Promise<PlanResult> {
                 // Loaded here, after the mocks: the program reads its config when it starts.
                 const { loadSettings } = await import("../../config/load");
                 const { createContainerInsights } = await import("../../program");
-                await createContainerInsights(loadSettings(), { fargateProfiles });
+                const settings = loadSettings();
+                regions = settings.regions;
+                await createContainerInsights(settings, { fargateProfiles });
             },
         });
     } catch (error) {
@@ -134,5 +137,19 @@ export async function planStack(request: PlanRequest): Promise<PlanResult> {
     }
     const notRead =
         "offline: the account's existing bucket and IAM user and its CloudTrail trails were not read (a deploy checks them)";
-    return { resources: run.resources, warnings: [...planWarnings(run, allowsUnpinned), notRead] };
+    return {
+        resources: run.resources,
+        warnings: [...outsideRegions(request.fleet ?? {}, regions), ...planWarnings(run, allowsUnpinned), notRead],
+    };
+}
+
+/** The fleet file's clusters the program never lists: their region is not one of the stack's. */
+export function outsideRegions(fleet: Fleet, regions: readonly string[]): string[] {
+    return Object.entries(fleet)
+        .filter(([region, clusters]) => !regions.includes(region) && clusters.length > 0)
+        .map(
+            ([region, clusters]) =>
+                `region ${region} (${clusters.map((c) => c.name).join(", ")}) is not planned: the stack covers ` +
+                `${regions.join(", ")}; add it to includeRegions (--set includeRegions=${[...regions, region].join(",")})`,
+        );
 }
