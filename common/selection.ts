@@ -47,3 +47,25 @@ export function filterReason(
  * clusters in these states stay; the program keeps a FAILED cluster's agent if it had one.
  */
 export const NOT_INSTALLED_STATUSES = ["CREATING", "DELETING", "FAILED", "PENDING"];
+
+/** The stack's decision on one cluster: selected, or left out by the filters or for its status, with the reason. */
+export type ClusterSelection = { selected: true } | { selected: false; filtered: boolean; reason: string };
+
+/**
+ * Whether the stack onboards a cluster now, decided once for the program and the reconciler: the filters first, then
+ * its status. `hadAgent`: the last deploy installed the agent there, which a FAILED cluster keeps.
+ */
+export function selectCluster(
+    cluster: { name: string; tags?: Record<string, string>; status: string },
+    filters: ClusterFilters,
+    hadAgent = false,
+): ClusterSelection {
+    const filtered = filterReason(cluster, filters);
+    if (filtered) {
+        return { selected: false, filtered: true, reason: filtered };
+    }
+    if (NOT_INSTALLED_STATUSES.includes(cluster.status) && !(cluster.status === "FAILED" && hadAgent)) {
+        return { selected: false, filtered: false, reason: `cluster status is ${cluster.status}` };
+    }
+    return { selected: true };
+}

@@ -1,7 +1,7 @@
 import { agentPermissions, bucketKeyOf, irsaTrust } from "../../common/documents";
 import { CLUSTER_ARN_TAG_KEY, REGION_TAG_KEY, STACK_TAG_KEY, clusterRoleName } from "../../common/naming";
 import { chooseIdentity } from "../../common/identity";
-import { NOT_INSTALLED_STATUSES, filterReason } from "../../common/selection";
+import { selectCluster } from "../../common/selection";
 import { ClusterFacts, ClusterResult, DesiredRole, ReconcilerSettings } from "./types";
 
 export interface Account {
@@ -70,15 +70,14 @@ export function desiredRoles(
                 outcome: "skipped",
                 reason,
             });
-        const filtered = filterReason(cluster, settings.clusters);
-        if (filtered) {
-            skip(filtered);
-            result.dropAssociations.push({ cluster, reason: filtered });
-            continue;
-        }
-        if (NOT_INSTALLED_STATUSES.includes(cluster.status)) {
-            result.selected.push(roleName);
-            skip(`cluster status is ${cluster.status}`);
+        const selection = selectCluster(cluster, settings.clusters);
+        if (!selection.selected) {
+            if (selection.filtered) {
+                result.dropAssociations.push({ cluster, reason: selection.reason });
+            } else {
+                result.selected.push(roleName);
+            }
+            skip(selection.reason);
             continue;
         }
         const providerArn = cluster.oidcIssuer

@@ -2,14 +2,22 @@ import { CLUSTER_ARN_TAG_KEY, STACK_TAG_KEY, clusterRoleName, clusterRolePath } 
 import { accountOfArn, desiredRoles } from "./desired";
 import { AssociationStep, associationSteps, executeAssociation } from "./associations";
 import { POD_IDENTITY_AGENT_ADDON } from "../../common/identity";
-import { NOT_INSTALLED_STATUSES, filterReason } from "../../common/selection";
+import { selectCluster } from "../../common/selection";
 import { samePolicy } from "./documents";
 import { Gateway } from "./gateway";
 import { EntityAlreadyExistsException, NoSuchEntityException } from "@aws-sdk/client-iam";
 import { errorText } from "../../common/errors";
 import { Step, plan, planTeardown } from "./plan";
 import { DeadlineReached, limiter, settleAll } from "./timing";
-import { ActualRole, ClusterFacts, ClusterResult, Outcome, ReconcileResult, ReconcilerSettings } from "./types";
+import {
+    ActualRole,
+    ClusterFacts,
+    ClusterResult,
+    Outcome,
+    ReconcileResult,
+    ReconcilerSettings,
+    zeroCounts,
+} from "./types";
 import { clusterNameOfArn } from "./clusterEvents";
 
 export interface Log {
@@ -232,15 +240,7 @@ export function summarize(
     results: ClusterResult[],
     gateway: Gateway,
 ): ReconcileResult {
-    const counts: Record<Outcome, number> = {
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        deleted: 0,
-        skipped: 0,
-        failed: 0,
-        deferred: 0,
-    };
+    const counts = zeroCounts();
     for (const result of results) {
         counts[result.outcome]++;
     }
@@ -385,9 +385,7 @@ async function checkPodIdentityAgents(
     gateway: Gateway,
     concurrency: Concurrency,
 ): Promise<void> {
-    const candidates = clusters.filter(
-        (c) => !filterReason(c, settings.clusters) && !NOT_INSTALLED_STATUSES.includes(c.status),
-    );
+    const candidates = clusters.filter((c) => selectCluster(c, settings.clusters).selected);
     const checks = await settleAll(candidates, concurrency.describes, (c) =>
         gateway.addonInstalled(c.region, c.name, POD_IDENTITY_AGENT_ADDON),
     );
