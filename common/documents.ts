@@ -137,12 +137,14 @@ export function irsaTrust(args: {
  * EKS Pod Identity trust: the Pod Identity service assumes the role (with session tags) only on behalf of this
  * account's clusters, and only for the agent's namespace and service account, which it passes as the session tags
  * kubernetes-namespace and kubernetes-service-account (EKS User Guide, "Create IAM role with trust policy required by
- * EKS Pod Identity"). The associations must keep session tags on (disableSessionTags false, the default).
+ * EKS Pod Identity"). The associations must keep session tags on (disableSessionTags false, the default). With
+ * `clusterArn`, only for that one cluster (EKS passes its ARN as the session tag eks-cluster-arn).
  */
 export function podIdentityTrust(args: {
     accountId: string;
     namespace: string;
     serviceAccount: string;
+    clusterArn?: string;
 }): PolicyDocument {
     return policy({
         Sid: "AllowEksAuthToAssumeRoleForPodIdentity",
@@ -152,6 +154,7 @@ export function podIdentityTrust(args: {
         Condition: {
             StringEquals: {
                 "aws:SourceAccount": args.accountId,
+                ...(args.clusterArn ? { "aws:RequestTag/eks-cluster-arn": args.clusterArn } : {}),
                 "aws:RequestTag/kubernetes-namespace": args.namespace,
                 "aws:RequestTag/kubernetes-service-account": args.serviceAccount,
             },

@@ -2,7 +2,7 @@
  * The cni-metrics-helper's AWS side as plain data: what it may do, who may assume its role, and the Kubernetes RBAC
  * it gets. Everything here is checked statement by statement in test/cniMetrics.test.ts.
  */
-import { PolicyDocument, irsaTrust, policy } from "../../../common/documents";
+import { PolicyDocument, irsaTrust, podIdentityTrust, policy } from "../../../common/documents";
 
 /** Where the helper runs, and what it publishes (amazon-vpc-cni-k8s v1.23.1, pkg/publisher/publisher.go). */
 export const CNI_METRICS = {
@@ -49,19 +49,11 @@ export function cniMetricsIrsaTrust(args: {
  * kube-system/cni-metrics-helper (EKS passes eks-cluster-arn, kubernetes-namespace and kubernetes-service-account).
  */
 export function cniMetricsPodIdentityTrust(args: { accountId: string; clusterArn: string }): PolicyDocument {
-    return policy({
-        Sid: "AllowEksAuthToAssumeRoleForPodIdentity",
-        Effect: "Allow",
-        Principal: { Service: "pods.eks.amazonaws.com" },
-        Action: ["sts:AssumeRole", "sts:TagSession"],
-        Condition: {
-            StringEquals: {
-                "aws:SourceAccount": args.accountId,
-                "aws:RequestTag/eks-cluster-arn": args.clusterArn,
-                "aws:RequestTag/kubernetes-namespace": CNI_METRICS.namespace,
-                "aws:RequestTag/kubernetes-service-account": CNI_METRICS.serviceAccount,
-            },
-        },
+    return podIdentityTrust({
+        accountId: args.accountId,
+        clusterArn: args.clusterArn,
+        namespace: CNI_METRICS.namespace,
+        serviceAccount: CNI_METRICS.serviceAccount,
     });
 }
 
