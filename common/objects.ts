@@ -9,3 +9,23 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
     const prototype = Object.getPrototypeOf(value);
     return prototype === Object.prototype || prototype === null;
 }
+
+/** The value with every plain object's keys sorted, at every level. */
+export function sortedKeys(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(sortedKeys);
+    }
+    if (isPlainObject(value)) {
+        return Object.fromEntries(
+            Object.keys(value)
+                .sort()
+                .map((key) => [key, sortedKeys(value[key])]),
+        );
+    }
+    return value;
+}
+
+/** JSON with object keys sorted at every level, so that equal values always give equal text (and hashes). */
+export function canonicalJson(value: unknown): string {
+    return JSON.stringify(sortedKeys(value));
+}

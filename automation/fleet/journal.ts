@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { canonicalJson } from "../../common/objects";
 import { Outcome } from "./pool";
 
 export interface JournalEntry {
@@ -24,23 +25,9 @@ export interface Journal {
 
 export const emptyJournal = (): Journal => ({ version: 1, stacks: {} });
 
-/** JSON with object keys sorted at every level, so equal values always hash equal. */
-function canonical(value: unknown): string {
-    if (Array.isArray(value)) {
-        return `[${value.map(canonical).join(",")}]`;
-    }
-    if (value && typeof value === "object") {
-        const entries = Object.entries(value as Record<string, unknown>)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-    }
-    return JSON.stringify(value);
-}
-
 /** One sha256 over everything a stack's deploy depends on; secrets go in only through this digest. */
 export function fingerprint(inputs: unknown): string {
-    return createHash("sha256").update(canonical(inputs)).digest("hex");
+    return createHash("sha256").update(canonicalJson(inputs)).digest("hex");
 }
 
 /** Whether a stack must run: never deployed, last up not successful, or deployed from other inputs. */

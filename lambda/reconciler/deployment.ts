@@ -11,32 +11,16 @@ import { createHash } from "node:crypto";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { RECONCILER_STATE_KEYS } from "../../common/naming";
 import { Call, isConditionalConflict, isPreconditionFailed, readObject } from "./stateObject";
-import { isPlainObject } from "../../common/objects";
+import { canonicalJson } from "../../common/objects";
 
 /** The key aws.lambda.Invocation adds to the input (`terraformKey`, "tf" by default). */
 export const LIFECYCLE_KEY = "tf";
-
-function canonical(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(canonical);
-    }
-    if (isPlainObject(value)) {
-        return Object.fromEntries(
-            Object.keys(value)
-                .sort()
-                .map((key) => [key, canonical(value[key])]),
-        );
-    }
-    return value;
-}
 
 /** An Invocation's own input (the event without the lifecycle key), hashed independently of key order. */
 export function inputHash(event: unknown): string {
     const input = { ...(event as Record<string, unknown>) };
     delete input[LIFECYCLE_KEY];
-    return createHash("sha256")
-        .update(JSON.stringify(canonical(input)))
-        .digest("hex");
+    return createHash("sha256").update(canonicalJson(input)).digest("hex");
 }
 
 type Live = Record<string, number>;

@@ -7,9 +7,9 @@ export function decodePolicy(encoded: string): unknown {
 }
 
 /** Sorted keys, one-element lists as scalars, lists of strings sorted: equal meaning gives equal text. */
-export function canonical(value: unknown): unknown {
+export function canonicalPolicy(value: unknown): unknown {
     if (Array.isArray(value)) {
-        const items = value.map(canonical);
+        const items = value.map(canonicalPolicy);
         if (items.length === 1) {
             return items[0];
         }
@@ -19,12 +19,12 @@ export function canonical(value: unknown): unknown {
         return Object.fromEntries(
             Object.keys(value)
                 .sort()
-                .map((key) => [key, canonical(value[key])]),
+                .map((key) => [key, canonicalPolicy(value[key])]),
         );
     }
     return value;
 }
 
 export function samePolicy(a: unknown, b: unknown): boolean {
-    return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+    return JSON.stringify(canonicalPolicy(a)) === JSON.stringify(canonicalPolicy(b));
 }
