@@ -3,8 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { eventResourceNames } from "../../common/naming";
 import { MAX_RECEIVE_COUNT } from "../../lambda/reconciler/queueRun";
 import { RECONCILER_RULE_PATTERN } from "./patterns";
-import { RuleQueue } from "./ruleQueue";
-import { deadLetterAlarm } from "./deadLetterAlarm";
+import { alarmedRuleQueue } from "./ruleQueue";
 
 /** Lambda polls with up to this many records a batch; the consumer reconciles each subject once per batch. */
 export const RECONCILER_BATCH_SIZE = 10;
@@ -37,7 +36,7 @@ export class ReconcilerQueue extends pulumi.ComponentResource {
     constructor(name: string, args: ReconcilerQueueArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:events:ReconcilerQueue", name, {}, opts);
         const names = eventResourceNames(args.stackName);
-        const queue = new RuleQueue(
+        const { queue, deadLetterAlarm } = alarmedRuleQueue(
             name,
             {
                 region: args.region,
@@ -53,20 +52,14 @@ export class ReconcilerQueue extends pulumi.ComponentResource {
                 maxReceiveCount: MAX_RECEIVE_COUNT,
                 tags: args.tags,
             },
-            { parent: this },
-        );
-        this.deadLetterAlarm = deadLetterAlarm(
-            name,
             {
                 alarmName: names.deadLetterAlarm,
                 description:
                     "Reconciler events failed repeatedly and went to the dead-letter queue; the 2-hourly run still covers the clusters",
-                region: args.region,
-                queueName: queue.deadLetterQueue.name,
-                tags: args.tags,
             },
-            { parent: this },
+            this,
         );
+        this.deadLetterAlarm = deadLetterAlarm;
         this.mapping = new aws.lambda.EventSourceMapping(
             name,
             {

@@ -1,9 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deadLetterAlarm } from "./deadLetterAlarm";
 import { eventResourceNames } from "../../common/naming";
 import { WATCH_RULE_PATTERN } from "./patterns";
-import { RuleQueue } from "./ruleQueue";
+import { alarmedRuleQueue } from "./ruleQueue";
 
 /** How long a message the watch service received stays invisible (it extends it itself while an update runs). */
 export const WATCH_VISIBILITY_TIMEOUT_S = 600;
@@ -31,7 +30,7 @@ export class WatchQueue extends pulumi.ComponentResource {
     constructor(name: string, args: WatchQueueArgs, opts?: pulumi.ComponentResourceOptions) {
         super("container-insights:events:WatchQueue", name, {}, opts);
         const names = eventResourceNames(args.stackName);
-        const queue = new RuleQueue(
+        const { queue, deadLetterAlarm } = alarmedRuleQueue(
             name,
             {
                 region: args.region,
@@ -46,20 +45,14 @@ export class WatchQueue extends pulumi.ComponentResource {
                 maxReceiveCount: WATCH_MAX_RECEIVE_COUNT,
                 tags: args.tags,
             },
-            { parent: this },
-        );
-        this.deadLetterAlarm = deadLetterAlarm(
-            name,
             {
                 alarmName: names.watchDeadLetterAlarm,
                 description:
                     "Cluster changes the watch service could not deploy went to the dead-letter queue; run up, then redrive or purge it",
-                region: args.region,
-                queueName: queue.deadLetterQueue.name,
-                tags: args.tags,
             },
-            { parent: this },
+            this,
         );
+        this.deadLetterAlarm = deadLetterAlarm;
         this.queueUrl = queue.queue.url;
         this.queueArn = queue.queue.arn;
         this.registerOutputs({ queueUrl: this.queueUrl, queueArn: this.queueArn });
