@@ -1,29 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { posix } from "node:path";
-import { AgentOptions, PrometheusOptions } from "../../config";
 import { AddonInstaller } from "../addons/contract";
 import { CLUSTER_AGENT_TYPE } from "./agentNames";
 import { ChartHardening, hardeningTransform } from "./hardening";
 import { kubeconfig } from "./kubeconfig";
 import { DiscoveredCluster } from "./types";
-import { AgentIdentity, agentValues } from "./values";
+import { AgentValuesArgs, agentValues } from "./values";
 
 export const AGENT_RELEASE_NAME = "nops-kubernetes-agent";
 
-export interface ClusterAgentArgs {
+/** The chart values' parts (components/cluster/values.ts), and what the cluster's objects and add-ons need. */
+export interface ClusterAgentArgs extends Omit<AgentValuesArgs, "clusterArn"> {
     cluster: DiscoveredCluster;
     namespace: string;
-    bucketName: string;
-    /** The Datadog API key, a Pulumi secret; it reaches the cluster only inside the chart's values. */
-    datadogApiKey: pulumi.Output<string>;
-    /** The KarpenOps API key (a Pulumi secret) and this cluster's KarpenOps id; absent: KarpenOps off. */
-    karpenops?: { apiKey: pulumi.Output<string>; clusterId: string };
-    identity: AgentIdentity;
-    agent: AgentOptions;
-    prometheus: PrometheusOptions;
-    /** Tag per chart image, pinned by digest (images/pin.ts). */
-    imageTags: Record<string, string>;
     /** How the chart's workloads are hardened as they render (components/cluster/hardening.ts). */
     hardening: ChartHardening;
     /** Role the deploying identity assumes for `aws eks get-token`. */

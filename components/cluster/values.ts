@@ -108,19 +108,23 @@ export function allImageValues(tags: Record<string, string>): Record<string, unk
     );
 }
 
-/** The chart values for one cluster. Secrets stay Pulumi secrets inside the values. */
-export function agentValues(args: {
+/** What the chart values of one cluster are made of. */
+export interface AgentValuesArgs {
     clusterArn: string;
     bucketName: string;
+    /** The Datadog API key, a Pulumi secret; it reaches the cluster only inside the chart's values. */
     datadogApiKey: pulumi.Output<string>;
-    /** The KarpenOps key and this cluster's id; absent: KarpenOps off. */
+    /** The KarpenOps API key (a Pulumi secret) and this cluster's KarpenOps id; absent: KarpenOps off. */
     karpenops?: { apiKey: pulumi.Output<string>; clusterId: string };
     identity: AgentIdentity;
     agent: AgentOptions;
     prometheus: PrometheusOptions;
-    /** Tag per image component, pinned by digest (images/pin.ts). */
+    /** Tag per chart image, pinned by digest (images/pin.ts). */
     imageTags: Record<string, string>;
-}): Record<string, unknown> {
+}
+
+/** The chart values for one cluster. Secrets stay Pulumi secrets inside the values. */
+export function agentValues(args: AgentValuesArgs): Record<string, unknown> {
     const { agent, prometheus } = args;
     const containerInsights: Record<string, unknown> = {
         enabled: agent.containerInsights,

@@ -13,6 +13,22 @@ export interface AgentBoundaryArgs {
     tags: Record<string, string>;
 }
 
+/** The agents' permissions (common/documents.ts agentPermissions) as the policy text, once the bucket's name is known. */
+export function agentPermissionsJson(
+    args: Pick<AgentBoundaryArgs, "partition" | "bucketName" | "queueArnPattern" | "kms">,
+) {
+    return pulumi.output(args.bucketName).apply((bucketName) =>
+        JSON.stringify(
+            agentPermissions({
+                partition: args.partition,
+                bucketName,
+                queueArnPattern: args.queueArnPattern,
+                kms: args.kms,
+            }),
+        ),
+    );
+}
+
 /**
  * The ceiling of every per-cluster agent role: a managed policy used as their permissions boundary. Whoever may write
  * those roles (the reconciler, the platform's auto-update role) may do so only with this boundary in place, so no
@@ -29,16 +45,7 @@ export class AgentBoundary extends pulumi.ComponentResource {
                 name: agentBoundaryPolicyName(args.stackName),
                 path: clusterRolePath(args.stackName),
                 description: "Permissions boundary of the container insights per-cluster agent roles",
-                policy: pulumi.output(args.bucketName).apply((bucketName) =>
-                    JSON.stringify(
-                        agentPermissions({
-                            partition: args.partition,
-                            bucketName,
-                            queueArnPattern: args.queueArnPattern,
-                            kms: args.kms,
-                        }),
-                    ),
-                ),
+                policy: agentPermissionsJson(args),
                 tags: args.tags,
             },
             { parent: this },

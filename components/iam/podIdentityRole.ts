@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BucketKey, agentPermissions, podIdentityTrust } from "../../common/documents";
+import { BucketKey, podIdentityTrust } from "../../common/documents";
+import { agentPermissionsJson } from "./agentBoundary";
 import { AGENT_POLICY_NAME, stackRoleNames } from "../../common/naming";
 
 export interface PodIdentityRoleArgs {
@@ -53,16 +54,7 @@ export class PodIdentityRole extends pulumi.ComponentResource {
             {
                 role: this.role.name,
                 name: AGENT_POLICY_NAME,
-                policy: pulumi.output(args.bucketName).apply((bucketName) =>
-                    JSON.stringify(
-                        agentPermissions({
-                            partition: args.partition,
-                            bucketName,
-                            queueArnPattern: args.queueArnPattern,
-                            kms: args.kms,
-                        }),
-                    ),
-                ),
+                policy: agentPermissionsJson(args),
             },
             { parent: this },
         );

@@ -11,7 +11,7 @@ import { errorText } from "../../common/errors";
 import { BucketLease, Call, DEFAULT_LEASE, Lease, LeaseOptions } from "./lease";
 import { Log } from "./reconcile";
 import { Clock } from "./timing";
-import { Outcome, ReconcileResult } from "./types";
+import { ReconcileResult, zeroCounts } from "./types";
 
 /**
  * A deploy-time run waits for a scheduled one to finish; a scheduled run gives way quickly (the next comes in 2 h); a
@@ -44,16 +44,7 @@ export interface GuardedResult {
 }
 
 export function emptyResult(action: ReconcileResult["action"]): ReconcileResult {
-    const counts: Record<Outcome, number> = {
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        deleted: 0,
-        skipped: 0,
-        failed: 0,
-        deferred: 0,
-    };
-    return { action, regions: {}, results: [], counts, calls: 0, writes: 0, throttled: 0 };
+    return { action, regions: {}, results: [], counts: zeroCounts(), calls: 0, writes: 0, throttled: 0 };
 }
 
 /**

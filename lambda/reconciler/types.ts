@@ -68,6 +68,17 @@ export interface ActualRole {
 /** `deferred`: the run's time ran out (throttling, a large fleet) before this work was done; the next run does it. */
 export type Outcome = "created" | "updated" | "unchanged" | "deleted" | "skipped" | "failed" | "deferred";
 
+/** Every outcome counted zero times: where a run's counts start. */
+export const zeroCounts = (): Record<Outcome, number> => ({
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    skipped: 0,
+    failed: 0,
+    deferred: 0,
+});
+
 export interface ClusterResult {
     cluster?: string;
     region?: string;
