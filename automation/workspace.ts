@@ -50,6 +50,8 @@ export interface OpenedStack {
     backendKey: string;
     /** The stack's config file and the CLI's `config set-all` on a copy of it (runStack's per-operation config). */
     configFiles: ConfigFiles;
+    /** The names of the project's stacks in the same backend (`pulumi stack ls`), without an organization prefix. */
+    listStacks?: () => Promise<string[]>;
 }
 
 /** Whether the Pulumi CLI on PATH is logged in to a backend (`pulumi whoami` succeeds). */
@@ -122,5 +124,10 @@ export async function openLocalStack(
           ? await LocalWorkspace.selectStack({ stackName, workDir: projectDir }, { envVars, pulumiCommand })
           : await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir }, { envVars, pulumiCommand });
     const workDir = stack.workspace.workDir;
-    return { stack, backendKey, configFiles: cliConfigFiles(cli, workDir, stack.name, envVars) };
+    return {
+        stack,
+        backendKey,
+        configFiles: cliConfigFiles(cli, workDir, stack.name, envVars),
+        listStacks: async () => (await stack.workspace.listStacks()).map((s) => s.name.split("/").pop()!),
+    };
 }

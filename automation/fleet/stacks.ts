@@ -6,6 +6,7 @@
  * holding that region's agents and reading the account stack's outputs through a StackReference. Why these sizes:
  * docs/fleet.md (the engine's measured cost per stack and per resource).
  */
+import { clusterGroup } from "../../components/fleet/accountStack";
 import { MemberAccount } from "./accounts";
 
 export type StackRole = "account" | "clusters";
@@ -28,6 +29,28 @@ export const accountStackName = (environment: string, accountId?: string) =>
     accountId ? `${environment}-${accountId}` : environment;
 export const clusterStackName = (accountStack: string, region: string, group?: number) =>
     group === undefined ? `${accountStack}-${region}` : `${accountStack}-${region}-${group}`;
+
+/**
+ * The cluster stack that holds `cluster`, among the stacks that exist (`existing`): its region's `<account
+ * stack>-<region>`, or, when the region was split into N groups (the stacks `<account stack>-<region>-0` to `-N-1`),
+ * the one of the group the cluster's name hashes to, as the cluster stacks' own program selects its clusters.
+ * Undefined when no such stack exists (the fleet was never deployed to that region).
+ */
+export function clusterStackOf(
+    accountStack: string,
+    cluster: { name: string; region: string },
+    existing: readonly string[],
+): string | undefined {
+    const ungrouped = clusterStackName(accountStack, cluster.region);
+    if (existing.includes(ungrouped)) {
+        return ungrouped;
+    }
+    const prefix = `${ungrouped}-`;
+    const groups = existing.filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length))).length;
+    const grouped =
+        groups > 0 ? clusterStackName(accountStack, cluster.region, clusterGroup(cluster, groups)) : undefined;
+    return grouped && existing.includes(grouped) ? grouped : undefined;
+}
 
 export interface FleetPlanOptions {
     /** Stacks of the caller's own account only (no --accounts): the account stack is `<env>`. */

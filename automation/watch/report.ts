@@ -21,6 +21,8 @@ export interface RunReport {
     messages: number;
     clusters: Array<{ kind: ClusterChange["kind"]; name: string; region: string }>;
     changes?: Record<string, number>;
+    /** A fleet's account stack: the cluster stacks this run updated instead of itself. */
+    stacks?: string[];
     policyViolations: PolicyViolation[];
     errorCode?: string;
     error?: string;
@@ -61,6 +63,7 @@ export function runReport(args: {
             status: "succeeded",
             exitStatus: 0,
             changes: outcome.result.changes as Record<string, number>,
+            ...("stacks" in outcome.result ? { stacks: (outcome.result as { stacks: string[] }).stacks } : {}),
             policyViolations: outcome.result.policyViolations,
         };
     }

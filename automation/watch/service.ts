@@ -20,8 +20,11 @@ export interface WatchClock {
 }
 
 export interface UpRunner {
-    /** Runs `up` with the policy pack; rejects when it fails. Aborting `signal` stops the engine gracefully. */
-    up(signal: AbortSignal): Promise<RunResult>;
+    /**
+     * Runs `up` with the policy pack for the changes (of the watched stack, or in a fleet of the cluster stacks they
+     * name: runner.ts); rejects when it fails. Aborting `signal` stops the engine gracefully.
+     */
+    up(signal: AbortSignal, changes?: ClusterChange[]): Promise<RunResult>;
     /** Clears the lock of an update that did not stop (the Automation API's `stack.cancel()`, i.e. `pulumi cancel`). */
     cancel(): Promise<void>;
 }
@@ -253,7 +256,10 @@ export class WatchService {
         const startedAt = clock.now();
         const abort = new AbortController();
         this.runAbort = abort;
-        const running = runner.up(abort.signal);
+        const running = runner.up(
+            abort.signal,
+            covered.map((h) => h.change),
+        );
         this.current = running;
         const outcome = await this.withHeartbeat(running);
         this.current = undefined;
