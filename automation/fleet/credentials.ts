@@ -4,6 +4,7 @@
  * credentials are used (a management account has no OrganizationAccountAccessRole of its own).
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { errorText } from "../../common/errors";
 
 /** IAM role names: 1-64 of letters, digits and +=,.@_- (a path is not part of the name). */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -34,6 +35,17 @@ export interface AssumeOptions {
     durationSeconds?: number;
 }
 
+/** AssumeRole of the member account's role failed: the role and STS's own error (AccessDenied, …) in one line. */
+export class AssumeRoleError extends Error {
+    constructor(
+        readonly roleArn: string,
+        cause: unknown,
+    ) {
+        super(`could not assume ${roleArn}: ${errorText(cause)}`, { cause });
+        this.name = "AssumeRoleError";
+    }
+}
+
 /** The caller's own account id (STS GetCallerIdentity). */
 export async function callerAccount(sts: STSClient): Promise<string> {
     const { Account } = await sts.send(new GetCallerIdentityCommand({}));
@@ -49,17 +61,20 @@ export async function accountEnv(
     if (accountId === callerAccountId) {
         return {};
     }
-    const { Credentials } = await options.sts.send(
-        new AssumeRoleCommand({
-            RoleArn: memberRoleArn(options.partition, accountId, options.roleName),
-            RoleSessionName: options.sessionName.slice(0, 64),
-            DurationSeconds: options.durationSeconds ?? 3600,
-        }),
-    );
+    const roleArn = memberRoleArn(options.partition, accountId, options.roleName);
+    const { Credentials } = await options.sts
+        .send(
+            new AssumeRoleCommand({
+                RoleArn: roleArn,
+                RoleSessionName: options.sessionName.slice(0, 64),
+                DurationSeconds: options.durationSeconds ?? 3600,
+            }),
+        )
+        .catch((error: unknown) => {
+            throw new AssumeRoleError(roleArn, error);
+        });
     if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken) {
-        throw new Error(
-            `AssumeRole of ${memberRoleArn(options.partition, accountId, options.roleName)} returned no credentials`,
-        );
+        throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
     }
     return {
         AWS_ACCESS_KEY_ID: Credentials.AccessKeyId,

@@ -1,15 +1,16 @@
 /**
  * The engine tier's AWS emulator: moto in server mode (moto.ts), and in front of it (front.ts) the EKS routes moto lacks
- * (eks/fake.ts), one IAM answer moto gets wrong (iam/boundaryUsage.ts) and regions whose EKS calls are denied on demand
- * (eks/regionDenial.ts), in each service's wire protocol.
+ * (eks/fake.ts), one IAM answer moto gets wrong (iam/boundaryUsage.ts), STS's refusal to assume a role that does not
+ * exist (sts/assumeRole.ts) and regions whose EKS calls are denied on demand (eks/regionDenial.ts), in each service's
+ * wire protocol.
  * Everything reaches it through the AWS SDK's own endpoint settings:
  *
  *     const emulator = await startEmulator();
  *     spawn("node", ["child.js"], { env: { ...process.env, ...emulator.env } });   // every SDK v3 client -> emulator
  *     await emulator.stop();
  *
- * `env` holds AWS_ENDPOINT_URL (moto, every service), AWS_ENDPOINT_URL_EKS and AWS_ENDPOINT_URL_IAM (the front, which
- * passes what it does not serve to moto unchanged), dummy credentials and the region. S3 needs nothing more: with an IP-address endpoint the SDK's S3 endpoint rules address buckets path-style
+ * `env` holds AWS_ENDPOINT_URL (moto, every service), AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL_STS
+ * (the front, which passes what it does not serve to moto unchanged), dummy credentials and the region. S3 needs nothing more: with an IP-address endpoint the SDK's S3 endpoint rules address buckets path-style
  * (`http://127.0.0.1:<port>/<bucket>/<key>`), so no `forcePathStyle` and no `<bucket>.localhost` name to resolve.
  * Lambda Invoke answers moto's canned reply (no Docker). seed.ts creates a fleet in it through the SDK.
  */
@@ -18,6 +19,7 @@ import { RegionDenialFake } from "./eks/regionDenial";
 import { startFront } from "./front";
 import { BoundaryUsageFake } from "./iam/boundaryUsage";
 import { MotoOptions, startMoto } from "./moto";
+import { AssumeRoleFake } from "./sts/assumeRole";
 
 export { findMotoServer } from "./moto";
 
@@ -34,7 +36,7 @@ export interface EmulatorOptions extends Pick<MotoOptions, "command" | "iamEnfor
 export interface Emulator {
     /** moto's endpoint (every service). */
     readonly endpoint: string;
-    /** The front (EKS and IAM): the fakes, then moto for everything they do not serve. */
+    /** The front (EKS, IAM and STS): the fakes, then moto for everything they do not serve. */
     readonly eksEndpoint: string;
     readonly accountId: string;
     readonly region: string;
@@ -60,6 +62,7 @@ export function emulatorEnv(
         AWS_ENDPOINT_URL: endpoints.endpoint,
         AWS_ENDPOINT_URL_EKS: endpoints.eksEndpoint,
         AWS_ENDPOINT_URL_IAM: endpoints.eksEndpoint,
+        AWS_ENDPOINT_URL_STS: endpoints.eksEndpoint,
         // A user's own setting must not send the SDK past the emulator to AWS.
         AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "false",
         AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
@@ -79,7 +82,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const boundaries = new BoundaryUsageFake(moto.endpoint);
     let front: Awaited<ReturnType<typeof startFront>>;
     try {
-        front = await startFront(moto.endpoint, [new RegionDenialFake(), eks, boundaries]);
+        front = await startFront(moto.endpoint, [
+            new RegionDenialFake(),
+            eks,
+            boundaries,
+            new AssumeRoleFake(moto.endpoint),
+        ]);
     } catch (error) {
         await moto.stop();
         throw error;

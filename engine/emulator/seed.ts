@@ -12,6 +12,7 @@ import {
     GetRoleCommand,
     IAMClient,
 } from "@aws-sdk/client-iam";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { PLATFORM_ENDPOINTS } from "../../config/environments";
 
 export interface FleetCluster {
@@ -58,8 +59,37 @@ export function clientConfig(env: Record<string, string>, region: string, servic
     return {
         region,
         endpoint: own ?? env.AWS_ENDPOINT_URL,
-        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+        credentials: {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        },
     };
+}
+
+/**
+ * The emulator's `env` with credentials in another account, to seed it: STS AssumeRole asked of moto itself (not the
+ * front, which refuses roles that do not exist), whose temporary key moto maps to the role's account. The role need
+ * not exist; nothing is created in the account.
+ */
+export async function accountEnvOf(env: Record<string, string>, accountId: string): Promise<Record<string, string>> {
+    const sts = new STSClient({ ...clientConfig(env, env.AWS_REGION), maxAttempts: 1 });
+    try {
+        const { Credentials } = await sts.send(
+            new AssumeRoleCommand({
+                RoleArn: `arn:aws:iam::${accountId}:role/emulator-seed`,
+                RoleSessionName: "emulator-seed",
+            }),
+        );
+        return {
+            ...env,
+            AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId!,
+            AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey!,
+            AWS_SESSION_TOKEN: Credentials!.SessionToken!,
+        };
+    } finally {
+        sts.destroy();
+    }
 }
 
 function trust(principal: Record<string, string>, action = "sts:AssumeRole"): string {

@@ -14,14 +14,20 @@ import {
     OrganizationsClient,
     ParentNotFoundException,
 } from "@aws-sdk/client-organizations";
-import { STSClient } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import {
     AccountsFileError,
     accountSource,
     listOrganizationAccounts,
     parseAccountsFile,
 } from "../../automation/fleet/accounts";
-import { accountEnv, callerAccount, memberRoleArn, roleNameFlag } from "../../automation/fleet/credentials";
+import {
+    AssumeRoleError,
+    accountEnv,
+    callerAccount,
+    memberRoleArn,
+    roleNameFlag,
+} from "../../automation/fleet/credentials";
 import { MotoServer, startMoto } from "../../engine/emulator/moto";
 import { motoMissing } from "../motoAvailable";
 import { PINS } from "../../engine/paths";
@@ -78,6 +84,28 @@ describe("fleet accounts: --accounts", () => {
         assert.throws(() => parseAccountsFile("a.yaml", "accounts: [\n"), /a\.yaml: not YAML/);
     });
 
+    it("a refused AssumeRole names the role and STS's error code (AccessDenied has no SDK class of its own)", async () => {
+        const denied = new STSServiceException({
+            name: "AccessDenied",
+            $fault: "client",
+            $metadata: { httpStatusCode: 403 },
+            message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole",
+        });
+        const sts = { send: async () => Promise.reject(denied) } as unknown as STSClient;
+        await assert.rejects(
+            accountEnv("111122223333", "123456789012", { sts, partition: "aws", roleName: "R", sessionName: "s" }),
+            (error: unknown) => {
+                assert.ok(error instanceof AssumeRoleError);
+                assert.equal(error.cause, denied);
+                assert.equal(
+                    error.message,
+                    "could not assume arn:aws:iam::111122223333:role/R: AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole",
+                );
+                return true;
+            },
+        );
+    });
+
     it("--role takes an IAM role name only", () => {
         assert.equal(roleNameFlag("OrganizationAccountAccessRole"), "OrganizationAccountAccessRole");
         assert.throws(() => roleNameFlag("path/Role"), /--role "path\/Role" is not an IAM role name/);
@@ -91,6 +119,12 @@ describe("fleet accounts against moto (Organizations and STS, server mode)", fun
     let moto: MotoServer | undefined;
     let organizations: OrganizationsClient;
     let sts: STSClient;
+    let config: {
+        region: string;
+        endpoint: string;
+        maxAttempts: number;
+        credentials: { accessKeyId: string; secretAccessKey: string };
+    };
 
     before(async function () {
         const why = motoMissing();
@@ -98,8 +132,10 @@ describe("fleet accounts against moto (Organizations and STS, server mode)", fun
             console.log(`    moto checks skipped: ${why} (npm run engine:setup installs moto ${PINS.moto})`);
             this.skip();
         }
-        moto = await startMoto({ accountId: MANAGEMENT });
-        const config = {
+        // No MOTO_ACCOUNT_ID: moto then picks each request's account from its access key, so an assumed role's
+        // temporary key answers as the role's account (MOTO_ACCOUNT_ID would answer every request as that account).
+        moto = await startMoto();
+        config = {
             region: "us-east-1",
             endpoint: moto.endpoint,
             maxAttempts: 1,
@@ -168,10 +204,20 @@ describe("fleet accounts against moto (Organizations and STS, server mode)", fun
             "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN",
         ]);
-        // Temporary credentials (STS's ASIA keys), not the caller's; moto answers GetCallerIdentity with them as
-        // its default user, not the assumed role as AWS does, so the account is not checked that way here.
+        // Temporary credentials (STS's ASIA keys) of the member account, as GetCallerIdentity with them says.
         assert.match(env.AWS_ACCESS_KEY_ID, /^ASIA/);
-        assert.ok(env.AWS_SESSION_TOKEN.length > 0);
         assert.equal(env.AWS_PROFILE, "");
+        const member = new STSClient({
+            ...config,
+            credentials: {
+                accessKeyId: env.AWS_ACCESS_KEY_ID,
+                secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+                sessionToken: env.AWS_SESSION_TOKEN,
+            },
+        });
+        const identity = await member.send(new GetCallerIdentityCommand({}));
+        assert.equal(identity.Account, "111122223333");
+        assert.equal(identity.Arn, "arn:aws:sts::111122223333:assumed-role/OrganizationAccountAccessRole/fleet-test");
+        member.destroy();
     });
 });

@@ -27,7 +27,7 @@ interface Entity {
     id: string;
 }
 
-function xmlText(value: string): string {
+export function xmlText(value: string): string {
     return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
