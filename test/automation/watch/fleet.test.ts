@@ -7,7 +7,6 @@ import * as assert from "node:assert/strict";
 import { VirtualClock } from "../../../bench/virtualClock";
 import { clusterStackName, clusterStackOf } from "../../../automation/fleet/stacks";
 import { StackQueue } from "../../../automation/queue";
-import { RunRequest } from "../../../automation/request";
 import { runStack } from "../../../automation/runStack";
 import { stackRunner } from "../../../automation/watch/runner";
 import { upTargets } from "../../../automation/watch/targets";
@@ -17,20 +16,11 @@ import { OpenedStack } from "../../../automation/workspace";
 import { FakeWatchQueue, clusterEventBody } from "../../fakes/watchQueue";
 import { fakeWorkspace } from "../fakeStack";
 import { PulumiCliStack } from "./pulumiCliStack";
+import { MIN, S, WATCH_REQUEST as REQUEST, runServiceUntil } from "./watchHarness";
 
 const ACCOUNT_STACK = "prod-111122223333";
 const EAST = clusterStackName(ACCOUNT_STACK, "us-east-1");
 const WEST = clusterStackName(ACCOUNT_STACK, "eu-west-1");
-const S = 1000;
-const MIN = 60 * S;
-
-const REQUEST: Omit<RunRequest, "action"> = {
-    environment: "PROD",
-    accountId: "111122223333",
-    awsRegion: "us-east-1",
-    config: { roleName: "NopsIntegrationRole" },
-    secrets: { token: "tok-SECRET", externalId: "ext-SECRET", datadogApiKey: "dd-SECRET" },
-};
 
 const change = (clusterName: string, region: string) => ({
     kind: "ready" as const,
@@ -86,15 +76,7 @@ function harness(part: "account" | "whole" | undefined, clusterStacks: string[] 
         >;
     const ups = (name: string) => engines.get(name)!.ups;
     const runUntil = (stopAt: number, body: () => void = () => undefined) =>
-        clock.run(
-            (async () => {
-                const loop = service.start();
-                body();
-                await clock.sleep(stopAt);
-                const outcome = await service.stop();
-                return { outcome, loop };
-            })(),
-        );
+        runServiceUntil(clock, service, stopAt, body);
     return { clock, queue, engines, ups, reports, runUntil, stackQueue, open, logs };
 }
 

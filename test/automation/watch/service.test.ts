@@ -1,25 +1,15 @@
 import * as assert from "node:assert/strict";
 import { VirtualClock } from "../../../bench/virtualClock";
 import { StackQueue } from "../../../automation/queue";
-import { RunRequest } from "../../../automation/request";
 import { runStack } from "../../../automation/runStack";
 import { stackRunner } from "../../../automation/watch/runner";
 import { LogRecord, STOP_EXIT_CODES, WatchService, WatchSettings } from "../../../automation/watch/service";
 import { FakeWatchQueue, clusterEventBody } from "../../fakes/watchQueue";
 import { fakeWorkspace } from "../fakeStack";
 import { PulumiCliStack } from "./pulumiCliStack";
+import { MIN, S, WATCH_REQUEST as REQUEST, runServiceUntil } from "./watchHarness";
 
 const STACK = "prod-111122223333";
-const S = 1000;
-const MIN = 60 * S;
-
-const REQUEST: Omit<RunRequest, "action"> = {
-    environment: "PROD",
-    accountId: "111122223333",
-    awsRegion: "us-east-1",
-    config: { roleName: "NopsIntegrationRole" },
-    secrets: { token: "tok-SECRET", externalId: "ext-SECRET", datadogApiKey: "dd-SECRET" },
-};
 
 function harness(overrides: Partial<WatchSettings> = {}) {
     const clock = new VirtualClock();
@@ -49,15 +39,7 @@ function harness(overrides: Partial<WatchSettings> = {}) {
         >;
     /** Runs the service on virtual time until `stopAt`, then stops it. */
     const runUntil = (stopAt: number, body: () => void = () => undefined) =>
-        clock.run(
-            (async () => {
-                const loop = service.start();
-                body();
-                await clock.sleep(stopAt);
-                const outcome = await service.stop();
-                return { outcome, loop };
-            })(),
-        );
+        runServiceUntil(clock, service, stopAt, body);
     return { clock, queue, engine, service, logs, reports, at, runUntil, stackQueue, workspace };
 }
 
