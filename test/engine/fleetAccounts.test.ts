@@ -249,7 +249,8 @@ describe("engine tier: a fleet over many accounts (--accounts, --role)", functio
             },
         ]);
         assert.deepEqual((result as FleetUpResult).stacks, [cluster]);
-        assert.deepEqual(Object.keys(result.changes), ["same"], JSON.stringify(result.changes));
+        const changed = Object.keys(result.changes).filter((op) => op !== "same" && op !== "read");
+        assert.deepEqual(changed, [], JSON.stringify(result.changes));
         assert.equal(stack.workspace.stateFile("container-insights", account), before, "the account stack untouched");
     });
 });
