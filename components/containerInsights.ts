@@ -3,8 +3,8 @@
  * own Pulumi program. Its args are the config keys of docs/configuration.md as one typed object (dotted keys as
  * nested objects: `agent.karpenops` is `agent: { karpenops }`), validated by the same key table as the stack's config,
  * every problem at once. index.ts, the stack program, is this component too: built from the stack's own config
- * (`StackConfig`), its direct children keep the URNs they had when the stack program registered them at the top of
- * the stack (`keepStackLevelUrns`), so a deployed stack updates in place.
+ * (`StackConfig`), its direct children also answer to the URNs they had when the stack program registered them at the
+ * top of the stack (`keepStackLevelUrns`' aliases), so a deployed stack updates in place.
  *
  * One per stack: its AWS names derive from the stack's name. The fleet keeps clusters it cannot read from the last
  * deploy's `clusters` stack output, so a program using the component should export `outputs.clusters` as `clusters`.
