@@ -1,6 +1,6 @@
 /**
  * What a service asks for, turned into stack config. The keys, their types and their validation are the project's
- * own (config/keys.ts, config/parse.ts): there is no second list here.
+ * own (config/keys/, config/parse.ts): there is no second list here.
  */
 import {
     CONFIG_KEYS,

@@ -1,5 +1,5 @@
 /**
- * The config's TypeScript type, computed from the key table (config/keys.ts): a row's `type`, `enum`, `shape`,
+ * The config's TypeScript type, computed from the key table (config/keys/): a row's `type`, `enum`, `shape`,
  * default and `requiredWhen` decide its field here, so a new row needs no edit in this file.
  */
 import { KEY_TABLE, Shape } from "./keys";

@@ -1,7 +1,7 @@
 /**
  * Every container image of the agent chart, in one table: where its repository and tag go in the chart's values,
  * and the documented default of each. The program sets every one explicitly (components/cluster/values.ts), the
- * lock (images/lock.ts) pins each by digest, and config/keys.ts exposes each tag as `images.<component>`.
+ * lock (images/lock.ts) pins each by digest, and config/keys/agent.ts exposes each tag as `images.<component>`.
  *
  * Source: nops-io/nops-docs, pages/Integrations_and_Agents/Agents/Configure-nOps-Kubernetes-Agent-on-EKS.md at
  * 9c4347ff999d4a38f3d9b269e16ab05afd40c424 (the revision for chart 0.0.67), "Optional Parameters" table; dataFetcher

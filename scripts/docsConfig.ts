@@ -1,4 +1,4 @@
-/** `npm run docs:config`: writes the configuration table of docs/configuration.md from config/keys.ts. */
+/** `npm run docs:config`: writes the configuration table of docs/configuration.md from the key table (config/keys/). */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withConfigTable } from "../config/docsTable";
@@ -12,6 +12,6 @@ if (require.main === module) {
         process.stdout.write("docs/configuration.md: the table is up to date\n");
     } else {
         writeFileSync(CONFIGURATION_PAGE, updated);
-        process.stdout.write("docs/configuration.md: the table was rewritten from config/keys.ts\n");
+        process.stdout.write("docs/configuration.md: the table was rewritten from the key table (config/keys/)\n");
     }
 }
