@@ -39,6 +39,11 @@ export interface SimulateOptions {
     principal?: string;
     /** The resource's account when its ARN has none (S3); the caller's by default. */
     resourceAccount?: string;
+    /**
+     * Gives iam-simulate every statement of the identity documents, not only those that can name the request's
+     * service (forService): for checking that the two decide alike (test/iamSimulator.test.ts).
+     */
+    everyStatement?: boolean;
 }
 
 export const TEST_PRINCIPAL = "arn:aws:iam::111122223333:role/deployer";
@@ -136,6 +141,45 @@ function documentId(document: object | undefined): number {
     return documentIds.get(document)!;
 }
 
+/** Each valid identity document's statements that can apply to a service's actions, by service. */
+const byService = new WeakMap<PolicyDocument, Map<string, PolicyDocument>>();
+
+/**
+ * The statements of a valid identity document that can apply to an action of `service`: those with an action of that
+ * service or "*", or no Action element (NotAction). iam-simulate weighs every statement in full (resources,
+ * conditions) for every request, and a statement none of whose actions is the request's contributes nothing to the
+ * decision; the deployer's policy has dozens of statements over a dozen services. In a valid document an action is "*"
+ * or names its service without a wildcard (iam-policy's validator); an invalid document is passed whole, so
+ * iam-simulate reports it as before. test/iamSimulator.test.ts checks that the decisions are the same.
+ */
+export function forService(document: PolicyDocument, service: string): PolicyDocument {
+    const whole = prepared(document, validateIdentityPolicy, "identity") as { errors: unknown[] };
+    if (whole.errors.length > 0) {
+        return document;
+    }
+    let cached = byService.get(document);
+    if (!cached) {
+        cached = new Map();
+        byService.set(document, cached);
+    }
+    let relevant = cached.get(service);
+    if (!relevant) {
+        const all = [document.Statement].flat(); // IAM takes a single statement as an object too
+        const statements = all.filter((statement) => mayApplyTo(statement, service.toLowerCase()));
+        relevant = statements.length === all.length ? document : { ...document, Statement: statements };
+        cached.set(service, relevant);
+    }
+    return relevant;
+}
+
+/** Whether one of the statement's actions can be an action of this service (lower case); IAM ignores the case. */
+function mayApplyTo(statement: PolicyDocument["Statement"][number], service: string): boolean {
+    if (!("Action" in statement)) {
+        return true;
+    }
+    return [statement.Action].flat().some((action) => action === "*" || action.split(":")[0].toLowerCase() === service);
+}
+
 /**
  * Decisions already made in this process. A decision is a pure function of the policies and the request, and the
  * suite asks the same ones many times (each permission test re-reads the same deploy); documents are keyed by identity,
@@ -180,7 +224,9 @@ async function decide(
     }
     const [service, action] = request.action.split(":");
     const resource = generated && (await isWildcardOnlyAction(service, action)) ? "*" : request.resource;
-    const identity = Array.isArray(policies.identity) ? policies.identity : [policies.identity];
+    const identity = (Array.isArray(policies.identity) ? policies.identity : [policies.identity])
+        .map((document) => (options.everyStatement ? document : forService(document, service)))
+        .filter((document) => document.Statement.length > 0);
     const resourceAccount =
         resource === "*"
             ? accountOf(principal)

@@ -1,0 +1,79 @@
+/**
+ * test/iamSimulator.ts hands iam-simulate only the identity statements that can name the request's service (the rest
+ * cannot change a decision, and weighing them was most of the permission tests' time). These tests check the
+ * statements it keeps, and that iam-simulate decides alike with every statement and with those.
+ */
+import { strict as assert } from "node:assert";
+import { PolicyDocument, PolicyStatement, policy } from "../common/documents";
+import { splitPolicy } from "../scripts/permissions";
+import { ACCOUNT_ID } from "./harness";
+import { forService, simulateGenerated } from "./iamSimulator";
+import { asIamBuildsIt, probeRequests } from "./policyProbes";
+import { DOCUMENT_CONFIGS, deployerDocuments } from "./renderedDocuments";
+
+const statement = (Action: string | string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({
+    Effect: "Allow",
+    Action,
+    Resource: "*",
+    ...extra,
+});
+
+describe("iam-simulate behind test/iamSimulator.ts: the statements it is given", () => {
+    const own = statement("s3:GetObject");
+    const upperCase = statement(["IAM:GetRole", "S3:PutObject"]);
+    const everything = statement("*");
+    const notAction = { Effect: "Deny", NotAction: "s3:GetObject", Resource: "*" } as unknown as PolicyStatement;
+    const other = statement(["iam:PassRole", "lambda:InvokeFunction"]);
+    const document = policy(own, upperCase, everything, notAction, other);
+
+    it('keeps the statements with one of the service\'s actions (any case), "*", or NotAction', () => {
+        assert.deepEqual(forService(document, "s3").Statement, [own, upperCase, everything, notAction]);
+        assert.deepEqual(forService(document, "iam").Statement, [upperCase, everything, notAction, other]);
+        assert.deepEqual(forService(document, "eks").Statement, [everything, notAction]);
+    });
+
+    it("passes a document whole when it holds every statement, and an invalid one whole (iam-simulate reports it)", () => {
+        const mine = policy(own, statement("s3:PutObject"));
+        assert.equal(forService(mine, "s3"), mine);
+        const invalid = policy(statement("s3:GetObject", { Principal: "*" }), other);
+        assert.equal(forService(invalid, "iam"), invalid);
+    });
+
+    it("takes a single statement written as an object, as IAM does", () => {
+        const single = { Version: "2012-10-17", Statement: other } as unknown as PolicyDocument;
+        assert.equal(forService(single, "iam"), single);
+        assert.deepEqual(forService(single, "s3").Statement, []);
+    });
+});
+
+describe("iam-simulate behind test/iamSimulator.ts: the same decisions with every statement", () => {
+    for (const [name, config] of Object.entries(DOCUMENT_CONFIGS).slice(0, 2)) {
+        it(`decides every probe of the deployer's policy alike, whole and split (${name})`, async function () {
+            this.timeout(120_000);
+            const seen = { Allow: 0, ExplicitDeny: 0, ImplicitDeny: 0, NotApplicable: 0 };
+            const whole = deployerDocuments(name, config).find((d) =>
+                d.label.endsWith("deployer policy with --account"),
+            )!;
+            const parts = splitPolicy(whole.document);
+            assert.ok(parts.length > 1, "the split gives several documents");
+            for (const probe of await probeRequests(whole.document, { accountId: ACCOUNT_ID, actions: "ends" })) {
+                const request = await asIamBuildsIt(probe);
+                if (!request) {
+                    continue;
+                }
+                for (const identity of [whole.document, parts]) {
+                    const filtered = await simulateGenerated({ identity }, request);
+                    const every = await simulateGenerated({ identity }, request, { everyStatement: true });
+                    assert.equal(
+                        filtered,
+                        every,
+                        `${request.action} on ${request.resource} ${JSON.stringify(request.context)}`,
+                    );
+                    seen[filtered]++;
+                }
+            }
+            assert.ok(seen.Allow > 100, JSON.stringify(seen));
+            assert.ok(seen.ExplicitDeny > 0 && seen.ImplicitDeny > 0, JSON.stringify(seen));
+        });
+    }
+});
