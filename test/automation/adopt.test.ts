@@ -1,5 +1,4 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -192,16 +191,16 @@ describe("container-insights adopt", () => {
         );
     });
 
-    it("is bad usage (exit 2) without --env, through the real entry point", function () {
-        this.timeout(60000);
-        const result = spawnSync("npx", ["container-insights", "adopt"], {
-            cwd: join(__dirname, "..", ".."),
-            encoding: "utf8",
-        });
-        assert.equal(result.status, 2, result.stderr);
+    it("is bad usage (exit 2) without --env, before it reads the account", async () => {
+        // Through the real entry point (npx container-insights) in test/automation/cli.test.ts.
+        const account = vendorAccount();
+        const { code, out, err } = await adopt(account, ["adopt"]);
+        assert.equal(code, 2, err.join("\n"));
+        assert.deepEqual(out, []);
         assert.match(
-            result.stderr,
+            err.join("\n"),
             /--env is required \(prod or uat\)\nusage: npx container-insights adopt --env <prod\|uat>/,
         );
+        assert.deepEqual(account.calls, [], "no AWS call");
     });
 });
