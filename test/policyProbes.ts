@@ -109,16 +109,27 @@ export async function probeRequests(document: PolicyDocument, options: ProbeOpti
     });
 }
 
+/** iam-simulate's context keys for an action on a resource, asked once per process (probes repeat the pairs). */
+const contextKeys = new Map<string, Promise<string[] | undefined>>();
+
+function contextKeysFor(fullAction: string, resource: string): Promise<string[] | undefined> {
+    const key = `${fullAction} ${resource}`;
+    let keys = contextKeys.get(key);
+    if (!keys) {
+        const [service, action] = fullAction.split(":");
+        keys = allowedContextKeysForRequest(service, action, resource, false, undefined).catch(() => undefined);
+        contextKeys.set(key, keys);
+    }
+    return keys;
+}
+
 /**
  * The request with only the context keys IAM puts in it for this action and resource (iam-simulate's action data), so
  * two evaluators compare on what IAM would actually ask; undefined when the action takes no resource like this one.
  */
 export async function asIamBuildsIt(request: AuthRequest): Promise<AuthRequest | undefined> {
-    const [service, action] = request.action.split(":");
-    let allowed: string[];
-    try {
-        allowed = await allowedContextKeysForRequest(service, action, request.resource, false, undefined);
-    } catch {
+    const allowed = await contextKeysFor(request.action, request.resource);
+    if (!allowed) {
         return undefined;
     }
     const lower = new Set(allowed.map((k) => k.toLowerCase()));

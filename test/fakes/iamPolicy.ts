@@ -20,12 +20,21 @@ export type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 const list = <T>(value: T | T[] | undefined): T[] =>
     value === undefined ? [] : Array.isArray(value) ? value : [value];
 
+/** Compiled patterns by flags and pattern: the suite matches the same few hundred patterns many thousand times. */
+const compiled = new Map<string, RegExp>();
+
 function globToRegExp(pattern: string, flags: string): RegExp {
-    const escaped = pattern
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".");
-    return new RegExp(`^${escaped}$`, flags);
+    const key = `${flags}:${pattern}`;
+    let regExp = compiled.get(key);
+    if (!regExp) {
+        const escaped = pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".");
+        regExp = new RegExp(`^${escaped}$`, flags);
+        compiled.set(key, regExp);
+    }
+    return regExp;
 }
 
 /** IAM wildcard match: `*` any run of characters, `?` one; actions are case-insensitive, ARNs are not. */
