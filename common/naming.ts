@@ -230,17 +230,9 @@ export function addonRoleArn(args: {
     return `arn:${args.partition}:iam::${args.accountId}:role${addonRolePath(args.stackName)}${args.roleName}`;
 }
 
-/** The add-on role purpose of the cni-metrics-helper (addonRoleName, addonRoleArnPattern). */
-export const CNI_METRICS_ROLE_PURPOSE = "cni-metrics";
-
-/** The managed policy that is the permissions boundary of every cni-metrics-helper role of a stack (root path). */
-export function cniMetricsBoundaryName(stackName: string): string {
-    return `${stackBase(stackName)}-cni-metrics-boundary`;
-}
-
-/** The managed policy that is the permissions boundary of every Fargate ADOT collector role of a stack (root path). */
-export function collectorBoundaryName(stackName: string): string {
-    return `${stackBase(stackName)}-adot-collector-boundary`;
+/** The managed policy that is the permissions boundary of a stack's add-on roles of one purpose (root path). */
+export function addonBoundaryName(stackName: string, purpose: string): string {
+    return `${stackBase(stackName)}-${purpose}-boundary`;
 }
 
 /** A stack's add-on boundary policy by name (root path), as IAM names it in iam:PermissionsBoundary. */
@@ -256,9 +248,9 @@ export function alarmNamePrefix(stackName: string): string {
     return `${stackBase(stackName)}.`;
 }
 
-/** The free-IP alarm of one cluster. */
-export function freeIpAlarmName(stackName: string, clusterName: string, region: string): string {
-    return `${alarmNamePrefix(stackName)}cni-free-ips.${clusterName}.${region}`;
+/** One cluster's alarm of one kind (`cni-free-ips`). */
+export function clusterAlarmName(stackName: string, kind: string, clusterName: string, region: string): string {
+    return `${alarmNamePrefix(stackName)}${kind}.${clusterName}.${region}`;
 }
 
 /** The stack's alarm topic in a region (one per region: an alarm notifies only a topic of its own region). */

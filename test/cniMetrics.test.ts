@@ -5,7 +5,8 @@
 import { strict as assert } from "node:assert";
 import { ClusterStatus } from "../components/cluster/types";
 import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetrics/image";
-import { CNI_METRICS_ROLE_PURPOSE, addonRoleName, freeIpAlarmName } from "../common/naming";
+import { addonRoleName } from "../common/naming";
+import { CNI_METRICS_ROLE_PURPOSE, freeIpAlarmName } from "../components/addons/cniMetrics/naming";
 import { ACCOUNT_ID, Invoke, ProgramRun, Registration, baseConfig, invokeError, runProgram, unwrap } from "./harness";
 import { fakeDigest } from "./fakes/imageLock";
 import { configKey } from "./configKeys";

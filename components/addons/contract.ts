@@ -6,12 +6,14 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { PolicyStatement } from "../../common/documents";
 import type { ClusterIdentity } from "../../common/identity";
 import type { Settings } from "../../config";
 import type { ImageLock } from "../../images/lock";
 import type { Check } from "../cluster/checks";
 import type { AgentPlan } from "../cluster/fleet";
 import type { ClusterStatus, DiscoveredCluster } from "../cluster/types";
+import type { DeployTarget } from "../permissions/target";
 import type { AddonName } from "./names";
 
 /** What the ClusterAgent gives an add-on's installer in its cluster. */
@@ -65,9 +67,18 @@ export interface AddonPlan {
     forCluster(cluster: DiscoveredCluster): AddonForCluster;
 }
 
+/** What the identity running `pulumi up` needs for an add-on (components/permissions/deployerPolicy.ts). */
+export interface AddonPermissions {
+    /** The add-on's statements for the stack's config; none while it is off. */
+    statements(target: DeployTarget): PolicyStatement[];
+    /** Whether its roles trust the clusters' OIDC providers whatever `identityMode` is (the deployer then manages them). */
+    usesOidcProviders(config: DeployTarget["config"]): boolean;
+}
+
 /** An add-on as the program registers it (components/addons/index.ts). */
 export interface Addon {
     name: AddonName;
     /** Decides which clusters get the add-on and registers what it shares across clusters; once per deploy. */
     plan(fleet: AddonFleet): Promise<AddonPlan>;
+    permissions: AddonPermissions;
 }

@@ -4,8 +4,7 @@
  * naming functions the program itself uses.
  */
 import { PolicyDocument, PolicyStatement, policy } from "../../common/documents";
-import { cniMetricsStatements } from "../addons/cniMetrics/permissions";
-import { fargateInsightsStatements } from "../addons/fargateInsights/permissions";
+import { ADDONS } from "../addons";
 import {
     clusterAccessStatements,
     discoveryStatements,
@@ -16,7 +15,7 @@ import { eventStatements } from "../events/permissions";
 import { accountIamStatements, agentUserStatements, bucketKeyStatements } from "../iam/permissions";
 import { reconcilerStatements } from "../reconciler/permissions";
 import { bucketStatements } from "../storage/permissions";
-import { DeployTarget, callerAccountOnly, deployScope } from "./target";
+import { DeployTarget, callerAccountOnly } from "./target";
 
 export function deployerPolicy(target: DeployTarget): PolicyDocument {
     const { config } = target;
@@ -35,21 +34,19 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
 }
 
 function agentStatements(target: DeployTarget): PolicyStatement[] {
-    const { stackName, config } = target;
-    const { partition } = deployScope(target);
+    const { config } = target;
     const podIdentity = config.identityMode === "podIdentity" || config.identityMode === "auto";
-    const fargate = config.addons.fargateInsights.enabled;
-    const addon = { partition, accountId: target.accountId, stackName, regions: config.regions };
+    // The add-ons whose roles need the OIDC providers in any identity mode come before the providers' statements.
+    const oidcUsers = ADDONS.filter((addon) => addon.permissions.usesOidcProviders(config));
+    const others = ADDONS.filter((addon) => !oidcUsers.includes(addon));
     return [
         ...discoveryStatements(target),
         ...(podIdentity ? podIdentityStatements(target) : []),
-        ...(fargate ? fargateInsightsStatements(addon) : []),
-        ...(config.identityMode === "irsa" || config.identityMode === "auto" || fargate
+        ...oidcUsers.flatMap((addon) => addon.permissions.statements(target)),
+        ...(config.identityMode === "irsa" || config.identityMode === "auto" || oidcUsers.length > 0
             ? oidcProviderStatements(target)
             : []),
-        ...(config.addons.cniMetrics.enabled && config.identityMode !== "iamUser"
-            ? cniMetricsStatements({ ...addon, options: config.addons.cniMetrics, podIdentity })
-            : []),
+        ...others.flatMap((addon) => addon.permissions.statements(target)),
         ...clusterAccessStatements(target),
     ];
 }

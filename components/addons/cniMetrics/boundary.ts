@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { cniMetricsBoundaryName } from "../../../common/naming";
+import { cniMetricsBoundaryName } from "./naming";
 import { cniMetricsPermissions } from "./documents";
 
 /**

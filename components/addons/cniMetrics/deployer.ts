@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { associationTags } from "../../../common/identity";
-import { addonRolePath, freeIpAlarmName } from "../../../common/naming";
+import { addonRolePath } from "../../../common/naming";
+import { freeIpAlarmName } from "./naming";
 import { DiscoveredCluster } from "../../cluster/types";
 import {
     CNI_METRICS,

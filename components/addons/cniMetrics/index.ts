@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Addon } from "../contract";
 import { CniMetrics } from "./deployer";
+import { cniMetricsDeployerPermissions } from "./permissions";
 import { planCniMetrics } from "./plan";
 
 export const cniMetrics: Addon = {
@@ -35,4 +36,5 @@ export const cniMetrics: Addon = {
             },
         };
     },
+    permissions: cniMetricsDeployerPermissions,
 };

@@ -1,19 +1,39 @@
 /** What the deploying identity needs for the cni-metrics-helper (addons.cniMetrics). */
 import { PolicyStatement } from "../../../common/documents";
 import {
-    CNI_METRICS_ROLE_PURPOSE,
     STACK_TAG_KEY,
     addonBoundaryArn,
     addonRoleArnPattern,
     alarmNamePrefix,
     alarmTopicName,
-    cniMetricsBoundaryName,
     stackIdOf,
 } from "../../../common/naming";
+import { CNI_METRICS_ROLE_PURPOSE, cniMetricsBoundaryName } from "./naming";
 import { ParsedConfig } from "../../../config";
 import { actions } from "../../permissions/providerActions";
-import { accountValue, arnAccount } from "../../permissions/target";
+import { accountValue, arnAccount, deployScope } from "../../permissions/target";
+import { AddonPermissions } from "../contract";
 import { addonRoleStatements } from "../roleStatements";
+
+/** The deployer's statements for the add-on: none while it is off, or with an IAM user (no reconciler, no roles). */
+export const cniMetricsDeployerPermissions: AddonPermissions = {
+    statements(target) {
+        const { config } = target;
+        if (!config.addons.cniMetrics.enabled || config.identityMode === "iamUser") {
+            return [];
+        }
+        return cniMetricsStatements({
+            partition: deployScope(target).partition,
+            accountId: target.accountId,
+            stackName: target.stackName,
+            regions: config.regions,
+            options: config.addons.cniMetrics,
+            podIdentity: config.identityMode === "podIdentity" || config.identityMode === "auto",
+        });
+    },
+    // Its role trusts an OIDC provider only in the irsa and auto modes, which manage the providers anyway.
+    usesOidcProviders: () => false,
+};
 
 /** addons.cniMetrics: the helpers' roles and boundary, their Pod Identity associations, the alarms and the alarm topics. */
 export function cniMetricsStatements(args: {

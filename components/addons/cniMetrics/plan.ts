@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterIdentity } from "../../../common/identity";
-import { CNI_METRICS_ROLE_PURPOSE, addonRoleName } from "../../../common/naming";
+import { addonRoleName } from "../../../common/naming";
+import { CNI_METRICS_ROLE_PURPOSE } from "./naming";
 import { CniMetricsOptions } from "../../../config";
 import { ImageLock } from "../../../images/lock";
 import { pinAddonImage } from "../../../images/pin";

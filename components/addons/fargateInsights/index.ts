@@ -4,14 +4,15 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { collectorBoundaryName } from "../../../common/naming";
+import { addonBoundaryName } from "../../../common/naming";
 import { collectorBoundaryPolicy } from "./documents";
 import { FargateInsightsOptions } from "../../../config";
 import { Check, oidcProviderCheck } from "../../cluster/checks";
 import { AgentPlan } from "../../cluster/fleet";
 import { DiscoveredCluster } from "../../cluster/types";
 import { Addon } from "../contract";
-import { FargateInsights, FargateInsightsAddon } from "./deployer";
+import { COLLECTOR_ROLE_PURPOSE, FargateInsights, FargateInsightsAddon } from "./deployer";
+import { fargateInsightsDeployerPermissions } from "./permissions";
 import { FargateDecision, fargateStatus, planFargateInsights } from "./plan";
 import { FargateInsightsStatus } from "./status";
 import { FargateProfileLookup } from "./profiles";
@@ -59,7 +60,7 @@ async function resolveFargateInsights(args: {
         },
     });
     const boundary = new aws.iam.Policy("fargate-collector-boundary", {
-        name: collectorBoundaryName(args.stackName),
+        name: addonBoundaryName(args.stackName, COLLECTOR_ROLE_PURPOSE),
         description: "Permissions boundary of the container insights Fargate ADOT collector roles",
         policy: JSON.stringify(collectorBoundaryPolicy(args.account)),
         tags: args.tags,
@@ -156,4 +157,5 @@ export const fargateInsights: Addon = {
             },
         };
     },
+    permissions: fargateInsightsDeployerPermissions,
 };

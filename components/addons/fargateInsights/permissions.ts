@@ -1,8 +1,9 @@
 /** What the deploying identity needs for Container Insights for EKS Fargate (addons.fargateInsights). */
 import { PolicyStatement } from "../../../common/documents";
-import { addonBoundaryArn, addonRoleArnPattern, collectorBoundaryName } from "../../../common/naming";
+import { addonBoundaryArn, addonBoundaryName, addonRoleArnPattern } from "../../../common/naming";
 import { SDK_ACTIONS, actions } from "../../permissions/providerActions";
-import { accountValue, arnAccount } from "../../permissions/target";
+import { accountValue, arnAccount, deployScope } from "../../permissions/target";
+import { AddonPermissions } from "../contract";
 import { addonRoleStatements } from "../roleStatements";
 import { performanceLogGroupName } from "./collectorConfig";
 import { COLLECTOR_ROLE_PURPOSE, FARGATE_POD_ROLE_PURPOSE } from "./deployer";
@@ -10,6 +11,20 @@ import { fargatePodExecutionPolicyArn } from "./documents";
 import { FARGATE_PROFILE_NAME } from "./manifests";
 
 const FARGATE_SERVICE = "eks-fargate.amazonaws.com";
+
+/** The deployer's statements for the add-on while it is on; its collector roles trust the OIDC providers (IRSA) in every mode. */
+export const fargateInsightsDeployerPermissions: AddonPermissions = {
+    statements: (target) =>
+        target.config.addons.fargateInsights.enabled
+            ? fargateInsightsStatements({
+                  partition: deployScope(target).partition,
+                  accountId: target.accountId,
+                  stackName: target.stackName,
+                  regions: target.config.regions,
+              })
+            : [],
+    usesOidcProviders: (config) => config.addons.fargateInsights.enabled,
+};
 
 /**
  * Container Insights for EKS Fargate (components/addons/fargateInsights/): per cluster a pod execution role and a collector
@@ -27,7 +42,11 @@ export function fargateInsightsStatements(args: {
     const podRoles = addonRoleArnPattern({ ...args, accountId, purpose: FARGATE_POD_ROLE_PURPOSE });
     const collectorRoles = addonRoleArnPattern({ ...args, accountId, purpose: COLLECTOR_ROLE_PURPOSE });
     const boundary = (arnField: string) =>
-        addonBoundaryArn({ partition, accountId: arnField, policyName: collectorBoundaryName(args.stackName) });
+        addonBoundaryArn({
+            partition,
+            accountId: arnField,
+            policyName: addonBoundaryName(args.stackName, COLLECTOR_ROLE_PURPOSE),
+        });
     const eks = (rest: string) => regions.map((r) => `arn:${partition}:eks:${r}:${accountId}:${rest}`);
     return [
         // The pod execution roles get no inline policy and, as managed policy, only AWS's Fargate one (below): that is their ceiling.
