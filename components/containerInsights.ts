@@ -15,7 +15,8 @@ import { NAMESPACE } from "../config/keys";
 import { RawConfig, parseConfig } from "../config/parse";
 import { Settings, loadSettings, withSecrets } from "../config/load";
 import { sdkLookup } from "./adoption/existingResources";
-import { sdkFargateProfiles } from "./addons/fargateInsights/profiles";
+import { ADDONS } from "./addons";
+import { AddonReads } from "./addons/contract";
 import { sdkTrailLookup } from "./events/trailCheck";
 import { ProgramOptions, ProgramOutputs, createContainerInsights } from "../program";
 
@@ -60,16 +61,16 @@ export function settingsOf(
     return { ...withSecrets(parsed), stackId: `${project}/${stack}`, stackName: stack };
 }
 
-/** The program's AWS reads through the SDK: ownership checks, Fargate profiles, CloudTrail trails. */
+/** The program's AWS reads through the SDK: ownership checks, CloudTrail trails and the add-ons' reads. */
 export function sdkReads(settings: Settings, profile: string | undefined): ContainerInsightsReads {
     return {
         existing: sdkLookup(settings.stackRegion, profile),
-        fargateProfiles: sdkFargateProfiles(profile),
         trails: sdkTrailLookup(profile),
+        ...Object.assign({}, ...ADDONS.map((addon) => addon.sdkReads?.(profile))),
     };
 }
 
-export type ContainerInsightsReads = Pick<ProgramOptions, "existing" | "fargateProfiles" | "trails" | "imageLock">;
+export type ContainerInsightsReads = Pick<ProgramOptions, "existing" | "trails" | "imageLock"> & AddonReads;
 
 export const CONTAINER_INSIGHTS_TYPE = "container-insights:index:ContainerInsights";
 

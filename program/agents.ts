@@ -46,7 +46,7 @@ export async function installFleetAgents(
         tags: resourceTags(settings),
         imageLock,
         images: addonImages,
-        reads: { fargateProfiles: options.fargateProfiles },
+        reads: options,
     };
     // One after the other, in ADDONS order: each plan registers what its add-on shares across clusters.
     const addons: AddonPlan[] = [];

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
 import { STACK_TAG_KEY } from "../common/naming";
 import { ExistingLookup } from "../components/adoption/existingResources";
-import { FargateProfileLookup } from "../components/addons/fargateInsights/profiles";
+import { AddonReads } from "../components/addons/contract";
 import { ClusterStatus } from "../components/cluster/types";
 import { TrailLookup } from "../components/events/trailCheck";
 import { RoleReconciler } from "../components/reconciler/roleReconciler";
@@ -44,14 +44,13 @@ export function resourceTags(settings: Pick<Settings, "tags" | "stackId">): Reco
     return { ...settings.tags, [STACK_TAG_KEY]: settings.stackId };
 }
 
-export interface ProgramOptions {
+/** The program's reads and parent; the add-ons' reads (AddonReads) among them. */
+export interface ProgramOptions extends AddonReads {
     /** The images lock; images/images.lock.json when absent (read only when the agent is installed). */
     imageLock?: ImageLock;
     /** The account's fixed-name resources (bucket, IAM user): ownership check and `adopt`. index.ts passes the SDK
      * lookups, tests a fake account's; skipped when absent. */
     existing?: ExistingLookup;
-    /** Whether a cluster has a Fargate profile (addons.fargateInsights): index.ts passes the SDK lookup, tests a fake. */
-    fargateProfiles?: FargateProfileLookup;
     /** The account's CloudTrail trails, for the events check (index.ts passes the SDK lookup); skipped when absent. */
     trails?: TrailLookup;
     /** The component everything is registered under (the ContainerInsights component); the stack when absent. */

@@ -30,11 +30,12 @@ export interface AddonInstaller {
     install(agentName: string, context: AddonInstallContext, parent: pulumi.Resource): pulumi.Resource;
 }
 
-/** Program-time reads an add-on may need besides invokes (index.ts passes the AWS SDK's, tests fakes). */
-export interface AddonReads {
-    /** The name of a Fargate profile of the cluster other than the add-on's own, or undefined when it has none. */
-    fargateProfiles?: (cluster: { name: string; region: string }) => Promise<string | undefined>;
-}
+/**
+ * Program-time reads the add-ons need besides invokes, part of the program's options (program/options.ts): the AWS
+ * SDK's by default (Addon.sdkReads), fakes in tests. Each add-on adds its own from its folder (`declare module`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the add-ons' declarations
+export interface AddonReads {}
 
 /** The fleet as the program planned it, before anything is registered for its clusters. */
 export interface AddonFleet {
@@ -81,4 +82,6 @@ export interface Addon {
     /** Decides which clusters get the add-on and registers what it shares across clusters; once per deploy. */
     plan(fleet: AddonFleet): Promise<AddonPlan>;
     permissions: AddonPermissions;
+    /** Its reads through the AWS SDK with the stack's `aws:profile`, when it has any. */
+    sdkReads?(awsProfile: string | undefined): AddonReads;
 }

@@ -1,6 +1,5 @@
 import { ClusterIdentity } from "../../common/identity";
 import type { AddonName } from "../addons/names";
-import type { FargateInsightsStatus } from "../addons/fargateInsights/status";
 
 /** An EKS cluster as discovery sees it. */
 export interface DiscoveredCluster {
@@ -48,6 +47,5 @@ export interface ClusterStatus {
     awaitsReadiness?: boolean;
     /** The optional add-ons installed there (`addons.*`), on every `installed` or `kept` cluster; none: `[]`. */
     addons?: AddonName[];
-    /** Container Insights for EKS Fargate, where addons.fargateInsights is on and its globs select the cluster. */
-    fargateInsights?: FargateInsightsStatus;
+    // An add-on with a line of its own here adds its field to this interface from its folder (`declare module`).
 }

@@ -15,7 +15,7 @@ import { COLLECTOR_ROLE_PURPOSE, FargateInsights, FargateInsightsAddon } from ".
 import { fargateInsightsDeployerPermissions } from "./permissions";
 import { FargateDecision, fargateStatus, planFargateInsights } from "./plan";
 import { FargateInsightsStatus } from "./status";
-import { FargateProfileLookup } from "./profiles";
+import { FargateProfileLookup, sdkFargateProfiles } from "./profiles";
 import { classifySubnets } from "./privateSubnets";
 import { performanceLogGroupLookup } from "./performanceLogGroup";
 import { performanceLogGroupName } from "./collectorConfig";
@@ -158,4 +158,5 @@ export const fargateInsights: Addon = {
         };
     },
     permissions: fargateInsightsDeployerPermissions,
+    sdkReads: (awsProfile) => ({ fargateProfiles: sdkFargateProfiles(awsProfile) }),
 };
