@@ -14,8 +14,6 @@ export {
     AddonGlobs,
     AddonsOptions,
     AgentOptions,
-    CniMetricsOptions,
-    FargateInsightsOptions,
     ParsedConfig,
     PrometheusOptions,
     RawConfig,

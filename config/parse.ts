@@ -1,6 +1,7 @@
 import Ajv, { ErrorObject } from "ajv";
 import { ConfigError } from "./errors";
 import { coerce, stringifyScalars } from "./coerce";
+import { ADDON_CONFIGS } from "./keys/addons";
 import {
     AWS_REGION_PATTERN,
     CONFIG_GROUPS,
@@ -39,8 +40,6 @@ export interface DerivedConfig {
 export type AgentOptions = ConfigValues["agent"];
 export type PrometheusOptions = ConfigValues["prometheus"];
 export type AddonsOptions = ConfigValues["addons"];
-export type CniMetricsOptions = AddonsOptions["cniMetrics"];
-export type FargateInsightsOptions = AddonsOptions["fargateInsights"];
 
 /** Name globs applied within the clusters the agent is installed in (`clusters.*` selects those). */
 export interface AddonGlobs {
@@ -209,11 +208,6 @@ function fleetProblems(values: Record<string, unknown>): string[] {
             `${fullKey("fleet.group")} is ${group} but ${fullKey("fleet.groups")} is ${groups}: the groups are 0 to ${groups - 1}`,
         ];
     }
-    if (values["fleet.part"] === "clusters" && values["addons.cniMetrics.enabled"] === true) {
-        return [
-            `${fullKey("addons.cniMetrics.enabled")}: the add-on's permissions boundary is one per account stack, so it cannot be split over cluster stacks yet; turn it off in a fleet, or deploy one whole stack (${fullKey("fleet.part")} whole)`,
-        ];
-    }
     if (values["fleet.part"] !== "clusters" && (groups !== 1 || group !== 0 || values["fleet.accountStack"])) {
         return [
             `${fullKey("fleet.groups")}, ${fullKey("fleet.group")} and ${fullKey("fleet.accountStack")} apply to a cluster stack only (${fullKey("fleet.part")} clusters)`,
@@ -222,43 +216,16 @@ function fleetProblems(values: Record<string, unknown>): string[] {
     return [];
 }
 
-/** The add-ons live in the agent's per-cluster component, and one alarm destination is chosen. */
+/** Each add-on's own rules, and that the add-ons live in the agent's per-cluster component. */
 function addonProblems(values: Record<string, unknown>, context: ParseContext): string[] {
-    const problems: string[] = [];
-    const topicArn = values["addons.cniMetrics.alarmTopicArn"] as string | undefined;
-    const regions = (values.includeRegions as string[] | undefined)?.length
-        ? (values.includeRegions as string[])
-        : [context.awsRegion];
-    const topicRegion = topicArn?.split(":")[3];
-    const elsewhere = regions.filter((r): r is string => r !== undefined && r !== topicRegion);
-    if (
-        topicArn &&
-        values["addons.cniMetrics.enabled"] === true &&
-        values["addons.cniMetrics.freeIpAlarmPercent"] !== 0 &&
-        elsewhere.length > 0
-    ) {
-        problems.push(
-            `${fullKey("addons.cniMetrics.alarmTopicArn")}: ${JSON.stringify(topicArn)} is in ${topicRegion}, but clusters of ${elsewhere.join(", ")} ` +
-                "would alarm to it, and a CloudWatch alarm notifies only a topic of its own region; leave it blank (the stack makes a topic per region) " +
-                "or onboard only that region",
-        );
-    }
-    for (const addon of ["cniMetrics", "fargateInsights"]) {
-        if (values[`addons.${addon}.enabled`] === true && values["agent.install"] === false) {
+    const problems = ADDON_CONFIGS.flatMap((addon) => ("problems" in addon ? addon.problems(values, context) : []));
+    for (const { name } of ADDON_CONFIGS) {
+        if (values[`addons.${name}.enabled`] === true && values["agent.install"] === false) {
             problems.push(
-                `${fullKey(`addons.${addon}.enabled`)} is true but ${fullKey("agent.install")} is false: the add-ons are installed ` +
+                `${fullKey(`addons.${name}.enabled`)} is true but ${fullKey("agent.install")} is false: the add-ons are installed ` +
                     "in the clusters that get the agent; set agent.install to true, or the add-on's enabled to false",
             );
         }
-    }
-    if (
-        values["addons.cniMetrics.alarmEmail"] !== undefined &&
-        values["addons.cniMetrics.alarmTopicArn"] !== undefined
-    ) {
-        problems.push(
-            `${fullKey("addons.cniMetrics.alarmEmail")} and ${fullKey("addons.cniMetrics.alarmTopicArn")} are both set: the email is ` +
-                "subscribed to the stack's own topic, which is not created when alarmTopicArn names an existing one; set one of them",
-        );
     }
     return problems;
 }

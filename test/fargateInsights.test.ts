@@ -12,7 +12,7 @@ import {
     inAddonScope,
     planFargateInsights,
 } from "../components/addons/fargateInsights/plan";
-import { FargateInsightsOptions } from "../config";
+import { FargateInsightsOptions } from "../components/addons/fargateInsights/plan";
 import { firstOtherProfile } from "../components/addons/fargateInsights/profiles";
 import { routesToInternetGateway } from "../components/addons/fargateInsights/privateSubnets";
 import { addonRoleArnPattern, addonRoleName, addonRolePath, clusterRolePath } from "../common/naming";

@@ -53,6 +53,17 @@ interface KeySpecFields {
     blankMeans?: (values: Readonly<Record<string, unknown>>) => unknown;
 }
 
+/**
+ * An add-on's part of the config (components/addons/<name>/config.ts): its rows of the key table, all under
+ * `addons.<name>.`, and its rules across keys, each problem worded as config/parse.ts words its own.
+ */
+export interface AddonConfig {
+    name: string;
+    keys: readonly ConfigKeySpec[];
+    /** Problems of the add-on's values with the others' (every key's value by its dotted name). */
+    problems?(values: Readonly<Record<string, unknown>>, context: { awsRegion?: string }): string[];
+}
+
 /** A key's row; a structured key declares its TypeScript type (`shape: shape<T>()`), since its schema alone cannot. */
 export type ConfigKeySpec = KeySpecFields &
     (

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterIdentity } from "../../../common/identity";
 import { addonRoleName } from "../../../common/naming";
 import { CNI_METRICS_ROLE_PURPOSE } from "./naming";
-import { CniMetricsOptions } from "../../../config";
+import { AddonsOptions } from "../../../config";
 import { ImageLock } from "../../../images/lock";
 import { pinAddonImage } from "../../../images/pin";
 import { DiscoveredCluster } from "../../cluster/types";
@@ -16,6 +16,8 @@ import { CniMetricsBoundary } from "./boundary";
 import { CNI_METRICS_TAG, cniMetricsRepository } from "./image";
 import { addonFilterReason } from "../selection";
 import { errorMessage } from "../../../common/errors";
+
+export type CniMetricsOptions = AddonsOptions["cniMetrics"];
 
 export interface CniMetricsFleetArgs {
     options: CniMetricsOptions;

@@ -5,7 +5,7 @@
  * cluster that did not have it waits, with a warning.
  */
 import { minimatch } from "minimatch";
-import { FargateInsightsOptions } from "../../../config";
+import { AddonsOptions } from "../../../config";
 import { limiter } from "../../../common/limit";
 import { Check, eksctlOidcHint } from "../../cluster/checks";
 import { AgentPlan } from "../../cluster/fleet";
@@ -17,6 +17,8 @@ import { SubnetLookup } from "./privateSubnets";
 import { LogGroupLookup } from "./performanceLogGroup";
 import { performanceLogGroupName } from "./collectorConfig";
 import { FargateInsightsRecord, FargateInsightsStatus } from "./status";
+
+export type FargateInsightsOptions = AddonsOptions["fargateInsights"];
 
 export type FargateDecision =
     | { status: "installed" | "kept"; record: FargateInsightsRecord; reason?: string }
