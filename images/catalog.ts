@@ -8,6 +8,9 @@
  * and heartbeat from the same page at 196249e (chart 0.1.x), which documents them first.
  */
 
+import { ADDON_CONFIGS } from "../components/addons/configs";
+import { AddonImage } from "./addonImage";
+
 /** How the chart's values spell an image: the key names differ between the vendor's own and its subcharts. */
 export type ImageValueShape =
     /** `<at>.repository` (full reference without tag) and `<at>.imageTag` */
@@ -141,28 +144,12 @@ export const CHART_IMAGES: readonly ChartImage[] = [
     },
 ];
 
-/**
- * An image the program's own add-on manifests reference (components/addons/), not the chart: pinned through the same
- * lock as the chart's images, at the tag given here (no `images.*` config key).
- */
-export interface AddonImage {
-    component: string;
-    /** The `addons.<name>` that uses it. */
-    addon: string;
-    repository: string;
-    tag: string;
-}
+export { AddonImage };
 
-export const ADDON_IMAGES: readonly AddonImage[] = [
-    // aws-observability/aws-otel-collector v0.49.0: the release whose deployment-template/eks/otel-fargate-container-insights.yaml
-    // the Fargate collector configuration follows (components/addons/fargateInsights/collectorConfig.ts).
-    {
-        component: "adotCollector",
-        addon: "fargateInsights",
-        repository: "public.ecr.aws/aws-observability/aws-otel-collector",
-        tag: "v0.49.0",
-    },
-];
+/** The images the add-ons' own manifests reference, each add-on's from its config (components/addons/<name>/config.ts). */
+export const ADDON_IMAGES: readonly AddonImage[] = ADDON_CONFIGS.flatMap((addon) =>
+    "images" in addon ? addon.images : [],
+);
 
 /** Every image the lock pins at its default tag: the chart's and the add-ons'. */
 export const LOCKED_IMAGES: ReadonlyArray<{ component: string; repository: string; tag: string }> = [

@@ -1,4 +1,5 @@
 /** What a row of the key table says about one config key (config/keys/index.ts assembles the table). */
+import type { AddonImage } from "../../images/addonImage";
 
 /** The value types Pulumi.yaml can declare; `structured` keys accept a YAML list or map and are declared untyped. */
 export type ConfigValueType = "string" | "boolean" | "integer" | "structured";
@@ -60,6 +61,8 @@ interface KeySpecFields {
 export interface AddonConfig {
     name: string;
     keys: readonly ConfigKeySpec[];
+    /** The images its manifests reference, locked with the chart's (images/catalog.ts ADDON_IMAGES). */
+    images?: readonly AddonImage[];
     /** Problems of the add-on's values with the others' (every key's value by its dotted name). */
     problems?(values: Readonly<Record<string, unknown>>, context: { awsRegion?: string }): string[];
 }

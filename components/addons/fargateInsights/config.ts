@@ -58,4 +58,14 @@ export const fargateInsightsConfig = {
             allowed: `one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
         },
     ] as const,
+    images: [
+        // aws-observability/aws-otel-collector v0.49.0: the release whose deployment-template/eks/otel-fargate-container-insights.yaml
+        // the Fargate collector configuration follows (collectorConfig.ts).
+        {
+            component: "adotCollector",
+            addon: "fargateInsights",
+            repository: "public.ecr.aws/aws-observability/aws-otel-collector",
+            tag: "v0.49.0",
+        },
+    ],
 } satisfies AddonConfig;
