@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import madge from "madge";
+import * as ts from "typescript";
 
 const root = join(__dirname, "..");
 
@@ -63,5 +64,61 @@ describe("architecture of the product files", () => {
             long.map((file) => `${file}: ${lines.get(file)} lines`),
             [],
         );
+    });
+});
+
+/**
+ * Where an add-on may be named besides its own folder: the two registration modules (components/addons/configs.ts
+ * explains why there are two), and the files still waiting for their add-on facts to move behind the contract.
+ */
+const REGISTRATION = ["components/addons/index.ts", "components/addons/configs.ts"];
+const NOT_YET_BEHIND_THE_CONTRACT = [
+    // `plan`'s fleet file answers ListFargateProfiles with the add-on's own page reader (firstOtherProfile).
+    "automation/plan/fleet.ts",
+    // images:lock's --cni-metrics-regions locks the cni-metrics-helper in each region's EKS add-on registry.
+    "scripts/imagesLock.ts",
+];
+
+/** How code spells an add-on folder's name: as is, in PascalCase, UPPER_SNAKE_CASE and kebab-case. */
+function spellings(name: string): string[] {
+    const words = name.split(/(?=[A-Z])/).map((word) => word.toLowerCase());
+    return [
+        name,
+        words.map((word) => word[0].toUpperCase() + word.slice(1)).join(""),
+        words.join("_").toUpperCase(),
+        words.join("-"),
+    ];
+}
+
+/** The file's code without its comments (an example in a comment couples nothing). */
+function codeOf(file: string): string {
+    const source = ts.createSourceFile(file, readFileSync(join(root, file), "utf8"), ts.ScriptTarget.Latest);
+    return ts.createPrinter({ removeComments: true }).printFile(source);
+}
+
+describe("add-ons as plug-ins", () => {
+    const addons = readdirSync(join(root, "components/addons"), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name);
+
+    it("names an add-on only in its folder and its registration lines: no shared product code knows one", () => {
+        assert.ok(addons.length >= 2, `${addons.join(", ")} found`);
+        const named = productFiles()
+            .filter((file) => ![...REGISTRATION, ...NOT_YET_BEHIND_THE_CONTRACT].includes(file))
+            .flatMap((file) => {
+                const code = codeOf(file);
+                return addons
+                    .filter((addon) => !file.startsWith(`components/addons/${addon}/`))
+                    .flatMap((addon) => spellings(addon).filter((spelling) => code.includes(spelling)))
+                    .map((spelling) => `${file}: ${spelling}`);
+            });
+        assert.deepEqual(named, []);
+        for (const file of REGISTRATION) {
+            const code = codeOf(file);
+            assert.ok(
+                addons.every((addon) => code.includes(`./${addon}`)),
+                `${file} registers every add-on folder`,
+            );
+        }
     });
 });
