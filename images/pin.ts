@@ -14,6 +14,14 @@ export class UnpinnedImagesError extends Error {}
 /** How the program's warning about images installed by tag begins (a plan words it for its own reader). */
 export const UNPINNED_WARNING = "agent.allowUnpinnedImages: installing by tag, not pinned by digest";
 
+/** The lock as an error about an unpinned image names it (relative to the project). */
+export const LOCK_FILE = "images/images.lock.json";
+
+/** How an error about unpinned images ends: the other way out, installing `it` or `them` by tag. */
+export function allowUnpinnedHint(what: "it" | "them"): string {
+    return `or set container-insights:agent.allowUnpinnedImages to true to install ${what} by tag`;
+}
+
 /**
  * The tags to install. An image the lock does not pin stops the program (naming every such image), unless
  * `allowUnpinned`, which installs it by tag and reports it in `unpinned`.
@@ -22,7 +30,7 @@ export function pinImages(
     tags: Record<string, string>,
     lock: ImageLock,
     allowUnpinned: boolean,
-    lockFile = "images/images.lock.json",
+    lockFile = LOCK_FILE,
 ): PinnedImages {
     const pinned: Record<string, string> = {};
     const unpinned: string[] = [];
@@ -40,7 +48,7 @@ export function pinImages(
         throw new UnpinnedImagesError(
             `the agent chart's images are not pinned by digest in ${lockFile}: ${unpinned.join(", ")}. ` +
                 "Run npm run images:lock (it resolves each tag's digest and signatures at the registry) and commit the lock, " +
-                "or set container-insights:agent.allowUnpinnedImages to true to install them by tag",
+                allowUnpinnedHint("them"),
         );
     }
     return { tags: pinned, unpinned };
@@ -54,7 +62,7 @@ export function pinAddonImage(
     image: Pick<AddonImage, "addon" | "repository" | "tag">,
     lock: ImageLock,
     allowUnpinned: boolean,
-    lockFile = "images/images.lock.json",
+    lockFile = LOCK_FILE,
 ): { reference: string; unpinned?: string } {
     const key = imageKey(image.repository, image.tag);
     const digest = lockedDigest(lock, image.repository, image.tag);
@@ -64,7 +72,7 @@ export function pinAddonImage(
     if (!allowUnpinned) {
         throw new UnpinnedImagesError(
             `the ${image.addon} add-on's image is not pinned by digest in ${lockFile}: ${key}. Run npm run images:lock and commit the lock, ` +
-                "or set container-insights:agent.allowUnpinnedImages to true to install it by tag",
+                allowUnpinnedHint("it"),
         );
     }
     return { reference: key, unpinned: key };

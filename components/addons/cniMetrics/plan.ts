@@ -8,7 +8,7 @@ import { addonRoleName } from "../../../common/naming";
 import { CNI_METRICS_ROLE_PURPOSE } from "./naming";
 import { AddonsOptions } from "../../../config";
 import { ImageLock } from "../../../images/lock";
-import { pinAddonImage } from "../../../images/pin";
+import { LOCK_FILE, UNPINNED_WARNING, allowUnpinnedHint, pinAddonImage } from "../../../images/pin";
 import { DiscoveredCluster } from "../../cluster/types";
 import { AlarmTopic } from "./alarmTopic";
 import { CniMetricsArgs } from "./deployer";
@@ -107,14 +107,12 @@ export function planCniMetrics(args: CniMetricsFleetArgs): {
                 unpinned.has(`${cniMetricsRepository(region)}:${CNI_METRICS_TAG}`),
             );
             throw new pulumi.RunError(
-                `the cni-metrics-helper image is not pinned by digest in images/images.lock.json: ${[...unpinned].sort().join(", ")}. ` +
+                `the cni-metrics-helper image is not pinned by digest in ${LOCK_FILE}: ${[...unpinned].sort().join(", ")}. ` +
                     `Run npm run images:lock -- --cni-metrics-regions ${missing.join(",")} (AWS credentials needed: these are private ECR registries) and commit the lock, ` +
-                    "or set container-insights:agent.allowUnpinnedImages to true to install it by tag",
+                    allowUnpinnedHint("it"),
             );
         }
-        pulumi.log.warn(
-            `agent.allowUnpinnedImages: installing by tag, not pinned by digest: ${[...unpinned].sort().join(", ")}`,
-        );
+        pulumi.log.warn(`${UNPINNED_WARNING}: ${[...unpinned].sort().join(", ")}`);
     }
     if (chosen.length === 0) {
         return { byCluster, warnings };
