@@ -11,6 +11,16 @@ export type ClusterIdentity = "irsa" | "podIdentity" | "iamUser";
 
 export const IDENTITY_MODES: readonly IdentityMode[] = ["irsa", "podIdentity", "iamUser", "auto"];
 
+/** Whether clusters may get Pod Identity in this mode (`podIdentity`, or `auto`'s choice). */
+export function mayUsePodIdentity(mode: IdentityMode): boolean {
+    return mode === "podIdentity" || mode === "auto";
+}
+
+/** Whether clusters may get IRSA roles in this mode (`irsa`, or `auto`'s choice). */
+export function mayUseIrsa(mode: IdentityMode): boolean {
+    return mode === "irsa" || mode === "auto";
+}
+
 /** The EKS add-on that runs the Pod Identity agent on every node. */
 export const POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent";
 /** The service principal that assumes Pod Identity roles (and the iam:PassedToService of CreatePodIdentityAssociation). */

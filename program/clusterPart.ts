@@ -6,6 +6,7 @@ import { installFleetAgents } from "./agents";
 import { AgentIdentityOf, planFleetFor, roleIdentity } from "./fleet";
 import { PinnedImages } from "./images";
 import { Account, ContainerInsights, ProgramOptions } from "./options";
+import { mayUsePodIdentity } from "../common/identity";
 
 /**
  * A cluster stack of a fleet (fleet.part clusters): the agents of its regions (one group of their clusters), named
@@ -30,7 +31,7 @@ export async function createClusterPart(
                   secretAccessKey: pulumi.secret(output("iamUserSecretAccessKey")),
               })
             : roleIdentity(settings, account);
-    const usesPodIdentity = settings.identityMode === "podIdentity" || settings.identityMode === "auto";
+    const usesPodIdentity = mayUsePodIdentity(settings.identityMode);
     const clusters = await installFleetAgents(settings, planned, options, {
         account,
         images,

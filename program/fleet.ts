@@ -1,7 +1,7 @@
 /** The fleet stage: the clusters read and the identity each gets, before anything is registered for them. */
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
-import { ClusterIdentity } from "../common/identity";
+import { ClusterIdentity, mayUsePodIdentity } from "../common/identity";
 import { clusterRoleArn, clusterRoleName } from "../common/naming";
 import { clusterKey, discoverFleet } from "../components/cluster/fleet";
 import { planIdentities } from "../components/cluster/identity";
@@ -20,7 +20,7 @@ export async function planFleetFor(
     parent?: pulumi.Resource,
 ) {
     const mode = settings.identityMode;
-    const usesPodIdentity = mode === "podIdentity" || mode === "auto";
+    const usesPodIdentity = mayUsePodIdentity(mode);
     const discovered = settings.agent.install
         ? await discoverFleet({
               regions: settings.regions,

@@ -16,6 +16,7 @@ import { clusterKey } from "../components/cluster/fleet";
 import { AccountSide } from "./accountSide";
 import { AgentIdentityOf, PlannedFleet, roleIdentity } from "./fleet";
 import { Account, ProgramOptions, ProgramOutputs, resourceTags } from "./options";
+import { mayUsePodIdentity } from "../common/identity";
 
 export interface Identities {
     /** The identity each cluster's agent gets. */
@@ -82,7 +83,7 @@ function createReconciler(
     const childOptions = { parent: options.parent };
     const tags = resourceTags(settings);
     const mode = settings.identityMode;
-    const usesPodIdentity = mode === "podIdentity" || mode === "auto";
+    const usesPodIdentity = mayUsePodIdentity(mode);
     const token = new PlatformToken(
         "platform-token",
         { stackName: settings.stackName, token: settings.token, tags },

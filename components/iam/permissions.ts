@@ -7,13 +7,14 @@ import { agentBoundaryPolicyArn, eventResourceNames, secretNamePrefixes, stackRo
 import { actions } from "../permissions/providerActions";
 import { DeployTarget, deployScope } from "../permissions/target";
 import { AGENT_USER_NAME } from "./agentUser";
+import { mayUsePodIdentity } from "../../common/identity";
 
 export function accountIamStatements(target: DeployTarget): PolicyStatement[] {
     const { stackName, config } = target;
     const { accountId, partition, iamArn } = deployScope(target);
     const roles = stackRoleNames(stackName);
     const irsa = config.identityMode !== "iamUser";
-    const podIdentity = config.identityMode === "podIdentity" || config.identityMode === "auto";
+    const podIdentity = mayUsePodIdentity(config.identityMode);
     // Events need the reconciler: nothing of them in IAM-user mode.
     const events = irsa && config.events.enabled;
     const statements: PolicyStatement[] = [

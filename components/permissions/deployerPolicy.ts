@@ -16,6 +16,7 @@ import { accountIamStatements, agentUserStatements, bucketKeyStatements } from "
 import { reconcilerStatements } from "../reconciler/permissions";
 import { bucketStatements } from "../storage/permissions";
 import { DeployTarget, callerAccountOnly } from "./target";
+import { mayUseIrsa, mayUsePodIdentity } from "../../common/identity";
 
 export function deployerPolicy(target: DeployTarget): PolicyDocument {
     const { config } = target;
@@ -35,7 +36,7 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
 
 function agentStatements(target: DeployTarget): PolicyStatement[] {
     const { config } = target;
-    const podIdentity = config.identityMode === "podIdentity" || config.identityMode === "auto";
+    const podIdentity = mayUsePodIdentity(config.identityMode);
     // The add-ons whose roles need the OIDC providers in any identity mode come before the providers' statements.
     const oidcUsers = ADDONS.filter((addon) => addon.permissions.usesOidcProviders(config));
     const others = ADDONS.filter((addon) => !oidcUsers.includes(addon));
@@ -43,9 +44,7 @@ function agentStatements(target: DeployTarget): PolicyStatement[] {
         ...discoveryStatements(target),
         ...(podIdentity ? podIdentityStatements(target) : []),
         ...oidcUsers.flatMap((addon) => addon.permissions.statements(target)),
-        ...(config.identityMode === "irsa" || config.identityMode === "auto" || oidcUsers.length > 0
-            ? oidcProviderStatements(target)
-            : []),
+        ...(mayUseIrsa(config.identityMode) || oidcUsers.length > 0 ? oidcProviderStatements(target) : []),
         ...others.flatMap((addon) => addon.permissions.statements(target)),
         ...clusterAccessStatements(target),
     ];

@@ -14,6 +14,7 @@ import { actions } from "../../permissions/providerActions";
 import { accountValue, arnAccount, deployScope } from "../../permissions/target";
 import { AddonPermissions } from "../contract";
 import { addonRoleStatements } from "../roleStatements";
+import { mayUsePodIdentity } from "../../../common/identity";
 
 /** The deployer's statements for the add-on: none while it is off, or with an IAM user (no reconciler, no roles). */
 export const cniMetricsDeployerPermissions: AddonPermissions = {
@@ -28,7 +29,7 @@ export const cniMetricsDeployerPermissions: AddonPermissions = {
             stackName: target.stackName,
             regions: config.regions,
             options: config.addons.cniMetrics,
-            podIdentity: config.identityMode === "podIdentity" || config.identityMode === "auto",
+            podIdentity: mayUsePodIdentity(config.identityMode),
         });
     },
     // Its role trusts an OIDC provider only in the irsa and auto modes, which manage the providers anyway.
