@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PolicyViolationError, PulumiCliMissingError, StackLockedError } from "../../automation/errors";
 import { main, parseCliArguments } from "../../automation/cli";
@@ -262,10 +263,12 @@ describe("container-insights CLI", () => {
         assert.match(locked.err[0], /stack prod is locked by another update/);
     });
 
-    it("runs as npx container-insights: help exits 0, a bad --env is bad usage (2)", function () {
+    it("runs as the package's bin (what npx container-insights starts): help exits 0, a bad --env is bad usage (2)", function () {
+        // npx itself finding the bin is checked on the installed package (test/package.test.ts).
         this.timeout(60000);
-        const npx = (args: string[]) =>
-            spawnSync("npx", ["container-insights", ...args], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+        const root = join(__dirname, "..", "..");
+        const bin = join(root, JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin["container-insights"]);
+        const npx = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
         const bad = npx(["preview", "--env", "dev"]);
         assert.equal(bad.status, 2, bad.stderr);
         assert.match(bad.stderr, /--env "dev" is not one of prod, uat/);
