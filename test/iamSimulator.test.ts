@@ -7,7 +7,8 @@ import { strict as assert } from "node:assert";
 import { PolicyDocument, PolicyStatement, policy } from "../common/documents";
 import { splitPolicy } from "../scripts/permissions";
 import { ACCOUNT_ID } from "./harness";
-import { forService, simulateGenerated } from "./iamSimulator";
+import { asked, keptResourceTypes, libraryResourceTypes } from "./iamResourceTypes";
+import { forService, simulate, simulateGenerated } from "./iamSimulator";
 import { asIamBuildsIt, probeRequests } from "./policyProbes";
 import { DOCUMENT_CONFIGS, deployerDocuments } from "./renderedDocuments";
 
@@ -76,4 +77,41 @@ describe("iam-simulate behind test/iamSimulator.ts: the same decisions with ever
             assert.ok(seen.ExplicitDeny > 0 && seen.ImplicitDeny > 0, JSON.stringify(seen));
         });
     }
+});
+
+describe("iam-simulate behind test/iamSimulator.ts: an action's resource types on an ARN, kept per process", () => {
+    const CASES: Array<[string, string]> = [
+        ["s3:GetObject", "arn:aws:s3:::bucket/key"],
+        ["s3:ListBucket", "arn:aws:s3:::bucket"],
+        ["iam:PassRole", `arn:aws:iam::${ACCOUNT_ID}:role/container-insights/prod/x`],
+        ["eks:DescribeCluster", `arn:aws:eks:us-east-1:${ACCOUNT_ID}:cluster/alpha`],
+        ["kms:Decrypt", `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234`],
+        ["s3:GetObject", `arn:aws:iam::${ACCOUNT_ID}:role/not-an-object`],
+        ["lambda:UpdateFunctionCode", `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:*`],
+    ];
+
+    it("answers as iam-simulate's own function does, twice over, a fresh array each time", async () => {
+        for (const [fullAction, resource] of CASES) {
+            const [service, action] = fullAction.split(":");
+            const own = await libraryResourceTypes(service, action, resource);
+            const first = await keptResourceTypes(service, action, resource);
+            const second = await keptResourceTypes(service, action, resource);
+            assert.deepEqual(first, own, `${fullAction} on ${resource}`);
+            assert.deepEqual(second, own, `${fullAction} on ${resource}`);
+            assert.notEqual(first, second);
+        }
+        await assert.rejects(libraryResourceTypes("eks", "ListClusters", "*"), /does not have any resource types/);
+        await assert.rejects(keptResourceTypes("eks", "ListClusters", "*"), /does not have any resource types/);
+    });
+
+    it("is what iam-simulate calls", async () => {
+        const resource = `arn:aws:sqs:eu-north-1:${ACCOUNT_ID}:only-this-test`;
+        assert.equal(asked("sqs:SendMessage", resource), false);
+        const document = policy(statement("sqs:SendMessage", { Resource: resource }));
+        assert.equal(
+            await simulate({ identity: document }, { action: "sqs:SendMessage", resource, context: {} }),
+            "Allow",
+        );
+        assert.equal(asked("sqs:SendMessage", resource), true);
+    });
 });

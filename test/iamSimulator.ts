@@ -18,6 +18,7 @@ import {
     runUnsafeSimulation,
 } from "@cloud-copilot/iam-simulate";
 import { PolicyDocument } from "../common/documents";
+import "./iamResourceTypes";
 import type { AuthRequest, Decision } from "./fakes/iamPolicy";
 
 export type { AuthRequest, Decision };
