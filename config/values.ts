@@ -3,6 +3,7 @@
  * default and `requiredWhen` decide its field here, so a new row needs no edit in this file.
  */
 import { KEY_TABLE, Shape } from "./keys";
+import { IntersectionOf } from "../common/types";
 
 type Spec = (typeof KEY_TABLE)[number];
 
@@ -60,8 +61,6 @@ type RequirementOf<S> = S extends {
     : S extends { key: infer R extends string; requiredWhen: { key: infer C extends string; isNot: infer V } }
       ? { branches: Branches<R, C, Exclude<ValueAt<C>, V>, V> }
       : never;
-
-type IntersectionOf<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /** Every conditional requirement at once: the intersection of each one's two cases. */
 type Requirements = [RequirementOf<Spec>] extends [never]

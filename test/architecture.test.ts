@@ -90,10 +90,15 @@ function spellings(name: string): string[] {
     ];
 }
 
+const printed = new Map<string, string>();
+
 /** The file's code without its comments (an example in a comment couples nothing). */
 function codeOf(file: string): string {
-    const source = ts.createSourceFile(file, readFileSync(join(root, file), "utf8"), ts.ScriptTarget.Latest);
-    return ts.createPrinter({ removeComments: true }).printFile(source);
+    if (!printed.has(file)) {
+        const source = ts.createSourceFile(file, readFileSync(join(root, file), "utf8"), ts.ScriptTarget.Latest);
+        printed.set(file, ts.createPrinter({ removeComments: true }).printFile(source));
+    }
+    return printed.get(file)!;
 }
 
 describe("add-ons as plug-ins", () => {
@@ -120,5 +125,10 @@ describe("add-ons as plug-ins", () => {
                 `${file} registers every add-on folder`,
             );
         }
+    });
+
+    it("adds nothing to shared types from an add-on's folder (declare module): the package's declarations would drop it", () => {
+        const augmenting = productFiles().filter((file) => /^\s*declare module\s/m.test(codeOf(file)));
+        assert.deepEqual(augmenting, []);
     });
 });

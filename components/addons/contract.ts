@@ -14,6 +14,7 @@ import type { Check } from "../cluster/checks";
 import type { AgentPlan } from "../cluster/fleet";
 import type { ClusterStatus, DiscoveredCluster } from "../cluster/types";
 import type { DeployTarget } from "../permissions/target";
+import type { AddonReadFields } from "./configs";
 import type { AddonName } from "./names";
 
 /** What the ClusterAgent gives an add-on's installer in its cluster. */
@@ -32,10 +33,9 @@ export interface AddonInstaller {
 
 /**
  * Program-time reads the add-ons need besides invokes, part of the program's options (program/options.ts): the AWS
- * SDK's by default (Addon.sdkReads), fakes in tests. Each add-on adds its own from its folder (`declare module`).
+ * SDK's by default (Addon.sdkReads), fakes in tests. Each add-on declares its own in its config.ts.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the add-ons' declarations
-export interface AddonReads {}
+export type AddonReads = AddonReadFields;
 
 /** The fleet as the program planned it, before anything is registered for its clusters. */
 export interface AddonFleet {

@@ -1,4 +1,5 @@
 import { ClusterIdentity } from "../../common/identity";
+import type { AddonStatusFields } from "../addons/configs";
 import type { AddonName } from "../addons/names";
 
 /** An EKS cluster as discovery sees it. */
@@ -25,7 +26,7 @@ export type EbsCsiDriver = "installed" | "missing" | "unknown";
  * `endpoint` and `certificateAuthority` (public values) are what a later deploy needs to keep the agent's resources
  * of a cluster it cannot read.
  */
-export interface ClusterStatus {
+export interface ClusterStatus extends AddonStatusFields {
     name: string;
     region: string;
     arn: string;
@@ -47,5 +48,5 @@ export interface ClusterStatus {
     awaitsReadiness?: boolean;
     /** The optional add-ons installed there (`addons.*`), on every `installed` or `kept` cluster; none: `[]`. */
     addons?: AddonName[];
-    // An add-on with a line of its own here adds its field to this interface from its folder (`declare module`).
+    // An add-on's own line (fargateInsights) comes from its config.ts (AddonStatusFields).
 }

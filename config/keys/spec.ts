@@ -56,13 +56,18 @@ interface KeySpecFields {
 
 /**
  * An add-on's part of the config (components/addons/<name>/config.ts): its rows of the key table, all under
- * `addons.<name>.`, and its rules across keys, each problem worded as config/parse.ts words its own.
+ * `addons.<name>.`, its rules across keys, each problem worded as config/parse.ts words its own, its images, and the
+ * types it adds to shared ones (components/addons/configs.ts computes them, so the package's declarations keep them).
  */
 export interface AddonConfig {
     name: string;
     keys: readonly ConfigKeySpec[];
     /** The images its manifests reference, locked with the chart's (images/catalog.ts ADDON_IMAGES). */
     images?: readonly AddonImage[];
+    /** The fields it adds to a cluster's line of the `clusters` output (ClusterStatus): `shape<{ ... }>()`. */
+    status?: Shape<object>;
+    /** The program-time reads it takes among the program's options (AddonReads): `shape<{ ... }>()`. */
+    reads?: Shape<object>;
     /** Problems of the add-on's values with the others' (every key's value by its dotted name). */
     problems?(values: Readonly<Record<string, unknown>>, context: { awsRegion?: string }): string[];
 }

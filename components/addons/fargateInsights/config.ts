@@ -1,6 +1,8 @@
 /** Container Insights for EKS Fargate's config keys (`addons.fargateInsights.*`). */
 import { CLUSTER_GLOBS_SCHEMA, LOG_RETENTION_DAYS } from "../../../config/keys/patterns";
 import { AddonConfig, shape } from "../../../config/keys/spec";
+import type { FargateProfileLookup } from "./profiles";
+import type { FargateInsightsStatus } from "./status";
 
 export const fargateInsightsConfig = {
     name: "fargateInsights",
@@ -68,4 +70,12 @@ export const fargateInsightsConfig = {
             tag: "v0.49.0",
         },
     ],
+    status: shape<{
+        /** Container Insights for EKS Fargate, where addons.fargateInsights is on and its globs select the cluster. */
+        fargateInsights?: FargateInsightsStatus;
+    }>(),
+    reads: shape<{
+        /** Whether a cluster has a Fargate profile: the SDK lookup (sdkReads), or a fake in tests. */
+        fargateProfiles?: FargateProfileLookup;
+    }>(),
 } satisfies AddonConfig;

@@ -10,13 +10,6 @@ import { FARGATE_PROFILE_NAME } from "./manifests";
 /** The name of one Fargate profile of the cluster that is not the add-on's own, or undefined when there is none. */
 export type FargateProfileLookup = (cluster: { name: string; region: string }) => Promise<string | undefined>;
 
-declare module "../contract" {
-    interface AddonReads {
-        /** Whether a cluster has a Fargate profile (addons.fargateInsights): the SDK lookup, or a fake in tests. */
-        fargateProfiles?: FargateProfileLookup;
-    }
-}
-
 /** The first profile not named `own` in EKS's pages of profile names; stops reading at the first one found. */
 export async function firstOtherProfile(
     pages: AsyncIterable<{ fargateProfileNames?: string[] }>,

@@ -1,4 +1,4 @@
-/** The add-on's entry in the `clusters` output: types only, added to the shared cluster status (ClusterStatus). */
+/** The add-on's entry in the `clusters` output: types only, which its config.ts adds to the shared ClusterStatus. */
 
 /** What the add-on needs from the cluster, as the `clusters` output records it for a later deploy that cannot read it. */
 export interface FargateInsightsRecord {
@@ -14,11 +14,4 @@ export interface FargateInsightsRecord {
 export interface FargateInsightsStatus extends Partial<FargateInsightsRecord> {
     status: "installed" | "kept" | "skipped";
     reason?: string;
-}
-
-declare module "../../cluster/types" {
-    interface ClusterStatus {
-        /** Container Insights for EKS Fargate, where addons.fargateInsights is on and its globs select the cluster. */
-        fargateInsights?: FargateInsightsStatus;
-    }
 }
