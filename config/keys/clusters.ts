@@ -1,5 +1,5 @@
 import { ConfigKeySpec, shape } from "./spec";
-import { LOG_RETENTION_DAYS } from "./patterns";
+import { CLUSTER_GLOBS_SCHEMA, LOG_RETENTION_RULE } from "./patterns";
 
 /** The agent's Kubernetes identity, the reconciler's logs, and which clusters get the agent. */
 export const CLUSTER_KEYS = [
@@ -27,8 +27,7 @@ export const CLUSTER_KEYS = [
         type: "integer",
         default: 30,
         description: "Days the reconciler functions' CloudWatch logs are kept.",
-        schema: { enum: [...LOG_RETENTION_DAYS] },
-        allowed: `one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+        ...LOG_RETENTION_RULE,
     },
     {
         key: "clusters.include",
@@ -38,7 +37,7 @@ export const CLUSTER_KEYS = [
         default: "",
         description:
             "Name globs of the clusters that get the agent (comma list or YAML list). Blank means every cluster.",
-        schema: { type: "array", items: { type: "string", minLength: 1, maxLength: 100 } },
+        schema: CLUSTER_GLOBS_SCHEMA,
         allowed: "cluster name globs such as prod-* or team-?-eks",
     },
     {
@@ -48,7 +47,7 @@ export const CLUSTER_KEYS = [
         shape: shape<string[]>(),
         default: "",
         description: "Name globs of clusters that never get the agent; wins over clusters.include.",
-        schema: { type: "array", items: { type: "string", minLength: 1, maxLength: 100 } },
+        schema: CLUSTER_GLOBS_SCHEMA,
         allowed: "cluster name globs such as sandbox-*",
     },
     {

@@ -1,5 +1,5 @@
 /** Container Insights for EKS Fargate's config keys (`addons.fargateInsights.*`). */
-import { CLUSTER_GLOBS_SCHEMA, LOG_RETENTION_DAYS } from "../../../config/keys/patterns";
+import { CLUSTER_GLOBS_SCHEMA, LOG_RETENTION_RULE } from "../../../config/keys/patterns";
 import { AddonConfig, shape } from "../../../config/keys/spec";
 import type { FargateProfileLookup } from "./profiles";
 import type { FargateInsightsStatus } from "./status";
@@ -56,8 +56,7 @@ export const fargateInsightsConfig = {
             type: "integer",
             default: 30,
             description: "Days the /aws/containerinsights/<cluster>/performance log groups are kept.",
-            schema: { enum: [...LOG_RETENTION_DAYS] },
-            allowed: `one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+            ...LOG_RETENTION_RULE,
         },
     ] as const,
     images: [
