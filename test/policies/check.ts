@@ -6,7 +6,7 @@ import { ChartHardening, chartHardening, hardenObject } from "../../components/c
 import { policies } from "../../policies/policies";
 import { checkResources } from "../../policies/offline/engine";
 import { parseInput, readInputs } from "../../policies/offline/inputs";
-import { effectiveConfig } from "../../policies/offline/policyConfig";
+import { EffectiveConfig, effectiveConfig } from "../../policies/offline/policyConfig";
 import { CheckResult, OfflineResource, Violation } from "../../policies/offline/types";
 
 export const FIXTURES = join(__dirname, "fixtures");
@@ -16,11 +16,29 @@ export const fixture = (name: string) => join(FIXTURES, name);
 export const ACCOUNT = "123456789012";
 export const baseConfig = () => ({ "ecr-image-allowed-registry": { accountId: ACCOUNT, region: "us-east-1" } });
 
+/** Configs already read in this process, by their JSON. */
+const readConfigs = new Map<string, Map<string, EffectiveConfig>>();
+
+/**
+ * The pack's config as effectiveConfig reads it (validated against each policy's schema, defaults filled in), read
+ * once per distinct config in this process: it compiles every policy's schema each time, which was most of a policy
+ * check's CPU in the suite. Each caller gets its own copy; a config that fails is not kept (the next read throws too).
+ */
+export function effectiveConfigOf(config: unknown): Map<string, EffectiveConfig> {
+    const key = JSON.stringify(config) ?? "undefined";
+    let read = readConfigs.get(key);
+    if (!read) {
+        read = effectiveConfig(config, policies);
+        readConfigs.set(key, read);
+    }
+    return structuredClone(read);
+}
+
 export async function checkFixtures(
     names: string[],
     config: Record<string, unknown> = baseConfig(),
 ): Promise<CheckResult> {
-    return checkResources(readInputs(names.map(fixture)), policies, effectiveConfig(config, policies));
+    return checkResources(readInputs(names.map(fixture)), policies, effectiveConfigOf(config));
 }
 
 export interface ResourceSpec {
@@ -49,7 +67,7 @@ export async function checkStack(
         props: s.props,
         propertyDependencies: s.propertyDependencies ?? {},
     }));
-    return checkResources([{ source: "test", resources }], policies, effectiveConfig(config, policies), options);
+    return checkResources([{ source: "test", resources }], policies, effectiveConfigOf(config), options);
 }
 
 export const of = (result: CheckResult, policy: string): Violation[] =>
@@ -79,5 +97,5 @@ export async function checkHardenedChart(
         .filter((d) => d !== null);
     const hardened = documents.map((d) => hardenObject(String(d.kind), d, plan));
     const text = hardened.map((d) => stringify(d)).join("---\n");
-    return checkResources([parseInput(text, "agent-chart.hardened.yaml")], policies, effectiveConfig(config, policies));
+    return checkResources([parseInput(text, "agent-chart.hardened.yaml")], policies, effectiveConfigOf(config));
 }

@@ -14,6 +14,7 @@ import { policies } from "../../policies/policies";
 import { checkResources } from "../../policies/offline/engine";
 import { effectiveConfig } from "../../policies/offline/policyConfig";
 import { CheckResult, OfflineResource } from "../../policies/offline/types";
+import { effectiveConfigOf } from "./check";
 import { baseConfig, ProgramRun, Registration, runProgram, unwrap } from "../harness";
 
 const POLICIES_DIR = join(__dirname, "..", "..", "policies");
@@ -41,7 +42,7 @@ async function checkProgram(
 ): Promise<CheckResult> {
     const run = await runProgram(config, { fleet: FLEET, awsRegion: "us-east-1" });
     const resources = asPolicySubjects(run.resources.filter(keep));
-    return checkResources([{ source: "program", resources }], policies, effectiveConfig(undefined, policies));
+    return checkResources([{ source: "program", resources }], policies, effectiveConfigOf(undefined));
 }
 
 describe("the program passes its own policy pack", () => {
@@ -79,7 +80,7 @@ describe("the program passes its own policy pack", () => {
         const result = await checkResources(
             [{ source: "program", resources: asPolicySubjects(run.resources) }],
             policies,
-            effectiveConfig(undefined, policies),
+            effectiveConfigOf(undefined),
         );
         assert.deepEqual(
             result.violations.map((v) => `${v.level} ${v.policy}`),
@@ -282,7 +283,7 @@ describe("both add-ons as rendered pass the committed stack pack configs", () =>
         const result = await checkResources(
             [{ source: "program", resources: asPolicySubjects(run.resources) }],
             policies,
-            effectiveConfig(committedConfig(stack, lock), policies),
+            effectiveConfigOf(committedConfig(stack, lock)),
         );
         const helpers = run.ofType("kubernetes:apps/v1:Deployment").filter((d) => d.name.includes("cni-metrics"));
         const collectors = run.ofType("kubernetes:apps/v1:StatefulSet");

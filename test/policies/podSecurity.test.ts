@@ -12,6 +12,7 @@ import {
     checkFixtures,
     checkHardenedChart,
     checkStack,
+    effectiveConfigOf,
     fixture,
     of,
     PSS_POLICY,
@@ -390,7 +391,7 @@ describe("policy k8s-pod-security-restricted: exceptions", () => {
         const result = await checkResources(
             [parseInput(text, "elsewhere.yaml")],
             policies,
-            effectiveConfig(baseConfig(), policies),
+            effectiveConfigOf(baseConfig()),
         );
         const hits = ruleHits(result);
         assert.ok(hits.some((h) => h === "DaemonSet/default/nops-datadog agent privileged"));

