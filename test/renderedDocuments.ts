@@ -206,8 +206,18 @@ export function deployerDocuments(configName: string, config: Record<string, str
     });
 }
 
-/** Every document, from every configuration (the same document rendered by several appears once per configuration). */
-export async function renderedDocuments(): Promise<RenderedDocument[]> {
+let rendered: Promise<RenderedDocument[]> | undefined;
+
+/**
+ * Every document, from every configuration (the same document rendered by several appears once per configuration).
+ * Four program runs, made once per process for the files that read them (none changes a document).
+ */
+export function renderedDocuments(): Promise<RenderedDocument[]> {
+    rendered ??= render();
+    return rendered;
+}
+
+async function render(): Promise<RenderedDocument[]> {
     const all: RenderedDocument[] = [];
     for (const [name, config] of Object.entries(DOCUMENT_CONFIGS)) {
         const run = await runProgram(config, {
