@@ -1,5 +1,7 @@
 /** The environment of an offline engine run: the tier's binaries first on PATH, its plugin home, a file backend. */
-import { delimiter } from "node:path";
+import { readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import YAML from "yaml";
 import { fileBackendUrl } from "../automation/fileBackend";
 import { enginePaths } from "./paths";
 
@@ -12,6 +14,22 @@ export interface EngineEnvOptions {
     aws?: Record<string, string>;
     /** The tier's directory (.engine by default). */
     engineDir?: string;
+}
+
+function tsconfigEnv(): Record<string, string> {
+    const tsconfig = programTsconfig();
+    return tsconfig ? { PULUMI_NODEJS_TSCONFIG_PATH: tsconfig } : {};
+}
+
+/**
+ * Pulumi.yaml's `runtime.options.tsconfig`, as the language host hands it to the program (PULUMI_NODEJS_TSCONFIG_PATH).
+ * The tier's host is v3.68.0, which took runtime options as flags; the v3.276 CLI sends them in the RPC instead, so the
+ * tier passes this one on itself. Without it every preview and up would type-check the program again (docs/fleet.md).
+ */
+export function programTsconfig(projectFile = join(__dirname, "..", "Pulumi.yaml")): string | undefined {
+    const project = YAML.parse(readFileSync(projectFile, "utf8"));
+    const tsconfig = project?.runtime?.options?.tsconfig;
+    return typeof tsconfig === "string" ? tsconfig : undefined;
 }
 
 export function engineEnv(options: EngineEnvOptions): NodeJS.ProcessEnv {
@@ -29,6 +47,7 @@ export function engineEnv(options: EngineEnvOptions): NodeJS.ProcessEnv {
         NODE_NO_WARNINGS: "1",
         // Reading the file backend's own .pulumi/meta.yaml sees no lock from another process; no telemetry offline.
         PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+        ...tsconfigEnv(),
         ...options.aws,
     };
 }

@@ -6,6 +6,7 @@ import { CONFIG_GROUPS, CONFIG_KEYS, fullKey, groupOf } from "../config";
 import { validateProjectConfig } from "../config/pulumiConfigReplay";
 import { pulumiYamlConfig } from "../config/projectConfig";
 import { withConfigTable } from "../config/docsTable";
+import { engineEnv, programTsconfig } from "../engine/env";
 import { parseConfigSetLine } from "./cliReplay";
 import { readPage, readReadmeAndDocs } from "./docs";
 
@@ -19,6 +20,24 @@ describe("project files", () => {
         assert.equal(project.name, "container-insights");
         assert.equal(project.runtime.name, "nodejs");
         assert.equal(project.stackConfigDir, "stacks");
+    });
+
+    it("compiles the program for preview and up without type-checking it again (npm test does), with SWC", () => {
+        const tsconfig = project.runtime.options.tsconfig;
+        assert.equal(tsconfig, "tsconfig.pulumi.json");
+        const options = JSON.parse(read(tsconfig));
+        assert.equal(options.extends, "./tsconfig.json", "the same compiler options as the type-check");
+        // Pulumi's run script reads noCheck from this file itself (not through extends) to choose transpile-only.
+        assert.equal(options.compilerOptions.noCheck, true);
+        assert.equal(options["ts-node"].swc, true);
+        const dependencies = JSON.parse(read("package.json")).devDependencies;
+        assert.ok(dependencies["@swc/core"], "npm install (and the watch image's npm ci) installs SWC");
+        assert.equal(JSON.parse(read("tsconfig.json")).compilerOptions.noCheck, undefined, "editors and tsc check");
+    });
+
+    it("hands the engine tier's older language host the same tsconfig the current host reads from Pulumi.yaml", () => {
+        assert.equal(programTsconfig(), project.runtime.options.tsconfig);
+        assert.equal(engineEnv({ stateDir: "/tmp/x" }).PULUMI_NODEJS_TSCONFIG_PATH, project.runtime.options.tsconfig);
     });
 
     it("states the Node.js it supports once, the same in package.json's engines and the README's prerequisites", () => {
