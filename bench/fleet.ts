@@ -1,12 +1,15 @@
 /**
  * npm run bench:fleet [-- --json] [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2]
- *   [--groups 1]
+ *   [--groups 1 | --per-stack 20] [--single 10,50]
  * The fleet's benchmark on the real engine (the engine tier's CLI, language host and Kubernetes provider, the stand-in
  * AWS provider on the emulator, the chart rendered to a directory).
  * engineCost: a stack's fixed cost and its cost per resource (bench/engineCost.ts), which decide the fleet's stack
  * size (docs/fleet.md). singleStack and fanout (with --clusters): the whole program in one stack, and the same fleet
  * as an account stack plus a cluster stack per region (per group of a region with --groups) through `fleet up` (first
- * up, then a no-change run of every stack). A size that fails is reported with its error and the rest still run; the
+ * up, then a no-change run of every stack). --per-stack N picks the groups for each size as an operator would: each
+ * region split into ceil(clusters in the region / N) groups (--groups ceil(100 / 20) = 5 at 1,000 clusters over 10
+ * regions). --single: the sizes at which one stack is measured too (default: every --clusters size); one stack of
+ * 1,000 clusters would run a thousand Kubernetes provider processes for hours. A size that fails is reported with its error and the rest still run; the
  * exit code is then 1.
  */
 import { statSync } from "node:fs";
@@ -20,7 +23,7 @@ import { DeployedStack, ROLE_NAME, STACK } from "../test/engine/stack";
 import { StackCost, fitStackCost, measureStackCost } from "./engineCost";
 
 const USAGE =
-    "usage: npm run bench:fleet -- [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2] [--groups 1] [--json]";
+    "usage: npm run bench:fleet -- [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2] [--groups 1 | --per-stack 20] [--single 10,50] [--json]";
 const REGIONS = [
     "us-east-1",
     "us-east-2",
@@ -108,6 +111,14 @@ async function fanout(clusters: number, regions: number, concurrency: number, gr
     }
 }
 
+/** The groups per region that keep each cluster stack near `perStack` clusters, or the fixed `--groups`. */
+function groupsFor(clusters: number, regions: number, choice: { groups: number } | { perStack: number }) {
+    if ("groups" in choice) {
+        return choice.groups;
+    }
+    return Math.max(1, Math.ceil(clusters / Math.min(regions, clusters) / choice.perStack));
+}
+
 function sizes(text: string, flag: string): number[] {
     return text.split(",").map((part) => {
         const size = Number(part);
@@ -127,11 +138,12 @@ async function main(args: string[]): Promise<number> {
     let clusters: number[];
     let regions: number;
     let concurrency: number;
-    let groups: number;
+    let singleSizes: number[];
+    let grouping: { groups: number } | { perStack: number };
     let json: boolean;
     try {
         const flags = parseFlags(undefined, args, {
-            values: ["resources", "clusters", "regions", "concurrency", "groups"],
+            values: ["resources", "clusters", "regions", "concurrency", "groups", "per-stack", "single"],
             switches: { json: undefined },
         });
         json = flags.switches.has("json");
@@ -140,7 +152,13 @@ async function main(args: string[]): Promise<number> {
         clusters = flags.values.clusters ? sizes(flags.values.clusters, "clusters") : [];
         [regions] = sizes(flags.values.regions ?? "10", "regions");
         [concurrency] = sizes(flags.values.concurrency ?? "2", "concurrency");
-        [groups] = sizes(flags.values.groups ?? "1", "groups");
+        singleSizes = flags.values.single ? sizes(flags.values.single, "single") : clusters;
+        if (flags.values.groups && flags.values["per-stack"]) {
+            throw new UsageError("--groups and --per-stack are two ways to choose the groups: give one");
+        }
+        grouping = flags.values["per-stack"]
+            ? { perStack: sizes(flags.values["per-stack"], "per-stack")[0] }
+            : { groups: sizes(flags.values.groups ?? "1", "groups")[0] };
         if (regions > REGIONS.length) {
             throw new UsageError(`--regions goes up to ${REGIONS.length}`);
         }
@@ -169,8 +187,11 @@ async function main(args: string[]): Promise<number> {
     const single = [];
     const fanned = [];
     for (const size of clusters) {
-        process.stderr.write(`▶ ${size} clusters in one stack\n`);
-        single.push({ clusters: size, ...(await measured("one stack", () => singleStack(size, regions))) });
+        if (singleSizes.includes(size)) {
+            process.stderr.write(`▶ ${size} clusters in one stack\n`);
+            single.push({ clusters: size, ...(await measured("one stack", () => singleStack(size, regions))) });
+        }
+        const groups = groupsFor(size, regions, grouping);
         process.stderr.write(
             `▶ ${size} clusters over ${Math.min(regions, size)} regions in ${groups} group(s) each, fleet up at concurrency ${concurrency}\n`,
         );
