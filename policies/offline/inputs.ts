@@ -111,13 +111,23 @@ function expandLists(object: Json, source: string, where: string): [Json, string
     });
 }
 
+/** A .json file's problem in JSON's words (it is read as YAML, JSON's superset, whose message would puzzle). */
+function jsonProblem(text: string): string {
+    try {
+        JSON.parse(text);
+        return "not valid JSON";
+    } catch (error) {
+        return `not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+    }
+}
+
 function manifestResources(text: string, source: string): OfflineResource[] {
     let documents: unknown[];
     try {
         documents = readYamlDocuments(text);
     } catch (error) {
         if (error instanceof YamlError) {
-            throw new InputError(source, error.message);
+            throw new InputError(source, extname(source).toLowerCase() === ".json" ? jsonProblem(text) : error.message);
         }
         throw error;
     }

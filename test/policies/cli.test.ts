@@ -93,6 +93,7 @@ describe("offline policy check (npm run policy-check)", () => {
     it("exits 2 on unparseable or unreadable input, saying which file and why, and prints nothing on stdout", async () => {
         const cases: [string[], RegExp][] = [
             [[fixture("broken.yaml")], /broken\.yaml: not valid YAML at line 4: missed comma/],
+            [[fixture("broken.json")], /broken\.json: not valid JSON: Expected ',' or '}' after property value/],
             [[fixture("not-kubernetes.yaml")], /not-kubernetes\.yaml: document 1 is not a Kubernetes object/],
             [[fixture("missing.yaml")], /missing\.yaml: cannot be read: no such file or directory \(ENOENT\)/],
             [[fixture("nonroot-good.yaml"), fixture("broken.yaml")], /broken\.yaml/],
