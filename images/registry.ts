@@ -54,6 +54,11 @@ export interface SignatureRef {
 
 export class RegistryError extends Error {}
 
+/** The registry could not be reached at all (its name does not resolve, nothing listens, no route, no answer in time). */
+export class RegistryUnreachableError extends RegistryError {}
+
+const UNREACHABLE_CAUSES = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH"]);
+
 const sha256 = (bytes: Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
 function parseChallenge(header: string | null): Record<string, string> | undefined {
@@ -86,7 +91,10 @@ export class RegistryClient {
         } catch (error) {
             const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
             const why = cause ? `${errorMessage(error)} (${cause.code ?? cause.message})` : errorMessage(error);
-            throw new RegistryError(`${init.method ?? "GET"} ${url} failed: ${why}`);
+            const unreachable =
+                UNREACHABLE_CAUSES.has(cause?.code ?? "") || (error instanceof Error && error.name === "TimeoutError");
+            const Failure = unreachable ? RegistryUnreachableError : RegistryError;
+            throw new Failure(`${init.method ?? "GET"} ${url} failed: ${why}`);
         }
     }
 

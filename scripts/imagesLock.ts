@@ -11,11 +11,11 @@
 import { GetAuthorizationTokenCommand, ECRPUBLICClient } from "@aws-sdk/client-ecr-public";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ADDON_IMAGES, CHART_IMAGES, imageKey } from "../images/catalog";
+import { ADDON_IMAGES, CHART_IMAGES, imageKey, splitRepository } from "../images/catalog";
 import { IMAGES_LOCK_FILE, ImageLock, LockedImage, buildLock, readImageLock, serializeLock } from "../images/lock";
 import { MissingCredentialsError, ecrAuthorizations } from "../images/ecrAuth";
 import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetrics/image";
-import { BasicCredentials, RegistryClient } from "../images/registry";
+import { BasicCredentials, RegistryClient, RegistryUnreachableError } from "../images/registry";
 import { readStackConfig } from "./stackConfig";
 import { errorMessage } from "../common/errors";
 import { ParsedFlags, UsageError, parseFlags, wantsHelp } from "../policies/lib/cliArgs";
@@ -62,7 +62,10 @@ export function wantedImages(projectDir = ROOT, cniMetricsRegions: readonly stri
     return [...wanted.values()];
 }
 
-/** Resolves each image; throws one error naming every image that failed, so a partial lock is never written. */
+/**
+ * Resolves each image; throws one error naming every image that failed, so a partial lock is never written. A registry
+ * that cannot be reached is tried once: its other images are reported in one line with it, not one failure each.
+ */
 export async function lockImages(
     wanted: WantedImage[],
     client: RegistryClient,
@@ -70,7 +73,14 @@ export async function lockImages(
 ): Promise<ImageLock> {
     const images: LockedImage[] = [];
     const failures: string[] = [];
+    const unreachable = new Map<string, { why: string; skipped: number }>();
     for (const { repository, tag } of wanted) {
+        const { registry } = splitRepository(repository);
+        const down = unreachable.get(registry);
+        if (down) {
+            down.skipped += 1;
+            continue;
+        }
         try {
             const manifest = await client.resolveTag(repository, tag);
             const signatures = await client.findSignatures(repository, manifest.digest);
@@ -88,8 +98,16 @@ export async function lockImages(
             if (error instanceof MissingCredentialsError) {
                 throw error;
             }
+            if (error instanceof RegistryUnreachableError) {
+                unreachable.set(registry, { why: `${imageKey(repository, tag)}: ${errorMessage(error)}`, skipped: 0 });
+                continue;
+            }
             failures.push(`${imageKey(repository, tag)}: ${errorMessage(error)}`);
         }
+    }
+    for (const [registry, { why, skipped }] of unreachable) {
+        const others = skipped === 0 ? "" : ` (${skipped} more of its images not tried)`;
+        failures.push(`${registry} cannot be reached${others}; images:lock needs network access to it. ${why}`);
     }
     if (failures.length > 0) {
         throw new Error(`images:lock resolved nothing into the lock; these images failed:\n  ${failures.join("\n  ")}`);

@@ -155,6 +155,24 @@ describe("images lock against a fake OCI registry", () => {
         );
     });
 
+    it("tries an unreachable registry once and reports the images it did not try in the same line", async () => {
+        const registry = await new FakeOciRegistry().start();
+        const url = registry.baseUrl;
+        await registry.close();
+        const out = join(dir, "lock.json");
+        await assert.rejects(
+            main(["--registry", `public.ecr.aws=${url}`, "--out", out], () => undefined),
+            (error: Error) => {
+                const lines = error.message.split("\n").slice(1);
+                assert.equal(lines.length, 1, error.message);
+                assert.match(lines[0], /public\.ecr\.aws cannot be reached \(\d+ more of its images not tried\)/);
+                assert.match(lines[0], /needs network access to it\. public\.ecr\.aws\/\S+: HEAD .* \(ECONNREFUSED\)/);
+                return true;
+            },
+        );
+        assert.equal(existsSync(out), false);
+    });
+
     it("records each image config's User, read through the index, each platform manifest and its config blob", async () => {
         const registry = await new FakeOciRegistry().start();
         open.push(registry);
