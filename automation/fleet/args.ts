@@ -63,6 +63,19 @@ function wholeNumber(command: string, flag: string, value: string, min: number):
     return number;
 }
 
+/** --shards N: this pod's share, from the index a Kubernetes Indexed Job gives it. */
+function shardFlag(command: string, value: string, env: NodeJS.ProcessEnv): { index: number; count: number } {
+    const count = wholeNumber(command, "shards", value, 1);
+    const index = env.JOB_COMPLETION_INDEX;
+    if (index === undefined || !/^\d+$/.test(index) || Number(index) >= count) {
+        throw new UsageError(
+            `--shards ${count} needs JOB_COMPLETION_INDEX from 0 to ${count - 1} (set by a Kubernetes Indexed Job; got ${JSON.stringify(index ?? null)})`,
+            command,
+        );
+    }
+    return { index: Number(index), count };
+}
+
 export function parseFleetArguments(args: string[], env: NodeJS.ProcessEnv): FleetArguments {
     const command = "fleet";
     const [action, ...rest] = args;
@@ -77,51 +90,66 @@ export function parseFleetArguments(args: string[], env: NodeJS.ProcessEnv): Fle
     if (action === "migrate") {
         return parseMigrateArguments(command, rest);
     }
-    const flags = parseFlags(command, rest, {
-        values: ["env", "accounts", "role", "regions", "concurrency", "groups", "shards", "journal"],
-        switches: { all: undefined, yes: "y" },
-    });
+    const problems = new UsageProblems(command);
+    const flags = parseFlags(
+        command,
+        rest,
+        {
+            values: ["env", "accounts", "role", "regions", "concurrency", "groups", "shards", "journal"],
+            switches: { all: undefined, yes: "y" },
+        },
+        problems,
+    );
     if (flags.positionals.length > 0) {
-        throw new UsageError(`unexpected argument ${flags.positionals[0]}`, command);
+        problems.add(`unexpected argument ${flags.positionals[0]}`);
     }
-    const environment = environmentFlag(command, flags.values.env);
+    const environment = problems.check(() => environmentFlag(command, flags.values.env));
     if (action === "up" && !flags.switches.has("yes")) {
-        throw new UsageError("fleet up needs --yes: it changes real resources in every account", command);
+        problems.add("fleet up needs --yes: it changes real resources in every account");
     }
-    let accounts: AccountSource | undefined;
-    let roleName: string | undefined;
-    try {
-        accounts = flags.values.accounts === undefined ? undefined : accountSource(flags.values.accounts);
-        roleName = flags.values.role === undefined ? undefined : roleNameFlag(flags.values.role);
-    } catch (error) {
-        throw new UsageError((error as Error).message, command);
+    const asUsage =
+        <T>(read: () => T) =>
+        () => {
+            try {
+                return read();
+            } catch (error) {
+                throw error instanceof UsageError ? error : new UsageError((error as Error).message, command);
+            }
+        };
+    const accounts =
+        flags.values.accounts === undefined
+            ? undefined
+            : problems.check(asUsage(() => accountSource(flags.values.accounts!)));
+    const roleName =
+        flags.values.role === undefined ? undefined : problems.check(asUsage(() => roleNameFlag(flags.values.role!)));
+    if (flags.values.accounts !== undefined && flags.values.role === undefined) {
+        problems.add("--accounts needs --role: the role assumed in each member account");
     }
-    if (accounts && !roleName) {
-        throw new UsageError("--accounts needs --role: the role assumed in each member account", command);
-    }
-    let shard: FleetArguments["shard"];
-    if (flags.values.shards !== undefined) {
-        const count = wholeNumber(command, "shards", flags.values.shards, 1);
-        const index = env.JOB_COMPLETION_INDEX;
-        if (index === undefined || !/^\d+$/.test(index) || Number(index) >= count) {
-            throw new UsageError(
-                `--shards ${count} needs JOB_COMPLETION_INDEX from 0 to ${count - 1} (set by a Kubernetes Indexed Job; got ${JSON.stringify(index ?? null)})`,
-                command,
-            );
-        }
-        shard = { index: Number(index), count };
-    }
+    const shard =
+        flags.values.shards === undefined
+            ? undefined
+            : problems.check(() => shardFlag(command, flags.values.shards!, env));
+    const regions =
+        flags.values.regions === undefined
+            ? undefined
+            : problems.check(() => regionsFlag(command, flags.values.regions!));
+    const concurrency = problems.check(() =>
+        flags.values.concurrency === undefined
+            ? DEFAULT_CONCURRENCY
+            : wholeNumber(command, "concurrency", flags.values.concurrency, 1),
+    );
+    const groups = problems.check(() =>
+        flags.values.groups === undefined ? 1 : wholeNumber(command, "groups", flags.values.groups, 1),
+    );
+    problems.throwIfAny();
     return {
         action: action as FleetAction,
-        environment,
+        environment: environment!,
         ...(accounts ? { accounts } : {}),
         ...(roleName ? { roleName } : {}),
-        ...(flags.values.regions !== undefined ? { regions: regionsFlag(command, flags.values.regions) } : {}),
-        concurrency:
-            flags.values.concurrency === undefined
-                ? DEFAULT_CONCURRENCY
-                : wholeNumber(command, "concurrency", flags.values.concurrency, 1),
-        groups: flags.values.groups === undefined ? 1 : wholeNumber(command, "groups", flags.values.groups, 1),
+        ...(regions ? { regions } : {}),
+        concurrency: concurrency!,
+        groups: groups!,
         ...(shard ? { shard } : {}),
         ...(flags.values.journal ? { journal: flags.values.journal } : {}),
         all: flags.switches.has("all"),

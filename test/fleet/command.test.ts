@@ -141,6 +141,40 @@ describe("fleet command", () => {
         );
     });
 
+    it("flags: every problem is reported at once, not only the first", () => {
+        assert.throws(
+            () =>
+                parseFleetArguments(
+                    [
+                        "up",
+                        "--env",
+                        "prod",
+                        "--accounts",
+                        "organization",
+                        "--concurrency",
+                        "0",
+                        "--groups",
+                        "x",
+                        "--bogus",
+                    ],
+                    {},
+                ),
+            (e: Error) => {
+                assert.ok(e instanceof UsageError);
+                for (const problem of [
+                    /--bogus/,
+                    /needs --yes/,
+                    /--accounts needs --role/,
+                    /--concurrency "0" is not a whole number/,
+                    /--groups "x" is not a whole number/,
+                ]) {
+                    assert.match(e.message, problem);
+                }
+                return true;
+            },
+        );
+    });
+
     it("the program digest is one sha256 of the program's files, stable between runs", () => {
         assert.match(programDigest(), /^[0-9a-f]{64}$/);
         assert.equal(programDigest(), programDigest());
