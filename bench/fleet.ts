@@ -1,6 +1,6 @@
 /**
  * npm run bench:fleet [-- --json] [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2]
- *   [--groups 1 | --per-stack 20] [--single 10,50]
+ *   [--groups 1 | --per-stack 20] [--single 10,50] [--single-limit 20]
  * The fleet's benchmark on the real engine (the engine tier's CLI, language host and Kubernetes provider, the stand-in
  * AWS provider on the emulator, the chart rendered to a directory).
  * engineCost: a stack's fixed cost and its cost per resource (bench/engineCost.ts), which decide the fleet's stack
@@ -9,10 +9,11 @@
  * up, then a no-change run of every stack). --per-stack N picks the groups for each size as an operator would: each
  * region split into ceil(clusters in the region / N) groups (--groups ceil(100 / 20) = 5 at 1,000 clusters over 10
  * regions). --single: the sizes at which one stack is measured too (default: every --clusters size); one stack of
- * 1,000 clusters would run a thousand Kubernetes provider processes for hours. A size that fails is reported with its error and the rest still run; the
+ * 1,000 clusters would run a thousand Kubernetes provider processes for hours. --single-limit M (minutes, default 20)
+ * stops a one-stack first up that runs longer and reports how far it got (stoppedAfterMs, resourcesAtStop). A size that fails is reported with its error and the rest still run; the
  * exit code is then 1.
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { UsageError, USAGE_EXIT_CODE, parseFlags, wantsHelp } from "../policies/lib/cliArgs";
@@ -23,7 +24,7 @@ import { DeployedStack, ROLE_NAME, STACK } from "../test/engine/stack";
 import { StackCost, fitStackCost, measureStackCost } from "./engineCost";
 
 const USAGE =
-    "usage: npm run bench:fleet -- [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2] [--groups 1 | --per-stack 20] [--single 10,50] [--json]";
+    "usage: npm run bench:fleet -- [--resources 1,50,200,800] [--clusters 10,50] [--regions 10] [--concurrency 2] [--groups 1 | --per-stack 20] [--single 10,50] [--single-limit 20] [--json]";
 const REGIONS = [
     "us-east-1",
     "us-east-2",
@@ -46,15 +47,21 @@ function fleetOf(clusters: number, regions: number): Fleet {
 
 class RunFailed extends Error {}
 
-async function timed<T extends { status: number; stdout: string }>(run: () => Promise<T>, what: string) {
-    const started = process.hrtime.bigint();
-    const result = await run();
+const msSince = (started: bigint) => Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+
+/** Throws RunFailed, with the failing lines, unless the command succeeded. */
+function succeeded(result: { status: number; stdout: string }, what: string): void {
     if (result.status !== 0) {
         const lines = result.stdout.trim().split("\n");
         const failed = lines.filter((line) => / failed /.test(line)).slice(0, 3);
         throw new RunFailed(`${what} exited ${result.status}: ${[...failed, lines.at(-1)].join(" | ")}`);
     }
-    return Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+}
+
+async function timed<T extends { status: number; stdout: string }>(run: () => Promise<T>, what: string) {
+    const started = process.hrtime.bigint();
+    succeeded(await run(), what);
+    return msSince(started);
 }
 
 /** A measurement, or the error that ended it (the benchmark goes on with the next one). */
@@ -70,16 +77,25 @@ async function measured<T extends object>(what: string, measure: () => Promise<T
     }
 }
 
-async function singleStack(clusters: number, regions: number) {
+/** One stack's first up and no-change up; a first up past `limitMs` is stopped and reported as far as it got. */
+async function singleStack(clusters: number, regions: number, limitMs: number) {
     const stack = await DeployedStack.create("irsa", fleetOf(clusters, regions));
     try {
-        const up =
-            (...flags: string[]) =>
-            () =>
-                stack.up("--skip-preview", ...flags);
-        const firstUpMs = await timed(up(), "pulumi up");
-        const noChangeUpMs = await timed(up("--expect-no-changes"), "no-change up");
         const path = join(stack.workspace.stateDir, ".pulumi", "stacks", "container-insights", `${STACK}.json`);
+        const started = process.hrtime.bigint();
+        const first = await stack.upWithin(limitMs, "--skip-preview");
+        const firstUpMs = msSince(started);
+        if (first.signal) {
+            const state = JSON.parse(readFileSync(path, "utf8"));
+            return {
+                clusters,
+                stoppedAfterMs: firstUpMs,
+                resourcesAtStop: state.checkpoint?.latest?.resources?.length ?? 0,
+                stateBytes: statSync(path).size,
+            };
+        }
+        succeeded(first, "pulumi up");
+        const noChangeUpMs = await timed(() => stack.up("--skip-preview", "--expect-no-changes"), "no-change up");
         return { clusters, firstUpMs, noChangeUpMs, stateBytes: statSync(path).size };
     } finally {
         await stack.dispose();
@@ -139,11 +155,21 @@ async function main(args: string[]): Promise<number> {
     let regions: number;
     let concurrency: number;
     let singleSizes: number[];
+    let singleLimitMs: number;
     let grouping: { groups: number } | { perStack: number };
     let json: boolean;
     try {
         const flags = parseFlags(undefined, args, {
-            values: ["resources", "clusters", "regions", "concurrency", "groups", "per-stack", "single"],
+            values: [
+                "resources",
+                "clusters",
+                "regions",
+                "concurrency",
+                "groups",
+                "per-stack",
+                "single",
+                "single-limit",
+            ],
             switches: { json: undefined },
         });
         json = flags.switches.has("json");
@@ -153,6 +179,7 @@ async function main(args: string[]): Promise<number> {
         [regions] = sizes(flags.values.regions ?? "10", "regions");
         [concurrency] = sizes(flags.values.concurrency ?? "2", "concurrency");
         singleSizes = flags.values.single ? sizes(flags.values.single, "single") : clusters;
+        singleLimitMs = sizes(flags.values["single-limit"] ?? "20", "single-limit")[0] * 60_000;
         if (flags.values.groups && flags.values["per-stack"]) {
             throw new UsageError("--groups and --per-stack are two ways to choose the groups: give one");
         }
@@ -189,7 +216,10 @@ async function main(args: string[]): Promise<number> {
     for (const size of clusters) {
         if (singleSizes.includes(size)) {
             process.stderr.write(`▶ ${size} clusters in one stack\n`);
-            single.push({ clusters: size, ...(await measured("one stack", () => singleStack(size, regions))) });
+            single.push({
+                clusters: size,
+                ...(await measured("one stack", () => singleStack(size, regions, singleLimitMs))),
+            });
         }
         const groups = groupsFor(size, regions, grouping);
         process.stderr.write(

@@ -118,7 +118,14 @@ export class DeployedStack {
 
     /** `pulumi up` of the stack, without the policy pack (`npm run up` adds it: firstDeploy.test.ts). */
     up(...flags: string[]) {
-        return this.workspace.run("pulumi", ["up", "--yes", "--non-interactive", "--stack", STACK, ...flags]);
+        return this.upWithin(undefined, ...flags);
+    }
+
+    /** `up`, stopped (SIGTERM, the result's `signal`) when it runs longer than `timeoutMs`. */
+    upWithin(timeoutMs: number | undefined, ...flags: string[]) {
+        return this.workspace.run("pulumi", ["up", "--yes", "--non-interactive", "--stack", STACK, ...flags], {
+            timeoutMs,
+        });
     }
 
     /** `pulumi preview` with the policy pack and the stack's pack config, as `npm run up` runs it. */

@@ -13,6 +13,8 @@ export interface CommandResult {
     status: number;
     stdout: string;
     stderr: string;
+    /** The signal that ended the command (SIGTERM when it ran past `timeoutMs`). */
+    signal?: NodeJS.Signals;
 }
 
 /** Skips the calling suite, with one line, when the tier's pieces are not built here. */
@@ -54,15 +56,25 @@ export class Workspace {
     }
 
     /** Runs a command in the checkout with the tier's environment; standard input from `input`. */
-    run(command: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+    run(
+        command: string,
+        args: string[],
+        options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+    ) {
         return new Promise<CommandResult>((resolve, reject) => {
-            const child = spawn(command, args, { cwd: this.dir, env: this.environment(options.env) });
+            const child = spawn(command, args, {
+                cwd: this.dir,
+                env: this.environment(options.env),
+                ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: "SIGTERM" as const } : {}),
+            });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (chunk) => (stdout += chunk));
             child.stderr.on("data", (chunk) => (stderr += chunk));
             child.on("error", reject);
-            child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
+            child.on("close", (code, signal) =>
+                resolve({ status: code ?? 1, stdout, stderr, ...(signal ? { signal } : {}) }),
+            );
             child.stdin.end(options.input ?? "");
         });
     }
