@@ -85,7 +85,7 @@ async function singleStack(clusters: number, regions: number, limitMs: number) {
         const started = process.hrtime.bigint();
         const first = await stack.upWithin(limitMs, "--skip-preview");
         const firstUpMs = msSince(started);
-        if (first.signal) {
+        if (first.timedOut) {
             const state = JSON.parse(readFileSync(path, "utf8"));
             return {
                 clusters,

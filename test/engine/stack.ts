@@ -121,7 +121,7 @@ export class DeployedStack {
         return this.upWithin(undefined, ...flags);
     }
 
-    /** `up`, stopped (SIGTERM, the result's `signal`) when it runs longer than `timeoutMs`. */
+    /** `up`, stopped (SIGTERM; the result's `timedOut`) when it runs longer than `timeoutMs`. */
     upWithin(timeoutMs: number | undefined, ...flags: string[]) {
         return this.workspace.run("pulumi", ["up", "--yes", "--non-interactive", "--stack", STACK, ...flags], {
             timeoutMs,

@@ -13,8 +13,8 @@ export interface CommandResult {
     status: number;
     stdout: string;
     stderr: string;
-    /** The signal that ended the command (SIGTERM when it ran past `timeoutMs`). */
-    signal?: NodeJS.Signals;
+    /** It ran past `timeoutMs` and was stopped (SIGTERM, which the Pulumi CLI answers by cancelling, exit 1). */
+    timedOut?: boolean;
 }
 
 /** Skips the calling suite, with one line, when the tier's pieces are not built here. */
@@ -62,19 +62,23 @@ export class Workspace {
         options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
     ) {
         return new Promise<CommandResult>((resolve, reject) => {
-            const child = spawn(command, args, {
-                cwd: this.dir,
-                env: this.environment(options.env),
-                ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: "SIGTERM" as const } : {}),
-            });
+            const child = spawn(command, args, { cwd: this.dir, env: this.environment(options.env) });
+            let timedOut = false;
+            const timer = options.timeoutMs
+                ? setTimeout(() => {
+                      timedOut = true;
+                      child.kill("SIGTERM");
+                  }, options.timeoutMs)
+                : undefined;
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (chunk) => (stdout += chunk));
             child.stderr.on("data", (chunk) => (stderr += chunk));
             child.on("error", reject);
-            child.on("close", (code, signal) =>
-                resolve({ status: code ?? 1, stdout, stderr, ...(signal ? { signal } : {}) }),
-            );
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                resolve({ status: code ?? 1, stdout, stderr, ...(timedOut ? { timedOut } : {}) });
+            });
             child.stdin.end(options.input ?? "");
         });
     }
