@@ -1,5 +1,5 @@
 /** The environment of an offline engine run: the tier's binaries first on PATH, its plugin home, a file backend. */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import YAML from "yaml";
 import { fileBackendUrl } from "../automation/fileBackend";
@@ -12,12 +12,18 @@ export interface EngineEnvOptions {
     passphrase?: string;
     /** The AWS emulator's variables (endpoints, dummy credentials, region). */
     aws?: Record<string, string>;
+    /**
+     * The directory of the project the command runs (its Pulumi.yaml): its `runtime.options.tsconfig`, if any, is
+     * passed on as the current language host does for that project only.
+     */
+    program?: string;
     /** The tier's directory (.engine by default). */
     engineDir?: string;
 }
 
-function tsconfigEnv(): Record<string, string> {
-    const tsconfig = programTsconfig();
+function tsconfigEnv(program: string | undefined): Record<string, string> {
+    const projectFile = program === undefined ? undefined : join(program, "Pulumi.yaml");
+    const tsconfig = projectFile && existsSync(projectFile) ? programTsconfig(projectFile) : undefined;
     return tsconfig ? { PULUMI_NODEJS_TSCONFIG_PATH: tsconfig } : {};
 }
 
@@ -47,7 +53,7 @@ export function engineEnv(options: EngineEnvOptions): NodeJS.ProcessEnv {
         NODE_NO_WARNINGS: "1",
         // Reading the file backend's own .pulumi/meta.yaml sees no lock from another process; no telemetry offline.
         PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-        ...tsconfigEnv(),
+        ...tsconfigEnv(options.program),
         ...options.aws,
     };
 }

@@ -37,7 +37,12 @@ describe("project files", () => {
 
     it("hands the engine tier's older language host the same tsconfig the current host reads from Pulumi.yaml", () => {
         assert.equal(programTsconfig(), project.runtime.options.tsconfig);
-        assert.equal(engineEnv({ stateDir: "/tmp/x" }).PULUMI_NODEJS_TSCONFIG_PATH, project.runtime.options.tsconfig);
+        const tsconfigOf = (program?: string) => engineEnv({ stateDir: "/tmp/x", program }).PULUMI_NODEJS_TSCONFIG_PATH;
+        assert.equal(tsconfigOf(root), project.runtime.options.tsconfig);
+        // Another project (the tier's smoke programs) gets its own Pulumi.yaml's choice: none. The current SDK fails a
+        // program whose PULUMI_NODEJS_TSCONFIG_PATH names a file it does not have.
+        assert.equal(tsconfigOf(join(root, "engine")), undefined);
+        assert.equal(tsconfigOf(undefined), undefined);
     });
 
     it("states the Node.js it supports once, the same in package.json's engines and the README's prerequisites", () => {

@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import { engineEnv } from "../../engine/env";
 import { ROOT, engineMissing } from "../../engine/paths";
 
@@ -51,8 +51,9 @@ export class Workspace {
         }
     }
 
-    environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-        return { ...engineEnv({ stateDir: this.stateDir, aws: this.env }), ...extra };
+    /** The environment of a command run in `program` (a project directory; the checkout's own by default). */
+    environment(extra: Record<string, string> = {}, program = this.dir): NodeJS.ProcessEnv {
+        return { ...engineEnv({ stateDir: this.stateDir, aws: this.env, program }), ...extra };
     }
 
     /** Runs a command in the checkout with the tier's environment; standard input from `input`. */
@@ -62,7 +63,9 @@ export class Workspace {
         options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
     ) {
         return new Promise<CommandResult>((resolve, reject) => {
-            const child = spawn(command, args, { cwd: this.dir, env: this.environment(options.env) });
+            const cwdFlag = args.indexOf("--cwd");
+            const program = cwdFlag >= 0 ? resolvePath(this.dir, args[cwdFlag + 1]) : this.dir;
+            const child = spawn(command, args, { cwd: this.dir, env: this.environment(options.env, program) });
             let timedOut = false;
             const timer = options.timeoutMs
                 ? setTimeout(() => {
