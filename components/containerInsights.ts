@@ -15,8 +15,7 @@ import { NAMESPACE } from "../config/keys";
 import { RawConfig, parseConfig } from "../config/parse";
 import { Settings, loadSettings, withSecrets } from "../config/load";
 import { sdkLookup } from "./adoption/existingResources";
-import { ADDONS } from "./addons";
-import { AddonReads } from "./addons/contract";
+import { ADDONS, AddonReads } from "./addons";
 import { sdkTrailLookup } from "./events/trailCheck";
 import { ProgramOptions, ProgramOutputs, createContainerInsights } from "../program";
 

@@ -14,6 +14,7 @@ export {
     AddonGlobs,
     AddonsOptions,
     AgentOptions,
+    ConfigValues,
     ParsedConfig,
     PrometheusOptions,
     RawConfig,
@@ -21,6 +22,5 @@ export {
     resolveIdentityMode,
 } from "./parse";
 export { ClusterFilters } from "../common/selection";
-export { ConfigValues } from "./values";
 export { AgentSettings, Settings, installsAgent, loadSettings } from "./load";
 export { STACK_NAME_PATTERN, stackNameProblem } from "./stackName";

@@ -1,24 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, NAMESPACE, groupOf } from "./keys";
 import { ParsedConfig, RawConfig, parseConfig } from "./parse";
-import { SecretKey } from "./values";
+import { StackNames, WithSecrets } from "./core";
 
 /** The secret keys; each is a top-level key (test/config.test.ts holds the table to that). */
 export const SECRET_KEYS: readonly string[] = CONFIG_KEYS.filter(
     (spec) => spec.secret && groupOf(spec) === undefined,
 ).map((spec) => spec.key);
 
-/** The parsed config with each secret value a Pulumi secret; a union member stays one (`externalId` when autoUpdate). */
-export type WithSecrets<T> = { [K in keyof T]: K extends SecretKey ? AsSecret<T[K]> : T[K] };
-type AsSecret<V> = V extends string ? pulumi.Output<string> : V;
+export { WithSecrets };
 
 /** Validated config as the program uses it: secret values are Pulumi secrets from the moment they are read. */
-export type Settings = WithSecrets<ParsedConfig> & {
-    /** `<project>/<stack>`: the value of the ownership tag on everything this stack creates. */
-    stackId: string;
-    /** The stack name alone, used in physical names and the per-cluster role path. */
-    stackName: string;
-};
+export type Settings = WithSecrets<ParsedConfig> & StackNames;
 
 /** The settings of a stack that installs the agent, where the table makes `datadogApiKey` required. */
 export type AgentSettings = Extract<Settings, { agent: { install: true } }>;

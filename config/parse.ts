@@ -7,6 +7,7 @@ import {
     CONFIG_GROUPS,
     CONFIG_KEYS,
     ConfigKeySpec,
+    KEY_TABLE,
     Requirement,
     configSetCommand,
     fieldOf,
@@ -15,38 +16,28 @@ import {
 } from "./keys";
 import { stackNameProblem } from "./stackName";
 import { didYouMean } from "./suggest";
-import { PLATFORM_ENDPOINTS, PlatformEndpoints } from "./environments";
+import { PLATFORM_ENDPOINTS } from "./environments";
 import { resolveIdentityMode } from "./identityMode";
-import { ConfigValues } from "./values";
+import { AddonGlobs, DerivedConfig } from "./core";
+import { ValuesOf } from "./values";
 import { isPlainObject } from "../common/objects";
 
 export { resolveIdentityMode };
 
+export { AddonGlobs, DerivedConfig };
+
+/** Every key of the table (the registered add-ons' included) as parsed: config/values.ts computes it from the rows. */
+export type ConfigValues = ValuesOf<(typeof KEY_TABLE)[number]>;
+
 /**
- * Config after validation: every key of the table (config/values.ts gives its type), plus what the program derives
- * from them. Secret values are plain strings here; `load.ts` wraps them as Pulumi secrets at once.
+ * Config after validation: every key of the table, plus what the program derives from them. Secret values are plain
+ * strings here; `load.ts` wraps them as Pulumi secrets at once.
  */
 export type ParsedConfig = ConfigValues & DerivedConfig;
-
-export interface DerivedConfig {
-    /** The stack's `aws:region`: where the bucket, the Lambdas and the roles' API calls live. */
-    stackRegion: string;
-    /** The environment's platform endpoints, with the `platform*` overrides applied. */
-    platform: PlatformEndpoints;
-    /** `includeRegions`, or the stack's region when blank. */
-    regions: string[];
-}
 
 export type AgentOptions = ConfigValues["agent"];
 export type PrometheusOptions = ConfigValues["prometheus"];
 export type AddonsOptions = ConfigValues["addons"];
-
-/** Name globs applied within the clusters the agent is installed in (`clusters.*` selects those). */
-export interface AddonGlobs {
-    /** Empty means every selected cluster. */
-    include: string[];
-    exclude: string[];
-}
 
 /**
  * Config as the program receives it (namespace removed): every top-level key as a string, object-valued keys

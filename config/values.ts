@@ -1,11 +1,11 @@
 /**
- * The config's TypeScript type, computed from the key table (config/keys/): a row's `type`, `enum`, `shape`,
- * default and `requiredWhen` decide its field here, so a new row needs no edit in this file.
+ * The config's TypeScript type, computed from rows of the key table (config/keys/): a row's `type`, `enum`, `shape`,
+ * default and `requiredWhen` decide its field here, so a new row needs no edit in this file. `ValuesOf` takes any set of
+ * rows: the whole table (config/parse.ts ConfigValues), the table without the add-ons' (config/core.ts) or one
+ * add-on's own rows (its slice of the config).
  */
-import { KEY_TABLE, Shape } from "./keys";
-import { IntersectionOf } from "../common/types";
-
-type Spec = (typeof KEY_TABLE)[number];
+import type { Shape } from "./keys/spec";
+import type { IntersectionOf } from "../common/types";
 
 /** One key's value type: its shape, its enum's members, or what its `type` reads as. */
 type ValueOf<S> = S extends { shape: Shape<infer T> }
@@ -28,11 +28,13 @@ type MaybeAbsent<S> = S extends { required: true } | { blankMeans: unknown } | {
       ? true
       : false;
 
-/** The keys whose values are secrets. */
-export type SecretKey = Extract<Spec, { secret: true }>["key"];
+/** The keys of these rows whose values are secrets. */
+export type SecretKeyOf<Spec extends { key: string }> = Extract<Spec, { secret: true }>["key"];
 
-/** Every key by its full dotted name. */
-export type FlatValues = { [S in Spec as MaybeAbsent<S> extends true ? never : S["key"]]: ValueOf<S> } & {
+/** Every key of these rows by its full dotted name. */
+type FlatValues<Spec extends { key: string }> = {
+    [S in Spec as MaybeAbsent<S> extends true ? never : S["key"]]: ValueOf<S>;
+} & {
     [S in Spec as MaybeAbsent<S> extends true ? S["key"] : never]?: ValueOf<S>;
 };
 
@@ -47,31 +49,31 @@ type Nested<F> = { [K in keyof F as TopLevel<K>]: F[K] } & { [G in GroupOf<keyof
 type AtPath<P extends string, V> = P extends `${infer Head}.${infer Rest}`
     ? { [K in Head]: AtPath<Rest, V> }
     : { [K in P]: V };
-type ValueAt<P extends string> = P extends keyof FlatValues ? Exclude<FlatValues[P], undefined> : never;
+type ValueAt<F, P extends string> = P extends keyof F ? Exclude<F[P], undefined> : never;
 
 /** The two cases of one conditional requirement: the condition holds and the key is there, or it does not. */
-type Branches<R extends string, C extends string, Holds, Fails> =
-    (AtPath<C, Holds> & { [K in R]: ValueAt<R> }) | AtPath<C, Fails>;
+type Branches<F, R extends string, C extends string, Holds, Fails> =
+    (AtPath<C, Holds> & { [K in R]: ValueAt<F, R> }) | AtPath<C, Fails>;
 
-type RequirementOf<S> = S extends {
+type RequirementOf<S, F> = S extends {
     key: infer R extends string;
     requiredWhen: { key: infer C extends string; is: infer V };
 }
-    ? { branches: Branches<R, C, V, Exclude<ValueAt<C>, V>> }
+    ? { branches: Branches<F, R, C, V, Exclude<ValueAt<F, C>, V>> }
     : S extends { key: infer R extends string; requiredWhen: { key: infer C extends string; isNot: infer V } }
-      ? { branches: Branches<R, C, Exclude<ValueAt<C>, V>, V> }
+      ? { branches: Branches<F, R, C, Exclude<ValueAt<F, C>, V>, V> }
       : never;
 
 /** Every conditional requirement at once: the intersection of each one's two cases. */
-type Requirements = [RequirementOf<Spec>] extends [never]
+type Requirements<Spec extends { key: string }> = [RequirementOf<Spec, FlatValues<Spec>>] extends [never]
     ? unknown
-    : IntersectionOf<RequirementOf<Spec>> extends { branches: infer B }
+    : IntersectionOf<RequirementOf<Spec, FlatValues<Spec>>> extends { branches: infer B }
       ? B
       : unknown;
 
 /**
- * The config as parsed: each key by its place (top-level, or a field of its object), with its table type. Where a
- * key is required while another has a value, the type is a union, so checking that value (`if (config.autoUpdate)`)
- * makes the key present (`config.externalId` is a string there).
+ * The config as parsed from these rows: each key by its place (top-level, or a field of its object), with its table
+ * type. Where a key is required while another has a value, the type is a union, so checking that value (`if
+ * (config.autoUpdate)`) makes the key present (`config.externalId` is a string there).
  */
-export type ConfigValues = Nested<FlatValues> & Requirements;
+export type ValuesOf<Spec extends { key: string }> = Nested<FlatValues<Spec>> & Requirements<Spec>;

@@ -8,7 +8,6 @@
  * and heartbeat from the same page at 196249e (chart 0.1.x), which documents them first.
  */
 
-import { ADDON_CONFIGS } from "../components/addons/configs";
 import { AddonImage } from "./addonImage";
 
 /** How the chart's values spell an image: the key names differ between the vendor's own and its subcharts. */
@@ -145,17 +144,6 @@ export const CHART_IMAGES: readonly ChartImage[] = [
 ];
 
 export { AddonImage };
-
-/** The images the add-ons' own manifests reference, each add-on's from its config (components/addons/<name>/config.ts). */
-export const ADDON_IMAGES: readonly AddonImage[] = ADDON_CONFIGS.flatMap((addon) =>
-    "images" in addon ? addon.images : [],
-);
-
-/** Every image the lock pins at its default tag: the chart's and the add-ons'. */
-export const LOCKED_IMAGES: ReadonlyArray<{ component: string; repository: string; tag: string }> = [
-    ...CHART_IMAGES,
-    ...ADDON_IMAGES,
-];
 
 /** An image tag as OCI distribution allows it. */
 export const TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";

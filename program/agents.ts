@@ -4,9 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AgentSettings, Settings, installsAgent } from "../config";
-import { ADDONS } from "../components/addons";
+import { ADDONS, ADDON_NAMES, AddonReads, AddonStatusFields, AddonsConfig } from "../components/addons";
 import { AddonFleet, AddonPlan } from "../components/addons/contract";
-import { ADDON_NAMES } from "../components/addons/names";
 import { EBS_CSI_ADDON } from "../components/cluster/checks";
 import { agentComponentName } from "../components/cluster/agentNames";
 import { ClusterAgent, renderDirectory } from "../components/cluster/clusterAgent";
@@ -14,11 +13,10 @@ import { ResolvedFleet, awaitsReadiness, clusterKey } from "../components/cluste
 import { ChartHardening } from "../components/cluster/hardening";
 import { IdentityPlan } from "../components/cluster/identity";
 import { AgentPodIdentity } from "../components/cluster/podIdentity";
-import { ClusterStatus } from "../components/cluster/types";
 import { karpenopsFor } from "../components/cluster/values";
 import { AgentIdentityOf, PlannedFleet } from "./fleet";
 import { PinnedImages } from "./images";
-import { ProgramOptions, resourceTags } from "./options";
+import { ClusterLine, ProgramOptions, resourceTags } from "./options";
 
 /** The add-ons' plans and the agent in every cluster the plan gives it to (a whole stack's, or a cluster stack's). */
 export async function installFleetAgents(
@@ -32,12 +30,12 @@ export async function installFleetAgents(
         podIdentityRoleArn?: pulumi.Output<string>;
         dependsOn: pulumi.Resource[];
     },
-): Promise<ClusterStatus[]> {
+): Promise<ClusterLine[]> {
     const { imageLock, imageTags, hardening, addonImages } = context.images;
     if (!fleet || !identityPlan || !installsAgent(settings) || !hardening || !imageLock) {
         return [];
     }
-    const addonFleet: AddonFleet = {
+    const addonFleet: AddonFleet<AddonsConfig, AddonReads, AddonStatusFields> = {
         settings,
         agents: fleet.plan.agents,
         identityOf: (cluster) => identityPlan.identities.get(clusterKey(cluster))!.identity,
@@ -85,7 +83,7 @@ function installAgents(
         /** The add-ons' plans, asked which of them each cluster gets. */
         addons: AddonPlan[];
     },
-): ClusterStatus[] {
+): ClusterLine[] {
     for (const { region, error } of plan.unreadRegions) {
         pulumi.log.warn(
             `region ${region}: the EKS clusters could not be listed (${error}); its clusters keep what the last deploy gave them`,
@@ -94,7 +92,7 @@ function installAgents(
     for (const { name, region, reason } of plan.removed) {
         pulumi.log.warn(`cluster ${name} (${region}): the agent is removed: ${reason}`);
     }
-    const statuses: ClusterStatus[] = [];
+    const statuses: ClusterLine[] = [];
     const withoutEbsCsi: string[] = [];
     for (const { cluster, reason } of plan.skipped) {
         pulumi.log.warn(`cluster ${cluster.name} (${cluster.region}) skipped: ${reason}`);

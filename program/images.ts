@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
 import { errorMessage } from "../common/errors";
 import { ChartHardening, chartHardening, notForced } from "../components/cluster/hardening";
-import { ADDON_IMAGES, CHART_IMAGES } from "../images/catalog";
+import { CHART_IMAGES } from "../images/catalog";
+import { ADDON_IMAGES } from "../images/lockedImages";
 import { ImageLock, lockedUser, readImageLock } from "../images/lock";
 import { UNPINNED_WARNING, pinAddonImage, pinImages } from "../images/pin";
 

@@ -3,11 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
 import { STACK_TAG_KEY } from "../common/naming";
 import { ExistingLookup } from "../components/adoption/existingResources";
-import { AddonReads } from "../components/addons/contract";
+import { AddonName, AddonReads, AddonStatusFields } from "../components/addons";
 import { ClusterStatus } from "../components/cluster/types";
 import { TrailLookup } from "../components/events/trailCheck";
 import { RoleReconciler } from "../components/reconciler/roleReconciler";
 import { ImageLock } from "../images/lock";
+
+/** A cluster's line of the `clusters` output: the shared fields and the registered add-ons' own. */
+export type ClusterLine = Omit<ClusterStatus, "addons"> &
+    AddonStatusFields & {
+        /** The optional add-ons installed there (`addons.*`), on every `installed` or `kept` cluster; none: `[]`. */
+        addons?: AddonName[];
+    };
 
 export interface ProgramOutputs {
     bucketName: pulumi.Output<string>;
@@ -25,7 +32,7 @@ export interface ProgramOutputs {
     /** identityMode podIdentity or auto: the one role every cluster's Pod Identity association names. */
     podIdentityRoleArn?: pulumi.Output<string>;
     /** Per cluster: name, region, ARN, role ARN and whether the agent was installed or why not. */
-    clusters: ClusterStatus[];
+    clusters: ClusterLine[];
     /** events.enabled: the stack's home event bus, the reconciler queue, and the queue the watch service consumes. */
     eventBusName?: pulumi.Output<string>;
     reconcilerQueueUrl?: pulumi.Output<string>;

@@ -11,7 +11,8 @@
 import { GetAuthorizationTokenCommand, ECRPUBLICClient } from "@aws-sdk/client-ecr-public";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ADDON_IMAGES, CHART_IMAGES, imageKey, splitRepository } from "../images/catalog";
+import { CHART_IMAGES, imageKey, splitRepository } from "../images/catalog";
+import { ADDON_IMAGES } from "../images/lockedImages";
 import { IMAGES_LOCK_FILE, ImageLock, LockedImage, buildLock, readImageLock, serializeLock } from "../images/lock";
 import { MissingCredentialsError, ecrAuthorizations } from "../images/ecrAuth";
 import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetrics/image";

@@ -1,9 +1,9 @@
 /** The add-ons as the program installs them, under mocks: selection per cluster and the `clusters` output. */
 import { strict as assert } from "node:assert";
-import { ClusterStatus } from "../components/cluster/types";
+import { ClusterLine } from "../program/options";
 import { ProgramRun, baseConfig, runProgram } from "./harness";
 
-const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterStatus[];
+const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterLine[];
 const FLEET = { "us-east-1": [{ name: "prod-a" }, { name: "sandbox-b" }, { name: "creating-c", status: "CREATING" }] };
 
 describe("add-ons: the clusters output", () => {

@@ -68,10 +68,10 @@ describe("architecture of the product files", () => {
 });
 
 /**
- * Where an add-on may be named besides its own folder: the two registration modules (components/addons/configs.ts
- * explains why there are two), and the files still waiting for their add-on facts to move behind the contract.
+ * Where an add-on may be named besides its own folder: the registry (its import and its entry in ADDONS), and the
+ * files still waiting for their add-on facts to move behind the contract.
  */
-const REGISTRATION = ["components/addons/index.ts", "components/addons/configs.ts"];
+const REGISTRY = "components/addons/index.ts";
 const NOT_YET_BEHIND_THE_CONTRACT = [
     // `plan`'s fleet file answers ListFargateProfiles with the add-on's own page reader (firstOtherProfile).
     "automation/plan/fleet.ts",
@@ -109,7 +109,7 @@ describe("add-ons as plug-ins", () => {
     it("names an add-on only in its folder and its registration lines: no shared product code knows one", () => {
         assert.ok(addons.length >= 2, `${addons.join(", ")} found`);
         const named = productFiles()
-            .filter((file) => ![...REGISTRATION, ...NOT_YET_BEHIND_THE_CONTRACT].includes(file))
+            .filter((file) => ![REGISTRY, ...NOT_YET_BEHIND_THE_CONTRACT].includes(file))
             .flatMap((file) => {
                 const code = codeOf(file);
                 return addons
@@ -118,12 +118,21 @@ describe("add-ons as plug-ins", () => {
                     .map((spelling) => `${file}: ${spelling}`);
             });
         assert.deepEqual(named, []);
-        for (const file of REGISTRATION) {
-            const code = codeOf(file);
-            assert.ok(
-                addons.every((addon) => code.includes(`./${addon}`)),
-                `${file} registers every add-on folder`,
-            );
+    });
+
+    it("registers an add-on in one place: the registry's import of its folder and its entry in ADDONS, nothing else", () => {
+        const source = ts.createSourceFile(
+            REGISTRY,
+            readFileSync(join(root, REGISTRY), "utf8"),
+            ts.ScriptTarget.Latest,
+            true,
+        );
+        const statements = source.statements.map((statement) => statement.getText());
+        for (const addon of addons) {
+            const naming = statements.filter((text) => spellings(addon).some((spelling) => text.includes(spelling)));
+            assert.equal(naming.length, 2, `${addon} named by: ${naming.join(" | ")}`);
+            assert.equal(naming[0], `import { ${addon} } from "./${addon}";`);
+            assert.match(naming[1], new RegExp(`^export const ADDONS = \\[[^\\]]*\\b${addon}\\b`));
         }
     });
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterStatus } from "../components/cluster/types";
+import { ClusterLine } from "../program/options";
 import {
     Fleet,
     Invoke,
@@ -42,7 +42,7 @@ const chartOf = (run: ProgramRun, region: string, name: string) =>
     run.ofType(CHART).find((c) => c.name === `${region}-${name}`)!;
 const valuesOf = (run: ProgramRun, region: string, name: string) =>
     unwrap(chartOf(run, region, name).inputs.values) as any;
-const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterStatus[];
+const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterLine[];
 const status = (run: ProgramRun, name: string) => statuses(run).find((s) => s.name === name)!;
 const providerOf = (run: ProgramRun, region: string, name: string) =>
     run.ofType(PROVIDER).find((p) => p.name === `${region}-${name}`);

@@ -3,7 +3,7 @@
  * trust exactly, RBAC, the Deployment, the free-IP alarm, the alarm topic's encryption, and the pack's verdict.
  */
 import { strict as assert } from "node:assert";
-import { ClusterStatus } from "../components/cluster/types";
+import { ClusterLine } from "../program/options";
 import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetrics/image";
 import { addonRoleName } from "../common/naming";
 import { CNI_METRICS_ROLE_PURPOSE, freeIpAlarmName } from "../components/addons/cniMetrics/naming";
@@ -11,7 +11,7 @@ import { ACCOUNT_ID, Invoke, ProgramRun, Registration, baseConfig, invokeError, 
 import { fakeDigest } from "./fakes/imageLock";
 import { configKey } from "./configKeys";
 
-const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterStatus[];
+const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterLine[];
 const inputsOf = (r: Registration) => unwrap(r.inputs) as Record<string, any>;
 const json = (value: unknown) => JSON.parse(String(unwrap(value)));
 const named = (run: ProgramRun, type: string, fragment: string) =>

@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { serializeLock } from "../images/lock";
 import { UNPINNED_WARNING } from "../images/pin";
 import { DEFAULT_EXCEPTIONS } from "../policies/kubernetes/exceptions";
-import { ClusterStatus } from "../components/cluster/types";
+import { ClusterLine } from "../program/options";
 import { policies } from "../policies/policies";
 import { checkResources } from "../policies/offline/engine";
 import { effectiveConfig } from "../policies/offline/policyConfig";
@@ -66,7 +66,7 @@ const ENABLED = {
 const ISSUER_HOST = (region: string, name: string) =>
     `oidc.eks.${region}.amazonaws.com/id/${Buffer.from(`${region}/${name}`).toString("hex").toUpperCase().slice(0, 32)}`;
 
-const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterStatus[];
+const statuses = (run: ProgramRun) => run.outputs.clusters.value as ClusterLine[];
 const statusOf = (run: ProgramRun, name: string) => statuses(run).find((s) => s.name === name)!;
 const inputs = (r: Registration) => unwrap(r.inputs) as Record<string, any>;
 const named = (run: ProgramRun, type: string, name: string) => {

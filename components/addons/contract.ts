@@ -3,19 +3,37 @@
  * program hands each registered add-on the planned fleet, the add-on decides which clusters get it and returns one
  * installer per such cluster, and the cluster's ClusterAgent calls that installer with its own Kubernetes provider.
  * Neither the program nor the ClusterAgent knows an add-on by name; an add-on knows only this module and common/.
+ *
+ * An add-on is typed from its own config (config/keys/spec.ts AddonConfig): the config without the add-ons
+ * (config/core.ts) plus its own rows' slice, its own reads and its own status fields. So its code never depends on
+ * the whole config, whose type the registry (components/addons/index.ts) builds from every add-on's rows.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../../common/documents";
 import type { ClusterIdentity } from "../../common/identity";
-import type { Settings } from "../../config";
+import type { CoreSettings } from "../../config/core";
+import type { AddonConfig, Shape } from "../../config/keys/spec";
+import type { ValuesOf } from "../../config/values";
 import type { ImageLock } from "../../images/lock";
 import type { Check } from "../cluster/checks";
 import type { AgentPlan } from "../cluster/fleet";
-import type { ClusterStatus, DiscoveredCluster } from "../cluster/types";
+import type { DiscoveredCluster } from "../cluster/types";
 import type { DeployTarget } from "../permissions/target";
-import type { AddonReadFields } from "./configs";
-import type { AddonName } from "./names";
+
+/** An add-on's slice of the parsed config, from its own rows: `{ addons: { <name>: { enabled, ... } } }`. */
+export type OwnConfig<C extends AddonConfig> = ValuesOf<C["keys"][number]>;
+
+type Declared<C, K extends "status" | "reads"> = C extends { [P in K]: Shape<infer T> } ? T : Record<never, never>;
+
+/** The fields an add-on adds to a cluster's line of the `clusters` output (its config's `status`). */
+export type StatusOf<C extends AddonConfig> = Declared<C, "status">;
+
+/**
+ * The program-time reads an add-on needs besides invokes (its config's `reads`), part of the program's options
+ * (program/options.ts): the AWS SDK's by default (Addon.sdkReads), fakes in tests.
+ */
+export type ReadsOf<C extends AddonConfig> = Declared<C, "reads">;
 
 /** What the ClusterAgent gives an add-on's installer in its cluster. */
 export interface AddonInstallContext {
@@ -26,22 +44,21 @@ export interface AddonInstallContext {
 
 /** One add-on in one cluster, decided by the add-on's plan; the ClusterAgent installs it as its child. */
 export interface AddonInstaller {
-    addon: AddonName;
+    /** The add-on's name (its config's `name`). */
+    addon: string;
     /** Registers the add-on's component under `parent`, named after `agentName` (the ClusterAgent's name). */
     install(agentName: string, context: AddonInstallContext, parent: pulumi.Resource): pulumi.Resource;
 }
 
-/**
- * Program-time reads the add-ons need besides invokes, part of the program's options (program/options.ts): the AWS
- * SDK's by default (Addon.sdkReads), fakes in tests. Each add-on declares its own in its config.ts.
- */
-export type AddonReads = AddonReadFields;
+/** An agent cluster as an add-on sees it: its line of the last deploy's output may carry the add-on's own fields. */
+export type AddonAgent<Status = unknown> = AgentPlan & { previous?: Partial<Status> };
 
 /** The fleet as the program planned it, before anything is registered for its clusters. */
-export interface AddonFleet {
-    settings: Settings;
+export interface AddonFleet<Own = unknown, Reads = unknown, Status = unknown> {
+    /** The stack's settings: the add-on sees the keys that are not an add-on's, and its own. */
+    settings: CoreSettings & Own;
     /** The clusters that get the agent. */
-    agents: AgentPlan[];
+    agents: AddonAgent<Status>[];
     /** The identity each agent cluster got (identityMode, or the choice of auto). */
     identityOf(cluster: DiscoveredCluster): ClusterIdentity;
     /** The OIDC provider checks the fleet pass made, by issuer URL. */
@@ -50,38 +67,42 @@ export interface AddonFleet {
     /** The stack's tags (the user's and the ownership tag). */
     tags: Record<string, string>;
     imageLock: ImageLock;
-    /** The enabled add-ons' images pinned by the program, by component (images/catalog.ts ADDON_IMAGES). */
+    /** The enabled add-ons' images pinned by the program, by component (images/lockedImages.ts ADDON_IMAGES). */
     images: Record<string, string>;
-    reads: AddonReads;
+    reads: Reads;
 }
 
 /** One add-on's decision for one agent cluster. */
-export interface AddonForCluster {
+export interface AddonForCluster<Status = unknown> {
     /** Present: the cluster gets the add-on. */
     installer?: AddonInstaller;
     /** The add-on's fields of the cluster's `clusters` output line. */
-    status?: Partial<ClusterStatus>;
+    status?: Partial<Status>;
 }
 
 /** One add-on's plan over the fleet: asked once per agent cluster, in the fleet's order. */
-export interface AddonPlan {
-    forCluster(cluster: DiscoveredCluster): AddonForCluster;
+export interface AddonPlan<Status = unknown> {
+    forCluster(cluster: DiscoveredCluster): AddonForCluster<Status>;
 }
 
 /** What the identity running `pulumi up` needs for an add-on (components/permissions/deployerPolicy.ts). */
-export interface AddonPermissions {
+export interface AddonPermissions<Own = unknown> {
     /** The add-on's statements for the stack's config; none while it is off. */
-    statements(target: DeployTarget): PolicyStatement[];
+    statements(target: DeployTarget<Own>): PolicyStatement[];
     /** Whether its roles trust the clusters' OIDC providers whatever `identityMode` is (the deployer then manages them). */
-    usesOidcProviders(config: DeployTarget["config"]): boolean;
+    usesOidcProviders(config: DeployTarget<Own>["config"]): boolean;
 }
 
-/** An add-on as the program registers it (components/addons/index.ts). */
-export interface Addon {
-    name: AddonName;
+/**
+ * An add-on as the program registers it (one line in components/addons/index.ts): its config and what it does with it.
+ * The add-on's folder defines it as `Addon<typeof itsConfig>`.
+ */
+export interface Addon<C extends AddonConfig = AddonConfig> {
+    /** Its rows of the key table, its rules across keys, its images and the types it adds to shared ones. */
+    config: C;
     /** Decides which clusters get the add-on and registers what it shares across clusters; once per deploy. */
-    plan(fleet: AddonFleet): Promise<AddonPlan>;
-    permissions: AddonPermissions;
+    plan(fleet: AddonFleet<OwnConfig<C>, ReadsOf<C>, StatusOf<C>>): Promise<AddonPlan<StatusOf<C>>>;
+    permissions: AddonPermissions<OwnConfig<C>>;
     /** Its reads through the AWS SDK with the stack's `aws:profile`, when it has any. */
-    sdkReads?(awsProfile: string | undefined): AddonReads;
+    sdkReads?(awsProfile: string | undefined): ReadsOf<C>;
 }

@@ -1,6 +1,4 @@
 import { ClusterIdentity } from "../../common/identity";
-import type { AddonStatusFields } from "../addons/configs";
-import type { AddonName } from "../addons/names";
 
 /** An EKS cluster as discovery sees it. */
 export interface DiscoveredCluster {
@@ -24,9 +22,10 @@ export type EbsCsiDriver = "installed" | "missing" | "unknown";
  * One line of the `clusters` output. `installed`: the agent is in the cluster as read now; `kept`: the cluster could
  * not be read now, so the agent installed by an earlier deploy stays as it was; `skipped`: no agent, see `reason`.
  * `endpoint` and `certificateAuthority` (public values) are what a later deploy needs to keep the agent's resources
- * of a cluster it cannot read.
+ * of a cluster it cannot read. The registered add-ons' own fields are added where the output is made (program/options.ts
+ * ClusterLine).
  */
-export interface ClusterStatus extends AddonStatusFields {
+export interface ClusterStatus {
     name: string;
     region: string;
     arn: string;
@@ -47,6 +46,5 @@ export interface ClusterStatus extends AddonStatusFields {
     /** Whether `pulumi up` waits for the agent's workloads to become ready (false: helm.v4.Chart skipAwait). */
     awaitsReadiness?: boolean;
     /** The optional add-ons installed there (`addons.*`), on every `installed` or `kept` cluster; none: `[]`. */
-    addons?: AddonName[];
-    // An add-on's own line (fargateInsights) comes from its config.ts (AddonStatusFields).
+    addons?: string[];
 }

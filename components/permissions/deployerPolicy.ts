@@ -4,7 +4,7 @@
  * naming functions the program itself uses.
  */
 import { PolicyDocument, PolicyStatement, policy } from "../../common/documents";
-import { ADDONS } from "../addons";
+import { ADDONS, AddonsConfig } from "../addons";
 import {
     clusterAccessStatements,
     discoveryStatements,
@@ -18,7 +18,10 @@ import { bucketStatements } from "../storage/permissions";
 import { DeployTarget, callerAccountOnly } from "./target";
 import { mayUseIrsa, mayUsePodIdentity } from "../../common/identity";
 
-export function deployerPolicy(target: DeployTarget): PolicyDocument {
+/** What the deployer policy is made for: the stack's config, every registered add-on's keys included. */
+export type StackDeployTarget = DeployTarget<AddonsConfig>;
+
+export function deployerPolicy(target: StackDeployTarget): PolicyDocument {
     const { config } = target;
     // Every mode but the IAM user has the reconciler, and only it has events.
     const irsa = config.identityMode !== "iamUser";
@@ -34,7 +37,7 @@ export function deployerPolicy(target: DeployTarget): PolicyDocument {
     return policy(...(target.accountId === undefined ? statements.map(callerAccountOnly) : statements));
 }
 
-function agentStatements(target: DeployTarget): PolicyStatement[] {
+function agentStatements(target: StackDeployTarget): PolicyStatement[] {
     const { config } = target;
     const podIdentity = mayUsePodIdentity(config.identityMode);
     // The add-ons whose roles need the OIDC providers in any identity mode come before the providers' statements.

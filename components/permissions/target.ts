@@ -1,17 +1,20 @@
 /** What a deploy of a stack touches, and how its statements name the account (an id, or whichever account). */
 import { PolicyStatement } from "../../common/documents";
 import { partitionOf } from "../../common/naming";
-import { ParsedConfig } from "../../config";
+import { CoreConfig } from "../../config/core";
 
-/** What a deploy of this stack touches. */
-export interface DeployTarget {
+/**
+ * What a deploy of this stack touches. `Own`: the add-on keys its reader sees besides the others (an add-on its own,
+ * components/addons/contract.ts; the whole deployer policy every registered add-on's, components/addons/index.ts).
+ */
+export interface DeployTarget<Own = unknown> {
     stackName: string;
     /** The stack's aws:region: where the bucket, functions, logs, rule and secrets live. */
     stackRegion: string;
     /** The account id; absent: whichever account the policy is created in (see CALLER_ACCOUNT). */
     accountId?: string;
     config: Pick<
-        ParsedConfig,
+        CoreConfig,
         | "regions"
         | "roleName"
         | "identityMode"
@@ -21,9 +24,9 @@ export interface DeployTarget {
         | "lifecycleDays"
         | "agent"
         | "clusters"
-        | "addons"
         | "events"
-    >;
+    > &
+        Own;
 }
 
 /**

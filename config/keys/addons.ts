@@ -1,5 +1,5 @@
-/** The add-ons' rows of the key table (`addons.<name>.*`), each add-on's from its own folder. */
-import { ADDON_CONFIGS } from "../../components/addons/configs";
+/** The add-ons' rows of the key table (`addons.<name>.*`), each add-on's from its own folder, by add-on name. */
+import { ADDON_CONFIGS } from "../../components/addons";
 
 export { ADDON_CONFIGS };
 

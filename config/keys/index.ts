@@ -9,22 +9,16 @@
  * mirrors that: `agent.karpenops` is `config.agent.karpenops`; a deeper key such as `addons.cni.enabled` is
  * `config.addons.cni.enabled`.
  *
- * Adding a key: add a row to its concern's table here (a new concern's table also to KEY_TABLE below) (a new object-valued key needs nothing else: its fields' rows make it), then
+ * Adding a key: add a row to its concern's table here (a new concern's table also to config/keys/core.ts) (a new object-valued key needs nothing else: its fields' rows make it), then
  * `npx ts-node --transpile-only scripts/pulumi-yaml-config.ts` for Pulumi.yaml's config block and `npm run docs:config` for the table in
  * docs/configuration.md; a secret one also in automation/request.ts SECRET_CONFIG_KEYS. Its parsed
  * type follows from the row: `type` (and an `enum` in its schema) for single values, `shape: shape<T>()` for
  * structured ones; optional (`?`) when its default is blank; required while another key has a value: `requiredWhen`.
  */
 import { ADDON_KEYS } from "./addons";
-import { AGENT_KEYS } from "./agent";
-import { CLUSTER_KEYS } from "./clusters";
-import { EVENT_KEYS } from "./events";
-import { FLEET_KEYS } from "./fleet";
+import { KEYS_AFTER_ADDONS, KEYS_BEFORE_ADDONS } from "./core";
 import { groupOf } from "./naming";
-import { PLATFORM_KEYS, PLATFORM_OVERRIDE_KEYS } from "./platform";
-import { PROMETHEUS_KEYS } from "./prometheus";
 import { ConfigKeySpec } from "./spec";
-import { STORAGE_KEYS } from "./storage";
 
 export { ConfigKeySpec, ConfigValueType, Requirement, Shape, shape } from "./spec";
 export { Toleration } from "./prometheus";
@@ -36,15 +30,9 @@ export { NAMESPACE, configSetCommand, fieldOf, fullKey, groupOf } from "./naming
  * parsed config's type from its literal types.
  */
 export const KEY_TABLE = [
-    ...PLATFORM_KEYS,
-    ...STORAGE_KEYS,
-    ...CLUSTER_KEYS,
-    ...AGENT_KEYS,
-    ...PROMETHEUS_KEYS,
+    ...KEYS_BEFORE_ADDONS,
     ...ADDON_KEYS,
-    ...EVENT_KEYS,
-    ...PLATFORM_OVERRIDE_KEYS,
-    ...FLEET_KEYS,
+    ...KEYS_AFTER_ADDONS,
 ] as const satisfies readonly ConfigKeySpec[];
 
 export const CONFIG_KEYS: readonly ConfigKeySpec[] = KEY_TABLE;

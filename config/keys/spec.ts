@@ -57,12 +57,12 @@ interface KeySpecFields {
 /**
  * An add-on's part of the config (components/addons/<name>/config.ts): its rows of the key table, all under
  * `addons.<name>.`, its rules across keys, each problem worded as config/parse.ts words its own, its images, and the
- * types it adds to shared ones (components/addons/configs.ts computes them, so the package's declarations keep them).
+ * types it adds to shared ones (components/addons/index.ts computes them, so the package's declarations keep them).
  */
 export interface AddonConfig {
     name: string;
     keys: readonly ConfigKeySpec[];
-    /** The images its manifests reference, locked with the chart's (images/catalog.ts ADDON_IMAGES). */
+    /** The images its manifests reference, locked with the chart's (images/lockedImages.ts ADDON_IMAGES). */
     images?: readonly AddonImage[];
     /** The fields it adds to a cluster's line of the `clusters` output (ClusterStatus): `shape<{ ... }>()`. */
     status?: Shape<object>;

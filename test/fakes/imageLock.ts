@@ -3,7 +3,8 @@
  * digest of fake content: nothing here claims to be what public.ecr.aws serves.
  */
 import { createHash } from "node:crypto";
-import { ADDON_IMAGES, CHART_IMAGES } from "../../images/catalog";
+import { CHART_IMAGES } from "../../images/catalog";
+import { ADDON_IMAGES } from "../../images/lockedImages";
 import { ImageLock, LockedImage, buildLock } from "../../images/lock";
 import { CNI_METRICS_TAG, cniMetricsRepositories } from "../../components/addons/cniMetrics/image";
 

@@ -1,12 +1,13 @@
 /** The cni-metrics-helper as an add-on (components/addons/contract.ts): its plan over the fleet and each cluster's entry. */
 import * as pulumi from "@pulumi/pulumi";
 import { Addon } from "../contract";
+import { cniMetricsConfig } from "./config";
 import { CniMetrics } from "./deployer";
 import { cniMetricsDeployerPermissions } from "./permissions";
 import { planCniMetrics } from "./plan";
 
-export const cniMetrics: Addon = {
-    name: "cniMetrics",
+export const cniMetrics: Addon<typeof cniMetricsConfig> = {
+    config: cniMetricsConfig,
     async plan(fleet) {
         const { settings } = fleet;
         const planned = planCniMetrics({

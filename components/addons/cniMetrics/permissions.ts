@@ -9,15 +9,16 @@ import {
     stackIdOf,
 } from "../../../common/naming";
 import { CNI_METRICS_ROLE_PURPOSE, cniMetricsBoundaryName } from "./naming";
-import { ParsedConfig } from "../../../config";
 import { actions } from "../../permissions/providerActions";
 import { accountValue, arnAccount, deployScope } from "../../permissions/target";
-import { AddonPermissions } from "../contract";
+import { AddonPermissions, OwnConfig } from "../contract";
+import { cniMetricsConfig } from "./config";
+import { CniMetricsOptions } from "./plan";
 import { addonRoleStatements } from "../roleStatements";
 import { mayUsePodIdentity } from "../../../common/identity";
 
 /** The deployer's statements for the add-on: none while it is off, or with an IAM user (no reconciler, no roles). */
-export const cniMetricsDeployerPermissions: AddonPermissions = {
+export const cniMetricsDeployerPermissions: AddonPermissions<OwnConfig<typeof cniMetricsConfig>> = {
     statements(target) {
         const { config } = target;
         if (!config.addons.cniMetrics.enabled || config.identityMode === "iamUser") {
@@ -42,7 +43,7 @@ export function cniMetricsStatements(args: {
     accountId: string | undefined;
     stackName: string;
     regions: string[];
-    options: ParsedConfig["addons"]["cniMetrics"];
+    options: CniMetricsOptions;
     podIdentity: boolean;
 }): PolicyStatement[] {
     const { partition, stackName, regions, options } = args;

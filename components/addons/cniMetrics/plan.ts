@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterIdentity } from "../../../common/identity";
 import { addonRoleName } from "../../../common/naming";
 import { CNI_METRICS_ROLE_PURPOSE } from "./naming";
-import { AddonsOptions } from "../../../config";
+import { OwnConfig } from "../contract";
+import { cniMetricsConfig } from "./config";
 import { ImageLock } from "../../../images/lock";
 import { LOCK_FILE, UNPINNED_WARNING, allowUnpinnedHint, pinAddonImage } from "../../../images/pin";
 import { DiscoveredCluster } from "../../cluster/types";
@@ -17,7 +18,7 @@ import { CNI_METRICS_TAG, cniMetricsRepository } from "./image";
 import { addonFilterReason } from "../selection";
 import { errorMessage } from "../../../common/errors";
 
-export type CniMetricsOptions = AddonsOptions["cniMetrics"];
+export type CniMetricsOptions = OwnConfig<typeof cniMetricsConfig>["addons"]["cniMetrics"];
 
 export interface CniMetricsFleetArgs {
     options: CniMetricsOptions;

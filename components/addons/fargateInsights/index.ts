@@ -7,12 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { addonBoundaryName } from "../../../common/naming";
 import { collectorBoundaryPolicy } from "./documents";
 import { Check, oidcProviderCheck } from "../../cluster/checks";
-import { AgentPlan } from "../../cluster/fleet";
 import { DiscoveredCluster } from "../../cluster/types";
 import { Addon } from "../contract";
+import { fargateInsightsConfig } from "./config";
 import { COLLECTOR_ROLE_PURPOSE, FargateInsights, FargateInsightsAddon } from "./deployer";
 import { fargateInsightsDeployerPermissions } from "./permissions";
-import { FargateDecision, FargateInsightsOptions, fargateStatus, planFargateInsights } from "./plan";
+import { FargateAgent, FargateDecision, FargateInsightsOptions, fargateStatus, planFargateInsights } from "./plan";
 import { FargateInsightsStatus } from "./status";
 import { FargateProfileLookup, sdkFargateProfiles } from "./profiles";
 import { classifySubnets } from "./privateSubnets";
@@ -34,7 +34,7 @@ interface FargateContext {
 /** Decides, before anything is registered, which agent clusters get the add-on (undefined while it is off). */
 async function resolveFargateInsights(args: {
     options: FargateInsightsOptions;
-    agents: AgentPlan[];
+    agents: FargateAgent[];
     oidcChecks: Map<string, Check>;
     profiles?: FargateProfileLookup;
     image?: string;
@@ -119,8 +119,8 @@ function fargateInsightsFor(
     };
 }
 
-export const fargateInsights: Addon = {
-    name: "fargateInsights",
+export const fargateInsights: Addon<typeof fargateInsightsConfig> = {
+    config: fargateInsightsConfig,
     async plan(fleet) {
         const { settings } = fleet;
         const context = await resolveFargateInsights({

@@ -3,7 +3,8 @@ import { PolicyStatement } from "../../../common/documents";
 import { addonBoundaryArn, addonBoundaryName, addonRoleArnPattern } from "../../../common/naming";
 import { SDK_ACTIONS, actions } from "../../permissions/providerActions";
 import { accountValue, arnAccount, deployScope } from "../../permissions/target";
-import { AddonPermissions } from "../contract";
+import { AddonPermissions, OwnConfig } from "../contract";
+import { fargateInsightsConfig } from "./config";
 import { addonRoleStatements } from "../roleStatements";
 import { performanceLogGroupName } from "./collectorConfig";
 import { COLLECTOR_ROLE_PURPOSE, FARGATE_POD_ROLE_PURPOSE } from "./deployer";
@@ -13,7 +14,7 @@ import { FARGATE_PROFILE_NAME } from "./manifests";
 const FARGATE_SERVICE = "eks-fargate.amazonaws.com";
 
 /** The deployer's statements for the add-on while it is on; its collector roles trust the OIDC providers (IRSA) in every mode. */
-export const fargateInsightsDeployerPermissions: AddonPermissions = {
+export const fargateInsightsDeployerPermissions: AddonPermissions<OwnConfig<typeof fargateInsightsConfig>> = {
     statements: (target) =>
         target.config.addons.fargateInsights.enabled
             ? fargateInsightsStatements({

@@ -5,10 +5,10 @@
  * cluster that did not have it waits, with a warning.
  */
 import { minimatch } from "minimatch";
-import { AddonsOptions } from "../../../config";
+import { AddonAgent, OwnConfig, StatusOf } from "../contract";
+import { fargateInsightsConfig } from "./config";
 import { limiter } from "../../../common/limit";
 import { Check, eksctlOidcHint } from "../../cluster/checks";
-import { AgentPlan } from "../../cluster/fleet";
 import { DiscoveredCluster } from "../../cluster/types";
 import { describeError } from "../../../common/errors";
 import { FargateProfileLookup } from "./profiles";
@@ -18,7 +18,10 @@ import { LogGroupLookup } from "./performanceLogGroup";
 import { performanceLogGroupName } from "./collectorConfig";
 import { FargateInsightsRecord, FargateInsightsStatus } from "./status";
 
-export type FargateInsightsOptions = AddonsOptions["fargateInsights"];
+export type FargateInsightsOptions = OwnConfig<typeof fargateInsightsConfig>["addons"]["fargateInsights"];
+
+/** An agent cluster, whose line of the last deploy's output may have the add-on's entry. */
+export type FargateAgent = AddonAgent<StatusOf<typeof fargateInsightsConfig>>;
 
 export type FargateDecision =
     | { status: "installed" | "kept"; record: FargateInsightsRecord; reason?: string }
@@ -49,7 +52,7 @@ export function inAddonScope(
     return !matches(name, options.exclude) && matches(name, options.alwaysInclude) !== undefined;
 }
 
-function previousRecord(agent: AgentPlan): FargateInsightsRecord | undefined {
+function previousRecord(agent: FargateAgent): FargateInsightsRecord | undefined {
     const previous = agent.previous?.fargateInsights;
     if (previous && previous.status !== "skipped" && previous.subnetIds?.length && previous.oidcIssuer) {
         return {
@@ -62,7 +65,7 @@ function previousRecord(agent: AgentPlan): FargateInsightsRecord | undefined {
 }
 
 /** A lookup failed: keep what the last deploy installed, else wait. */
-function unknown(agent: AgentPlan, what: string): FargateDecision {
+function unknown(agent: FargateAgent, what: string): FargateDecision {
     const kept = previousRecord(agent);
     return kept
         ? {
@@ -74,7 +77,7 @@ function unknown(agent: AgentPlan, what: string): FargateDecision {
 }
 
 async function decide(
-    agent: AgentPlan,
+    agent: FargateAgent,
     options: FargateInsightsOptions,
     oidcChecks: Map<string, Check>,
     lookups: FargateLookups,
@@ -165,7 +168,7 @@ async function decide(
 /** The decision for every agent cluster the add-on's globs select, by `<region>/<name>`; none when it is off. */
 export async function planFargateInsights(args: {
     options: FargateInsightsOptions;
-    agents: AgentPlan[];
+    agents: FargateAgent[];
     /** OIDC provider checks the fleet already made, by issuer. */
     oidcChecks: Map<string, Check>;
     lookups: FargateLookups;
