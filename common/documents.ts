@@ -32,6 +32,19 @@ export interface BucketKey {
     region: string;
 }
 
+/**
+ * Trust of a role an AWS service assumes (Lambda, EventBridge): that service, and only on behalf of this account
+ * (aws:SourceAccount, against the confused deputy).
+ */
+export function accountServiceTrust(service: string, accountId: string): PolicyDocument {
+    return policy({
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    });
+}
+
 /** The key's region is the bucket's: S3 uses only a KMS key in the bucket's own region. */
 export function bucketKeyOf(keyArn: string): BucketKey {
     return { keyArn, region: keyArn.split(":")[3] };

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, policy } from "../../common/documents";
+import { PolicyDocument, accountServiceTrust, policy } from "../../common/documents";
 import { eventResourceNames } from "../../common/naming";
 
 export interface HomeEventBusArgs {
@@ -9,16 +9,6 @@ export interface HomeEventBusArgs {
     /** The stack's aws:region: the bus, its rules and queues live there. */
     region: string;
     tags: Record<string, string>;
-}
-
-/** Trust of the forwarding role: EventBridge, for rules of this account only. */
-export function eventBridgeTrust(accountId: string): PolicyDocument {
-    return policy({
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    });
 }
 
 /** The forwarding role may put events on the stack's bus and nowhere else. */
@@ -51,7 +41,7 @@ export class HomeEventBus extends pulumi.ComponentResource {
             {
                 name: names.forwardRole,
                 description: "Lets the container insights rules forward EKS and IAM events to the stack's event bus",
-                assumeRolePolicy: JSON.stringify(eventBridgeTrust(args.accountId)),
+                assumeRolePolicy: JSON.stringify(accountServiceTrust("events.amazonaws.com", args.accountId)),
                 tags: args.tags,
             },
             { parent: this },

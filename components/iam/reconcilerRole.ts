@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, bucketArn, policy } from "../../common/documents";
+import { PolicyDocument, accountServiceTrust, bucketArn, policy } from "../../common/documents";
 import { RECONCILER_STATE_KEYS, stackRoleNames } from "../../common/naming";
 import {
     StackScope,
@@ -29,15 +29,6 @@ export interface AssociationAccess {
     podIdentity: boolean;
     /** identityMode auto: check the eks-pod-identity-agent add-on too. */
     auto: boolean;
-}
-
-export function lambdaTrust(accountId: string): PolicyDocument {
-    return policy({
-        Effect: "Allow",
-        Principal: { Service: "lambda.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    });
 }
 
 /**
@@ -112,7 +103,9 @@ export class ReconcilerRole extends pulumi.ComponentResource {
             {
                 name: scope.apply((s) => stackRoleNames(s.stackName).reconciler),
                 description: "Runs the container insights per-cluster role reconciler",
-                assumeRolePolicy: scope.apply((s) => JSON.stringify(lambdaTrust(s.accountId))),
+                assumeRolePolicy: scope.apply((s) =>
+                    JSON.stringify(accountServiceTrust("lambda.amazonaws.com", s.accountId)),
+                ),
                 tags: args.tags,
             },
             { parent: this },
