@@ -13,20 +13,23 @@ export interface AgentBoundaryArgs {
     tags: Record<string, string>;
 }
 
-/** The agents' permissions (common/documents.ts agentPermissions) as the policy text, once the bucket's name is known. */
-export function agentPermissionsJson(
-    args: Pick<AgentBoundaryArgs, "partition" | "bucketName" | "queueArnPattern" | "kms">,
-) {
-    return pulumi.output(args.bucketName).apply((bucketName) =>
-        JSON.stringify(
-            agentPermissions({
-                partition: args.partition,
-                bucketName,
-                queueArnPattern: args.queueArnPattern,
-                kms: args.kms,
-            }),
-        ),
-    );
+/**
+ * The agents' permissions (common/documents.ts agentPermissions) as the policy text, once the bucket's name is known:
+ * the boundary's, the Pod Identity role's and the IAM user's.
+ */
+export function agentPermissionsJson(args: {
+    partition: pulumi.Input<string>;
+    bucketName: pulumi.Input<string>;
+    queueArnPattern: string;
+    kms?: BucketKey;
+}): pulumi.Output<string> {
+    return pulumi
+        .all([args.partition, args.bucketName])
+        .apply(([partition, bucketName]) =>
+            JSON.stringify(
+                agentPermissions({ partition, bucketName, queueArnPattern: args.queueArnPattern, kms: args.kms }),
+            ),
+        );
 }
 
 /**

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BucketKey, agentPermissions } from "../../common/documents";
+import { BucketKey } from "../../common/documents";
 import { secretNamePrefixes } from "../../common/naming";
+import { agentPermissionsJson } from "./agentBoundary";
 
 export const AGENT_USER_NAME = "nops-container-cost-s3";
 
@@ -49,16 +50,7 @@ export class AgentUser extends pulumi.ComponentResource {
             name,
             {
                 user: user.name,
-                policy: pulumi.all([args.partition, args.bucketName]).apply(([partition, bucketName]) =>
-                    JSON.stringify(
-                        agentPermissions({
-                            partition,
-                            bucketName,
-                            queueArnPattern: args.queueArnPattern,
-                            kms: args.kms,
-                        }),
-                    ),
-                ),
+                policy: agentPermissionsJson(args),
             },
             parent,
         );
