@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { eventResourceNames } from "../../common/naming";
 import { MAX_RECEIVE_COUNT } from "../../lambda/reconciler/queueRun";
 import { RECONCILER_RULE_PATTERN } from "./patterns";
-import { alarmedRuleQueue } from "./ruleQueue";
+import { AlarmedQueue } from "./alarmedQueue";
 
 /** Lambda polls with up to this many records a batch; the consumer reconciles each subject once per batch. */
 export const RECONCILER_BATCH_SIZE = 10;
@@ -27,16 +27,13 @@ export interface ReconcilerQueueArgs {
  * reconciler, with partial batch failures. The queue's visibility timeout covers the function's timeout (Lambda
  * refuses the mapping otherwise), and its maxReceiveCount the consumer's bounded wait for a cluster still CREATING.
  */
-export class ReconcilerQueue extends pulumi.ComponentResource {
-    readonly queueUrl: pulumi.Output<string>;
-    readonly queueArn: pulumi.Output<string>;
+export class ReconcilerQueue extends AlarmedQueue {
     readonly mapping: aws.lambda.EventSourceMapping;
-    readonly deadLetterAlarm: aws.cloudwatch.MetricAlarm;
 
     constructor(name: string, args: ReconcilerQueueArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("container-insights:events:ReconcilerQueue", name, {}, opts);
         const names = eventResourceNames(args.stackName);
-        const { queue, deadLetterAlarm } = alarmedRuleQueue(
+        super(
+            "container-insights:events:ReconcilerQueue",
             name,
             {
                 region: args.region,
@@ -57,14 +54,13 @@ export class ReconcilerQueue extends pulumi.ComponentResource {
                 description:
                     "Reconciler events failed repeatedly and went to the dead-letter queue; the 2-hourly run still covers the clusters",
             },
-            this,
+            opts,
         );
-        this.deadLetterAlarm = deadLetterAlarm;
         this.mapping = new aws.lambda.EventSourceMapping(
             name,
             {
                 region: args.region,
-                eventSourceArn: queue.queue.arn,
+                eventSourceArn: this.queueArn,
                 functionName: args.functionName,
                 batchSize: RECONCILER_BATCH_SIZE,
                 maximumBatchingWindowInSeconds: 5,
@@ -74,8 +70,6 @@ export class ReconcilerQueue extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: args.ready },
         );
-        this.queueUrl = queue.queue.url;
-        this.queueArn = queue.queue.arn;
         this.registerOutputs({ queueUrl: this.queueUrl, queueArn: this.queueArn });
     }
 }

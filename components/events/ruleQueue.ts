@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deadLetterAlarm } from "./deadLetterAlarm";
 import { busRuleQueuePolicy, redrivePolicy } from "./documents";
 import { EventPattern } from "./patterns";
 
@@ -81,25 +80,4 @@ export class RuleQueue extends pulumi.ComponentResource {
         );
         this.registerOutputs({ queueUrl: this.queue.url, queueArn: this.queue.arn });
     }
-}
-
-/**
- * A RuleQueue and the alarm on its dead-letter queue, both children of `parent` (the component whose queue it is):
- * what the reconciler's and the watch service's queues share.
- */
-export function alarmedRuleQueue(
-    name: string,
-    args: RuleQueueArgs,
-    alarm: { alarmName: string; description: string },
-    parent: pulumi.Resource,
-): { queue: RuleQueue; deadLetterAlarm: aws.cloudwatch.MetricAlarm } {
-    const queue = new RuleQueue(name, args, { parent });
-    return {
-        queue,
-        deadLetterAlarm: deadLetterAlarm(
-            name,
-            { ...alarm, region: args.region, queueName: queue.deadLetterQueue.name, tags: args.tags },
-            { parent },
-        ),
-    };
 }

@@ -1,8 +1,7 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { eventResourceNames } from "../../common/naming";
 import { WATCH_RULE_PATTERN } from "./patterns";
-import { alarmedRuleQueue } from "./ruleQueue";
+import { AlarmedQueue } from "./alarmedQueue";
 
 /** How long a message the watch service received stays invisible (it extends it itself while an update runs). */
 export const WATCH_VISIBILITY_TIMEOUT_S = 600;
@@ -22,15 +21,11 @@ export interface WatchQueueArgs {
 }
 
 /** The reconciler's "Cluster Identity Ready" / "Cluster Removed" events → the queue the watch service consumes. */
-export class WatchQueue extends pulumi.ComponentResource {
-    readonly queueUrl: pulumi.Output<string>;
-    readonly queueArn: pulumi.Output<string>;
-    readonly deadLetterAlarm: aws.cloudwatch.MetricAlarm;
-
+export class WatchQueue extends AlarmedQueue {
     constructor(name: string, args: WatchQueueArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("container-insights:events:WatchQueue", name, {}, opts);
         const names = eventResourceNames(args.stackName);
-        const { queue, deadLetterAlarm } = alarmedRuleQueue(
+        super(
+            "container-insights:events:WatchQueue",
             name,
             {
                 region: args.region,
@@ -50,11 +45,8 @@ export class WatchQueue extends pulumi.ComponentResource {
                 description:
                     "Cluster changes the watch service could not deploy went to the dead-letter queue; run up, then redrive or purge it",
             },
-            this,
+            opts,
         );
-        this.deadLetterAlarm = deadLetterAlarm;
-        this.queueUrl = queue.queue.url;
-        this.queueArn = queue.queue.arn;
         this.registerOutputs({ queueUrl: this.queueUrl, queueArn: this.queueArn });
     }
 }

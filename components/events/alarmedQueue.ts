@@ -1,0 +1,38 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { deadLetterAlarm } from "./deadLetterAlarm";
+import { RuleQueue, RuleQueueArgs } from "./ruleQueue";
+
+export interface QueueAlarm {
+    alarmName: string;
+    description: string;
+}
+
+/**
+ * What the reconciler's and the watch service's queues share: a RuleQueue on the home bus and the alarm on its
+ * dead-letter queue, both children of the component (so their URNs stay under it). Each subclass names its own type,
+ * adds what is its own, and registers the outputs when done.
+ */
+export abstract class AlarmedQueue extends pulumi.ComponentResource {
+    readonly queueUrl: pulumi.Output<string>;
+    readonly queueArn: pulumi.Output<string>;
+    readonly deadLetterAlarm: aws.cloudwatch.MetricAlarm;
+
+    protected constructor(
+        type: string,
+        name: string,
+        queue: RuleQueueArgs,
+        alarm: QueueAlarm,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super(type, name, {}, opts);
+        const ruleQueue = new RuleQueue(name, queue, { parent: this });
+        this.deadLetterAlarm = deadLetterAlarm(
+            name,
+            { ...alarm, region: queue.region, queueName: ruleQueue.deadLetterQueue.name, tags: queue.tags },
+            { parent: this },
+        );
+        this.queueUrl = ruleQueue.queue.url;
+        this.queueArn = ruleQueue.queue.arn;
+    }
+}
