@@ -84,6 +84,16 @@ function profileTypeOf(sc: Value, key: "seccompProfile" | "appArmorProfile"): Va
     return profile === UNKNOWN || profile === undefined ? profile : (read(profile, "type") ?? "");
 }
 
+/** A pod's or a container's securityContext.appArmorProfile: the same control at both levels. */
+function appArmorProfile(sc: Value): RuleResult[] {
+    return profileType(
+        "appArmor",
+        profileTypeOf(sc, "appArmorProfile"),
+        "securityContext.appArmorProfile.type",
+        APPARMOR_TYPES,
+    );
+}
+
 /**
  * Host ports as the cluster sees them: with hostNetwork, the API server gives every port of containers and
  * initContainers without a hostPort its containerPort as hostPort (kubernetes pkg/apis/core/v1 SetDefaults_Pod).
@@ -240,14 +250,7 @@ export function evaluatePod(site: PodSpecSite, profile: PssProfile): RuleResult[
         }
     });
     results.push(...seLinux(read(sc, "seLinuxOptions"), "securityContext", profile.seLinux.allowed));
-    results.push(
-        ...profileType(
-            "appArmor",
-            profileTypeOf(sc, "appArmorProfile"),
-            "securityContext.appArmorProfile.type",
-            APPARMOR_TYPES,
-        ),
-    );
+    results.push(...appArmorProfile(sc));
     for (const [key, value] of Object.entries(site.annotations)) {
         if (!key.startsWith(APPARMOR_ANNOTATION)) {
             continue;
@@ -343,14 +346,7 @@ export function evaluateContainer(site: PodSpecSite, container: WorkloadContaine
     );
     results.push(...capabilities(sc));
     results.push(...hostPorts(site, container));
-    results.push(
-        ...profileType(
-            "appArmor",
-            profileTypeOf(sc, "appArmorProfile"),
-            "securityContext.appArmorProfile.type",
-            APPARMOR_TYPES,
-        ),
-    );
+    results.push(...appArmorProfile(sc));
     results.push(...seLinux(read(sc, "seLinuxOptions"), "securityContext", profile.seLinux.allowed));
     results.push(...hostProbes(container.container));
     flag("procMount", ["procMount"], (v) =>
