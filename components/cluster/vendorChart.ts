@@ -50,6 +50,18 @@ const imageRows: DocumentedValue[] = CHART_IMAGES.filter((i) => i.documentedFor 
     }
 });
 
+/** prometheus.size sets the server's requests and limits, each documented with the default the `small` size keeps. */
+const prometheusResourceRows: DocumentedValue[] = Object.entries({
+    "requests.cpu": "500m",
+    "requests.memory": "2Gi",
+    "limits.cpu": "1000m",
+    "limits.memory": "8Gi",
+}).map(([path, documented]) => ({
+    key: `prometheus.server.resources.${path}`,
+    documented,
+    setter: { by: "config", key: "prometheus.size" },
+}));
+
 export const DOCUMENTED_VALUES: readonly DocumentedValue[] = [
     // Required Parameters
     { key: "datadog.apiKey", documented: null, setter: { by: "config", key: "datadogApiKey" } },
@@ -98,26 +110,7 @@ export const DOCUMENTED_VALUES: readonly DocumentedValue[] = [
         documented: "gp2",
         setter: { by: "config", key: "prometheus.storageClass" },
     },
-    {
-        key: "prometheus.server.resources.requests.cpu",
-        documented: "500m",
-        setter: { by: "config", key: "prometheus.size" },
-    },
-    {
-        key: "prometheus.server.resources.requests.memory",
-        documented: "2Gi",
-        setter: { by: "config", key: "prometheus.size" },
-    },
-    {
-        key: "prometheus.server.resources.limits.cpu",
-        documented: "1000m",
-        setter: { by: "config", key: "prometheus.size" },
-    },
-    {
-        key: "prometheus.server.resources.limits.memory",
-        documented: "8Gi",
-        setter: { by: "config", key: "prometheus.size" },
-    },
+    ...prometheusResourceRows,
     { key: "prometheus.server.nodeSelector", documented: {}, setter: { by: "config", key: "prometheus.nodeSelector" } },
     ...imageRows,
 ];
