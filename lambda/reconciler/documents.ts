@@ -1,5 +1,5 @@
 /** Comparing policy documents the way IAM means them, not the way they happen to be spelled. */
-import { isPlainObject } from "../../common/objects";
+import { isPlainObject, withSortedKeys } from "../../common/objects";
 
 /** IAM hands policy documents back URL-encoded (RFC 3986); decode before parsing. */
 export function decodePolicy(encoded: string): unknown {
@@ -15,14 +15,7 @@ export function canonicalPolicy(value: unknown): unknown {
         }
         return items.every((item) => typeof item === "string") ? [...(items as string[])].sort() : items;
     }
-    if (isPlainObject(value)) {
-        return Object.fromEntries(
-            Object.keys(value)
-                .sort()
-                .map((key) => [key, canonicalPolicy(value[key])]),
-        );
-    }
-    return value;
+    return isPlainObject(value) ? withSortedKeys(value, canonicalPolicy) : value;
 }
 
 export function samePolicy(a: unknown, b: unknown): boolean {
