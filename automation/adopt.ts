@@ -4,8 +4,6 @@
  * the one after; the vendor's per-cluster roles are replaced, not adopted (see docs/migration.md for why); the Helm
  * release is taken over in place. Exit 1 when something blocks the plan.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -21,9 +19,8 @@ import {
 import { STACK_TAG_KEY, bucketNameFor, clusterRolePath } from "../common/naming";
 import { AGENT_USER_NAME } from "../components/iam/agentUser";
 import { resolveIdentityMode } from "../config/parse";
-import { readStackConfig } from "../scripts/stackConfig";
-import { UsageProblems, environmentFlag, parseFlags } from "./cliArgs";
-import { PROJECT_DIR } from "./workspace";
+import { UsageProblems, parseFlags } from "./cliArgs";
+import { stackTarget } from "./stackTarget";
 
 export interface AdoptIo {
     out: (line: string) => void;
@@ -168,24 +165,10 @@ export async function findAccount(region: string): Promise<AccountFindings> {
 export async function runAdopt(args: string[], io: AdoptIo): Promise<number> {
     const problems = new UsageProblems("adopt");
     const flags = parseFlags("adopt", args, { values: ["env", "stack", "region"] }, problems);
-    if (flags.positionals.length > 0) {
-        problems.add(`unexpected argument ${flags.positionals[0]}`);
-    }
-    const environment = problems.check(() => environmentFlag("adopt", flags.values.env));
-    const stackName = flags.values.stack ?? environment;
-    const projectDir = io.projectDir ?? PROJECT_DIR;
-    const file =
-        stackName !== undefined && existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
-            ? readStackConfig(stackName, projectDir)
-            : undefined;
-    const region = flags.values.region ?? file?.awsRegion ?? io.env.AWS_REGION;
-    if (!region && stackName !== undefined) {
-        problems.add("no region: pass --region (the stack's aws:region)");
-    }
-    problems.throwIfAny();
+    const { stackName, file, region } = stackTarget("adopt", flags, problems, io);
     const findings = await findAccount(region);
     const plan = adoptionPlan(findings, {
-        name: stackName!,
+        name: stackName,
         createIamUser: resolveIdentityMode(file?.raw ?? {}) === "iamUser",
     });
     for (const line of plan.lines) {

@@ -28,8 +28,9 @@ import { decodePolicy, samePolicy } from "../lambda/reconciler/documents";
 import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
 import { ClusterFacts, ClusterResult, ReconcilerSettings } from "../lambda/reconciler/types";
 import { readStackConfig } from "../scripts/stackConfig";
-import { EnvironmentError, UsageProblems, environmentFlag, parseFlags } from "./cliArgs";
-import { openLocalStack, PROJECT_DIR, resolveBackend } from "./workspace";
+import { EnvironmentError, UsageProblems, parseFlags } from "./cliArgs";
+import { stackTarget } from "./stackTarget";
+import { openLocalStack, resolveBackend } from "./workspace";
 
 /** The stack's outputs as plain values (secret ones are never needed here). */
 export type StackOutputsSource = (stackName: string) => Promise<Record<string, unknown>>;
@@ -400,23 +401,9 @@ async function statusReport(args: string[], io: StatusIo, named: { stack: string
         { values: ["env", "stack", "region"], switches: { json: undefined } },
         problems,
     );
-    if (flags.positionals.length > 0) {
-        problems.add(`unexpected argument ${flags.positionals[0]}`);
-    }
-    const environment = problems.check(() => environmentFlag("status", flags.values.env));
-    const stackName = flags.values.stack ?? environment;
-    const projectDir = io.projectDir ?? PROJECT_DIR;
-    const fileRegion =
-        stackName !== undefined && existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
-            ? readStackConfig(stackName, projectDir).awsRegion
-            : undefined;
-    const region = flags.values.region ?? fileRegion ?? io.env.AWS_REGION;
-    if (!region && stackName !== undefined) {
-        problems.add("no region: pass --region (the stack's aws:region)");
-    }
-    problems.throwIfAny();
-    named.stack = stackName!;
-    const outputs = await (io.outputs ?? backendOutputs(io.env))(stackName!);
+    const { stackName, projectDir, region } = stackTarget("status", flags, problems, io);
+    named.stack = stackName;
+    const outputs = await (io.outputs ?? backendOutputs(io.env))(stackName);
     if (Object.keys(outputs).length === 0) {
         throw new EnvironmentError(
             `stack ${stackName} has no outputs: it has not been deployed (npm run up -- ${stackName})`,
