@@ -3,8 +3,6 @@
  * read-only AWS calls, one line per cluster: identity mode, role present and its policy in step (as the reconciler
  * would decide it, with its own desired-state function), agent installed, and the last reconcile's time and outcome.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import {
     CloudWatchLogsClient,
     FilterLogEventsCommand,
@@ -27,7 +25,7 @@ import { desiredRoles } from "../lambda/reconciler/desired";
 import { decodePolicy, samePolicy } from "../lambda/reconciler/documents";
 import { AGENT_POLICY_NAME } from "../lambda/reconciler/gateway";
 import { ClusterFacts, ClusterResult, ReconcilerSettings } from "../lambda/reconciler/types";
-import { readStackConfig } from "../scripts/stackConfig";
+import { StackConfig } from "../scripts/stackConfig";
 import { EnvironmentError, UsageProblems, parseFlags } from "./cliArgs";
 import { stackTarget } from "./stackTarget";
 import { openLocalStack, resolveBackend } from "./workspace";
@@ -134,16 +132,13 @@ export async function lastReconcile(
 /** The reconciler's view of the stack, from the stack file (secrets and account values are not needed). */
 function reconcilerSettings(
     stackName: string,
-    projectDir: string,
+    file: StackConfig | undefined,
     accountId: string,
     bucketName: string,
 ): { settings: ReconcilerSettings; kmsKnown: boolean } {
-    const file = existsSync(join(projectDir, "stacks", `Pulumi.${stackName}.yaml`))
-        ? readStackConfig(stackName, projectDir)
-        : { raw: {}, awsRegion: undefined };
     // Values status never uses stand in for the account's and the secret ones, which the stack file may not hold.
-    const raw = { ...file.raw, roleName: "unused", token: "unused", externalId: "unused", datadogApiKey: "unused" };
-    const parsed = parseConfig(raw, { awsRegion: file.awsRegion ?? "us-east-1" });
+    const raw = { ...file?.raw, roleName: "unused", token: "unused", externalId: "unused", datadogApiKey: "unused" };
+    const parsed = parseConfig(raw, { awsRegion: file?.awsRegion ?? "us-east-1" });
     const partition = partitionOf(parsed.stackRegion);
     const kmsKeyArn =
         parsed.kmsKeyId?.startsWith("arn:") && parsed.kmsKeyId.includes(":key/") ? parsed.kmsKeyId : undefined;
@@ -241,7 +236,8 @@ export async function clusterHealth(args: {
     stackName: string;
     outputs: Record<string, unknown>;
     region: string;
-    projectDir: string;
+    /** The stack's file, when the project has it. */
+    file?: StackConfig;
     now: number;
 }): Promise<{ clusters: ClusterHealth[]; lastRun?: LastRun }> {
     const clusters = (args.outputs.clusters as ClusterStatus[] | undefined) ?? [];
@@ -278,7 +274,7 @@ export async function clusterHealth(args: {
     }
     const { settings, kmsKnown } = reconcilerSettings(
         args.stackName,
-        args.projectDir,
+        args.file,
         accountId!,
         String(args.outputs.bucketName ?? ""),
     );
@@ -401,7 +397,7 @@ async function statusReport(args: string[], io: StatusIo, named: { stack: string
         { values: ["env", "stack", "region"], switches: { json: undefined } },
         problems,
     );
-    const { stackName, projectDir, region } = stackTarget("status", flags, problems, io);
+    const { stackName, file, region } = stackTarget("status", flags, problems, io);
     named.stack = stackName;
     const outputs = await (io.outputs ?? backendOutputs(io.env))(stackName);
     if (Object.keys(outputs).length === 0) {
@@ -413,7 +409,7 @@ async function statusReport(args: string[], io: StatusIo, named: { stack: string
         stackName,
         outputs,
         region,
-        projectDir,
+        file,
         now: (io.now ?? Date.now)(),
     });
     if (flags.switches.has("json")) {
