@@ -15,6 +15,12 @@ export type AutomationErrorCode =
 /** Every error runStack throws; one that stands for another error (the engine's, the config's) carries it as `cause`. */
 export abstract class AutomationError extends Error {
     abstract readonly code: AutomationErrorCode;
+
+    constructor(message: string, options?: ErrorOptions) {
+        super(message, options);
+        // Each error is named after its class (StackLockedError, ...), which is what String(error) prints first.
+        this.name = new.target.name;
+    }
 }
 
 export class PulumiCliMissingError extends AutomationError {
@@ -24,7 +30,6 @@ export class PulumiCliMissingError extends AutomationError {
             `the Pulumi CLI was not found (looked for ${searched}): install it (https://www.pulumi.com/docs/install/), ` +
                 "put it on PATH, or pass options.pulumiHome",
         );
-        this.name = "PulumiCliMissingError";
     }
 }
 
@@ -34,7 +39,6 @@ export class MissingTokenError extends AutomationError {
         super(
             `${action} needs the platform API token: pass it as request.secrets.token (it is stored as a Pulumi secret)`,
         );
-        this.name = "MissingTokenError";
     }
 }
 
@@ -42,7 +46,6 @@ export class InvalidEnvironmentError extends AutomationError {
     readonly code = "INVALID_ENVIRONMENT";
     constructor(value: unknown, allowed: readonly string[]) {
         super(`environment ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`);
-        this.name = "InvalidEnvironmentError";
     }
 }
 
@@ -54,7 +57,6 @@ export class InvalidRequestError extends AutomationError {
         cause?: unknown,
     ) {
         super(`invalid request:\n  - ${problems.join("\n  - ")}`, { cause });
-        this.name = "InvalidRequestError";
     }
 }
 
@@ -66,7 +68,6 @@ export class StackLockedError extends AutomationError {
                 `update is running, clear the stale lock with \`pulumi cancel --stack ${stackName}\``,
             { cause },
         );
-        this.name = "StackLockedError";
     }
 }
 
@@ -84,7 +85,6 @@ export class PolicyViolationError extends AutomationError {
                 "\nfix the resources, or change the policy config (docs/policy-pack.md)",
             { cause },
         );
-        this.name = "PolicyViolationError";
     }
 }
 
@@ -95,7 +95,6 @@ export class CancelledError extends AutomationError {
             `${stackName}: the operation was cancelled; run refresh before the next update if resources were in flight`,
             { cause },
         );
-        this.name = "CancelledError";
     }
 }
 
@@ -109,6 +108,5 @@ export class OperationFailedError extends AutomationError {
     ) {
         const detail = diagnostics.length > 0 ? diagnostics.join("\n") : errorMessage(cause);
         super(`${stackName}: ${action} failed:\n${detail}`, { cause });
-        this.name = "OperationFailedError";
     }
 }
