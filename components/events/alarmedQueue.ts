@@ -3,6 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { deadLetterAlarm } from "./deadLetterAlarm";
 import { RuleQueue, RuleQueueArgs } from "./ruleQueue";
 
+/** Where a queue of the stack's events lives: the home region, on a rule of the home bus. */
+export interface EventQueueArgs {
+    stackName: string;
+    /** The stack's aws:region. */
+    region: string;
+    busName: pulumi.Input<string>;
+    tags: Record<string, string>;
+}
+
+/** What sets one queue apart from the other: its names, rule, timeouts and receive count. */
+export type QueueSettings = Omit<RuleQueueArgs, "region" | "busName" | "tags">;
+
 export interface QueueAlarm {
     alarmName: string;
     description: string;
@@ -21,15 +33,17 @@ export abstract class AlarmedQueue extends pulumi.ComponentResource {
     protected constructor(
         type: string,
         name: string,
-        queue: RuleQueueArgs,
+        args: EventQueueArgs,
+        queue: QueueSettings,
         alarm: QueueAlarm,
         opts?: pulumi.ComponentResourceOptions,
     ) {
         super(type, name, {}, opts);
-        const ruleQueue = new RuleQueue(name, queue, { parent: this });
+        const { region, busName, tags } = args;
+        const ruleQueue = new RuleQueue(name, { ...queue, region, busName, tags }, { parent: this });
         this.deadLetterAlarm = deadLetterAlarm(
             name,
-            { ...alarm, region: queue.region, queueName: ruleQueue.deadLetterQueue.name, tags: queue.tags },
+            { ...alarm, region, queueName: ruleQueue.deadLetterQueue.name, tags },
             { parent: this },
         );
         this.queueUrl = ruleQueue.queue.url;

@@ -3,23 +3,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { eventResourceNames } from "../../common/naming";
 import { MAX_RECEIVE_COUNT } from "../../lambda/reconciler/queueRun";
 import { RECONCILER_RULE_PATTERN } from "./patterns";
-import { AlarmedQueue } from "./alarmedQueue";
+import { AlarmedQueue, EventQueueArgs } from "./alarmedQueue";
 
 /** Lambda polls with up to this many records a batch; the consumer reconciles each subject once per batch. */
 export const RECONCILER_BATCH_SIZE = 10;
 /** Two concurrent consumers at most (the event source mapping's minimum): runs take the lease anyway. */
 export const RECONCILER_MAX_CONCURRENCY = 2;
 
-export interface ReconcilerQueueArgs {
-    stackName: string;
-    region: string;
-    busName: pulumi.Input<string>;
+export interface ReconcilerQueueArgs extends EventQueueArgs {
     /** The function that consumes the queue (the management function) and its timeout. */
     functionName: pulumi.Input<string>;
     functionTimeoutSeconds: number;
     /** What the mapping needs first: the function's role must already allow receiving from the queue. */
     ready: pulumi.Resource[];
-    tags: Record<string, string>;
 }
 
 /**
@@ -35,19 +31,17 @@ export class ReconcilerQueue extends AlarmedQueue {
         super(
             "container-insights:events:ReconcilerQueue",
             name,
+            args,
             {
-                region: args.region,
                 queueName: names.reconcilerQueue,
                 deadLetterQueueName: names.reconcilerDeadLetterQueue,
                 ruleName: names.reconcilerRule,
                 ruleDescription: "EKS and IAM changes forwarded from every included region, for the reconciler",
-                busName: args.busName,
                 pattern: RECONCILER_RULE_PATTERN,
                 visibilityTimeoutSeconds: args.functionTimeoutSeconds + 60,
                 // Messages older than the consumer's bounded wait are dropped by it anyway.
                 messageRetentionSeconds: 24 * 3600,
                 maxReceiveCount: MAX_RECEIVE_COUNT,
-                tags: args.tags,
             },
             {
                 alarmName: names.deadLetterAlarm,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { eventResourceNames } from "../../common/naming";
 import { WATCH_RULE_PATTERN } from "./patterns";
-import { AlarmedQueue } from "./alarmedQueue";
+import { AlarmedQueue, EventQueueArgs } from "./alarmedQueue";
 
 /** How long a message the watch service received stays invisible (it extends it itself while an update runs). */
 export const WATCH_VISIBILITY_TIMEOUT_S = 600;
@@ -13,12 +13,7 @@ export const WATCH_VISIBILITY_TIMEOUT_S = 600;
  */
 export const WATCH_MAX_RECEIVE_COUNT = 50;
 
-export interface WatchQueueArgs {
-    stackName: string;
-    region: string;
-    busName: pulumi.Input<string>;
-    tags: Record<string, string>;
-}
+export type WatchQueueArgs = EventQueueArgs;
 
 /** The reconciler's "Cluster Identity Ready" / "Cluster Removed" events → the queue the watch service consumes. */
 export class WatchQueue extends AlarmedQueue {
@@ -27,18 +22,16 @@ export class WatchQueue extends AlarmedQueue {
         super(
             "container-insights:events:WatchQueue",
             name,
+            args,
             {
-                region: args.region,
                 queueName: names.watchQueue,
                 deadLetterQueueName: names.watchDeadLetterQueue,
                 ruleName: names.watchRule,
                 ruleDescription: "Clusters whose identity the reconciler made ready or removed, for the watch service",
-                busName: args.busName,
                 pattern: WATCH_RULE_PATTERN,
                 visibilityTimeoutSeconds: WATCH_VISIBILITY_TIMEOUT_S,
                 messageRetentionSeconds: 4 * 24 * 3600,
                 maxReceiveCount: WATCH_MAX_RECEIVE_COUNT,
-                tags: args.tags,
             },
             {
                 alarmName: names.watchDeadLetterAlarm,
