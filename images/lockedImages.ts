@@ -3,7 +3,7 @@
  * from the catalog, which the key table reads, since the add-ons' images come from the add-on registry.
  */
 import { ADDON_CONFIGS } from "../components/addons";
-import { AddonImage } from "./addonImage";
+import { AddonImage, RegionalAddonImage } from "./addonImage";
 import { CHART_IMAGES } from "./catalog";
 
 /** The images the add-ons' own manifests reference, each add-on's from its config (components/addons/<name>/config.ts). */
@@ -16,3 +16,8 @@ export const LOCKED_IMAGES: ReadonlyArray<{ component: string; repository: strin
     ...CHART_IMAGES,
     ...ADDON_IMAGES,
 ];
+
+/** The images the add-ons pull from a registry of each cluster's region, locked per region (npm run images:lock). */
+export const REGIONAL_IMAGES: readonly RegionalAddonImage[] = ADDON_CONFIGS.flatMap((addon) =>
+    "regionalImages" in addon ? addon.regionalImages : [],
+);

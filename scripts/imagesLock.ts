@@ -1,21 +1,22 @@
 /**
- * npm run images:lock [-- --registry <host>=<base url>] [--aws] [--cni-metrics-regions <region,...|all>] [--profile <name>] [--out <file>]
+ * npm run images:lock [-- --registry <host>=<base url>] [--aws] [--<add-on>-regions <region,...|all>] [--profile <name>] [--out <file>]
  *
  * Resolves every chart image's tag (images/catalog.ts defaults, plus the `images.*` tags of each committed stack) and
  * the add-ons' images to their manifest digests at the registry, finds the Notary signatures that refer to each digest,
  * reads each image config's `User` (the agent's hardening runs the image as it, images/users.ts), and writes
- * images/images.lock.json. The cni-metrics-helper is locked per region, in the EKS add-on registry of each
- * region asked for and each region the lock already pins (private ECR: an ECR authorization token per region).
- * Nothing is written unless every image resolves.
+ * images/images.lock.json. An add-on's regional images (images/addonImage.ts RegionalAddonImage) are locked per region,
+ * in the EKS add-on registry of each region its `--<add-on in kebab-case>-regions` flag asks for and each region the
+ * lock already pins (private ECR: an ECR authorization token per region). Nothing is written unless every image
+ * resolves.
  */
 import { GetAuthorizationTokenCommand, ECRPUBLICClient } from "@aws-sdk/client-ecr-public";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CHART_IMAGES, imageKey, splitRepository } from "../images/catalog";
-import { ADDON_IMAGES } from "../images/lockedImages";
+import { ADDON_IMAGES, REGIONAL_IMAGES } from "../images/lockedImages";
+import { regionalRepository } from "../images/addonImage";
 import { IMAGES_LOCK_FILE, ImageLock, LockedImage, buildLock, readImageLock, serializeLock } from "../images/lock";
 import { MissingCredentialsError, ecrAuthorizations } from "../images/ecrAuth";
-import { CNI_METRICS_TAG, EKS_ADDON_REGISTRIES, cniMetricsRepository } from "../components/addons/cniMetrics/image";
 import { BasicCredentials, RegistryClient, RegistryUnreachableError } from "../images/registry";
 import { readStackConfig } from "./stackConfig";
 import { errorMessage } from "../common/errors";
@@ -31,11 +32,25 @@ export interface WantedImage {
     tag: string;
 }
 
+/** The add-ons with regional images, in the registry's order: each has its own `--<add-on>-regions` flag. */
+const REGIONAL_ADDONS = [...new Set(REGIONAL_IMAGES.map((image) => image.addon))];
+
+/** `--cni-metrics-regions` for cniMetrics: the add-on's name in kebab-case. */
+const regionsFlag = (addon: string) => `${addon.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}-regions`;
+
+/** The regions an add-on's regional images can come from, in its registry table's order. */
+const knownRegions = (addon: string) => [
+    ...new Set(REGIONAL_IMAGES.filter((i) => i.addon === addon).flatMap((image) => Object.keys(image.registries))),
+];
+
 /**
- * The catalog's default tags (the add-ons' images included), every committed stack's `images.*` tags, and the
- * cni-metrics-helper of each of `cniMetricsRegions`, once each.
+ * The catalog's default tags (the add-ons' images included), every committed stack's `images.*` tags, and each
+ * add-on's regional images in each of its `regions` (by add-on name), once each.
  */
-export function wantedImages(projectDir = ROOT, cniMetricsRegions: readonly string[] = []): WantedImage[] {
+export function wantedImages(
+    projectDir = ROOT,
+    regions: Readonly<Record<string, readonly string[]>> = {},
+): WantedImage[] {
     const stacks = readdirSync(join(projectDir, "stacks"))
         .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
         .filter((stack): stack is string => stack !== undefined);
@@ -56,9 +71,13 @@ export function wantedImages(projectDir = ROOT, cniMetricsRegions: readonly stri
     for (const image of ADDON_IMAGES) {
         wanted.set(imageKey(image.repository, image.tag), { repository: image.repository, tag: image.tag });
     }
-    for (const region of [...cniMetricsRegions].sort()) {
-        const repository = cniMetricsRepository(region);
-        wanted.set(imageKey(repository, CNI_METRICS_TAG), { repository, tag: CNI_METRICS_TAG });
+    for (const image of REGIONAL_IMAGES) {
+        for (const region of [...(regions[image.addon] ?? [])].sort()) {
+            if (image.registries[region] !== undefined) {
+                const repository = regionalRepository(image, region);
+                wanted.set(imageKey(repository, image.tag), { repository, tag: image.tag });
+            }
+        }
     }
     return [...wanted.values()];
 }
@@ -130,15 +149,14 @@ async function ecrPublicCredentials(): Promise<BasicCredentials> {
 export interface LockArgs {
     baseUrls: Record<string, string>;
     aws: boolean;
-    /** Regions whose cni-metrics-helper repository to lock (besides those the lock already pins). */
-    cniMetricsRegions: string[];
+    /** By add-on: the regions whose regional images to lock (besides those the lock already pins). */
+    regions: Record<string, string[]>;
     /** The AWS profile for ECR (private registries); the SDK's default provider chain otherwise. */
     profile?: string;
     out: string;
 }
 
-const USAGE =
-    "usage: npm run images:lock [-- --registry <host>=<base url>] [--aws] [--cni-metrics-regions <region,...|all>] [--profile <name>] [--out <file>]";
+const USAGE = `usage: npm run images:lock [-- --registry <host>=<base url>] [--aws] ${REGIONAL_ADDONS.map((addon) => `[--${regionsFlag(addon)} <region,...|all>] `).join("")}[--profile <name>] [--out <file>]`;
 
 /** A bad command line, or no AWS credentials for a private registry: exit 2 with one line saying what to do. */
 export class LockUsageError extends Error {}
@@ -146,23 +164,25 @@ export class LockUsageError extends Error {}
 const VALUE_HINTS: Record<string, string> = {
     registry: "<host>=<base url>",
     out: "a file",
-    "cni-metrics-regions": "regions, comma-separated, or all",
+    ...Object.fromEntries(REGIONAL_ADDONS.map((addon) => [regionsFlag(addon), "regions, comma-separated, or all"])),
     profile: "an AWS profile name",
 };
 
-function cniRegions(value: string): string[] {
+/** The regions one `--<add-on>-regions` value names. */
+function regionsOf(addon: string, value: string): string[] {
+    const known = knownRegions(addon);
     if (value === "all") {
-        return Object.keys(EKS_ADDON_REGISTRIES);
+        return known;
     }
     const regions = value
         .split(",")
         .map((r) => r.trim())
         .filter(Boolean);
-    const unknown = regions.filter((r) => EKS_ADDON_REGISTRIES[r] === undefined);
+    const unknown = regions.filter((r) => !known.includes(r));
     if (regions.length === 0 || unknown.length > 0) {
         throw new LockUsageError(
-            `--cni-metrics-regions: ${unknown.length > 0 ? `no EKS add-on registry for ${unknown.join(", ")}` : "no region given"}; ` +
-                `known: ${Object.keys(EKS_ADDON_REGISTRIES).join(", ")}, or all`,
+            `--${regionsFlag(addon)}: ${unknown.length > 0 ? `no EKS add-on registry for ${unknown.join(", ")}` : "no region given"}; ` +
+                `known: ${known.join(", ")}, or all`,
         );
     }
     return regions;
@@ -179,7 +199,7 @@ export function parseArgs(argv: string[]): LockArgs | "help" {
             values: Object.keys(VALUE_HINTS),
             switches: { aws: undefined },
             hints: VALUE_HINTS,
-            repeatable: ["registry", "cni-metrics-regions"],
+            repeatable: ["registry", ...REGIONAL_ADDONS.map(regionsFlag)],
         });
     } catch (error) {
         throw error instanceof UsageError ? new LockUsageError(`${error.message}; ${USAGE}`) : error;
@@ -190,12 +210,14 @@ export function parseArgs(argv: string[]): LockArgs | "help" {
     const args: LockArgs = {
         baseUrls: {},
         aws: flags.switches.has("aws"),
-        cniMetricsRegions: [],
+        regions: {},
         out: resolve(flags.values.out ?? IMAGES_LOCK_FILE),
         profile: flags.values.profile,
     };
-    for (const value of flags.repeated["cni-metrics-regions"] ?? []) {
-        args.cniMetricsRegions = [...new Set([...args.cniMetricsRegions, ...cniRegions(value)])];
+    for (const addon of REGIONAL_ADDONS) {
+        for (const value of flags.repeated[regionsFlag(addon)] ?? []) {
+            args.regions[addon] = [...new Set([...(args.regions[addon] ?? []), ...regionsOf(addon, value)])];
+        }
     }
     for (const value of flags.repeated.registry ?? []) {
         if (!value.includes("=")) {
@@ -207,17 +229,29 @@ export function parseArgs(argv: string[]): LockArgs | "help" {
     return args;
 }
 
-/** The regions whose cni-metrics-helper the lock at `file` already pins: a new run resolves them again, so none is lost. */
-export function lockedCniMetricsRegions(file: string): string[] {
+/**
+ * By add-on, the regions whose regional images the lock at `file` already pins: a new run resolves them again, so none
+ * is lost.
+ */
+export function lockedRegions(file: string): Record<string, string[]> {
     if (!existsSync(file)) {
-        return [];
+        return {};
     }
     const pinned = new Set(
         readImageLock(file)
-            .images.filter((i) => i.digest !== null && i.tag === CNI_METRICS_TAG)
-            .map((i) => i.repository),
+            .images.filter((i) => i.digest !== null)
+            .map((i) => imageKey(i.repository, i.tag)),
     );
-    return Object.keys(EKS_ADDON_REGISTRIES).filter((region) => pinned.has(cniMetricsRepository(region)));
+    const isPinned = (addon: string, region: string) =>
+        REGIONAL_IMAGES.some(
+            (image) =>
+                image.addon === addon &&
+                image.registries[region] !== undefined &&
+                pinned.has(imageKey(regionalRepository(image, region), image.tag)),
+        );
+    return Object.fromEntries(
+        REGIONAL_ADDONS.map((addon) => [addon, knownRegions(addon).filter((region) => isPinned(addon, region))]),
+    );
 }
 
 export async function main(argv: string[], log: (line: string) => void = console.log): Promise<ImageLock | undefined> {
@@ -234,7 +268,13 @@ export async function main(argv: string[], log: (line: string) => void = console
             args.aws && registry === "public.ecr.aws" ? (credentials ??= ecrPublicCredentials()) : undefined,
         authorization: ecr,
     });
-    const regions = [...new Set([...args.cniMetricsRegions, ...lockedCniMetricsRegions(args.out)])];
+    const locked = lockedRegions(args.out);
+    const regions = Object.fromEntries(
+        REGIONAL_ADDONS.map((addon) => [
+            addon,
+            [...new Set([...(args.regions[addon] ?? []), ...(locked[addon] ?? [])])],
+        ]),
+    );
     let lock: ImageLock;
     try {
         lock = await lockImages(wantedImages(ROOT, regions), client);

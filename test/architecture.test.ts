@@ -75,8 +75,6 @@ const REGISTRY = "components/addons/index.ts";
 const NOT_YET_BEHIND_THE_CONTRACT = [
     // `plan`'s fleet file answers ListFargateProfiles with the add-on's own page reader (firstOtherProfile).
     "automation/plan/fleet.ts",
-    // images:lock's --cni-metrics-regions locks the cni-metrics-helper in each region's EKS add-on registry.
-    "scripts/imagesLock.ts",
 ];
 
 /** How code spells an add-on folder's name: as is, in PascalCase, UPPER_SNAKE_CASE and kebab-case. */

@@ -212,9 +212,9 @@ describe("images:lock resolves the cni-metrics-helper in each region's EKS add-o
 
     it("takes regions from the add-on registry table or all, and names an unknown one", () => {
         const args = parseArgs(["--cni-metrics-regions", "us-east-1, eu-west-1", "--cni-metrics-regions", "us-east-1"]);
-        assert.deepEqual(args !== "help" && args.cniMetricsRegions, ["us-east-1", "eu-west-1"]);
+        assert.deepEqual(args !== "help" && args.regions.cniMetrics, ["us-east-1", "eu-west-1"]);
         const all = parseArgs(["--cni-metrics-regions", "all"]);
-        assert.equal(all !== "help" && all.cniMetricsRegions.length, Object.keys(EKS_ADDON_REGISTRIES).length);
+        assert.equal(all !== "help" && all.regions.cniMetrics.length, Object.keys(EKS_ADDON_REGISTRIES).length);
         assert.throws(
             () => parseArgs(["--cni-metrics-regions", "us-east-1,xx-nowhere-9"]),
             (e: unknown) =>

@@ -1,5 +1,5 @@
 /** What a row of the key table says about one config key (config/keys/index.ts assembles the table). */
-import type { AddonImage } from "../../images/addonImage";
+import type { AddonImage, RegionalAddonImage } from "../../images/addonImage";
 
 /** The value types Pulumi.yaml can declare; `structured` keys accept a YAML list or map and are declared untyped. */
 export type ConfigValueType = "string" | "boolean" | "integer" | "structured";
@@ -64,6 +64,8 @@ export interface AddonConfig {
     keys: readonly ConfigKeySpec[];
     /** The images its manifests reference, locked with the chart's (images/lockedImages.ts ADDON_IMAGES). */
     images?: readonly AddonImage[];
+    /** The images it pulls from a registry of each cluster's region, which images:lock locks per region. */
+    regionalImages?: readonly RegionalAddonImage[];
     /** The fields it adds to a cluster's line of the `clusters` output (ClusterStatus): `shape<{ ... }>()`. */
     status?: Shape<object>;
     /** The program-time reads it takes among the program's options (AddonReads): `shape<{ ... }>()`. */

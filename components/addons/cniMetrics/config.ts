@@ -2,6 +2,7 @@
 import { fullKey } from "../../../config/keys/naming";
 import { CLUSTER_GLOBS_SCHEMA } from "../../../config/keys/patterns";
 import { AddonConfig, shape } from "../../../config/keys/spec";
+import { CNI_METRICS_IMAGE } from "./image";
 
 export const cniMetricsConfig = {
     name: "cniMetrics",
@@ -72,6 +73,7 @@ export const cniMetricsConfig = {
             allowed: "an SNS topic ARN such as arn:aws:sns:us-east-1:111122223333:ops-alarms",
         },
     ] as const,
+    regionalImages: [CNI_METRICS_IMAGE],
     problems: cniMetricsProblems,
 } satisfies AddonConfig;
 

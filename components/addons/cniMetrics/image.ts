@@ -1,3 +1,5 @@
+import { RegionalAddonImage, regionalRepository } from "../../../images/addonImage";
+
 /**
  * The cni-metrics-helper image comes from the Amazon EKS add-on image registry of the cluster's own region, whose
  * account differs per region. Source: Amazon EKS User Guide, "View Amazon container image registries for Amazon EKS
@@ -50,6 +52,14 @@ export const EKS_ADDON_REGISTRIES: Readonly<Record<string, string>> = {
 export const CNI_METRICS_REPOSITORY_PATH = "cni-metrics-helper";
 export const CNI_METRICS_TAG = "v1.23.1";
 
+/** The helper as a regional image: npm run images:lock locks it per region (`--cni-metrics-regions`). */
+export const CNI_METRICS_IMAGE: RegionalAddonImage = {
+    addon: "cniMetrics",
+    registries: EKS_ADDON_REGISTRIES,
+    path: CNI_METRICS_REPOSITORY_PATH,
+    tag: CNI_METRICS_TAG,
+};
+
 export class UnknownRegionError extends Error {}
 
 /** The helper's repository (registry included) for a cluster in `region`; a region the table lacks is an error naming it. */
@@ -62,7 +72,7 @@ export function cniMetricsRepository(region: string): string {
                 "or exclude the region's clusters with addons.cniMetrics.exclude",
         );
     }
-    return `${registry}/${CNI_METRICS_REPOSITORY_PATH}`;
+    return regionalRepository(CNI_METRICS_IMAGE, region);
 }
 
 /** Every repository the helper may come from, for the images lock and the pack's registry allowlist. */
