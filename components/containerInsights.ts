@@ -15,7 +15,8 @@ import { NAMESPACE } from "../config/keys";
 import { RawConfig, parseConfig } from "../config/parse";
 import { Settings, loadSettings, withSecrets } from "../config/load";
 import { sdkLookup } from "./adoption/existingResources";
-import { ADDONS, AddonReads } from "./addons";
+import { AddonReads } from "./addons";
+import { addonReads, sdkAwsReads } from "./addons/awsReads";
 import { sdkTrailLookup } from "./events/trailCheck";
 import { ProgramOptions, ProgramOutputs, createContainerInsights } from "../program";
 
@@ -65,7 +66,7 @@ export function sdkReads(settings: Settings, profile: string | undefined): Conta
     return {
         existing: sdkLookup(settings.stackRegion, profile),
         trails: sdkTrailLookup(profile),
-        ...Object.assign({}, ...ADDONS.map((addon) => addon.sdkReads?.(profile))),
+        ...addonReads(sdkAwsReads(profile)),
     };
 }
 

@@ -67,15 +67,8 @@ describe("architecture of the product files", () => {
     });
 });
 
-/**
- * Where an add-on may be named besides its own folder: the registry (its import and its entry in ADDONS), and the
- * files still waiting for their add-on facts to move behind the contract.
- */
+/** Where an add-on may be named besides its own folder: the registry (its import and its entry in ADDONS). */
 const REGISTRY = "components/addons/index.ts";
-const NOT_YET_BEHIND_THE_CONTRACT = [
-    // `plan`'s fleet file answers ListFargateProfiles with the add-on's own page reader (firstOtherProfile).
-    "automation/plan/fleet.ts",
-];
 
 /** How code spells an add-on folder's name: as is, in PascalCase, UPPER_SNAKE_CASE and kebab-case. */
 function spellings(name: string): string[] {
@@ -107,7 +100,7 @@ describe("add-ons as plug-ins", () => {
     it("names an add-on only in its folder and its registration lines: no shared product code knows one", () => {
         assert.ok(addons.length >= 2, `${addons.join(", ")} found`);
         const named = productFiles()
-            .filter((file) => ![REGISTRY, ...NOT_YET_BEHIND_THE_CONTRACT].includes(file))
+            .filter((file) => file !== REGISTRY)
             .flatMap((file) => {
                 const code = codeOf(file);
                 return addons

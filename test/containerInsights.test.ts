@@ -30,10 +30,10 @@ async function registerComponent(args: ContainerInsightsArgs) {
         config: { config: {}, secretKeys: [] },
         fleet: { "us-east-1": [{ name: "prod-a" }] },
         accountId: "111122223333",
-        build: async (fargateProfiles) => {
+        build: async (reads) => {
             const component = new ContainerInsights("insights", args, undefined, {
                 imageLock: testImageLock(),
-                fargateProfiles,
+                ...reads,
             });
             outputs = component.result;
             await component.result;

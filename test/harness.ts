@@ -6,17 +6,11 @@ import { ConfigMap, configSet } from "../config/pulumiConfigReplay";
 import { PROJECT, configForProgram, handToRuntime } from "./cliReplay";
 import { ImageLock } from "../images/lock";
 import { testImageLock } from "./fakes/imageLock";
-import { Fleet, answerFleet, fleetFargateProfiles, fromEngine } from "../automation/plan/fleet";
+import { Fleet, answerFleet, fleetAwsReads, fromEngine } from "../automation/plan/fleet";
+import { addonReads } from "../components/addons/awsReads";
 import { mockState } from "../automation/plan/mockState";
 
-export {
-    Fleet,
-    FleetCluster,
-    FleetSubnet,
-    fleetFargateProfiles,
-    invokeError,
-    subnetsOf,
-} from "../automation/plan/fleet";
+export { Fleet, FleetCluster, FleetSubnet, fleetAwsReads, invokeError, subnetsOf } from "../automation/plan/fleet";
 
 import { fakeStateBucketName } from "./fakes/awsAccount";
 
@@ -277,7 +271,7 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
         const programOutputs = (
             await createContainerInsights(loadSettings(), {
                 imageLock: options.imageLock ?? testImageLock(),
-                fargateProfiles: fleetFargateProfiles(options.fleet ?? {}),
+                ...addonReads(fleetAwsReads(options.fleet ?? {})),
                 ...options.deps,
             })
         ).outputs;

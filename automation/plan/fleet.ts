@@ -3,8 +3,8 @@
  * provider's invokes would give about it. `container-insights plan` and the unit tests run the program on it under
  * Pulumi's mocks.
  */
-import { ProgramOptions } from "../../program";
-import { firstOtherProfile } from "../../components/addons/fargateInsights/profiles";
+import { AccessDeniedException } from "@aws-sdk/client-eks";
+import { AwsReads } from "../../components/addons/contract";
 import { STACK_TAG_KEY } from "../../common/naming";
 
 /** A cluster as the mocked getClusters/getCluster invokes report it. */
@@ -63,20 +63,21 @@ export function subnetsOf(region: string, cluster: FleetCluster): FleetSubnet[] 
     );
 }
 
-/** ListFargateProfiles over the fleet, pages as the cluster lists them, as components/addons/fargateInsights/profiles.ts reads them. */
-export function fleetFargateProfiles(fleet: Fleet): NonNullable<ProgramOptions["fargateProfiles"]> {
-    return async ({ name, region }) => {
-        const cluster = (fleet[region] ?? []).find((c) => c.name === name);
-        const profiles = cluster?.fargateProfiles ?? [];
-        if (typeof profiles === "string") {
-            throw Object.assign(new Error(profiles), { name: "AccessDeniedException" });
-        }
-        async function* pages() {
-            for (const page of profiles as string[][]) {
-                yield { fargateProfileNames: page };
+/**
+ * The add-ons' AWS reads (components/addons/contract.ts AwsReads) answered from the fleet: EKS's ListFargateProfiles
+ * pages as the cluster lists them (a string: the call fails with the SDK's AccessDeniedException, worded so).
+ */
+export function fleetAwsReads(fleet: Fleet): AwsReads {
+    return {
+        async *listFargateProfiles({ name, region }) {
+            const profiles = (fleet[region] ?? []).find((c) => c.name === name)?.fargateProfiles ?? [];
+            if (typeof profiles === "string") {
+                throw new AccessDeniedException({ message: profiles, $metadata: {} });
             }
-        }
-        return firstOtherProfile(pages());
+            for (const page of profiles) {
+                yield { fargateProfileNames: page, $metadata: {} };
+            }
+        },
     };
 }
 

@@ -6,7 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { languageHostConfig } from "../../config/pulumiConfigReplay";
 import { ProgramConfig } from "../../config/stackFile";
-import { Fleet, answerFleet, fleetFargateProfiles, fromEngine } from "./fleet";
+import { AddonReads } from "../../components/addons";
+import { addonReads } from "../../components/addons/awsReads";
+import { Fleet, answerFleet, fleetAwsReads, fromEngine } from "./fleet";
 import { mockState } from "./mockState";
 
 export interface PlannedResource {
@@ -28,8 +30,11 @@ export interface MockRunOptions {
     config: ProgramConfig;
     fleet: Fleet;
     accountId: string;
-    /** Builds the program once the mocks and config are in place (imported lazily by the caller). */
-    build: (fleetProfiles: ReturnType<typeof fleetFargateProfiles>) => Promise<unknown>;
+    /**
+     * Builds the program once the mocks and config are in place (imported lazily by the caller), with the add-ons'
+     * reads answered from the fleet.
+     */
+    build: (reads: AddonReads) => Promise<unknown>;
 }
 
 const label = (type: string, name: string) => `${type}::${name}`;
@@ -91,7 +96,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
                 parents.set(own, args.opts.parent ? (labels.get(args.opts.parent) ?? null) : null);
                 return undefined;
             });
-            await options.build(fleetFargateProfiles(options.fleet));
+            await options.build(addonReads(fleetAwsReads(options.fleet)));
             return {};
         });
         await pulumi.runtime.disconnect();

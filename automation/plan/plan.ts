@@ -120,13 +120,13 @@ export async function planStack(request: PlanRequest): Promise<PlanResult> {
             config: runConfig,
             fleet: request.fleet ?? {},
             accountId: request.accountId ?? PLAN_ACCOUNT_ID,
-            build: async (fargateProfiles) => {
+            build: async (reads) => {
                 // Loaded here, after the mocks: the program reads its config when it starts.
                 const { loadSettings } = await import("../../config/load");
                 const { createContainerInsights } = await import("../../program");
                 const settings = loadSettings();
                 regions = settings.regions;
-                await createContainerInsights(settings, { fargateProfiles });
+                await createContainerInsights(settings, reads);
             },
         });
     } catch (error) {

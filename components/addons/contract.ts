@@ -8,6 +8,7 @@
  * (config/core.ts) plus its own rows' slice, its own reads and its own status fields. So its code never depends on
  * the whole config, whose type the registry (components/addons/index.ts) builds from every add-on's rows.
  */
+import type { ListFargateProfilesCommandOutput } from "@aws-sdk/client-eks";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../../common/documents";
@@ -21,6 +22,16 @@ import type { AgentPlan } from "../cluster/fleet";
 import type { DiscoveredCluster } from "../cluster/types";
 import type { DeployTarget } from "../permissions/target";
 
+/**
+ * The AWS reads an add-on may make at program time, as the AWS SDK pages them: through the SDK with the stack's
+ * credentials and `aws:profile` on a deploy (components/addons/awsReads.ts), answered from a described fleet offline
+ * (automation/plan/fleet.ts). A call an add-on needs besides these is added here.
+ */
+export interface AwsReads {
+    /** EKS ListFargateProfiles of the cluster, page by page. */
+    listFargateProfiles(cluster: { name: string; region: string }): AsyncIterable<ListFargateProfilesCommandOutput>;
+}
+
 /** An add-on's slice of the parsed config, from its own rows: `{ addons: { <name>: { enabled, ... } } }`. */
 export type OwnConfig<C extends AddonConfig> = ValuesOf<C["keys"][number]>;
 
@@ -31,7 +42,7 @@ export type StatusOf<C extends AddonConfig> = Declared<C, "status">;
 
 /**
  * The program-time reads an add-on needs besides invokes (its config's `reads`), part of the program's options
- * (program/options.ts): the AWS SDK's by default (Addon.sdkReads), fakes in tests.
+ * (program/options.ts): the AWS SDK's by default (Addon.awsReads), fakes in tests.
  */
 export type ReadsOf<C extends AddonConfig> = Declared<C, "reads">;
 
@@ -103,6 +114,6 @@ export interface Addon<C extends AddonConfig = AddonConfig> {
     /** Decides which clusters get the add-on and registers what it shares across clusters; once per deploy. */
     plan(fleet: AddonFleet<OwnConfig<C>, ReadsOf<C>, StatusOf<C>>): Promise<AddonPlan<StatusOf<C>>>;
     permissions: AddonPermissions<OwnConfig<C>>;
-    /** Its reads through the AWS SDK with the stack's `aws:profile`, when it has any. */
-    sdkReads?(awsProfile: string | undefined): ReadsOf<C>;
+    /** Its program-time reads (among the program's options), made through `aws`, when it has any. */
+    awsReads?(aws: AwsReads): ReadsOf<C>;
 }

@@ -74,7 +74,7 @@ export const fargateInsightsConfig = {
         fargateInsights?: FargateInsightsStatus;
     }>(),
     reads: shape<{
-        /** Whether a cluster has a Fargate profile: the SDK lookup (sdkReads), or a fake in tests. */
+        /** Whether a cluster has a Fargate profile: the lookup over EKS (awsReads), or a fake in tests. */
         fargateProfiles?: FargateProfileLookup;
     }>(),
 } satisfies AddonConfig;

@@ -14,7 +14,7 @@ import { COLLECTOR_ROLE_PURPOSE, FargateInsights, FargateInsightsAddon } from ".
 import { fargateInsightsDeployerPermissions } from "./permissions";
 import { FargateAgent, FargateDecision, FargateInsightsOptions, fargateStatus, planFargateInsights } from "./plan";
 import { FargateInsightsStatus } from "./status";
-import { FargateProfileLookup, sdkFargateProfiles } from "./profiles";
+import { FargateProfileLookup, fargateProfileLookup } from "./profiles";
 import { classifySubnets } from "./privateSubnets";
 import { performanceLogGroupLookup } from "./performanceLogGroup";
 import { performanceLogGroupName } from "./collectorConfig";
@@ -157,5 +157,5 @@ export const fargateInsights: Addon<typeof fargateInsightsConfig> = {
         };
     },
     permissions: fargateInsightsDeployerPermissions,
-    sdkReads: (awsProfile) => ({ fargateProfiles: sdkFargateProfiles(awsProfile) }),
+    awsReads: (aws) => ({ fargateProfiles: fargateProfileLookup(aws) }),
 };

@@ -1,10 +1,10 @@
 /**
  * Whether a cluster runs Fargate: it has a Fargate profile other than the add-on's own. @pulumi/aws has no invoke that
  * lists a cluster's Fargate profiles (only aws.eks.FargateProfile, the resource), so the program asks EKS with the AWS
- * SDK, like its other program-time reads (components/adoption/existingResources.ts): the credentials and profile the
- * stack's AWS provider uses by default. Tests hand the program a fake.
+ * SDK, like its other program-time reads (components/adoption/existingResources.ts), through the AWS reads the program
+ * gives the add-ons (the stack's credentials and profile; offline, answers from the described fleet).
  */
-import { EKSClient, paginateListFargateProfiles } from "@aws-sdk/client-eks";
+import { AwsReads } from "../contract";
 import { FARGATE_PROFILE_NAME } from "./manifests";
 
 /** The name of one Fargate profile of the cluster that is not the add-on's own, or undefined when there is none. */
@@ -24,19 +24,7 @@ export async function firstOtherProfile(
     return undefined;
 }
 
-/** ListFargateProfiles through one SDK client per region, with `aws:profile` when the stack sets one. */
-export function sdkFargateProfiles(profile?: string): FargateProfileLookup {
-    const clients = new Map<string, EKSClient>();
-    const client = (region: string) => {
-        let found = clients.get(region);
-        if (!found) {
-            found = new EKSClient({ region, ...(profile ? { profile } : {}) });
-            clients.set(region, found);
-        }
-        return found;
-    };
-    return (cluster) =>
-        firstOtherProfile(
-            paginateListFargateProfiles({ client: client(cluster.region) }, { clusterName: cluster.name }),
-        );
+/** The lookup over the cluster's ListFargateProfiles pages. */
+export function fargateProfileLookup(aws: AwsReads): FargateProfileLookup {
+    return (cluster) => firstOtherProfile(aws.listFargateProfiles(cluster));
 }
