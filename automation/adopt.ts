@@ -21,11 +21,9 @@ import { AGENT_USER_NAME } from "../components/iam/agentUser";
 import { resolveIdentityMode } from "../config/parse";
 import { UsageProblems, parseFlags } from "./cliArgs";
 import { stackTarget } from "./stackTarget";
+import type { CommandIo } from "./commandIo";
 
-export interface AdoptIo {
-    out: (line: string) => void;
-    err: (line: string) => void;
-    env: NodeJS.ProcessEnv;
+export interface AdoptIo extends CommandIo {
     projectDir?: string;
 }
 

@@ -30,6 +30,7 @@ import type { WatchIo } from "./watch/command";
 import { WATCH_DETAILS, WATCH_USAGE } from "./watch/usage";
 import { FLEET_DETAILS, FLEET_USAGE } from "./fleet/usage";
 import { PLAN_DETAILS, PLAN_USAGE } from "./plan/usage";
+import type { CommandIo } from "./commandIo";
 
 export { UsageError } from "./cliArgs";
 
@@ -225,10 +226,7 @@ export function policySummary(violations: PolicyViolation[]): string {
     return `policy: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)`;
 }
 
-export interface CliIo extends Partial<AdoptIo & StatusIo & ConfigureIo & Omit<WatchIo, "out" | "err" | "env">> {
-    out: (line: string) => void;
-    err: (line: string) => void;
-    env: NodeJS.ProcessEnv;
+export interface CliIo extends CommandIo, Partial<Omit<AdoptIo & StatusIo & ConfigureIo & WatchIo, keyof CommandIo>> {
     run?: (request: RunRequest, options: RunOptions) => Promise<RunResult>;
     signal?: AbortSignal;
 }

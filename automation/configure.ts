@@ -17,6 +17,7 @@ import { fileBackendDirectory, fileBackendUrl } from "./fileBackend";
 import { findPulumiCli } from "./pulumiCli";
 import { Ask, Prompter } from "./prompt";
 import { PROJECT_DIR } from "./workspace";
+import type { CommandIo } from "./commandIo";
 
 export interface PulumiRun {
     code: number;
@@ -30,10 +31,7 @@ export type RunPulumi = (
     options: { env: NodeJS.ProcessEnv; stdin?: string; cwd?: string },
 ) => Promise<PulumiRun>;
 
-export interface ConfigureIo {
-    out: (line: string) => void;
-    err: (line: string) => void;
-    env: NodeJS.ProcessEnv;
+export interface ConfigureIo extends CommandIo {
     ask?: Ask;
     pulumi?: RunPulumi;
     /** Finds the Pulumi CLI (throws PulumiCliMissingError); default: the first `pulumi` on PATH. */

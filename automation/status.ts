@@ -29,14 +29,12 @@ import { StackConfig } from "../scripts/stackConfig";
 import { EnvironmentError, UsageProblems, parseFlags } from "./cliArgs";
 import { stackTarget } from "./stackTarget";
 import { openLocalStack, resolveBackend } from "./workspace";
+import type { CommandIo } from "./commandIo";
 
 /** The stack's outputs as plain values (secret ones are never needed here). */
 export type StackOutputsSource = (stackName: string) => Promise<Record<string, unknown>>;
 
-export interface StatusIo {
-    out: (line: string) => void;
-    err: (line: string) => void;
-    env: NodeJS.ProcessEnv;
+export interface StatusIo extends CommandIo {
     outputs?: StackOutputsSource;
     projectDir?: string;
     now?: () => number;

@@ -24,13 +24,11 @@ import { runFleet } from "./run";
 import { accountStackName, planFleetStacks, shardAccounts } from "./stacks";
 import type { StackStates } from "./migrate/stackStates";
 import { TemplateValue, stackRequest, templateRequest } from "./template";
+import type { CommandIo } from "../commandIo";
 
 export const CANCELLED_EXIT_CODE = 3;
 
-export interface FleetIo {
-    out: (line: string) => void;
-    err: (line: string) => void;
-    env: NodeJS.ProcessEnv;
+export interface FleetIo extends CommandIo {
     signal?: AbortSignal;
     /** Seams for tests; each defaults to the real thing. */
     templateConfig?: (stackName: string) => Promise<Record<string, TemplateValue>>;

@@ -24,6 +24,7 @@ import { SqsWatchQueue, WatchQueue, regionOfQueueUrl } from "./queue";
 import { RunnerOptions, stackRunner } from "./runner";
 import { serve } from "./server";
 import { LogRecord, STOP_EXIT_CODES, UpRunner, WatchClock, WatchService } from "./service";
+import type { CommandIo } from "../commandIo";
 export { WATCH_DETAILS, WATCH_USAGE } from "./usage";
 
 export const DEFAULT_PORT = 9090;
@@ -113,10 +114,7 @@ export function parseWatchArguments(args: string[], env: NodeJS.ProcessEnv): Wat
     };
 }
 
-export interface WatchIo {
-    out: (line: string) => void;
-    err: (line: string) => void;
-    env: NodeJS.ProcessEnv;
+export interface WatchIo extends CommandIo {
     /** Registers the stop handler for SIGTERM and SIGINT (each signal calls it). */
     onStop?: (handler: () => void) => void;
     /** The stack's outputs, to find watchQueueUrl; default: opened with the Automation API. */
