@@ -119,6 +119,23 @@ describe("project files", () => {
         }
     });
 
+    it("runs in CI every test tier the suite leaves out: .ci/run calls npm run test:<tier> for each", () => {
+        const ignored: string[] = JSON.parse(read(".mocharc.json")).ignore;
+        const tiers = ignored.map((glob) => /^test\/([^/]+)\/\*\*$/.exec(glob)?.[1]);
+        assert.deepEqual(
+            tiers.filter((tier) => tier === undefined),
+            [],
+            `only whole tiers are left out: ${ignored}`,
+        );
+        const scripts = JSON.parse(read("package.json")).scripts;
+        const ci = read(".ci/run").split("\n");
+        for (const tier of tiers) {
+            assert.ok(scripts[`test:${tier}`], `package.json has no script test:${tier} for test/${tier}/`);
+            assert.ok(ci.includes(`npm run test:${tier}`), `.ci/run does not run npm run test:${tier}`);
+        }
+        assert.ok(tiers.includes("package"), "the packed package's install test is a tier");
+    });
+
     for (const [stack, environment] of [
         ["prod", "PROD"],
         ["uat", "UAT"],

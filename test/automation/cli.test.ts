@@ -264,7 +264,7 @@ describe("container-insights CLI", () => {
     });
 
     it("runs as the package's bin (what npx container-insights starts): help exits 0, a bad --env is bad usage (2)", function () {
-        // npx itself finding the bin is checked on the installed package (test/package.test.ts).
+        // npx itself finding the bin is checked on the installed package (test/package/install.test.ts, `npm run test:package`).
         this.timeout(60000);
         const root = join(__dirname, "..", "..");
         const bin = join(root, JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin["container-insights"]);

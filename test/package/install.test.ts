@@ -1,7 +1,8 @@
 /**
  * The package as people install it: `npm pack` of the build (dist/, made by npm install's prepare; built here when
  * missing), installed from the tarball into a fresh project, where both entry points load. Slow (an npm install of
- * the dependencies, from npm's cache when it has them), so it sits in its own file and packs once.
+ * the dependencies, from npm's cache when it has them: about 16 s of CPU, a sixth of the suite), so it is a tier of its
+ * own, `npm run test:package`, which CI runs after `npm test`; it packs once.
  */
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -9,7 +10,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "..", "..");
 
 describe("the packed package", function () {
     this.timeout(900000);
