@@ -38,12 +38,21 @@ interface Project {
     config?: Record<string, ProjectConfigType>;
 }
 
+/** Pulumi.yaml's text to its parse: the config block makes it slow to parse, and callers read it once per stack. */
+const parsedProjects = new Map<string, Project>();
+
 export function readProject(projectDir: string): Project {
-    return YAML.parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as Project;
+    const text = readFileSync(join(projectDir, "Pulumi.yaml"), "utf8");
+    let project = parsedProjects.get(text);
+    if (project === undefined) {
+        project = YAML.parse(text) as Project;
+        parsedProjects.set(text, project);
+    }
+    return structuredClone(project);
 }
 
-export function stackFilePath(projectDir: string, stack: string): string {
-    return join(projectDir, readProject(projectDir).stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
+export function stackFilePath(projectDir: string, stack: string, project = readProject(projectDir)): string {
+    return join(projectDir, project.stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
 }
 
 export function readStackFileConfig(
@@ -53,7 +62,7 @@ export function readStackFileConfig(
     storedSecret = "(secret)",
 ): ProgramConfig {
     const project = readProject(projectDir);
-    const stackFile = stackFilePath(projectDir, stack);
+    const stackFile = stackFilePath(projectDir, stack, project);
     if (!existsSync(stackFile)) {
         throw new MissingStackFileError(
             `no stack file ${stackFile}: the stack's config is read from it (pulumi stack init ${stack} creates it)`,

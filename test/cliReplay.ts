@@ -19,14 +19,19 @@ import {
 export const ROOT = join(__dirname, "..");
 export const PROJECT = "container-insights";
 
-/** The `config:` block of the committed Pulumi.yaml. */
+let committedConfig: Record<string, ProjectConfigType> | undefined;
+
+/** The `config:` block of the committed Pulumi.yaml (read and checked once per process: tests ask for it often). */
 export function projectConfig(): Record<string, ProjectConfigType> {
-    const project = YAML.parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"));
-    const problems = validateProjectConfig(project.name, project.config);
-    if (problems.length > 0) {
-        throw new Error(`Pulumi.yaml would not load: ${problems.join("; ")}`);
+    if (committedConfig === undefined) {
+        const project = YAML.parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"));
+        const problems = validateProjectConfig(project.name, project.config);
+        if (problems.length > 0) {
+            throw new Error(`Pulumi.yaml would not load: ${problems.join("; ")}`);
+        }
+        committedConfig = project.config as Record<string, ProjectConfigType>;
     }
-    return project.config;
+    return structuredClone(committedConfig);
 }
 
 /** One `pulumi config set` command line. */
