@@ -3,7 +3,7 @@
  * or {"enforcementLevel": level, ...settings}}`. Validated against each policy's configSchema, defaults filled in.
  */
 import { EnforcementLevel, Policy } from "@pulumi/policy";
-import Ajv from "ajv";
+import Ajv, { ValidateFunction } from "ajv";
 import { InputError } from "./types";
 import { asRecord } from "../lib/objects";
 import { schemaErrors } from "../lib/schemaErrors";
@@ -31,6 +31,24 @@ function levelOf(value: unknown, where: string, source: string): EnforcementLeve
     return level as EnforcementLevel | undefined;
 }
 
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+/** Each policy's compiled settings schema: compiling is most of the cost of reading a config, and a pack's is fixed. */
+const validators = new WeakMap<Policy, ValidateFunction>();
+
+function validatorOf(policy: Policy): ValidateFunction {
+    let validate = validators.get(policy);
+    if (validate === undefined) {
+        validate = ajv.compile({
+            type: "object",
+            additionalProperties: false,
+            properties: { enforcementLevel: { enum: LEVELS }, ...(policy.configSchema?.properties ?? {}) },
+            required: policy.configSchema?.required ?? [],
+        });
+        validators.set(policy, validate);
+    }
+    return validate;
+}
+
 /** Every policy's level and settings; throws InputError naming the policy, the key and what is allowed. */
 export function effectiveConfig(
     raw: unknown,
@@ -50,18 +68,12 @@ export function effectiveConfig(
         );
     }
     const all = levelOf(file.all, "all", source);
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
     const result = new Map<string, EffectiveConfig>();
     for (const policy of policies) {
         const entry = file[policy.name];
         const settings = structuredClone(typeof entry === "object" && entry !== null ? asObject(entry) : {});
         const level = levelOf(entry, policy.name, source) ?? all ?? policy.enforcementLevel ?? "mandatory";
-        const validate = ajv.compile({
-            type: "object",
-            additionalProperties: false,
-            properties: { enforcementLevel: { enum: LEVELS }, ...(policy.configSchema?.properties ?? {}) },
-            required: policy.configSchema?.required ?? [],
-        });
+        const validate = validatorOf(policy);
         if (!validate(settings)) {
             throw new InputError(source, schemaErrors(validate.errors, policy.name, ".").join("; "));
         }
