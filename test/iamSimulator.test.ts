@@ -8,6 +8,7 @@ import { PolicyDocument, PolicyStatement, policy } from "../common/documents";
 import { splitPolicy } from "../scripts/permissions";
 import { ACCOUNT_ID } from "./harness";
 import { asked, keptResourceTypes, libraryResourceTypes } from "./iamResourceTypes";
+import { libraryReadings, operationOf, operatorRead, READINGS } from "./iamConditionOperators";
 import { forService, simulate, simulateGenerated } from "./iamSimulator";
 import { asIamBuildsIt, probeRequests } from "./policyProbes";
 import { DOCUMENT_CONFIGS, deployerDocuments } from "./renderedDocuments";
@@ -113,5 +114,58 @@ describe("iam-simulate behind test/iamSimulator.ts: an action's resource types o
             "Allow",
         );
         assert.equal(asked("sqs:SendMessage", resource), true);
+    });
+});
+
+describe("iam-simulate behind test/iamSimulator.ts: condition operators read once", () => {
+    const OPERATORS = [
+        "StringEquals",
+        "stringequals",
+        "StringLikeIfExists",
+        "ArnLikeIFEXISTS",
+        "ForAnyValue:StringLike",
+        "forallvalues:StringEqualsIfExists",
+        "ForAnyValue:ArnNotLikeIfExists",
+        "Bool",
+        "Null",
+        "NumericLessThanEquals",
+        "IfExists",
+        "Unknown:StringEquals",
+    ];
+
+    it("answers as iam-policy's own readings do, twice over, and throws each time where they throw", () => {
+        for (const op of OPERATORS) {
+            for (const name of READINGS) {
+                const library = (() => {
+                    try {
+                        return { value: libraryReadings[name].call(operationOf(op)) };
+                    } catch (error) {
+                        return { error: (error as Error).message };
+                    }
+                })();
+                for (let time = 0; time < 2; time++) {
+                    const operation = operationOf(op);
+                    if ("error" in library) {
+                        assert.throws(() => operation[name](), { message: library.error }, `${name} of ${op}`);
+                    } else {
+                        assert.equal(operation[name](), library.value, `${name} of ${op}`);
+                    }
+                }
+            }
+        }
+    });
+
+    it("is what iam-simulate calls", async () => {
+        const op = "sTRINGeQUALSiFeXISTS";
+        assert.equal(operatorRead(op), false);
+        const document = policy(
+            statement("s3:GetObject", { Condition: { [op]: { "aws:PrincipalAccount": ACCOUNT_ID } } }),
+        );
+        const request = { action: "s3:GetObject", resource: "arn:aws:s3:::b/k", context: {} };
+        assert.equal(await simulate({ identity: document }, request), "Allow", "IfExists with the key absent");
+        assert.equal(operatorRead(op), true);
+        for (const name of READINGS) {
+            assert.notEqual(operationOf(op)[name], libraryReadings[name], name);
+        }
     });
 });

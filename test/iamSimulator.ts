@@ -19,6 +19,7 @@ import {
 } from "@cloud-copilot/iam-simulate";
 import { PolicyDocument } from "../common/documents";
 import "./iamResourceTypes";
+import "./iamConditionOperators";
 import type { AuthRequest, Decision } from "./fakes/iamPolicy";
 
 export type { AuthRequest, Decision };
