@@ -6,6 +6,9 @@ import { strict as assert } from "node:assert";
 import { ConfigError, parseConfig } from "../config";
 import { ConfigMap, applyProjectConfig, configSet, programConfig, readStackConfig } from "../config/pulumiConfigReplay";
 import { pulumiYamlConfig } from "../config/projectConfig";
+import { ConfigKeySpec, fullKey } from "../config/keys";
+import { ADDON_CONFIGS, ADDON_NAMES } from "../components/addons";
+import { tableDefaultsAsReceived } from "./configKeys";
 import { baseConfig } from "./harness";
 
 const PROJECT = "container-insights";
@@ -33,12 +36,33 @@ function receivedAddons(stack: ConfigMap): string {
     return programConfig(stack).config[`${PROJECT}:addons`];
 }
 
+/** A key's table default as the parser reads it: a blank list is no globs, a blank text is left out. */
+function parsedDefault(spec: ConfigKeySpec): unknown {
+    if (spec.default === "") {
+        return spec.type === "structured" ? [] : undefined;
+    }
+    return spec.default;
+}
+
+/** The fields of `addons` with every add-on at its table defaults, as the program receives them (sorted keys). */
+const addonDefaultsAsReceived = (): Record<string, Record<string, unknown>> =>
+    JSON.parse(tableDefaultsAsReceived()[fullKey("addons")]);
+
 describe("config: addons (two-level object fields)", () => {
-    it("defaults: both add-ons off, every selected cluster, a 10% alarm, 30 days", () => {
-        assert.deepEqual(parseConfig(baseConfig(), { awsRegion: "us-east-1" }).addons, {
-            cniMetrics: { enabled: false, include: [], exclude: [], freeIpAlarmPercent: 10 },
-            fargateInsights: { enabled: false, include: [], exclude: [], alwaysInclude: [], logRetentionDays: 30 },
-        });
+    it("defaults: every registered add-on off, each of its fields at its key table default", () => {
+        const addons: Record<string, Record<string, unknown>> = parseConfig(baseConfig(), {
+            awsRegion: "us-east-1",
+        }).addons;
+        assert.deepEqual(Object.keys(addons).sort(), [...ADDON_NAMES].sort());
+        for (const { name, keys } of ADDON_CONFIGS) {
+            assert.equal(addons[name].enabled, false, `${name} is off by default`);
+            const expected = Object.fromEntries(
+                keys
+                    .map((spec): [string, unknown] => [spec.key.split(".").pop()!, parsedDefault(spec)])
+                    .filter(([, value]) => value !== undefined),
+            );
+            assert.deepEqual(addons[name], expected, name);
+        }
     });
 
     it("replays the CLI: Pulumi.yaml's defaults merge into the nested maps a stack sets partly", () => {
@@ -58,11 +82,11 @@ describe("config: addons (two-level object fields)", () => {
             path: true,
         });
         const received = receivedAddons(stack);
-        assert.equal(
-            received,
-            '{"cniMetrics":{"alarmEmail":"","alarmTopicArn":"","enabled":true,"exclude":["sandbox-*"],"freeIpAlarmPercent":25,"include":""},' +
-                '"fargateInsights":{"alwaysInclude":["serverless-*"],"enabled":false,"exclude":"","include":"","logRetentionDays":30}}',
-        );
+        // Every other add-on and field as Pulumi.yaml declares it, in the CLI's sorted order.
+        const expected = addonDefaultsAsReceived();
+        Object.assign(expected.cniMetrics, { enabled: true, exclude: ["sandbox-*"], freeIpAlarmPercent: 25 });
+        expected.fargateInsights.alwaysInclude = ["serverless-*"];
+        assert.equal(received, JSON.stringify(expected));
         const parsed = parseConfig({ ...baseConfig(), addons: received }, { awsRegion: "us-east-1" });
         assert.deepEqual(parsed.addons.cniMetrics, {
             enabled: true,
@@ -80,10 +104,13 @@ describe("config: addons (two-level object fields)", () => {
     });
 
     it("names a misspelt field at either level, with the fields known there", () => {
+        const misspelt = onlyProblem({ ...baseConfig(), addons: '{"cniMetric":{"enabled":true}}' });
+        const knownAddons = "; known fields of container-insights:addons: ";
         assert.match(
-            onlyProblem({ ...baseConfig(), addons: '{"cniMetric":{"enabled":true}}' }),
-            /^container-insights:addons\.cniMetric is not a known key \(did you mean cniMetrics\?\); known fields of container-insights:addons: cniMetrics, fargateInsights$/,
+            misspelt,
+            /^container-insights:addons\.cniMetric is not a known key \(did you mean cniMetrics\?\); known fields/,
         );
+        assert.equal(misspelt.split(knownAddons)[1], ADDON_NAMES.join(", "), "every registered add-on, in table order");
         assert.match(
             onlyProblem({ ...baseConfig(), addons: '{"cniMetrics":{"enable":true}}' }),
             /^container-insights:addons\.cniMetrics\.enable is not a known key \(did you mean enabled\?\); known fields of container-insights:addons\.cniMetrics: enabled, include, exclude, freeIpAlarmPercent, alarmEmail, alarmTopicArn$/,
