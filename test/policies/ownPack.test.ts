@@ -6,6 +6,7 @@ import { CHART_IMAGES, splitRepository } from "../../images/catalog";
 import { LOCKED_IMAGES } from "../../images/lockedImages";
 import { IMAGES_LOCK_FILE, ImageLock, buildLock, serializeLock } from "../../images/lock";
 import { cniMetricsRepositories } from "../../components/addons/cniMetrics/image";
+import { ADDON_NAMES } from "../../components/addons";
 import { testImageLock } from "../fakes/imageLock";
 import { RegistryClient } from "../../images/registry";
 import { resetSignatureCaches } from "../../policies/images/signatures";
@@ -257,7 +258,23 @@ describe("both add-ons as rendered pass the committed stack pack configs", () =>
         "addons.cniMetrics.alarmEmail": "ops@example.com",
         "addons.fargateInsights.enabled": "true",
     };
+    /** Every entry of ADDONS turned on, with the settings above: a new add-on is checked without editing this test. */
+    const EVERY_ADDON = {
+        ...baseConfig(),
+        includeRegions: "us-east-1,eu-west-1",
+        ...Object.fromEntries(ADDON_NAMES.map((name) => [`addons.${name}.enabled`, "true"])),
+        "addons.cniMetrics.alarmEmail": "ops@example.com",
+    };
     const isCni = (repository: string) => cniMetricsRepositories().includes(repository);
+    /** One program run per config and lock, read by each stack's pack config (only the pack config differs). */
+    const runs = new Map<string, Promise<ProgramRun>>();
+    const runOf = (config: Record<string, string>, lock: ImageLock) => {
+        const key = JSON.stringify(Object.entries(config).sort()) + serializeLock(lock);
+        if (!runs.has(key)) {
+            runs.set(key, runProgram(config, { fleet: ADDONS_FLEET, awsRegion: "us-east-1", imageLock: lock }));
+        }
+        return runs.get(key)!;
+    };
     let dir: string;
     beforeEach(() => {
         dir = mkdtempSync(join(tmpdir(), "own-pack-addons-"));
@@ -279,8 +296,8 @@ describe("both add-ons as rendered pass the committed stack pack configs", () =>
         return config;
     }
 
-    async function check(stack: string, lock: ImageLock) {
-        const run = await runProgram(ADDONS, { fleet: ADDONS_FLEET, awsRegion: "us-east-1", imageLock: lock });
+    async function check(stack: string, lock: ImageLock, config: Record<string, string> = ADDONS) {
+        const run = await runOf(config, lock);
         const result = await checkResources(
             [{ source: "program", resources: asPolicySubjects(run.resources) }],
             policies,
@@ -321,4 +338,12 @@ describe("both add-ons as rendered pass the committed stack pack configs", () =>
             assert.deepEqual(result.violations, []);
         });
     }
+
+    it("every registered add-on at once, signatures found for every image: zero violations with each committed stack pack config", async () => {
+        for (const stack of ["prod", "uat"]) {
+            const { result } = await check(stack, testImageLock(), EVERY_ADDON);
+            assert.ok(result.checked > 40, `checked ${result.checked}`);
+            assert.deepEqual(result.violations, [], stack);
+        }
+    });
 });
