@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import madge from "madge";
@@ -125,6 +126,20 @@ describe("add-ons as plug-ins", () => {
             assert.equal(naming[0], `import { ${addon} } from "./${addon}";`);
             assert.match(naming[1], new RegExp(`^export const ADDONS\\b[^=]*= \\[[^\\]]*\\b${addon}\\b`));
         }
+    });
+
+    it("keeps the providers out of the CLI's start and the key table: an add-on loads them only when the program plans", function () {
+        this.timeout(60_000);
+        // A fresh process: this one has loaded everything already. The CLI's module holds the key table and the registry.
+        const script =
+            'require("./automation/cli.ts"); console.log(JSON.stringify(Object.keys(require.cache)' +
+            ".map((f) => /node_modules\\/(@pulumi\\/(?:aws|kubernetes))\\//.exec(f)?.[1]).filter(Boolean)))";
+        const result = spawnSync(process.execPath, ["-r", join(__dirname, "register.js"), "-e", script], {
+            cwd: root,
+            encoding: "utf8",
+        });
+        assert.equal(result.status, 0, result.stderr);
+        assert.deepEqual([...new Set(JSON.parse(result.stdout))], [], "providers loaded by the CLI's own module");
     });
 
     it("adds nothing to shared types from an add-on's folder (declare module): the package's declarations would drop it", () => {

@@ -5,8 +5,8 @@ import {
     FARGATE_POD_METRICS,
     FARGATE_PROCESSORS,
     fargateCollectorYaml,
-    performanceLogGroupName,
 } from "../components/addons/fargateInsights/collectorConfig";
+import { performanceLogGroupName } from "../components/addons/fargateInsights/naming";
 
 const YAML_TEXT = fargateCollectorYaml({ clusterName: "shop-prod", region: "eu-west-1" });
 /** The configuration as the collector parses it from the ConfigMap. */

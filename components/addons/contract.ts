@@ -2,7 +2,8 @@
  * The contract between the program and its optional add-ons (as cdk-eks-blueprints' lib/spi/addon-contracts.ts): the
  * program hands each registered add-on the planned fleet, the add-on decides which clusters get it and returns one
  * installer per such cluster, and the cluster's ClusterAgent calls that installer with its own Kubernetes provider.
- * Neither the program nor the ClusterAgent knows an add-on by name; an add-on knows only this module and common/.
+ * Neither the program nor the ClusterAgent knows an add-on by name; an add-on builds on this module, common/, the
+ * config's key rows and the shared cluster and permission helpers, and never on another add-on.
  *
  * An add-on is typed from its own config (config/keys/spec.ts AddonConfig): the config without the add-ons
  * (config/core.ts) plus its own rows' slice, its own reads and its own status fields. So its code never depends on

@@ -16,6 +16,7 @@
  * Prometheus receiver and the processors see the value, and would otherwise expand `${...}` as a variable).
  */
 import { stringify } from "yaml";
+import { performanceLogGroupName } from "./naming";
 
 /** Where Kubernetes mounts a pod's service-account token and the cluster CA. */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -55,10 +56,6 @@ export const FARGATE_PROCESSORS = [
     "metricstransform/label_2",
     "batch",
 ] as const;
-
-export function performanceLogGroupName(clusterName: string): string {
-    return `/aws/containerinsights/${clusterName}/performance`;
-}
 
 /** One cAdvisor series renamed to a Container Insights metric; `labels` narrow it to one kind of memory failure. */
 interface Rename {

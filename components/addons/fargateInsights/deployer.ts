@@ -4,12 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { irsaTrust } from "../../../common/documents";
 import { addonRoleArn, addonRoleName, addonRolePath } from "../../../common/naming";
 import { oidcProviderArn } from "../../cluster/checks";
-import { performanceLogGroupName } from "./collectorConfig";
+import { performanceLogGroupName } from "./naming";
 import { collectorLogsPolicy, fargatePodExecutionPolicyArn, fargatePodExecutionTrust } from "./documents";
 import { COLLECTOR_SERVICE_ACCOUNT, FARGATE_NAMESPACE, FARGATE_PROFILE_NAME, fargateManifests } from "./manifests";
+import { COLLECTOR_ROLE_PURPOSE, FARGATE_POD_ROLE_PURPOSE } from "./naming";
 
-export const FARGATE_POD_ROLE_PURPOSE = "fargate-pods";
-export const COLLECTOR_ROLE_PURPOSE = "adot-collector";
 export const COLLECTOR_POLICY_NAME = "container-insights-performance-logs";
 
 export interface FargateInsightsArgs {

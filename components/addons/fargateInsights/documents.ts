@@ -1,5 +1,6 @@
 /** The IAM documents of Container Insights for EKS Fargate, as plain data. */
 import { PolicyDocument, policy } from "../../../common/documents";
+import { performanceLogGroupName } from "./naming";
 
 /** AWS's managed policy for the Fargate pod execution role (pulling images, registering the Fargate kubelet). */
 export const FARGATE_POD_EXECUTION_POLICY = "AmazonEKSFargatePodExecutionRolePolicy";
@@ -60,7 +61,7 @@ export function collectorLogsPolicy(scope: Omit<ClusterScope, "clusterName">, lo
  * cluster's performance log group of the account, so a widened inline policy grants nothing else.
  */
 export function collectorBoundaryPolicy(account: { partition: string; accountId: string }): PolicyDocument {
-    const groups = `arn:${account.partition}:logs:*:${account.accountId}:log-group:/aws/containerinsights/*/performance`;
+    const groups = `arn:${account.partition}:logs:*:${account.accountId}:log-group:${performanceLogGroupName("*")}`;
     return policy({
         Sid: "PerformanceLogEvents",
         Effect: "Allow",

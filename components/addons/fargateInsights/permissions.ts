@@ -6,8 +6,8 @@ import { accountValue, arnAccount, deployScope } from "../../permissions/target"
 import { AddonPermissions, OwnConfig } from "../contract";
 import { fargateInsightsConfig } from "./config";
 import { addonRoleStatements } from "../roleStatements";
-import { performanceLogGroupName } from "./collectorConfig";
-import { COLLECTOR_ROLE_PURPOSE, FARGATE_POD_ROLE_PURPOSE } from "./deployer";
+import { performanceLogGroupName } from "./naming";
+import { COLLECTOR_ROLE_PURPOSE, FARGATE_POD_ROLE_PURPOSE } from "./naming";
 import { fargatePodExecutionPolicyArn } from "./documents";
 import { FARGATE_PROFILE_NAME } from "./manifests";
 

@@ -15,7 +15,7 @@ import { FargateProfileLookup } from "./profiles";
 import { addonFilterReason } from "../selection";
 import { SubnetLookup } from "./privateSubnets";
 import { LogGroupLookup } from "./performanceLogGroup";
-import { performanceLogGroupName } from "./collectorConfig";
+import { performanceLogGroupName } from "./naming";
 import { FargateInsightsRecord, FargateInsightsStatus } from "./status";
 
 export type FargateInsightsOptions = OwnConfig<typeof fargateInsightsConfig>["addons"]["fargateInsights"];
