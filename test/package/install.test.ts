@@ -1,12 +1,12 @@
 /**
- * The package as people install it: `npm pack` of the build (dist/, made by npm install's prepare; built here when
- * missing), installed from the tarball into a fresh project, where both entry points load. Slow (an npm install of
- * the dependencies, from npm's cache when it has them: about 16 s of CPU, a sixth of the suite), so it is a tier of its
- * own, `npm run test:package`, which CI runs after `npm test`; it packs once.
+ * The package as people install it: `npm pack` of a fresh build (dist/), installed from the tarball into a fresh
+ * project, where both entry points load. Slow (an npm install of the dependencies, from npm's cache when it has them:
+ * about 16 s of CPU, a sixth of the suite), so it is a tier of its own, `npm run test:package`, which CI runs after
+ * `npm test`; it packs once and removes what it made.
  */
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,11 +18,12 @@ describe("the packed package", function () {
     let files: string[];
     let consumer: string;
 
+    let out: string;
+
     before(() => {
-        if (!existsSync(join(ROOT, "dist", "api.js"))) {
-            execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
-        }
-        const out = mkdtempSync(join(tmpdir(), "pack-"));
+        // Always: a dist/ older than the sources would be packed as it is (npm pack --ignore-scripts builds nothing).
+        execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+        out = mkdtempSync(join(tmpdir(), "pack-"));
         const packed = JSON.parse(
             execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", out], {
                 cwd: ROOT,
@@ -38,6 +39,15 @@ describe("the packed package", function () {
             ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", "--omit=dev", tarball],
             { cwd: consumer, stdio: "ignore" },
         );
+    });
+
+    // The consumer's node_modules is a few hundred MB.
+    after(() => {
+        for (const dir of [out, consumer]) {
+            if (dir) {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        }
     });
 
     it("holds the compiled code with its types and the files the program reads, and no tests or sources", () => {
