@@ -5,7 +5,7 @@
 import { CONFIG_KEYS, ConfigKeySpec } from "./keys";
 
 export const TABLE_BEGIN =
-    "<!-- config-table:begin (generated from config/keys.ts by `npm run docs:config`; do not edit) -->";
+    "<!-- config-table:begin (generated from config/keys/ by `npm run docs:config`; do not edit) -->";
 export const TABLE_END = "<!-- config-table:end -->";
 
 /** The default column: `required`, `blank`, or the default in code style, then `, secret` for a secret key. */

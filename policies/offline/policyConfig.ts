@@ -32,8 +32,11 @@ function levelOf(value: unknown, where: string, source: string): EnforcementLeve
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
-/** Each policy's compiled settings schema: compiling is most of the cost of reading a config, and a pack's is fixed. */
-const validators = new WeakMap<Policy, ValidateFunction>();
+/**
+ * Each policy's compiled settings schema: compiling is most of the cost of reading a config. A pack's policies are
+ * module constants, so this (and ajv's own cache of the compiled schemas) holds one entry per policy for good.
+ */
+const validators = new Map<Policy, ValidateFunction>();
 
 function validatorOf(policy: Policy): ValidateFunction {
     let validate = validators.get(policy);
