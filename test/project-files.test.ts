@@ -35,6 +35,16 @@ describe("project files", () => {
         assert.equal(JSON.parse(read("tsconfig.json")).compilerOptions.noCheck, undefined, "editors and tsc check");
     });
 
+    it("states in tsconfig.pulumi.json itself what Pulumi's run script would otherwise set: target, module, resolution", () => {
+        // @pulumi/pulumi cmd/run/run.js reads only that file's own compilerOptions (tsutils, no extends) and registers
+        // ts-node with target ES2020 and module nodenext under them, where a dynamic import() stays an ES import.
+        const own = JSON.parse(read(project.runtime.options.tsconfig)).compilerOptions;
+        const base = JSON.parse(read("tsconfig.json")).compilerOptions;
+        for (const option of ["target", "module", "moduleResolution"]) {
+            assert.equal(own[option], base[option], option);
+        }
+    });
+
     it("hands the engine tier's older language host the same tsconfig the current host reads from Pulumi.yaml", () => {
         assert.equal(programTsconfig(), project.runtime.options.tsconfig);
         const tsconfigOf = (program?: string) => engineEnv({ stateDir: "/tmp/x", program }).PULUMI_NODEJS_TSCONFIG_PATH;
